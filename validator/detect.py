@@ -1,0 +1,110 @@
+"""What an input holds, and which API version it was recorded with.
+
+Kinds, tried in this order on a JSON object: ``response`` (has
+``conversationHistoryRecords``), ``event`` (has ``sdeType`` or an attribute
+container key), ``events`` (has ``events``), ``record`` (has ``sdes``,
+``unAuthSdes``, ``info`` or ``messageRecords``). A JSON array is a list of
+records or a list of events, by its first object.
+
+Version ``auto``: v2 when any record has ``unAuthSdes``, any event carries
+``isAuthenticated``, or any attribute value is a JSON number or boolean (v1
+prints every value as a string); otherwise v1, the API's default.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from .findings import join_pointer
+from .model import CONTAINER_KEYS
+
+RESPONSE, RECORD, RECORDS, EVENTS, EVENT, EVENT_LIST = "response", "record", "records", "events", "event", "event-list"
+RECORD_KEYS = ("sdes", "unAuthSdes", "info", "messageRecords")
+
+
+def _object_kind(obj: dict) -> str | None:
+    if "conversationHistoryRecords" in obj:
+        return RESPONSE
+    if "sdeType" in obj or not CONTAINER_KEYS.isdisjoint(obj):
+        return EVENT
+    if "events" in obj:
+        return EVENTS
+    if any(key in obj for key in RECORD_KEYS):
+        return RECORD
+    return None
+
+
+def detect_kind(data: Any) -> str | None:
+    if isinstance(data, dict):
+        return _object_kind(data)
+    if isinstance(data, list):
+        first = next((item for item in data if isinstance(item, dict)), None)
+        if first is None:
+            return EVENT_LIST if not data else None
+        kind = _object_kind(first)
+        return {RECORD: RECORDS, RESPONSE: RECORDS, EVENT: EVENT_LIST}.get(kind)
+    return None
+
+
+def iter_records(data: Any, kind: str) -> Iterator[tuple[str, Any]]:
+    """(pointer, record) for every record of a response or record list."""
+    if kind == RESPONSE:
+        records = data.get("conversationHistoryRecords")
+        if isinstance(records, list):
+            for i, record in enumerate(records):
+                yield join_pointer("/conversationHistoryRecords", i), record
+    elif kind == RECORDS:
+        for i, record in enumerate(data):
+            yield f"/{i}", record
+    elif kind == RECORD:
+        yield "", data
+
+
+def iter_events(data: Any, kind: str, sections: tuple[str, ...]) -> Iterator[tuple[str, str | None, Any]]:
+    """(pointer, section or None, event) for every event under the given sections."""
+    if kind in (RESPONSE, RECORDS, RECORD):
+        for pointer, record in iter_records(data, kind):
+            if not isinstance(record, dict):
+                continue
+            for section in sections:
+                block = record.get(section)
+                if isinstance(block, dict) and isinstance(block.get("events"), list):
+                    for i, event in enumerate(block["events"]):
+                        yield f"{pointer}/{section}/events/{i}", section, event
+    elif kind == EVENTS:
+        if isinstance(data.get("events"), list):
+            for i, event in enumerate(data["events"]):
+                yield f"/events/{i}", None, event
+    elif kind == EVENT:
+        yield "", None, data
+    elif kind == EVENT_LIST:
+        for i, event in enumerate(data):
+            yield f"/{i}", None, event
+
+
+def _has_typed_scalar(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, (int, float)):  # bool is an int
+            return True
+    return False
+
+
+def detect_version(data: Any, kind: str) -> str:
+    if kind in (RESPONSE, RECORDS, RECORD):
+        for _, record in iter_records(data, kind):
+            if isinstance(record, dict) and "unAuthSdes" in record:
+                return "v2"
+    events = [e for _, _, e in iter_events(data, kind, ("sdes", "unAuthSdes")) if isinstance(e, dict)]
+    if any("isAuthenticated" in event for event in events):
+        return "v2"
+    for event in events:
+        for key, container in event.items():
+            if key in CONTAINER_KEYS and _has_typed_scalar(container):
+                return "v2"
+    return "v1"

@@ -1,0 +1,71 @@
+"""The one record every stage produces and every reporter consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem at one place in one input.
+
+    ``line``/``column`` are 1-based and count characters; they are 0 when the
+    input has no text position (a Python object given to ``lint``).
+    """
+
+    file: str
+    line: int
+    column: int
+    pointer: str
+    rule: str
+    severity: str
+    message: str
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def with_(self, **changes: Any) -> "Finding":
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "pointer": self.pointer,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+        }
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A finding before it is placed in a file: what the checks emit."""
+
+    pointer: str
+    rule: str
+    message: str
+    severity: str | None = None  # None: the rule's configured severity
+    at_key: bool = False  # locate the member's key rather than its value
+    offset: int | None = None  # known text offset (syntax errors)
+    value: Any = None  # the offending value, for baseline identity
+
+
+def escape_token(token: object) -> str:
+    """RFC 6901 escaping of one reference token."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def join_pointer(base: str, *tokens: object) -> str:
+    return base + "".join("/" + escape_token(t) for t in tokens)
+
+
+def split_pointer(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]

@@ -1,0 +1,121 @@
+"""Turn raw bytes into a parsed document, or into findings that say why not.
+
+Every failure here is a finding with a position, never an exception: the run
+goes on with the next input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..findings import Problem
+from .positions import depth_exceeded_at, scan_document
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class Document:
+    """One parsed input. ``text`` is kept so that positions can be found later."""
+
+    name: str
+    data: Any
+    text: str | None = None
+    parsed: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    line_base: int = 0  # lines before this document in its file (JSON Lines)
+
+
+class _Flags:
+    __slots__ = ("duplicates", "non_finite")
+
+    def __init__(self) -> None:
+        self.duplicates = False
+        self.non_finite = False
+
+
+def _decode(raw: bytes) -> tuple[str, list[Problem], bool]:
+    """Decoded text, encoding problems, and whether the text is too broken to parse."""
+    if raw.startswith(UTF8_BOM):
+        raw = raw[len(UTF8_BOM):]
+    encoding = json.detect_encoding(raw) if raw else "utf-8"
+    problems: list[Problem] = []
+    if encoding != "utf-8":
+        problems.append(
+            Problem("", "encoding-error", f"input is {encoding.upper()}; JSON exchanged between systems must be UTF-8 (RFC 8259)", offset=0)
+        )
+    try:
+        return raw.decode(encoding), problems, False
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode(encoding, errors="replace")
+        problems.append(
+            Problem(
+                "",
+                "encoding-error",
+                f"invalid {encoding.upper()} byte {raw[exc.start:exc.start + 1]!r} at byte offset {exc.start}: {exc.reason}",
+                offset=len(good),
+            )
+        )
+        return good, problems, True
+
+
+def parse_text(name: str, text: str) -> Document:
+    """Parse JSON text; syntax, duplicate keys, NaN and depth become problems on the document."""
+    doc = Document(name=name, data=None, text=text)
+    if not text.strip():
+        doc.problems.append(Problem("", "syntax-error", "input is empty: expected a JSON document", offset=0))
+        return doc
+    flags = _Flags()
+
+    def pairs_hook(pairs: list) -> dict:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            flags.duplicates = True
+        return obj
+
+    def constant_hook(literal: str) -> float:
+        flags.non_finite = True
+        return float(literal)
+
+    try:
+        doc.data = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=constant_hook)
+        doc.parsed = True
+    except json.JSONDecodeError as exc:
+        doc.problems.append(Problem("", "syntax-error", f"invalid JSON: {exc.msg}", offset=exc.pos))
+        return doc
+    except RecursionError:
+        limit = sys.getrecursionlimit() // 2
+        doc.problems.append(
+            Problem(
+                "",
+                "too-deep",
+                f"document is nested too deeply to check (more than about {limit} levels)",
+                offset=depth_exceeded_at(text, limit),
+            )
+        )
+        return doc
+    if flags.duplicates or flags.non_finite:
+        try:
+            duplicates, literals = scan_document(text)
+        except RecursionError:
+            duplicates, literals = [], []
+        for pointer, offset in duplicates:
+            key = pointer.rsplit("/", 1)[-1]
+            doc.problems.append(
+                Problem(pointer, "duplicate-key", f"duplicate key {key!r}: consumers disagree about which value wins (the last one was checked)", offset=offset)
+            )
+        for pointer, offset, literal in literals:
+            doc.problems.append(Problem(pointer, "syntax-error", f"{literal} is not valid JSON (RFC 8259 has no non-finite numbers)", offset=offset))
+    return doc
+
+
+def parse_bytes(name: str, raw: bytes) -> Document:
+    text, problems, fatal = _decode(raw)
+    if fatal:
+        return Document(name=name, data=None, text=text, problems=problems)
+    doc = parse_text(name, text)
+    doc.problems[:0] = problems
+    return doc

@@ -1,0 +1,68 @@
+"""Safe YAML: no tags that build objects, a cap on aliases, and positions for errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+MAX_ALIASES = 100
+
+
+class YamlError(Exception):
+    """A YAML document that cannot be used, with its 1-based position when known."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses documents with more than MAX_ALIASES aliases (billion laughs)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                mark = self.peek_event().start_mark
+                raise YamlError(f"more than {MAX_ALIASES} aliases: refusing a document that may expand without bound", mark.line + 1, mark.column + 1)
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse one YAML document safely; every failure is a YamlError with a position."""
+    try:
+        return yaml.load(text, Loader=_LimitedLoader)  # noqa: S506 - _LimitedLoader is a SafeLoader
+    except YamlError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise YamlError(message or str(exc), (mark.line + 1) if mark else 0, (mark.column + 1) if mark else 0) from None
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        raise YamlError(f"invalid YAML: {exc}") from None
+
+
+def yaml_position(text: str, path: list) -> tuple[int, int]:
+    """1-based line and column of the node at ``path`` (keys and indexes), or of its nearest parent."""
+    try:
+        node = yaml.compose(text, Loader=_LimitedLoader)
+    except Exception:  # noqa: BLE001 - positions are a nicety; the load already succeeded
+        return 0, 0
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == str(step)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            match = node.value[step]
+        else:
+            match = None
+        if match is None:
+            break
+        node = match
+    if node is None:
+        return 0, 0
+    return node.start_mark.line + 1, node.start_mark.column + 1

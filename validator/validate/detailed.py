@@ -1,0 +1,117 @@
+"""The detailed path: every schema error of an input the fast path rejected.
+
+jsonschema's ``iter_errors`` finds all errors, not just the first; each becomes
+a Problem with a rule name by kind, a JSON Pointer and a message that says
+what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import lru_cache
+from typing import Any, Iterator
+
+import jsonschema
+from jsonschema import Draft7Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from ..findings import Problem, join_pointer
+from .schemas import resolve, schema_uri
+
+_JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"), (dict, "object"), (type(None), "null"))
+
+
+def json_type(value: Any) -> str:
+    for python_type, name in _JSON_TYPES:
+        if isinstance(value, python_type):
+            return name
+    return type(value).__name__
+
+
+def show(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, (dict, list)) else json_type(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _ecma_pattern(validator, pattern, instance, schema):
+    """ECMA-262 ``$`` (and fastjsonschema) end at the string's end; Python's also before a final newline."""
+    if isinstance(instance, str) and not re.search(re.sub(r"(?<!\\)\$$", r"\\Z", pattern), instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(Draft7Validator, {"pattern": _ecma_pattern})
+
+
+@lru_cache(maxsize=None)
+def detailed_validator(version: str, name: str, stubs: frozenset[str] = frozenset()):
+    def retrieve(uri: str) -> Resource:
+        return Resource.from_contents(resolve(uri, stubs), default_specification=DRAFT7)
+
+    return _Validator(resolve(schema_uri(version, name)), registry=Registry(retrieve=retrieve))
+
+
+def _expected(schema: dict[str, Any]) -> str:
+    title = schema.get("title")
+    types = schema.get("type")
+    if title and types:
+        listed = types if isinstance(types, list) else [types]
+        return f"{title} ({' or '.join(listed)})"
+    if types:
+        return " or ".join(types) if isinstance(types, list) else types
+    return title or "a valid value"
+
+
+def _where(path: list) -> str:
+    names = [p for p in path if isinstance(p, str)]
+    return f" in {names[-1]}" if names else ""
+
+
+def _problems_for(error: jsonschema.ValidationError, base: str, version: str) -> Iterator[Problem]:
+    path = list(error.absolute_path)
+    pointer = join_pointer(base, *path)
+    kind, schema, instance = error.validator, error.schema, error.instance
+    if kind == "additionalProperties":
+        known = list(schema.get("properties", {}))
+        for key in instance:
+            if key in known:
+                continue
+            hint = [k for k in known if k.lower() == key.lower()] or difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            yield Problem(
+                join_pointer(pointer, key),
+                "unknown-field",
+                f"unknown field {key!r}{_where(path)}{suggestion}",
+                at_key=True,
+                value=key,
+            )
+    elif kind == "required":
+        for key in error.validator_value:
+            if isinstance(instance, dict) and key not in instance and f"{key!r} is a required" in error.message:
+                yield Problem(pointer, "missing-field", f"missing required field {key!r}{_where(path)}", value=key)
+    elif kind == "type" and version == "v1" and isinstance(instance, (int, float)) and "string" in error.validator_value:
+        yield Problem(pointer, "v1-alphanumeric", f"API v1 values are alphanumeric: expected a string, found {json_type(instance)} {show(instance)}", value=instance)
+    elif kind == "type":
+        yield Problem(pointer, "wrong-type", f"expected {_expected(schema)}, found {json_type(instance)} {show(instance)}", value=instance)
+    elif kind == "enum" and path and path[-1] == "sdeType":
+        yield Problem(pointer, "unknown-sde-type", f"unknown sdeType {show(instance)}: expected one of {', '.join(error.validator_value)}", value=instance)
+    elif kind == "const":
+        yield Problem(pointer, "bad-value", f"expected {show(error.validator_value)}, found {show(instance)}", value=instance)
+    elif kind == "pattern":
+        expected = schema.get("title") or f"a string matching {error.validator_value}"
+        yield Problem(pointer, "bad-value", f"expected {expected}, found {json_type(instance)} {show(instance)}", value=instance)
+    elif kind == "not":
+        yield Problem(pointer, "bad-value", schema.get("description") or f"{show(instance)} is not allowed here", value=instance)
+    else:
+        yield Problem(pointer, "bad-value", error.message, value=instance)
+
+
+def detailed_problems(version: str, name: str, instance: Any, base: str, stubs: frozenset[str] = frozenset()) -> list[Problem]:
+    """All schema problems of ``instance`` against one schema, pointers prefixed with ``base``."""
+    validator = detailed_validator(version, name, stubs)
+    problems: list[Problem] = []
+    for error in validator.iter_errors(instance):
+        problems.extend(_problems_for(error, base, version))
+    return problems
