@@ -1,0 +1,236 @@
+"""User configuration: where it is found, what it may say, and how it combines.
+
+Precedence, lowest first: the catalogue's defaults (rules.yaml) < the
+configuration file < its path overrides (in file order) < the command line.
+A configuration file is data only: nothing in it is ever evaluated as code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .globs import matches
+from .load.yaml_source import YamlError, load_yaml
+from .rules.catalogue import CatalogueError, RuleSpec, load_catalogue, schema_errors
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+CONFIG_FILES = (".sdelint.yaml", ".sdelint.yml", "pyproject.toml")
+SEVERITY_ORDER = ("info", "warning", "error")
+
+
+class ConfigError(CatalogueError):
+    """A configuration file or option that cannot be used (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """What the command line says; it wins over every file."""
+
+    api_version: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+def _normalise_severities(settings: Any) -> Any:
+    """YAML 1.1 reads a bare ``off`` as false: take it to mean "off"."""
+    if not isinstance(settings, dict):
+        return settings
+    out = {}
+    for name, value in settings.items():
+        if value is False:
+            value = "off"
+        elif isinstance(value, dict) and value.get("severity") is False:
+            value = {**value, "severity": "off"}
+        out[name] = value
+    return out
+
+
+def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
+    """The sdelint section of a file (None when a pyproject.toml has none) and its text."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+    if path.name == "pyproject.toml":
+        try:
+            document = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        section = document.get("tool", {}).get("sdelint")
+        return section, ""
+    try:
+        section = load_yaml(text)
+    except YamlError as exc:
+        raise ConfigError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+    return (section if section is not None else {}), text
+
+
+def discover(start: Path) -> Path | None:
+    """The nearest configuration file at or above ``start``; a pyproject.toml counts only with [tool.sdelint]."""
+    directory = start if start.is_dir() else start.parent
+    directory = directory.resolve()
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file():
+                if name == "pyproject.toml" and _read(candidate)[0] is None:
+                    continue
+                return candidate
+    return None
+
+
+@dataclass(frozen=True)
+class Setting:
+    severity: str
+    params: dict[str, Any]
+
+
+@dataclass
+class Policy:
+    """The effective configuration for one file."""
+
+    api_version: str
+    settings: dict[str, Setting]
+    pointer_overrides: tuple[tuple[tuple[str, ...], dict[str, str]], ...] = ()
+    key: tuple = ()
+
+    def severity(self, rule: str, pointer: str = "") -> str:
+        setting = self.settings.get(rule)
+        severity = setting.severity if setting else "error"
+        for patterns, severities in self.pointer_overrides:
+            if rule in severities and matches(pointer or "/", patterns):
+                severity = severities[rule]
+        return severity
+
+    def active(self, rule: str) -> bool:
+        setting = self.settings.get(rule)
+        if setting and setting.severity != "off":
+            return True
+        return any(sev.get(rule, "off") != "off" for _, sev in self.pointer_overrides)
+
+    def params(self, rule: str) -> dict[str, Any]:
+        setting = self.settings.get(rule)
+        return setting.params if setting else {}
+
+
+def _apply(settings: dict[str, Setting], changes: dict[str, Any], known: set[str], where: str) -> None:
+    for name, value in changes.items():
+        if name not in known:
+            raise ConfigError(f"{where}: unknown rule {name!r} (see 'sdelint rules')")
+        current = settings[name]
+        if isinstance(value, str):
+            settings[name] = Setting(value, current.params)
+        else:
+            params = {k: v for k, v in value.items() if k != "severity"}
+            unknown = set(params) - set(current.params)
+            if unknown:
+                raise ConfigError(f"{where}: rule {name!r} has no parameter {', '.join(sorted(unknown))} (it has: {', '.join(sorted(current.params)) or 'none'})")
+            settings[name] = Setting(value.get("severity", current.severity), {**current.params, **params})
+
+
+@dataclass
+class Configuration:
+    """A loaded configuration file (or none) plus the command line."""
+
+    path: Path | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    cli: CommandLine = field(default_factory=CommandLine)
+    custom_specs: dict[str, RuleSpec] = field(default_factory=dict)
+    _policies: dict[tuple, Policy] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None, cli: CommandLine = CommandLine()) -> "Configuration":
+        data: dict[str, Any] = {}
+        if path is not None:
+            section, text = _read(path)
+            data = section or {}
+            if not isinstance(data, dict):
+                raise ConfigError(f"{path}: the configuration must be a mapping, found {type(data).__name__}")
+            data = dict(data)
+            if "rules" in data:
+                data["rules"] = _normalise_severities(data["rules"])
+            if isinstance(data.get("overrides"), list):
+                data["overrides"] = [
+                    {**o, "rules": _normalise_severities(o.get("rules"))} if isinstance(o, dict) and "rules" in o else o for o in data["overrides"]
+                ]
+            errors = schema_errors(data, "config.schema.json", text, str(path))
+            if errors:
+                raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
+        config = cls(path=path, data=data, cli=cli)
+        from .rules.custom import custom_specs  # the custom-rule module validates its own options
+
+        config.custom_specs = custom_specs(data.get("custom-rules", []), set(load_catalogue()), str(path))
+        config._check_cli()
+        return config
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent.resolve() if self.path else Path.cwd().resolve()
+
+    def specs(self) -> dict[str, RuleSpec]:
+        return {**load_catalogue(), **self.custom_specs}
+
+    def _check_cli(self) -> None:
+        known = set(self.specs())
+        for name in (*self.cli.select, *self.cli.ignore):
+            if name not in known:
+                raise ConfigError(f"unknown rule {name!r} in --select/--ignore (see 'sdelint rules')")
+
+    def fail_on(self) -> str:
+        return self.data.get("fail-on", "error")
+
+    def _relative(self, file: str) -> str:
+        try:
+            return Path(os.path.abspath(file)).relative_to(self.root).as_posix()
+        except ValueError:
+            return Path(file).as_posix()
+
+    def policy_for(self, file: str | None) -> Policy:
+        overrides = self.data.get("overrides", [])
+        relative = self._relative(file) if file else ""
+        chosen = tuple(i for i, o in enumerate(overrides) if file and matches(relative, o["files"]))
+        policy = self._policies.get(chosen)
+        if policy is None:
+            policy = self._policies[chosen] = self._build(chosen)
+        return policy
+
+    def _build(self, chosen: tuple[int, ...]) -> Policy:
+        specs = self.specs()
+        known = set(specs)
+        settings = {name: Setting(spec.severity, dict(spec.params)) for name, spec in specs.items()}
+        where = str(self.path) if self.path else "configuration"
+        _apply(settings, self.data.get("rules", {}), known, where)
+        api_version = self.data.get("api-version", "auto")
+        pointer_overrides = []
+        for index in chosen:
+            override = self.data["overrides"][index]
+            api_version = override.get("api-version", api_version)
+            if "pointers" in override:
+                for name in override.get("rules", {}):
+                    if name not in known:
+                        raise ConfigError(f"{where}: unknown rule {name!r} (see 'sdelint rules')")
+                severities = {n: (v if isinstance(v, str) else v.get("severity", settings[n].severity)) for n, v in override.get("rules", {}).items()}
+                pointer_overrides.append((tuple(override["pointers"]), severities))
+            else:
+                _apply(settings, override.get("rules", {}), known, f"{where} (overrides[{index}])")
+        if self.cli.select:
+            for name, setting in settings.items():
+                if name not in self.cli.select:
+                    settings[name] = Setting("off", setting.params)
+                elif setting.severity == "off":
+                    settings[name] = Setting("warning", setting.params)
+        for name in self.cli.ignore:
+            settings[name] = Setting("off", settings[name].params)
+        if self.cli.select or self.cli.ignore:
+            pointer_overrides = [(p, {n: ("off" if settings[n].severity == "off" else s) for n, s in sev.items()}) for p, sev in pointer_overrides]
+        if self.cli.api_version:
+            api_version = self.cli.api_version
+        return Policy(api_version, settings, tuple(pointer_overrides), key=chosen)

@@ -1,0 +1,1 @@
+"""Rules: the catalogue (rules.yaml), the built-in checks, custom YAML rules, the engine."""

@@ -1,0 +1,177 @@
+"""Custom rules written in YAML or TOML: *where* (a path) and *what* (a named check with options).
+
+    where: cartStatus.products[*].product.price     # an attribute type, "*" (every type) or "record"
+    check: range                                     # required, pattern, enum, length, range, compare
+    options: {min: 0, max: 10000}
+
+Paths on double-nested types start inside the attributes: ``personalInfo.contacts``
+means ``personalInfo.personalInfo.contacts``; serverTimeStamp, originalTimeStamp
+and isAuthenticated name the container's own members. Nothing here is
+evaluated as code; messages may use {value} and {pointer}, nothing else.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..findings import join_pointer
+from ..model import CONTAINER_KEYS, DOUBLE_NESTED
+from .catalogue import CatalogueError, RuleSpec
+from .values import as_number, iter_path
+
+CONTAINER_MEMBERS = frozenset({"serverTimeStamp", "originalTimeStamp", "isAuthenticated"})
+_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\*|[0-9]+)\]")
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt, "<=": operator.le, "==": operator.eq, "!=": operator.ne, ">=": operator.ge, ">": operator.gt,
+}
+
+
+class CustomRuleError(CatalogueError):
+    pass
+
+
+def parse_path(text: str) -> tuple[str, tuple[str, ...]]:
+    """``cartStatus.products[*].quantity`` -> ("cartStatus", ("products", "*", "quantity"))."""
+    tokens, position = [], 0
+    for match in _SEGMENT.finditer(text):
+        gap = text[position:match.start()]
+        if gap not in ("", "."):
+            raise ValueError(f"unexpected {gap!r} in path {text!r}")
+        tokens.append(match.group(1) or match.group(2))
+        position = match.end()
+    if position != len(text) or not tokens:
+        raise ValueError(f"cannot read path {text!r}")
+    root, rest = tokens[0], tuple(tokens[1:])
+    if root not in CONTAINER_KEYS and root not in ("*", "record"):
+        raise ValueError(f"path {text!r} must start with an attribute type ({', '.join(sorted(CONTAINER_KEYS))}), '*' or 'record'")
+    return root, rest
+
+
+def _render(template: str, value: Any, pointer: str) -> str:
+    return template.replace("{value}", repr(value)).replace("{pointer}", pointer)
+
+
+@dataclass
+class CustomRule:
+    name: str
+    root: str
+    path: tuple[str, ...]
+    check: str
+    options: dict[str, Any]
+    message: str
+
+    def base(self, key: str, container: dict, container_pointer: str) -> tuple[Any, str, tuple[str, ...]]:
+        """Where the path starts for one event: the attributes object, or the container itself."""
+        path = self.path
+        if key in DOUBLE_NESTED and path and path[0] == key:
+            return container.get(key), f"{container_pointer}/{key}", path[1:]
+        if key in DOUBLE_NESTED and (not path or path[0] not in CONTAINER_MEMBERS):
+            return container.get(key), f"{container_pointer}/{key}", path
+        return container, container_pointer, path
+
+    def evaluate(self, base: Any, base_pointer: str, path: tuple[str, ...]) -> list[tuple]:
+        hits = []
+        if self.check == "required":
+            for parent_pointer, parent in iter_path(base, base_pointer, path[:-1]):
+                if isinstance(parent, dict) and parent.get(path[-1]) is None:
+                    hits.append((parent_pointer, _render(self.message, None, join_pointer(parent_pointer, path[-1])), None))
+            return hits
+        for pointer, value in iter_path(base, base_pointer, path):
+            if value is None:
+                continue
+            if not self._passes(value, base, base_pointer):
+                hits.append((pointer, _render(self.message, value, pointer), value))
+        return hits
+
+    def _passes(self, value: Any, base: Any, base_pointer: str) -> bool:
+        o = self.options
+        if self.check == "pattern":
+            return not isinstance(value, str) or o["_regex"].search(value) is not None
+        if self.check == "enum":
+            if o.get("case-insensitive") and isinstance(value, str):
+                return value.casefold() in {str(v).casefold() for v in o["values"]}
+            return value in o["values"]
+        if self.check == "length":
+            if not isinstance(value, (str, list, dict)):
+                return True
+            return o.get("min", 0) <= len(value) <= o.get("max", float("inf"))
+        number = as_number(value)
+        if self.check == "range":
+            return number is None or o.get("min", float("-inf")) <= number <= o.get("max", float("inf"))
+        # compare
+        others = [v for _, v in iter_path(base, base_pointer, o["_other"])]
+        other = as_number(others[0]) if others else None
+        return number is None or other is None or _OPERATORS[o["op"]](number, other)
+
+
+_OPTION_RULES: dict[str, tuple[set[str], set[str]]] = {
+    "required": (set(), set()),
+    "pattern": ({"regex"}, set()),
+    "enum": ({"values"}, {"case-insensitive"}),
+    "length": (set(), {"min", "max"}),
+    "range": (set(), {"min", "max"}),
+    "compare": ({"other", "op"}, set()),
+}
+
+
+def _compile(entry: dict[str, Any], where: str) -> CustomRule:
+    name, check = entry["name"], entry["check"]
+    try:
+        root, path = parse_path(entry["where"])
+    except ValueError as exc:
+        raise CustomRuleError(f"{where}: custom rule {name!r}: {exc}") from None
+    options = dict(entry.get("options", {}))
+    required, optional = _OPTION_RULES[check]
+    missing, unknown = required - set(options), set(options) - required - optional
+    if missing or unknown:
+        raise CustomRuleError(
+            f"{where}: custom rule {name!r}: check {check!r} needs options {sorted(required) or 'none'}"
+            + (f", may take {sorted(optional)}" if optional else "")
+            + (f"; missing {sorted(missing)}" if missing else "")
+            + (f"; unknown {sorted(unknown)}" if unknown else "")
+        )
+    if check == "required" and not path:
+        raise CustomRuleError(f"{where}: custom rule {name!r}: 'required' needs a field path after {root!r}")
+    if check == "pattern":
+        try:
+            options["_regex"] = re.compile(str(options["regex"]))
+        except re.error as exc:
+            raise CustomRuleError(f"{where}: custom rule {name!r}: invalid regex {options['regex']!r}: {exc}") from None
+    if check == "enum" and not isinstance(options["values"], list):
+        raise CustomRuleError(f"{where}: custom rule {name!r}: enum values must be a list")
+    for bound in ("min", "max"):
+        if bound in options and as_number(options[bound]) is None:
+            raise CustomRuleError(f"{where}: custom rule {name!r}: {bound} must be a number")
+        if bound in options:
+            options[bound] = as_number(options[bound])
+    if check == "compare":
+        if options["op"] not in _OPERATORS:
+            raise CustomRuleError(f"{where}: custom rule {name!r}: op must be one of {', '.join(_OPERATORS)}")
+        try:
+            other_root, other_path = parse_path(f"{root}.{options['other']}" if not str(options["other"]).startswith(root + ".") else str(options["other"]))
+        except ValueError as exc:
+            raise CustomRuleError(f"{where}: custom rule {name!r}: other: {exc}") from None
+        options["_other"] = other_path
+    return CustomRule(name, root, path, check, options, entry["message"])
+
+
+def custom_specs(entries: list[dict[str, Any]], builtin: set[str], where: str) -> dict[str, RuleSpec]:
+    """Validate and compile custom rules; their specs join the catalogue for this configuration."""
+    specs: dict[str, RuleSpec] = {}
+    for entry in entries:
+        name = entry["name"]
+        if name in builtin or name in specs:
+            raise CustomRuleError(f"{where}: custom rule {name!r} has the name of another rule")
+        rule = _compile(entry, where)
+        specs[name] = RuleSpec(
+            name=name,
+            summary=entry.get("summary", entry["message"]),
+            category="custom",
+            severity=entry.get("severity", "warning"),
+            rationale=f"Custom rule from {where}: {entry['check']} on {entry['where']}.",
+            docs={"custom": rule},
+        )
+    return specs

@@ -1,0 +1,344 @@
+"""Built-in semantic rules on single events."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from typing import Any
+
+from ..findings import join_pointer
+from ..model import CONTAINER_KEYS
+from ..resources import _PACKAGE_DIR
+from .base import EventContext, event_rule
+from .values import as_int, as_number, format_duration, format_ms, iter_path, iter_strings
+
+TIMESTAMP_KEYS = ("serverTimeStamp", "originalTimeStamp")
+
+
+# --- value-length -------------------------------------------------------------
+
+def _measure(text: str, unit: str) -> int:
+    if unit == "utf8":
+        return len(text.encode("utf-8", "surrogatepass"))
+    if unit == "utf16":
+        return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text)
+
+
+def _has_string_longer_than(value: Any, size: int) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if len(item) > size:
+                return True
+        elif kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+    return False
+
+
+@event_rule("value-length")
+def value_length(ctx: EventContext, p: dict):
+    limit, unit = p["max"], p["unit"]
+    if ctx.container is None or not _has_string_longer_than(ctx.container, limit // 4):
+        return None
+    hits = []
+    for pointer, text in iter_strings(ctx.container, ctx.container_pointer):
+        if len(text) * 4 > limit:  # no string shorter than a quarter of the limit can exceed it in any unit
+            size = _measure(text, unit)
+            if size > limit:
+                hits.append((pointer, f"value is {size} {unit.replace('utf8', 'UTF-8 bytes').replace('utf16', 'UTF-16 code units')} long; the limit is {limit}", None))
+    return hits
+
+
+# --- timestamps ---------------------------------------------------------------
+
+@event_rule("timestamp-order")
+def timestamp_order(ctx: EventContext, p: dict):
+    c = ctx.container
+    if c is None:
+        return None
+    created, processed = as_int(c.get("originalTimeStamp")), as_int(c.get("serverTimeStamp"))
+    if created is None or processed is None or created - processed <= p["tolerance-ms"]:
+        return None
+    return [(
+        ctx.container_pointer + "/originalTimeStamp",
+        f"created (originalTimeStamp {format_ms(created)}) {format_duration(created - processed)} after it was processed (serverTimeStamp {format_ms(processed)})",
+        created,
+    )]
+
+
+@lru_cache(maxsize=None)
+def _window(earliest: str, latest: str) -> tuple[int, int]:
+    def ms(day: str) -> int:
+        return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp() * 1000)
+
+    return ms(earliest), ms(latest)
+
+
+def _range_hit(pointer: str, value: Any, low: int, high: int):
+    ms = as_int(value)
+    if ms is None or low <= ms <= high:
+        return None
+    if ms == 0:
+        why = "0: the time was never set"
+    elif 10**9 <= abs(ms) < 10**11:
+        why = f"{ms} looks like seconds, not milliseconds ({format_ms(ms * 1000)} if seconds)"
+    elif abs(ms) >= 10**14:
+        why = f"{ms} looks like microseconds or nanoseconds, not milliseconds"
+    else:
+        why = f"{ms} is {format_ms(ms)}"
+    return (pointer, f"implausible epoch-milliseconds timestamp: {why}; expected between {format_ms(low)[:10]} and {format_ms(high)[:10]}", value)
+
+
+@event_rule("timestamp-range")
+def timestamp_range(ctx: EventContext, p: dict):
+    low, high = _window(str(p["earliest"]), str(p["latest"]))
+    places = [(ctx.event, ctx.pointer, ("serverTimeStamp",))]
+    if ctx.container is not None:
+        places.append((ctx.container, ctx.container_pointer, TIMESTAMP_KEYS))
+        cart = ctx.container.get("cart") if ctx.key == "purchase" else None
+        if isinstance(cart, dict):
+            places.append((cart, f"{ctx.container_pointer}/cart", TIMESTAMP_KEYS))
+    hits = []
+    for obj, pointer, keys in places:
+        for key in keys:
+            if key in obj:
+                hit = _range_hit(f"{pointer}/{key}", obj[key], low, high)
+                if hit:
+                    hits.append(hit)
+    return hits
+
+
+@event_rule("timestamp-mismatch")
+def timestamp_mismatch(ctx: EventContext, p: dict):
+    if ctx.container is None:
+        return None
+    outer, inner = as_int(ctx.event.get("serverTimeStamp")), as_int(ctx.container.get("serverTimeStamp"))
+    if outer is None or inner is None or outer == inner:
+        return None
+    return [(join_pointer(ctx.pointer, "serverTimeStamp"), f"event serverTimeStamp {outer} differs from its {ctx.key}.serverTimeStamp {inner} by {format_duration(outer - inner)}", outer)]
+
+
+# --- structure and typing -------------------------------------------------------
+
+@event_rule("sde-type-key")
+def sde_type_key(ctx: EventContext, p: dict):
+    if ctx.key in ctx.event:
+        return None
+    others = [k for k in ctx.event if k in CONTAINER_KEYS]
+    if not others:
+        return None  # the schema reports the missing container
+    return [(join_pointer(ctx.pointer, "sdeType"), f"sdeType {ctx.event.get('sdeType')!r} goes with a {ctx.key!r} container, but the event holds {', '.join(map(repr, others))}", ctx.event.get("sdeType"))]
+
+
+@event_rule("auth-section")
+def auth_section(ctx: EventContext, p: dict):
+    flag = ctx.event.get("isAuthenticated")
+    inner = ctx.container.get("isAuthenticated") if ctx.container is not None else None
+    hits = []
+    if ctx.section == "sdes":
+        if flag is False:
+            hits.append((join_pointer(ctx.pointer, "isAuthenticated"), "event under sdes (authenticated) says isAuthenticated: false", flag))
+        if inner is False:
+            hits.append((join_pointer(ctx.container_pointer, "isAuthenticated"), f"{ctx.key} under sdes (authenticated) says isAuthenticated: false", inner))
+    elif ctx.section == "unAuthSdes":
+        if flag is not False:
+            what = "has no isAuthenticated flag" if flag is None else f"says isAuthenticated: {flag!r}"
+            hits.append((ctx.pointer if flag is None else join_pointer(ctx.pointer, "isAuthenticated"), f"event under unAuthSdes {what}; expected isAuthenticated: false", flag))
+        if inner is True:
+            hits.append((join_pointer(ctx.container_pointer, "isAuthenticated"), f"{ctx.key} under unAuthSdes says isAuthenticated: true", inner))
+    return hits
+
+
+@event_rule("numeric-string")
+def numeric_string(ctx: EventContext, p: dict):
+    from .typed_fields import typed_tree
+
+    hits: list = []
+    _strings_in_typed_fields(ctx.event, typed_tree(ctx.version, ctx.key, p["include-timestamps"]), ctx.pointer, hits)
+    return hits
+
+
+def _strings_in_typed_fields(value: Any, tree: dict, pointer: str, hits: list) -> None:
+    if type(value) is dict:
+        for key, sub in tree.items():
+            if key in value:
+                item = value[key]
+                if type(sub) is str:
+                    if type(item) is str:
+                        hits.append((f"{pointer}/{key}", f"{sub} value sent as the string {item!r}; API v2 types it as a JSON {'boolean' if sub == 'boolean' else 'number'}", item))
+                else:
+                    _strings_in_typed_fields(item, sub, f"{pointer}/{key}", hits)
+    elif type(value) is list and "*" in tree:
+        sub = tree["*"]
+        for i, item in enumerate(value):
+            if type(sub) is str:
+                if type(item) is str:
+                    hits.append((f"{pointer}/{i}", f"{sub} value sent as the string {item!r}", item))
+            else:
+                _strings_in_typed_fields(item, sub, f"{pointer}/{i}", hits)
+
+
+# --- dates, currencies, amounts ---------------------------------------------------
+
+def _date_hit(pointer: str, value: Any, parts: tuple[str, str, str]):
+    if not isinstance(value, dict):
+        return None
+    numbers = [as_int(value.get(k)) for k in parts]
+    if any(n is None for n in numbers):
+        return None
+    year, month, day = numbers
+    try:
+        date(year, month, day)
+    except ValueError as exc:
+        return (pointer, f"{year:04d}-{month:02d}-{day:02d} is not a calendar date ({exc})", value)
+    return None
+
+
+@event_rule("calendar-date", types=("customerInfo", "personalInfo"))
+def calendar_date(ctx: EventContext, p: dict):
+    attrs = ctx.attrs
+    if attrs is None:
+        return None
+    if ctx.key == "customerInfo":
+        checks = [(k, ("year", "month", "day")) for k in ("lastPaymentDate", "registrationDate")]
+    else:
+        checks = [("customerAge", ("customerYearOfBirth", "customerMonthOfBirth", "customerDateOfBirth"))]
+    hits = []
+    for field_name, parts in checks:
+        if field_name in attrs:
+            hit = _date_hit(join_pointer(ctx.attrs_pointer, field_name), attrs[field_name], parts)
+            if hit:
+                hits.append(hit)
+    return hits
+
+
+@lru_cache(maxsize=1)
+def currency_codes() -> frozenset[str]:
+    text = (_PACKAGE_DIR / "rules" / "data" / "iso4217.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _currency_hit(pointer: str, value: Any):
+    if value is None or (isinstance(value, str) and value in currency_codes()):
+        return None
+    hint = f" (did you mean {value.strip().upper()!r}?)" if isinstance(value, str) and value.strip().upper() in currency_codes() else ""
+    return (pointer, f"{value!r} is not an ISO 4217 currency code{hint}", value)
+
+
+@event_rule("currency-code", types=("customerInfo", "cartStatus", "purchase", "viewedProduct", "lead"))
+def currency_code(ctx: EventContext, p: dict):
+    attrs = ctx.attrs
+    if attrs is None:
+        return None
+    places = [(attrs, ctx.attrs_pointer)]
+    cart = attrs.get("cart") if ctx.key == "purchase" else None
+    if isinstance(cart, dict):
+        places.append((cart, f"{ctx.attrs_pointer}/cart"))
+    hits = []
+    for obj, pointer in places:
+        if "currency" in obj:
+            hit = _currency_hit(join_pointer(pointer, "currency"), obj["currency"])
+            if hit:
+                hits.append(hit)
+    return hits
+
+
+def _cart_hits(cart: dict, pointer: str, tolerance: float) -> list:
+    products = cart.get("products")
+    if not isinstance(products, list) or not products:
+        return []
+    quantities, amounts = [], []
+    for item in products:
+        if not isinstance(item, dict):
+            return []
+        product = item.get("product")
+        quantity = as_number(item.get("quantity"))
+        price = as_number(product.get("price")) if isinstance(product, dict) else None
+        quantities.append(quantity)
+        amounts.append(None if quantity is None or price is None else quantity * price)
+    hits = []
+    num_items = as_number(cart.get("numItems"))
+    if num_items is not None and None not in quantities and num_items != sum(quantities):
+        hits.append((f"{pointer}/numItems", f"numItems is {num_items:g} but the products' quantities add up to {sum(quantities):g}", cart.get("numItems")))
+    total = as_number(cart.get("total"))
+    if total is not None and None not in amounts and abs(total - sum(amounts)) > tolerance:
+        hits.append((f"{pointer}/total", f"total is {total:g} but price times quantity adds up to {round(sum(amounts), 2):g}", cart.get("total")))
+    return hits
+
+
+@event_rule("cart-arithmetic", types=("cartStatus", "purchase"))
+def cart_arithmetic(ctx: EventContext, p: dict):
+    attrs = ctx.attrs
+    if attrs is None:
+        return None
+    tolerance = float(p["tolerance"])
+    if ctx.key == "cartStatus":
+        return _cart_hits(attrs, ctx.attrs_pointer, tolerance)
+    cart = attrs.get("cart")
+    if not isinstance(cart, dict):
+        return None
+    hits = _cart_hits(cart, f"{ctx.attrs_pointer}/cart", tolerance)
+    total, cart_total = as_number(attrs.get("total")), as_number(cart.get("total"))
+    if total is not None and cart_total is not None and abs(total - cart_total) > tolerance:
+        hits.append((f"{ctx.attrs_pointer}/total", f"purchase total {total:g} differs from its cart's total {cart_total:g}", attrs.get("total")))
+    return hits
+
+
+_AMOUNT_PATHS = {
+    "cartStatus": [("total",), ("numItems",), ("products", "*", "quantity"), ("products", "*", "product", "price"), ("products", "*", "product", "quantityInStock")],
+    "viewedProduct": [("products", "*", "quantity"), ("products", "*", "product", "price"), ("products", "*", "product", "quantityInStock")],
+    "purchase": [("total",), ("cart", "total"), ("cart", "numItems"), ("cart", "products", "*", "quantity"), ("cart", "products", "*", "product", "price"), ("cart", "products", "*", "product", "quantityInStock")],
+    "lead": [("value",)],
+}
+
+
+@event_rule("negative-amount", types=tuple(_AMOUNT_PATHS))
+def negative_amount(ctx: EventContext, p: dict):
+    if ctx.attrs is None:
+        return None
+    hits = []
+    for path in _AMOUNT_PATHS[ctx.key]:
+        for pointer, value in iter_path(ctx.attrs, ctx.attrs_pointer, path):
+            number = as_number(value)
+            if number is not None and number < 0:
+                hits.append((pointer, f"{path[-1]} is negative ({value})", value))
+    return hits
+
+
+# --- brand entities and contacts ---------------------------------------------------
+
+@event_rule("customer-entity", types=("customerInfo",))
+def customer_entity(ctx: EventContext, p: dict):
+    attrs = ctx.attrs
+    if attrs is None:
+        return None
+    hits = []
+    for field_name, names, what in (("customerStatus", p["statuses"], "status"), ("customerType", p["types"], "type")):
+        value = attrs.get(field_name)
+        if names and isinstance(value, str) and value.casefold() not in {str(n).casefold() for n in names}:
+            hits.append((join_pointer(ctx.attrs_pointer, field_name), f"{value!r} matches no customer {what} entity ({', '.join(map(str, names))}); matching is case-insensitive", value))
+    return hits
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+\Z")
+_PHONE = re.compile(r"\+?[0-9 ().\-/]+\Z")
+
+
+@event_rule("contact-format", types=("personalInfo",))
+def contact_format(ctx: EventContext, p: dict):
+    if ctx.attrs is None:
+        return None
+    hits = []
+    for pointer, value in iter_path(ctx.attrs, ctx.attrs_pointer, ("contacts", "*", "personalContact", "email")):
+        if isinstance(value, str) and not _EMAIL.match(value):
+            hits.append((pointer, f"{value!r} does not look like an email address", value))
+    for pointer, value in iter_path(ctx.attrs, ctx.attrs_pointer, ("contacts", "*", "personalContact", "phone")):
+        if isinstance(value, str) and not (_PHONE.match(value) and sum(ch.isdigit() for ch in value) >= 3):
+            hits.append((pointer, f"{value!r} does not look like a phone number", value))
+    return hits

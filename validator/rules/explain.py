@@ -1,0 +1,58 @@
+"""Rule documentation for ``sdelint rules`` and ``sdelint explain``."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from ..config import Configuration
+
+_GENERATED = {
+    "long-value": "an attribute value of {length} characters",
+    "nested": "a document nested {depth} levels deep: [[[[...",
+}
+
+
+def rule_table(config: Configuration) -> list[dict[str, Any]]:
+    policy = config.policy_for(None)
+    return [
+        {"name": name, "severity": policy.severity(name), "category": spec.category, "summary": spec.summary, "params": policy.params(name)}
+        for name, spec in sorted(config.specs().items(), key=lambda item: (_CATEGORY_ORDER.get(item[1].category, 9), item[0]))
+    ]
+
+
+_CATEGORY_ORDER = {"input": 0, "schema": 1, "event": 2, "record": 3, "custom": 4}
+
+
+def _example(docs: dict[str, Any], kind: str) -> str | None:
+    if kind in docs:
+        return docs[kind].strip()
+    if kind == "bad" and "bad-bytes" in docs:
+        return f"(bytes) {docs['bad-bytes']}"
+    if kind == "bad" and "bad-generate" in docs:
+        spec = docs["bad-generate"]
+        return "(" + _GENERATED.get(spec["type"], spec["type"]).format(**spec) + ")"
+    return None
+
+
+def explain_rule(config: Configuration, name: str) -> str:
+    spec = config.specs()[name]
+    policy = config.policy_for(None)
+    lines = [f"{name}: {spec.summary}", ""]
+    lines.append(f"Category: {spec.category}")
+    lines.append(f"Severity: {policy.severity(name)} (default {spec.severity})")
+    applies = [f"API {', '.join(spec.api_versions)}"]
+    if spec.sde_types:
+        applies.append(", ".join(spec.sde_types))
+    lines.append(f"Applies to: {'; '.join(applies)}")
+    params = policy.params(name)
+    if params:
+        lines.append("Parameters: " + ", ".join(f"{k} = {v!r}" for k, v in params.items()))
+    lines += ["", "Why:", textwrap.indent(spec.rationale, "  ")]
+    for kind, title in (("bad", "Bad"), ("good", "Good")):
+        example = _example(spec.docs, kind)
+        if example:
+            lines += ["", f"{title}:", textwrap.indent(example, "  ")]
+    if "example-config" in spec.docs:
+        lines += ["", f"(examples checked with configuration {spec.docs['example-config']})"]
+    return "\n".join(lines)

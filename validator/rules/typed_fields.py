@@ -1,0 +1,62 @@
+"""Which fields of each type are typed (number, integer, boolean) in a version's schemas.
+
+Derived from the schemas themselves, so numeric-string never disagrees with them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urldefrag, urljoin
+
+from ..validate.schemas import resolve, schema_uri
+
+_TYPED = {"number", "integer", "boolean"}
+
+
+def _deref(schema: dict[str, Any], base: str) -> tuple[dict[str, Any], str]:
+    while "$ref" in schema:
+        target, fragment = urldefrag(urljoin(base, schema["$ref"]))
+        node: Any = resolve(target)
+        for token in filter(None, fragment.split("/")):
+            node = node[token]
+        schema, base = node, target
+    return schema, base
+
+
+@lru_cache(maxsize=None)
+def typed_fields(version: str, key: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """((path from the event, expected type title), ...) for string-or-typed leaves."""
+    found: list[tuple[tuple[str, ...], str]] = []
+
+    def walk(schema: dict[str, Any], base: str, path: tuple[str, ...]) -> None:
+        schema, base = _deref(schema, base)
+        types = schema.get("type", [])
+        types = [types] if isinstance(types, str) else types
+        if "string" in types and _TYPED.intersection(types) and "object" not in types:
+            found.append((path, str(schema.get("title", "typed"))))
+        for name, sub in schema.get("properties", {}).items():
+            walk(sub, base, path + (name,))
+        if isinstance(schema.get("items"), dict):
+            walk(schema["items"], base, path + ("*",))
+
+    uri = schema_uri(version, key)
+    walk(resolve(uri), uri, ())
+    return tuple(found)
+
+
+@lru_cache(maxsize=None)
+def typed_tree(version: str, key: str, include_timestamps: bool) -> dict:
+    """typed_fields as a nested dict {key: subtree or expected type, "*": array items}.
+
+    Keys are schema property names: none of them needs JSON Pointer escaping.
+    """
+    tree: dict = {}
+    for path, expected in typed_fields(version, key):
+        if expected == "timestamp" and not include_timestamps:
+            continue
+        node = tree
+        for token in path[:-1]:
+            node = node.setdefault(token, {})
+        node[path[-1]] = expected
+    return tree
