@@ -1,0 +1,186 @@
+"""The ``sdelint`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import IO
+
+import click
+
+from . import __version__
+from .config import CommandLine, ConfigError, Configuration, discover
+from .inputs import InputError, collect
+from .linter import API_VERSIONS, FileResult, Linter
+from .model import SDE_TYPES, VERSIONS
+from .report import REPORTERS, worst
+from .rules.catalogue import CatalogueError
+from .rules.explain import explain_rule, rule_table
+from .validate import get_schema, schema_names
+from .validate.bundle import bundle
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FAIL_ON_RANK = {"error": 3, "warning": 2, "info": 1}
+
+
+class SdelintGroup(click.Group):
+    """Turns a bad configuration into a message and any unexpected exception into a one-line report; both exit 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except CatalogueError as exc:
+            click.echo(f"sdelint: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            click.echo("sdelint: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+            click.echo(f"sdelint: internal error: {type(exc).__name__}: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+
+
+@click.group(cls=SdelintGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="sdelint")
+def main() -> None:
+    """Validate and lint LivePerson engagement attributes in Messaging Interactions API payloads."""
+
+
+def _split_rules(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name.strip() for value in values for name in value.split(",") if name.strip())
+
+
+class Configurations:
+    """One Linter per configuration file in use: the nearest one above each input, or --config for all."""
+
+    def __init__(self, explicit: Path | None, cli: CommandLine) -> None:
+        self.explicit, self.cli = explicit, cli
+        self._linters: dict[Path | None, Linter] = {}
+        self._found: dict[Path, Path | None] = {}
+
+    def linter_for(self, path: Path | None) -> Linter:
+        if self.explicit is not None:
+            source = self.explicit
+        else:
+            folder = (path.parent if path is not None else Path.cwd()).resolve()
+            if folder not in self._found:
+                self._found[folder] = discover(folder)
+            source = self._found[folder]
+        linter = self._linters.get(source)
+        if linter is None:
+            linter = self._linters[source] = Linter(Configuration.load(source, self.cli))
+        return linter
+
+
+def run_check(configs: Configurations, paths: tuple[str, ...], stdin_name: str) -> list[FileResult]:
+    try:
+        inputs, notes = collect(paths, stdin_name=stdin_name)
+    except InputError as exc:
+        raise click.UsageError(str(exc)) from None
+    for note in notes:
+        click.echo(f"sdelint: {note}", err=True)
+    results = []
+    for item in inputs:
+        if item.path is None:
+            name_path = Path(stdin_name) if stdin_name != "<stdin>" else None
+            raw = click.get_binary_stream("stdin").read()
+            results.append(configs.linter_for(name_path).lint_bytes(raw, item.name, stdin_name if name_path else None))
+        else:
+            results.append(configs.linter_for(item.path).lint_path(item.path, item.name))
+    return results
+
+
+def _fail_on(option: str | None, configs: Configurations) -> str:
+    if option:
+        return option
+    linters = list(configs._linters.values())
+    return linters[0].config.fail_on() if linters else "error"
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Output format.")
+@click.option("--api-version", type=click.Choice(API_VERSIONS), default=None, help="API version the payloads were recorded with. [default: the configuration's, else auto: detect per input]")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Configuration file (.sdelint.yaml or pyproject.toml); default: the nearest one above each input.")
+@click.option("--select", multiple=True, metavar="RULE[,RULE]", help="Check only these rules (repeatable).")
+@click.option("--ignore", multiple=True, metavar="RULE[,RULE]", help="Do not check these rules (repeatable).")
+@click.option("--fail-on", type=click.Choice(sorted(FAIL_ON_RANK, key=FAIL_ON_RANK.get)), default=None, help="Lowest severity that makes the exit code 1. [default: error]")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (usage errors still exit 2).")
+@click.option("--stdin-filename", default="<stdin>", show_default=True, help="Name to report (and match overrides against) for input read from '-'.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print what each input was checked as.")
+@click.option("--statistics", is_flag=True, help="Print a count of findings per rule.")
+def check(paths, output_format, api_version, config_path, select, ignore, fail_on, exit_zero, stdin_filename, quiet, verbose, statistics) -> None:
+    """Check payload files, directories (searched for *.json) or '-' for stdin.
+
+    \b
+    Exit codes:
+      0  no finding at or above --fail-on (default: error)
+      1  findings at or above --fail-on
+      2  usage error, bad configuration or internal error
+    """
+    cli = CommandLine(api_version, _split_rules(select), _split_rules(ignore))
+    configs = Configurations(config_path, cli)
+    if config_path is not None:
+        configs.linter_for(None)  # a bad --config is reported before any input is read
+    results = run_check(configs, paths, stdin_filename)
+    reporter = REPORTERS[output_format](quiet=quiet, statistics=statistics, verbose=verbose)
+    out: IO[str] = click.get_text_stream("stdout")
+    reporter.write(results, out)
+    out.flush()
+    failed = worst(results) >= FAIL_ON_RANK[_fail_on(fail_on, configs)]
+    sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)
+
+
+def _load_config(config_path: Path | None) -> Configuration:
+    return Configuration.load(config_path if config_path else discover(Path.cwd()))
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Configuration file; default: the nearest one above the current directory.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules(config_path: Path | None, output_format: str) -> None:
+    """List every rule with its severity after configuration."""
+    config = _load_config(config_path)
+    rows = rule_table(config)
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max(len(row["name"]) for row in rows)
+    for row in rows:
+        click.echo(f"{row['name']:<{width}}  {row['severity']:<7}  {row['category']:<6}  {row['summary']}")
+
+
+@main.command()
+@click.argument("rule")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Configuration file; default: the nearest one above the current directory.")
+def explain(rule: str, config_path: Path | None) -> None:
+    """Print a rule's documentation: summary, rationale, parameters, a bad and a good example."""
+    config = _load_config(config_path)
+    if rule not in config.specs():
+        raise click.BadParameter(f"unknown rule {rule!r}; see 'sdelint rules'", param_hint="RULE")
+    click.echo(explain_rule(config, rule))
+
+
+@main.command()
+@click.argument("name", required=False, default="response")
+@click.option("--api-version", type=click.Choice(VERSIONS), default="v2", show_default=True)
+@click.option("--bundle", "bundled", is_flag=True, help="Inline every referenced schema into one self-contained document.")
+@click.option("--list", "list_names", is_flag=True, help="List the schema names.")
+def schema(name: str, api_version: str, bundled: bool, list_names: bool) -> None:
+    """Print a JSON Schema. NAME is an sdeType (CART_STATUS), a container key
+    (cartStatus) or response, record, events, event, event-list, definitions."""
+    if list_names:
+        click.echo("\n".join(schema_names(api_version)))
+        return
+    resolved = SDE_TYPES.get(name, name)
+    if resolved not in schema_names(api_version):
+        raise click.BadParameter(f"unknown schema {name!r}; see 'sdelint schema --list'", param_hint="NAME")
+    document = bundle(api_version, resolved) if bundled else get_schema(api_version, resolved)
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+__all__ = ["main", "ConfigError"]

@@ -1,0 +1,112 @@
+"""From an input (path, bytes or object) to placed findings: load, detect, validate and check rules, place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import detect
+from .config import Configuration, Policy
+from .findings import Finding, Problem
+from .load import Document, line_cols, locate, parse_bytes
+from .rules.engine import RuleEngine
+from .validate import SchemaChecker
+
+API_VERSIONS = ("auto", "v1", "v2")
+
+
+@dataclass
+class FileResult:
+    """Everything the reporters need about one input."""
+
+    file: str
+    findings: list[Finding]
+    kind: str | None = None
+    api_version: str | None = None
+    events: int = 0
+
+
+def place(doc: Document, problems: list[Problem], policy: Policy, api_version: str | None) -> list[Finding]:
+    """Give each problem its severity and a line and column; the text is walked once, only if needed."""
+    kept = []
+    for problem in problems:
+        severity = problem.severity or policy.severity(problem.rule, problem.pointer)
+        if severity != "off":
+            kept.append((problem, severity))
+    wanted = [p.pointer for p, _ in kept if p.offset is None]
+    spots = locate(doc.text, wanted) if wanted and doc.text is not None else {}
+    extra = {"api_version": api_version} if api_version else {}
+    positions = [(0, 0)] * len(kept)
+    if doc.text is not None:
+        offsets = []
+        for problem, _ in kept:
+            offset = problem.offset
+            if offset is None:
+                key_offset, value_offset = spots.get(problem.pointer, (None, 0))
+                offset = key_offset if (problem.at_key and key_offset is not None) else value_offset
+            offsets.append(offset)
+        positions = [(line + doc.line_base, column) for line, column in line_cols(doc.text, offsets)]
+    findings = [
+        Finding(doc.name, line, column, problem.pointer, problem.rule, severity, problem.message, extra)
+        for (problem, severity), (line, column) in zip(kept, positions)
+    ]
+    findings.sort(key=lambda f: (f.line, f.column, f.pointer, f.rule))
+    return findings
+
+
+class Linter:
+    """Lints inputs under one configuration; compiled validators and rule tables are reused."""
+
+    def __init__(self, config: Configuration | None = None, checker: SchemaChecker | None = None) -> None:
+        self.config = config or Configuration.load(None)
+        self.checker = checker or SchemaChecker()
+        self._engines: dict[tuple, RuleEngine] = {}
+
+    def _engine(self, policy: Policy) -> RuleEngine:
+        engine = self._engines.get(policy.key)
+        if engine is None:
+            engine = self._engines[policy.key] = RuleEngine(policy, self.config.specs())
+        return engine
+
+    def lint_document(self, doc: Document, path: str | None = None) -> FileResult:
+        policy = self.config.policy_for(path)
+        problems = list(doc.problems)
+        kind = version = None
+        events = 0
+        if doc.parsed:
+            kind = detect.detect_kind(doc.data)
+            if kind is None:
+                problems.append(Problem("", "unrecognized-document", f"not an engagement-attributes payload: expected a response, record(s), events block or event(s), found {_describe(doc.data)}"))
+            else:
+                requested = policy.api_version
+                version = detect.detect_version(doc.data, kind) if requested == "auto" else requested
+                found, events = self.checker.check_document(doc.data, kind, version, self._engine(policy))
+                problems.extend(found)
+        return FileResult(doc.name, place(doc, problems, policy, version), kind, version, events)
+
+    def lint_bytes(self, raw: bytes, name: str = "<bytes>", path: str | None = None) -> FileResult:
+        return self.lint_document(parse_bytes(name, raw), path)
+
+    def lint_path(self, path: Path, name: str | None = None) -> FileResult:
+        name = name or str(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            problem = Problem("", "read-error", f"cannot read file: {exc.strerror or exc}")
+            return FileResult(name, place(Document(name, None), [problem], self.config.policy_for(str(path)), None))
+        return self.lint_bytes(raw, name, str(path))
+
+    def lint_object(self, data: Any, name: str = "<object>") -> FileResult:
+        return self.lint_document(Document(name=name, data=data, text=None, parsed=True))
+
+
+def _describe(data: Any) -> str:
+    from .validate.detailed import json_type
+
+    if isinstance(data, dict):
+        keys = ", ".join(list(data)[:5])
+        return f"an object with keys {keys}" if keys else "an empty object"
+    if isinstance(data, list):
+        return "an array" if data else "an empty array"
+    return json_type(data)

@@ -1,0 +1,36 @@
+"""The default, human-readable output: one line per finding, then a summary."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from ..linter import FileResult
+from .base import Reporter, Summary
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class TextReporter(Reporter):
+    name = "text"
+    machine_readable = False
+
+    def write(self, results: list[FileResult], stream: IO[str]) -> None:
+        for result in results:
+            if self.verbose:
+                what = f"{result.api_version} {result.kind}" if result.kind else "not checked"
+                stream.write(f"{result.file}: {what}, {_plural(result.events, 'event')}\n")
+            for f in result.findings:
+                stream.write(f"{f.file}:{f.line}:{f.column}: {f.severity} {f.rule} {f.message} ({f.pointer or '/'})\n")
+        if self.quiet:
+            return
+        summary = Summary.of(results)
+        if self.statistics and summary.by_rule:
+            width = max(len(rule) for rule in summary.by_rule)
+            for rule, count in sorted(summary.by_rule.items(), key=lambda item: (-item[1], item[0])):
+                stream.write(f"{count:>6}  {rule:<{width}}\n")
+        versions = ", ".join(f"{n} as API {v}" for v, n in sorted(summary.by_version.items()))
+        checked = f"Checked {_plural(summary.files, 'file')}" + (f" ({versions})" if versions else "")
+        counts = f"{_plural(summary.errors, 'error')}, {_plural(summary.warnings, 'warning')}, {summary.infos} info"
+        stream.write(f"{checked}: {counts}.\n")
