@@ -128,7 +128,7 @@ def check(paths, output_format, api_version, config_path, select, ignore, fail_o
         configs.linter_for(None)  # a bad --config is reported before any input is read
     results = run_check(configs, paths, stdin_filename)
     reporter = REPORTERS[output_format](quiet=quiet, statistics=statistics, verbose=verbose)
-    out: IO[str] = click.get_text_stream("stdout")
+    out: IO[str] = sys.stdout
     reporter.write(results, out)
     out.flush()
     failed = worst(results) >= FAIL_ON_RANK[_fail_on(fail_on, configs)]

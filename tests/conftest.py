@@ -1,0 +1,67 @@
+"""Shared fixtures: the real example files, the real CLI, the installed command."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from validator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "conversation-response.json"
+UNREPAIRED = ROOT / "tests" / "data" / "spec-example-unrepaired.json"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    """Compiled-validator cache in a per-session temporary folder, never the user's."""
+    monkeypatch.setenv("SDELINT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "sdelint-cache"))
+
+
+@pytest.fixture
+def example_path() -> Path:
+    return EXAMPLE
+
+
+@pytest.fixture
+def example() -> dict:
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def unrepaired_path() -> Path:
+    return UNREPAIRED
+
+
+@pytest.fixture
+def cli():
+    """Invoke the real click command in-process: cli("check", path, ...) -> click Result."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: bytes | str | None = None, env: dict | None = None):
+        return runner.invoke(main, [str(a) for a in args], input=input, env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def sdelint_command() -> list[str]:
+    exe = shutil.which("sdelint", path=os.path.dirname(sys.executable)) or shutil.which("sdelint")
+    return [exe] if exe else [sys.executable, "-m", "validator"]
+
+
+@pytest.fixture
+def run_sdelint(tmp_path):
+    """Run the installed ``sdelint`` command in a subprocess: run_sdelint("check", path) -> CompletedProcess."""
+
+    def run(*args: str, input: bytes | None = None, cwd: Path | None = None, timeout: float = 120):
+        env = {**os.environ, "SDELINT_CACHE_DIR": str(tmp_path / "cache")}
+        return subprocess.run([*sdelint_command(), *map(str, args)], input=input, capture_output=True, cwd=cwd or tmp_path, timeout=timeout, env=env)
+
+    return run

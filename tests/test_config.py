@@ -1,0 +1,255 @@
+"""Configuration: discovery, precedence (defaults < file < path override < CLI), pointer overrides, custom rules."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import validator
+from validator.config import ConfigError
+
+SKEWED = {"cartStatus": {"serverTimeStamp": "1528628536879", "originalTimeStamp": "1528636540046"}, "sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879"}
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _severities(cli, *args) -> dict[str, set[str]]:
+    result = cli("check", "--format", "json", *args)
+    assert result.exit_code in (0, 1), result.output
+    found: dict[str, set[str]] = {}
+    for f in json.loads(result.output)["findings"]:
+        found.setdefault(f["rule"], set()).add(f["severity"])
+    return found
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A project with a skewed fixture in fixtures/skewed/ and one in legacy/."""
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path / "fixtures" / "skewed" / "a.json", json.dumps(SKEWED))
+    _write(tmp_path / "legacy" / "b.json", json.dumps(SKEWED))
+    return tmp_path
+
+
+def test_default_severity_comes_from_the_catalogue(project, cli):
+    assert _severities(cli, "fixtures/skewed/a.json")["timestamp-order"] == {"warning"}
+
+
+def test_precedence_defaults_file_override_cli(project, cli):
+    _write(project / ".sdelint.yaml", """
+rules:
+  timestamp-order: error
+overrides:
+  - files: ["fixtures/skewed/**"]
+    rules:
+      timestamp-order: info
+""")
+    assert _severities(cli, "legacy/b.json")["timestamp-order"] == {"error"}  # file beats default
+    assert _severities(cli, "fixtures/skewed/a.json")["timestamp-order"] == {"info"}  # override beats file
+    assert "timestamp-order" not in _severities(cli, "--ignore", "timestamp-order", "fixtures/skewed/a.json")  # CLI beats override
+    only = _severities(cli, "--select", "timestamp-order", "legacy/b.json")
+    assert set(only) == {"timestamp-order"}
+
+
+def test_bare_off_in_yaml_means_off(project, cli):
+    _write(project / ".sdelint.yaml", "rules:\n  timestamp-order: off\n")
+    assert "timestamp-order" not in _severities(cli, "legacy/b.json")
+
+
+def test_pyproject_section_is_found_upward(project, cli):
+    _write(project / "pyproject.toml", '[project]\nname = "x"\n\n[tool.sdelint]\napi-version = "v1"\n\n[tool.sdelint.rules]\ntimestamp-order = "error"\n')
+    result = cli("check", "--format", "json", "fixtures/skewed/a.json")
+    report = json.loads(result.output)
+    assert report["files"][0]["api_version"] == "v1"
+    assert {f["severity"] for f in report["findings"] if f["rule"] == "timestamp-order"} == {"error"}
+    assert result.exit_code == 1
+
+
+def test_pyproject_without_section_is_skipped_for_a_dotfile_further_up(tmp_path, cli):
+    _write(tmp_path / ".sdelint.yaml", "rules:\n  timestamp-order: info\n")
+    _write(tmp_path / "sub" / "pyproject.toml", '[project]\nname = "x"\n')
+    fixture = _write(tmp_path / "sub" / "a.json", json.dumps(SKEWED))
+    assert _severities(cli, str(fixture))["timestamp-order"] == {"info"}
+
+
+def test_explicit_config_beats_discovery(project, cli):
+    _write(project / ".sdelint.yaml", "rules:\n  timestamp-order: error\n")
+    other = _write(project / "elsewhere" / "cfg.yaml", "rules:\n  timestamp-order: info\n")
+    assert _severities(cli, "--config", str(other), "legacy/b.json")["timestamp-order"] == {"info"}
+
+
+def test_path_override_pins_the_api_version(project, cli):
+    _write(project / ".sdelint.yaml", 'overrides:\n  - files: ["legacy/**"]\n    api-version: v1\n')
+    report = json.loads(cli("check", "--format", "json", "legacy/b.json", "fixtures/skewed/a.json").output)
+    versions = {Path(f["file"]).name: f["api_version"] for f in report["files"]}
+    assert versions == {"b.json": "v1", "a.json": "v1"} or versions["b.json"] == "v1"
+    assert versions["b.json"] == "v1"
+    # and the CLI beats it
+    report = json.loads(cli("check", "--format", "json", "--api-version", "v2", "legacy/b.json").output)
+    assert report["files"][0]["api_version"] == "v2"
+
+
+def test_pointer_override_changes_severity_only_inside_matching_pointers(tmp_path, cli, example_path):
+    fixture = _write(tmp_path / "resp.json", example_path.read_text(encoding="utf-8"))
+    _write(tmp_path / ".sdelint.yaml", """
+overrides:
+  - files: ["*.json"]
+    pointers: ["/conversationHistoryRecords/*/unAuthSdes/events/0/**"]
+    rules:
+      timestamp-order: error
+""")
+    report = json.loads(cli("check", "--format", "json", str(fixture)).output)
+    by_pointer = {f["pointer"]: f["severity"] for f in report["findings"] if f["rule"] == "timestamp-order"}
+    assert by_pointer.pop("/conversationHistoryRecords/0/unAuthSdes/events/0/cartStatus/originalTimeStamp") == "error"
+    assert set(by_pointer.values()) == {"warning"} and len(by_pointer) == 9
+
+
+def test_fail_on_in_the_configuration(project, cli):
+    _write(project / ".sdelint.yaml", "fail-on: warning\n")
+    assert cli("check", "legacy/b.json").exit_code == 1
+    assert cli("check", "--fail-on", "error", "legacy/b.json").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("rules:\n  no-such-rule: error\n", ["no-such-rule"]),
+        ("rules:\n  timestamp-order: loud\n", [":2:", "timestamp-order"]),
+        ("rules:\n  timestamp-order: {tolerance: 5}\n", ["no parameter tolerance", "tolerance-ms"]),
+        ("overrides:\n  - rules: {}\n", ["files"]),
+        ("rules: [1,\n", [".sdelint.yaml:"]),
+        ("a: &a [1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [" + ",".join(["*c"] * 90) + "]\n", ["aliases"]),
+        ("!!python/object/apply:os.system ['echo pwned']\n", ["could not determine a constructor"]),
+        ("custom-rules:\n  - {name: x, where: 'nope.a', check: required, message: m}\n", ["must start with an attribute type"]),
+        ("custom-rules:\n  - {name: x, where: 'lead.value', check: pattern, options: {regex: '('}, message: m}\n", ["invalid regex"]),
+        ("custom-rules:\n  - {name: timestamp-order, where: 'lead.value', check: required, message: m}\n", ["name of another rule"]),
+        ("custom-rules:\n  - {name: x, where: 'lead.value', check: range, options: {low: 1}, message: m}\n", ["unknown ['low']"]),
+    ],
+)
+def test_bad_configuration_is_a_clear_usage_error(tmp_path, cli, text, words, example_path):
+    config = _write(tmp_path / ".sdelint.yaml", text)
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in result.output
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_python_api_raises_config_error(tmp_path, example_path):
+    config = _write(tmp_path / "c.yaml", "rules:\n  nope: error\n")
+    with pytest.raises(ConfigError):
+        validator.lint(example_path, config=config)
+
+
+# --- custom rules ---------------------------------------------------------------------
+
+CUSTOM = """
+custom-rules:
+  - name: cart-needs-currency
+    summary: Carts name their currency.
+    where: cartStatus.currency
+    check: required
+    message: the cart has no currency
+  - name: sku-format
+    severity: error
+    where: cartStatus.products[*].product.sku
+    check: pattern
+    options: {regex: '^[A-Z]{3}-[0-9]+$'}
+    message: "sku {value} is not like ABC-123"
+  - name: email-domain
+    where: personalInfo.contacts[*].personalContact.email
+    check: pattern
+    options: {regex: '@example\\.com$'}
+    message: "only example.com addresses in fixtures"
+  - name: known-gender
+    where: personalInfo.gender
+    check: enum
+    options: {values: [MALE, FEMALE, OTHER], case-insensitive: true}
+    message: "gender {value} is not MALE, FEMALE or OTHER"
+  - name: short-topic
+    where: lead.topic
+    check: length
+    options: {max: 10}
+    message: lead topic too long
+  - name: price-range
+    where: '*.products[*].product.price'
+    check: range
+    options: {min: 1, max: 100}
+    message: "price {value} out of range"
+  - name: created-before-processed
+    severity: error
+    where: lead.originalTimeStamp
+    check: compare
+    options: {other: serverTimeStamp, op: "<="}
+    message: created after processed
+  - name: brand-id
+    where: record.info.brandId
+    check: required
+    message: record has no brandId
+"""
+
+
+def test_custom_rules_each_check(tmp_path, cli):
+    config = _write(tmp_path / ".sdelint.yaml", CUSTOM)
+    record = {
+        "info": {"conversationId": "c"},
+        "unAuthSdes": {"events": [
+            {"cartStatus": {"serverTimeStamp": "1528628536879", "products": [{"quantity": 1, "product": {"sku": "abc", "price": 500}}, {"quantity": 1, "product": {"sku": "ABC-1", "price": 5}}]}, "sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "isAuthenticated": False},
+            {"personalInfo": {"serverTimeStamp": "1528628536880", "personalInfo": {"gender": "male", "contacts": [{"personalContact": {"email": "a@b.org"}}, {"personalContact": {"email": "a@example.com"}}]}}, "sdeType": "PERSONAL_INFO", "serverTimeStamp": "1528628536880", "isAuthenticated": False},
+            {"personalInfo": {"serverTimeStamp": "1528628536880", "personalInfo": {"gender": "robot"}}, "sdeType": "PERSONAL_INFO", "serverTimeStamp": "1528628536880", "isAuthenticated": False},
+            {"lead": {"lead": {"topic": "luxury car test drive 2015"}, "serverTimeStamp": "1528628536882", "originalTimeStamp": "1528636540046"}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882", "isAuthenticated": False},
+        ]},
+    }
+    fixture = _write(tmp_path / "r.json", json.dumps(record))
+    report = json.loads(cli("check", "--format", "json", str(fixture)).output)
+    got = {(f["rule"], f["pointer"], f["severity"]) for f in report["findings"] if f["rule"] in {"cart-needs-currency", "sku-format", "email-domain", "known-gender", "short-topic", "price-range", "created-before-processed", "brand-id"}}
+    events = "/unAuthSdes/events"
+    assert got == {
+        ("cart-needs-currency", f"{events}/0/cartStatus", "warning"),
+        ("sku-format", f"{events}/0/cartStatus/products/0/product/sku", "error"),
+        ("price-range", f"{events}/0/cartStatus/products/0/product/price", "warning"),
+        ("email-domain", f"{events}/1/personalInfo/personalInfo/contacts/0/personalContact/email", "warning"),
+        ("known-gender", f"{events}/2/personalInfo/personalInfo/gender", "warning"),
+        ("short-topic", f"{events}/3/lead/lead/topic", "warning"),
+        ("created-before-processed", f"{events}/3/lead/originalTimeStamp", "error"),
+        ("brand-id", "/info", "warning"),
+    }
+    messages = {f["rule"]: f["message"] for f in report["findings"]}
+    assert messages["sku-format"] == "sku 'abc' is not like ABC-123"
+
+
+def test_custom_rules_are_listed_and_explained(tmp_path, cli):
+    config = _write(tmp_path / ".sdelint.yaml", CUSTOM)
+    listing = cli("rules", "--config", str(config))
+    assert listing.exit_code == 0
+    line = next(l for l in listing.output.splitlines() if l.startswith("cart-needs-currency"))
+    assert "warning" in line and "custom" in line and "Carts name their currency." in line
+    explained = cli("explain", "sku-format", "--config", str(config))
+    assert explained.exit_code == 0 and "pattern on cartStatus.products[*].product.sku" in explained.output
+
+
+def test_custom_rule_messages_are_not_format_strings(tmp_path, cli):
+    config = _write(tmp_path / ".sdelint.yaml", "custom-rules:\n  - {name: x, where: lead.topic, check: length, options: {max: 1}, message: '{value.__class__} {0} {pointer}'}\n")
+    event = {"lead": {"lead": {"topic": "abc"}, "serverTimeStamp": "1528628536882"}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882"}
+    fixture = _write(tmp_path / "e.json", json.dumps(event))
+    report = json.loads(cli("check", "--format", "json", "--config", str(config), str(fixture)).output)
+    (finding,) = [f for f in report["findings"] if f["rule"] == "x"]
+    assert finding["message"] == "{value.__class__} {0} /lead/lead/topic"
+
+
+def test_rules_command_shows_configured_severities(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path / ".sdelint.yaml", "rules:\n  timestamp-order: error\n  customer-entity: {severity: info, statuses: [a]}\n")
+    result = cli("rules", "--format", "json")
+    rows = {row["name"]: row for row in json.loads(result.output)}
+    assert rows["timestamp-order"]["severity"] == "error"
+    assert rows["customer-entity"]["severity"] == "info" and rows["customer-entity"]["params"]["statuses"] == ["a"]
+    assert rows["unknown-field"]["severity"] == "warning"

@@ -1,0 +1,241 @@
+"""Every rule in rules.yaml fires on its documented bad example and not on its good one."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+import validator
+from tests.conftest import ROOT
+from validator.rules.base import EVENT_RULES, RECORD_RULES
+
+CATALOGUE = yaml.safe_load((ROOT / "rules.yaml").read_text(encoding="utf-8"))["rules"]
+DOCUMENTED = sorted(name for name, entry in CATALOGUE.items() if "good" in entry)
+
+
+def _generated(spec: dict) -> bytes:
+    if spec["type"] == "long-value":
+        event = {"lead": {"serverTimeStamp": "1528628536882", "lead": {"topic": "x" * spec["length"]}}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882"}
+        return json.dumps(event).encode()
+    if spec["type"] == "nested":
+        return b"[" * spec["depth"]
+    raise AssertionError(f"unknown generated example {spec}")
+
+
+def _bad_input(entry: dict) -> bytes:
+    if "bad" in entry:
+        return entry["bad"].encode()
+    if "bad-bytes" in entry:
+        return bytes.fromhex(entry["bad-bytes"])
+    return _generated(entry["bad-generate"])
+
+
+def _lint(raw: bytes, entry: dict, tmp_path) -> list:
+    config = None
+    if "example-config" in entry:
+        config = tmp_path / ".sdelint.yaml"
+        config.write_text(yaml.safe_dump(entry["example-config"]), encoding="utf-8")
+    return validator.lint(raw, config=config, name="example.json")
+
+
+def test_every_rule_is_documented_with_examples():
+    undocumented = [name for name, entry in CATALOGUE.items() if name != "read-error" and not ({"bad", "bad-bytes", "bad-generate"} & set(entry) and "good" in entry)]
+    assert undocumented == []
+
+
+def test_every_semantic_rule_has_an_implementation_and_every_implementation_a_catalogue_entry():
+    semantic = {name for name, entry in CATALOGUE.items() if entry["category"] in ("event", "record")}
+    implemented = set(EVENT_RULES) | set(RECORD_RULES)
+    # v1-alphanumeric is produced by the schema path (a v1 value that is not a string)
+    assert semantic - implemented == {"v1-alphanumeric"}
+    assert implemented - semantic == set()
+
+
+@pytest.mark.parametrize("name", DOCUMENTED)
+def test_bad_example_triggers_the_rule(name, tmp_path):
+    entry = CATALOGUE[name]
+    findings = _lint(_bad_input(entry), entry, tmp_path)
+    assert name in {f.rule for f in findings}, findings
+    expected = entry["severity"] if entry["severity"] != "off" else entry["example-config"]["rules"][name]["severity"]
+    assert {f.severity for f in findings if f.rule == name} == {expected}
+
+
+@pytest.mark.parametrize("name", DOCUMENTED)
+def test_good_example_does_not_trigger_the_rule(name, tmp_path):
+    entry = CATALOGUE[name]
+    findings = _lint(entry["good"].encode(), entry, tmp_path)
+    assert name not in {f.rule for f in findings}, findings
+
+
+@pytest.mark.parametrize("name", DOCUMENTED)
+def test_explain_prints_the_documentation(cli, name):
+    result = cli("explain", name)
+    assert result.exit_code == 0
+    entry = CATALOGUE[name]
+    assert result.output.startswith(f"{name}: {entry['summary']}")
+    assert entry["rationale"].split()[0] in result.output
+    assert "Bad:" in result.output and "Good:" in result.output
+    assert entry["good"].strip() in result.output
+
+
+# --- the specification's example: exactly its known slips ------------------------------
+
+EXPECTED_SPEC_SLIPS = {
+    # (rule, pointer)
+    ("message-id", "/conversationHistoryRecords/0/messageRecords/1/messageId"),
+    ("message-id", "/conversationHistoryRecords/0/messageRecords/3/messageId"),
+    ("message-time", "/conversationHistoryRecords/0/messageRecords/1/time"),
+    ("cart-arithmetic", "/conversationHistoryRecords/0/unAuthSdes/events/0/cartStatus/total"),
+    ("cart-arithmetic", "/conversationHistoryRecords/0/unAuthSdes/events/0/cartStatus/numItems"),
+} | {
+    ("timestamp-order", f"/conversationHistoryRecords/0/unAuthSdes/events/{i}/{key}/originalTimeStamp")
+    for i, key in enumerate(
+        ["cartStatus", "marketingCampaignInfo", "customerInfo", "personalInfo", "searchContent", "viewedProduct", "visitorError", "lead", "purchase", "serviceActivity"]
+    )
+}
+
+
+def test_spec_example_reports_exactly_its_known_slips(example_path):
+    findings = validator.lint(example_path)
+    assert [f for f in findings if f.severity == "error"] == []
+    warnings = {(f.rule, f.pointer) for f in findings if f.severity == "warning"}
+    assert warnings == EXPECTED_SPEC_SLIPS
+    infos = {f.rule for f in findings if f.severity == "info"}
+    assert infos == {"numeric-string"}
+    numeric = {f.pointer.rsplit("/", 1)[-1] for f in findings if f.rule == "numeric-string"}
+    assert {"total", "numItems", "quantity", "price", "balance", "companySize", "originatingChannel", "value", "status", "customerAgeInYears"} <= numeric
+    # the one real JSON number in the example (viewedProduct quantity 3) is not reported
+    assert "/conversationHistoryRecords/0/unAuthSdes/events/5/viewedProduct/products/0/quantity" not in {f.pointer for f in findings}
+
+
+# --- parameters ---------------------------------------------------------------------------
+
+def _event(container: dict, key: str = "cartStatus", sde_type: str = "CART_STATUS", **outer) -> dict:
+    return {key: container, "sdeType": sde_type, "serverTimeStamp": container.get("serverTimeStamp", "1528628536879"), **outer}
+
+
+def _config(tmp_path, text: str):
+    path = tmp_path / ".sdelint.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "unit, value, fires",
+    [
+        ("characters", "é" * 10, False),
+        ("utf8", "é" * 10, True),  # 20 bytes
+        ("utf16", "😀" * 8, True),  # 16 code units
+        ("characters", "😀" * 8, False),
+    ],
+)
+def test_value_length_units(tmp_path, unit, value, fires):
+    config = _config(tmp_path, f"rules:\n  value-length: {{max: 15, unit: {unit}}}\n")  # timestamps are 13
+    event = {"lead": {"serverTimeStamp": "1528628536882", "lead": {"topic": value}}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882"}
+    rules = {f.rule for f in validator.lint(json.dumps(event).encode(), config=config)}
+    assert ("value-length" in rules) is fires
+
+
+def test_value_length_default_is_fifty_thousand_characters():
+    event = {"lead": {"serverTimeStamp": "1528628536882", "lead": {"topic": "x" * 50000}}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882"}
+    assert "value-length" not in {f.rule for f in validator.lint(event)}
+    event["lead"]["lead"]["topic"] += "x"
+    (finding,) = [f for f in validator.lint(event) if f.rule == "value-length"]
+    assert finding.pointer == "/lead/lead/topic" and "50001" in finding.message
+
+
+@pytest.mark.parametrize("tolerance, fires", [(0, True), (7_999_999, True), (8_003_167, False)])
+def test_timestamp_order_tolerance(tmp_path, tolerance, fires):
+    config = _config(tmp_path, f"rules:\n  timestamp-order: {{tolerance-ms: {tolerance}}}\n")
+    event = _event({"serverTimeStamp": "1528628536879", "originalTimeStamp": "1528636540046"})  # 8,003,167 ms later
+    rules = {f.rule for f in validator.lint(event, config=config)}
+    assert ("timestamp-order" in rules) is fires
+
+
+@pytest.mark.parametrize(
+    "value, fires, words",
+    [
+        ("1528628536", True, "seconds"),
+        ("1528628536879000", True, "microseconds"),
+        ("0", True, "never set"),
+        ("9999999999999", True, "2286"),
+        ("1528628536879", False, ""),
+        (1528628536879, False, ""),
+    ],
+)
+def test_timestamp_range_diagnoses_the_unit(value, fires, words):
+    event = _event({"serverTimeStamp": value}, serverTimeStamp=value)
+    hits = [f for f in validator.lint(event, select=("timestamp-range",)) if f.rule == "timestamp-range"]
+    assert bool(hits) is fires
+    if fires:
+        assert all(words in f.message for f in hits)
+        assert {f.pointer for f in hits} == {"/serverTimeStamp", "/cartStatus/serverTimeStamp"}
+
+
+def test_timestamp_mismatch_compares_numbers_not_text():
+    same = _event({"serverTimeStamp": "1528628536879"}, serverTimeStamp=1528628536879)
+    assert "timestamp-mismatch" not in {f.rule for f in validator.lint(same)}
+
+
+@pytest.mark.parametrize(
+    "date, fires",
+    [({"year": 2013, "month": 2, "day": 29}, True), ({"year": 2012, "month": 2, "day": 29}, False), ({"year": 2000, "month": 2, "day": 29}, False),
+     ({"year": 1900, "month": 2, "day": 29}, True), ({"year": "2014", "month": "13", "day": "1"}, True), ({"year": "2014", "month": "4", "day": "31"}, True)],
+)
+def test_calendar_dates_include_leap_years(date, fires):
+    event = {"customerInfo": {"serverTimeStamp": "1528628536880", "customerInfo": {"lastPaymentDate": date}}, "sdeType": "CUSTOMER_INFO", "serverTimeStamp": "1528628536880"}
+    hits = [f for f in validator.lint(event) if f.rule == "calendar-date"]
+    assert bool(hits) is fires
+    if fires:
+        assert hits[0].pointer == "/customerInfo/customerInfo/lastPaymentDate" and hits[0].severity == "error"
+
+
+def test_currency_suggests_the_upper_case_code():
+    (hit,) = [f for f in validator.lint(_event({"serverTimeStamp": "1528628536879", "currency": "usd"})) if f.rule == "currency-code"]
+    assert "did you mean 'USD'" in hit.message
+
+
+def test_purchase_total_is_checked_against_its_cart():
+    purchase = {"serverTimeStamp": "1528628536882", "total": "78.0", "cart": {"total": "70.0", "numItems": "1", "products": [{"quantity": 1, "product": {"price": 70}}]}}
+    hits = [f for f in validator.lint(_event(purchase, "purchase", "PURCHASE")) if f.rule == "cart-arithmetic"]
+    assert [f.pointer for f in hits] == ["/purchase/total"]
+
+
+def test_cart_arithmetic_tolerance(tmp_path):
+    cart = {"serverTimeStamp": "1528628536879", "total": "15.61", "numItems": 2, "products": [{"quantity": 2, "product": {"price": "7.8"}}]}
+    assert "cart-arithmetic" not in {f.rule for f in validator.lint(_event(cart))}
+    config = _config(tmp_path, "rules:\n  cart-arithmetic: {tolerance: 0.001}\n")
+    assert "cart-arithmetic" in {f.rule for f in validator.lint(_event(cart), config=config)}
+
+
+def test_negative_balance_is_legitimate():
+    event = {"customerInfo": {"serverTimeStamp": "1528628536880", "customerInfo": {"balance": "-400.99"}}, "sdeType": "CUSTOMER_INFO", "serverTimeStamp": "1528628536880"}
+    assert "negative-amount" not in {f.rule for f in validator.lint(event)}
+
+
+def test_customer_entity_is_off_until_configured(tmp_path):
+    event = {"customerInfo": {"serverTimeStamp": "1528628536880", "customerInfo": {"customerStatus": "nonsense"}}, "sdeType": "CUSTOMER_INFO", "serverTimeStamp": "1528628536880"}
+    assert "customer-entity" not in {f.rule for f in validator.lint(event)}
+    config = _config(tmp_path, "rules:\n  customer-entity: {severity: error, statuses: [Active]}\n")
+    (hit,) = [f for f in validator.lint(event, config=config) if f.rule == "customer-entity"]
+    assert hit.severity == "error" and hit.pointer == "/customerInfo/customerInfo/customerStatus"
+
+
+def test_numeric_string_can_include_timestamps(tmp_path):
+    event = _event({"serverTimeStamp": "1528628536879"}, isAuthenticated=False)
+    assert "numeric-string" not in {f.rule for f in validator.lint(event, api_version="v2")}
+    config = _config(tmp_path, "rules:\n  numeric-string: {include-timestamps: true}\n")
+    pointers = {f.pointer for f in validator.lint(event, api_version="v2", config=config) if f.rule == "numeric-string"}
+    assert pointers == {"/serverTimeStamp", "/cartStatus/serverTimeStamp"}
+
+
+def test_record_rules_on_a_closed_conversation():
+    record = {"info": {"conversationId": "c1", "status": "CLOSE", "startTimeL": 1472481024565, "endTimeL": -1},
+              "messageRecords": [{"messageId": "ms::conv:c1::msg:0", "seq": 0, "time": "2016-08-29 15:14:19.564+0000", "timeL": 1472483659564},
+                                 {"messageId": "ms::conv:c1::msg:1", "seq": 0, "time": "2016-08-29 15:14:19.564+0000", "timeL": 1472483659564}]}
+    rules = {(f.rule, f.pointer) for f in validator.lint(record)}
+    assert ("conversation-end", "/info/endTimeL") in rules
+    assert ("message-seq", "/messageRecords/1/seq") in rules
+    assert not any(rule in ("message-id", "message-time") for rule, _ in rules)
