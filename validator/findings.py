@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,6 +27,12 @@ class Finding:
     severity: str
     message: str
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    value: Any = field(default=None, compare=False, repr=False)  # the offending value, for baselines
+
+    def fingerprint(self) -> str:
+        """Identity that survives reformatting: file, rule, pointer and a hash of the value (not the line)."""
+        digest = hashlib.sha256(json.dumps(self.value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        return f"{self.file}\0{self.rule}\0{self.pointer}\0{digest}"
 
     def with_(self, **changes: Any) -> "Finding":
         return replace(self, **changes)

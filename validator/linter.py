@@ -48,7 +48,7 @@ def place(doc: Document, problems: list[Problem], policy: Policy, api_version: s
             offsets.append(offset)
         positions = [(line + doc.line_base, column) for line, column in line_cols(doc.text, offsets)]
     findings = [
-        Finding(doc.name, line, column, problem.pointer, problem.rule, severity, problem.message, extra)
+        Finding(doc.name, line, column, problem.pointer, problem.rule, severity, problem.message, extra, problem.value)
         for (problem, severity), (line, column) in zip(kept, positions)
     ]
     findings.sort(key=lambda f: (f.line, f.column, f.pointer, f.rule))

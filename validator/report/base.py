@@ -8,6 +8,7 @@ from typing import IO, ClassVar
 
 from ..findings import SEVERITY_RANK
 from ..linter import FileResult
+from ..rules.catalogue import RuleSpec, load_catalogue
 
 
 @dataclass
@@ -56,10 +57,11 @@ class Reporter:
     name: ClassVar[str]
     machine_readable: ClassVar[bool] = True
 
-    def __init__(self, quiet: bool = False, statistics: bool = False, verbose: bool = False) -> None:
+    def __init__(self, quiet: bool = False, statistics: bool = False, verbose: bool = False, rules: "dict[str, RuleSpec] | None" = None) -> None:
         self.quiet = quiet
         self.statistics = statistics
         self.verbose = verbose
+        self.rules = rules if rules is not None else load_catalogue()  # summaries for formats that list rules
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
         raise NotImplementedError
