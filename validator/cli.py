@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
-from typing import IO
 
 import click
 
 from . import __version__
+from .atomic import write_atomically
+from .baseline import BaselineError, apply_baseline, write_baseline
 from .config import CommandLine, ConfigError, Configuration, discover
-from .inputs import InputError, collect
-from .linter import API_VERSIONS, FileResult, Linter
+from .inputs import DEFAULT_INCLUDE, InputError, collect
+from .linter import API_VERSIONS
 from .model import SDE_TYPES, VERSIONS
 from .report import REPORTERS, worst
-from .rules.catalogue import CatalogueError
+from .runner import Configurations, ProgressBar, check_inputs, default_jobs
+from .rules.catalogue import CatalogueError, load_catalogue
 from .rules.explain import explain_rule, rule_table
 from .validate import get_schema, schema_names
 from .validate.bundle import bundle
@@ -53,68 +56,34 @@ def _split_rules(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name.strip() for value in values for name in value.split(",") if name.strip())
 
 
-class Configurations:
-    """One Linter per configuration file in use: the nearest one above each input, or --config for all."""
-
-    def __init__(self, explicit: Path | None, cli: CommandLine) -> None:
-        self.explicit, self.cli = explicit, cli
-        self._linters: dict[Path | None, Linter] = {}
-        self._found: dict[Path, Path | None] = {}
-
-    def linter_for(self, path: Path | None) -> Linter:
-        if self.explicit is not None:
-            source = self.explicit
-        else:
-            folder = (path.parent if path is not None else Path.cwd()).resolve()
-            if folder not in self._found:
-                self._found[folder] = discover(folder)
-            source = self._found[folder]
-        linter = self._linters.get(source)
-        if linter is None:
-            linter = self._linters[source] = Linter(Configuration.load(source, self.cli))
-        return linter
-
-
-def run_check(configs: Configurations, paths: tuple[str, ...], stdin_name: str) -> list[FileResult]:
-    try:
-        inputs, notes = collect(paths, stdin_name=stdin_name)
-    except InputError as exc:
-        raise click.UsageError(str(exc)) from None
-    for note in notes:
-        click.echo(f"sdelint: {note}", err=True)
-    results = []
-    for item in inputs:
-        if item.path is None:
-            name_path = Path(stdin_name) if stdin_name != "<stdin>" else None
-            raw = click.get_binary_stream("stdin").read()
-            results.append(configs.linter_for(name_path).lint_bytes(raw, item.name, stdin_name if name_path else None))
-        else:
-            results.append(configs.linter_for(item.path).lint_path(item.path, item.name))
-    return results
-
-
-def _fail_on(option: str | None, configs: Configurations) -> str:
-    if option:
-        return option
-    linters = list(configs._linters.values())
-    return linters[0].config.fail_on() if linters else "error"
+def _progress_wanted(output_format: str, output: Path | None) -> bool:
+    return not REPORTERS[output_format].machine_readable and output is None
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE (atomically) instead of stdout.")
 @click.option("--api-version", type=click.Choice(API_VERSIONS), default=None, help="API version the payloads were recorded with. [default: the configuration's, else auto: detect per input]")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Configuration file (.sdelint.yaml or pyproject.toml); default: the nearest one above each input.")
 @click.option("--select", multiple=True, metavar="RULE[,RULE]", help="Check only these rules (repeatable).")
 @click.option("--ignore", multiple=True, metavar="RULE[,RULE]", help="Do not check these rules (repeatable).")
 @click.option("--fail-on", type=click.Choice(sorted(FAIL_ON_RANK, key=FAIL_ON_RANK.get)), default=None, help="Lowest severity that makes the exit code 1. [default: error]")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (usage errors still exit 2).")
-@click.option("--stdin-filename", default="<stdin>", show_default=True, help="Name to report (and match overrides against) for input read from '-'.")
+@click.option("--baseline", "baseline_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Report only findings that are not in this baseline file.")
+@click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False, path_type=Path), help="Record today's findings in FILE (then exit 0).")
+@click.option("--include", multiple=True, metavar="GLOB", help=f"Files to check in directories (repeatable). [default: {', '.join(DEFAULT_INCLUDE)}]")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Files to skip in directories (repeatable).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for many files. [default: the number of CPUs]")
+@click.option("--stdin-filename", default="<stdin>", show_default=True, help="Name to report for '-'; its extension picks the format and it is matched against path overrides.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print what each input was checked as.")
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule.")
-def check(paths, output_format, api_version, config_path, select, ignore, fail_on, exit_zero, stdin_filename, quiet, verbose, statistics) -> None:
-    """Check payload files, directories (searched for *.json) or '-' for stdin.
+def check(paths, output_format, output, api_version, config_path, select, ignore, fail_on, exit_zero, baseline_path, write_baseline_path, include, exclude, jobs, stdin_filename, quiet, verbose, statistics) -> None:
+    """Check payload files, directories or '-' for stdin.
+
+    Inputs may be JSON, JSON Lines (.jsonl, .ndjson), YAML (.yaml, .yml), each
+    optionally gzip-compressed (.gz).
 
     \b
     Exit codes:
@@ -126,13 +95,45 @@ def check(paths, output_format, api_version, config_path, select, ignore, fail_o
     configs = Configurations(config_path, cli)
     if config_path is not None:
         configs.linter_for(None)  # a bad --config is reported before any input is read
-    results = run_check(configs, paths, stdin_filename)
-    reporter = REPORTERS[output_format](quiet=quiet, statistics=statistics, verbose=verbose)
-    out: IO[str] = sys.stdout
-    reporter.write(results, out)
-    out.flush()
-    failed = worst(results) >= FAIL_ON_RANK[_fail_on(fail_on, configs)]
+    try:
+        inputs, notes = collect(paths, include, exclude, stdin_name=stdin_filename)
+    except InputError as exc:
+        raise click.UsageError(str(exc)) from None
+    for note in notes:
+        click.echo(f"sdelint: {note}", err=True)
+    progress = ProgressBar(len(inputs), _progress_wanted(output_format, output))
+    try:
+        results = check_inputs(configs, inputs, lambda: sys.stdin.buffer.read(), stdin_filename, jobs or default_jobs(), progress)
+    finally:
+        progress.close()
+    if write_baseline_path is not None:
+        count = write_baseline(write_baseline_path, results)
+        click.echo(f"sdelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}", err=True)
+        sys.exit(EXIT_OK)
+    outcome = None
+    if baseline_path is not None:
+        try:
+            outcome = apply_baseline(baseline_path, results)
+        except BaselineError as exc:
+            raise click.UsageError(str(exc)) from None
+    reporter = REPORTERS[output_format](quiet=quiet, statistics=statistics, verbose=verbose, rules=_rule_specs(configs))
+    reporter.baseline = outcome
+    if output is None:
+        reporter.write(results, sys.stdout)
+        sys.stdout.flush()
+    else:
+        buffer = io.StringIO()
+        reporter.write(results, buffer)
+        write_atomically(output, buffer.getvalue())
+    failed = worst(results) >= FAIL_ON_RANK[fail_on or configs.fail_on()]
     sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)
+
+
+def _rule_specs(configs: Configurations) -> dict:
+    specs: dict = {}
+    for linter in configs._linters.values():
+        specs.update(linter.config.specs())
+    return specs or load_catalogue()
 
 
 def _load_config(config_path: Path | None) -> Configuration:

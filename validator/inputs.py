@@ -1,11 +1,20 @@
-"""Which inputs a run covers: files, directories searched recursively, stdin."""
+"""Which inputs a run covers: files, directories searched recursively, stdin.
+
+Directories are searched for DEFAULT_INCLUDE unless ``--include`` says
+otherwise; ``--exclude`` removes files found in directories (a file named on
+the command line is always checked). A pattern without a slash matches the
+file name, one with a slash the path relative to the directory searched.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from .globs import matches
+
 STDIN = "-"
+DEFAULT_INCLUDE = ("*.json", "*.jsonl", "*.ndjson", "*.json.gz", "*.jsonl.gz", "*.ndjson.gz")
 
 
 @dataclass(frozen=True)
@@ -20,8 +29,19 @@ class InputError(Exception):
     """A usage problem with the paths given (exit code 2)."""
 
 
-def collect(paths: tuple[str, ...], patterns: tuple[str, ...] = ("*.json",), stdin_name: str = "<stdin>") -> tuple[list[Input], list[str]]:
+def _selected(relative: str, patterns: tuple[str, ...]) -> bool:
+    name = relative.rsplit("/", 1)[-1]
+    return any(matches(relative if "/" in p else name, (p,)) for p in patterns)
+
+
+def collect(
+    paths: tuple[str, ...],
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    stdin_name: str = "<stdin>",
+) -> tuple[list[Input], list[str]]:
     """Inputs in a stable order, and notes about directories that held no matching file."""
+    include = include or DEFAULT_INCLUDE
     inputs: list[Input] = []
     notes: list[str] = []
     seen: set[Path] = set()
@@ -31,9 +51,13 @@ def collect(paths: tuple[str, ...], patterns: tuple[str, ...] = ("*.json",), std
             continue
         path = Path(raw)
         if path.is_dir():
-            found = sorted({p for pattern in patterns for p in path.rglob(pattern) if p.is_file()})
+            found = []
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                relative = file.relative_to(path).as_posix()
+                if _selected(relative, include) and not _selected(relative, exclude):
+                    found.append(file)
             if not found:
-                notes.append(f"{raw}: no file matching {', '.join(patterns)} in this directory")
+                notes.append(f"{raw}: no file matching {', '.join(include)} in this directory")
             for file in found:
                 if file.resolve() not in seen:
                     seen.add(file.resolve())

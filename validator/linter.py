@@ -9,7 +9,8 @@ from typing import Any
 from . import detect
 from .config import Configuration, Policy
 from .findings import Finding, Problem
-from .load import Document, line_cols, locate, parse_bytes
+from .load import Document, line_cols, locate
+from .load.formats import read_documents
 from .rules.engine import RuleEngine
 from .validate import SchemaChecker
 
@@ -35,7 +36,7 @@ def place(doc: Document, problems: list[Problem], policy: Policy, api_version: s
         if severity != "off":
             kept.append((problem, severity))
     wanted = [p.pointer for p, _ in kept if p.offset is None]
-    spots = locate(doc.text, wanted) if wanted and doc.text is not None else {}
+    spots = (doc.locator or (lambda pointers: locate(doc.text, pointers)))(wanted) if wanted and doc.text is not None else {}
     extra = {"api_version": api_version} if api_version else {}
     positions = [(0, 0)] * len(kept)
     if doc.text is not None:
@@ -86,7 +87,19 @@ class Linter:
         return FileResult(doc.name, place(doc, problems, policy, version), kind, version, events)
 
     def lint_bytes(self, raw: bytes, name: str = "<bytes>", path: str | None = None) -> FileResult:
-        return self.lint_document(parse_bytes(name, raw), path)
+        """Lint one input; its format (JSON, JSON Lines, YAML, gzip) follows from ``name``."""
+        documents = read_documents(name, raw)
+        if len(documents) == 1:
+            return self.lint_document(documents[0], path)
+        results = [self.lint_document(doc, path) for doc in documents]
+        versions = {r.api_version for r in results if r.api_version}
+        return FileResult(
+            name,
+            [f for r in results for f in r.findings],
+            kind="json-lines",
+            api_version=versions.pop() if len(versions) == 1 else ("mixed" if versions else None),
+            events=sum(r.events for r in results),
+        )
 
     def lint_path(self, path: Path, name: str | None = None) -> FileResult:
         name = name or str(path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from ..findings import Problem
 from .positions import depth_exceeded_at, scan_document
@@ -27,6 +27,7 @@ class Document:
     parsed: bool = False
     problems: list[Problem] = field(default_factory=list)
     line_base: int = 0  # lines before this document in its file (JSON Lines)
+    locator: Callable[[list[str]], dict[str, tuple[int | None, int]]] | None = None  # non-JSON text (YAML)
 
 
 class _Flags:
@@ -37,7 +38,7 @@ class _Flags:
         self.non_finite = False
 
 
-def _decode(raw: bytes) -> tuple[str, list[Problem], bool]:
+def decode(raw: bytes) -> tuple[str, list[Problem], bool]:
     """Decoded text, encoding problems, and whether the text is too broken to parse."""
     if raw.startswith(UTF8_BOM):
         raw = raw[len(UTF8_BOM):]
@@ -113,7 +114,7 @@ def parse_text(name: str, text: str) -> Document:
 
 
 def parse_bytes(name: str, raw: bytes) -> Document:
-    text, problems, fatal = _decode(raw)
+    text, problems, fatal = decode(raw)
     if fatal:
         return Document(name=name, data=None, text=text, problems=problems)
     doc = parse_text(name, text)

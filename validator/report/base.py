@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import IO, ClassVar
+from typing import IO, TYPE_CHECKING, ClassVar
 
 from ..findings import SEVERITY_RANK
 from ..linter import FileResult
 from ..rules.catalogue import RuleSpec, load_catalogue
+
+if TYPE_CHECKING:
+    from ..baseline import BaselineOutcome
 
 
 @dataclass
@@ -62,6 +65,7 @@ class Reporter:
         self.statistics = statistics
         self.verbose = verbose
         self.rules = rules if rules is not None else load_catalogue()  # summaries for formats that list rules
+        self.baseline: "BaselineOutcome | None" = None  # set when --baseline hid known findings
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
         raise NotImplementedError

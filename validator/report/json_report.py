@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from ..linter import FileResult
 from .base import Reporter, Summary
 
+if TYPE_CHECKING:
+    from ..baseline import BaselineOutcome
 
-def report_object(results: list[FileResult]) -> dict:
+
+def report_object(results: list[FileResult], baseline: "BaselineOutcome | None" = None) -> dict:
     """The ``--format json`` document; the HTTP service answers with the same object."""
     summary = Summary.of(results)
     body = summary.as_dict()
     body["by_rule"] = dict(sorted(summary.by_rule.items()))
+    if baseline is not None:
+        body["baseline"] = {"known": baseline.known, "fixed": baseline.fixed}
     return {
         "findings": [f.as_dict() for r in results for f in r.findings],
         "files": [
@@ -28,5 +33,5 @@ class JsonReporter(Reporter):
     name = "json"
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
-        json.dump(report_object(results), stream, indent=2, ensure_ascii=False)
+        json.dump(report_object(results, self.baseline), stream, indent=2, ensure_ascii=False)
         stream.write("\n")

@@ -34,3 +34,10 @@ class TextReporter(Reporter):
         checked = f"Checked {_plural(summary.files, 'file')}" + (f" ({versions})" if versions else "")
         counts = f"{_plural(summary.errors, 'error')}, {_plural(summary.warnings, 'warning')}, {summary.infos} info"
         stream.write(f"{checked}: {counts}.\n")
+        if self.baseline is not None:
+            fixed = len(self.baseline.fixed)
+            stream.write(f"Baseline: {self.baseline.known} known finding{'s' if self.baseline.known != 1 else ''} hidden; {fixed} fixed since it was written")
+            stream.write(" (run --write-baseline to shrink it).\n" if fixed else ".\n")
+            if self.verbose:
+                for entry in self.baseline.fixed:
+                    stream.write(f"  fixed: {entry['file']}: {entry['rule']} ({entry['pointer'] or '/'})\n")

@@ -12,12 +12,12 @@ import importlib.util
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
 import fastjsonschema
 
+from ..atomic import write_atomically
 from .schemas import resolve, schema_uri, version_digest
 
 Validator = Callable[[Any], Any]
@@ -50,19 +50,6 @@ def _generate(version: str, name: str, stubs: frozenset[str]) -> str:
     return f"{code}\n\nENTRY = {entry}\n"
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".py")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def _import(path: Path, module_name: str) -> Validator:
     spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
@@ -91,7 +78,7 @@ class CompiledValidators:
         if self.use_cache:
             try:
                 if not path.exists():
-                    _write_atomically(path, _generate(version, name, stubs))
+                    write_atomically(path, _generate(version, name, stubs))
                 return _import(path, module_name)
             except (OSError, SyntaxError, AttributeError, ImportError):
                 pass  # fall through to an in-memory compile

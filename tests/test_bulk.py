@@ -1,0 +1,179 @@
+"""Inputs beyond one JSON file, baselines, reports written to files, and parallel runs."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE, UNREPAIRED
+
+EVENT = {"lead": {"serverTimeStamp": "1528628536882", "lead": {"topic": "drive"}}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882"}
+TYPO = {"lead": {"serverTimeStamp": "1528628536882", "lead": {"Topic": "drive"}}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882"}
+
+
+def _json_report(result) -> dict:
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.output)
+
+
+def test_json_lines_findings_carry_the_line_of_their_record(tmp_path, cli):
+    path = tmp_path / "capture.jsonl"
+    path.write_text("\n".join([json.dumps(EVENT), "", json.dumps(TYPO), "{broken", json.dumps(EVENT)]) + "\n", encoding="utf-8")
+    report = _json_report(cli("check", "--format", "json", path))
+    got = sorted((f["line"], f["rule"]) for f in report["findings"])
+    assert got == [(3, "unknown-field"), (4, "syntax-error")]
+    text = path.read_text().splitlines()[2]
+    (unknown,) = [f for f in report["findings"] if f["rule"] == "unknown-field"]
+    assert text[unknown["column"] - 1 :].startswith('"Topic"')
+    assert report["files"][0]["events"] == 3
+
+
+def test_ndjson_and_gzip(tmp_path, cli):
+    path = tmp_path / "capture.ndjson.gz"
+    path.write_bytes(gzip.compress((json.dumps(EVENT) + "\n" + json.dumps(TYPO) + "\n").encode()))
+    report = _json_report(cli("check", "--format", "json", path))
+    assert [(f["line"], f["rule"]) for f in report["findings"]] == [(2, "unknown-field")]
+
+
+def test_gzip_json_and_broken_gzip(tmp_path, cli):
+    good = tmp_path / "a.json.gz"
+    good.write_bytes(gzip.compress(UNREPAIRED.read_bytes()))
+    broken = tmp_path / "b.json.gz"
+    broken.write_bytes(gzip.compress(EXAMPLE.read_bytes())[:200])
+    report = _json_report(cli("check", "--format", "json", good, broken))
+    by_file = {Path(f["file"]).name: (f["rule"], f["line"]) for f in report["findings"]}
+    assert by_file["a.json.gz"] == ("syntax-error", 528)
+    assert by_file["b.json.gz"][0] == "encoding-error" and "truncated" in [f for f in report["findings"] if f["file"].endswith("b.json.gz")][0]["message"]
+
+
+def test_yaml_fixture_with_line_numbers(tmp_path, cli):
+    path = tmp_path / "event.yaml"
+    path.write_text("sdeType: LEAD\nserverTimeStamp: '1528628536882'\nlead:\n  serverTimeStamp: '1528628536882'\n  lead:\n    topic: drive\n    Value: 3\n", encoding="utf-8")
+    report = _json_report(cli("check", "--format", "json", path))
+    assert [(f["rule"], f["line"], f["column"]) for f in report["findings"]] == [("unknown-field", 7, 5)]
+
+
+def test_yaml_alias_bomb_is_refused(tmp_path, cli):
+    bomb = "a: &a ['x']\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [" + ",".join(["*c"] * 10) + "]\ne: [" + ",".join(["*d"] * 100) + "]\n"
+    path = tmp_path / "bomb.yml"
+    path.write_text(bomb, encoding="utf-8")
+    result = cli("check", "--format", "json", path)
+    (finding,) = _json_report(result)["findings"]
+    assert finding["rule"] == "syntax-error" and "aliases" in finding["message"] and finding["line"] == 5
+
+
+def test_yaml_is_loaded_safely(tmp_path, cli):
+    path = tmp_path / "evil.yaml"
+    path.write_text("!!python/object/apply:os.system ['touch pwned']\n", encoding="utf-8")
+    (finding,) = _json_report(cli("check", "--format", "json", path))["findings"]
+    assert finding["rule"] == "syntax-error"
+    assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
+
+
+def test_directories_use_include_and_exclude(tmp_path, cli):
+    (tmp_path / "keep").mkdir()
+    (tmp_path / "skip").mkdir()
+    for name in ("keep/a.json", "keep/b.jsonl", "skip/c.json", "keep/d.yaml", "keep/notes.txt"):
+        (tmp_path / name).write_text(json.dumps(TYPO), encoding="utf-8")
+    files = lambda *args: sorted(Path(f["file"]).relative_to(tmp_path).as_posix() for f in _json_report(cli("check", "--format", "json", *args, tmp_path))["files"])  # noqa: E731
+    assert files() == ["keep/a.json", "keep/b.jsonl", "skip/c.json"]
+    assert files("--exclude", "skip/**") == ["keep/a.json", "keep/b.jsonl"]
+    assert files("--include", "*.yaml", "--include", "*.json") == ["keep/a.json", "keep/d.yaml", "skip/c.json"]
+    result = cli("check", "--include", "*.xml", tmp_path)
+    assert result.exit_code == 0 and "no file matching *.xml" in result.output
+
+
+def test_stdin_filename_names_the_input_and_picks_the_format(cli):
+    lines = (json.dumps(EVENT) + "\n" + json.dumps(TYPO) + "\n").encode()
+    report = _json_report(cli("check", "--format", "json", "--stdin-filename", "fixtures/x.jsonl", "-", input=lines))
+    assert [(f["file"], f["line"], f["rule"]) for f in report["findings"]] == [("fixtures/x.jsonl", 2, "unknown-field")]
+
+
+# --- baseline ---------------------------------------------------------------------------
+
+def test_baseline_gates_only_new_findings_and_survives_reformatting(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fixture = tmp_path / "resp.json"
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    fixture.write_text(json.dumps(data, indent=4), encoding="utf-8")
+    written = cli("check", "--write-baseline", "baseline.json", "resp.json")
+    assert written.exit_code == 0 and "wrote 36 findings" in written.output
+    stored = json.loads((tmp_path / "baseline.json").read_text())
+    assert {e["file"] for e in stored["findings"]} == {"resp.json"} and all("line" not in e for e in stored["findings"])
+    # reformatted: every finding moves to another line, none is new
+    fixture.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    clean = cli("check", "--format", "json", "--fail-on", "info", "--baseline", "baseline.json", "resp.json")
+    report = _json_report(clean)
+    assert report["findings"] == [] and report["summary"]["baseline"] == {"known": 36, "fixed": []}
+    assert clean.exit_code == 0
+    # a new defect is reported; a repaired one is listed as fixed
+    data["conversationHistoryRecords"][0]["unAuthSdes"]["events"][8]["purchase"]["total"] = "-78.0"
+    data["conversationHistoryRecords"][0]["messageRecords"][1]["time"] = "2016-08-29 15:14:19.564+0000"
+    fixture.write_text(json.dumps(data), encoding="utf-8")
+    report = _json_report(cli("check", "--format", "json", "--baseline", "baseline.json", "resp.json"))
+    assert sorted(f["rule"] for f in report["findings"]) == ["negative-amount", "numeric-string"]
+    fixed = {(e["rule"], e["pointer"]) for e in report["summary"]["baseline"]["fixed"]}
+    assert ("message-time", "/conversationHistoryRecords/0/messageRecords/1/time") in fixed
+    assert ("numeric-string", "/conversationHistoryRecords/0/unAuthSdes/events/8/purchase/total") in fixed
+    text = cli("check", "--baseline", "baseline.json", "resp.json")
+    assert "fixed since it was written" in text.output
+
+
+def test_bad_baseline_is_a_usage_error(tmp_path, cli):
+    bad = tmp_path / "b.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    result = cli("check", "--baseline", bad, EXAMPLE)
+    assert result.exit_code == 2 and "cannot use baseline" in result.output
+
+
+# --- reports in files, parallel runs ---------------------------------------------------------
+
+def test_output_file_is_written_whole(tmp_path, cli):
+    target = tmp_path / "out" / "report.json"
+    result = cli("check", "--format", "json", "-o", target, UNREPAIRED)
+    assert result.exit_code == 1 and result.output == ""
+    report = json.loads(target.read_text(encoding="utf-8"))
+    assert report["findings"][0]["rule"] == "syntax-error"
+    assert [p.name for p in target.parent.iterdir()] == ["report.json"]  # no temporary file left behind
+
+
+def test_failed_report_write_leaves_the_old_report(tmp_path, cli, monkeypatch):
+    target = tmp_path / "report.json"
+    target.write_text("old", encoding="utf-8")
+    import validator.atomic as atomic
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "replace", broken_replace)
+    result = cli("check", "--format", "json", "-o", target, EXAMPLE)
+    assert result.exit_code == 2 and "No space left" in result.output and "Traceback" not in result.output
+    assert target.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+def test_parallel_run_gives_the_serial_output_in_the_same_order(tmp_path, run_sdelint):
+    for i in range(40):
+        event = TYPO if i % 3 == 0 else EVENT
+        body = json.dumps(event) if i % 7 else "{broken"
+        (tmp_path / f"f{i:03d}.json").write_text(body, encoding="utf-8")
+    serial = run_sdelint("check", "--jobs", "1", tmp_path)
+    parallel = run_sdelint("check", "--jobs", "2", tmp_path)
+    assert serial.returncode == parallel.returncode == 1
+    assert parallel.stdout == serial.stdout
+    lines = serial.stdout.decode().splitlines()
+    syntax = [i for i in range(40) if i % 7 == 0]
+    typos = [i for i in range(40) if i % 3 == 0 and i % 7]
+    assert len(lines) == len(syntax) + len(typos) + 1  # and the summary
+    assert lines[0].startswith(str(tmp_path / "f000.json"))
+
+
+def test_no_progress_bar_when_output_is_not_a_terminal(tmp_path, run_sdelint):
+    for i in range(60):
+        (tmp_path / f"f{i:03d}.json").write_text(json.dumps(EVENT), encoding="utf-8")
+    result = run_sdelint("check", tmp_path)
+    assert result.returncode == 0 and result.stderr == b""

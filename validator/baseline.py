@@ -1,0 +1,88 @@
+"""Baselines: adopt the gate on a repository that already holds imperfect recordings.
+
+A finding's identity is (file, rule, JSON Pointer, hash of the offending
+value), not its line, so reformatting a file keeps the baseline valid. File
+names are stored relative to the baseline's folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .atomic import write_atomically
+from .findings import Finding
+from .linter import FileResult
+
+FORMAT_VERSION = 1
+
+
+class BaselineError(Exception):
+    """An unreadable baseline file (exit code 2)."""
+
+
+def _key(finding: Finding, root: Path) -> tuple[str, str, str, str]:
+    file = finding.file
+    if not file.startswith("<"):
+        try:
+            file = Path(os.path.relpath(os.path.abspath(file), root)).as_posix()
+        except ValueError:
+            file = Path(file).as_posix()
+    _, rule, pointer, digest = finding.fingerprint().split("\0")
+    return file, rule, pointer, digest
+
+
+def write_baseline(path: Path, results: list[FileResult]) -> int:
+    root = Path(os.path.abspath(path)).parent
+    entries = []
+    for result in results:
+        for finding in result.findings:
+            file, rule, pointer, digest = _key(finding, root)
+            entries.append({"file": file, "rule": rule, "pointer": pointer, "value_hash": digest, "severity": finding.severity, "message": finding.message})
+    entries.sort(key=lambda e: (e["file"], e["rule"], e["pointer"], e["value_hash"]))
+    write_atomically(path, json.dumps({"sdelint_baseline": FORMAT_VERSION, "tool_version": __version__, "findings": entries}, indent=2) + "\n")
+    return len(entries)
+
+
+@dataclass
+class BaselineOutcome:
+    known: int = 0
+    fixed: list[dict] = field(default_factory=list)
+
+
+def apply_baseline(path: Path, results: list[FileResult]) -> BaselineOutcome:
+    """Drop findings the baseline lists (each entry absorbs one finding); return what it listed but no longer occurs."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        entries = document["findings"]
+        if document.get("sdelint_baseline") != FORMAT_VERSION or not isinstance(entries, list):
+            raise ValueError("not an sdelint baseline (format version 1)")
+        remaining = Counter((e["file"], e["rule"], e["pointer"], e["value_hash"]) for e in entries)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BaselineError(f"{path}: cannot use baseline: {exc}") from None
+    root = Path(os.path.abspath(path)).parent
+    outcome = BaselineOutcome()
+    checked_files = set()
+    for result in results:
+        kept = []
+        for finding in result.findings:
+            key = _key(finding, root)
+            checked_files.add(key[0])
+            if remaining[key] > 0:
+                remaining[key] -= 1
+                outcome.known += 1
+            else:
+                kept.append(finding)
+        result.findings = kept
+        if not result.file.startswith("<"):
+            checked_files.add(Path(os.path.relpath(os.path.abspath(result.file), root)).as_posix())
+    for entry in entries:
+        key = (entry["file"], entry["rule"], entry["pointer"], entry["value_hash"])
+        if key[0] in checked_files and remaining[key] > 0:
+            remaining[key] -= 1
+            outcome.fixed.append(entry)
+    return outcome

@@ -1,0 +1,126 @@
+"""Checking many inputs: serially, or in worker processes with results in input order."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .config import CommandLine, Configuration, discover
+from .inputs import Input
+from .linter import FileResult, Linter
+
+# Below this many files a pool costs more than it saves (a pre-commit run on a few files).
+MIN_FILES_PER_PARALLEL_RUN = 16
+
+
+class Configurations:
+    """One Linter per configuration file in use: the nearest one above each input, or --config for all."""
+
+    def __init__(self, explicit: Path | None, cli: CommandLine) -> None:
+        self.explicit, self.cli = explicit, cli
+        self._linters: dict[Path | None, Linter] = {}
+        self._found: dict[Path, Path | None] = {}
+
+    def linter_for(self, path: Path | None) -> Linter:
+        if self.explicit is not None:
+            source: Path | None = self.explicit
+        else:
+            folder = (path.parent if path is not None else Path.cwd()).resolve()
+            if folder not in self._found:
+                self._found[folder] = discover(folder)
+            source = self._found[folder]
+        linter = self._linters.get(source)
+        if linter is None:
+            linter = self._linters[source] = Linter(Configuration.load(source, self.cli))
+        return linter
+
+    def fail_on(self) -> str:
+        """The configuration's fail-on (the first configuration in use decides)."""
+        linters = list(self._linters.values())
+        return linters[0].config.fail_on() if linters else "error"
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_worker: Configurations | None = None
+
+
+def _init_worker(explicit: Path | None, cli: CommandLine) -> None:
+    global _worker
+    _worker = Configurations(explicit, cli)
+
+
+def _check_in_worker(item: Input) -> FileResult:
+    return _worker.linter_for(item.path).lint_path(item.path, item.name)
+
+
+def check_inputs(
+    configs: Configurations,
+    inputs: list[Input],
+    read_stdin: Callable[[], bytes],
+    stdin_name: str,
+    jobs: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[FileResult]:
+    """FileResults in the order of ``inputs``, whatever the number of jobs."""
+    files = [item for item in inputs if item.path is not None]
+    parallel = jobs > 1 and len(files) >= MIN_FILES_PER_PARALLEL_RUN
+    by_file: Iterator[FileResult]
+    pool = None
+    if parallel:
+        global _worker
+        for item in files:  # every configuration is read (and any error in one raised) before work starts
+            configs.linter_for(item.path)
+        _worker = configs  # a forked worker inherits it, configurations and compiled validators included
+        if "fork" in multiprocessing.get_all_start_methods():
+            pool = multiprocessing.get_context("fork").Pool(min(jobs, len(files)))
+        else:  # pragma: no cover - platforms without fork
+            pool = multiprocessing.get_context("spawn").Pool(min(jobs, len(files)), initializer=_init_worker, initargs=(configs.explicit, configs.cli))
+        by_file = pool.imap(_check_in_worker, files, chunksize=max(1, min(32, len(files) // (jobs * 8))))
+    else:
+        by_file = (configs.linter_for(item.path).lint_path(item.path, item.name) for item in files)
+    results: list[FileResult] = []
+    try:
+        for item in inputs:
+            if item.path is None:
+                name_path = Path(stdin_name) if stdin_name != "<stdin>" else None
+                linter = configs.linter_for(name_path)
+                results.append(linter.lint_bytes(read_stdin(), item.name, stdin_name if name_path else None))
+            else:
+                results.append(next(by_file))
+            if progress:
+                progress(len(results), len(inputs))
+    finally:
+        if pool is not None:
+            pool.terminate()
+    return results
+
+
+class ProgressBar:
+    """A one-line counter on stderr, only for a terminal and long runs; never in CI logs."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.enabled = enabled and total >= 50 and sys.stderr.isatty() and not os.environ.get("CI")
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or (done % 10 and done != total):
+            return
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
