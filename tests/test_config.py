@@ -253,3 +253,20 @@ def test_rules_command_shows_configured_severities(tmp_path, cli, monkeypatch):
     assert rows["timestamp-order"]["severity"] == "error"
     assert rows["customer-entity"]["severity"] == "info" and rows["customer-entity"]["params"]["statuses"] == ["a"]
     assert rows["unknown-field"]["severity"] == "warning"
+
+
+def test_the_readme_configuration_examples_load_and_apply(tmp_path, cli):
+    import re
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (yaml_block,) = re.findall(r"```yaml\n(# \.sdelint\.yaml\n.*?)```", readme, re.S)
+    config = _write(tmp_path / ".sdelint.yaml", yaml_block)
+    rows = {row["name"]: row for row in json.loads(cli("rules", "--config", str(config), "--format", "json").output)}
+    assert rows["unknown-field"]["severity"] == "error" and rows["contact-format"]["severity"] == "off"
+    assert {"cart-needs-currency", "sku-format", "created-before-processed"} <= set(rows)
+    toml_block = re.findall(r"```toml\n(.*?)```", readme, re.S)[0]
+    pyproject = _write(tmp_path / "proj" / "pyproject.toml", toml_block)
+    rows = {row["name"]: row for row in json.loads(cli("rules", "--config", str(pyproject), "--format", "json").output)}
+    assert rows["timestamp-order"]["params"]["tolerance-ms"] == 5000

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from json.decoder import scanstring
 from typing import Callable, Iterable
 
 from ..findings import join_pointer, split_pointer
@@ -43,63 +42,52 @@ def line_cols(text: str, offsets: list[int]) -> list[tuple[int, int]]:
     return result
 
 
+_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*', re.S)
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_SCALAR = re.compile(r"-?Infinity|NaN|true|false|null|[-+0-9.eE]+")
+_AFTER = re.compile(r"[ \t\n\r]*([,\]}])[ \t\n\r]*")
+
+
 def _ws(text: str, i: int) -> int:
     return _WS.match(text, i).end()
 
 
 def _skip(text: str, i: int) -> int:
-    return _SKIPPER.raw_decode(text, i)[1]
-
-
-def _members(text: str, i: int):
-    """Yield (key, key_offset, value_offset) of the object opening at ``i``; send the value's end back."""
-    i = _ws(text, i + 1)
-    if text[i] == "}":
-        return i + 1
-    while True:
-        key_offset = i
-        key, i = scanstring(text, i + 1)
-        i = _ws(text, _ws(text, i) + 1)  # past the colon
-        i = yield key, key_offset, i
-        i = _ws(text, i)
-        if text[i] != ",":
-            return i + 1
-        i = _ws(text, i + 1)
-
-
-def _items(text: str, i: int):
-    i = _ws(text, i + 1)
-    if text[i] == "]":
-        return i + 1
-    index = 0
-    while True:
-        i = yield str(index), None, i
-        index += 1
-        i = _ws(text, i)
-        if text[i] != ",":
-            return i + 1
-        i = _ws(text, i + 1)
-
-
-def _children(text: str, i: int):
-    return _members(text, i) if text[i] == "{" else _items(text, i)
+    """Offset just past the value starting at ``i`` (the text is known to be valid JSON)."""
+    c = text[i]
+    if c == '"':
+        return _STRING.match(text, i).end()
+    if c in "{[":
+        return _SKIPPER.raw_decode(text, i)[1]
+    return _SCALAR.match(text, i).end()
 
 
 def _walk_children(text: str, i: int, visit: Callable[[str, int | None, int], int | None]) -> int:
-    """Drive the member/item generator; ``visit`` returns the value's end or None to skip it.
+    """Call ``visit(token, key_offset, value_offset)`` for each member or item of the container at ``i``.
 
+    ``visit`` returns the offset past the value, or None to have it skipped.
     Returns the offset just past the container.
     """
-    gen = _children(text, i)
-    try:
-        token, key_offset, value_offset = next(gen)
-        while True:
-            end = visit(token, key_offset, value_offset)
-            if end is None:
-                end = _skip(text, value_offset)
-            token, key_offset, value_offset = gen.send(end)
-    except StopIteration as stop:
-        return stop.value
+    close = "}" if text[i] == "{" else "]"
+    i = _ws(text, i + 1)
+    if text[i] == close:
+        return i + 1
+    index = 0
+    while True:
+        if close == "}":
+            key_offset = i
+            match = _KEY.match(text, i)
+            raw = match.group(1)
+            token = json.loads(f'"{raw}"') if "\\" in raw else raw
+            i = match.end()
+        else:
+            key_offset, token = None, str(index)
+            index += 1
+        end = visit(token, key_offset, i)
+        after = _AFTER.match(text, _skip(text, i) if end is None else end)
+        if after.group(1) != ",":
+            return after.end()
+        i = after.end()
 
 
 def locate(text: str, pointers: Iterable[str]) -> dict[str, tuple[int | None, int]]:

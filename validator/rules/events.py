@@ -81,6 +81,8 @@ def _window(earliest: str, latest: str) -> tuple[int, int]:
 
 
 def _range_hit(pointer: str, value: Any, low: int, high: int):
+    if type(value) is str and len(value) == 13 and value.isdigit() and value.isascii() and low <= int(value) <= high:
+        return None  # the common case, decided without the general parse
     ms = as_int(value)
     if ms is None or low <= ms <= high:
         return None
@@ -290,24 +292,47 @@ def cart_arithmetic(ctx: EventContext, p: dict):
     return hits
 
 
-_AMOUNT_PATHS = {
-    "cartStatus": [("total",), ("numItems",), ("products", "*", "quantity"), ("products", "*", "product", "price"), ("products", "*", "product", "quantityInStock")],
-    "viewedProduct": [("products", "*", "quantity"), ("products", "*", "product", "price"), ("products", "*", "product", "quantityInStock")],
-    "purchase": [("total",), ("cart", "total"), ("cart", "numItems"), ("cart", "products", "*", "quantity"), ("cart", "products", "*", "product", "price"), ("cart", "products", "*", "product", "quantityInStock")],
-    "lead": [("value",)],
-}
+def _is_negative(value: Any) -> bool:
+    kind = type(value)
+    if kind is str:
+        return value[:1] == "-" and (as_number(value) or 0) < 0
+    return (kind is int or kind is float) and value < 0
 
 
-@event_rule("negative-amount", types=tuple(_AMOUNT_PATHS))
+def _negatives(obj: Any, pointer: str, keys: tuple[str, ...], hits: list) -> None:
+    if type(obj) is dict:
+        for key in keys:
+            value = obj.get(key)
+            if value is not None and _is_negative(value):
+                hits.append((f"{pointer}/{key}", f"{key} is negative ({value})", value))
+
+
+def _negative_products(products: Any, pointer: str, hits: list) -> None:
+    if type(products) is not list:
+        return
+    for i, item in enumerate(products):
+        if type(item) is dict:
+            _negatives(item, f"{pointer}/{i}", ("quantity",), hits)
+            _negatives(item.get("product"), f"{pointer}/{i}/product", ("price", "quantityInStock"), hits)
+
+
+@event_rule("negative-amount", types=("cartStatus", "viewedProduct", "purchase", "lead"))
 def negative_amount(ctx: EventContext, p: dict):
-    if ctx.attrs is None:
+    attrs, pointer, hits = ctx.attrs, ctx.attrs_pointer, []
+    if attrs is None:
         return None
-    hits = []
-    for path in _AMOUNT_PATHS[ctx.key]:
-        for pointer, value in iter_path(ctx.attrs, ctx.attrs_pointer, path):
-            number = as_number(value)
-            if number is not None and number < 0:
-                hits.append((pointer, f"{path[-1]} is negative ({value})", value))
+    if ctx.key == "lead":
+        _negatives(attrs, pointer, ("value",), hits)
+        return hits
+    carts = [(attrs, pointer)]
+    if ctx.key == "purchase":
+        _negatives(attrs, pointer, ("total",), hits)
+        carts = [(attrs.get("cart"), f"{pointer}/cart")]
+    for cart, cart_pointer in carts:
+        if type(cart) is dict:
+            if ctx.key != "viewedProduct":
+                _negatives(cart, cart_pointer, ("total", "numItems"), hits)
+            _negative_products(cart.get("products"), f"{cart_pointer}/products", hits)
     return hits
 
 
