@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -41,6 +42,11 @@ class SdelintGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("sdelint: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # the reader went away (`sdelint check ... | head`): stop quietly, no traceback at exit
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_FINDINGS)
         except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
             click.echo(f"sdelint: internal error: {type(exc).__name__}: {exc}", err=True)
             sys.exit(EXIT_USAGE)
@@ -91,6 +97,8 @@ def check(paths, output_format, output, api_version, config_path, select, ignore
       1  findings at or above --fail-on
       2  usage error, bad configuration or internal error
     """
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")  # a lone surrogate in a key must not stop the report
     cli = CommandLine(api_version, _split_rules(select), _split_rules(ignore))
     configs = Configurations(config_path, cli)
     if config_path is not None:
@@ -185,3 +193,5 @@ def schema(name: str, api_version: str, bundled: bool, list_names: bool) -> None
 
 
 __all__ = ["main", "ConfigError"]
+from .serve.command import serve  # noqa: E402
+main.add_command(serve)

@@ -1,0 +1,544 @@
+"""The CI output formats, each checked against what its real consumer reads.
+
+Every test runs the real command (in-process through click, and at least once as
+the installed ``sdelint`` in a subprocess) on the specification's example
+(warnings and info), the unrepaired example (a syntax error) and a crafted input
+whose messages, JSON Pointers and file name hold characters each format must
+escape: ``%``, ``,``, ``:``, CR/LF, ``<&>``, quotes, control characters,
+non-ASCII and astral characters.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from jsonschema import Draft4Validator, FormatChecker
+from jsonschema.validators import validator_for
+
+from validator.findings import Finding
+from validator.linter import Linter
+from validator.report import REPORTERS
+from validator.report.github import GithubReporter
+from validator.report.gitlab import GitlabReporter
+from validator.report.junit import JunitReporter
+from validator.report.sarif import SarifReporter, stable_fingerprints
+from validator.rules.catalogue import load_catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"
+EXAMPLE = "examples/conversation-response.json"
+UNREPAIRED = "tests/data/spec-example-unrepaired.json"
+FORMATS = ("sarif", "junit", "github", "json-lines", "gitlab")
+
+SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+GITLAB_SEVERITY = {"error": "critical", "warning": "major", "info": "info"}
+
+# A custom rule's message is the one place a finding's message can hold raw
+# control characters; the crafted key puts them into a JSON Pointer as well.
+TRICKY_MESSAGE = "100% <&> \"dq\" 'sq' é€😀\r\nline2 ::error::x\x01\x1f end {value} at {pointer}"
+TRICKY_NAME = "we:ird,100% <&>.json"
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def in_root(monkeypatch):
+    """Run from the repository root, so reported paths are the relative ones CI tools need."""
+    monkeypatch.chdir(ROOT)
+    return ROOT
+
+
+@pytest.fixture
+def tricky(tmp_path, monkeypatch) -> Path:
+    """A folder (the working directory) with a custom rule and a payload that need escaping everywhere."""
+    config = (
+        "custom-rules:\n"
+        "  - name: house-currency\n"
+        "    where: cartStatus.currency\n"
+        "    check: pattern\n"
+        "    options: {regex: '^[A-Z]{3}$'}\n"
+        "    severity: error\n"
+        f"    message: {json.dumps(TRICKY_MESSAGE, ensure_ascii=False)}\n"
+    )
+    (tmp_path / ".sdelint.yaml").write_text(config, encoding="utf-8")
+    event = {
+        "cartStatus": {
+            "serverTimeStamp": "1528628536879",
+            "currency": "50%<&>\"'\n\x01",
+            "we,ird:%<&>\"'\n\x01key": "x",
+            "total": "11.7",
+        },
+        "sdeType": "CART_STATUS",
+        "serverTimeStamp": "1528628536879",
+        "isAuthenticated": False,
+    }
+    (tmp_path / TRICKY_NAME).write_text(json.dumps({"events": [event]}, indent=2, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(cli, *args):
+    result = cli("check", *args)
+    return result.stdout, result.exit_code
+
+
+def json_findings(cli, *paths) -> list[dict]:
+    out, _ = run(cli, *paths, "--format", "json")
+    return json.loads(out)["findings"]
+
+
+def tricky_findings(cli) -> list[dict]:
+    findings = json_findings(cli, TRICKY_NAME)
+    # the crafted input really exercises the escaping: raw controls in a message and in a pointer
+    assert any("\r\n" in f["message"] and "\x01" in f["message"] and "%" in f["message"] for f in findings)
+    assert any("\n" in f["pointer"] and "\x01" in f["pointer"] for f in findings)
+    assert {f["severity"] for f in findings} >= {"error", "warning", "info"}
+    return findings
+
+
+def _uri_ok(text: str, absolute: bool) -> bool:
+    """RFC 3986: only unreserved, reserved and percent-encoded characters; an absolute URI has a scheme."""
+    if not re.fullmatch(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*", text):
+        return False
+    if absolute:
+        return re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", text) is not None
+    first = text.split("/", 1)[0]
+    return ":" not in first  # a relative reference's first segment cannot hold a colon
+
+
+def sarif_validator() -> Draft4Validator:
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    cls = validator_for(schema)
+    assert cls is Draft4Validator  # the OASIS schema declares draft-04
+    cls.check_schema(schema)
+    checker = FormatChecker()
+    checker.checks("uri")(lambda value: not isinstance(value, str) or _uri_ok(value, absolute=True))
+    checker.checks("uri-reference")(lambda value: not isinstance(value, str) or _uri_ok(value, absolute=False) or _uri_ok(value, absolute=True))
+    checker.checks("date-time")(lambda value: not isinstance(value, str) or bool(datetime.fromisoformat(value.replace("Z", "+00:00"))))
+    return cls(schema, format_checker=checker)
+
+
+def assert_valid_sarif(document: dict) -> None:
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in sarif_validator().iter_errors(document)]
+    assert errors == []
+
+
+def github_unescape(text: str) -> str:
+    return text.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+
+
+def xml_clean(text: str) -> str:
+    return XML_FORBIDDEN.sub("", text)
+
+
+# --- every format --------------------------------------------------------------------------
+
+
+def test_every_format_is_offered_by_the_cli(cli):
+    assert set(FORMATS) <= set(REPORTERS)
+    help_text = cli("check", "--help").stdout
+    for name in FORMATS:
+        assert name in help_text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_exit_codes_do_not_depend_on_the_format(cli, in_root, fmt):
+    assert run(cli, EXAMPLE, "--format", fmt)[1] == 0
+    assert run(cli, UNREPAIRED, "--format", fmt)[1] == 1
+    assert run(cli, EXAMPLE, "--format", fmt, "--fail-on", "warning")[1] == 1
+    assert run(cli, UNREPAIRED, "--format", fmt, "--exit-zero")[1] == 0
+
+
+def test_installed_command_sarif_on_the_example(run_sdelint):
+    """The real executable in a subprocess, from outside the repository: absolute paths become file: URIs."""
+    good = run_sdelint("check", ROOT / EXAMPLE, "--format", "sarif")
+    assert good.returncode == 0 and good.stderr == b""
+    document = json.loads(good.stdout.decode("utf-8"))
+    assert_valid_sarif(document)
+    locations = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in document["runs"][0]["results"]}
+    assert locations == {(ROOT / EXAMPLE).as_uri()}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_installed_command_writes_each_format(run_sdelint, fmt):
+    """The real executable on the unrepaired example: exit 1, nothing on stderr, the consumer's format on stdout."""
+    bad = run_sdelint("check", ROOT / UNREPAIRED, "--format", fmt)
+    assert bad.returncode == 1 and bad.stderr == b"", bad.stderr
+    text = bad.stdout.decode("utf-8")
+    if fmt == "sarif":
+        document = json.loads(text)
+        assert_valid_sarif(document)
+        uri = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert uri == {"uri": (ROOT / UNREPAIRED).as_uri(), "index": 0}  # outside the working directory: no base id
+    elif fmt == "junit":
+        assert ET.fromstring(text).find("testsuite").get("failures") == "1"
+    elif fmt == "github":
+        assert text.startswith(f"::error file={str(ROOT / UNREPAIRED).replace(':', '%3A')},line=528,col=8,title=syntax-error::")
+    elif fmt == "json-lines":
+        assert [json.loads(line)["rule"] for line in text.splitlines()] == ["syntax-error"]
+    else:
+        assert json.loads(text)[0]["location"] == {"path": str(ROOT / UNREPAIRED), "lines": {"begin": 528}}
+
+
+@pytest.mark.parametrize("fmt", ("sarif", "junit", "gitlab"))
+def test_output_file_holds_the_same_report(cli, in_root, tmp_path, fmt):
+    """The README's CI recipes write reports with -o; the file is what stdout would have shown."""
+    target = tmp_path / "reports" / f"sdelint.{fmt}"
+    out, code = run(cli, EXAMPLE, UNREPAIRED, "--format", fmt, "-o", target)
+    assert (out, code) == ("", 1)
+    assert target.read_text(encoding="utf-8") == run(cli, EXAMPLE, UNREPAIRED, "--format", fmt)[0]
+
+
+# --- sarif ---------------------------------------------------------------------------------
+
+
+def check_sarif_against_json(document: dict, findings: list[dict], files: list[str], rules: dict) -> None:
+    assert document["version"] == "2.1.0" and len(document["runs"]) == 1
+    run_ = document["runs"][0]
+    driver = run_["tool"]["driver"]
+    assert driver["name"] == "sdelint" and driver["version"]
+    descriptors = driver["rules"]
+    assert [d["id"] for d in descriptors] == sorted({f["rule"] for f in findings})
+    for descriptor in descriptors:
+        spec = rules.get(descriptor["id"])
+        if spec is not None:
+            assert descriptor["shortDescription"]["text"] == spec.summary
+            assert descriptor["fullDescription"]["text"] == " ".join(spec.rationale.split())
+            assert descriptor["defaultConfiguration"]["level"] == {"off": "none", **SARIF_LEVEL}[spec.severity]
+    artifacts = [unquote(a["location"]["uri"]) for a in run_["artifacts"]]
+    assert artifacts == files
+    results = run_["results"]
+    assert len(results) == len(findings)
+    for result, finding in zip(results, findings):
+        assert result["ruleId"] == finding["rule"]
+        assert descriptors[result["ruleIndex"]]["id"] == finding["rule"]
+        assert result["level"] == SARIF_LEVEL[finding["severity"]]
+        assert result["message"]["text"] == finding["message"]
+        location = result["locations"][0]
+        physical = location["physicalLocation"]
+        artifact = physical["artifactLocation"]
+        assert unquote(artifact["uri"]) == finding["file"] and artifact["uriBaseId"] == "%SRCROOT%"
+        assert run_["artifacts"][artifact["index"]]["location"]["uri"] == artifact["uri"]
+        assert physical["region"] == {"startLine": finding["line"], "startColumn": finding["column"]}
+        assert result["properties"]["jsonPointer"] == finding["pointer"]
+        if finding["pointer"]:
+            assert location["logicalLocations"][0]["fullyQualifiedName"] == finding["pointer"]
+    hashes = [r["partialFingerprints"]["primaryLocationLineHash"] for r in results]
+    assert len(set(hashes)) == len(hashes)
+
+
+def test_sarif_example_and_unrepaired_validate_and_match_json(cli, in_root):
+    out, code = run(cli, EXAMPLE, UNREPAIRED, "--format", "sarif")
+    assert code == 1
+    document = json.loads(out)
+    assert_valid_sarif(document)
+    findings = json_findings(cli, EXAMPLE, UNREPAIRED)
+    assert {f["severity"] for f in findings} == {"error", "warning", "info"}
+    check_sarif_against_json(document, findings, [EXAMPLE, UNREPAIRED], load_catalogue())
+    run_ = document["runs"][0]
+    assert run_["columnKind"] == "unicodeCodePoints"  # sdelint's columns count characters
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == ROOT.as_uri() + "/"
+    syntax = [r for r in run_["results"] if r["ruleId"] == "syntax-error"]
+    assert [r["locations"][0]["physicalLocation"]["region"] for r in syntax] == [{"startLine": 528, "startColumn": 8}]
+    assert "logicalLocations" not in syntax[0]["locations"][0]  # the document root has no member name
+
+
+def test_sarif_escapes_the_crafted_input(cli, tricky):
+    findings = tricky_findings(cli)
+    out, code = run(cli, TRICKY_NAME, "--format", "sarif")
+    assert code == 1
+    assert out.isascii()  # everything else is escaped: no console encoding can spoil the file
+    document = json.loads(out)
+    assert_valid_sarif(document)
+    uri = document["runs"][0]["artifacts"][0]["location"]["uri"]
+    assert uri == "we%3Aird%2C100%25%20%3C%26%3E.json"
+    catalogue = load_catalogue()
+    check_sarif_against_json(document, findings, [TRICKY_NAME], catalogue)
+    custom = next(d for d in document["runs"][0]["tool"]["driver"]["rules"] if d["id"] == "house-currency")
+    assert custom["shortDescription"]["text"]  # a custom rule still has a descriptor with a description
+
+
+def test_sarif_without_positions_is_valid_and_has_no_region():
+    """Parsed objects (the Python API) give findings at line 0: the location names the file only."""
+    result = Linter().lint_object({"events": [{"cartStatus": {"serverTimeStamp": "1", "currency": "Dollar", "Currency": "x"}, "sdeType": "CART_STATUS", "serverTimeStamp": "1"}]}, name="api-object.json")
+    assert result.findings and all(f.line == 0 for f in result.findings)
+    document = SarifReporter().document([result])
+    assert_valid_sarif(document)
+    for r in document["runs"][0]["results"]:
+        physical = r["locations"][0]["physicalLocation"]
+        assert "region" not in physical and physical["artifactLocation"]["uri"] == "api-object.json"
+
+
+def test_sarif_descriptor_levels_follow_the_catalogue_not_the_configuration(tmp_path, cli, in_root):
+    config = tmp_path / "cfg.yaml"
+    config.write_text("rules:\n  numeric-string: error\n", encoding="utf-8")
+    document = json.loads(run(cli, EXAMPLE, "--format", "sarif", "--config", config)[0])
+    run_ = document["runs"][0]
+    descriptor = next(d for d in run_["tool"]["driver"]["rules"] if d["id"] == "numeric-string")
+    assert descriptor["defaultConfiguration"]["level"] == "note"  # the rule's default (info)
+    levels = {r["level"] for r in run_["results"] if r["ruleId"] == "numeric-string"}
+    assert levels == {"error"}  # each result carries the configured severity
+
+
+# --- junit ---------------------------------------------------------------------------------
+
+
+def check_junit(out: str, findings: list[dict], files: list[str]) -> ET.Element:
+    assert out.isascii() and not XML_FORBIDDEN.search(out)
+    root = ET.fromstring(out)
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    assert len(suites) == 1 and suites[0].get("name") == "sdelint"
+    suite = suites[0]
+    cases = suite.findall("testcase")
+    assert [c.get("name") for c in cases] == [xml_clean(f) for f in files]
+    assert {c.get("classname") for c in cases} == {"sdelint"}
+    failing = [f for f in findings if f["severity"] in ("error", "warning")]
+    failures = [x for c in cases for x in c.findall("failure")]
+    assert len(failures) == len(failing)
+    failed_cases = sum(1 for c in cases if c.find("failure") is not None)
+    for element in (root, suite):
+        assert element.get("tests") == str(len(files))
+        assert element.get("failures") == str(failed_cases)
+        assert element.get("errors") == "0" and element.get("skipped") == "0"
+    for failure, finding in zip(failures, failing):
+        assert failure.get("type") == finding["rule"]
+        assert failure.get("message") == xml_clean(finding["message"])  # exact, minus what XML 1.0 forbids
+        assert f"{xml_clean(finding['file'])}:{finding['line']}:{finding['column']}: {finding['severity']} " in failure.text
+        assert f"({xml_clean(finding['pointer']) or '/'})" in failure.text
+    infos = [f for f in findings if f["severity"] == "info"]
+    out_lines = [line for c in cases for s in c.findall("system-out") for line in s.text.splitlines()]
+    assert len(out_lines) == len(infos)
+    for line, finding in zip(out_lines, infos):
+        assert f" info {finding['rule']} " in line
+    return root
+
+
+def test_junit_example_and_unrepaired(cli, in_root):
+    out, code = run(cli, EXAMPLE, UNREPAIRED, "--format", "junit")
+    assert code == 1
+    findings = json_findings(cli, EXAMPLE, UNREPAIRED)
+    root = check_junit(out, findings, [EXAMPLE, UNREPAIRED])
+    suite = root.find("testsuite")
+    assert suite.get("tests") == "2" and suite.get("failures") == "2"
+    unrepaired = suite.findall("testcase")[1]
+    assert [f.get("type") for f in unrepaired.findall("failure")] == ["syntax-error"]
+
+
+def test_junit_info_findings_do_not_fail_a_file(cli, in_root):
+    out, code = run(cli, EXAMPLE, "--format", "junit", "--select", "numeric-string")
+    assert code == 0
+    findings = json_findings(cli, EXAMPLE, "--select", "numeric-string")
+    assert findings and {f["severity"] for f in findings} == {"info"}
+    root = check_junit(out, findings, [EXAMPLE])
+    assert root.get("failures") == "0" and root.find("testsuite/testcase/failure") is None
+    assert root.find("testsuite/testcase/system-out") is not None
+
+
+def test_junit_escapes_the_crafted_input(cli, tricky):
+    findings = tricky_findings(cli)
+    out, _ = run(cli, TRICKY_NAME, "--format", "junit")
+    root = check_junit(out, findings, [TRICKY_NAME])
+    custom = root.find("testsuite/testcase/failure[@type='house-currency']")
+    # CR, LF, quotes, <&> and % survive parsing exactly; \x01 and \x1f are gone; é€😀 come back from references
+    assert "\r\nline2 ::error::x end" in custom.get("message")
+    assert "\r\nline2" in custom.text
+    assert custom.get("message").startswith("100% <&> \"dq\" 'sq' é€😀")
+
+
+# --- github --------------------------------------------------------------------------------
+
+GITHUB_LINE = re.compile(
+    r"::(?P<command>error|warning|notice) "
+    r"file=(?P<file>[^,:\r\n]+)(?:,line=(?P<line>[1-9][0-9]*)(?:,col=(?P<col>[1-9][0-9]*))?)?,title=(?P<title>[^,:\r\n]+)"
+    r"::(?P<message>[^\r\n]*)"
+)
+GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def check_github(out: str, findings: list[dict], files: int) -> list[re.Match]:
+    lines = out.split("\n")
+    assert lines[-1] == ""  # every line ends with a newline
+    annotations, summary = lines[:-2], lines[-2]
+    assert len(annotations) == len(findings)  # no message broke onto a second line
+    matches = []
+    for line, finding in zip(annotations, findings):
+        match = GITHUB_LINE.fullmatch(line)
+        assert match, line
+        assert match["command"] == GITHUB_COMMAND[finding["severity"]]
+        assert github_unescape(match["file"]) == finding["file"]
+        assert (int(match["line"]), int(match["col"])) == (finding["line"], finding["column"])
+        assert github_unescape(match["title"]) == finding["rule"]
+        assert github_unescape(match["message"]) == f"{finding['message']} ({finding['pointer'] or '/'})"
+        matches.append(match)
+    errors = sum(f["severity"] == "error" for f in findings)
+    assert not summary.startswith("::") and f"checked {files} file" in summary and f"{errors} error" in summary
+    return matches
+
+
+def test_github_example_and_unrepaired(cli, in_root):
+    out, code = run(cli, EXAMPLE, UNREPAIRED, "--format", "github")
+    assert code == 1
+    findings = json_findings(cli, EXAMPLE, UNREPAIRED)
+    matches = check_github(out, findings, 2)
+    assert {m["command"] for m in matches} == {"error", "warning", "notice"}
+    assert matches[-1].group(0) == "::error file=tests/data/spec-example-unrepaired.json,line=528,col=8,title=syntax-error::invalid JSON: Expecting ',' delimiter (/)"
+
+
+def test_github_escapes_the_crafted_input(cli, tricky):
+    findings = tricky_findings(cli)
+    out, _ = run(cli, TRICKY_NAME, "--format", "github")
+    matches = check_github(out, findings, 1)
+    assert matches[0]["file"] == "we%3Aird%2C100%25 <&>.json"
+    custom = next(m for m in matches if m["title"] == "house-currency")
+    assert "100%25 <&>" in custom["message"] and "%0D%0Aline2 ::error::x" in custom["message"]
+    assert "\x01" in github_unescape(custom["message"])  # the message text is otherwise unchanged
+
+
+def test_github_quiet_drops_the_summary(cli, in_root):
+    out, _ = run(cli, UNREPAIRED, "--format", "github", "-q")
+    assert out.splitlines() == ["::error file=tests/data/spec-example-unrepaired.json,line=528,col=8,title=syntax-error::invalid JSON: Expecting ',' delimiter (/)"]
+
+
+# --- json-lines ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [(EXAMPLE,), (UNREPAIRED,), (EXAMPLE, UNREPAIRED, "--statistics")])
+def test_json_lines_equal_the_json_findings(cli, in_root, args):
+    out, _ = run(cli, *args, "--format", "json-lines")
+    assert out.endswith("\n")
+    parsed = [json.loads(line) for line in out.splitlines()]
+    assert parsed == json_findings(cli, *args)
+    assert parsed
+
+
+def test_json_lines_crafted_input_and_empty_output(cli, tricky):
+    findings = tricky_findings(cli)
+    out, _ = run(cli, TRICKY_NAME, "--format", "json-lines")
+    lines = out.splitlines()
+    assert len(lines) == len(findings)  # raw newlines in messages never split a record
+    assert [json.loads(line) for line in lines] == findings
+    out, code = run(cli, TRICKY_NAME, "--format", "json-lines", "--select", "too-deep")
+    assert (out, code) == ("", 0)  # no finding, no output: no summary line to filter out
+
+
+# --- gitlab --------------------------------------------------------------------------------
+
+
+def check_gitlab(out: str, findings: list[dict]) -> list[dict]:
+    issues = json.loads(out)
+    assert isinstance(issues, list) and len(issues) == len(findings)
+    for issue, finding in zip(issues, findings):
+        assert {"description", "check_name", "fingerprint", "severity", "location"} <= set(issue)
+        assert all(isinstance(issue[k], str) and issue[k] for k in ("description", "check_name", "fingerprint"))
+        assert issue["check_name"] == finding["rule"]
+        assert issue["description"] == f"{finding['rule']}: {finding['message']}"
+        assert issue["severity"] == GITLAB_SEVERITY[finding["severity"]]
+        assert issue["severity"] in {"info", "minor", "major", "critical", "blocker"}
+        assert issue["location"]["path"] == finding["file"]
+        begin = issue["location"]["lines"]["begin"]
+        assert isinstance(begin, int) and begin == max(finding["line"], 1) and begin >= 1
+        assert re.fullmatch(r"[0-9a-f]{64}", issue["fingerprint"])
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+    return issues
+
+
+def test_gitlab_example_and_unrepaired(cli, in_root):
+    out, code = run(cli, EXAMPLE, UNREPAIRED, "--format", "gitlab")
+    assert code == 1
+    issues = check_gitlab(out, json_findings(cli, EXAMPLE, UNREPAIRED))
+    again = json.loads(run(cli, EXAMPLE, UNREPAIRED, "--format", "gitlab")[0])
+    assert [i["fingerprint"] for i in again] == [i["fingerprint"] for i in issues]
+    sarif = json.loads(run(cli, EXAMPLE, UNREPAIRED, "--format", "sarif")[0])
+    # one identity across the formats: GitLab's fingerprint is SARIF's sdelint fingerprint
+    assert [r["partialFingerprints"]["sdelintFingerprint/v1"] for r in sarif["runs"][0]["results"]] == [i["fingerprint"] for i in issues]
+
+
+def test_gitlab_crafted_input(cli, tricky):
+    issues = check_gitlab(run(cli, TRICKY_NAME, "--format", "gitlab")[0], tricky_findings(cli))
+    assert any("\r\nline2" in i["description"] for i in issues)
+
+
+def test_fingerprints_survive_reformatting(cli, tmp_path, monkeypatch, example):
+    """Same file, re-indented or on one line: every finding moves, no fingerprint changes."""
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "recorded.json"
+    runs = []
+    for indent, name in ((2, "recorded.json"), (7, "./recorded.json"), (None, str(target))):
+        target.write_text(json.dumps(example, indent=indent), encoding="utf-8")
+        issues = check_gitlab(run(cli, name, "--format", "gitlab")[0], json_findings(cli, "recorded.json"))
+        again = json.loads(run(cli, name, "--format", "gitlab")[0])
+        assert [i["fingerprint"] for i in again] == [i["fingerprint"] for i in issues]  # stable across runs
+        sarif = json.loads(run(cli, name, "--format", "sarif")[0])["runs"][0]["results"]
+        runs.append(
+            (
+                sorted(i["fingerprint"] for i in issues),
+                sorted(r["partialFingerprints"]["primaryLocationLineHash"] for r in sarif),
+                [tuple(r["locations"][0]["physicalLocation"]["region"].values()) for r in sarif],
+            )
+        )
+    (fp2, hash2, places2), (fp7, hash7, places7), (fp0, hash0, places0) = runs
+    assert places2 != places7 and {line for line, _ in places0} == {1}  # the findings really moved
+    assert fp2 == fp7 == fp0 and len(fp2) > 10
+    assert hash2 == hash7 == hash0
+
+
+def test_equal_identities_still_get_unique_fingerprints():
+    twin = Finding("a.json", 3, 4, "/x", "bad-value", "error", "m", value=1)
+    other_line = twin.with_(line=9, message="other")
+    prints = stable_fingerprints([twin, other_line, twin.with_(file="./a.json")])
+    assert len(set(prints)) == 3
+    assert stable_fingerprints([twin]) == prints[:1]  # the first occurrence keeps the plain identity hash
+
+
+# --- findings without a position ----------------------------------------------------------
+
+
+def test_line_zero_findings_in_every_positional_format():
+    result = Linter().lint_object({"events": [{"cartStatus": {"serverTimeStamp": "1", "Currency": "x"}, "sdeType": "CART_STATUS", "serverTimeStamp": "1"}]}, name="api-object.json")
+    assert result.findings and all(f.line == 0 for f in result.findings)
+    results = [result]
+
+    from io import StringIO
+
+    def render(cls) -> str:
+        stream = StringIO()
+        cls().write(results, stream)
+        return stream.getvalue()
+
+    issues = json.loads(render(GitlabReporter))
+    assert {i["location"]["lines"]["begin"] for i in issues} == {1}
+    lines = render(GithubReporter).splitlines()[:-1]
+    assert lines and all(GITHUB_LINE.fullmatch(line) and ",line=" not in line and ",col=" not in line for line in lines)
+    failure = ET.fromstring(render(JunitReporter)).find("testsuite/testcase/failure")
+    assert failure.text.startswith("api-object.json: ") and ":0:" not in failure.text
+
+
+def test_lone_surrogates_do_not_crash_the_ci_formats(cli, tmp_path, monkeypatch):
+    """A JSON key may be a lone surrogate (\\ud800): it cannot be written as UTF-8, but the report must still come out."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.json").write_text('{"events": [{"cartStatus": {"serverTimeStamp": "1", "\\ud800": 1}, "sdeType": "CART_STATUS", "serverTimeStamp": "1"}]}', encoding="ascii")
+    expected = [f.as_dict() for f in Linter().lint_path(Path("s.json"), "s.json").findings]
+    assert any("\ud800" in f["pointer"] for f in expected)
+    out, code = run(cli, "s.json", "--format", "json-lines")
+    assert code in (0, 1) and [json.loads(line) for line in out.splitlines()] == expected
+    document = json.loads(run(cli, "s.json", "--format", "sarif")[0])
+    assert_valid_sarif(document)
+    assert len(json.loads(run(cli, "s.json", "--format", "gitlab")[0])) == len(expected)
+    check_junit(run(cli, "s.json", "--format", "junit")[0], expected, ["s.json"])
+    github = run(cli, "s.json", "--format", "github")[0]
+    assert "\ufffd" in github and len(github.splitlines()) == len(expected) + 1
+
+
+def test_reporters_are_registered_under_their_names():
+    assert REPORTERS["sarif"] is SarifReporter and REPORTERS["junit"] is JunitReporter
+    assert REPORTERS["github"] is GithubReporter and REPORTERS["gitlab"] is GitlabReporter
+    assert all(REPORTERS[name].machine_readable for name in FORMATS)  # no progress bar mixed into them

@@ -1,0 +1,61 @@
+"""GitHub Actions workflow commands: each finding becomes an annotation on the file in the pull request."""
+
+from __future__ import annotations
+
+import re
+from typing import IO
+
+from ..findings import Finding
+from ..linter import FileResult
+from .base import Reporter, Summary
+from .sarif import report_path
+from .text import _plural
+
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_data(text: str) -> str:
+    """The runner's escaping for a command's message (actions/toolkit ``escapeData``)."""
+    text = _LONE_SURROGATE.sub("\ufffd", text)  # cannot be written as UTF-8
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """The runner's escaping for a property value (actions/toolkit ``escapeProperty``)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(f: Finding) -> str:
+    props = [f"file={escape_property(report_path(f.file))}"]
+    if f.line >= 1:
+        props.append(f"line={f.line}")
+        if f.column >= 1:
+            props.append(f"col={f.column}")
+    props.append(f"title={escape_property(f.rule)}")
+    message = f"{f.message} ({f.pointer or '/'})"
+    return f"::{COMMANDS.get(f.severity, 'warning')} {','.join(props)}::{escape_data(message)}"
+
+
+class GithubReporter(Reporter):
+    """``::error file=...,line=...,col=...,title=RULE::MESSAGE (POINTER)`` lines for a workflow step.
+
+    Why: the runner turns these lines into annotations on the changed files
+    without any upload or token; warning stays ``::warning``, info becomes
+    ``::notice``. Escaping follows the runner's rules, so a message cannot end
+    the command early or inject another one (a newline becomes ``%0A``). The
+    path is relative to the working directory, which in a workflow is the
+    checkout. A plain summary line follows (``-q`` drops it).
+    """
+
+    name = "github"
+
+    def write(self, results: list[FileResult], stream: IO[str]) -> None:
+        for result in results:
+            for f in result.findings:
+                stream.write(annotation(f) + "\n")
+        if self.quiet:
+            return
+        summary = Summary.of(results)
+        counts = f"{_plural(summary.errors, 'error')}, {_plural(summary.warnings, 'warning')}, {summary.infos} info"
+        stream.write(f"sdelint: checked {_plural(summary.files, 'file')}: {counts}.\n")

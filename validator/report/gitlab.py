@@ -1,0 +1,47 @@
+"""GitLab Code Quality: the report behind the merge request widget and the pipeline's Code Quality tab."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from ..linter import FileResult
+from .base import Reporter
+from .sarif import dump_json, report_path, stable_fingerprints
+
+# GitLab's scale is info < minor < major < critical < blocker. An error-level
+# finding makes sdelint exit 1 (the payload is unusable), so it is critical;
+# a warning is a real defect a consumer may trip over, major; info stays info.
+# blocker is left for nothing: sdelint cannot tell what blocks a release.
+GITLAB_SEVERITY = {"error": "critical", "warning": "major", "info": "info"}
+
+
+class GitlabReporter(Reporter):
+    """A JSON array of Code Quality issues (the Code Climate subset GitLab reads).
+
+    Why these fields: GitLab needs ``description``, ``check_name``,
+    ``fingerprint``, ``severity`` and ``location.path`` / ``location.lines.begin``;
+    it compares the fingerprints of the merge request's report with the target
+    branch's to show new and resolved issues, so they come from sdelint's
+    finding identity (file, rule, pointer, value), not the line, and are unique
+    in a report. ``lines.begin`` must be at least 1: findings without a
+    position use line 1.
+    """
+
+    name = "gitlab"
+
+    def write(self, results: list[FileResult], stream: IO[str]) -> None:
+        findings = [f for r in results for f in r.findings]
+        issues: list[dict[str, Any]] = []
+        for f, fingerprint in zip(findings, stable_fingerprints(findings)):
+            issues.append(
+                {
+                    "type": "issue",
+                    "description": f"{f.rule}: {f.message}",
+                    "check_name": f.rule,
+                    "fingerprint": fingerprint,
+                    "severity": GITLAB_SEVERITY.get(f.severity, "minor"),
+                    "location": {"path": report_path(f.file), "lines": {"begin": max(f.line, 1)}},
+                }
+            )
+        dump_json(issues, stream)
+        stream.write("\n")
