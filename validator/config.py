@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .globs import matches
-from .load.yaml_source import YamlError, load_yaml
+from .load.yaml_source import YamlError, load_yaml, yaml_position
 from .rules.catalogue import CatalogueError, RuleSpec, load_catalogue, schema_errors
 
 if sys.version_info >= (3, 11):
@@ -149,6 +149,7 @@ class Configuration:
     @classmethod
     def load(cls, path: Path | None, cli: CommandLine = CommandLine()) -> "Configuration":
         data: dict[str, Any] = {}
+        text = ""
         if path is not None:
             section, text = _read(path)
             data = section or {}
@@ -168,8 +169,21 @@ class Configuration:
         from .rules.custom import custom_specs  # the custom-rule module validates its own options
 
         config.custom_specs = custom_specs(data.get("custom-rules", []), set(load_catalogue()), str(path))
+        config._check_rule_names(text)
         config._check_cli()
         return config
+
+    def _check_rule_names(self, text: str) -> None:
+        """Unknown rule names in the file are errors that name the line (YAML) or the file (TOML)."""
+        known = set(self.specs())
+        places = [(["rules"], self.data.get("rules", {}))]
+        places += [(["overrides", i, "rules"], o.get("rules", {})) for i, o in enumerate(self.data.get("overrides", []))]
+        for path, settings in places:
+            for name in settings:
+                if name not in known:
+                    line, column = yaml_position(text, [*path, name]) if text else (0, 0)
+                    where = f"{self.path}:{line}:{column}" if line else str(self.path)
+                    raise ConfigError(f"{where}: unknown rule {name!r} (see 'sdelint rules')")
 
     @property
     def root(self) -> Path:

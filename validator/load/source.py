@@ -7,6 +7,7 @@ goes on with the next input.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -15,6 +16,7 @@ from ..findings import Problem
 from .positions import depth_exceeded_at, scan_document
 
 UTF8_BOM = b"\xef\xbb\xbf"
+_LONG_INTEGER = re.compile(r"-?[0-9]{4000,}")
 
 
 @dataclass
@@ -88,25 +90,25 @@ def parse_text(name: str, text: str) -> Document:
         doc.problems.append(Problem("", "syntax-error", f"invalid JSON: {exc.msg}", offset=exc.pos))
         return doc
     except RecursionError:
-        limit = sys.getrecursionlimit() // 2
+        limit = sys.getrecursionlimit()
         doc.problems.append(
-            Problem(
-                "",
-                "too-deep",
-                f"document is nested too deeply to check (more than about {limit} levels)",
-                offset=depth_exceeded_at(text, limit),
-            )
+            Problem("", "too-deep", f"document is nested too deeply to check (the JSON parser stops near {limit} levels)", offset=depth_exceeded_at(text, limit - 50))
         )
+        return doc
+    except ValueError as exc:  # an integer literal longer than Python converts (sys.get_int_max_str_digits)
+        long_number = _LONG_INTEGER.search(text)
+        doc.problems.append(Problem("", "syntax-error", f"number cannot be read: {exc}", offset=long_number.start() if long_number else 0))
         return doc
     if flags.duplicates or flags.non_finite:
         try:
             duplicates, literals = scan_document(text)
-        except RecursionError:
-            duplicates, literals = [], []
+        except RecursionError:  # too deep for the locating walk: report without a position
+            duplicates = [("", 0)] if flags.duplicates else []
+            literals = [("", 0, "NaN or Infinity")] if flags.non_finite else []
         for pointer, offset in duplicates:
-            key = pointer.rsplit("/", 1)[-1]
+            key = repr(pointer.rsplit("/", 1)[-1]) if pointer else "(too deeply nested to locate)"
             doc.problems.append(
-                Problem(pointer, "duplicate-key", f"duplicate key {key!r}: consumers disagree about which value wins (the last one was checked)", offset=offset)
+                Problem(pointer, "duplicate-key", f"duplicate key {key}: consumers disagree about which value wins (the last one was checked)", offset=offset)
             )
         for pointer, offset, literal in literals:
             doc.problems.append(Problem(pointer, "syntax-error", f"{literal} is not valid JSON (RFC 8259 has no non-finite numbers)", offset=offset))

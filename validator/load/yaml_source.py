@@ -1,4 +1,4 @@
-"""Safe YAML: no tags that build objects, a cap on aliases, and positions for errors."""
+"""Safe YAML: no tags that build objects, caps on aliases and on expanded size, positions for errors."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 MAX_ALIASES = 100
+MAX_EXPANDED_NODES = 1_000_000  # nodes after aliases are expanded: a few dozen aliases can mean billions
 
 
 class YamlError(Exception):
@@ -33,10 +34,43 @@ class _LimitedLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def _expanded_size(root: yaml.Node) -> int:
+    """Nodes in the document once every alias is expanded, counted without expanding anything."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = node.value
+        else:
+            sizes[id(node)] = 1
+            continue
+        if children_done:
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+        else:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes[id(root)]
+
+
 def load_yaml(text: str) -> Any:
     """Parse one YAML document safely; every failure is a YamlError with a position."""
     try:
-        return yaml.load(text, Loader=_LimitedLoader)  # noqa: S506 - _LimitedLoader is a SafeLoader
+        loader = _LimitedLoader(text)
+        try:
+            root = loader.get_single_node()
+            if root is None:
+                return None
+            if _expanded_size(root) > MAX_EXPANDED_NODES:
+                mark = root.start_mark
+                raise YamlError(f"expands to more than {MAX_EXPANDED_NODES} nodes through aliases: refusing it", mark.line + 1, mark.column + 1)
+            return loader.construct_document(root)
+        finally:
+            loader.dispose()
     except YamlError:
         raise
     except yaml.MarkedYAMLError as exc:

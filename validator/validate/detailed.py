@@ -45,12 +45,18 @@ def _ecma_pattern(validator, pattern, instance, schema):
 _Validator = jsonschema.validators.extend(Draft7Validator, {"pattern": _ecma_pattern})
 
 
+def _without_dialect(schema: dict) -> dict:
+    """jsonschema picks the validator class of a referenced resource from its ``$schema``;
+    without it, the ECMA-262 ``pattern`` of _Validator applies across files too."""
+    return {k: v for k, v in schema.items() if k != "$schema"}
+
+
 @lru_cache(maxsize=None)
 def detailed_validator(version: str, name: str, stubs: frozenset[str] = frozenset()):
     def retrieve(uri: str) -> Resource:
-        return Resource.from_contents(resolve(uri, stubs), default_specification=DRAFT7)
+        return Resource.from_contents(_without_dialect(resolve(uri, stubs)), default_specification=DRAFT7)
 
-    return _Validator(resolve(schema_uri(version, name)), registry=Registry(retrieve=retrieve))
+    return _Validator(_without_dialect(resolve(schema_uri(version, name))), registry=Registry(retrieve=retrieve))
 
 
 def _expected(schema: dict[str, Any]) -> str:

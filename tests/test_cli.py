@@ -1,0 +1,571 @@
+"""The command line as the README documents it, in-process (CliRunner) and as the installed command.
+
+Most tests take the ``sdelint`` fixture, which runs each of them twice: through
+click's CliRunner and through a real subprocess of the installed ``sdelint``.
+Commands run in the repository root, so the README's relative paths work.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from jsonschema import Draft7Validator
+
+import validator
+from conftest import EXAMPLE, ROOT, UNREPAIRED, sdelint_command
+
+EXAMPLE_REL = "examples/conversation-response.json"
+UNREPAIRED_REL = "tests/data/spec-example-unrepaired.json"
+
+FINDING = re.compile(
+    r"(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning|info) (?P<rule>[a-z0-9]+(?:-[a-z0-9]+)*) (?P<message>.+) \((?P<pointer>/.*)\)"
+)
+SUMMARY = re.compile(
+    r"Checked (?P<files>\d+) files?(?: \((?P<versions>\d+ as API v[12](?:, \d+ as API v[12])*)\))?: "
+    r"(?P<errors>\d+) errors?, (?P<warnings>\d+) warnings?, (?P<info>\d+) info\."
+)
+FINDING_KEYS = {"file", "line", "column", "pointer", "rule", "severity", "message"}
+CATALOGUE = yaml.safe_load((ROOT / "rules.yaml").read_text(encoding="utf-8"))["rules"]
+
+
+@dataclass
+class Outcome:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+    def json(self) -> dict:
+        return json.loads(self.out)
+
+
+@pytest.fixture(params=["runner", "subprocess"])
+def sdelint(request, cli, run_sdelint, monkeypatch):
+    """sdelint(*args, input=bytes, cwd=Path) -> Outcome, through CliRunner or the installed command."""
+
+    def run(*args, input: bytes | None = None, cwd: Path = ROOT) -> Outcome:
+        if request.param == "runner":
+            monkeypatch.chdir(cwd)
+            result = cli(*args, input=input)
+            outcome = Outcome(result.exit_code, result.stdout, result.stderr)
+        else:
+            proc = run_sdelint(*args, input=input, cwd=cwd, timeout=60)
+            outcome = Outcome(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
+        assert "Traceback" not in outcome.err and "internal error" not in outcome.err, outcome.err
+        return outcome
+
+    run.mode = request.param
+    return run
+
+
+@pytest.fixture
+def reference(cli, monkeypatch):
+    """In-process run for the comparisons a test makes (keeps the subprocess runs to the behaviour under test)."""
+
+    def run(*args, input: bytes | None = None) -> Outcome:
+        monkeypatch.chdir(ROOT)
+        result = cli(*args, input=input)
+        return Outcome(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+def parse_findings(lines: list[str]) -> list[tuple]:
+    parsed = []
+    for line in lines:
+        match = FINDING.fullmatch(line)
+        assert match, f"not a finding line: {line!r}"
+        parsed.append((match["path"], int(match["line"]), int(match["col"]), match["severity"], match["rule"], match["message"], match["pointer"]))
+    return parsed
+
+
+def json_as_text_tuples(report: dict) -> list[tuple]:
+    return [(f["file"], f["line"], f["column"], f["severity"], f["rule"], f["message"], f["pointer"] or "/") for f in report["findings"]]
+
+
+def readme_block(after: str) -> list[str]:
+    """The lines of the first ```text block after the line containing ``after``."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("```text\n", text.index(after)) + len("```text\n")
+    return text[start : text.index("```", start)].splitlines()
+
+
+# --------------------------------------------------------------------------- --version
+
+
+def test_version(sdelint):
+    result = sdelint("--version")
+    assert result.code == 0
+    assert result.out == f"sdelint, version {validator.__version__}\n"
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*", validator.__version__)
+
+
+# --------------------------------------------------------------------------- check: the two examples
+
+
+def test_check_example_passes_with_warnings(sdelint):
+    result = sdelint("check", EXAMPLE_REL)
+    assert result.code == 0, result.out
+    summary = SUMMARY.fullmatch(result.lines[-1])
+    assert summary, result.lines[-1]
+    assert summary["files"] == "1" and summary["versions"] == "1 as API v2" and summary["errors"] == "0"
+    findings = parse_findings(result.lines[:-1])
+    assert all(path == EXAMPLE_REL for path, *_ in findings)
+    rules = Counter((rule, severity) for _p, _l, _c, severity, rule, _m, _ptr in findings)
+    assert rules[("timestamp-order", "warning")] == 10
+    assert rules[("cart-arithmetic", "warning")] == 2
+    assert rules[("message-id", "warning")] == 2
+    assert rules[("message-time", "warning")] == 1
+    assert rules[("numeric-string", "info")] > 0
+    assert int(summary["warnings"]) == sum(n for (_r, sev), n in rules.items() if sev == "warning")
+    assert int(summary["info"]) == sum(n for (_r, sev), n in rules.items() if sev == "info")
+    # findings come in order of position
+    positions = [(line, col) for _p, line, col, *_ in findings]
+    assert positions == sorted(positions)
+
+
+def test_check_example_prints_the_lines_the_readme_shows(sdelint):
+    documented = [line for line in readme_block("Text output is one line per finding") if line.startswith(EXAMPLE_REL + ":")]
+    assert len(documented) >= 5
+    result = sdelint("check", EXAMPLE_REL)
+    for line in documented:
+        assert line in result.lines
+
+
+def test_check_example_summary_is_the_one_the_readme_shows(cli, monkeypatch):
+    documented = [line for line in readme_block("Text output is one line per finding") if line.startswith("Checked ")]
+    assert len(documented) == 1
+    monkeypatch.chdir(ROOT)
+    result = cli("check", EXAMPLE_REL)
+    assert result.stdout.splitlines()[-1] == documented[0]
+
+
+def test_check_unrepaired_example_is_exactly_what_the_readme_shows(sdelint):
+    documented = readme_block("gives exactly one finding")
+    assert documented[0] == f"$ sdelint check {UNREPAIRED_REL}"
+    result = sdelint("check", UNREPAIRED_REL)
+    assert result.code == 1
+    assert result.lines == documented[1:]
+    (finding,) = parse_findings(result.lines[:-1])
+    assert finding[:5] == (UNREPAIRED_REL, 528, 8, "error", "syntax-error")
+    assert result.lines[-1] == "Checked 1 file: 1 error, 0 warnings, 0 info."
+
+
+# --------------------------------------------------------------------------- output formats
+
+
+@pytest.fixture
+def mixed_inputs(tmp_path) -> list[str]:
+    """The example, the unrepaired example, and a file whose finding is at the root pointer."""
+    root_finding = tmp_path / "top.json"
+    root_finding.write_text("[1, 2]\n", encoding="utf-8")
+    return [str(EXAMPLE), str(UNREPAIRED), str(root_finding)]
+
+
+def test_text_output_every_line_is_a_finding_then_a_summary(sdelint, mixed_inputs):
+    result = sdelint("check", *mixed_inputs)
+    assert result.code == 1
+    findings = parse_findings(result.lines[:-1])
+    assert {path for path, *_ in findings} == set(mixed_inputs)
+    assert [path for path, *_ in findings] == sorted((p for p, *_ in findings), key=mixed_inputs.index), "grouped by input, in order"
+    assert (str(mixed_inputs[2]), 1, 1, "error", "unrecognized-document") == findings[-1][:5]
+    assert findings[-1][-1] == "/", "the root pointer prints as /"
+    summary = SUMMARY.fullmatch(result.lines[-1])
+    assert summary and summary["files"] == "3" and summary["versions"] == "1 as API v2"
+    assert int(summary["errors"]) == sum(1 for f in findings if f[3] == "error") == 2
+
+
+def test_json_output(sdelint, mixed_inputs):
+    result = sdelint("check", "--format", "json", *mixed_inputs)
+    assert result.code == 1
+    report = result.json()
+    assert set(report) >= {"findings", "files", "summary"}
+    findings = report["findings"]
+    assert findings
+    for finding in findings:
+        assert FINDING_KEYS <= set(finding) <= FINDING_KEYS | {"api_version"}, finding
+        assert isinstance(finding["line"], int) and isinstance(finding["column"], int)
+        assert finding["severity"] in ("error", "warning", "info")
+        assert finding["rule"] in CATALOGUE
+        if finding["file"] == str(EXAMPLE):
+            assert finding["api_version"] == "v2"
+            assert finding["pointer"].startswith("/conversationHistoryRecords/0/")
+    severities = Counter(f["severity"] for f in findings)
+    summary = report["summary"]
+    assert summary["files"] == 3
+    assert (summary["errors"], summary["warnings"], summary["info"]) == (severities["error"], severities["warning"], severities["info"])
+    assert summary["by_rule"] == dict(Counter(f["rule"] for f in findings))
+    assert summary["api_versions"] == {"v2": 1}
+    assert [entry["file"] for entry in report["files"]] == mixed_inputs
+    for entry in report["files"]:
+        assert entry["findings"] == sum(1 for f in findings if f["file"] == entry["file"])
+    assert (report["files"][0]["kind"], report["files"][0]["api_version"], report["files"][0]["events"]) == ("response", "v2", 12)
+    assert report["files"][1]["kind"] is None and report["files"][2]["kind"] is None
+
+
+def test_json_and_text_report_the_same_findings(sdelint, mixed_inputs, reference):
+    text = sdelint("check", *mixed_inputs)
+    report = reference("check", "--format", "json", *mixed_inputs).json()
+    assert parse_findings(text.lines[:-1]) == json_as_text_tuples(report)
+
+
+def test_quiet_prints_findings_only(sdelint, reference):
+    full = reference("check", EXAMPLE_REL)
+    quiet = sdelint("check", "-q", EXAMPLE_REL)
+    assert quiet.code == full.code == 0
+    assert quiet.lines == full.lines[:-1]
+    assert not any(line.startswith("Checked") for line in quiet.lines)
+    parse_findings(quiet.lines)
+    assert reference("check", "--quiet", UNREPAIRED_REL).lines == [readme_block("gives exactly one finding")[1]]
+
+
+def test_verbose_prints_kind_and_version_per_file(sdelint, tmp_path, reference):
+    events = tmp_path / "events.json"
+    events.write_text('{"events": [{"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "cartStatus": {"serverTimeStamp": "1528628536879"}}]}', encoding="utf-8")
+    result = sdelint("check", "-v", EXAMPLE_REL, str(events))
+    assert f"{EXAMPLE_REL}: v2 response, 12 events" in result.lines
+    assert f"{events}: v1 events, 1 event" in result.lines
+    assert result.lines.index(f"{EXAMPLE_REL}: v2 response, 12 events") < result.lines.index(f"{events}: v1 events, 1 event")
+    assert SUMMARY.fullmatch(result.lines[-1])["versions"] == "1 as API v1, 1 as API v2"
+    assert not any(re.search(r": v[12] ", line) for line in reference("check", EXAMPLE_REL).lines), "only with -v"
+
+
+def test_statistics_counts_findings_per_rule(sdelint, reference):
+    result = sdelint("check", "--statistics", EXAMPLE_REL)
+    report = reference("check", "--format", "json", EXAMPLE_REL).json()
+    stats = {}
+    for line in result.lines:
+        match = re.fullmatch(r"\s*(\d+)\s+([a-z0-9-]+)\s*", line)
+        if match:
+            stats[match[2]] = int(match[1])
+    assert stats == report["summary"]["by_rule"]
+    assert stats["timestamp-order"] == 10
+    assert SUMMARY.fullmatch(result.lines[-1])
+    assert not any(re.fullmatch(r"\s*\d+\s+[a-z0-9-]+\s*", line) for line in reference("check", EXAMPLE_REL).lines)
+
+
+# --------------------------------------------------------------------------- --api-version
+
+
+def test_api_version_v1_changes_the_findings(sdelint, reference):
+    auto = reference("check", "--format", "json", EXAMPLE_REL).json()
+    v1 = sdelint("check", "--format", "json", "--api-version", "v1", EXAMPLE_REL).json()
+    auto_rules, v1_rules = Counter(f["rule"] for f in auto["findings"]), Counter(f["rule"] for f in v1["findings"])
+    assert v1_rules != auto_rules
+    assert "numeric-string" in auto_rules and "numeric-string" not in v1_rules, "numeric-string is a v2 rule"
+    (auth,) = [f for f in v1["findings"] if f["rule"] == "auth-section"]
+    assert auth["pointer"] == "/conversationHistoryRecords/0/unAuthSdes"
+    assert {f["api_version"] for f in v1["findings"]} == {"v1"}
+    assert v1["summary"]["api_versions"] == {"v1": 1}
+    text = reference("check", "--api-version", "v1", EXAMPLE_REL)
+    assert SUMMARY.fullmatch(text.lines[-1])["versions"] == "1 as API v1"
+    assert text.code == (1 if v1["summary"]["errors"] else 0)
+
+
+def test_api_version_v1_reports_json_numbers_as_not_alphanumeric(sdelint, tmp_path, example, reference):
+    # A v1 payload prints every value as a string: a JSON number in an authenticated event is an error.
+    data = copy.deepcopy(example)
+    record = data["conversationHistoryRecords"][0]
+    del record["unAuthSdes"]
+    record["sdes"]["events"].append({"cartStatus": {"serverTimeStamp": "1497871291351", "numItems": 6}, "sdeType": "CART_STATUS", "serverTimeStamp": "1497871291351"})
+    path = tmp_path / "numbers.json"
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    v1 = sdelint("check", "--api-version", "v1", str(path))
+    assert v1.code == 1
+    hits = [f for f in parse_findings(v1.lines[:-1]) if f[4] == "v1-alphanumeric"]
+    assert [(f[3], f[6]) for f in hits] == [("error", f"/conversationHistoryRecords/0/sdes/events/{len(record['sdes']['events']) - 1}/cartStatus/numItems")]
+    text = path.read_text(encoding="utf-8")
+    offset = text.index('"numItems": 6') + len('"numItems": ')
+    assert (hits[0][1], hits[0][2]) == (text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset))
+    auto = reference("check", str(path))
+    assert SUMMARY.fullmatch(auto.lines[-1])["versions"] == "1 as API v2", "a JSON number means v2 in auto mode"
+    assert " v1-alphanumeric " not in auto.out
+
+
+# --------------------------------------------------------------------------- stdin
+
+
+def test_stdin(sdelint, reference):
+    from_file = reference("check", "--format", "json", EXAMPLE_REL).json()
+    from_stdin = sdelint("check", "--format", "json", "-", input=EXAMPLE.read_bytes()).json()
+    strip = lambda report: [{k: v for k, v in f.items() if k != "file"} for f in report["findings"]]  # noqa: E731
+    assert strip(from_stdin) == strip(from_file)
+    assert {f["file"] for f in from_stdin["findings"]} == {"<stdin>"}
+    assert from_stdin["files"][0]["file"] == "<stdin>"
+    text = sdelint("check", "-", input=UNREPAIRED.read_bytes())
+    assert text.code == 1
+    assert text.lines[0].startswith("<stdin>:528:8: error syntax-error ")
+
+
+def test_stdin_filename_names_the_input(sdelint):
+    result = sdelint("check", "-", "--stdin-filename", "recordings/capture-17.json", input=EXAMPLE.read_bytes())
+    assert result.code == 0
+    findings = parse_findings(result.lines[:-1])
+    assert findings and {f[0] for f in findings} == {"recordings/capture-17.json"}
+    assert SUMMARY.fullmatch(result.lines[-1])["versions"] == "1 as API v2"
+
+
+def test_stdin_together_with_files_keeps_the_order(sdelint):
+    result = sdelint("check", "--format", "json", UNREPAIRED_REL, "-", EXAMPLE_REL, input=b"[1, 2]")
+    assert result.code == 1
+    assert [f["file"] for f in result.json()["files"]] == [UNREPAIRED_REL, "<stdin>", EXAMPLE_REL]
+
+
+# --------------------------------------------------------------------------- directories
+
+
+def test_directory_is_searched_recursively_in_sorted_order(sdelint, tmp_path):
+    folder = tmp_path / "recordings"
+    names = ["b.json", "a0.json", "a/x.json", "a/b/y.json", "c/z.json", "m.json"] + [f"n/{i:02d}.json" for i in range(14)]
+    for index, name in enumerate(reversed(names)):  # created out of order on purpose
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if index % 3 == 0:
+            shutil.copyfile(EXAMPLE, path)
+        else:
+            path.write_text('{"events": []}' if index % 3 == 1 else "[1]", encoding="utf-8")
+    (folder / "notes.txt").write_text("{", encoding="utf-8")
+    (folder / "a" / "old.json.bak").write_text("{", encoding="utf-8")
+    result = sdelint("check", "--format", "json", str(folder))
+    report = result.json()
+    expected = [str(p) for p in sorted(folder / name for name in names)]
+    assert expected == sorted(expected), "these names sort the same as strings and as paths"
+    assert [entry["file"] for entry in report["files"]] == expected
+    assert report["summary"]["files"] == len(names)
+    order = [f["file"] for f in report["findings"]]
+    assert order == sorted(order, key=expected.index), "findings follow the same order"
+    assert result.code == 1  # the [1] files are unrecognized documents
+
+
+def test_directory_without_json_files_prints_a_note(sdelint, tmp_path, reference):
+    folder = tmp_path / "nothing-here"
+    folder.mkdir()
+    (folder / "readme.txt").write_text("hello", encoding="utf-8")
+    result = sdelint("check", str(folder))
+    assert result.code == 0
+    assert str(folder) in result.err and "sdelint:" in result.err
+    assert result.lines == ["Checked 0 files: 0 errors, 0 warnings, 0 info."]
+    with_file = reference("check", str(folder), EXAMPLE_REL)
+    assert str(folder) in with_file.err
+    assert SUMMARY.fullmatch(with_file.lines[-1])["files"] == "1"
+
+
+# --------------------------------------------------------------------------- rule selection and exit codes
+
+
+def by_rule(result: Outcome) -> dict[str, int]:
+    return result.json()["summary"]["by_rule"]
+
+
+def test_select_comma_separated_and_repeated(sdelint):
+    comma = sdelint("check", "--format", "json", "--select", "timestamp-order,message-id", EXAMPLE_REL)
+    repeated = sdelint("check", "--format", "json", "--select", "timestamp-order", "--select", "message-id", EXAMPLE_REL)
+    assert by_rule(comma) == by_rule(repeated) == {"message-id": 2, "timestamp-order": 10}
+    assert comma.json()["findings"] == repeated.json()["findings"]
+
+
+def test_ignore_comma_separated_and_repeated(sdelint, reference):
+    everything = by_rule(reference("check", "--format", "json", EXAMPLE_REL))
+    result = by_rule(sdelint("check", "--format", "json", "--ignore", "numeric-string", "--ignore", "timestamp-order,message-id", EXAMPLE_REL))
+    assert result == {rule: n for rule, n in everything.items() if rule not in ("numeric-string", "timestamp-order", "message-id")}
+    assert result  # cart-arithmetic and message-time remain
+
+
+def test_select_turns_an_error_rule_into_the_only_one(sdelint):
+    result = sdelint("check", "--select", "syntax-error", EXAMPLE_REL, UNREPAIRED_REL)
+    assert result.code == 1
+    assert [f[4] for f in parse_findings(result.lines[:-1])] == ["syntax-error"]
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+def test_unknown_rule_name_is_a_usage_error(sdelint, option):
+    result = sdelint("check", option, "timestamp-order,no-such-rule", EXAMPLE_REL)
+    assert result.code == 2
+    assert "no-such-rule" in result.err
+    assert result.out == ""
+
+
+@pytest.mark.parametrize("fail_on,code", [("error", 0), ("warning", 1), ("info", 1)])
+def test_fail_on(sdelint, fail_on, code):
+    result = sdelint("check", "--fail-on", fail_on, EXAMPLE_REL)
+    assert result.code == code
+    assert SUMMARY.fullmatch(result.lines[-1])["errors"] == "0"
+
+
+def test_fail_on_info_with_only_info_findings(sdelint, reference):
+    assert reference("check", "--select", "numeric-string", EXAMPLE_REL).code == 0
+    assert reference("check", "--select", "numeric-string", "--fail-on", "warning", EXAMPLE_REL).code == 0
+    assert sdelint("check", "--select", "numeric-string", "--fail-on", "info", EXAMPLE_REL).code == 1
+
+
+def test_exit_zero(sdelint, reference):
+    result = sdelint("check", "--exit-zero", UNREPAIRED_REL)
+    assert result.code == 0
+    assert result.lines == readme_block("gives exactly one finding")[1:], "findings are still reported"
+    assert reference("check", "--exit-zero", "--fail-on", "warning", EXAMPLE_REL).code == 0
+    assert reference("check", "--exit-zero", "no-such-file.json").code == 2, "usage errors still exit 2"
+
+
+# --------------------------------------------------------------------------- rules, explain
+
+
+def test_rules_lists_every_rule_in_the_catalogue(sdelint):
+    result = sdelint("rules")
+    assert result.code == 0
+    listed = {}
+    for line in result.lines:
+        name, severity, *_ = line.split()
+        listed[name] = severity
+    assert set(listed) == set(CATALOGUE)
+    assert len(result.lines) == len(CATALOGUE)
+    assert listed == {name: entry["severity"] for name, entry in CATALOGUE.items()}
+    for line in result.lines:
+        assert CATALOGUE[line.split()[0]]["summary"] in line
+
+
+def test_explain_timestamp_order(sdelint):
+    entry = CATALOGUE["timestamp-order"]
+    result = sdelint("explain", "timestamp-order")
+    assert result.code == 0
+    out = result.out
+    assert out.startswith("timestamp-order")
+    assert entry["summary"] in out
+    rationale = " ".join(entry["rationale"].split())
+    assert rationale in " ".join(out.split())
+    bad, good = out.index("Bad:"), out.index("Good:")
+    assert bad < good
+    assert entry["bad"].strip() in out[bad:good]
+    assert entry["good"].strip() in out[good:]
+    assert "tolerance-ms" in out
+
+
+def test_explain_unknown_rule(sdelint):
+    result = sdelint("explain", "no-such-rule")
+    assert result.code == 2
+    assert "no-such-rule" in result.err
+    assert result.out == ""
+
+
+# --------------------------------------------------------------------------- schema
+
+
+@pytest.mark.parametrize("name", ["CART_STATUS", "cartStatus"])
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_schema_by_sde_type_or_container_key(sdelint, name, version):
+    result = sdelint("schema", name, "--api-version", version)
+    assert result.code == 0
+    document = result.json()
+    assert document["$id"].endswith(f"/{version}/cartStatus.json")
+    Draft7Validator.check_schema(document)
+
+
+def test_schema_default_version_is_v2(sdelint):
+    assert sdelint("schema", "CART_STATUS").json()["$id"].endswith("v2/cartStatus.json")
+
+
+def external_refs(node) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["$ref"]] if isinstance(node.get("$ref"), str) and not node["$ref"].startswith("#") else []
+        return found + [ref for value in node.values() for ref in external_refs(value)]
+    if isinstance(node, list):
+        return [ref for value in node for ref in external_refs(value)]
+    return []
+
+
+def test_schema_bundle_is_self_contained_and_validates_the_example(sdelint, example):
+    result = sdelint("schema", "--bundle", "response")
+    assert result.code == 0
+    schema = result.json()
+    assert external_refs(schema) == []
+    assert '"$ref": "#' in result.out, "the bundle does use local references"
+    Draft7Validator.check_schema(schema)
+    validator_ = Draft7Validator(schema)
+    assert list(validator_.iter_errors(example)) == []
+    broken = copy.deepcopy(example)
+    del broken["conversationHistoryRecords"][0]["unAuthSdes"]["events"][0]["sdeType"]
+    assert [e.message for e in validator_.iter_errors(broken)] == ["'sdeType' is a required property"]
+    broken = copy.deepcopy(example)
+    broken["conversationHistoryRecords"] = "not a list"
+    assert not validator_.is_valid(broken)
+
+
+def test_schema_list(sdelint, reference):
+    result = sdelint("schema", "--list")
+    assert result.code == 0
+    names = set(result.lines)
+    containers = {"cartStatus", "customerInfo", "lead", "marketingCampaignInfo", "personalInfo", "purchase", "searchContent", "serviceActivity", "viewedProduct", "visitorError"}
+    assert containers | {"response", "record", "events", "event", "event-list", "definitions"} <= names
+    assert len(result.lines) == len(names), "no name twice"
+    assert names == set(reference("schema", "--list", "--api-version", "v1").lines) | names
+
+
+@pytest.mark.parametrize("args", [("no-such-schema",), ("CART", "--api-version", "v1")])
+def test_unknown_schema_is_a_usage_error(sdelint, args):
+    result = sdelint("schema", *args)
+    assert result.code == 2
+    assert args[0] in result.err
+    assert result.out == ""
+
+
+# --------------------------------------------------------------------------- the Python API
+
+
+def test_python_api_agrees_with_the_cli(cli, monkeypatch, example):
+    monkeypatch.chdir(ROOT)
+    report = json.loads(cli("check", "--format", "json", str(EXAMPLE)).stdout)
+    expected = [(f["rule"], f["pointer"], f["severity"], f["message"]) for f in report["findings"]]
+    placed = [(f["line"], f["column"]) for f in report["findings"]]
+
+    from_path = validator.lint(EXAMPLE)
+    from_str = validator.lint(str(EXAMPLE))
+    from_bytes = validator.lint(EXAMPLE.read_bytes(), name="capture-17")
+    from_object = validator.lint(example)
+    key = lambda fs: sorted((f.rule, f.pointer, f.severity, f.message) for f in fs)  # noqa: E731
+    for findings in (from_path, from_str, from_bytes, from_object):
+        assert key(findings) == sorted(expected)
+    assert [(f.rule, f.pointer, f.severity, f.message) for f in from_path] == expected
+    assert [(f.line, f.column) for f in from_path] == placed
+    assert [(f.line, f.column) for f in from_bytes] == placed
+    assert {f.file for f in from_path} == {str(EXAMPLE)}
+    assert {f.file for f in from_bytes} == {"capture-17"}
+    assert {(f.line, f.column) for f in from_object} == {(0, 0)}, "parsed objects have no text positions"
+    assert {f.extra.get("api_version") for f in from_path} == {"v2"}
+
+
+def test_python_api_options(example):
+    v1 = validator.lint(example, api_version="v1")
+    assert "auth-section" in {f.rule for f in v1} and "numeric-string" not in {f.rule for f in v1}
+    assert {f.rule for f in validator.lint(example, select=("timestamp-order",))} == {"timestamp-order"}
+    assert "timestamp-order" not in {f.rule for f in validator.lint(example, ignore=("timestamp-order",))}
+    unrepaired = validator.lint(UNREPAIRED)
+    assert [(f.line, f.column, f.rule) for f in unrepaired] == [(528, 8, "syntax-error")]
+
+
+# --------------------------------------------------------------------------- the installed command in a pipeline
+
+
+def test_closed_stdout_is_not_an_internal_error(tmp_path):
+    # the equivalent of: sdelint check examples/conversation-response.json | true
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone: every write fails with EPIPE
+    try:
+        proc = subprocess.run([*sdelint_command(), "check", str(EXAMPLE)], stdout=write_end, stderr=subprocess.PIPE, timeout=60, cwd=tmp_path)
+    finally:
+        os.close(write_end)
+    err = proc.stderr.decode()
+    assert "Traceback" not in err
+    assert "internal error" not in err, err
+    assert proc.returncode != 2, "2 means a usage error or an internal error"
