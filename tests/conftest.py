@@ -57,11 +57,12 @@ def sdelint_command() -> list[str]:
 
 
 @pytest.fixture
-def run_sdelint(tmp_path):
+def run_sdelint(tmp_path, tmp_path_factory):
     """Run the installed ``sdelint`` command in a subprocess: run_sdelint("check", path) -> CompletedProcess."""
+    cache = tmp_path_factory.getbasetemp() / "sdelint-cache"  # outside tmp_path, where tests put inputs
 
     def run(*args: str, input: bytes | None = None, cwd: Path | None = None, timeout: float = 120):
-        env = {**os.environ, "SDELINT_CACHE_DIR": str(tmp_path / "cache")}
+        env = {**os.environ, "SDELINT_CACHE_DIR": str(cache)}
         return subprocess.run([*sdelint_command(), *map(str, args)], input=input, capture_output=True, cwd=cwd or tmp_path, timeout=timeout, env=env)
 
     return run

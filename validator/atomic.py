@@ -1,4 +1,4 @@
-"""Files sdelint writes (reports, baselines, compiled code) appear whole or not at all."""
+"""Files sdelint writes (reports, baselines, caches) appear whole or not at all."""
 
 from __future__ import annotations
 
@@ -7,15 +7,14 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_bytes_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, then rename it over ``path``."""
     path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -23,3 +22,8 @@ def write_atomically(path: Path, text: str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """UTF-8 text; a lone surrogate (from a payload's key) is written as a backslash escape."""
+    write_bytes_atomically(path, text.encode("utf-8", errors="backslashreplace"))

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from .globs import matches
-from .load.yaml_source import YamlError, load_yaml, yaml_position
 from .rules.catalogue import CatalogueError, RuleSpec, load_catalogue, schema_errors
 
 if sys.version_info >= (3, 11):
@@ -66,6 +65,8 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
         section = document.get("tool", {}).get("sdelint")
         return section, ""
+    from .load.yaml_source import YamlError, load_yaml
+
     try:
         section = load_yaml(text)
     except YamlError as exc:
@@ -162,7 +163,7 @@ class Configuration:
                 data["overrides"] = [
                     {**o, "rules": _normalise_severities(o.get("rules"))} if isinstance(o, dict) and "rules" in o else o for o in data["overrides"]
                 ]
-            errors = schema_errors(data, "config.schema.json", text, str(path))
+            errors = schema_errors(data, "config.schema", text, str(path))
             if errors:
                 raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
         config = cls(path=path, data=data, cli=cli)
@@ -181,6 +182,8 @@ class Configuration:
         for path, settings in places:
             for name in settings:
                 if name not in known:
+                    from .load.yaml_source import yaml_position
+
                     line, column = yaml_position(text, [*path, name]) if text else (0, 0)
                     where = f"{self.path}:{line}:{column}" if line else str(self.path)
                     raise ConfigError(f"{where}: unknown rule {name!r} (see 'sdelint rules')")

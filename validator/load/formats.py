@@ -6,11 +6,8 @@ import gzip
 import zlib
 from typing import Any
 
-import yaml
-
 from ..findings import Problem
 from .source import Document, decode, parse_bytes, parse_text
-from .yaml_source import YamlError, load_yaml
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -64,6 +61,8 @@ def _yaml_offsets(text: str):
     """A locator for YAML: pointers -> character offsets of the nodes, from PyYAML's marks."""
 
     def locate(pointers: list[str]) -> dict[str, tuple[int | None, int]]:
+        import yaml
+
         from ..findings import split_pointer
 
         try:
@@ -91,6 +90,8 @@ def _yaml_offsets(text: str):
 
 
 def _yaml(name: str, raw: bytes) -> Document:
+    from .yaml_source import YamlError, load_yaml
+
     text, problems, fatal = decode(raw)
     doc = Document(name=name, data=None, text=text, problems=problems)
     if fatal:

@@ -1,19 +1,38 @@
-"""Reporters by format name; each is one class behind ``Reporter``."""
+"""Reporters by format name; each is one class behind ``Reporter``.
+
+Classes are imported when a format is used, so a run pays only for its own.
+"""
 
 from __future__ import annotations
 
-from .base import Reporter, Summary, worst
-from .github import GithubReporter
-from .gitlab import GitlabReporter
-from .json_lines import JsonLinesReporter
-from .json_report import JsonReporter
-from .junit import JunitReporter
-from .sarif import SarifReporter
-from .text import TextReporter
+import importlib
+from collections.abc import Iterator, Mapping
 
-REPORTERS: dict[str, type[Reporter]] = {
-    cls.name: cls
-    for cls in (TextReporter, JsonReporter, JsonLinesReporter, SarifReporter, JunitReporter, GithubReporter, GitlabReporter)
+from .base import Reporter, Summary, worst
+
+_CLASSES = {
+    "text": ("text", "TextReporter"),
+    "json": ("json_report", "JsonReporter"),
+    "json-lines": ("json_lines", "JsonLinesReporter"),
+    "sarif": ("sarif", "SarifReporter"),
+    "junit": ("junit", "JunitReporter"),
+    "github": ("github", "GithubReporter"),
+    "gitlab": ("gitlab", "GitlabReporter"),
 }
+
+
+class _Registry(Mapping):
+    def __getitem__(self, name: str) -> type[Reporter]:
+        module, cls = _CLASSES[name]
+        return getattr(importlib.import_module(f"{__name__}.{module}"), cls)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_CLASSES)
+
+    def __len__(self) -> int:
+        return len(_CLASSES)
+
+
+REPORTERS: Mapping[str, type[Reporter]] = _Registry()
 
 __all__ = ["REPORTERS", "Reporter", "Summary", "worst"]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft7Validator
-
-from ..load.yaml_source import YamlError, load_yaml, yaml_position
+from .. import __version__
+from ..cache import cached_json
 from ..resources import data_path
 
 
@@ -30,25 +29,46 @@ class RuleSpec:
     docs: dict[str, Any] = field(default_factory=dict)  # examples and example-config
 
 
-def schema_errors(document: Any, schema_file: str, text: str, filename: str) -> list[str]:
-    """Messages ``file:line:col: message`` for every way ``document`` breaks a bundled schema."""
-    schema = json.loads(data_path("schemas").joinpath(schema_file).read_text(encoding="utf-8"))
+def schema_errors(document: Any, schema_name: str, text: str, filename: str) -> list[str]:
+    """Messages ``file:line:col: message`` for every way ``document`` breaks one of sdelint's own schemas.
+
+    The compiled validator answers first; jsonschema is loaded only to describe a failure.
+    """
+    from ..load.yaml_source import yaml_position
+    from ..validate.compiled import ValidationFailed, shared_validators
+    from ..validate.schemas import get_schema
+
+    try:
+        shared_validators().get("", schema_name)(document)
+        return []
+    except ValidationFailed:
+        pass
+    from jsonschema import Draft7Validator
+
     messages = []
-    for error in sorted(Draft7Validator(schema).iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(Draft7Validator(get_schema("", schema_name)).iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
         line, column = yaml_position(text, list(error.absolute_path))
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         messages.append(f"{filename}:{line}:{column}: {where}: {error.message}")
     return messages
 
 
-def parse_catalogue(text: str, filename: str) -> dict[str, RuleSpec]:
+def _validated_document(text: str, filename: str) -> dict[str, Any]:
+    from ..load.yaml_source import YamlError, load_yaml
+
     try:
         document = load_yaml(text)
     except YamlError as exc:
         raise CatalogueError(f"{filename}:{exc.line}:{exc.column}: {exc.message}") from None
-    errors = schema_errors(document, "rules.schema.json", text, filename)
+    errors = schema_errors(document, "rules.schema", text, filename)
     if errors:
         raise CatalogueError("invalid rule catalogue:\n  " + "\n  ".join(errors))
+    return document
+
+
+def parse_catalogue(text: str, filename: str, document: dict[str, Any] | None = None) -> dict[str, RuleSpec]:
+    if document is None:
+        document = _validated_document(text, filename)
     specs = {}
     for name, entry in document["rules"].items():
         applies = entry.get("applies-to", {})
@@ -68,5 +88,9 @@ def parse_catalogue(text: str, filename: str) -> dict[str, RuleSpec]:
 
 @lru_cache(maxsize=1)
 def load_catalogue() -> dict[str, RuleSpec]:
+    """The catalogue; once validated, a given rules.yaml is read back from the cache as JSON."""
     path = data_path("rules.yaml")
-    return parse_catalogue(path.read_text(encoding="utf-8"), str(path))
+    text = path.read_text(encoding="utf-8")
+    key = f"catalogue-{__version__}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+    document = cached_json(key, lambda: _validated_document(text, str(path)))
+    return parse_catalogue(text, str(path), document)

@@ -13,11 +13,6 @@ import re
 from functools import lru_cache
 from typing import Any, Iterator
 
-import jsonschema
-from jsonschema import Draft7Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT7
-
 from ..findings import Problem, join_pointer
 from .schemas import resolve, schema_uri
 
@@ -36,27 +31,34 @@ def show(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _ecma_pattern(validator, pattern, instance, schema):
-    """ECMA-262 ``$`` (and fastjsonschema) end at the string's end; Python's also before a final newline."""
-    if isinstance(instance, str) and not re.search(re.sub(r"(?<!\\)\$$", r"\\Z", pattern), instance):
-        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+@lru_cache(maxsize=1)
+def _validator_class():
+    """Draft 7 with ECMA-262 ``$`` in ``pattern``, as fastjsonschema has it (Python's ``$`` also
+    matches before a final newline). jsonschema is imported only when an input has errors."""
+    import jsonschema
 
+    def ecma_pattern(validator, pattern, instance, schema):
+        if isinstance(instance, str) and not re.search(re.sub(r"(?<!\\)\$$", r"\\Z", pattern), instance):
+            yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
-_Validator = jsonschema.validators.extend(Draft7Validator, {"pattern": _ecma_pattern})
+    return jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": ecma_pattern})
 
 
 def _without_dialect(schema: dict) -> dict:
     """jsonschema picks the validator class of a referenced resource from its ``$schema``;
-    without it, the ECMA-262 ``pattern`` of _Validator applies across files too."""
+    without it, the ECMA-262 ``pattern`` of _validator_class applies across files too."""
     return {k: v for k, v in schema.items() if k != "$schema"}
 
 
 @lru_cache(maxsize=None)
 def detailed_validator(version: str, name: str, stubs: frozenset[str] = frozenset()):
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT7
+
     def retrieve(uri: str) -> Resource:
         return Resource.from_contents(_without_dialect(resolve(uri, stubs)), default_specification=DRAFT7)
 
-    return _Validator(_without_dialect(resolve(schema_uri(version, name))), registry=Registry(retrieve=retrieve))
+    return _validator_class()(_without_dialect(resolve(schema_uri(version, name))), registry=Registry(retrieve=retrieve))
 
 
 def _expected(schema: dict[str, Any]) -> str:
@@ -75,7 +77,7 @@ def _where(path: list) -> str:
     return f" in {names[-1]}" if names else ""
 
 
-def _problems_for(error: jsonschema.ValidationError, base: str, version: str) -> Iterator[Problem]:
+def _problems_for(error: Any, base: str, version: str) -> Iterator[Problem]:
     path = list(error.absolute_path)
     pointer = join_pointer(base, *path)
     kind, schema, instance = error.validator, error.schema, error.instance

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import detect
 from ..findings import Problem
-from .compiled import CompiledValidators, ValidationFailed
+from .compiled import CompiledValidators, ValidationFailed, shared_validators
 from .detailed import detailed_problems, json_type
 from ..model import CONTAINER_KEYS, SDE_TYPES, SECTIONS
 from .schemas import schema_uri
@@ -29,7 +29,7 @@ _SHELLS = {
 
 class SchemaChecker:
     def __init__(self, compiled: CompiledValidators | None = None) -> None:
-        self.compiled = compiled or CompiledValidators()
+        self.compiled = compiled or shared_validators()
 
     def _check(self, version: str, name: str, instance: Any, pointer: str, stubs: frozenset[str], out: list[Problem]) -> bool:
         try:

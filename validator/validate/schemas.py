@@ -21,14 +21,15 @@ DOCUMENT_SCHEMAS = ("response", "record", "events", "event", "event-list", "defi
 
 
 def schema_uri(version: str, name: str) -> str:
-    return f"{BASE_URI}{version}/{name}.json"
+    """The $id of a bundled schema; version "" names sdelint's own (rules.schema, config.schema)."""
+    return f"{BASE_URI}{version}/{name}.json" if version else f"{BASE_URI}{name}.json"
 
 
 @lru_cache(maxsize=None)
 def _load_all() -> dict[str, dict[str, Any]]:
     store: dict[str, dict[str, Any]] = {}
     root = data_path("schemas")
-    for version in VERSIONS:
+    for version in ("", *VERSIONS):
         for path in sorted((root / version).glob("*.json")):
             schema = json.loads(path.read_text(encoding="utf-8"))
             store[schema["$id"]] = schema
@@ -60,7 +61,7 @@ def version_digest(version: str) -> str:
     """Content hash of one version's schemas: the key of the compiled-code cache."""
     h = hashlib.sha256()
     for uri, schema in sorted(_load_all().items()):
-        if uri.startswith(f"{BASE_URI}{version}/"):
+        if uri.rsplit("/", 1)[0] + "/" == (f"{BASE_URI}{version}/" if version else BASE_URI):
             h.update(uri.encode())
             h.update(json.dumps(schema, sort_keys=True).encode())
     return h.hexdigest()[:16]
