@@ -239,3 +239,11 @@ def test_record_rules_on_a_closed_conversation():
     assert ("conversation-end", "/info/endTimeL") in rules
     assert ("message-seq", "/messageRecords/1/seq") in rules
     assert not any(rule in ("message-id", "message-time") for rule, _ in rules)
+
+
+def test_numeric_string_leaves_non_numeric_strings_to_the_schema():
+    event = _event({"serverTimeStamp": 1528628536879, "total": "abc", "numItems": "6"}, serverTimeStamp=1528628536879, isAuthenticated=False)
+    rules = {(f.rule, f.pointer) for f in validator.lint(event, api_version="v2")}
+    assert ("bad-value", "/cartStatus/total") in rules
+    assert ("numeric-string", "/cartStatus/total") not in rules
+    assert ("numeric-string", "/cartStatus/numItems") in rules

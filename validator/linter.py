@@ -86,9 +86,9 @@ class Linter:
                 problems.extend(found)
         return FileResult(doc.name, place(doc, problems, policy, version), kind, version, events)
 
-    def lint_bytes(self, raw: bytes, name: str = "<bytes>", path: str | None = None) -> FileResult:
-        """Lint one input; its format (JSON, JSON Lines, YAML, gzip) follows from ``name``."""
-        documents = read_documents(name, raw)
+    def lint_bytes(self, raw: bytes, name: str = "<bytes>", path: str | None = None, input_format: str | None = None) -> FileResult:
+        """Lint one input; its format (JSON, JSON Lines, YAML, gzip) follows from ``name`` unless given."""
+        documents = read_documents(name, raw, input_format)
         if len(documents) == 1:
             return self.lint_document(documents[0], path)
         results = [self.lint_document(doc, path) for doc in documents]

@@ -118,9 +118,14 @@ def _offset_of(text: str, line: int, column: int) -> int:
     return start + max(column - 1, 0)
 
 
-def read_documents(name: str, raw: bytes) -> list[Document]:
-    """Every document in one input; problems with the input itself are findings on the first."""
+def read_documents(name: str, raw: bytes, input_format: str | None = None) -> list[Document]:
+    """Every document in one input; problems with the input itself are findings on the first.
+
+    The format follows from ``name`` unless ``input_format`` (json, jsonl, yaml) is given.
+    """
     kind, compressed = format_of(name)
+    if input_format is not None:
+        kind, compressed = input_format, False
     if compressed:
         raw, error = _gunzip(raw)
         if raw is None:

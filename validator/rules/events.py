@@ -81,8 +81,11 @@ def _window(earliest: str, latest: str) -> tuple[int, int]:
 
 
 def _range_hit(pointer: str, value: Any, low: int, high: int):
-    if type(value) is str and len(value) == 13 and value.isdigit() and value.isascii() and low <= int(value) <= high:
-        return None  # the common case, decided without the general parse
+    if type(value) is int:
+        if low <= value <= high:
+            return None
+    elif type(value) is str and len(value) == 13 and value.isdigit() and value.isascii() and low <= int(value) <= high:
+        return None  # the common cases, decided without the general parse
     ms = as_int(value)
     if ms is None or low <= ms <= high:
         return None
@@ -97,22 +100,25 @@ def _range_hit(pointer: str, value: Any, low: int, high: int):
     return (pointer, f"implausible epoch-milliseconds timestamp: {why}; expected between {format_ms(low)[:10]} and {format_ms(high)[:10]}", value)
 
 
+def _range_hits(obj: dict, pointer: str, keys: tuple[str, ...], low: int, high: int, hits: list) -> None:
+    for key in keys:
+        value = obj.get(key)
+        if value is not None:
+            hit = _range_hit(f"{pointer}/{key}", value, low, high)
+            if hit:
+                hits.append(hit)
+
+
 @event_rule("timestamp-range")
 def timestamp_range(ctx: EventContext, p: dict):
     low, high = _window(str(p["earliest"]), str(p["latest"]))
-    places = [(ctx.event, ctx.pointer, ("serverTimeStamp",))]
-    if ctx.container is not None:
-        places.append((ctx.container, ctx.container_pointer, TIMESTAMP_KEYS))
-        cart = ctx.container.get("cart") if ctx.key == "purchase" else None
-        if isinstance(cart, dict):
-            places.append((cart, f"{ctx.container_pointer}/cart", TIMESTAMP_KEYS))
-    hits = []
-    for obj, pointer, keys in places:
-        for key in keys:
-            if key in obj:
-                hit = _range_hit(f"{pointer}/{key}", obj[key], low, high)
-                if hit:
-                    hits.append(hit)
+    hits: list = []
+    _range_hits(ctx.event, ctx.pointer, ("serverTimeStamp",), low, high, hits)
+    container = ctx.container
+    if container is not None:
+        _range_hits(container, ctx.container_pointer, TIMESTAMP_KEYS, low, high, hits)
+        if ctx.key == "purchase" and type(container.get("cart")) is dict:
+            _range_hits(container["cart"], f"{ctx.container_pointer}/cart", TIMESTAMP_KEYS, low, high, hits)
     return hits
 
 
@@ -166,13 +172,18 @@ def numeric_string(ctx: EventContext, p: dict):
     return hits
 
 
+def _reads_as_typed(text: str, expected: str) -> bool:
+    """A string the schema accepts for the typed field; anything else is the schema's bad-value."""
+    return text in ("true", "false") if expected == "boolean" else as_number(text) is not None
+
+
 def _strings_in_typed_fields(value: Any, tree: dict, pointer: str, hits: list) -> None:
     if type(value) is dict:
         for key, sub in tree.items():
             if key in value:
                 item = value[key]
                 if type(sub) is str:
-                    if type(item) is str:
+                    if type(item) is str and _reads_as_typed(item, sub):
                         hits.append((f"{pointer}/{key}", f"{sub} value sent as the string {item!r}; API v2 types it as a JSON {'boolean' if sub == 'boolean' else 'number'}", item))
                 else:
                     _strings_in_typed_fields(item, sub, f"{pointer}/{key}", hits)
@@ -180,7 +191,7 @@ def _strings_in_typed_fields(value: Any, tree: dict, pointer: str, hits: list) -
         sub = tree["*"]
         for i, item in enumerate(value):
             if type(sub) is str:
-                if type(item) is str:
+                if type(item) is str and _reads_as_typed(item, sub):
                     hits.append((f"{pointer}/{i}", f"{sub} value sent as the string {item!r}", item))
             else:
                 _strings_in_typed_fields(item, sub, f"{pointer}/{i}", hits)

@@ -55,10 +55,11 @@ def detailed_validator(version: str, name: str, stubs: frozenset[str] = frozense
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT7
 
-    def retrieve(uri: str) -> Resource:
-        return Resource.from_contents(_without_dialect(resolve(uri, stubs)), default_specification=DRAFT7)
+    from .schemas import all_uris
 
-    return _validator_class()(_without_dialect(resolve(schema_uri(version, name))), registry=Registry(retrieve=retrieve))
+    # every bundled schema is registered up front: retrieving on demand re-scanned them on each validation
+    resources = [(uri, Resource.from_contents(_without_dialect(resolve(uri, stubs)), default_specification=DRAFT7)) for uri in all_uris()]
+    return _validator_class()(_without_dialect(resolve(schema_uri(version, name))), registry=Registry().with_resources(resources))
 
 
 def _expected(schema: dict[str, Any]) -> str:

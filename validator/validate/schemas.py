@@ -46,6 +46,10 @@ def schema_names(version: str) -> list[str]:
     return sorted(uri[len(prefix):-5] for uri in _load_all() if uri.startswith(prefix))
 
 
+def all_uris() -> list[str]:
+    return list(_load_all())
+
+
 def resolve(uri: str, stubs: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The schema document for ``uri`` (no fragment), or ``{}`` when it is stubbed."""
     if uri in stubs:

@@ -1,0 +1,475 @@
+"""Line and column of findings, checked against the source text.
+
+Expected positions are computed here from the text itself (by searching it, or from what
+the text holds at the reported place), never with sdelint's own helpers. Lines and columns
+are 1-based and count characters; a finding about a member points at its key, the others at
+the value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from json.decoder import scanstring
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import validator
+from validator.load.positions import line_col, line_cols, locate
+
+SCHEMA_RULES = ("missing-field", "unknown-field", "wrong-type", "bad-value", "unknown-sde-type", "v1-alphanumeric")
+KEY_RULES = {"unknown-field", "duplicate-key"}
+BOM = b"\xef\xbb\xbf"
+
+
+# --- an independent oracle ---------------------------------------------------------
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column in characters) of a text offset, by splitting the text."""
+    before = text[:offset].split("\n")
+    return len(before), len(before[-1]) + 1
+
+
+def offset_at(text: str, line: int, column: int) -> int:
+    """The text offset of a 1-based (line, column)."""
+    lines = text.split("\n")
+    assert 1 <= line <= len(lines), f"line {line} is outside the text ({len(lines)} lines)"
+    assert 1 <= column <= len(lines[line - 1]) + 1, f"column {column} is outside line {line}: {lines[line - 1]!r}"
+    return sum(len(l) + 1 for l in lines[: line - 1]) + column - 1
+
+
+def only(text: str, needle: str) -> int:
+    assert text.count(needle) == 1, f"{needle!r} occurs {text.count(needle)} times"
+    return text.index(needle)
+
+
+def value_offset(text: str, key_pattern: str) -> int:
+    """Offset of the value of the only member whose key matches ``key_pattern`` (a regex for the key's text)."""
+    matches = list(re.finditer(key_pattern + r"\s*:\s*", text))
+    assert len(matches) == 1, f"{key_pattern!r} matches {len(matches)} times"
+    return matches[0].end()
+
+
+def pointer_value(data: Any, pointer: str) -> Any:
+    for token in pointer.split("/")[1:] if pointer else []:
+        token = token.replace("~1", "/").replace("~0", "~")
+        data = data[int(token)] if isinstance(data, list) else data[token]
+    return data
+
+
+def assert_points_at_what_it_names(text: str, data: Any, finding) -> None:
+    """The text at the finding's line and column is its member's key (KEY_RULES) or its value."""
+    offset = offset_at(text, finding.line, finding.column)
+    if finding.rule in KEY_RULES:
+        assert text[offset] == '"', f"{finding}: expected a key at {text[offset:offset + 30]!r}"
+        key, end = scanstring(text, offset + 1)
+        assert key == finding.pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~"), finding
+        assert text[end:].lstrip().startswith(":"), finding
+        return
+    value, _ = json.JSONDecoder().raw_decode(text, offset)
+    expected = pointer_value(data, finding.pointer)
+    assert (type(value), value) == (type(expected), expected), f"{finding}: text there holds {value!r}"
+
+
+# --- inputs with findings at known places -------------------------------------------
+
+
+def bad_event() -> dict:
+    """A v2 cartStatus event with three schema findings: an unknown member, a bad value, a wrong type."""
+    return {
+        "cartStatus": {
+            "serverTimeStamp": 1528628536879,
+            "originalTimeStamp": 1528628536000,
+            "total": "eleven",
+            "Currency": "USD",
+            "numItems": True,
+            "products": [{"quantity": 1, "product": {"name": "Jöhn’s “shoe” 😀 Δ", "price": 7.8}}],
+        },
+        "serverTimeStamp": 1528628536879,
+        "sdeType": "CART_STATUS",
+        "isAuthenticated": False,
+    }
+
+
+def render(layout: str) -> bytes:
+    event = bad_event()
+    if layout == "pretty":
+        return json.dumps(event, indent=2, ensure_ascii=False).encode()
+    if layout == "pretty-tabs":
+        return json.dumps(event, indent="\t", ensure_ascii=False).encode()
+    if layout == "single-line":
+        return json.dumps(event, ensure_ascii=False).encode()
+    if layout == "compact":
+        return json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode()
+    if layout == "crlf":
+        return json.dumps(event, indent=2, ensure_ascii=False).replace("\n", "\r\n").encode()
+    if layout == "crlf-single-line":
+        return (json.dumps(event, ensure_ascii=False) + "\r\n").encode()
+    if layout == "escaped-non-ascii":
+        return json.dumps(event, indent=2, ensure_ascii=True).encode()
+    if layout == "non-ascii-first":
+        # the non-ASCII product before the findings, on the same line
+        ordered = {"cartStatus": {"products": event["cartStatus"].pop("products"), **event["cartStatus"]}, **{k: v for k, v in event.items() if k != "cartStatus"}}
+        return json.dumps(ordered, ensure_ascii=False).encode()
+    if layout == "non-ascii-lines-first":
+        ordered = {"cartStatus": {"products": event["cartStatus"].pop("products"), **event["cartStatus"]}, **{k: v for k, v in event.items() if k != "cartStatus"}}
+        return ("\n\n" + json.dumps(ordered, indent=3, ensure_ascii=False)).encode()
+    if layout == "bom":
+        return BOM + json.dumps(event, indent=2, ensure_ascii=False).encode()
+    if layout == "bom-single-line":
+        return BOM + json.dumps(event, ensure_ascii=False).encode()
+    if layout == "bom-crlf":
+        return BOM + json.dumps(event, indent=2, ensure_ascii=False).replace("\n", "\r\n").encode()
+    raise AssertionError(layout)
+
+
+LAYOUTS = ["pretty", "pretty-tabs", "single-line", "compact", "crlf", "crlf-single-line", "escaped-non-ascii", "non-ascii-first", "non-ascii-lines-first", "bom", "bom-single-line", "bom-crlf"]
+
+
+def source_text(raw: bytes) -> str:
+    """The text positions are counted in: a UTF-8 BOM is an encoding mark, not a character of the document."""
+    return raw[len(BOM):].decode("utf-8") if raw.startswith(BOM) else raw.decode("utf-8")
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_schema_findings_point_at_key_or_value(layout):
+    raw = render(layout)
+    text = source_text(raw)
+    findings = validator.lint(raw, api_version="v2", select=SCHEMA_RULES)
+    got = {(f.rule, f.pointer): (f.line, f.column) for f in findings}
+    expected = {
+        ("unknown-field", "/cartStatus/Currency"): position(text, only(text, '"Currency"')),
+        ("bad-value", "/cartStatus/total"): position(text, only(text, '"eleven"')),
+        ("wrong-type", "/cartStatus/numItems"): position(text, value_offset(text, '"numItems"')),
+    }
+    assert got == expected
+    for finding in findings:
+        assert_points_at_what_it_names(text, json.loads(text), finding)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_finding_points_at_what_it_names(layout):
+    """All rules, not only the schema's: each finding's place holds its pointer's key or value."""
+    raw = render(layout)
+    text = source_text(raw)
+    findings = validator.lint(raw, api_version="v2")
+    assert {f.rule for f in findings} >= {"unknown-field", "bad-value", "wrong-type"}
+    for finding in findings:
+        assert finding.line >= 1 and finding.column >= 1, finding
+        assert_points_at_what_it_names(text, json.loads(text), finding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_positions_in_other_encodings_count_characters_of_the_decoded_text(encoding):
+    """A UTF-16/32 input is an encoding-error at 1:1, and the run goes on with positions in characters."""
+    text = render("crlf").decode("utf-8")
+    findings = validator.lint(text.encode(encoding), api_version="v2", select=(*SCHEMA_RULES, "encoding-error"))
+    got = {(f.rule, f.pointer): (f.line, f.column) for f in findings}
+    assert got == {
+        ("encoding-error", ""): (1, 1),
+        ("unknown-field", "/cartStatus/Currency"): position(text, only(text, '"Currency"')),
+        ("bad-value", "/cartStatus/total"): position(text, only(text, '"eleven"')),
+        ("wrong-type", "/cartStatus/numItems"): position(text, value_offset(text, '"numItems"')),
+    }
+
+
+def test_findings_are_sorted_by_position():
+    findings = validator.lint(render("pretty"), api_version="v2")
+    assert [(f.line, f.column) for f in findings] == sorted((f.line, f.column) for f in findings)
+
+
+@pytest.mark.parametrize("layout", ["pretty", "single-line", "crlf"])
+def test_same_key_at_two_levels_points_at_the_right_one(layout):
+    """serverTimeStamp sits on the event and in its container: a finding on the inner one points there."""
+    event = {"cartStatus": {"serverTimeStamp": "1528628536879 ", "originalTimeStamp": "1528628536000"}, "serverTimeStamp": "1528628536879", "sdeType": "CART_STATUS"}
+    text = json.dumps(event, indent=2 if layout != "single-line" else None)
+    if layout == "crlf":
+        text = text.replace("\n", "\r\n")
+    (finding,) = validator.lint(text.encode(), api_version="v1", select=SCHEMA_RULES)
+    assert (finding.rule, finding.pointer) == ("bad-value", "/cartStatus/serverTimeStamp")
+    assert (finding.line, finding.column) == position(text, only(text, '"1528628536879 "'))
+
+
+KEY_SPELLINGS = [
+    ('"Curr\\u0065ncy"', "Currency", "/cartStatus/Currency"),  # an escaped letter in the source
+    ('"a/b"', "a/b", "/cartStatus/a~1b"),
+    ('"a\\/b"', "a/b", "/cartStatus/a~1b"),  # JSON's escaped solidus
+    ('"a~b"', "a~b", "/cartStatus/a~0b"),
+    ('"~1"', "~1", "/cartStatus/~01"),
+    ('"say \\"hi\\""', 'say "hi"', '/cartStatus/say "hi"'),
+    ('"back\\\\slash"', "back\\slash", "/cartStatus/back\\slash"),
+    ('""', "", "/cartStatus/"),
+    ('"ключ ✓"', "ключ ✓", "/cartStatus/ключ ✓"),
+]
+
+
+@pytest.mark.parametrize(("spelling", "key", "pointer"), KEY_SPELLINGS, ids=[k for _, k, _ in KEY_SPELLINGS])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_unknown_field_with_tricky_key_points_at_its_key(spelling, key, pointer, newline):
+    text = newline.join(
+        [
+            "{",
+            '  "cartStatus": {',
+            '    "serverTimeStamp": "1528628536879", "note": "a \\"quoted\\" } value { with [brackets]",',
+            f"    {spelling}: \"x\"",
+            "  },",
+            '  "serverTimeStamp": "1528628536879",',
+            '  "sdeType": "CART_STATUS"',
+            "}",
+        ]
+    )
+    findings = validator.lint(text.encode(), api_version="v1", select=("unknown-field",))
+    by_pointer = {f.pointer: f for f in findings}
+    assert set(by_pointer) == {"/cartStatus/note", pointer}
+    assert (by_pointer[pointer].line, by_pointer[pointer].column) == (4, 5)
+    assert position(text, only(text, f"{spelling}: ")) == (4, 5)
+    assert (by_pointer["/cartStatus/note"].line, by_pointer["/cartStatus/note"].column) == (3, 41)
+    assert position(text, only(text, '"note"')) == (3, 41)
+
+
+def test_duplicate_key_and_the_checked_value():
+    """With a repeated member the last value is the one checked: its finding points at it, the duplicate-key at its key."""
+    text = '{"cartStatus": {"serverTimeStamp": "1528628536879",\n "total": "1.5",\n "total": "one and a half"},\n "serverTimeStamp": "1528628536879", "sdeType": "CART_STATUS"}'
+    findings = validator.lint(text.encode(), api_version="v1", select=(*SCHEMA_RULES, "duplicate-key"))
+    got = sorted((f.rule, f.pointer, f.line, f.column) for f in findings)
+    second = text.index('"total"', text.index('"total"') + 1)
+    assert got == [
+        ("bad-value", "/cartStatus/total", *position(text, only(text, '"one and a half"'))),
+        ("duplicate-key", "/cartStatus/total", *position(text, second)),
+    ]
+
+
+def test_non_finite_number_points_at_the_literal():
+    text = '{\r\n  "cartStatus": {"serverTimeStamp": "1528628536879", "total": NaN},\r\n  "serverTimeStamp": "1528628536879", "sdeType": "CART_STATUS"\r\n}'
+    findings = [f for f in validator.lint(text.encode(), api_version="v2") if f.rule == "syntax-error"]
+    assert [(f.pointer, f.line, f.column) for f in findings] == [("/cartStatus/total", *position(text, only(text, "NaN")))]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+@pytest.mark.parametrize("indent", ["  ", "\t\t"], ids=["spaces", "tabs"])
+@pytest.mark.parametrize("prefix", ["", "ünïcödé 😀 "], ids=["ascii", "non-ascii"])
+def test_syntax_error_position_matches_the_json_decoder(newline, indent, prefix):
+    # the missing comma is on a line whose earlier text has non-ASCII characters
+    text = newline.join(['{"cartStatus": {', f'{indent}"more": "{prefix}",', f'{indent}"serverTimeStamp": "1", "note": "{prefix}x" "total": "2"', "}}"])
+    with pytest.raises(json.JSONDecodeError) as caught:
+        json.loads(text)
+    (finding,) = validator.lint(text.encode())
+    assert finding.rule == "syntax-error"
+    assert (finding.line, finding.column) == (caught.value.lineno, caught.value.colno) == position(text, only(text, '"total"'))
+
+
+def test_syntax_error_after_bom_on_the_first_line():
+    raw = BOM + b'{"a": 1 "b": 2}'
+    (finding,) = validator.lint(raw)
+    assert (finding.rule, finding.line, finding.column) == ("syntax-error", 1, 9)
+
+
+def test_v1_record_with_unauth_sdes_points_at_its_key():
+    record = {"sdes": {"events": []}, "unAuthSdes": {"events": []}}
+    text = json.dumps(record, indent=2)
+    (finding,) = validator.lint(text.encode(), api_version="v1")
+    assert (finding.rule, finding.pointer) == ("auth-section", "/unAuthSdes")
+    assert (finding.line, finding.column) == position(text, only(text, '"unAuthSdes"'))
+
+
+def test_parsed_objects_have_no_position():
+    findings = validator.lint(bad_event(), api_version="v2", select=SCHEMA_RULES)
+    assert len(findings) == 3
+    assert {(f.line, f.column) for f in findings} == {(0, 0)}
+
+
+# --- the specification's example -------------------------------------------------------
+
+
+def test_every_finding_of_the_example_points_at_its_value(example_path):
+    text = example_path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    findings = validator.lint(example_path)
+    assert len(findings) > 20
+    for finding in findings:
+        assert_points_at_what_it_names(text, data, finding)
+
+
+def test_example_cart_findings_at_known_lines(example_path):
+    text = example_path.read_text(encoding="utf-8")
+    cart = only(text, '"cartStatus": {')
+    found = {(f.rule, f.pointer): (f.line, f.column) for f in validator.lint(example_path)}
+    base = "/conversationHistoryRecords/0/unAuthSdes/events/0/cartStatus"
+    assert found[("timestamp-order", base + "/originalTimeStamp")] == position(text, text.index('"1528636540046"', cart))
+    assert found[("cart-arithmetic", base + "/total")] == position(text, text.index('"11.7"', cart))
+    assert found[("numeric-string", base + "/products/0/product/price")] == position(text, text.index('"7.8"', cart))
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_the_example_with_other_line_endings_and_a_bom(example_path, newline):
+    text = example_path.read_text(encoding="utf-8").replace("\n", newline)
+    raw = BOM + text.encode("utf-8")
+    plain = validator.lint(example_path)
+    converted = validator.lint(raw)
+    assert [(f.rule, f.pointer, f.line, f.column) for f in converted] == [(f.rule, f.pointer, f.line, f.column) for f in plain]
+
+
+def test_unrepaired_example_has_one_syntax_error_in_the_lead_block(unrepaired_path):
+    text = unrepaired_path.read_text(encoding="utf-8")
+    findings = validator.lint(unrepaired_path)
+    assert len(findings) == 1
+    (finding,) = findings
+    assert (finding.rule, finding.severity, finding.pointer) == ("syntax-error", "error", "")
+    lead = only(text, '"sdeType": "LEAD"')
+    target = text.rindex('"originalTimeStamp": "1528636540046",', 0, lead)
+    assert text.rindex('"lead": {', 0, target) > text.rindex('"sdeType"', 0, target)  # inside the lead block
+    assert position(text, target) == (528, 8)
+    assert text.split("\n")[527].strip() == '"originalTimeStamp": "1528636540046",'
+    assert (finding.line, finding.column) == (528, 8)
+
+
+def test_unrepaired_example_as_crlf_bytes(unrepaired_path):
+    raw = unrepaired_path.read_bytes().replace(b"\n", b"\r\n")
+    (finding,) = validator.lint(raw)
+    assert (finding.rule, finding.line, finding.column) == ("syntax-error", 528, 8)
+
+
+# --- validator.load.positions directly ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "expected"),
+    [
+        ("", 0, (1, 1)),
+        ("abc", 0, (1, 1)),
+        ("abc", 3, (1, 4)),
+        ("a\nb", 1, (1, 2)),  # the newline itself ends line 1
+        ("a\nb", 2, (2, 1)),
+        ("a\r\nb", 1, (1, 2)),
+        ("a\r\nb", 3, (2, 1)),
+        ("\n\n\n", 3, (4, 1)),
+        ("é😀x\ny", 2, (1, 3)),  # characters, not bytes or UTF-16 units
+        ("é😀x\ny", 5, (2, 2)),
+        ("abc", -4, (1, 1)),  # clamped
+        ("ab\ncd", 99, (2, 3)),
+    ],
+)
+def test_line_col(text, offset, expected):
+    assert line_col(text, offset) == expected
+
+
+def test_line_cols_matches_line_col_in_any_order():
+    text = "{\r\n  \"a\": 1,\n\n  \"ü\": [1, 2]\n}"
+    offsets = [len(text), 0, 5, 5, 3, 17, 2, 100, -1, 13]
+    assert line_cols(text, offsets) == [line_col(text, o) for o in offsets]
+    assert line_cols(text, []) == []
+    assert [position(text, max(0, min(o, len(text)))) for o in offsets] == line_cols(text, offsets)
+
+
+@settings(max_examples=200, database=None, derandomize=True, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab\n\r\t😀é{}"), max_size=40), offsets=st.lists(st.integers(-3, 45), max_size=8))
+def test_line_cols_property(text, offsets):
+    expected = [position(text, max(0, min(o, len(text)))) for o in offsets]
+    assert line_cols(text, offsets) == expected
+    assert [line_col(text, o) for o in offsets] == expected
+
+
+def test_locate_root_and_simple_members():
+    text = '\n\t {"a": 1, "b" :\t"two", "c":[true ,null]}'
+    spots = locate(text, ["", "/a", "/b", "/c", "/c/0", "/c/1"])
+    assert spots == {
+        "": (None, text.index("{")),
+        "/a": (text.index('"a"'), text.index("1")),
+        "/b": (text.index('"b"'), text.index('"two"')),
+        "/c": (text.index('"c"'), text.index("[")),
+        "/c/0": (None, text.index("true")),
+        "/c/1": (None, text.index("null")),
+    }
+
+
+@pytest.mark.parametrize(
+    ("key_text", "pointer"),
+    [
+        ('"a\\"b"', '/a"b'),
+        ('"a\\/b"', "/a~1b"),
+        ('"a/b"', "/a~1b"),
+        ('"a~b"', "/a~0b"),
+        ('"~1"', "/~01"),
+        ('"~0/~1"', "/~00~1~01"),
+        ('"\\u00e9"', "/é"),
+        ('"\\ud83d\\ude00"', "/😀"),
+        ('"tab\\there"', "/tab\there"),
+        ('""', "/"),
+        ('"\\\\"', "/\\"),
+    ],
+)
+def test_locate_escaped_keys(key_text, pointer):
+    text = '{"x": "{\\"decoy\\": [1, 2]}", ' + key_text + ': {"deep": [10, 20]}, "z": 0}'
+    key = text.index(key_text)
+    value = key + len(key_text) + 2
+    assert text[value] == "{"
+    assert locate(text, [pointer, pointer + "/deep/1"]) == {
+        pointer: (key, value),
+        pointer + "/deep/1": (None, text.index("20")),
+    }
+
+
+def test_locate_does_not_confuse_escaped_and_real_separators():
+    text = '{"a/b": 1, "a": {"b": 2}, "a~1b": 3}'
+    spots = locate(text, ["/a~1b", "/a/b", "/a~01b"])
+    assert spots == {
+        "/a~1b": (text.index('"a/b"'), text.index("1")),
+        "/a/b": (text.index('"b"'), text.index("2")),
+        "/a~01b": (text.index('"a~1b"'), text.index("3")),
+    }
+
+
+def test_locate_empty_containers_and_missing_pointers():
+    text = '{"o": {}, "a": [], "n": null, "s": "str", "list": [5, 6]}'
+    spots = locate(text, ["/o", "/a", "/o/x", "/a/0", "/n/x", "/s/0", "/missing", "/list/2", "/list/01", "/list/-", "/list/1/x", "/list/1"])
+    assert spots == {
+        "/o": (text.index('"o"'), text.index("{}")),
+        "/a": (text.index('"a"'), text.index("[]")),
+        "/list/1": (None, text.index("6")),
+    }
+
+
+def test_locate_on_scalar_and_empty_documents():
+    assert locate("  42 ", ["", "/a"]) == {"": (None, 2)}
+    assert locate("[]", ["/0"]) == {}
+    assert locate("{}", ["", "/a"]) == {"": (None, 0)}
+
+
+def test_locate_deep_paths():
+    depth = 60
+    text = "".join('{"k%d": [' % i for i in range(depth)) + '"leaf"' + "]}" * depth
+    pointer = "".join(f"/k{i}/0" for i in range(depth))
+    spots = locate(text, [pointer, pointer[: pointer.rindex("/")], "/k0/0/k1/1"])
+    assert spots == {
+        pointer: (None, text.index('"leaf"')),
+        pointer[: pointer.rindex("/")]: (text.index(f'"k{depth - 1}"'), text.index(f'"k{depth - 1}"') + len(f'"k{depth - 1}": ')),
+    }
+
+
+def test_locate_duplicate_keys_points_at_the_last():
+    text = '{"a": 1, "a": {"b": 2}}'
+    assert locate(text, ["/a", "/a/b"]) == {"/a": (text.rindex('"a"'), text.index("{", 1)), "/a/b": (text.index('"b"'), text.index("2"))}
+
+
+def test_locate_skips_values_that_look_like_structure():
+    text = '{"s": "}]\\"{[", "n": -1.5e+10, "t": [{"u": "\\u005d"}], "target": {"x": true}}'
+    assert locate(text, ["/target/x", "/t/0/u"]) == {
+        "/target/x": (text.index('"x"'), text.index("true")),
+        "/t/0/u": (text.index('"u"'), text.index('"\\u005d"')),
+    }
+
+
+def test_locate_many_pointers_sharing_prefixes():
+    data = {"records": [{"events": [{"a": i, "b": [i, {"c": i}]} for i in range(3)]} for _ in range(2)]}
+    text = json.dumps(data, indent=1)
+    pointers = [f"/records/{r}/events/{e}/b/1/c" for r in range(2) for e in range(3)] + ["/records/1/events/2/a", "/records"]
+    spots = locate(text, pointers)
+    assert set(spots) == set(pointers)
+    for pointer, (key, value) in spots.items():
+        assert json.JSONDecoder().raw_decode(text, value)[0] == pointer_value(data, pointer)
+        if key is not None:
+            assert scanstring(text, key + 1)[0] == pointer.rsplit("/", 1)[-1]

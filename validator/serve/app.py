@@ -1,0 +1,365 @@
+"""The ASGI application: routes (starlette), authentication, limits and metrics.
+
+``create_app`` is the factory uvicorn calls in each worker
+(``validator.serve.app:create_app`` with ``factory=True``); it reads its
+settings from the environment (see ``settings``). The validators are compiled
+in a worker thread right after start-up; ``/readyz`` answers 200 once they are,
+and lint requests that arrive earlier wait for them.
+
+The outermost layer (``FrontDoor``) times every request, counts it by route
+template and status, and checks the bearer token before any routing, so an
+unauthenticated client learns nothing, not even which paths exist.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator
+
+import anyio
+import anyio.to_thread
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Match, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import metrics as metrics_module
+from .metrics import Metrics
+from .openapi import NDJSON_TYPES, build_openapi
+from .service import API_VERSIONS, FAIL_ON, JSON, NDJSON, LintService, available_formats, dumps
+from .settings import Settings
+
+log = logging.getLogger("uvicorn.error")  # uvicorn configures it: messages appear with its own
+
+OPEN_PATHS = frozenset({"/healthz"})  # answered without the token, for liveness probes
+UNMATCHED = "<unmatched>"  # the endpoint label of requests no route matches
+CLOSE_AFTER_UNREAD_BODY = 64 * 1024  # an unread body bigger than this (or chunked) closes the connection
+DISCONNECTED = 499  # nginx's "client closed request": counted, never sent
+
+
+class ApiError(Exception):
+    """An error answer: status and message, as ``{"error": message}``."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(dumps({"error": message}), status_code=status, media_type="application/json", headers=headers)
+
+
+def json_response(document: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(dumps(document), status_code=status, media_type="application/json", headers=headers)
+
+
+# -- query parameters -------------------------------------------------------------------------------
+
+
+def query(request: Request, allowed: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """The query parameters, each at most once and from its enumeration; anything else is a 422."""
+    values: dict[str, str] = {}
+    for name, value in request.query_params.multi_items():
+        if name not in allowed:
+            known = ", ".join(sorted(allowed)) or "none"
+            raise ApiError(422, f"unknown query parameter {name!r} (this endpoint takes: {known})")
+        if name in values:
+            raise ApiError(422, f"query parameter {name!r} is given more than once")
+        if value not in allowed[name]:
+            raise ApiError(422, f"invalid {name} {value!r}: expected one of {', '.join(allowed[name])}")
+        values[name] = value
+    return values
+
+
+def content_kind(header: str | None) -> str:
+    """JSON or JSON Lines from the Content-Type (JSON when there is none); anything else is a 415."""
+    if header is None or not header.strip():
+        return JSON
+    media_type = header.split(";", 1)[0].strip().lower()
+    if media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json")):
+        return JSON
+    if media_type in NDJSON_TYPES:
+        return NDJSON
+    raise ApiError(415, f"unsupported Content-Type {media_type!r}: send application/json, or application/x-ndjson for one payload per line")
+
+
+def check_declared_length(request: Request, limit: int) -> None:
+    """413 from the Content-Length alone, before a byte of the body is read."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            length = int(declared)
+        except ValueError:
+            raise ApiError(400, "invalid Content-Length") from None
+        if length > limit:
+            raise ApiError(413, f"body of {length} bytes is over the limit of {limit} bytes", {"Connection": "close"})
+
+
+async def read_body(request: Request, limit: int, timeout: float) -> bytes:
+    """The whole body, refusing it (413) as soon as it passes ``limit``; ClientDisconnect if the client goes."""
+    check_declared_length(request, limit)
+    body = bytearray()
+    try:
+        with anyio.fail_after(timeout):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    raise ApiError(413, f"body is over the limit of {limit} bytes", {"Connection": "close"})
+    except TimeoutError:
+        raise ApiError(408, f"the body did not arrive within {timeout:g} seconds", {"Connection": "close"}) from None
+    return bytes(body)
+
+
+# -- the application --------------------------------------------------------------------------------
+
+
+class State:
+    """One worker's service, metrics and readiness."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.service = LintService(settings)
+        self.metrics = Metrics()
+        self.limiter = anyio.CapacityLimiter(settings.lint_threads)
+        self.failure: str | None = None
+        self._warming: asyncio.Task | None = None
+        self._openapi: bytes | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.metrics.ready
+
+    def start_warmup(self) -> asyncio.Task:
+        if self._warming is None:
+            self._warming = asyncio.get_running_loop().create_task(self._warm())
+        return self._warming
+
+    async def _warm(self) -> None:
+        started = time.perf_counter()
+        try:
+            await anyio.to_thread.run_sync(self.service.warm, limiter=self.limiter)
+        except Exception as exc:  # noqa: BLE001 - reported by /readyz and every lint request
+            self.failure = f"{type(exc).__name__}: {exc}"
+            log.exception("sdelint: compiling the validators failed")
+            return
+        self.metrics.ready = True
+        log.info("sdelint: validators compiled in %.2f s; ready", time.perf_counter() - started)
+
+    async def wait_ready(self) -> None:
+        if not self.ready and self.failure is None:
+            await asyncio.shield(self.start_warmup())
+        if self.failure is not None:
+            raise ApiError(503, f"not ready: {self.failure}")
+
+    def openapi(self) -> bytes:
+        if self._openapi is None:
+            service = self.service
+            self._openapi = dumps(build_openapi(
+                rule_names=service.rule_names(),
+                schema_types={v: service.schema_type_names(v) for v in ("v1", "v2")},
+                formats=available_formats(),
+                max_body_bytes=self.settings.max_body_bytes,
+                token=bool(self.settings.token),
+            ))
+        return self._openapi
+
+
+def _handled(endpoint):
+    """Turn ApiError into its JSON answer."""
+
+    async def handler(request: Request) -> Response:
+        try:
+            return await endpoint(request)
+        except ApiError as exc:
+            return error_response(exc.status, exc.message, exc.headers)
+
+    handler.__name__ = endpoint.__name__
+    return handler
+
+
+def build_routes(state: State) -> list[Route]:
+    service, metrics = state.service, state.metrics
+
+    async def lint(request: Request) -> Response:
+        formats = available_formats()
+        params = query(request, {"api_version": API_VERSIONS, "fail_on": FAIL_ON, "format": formats})
+        kind = content_kind(request.headers.get("content-type"))
+        check_declared_length(request, state.settings.max_body_bytes)
+        await state.wait_ready()
+        try:
+            body = await read_body(request, state.settings.max_body_bytes, state.settings.body_timeout)
+        except ClientDisconnect:
+            return Response(status_code=DISCONNECTED)  # nobody to answer; counted as 499
+        outcome = await anyio.to_thread.run_sync(
+            service.lint, body, kind, params.get("api_version"), params.get("fail_on"), params.get("format", "json"), limiter=state.limiter
+        )
+        metrics.observe_lint(outcome.findings, outcome.ok)
+        return Response(outcome.body, media_type=outcome.media_type, headers={"Sdelint-Ok": "true" if outcome.ok else "false"})
+
+    async def rules(request: Request) -> Response:
+        query(request, {})
+        return json_response(service.rules())
+
+    async def rule(request: Request) -> Response:
+        query(request, {})
+        found = service.rule(request.path_params["name"])
+        if found is None:
+            raise ApiError(404, f"unknown rule {request.path_params['name']!r}; GET /v1/rules lists them")
+        return json_response(found)
+
+    async def schemas(request: Request) -> Response:
+        query(request, {})
+        found = service.schema_list(request.path_params["version"])
+        if found is None:
+            raise ApiError(404, f"unknown API version {request.path_params['version']!r}: expected v1 or v2")
+        return json_response(found)
+
+    async def schema(request: Request) -> Response:
+        params = query(request, {"bundle": ("true", "false")})
+        version, name = request.path_params["version"], request.path_params["type"]
+        found = service.schema(version, name, params.get("bundle") == "true")
+        if found is None:
+            what = f"API version {version!r}" if service.schema_list(version) is None else f"schema {name!r} in {version}"
+            raise ApiError(404, f"unknown {what}; GET /v1/schemas/{{version}} lists them")
+        return json_response(found)
+
+    async def healthz(request: Request) -> Response:
+        return json_response({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        if state.ready:
+            return json_response({"status": "ready"})
+        if state.failure is not None:
+            return error_response(503, f"not ready: {state.failure}")
+        state.start_warmup()  # already running after a lifespan start-up; this covers servers without lifespan
+        return error_response(503, "not ready: compiling validators")
+
+    async def metrics_endpoint(request: Request) -> Response:
+        return Response(metrics.render(), media_type=metrics_module.CONTENT_TYPE)
+
+    async def openapi(request: Request) -> Response:
+        return Response(state.openapi(), media_type="application/json")
+
+    routes = [
+        ("/v1/lint", lint, ["POST"]),
+        ("/v1/rules", rules, ["GET"]),
+        ("/v1/rules/{name}", rule, ["GET"]),
+        ("/v1/schemas/{version}", schemas, ["GET"]),
+        ("/v1/schemas/{version}/{type}", schema, ["GET"]),
+        ("/healthz", healthz, ["GET"]),
+        ("/readyz", readyz, ["GET"]),
+        ("/metrics", metrics_endpoint, ["GET"]),
+        ("/openapi.json", openapi, ["GET"]),
+    ]
+    return [Route(path, _handled(endpoint), methods=methods) for path, endpoint, methods in routes]
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404 and 405 (and any HTTPException) as JSON."""
+    assert isinstance(exc, HTTPException)
+    message = {404: "not found", 405: "method not allowed"}.get(exc.status_code, str(exc.detail).lower())
+    return error_response(exc.status_code, message, dict(exc.headers or {}))
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """The last resort: the traceback goes to the server log (uvicorn logs it), never to the client."""
+    return error_response(500, "internal error")
+
+
+class FrontDoor:
+    """Times and counts every request, and checks the bearer token before anything else runs."""
+
+    def __init__(self, app: Starlette, state: State) -> None:
+        self.app, self.state = app, state
+        self.routes = app.routes
+        self.templates = {getattr(route, "endpoint", None): getattr(route, "path", UNMATCHED) for route in self.routes}
+        token = state.settings.token
+        self.token = token.encode("utf-8") if token else None
+
+    def endpoint(self, scope: Scope) -> str:
+        """The route template of the request (bounded label values), or UNMATCHED."""
+        template = self.templates.get(scope.get("endpoint"))  # set by the router when a route matched
+        if template is not None:
+            return template
+        for route in self.routes:  # not routed (401 before routing)
+            match, _ = route.matches(scope)
+            if match is not Match.NONE:
+                return getattr(route, "path", UNMATCHED)
+        return UNMATCHED
+
+    def authorized(self, scope: Scope) -> tuple[bool, bool]:
+        """(authorized, a credential was presented)."""
+        header = next((value for name, value in scope["headers"] if name == b"authorization"), None)
+        if header is None:
+            return False, False
+        scheme, _, credential = header.partition(b" ")
+        if scheme.lower() != b"bearer":
+            return False, True
+        return hmac.compare_digest(credential.strip(), self.token), True
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = DISCONNECTED
+        body_done = False
+        headers = scope["headers"]
+        chunked = any(n == b"transfer-encoding" for n, _ in headers)
+        declared = next((v for n, v in headers if n == b"content-length"), b"0")
+        big_body = chunked or (declared.isdigit() and int(declared) > CLOSE_AFTER_UNREAD_BODY)
+
+        async def receive_wrapper() -> Message:
+            nonlocal body_done
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_done = True
+            return message
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                if big_body and not body_done and status != DISCONNECTED:
+                    # do not read (even to discard) a body nobody wants: close once answered
+                    out = [(n, v) for n, v in message.get("headers", []) if n.lower() != b"connection"]
+                    message = {**message, "headers": [*out, (b"connection", b"close")]}
+            await send(message)
+
+        try:
+            if self.token is not None and scope["path"] not in OPEN_PATHS:
+                allowed, presented = self.authorized(scope)
+                if not allowed:
+                    challenge = 'Bearer realm="sdelint"' + (', error="invalid_token"' if presented else "")
+                    response = error_response(401, "unauthorized", {"WWW-Authenticate": challenge})
+                    await response(scope, receive_wrapper, send_wrapper)
+                    return
+            await self.app(scope, receive_wrapper, send_wrapper)
+        finally:
+            self.state.metrics.observe_request(self.endpoint(scope), scope.get("method", ""), status, time.perf_counter() - started)
+
+
+def create_app(settings: Settings | None = None) -> ASGIApp:
+    """The ASGI application; without ``settings`` they are read from the environment."""
+    settings = settings or Settings.from_env()
+    state = State(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state.start_warmup()  # in a thread: the worker accepts /healthz and /readyz meanwhile
+        yield
+
+    app = Starlette(
+        routes=build_routes(state),
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.router.redirect_slashes = False  # /v1/rules/ is a 404, not a redirect
+    app.state.sdelint = state
+    return FrontDoor(app, state)

@@ -1,0 +1,96 @@
+"""``sdelint serve``: the click command.
+
+It imports uvicorn and starlette only when it runs, so ``sdelint check`` never
+pays for them and works without the ``serve`` extra.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..config import Configuration, discover
+from .settings import DEFAULT_BODY_TIMEOUT, DEFAULT_LINT_THREADS, ENV_TOKEN, Settings, SettingsError, parse_size
+
+EXIT_USAGE = 2
+APP = "validator.serve.app:create_app"
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+
+
+class Size(click.ParamType):
+    name = "SIZE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(value)
+        except SettingsError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; the default accepts local clients only (use 0.0.0.0 for every interface).")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 256), help="Worker processes; each compiles its own validators and keeps its own metrics.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Configuration file; default: the nearest one above the current directory.")
+@click.option("--max-body-bytes", default="10MiB", show_default=True, type=Size(), help="Largest request body; K, M, G are powers of 1024.")
+@click.option("--body-timeout", default=DEFAULT_BODY_TIMEOUT, show_default=True, type=click.FloatRange(min=0.001), help="Seconds a client has to send a whole request body (else 408).")
+@click.option("--threads", "lint_threads", default=DEFAULT_LINT_THREADS, show_default=True, type=click.IntRange(1, 64), help="Lint jobs run at once per worker (in threads, off the event loop).")
+@click.option("--token", envvar=ENV_TOKEN, show_envvar=True, default=None, metavar="TOKEN", help="Require 'Authorization: Bearer TOKEN' on every endpoint but /healthz. Prefer the environment variable: options show in process lists.")
+@click.option("--log-level", type=click.Choice(LOG_LEVELS), default="info", show_default=True)
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log one line per request.")
+def serve(host, port, workers, config_path, max_body_bytes, body_timeout, lint_threads, token, log_level, access_log) -> None:
+    """Serve the linter over HTTP (needs the serve extra: pip install 'sdelint[serve]').
+
+    \b
+    Endpoints: POST /v1/lint, GET /v1/rules[/{name}], GET /v1/schemas/{version}[/{type}],
+    GET /healthz, /readyz, /metrics, /openapi.json (the OpenAPI 3 document).
+    """
+    try:
+        import starlette  # noqa: F401
+        import uvicorn
+    except ImportError as exc:
+        click.echo(f"sdelint: 'sdelint serve' needs the serve extra ({exc.name or exc} is not installed): pip install 'sdelint[serve]'", err=True)
+        sys.exit(EXIT_USAGE)
+    if token is not None and not token.strip():
+        raise click.BadParameter("the token is empty: give a non-empty token, or unset SDELINT_TOKEN to serve without one", param_hint="--token")
+    source = config_path if config_path is not None else discover(Path.cwd())
+    # a bad configuration stops here with a message (exit 2), not in each worker; rule names are checked when
+    # the policy is built, hence policy_for
+    Configuration.load(source).policy_for(None)
+    settings = Settings(
+        config=source.resolve() if source is not None else None,
+        max_body_bytes=max_body_bytes,
+        body_timeout=body_timeout,
+        lint_threads=lint_threads,
+        token=token.strip() if token else None,
+    )
+    os.environ.update(settings.to_env())  # the workers (new processes) read their settings from here
+    if not settings.token:
+        os.environ.pop(ENV_TOKEN, None)
+    click.echo(
+        f"sdelint: serving on http://{host}:{port} with {workers} worker{'s' if workers != 1 else ''}; "
+        f"configuration: {settings.config or 'none (defaults)'}; authentication: {'bearer token' if settings.token else 'none'}",
+        err=True,
+    )
+    if not settings.token and host not in ("127.0.0.1", "::1", "localhost"):
+        click.echo(f"sdelint: warning: listening on {host} without a token: anyone who can reach it can use it (--token or SDELINT_TOKEN)", err=True)
+    options = dict(
+        log_level=log_level,
+        access_log=access_log,
+        server_header=False,
+        proxy_headers=False,
+        timeout_keep_alive=5,
+        timeout_graceful_shutdown=10,
+        lifespan="on",
+    )
+    from .workers import reuse_port_supported, run_workers
+
+    if workers > 1 and reuse_port_supported():
+        # one listening socket per worker, so that the kernel spreads connections over them (see workers.py)
+        sys.exit(run_workers(APP, host, port, workers, options))
+    uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, **options)
