@@ -177,3 +177,18 @@ def test_no_progress_bar_when_output_is_not_a_terminal(tmp_path, run_sdelint):
         (tmp_path / f"f{i:03d}.json").write_text(json.dumps(EVENT), encoding="utf-8")
     result = run_sdelint("check", tmp_path)
     assert result.returncode == 0 and result.stderr == b""
+
+
+def test_one_big_document_split_over_workers_gives_the_serial_findings(tmp_path, run_sdelint):
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data["conversationHistoryRecords"] = data["conversationHistoryRecords"] * 250  # over the parallel threshold
+    data["conversationHistoryRecords"][137] = {**data["conversationHistoryRecords"][137], "sdes": {"events": [TYPO]}}
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    serial = run_sdelint("check", "--format", "json", "--jobs", "1", big)
+    parallel = run_sdelint("check", "--format", "json", "--jobs", "2", big)
+    assert serial.returncode == parallel.returncode == 0
+    assert json.loads(parallel.stdout) == json.loads(serial.stdout)
+    report = json.loads(serial.stdout)
+    assert report["files"][0]["events"] == 250 * 12 - 2 + 1  # record 137 has one sdes event instead of two
+    assert [f["pointer"] for f in report["findings"] if f["rule"] == "unknown-field"] == ["/conversationHistoryRecords/137/sdes/events/0/lead/lead/Topic"]

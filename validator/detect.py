@@ -60,17 +60,22 @@ def iter_records(data: Any, kind: str) -> Iterator[tuple[str, Any]]:
         yield "", data
 
 
+def iter_record_events(pointer: str, record: Any, sections: tuple[str, ...]) -> Iterator[tuple[str, str, Any]]:
+    """(pointer, section, event) for the events of one record."""
+    if not isinstance(record, dict):
+        return
+    for section in sections:
+        block = record.get(section)
+        if isinstance(block, dict) and isinstance(block.get("events"), list):
+            for i, event in enumerate(block["events"]):
+                yield f"{pointer}/{section}/events/{i}", section, event
+
+
 def iter_events(data: Any, kind: str, sections: tuple[str, ...]) -> Iterator[tuple[str, str | None, Any]]:
     """(pointer, section or None, event) for every event under the given sections."""
     if kind in (RESPONSE, RECORDS, RECORD):
         for pointer, record in iter_records(data, kind):
-            if not isinstance(record, dict):
-                continue
-            for section in sections:
-                block = record.get(section)
-                if isinstance(block, dict) and isinstance(block.get("events"), list):
-                    for i, event in enumerate(block["events"]):
-                        yield f"{pointer}/{section}/events/{i}", section, event
+            yield from iter_record_events(pointer, record, sections)
     elif kind == EVENTS:
         if isinstance(data.get("events"), list):
             for i, event in enumerate(data["events"]):

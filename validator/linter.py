@@ -63,6 +63,7 @@ class Linter:
         self.config = config or Configuration.load(None)
         self.checker = checker or SchemaChecker()
         self._engines: dict[tuple, RuleEngine] = {}
+        self.workers = 1  # processes for one document of many records (the CLI sets --jobs)
 
     def _engine(self, policy: Policy) -> RuleEngine:
         engine = self._engines.get(policy.key)
@@ -82,7 +83,7 @@ class Linter:
             else:
                 requested = policy.api_version
                 version = detect.detect_version(doc.data, kind) if requested == "auto" else requested
-                found, events = self.checker.check_document(doc.data, kind, version, self._engine(policy))
+                found, events = self.checker.check_document(doc.data, kind, version, self._engine(policy), self.workers)
                 problems.extend(found)
         return FileResult(doc.name, place(doc, problems, policy, version), kind, version, events)
 

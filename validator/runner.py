@@ -86,7 +86,7 @@ def check_inputs(
             pool = multiprocessing.get_context("spawn").Pool(min(jobs, len(files)), initializer=_init_worker, initargs=(configs.explicit, configs.cli))
         by_file = pool.imap(_check_in_worker, files, chunksize=max(1, min(32, len(files) // (jobs * 8))))
     else:
-        by_file = (configs.linter_for(item.path).lint_path(item.path, item.name) for item in files)
+        by_file = (_serial(configs.linter_for(item.path), item, jobs) for item in files)
     results: list[FileResult] = []
     try:
         for item in inputs:
@@ -102,6 +102,11 @@ def check_inputs(
         if pool is not None:
             pool.terminate()
     return results
+
+
+def _serial(linter: Linter, item: Input, jobs: int) -> FileResult:
+    linter.workers = jobs  # files one at a time: a big one may spread its records over the CPUs
+    return linter.lint_path(item.path, item.name)
 
 
 class ProgressBar:

@@ -61,6 +61,10 @@ class RuleEngine:
         table = self._tables[version] = (by_key, record_rules)
         return table
 
+    def prepare(self, version: str) -> None:
+        """Build the dispatch tables now (before worker processes fork)."""
+        self._table(version)
+
     def check_event(self, version: str, section: str | None, pointer: str, event: Any, out: list[Problem]) -> None:
         if not isinstance(event, dict):
             return

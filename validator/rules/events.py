@@ -11,7 +11,7 @@ from ..findings import join_pointer
 from ..model import CONTAINER_KEYS
 from ..resources import _PACKAGE_DIR
 from .base import EventContext, event_rule
-from .values import as_int, as_number, format_duration, format_ms, iter_path, iter_strings
+from .values import as_int, as_number, format_duration, format_ms, iter_strings
 
 TIMESTAMP_KEYS = ("serverTimeStamp", "originalTimeStamp")
 
@@ -27,17 +27,13 @@ def _measure(text: str, unit: str) -> int:
 
 
 def _has_string_longer_than(value: Any, size: int) -> bool:
-    stack = [value]
-    while stack:
-        item = stack.pop()
+    for item in value.values() if type(value) is dict else value:
         kind = type(item)
         if kind is str:
             if len(item) > size:
                 return True
-        elif kind is dict:
-            stack.extend(item.values())
-        elif kind is list:
-            stack.extend(item)
+        elif (kind is dict or kind is list) and _has_string_longer_than(item, size):
+            return True
     return False
 
 
@@ -62,7 +58,10 @@ def timestamp_order(ctx: EventContext, p: dict):
     c = ctx.container
     if c is None:
         return None
-    created, processed = as_int(c.get("originalTimeStamp")), as_int(c.get("serverTimeStamp"))
+    raw_created, raw_processed = c.get("originalTimeStamp"), c.get("serverTimeStamp")
+    if type(raw_created) is str and type(raw_processed) is str and len(raw_created) == len(raw_processed) and raw_created <= raw_processed:
+        return None  # equal-length digit strings order like their numbers: created no later than processed
+    created, processed = as_int(raw_created), as_int(raw_processed)
     if created is None or processed is None or created - processed <= p["tolerance-ms"]:
         return None
     return [(
@@ -126,7 +125,10 @@ def timestamp_range(ctx: EventContext, p: dict):
 def timestamp_mismatch(ctx: EventContext, p: dict):
     if ctx.container is None:
         return None
-    outer, inner = as_int(ctx.event.get("serverTimeStamp")), as_int(ctx.container.get("serverTimeStamp"))
+    raw_outer, raw_inner = ctx.event.get("serverTimeStamp"), ctx.container.get("serverTimeStamp")
+    if raw_outer == raw_inner:
+        return None
+    outer, inner = as_int(raw_outer), as_int(raw_inner)
     if outer is None or inner is None or outer == inner:
         return None
     return [(join_pointer(ctx.pointer, "serverTimeStamp"), f"event serverTimeStamp {outer} differs from its {ctx.key}.serverTimeStamp {inner} by {format_duration(outer - inner)}", outer)]
@@ -168,7 +170,11 @@ def numeric_string(ctx: EventContext, p: dict):
     from .typed_fields import typed_tree
 
     hits: list = []
-    _strings_in_typed_fields(ctx.event, typed_tree(ctx.version, ctx.key, p["include-timestamps"]), ctx.pointer, hits)
+    tree = typed_tree(ctx.version, ctx.key, p["include-timestamps"])
+    if ctx.container is not None and ctx.key in tree:
+        _strings_in_typed_fields(ctx.container, tree[ctx.key], ctx.container_pointer, hits)
+    if "serverTimeStamp" in tree:
+        _strings_in_typed_fields(ctx.event, {"serverTimeStamp": tree["serverTimeStamp"]}, ctx.pointer, hits)
     return hits
 
 
@@ -363,18 +369,22 @@ def customer_entity(ctx: EventContext, p: dict):
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+\Z")
-_PHONE = re.compile(r"\+?[0-9 ().\-/]+\Z")
+_PHONE = re.compile(r"\+?(?=(?:[^0-9]*[0-9]){3})[0-9 ().\-/]+\Z")  # phone characters, three digits at least
 
 
 @event_rule("contact-format", types=("personalInfo",))
 def contact_format(ctx: EventContext, p: dict):
-    if ctx.attrs is None:
+    contacts = ctx.attrs.get("contacts") if ctx.attrs is not None else None
+    if type(contacts) is not list:
         return None
     hits = []
-    for pointer, value in iter_path(ctx.attrs, ctx.attrs_pointer, ("contacts", "*", "personalContact", "email")):
-        if isinstance(value, str) and not _EMAIL.match(value):
-            hits.append((pointer, f"{value!r} does not look like an email address", value))
-    for pointer, value in iter_path(ctx.attrs, ctx.attrs_pointer, ("contacts", "*", "personalContact", "phone")):
-        if isinstance(value, str) and not (_PHONE.match(value) and sum(ch.isdigit() for ch in value) >= 3):
-            hits.append((pointer, f"{value!r} does not look like a phone number", value))
+    for i, item in enumerate(contacts):
+        contact = item.get("personalContact") if type(item) is dict else None
+        if type(contact) is not dict:
+            continue
+        email, phone = contact.get("email"), contact.get("phone")
+        if type(email) is str and not _EMAIL.match(email):
+            hits.append((f"{ctx.attrs_pointer}/contacts/{i}/personalContact/email", f"{email!r} does not look like an email address", email))
+        if type(phone) is str and not _PHONE.match(phone):
+            hits.append((f"{ctx.attrs_pointer}/contacts/{i}/personalContact/phone", f"{phone!r} does not look like a phone number", phone))
     return hits

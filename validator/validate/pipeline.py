@@ -6,6 +6,7 @@ clean document never pays for jsonschema.
 
 from __future__ import annotations
 
+import multiprocessing
 from typing import TYPE_CHECKING, Any
 
 from .. import detect
@@ -59,22 +60,69 @@ class SchemaChecker:
             return False
         return self._check(version, name, event, pointer, frozenset(), out)
 
-    def check_document(self, data: Any, kind: str, version: str, engine: "RuleEngine | None" = None) -> tuple[list[Problem], int]:
-        """Problems of the whole document, and the number of events checked."""
-        out: list[Problem] = []
+    def _check_record(self, version: str, pointer: str, record: Any, engine: "RuleEngine | None", out: list[Problem]) -> int:
         sections = SECTIONS[version]
-        if kind == detect.RESPONSE:
-            self._shell(version, kind, data, "", out)
-        elif kind == detect.EVENTS:
-            self._shell(version, kind, data, "", out)
-        for pointer, record in detect.iter_records(data, kind):
-            self._shell(version, detect.RECORD, record, pointer, out)
-            if engine is not None:
-                engine.check_record(version, pointer, record, sections, out)
+        self._shell(version, detect.RECORD, record, pointer, out)
+        if engine is not None:
+            engine.check_record(version, pointer, record, sections, out)
         events = 0
-        for pointer, section, event in detect.iter_events(data, kind, sections):
+        for event_pointer, section, event in detect.iter_record_events(pointer, record, sections):
             events += 1
-            self.check_event(version, event, pointer, out)
+            self.check_event(version, event, event_pointer, out)
             if engine is not None:
-                engine.check_event(version, section, pointer, event, out)
+                engine.check_event(version, section, event_pointer, event, out)
+        return events
+
+    def check_document(
+        self, data: Any, kind: str, version: str, engine: "RuleEngine | None" = None, workers: int = 1
+    ) -> tuple[list[Problem], int]:
+        """Problems of the whole document, and the number of events checked.
+
+        With ``workers`` > 1, a document of many records is split over forked processes.
+        """
+        out: list[Problem] = []
+        if kind in (detect.RESPONSE, detect.EVENTS):
+            self._shell(version, kind, data, "", out)
+        if kind not in (detect.RESPONSE, detect.RECORDS, detect.RECORD):
+            events = 0
+            for pointer, section, event in detect.iter_events(data, kind, SECTIONS[version]):
+                events += 1
+                self.check_event(version, event, pointer, out)
+                if engine is not None:
+                    engine.check_event(version, section, pointer, event, out)
+            return out, events
+        records = list(detect.iter_records(data, kind))
+        if workers > 1 and len(records) >= PARALLEL_MIN_RECORDS and "fork" in multiprocessing.get_all_start_methods():
+            found, events = _check_records_in_parallel(self, version, records, engine, workers)
+            out.extend(found)
+            return out, events
+        events = sum(self._check_record(version, pointer, record, engine, out) for pointer, record in records)
         return out, events
+
+
+# Below this many records a fork costs more than it saves.
+PARALLEL_MIN_RECORDS = 200
+_FORKED: tuple | None = None
+
+
+def _check_slice(bounds: tuple[int, int]) -> tuple[list[Problem], int]:
+    checker, version, records, engine = _FORKED
+    out: list[Problem] = []
+    events = sum(checker._check_record(version, pointer, record, engine, out) for pointer, record in records[bounds[0]:bounds[1]])
+    return out, events
+
+
+def _check_records_in_parallel(checker: SchemaChecker, version: str, records: list, engine: "RuleEngine | None", workers: int) -> tuple[list[Problem], int]:
+    """Forked workers inherit the parsed document (copy-on-write) and return only their problems."""
+    global _FORKED
+    if engine is not None:
+        engine.prepare(version)  # rule tables built once, before the fork
+    _FORKED = (checker, version, records, engine)
+    size = max(1, len(records) // (workers * 4))
+    slices = [(start, min(start + size, len(records))) for start in range(0, len(records), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_check_slice, slices)
+    finally:
+        _FORKED = None
+    return [problem for found, _ in parts for problem in found], sum(events for _, events in parts)
