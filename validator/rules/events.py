@@ -11,6 +11,7 @@ from ..findings import join_pointer
 from ..model import CONTAINER_KEYS
 from ..resources import _PACKAGE_DIR
 from .base import EventContext, event_rule
+from .typed_fields import string_finder
 from .values import as_int, as_number, format_duration, format_ms, iter_strings
 
 TIMESTAMP_KEYS = ("serverTimeStamp", "originalTimeStamp")
@@ -167,40 +168,17 @@ def auth_section(ctx: EventContext, p: dict):
 
 @event_rule("numeric-string")
 def numeric_string(ctx: EventContext, p: dict):
-    from .typed_fields import typed_tree
-
     hits: list = []
-    tree = typed_tree(ctx.version, ctx.key, p["include-timestamps"])
-    if ctx.container is not None and ctx.key in tree:
-        _strings_in_typed_fields(ctx.container, tree[ctx.key], ctx.container_pointer, hits)
-    if "serverTimeStamp" in tree:
-        _strings_in_typed_fields(ctx.event, {"serverTimeStamp": tree["serverTimeStamp"]}, ctx.pointer, hits)
+    string_finder(ctx.version, ctx.key, p["include-timestamps"])(ctx.event, ctx.pointer, hits, _typed_string_hit)
     return hits
 
 
-def _reads_as_typed(text: str, expected: str) -> bool:
-    """A string the schema accepts for the typed field; anything else is the schema's bad-value."""
-    return text in ("true", "false") if expected == "boolean" else as_number(text) is not None
-
-
-def _strings_in_typed_fields(value: Any, tree: dict, pointer: str, hits: list) -> None:
-    if type(value) is dict:
-        for key, sub in tree.items():
-            if key in value:
-                item = value[key]
-                if type(sub) is str:
-                    if type(item) is str and _reads_as_typed(item, sub):
-                        hits.append((f"{pointer}/{key}", f"{sub} value sent as the string {item!r}; API v2 types it as a JSON {'boolean' if sub == 'boolean' else 'number'}", item))
-                else:
-                    _strings_in_typed_fields(item, sub, f"{pointer}/{key}", hits)
-    elif type(value) is list and "*" in tree:
-        sub = tree["*"]
-        for i, item in enumerate(value):
-            if type(sub) is str:
-                if type(item) is str and _reads_as_typed(item, sub):
-                    hits.append((f"{pointer}/{i}", f"{sub} value sent as the string {item!r}", item))
-            else:
-                _strings_in_typed_fields(item, sub, f"{pointer}/{i}", hits)
+def _typed_string_hit(pointer: str, expected: str, text: str) -> tuple | None:
+    """The hit for a typed field sent as a string the schema accepts (anything else is the schema's bad-value)."""
+    if not (text in ("true", "false") if expected == "boolean" else as_number(text) is not None):
+        return None
+    kind = "boolean" if expected == "boolean" else "number"
+    return (pointer, f"{expected} value sent as the string {text!r}; API v2 types it as a JSON {kind}", text)
 
 
 # --- dates, currencies, amounts ---------------------------------------------------

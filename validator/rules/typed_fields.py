@@ -60,3 +60,49 @@ def typed_tree(version: str, key: str, include_timestamps: bool) -> dict:
             node = node.setdefault(token, {})
         node[path[-1]] = expected
     return tree
+
+
+@lru_cache(maxsize=None)
+def string_finder(version: str, key: str, include_timestamps: bool):
+    """A function ``(event, pointer, hits, hit)`` that visits exactly the typed fields of one type.
+
+    Generated from ``typed_tree`` as straight-line lookups: the per-event cost of
+    numeric-string is then a handful of dict reads. The code is built from
+    schema property names only, never from input.
+    """
+    lines = ["def find(node0, ptr0, hits, hit):", "    if type(node0) is not dict:", "        return"]
+    counter = [0]
+
+    def emit(tree: dict, node: str, ptr: str, indent: str) -> None:
+        for name, sub in tree.items():
+            counter[0] += 1
+            n = counter[0]
+            if name == "*":
+                continue
+            lines.append(f"{indent}v{n} = {node}.get({name!r})")
+            child_ptr = f"{ptr} + {('/' + name)!r}"
+            if isinstance(sub, str):
+                lines.append(f"{indent}if type(v{n}) is str:")
+                lines.append(f"{indent}    h = hit({child_ptr}, {sub!r}, v{n})")
+                lines.append(f"{indent}    if h: hits.append(h)")
+            elif "*" in sub:
+                items = sub["*"]
+                lines.append(f"{indent}if type(v{n}) is list:")
+                lines.append(f"{indent}    for i{n}, w{n} in enumerate(v{n}):")
+                item_ptr = f"p{n}"
+                lines.append(f"{indent}        {item_ptr} = {child_ptr} + '/' + str(i{n})")
+                if isinstance(items, str):
+                    lines.append(f"{indent}        if type(w{n}) is str:")
+                    lines.append(f"{indent}            h = hit({item_ptr}, {items!r}, w{n})")
+                    lines.append(f"{indent}            if h: hits.append(h)")
+                else:
+                    lines.append(f"{indent}        if type(w{n}) is dict:")
+                    emit(items, f"w{n}", item_ptr, indent + "            ")
+            else:
+                lines.append(f"{indent}if type(v{n}) is dict:")
+                emit(sub, f"v{n}", child_ptr, indent + "    ")
+
+    emit(typed_tree(version, key, include_timestamps), "node0", "ptr0", "    ")
+    namespace: dict = {}
+    exec(compile("\n".join(lines) + "\n", f"<numeric-string {version}/{key}>", "exec"), namespace)  # noqa: S102
+    return namespace["find"]
