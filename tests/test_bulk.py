@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from pathlib import Path
 
-import pytest
 
 from tests.conftest import EXAMPLE, UNREPAIRED
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -198,7 +197,7 @@ custom-rules:
 
 
 def test_custom_rules_each_check(tmp_path, cli):
-    config = _write(tmp_path / ".sdelint.yaml", CUSTOM)
+    _write(tmp_path / ".sdelint.yaml", CUSTOM)  # found by discovery above the fixture
     record = {
         "info": {"conversationId": "c"},
         "unAuthSdes": {"events": [

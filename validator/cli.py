@@ -14,13 +14,13 @@ import click
 from . import __version__
 from .atomic import write_atomically
 from .baseline import BaselineError, apply_baseline, write_baseline
-from .config import CommandLine, ConfigError, Configuration, discover
+from .config import CommandLine, Configuration, discover
 from .inputs import DEFAULT_INCLUDE, InputError, collect
 from .linter import API_VERSIONS
 from .model import SDE_TYPES, VERSIONS
 from .report import REPORTERS, worst
 from .runner import Configurations, ProgressBar, check_inputs, default_jobs
-from .rules.catalogue import CatalogueError, load_catalogue
+from .rules.catalogue import CatalogueError
 from .rules.explain import explain_rule, rule_table
 from .validate import get_schema, schema_names
 from .validate.bundle import bundle
@@ -128,7 +128,7 @@ def check(paths, output_format, output, api_version, config_path, select, ignore
             outcome = apply_baseline(baseline_path, results)
         except BaselineError as exc:
             raise click.UsageError(str(exc)) from None
-    reporter = REPORTERS[output_format](quiet=quiet, statistics=statistics, verbose=verbose, rules=_rule_specs(configs))
+    reporter = REPORTERS[output_format](quiet=quiet, statistics=statistics, verbose=verbose, rules=configs.rule_specs())
     reporter.baseline = outcome
     if output is None:
         reporter.write(results, sys.stdout)
@@ -139,13 +139,6 @@ def check(paths, output_format, output, api_version, config_path, select, ignore
         write_atomically(output, buffer.getvalue())
     failed = worst(results) >= FAIL_ON_RANK[fail_on or configs.fail_on()]
     sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)
-
-
-def _rule_specs(configs: Configurations) -> dict:
-    specs: dict = {}
-    for linter in configs._linters.values():
-        specs.update(linter.config.specs())
-    return specs or load_catalogue()
 
 
 def _load_config(config_path: Path | None) -> Configuration:
@@ -196,6 +189,6 @@ def schema(name: str, api_version: str, bundled: bool, list_names: bool) -> None
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
-__all__ = ["main", "ConfigError"]
-from .serve.command import serve  # noqa: E402
+from .serve.command import serve  # noqa: E402 - its heavy imports happen only when it runs
+
 main.add_command(serve)

@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 from .config import CommandLine, Configuration, discover
 from .inputs import Input
 from .linter import FileResult, Linter
+from .rules.catalogue import load_catalogue
 
 # Below this many files a pool costs more than it saves (a pre-commit run on a few files).
 MIN_FILES_PER_PARALLEL_RUN = 16
@@ -36,6 +37,13 @@ class Configurations:
         if linter is None:
             linter = self._linters[source] = Linter(Configuration.load(source, self.cli))
         return linter
+
+    def rule_specs(self) -> dict:
+        """Every rule known to the configurations in use (custom rules included), for reporters."""
+        specs: dict = dict(load_catalogue())
+        for linter in self._linters.values():
+            specs.update(linter.config.specs())
+        return specs
 
     def fail_on(self) -> str:
         """The configuration's fail-on (the first configuration in use decides)."""

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..config import CommandLine, Configuration
 from ..findings import SEVERITY_RANK
-from ..linter import FileResult, Linter
+from ..linter import Linter
 from ..load import parse_text
 from ..model import CONTAINER_KEYS, SDE_TYPES, VERSIONS
 from ..report.json_report import report_object
