@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +189,7 @@ class Configuration:
                     where = f"{self.path}:{line}:{column}" if line else str(self.path)
                     raise ConfigError(f"{where}: unknown rule {name!r} (see 'sdelint rules')")
 
-    @property
+    @cached_property
     def root(self) -> Path:
         return self.path.parent.resolve() if self.path else Path.cwd().resolve()
 

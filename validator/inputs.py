@@ -8,6 +8,7 @@ file name, one with a slash the path relative to the directory searched.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,8 +60,9 @@ def collect(
             if not found:
                 notes.append(f"{raw}: no file matching {', '.join(include)} in this directory")
             for file in found:
-                if file.resolve() not in seen:
-                    seen.add(file.resolve())
+                key = Path(os.path.realpath(file)) if len(paths) > 1 else file  # one directory holds no duplicates
+                if key not in seen:
+                    seen.add(key)
                     inputs.append(Input(str(file), file))
         elif path.exists():
             if path.resolve() not in seen:

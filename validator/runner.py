@@ -24,8 +24,16 @@ class Configurations:
         self.explicit, self.cli = explicit, cli
         self._linters: dict[Path | None, Linter] = {}
         self._found: dict[Path, Path | None] = {}
+        self._by_folder: dict[Path | None, Linter] = {}
 
     def linter_for(self, path: Path | None) -> Linter:
+        folder_key = path.parent if path is not None else None
+        linter = self._by_folder.get(folder_key)
+        if linter is None:
+            linter = self._by_folder[folder_key] = self._linter_for(path)
+        return linter
+
+    def _linter_for(self, path: Path | None) -> Linter:
         if self.explicit is not None:
             source: Path | None = self.explicit
         else:
@@ -92,7 +100,7 @@ def check_inputs(
             pool = multiprocessing.get_context("fork").Pool(min(jobs, len(files)))
         else:  # pragma: no cover - platforms without fork
             pool = multiprocessing.get_context("spawn").Pool(min(jobs, len(files)), initializer=_init_worker, initargs=(configs.explicit, configs.cli))
-        by_file = pool.imap(_check_in_worker, files, chunksize=max(1, min(32, len(files) // (jobs * 8))))
+        by_file = pool.imap(_check_in_worker, files, chunksize=max(1, min(64, len(files) // (jobs * 4))))
     else:
         by_file = (_serial(configs.linter_for(item.path), item, jobs) for item in files)
     results: list[FileResult] = []
