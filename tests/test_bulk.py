@@ -190,3 +190,17 @@ def test_one_big_document_split_over_workers_gives_the_serial_findings(tmp_path,
     report = json.loads(serial.stdout)
     assert report["files"][0]["events"] == 250 * 12 - 2 + 1  # record 137 has one sdes event instead of two
     assert [f["pointer"] for f in report["findings"] if f["rule"] == "unknown-field"] == ["/conversationHistoryRecords/137/sdes/events/0/lead/lead/Topic"]
+
+
+def test_yaml_keys_that_are_not_strings_are_findings_not_crashes(tmp_path, cli):
+    path = tmp_path / "odd.yaml"
+    path.write_text("sdeType: LEAD\nserverTimeStamp: '1528628536882'\nlead:\n  serverTimeStamp: '1528628536882'\n  1: x\n  2018-01-01: y\n  lead: {topic: a}\n", encoding="utf-8")
+    result = cli("check", "--format", "json", path)
+    assert result.exit_code == 0  # unknown fields are warnings
+    findings = json.loads(result.output)["findings"]
+    assert sorted((f["rule"], f["pointer"], f["line"]) for f in findings) == [("unknown-field", "/lead/1", 5), ("unknown-field", "/lead/2018-01-01", 6)]
+
+
+def test_stdin_twice_is_a_usage_error(cli):
+    result = cli("check", "-", "-", input=json.dumps(EVENT))
+    assert result.exit_code == 2 and "given twice" in result.output

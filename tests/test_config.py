@@ -121,7 +121,7 @@ def test_fail_on_in_the_configuration(project, cli):
     [
         ("rules:\n  no-such-rule: error\n", ["no-such-rule"]),
         ("rules:\n  timestamp-order: loud\n", [":2:", "timestamp-order"]),
-        ("rules:\n  timestamp-order: {tolerance: 5}\n", ["no parameter tolerance", "tolerance-ms"]),
+        ("rules:\n  timestamp-order: {tolerance: 5}\n", ["no parameter 'tolerance'", "tolerance-ms"]),
         ("overrides:\n  - rules: {}\n", ["files"]),
         ("rules: [1,\n", [".sdelint.yaml:"]),
         ("a: &a [1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [" + ",".join(["*c"] * 90) + "]\n", ["aliases"]),
@@ -130,6 +130,13 @@ def test_fail_on_in_the_configuration(project, cli):
         ("custom-rules:\n  - {name: x, where: 'lead.value', check: pattern, options: {regex: '('}, message: m}\n", ["invalid regex"]),
         ("custom-rules:\n  - {name: timestamp-order, where: 'lead.value', check: required, message: m}\n", ["name of another rule"]),
         ("custom-rules:\n  - {name: x, where: 'lead.value', check: range, options: {low: 1}, message: m}\n", ["unknown ['low']"]),
+        ("rules:\n  value-length: {max: big}\n", [":2:", "max must be a number"]),
+        ("rules:\n  timestamp-order: {tolerance-ms: -5}\n", ["must not be negative"]),
+        ("rules:\n  customer-entity: {statuses: gold}\n", ["statuses must be a list of strings"]),
+        ("rules:\n  value-length: {unit: bytes}\n", ["unit must be one of characters, utf16, utf8"]),
+        ("rules:\n  numeric-string: {include-timestamps: 'no'}\n", ["must be true or false"]),
+        ("rules:\n  timestamp-range: {earliest: 2100-01-01, latest: 2000-01-01}\n", ["earliest must come before latest"]),
+        ("overrides:\n  - files: ['*.json']\n    pointers: ['/**']\n    rules: {value-length: {max: 5}}\n", [":4:", "sets severities only"]),
     ],
 )
 def test_bad_configuration_is_a_clear_usage_error(tmp_path, cli, text, words, example_path):

@@ -123,19 +123,44 @@ class Policy:
         return setting.params if setting else {}
 
 
-def _apply(settings: dict[str, Setting], changes: dict[str, Any], known: set[str], where: str) -> None:
+def _apply(settings: dict[str, Setting], changes: dict[str, Any]) -> None:
+    """Layer rule settings (already checked on load) over ``settings``."""
     for name, value in changes.items():
-        if name not in known:
-            raise ConfigError(f"{where}: unknown rule {name!r} (see 'sdelint rules')")
         current = settings[name]
         if isinstance(value, str):
             settings[name] = Setting(value, current.params)
         else:
             params = {k: v for k, v in value.items() if k != "severity"}
-            unknown = set(params) - set(current.params)
-            if unknown:
-                raise ConfigError(f"{where}: rule {name!r} has no parameter {', '.join(sorted(unknown))} (it has: {', '.join(sorted(current.params)) or 'none'})")
             settings[name] = Setting(value.get("severity", current.severity), {**current.params, **params})
+
+
+# Parameters whose values are more than their default's type says
+_PARAM_CHOICES = {("value-length", "unit"): ("characters", "utf16", "utf8")}
+_PARAM_DATES = {("timestamp-range", "earliest"), ("timestamp-range", "latest")}
+
+
+def _param_problem(rule: str, key: str, value: Any, default: Any) -> str | None:
+    """Why ``value`` cannot be parameter ``key`` of ``rule`` (None when it can)."""
+    if (rule, key) in _PARAM_CHOICES:
+        choices = _PARAM_CHOICES[(rule, key)]
+        return None if value in choices else f"must be one of {', '.join(choices)}"
+    if (rule, key) in _PARAM_DATES:
+        from datetime import date
+
+        try:
+            date.fromisoformat(str(value))
+            return None
+        except ValueError:
+            return "must be a date like 2000-01-01"
+    if isinstance(default, bool):
+        return None if isinstance(value, bool) else "must be true or false"
+    if isinstance(default, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return "must be a number"
+        return None if value >= 0 else "must not be negative"
+    if isinstance(default, list):
+        return None if isinstance(value, list) and all(isinstance(v, str) for v in value) else "must be a list of strings"
+    return None if isinstance(value, str) else "must be a string"
 
 
 @dataclass
@@ -176,18 +201,37 @@ class Configuration:
         return config
 
     def _check_rule_names(self, text: str) -> None:
-        """Unknown rule names in the file are errors that name the line (YAML) or the file (TOML)."""
-        known = set(self.specs())
-        places = [(["rules"], self.data.get("rules", {}))]
-        places += [(["overrides", i, "rules"], o.get("rules", {})) for i, o in enumerate(self.data.get("overrides", []))]
-        for path, settings in places:
-            for name in settings:
-                if name not in known:
-                    from .load.yaml_source import yaml_position
+        """Rule names, parameters and their values; errors name the line (YAML) or the file (TOML)."""
+        specs = self.specs()
+        places = [(["rules"], self.data.get("rules", {}), False)]
+        places += [(["overrides", i, "rules"], o.get("rules", {}), "pointers" in o) for i, o in enumerate(self.data.get("overrides", []))]
 
-                    line, column = yaml_position(text, [*path, name]) if text else (0, 0)
-                    where = f"{self.path}:{line}:{column}" if line else str(self.path)
-                    raise ConfigError(f"{where}: unknown rule {name!r} (see 'sdelint rules')")
+        def fail(path: list, message: str) -> None:
+            from .load.yaml_source import yaml_position
+
+            line, column = yaml_position(text, path) if text else (0, 0)
+            where = f"{self.path}:{line}:{column}" if line else str(self.path)
+            raise ConfigError(f"{where}: {message}")
+
+        for path, settings, pointer_scoped in places:
+            for name, value in settings.items():
+                if name not in specs:
+                    fail([*path, name], f"unknown rule {name!r} (see 'sdelint rules')")
+                if not isinstance(value, dict):
+                    continue
+                defaults = specs[name].params
+                for key, given in value.items():
+                    if key == "severity":
+                        continue
+                    if pointer_scoped:
+                        fail([*path, name, key], f"rule {name!r}: an override with pointers sets severities only, not {key!r}")
+                    if key not in defaults:
+                        fail([*path, name, key], f"rule {name!r} has no parameter {key!r} (it has: {', '.join(sorted(defaults)) or 'none'})")
+                    problem = _param_problem(name, key, given, defaults[key])
+                    if problem:
+                        fail([*path, name, key], f"rule {name!r}: {key} {problem}, found {given!r}")
+                if {"earliest", "latest"} <= set(value) and str(value["earliest"]) >= str(value["latest"]):
+                    fail([*path, name], f"rule {name!r}: earliest must come before latest")
 
     @cached_property
     def root(self) -> Path:
@@ -222,23 +266,18 @@ class Configuration:
 
     def _build(self, chosen: tuple[int, ...]) -> Policy:
         specs = self.specs()
-        known = set(specs)
         settings = {name: Setting(spec.severity, dict(spec.params)) for name, spec in specs.items()}
-        where = str(self.path) if self.path else "configuration"
-        _apply(settings, self.data.get("rules", {}), known, where)
+        _apply(settings, self.data.get("rules", {}))
         api_version = self.data.get("api-version", "auto")
         pointer_overrides = []
         for index in chosen:
             override = self.data["overrides"][index]
             api_version = override.get("api-version", api_version)
             if "pointers" in override:
-                for name in override.get("rules", {}):
-                    if name not in known:
-                        raise ConfigError(f"{where}: unknown rule {name!r} (see 'sdelint rules')")
                 severities = {n: (v if isinstance(v, str) else v.get("severity", settings[n].severity)) for n, v in override.get("rules", {}).items()}
                 pointer_overrides.append((tuple(override["pointers"]), severities))
             else:
-                _apply(settings, override.get("rules", {}), known, f"{where} (overrides[{index}])")
+                _apply(settings, override.get("rules", {}))
         if self.cli.select:
             for name, setting in settings.items():
                 if name not in self.cli.select:

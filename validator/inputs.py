@@ -48,6 +48,8 @@ def collect(
     seen: set[Path] = set()
     for raw in paths:
         if raw == STDIN:
+            if any(item.path is None for item in inputs):
+                raise InputError("'-' (stdin) given twice")
             inputs.append(Input(stdin_name, None))
             continue
         path = Path(raw)

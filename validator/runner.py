@@ -87,6 +87,7 @@ def check_inputs(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[FileResult]:
     """FileResults in the order of ``inputs``, whatever the number of jobs."""
+    jobs = min(jobs, default_jobs())  # CPU-bound: more processes than CPUs only cost memory
     files = [item for item in inputs if item.path is not None]
     parallel = jobs > 1 and len(files) >= MIN_FILES_PER_PARALLEL_RUN
     by_file: Iterator[FileResult]

@@ -17,7 +17,6 @@ from .base import EVENT_RULES, RECORD_RULES, EventContext, RecordContext
 from .catalogue import RuleSpec
 from .custom import CustomRule
 
-_KEY_OF_TYPE = SDE_TYPES
 
 
 def _emit(name: str, hits: list, out: list[Problem]) -> None:
@@ -44,7 +43,7 @@ class RuleEngine:
             if not self._applies(spec, version):
                 continue
             params = self.policy.params(name)
-            allowed = {_KEY_OF_TYPE[t] for t in spec.sde_types} if spec.sde_types else CONTAINER_KEYS
+            allowed = {SDE_TYPES[t] for t in spec.sde_types} if spec.sde_types else CONTAINER_KEYS
             if name in EVENT_RULES:
                 fn, keys = EVENT_RULES[name]
                 for key in keys & allowed:
@@ -69,7 +68,7 @@ class RuleEngine:
         if not isinstance(event, dict):
             return
         sde_type = event.get("sdeType")
-        key = _KEY_OF_TYPE.get(sde_type) if isinstance(sde_type, str) else None
+        key = SDE_TYPES.get(sde_type) if isinstance(sde_type, str) else None
         if key is None:
             present = [k for k in event if k in CONTAINER_KEYS]
             if len(present) != 1:

@@ -27,8 +27,11 @@ def json_type(value: Any) -> str:
 
 
 def show(value: Any, limit: int = 60) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, (dict, list)) else json_type(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """A short rendering of a found value, after its type: nothing more for containers and null."""
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return " " + (text if len(text) <= limit else text[: limit - 3] + "...")
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +90,7 @@ def _problems_for(error: Any, base: str, version: str) -> Iterator[Problem]:
         for key in instance:
             if key in known:
                 continue
+            key = str(key)  # YAML input may have non-string keys
             hint = [k for k in known if k.lower() == key.lower()] or difflib.get_close_matches(key, known, n=1, cutoff=0.75)
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
             yield Problem(
@@ -101,18 +105,18 @@ def _problems_for(error: Any, base: str, version: str) -> Iterator[Problem]:
             if isinstance(instance, dict) and key not in instance and f"{key!r} is a required" in error.message:
                 yield Problem(pointer, "missing-field", f"missing required field {key!r}{_where(path)}", value=key)
     elif kind == "type" and version == "v1" and isinstance(instance, (int, float)) and "string" in error.validator_value:
-        yield Problem(pointer, "v1-alphanumeric", f"API v1 values are alphanumeric: expected a string, found {json_type(instance)} {show(instance)}", value=instance)
+        yield Problem(pointer, "v1-alphanumeric", f"API v1 values are alphanumeric: expected a string, found {json_type(instance)}{show(instance)}", value=instance)
     elif kind == "type":
-        yield Problem(pointer, "wrong-type", f"expected {_expected(schema)}, found {json_type(instance)} {show(instance)}", value=instance)
+        yield Problem(pointer, "wrong-type", f"expected {_expected(schema)}, found {json_type(instance)}{show(instance)}", value=instance)
     elif kind == "enum" and path and path[-1] == "sdeType":
-        yield Problem(pointer, "unknown-sde-type", f"unknown sdeType {show(instance)}: expected one of {', '.join(error.validator_value)}", value=instance)
+        yield Problem(pointer, "unknown-sde-type", f"unknown sdeType{show(instance) or ' ' + json_type(instance)}: expected one of {', '.join(error.validator_value)}", value=instance)
     elif kind == "const":
-        yield Problem(pointer, "bad-value", f"expected {show(error.validator_value)}, found {show(instance)}", value=instance)
+        yield Problem(pointer, "bad-value", f"expected{show(error.validator_value)}, found {json_type(instance)}{show(instance)}", value=instance)
     elif kind == "pattern":
         expected = schema.get("title") or f"a string matching {error.validator_value}"
-        yield Problem(pointer, "bad-value", f"expected {expected}, found {json_type(instance)} {show(instance)}", value=instance)
+        yield Problem(pointer, "bad-value", f"expected {expected}, found {json_type(instance)}{show(instance)}", value=instance)
     elif kind == "not":
-        yield Problem(pointer, "bad-value", schema.get("description") or f"{show(instance)} is not allowed here", value=instance)
+        yield Problem(pointer, "bad-value", schema.get("description") or f"{json_type(instance)}{show(instance)} is not allowed here", value=instance)
     else:
         yield Problem(pointer, "bad-value", error.message, value=instance)
 
