@@ -105,8 +105,6 @@ def check(paths, output_format, output, api_version, config_path, select, ignore
     gc.disable()
     cli = CommandLine(api_version, _split_rules(select), _split_rules(ignore))
     configs = Configurations(config_path, cli)
-    if config_path is not None:
-        configs.linter_for(None)  # a bad --config is reported before any input is read
     try:
         inputs, notes = collect(paths, include, exclude, stdin_name=stdin_filename)
     except InputError as exc:

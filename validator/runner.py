@@ -25,6 +25,8 @@ class Configurations:
         self._linters: dict[Path | None, Linter] = {}
         self._found: dict[Path, Path | None] = {}
         self._by_folder: dict[Path | None, Linter] = {}
+        if explicit is not None:
+            self.linter_for(None)  # a bad --config is reported before any input is read
 
     def linter_for(self, path: Path | None) -> Linter:
         folder_key = path.parent if path is not None else None
@@ -54,9 +56,9 @@ class Configurations:
         return specs
 
     def fail_on(self) -> str:
-        """The configuration's fail-on (the first configuration in use decides)."""
-        linters = list(self._linters.values())
-        return linters[0].config.fail_on() if linters else "error"
+        """The strictest fail-on of the configurations in use (one run, one exit code)."""
+        order = ("info", "warning", "error")
+        return min((linter.config.fail_on() for linter in self._linters.values()), key=order.index, default="error")
 
 
 def default_jobs() -> int:

@@ -60,27 +60,13 @@ def _yaml_offsets(text: str):
     """A locator for YAML: pointers -> character offsets of the nodes, from PyYAML's marks."""
 
     def locate(pointers: list[str]) -> dict[str, tuple[int | None, int]]:
-        import yaml
-
         from ..findings import split_pointer
+        from .yaml_source import compose, node_at
 
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
-            return {}
+        root = compose(text)
         found = {}
         for pointer in pointers:
-            node, key_node = root, None
-            for token in split_pointer(pointer):
-                if isinstance(node, yaml.MappingNode):
-                    pair = next(((k, v) for k, v in node.value if k.value == token), None)
-                    key_node, node = pair if pair else (None, None)
-                elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
-                    key_node, node = None, node.value[int(token)]
-                else:
-                    node = None
-                if node is None:
-                    break
+            key_node, node = node_at(root, split_pointer(pointer))
             if node is not None:
                 found[pointer] = (key_node.start_mark.index if key_node else None, node.start_mark.index)
         return found

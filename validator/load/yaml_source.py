@@ -81,22 +81,33 @@ def load_yaml(text: str) -> Any:
         raise YamlError(f"invalid YAML: {exc}") from None
 
 
-def yaml_position(text: str, path: list) -> tuple[int, int]:
-    """1-based line and column of the node at ``path`` (keys and indexes), or of its nearest parent."""
+def compose(text: str) -> "yaml.Node | None":
+    """The node tree of a document that already loaded (None if it does not compose)."""
     try:
-        node = yaml.compose(text, Loader=_LimitedLoader)
-    except Exception:  # noqa: BLE001 - positions are a nicety; the load already succeeded
-        return 0, 0
+        return yaml.compose(text, Loader=_LimitedLoader)
+    except Exception:  # noqa: BLE001 - positions are a nicety; the load itself reported any error
+        return None
+
+
+def node_at(root: "yaml.Node | None", path: list, exact: bool = True) -> tuple["yaml.Node | None", "yaml.Node | None"]:
+    """(key node or None, node) at ``path`` of keys and indexes; with ``exact=False`` the nearest parent."""
+    node, key_node = root, None
     for step in path:
         if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == str(step)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-            match = node.value[step]
+            pair = next(((k, v) for k, v in node.value if k.value == str(step)), None)
+        elif isinstance(node, yaml.SequenceNode) and str(step).isdigit() and int(step) < len(node.value):
+            pair = (None, node.value[int(step)])
         else:
-            match = None
-        if match is None:
-            break
-        node = match
+            pair = None
+        if pair is None:
+            return (None, None) if exact else (key_node, node)
+        key_node, node = pair
+    return key_node, node
+
+
+def yaml_position(text: str, path: list) -> tuple[int, int]:
+    """1-based line and column of the node at ``path`` (keys and indexes), or of its nearest parent."""
+    _, node = node_at(compose(text), path, exact=False)
     if node is None:
         return 0, 0
     return node.start_mark.line + 1, node.start_mark.column + 1
