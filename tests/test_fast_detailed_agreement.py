@@ -63,10 +63,10 @@ def _example() -> dict:
 def _seed_events() -> dict[tuple[str, str], list[dict]]:
     record = _example()["conversationHistoryRecords"][0]
     seeds: dict[tuple[str, str], list[dict]] = {}
-    for event in record["sdes"]["events"] + record["unAuthSdes"]["events"]:
-        name = SDE_TYPES[event["sdeType"]]
-        seeds.setdefault(("v2", name), []).append(event)
-        seeds.setdefault(("v1", name), []).append(_to_v1(event))
+    for seed in record["sdes"]["events"] + record["unAuthSdes"]["events"]:
+        name = SDE_TYPES[seed["sdeType"]]
+        seeds.setdefault(("v2", name), []).append(seed)
+        seeds.setdefault(("v1", name), []).append(_to_v1(seed))
     return seeds
 
 

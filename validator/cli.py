@@ -15,6 +15,7 @@ from . import __version__
 from .atomic import write_atomically
 from .baseline import BaselineError, apply_baseline, write_baseline
 from .config import CommandLine, Configuration, discover
+from .findings import SEVERITY_RANK
 from .inputs import DEFAULT_INCLUDE, InputError, collect
 from .linter import API_VERSIONS
 from .model import SDE_TYPES, VERSIONS
@@ -26,7 +27,6 @@ from .validate import get_schema, schema_names
 from .validate.bundle import bundle
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FAIL_ON_RANK = {"error": 3, "warning": 2, "info": 1}
 
 
 class SdelintGroup(click.Group):
@@ -75,7 +75,7 @@ def _progress_wanted(output_format: str, output: Path | None) -> bool:
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Configuration file (.sdelint.yaml or pyproject.toml); default: the nearest one above each input.")
 @click.option("--select", multiple=True, metavar="RULE[,RULE]", help="Check only these rules (repeatable).")
 @click.option("--ignore", multiple=True, metavar="RULE[,RULE]", help="Do not check these rules (repeatable).")
-@click.option("--fail-on", type=click.Choice(sorted(FAIL_ON_RANK, key=FAIL_ON_RANK.get)), default=None, help="Lowest severity that makes the exit code 1. [default: error]")
+@click.option("--fail-on", type=click.Choice(sorted(SEVERITY_RANK, key=SEVERITY_RANK.get)), default=None, help="Lowest severity that makes the exit code 1. [default: error]")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (usage errors still exit 2).")
 @click.option("--baseline", "baseline_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Report only findings that are not in this baseline file.")
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False, path_type=Path), help="Record today's findings in FILE (then exit 0).")
@@ -135,7 +135,7 @@ def check(paths, output_format, output, api_version, config_path, select, ignore
         buffer = io.StringIO()
         reporter.write(results, buffer)
         write_atomically(output, buffer.getvalue())
-    failed = worst(results) >= FAIL_ON_RANK[fail_on or configs.fail_on()]
+    failed = worst(results) >= SEVERITY_RANK[fail_on or configs.fail_on()]
     sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)
 
 

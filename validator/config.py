@@ -23,7 +23,6 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CONFIG_FILES = (".sdelint.yaml", ".sdelint.yml", "pyproject.toml")
-SEVERITY_ORDER = ("info", "warning", "error")
 
 
 class ConfigError(CatalogueError):

@@ -4,7 +4,7 @@ Kinds, tried in this order on a JSON object: ``response`` (has
 ``conversationHistoryRecords``), ``event`` (has ``sdeType`` or an attribute
 container key), ``events`` (has ``events``), ``record`` (has ``sdes``,
 ``unAuthSdes``, ``info`` or ``messageRecords``). A JSON array is a list of
-records or a list of events, by its first object.
+records (a list of responses is checked as records) or a list of events, by its first object.
 
 Version ``auto``: v2 when any record has ``unAuthSdes``, any event carries
 ``isAuthenticated``, or any attribute value is a JSON number or boolean (v1

@@ -7,7 +7,6 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
 

@@ -10,6 +10,7 @@ from typing import Callable, Iterator
 
 from .config import CommandLine, Configuration, discover
 from .inputs import Input
+from .findings import SEVERITY_RANK
 from .linter import FileResult, Linter
 from .rules.catalogue import load_catalogue
 
@@ -57,8 +58,7 @@ class Configurations:
 
     def fail_on(self) -> str:
         """The strictest fail-on of the configurations in use (one run, one exit code)."""
-        order = ("info", "warning", "error")
-        return min((linter.config.fail_on() for linter in self._linters.values()), key=order.index, default="error")
+        return min((linter.config.fail_on() for linter in self._linters.values()), key=SEVERITY_RANK.get, default="error")
 
 
 def default_jobs() -> int:

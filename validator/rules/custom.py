@@ -151,7 +151,7 @@ def _compile(entry: dict[str, Any], where: str) -> CustomRule:
         if options["op"] not in _OPERATORS:
             raise CustomRuleError(f"{where}: custom rule {name!r}: op must be one of {', '.join(_OPERATORS)}")
         try:
-            other_root, other_path = parse_path(f"{root}.{options['other']}" if not str(options["other"]).startswith(root + ".") else str(options["other"]))
+            _, other_path = parse_path(f"{root}.{options['other']}" if not str(options["other"]).startswith(root + ".") else str(options["other"]))
         except ValueError as exc:
             raise CustomRuleError(f"{where}: custom rule {name!r}: other: {exc}") from None
         options["_other"] = other_path

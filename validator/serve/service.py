@@ -22,6 +22,7 @@ from ..findings import SEVERITY_RANK
 from ..linter import Linter
 from ..load import parse_text
 from ..model import CONTAINER_KEYS, SDE_TYPES, VERSIONS
+from ..report.base import worst
 from ..report.json_report import report_object
 from ..rules.explain import explain_rule, rule_table
 from ..validate import SchemaChecker, get_schema, schema_names
@@ -31,7 +32,6 @@ from .settings import Settings
 REQUEST_NAME = "<request>"
 API_VERSIONS = ("auto", "v1", "v2")
 FAIL_ON = ("error", "warning", "info")
-FAIL_ON_RANK = {"error": 3, "warning": 2, "info": 1}
 JSON, NDJSON = "json", "ndjson"
 
 
@@ -112,9 +112,7 @@ class LintService:
     def lint(self, raw: bytes, content: str, api_version: str | None, fail_on: str | None, output: str) -> LintOutcome:
         linter = self.linters[api_version]
         results = [linter.lint_bytes(raw, REQUEST_NAME, input_format="jsonl" if content == NDJSON else "json")]
-        threshold = FAIL_ON_RANK[fail_on or self.default_fail_on]
-        worst = max((SEVERITY_RANK.get(f.severity, 0) for r in results for f in r.findings), default=0)
-        ok = worst < threshold
+        ok = worst(results) < SEVERITY_RANK[fail_on or self.default_fail_on]
         findings = [(f.rule, f.severity) for r in results for f in r.findings]
         if output == "sarif":
             from ..report import REPORTERS

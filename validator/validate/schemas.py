@@ -17,7 +17,6 @@ from ..model import CONTAINER_KEYS, SDE_TYPES, VERSIONS  # noqa: F401 (re-export
 from ..resources import data_path
 
 BASE_URI = "https://sdelint.invalid/schemas/"
-DOCUMENT_SCHEMAS = ("response", "record", "events", "event", "event-list", "definitions")
 
 
 def schema_uri(version: str, name: str) -> str:
