@@ -452,3 +452,18 @@ def test_compiling_leaves_the_bundled_schemas_untouched(tmp_path, version):
         assert changed == []
     finally:
         schemas._load_all.cache_clear()  # leave a pristine store for the other tests
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_fast_path_code_does_no_message_only_work(version):
+    """The generated code is tightened (compiled._tighten): outside its raise lines it builds no
+    names from locals(), keeps no set of seen keys, and calls no function per scalar field. The
+    tests above show the tightened code still agrees with jsonschema; this one keeps it lean."""
+    from validator.validate.compiled import _generate
+
+    for name in (*TYPES, "event", "record", "response"):
+        hot = [line.strip() for line in _generate(version, name, frozenset()).splitlines() if "raise " not in line]
+        assert not [line for line in hot if "format(**locals())" in line], name
+        assert not [line for line in hot if "_keys.remove(" in line], name
+        leaf_calls = [line for line in hot if "_definitions_" in line and line.startswith(("validate_", "if ")) and ("timestamp(" in line or "alphanumeric(" in line)]
+        assert leaf_calls == [], name

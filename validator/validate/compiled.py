@@ -25,12 +25,86 @@ Validator = Callable[[Any], Any]
 ValidationFailed = fastjsonschema.JsonSchemaException
 
 
+# Bump when the generated code changes for the same schemas (see _tighten).
+CODEGEN_REVISION = "5"
+
+
 def _cache_key(version: str, name: str, stubs: frozenset[str]) -> str:
     h = hashlib.sha256()
-    for part in (version_digest(version), fastjsonschema.VERSION, sys.version, *sorted(stubs)):
+    for part in (version_digest(version), fastjsonschema.VERSION, CODEGEN_REVISION, sys.version, *sorted(stubs)):
         h.update(part.encode())
         h.update(b"\0")
     return f"{version or 'tool'}_{name.replace('-', '_').replace('.', '_')}_{h.hexdigest()[:16]}"
+
+
+_SUBCALL_NAME = re.compile(r"^([ \t]*validate_\w+\(\w+, custom_formats), .*\)$", re.M)
+_KEY_SET = re.compile(r"^([ \t]*)(\w+)_keys = set\(\2\.keys\(\)\)$", re.M)
+_FUNCTION = re.compile(r"^(?=def )", re.M)
+_DEFINITION = re.compile(r"^def (\w+)\(data, custom_formats=\{\}, name_prefix=None\):\n((?:    .*\n|\n)*)", re.M)
+_CALL = re.compile(r"^([ \t]*)(validate_\w+)\((\w+), custom_formats\)$", re.M)
+_DATA_NAME = re.compile(r"\bdata(?=\b|_)")
+
+
+def _leaf_bodies(code: str) -> dict[str, str]:
+    """Functions that call no other and return only at their end: small enough to paste at each call."""
+    leaves = {}
+    for name, body in _DEFINITION.findall(code + "\n"):  # the last function may lack its final newline
+        lines = [line for line in body.splitlines() if line.strip()]
+        returns = sum(1 for line in lines if line.lstrip().startswith("return"))
+        calls = sum(1 for line in lines if line.lstrip().startswith("validate_"))
+        if lines and lines[-1] == "    return data" and returns == 1 and not calls:
+            leaves[name] = "\n".join(line[4:] for line in lines[:-1])
+    return leaves
+
+
+def _inline_leaves(code: str) -> str:
+    """Paste each leaf function's body where it is called, with ``data`` renamed to the argument."""
+    leaves = _leaf_bodies(code)
+
+    def paste(call: re.Match) -> str:
+        indent, name, argument = call.groups()
+        body = leaves.get(name)
+        if body is None:
+            return call.group(0)
+        renamed = _DATA_NAME.sub(argument, body)
+        return "\n".join(indent + line for line in renamed.splitlines()) or f"{indent}pass"
+
+    return _CALL.sub(paste, code)
+
+
+def _tighten_keys(function: str) -> str:
+    """Test membership on the dict itself; subtract the known keys in one step where extras matter."""
+    for indent, variable in set(_KEY_SET.findall(function)):
+        keys = re.escape(variable + "_keys")
+        removes = re.compile(rf'^[ \t]*{keys}\.remove\(("\w+")\)\n', re.M)
+        tests = re.compile(rf'(if "\w+" in ){keys}:')
+        other_lines = [
+            line for line in function.splitlines()
+            if re.search(rf"\b{keys}\b", line) and not (removes.match(line + "\n") or tests.search(line) or line.lstrip().startswith(f"{variable}_keys = set("))
+        ]
+        if any(not re.fullmatch(rf"[ \t]*(if {keys}:|raise .*)", line) for line in other_lines):
+            continue  # the set is used some other way (patternProperties): leave it
+        known = removes.findall(function)
+        assignment = re.compile(rf"^[ \t]*{keys} = set\({re.escape(variable)}\.keys\(\)\)\n", re.M)
+        if not other_lines:
+            function = assignment.sub("", function)
+        elif known:
+            function = assignment.sub(lambda _: f"{indent}{variable}_keys = {variable}.keys() - {{{', '.join(known)}}}\n", function)
+        function = tests.sub(rf"\g<1>{variable}:", removes.sub("", function))
+    return function
+
+
+def _tighten(code: str) -> str:
+    """Drop the generated code's work that only serves its own error messages.
+
+    A rejected instance is re-checked by the detailed path, which writes the
+    messages, so the fast path need not build a name for every nested value
+    (``"...[{i}]".format(**locals())`` per array item), nor keep a set of the keys
+    it has seen and remove them one by one, nor call a function per scalar field.
+    """
+    code = _SUBCALL_NAME.sub(r"\1)", code)
+    code = "".join(_tighten_keys(function) for function in _FUNCTION.split(code))
+    return _inline_leaves(code)
 
 
 def _generate(version: str, name: str, stubs: frozenset[str]) -> str:
@@ -41,7 +115,7 @@ def _generate(version: str, name: str, stubs: frozenset[str]) -> str:
         use_default=False,
     )
     entry = re.search(r"^def (\w+)\(", code, re.M).group(1)
-    return f"{code}\n\nENTRY = {entry}\n"
+    return f"{_tighten(code)}\n\nENTRY = {entry}\n"
 
 
 def _load(code: object, name: str) -> Validator:
