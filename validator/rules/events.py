@@ -81,11 +81,6 @@ def _window(earliest: str, latest: str) -> tuple[int, int]:
 
 
 def _range_hit(pointer: str, value: Any, low: int, high: int):
-    if type(value) is int:
-        if low <= value <= high:
-            return None
-    elif type(value) is str and len(value) == 13 and value.isdigit() and value.isascii() and low <= int(value) <= high:
-        return None  # the common cases, decided without the general parse
     ms = as_int(value)
     if ms is None or low <= ms <= high:
         return None
@@ -103,10 +98,17 @@ def _range_hit(pointer: str, value: Any, low: int, high: int):
 def _range_hits(obj: dict, pointer: str, keys: tuple[str, ...], low: int, high: int, hits: list) -> None:
     for key in keys:
         value = obj.get(key)
-        if value is not None:
-            hit = _range_hit(f"{pointer}/{key}", value, low, high)
-            if hit:
-                hits.append(hit)
+        if value is None:
+            continue
+        kind = type(value)
+        if kind is int:
+            if low <= value <= high:
+                continue
+        elif kind is str and len(value) == 13 and value.isdigit() and value.isascii() and low <= int(value) <= high:
+            continue  # the common cases, decided without building a pointer or the general parse
+        hit = _range_hit(f"{pointer}/{key}", value, low, high)
+        if hit:
+            hits.append(hit)
 
 
 @event_rule("timestamp-range")
@@ -183,7 +185,7 @@ def _typed_string_hit(pointer: str, expected: str, text: str) -> tuple | None:
 
 # --- dates, currencies, amounts ---------------------------------------------------
 
-def _date_hit(pointer: str, value: Any, parts: tuple[str, str, str]):
+def _date_hit(base: str, field_name: str, value: Any, parts: tuple[str, str, str]):
     if not isinstance(value, dict):
         return None
     numbers = [as_int(value.get(k)) for k in parts]
@@ -193,7 +195,7 @@ def _date_hit(pointer: str, value: Any, parts: tuple[str, str, str]):
     try:
         date(year, month, day)
     except ValueError as exc:
-        return (pointer, f"{year:04d}-{month:02d}-{day:02d} is not a calendar date ({exc})", value)
+        return (join_pointer(base, field_name), f"{year:04d}-{month:02d}-{day:02d} is not a calendar date ({exc})", value)
     return None
 
 
@@ -209,7 +211,7 @@ def calendar_date(ctx: EventContext, p: dict):
     hits = []
     for field_name, parts in checks:
         if field_name in attrs:
-            hit = _date_hit(join_pointer(ctx.attrs_pointer, field_name), attrs[field_name], parts)
+            hit = _date_hit(ctx.attrs_pointer, field_name, attrs[field_name], parts)
             if hit:
                 hits.append(hit)
     return hits
@@ -222,10 +224,8 @@ def currency_codes() -> frozenset[str]:
 
 
 def _currency_hit(pointer: str, value: Any):
-    if value is None or (isinstance(value, str) and value in currency_codes()):
-        return None
     hint = f" (did you mean {value.strip().upper()!r}?)" if isinstance(value, str) and value.strip().upper() in currency_codes() else ""
-    return (pointer, f"{value!r} is not an ISO 4217 currency code{hint}", value)
+    return (f"{pointer}/currency", f"{value!r} is not an ISO 4217 currency code{hint}", value)
 
 
 @event_rule("currency-code", types=("customerInfo", "cartStatus", "purchase", "viewedProduct", "lead"))
@@ -233,16 +233,16 @@ def currency_code(ctx: EventContext, p: dict):
     attrs = ctx.attrs
     if attrs is None:
         return None
-    places = [(attrs, ctx.attrs_pointer)]
-    cart = attrs.get("cart") if ctx.key == "purchase" else None
-    if isinstance(cart, dict):
-        places.append((cart, f"{ctx.attrs_pointer}/cart"))
+    codes = currency_codes()
     hits = []
-    for obj, pointer in places:
-        if "currency" in obj:
-            hit = _currency_hit(join_pointer(pointer, "currency"), obj["currency"])
-            if hit:
-                hits.append(hit)
+    value = attrs.get("currency")
+    if value is not None and not (type(value) is str and value in codes):
+        hits.append(_currency_hit(ctx.attrs_pointer, value))
+    cart = attrs.get("cart") if ctx.key == "purchase" else None
+    if type(cart) is dict:
+        value = cart.get("currency")
+        if value is not None and not (type(value) is str and value in codes):
+            hits.append(_currency_hit(f"{ctx.attrs_pointer}/cart", value))
     return hits
 
 
@@ -307,8 +307,10 @@ def _negative_products(products: Any, pointer: str, hits: list) -> None:
         return
     for i, item in enumerate(products):
         if type(item) is dict:
-            _negatives(item, f"{pointer}/{i}", ("quantity",), hits)
-            _negatives(item.get("product"), f"{pointer}/{i}/product", ("price", "quantityInStock"), hits)
+            found: list = []  # pointers relative to the item, completed only on a hit
+            _negatives(item, "", ("quantity",), found)
+            _negatives(item.get("product"), "/product", ("price", "quantityInStock"), found)
+            hits.extend((f"{pointer}/{i}{hit[0]}", *hit[1:]) for hit in found)
 
 
 @event_rule("negative-amount", types=("cartStatus", "viewedProduct", "purchase", "lead"))

@@ -43,8 +43,13 @@ def duplicate_event(ctx: RecordContext, p: dict):
         for i, event in enumerate(ctx.events(section)):
             if not isinstance(event, dict):
                 continue
-            key = (str(event.get("sdeType")), str(event.get("serverTimeStamp")))
-            for j, earlier in groups.get(key, ()):
+            key = (event.get("sdeType"), event.get("serverTimeStamp"))
+            try:
+                earlier_events = groups.get(key, ())
+            except TypeError:  # an unhashable (object or array) timestamp or type
+                key = (str(key[0]), str(key[1]))
+                earlier_events = groups.get(key, ())
+            for j, earlier in earlier_events:
                 if earlier == event:
                     hits.append((f"{ctx.pointer}/{section}/events/{i}", f"this event repeats {section}/events/{j} exactly", None))
                     break
