@@ -10,11 +10,14 @@ from . import detect
 from .config import Configuration, Policy
 from .findings import Finding, Problem
 from .load import Document, line_cols, locate
-from .load.formats import read_documents
+from .load.formats import format_of, read_documents
+from .load.source import decode
 from .rules.engine import RuleEngine
 from .validate import SchemaChecker
 
 API_VERSIONS = ("auto", "v1", "v2")
+# From this size a plain JSON response is parsed and checked in two halves when workers allow.
+HALVES_MIN_BYTES = 4 << 20
 
 
 @dataclass
@@ -89,6 +92,11 @@ class Linter:
 
     def lint_bytes(self, raw: bytes, name: str = "<bytes>", path: str | None = None, input_format: str | None = None) -> FileResult:
         """Lint one input; its format (JSON, JSON Lines, YAML, gzip) follows from ``name`` unless given."""
+        plain_json = (input_format or "json", False) == ((input_format, False) if input_format else format_of(name))
+        if plain_json and self.workers > 1 and len(raw) >= HALVES_MIN_BYTES:
+            result = self._lint_in_halves(raw, name, path)
+            if result is not None:
+                return result
         documents = read_documents(name, raw, input_format)
         if len(documents) == 1:
             return self.lint_document(documents[0], path)
@@ -101,6 +109,20 @@ class Linter:
             api_version=versions.pop() if len(versions) == 1 else ("mixed" if versions else None),
             events=sum(r.events for r in results),
         )
+
+    def _lint_in_halves(self, raw: bytes, name: str, path: str | None) -> FileResult | None:
+        """A big response over two processes (see validate.halves); None when it cannot be split."""
+        from .validate.halves import check_in_halves
+
+        text, problems, fatal = decode(raw)
+        if fatal:
+            return None
+        policy = self.config.policy_for(path)
+        halves = check_in_halves(text, self.checker, self._engine(policy), policy.api_version)
+        if halves is None:
+            return None
+        doc = Document(name, halves.data, text, parsed=True, problems=problems)
+        return FileResult(name, place(doc, [*problems, *halves.problems], policy, halves.version), detect.RESPONSE, halves.version, halves.events)
 
     def lint_path(self, path: Path, name: str | None = None) -> FileResult:
         name = name or str(path)

@@ -32,12 +32,50 @@ class Document:
     locator: Callable[[list[str]], dict[str, tuple[int | None, int]]] | None = None  # non-JSON text (YAML)
 
 
-class _Flags:
+class Flags:
+    """What the parse hooks saw; positions are looked up afterwards, only when something was seen."""
+
     __slots__ = ("duplicates", "non_finite")
 
     def __init__(self) -> None:
         self.duplicates = False
         self.non_finite = False
+
+
+def make_decoder(flags: Flags) -> json.JSONDecoder:
+    """The stdlib decoder, with hooks that note duplicate keys and NaN/Infinity on ``flags``."""
+
+    def pairs_hook(pairs: list) -> dict:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            flags.duplicates = True
+        return obj
+
+    def constant_hook(literal: str) -> float:
+        flags.non_finite = True
+        return float(literal)
+
+    return json.JSONDecoder(object_pairs_hook=pairs_hook, parse_constant=constant_hook)
+
+
+def structural_problems(text: str, flags: Flags) -> list[Problem]:
+    """Duplicate keys and non-finite literals the hooks noticed, each at its place in ``text``."""
+    if not (flags.duplicates or flags.non_finite):
+        return []
+    try:
+        duplicates, literals = scan_document(text)
+    except RecursionError:  # too deep for the locating walk: report without a position
+        duplicates = [("", 0)] if flags.duplicates else []
+        literals = [("", 0, "NaN or Infinity")] if flags.non_finite else []
+    problems = []
+    for pointer, offset in duplicates:
+        key = repr(pointer.rsplit("/", 1)[-1]) if pointer else "(too deeply nested to locate)"
+        problems.append(
+            Problem(pointer, "duplicate-key", f"duplicate key {key}: consumers disagree about which value wins (the last one was checked)", offset=offset)
+        )
+    for pointer, offset, literal in literals:
+        problems.append(Problem(pointer, "syntax-error", f"{literal} is not valid JSON (RFC 8259 has no non-finite numbers)", offset=offset))
+    return problems
 
 
 def decode(raw: bytes) -> tuple[str, list[Problem], bool]:
@@ -71,20 +109,9 @@ def parse_text(name: str, text: str) -> Document:
     if not text.strip():
         doc.problems.append(Problem("", "syntax-error", "input is empty: expected a JSON document", offset=0))
         return doc
-    flags = _Flags()
-
-    def pairs_hook(pairs: list) -> dict:
-        obj = dict(pairs)
-        if len(obj) != len(pairs):
-            flags.duplicates = True
-        return obj
-
-    def constant_hook(literal: str) -> float:
-        flags.non_finite = True
-        return float(literal)
-
+    flags = Flags()
     try:
-        doc.data = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=constant_hook)
+        doc.data = make_decoder(flags).decode(text)
         doc.parsed = True
     except json.JSONDecodeError as exc:
         doc.problems.append(Problem("", "syntax-error", f"invalid JSON: {exc.msg}", offset=exc.pos))
@@ -99,19 +126,7 @@ def parse_text(name: str, text: str) -> Document:
         long_number = _LONG_INTEGER.search(text)
         doc.problems.append(Problem("", "syntax-error", f"number cannot be read: {exc}", offset=long_number.start() if long_number else 0))
         return doc
-    if flags.duplicates or flags.non_finite:
-        try:
-            duplicates, literals = scan_document(text)
-        except RecursionError:  # too deep for the locating walk: report without a position
-            duplicates = [("", 0)] if flags.duplicates else []
-            literals = [("", 0, "NaN or Infinity")] if flags.non_finite else []
-        for pointer, offset in duplicates:
-            key = repr(pointer.rsplit("/", 1)[-1]) if pointer else "(too deeply nested to locate)"
-            doc.problems.append(
-                Problem(pointer, "duplicate-key", f"duplicate key {key}: consumers disagree about which value wins (the last one was checked)", offset=offset)
-            )
-        for pointer, offset, literal in literals:
-            doc.problems.append(Problem(pointer, "syntax-error", f"{literal} is not valid JSON (RFC 8259 has no non-finite numbers)", offset=offset))
+    doc.problems.extend(structural_problems(text, flags))
     return doc
 
 

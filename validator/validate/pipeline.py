@@ -96,8 +96,11 @@ class SchemaChecker:
             found, events = _check_records_in_parallel(self, version, records, engine, workers)
             out.extend(found)
             return out, events
-        events = sum(self._check_record(version, pointer, record, engine, out) for pointer, record in records)
-        return out, events
+        return out, self.check_records(version, records, engine, out)
+
+    def check_records(self, version: str, records: list[tuple[str, Any]], engine: "RuleEngine | None", out: list[Problem]) -> int:
+        """Check (pointer, record) pairs; the number of events checked."""
+        return sum(self._check_record(version, pointer, record, engine, out) for pointer, record in records)
 
 
 # Below this many records a fork costs more than it saves.
@@ -108,8 +111,7 @@ _FORKED: tuple | None = None
 def _check_slice(bounds: tuple[int, int]) -> tuple[list[Problem], int]:
     checker, version, records, engine = _FORKED
     out: list[Problem] = []
-    events = sum(checker._check_record(version, pointer, record, engine, out) for pointer, record in records[bounds[0]:bounds[1]])
-    return out, events
+    return out, checker.check_records(version, records[bounds[0]:bounds[1]], engine, out)
 
 
 def _check_records_in_parallel(checker: SchemaChecker, version: str, records: list, engine: "RuleEngine | None", workers: int) -> tuple[list[Problem], int]:

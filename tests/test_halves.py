@@ -1,0 +1,129 @@
+"""A big response parsed and checked in two processes gives exactly the serial findings."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+import validator.linter as linter_module
+import validator.validate.halves as halves_module
+from validator.config import Configuration
+from validator.linter import Linter
+from validator.load.response_text import guess_boundary
+from tests.conftest import EXAMPLE
+
+TYPO_EVENT = {"lead": {"serverTimeStamp": "1528628536882", "lead": {"Topic": "drive"}}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882"}
+UNAUTH_EVENT = {"sdeType": "LEAD", "serverTimeStamp": 1528628536882, "isAuthenticated": False, "lead": {"serverTimeStamp": 1528628536882, "lead": {"topic": "x"}}}
+
+
+def _records(count: int) -> list[dict]:
+    record = json.loads(EXAMPLE.read_text(encoding="utf-8"))["conversationHistoryRecords"][0]
+    return [copy.deepcopy(record) for _ in range(count)]
+
+
+def _response(records: list[dict], **members) -> dict:
+    return {"_metadata": {"count": len(records)}, "conversationHistoryRecords": records, **members}
+
+
+@pytest.fixture
+def halves_used(monkeypatch):
+    """Every document is a candidate, and each call's outcome is recorded (None: not split)."""
+    monkeypatch.setattr(linter_module, "HALVES_MIN_BYTES", 0)
+    outcomes: list = []
+    real = halves_module.check_in_halves
+
+    def spy(*args, **kwargs):
+        outcome = real(*args, **kwargs)
+        outcomes.append(outcome)
+        return outcome
+
+    monkeypatch.setattr(halves_module, "check_in_halves", spy)
+    return outcomes
+
+
+def _lint(text: str, workers: int):
+    linter = Linter(Configuration.load(None))
+    linter.workers = workers
+    result = linter.lint_bytes(text.encode("utf-8"), "big.json")
+    findings = [(f.line, f.column, f.pointer, f.rule, f.severity, f.message) for f in result.findings]
+    return findings, result.kind, result.api_version, result.events
+
+
+def _assert_same_as_serial(text: str) -> list:
+    serial = _lint(text, 1)
+    assert _lint(text, 2) == serial
+    return serial[0]
+
+
+@pytest.mark.parametrize("indent", [None, 1, "\t"])
+def test_findings_in_both_halves_match_the_serial_run(halves_used, indent):
+    records = _records(40)
+    records[2]["sdes"]["events"].append(TYPO_EVENT)
+    records[37]["sdes"]["events"].append(TYPO_EVENT)
+    text = json.dumps(_response(records), indent=indent)
+    findings = _assert_same_as_serial(text)
+    assert halves_used and halves_used[-1] is not None, "the document was not split"
+    typos = [pointer for _, _, pointer, rule, _, _ in findings if rule == "unknown-field"]
+    assert typos == ["/conversationHistoryRecords/2/sdes/events/2/lead/lead/Topic", "/conversationHistoryRecords/37/sdes/events/2/lead/lead/Topic"]
+    line, column = next((line, col) for line, col, pointer, rule, *_ in findings if rule == "unknown-field" and "/37/" in pointer)
+    assert text.splitlines()[line - 1][column - 1:].startswith('"Topic"')
+
+
+def test_version_evidence_only_in_the_second_half_decides_auto(halves_used):
+    records = _records(40)
+    records[35]["unAuthSdes"] = {"events": [UNAUTH_EVENT]}
+    text = json.dumps(_response(records))
+    serial = _lint(text, 1)
+    assert serial[2] == "v2"
+    assert _lint(text, 2) == serial
+    assert halves_used[-1] is not None and halves_used[-1].version == "v2"
+
+
+def test_duplicate_key_in_the_second_half_is_found(halves_used):
+    records = _records(40)
+    text = json.dumps(_response(records))
+    marker = '"conversationId": '
+    at = text.index(marker, text.index(marker, len(text) * 3 // 4))  # a conversationId late in the text
+    text = text[:at] + '"conversationId": "twice", ' + text[at:]
+    findings = _assert_same_as_serial(text)
+    assert halves_used[-1] is not None
+    assert [rule for *_, rule, _, _ in findings].count("duplicate-key") == 1
+
+
+def test_members_after_the_records_are_checked(halves_used):
+    records = _records(30)
+    text = json.dumps({"conversationHistoryRecords": records, "_metadata": {"count": "thirty"}})
+    findings = _assert_same_as_serial(text)
+    assert halves_used[-1] is not None
+    assert any(pointer == "/_metadata/count" for _, _, pointer, *_ in findings)
+
+
+def test_a_wrong_guess_falls_back_to_the_ordinary_parse(halves_used):
+    records = _records(40)
+    for record in records:  # the separator between records recurs inside every record, one level down
+        record["zz"] = [{"a": 1}, {"info": 2}]
+    text = json.dumps(_response(records), separators=(",", ":"))
+    first_end = text.index(',{"info"')
+    guess = guess_boundary(text, first_end, first_end + 1)
+    assert guess is not None and text[:guess].endswith('{"a":1},')  # the guess is the decoy
+    _assert_same_as_serial(text)
+    assert halves_used[-1] is None
+
+
+def test_a_syntax_error_in_the_second_half_gives_the_serial_finding(halves_used):
+    records = _records(40)
+    text = json.dumps(_response(records), indent=1)
+    at = text.index('"sdeType"', len(text) * 3 // 4)
+    broken = text[:at] + text[at + 1:]  # a key without its opening quote
+    findings = _assert_same_as_serial(broken)
+    assert halves_used[-1] is None
+    assert [rule for *_, rule, _, _ in findings] == ["syntax-error"]
+    assert findings[0][0] == broken[:at].count("\n") + 1
+
+
+@pytest.mark.parametrize("text", ['{"conversationHistoryRecords": []}', "[1, 2, 3]", '{"a": 1}', '{"conversationHistoryRecords": [{}]}', "{", ""])
+def test_small_or_odd_documents_are_not_split(halves_used, text):
+    assert _lint(text, 2) == _lint(text, 1)
+    assert all(outcome is None for outcome in halves_used)

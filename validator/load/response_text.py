@@ -1,0 +1,138 @@
+"""The top level of a response's JSON text, parsed by hand so its records can be parsed in parts.
+
+The stdlib scanner parses each value (with the same hooks as a whole-document
+parse); only the outer object and the records array are walked here. Any
+surprise returns None or raises ``NotSplittable``: the caller then parses the
+whole text the ordinary way, which also gives the ordinary error findings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+RECORDS_KEY = "conversationHistoryRecords"
+_WS = re.compile(r"[ \t\n\r]*")
+_OBJECT_START = re.compile(r'\{[ \t\n\r]*"(?:[^"\\]|\\.)*"')
+
+Scanner = Callable[[str, int], tuple[Any, int]]
+
+
+class NotSplittable(Exception):
+    """The text is not a response whose records can be parsed in parts (or it is not valid JSON)."""
+
+
+def _ws(text: str, i: int) -> int:
+    return _WS.match(text, i).end()
+
+
+def _value(scan: Scanner, text: str, i: int) -> tuple[Any, int]:
+    try:
+        return scan(text, i)
+    except (StopIteration, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
+        raise NotSplittable from exc
+
+
+def _expect(text: str, i: int, char: str) -> int:
+    if text[i:i + 1] != char:
+        raise NotSplittable
+    return _ws(text, i + 1)
+
+
+@dataclass
+class ResponseHead:
+    """The members before the records, and where the first record starts."""
+
+    members: list[tuple[str, Any]] = field(default_factory=list)
+    records_at: int = 0
+
+
+def read_head(text: str, scan: Scanner) -> ResponseHead | None:
+    """Members up to the records array; None when the text is not an object with one."""
+    head = ResponseHead()
+    i = _ws(text, 0)
+    if text[i:i + 1] != "{":
+        return None
+    i = _ws(text, i + 1)
+    while text[i:i + 1] == '"':
+        key, i = _value(scan, text, i)
+        i = _expect(text, _ws(text, i), ":")
+        if key == RECORDS_KEY:
+            head.records_at = _expect(text, i, "[")
+            return head
+        value, i = _value(scan, text, i)
+        head.members.append((key, value))
+        i = _ws(text, i)
+        if text[i:i + 1] != ",":
+            return None
+        i = _ws(text, i + 1)
+    return None
+
+
+def first_boundary(text: str, i: int, scan: Scanner, items: list) -> tuple[int, int] | None:
+    """Parse the first item into ``items``: (where it ends, where the second starts), or None without a second."""
+    if text[i:i + 1] == "]":
+        return None
+    value, end = _value(scan, text, i)
+    items.append(value)
+    comma = _ws(text, end)
+    if text[comma:comma + 1] != ",":
+        return None
+    return end, _ws(text, comma + 1)
+
+
+def read_items(text: str, i: int, scan: Scanner, items: list, stop: int | None = None) -> int:
+    """Parse array items from ``i`` (an item, or the closing bracket) into ``items``.
+
+    Returns the index after the closing bracket; with ``stop``, returns ``stop`` as
+    soon as the next item starts exactly there. Raises ``NotSplittable`` when an
+    item starts past ``stop`` (it was not an item boundary) or the text is not JSON.
+    """
+    if text[i:i + 1] == "]":
+        return i + 1
+    while True:
+        if stop is not None and i >= stop:
+            if i == stop:
+                return stop
+            raise NotSplittable
+        value, i = _value(scan, text, i)
+        items.append(value)
+        i = _ws(text, i)
+        char = text[i:i + 1]
+        if char == "]":
+            if stop is not None:
+                raise NotSplittable  # the array ended before the expected boundary
+            return i + 1
+        i = _expect(text, i, ",")
+
+
+def read_tail(text: str, i: int, scan: Scanner, members: list[tuple[str, Any]]) -> None:
+    """Members after the records array, up to the end of the text."""
+    i = _ws(text, i)
+    while text[i:i + 1] == ",":
+        i = _ws(text, i + 1)
+        key, i = _value(scan, text, i)
+        if not isinstance(key, str) or key == RECORDS_KEY:
+            raise NotSplittable
+        i = _expect(text, _ws(text, i), ":")
+        value, i = _value(scan, text, i)
+        members.append((key, value))
+        i = _ws(text, i)
+    if text[i:i + 1] != "}" or _ws(text, i + 1) != len(text):
+        raise NotSplittable
+
+
+def guess_boundary(text: str, first_end: int, second_at: int) -> int | None:
+    """Where a record starts near the middle of the records, guessed from how the second one starts.
+
+    Records are written alike, so the separator and first key between records 0 and 1
+    recur at every boundary. A guess can be wrong (the same characters inside a
+    string); the caller proves it by parsing up to it.
+    """
+    start = _OBJECT_START.match(text, second_at)
+    if start is None:
+        return None
+    probe = text[first_end:start.end()]
+    found = text.find(probe, first_end + (len(text) - first_end) // 2)
+    return None if found < 0 else found + (second_at - first_end)

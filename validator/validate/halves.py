@@ -1,0 +1,103 @@
+"""One big response checked by two processes, each parsing and checking half of its records.
+
+Parsing is as costly as checking, so forking after a whole-document parse
+leaves half the work serial. Here a forked worker parses the records from a
+guessed boundary to the end while this process parses the head and the records
+before it. This process proves the guess by reaching the boundary exactly; a
+wrong guess, a syntax error or anything unexpected abandons the split and the
+caller parses the whole text the ordinary way, so findings never depend on it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .. import detect
+from ..findings import Problem, join_pointer
+from ..load.response_text import RECORDS_KEY, NotSplittable, first_boundary, guess_boundary, read_head, read_items, read_tail
+from ..load.source import Flags, make_decoder, structural_problems
+from .pipeline import SchemaChecker
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from ..rules.engine import RuleEngine
+
+_RECORDS_POINTER = "/" + RECORDS_KEY
+
+
+@dataclass
+class HalvesResult:
+    data: dict[str, Any]  # the head, the tail and this process's half of the records
+    problems: list[Problem]
+    version: str
+    events: int
+
+
+def _pointed(records: list, base: int) -> list[tuple[str, Any]]:
+    return [(join_pointer(_RECORDS_POINTER, base + i), record) for i, record in enumerate(records)]
+
+
+def _second_half(conn: "Connection", text: str, start: int, checker: SchemaChecker, engine: "RuleEngine | None", requested: str) -> None:
+    """Worker: parse the records from ``start``, report, wait for the version and index, check, report."""
+    try:
+        flags = Flags()
+        records: list = []
+        end = read_items(text, start, make_decoder(flags).scan_once, records)
+        v2_seen = requested == "auto" and detect.detect_version(records, detect.RECORDS) == "v2"
+        conn.send((end, v2_seen, flags.duplicates, flags.non_finite))
+        version, base = conn.recv()
+        out: list[Problem] = []
+        events = checker.check_records(version, _pointed(records, base), engine, out)
+        conn.send((out, events))
+    except BaseException:  # noqa: BLE001 - the parent sees a closed pipe and parses the ordinary way
+        conn.close()
+
+
+def check_in_halves(text: str, checker: SchemaChecker, engine: "RuleEngine | None", requested: str) -> HalvesResult | None:
+    """Problems of a response text checked in two processes, or None when it cannot be split."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    flags = Flags()
+    scan = make_decoder(flags).scan_once
+    try:
+        head = read_head(text, scan)
+        records: list = []
+        bounds = head and first_boundary(text, head.records_at, scan, records)
+        split = bounds and guess_boundary(text, *bounds)
+    except NotSplittable:
+        return None
+    if not split:
+        return None
+    context = multiprocessing.get_context("fork")
+    mine, theirs = context.Pipe()
+    worker = context.Process(target=_second_half, args=(theirs, text, split, checker, engine, requested), daemon=True)
+    worker.start()
+    theirs.close()
+    finished = False
+    try:
+        read_items(text, bounds[1], scan, records, stop=split)
+        end, v2_seen, duplicates, non_finite = mine.recv()
+        tail: list[tuple[str, Any]] = []
+        read_tail(text, end, scan, tail)
+        pairs = [*head.members, (RECORDS_KEY, records), *tail]
+        data = dict(pairs)
+        flags.duplicates = flags.duplicates or duplicates or len(data) != len(pairs)
+        flags.non_finite = flags.non_finite or non_finite
+        version = requested
+        if requested == "auto":
+            version = "v2" if v2_seen or detect.detect_version(data, detect.RESPONSE) == "v2" else "v1"
+        mine.send((version, len(records)))
+        found, events = checker.check_document(data, detect.RESPONSE, version, engine)
+        their_found, their_events = mine.recv()
+        finished = True
+    except (NotSplittable, EOFError, OSError, TypeError, ValueError):
+        return None
+    finally:
+        if not finished:
+            worker.kill()
+        worker.join()
+        mine.close()
+    return HalvesResult(data, [*structural_problems(text, flags), *found, *their_found], version, events + their_events)
