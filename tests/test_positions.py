@@ -473,3 +473,55 @@ def test_locate_many_pointers_sharing_prefixes():
         assert json.JSONDecoder().raw_decode(text, value)[0] == pointer_value(data, pointer)
         if key is not None:
             assert scanstring(text, key + 1)[0] == pointer.rsplit("/", 1)[-1]
+
+
+# -- locate with the document's member names: the first step found by searching ------------------
+
+def _all_pointers(value: Any, pointer: str = "") -> list[str]:
+    found = [pointer]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _all_pointers(item, pointer + "/" + key.replace("~", "~0").replace("/", "~1"))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _all_pointers(item, f"{pointer}/{index}")
+    return found
+
+
+_NAMES = st.sampled_from(["sdes", "unAuthSdes", "info", "a", "x/y", "é", 'q"', "s\\"])
+_JSON = st.recursive(
+    st.none() | st.integers(-5, 5) | st.sampled_from(["sdes", '\\"sdes\\": 1', '"sdes": ', "é", "x"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_NAMES, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, database=None, derandomize=True, deadline=None)
+@given(document=st.dictionaries(_NAMES, _JSON, max_size=5), indent=st.sampled_from([None, 1]), ascii_only=st.booleans())
+def test_locate_with_member_names_agrees_with_the_walk(document, indent, ascii_only):
+    """Nested members named like top ones, names inside strings and escaped quotes, \\u escapes:
+    searching for the first step must find exactly what the walk finds."""
+    text = json.dumps(document, indent=indent, ensure_ascii=ascii_only)
+    pointers = _all_pointers(document)
+    assert locate(text, pointers, document.keys()) == locate(text, pointers)
+
+
+def test_locate_with_member_names_skips_nested_and_quoted_look_alikes():
+    text = '{"info": {"sdes": 1, "text": "say \\"sdes\\": 2"}, "sdes": {"events": [3]}}'
+    spots = locate(text, ["/sdes/events/0", "/sdes"], ["info", "sdes"])
+    assert spots["/sdes"] == (text.rindex('"sdes"'), text.rindex("{"))
+    assert spots["/sdes/events/0"] == (None, text.index("3"))
+
+
+def test_unique_member_names_are_found_without_a_walk(example_path):
+    """The record's wanted members (messages, attribute blocks) are found by search, not by stepping over
+    everything before them; the answer is the walk's."""
+    from validator.load import positions
+
+    record = json.loads(example_path.read_text(encoding="utf-8"))["conversationHistoryRecords"][0]
+    text = json.dumps(record, indent=2)
+    pointers = ["/unAuthSdes/events/1/sdeType", "/messageRecords/0/messageId", "/summary"]
+    found: dict = {}
+    assert positions._members_found_directly(text, 0, {"unAuthSdes": {}, "summary": {None: "/summary"}}, record.keys(), found, lambda node, i: None)
+    assert found == {"/summary": (text.index('"summary"'), text.index('"summary"') + len('"summary": '))}
+    assert locate(text, pointers, record.keys()) == locate(text, pointers)

@@ -75,4 +75,7 @@ def join_pointer(base: str, *tokens: object) -> str:
 def split_pointer(pointer: str) -> list[str]:
     if not pointer:
         return []
-    return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
+    tokens = pointer[1:].split("/")
+    if "~" not in pointer:
+        return tokens  # nothing escaped: the common case, for every finding a report places
+    return [t.replace("~1", "/").replace("~0", "~") for t in tokens]

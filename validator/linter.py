@@ -39,7 +39,7 @@ def place(doc: Document, problems: list[Problem], policy: Policy, api_version: s
         if severity != "off":
             kept.append((problem, severity))
     wanted = [p.pointer for p, _ in kept if p.offset is None]
-    spots = (doc.locator or (lambda pointers: locate(doc.text, pointers)))(wanted) if wanted and doc.text is not None else {}
+    spots = (doc.locator or (lambda pointers: locate(doc.text, pointers, doc.data.keys() if isinstance(doc.data, dict) else None)))(wanted) if wanted and doc.text is not None else {}
     extra = {"api_version": api_version} if api_version else {}
     positions = [(0, 0)] * len(kept)
     if doc.text is not None:

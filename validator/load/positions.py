@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from ..findings import join_pointer, split_pointer
@@ -42,8 +43,13 @@ def line_cols(text: str, offsets: list[int]) -> list[tuple[int, int]]:
     return result
 
 
-_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*', re.S)
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_STRING_TOKEN = r'"[^"\\]*(?:\\.[^"\\]*)*"'  # unrolled: no alternation per character
+_SCALAR_TOKEN = rf"{_STRING_TOKEN}|-?Infinity|NaN|true|false|null|[-+0-9.eE]+"
+# a member's key; if its value is a scalar, also the value and the separator after it
+_MEMBER = re.compile(rf"({_STRING_TOKEN})[ \t\n\r]*:[ \t\n\r]*(?:({_SCALAR_TOKEN})[ \t\n\r]*([,}}])[ \t\n\r]*)?", re.S)
+# an array item that is a scalar, with the separator after it
+_ITEM = re.compile(rf"(?:({_SCALAR_TOKEN})[ \t\n\r]*([,\]])[ \t\n\r]*)?", re.S)
+_STRING = re.compile(_STRING_TOKEN, re.S)
 _SCALAR = re.compile(r"-?Infinity|NaN|true|false|null|[-+0-9.eE]+")
 _AFTER = re.compile(r"[ \t\n\r]*([,\]}])[ \t\n\r]*")
 
@@ -62,38 +68,96 @@ def _skip(text: str, i: int) -> int:
     return _SCALAR.match(text, i).end()
 
 
-def _walk_children(text: str, i: int, visit: Callable[[str, int | None, int], int | None]) -> int:
+# a container holding scalars only (the flat objects and arrays a record is full of)
+_FLAT_TOKEN = rf'\{{[^{{}}\[\]"]*+(?:{_STRING_TOKEN}[^{{}}\[\]"]*+)*+\}}|\[[^{{}}\[\]"]*+(?:{_STRING_TOKEN}[^{{}}\[\]"]*+)*+\]'
+
+
+@lru_cache(maxsize=256)
+def _other_members(keys: frozenset[str]) -> re.Pattern:
+    """Steps over a run of members holding scalars or flat containers, each with its comma,
+    stopping before any of ``keys``: a walk's Python loop then runs for the few other members only.
+
+    Only keys written without escapes are stepped over, so a key is compared as it is written.
+    """
+    avoid = rf'(?!"(?:{"|".join(map(re.escape, sorted(keys)))})")' if keys else ""
+    value = rf"(?:{_SCALAR_TOKEN}|{_FLAT_TOKEN})"
+    return re.compile(rf'(?:{avoid}"[^"\\]*"[ \t\n\r]*:[ \t\n\r]*{value}[ \t\n\r]*,[ \t\n\r]*)*+', re.S)
+
+
+def _walk_children(text: str, i: int, visit: Callable[[str, int | None, int], int | None], wanted: frozenset[str] | None = None) -> int:
     """Call ``visit(token, key_offset, value_offset)`` for each member or item of the container at ``i``.
 
     ``visit`` returns the offset past the value, or None to have it skipped.
-    Returns the offset just past the container.
+    Returns the offset just past the container. A scalar member or item is
+    matched with its separator in one step: most of a walk is stepping over
+    them. With ``wanted``, scalar members with other keys may not be visited at all.
     """
-    close = "}" if text[i] == "{" else "]"
+    is_object = text[i] == "{"
     i = _ws(text, i + 1)
-    if text[i] == close:
+    if text[i] in "}]":
         return i + 1
     index = 0
+    step_over = _other_members(wanted).match if wanted is not None and is_object else None
     while True:
-        if close == "}":
-            key_offset = i
-            match = _KEY.match(text, i)
-            raw = match.group(1)
+        if is_object:
+            if step_over is not None:
+                i = step_over(text, i).end()
+            match = _MEMBER.match(text, i)
+            raw = match.group(1)[1:-1]
             token = json.loads(f'"{raw}"') if "\\" in raw else raw
-            i = match.end()
+            key_offset: int | None = i
+            separator = match.group(3)
+            value_offset = match.start(2) if separator else match.end()
         else:
-            key_offset, token = None, str(index)
+            match = _ITEM.match(text, i)
+            token, key_offset = str(index), None
             index += 1
-        end = visit(token, key_offset, i)
-        after = _AFTER.match(text, _skip(text, i) if end is None else end)
+            separator = match.group(2)
+            value_offset = i
+        end = visit(token, key_offset, value_offset)
+        if separator:
+            if separator != ",":
+                return match.end()
+            i = match.end()
+            continue
+        after = _AFTER.match(text, _skip(text, value_offset) if end is None else end)
         if after.group(1) != ",":
             return after.end()
         i = after.end()
 
 
-def locate(text: str, pointers: Iterable[str]) -> dict[str, tuple[int | None, int]]:
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_$@.+-]+\Z")  # characters JSON has no short escape for
+_COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
+
+
+def _only_key(text: str, name: str, start: int) -> tuple[int, int] | None:
+    """(key offset, value offset) of the one member named ``name`` in the text from ``start``, or None.
+
+    A key's opening quote never follows a backslash, so other occurrences (inside
+    strings, after an escaped quote) are told apart; a second key of that name
+    anywhere after ``start`` makes the answer None.
+    """
+    quoted = f'"{name}"'
+    place = None
+    at = text.find(quoted, start)
+    while at >= 0:
+        colon = _COLON.match(text, at + len(quoted))
+        if colon is not None and text[at - 1] != "\\":
+            if place is not None:
+                return None
+            place = (at, colon.end())
+        at = text.find(quoted, at + 1)
+    return place
+
+
+def locate(text: str, pointers: Iterable[str], top_keys: Iterable[str] | None = None) -> dict[str, tuple[int | None, int]]:
     """Map each pointer to (offset of its member key or None, offset of its value).
 
     A pointer that does not occur in the text is left out of the result.
+    ``top_keys``, the member names of the document (a parsed object), lets the
+    first step skip the walk over the members before the wanted ones (a record's
+    messages, participants, ...): with no ``\\u`` escape in the text, a name JSON
+    writes as it is that is a key only once in the text is that member's key.
     """
     trie: dict = {}
     for pointer in pointers:
@@ -117,13 +181,36 @@ def locate(text: str, pointers: Iterable[str]) -> dict[str, tuple[int | None, in
                 return None
             if None in child:
                 found[child[None]] = (key_offset, value_offset)
+                if len(child) == 1:
+                    return None  # nothing below it is wanted: the walk steps over it
             return descend(child, value_offset)
 
-        return _walk_children(text, i, visit)
+        return _walk_children(text, i, visit, frozenset(token for token in node if token is not None))
 
-    if start < len(text):
+    if start < len(text) and not _members_found_directly(text, start, trie, top_keys, found, descend):
         descend(trie, start)
     return found
+
+
+def _members_found_directly(text: str, start: int, trie: dict, top_keys: Iterable[str] | None, found: dict, descend) -> bool:
+    """Place the document's wanted members by searching for their keys; False when that is not certain."""
+    names = [token for token in trie if token is not None]
+    if top_keys is None or text[start] != "{" or not names or "\\u" in text:
+        return False
+    keys = set(top_keys)
+    places = []
+    for name in names:
+        place = _only_key(text, name, start) if name in keys and _PLAIN_NAME.match(name) else None
+        if place is None:
+            return False
+        places.append(place)
+    for name, (key_offset, value_offset) in zip(names, places):
+        child = trie[name]
+        if None in child:
+            found[child[None]] = (key_offset, value_offset)
+        if len(child) > (None in child):
+            descend(child, value_offset)
+    return True
 
 
 def scan_document(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int, str]]]:
@@ -162,7 +249,7 @@ def scan_document(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int
     return duplicates, literals
 
 
-_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
+_BRACKETS = re.compile(rf"{_STRING_TOKEN}|[\[\]{{}}]", re.S)
 
 
 def depth_exceeded_at(text: str, limit: int) -> int:
