@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 
 from ..findings import escape_token, join_pointer
@@ -37,10 +37,14 @@ def as_int(value: Any) -> int | None:
     return None
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def format_ms(ms: int) -> str:
+    """Epoch milliseconds as UTC text, exactly (integer arithmetic: no float rounding of large values)."""
     try:
-        return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + " UTC"
-    except (OverflowError, OSError, ValueError):
+        return (_EPOCH + timedelta(milliseconds=ms)).isoformat(" ", "milliseconds")[:23] + " UTC"
+    except (OverflowError, ValueError):
         return f"{ms} ms"
 
 
