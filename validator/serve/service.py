@@ -29,6 +29,11 @@ from ..validate import SchemaChecker, get_schema, schema_names
 from ..validate.bundle import bundle
 from .settings import Settings
 
+try:
+    import orjson
+except ImportError:  # pragma: no cover - the serve extra installs it
+    orjson = None
+
 REQUEST_NAME = "<request>"
 API_VERSIONS = ("auto", "v1", "v2")
 FAIL_ON = ("error", "warning", "info")
@@ -37,7 +42,15 @@ JSON, NDJSON = "json", "ndjson"
 
 def dumps(document: Any) -> bytes:
     """Compact UTF-8 JSON. A lone surrogate (a payload's "\\ud800", quoted in a message) cannot be
-    encoded in UTF-8: then every non-ASCII character is written as a \\u escape, which JSON allows."""
+    encoded in UTF-8: then every non-ASCII character is written as a \\u escape, which JSON allows.
+
+    orjson writes a lint report about ten times faster than the json module; what it refuses
+    (that surrogate, an integer beyond 64 bits) goes the json module's way."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(document, default=str)
+        except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
+            pass
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=str)
     try:
         return text.encode("utf-8")
