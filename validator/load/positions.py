@@ -73,18 +73,19 @@ _FLAT_TOKEN = rf'\{{[^{{}}\[\]"]*+(?:{_STRING_TOKEN}[^{{}}\[\]"]*+)*+\}}|\[[^{{}
 
 
 @lru_cache(maxsize=256)
-def _other_members(keys: frozenset[str]) -> re.Pattern:
+def _other_members(keys: frozenset[str | None]) -> re.Pattern:
     """Steps over a run of members holding scalars or flat containers, each with its comma,
     stopping before any of ``keys``: a walk's Python loop then runs for the few other members only.
 
     Only keys written without escapes are stepped over, so a key is compared as it is written.
     """
-    avoid = rf'(?!"(?:{"|".join(map(re.escape, sorted(keys)))})")' if keys else ""
+    names = sorted(key for key in keys if key is not None)  # None: a trie node's own target, not a name
+    avoid = rf'(?!"(?:{"|".join(map(re.escape, names))})")' if names else ""
     value = rf"(?:{_SCALAR_TOKEN}|{_FLAT_TOKEN})"
     return re.compile(rf'(?:{avoid}"[^"\\]*"[ \t\n\r]*:[ \t\n\r]*{value}[ \t\n\r]*,[ \t\n\r]*)*+', re.S)
 
 
-def _walk_children(text: str, i: int, visit: Callable[[str, int | None, int], int | None], wanted: frozenset[str] | None = None) -> int:
+def _walk_children(text: str, i: int, visit: Callable[[str, int | None, int], int | None], wanted: frozenset[str | None] | None = None) -> int:
     """Call ``visit(token, key_offset, value_offset)`` for each member or item of the container at ``i``.
 
     ``visit`` returns the offset past the value, or None to have it skipped.
@@ -185,7 +186,7 @@ def locate(text: str, pointers: Iterable[str], top_keys: Iterable[str] | None = 
                     return None  # nothing below it is wanted: the walk steps over it
             return descend(child, value_offset)
 
-        return _walk_children(text, i, visit, frozenset(token for token in node if token is not None))
+        return _walk_children(text, i, visit, frozenset(node))
 
     if start < len(text) and not _members_found_directly(text, start, trie, top_keys, found, descend):
         descend(trie, start)

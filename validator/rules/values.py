@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date
+from functools import lru_cache
 from typing import Any, Iterator
 
 from ..findings import escape_token, join_pointer
@@ -37,15 +38,29 @@ def as_int(value: Any) -> int | None:
     return None
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_MS_PER_DAY = 86_400_000
+
+
+@lru_cache(maxsize=1024)
+def _day_text(day: int) -> str:
+    return date.fromordinal(_EPOCH_ORDINAL + day).isoformat()
 
 
 def format_ms(ms: int) -> str:
-    """Epoch milliseconds as UTC text, exactly (integer arithmetic: no float rounding of large values)."""
+    """Epoch milliseconds as UTC text, exactly (integer arithmetic: no float rounding of large values).
+
+    Messages quote two timestamps per finding; the date part is looked up per day.
+    """
+    day, rest = divmod(ms, _MS_PER_DAY)
     try:
-        return (_EPOCH + timedelta(milliseconds=ms)).isoformat(" ", "milliseconds")[:23] + " UTC"
+        day_text = _day_text(day)
     except (OverflowError, ValueError):
         return f"{ms} ms"
+    hours, rest = divmod(rest, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{day_text} {hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d} UTC"
 
 
 def format_duration(ms: int) -> str:
