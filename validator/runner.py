@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from pathlib import Path
@@ -99,6 +98,8 @@ def check_inputs(
         for item in files:  # every configuration is read (and any error in one raised) before work starts
             configs.linter_for(item.path)
         _worker = configs  # a forked worker inherits it, configurations and compiled validators included
+        import multiprocessing  # only for several files: one file (a pre-commit run) never pays for it
+
         if "fork" in multiprocessing.get_all_start_methods():
             pool = multiprocessing.get_context("fork").Pool(min(jobs, len(files)))
         else:  # pragma: no cover - platforms without fork

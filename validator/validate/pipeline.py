@@ -6,7 +6,6 @@ clean document never pays for jsonschema.
 
 from __future__ import annotations
 
-import multiprocessing
 from typing import TYPE_CHECKING, Any
 
 from .. import detect
@@ -92,7 +91,7 @@ class SchemaChecker:
                     engine.check_event(version, section, pointer, event, out)
             return out, events
         records = list(detect.iter_records(data, kind))
-        if workers > 1 and len(records) >= PARALLEL_MIN_RECORDS and "fork" in multiprocessing.get_all_start_methods():
+        if workers > 1 and len(records) >= PARALLEL_MIN_RECORDS and _can_fork():
             found, events = _check_records_in_parallel(self, version, records, engine, workers)
             out.extend(found)
             return out, events
@@ -101,6 +100,12 @@ class SchemaChecker:
     def check_records(self, version: str, records: list[tuple[str, Any]], engine: "RuleEngine | None", out: list[Problem]) -> int:
         """Check (pointer, record) pairs; the number of events checked."""
         return sum(self._check_record(version, pointer, record, engine, out) for pointer, record in records)
+
+
+def _can_fork() -> bool:
+    import multiprocessing  # here, not at the top: a run on small files never needs it
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 # Below this many records a fork costs more than it saves.
@@ -120,6 +125,8 @@ def _check_records_in_parallel(checker: SchemaChecker, version: str, records: li
     This process checks the first share itself while workers - 1 forks check the others:
     every fork pays for the pages it touches, so one fewer fork is cheaper than an idle parent.
     """
+    import multiprocessing
+
     global _FORKED
     if engine is not None:
         engine.prepare(version)  # rule tables built once, before the fork
