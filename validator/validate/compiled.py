@@ -26,7 +26,7 @@ ValidationFailed = fastjsonschema.JsonSchemaException
 
 
 # Bump when the generated code changes for the same schemas (see _tighten).
-CODEGEN_REVISION = "5"
+CODEGEN_REVISION = "6"
 
 
 def _cache_key(version: str, name: str, stubs: frozenset[str]) -> str:
@@ -42,7 +42,6 @@ _KEY_SET = re.compile(r"^([ \t]*)(\w+)_keys = set\(\2\.keys\(\)\)$", re.M)
 _FUNCTION = re.compile(r"^(?=def )", re.M)
 _DEFINITION = re.compile(r"^def (\w+)\(data, custom_formats=\{\}, name_prefix=None\):\n((?:    .*\n|\n)*)", re.M)
 _CALL = re.compile(r"^([ \t]*)(validate_\w+)\((\w+), custom_formats\)$", re.M)
-_DATA_NAME = re.compile(r"\bdata(?=\b|_)")
 
 
 def _leaf_bodies(code: str) -> dict[str, str]:
@@ -57,6 +56,27 @@ def _leaf_bodies(code: str) -> dict[str, str]:
     return leaves
 
 
+def _renamed(body: str, argument: str) -> str | None:
+    """``body`` with the names ``data`` and ``data_*`` (never strings) renamed after ``argument``; None if it will not tokenize."""
+    import io
+    import tokenize  # only when generating code, not on a cached start
+
+    lines = body.splitlines()
+    spans: dict[int, list[tuple[int, int, str]]] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(body + "\n").readline):
+            if token.type == tokenize.NAME and (token.string == "data" or token.string.startswith("data_")):
+                spans.setdefault(token.start[0] - 1, []).append((token.start[1], token.end[1], argument + token.string[4:]))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None
+    for row, names in spans.items():
+        line = lines[row]
+        for start, end, name in reversed(names):
+            line = line[:start] + name + line[end:]
+        lines[row] = line
+    return "\n".join(lines)
+
+
 def _inline_leaves(code: str) -> str:
     """Paste each leaf function's body where it is called, with ``data`` renamed to the argument."""
     leaves = _leaf_bodies(code)
@@ -64,9 +84,9 @@ def _inline_leaves(code: str) -> str:
     def paste(call: re.Match) -> str:
         indent, name, argument = call.groups()
         body = leaves.get(name)
-        if body is None:
+        renamed = _renamed(body, argument) if body is not None else None
+        if renamed is None:
             return call.group(0)
-        renamed = _DATA_NAME.sub(argument, body)
         return "\n".join(indent + line for line in renamed.splitlines()) or f"{indent}pass"
 
     return _CALL.sub(paste, code)
@@ -74,7 +94,10 @@ def _inline_leaves(code: str) -> str:
 
 def _tighten_keys(function: str) -> str:
     """Test membership on the dict itself; subtract the known keys in one step where extras matter."""
-    for indent, variable in set(_KEY_SET.findall(function)):
+    assignments = _KEY_SET.findall(function)
+    for indent, variable in set(assignments):
+        if sum(1 for _, other in assignments if other == variable) > 1:
+            continue  # one set name for several subschemas (allOf, oneOf, if): their keys must not be merged
         keys = re.escape(variable + "_keys")
         removes = re.compile(rf'^[ \t]*{keys}\.remove\(("\w+")\)\n', re.M)
         tests = re.compile(rf'(if "\w+" in ){keys}:')
