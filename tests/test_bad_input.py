@@ -567,3 +567,18 @@ def test_config_billion_laughs_as_a_value_is_refused_quickly(tmp_path, run_sdeli
     assert code == 2
     assert f"{config}:1:" in err, err
     assert out == ""
+
+
+def test_findings_inside_a_document_too_deep_to_place_keep_no_position():
+    """The parser accepts it, but the walk that places findings needs more stack: the finding is
+    reported without a line (1:1), never as a crash."""
+    import sys
+
+    import validator
+
+    limit = sys.getrecursionlimit()
+    for depth in range(limit - 120, limit):
+        text = '{"conversationHistoryRecords": [{"deep": ' + "[" * depth + "]" * depth + ', "info": {"conversationId": 5}}]}'
+        findings = validator.lint(text.encode(), api_version="v1")
+        rules = {f.rule for f in findings}
+        assert rules & {"v1-alphanumeric", "too-deep"}, (depth, rules)

@@ -127,3 +127,29 @@ def test_a_syntax_error_in_the_second_half_gives_the_serial_finding(halves_used)
 def test_small_or_odd_documents_are_not_split(halves_used, text):
     assert _lint(text, 2) == _lint(text, 1)
     assert all(outcome is None for outcome in halves_used)
+
+
+def test_records_nested_near_the_recursion_limit_give_the_serial_findings(halves_used):
+    """A record parsed on its own sits two levels above where the whole-document parse meets it: near
+    the recursion limit one could parse where the other stops. Such values are never split."""
+    import sys
+
+    limit = sys.getrecursionlimit()
+    for depth in range(limit - 60, limit + 5, 3):
+        deep = '{"deep": ' + "[" * depth + "]" * depth + ', "info": {"conversationId": "c"}}'
+        text = '{"conversationHistoryRecords": [' + ", ".join([deep] + ['{"info": {"conversationId": "c"}}'] * 9) + "]}"
+        _assert_same_as_serial(text)
+    assert all(outcome is None for outcome in halves_used)
+
+
+def test_an_explicit_input_format_is_not_split(monkeypatch):
+    monkeypatch.setattr(linter_module, "HALVES_MIN_BYTES", 0)
+    raw = json.dumps(_response(_records(6)), indent=1).encode()
+    results = []
+    for workers in (1, 2):
+        linter = Linter(Configuration.load(None))
+        linter.workers = workers
+        result = linter.lint_bytes(raw, "body", input_format="jsonl")
+        results.append(([(f.line, f.rule) for f in result.findings], result.kind))
+    assert results[0] == results[1]
+    assert results[0][1] == "json-lines" and "syntax-error" in {rule for _, rule in results[0][0]}

@@ -39,7 +39,12 @@ def place(doc: Document, problems: list[Problem], policy: Policy, api_version: s
         if severity != "off":
             kept.append((problem, severity))
     wanted = [p.pointer for p, _ in kept if p.offset is None]
-    spots = (doc.locator or (lambda pointers: locate(doc.text, pointers, doc.data.keys() if isinstance(doc.data, dict) else None)))(wanted) if wanted and doc.text is not None else {}
+    spots: dict = {}
+    if wanted and doc.text is not None:
+        try:
+            spots = (doc.locator or (lambda pointers: locate(doc.text, pointers, doc.data.keys() if isinstance(doc.data, dict) else None)))(wanted)
+        except RecursionError:  # parsed, but too deep for the locating walk: the findings keep no position
+            spots = {}
     extra = {"api_version": api_version} if api_version else {}
     positions = [(0, 0)] * len(kept)
     if doc.text is not None:
@@ -92,8 +97,8 @@ class Linter:
 
     def lint_bytes(self, raw: bytes, name: str = "<bytes>", path: str | None = None, input_format: str | None = None) -> FileResult:
         """Lint one input; its format (JSON, JSON Lines, YAML, gzip) follows from ``name`` unless given."""
-        plain_json = (input_format or "json", False) == ((input_format, False) if input_format else format_of(name))
-        if plain_json and self.workers > 1 and len(raw) >= HALVES_MIN_BYTES:
+        kind, compressed = (input_format, False) if input_format else format_of(name)
+        if kind == "json" and not compressed and self.workers > 1 and len(raw) >= HALVES_MIN_BYTES:
             result = self._lint_in_halves(raw, name, path)
             if result is not None:
                 return result

@@ -9,10 +9,13 @@ whole text the ordinary way, which also gives the ordinary error findings.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 RECORDS_KEY = "conversationHistoryRecords"
+# A value with fewer containers than this is nested less deep: far from any recursion limit.
+_SAFE_BRACKETS = sys.getrecursionlimit() // 2
 _WS = re.compile(r"[ \t\n\r]*")
 _OBJECT_START = re.compile(r'\{[ \t\n\r]*"(?:[^"\\]|\\.)*"')
 
@@ -29,9 +32,14 @@ def _ws(text: str, i: int) -> int:
 
 def _value(scan: Scanner, text: str, i: int) -> tuple[Any, int]:
     try:
-        return scan(text, i)
+        value, end = scan(text, i)
     except (StopIteration, ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
         raise NotSplittable from exc
+    if end - i > _SAFE_BRACKETS and text.count("{", i, end) + text.count("[", i, end) > _SAFE_BRACKETS:
+        # Nested this deep (or merely this many containers), a value parsed here, two levels above
+        # where the whole-document parse meets it, might parse where that one stops as too deep.
+        raise NotSplittable
+    return value, end
 
 
 def _expect(text: str, i: int, char: str) -> int:

@@ -18,7 +18,7 @@ from .. import detect
 from ..findings import Problem, join_pointer
 from ..load.response_text import RECORDS_KEY, NotSplittable, first_boundary, guess_boundary, read_head, read_items, read_tail
 from ..load.source import Flags, make_decoder, structural_problems
-from .pipeline import SchemaChecker
+from .pipeline import SchemaChecker, can_fork
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -58,7 +58,7 @@ def _second_half(conn: "Connection", text: str, start: int, checker: SchemaCheck
 
 def check_in_halves(text: str, checker: SchemaChecker, engine: "RuleEngine | None", requested: str) -> HalvesResult | None:
     """Problems of a response text checked in two processes, or None when it cannot be split."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         return None
     flags = Flags()
     scan = make_decoder(flags).scan_once
@@ -74,7 +74,12 @@ def check_in_halves(text: str, checker: SchemaChecker, engine: "RuleEngine | Non
     context = multiprocessing.get_context("fork")
     mine, theirs = context.Pipe()
     worker = context.Process(target=_second_half, args=(theirs, text, split, checker, engine, requested), daemon=True)
-    worker.start()
+    try:
+        worker.start()
+    except OSError:  # no process to be had (limits, memory): the ordinary way
+        mine.close()
+        theirs.close()
+        return None
     theirs.close()
     finished = False
     try:

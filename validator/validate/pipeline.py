@@ -91,7 +91,7 @@ class SchemaChecker:
                     engine.check_event(version, section, pointer, event, out)
             return out, events
         records = list(detect.iter_records(data, kind))
-        if workers > 1 and len(records) >= PARALLEL_MIN_RECORDS and _can_fork():
+        if workers > 1 and len(records) >= PARALLEL_MIN_RECORDS and can_fork():
             found, events = _check_records_in_parallel(self, version, records, engine, workers)
             out.extend(found)
             return out, events
@@ -102,10 +102,11 @@ class SchemaChecker:
         return sum(self._check_record(version, pointer, record, engine, out) for pointer, record in records)
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
+    """Fork available, and this process may have children (a pool's daemonic worker may not)."""
     import multiprocessing  # here, not at the top: a run on small files never needs it
 
-    return "fork" in multiprocessing.get_all_start_methods()
+    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
 
 
 # Below this many records a fork costs more than it saves.
