@@ -74,7 +74,8 @@ class RuleEngine:
             if len(present) != 1:
                 return
             key = present[0]
-        rules = self._table(version)[0][key]
+        table = self._tables.get(version) or self._table(version)
+        rules = table[0][key]
         if not rules:
             return
         ctx = EventContext(version, section, pointer, event, key)

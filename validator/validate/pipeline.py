@@ -6,7 +6,7 @@ clean document never pays for jsonschema.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .. import detect
 from ..findings import Problem
@@ -27,9 +27,14 @@ _SHELLS = {
 }
 
 
+_NO_STUBS: frozenset[str] = frozenset()
+
+
 class SchemaChecker:
     def __init__(self, compiled: CompiledValidators | None = None) -> None:
         self.compiled = compiled or shared_validators()
+        # sdeType -> compiled validator, per version: one dict lookup per event on the hot path
+        self._by_sde_type: dict[str, dict[str, Callable[[Any], Any]]] = {version: {} for version in SECTIONS}
 
     def _check(self, version: str, name: str, instance: Any, pointer: str, stubs: frozenset[str], out: list[Problem]) -> bool:
         try:
@@ -45,6 +50,20 @@ class SchemaChecker:
 
     def check_event(self, version: str, event: Any, pointer: str, out: list[Problem]) -> bool:
         """Validate one event against its type's schema; True when it is valid."""
+        if type(event) is dict:
+            sde_type = event.get("sdeType")
+            validator = self._by_sde_type[version].get(sde_type) if type(sde_type) is str else None
+            if validator is not None:
+                try:
+                    validator(event)
+                    return True
+                except ValidationFailed:
+                    out.extend(detailed_problems(version, SDE_TYPES[sde_type], event, pointer))
+                    return False
+        return self._check_event_slowly(version, event, pointer, out)
+
+    def _check_event_slowly(self, version: str, event: Any, pointer: str, out: list[Problem]) -> bool:
+        """An event that is not an object, has an unknown or no sdeType, or whose type is not compiled yet."""
         if not isinstance(event, dict):
             out.append(Problem(pointer, "wrong-type", f"expected an event object, found {json_type(event)}", value=event))
             return False
@@ -57,7 +76,9 @@ class SchemaChecker:
         if name is None:
             out.extend(detailed_problems(version, "event", event, pointer))
             return False
-        return self._check(version, name, event, pointer, frozenset(), out)
+        if isinstance(sde_type, str) and SDE_TYPES.get(sde_type) == name:
+            self._by_sde_type[version][sde_type] = self.compiled.get(version, name, _NO_STUBS)
+        return self._check(version, name, event, pointer, _NO_STUBS, out)
 
     def _check_record(self, version: str, pointer: str, record: Any, engine: "RuleEngine | None", out: list[Problem]) -> int:
         sections = SECTIONS[version]
