@@ -190,3 +190,28 @@ def schema(name: str, api_version: str, bundled: bool, list_names: bool) -> None
 from .serve.command import serve  # noqa: E402 - its heavy imports happen only when it runs
 
 main.add_command(serve)
+
+
+def run() -> None:
+    """The ``sdelint`` console command: ``main``, then ``os._exit`` once the output is flushed.
+
+    A run is one short-lived process: freeing a big document's objects one by one and tearing the
+    interpreter down would only delay the exit status. Everything sdelint writes is complete by
+    then (reports and baselines are written atomically, pools are joined).
+    """
+    try:
+        main(prog_name="sdelint")
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`) or a closed stream: nothing more to say
+            pass
+    os._exit(code)
