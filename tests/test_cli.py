@@ -569,3 +569,20 @@ def test_closed_stdout_is_not_an_internal_error(tmp_path):
     assert "Traceback" not in err
     assert "internal error" not in err, err
     assert proc.returncode != 2, "2 means a usage error or an internal error"
+
+
+def test_a_reader_that_stops_early_gets_exit_1_and_no_traceback(tmp_path):
+    """`sdelint check ... | head -1`: the command stops quietly when its stdout closes."""
+    import subprocess
+
+    from tests.conftest import EXAMPLE, sdelint_command
+
+    for i in range(60):
+        (tmp_path / f"f{i:02d}.json").write_bytes(EXAMPLE.read_bytes())
+    process = subprocess.Popen([*sdelint_command(), "check", "--jobs", "1", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    first = process.stdout.readline()
+    process.stdout.close()  # the reader goes away with most of the report unread
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == 1
+    assert first.startswith(str(tmp_path).encode())
+    assert b"Traceback" not in stderr and b"Exception ignored" not in stderr, stderr
