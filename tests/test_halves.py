@@ -153,3 +153,12 @@ def test_an_explicit_input_format_is_not_split(monkeypatch):
         results.append(([(f.line, f.rule) for f in result.findings], result.kind))
     assert results[0] == results[1]
     assert results[0][1] == "json-lines" and "syntax-error" in {rule for _, rule in results[0][0]}
+
+
+def test_a_long_value_in_either_half_is_found(halves_used):
+    records = _records(40)
+    for index in (3, 36):
+        records[index]["unAuthSdes"]["events"][0]["cartStatus"]["currency"] = "x" * 50_001
+    findings = _assert_same_as_serial(json.dumps(_response(records)))
+    assert halves_used[-1] is not None
+    assert [pointer.split("/")[2] for _, _, pointer, rule, _, _ in findings if rule == "value-length"] == ["3", "36"]

@@ -138,6 +138,16 @@ def test_value_length_units(tmp_path, unit, value, fires):
     assert ("value-length" in rules) is fires
 
 
+@pytest.mark.parametrize("count, fires", [(100, False), (101, True)])
+def test_value_length_bound_by_the_text_at_the_edge(tmp_path, count, fires):
+    """UTF-8 text written as is: 101 emoji are 404 bytes in a 250-character document. The document's
+    length bounds its strings only in characters, so the check still reaches them."""
+    config = _config(tmp_path, "rules:\n  value-length: {max: 400, unit: utf8}\n")
+    event = {"lead": {"serverTimeStamp": "1528628536882", "lead": {"topic": "😀" * count}}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882"}
+    rules = {f.rule for f in validator.lint(json.dumps(event, ensure_ascii=False).encode(), config=config)}
+    assert ("value-length" in rules) is fires
+
+
 def test_value_length_default_is_fifty_thousand_characters():
     event = {"lead": {"serverTimeStamp": "1528628536882", "lead": {"topic": "x" * 50000}}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882"}
     assert "value-length" not in {f.rule for f in validator.lint(event)}

@@ -91,7 +91,9 @@ class Linter:
             else:
                 requested = policy.api_version
                 version = detect.detect_version(doc.data, kind) if requested == "auto" else requested
-                found, events = self.checker.check_document(doc.data, kind, version, self._engine(policy), self.workers)
+                # a JSON text bounds the length of every string in it (escapes only shorten); YAML is not bounded here
+                longest = len(doc.text) if doc.text is not None and doc.locator is None else None
+                found, events = self.checker.check_document(doc.data, kind, version, self._engine(policy), self.workers, longest)
                 problems.extend(found)
         return FileResult(doc.name, place(doc, problems, policy, version), kind, version, events)
 

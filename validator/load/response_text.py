@@ -78,24 +78,27 @@ def read_head(text: str, scan: Scanner) -> ResponseHead | None:
     return None
 
 
-def first_boundary(text: str, i: int, scan: Scanner, items: list) -> tuple[int, int] | None:
+def first_boundary(text: str, i: int, scan: Scanner, items: list, spans: list[int] | None = None) -> tuple[int, int] | None:
     """Parse the first item into ``items``: (where it ends, where the second starts), or None without a second."""
     if text[i:i + 1] == "]":
         return None
     value, end = _value(scan, text, i)
     items.append(value)
+    if spans is not None:
+        spans.append(end - i)
     comma = _ws(text, end)
     if text[comma:comma + 1] != ",":
         return None
     return end, _ws(text, comma + 1)
 
 
-def read_items(text: str, i: int, scan: Scanner, items: list, stop: int | None = None) -> int:
+def read_items(text: str, i: int, scan: Scanner, items: list, stop: int | None = None, spans: list[int] | None = None) -> int:
     """Parse array items from ``i`` (an item, or the closing bracket) into ``items``.
 
     Returns the index after the closing bracket; with ``stop``, returns ``stop`` as
     soon as the next item starts exactly there. Raises ``NotSplittable`` when an
     item starts past ``stop`` (it was not an item boundary) or the text is not JSON.
+    With ``spans``, the length of each item's text is appended to it.
     """
     if text[i:i + 1] == "]":
         return i + 1
@@ -104,8 +107,11 @@ def read_items(text: str, i: int, scan: Scanner, items: list, stop: int | None =
             if i == stop:
                 return stop
             raise NotSplittable
+        start = i
         value, i = _value(scan, text, i)
         items.append(value)
+        if spans is not None:
+            spans.append(i - start)
         i = _ws(text, i)
         char = text[i:i + 1]
         if char == "]":

@@ -38,9 +38,10 @@ def record_rule(name: str) -> Callable[[RecordRule], RecordRule]:
 class EventContext:
     """One event, with its parts looked up once for all rules."""
 
-    __slots__ = ("version", "section", "pointer", "event", "key", "container", "container_pointer", "attrs", "attrs_pointer")
+    __slots__ = ("version", "section", "pointer", "event", "key", "container", "container_pointer", "attrs", "attrs_pointer", "longest_string")
 
-    def __init__(self, version: str, section: str | None, pointer: str, event: dict, key: str) -> None:
+    def __init__(self, version: str, section: str | None, pointer: str, event: dict, key: str, longest_string: int | None = None) -> None:
+        self.longest_string = longest_string  # no string in the event is longer (its document's or record's text length), if known
         self.version = version
         self.section = section
         self.pointer = pointer

@@ -64,7 +64,7 @@ class RuleEngine:
         """Build the dispatch tables now (before worker processes fork)."""
         self._table(version)
 
-    def check_event(self, version: str, section: str | None, pointer: str, event: Any, out: list[Problem]) -> None:
+    def check_event(self, version: str, section: str | None, pointer: str, event: Any, out: list[Problem], longest_string: int | None = None) -> None:
         if not isinstance(event, dict):
             return
         sde_type = event.get("sdeType")
@@ -78,7 +78,7 @@ class RuleEngine:
         rules = table[0][key]
         if not rules:
             return
-        ctx = EventContext(version, section, pointer, event, key)
+        ctx = EventContext(version, section, pointer, event, key, longest_string)
         for name, fn, params in rules:
             hits = fn(ctx, params)
             if hits:

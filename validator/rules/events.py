@@ -38,14 +38,22 @@ def _has_string_longer_than(value: Any, size: int) -> bool:
     return False
 
 
+# No string shorter than this share of the limit can exceed it in the unit: a UTF-8 character takes
+# at most 4 bytes, and one character at most 2 UTF-16 code units.
+_SHARE = {"characters": 1, "utf16": 2, "utf8": 4}
+
+
 @event_rule("value-length")
 def value_length(ctx: EventContext, p: dict):
     limit, unit = p["max"], p["unit"]
-    if ctx.container is None or not _has_string_longer_than(ctx.container, limit // 4):
+    threshold = limit // _SHARE.get(unit, 4)
+    if ctx.container is None or (ctx.longest_string is not None and ctx.longest_string <= threshold):
+        return None  # no string in the text it came from is that long
+    if not _has_string_longer_than(ctx.container, threshold):
         return None
     hits = []
     for pointer, text in iter_strings(ctx.container, ctx.container_pointer):
-        if len(text) * 4 > limit:  # no string shorter than a quarter of the limit can exceed it in any unit
+        if len(text) > threshold:
             size = _measure(text, unit)
             if size > limit:
                 hits.append((pointer, f"value is {size} {unit.replace('utf8', 'UTF-8 bytes').replace('utf16', 'UTF-16 code units')} long; the limit is {limit}", None))

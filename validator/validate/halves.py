@@ -46,12 +46,13 @@ def _second_half(conn: "Connection", text: str, start: int, checker: SchemaCheck
     try:
         flags = Flags()
         records: list = []
-        end = read_items(text, start, make_decoder(flags).scan_once, records)
+        spans: list[int] = []
+        end = read_items(text, start, make_decoder(flags).scan_once, records, spans=spans)
         v2_seen = requested == "auto" and detect.detect_version(records, detect.RECORDS) == "v2"
         conn.send((end, v2_seen, flags.duplicates, flags.non_finite))
         version, base = conn.recv()
         out: list[Problem] = []
-        events = checker.check_records(version, _pointed(records, base), engine, out)
+        events = checker.check_records(version, _pointed(records, base), engine, out, max(spans, default=0))
         conn.send((out, events))
     except BaseException:  # noqa: BLE001 - the parent sees a closed pipe and parses the ordinary way
         pass
@@ -69,7 +70,8 @@ def check_in_halves(text: str, checker: SchemaChecker, engine: "RuleEngine | Non
     try:
         head = read_head(text, scan)
         records: list = []
-        bounds = head and first_boundary(text, head.records_at, scan, records)
+        spans: list[int] = []  # the length of each record's text: no string in a record is longer
+        bounds = head and first_boundary(text, head.records_at, scan, records, spans)
         split = bounds and guess_boundary(text, *bounds)
     except NotSplittable:
         return None
@@ -87,7 +89,7 @@ def check_in_halves(text: str, checker: SchemaChecker, engine: "RuleEngine | Non
     theirs.close()
     finished = False
     try:
-        read_items(text, bounds[1], scan, records, stop=split)
+        read_items(text, bounds[1], scan, records, stop=split, spans=spans)
         end, v2_seen, duplicates, non_finite = mine.recv()
         tail: list[tuple[str, Any]] = []
         read_tail(text, end, scan, tail)
@@ -99,7 +101,7 @@ def check_in_halves(text: str, checker: SchemaChecker, engine: "RuleEngine | Non
         if requested == "auto":
             version = "v2" if v2_seen or detect.detect_version(data, detect.RESPONSE) == "v2" else "v1"
         mine.send((version, len(records)))
-        found, events = checker.check_document(data, detect.RESPONSE, version, engine)
+        found, events = checker.check_document(data, detect.RESPONSE, version, engine, longest_string=max(spans, default=0))
         their_found, their_events = mine.recv()
         finished = True
     except (NotSplittable, EOFError, OSError, TypeError, ValueError):

@@ -80,7 +80,7 @@ class SchemaChecker:
             self._by_sde_type[version][sde_type] = self.compiled.get(version, name, _NO_STUBS)
         return self._check(version, name, event, pointer, _NO_STUBS, out)
 
-    def _check_record(self, version: str, pointer: str, record: Any, engine: "RuleEngine | None", out: list[Problem]) -> int:
+    def _check_record(self, version: str, pointer: str, record: Any, engine: "RuleEngine | None", out: list[Problem], longest_string: int | None = None) -> int:
         sections = SECTIONS[version]
         self._shell(version, detect.RECORD, record, pointer, out)
         if engine is not None:
@@ -90,15 +90,17 @@ class SchemaChecker:
             events += 1
             self.check_event(version, event, event_pointer, out)
             if engine is not None:
-                engine.check_event(version, section, event_pointer, event, out)
+                engine.check_event(version, section, event_pointer, event, out, longest_string)
         return events
 
     def check_document(
-        self, data: Any, kind: str, version: str, engine: "RuleEngine | None" = None, workers: int = 1
+        self, data: Any, kind: str, version: str, engine: "RuleEngine | None" = None, workers: int = 1, longest_string: int | None = None
     ) -> tuple[list[Problem], int]:
         """Problems of the whole document, and the number of events checked.
 
         With ``workers`` > 1, a document of many records is split over forked processes.
+        ``longest_string`` bounds the length of any string in it (its text's length), when known:
+        rules that look for long strings need not look below it.
         """
         out: list[Problem] = []
         if kind in (detect.RESPONSE, detect.EVENTS):
@@ -109,18 +111,20 @@ class SchemaChecker:
                 events += 1
                 self.check_event(version, event, pointer, out)
                 if engine is not None:
-                    engine.check_event(version, section, pointer, event, out)
+                    engine.check_event(version, section, pointer, event, out, longest_string)
             return out, events
         records = list(detect.iter_records(data, kind))
         if workers > 1 and len(records) >= PARALLEL_MIN_RECORDS and can_fork():
-            found, events = _check_records_in_parallel(self, version, records, engine, workers)
+            found, events = _check_records_in_parallel(self, version, records, engine, workers, longest_string)
             out.extend(found)
             return out, events
-        return out, self.check_records(version, records, engine, out)
+        return out, self.check_records(version, records, engine, out, longest_string)
 
-    def check_records(self, version: str, records: list[tuple[str, Any]], engine: "RuleEngine | None", out: list[Problem]) -> int:
+    def check_records(
+        self, version: str, records: list[tuple[str, Any]], engine: "RuleEngine | None", out: list[Problem], longest_string: int | None = None
+    ) -> int:
         """Check (pointer, record) pairs; the number of events checked."""
-        return sum(self._check_record(version, pointer, record, engine, out) for pointer, record in records)
+        return sum(self._check_record(version, pointer, record, engine, out, longest_string) for pointer, record in records)
 
 
 def can_fork() -> bool:
@@ -136,12 +140,14 @@ _FORKED: tuple | None = None
 
 
 def _check_slice(bounds: tuple[int, int]) -> tuple[list[Problem], int]:
-    checker, version, records, engine = _FORKED
+    checker, version, records, engine, longest_string = _FORKED
     out: list[Problem] = []
-    return out, checker.check_records(version, records[bounds[0]:bounds[1]], engine, out)
+    return out, checker.check_records(version, records[bounds[0]:bounds[1]], engine, out, longest_string)
 
 
-def _check_records_in_parallel(checker: SchemaChecker, version: str, records: list, engine: "RuleEngine | None", workers: int) -> tuple[list[Problem], int]:
+def _check_records_in_parallel(
+    checker: SchemaChecker, version: str, records: list, engine: "RuleEngine | None", workers: int, longest_string: int | None
+) -> tuple[list[Problem], int]:
     """Forked workers inherit the parsed document (copy-on-write) and return only their problems.
 
     This process checks the first share itself while workers - 1 forks check the others:
@@ -152,7 +158,7 @@ def _check_records_in_parallel(checker: SchemaChecker, version: str, records: li
     global _FORKED
     if engine is not None:
         engine.prepare(version)  # rule tables built once, before the fork
-    _FORKED = (checker, version, records, engine)
+    _FORKED = (checker, version, records, engine, longest_string)
     share = -(-len(records) // workers)
     slices = [(start, min(start + share, len(records))) for start in range(0, len(records), share)]
     try:
