@@ -43,18 +43,18 @@ def line_cols(text: str, offsets: list[int]) -> list[tuple[int, int]]:
     return result
 
 
-_STRING_TOKEN = r'"[^"\\]*(?:\\.[^"\\]*)*"'  # unrolled: no alternation per character
-_SCALAR_TOKEN = rf"{_STRING_TOKEN}|-?Infinity|NaN|true|false|null|[-+0-9.eE]+"
+STRING_TOKEN = r'"[^"\\]*(?:\\.[^"\\]*)*"'  # a JSON string, unrolled: no alternation per character
+_SCALAR_TOKEN = rf"{STRING_TOKEN}|-?Infinity|NaN|true|false|null|[-+0-9.eE]+"
 # a member's key; if its value is a scalar, also the value and the separator after it
-_MEMBER = re.compile(rf"({_STRING_TOKEN})[ \t\n\r]*:[ \t\n\r]*(?:({_SCALAR_TOKEN})[ \t\n\r]*([,}}])[ \t\n\r]*)?", re.S)
+_MEMBER = re.compile(rf"({STRING_TOKEN})[ \t\n\r]*:[ \t\n\r]*(?:({_SCALAR_TOKEN})[ \t\n\r]*([,}}])[ \t\n\r]*)?", re.S)
 # an array item that is a scalar, with the separator after it
 _ITEM = re.compile(rf"(?:({_SCALAR_TOKEN})[ \t\n\r]*([,\]])[ \t\n\r]*)?", re.S)
-_STRING = re.compile(_STRING_TOKEN, re.S)
+_STRING = re.compile(STRING_TOKEN, re.S)
 _SCALAR = re.compile(r"-?Infinity|NaN|true|false|null|[-+0-9.eE]+")
 _AFTER = re.compile(r"[ \t\n\r]*([,\]}])[ \t\n\r]*")
 
 
-def _ws(text: str, i: int) -> int:
+def skip_ws(text: str, i: int) -> int:
     return _WS.match(text, i).end()
 
 
@@ -69,7 +69,7 @@ def _skip(text: str, i: int) -> int:
 
 
 # a container holding scalars only (the flat objects and arrays a record is full of)
-_FLAT_TOKEN = rf'\{{[^{{}}\[\]"]*+(?:{_STRING_TOKEN}[^{{}}\[\]"]*+)*+\}}|\[[^{{}}\[\]"]*+(?:{_STRING_TOKEN}[^{{}}\[\]"]*+)*+\]'
+_FLAT_TOKEN = rf'\{{[^{{}}\[\]"]*+(?:{STRING_TOKEN}[^{{}}\[\]"]*+)*+\}}|\[[^{{}}\[\]"]*+(?:{STRING_TOKEN}[^{{}}\[\]"]*+)*+\]'
 
 
 @lru_cache(maxsize=256)
@@ -94,7 +94,7 @@ def _walk_children(text: str, i: int, visit: Callable[[str, int | None, int], in
     them. With ``wanted``, scalar members with other keys may not be visited at all.
     """
     is_object = text[i] == "{"
-    i = _ws(text, i + 1)
+    i = skip_ws(text, i + 1)
     if text[i] in "}]":
         return i + 1
     index = 0
@@ -167,7 +167,7 @@ def locate(text: str, pointers: Iterable[str], top_keys: Iterable[str] | None = 
             node = node.setdefault(token, {})
         node[None] = pointer
     found: dict[str, tuple[int | None, int]] = {}
-    start = _ws(text, 0)
+    start = skip_ws(text, 0)
     if None in trie:
         found[trie[None]] = (None, start)
 
@@ -244,13 +244,13 @@ def scan_document(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int
                 return i + len(literal)
         return _skip(text, i)
 
-    start = _ws(text, 0)
+    start = skip_ws(text, 0)
     if start < len(text):
         value("", start)
     return duplicates, literals
 
 
-_BRACKETS = re.compile(rf"{_STRING_TOKEN}|[\[\]{{}}]", re.S)
+_BRACKETS = re.compile(rf"{STRING_TOKEN}|[\[\]{{}}]", re.S)
 
 
 def depth_exceeded_at(text: str, limit: int) -> int:

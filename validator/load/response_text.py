@@ -13,21 +13,18 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .positions import STRING_TOKEN, skip_ws
+
 RECORDS_KEY = "conversationHistoryRecords"
 # A value with fewer containers than this is nested less deep: far from any recursion limit.
 _SAFE_BRACKETS = sys.getrecursionlimit() // 2
-_WS = re.compile(r"[ \t\n\r]*")
-_OBJECT_START = re.compile(r'\{[ \t\n\r]*"(?:[^"\\]|\\.)*"')
+_OBJECT_START = re.compile(rf"\{{[ \t\n\r]*{STRING_TOKEN}", re.S)
 
 Scanner = Callable[[str, int], tuple[Any, int]]
 
 
 class NotSplittable(Exception):
     """The text is not a response whose records can be parsed in parts (or it is not valid JSON)."""
-
-
-def _ws(text: str, i: int) -> int:
-    return _WS.match(text, i).end()
 
 
 def _value(scan: Scanner, text: str, i: int) -> tuple[Any, int]:
@@ -45,7 +42,22 @@ def _value(scan: Scanner, text: str, i: int) -> tuple[Any, int]:
 def _expect(text: str, i: int, char: str) -> int:
     if text[i:i + 1] != char:
         raise NotSplittable
-    return _ws(text, i + 1)
+    return skip_ws(text, i + 1)
+
+
+def _key(scan: Scanner, text: str, i: int) -> tuple[Any, int]:
+    """A member's key and where its value starts."""
+    key, i = _value(scan, text, i)
+    return key, _expect(text, skip_ws(text, i), ":")
+
+
+def _item(scan: Scanner, text: str, i: int, items: list, spans: list[int] | None) -> int:
+    """Parse the item at ``i`` into ``items`` (its text's length into ``spans``); where it ends."""
+    value, end = _value(scan, text, i)
+    items.append(value)
+    if spans is not None:
+        spans.append(end - i)
+    return end
 
 
 @dataclass
@@ -59,22 +71,21 @@ class ResponseHead:
 def read_head(text: str, scan: Scanner) -> ResponseHead | None:
     """Members up to the records array; None when the text is not an object with one."""
     head = ResponseHead()
-    i = _ws(text, 0)
+    i = skip_ws(text, 0)
     if text[i:i + 1] != "{":
         return None
-    i = _ws(text, i + 1)
+    i = skip_ws(text, i + 1)
     while text[i:i + 1] == '"':
-        key, i = _value(scan, text, i)
-        i = _expect(text, _ws(text, i), ":")
+        key, i = _key(scan, text, i)
         if key == RECORDS_KEY:
             head.records_at = _expect(text, i, "[")
             return head
         value, i = _value(scan, text, i)
         head.members.append((key, value))
-        i = _ws(text, i)
+        i = skip_ws(text, i)
         if text[i:i + 1] != ",":
             return None
-        i = _ws(text, i + 1)
+        i = skip_ws(text, i + 1)
     return None
 
 
@@ -82,14 +93,11 @@ def first_boundary(text: str, i: int, scan: Scanner, items: list, spans: list[in
     """Parse the first item into ``items``: (where it ends, where the second starts), or None without a second."""
     if text[i:i + 1] == "]":
         return None
-    value, end = _value(scan, text, i)
-    items.append(value)
-    if spans is not None:
-        spans.append(end - i)
-    comma = _ws(text, end)
+    end = _item(scan, text, i, items, spans)
+    comma = skip_ws(text, end)
     if text[comma:comma + 1] != ",":
         return None
-    return end, _ws(text, comma + 1)
+    return end, skip_ws(text, comma + 1)
 
 
 def read_items(text: str, i: int, scan: Scanner, items: list, stop: int | None = None, spans: list[int] | None = None) -> int:
@@ -107,12 +115,7 @@ def read_items(text: str, i: int, scan: Scanner, items: list, stop: int | None =
             if i == stop:
                 return stop
             raise NotSplittable
-        start = i
-        value, i = _value(scan, text, i)
-        items.append(value)
-        if spans is not None:
-            spans.append(i - start)
-        i = _ws(text, i)
+        i = skip_ws(text, _item(scan, text, i, items, spans))
         char = text[i:i + 1]
         if char == "]":
             if stop is not None:
@@ -123,17 +126,16 @@ def read_items(text: str, i: int, scan: Scanner, items: list, stop: int | None =
 
 def read_tail(text: str, i: int, scan: Scanner, members: list[tuple[str, Any]]) -> None:
     """Members after the records array, up to the end of the text."""
-    i = _ws(text, i)
+    i = skip_ws(text, i)
     while text[i:i + 1] == ",":
-        i = _ws(text, i + 1)
-        key, i = _value(scan, text, i)
+        i = skip_ws(text, i + 1)
+        key, i = _key(scan, text, i)
         if not isinstance(key, str) or key == RECORDS_KEY:
             raise NotSplittable
-        i = _expect(text, _ws(text, i), ":")
         value, i = _value(scan, text, i)
         members.append((key, value))
-        i = _ws(text, i)
-    if text[i:i + 1] != "}" or _ws(text, i + 1) != len(text):
+        i = skip_ws(text, i)
+    if text[i:i + 1] != "}" or skip_ws(text, i + 1) != len(text):
         raise NotSplittable
 
 
