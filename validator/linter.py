@@ -9,9 +9,7 @@ from typing import Any
 from . import detect
 from .config import Configuration, Policy
 from .findings import Finding, Problem
-from .load import Document, line_cols, locate
-from .load.formats import format_of, read_documents
-from .load.source import decode
+from .load import Decoded, Document, line_cols, locate, parse_input, read_input
 from .rules.engine import RuleEngine
 from .validate import SchemaChecker
 
@@ -99,12 +97,12 @@ class Linter:
 
     def lint_bytes(self, raw: bytes, name: str = "<bytes>", path: str | None = None, input_format: str | None = None) -> FileResult:
         """Lint one input; its format (JSON, JSON Lines, YAML, gzip) follows from ``name`` unless given."""
-        kind, compressed = (input_format, False) if input_format else format_of(name)
-        if kind == "json" and not compressed and self.workers > 1 and len(raw) >= HALVES_MIN_BYTES:
-            result = self._lint_in_halves(raw, name, path)
+        decoded = read_input(raw, name, input_format)
+        if decoded.format == "json" and not decoded.fatal and self.workers > 1 and len(raw) >= HALVES_MIN_BYTES:
+            result = self._lint_in_halves(decoded, path)
             if result is not None:
                 return result
-        documents = read_documents(name, raw, input_format)
+        documents = parse_input(decoded)
         if len(documents) == 1:
             return self.lint_document(documents[0], path)
         results = [self.lint_document(doc, path) for doc in documents]
@@ -117,19 +115,17 @@ class Linter:
             events=sum(r.events for r in results),
         )
 
-    def _lint_in_halves(self, raw: bytes, name: str, path: str | None) -> FileResult | None:
+    def _lint_in_halves(self, decoded: Decoded, path: str | None) -> FileResult | None:
         """A big response over two processes (see validate.halves); None when it cannot be split."""
         from .validate.halves import check_in_halves
 
-        text, problems, fatal = decode(raw)
-        if fatal:
-            return None
+        text, name = decoded.text or "", decoded.name
         policy = self.config.policy_for(path)
         halves = check_in_halves(text, self.checker, self._engine(policy), policy.api_version)
         if halves is None:
             return None
-        doc = Document(name, halves.data, text, parsed=True, problems=problems)
-        return FileResult(name, place(doc, [*problems, *halves.problems], policy, halves.version), detect.RESPONSE, halves.version, halves.events)
+        doc = Document(name, halves.data, text, parsed=True, problems=list(decoded.problems))
+        return FileResult(name, place(doc, [*decoded.problems, *halves.problems], policy, halves.version), detect.RESPONSE, halves.version, halves.events)
 
     def lint_path(self, path: Path, name: str | None = None) -> FileResult:
         name = name or str(path)

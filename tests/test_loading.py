@@ -1,0 +1,62 @@
+"""The one loading step: gzip members and sniffing, JSON Lines decoded per line, blank-line floods."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import tracemalloc
+
+from validator.load import read_documents, read_input
+
+GOOD_EVENT = {"sdeType": "LEAD", "serverTimeStamp": "1528659491243", "lead": {"serverTimeStamp": "1528659491243", "lead": {"topic": "x"}}}
+BAD_EVENT = {"sdeType": "LEAD", "serverTimeStamp": "1528659491243", "lead": {"serverTimeStamp": "1528659491243", "lead": {"topic": "x"}, "oops": "1"}}
+
+
+def _jsonl(*events: dict) -> bytes:
+    return b"".join(json.dumps(e).encode() + b"\n" for e in events)
+
+
+def test_every_member_of_an_appended_gzip_file_is_read(tmp_path, cli):
+    path = tmp_path / "log.jsonl.gz"
+    path.write_bytes(gzip.compress(_jsonl(GOOD_EVENT)) + gzip.compress(_jsonl(BAD_EVENT)))
+    documents = read_documents(path.name, path.read_bytes())
+    assert [doc.line_base for doc in documents] == [0, 1]
+    result = cli("check", "--format", "json", path)
+    findings = json.loads(result.output)["findings"]
+    assert [(f["rule"], f["line"]) for f in findings if f["severity"] != "info"] == [("unknown-field", 2)]
+
+
+def test_garbage_after_the_last_gzip_member_is_an_encoding_error():
+    decoded = read_input(gzip.compress(b"{}") + b"junk", "x.json.gz")
+    assert decoded.fatal and decoded.problems[0].rule == "encoding-error"
+    assert "after the last gzip member" in decoded.problems[0].message
+
+
+def test_gzip_is_sniffed_by_its_magic_bytes_whatever_the_name():
+    decoded = read_input(gzip.compress(json.dumps(GOOD_EVENT).encode()), "captured.json")
+    assert not decoded.problems and json.loads(decoded.text or "") == GOOD_EVENT
+
+
+def test_one_invalid_byte_in_json_lines_spoils_only_its_line(tmp_path, cli):
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(_jsonl(BAD_EVENT) + b'{"broken": "\xff"}\n' + _jsonl(BAD_EVENT))
+    result = cli("check", "--format", "json", path)
+    findings = json.loads(result.output)["findings"]
+    assert sorted((f["rule"], f["line"]) for f in findings if f["severity"] != "info") == [
+        ("encoding-error", 2),
+        ("unknown-field", 1),
+        ("unknown-field", 3),
+    ]
+
+
+def test_a_flood_of_blank_lines_is_skipped_without_splitting_it():
+    raw = b"\n" * 20_000_000 + json.dumps(GOOD_EVENT).encode() + b"\n" + b" \n" * 1_000_000
+    tracemalloc.start()
+    try:
+        documents = read_documents("flood.jsonl", raw)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [doc.line_base for doc in documents] == [20_000_000]
+    assert documents[0].parsed
+    assert peak < 4 * len(raw)  # the decoded text and little else; a list of 21 million lines is 170 MB more
