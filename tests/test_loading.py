@@ -60,3 +60,32 @@ def test_a_flood_of_blank_lines_is_skipped_without_splitting_it():
     assert [doc.line_base for doc in documents] == [20_000_000]
     assert documents[0].parsed
     assert peak < 4 * len(raw)  # the decoded text and little else; a list of 21 million lines is 170 MB more
+
+
+def test_duplicate_keys_in_yaml_are_reported_at_the_repeated_key(tmp_path, cli):
+    path = tmp_path / "event.yaml"
+    path.write_text('sdeType: LEAD\nserverTimeStamp: "1528659491243"\nlead:\n  serverTimeStamp: "1528659491243"\n  lead: {topic: a, topic: b}\n')
+    result = cli("check", "--format", "json", path)
+    findings = [f for f in json.loads(result.output)["findings"] if f["rule"] == "duplicate-key"]
+    assert [(f["line"], f["column"], f["pointer"]) for f in findings] == [(5, 20, "/lead/lead/topic")]
+    assert result.exit_code == 1
+
+
+def test_yaml_aliases_of_a_long_string_are_refused_by_expanded_size(tmp_path, cli):
+    path = tmp_path / "laughs.yaml"
+    long = "x" * 1_000_000
+    path.write_text(f"a: &s {long}\nb: [{', '.join(['*s'] * 99)}]\n")
+    result = cli("check", "--format", "json", path)
+    findings = json.loads(result.output)["findings"]
+    assert [f["rule"] for f in findings] == ["syntax-error"]
+    assert "MiB of text through aliases" in findings[0]["message"]
+
+
+def test_a_number_no_double_can_hold_is_reported_where_it_is(tmp_path, cli):
+    path = tmp_path / "cart.json"
+    text = '{"sdeType": "CART_STATUS", "serverTimeStamp": "1528659491243", "cartStatus": {"total": 1e400, "note": "2e999"}}'
+    path.write_text(text)
+    result = cli("check", "--format", "json", path)
+    findings = [f for f in json.loads(result.output)["findings"] if f["rule"] == "syntax-error"]
+    assert [(f["column"], f["severity"]) for f in findings] == [(text.index("1e400") + 1, "error")]
+    assert "out of range" in findings[0]["message"]

@@ -14,7 +14,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..findings import Problem
+from ..findings import Problem, join_pointer
 from .source import Document, decode, decode_lines, parse_text
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
@@ -167,11 +167,15 @@ def _yaml(name: str, text: str, problems: list[Problem]) -> Document:
     from .yaml_source import YamlError, load_yaml
 
     doc = Document(name=name, data=None, text=text, problems=list(problems))
+    duplicates: list = []
     try:
-        data: Any = load_yaml(text)
+        data: Any = load_yaml(text, duplicates)
     except YamlError as exc:
         doc.problems.append(Problem("", "syntax-error", f"invalid YAML: {exc.message}", offset=_offset_of(text, exc.line, exc.column)))
         return doc
+    for path, key_node in duplicates:
+        message = f"duplicate key {str(path[-1])!r}: consumers disagree about which value wins (the last one was checked)"
+        doc.problems.append(Problem(join_pointer("", *path), "duplicate-key", message, offset=key_node.start_mark.index))
     doc.data, doc.parsed = data, True
     doc.locator = _yaml_offsets(text)
     return doc

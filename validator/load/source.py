@@ -35,11 +35,12 @@ class Document:
 class Flags:
     """What the parse hooks saw; positions are looked up afterwards, only when something was seen."""
 
-    __slots__ = ("duplicates", "non_finite")
+    __slots__ = ("duplicates", "non_finite", "overflow")
 
     def __init__(self) -> None:
         self.duplicates = False
         self.non_finite = False
+        self.overflow = False  # a number too large for a double (1e400), which Python reads as infinity
 
 
 def make_decoder(flags: Flags) -> json.JSONDecoder:
@@ -55,19 +56,44 @@ def make_decoder(flags: Flags) -> json.JSONDecoder:
         flags.non_finite = True
         return float(literal)
 
-    return json.JSONDecoder(object_pairs_hook=pairs_hook, parse_constant=constant_hook)
+    def float_hook(literal: str) -> float:
+        number = float(literal)
+        if number in _INFINITIES:
+            flags.overflow = True
+        return number
+
+    return json.JSONDecoder(object_pairs_hook=pairs_hook, parse_constant=constant_hook, parse_float=float_hook)
+
+
+_INFINITIES = (float("inf"), float("-inf"))
+_NUMBER_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|-?[0-9]+(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)', re.DOTALL)
+
+
+def _overflowing_numbers(text: str) -> list[tuple[int, str]]:
+    """(offset, literal) of every number in ``text`` that a double cannot hold."""
+    found = []
+    for match in _NUMBER_OR_STRING.finditer(text):
+        literal = match.group()
+        if literal[0] != '"' and float(literal) in _INFINITIES:
+            found.append((match.start(), literal))
+    return found
 
 
 def structural_problems(text: str, flags: Flags) -> list[Problem]:
     """Duplicate keys and non-finite literals the hooks noticed, each at its place in ``text``."""
+    problems = []
+    if flags.overflow:
+        for offset, literal in _overflowing_numbers(text):
+            shown = literal if len(literal) <= 40 else literal[:37] + "..."
+            message = f"number {shown} is out of range: no IEEE 754 double holds it (RFC 8259 section 6), so consumers read infinity or fail"
+            problems.append(Problem("", "syntax-error", message, offset=offset, value=literal))
     if not (flags.duplicates or flags.non_finite):
-        return []
+        return problems
     try:
         duplicates, literals = scan_document(text)
     except RecursionError:  # too deep for the locating walk: report without a position
         duplicates = [("", 0)] if flags.duplicates else []
         literals = [("", 0, "NaN or Infinity")] if flags.non_finite else []
-    problems = []
     for pointer, offset in duplicates:
         key = repr(pointer.rsplit("/", 1)[-1]) if pointer else "(too deeply nested to locate)"
         problems.append(

@@ -8,6 +8,7 @@ import yaml
 
 MAX_ALIASES = 100
 MAX_EXPANDED_NODES = 1_000_000  # nodes after aliases are expanded: a few dozen aliases can mean billions
+MAX_EXPANDED_CHARS = 64 << 20  # scalar text after aliases are expanded: 100 aliases of a long string add up
 
 
 class YamlError(Exception):
@@ -34,9 +35,9 @@ class _LimitedLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _expanded_size(root: yaml.Node) -> int:
-    """Nodes in the document once every alias is expanded, counted without expanding anything."""
-    sizes: dict[int, int] = {}
+def _expanded_size(root: yaml.Node) -> tuple[int, int]:
+    """Nodes and scalar characters once every alias is expanded, counted without expanding anything."""
+    sizes: dict[int, tuple[int, int]] = {}
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
@@ -47,27 +48,61 @@ def _expanded_size(root: yaml.Node) -> int:
         elif isinstance(node, yaml.SequenceNode):
             children = node.value
         else:
-            sizes[id(node)] = 1
+            sizes[id(node)] = (1, len(node.value))
             continue
         if children_done:
-            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            sizes[id(node)] = (1 + sum(sizes[id(child)][0] for child in children), sum(sizes[id(child)][1] for child in children))
         else:
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
     return sizes[id(root)]
 
 
-def load_yaml(text: str) -> Any:
-    """Parse one YAML document safely; every failure is a YamlError with a position."""
+def duplicate_keys(root: yaml.Node) -> list[tuple[list[str | int], yaml.Node]]:
+    """(path of the repeated member, its key node) for every key that repeats in its mapping.
+
+    PyYAML keeps the last value silently, as the JSON parser does; JSON input reports it, so YAML does too.
+    """
+    found: list[tuple[list[str | int], yaml.Node]] = []
+    seen_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, list[str | int]]] = [(root, [])]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen_nodes:  # an alias: its duplicates are reported where it is defined
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key_node, value_node in node.value:
+                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
+                if key in keys:
+                    found.append(([*path, key], key_node))
+                keys.add(key)
+                stack.append((value_node, [*path, key]))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, [*path, i]) for i, child in enumerate(node.value))
+    found.sort(key=lambda item: item[1].start_mark.index)
+    return found
+
+
+def load_yaml(text: str, duplicates: list[tuple[list[str | int], yaml.Node]] | None = None) -> Any:
+    """Parse one YAML document safely; every failure is a YamlError with a position.
+
+    With ``duplicates``, the keys that repeat in a mapping are appended to it (see ``duplicate_keys``).
+    """
     try:
         loader = _LimitedLoader(text)
         try:
             root = loader.get_single_node()
             if root is None:
                 return None
-            if _expanded_size(root) > MAX_EXPANDED_NODES:
+            nodes, chars = _expanded_size(root)
+            if nodes > MAX_EXPANDED_NODES or chars > MAX_EXPANDED_CHARS:
                 mark = root.start_mark
-                raise YamlError(f"expands to more than {MAX_EXPANDED_NODES} nodes through aliases: refusing it", mark.line + 1, mark.column + 1)
+                what = f"{MAX_EXPANDED_NODES} nodes" if nodes > MAX_EXPANDED_NODES else f"{MAX_EXPANDED_CHARS >> 20} MiB of text"
+                raise YamlError(f"expands to more than {what} through aliases: refusing it", mark.line + 1, mark.column + 1)
+            if duplicates is not None:
+                duplicates.extend(duplicate_keys(root))
             return loader.construct_document(root)
         finally:
             loader.dispose()
