@@ -1,24 +1,48 @@
-"""Files sdelint writes (reports, baselines, caches) appear whole or not at all."""
+"""Files sdelint writes (reports, baselines, caches) appear whole or not at all.
+
+A report or baseline path may be a symlink (written through: the link stays and
+its target is replaced), a device or a FIFO (``-o /dev/stdout``: written
+directly, since a device cannot be renamed over), or a regular file (a
+temporary file beside it is renamed over it, keeping the file's mode; a new
+file gets the mode the umask gives, as ``open`` would).
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it over ``path``."""
+def _umask_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def write_bytes_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` whole or not at all; ``mode`` for a new file (default: from the umask)."""
     import tempfile  # imported when writing: most runs write nothing
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    target = Path(os.path.realpath(path))  # through symlinks: replace the file a link points to, not the link
+    try:
+        current = os.stat(target)
+    except FileNotFoundError:
+        current = None
+    if current is not None and not stat.S_ISREG(current.st_mode):
+        with open(target, "wb") as handle:  # a device or FIFO: nothing to rename over
+            handle.write(data)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    keep = stat.S_IMODE(current.st_mode) if current is not None else (mode if mode is not None else _umask_mode())
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            os.fchmod(handle.fileno(), keep)
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -62,7 +62,7 @@ def apply_baseline(path: Path, results: list[FileResult]) -> BaselineOutcome:
         if document.get("sdelint_baseline") != FORMAT_VERSION or not isinstance(entries, list):
             raise ValueError("not an sdelint baseline (format version 1)")
         remaining = Counter((e["file"], e["rule"], e["pointer"], e["value_hash"]) for e in entries)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
         raise BaselineError(f"{path}: cannot use baseline: {exc}") from None
     root = Path(os.path.abspath(path)).parent
     outcome = BaselineOutcome()

@@ -48,6 +48,10 @@ class SdelintGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(EXIT_FINDINGS)
+        except OSError as exc:  # a file sdelint itself had to write or read: -o under a file, a full disk
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"sdelint: {where}{exc.strerror or exc}", err=True)
+            sys.exit(EXIT_USAGE)
         except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
             click.echo(f"sdelint: internal error: {type(exc).__name__}: {exc}", err=True)
             sys.exit(EXIT_USAGE)
@@ -192,6 +196,13 @@ from .serve.command import serve  # noqa: E402 - its heavy imports happen only w
 main.add_command(serve)
 
 
+def _say_on_stderr(message: str) -> None:
+    try:
+        print(message, file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+
+
 def run() -> None:
     """The ``sdelint`` console command: ``main``, then ``os._exit`` once the output is flushed.
 
@@ -204,6 +215,10 @@ def run() -> None:
         code = 0
     except SystemExit as exc:
         code = exc.code
+    except OSError as exc:  # --help or --version into a full or closed pipe (click writes them before any command runs)
+        code = EXIT_FINDINGS if isinstance(exc, BrokenPipeError) else EXIT_USAGE
+        if code == EXIT_USAGE:
+            _say_on_stderr(f"sdelint: cannot write output: {exc.strerror or exc}")
     if code is None:
         code = 0
     elif not isinstance(code, int):

@@ -35,6 +35,11 @@ def _selected(relative: str, patterns: tuple[str, ...]) -> bool:
     return any(matches(relative if "/" in p else name, (p,)) for p in patterns)
 
 
+def _broken_link(path: Path) -> bool:
+    """A symlink whose target is gone: checked like a file, so the run reports it (read-error) instead of skipping it."""
+    return path.is_symlink() and not path.exists()
+
+
 def collect(
     paths: tuple[str, ...],
     include: tuple[str, ...] = (),
@@ -53,9 +58,13 @@ def collect(
             inputs.append(Input(stdin_name, None))
             continue
         path = Path(raw)
-        if path.is_dir():
+        try:
+            is_dir, exists = path.is_dir(), path.exists() or path.is_symlink()
+        except OSError:  # a name the system refuses (too long, say): its read-error finding says why
+            is_dir, exists = False, True
+        if is_dir:
             found = []
-            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            for file in sorted(p for p in path.rglob("*") if p.is_file() or _broken_link(p)):
                 relative = file.relative_to(path).as_posix()
                 if _selected(relative, include) and not _selected(relative, exclude):
                     found.append(file)
@@ -66,9 +75,10 @@ def collect(
                 if key not in seen:
                     seen.add(key)
                     inputs.append(Input(str(file), file))
-        elif path.exists():
-            if path.resolve() not in seen:
-                seen.add(path.resolve())
+        elif exists:
+            key = Path(os.path.realpath(raw))
+            if key not in seen:
+                seen.add(key)
                 inputs.append(Input(raw, path))
         else:
             raise InputError(f"path does not exist: {raw}")

@@ -86,11 +86,20 @@ def parse_catalogue(text: str, filename: str, document: dict[str, Any] | None = 
     return specs
 
 
+def _looks_like_catalogue(value: Any) -> bool:
+    """A cached catalogue of the shape ``parse_catalogue`` reads (a damaged cache file is recomputed)."""
+    rules = value.get("rules") if isinstance(value, dict) else None
+    return isinstance(rules, dict) and all(
+        isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("summary", "category", "severity", "rationale"))
+        for entry in rules.values()
+    )
+
+
 @lru_cache(maxsize=1)
 def load_catalogue() -> dict[str, RuleSpec]:
     """The catalogue; once validated, a given rules.yaml is read back from the cache as JSON."""
     path = data_path("rules.yaml")
     text = path.read_text(encoding="utf-8")
     key = f"catalogue-{__version__}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
-    document = cached_json(key, lambda: _validated_document(text, str(path)))
+    document = cached_json(key, lambda: _validated_document(text, str(path)), valid=_looks_like_catalogue)
     return parse_catalogue(text, str(path), document)

@@ -17,8 +17,7 @@ from typing import Any, Callable
 
 import fastjsonschema
 
-from ..atomic import write_bytes_atomically
-from ..cache import default_cache_dir
+from ..cache import default_cache_dir, read_trusted, write_cache
 from .schemas import resolve, schema_uri, version_digest
 
 Validator = Callable[[Any], Any]
@@ -167,16 +166,15 @@ class CompiledValidators:
         module_name = "sdelint_compiled_" + _cache_key(version, name, stubs)
         path = self.cache_dir / f"{module_name}.marshal"
         if self.use_cache:
-            try:
-                return _load(marshal.loads(path.read_bytes()), module_name)
-            except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError):
-                pass
+            cached = read_trusted(path)
+            if cached is not None:
+                try:
+                    return _load(marshal.loads(cached), module_name)
+                except (ValueError, EOFError, TypeError, KeyError, AttributeError):
+                    pass
         code = compile(_generate(version, name, stubs), f"<sdelint {version}/{name}>", "exec")
         if self.use_cache:
-            try:
-                write_bytes_atomically(path, marshal.dumps(code))
-            except OSError:
-                pass
+            write_cache(path, marshal.dumps(code))
         return _load(code, module_name)
 
 
