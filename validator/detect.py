@@ -100,16 +100,40 @@ def _has_typed_scalar(value: Any) -> bool:
     return False
 
 
-def detect_version(data: Any, kind: str) -> str:
+def _typed_scalar_at(value: Any, pointer: str) -> tuple[str, str] | None:
+    """(pointer, JSON type) of the first number or boolean in ``value``, depth first in document order."""
+    stack: list[tuple[str, Any]] = [(pointer, value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(reversed([(join_pointer(where, key), child) for key, child in item.items()]))
+        elif isinstance(item, list):
+            stack.extend(reversed([(join_pointer(where, i), child) for i, child in enumerate(item)]))
+        elif isinstance(item, bool):
+            return where, "boolean"
+        elif isinstance(item, (int, float)):
+            return where, "number"
+    return None
+
+
+def version_evidence(data: Any, kind: str) -> tuple[str, str]:
+    """The API version an input was recorded with, and why: what in it decided, or that nothing did."""
     if kind in (RESPONSE, RECORDS, RECORD):
-        for _, record in iter_records(data, kind):
+        for pointer, record in iter_records(data, kind):
             if isinstance(record, dict) and "unAuthSdes" in record:
-                return "v2"
-    events = [e for _, _, e in iter_events(data, kind, ("sdes", "unAuthSdes")) if isinstance(e, dict)]
-    if any("isAuthenticated" in event for event in events):
-        return "v2"
-    for event in events:
+                return "v2", f"has unAuthSdes at {join_pointer(pointer, 'unAuthSdes')}"
+    events = [(p, e) for p, _, e in iter_events(data, kind, ("sdes", "unAuthSdes")) if isinstance(e, dict)]
+    for pointer, event in events:
+        if "isAuthenticated" in event:
+            return "v2", f"has isAuthenticated at {join_pointer(pointer, 'isAuthenticated')}"
+    for pointer, event in events:
         for key, container in event.items():
-            if key in CONTAINER_KEYS and _has_typed_scalar(container):
-                return "v2"
-    return "v1"
+            if key in CONTAINER_KEYS and _has_typed_scalar(container):  # pointers are built only for the one that decides
+                typed = _typed_scalar_at(container, join_pointer(pointer, key))
+                if typed is not None:
+                    return "v2", f"typed {typed[1]} at {typed[0]}"
+    return "v1", "no unAuthSdes, isAuthenticated or typed value: v1, the API's default"
+
+
+def detect_version(data: Any, kind: str) -> str:
+    return version_evidence(data, kind)[0]
