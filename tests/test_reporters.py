@@ -27,7 +27,8 @@ from validator.report import REPORTERS
 from validator.report.github import GithubReporter
 from validator.report.gitlab import GitlabReporter
 from validator.report.junit import JunitReporter
-from validator.report.sarif import SarifReporter, stable_fingerprints
+from validator.report.common import stable_fingerprints
+from validator.report.sarif import SarifReporter
 from validator.rules.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,7 +19,8 @@ from .findings import SEVERITY_RANK
 from .inputs import DEFAULT_INCLUDE, InputError, collect
 from .linter import API_VERSIONS
 from .model import SDE_TYPES, VERSIONS
-from .report import REPORTERS, worst
+from .report import REPORTERS
+from .result import worst
 from .runner import Configurations, ProgressBar, check_inputs, default_jobs
 from .rules.catalogue import CatalogueError
 from .rules.explain import explain_rule, rule_table

@@ -22,7 +22,7 @@ from ..findings import SEVERITY_RANK
 from ..linter import Linter
 from ..load import parse_text
 from ..model import CONTAINER_KEYS, SDE_TYPES, VERSIONS
-from ..report.base import worst
+from ..result import worst
 from ..report.json_report import report_object
 from ..rules.explain import explain_rule, rule_table
 from ..validate import SchemaChecker, get_schema, schema_names
