@@ -6,10 +6,12 @@ never used; an unwritable folder only costs the work it would have saved.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .atomic import write_atomically
 
@@ -30,8 +32,6 @@ def cached_json(key: str, produce: Callable[[], Any]) -> Any:
     except (OSError, ValueError):
         pass
     value = produce()
-    try:
+    with contextlib.suppress(OSError):  # no cache is only slower
         write_atomically(path, json.dumps(value))
-    except OSError:
-        pass
     return value
