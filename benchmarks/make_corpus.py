@@ -46,7 +46,7 @@ TYPING = {"mixed": (0.0, 0.5, 1.0), "v2": (0.0,), "strings": (1.0,)}
 
 
 def fmt_time(ms):
-    t = dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc)
+    t = dt.datetime.fromtimestamp(ms / 1000, dt.UTC)
     return t.strftime("%Y-%m-%d %H:%M:%S.") + f"{ms % 1000:03d}+0000"
 
 
@@ -97,7 +97,7 @@ class Gen:
         orig = server - r.choice((0, 0, r.randint(1, 60_000)))
         stamps = {"serverTimeStamp": self.ts(server), "originalTimeStamp": self.ts(orig)}
         unauth = {} if auth else {"isAuthenticated": False}
-        when = dt.datetime.fromtimestamp(server / 1000, dt.timezone.utc).date()
+        when = dt.datetime.fromtimestamp(server / 1000, dt.UTC).date()
         cur = r.choice(CURRENCIES)
         if sde_type == "CUSTOMER_INFO":
             _, last_paid = self.date(when.year - 2, when.year - 1)
@@ -174,7 +174,7 @@ class Gen:
         def events(types, auth):
             times = sorted(r.randint(start, end) for _ in types)
             r.shuffle(types)
-            return [self.event(t, s, auth) for t, s in zip(types, times)]
+            return [self.event(t, s, auth) for t, s in zip(types, times, strict=True)]
 
         return {"events": events(auth_types, True)}, {"events": events(unauth_types, False)}
 

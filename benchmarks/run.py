@@ -136,7 +136,7 @@ def main(argv=None):
     for name, reason in skipped.items():
         print(f"skipping {name}: {reason}", file=sys.stderr)
 
-    machine = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    machine = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                "nproc": os.cpu_count(), "usable_cpus": len(os.sched_getaffinity(0)),
                "platform": platform.platform(), "python": capture([python, "-V"]),
                "sdelint": capture(sdelint + ["--version"]) if sdelint else None,
@@ -171,7 +171,7 @@ def main(argv=None):
     for num, den, op, target in RATIOS:
         row = {"ratio": f"{num} / {den}", "target": f"{op} {target}" if op else None}
         if num in summary and den in summary:
-            pairs = [(x, y) for x, y in zip(runs[num], runs[den]) if x["rc"] == y["rc"] == 0]
+            pairs = [(x, y) for x, y in zip(runs[num], runs[den], strict=False) if x["rc"] == y["rc"] == 0]
             row["rounds"] = len(pairs)
             row["median_of_round_ratios"] = value = (
                 statistics.median(x["wall"] / y["wall"] for x, y in pairs) if pairs else None)

@@ -60,10 +60,10 @@ def free_port() -> int:
 def start_server(port: int, workers: int, threads: int, workdir: Path) -> subprocess.Popen:
     env = {**os.environ, "SDELINT_CACHE_DIR": str(workdir / "cache")}
     env.pop("SDELINT_TOKEN", None)
-    log = open(workdir / "server.log", "wb")
     command = [sys.executable, "-m", "validator", "serve", "--port", str(port), "--workers", str(workers),
                "--threads", str(threads), "--no-access-log", "--log-level", "warning"]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=workdir, env=env, start_new_session=True)
+    with open(workdir / "server.log", "wb") as log:  # the server keeps its own copy of the descriptor
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=workdir, env=env, start_new_session=True)
     url = f"http://127.0.0.1:{port}/readyz"
     deadline = time.monotonic() + 60
     ready = 0
@@ -218,7 +218,7 @@ async def _connection(port: int, request: bytes, deadline: float, latencies: lis
             if close:
                 writer.close()
                 writer = None
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.TimeoutError, ValueError) as exc:
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as exc:
             failures[type(exc).__name__] = failures.get(type(exc).__name__, 0) + 1
             if writer is not None:
                 writer.close()

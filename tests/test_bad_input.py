@@ -185,7 +185,7 @@ def test_utf16_and_utf32_are_encoding_errors_but_still_checked(tmp_path, check_j
     assert proc.returncode == 1
     good = report["files"][-1]["file"]
     strip = lambda fs: sorted((f["line"], f["column"], f["pointer"], f["rule"]) for f in fs)  # noqa: E731
-    for index, (path, encoding) in enumerate(zip(bad, encodings)):
+    for index, (path, encoding) in enumerate(zip(bad, encodings, strict=True)):
         finding = only(by_file[str(path)], "encoding-error")
         assert (finding["line"], finding["column"]) == (1, 1)
         assert encoding[:6] in finding["message"].lower()

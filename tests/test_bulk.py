@@ -6,7 +6,6 @@ import gzip
 import json
 from pathlib import Path
 
-
 from tests.conftest import EXAMPLE, UNREPAIRED
 
 EVENT = {"lead": {"serverTimeStamp": "1528628536882", "lead": {"topic": "drive"}}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882"}

@@ -235,7 +235,7 @@ def test_custom_rules_are_listed_and_explained(tmp_path, cli):
     config = _write(tmp_path / ".sdelint.yaml", CUSTOM)
     listing = cli("rules", "--config", str(config))
     assert listing.exit_code == 0
-    line = next(l for l in listing.output.splitlines() if l.startswith("cart-needs-currency"))
+    line = next(row for row in listing.output.splitlines() if row.startswith("cart-needs-currency"))
     assert "warning" in line and "custom" in line and "Carts name their currency." in line
     explained = cli("explain", "sku-format", "--config", str(config))
     assert explained.exit_code == 0 and "pattern on cartStatus.products[*].product.sku" in explained.output

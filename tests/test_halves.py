@@ -9,10 +9,10 @@ import pytest
 
 import validator.linter as linter_module
 import validator.validate.halves as halves_module
+from tests.conftest import EXAMPLE
 from validator.config import Configuration
 from validator.linter import Linter
 from validator.load.response_text import guess_boundary
-from tests.conftest import EXAMPLE
 
 TYPO_EVENT = {"lead": {"serverTimeStamp": "1528628536882", "lead": {"Topic": "drive"}}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882"}
 UNAUTH_EVENT = {"sdeType": "LEAD", "serverTimeStamp": 1528628536882, "isAuthenticated": False, "lead": {"serverTimeStamp": 1528628536882, "lead": {"topic": "x"}}}

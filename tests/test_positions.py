@@ -39,7 +39,7 @@ def offset_at(text: str, line: int, column: int) -> int:
     lines = text.split("\n")
     assert 1 <= line <= len(lines), f"line {line} is outside the text ({len(lines)} lines)"
     assert 1 <= column <= len(lines[line - 1]) + 1, f"column {column} is outside line {line}: {lines[line - 1]!r}"
-    return sum(len(l) + 1 for l in lines[: line - 1]) + column - 1
+    return sum(len(text_line) + 1 for text_line in lines[: line - 1]) + column - 1
 
 
 def only(text: str, needle: str) -> int:
@@ -441,7 +441,7 @@ def test_locate_on_scalar_and_empty_documents():
 
 def test_locate_deep_paths():
     depth = 60
-    text = "".join('{"k%d": [' % i for i in range(depth)) + '"leaf"' + "]}" * depth
+    text = "".join(f'{{"k{i}": [' for i in range(depth)) + '"leaf"' + "]}" * depth
     pointer = "".join(f"/k{i}/0" for i in range(depth))
     spots = locate(text, [pointer, pointer[: pointer.rindex("/")], "/k0/0/k1/1"])
     assert spots == {

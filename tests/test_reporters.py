@@ -24,10 +24,11 @@ from jsonschema.validators import validator_for
 from validator.findings import Finding
 from validator.linter import Linter
 from validator.report import REPORTERS
+from validator.report.common import stable_fingerprints
 from validator.report.github import GithubReporter
 from validator.report.gitlab import GitlabReporter
 from validator.report.junit import JunitReporter
-from validator.report.sarif import SarifReporter, stable_fingerprints
+from validator.report.sarif import SarifReporter
 from validator.rules.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,7 +218,7 @@ def check_sarif_against_json(document: dict, findings: list[dict], files: list[s
     assert artifacts == files
     results = run_["results"]
     assert len(results) == len(findings)
-    for result, finding in zip(results, findings):
+    for result, finding in zip(results, findings, strict=True):
         assert result["ruleId"] == finding["rule"]
         assert descriptors[result["ruleIndex"]]["id"] == finding["rule"]
         assert result["level"] == SARIF_LEVEL[finding["severity"]]
@@ -309,7 +310,7 @@ def check_junit(out: str, findings: list[dict], files: list[str]) -> ET.Element:
         assert element.get("tests") == str(len(files))
         assert element.get("failures") == str(failed_cases)
         assert element.get("errors") == "0" and element.get("skipped") == "0"
-    for failure, finding in zip(failures, failing):
+    for failure, finding in zip(failures, failing, strict=True):
         assert failure.get("type") == finding["rule"]
         assert failure.get("message") == xml_clean(finding["message"])  # exact, minus what XML 1.0 forbids
         assert f"{xml_clean(finding['file'])}:{finding['line']}:{finding['column']}: {finding['severity']} " in failure.text
@@ -317,7 +318,7 @@ def check_junit(out: str, findings: list[dict], files: list[str]) -> ET.Element:
     infos = [f for f in findings if f["severity"] == "info"]
     out_lines = [line for c in cases for s in c.findall("system-out") for line in s.text.splitlines()]
     assert len(out_lines) == len(infos)
-    for line, finding in zip(out_lines, infos):
+    for line, finding in zip(out_lines, infos, strict=True):
         assert f" info {finding['rule']} " in line
     return root
 
@@ -370,7 +371,7 @@ def check_github(out: str, findings: list[dict], files: int) -> list[re.Match]:
     annotations, summary = lines[:-2], lines[-2]
     assert len(annotations) == len(findings)  # no message broke onto a second line
     matches = []
-    for line, finding in zip(annotations, findings):
+    for line, finding in zip(annotations, findings, strict=True):
         match = GITHUB_LINE.fullmatch(line)
         assert match, line
         assert match["command"] == GITHUB_COMMAND[finding["severity"]]
@@ -436,7 +437,7 @@ def test_json_lines_crafted_input_and_empty_output(cli, tricky):
 def check_gitlab(out: str, findings: list[dict]) -> list[dict]:
     issues = json.loads(out)
     assert isinstance(issues, list) and len(issues) == len(findings)
-    for issue, finding in zip(issues, findings):
+    for issue, finding in zip(issues, findings, strict=True):
         assert {"description", "check_name", "fingerprint", "severity", "location"} <= set(issue)
         assert all(isinstance(issue[k], str) and issue[k] for k in ("description", "check_name", "fingerprint"))
         assert issue["check_name"] == finding["rule"]

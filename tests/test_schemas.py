@@ -19,7 +19,7 @@ SCHEMA_RULES = ("missing-field", "unknown-field", "wrong-type", "bad-value", "un
 VERSIONS = ("v1", "v2")
 
 T = 1528628536882  # serverTimeStamp (processing)
-O = 1528628536000  # originalTimeStamp (creation), before processing
+O = 1528628536000  # noqa: E741 - originalTimeStamp (creation), before processing; one letter like T for the event tables
 
 # ---------------------------------------------------------------------------
 # valid events: the spec example's events, with typed values (v2) and made self-consistent

@@ -383,7 +383,7 @@ def read_response(sock: socket.socket, timeout: float = 10) -> tuple[int, dict, 
         data += chunk
     head, _, rest = data.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
-    headers = dict((k.strip().lower(), v.strip()) for k, v in (line.split(":", 1) for line in lines[1:]))
+    headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
     length = int(headers.get("content-length", 0))
     while len(rest) < length:
         chunk = sock.recv(65536)

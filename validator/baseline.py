@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .atomic import write_atomically
 from .findings import Finding
-from .linter import FileResult
+from .result import BaselineOutcome, FileResult
 
 FORMAT_VERSION = 1
 
@@ -46,12 +45,6 @@ def write_baseline(path: Path, results: list[FileResult]) -> int:
     entries.sort(key=lambda e: (e["file"], e["rule"], e["pointer"], e["value_hash"]))
     write_atomically(path, json.dumps({"sdelint_baseline": FORMAT_VERSION, "tool_version": __version__, "findings": entries}, indent=2) + "\n")
     return len(entries)
-
-
-@dataclass
-class BaselineOutcome:
-    known: int = 0
-    fixed: list[dict] = field(default_factory=list)
 
 
 def apply_baseline(path: Path, results: list[FileResult]) -> BaselineOutcome:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
 import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,10 +21,11 @@ from .findings import SEVERITY_RANK
 from .inputs import DEFAULT_INCLUDE, InputError, collect
 from .linter import API_VERSIONS
 from .model import SDE_TYPES, VERSIONS
-from .report import REPORTERS, worst
-from .runner import Configurations, ProgressBar, check_inputs, default_jobs
+from .report import REPORTERS
+from .result import worst
 from .rules.catalogue import CatalogueError
 from .rules.explain import explain_rule, rule_table
+from .runner import Configurations, ProgressBar, check_inputs, default_jobs
 from .validate import get_schema, schema_names
 from .validate.bundle import bundle
 
@@ -32,7 +35,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 class SdelintGroup(click.Group):
     """Turns a bad configuration into a message and any unexpected exception into a one-line report; both exit 2."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
@@ -75,22 +78,56 @@ def _progress_wanted(output_format: str, output: Path | None) -> bool:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE (atomically) instead of stdout.")
-@click.option("--api-version", type=click.Choice(API_VERSIONS), default=None, help="API version the payloads were recorded with. [default: the configuration's, else auto: detect per input]")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Configuration file (.sdelint.yaml or pyproject.toml); default: the nearest one above each input.")
+@click.option(
+    "--api-version", type=click.Choice(API_VERSIONS), default=None,
+    help="API version the payloads were recorded with. [default: the configuration's, else auto: detect per input]",
+)
+@click.option(
+    "--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Configuration file (.sdelint.yaml or pyproject.toml); default: the nearest one above each input.",
+)
 @click.option("--select", multiple=True, metavar="RULE[,RULE]", help="Check only these rules (repeatable).")
 @click.option("--ignore", multiple=True, metavar="RULE[,RULE]", help="Do not check these rules (repeatable).")
-@click.option("--fail-on", type=click.Choice(sorted(SEVERITY_RANK, key=SEVERITY_RANK.get)), default=None, help="Lowest severity that makes the exit code 1. [default: error]")
+@click.option(
+    "--fail-on", type=click.Choice(sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__)), default=None,
+    help="Lowest severity that makes the exit code 1. [default: error]",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (usage errors still exit 2).")
-@click.option("--baseline", "baseline_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Report only findings that are not in this baseline file.")
+@click.option(
+    "--baseline", "baseline_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Report only findings that are not in this baseline file.",
+)
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False, path_type=Path), help="Record today's findings in FILE (then exit 0).")
 @click.option("--include", multiple=True, metavar="GLOB", help=f"Files to check in directories (repeatable). [default: {', '.join(DEFAULT_INCLUDE)}]")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Files to skip in directories (repeatable).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for many files. [default: the number of CPUs]")
-@click.option("--stdin-filename", default="<stdin>", show_default=True, help="Name to report for '-'; its extension picks the format and it is matched against path overrides.")
+@click.option(
+    "--stdin-filename", default="<stdin>", show_default=True,
+    help="Name to report for '-'; its extension picks the format and it is matched against path overrides.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print what each input was checked as.")
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule.")
-def check(paths, output_format, output, api_version, config_path, select, ignore, fail_on, exit_zero, baseline_path, write_baseline_path, include, exclude, jobs, stdin_filename, quiet, verbose, statistics) -> None:
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    output: Path | None,
+    api_version: str | None,
+    config_path: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    exit_zero: bool,
+    baseline_path: Path | None,
+    write_baseline_path: Path | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    jobs: int | None,
+    stdin_filename: str,
+    quiet: bool,
+    verbose: bool,
+    statistics: bool,
+) -> None:
     """Check payload files, directories or '-' for stdin.
 
     Inputs may be JSON, JSON Lines (.jsonl, .ndjson), YAML (.yaml, .yml), each
@@ -148,7 +185,10 @@ def _load_config(config_path: Path | None) -> Configuration:
 
 
 @main.command()
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Configuration file; default: the nearest one above the current directory.")
+@click.option(
+    "--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Configuration file; default: the nearest one above the current directory.",
+)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules(config_path: Path | None, output_format: str) -> None:
     """List every rule with its severity after configuration."""
@@ -164,7 +204,10 @@ def rules(config_path: Path | None, output_format: str) -> None:
 
 @main.command()
 @click.argument("rule")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Configuration file; default: the nearest one above the current directory.")
+@click.option(
+    "--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Configuration file; default: the nearest one above the current directory.",
+)
 def explain(rule: str, config_path: Path | None) -> None:
     """Print a rule's documentation: summary, rationale, parameters, a bad and a good example."""
     config = _load_config(config_path)
@@ -197,10 +240,8 @@ main.add_command(serve)
 
 
 def _say_on_stderr(message: str) -> None:
-    try:
+    with contextlib.suppress(OSError, ValueError):
         print(message, file=sys.stderr)
-    except (OSError, ValueError):
-        pass
 
 
 def run() -> None:
@@ -210,23 +251,23 @@ def run() -> None:
     interpreter down would only delay the exit status. Everything sdelint writes is complete by
     then (reports and baselines are written atomically, pools are joined).
     """
+    status: str | int | None = 0
     try:
         main(prog_name="sdelint")
-        code = 0
     except SystemExit as exc:
-        code = exc.code
+        status = exc.code
     except OSError as exc:  # --help or --version into a full or closed pipe (click writes them before any command runs)
-        code = EXIT_FINDINGS if isinstance(exc, BrokenPipeError) else EXIT_USAGE
-        if code == EXIT_USAGE:
+        status = EXIT_FINDINGS if isinstance(exc, BrokenPipeError) else EXIT_USAGE
+        if status == EXIT_USAGE:
             _say_on_stderr(f"sdelint: cannot write output: {exc.strerror or exc}")
-    if code is None:
+    if status is None:
         code = 0
-    elif not isinstance(code, int):
-        print(code, file=sys.stderr)
+    elif isinstance(status, int):
+        code = status
+    else:
+        print(status, file=sys.stderr)
         code = 1
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`) or a closed stream: nothing more to say
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe (`| head`) or a closed stream: nothing more to say
-            pass
     os._exit(code)

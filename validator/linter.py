@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,23 +9,13 @@ from . import detect
 from .config import Configuration, Policy
 from .findings import Finding, Problem
 from .load import Decoded, Document, line_cols, locate, parse_input, read_input
+from .result import FileResult
 from .rules.engine import RuleEngine
 from .validate import SchemaChecker
 
 API_VERSIONS = ("auto", "v1", "v2")
 # From this size a plain JSON response is parsed and checked in two halves when workers allow.
 HALVES_MIN_BYTES = 4 << 20
-
-
-@dataclass
-class FileResult:
-    """Everything the reporters need about one input."""
-
-    file: str
-    findings: list[Finding]
-    kind: str | None = None
-    api_version: str | None = None
-    events: int = 0
 
 
 def place(doc: Document, problems: list[Problem], policy: Policy, api_version: str | None) -> list[Finding]:

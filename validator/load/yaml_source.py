@@ -26,7 +26,7 @@ class _LimitedLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._aliases = 0
 
-    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
@@ -116,7 +116,7 @@ def load_yaml(text: str, duplicates: list[tuple[list[str | int], yaml.Node]] | N
         raise YamlError(f"invalid YAML: {exc}") from None
 
 
-def compose(text: str) -> "yaml.Node | None":
+def compose(text: str) -> yaml.Node | None:
     """The node tree of a document that already loaded (None if it does not compose)."""
     try:
         return yaml.compose(text, Loader=_LimitedLoader)
@@ -124,7 +124,7 @@ def compose(text: str) -> "yaml.Node | None":
         return None
 
 
-def node_at(root: "yaml.Node | None", path: list, exact: bool = True) -> tuple["yaml.Node | None", "yaml.Node | None"]:
+def node_at(root: yaml.Node | None, path: list, exact: bool = True) -> tuple[yaml.Node | None, yaml.Node | None]:
     """(key node or None, node) at ``path`` of keys and indexes; with ``exact=False`` the nearest parent."""
     node, key_node = root, None
     for step in path:

@@ -1,6 +1,7 @@
 """Reporters by format name; each is one class behind ``Reporter``.
 
 Classes are imported when a format is used, so a run pays only for its own.
+``Summary`` and ``worst`` live in ``validator.result``; they are re-exported here for existing callers.
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, Mapping
 
-from .base import Reporter, Summary, worst
+from ..result import Summary, worst
+from .base import Reporter
 
 _CLASSES = {
     "text": ("text", "TextReporter"),
@@ -21,10 +23,11 @@ _CLASSES = {
 }
 
 
-class _Registry(Mapping):
+class _Registry(Mapping[str, type[Reporter]]):
     def __getitem__(self, name: str) -> type[Reporter]:
         module, cls = _CLASSES[name]
-        return getattr(importlib.import_module(f"{__name__}.{module}"), cls)
+        reporter: type[Reporter] = getattr(importlib.import_module(f"{__name__}.{module}"), cls)
+        return reporter
 
     def __iter__(self) -> Iterator[str]:
         return iter(_CLASSES)

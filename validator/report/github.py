@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from typing import IO
 
 from ..findings import Finding
-from ..linter import FileResult
-from .base import Reporter, Summary
-from .sarif import report_path
-from .text import _plural
+from ..result import FileResult, Summary
+from .base import Reporter
+from .common import LONE_SURROGATE, plural, report_path, severity_counts
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def escape_data(text: str) -> str:
     """The runner's escaping for a command's message (actions/toolkit ``escapeData``)."""
-    text = _LONE_SURROGATE.sub("\ufffd", text)  # cannot be written as UTF-8
+    text = LONE_SURROGATE.sub("\ufffd", text)  # cannot be written as UTF-8
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -57,5 +54,4 @@ class GithubReporter(Reporter):
         if self.quiet:
             return
         summary = Summary.of(results)
-        counts = f"{_plural(summary.errors, 'error')}, {_plural(summary.warnings, 'warning')}, {summary.infos} info"
-        stream.write(f"sdelint: checked {_plural(summary.files, 'file')}: {counts}.\n")
+        stream.write(f"sdelint: checked {plural(summary.files, 'file')}: {severity_counts(summary)}.\n")

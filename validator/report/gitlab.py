@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from ..linter import FileResult
+from ..result import FileResult, all_findings
 from .base import Reporter
-from .sarif import dump_json, report_path, stable_fingerprints
+from .common import dump_json, report_path, stable_fingerprints
 
 # GitLab's scale is info < minor < major < critical < blocker. An error-level
 # finding makes sdelint exit 1 (the payload is unusable), so it is critical;
@@ -30,9 +30,9 @@ class GitlabReporter(Reporter):
     name = "gitlab"
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
-        findings = [f for r in results for f in r.findings]
+        findings = all_findings(results)
         issues: list[dict[str, Any]] = []
-        for f, fingerprint in zip(findings, stable_fingerprints(findings)):
+        for f, fingerprint in zip(findings, stable_fingerprints(findings), strict=True):
             issues.append(
                 {
                     "type": "issue",

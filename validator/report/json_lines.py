@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import IO
 
-from ..linter import FileResult
+from ..result import FileResult
 from .base import Reporter
-from .sarif import dump_json
+from .common import dump_json
 
 
 class JsonLinesReporter(Reporter):

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import IO, TYPE_CHECKING
+from typing import IO, Any
 
-from ..linter import FileResult
-from .base import Reporter, Summary
-
-if TYPE_CHECKING:
-    from ..baseline import BaselineOutcome
+from ..result import BaselineOutcome, FileResult, Summary
+from .base import Reporter
 
 
-def report_object(results: list[FileResult], baseline: "BaselineOutcome | None" = None) -> dict:
+def report_object(results: list[FileResult], baseline: BaselineOutcome | None = None) -> dict[str, Any]:
     """The ``--format json`` document; the HTTP service answers with the same object."""
     summary = Summary.of(results)
     body = summary.as_dict()

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 from typing import IO
 
 from ..findings import Finding
-from ..linter import FileResult
-from .base import Reporter, Summary
+from ..result import FileResult, Summary
+from .base import Reporter
 
 # Characters XML 1.0 cannot carry at all, not even as character references.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

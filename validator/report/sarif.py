@@ -1,15 +1,7 @@
-"""SARIF 2.1.0, the format GitHub code scanning (and most IDE result viewers) ingest.
-
-Also home of the helpers the other CI formats share: repository-relative paths
-and fingerprints that survive reformatting.
-"""
+"""SARIF 2.1.0, the format GitHub code scanning (and most IDE result viewers) ingest."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import re
 from collections import Counter
 from pathlib import Path, PurePath
 from typing import IO, Any
@@ -17,32 +9,15 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..findings import Finding
-from ..linter import FileResult
+from ..result import FileResult, all_findings
 from .base import Reporter
+from .common import dump_json, report_path, stable_fingerprints
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "sdelintFingerprint/v1"
 # sdelint severities (after configuration) -> SARIF levels; "off" only ever appears as a rule default.
 SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note", "off": "none"}
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def report_path(file: str) -> str:
-    """The path CI tools expect: relative to the working directory when inside it, with forward slashes.
-
-    CI systems (code scanning, GitLab, Actions annotations) match paths against
-    the repository checkout, so ``./a.json``, ``a.json`` and ``$PWD/a.json`` must
-    come out the same. Names that are not paths (``<stdin>``) are kept.
-    """
-    path = PurePath(file)
-    if path.is_absolute():
-        try:
-            path = Path(os.path.abspath(file)).relative_to(Path.cwd())
-        except ValueError:
-            return path.as_posix()
-    text = path.as_posix()  # also drops "./" prefixes; on Windows turns "\" into "/"
-    return text
 
 
 def artifact_location(file: str) -> dict[str, str]:
@@ -52,33 +27,6 @@ def artifact_location(file: str) -> dict[str, str]:
         return {"uri": Path(path).as_uri()}
     # quote() leaves only unreserved characters and "/": a ":" in the first segment cannot pose as a scheme.
     return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
-
-
-def stable_fingerprints(findings: list[Finding]) -> list[str]:
-    """One SHA-256 hex digest per finding, from ``Finding.fingerprint()`` (file, rule, pointer, value hash).
-
-    The line is not part of it, so re-indenting a file keeps every fingerprint.
-    Paths go through ``report_path`` first (``./a.json`` and ``a.json`` agree).
-    Two findings with the same identity get an occurrence number, so the
-    fingerprints within one report are unique (GitLab merges equal ones).
-    """
-    seen: Counter[str] = Counter()
-    out = []
-    for finding in findings:
-        identity = finding.with_(file=report_path(finding.file)).fingerprint()
-        n = seen[identity]
-        seen[identity] += 1
-        key = identity if n == 0 else f"{identity}\0{n}"
-        out.append(hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest())
-    return out
-
-
-def dump_json(document: Any, stream: IO[str], *, indent: int | None = 2, ensure_ascii: bool = True) -> None:
-    """json.dump that never fails on lone surrogates (a JSON key may hold ``\\ud800``): they stay escaped."""
-    text = json.dumps(document, indent=indent, ensure_ascii=ensure_ascii)
-    if not ensure_ascii:
-        text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    stream.write(text)
 
 
 class SarifReporter(Reporter):
@@ -102,7 +50,7 @@ class SarifReporter(Reporter):
         stream.write("\n")
 
     def document(self, results: list[FileResult]) -> dict[str, Any]:
-        findings = [f for r in results for f in r.findings]
+        findings = all_findings(results)
         rule_ids = sorted({f.rule for f in findings})
         rule_index = {rule: i for i, rule in enumerate(rule_ids)}
         artifacts: list[dict[str, Any]] = []
@@ -115,7 +63,7 @@ class SarifReporter(Reporter):
         fingerprints = stable_fingerprints(findings)
         occurrences: Counter[str] = Counter()
         sarif_results = []
-        for finding, fingerprint in zip(findings, fingerprints):
+        for finding, fingerprint in zip(findings, fingerprints, strict=True):
             short = fingerprint[:16]
             occurrences[short] += 1
             sarif_results.append(self._result(finding, rule_index[finding.rule], artifact_index, fingerprint, f"{short}:{occurrences[short]}"))

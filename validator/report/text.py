@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import IO
 
-from ..linter import FileResult
-from .base import Reporter, Summary
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+from ..result import FileResult, Summary
+from .base import Reporter
+from .common import plural, severity_counts
 
 
 class TextReporter(Reporter):
@@ -20,7 +17,7 @@ class TextReporter(Reporter):
         for result in results:
             if self.verbose:
                 what = f"{result.api_version} {result.kind}" if result.kind else "not checked"
-                stream.write(f"{result.file}: {what}, {_plural(result.events, 'event')}\n")
+                stream.write(f"{result.file}: {what}, {plural(result.events, 'event')}\n")
             for f in result.findings:
                 stream.write(f"{f.file}:{f.line}:{f.column}: {f.severity} {f.rule} {f.message} ({f.pointer or '/'})\n")
         if self.quiet:
@@ -31,12 +28,11 @@ class TextReporter(Reporter):
             for rule, count in sorted(summary.by_rule.items(), key=lambda item: (-item[1], item[0])):
                 stream.write(f"{count:>6}  {rule:<{width}}\n")
         versions = ", ".join(f"{n} as API {v}" for v, n in sorted(summary.by_version.items()))
-        checked = f"Checked {_plural(summary.files, 'file')}" + (f" ({versions})" if versions else "")
-        counts = f"{_plural(summary.errors, 'error')}, {_plural(summary.warnings, 'warning')}, {summary.infos} info"
-        stream.write(f"{checked}: {counts}.\n")
+        checked = f"Checked {plural(summary.files, 'file')}" + (f" ({versions})" if versions else "")
+        stream.write(f"{checked}: {severity_counts(summary)}.\n")
         if self.baseline is not None:
             fixed = len(self.baseline.fixed)
-            stream.write(f"Baseline: {self.baseline.known} known finding{'s' if self.baseline.known != 1 else ''} hidden; {fixed} fixed since it was written")
+            stream.write(f"Baseline: {plural(self.baseline.known, 'known finding')} hidden; {fixed} fixed since it was written")
             stream.write(" (run --write-baseline to shrink it).\n" if fixed else ".\n")
             if self.verbose:
                 for entry in self.baseline.fixed:

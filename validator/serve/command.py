@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -23,7 +24,7 @@ LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 class Size(click.ParamType):
     name = "SIZE"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         if isinstance(value, int):
             return value
         try:
@@ -33,17 +34,49 @@ class Size(click.ParamType):
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; the default accepts local clients only (use 0.0.0.0 for every interface).")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True,
+    help="Address to listen on; the default accepts local clients only (use 0.0.0.0 for every interface).",
+)
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 256), help="Worker processes; each compiles its own validators and keeps its own metrics.")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Configuration file; default: the nearest one above the current directory.")
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 256),
+    help="Worker processes; each compiles its own validators and keeps its own metrics.",
+)
+@click.option(
+    "--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Configuration file; default: the nearest one above the current directory.",
+)
 @click.option("--max-body-bytes", default="10MiB", show_default=True, type=Size(), help="Largest request body; K, M, G are powers of 1024.")
-@click.option("--body-timeout", default=DEFAULT_BODY_TIMEOUT, show_default=True, type=click.FloatRange(min=0.001), help="Seconds a client has to send a whole request body (else 408).")
-@click.option("--threads", "lint_threads", default=DEFAULT_LINT_THREADS, show_default=True, type=click.IntRange(1, 64), help="Lint jobs run at once per worker (in threads, off the event loop).")
-@click.option("--token", envvar=ENV_TOKEN, show_envvar=True, default=None, metavar="TOKEN", help="Require 'Authorization: Bearer TOKEN' on every endpoint but /healthz. Prefer the environment variable: options show in process lists.")
+@click.option(
+    "--body-timeout", default=DEFAULT_BODY_TIMEOUT, show_default=True, type=click.FloatRange(min=0.001),
+    help="Seconds a client has to send a whole request body (else 408).",
+)
+@click.option(
+    "--threads", "lint_threads", default=DEFAULT_LINT_THREADS, show_default=True, type=click.IntRange(1, 64),
+    help="Lint jobs run at once per worker (in threads, off the event loop).",
+)
+@click.option(
+    "--token", envvar=ENV_TOKEN, show_envvar=True, default=None, metavar="TOKEN",
+    help="Require 'Authorization: Bearer TOKEN' on every endpoint but /healthz. Prefer the environment variable: options show in process lists.",
+)
 @click.option("--log-level", type=click.Choice(LOG_LEVELS), default="info", show_default=True)
-@click.option("--access-log/--no-access-log", default=False, show_default=True, help="Log one line per request (off by default: it costs about a tenth of the throughput; /metrics counts requests).")
-def serve(host, port, workers, config_path, max_body_bytes, body_timeout, lint_threads, token, log_level, access_log) -> None:
+@click.option(
+    "--access-log/--no-access-log", default=False, show_default=True,
+    help="Log one line per request (off by default: it costs about a tenth of the throughput; /metrics counts requests).",
+)
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    config_path: Path | None,
+    max_body_bytes: int,
+    body_timeout: float,
+    lint_threads: int,
+    token: str | None,
+    log_level: str,
+    access_log: bool,
+) -> None:
     """Serve the linter over HTTP (needs the serve extra: pip install 'sdelint[serve]').
 
     \b
@@ -79,15 +112,15 @@ def serve(host, port, workers, config_path, max_body_bytes, body_timeout, lint_t
     )
     if not settings.token and host not in ("127.0.0.1", "::1", "localhost"):
         click.echo(f"sdelint: warning: listening on {host} without a token: anyone who can reach it can use it (--token or SDELINT_TOKEN)", err=True)
-    options = dict(
-        log_level=log_level,
-        access_log=access_log,
-        server_header=False,
-        proxy_headers=False,
-        timeout_keep_alive=5,
-        timeout_graceful_shutdown=10,
-        lifespan="on",
-    )
+    options: dict[str, Any] = {
+        "log_level": log_level,
+        "access_log": access_log,
+        "server_header": False,
+        "proxy_headers": False,
+        "timeout_keep_alive": 5,
+        "timeout_graceful_shutdown": 10,
+        "lifespan": "on",
+    }
     from .workers import reuse_port_supported, run_workers
 
     if workers > 1 and reuse_port_supported():

@@ -94,7 +94,7 @@ class Metrics:
         family("sdelint_http_request_duration_seconds", "histogram", "Time from receiving a request to sending the last byte of its response.")
         for endpoint, counts in latency.items():
             cumulative = 0
-            for bound, count in zip((*BUCKETS, float("inf")), counts):
+            for bound, count in zip((*BUCKETS, float("inf")), counts, strict=True):
                 cumulative += count
                 le = "+Inf" if bound == float("inf") else repr(bound)
                 out.append(f"sdelint_http_request_duration_seconds_bucket{_labels(endpoint=endpoint, le=le)} {cumulative}")

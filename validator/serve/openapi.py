@@ -67,8 +67,17 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
                     "required": ["file", "kind", "api_version", "events", "findings"],
                     "properties": {
                         "file": {"type": "string"},
-                        "kind": {"type": "string", "nullable": True, "description": "response, record, records, events, event, event-list; json-lines for several JSON Lines records; null when unparsable"},
-                        "api_version": {"type": "string", "nullable": True, "description": "v1, v2, or mixed (JSON Lines records checked as different versions)"},
+                        "kind": {
+                            "type": "string",
+                            "nullable": True,
+                            "description": "response, record, records, events, event, event-list; "
+                            "json-lines for several JSON Lines records; null when unparsable",
+                        },
+                        "api_version": {
+                            "type": "string",
+                            "nullable": True,
+                            "description": "v1, v2, or mixed (JSON Lines records checked as different versions)",
+                        },
                         "events": {"type": "integer", "minimum": 0},
                         "findings": {"type": "integer", "minimum": 0},
                     },
@@ -122,7 +131,13 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
     ok_header = {
         "Sdelint-Ok": {"description": "the verdict: `true` or `false`", "schema": {"type": "string", "enum": ["true", "false"]}},
     }
-    version_param = {"name": "version", "in": "path", "required": True, "schema": {"type": "string", "enum": list(VERSIONS)}, "description": "API version of the schemas"}
+    version_param = {
+        "name": "version",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "enum": list(VERSIONS)},
+        "description": "API version of the schemas",
+    }
 
     lint_responses: dict[str, Any] = {
         "200": {
@@ -183,7 +198,13 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
                 "get": {
                     "operationId": "listRules",
                     "summary": "Every rule with its severity under the server's configuration",
-                    "responses": {"200": _json("The rules.", {"type": "object", "required": ["rules"], "properties": {"rules": {"type": "array", "items": _ref("Rule")}}}), **errors_common},
+                    "responses": {
+                        "200": _json(
+                            "The rules.",
+                            {"type": "object", "required": ["rules"], "properties": {"rules": {"type": "array", "items": _ref("Rule")}}},
+                        ),
+                        **errors_common,
+                    },
                 }
             },
             "/v1/rules/{name}": {
@@ -213,7 +234,8 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
             "/v1/schemas/{version}/{type}": {
                 "get": {
                     "operationId": "getSchema",
-                    "summary": "One JSON Schema (draft-07); `type` is an sdeType (CART_STATUS), a container key (cartStatus) or a document schema (response, record, ...)",
+                    "summary": "One JSON Schema (draft-07); `type` is an sdeType (CART_STATUS), a container key (cartStatus) "
+                    "or a document schema (response, record, ...)",
                     "parameters": [
                         version_param,
                         {"name": "type", "in": "path", "required": True, "schema": {"type": "string", "enum": all_types}},
@@ -228,7 +250,9 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
                     "operationId": "healthz",
                     "summary": "Liveness: the process answers (never needs the token)",
                     "security": [],
-                    "responses": {"200": _json("Alive.", {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["ok"]}}})},
+                    "responses": {
+                        "200": _json("Alive.", {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["ok"]}}}),
+                    },
                 }
             },
             "/readyz": {
@@ -276,6 +300,8 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
         },
     }
     if token:
-        document["components"]["securitySchemes"] = {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "the token given to `sdelint serve --token` or SDELINT_TOKEN"}}
+        document["components"]["securitySchemes"] = {
+            "bearerAuth": {"type": "http", "scheme": "bearer", "description": "the token given to `sdelint serve --token` or SDELINT_TOKEN"},
+        }
         document["security"] = [{"bearerAuth": []}]
     return document

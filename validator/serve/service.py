@@ -22,8 +22,8 @@ from ..findings import SEVERITY_RANK
 from ..linter import Linter
 from ..load import parse_text
 from ..model import CONTAINER_KEYS, SDE_TYPES, VERSIONS
-from ..report.base import worst
 from ..report.json_report import report_object
+from ..result import worst
 from ..rules.explain import explain_rule, rule_table
 from ..validate import SchemaChecker, get_schema, schema_names
 from ..validate.bundle import bundle
@@ -32,7 +32,7 @@ from .settings import Settings
 try:
     import orjson
 except ImportError:  # pragma: no cover - the serve extra installs it
-    orjson = None
+    orjson = None  # type: ignore[assignment]  # a missing module is None; checked before each use
 
 REQUEST_NAME = "<request>"
 API_VERSIONS = ("auto", "v1", "v2")

@@ -52,7 +52,7 @@ class Settings:
     token: str | None = None
 
     @classmethod
-    def from_env(cls, environ: "os._Environ[str] | dict[str, str] | None" = None) -> "Settings":
+    def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         config = env.get(ENV_CONFIG) or None
         try:
