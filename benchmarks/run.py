@@ -78,7 +78,7 @@ def measure(argv, timeout):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", type=Path, default=HERE / "corpus")
-    ap.add_argument("--schemas", type=Path, default=REPO / "schemas", help="directory holding <version>/response.json")
+    ap.add_argument("--schemas", type=Path, default=REPO / "schemas", help="directory holding common/response.json")
     ap.add_argument("--api-version", default="v2")
     ap.add_argument("--repeat", type=int, default=7, help="recorded rounds (default 7)")
     ap.add_argument("--warmup", type=int, default=1, help="unrecorded rounds first (default 1)")
@@ -110,7 +110,7 @@ def main(argv=None):
     else:
         skipped.update(dict.fromkeys(["sdelint-big", "sdelint-big-schema-only", "sdelint-small-1", "sdelint-small-200",
                                       "sdelint-jobs-1", "sdelint-jobs-2"], why))
-    cjs, root = venv_bin("check-jsonschema"), a.schemas / a.api_version / "response.json"
+    cjs, root = venv_bin("check-jsonschema"), a.schemas / "common" / "response.json"
     cjs_names = ["check-jsonschema-big", "check-jsonschema-small-1", "check-jsonschema-small-200"]
     if not cjs:
         skipped.update(dict.fromkeys(cjs_names, "check-jsonschema is not installed"))

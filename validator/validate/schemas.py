@@ -1,4 +1,23 @@
-"""The hand-written schemas under ``schemas/``: loading, lookup, and ref resolution.
+"""The hand-written schemas under ``schemas/``: composition per API version, lookup, ref resolution.
+
+Layout of ``schemas/``:
+
+- ``common/``: what every API version shares, written once: the ten type schemas (one file per
+  attribute container, named after it) and the document shapes (response, record, events, event,
+  event-list). They carry no ``$id``.
+- ``v1/``, ``v2/``: what differs by version, once per version: ``definitions.json``, the value
+  types, and the hooks the common schemas refer to for what a version allows (``isAuthenticated``
+  on events and containers, the record's ``unAuthSdes``).
+- ``*.schema.json``: sdelint's own (rules, config), version ``""``, used as written.
+
+A version's store is composed at load: every common schema and the version's own, each given the
+``$id`` ``.../<version>/<name>.json``, so that relative ``$ref``s (``definitions.json#/...``)
+resolve to that version's definitions. A name is either common or per-version, never both.
+
+The ten types are listed once, in ``validator/model.py`` (``SDE_TYPES``): event.json's ``sdeType``
+enum and its per-type dispatch (one ``if``/``then`` per type) are filled in from it at load.
+Each type's own schema names its sdeType in a ``const``; tests check that those files, and the
+sdeType list of ``rules.schema.json``, agree with ``SDE_TYPES``.
 
 Both validation libraries resolve ``$ref`` through this store and never touch
 the network. A *stub* replaces a referenced schema with ``{}``: compiling the
@@ -10,13 +29,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ..model import CONTAINER_KEYS, SDE_TYPES, VERSIONS  # noqa: F401 (re-exported)
 from ..resources import data_path
 
 BASE_URI = "https://sdelint.invalid/schemas/"
+# The folder under schemas/ of the schemas every API version shares
+COMMON = "common"
+
+Schema = dict[str, Any]
 
 
 def schema_uri(version: str, name: str) -> str:
@@ -24,18 +48,65 @@ def schema_uri(version: str, name: str) -> str:
     return f"{BASE_URI}{version}/{name}.json" if version else f"{BASE_URI}{name}.json"
 
 
-@lru_cache(maxsize=None)
-def _load_all() -> dict[str, dict[str, Any]]:
-    store: dict[str, dict[str, Any]] = {}
+def schema_sources(version: str) -> dict[str, Path]:
+    """Name -> the file a version's schema is composed from: its own folder's, else the common one."""
     root = data_path("schemas")
-    for version in ("", *VERSIONS):
-        for path in sorted((root / version).glob("*.json")):
-            schema = json.loads(path.read_text(encoding="utf-8"))
-            store[schema["$id"]] = schema
+    if not version:
+        return {path.name.removesuffix(".json"): path for path in sorted(root.glob("*.json"))}
+    common = {path.stem: path for path in (root / COMMON).glob("*.json")}
+    own = {path.stem: path for path in (root / version).glob("*.json")}
+    if both := sorted(common.keys() & own.keys()):
+        raise ValueError(f"schemas/{version}/ and schemas/{COMMON}/ both hold {', '.join(both)}: a schema is either shared or per-version")
+    return dict(sorted({**common, **own}.items()))
+
+
+def _with_id(schema: Schema, uri: str) -> Schema:
+    """``schema`` under ``uri``, the ``$id`` placed after ``$schema`` as in a hand-written file."""
+    head = {"$schema": schema["$schema"]} if "$schema" in schema else {}
+    return {**head, "$id": uri, **{key: value for key, value in schema.items() if key not in ("$schema", "$id")}}
+
+
+def _dispatch_by_sde_type(event: Schema) -> Schema:
+    """event.json with the sdeType enum and one branch per type, from SDE_TYPES: the list is kept once."""
+    sde_type = event["properties"]["sdeType"]
+    if "enum" in sde_type or "allOf" in event:
+        raise ValueError(f"schemas/{COMMON}/event.json lists the types itself: they come from validator/model.py SDE_TYPES")
+    sde_type["enum"] = list(SDE_TYPES)
+    event["allOf"] = [
+        {"if": {"properties": {"sdeType": {"const": sde_type_name}}, "required": ["sdeType"]}, "then": {"$ref": f"{container}.json"}}
+        for sde_type_name, container in SDE_TYPES.items()
+    ]
+    return event
+
+
+def compose_store() -> dict[str, Schema]:
+    """Every bundled schema by its ``$id``, composed afresh from the files (``_load_all`` keeps one)."""
+    texts: dict[Path, str] = {}
+
+    def parse(path: Path) -> Schema:
+        # one read per file; a fresh parse per version, so no two versions share a nested object
+        if path not in texts:
+            texts[path] = path.read_text(encoding="utf-8")
+        schema: Schema = json.loads(texts[path])
+        return schema
+
+    store: dict[str, Schema] = {}
+    for path in schema_sources("").values():
+        schema = parse(path)
+        store[schema["$id"]] = schema
+    for version in VERSIONS:
+        for name, path in schema_sources(version).items():
+            composed = _with_id(parse(path), schema_uri(version, name))
+            store[composed["$id"]] = _dispatch_by_sde_type(composed) if name == "event" else composed
     return store
 
 
-def get_schema(version: str, name: str) -> dict[str, Any]:
+@cache
+def _load_all() -> dict[str, Schema]:
+    return compose_store()
+
+
+def get_schema(version: str, name: str) -> Schema:
     """A schema by version and name (``cartStatus``, ``record``, ...); KeyError if unknown."""
     return _load_all()[schema_uri(version, name)]
 
@@ -49,7 +120,7 @@ def all_uris() -> list[str]:
     return list(_load_all())
 
 
-def resolve(uri: str, stubs: frozenset[str] = frozenset()) -> dict[str, Any]:
+def resolve(uri: str, stubs: frozenset[str] = frozenset()) -> Schema:
     """The schema document for ``uri`` (no fragment), or ``{}`` when it is stubbed."""
     if uri in stubs:
         return {}
@@ -59,9 +130,9 @@ def resolve(uri: str, stubs: frozenset[str] = frozenset()) -> dict[str, Any]:
         raise LookupError(f"schema reference {uri!r} is not a bundled sdelint schema") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def version_digest(version: str) -> str:
-    """Content hash of one version's schemas: the key of the compiled-code cache."""
+    """Content hash of one version's composed schemas (so of common, per-version and SDE_TYPES): the compiled-code cache key."""
     h = hashlib.sha256()
     for uri, schema in sorted(_load_all().items()):
         if uri.rsplit("/", 1)[0] + "/" == (f"{BASE_URI}{version}/" if version else BASE_URI):
