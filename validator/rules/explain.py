@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from typing import Any, Protocol
 
-from ..config import Configuration
+from ..policy import Policy
+from .catalogue import RuleSpec
+
+
+class Configuration(Protocol):
+    """What documentation needs of a configuration (validator.config.Configuration; not imported: config imports rules)."""
+
+    def specs(self) -> dict[str, RuleSpec]: ...
+
+    def policy_for(self, file: str | None) -> Policy: ...
 
 _GENERATED = {
     "long-value": "an attribute value of {length} characters",
