@@ -141,7 +141,7 @@ class Configuration:
     def _check_rule_names(self, text: str) -> None:
         """Rule names, parameters and their values; errors name the line (YAML) or the file (TOML)."""
         specs = self.specs()
-        places = [(["rules"], self.data.get("rules", {}), False)]
+        places: list[tuple[list[Any], dict[str, Any], bool]] = [(["rules"], self.data.get("rules", {}), False)]
         places += [(["overrides", i, "rules"], o.get("rules", {}), "pointers" in o) for i, o in enumerate(self.data.get("overrides", []))]
 
         def fail(path: list, message: str) -> None:

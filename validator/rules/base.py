@@ -10,8 +10,9 @@ the hot rules at one call.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from ..model import CONTAINER_KEYS, DOUBLE_NESTED, SDE_TYPES, VERSIONS
 from .params import Param
@@ -22,7 +23,7 @@ STAGES = ("input", "schema", "event", "record")
 class Hit:
     """One thing a check found: where (a JSON Pointer), what, and the offending value."""
 
-    __slots__ = ("pointer", "message", "value", "at_key")
+    __slots__ = ("at_key", "message", "pointer", "value")
 
     def __init__(self, pointer: str, message: str, value: Any = None, at_key: bool = False) -> None:
         self.pointer = pointer
@@ -49,7 +50,7 @@ RecordCheck = Callable[["RecordContext", dict[str, Any]], Hits]
 class Rule:
     """A rule and its metadata; ``check_event``/``check_record`` are plain functions (no bound-method cost)."""
 
-    __slots__ = ("name", "category", "severity", "stage", "params", "api_versions", "sde_types", "containers", "check_event", "check_record", "params_check")
+    __slots__ = ("api_versions", "category", "check_event", "check_record", "containers", "name", "params", "params_check", "sde_types", "severity", "stage")
 
     def __init__(
         self,
@@ -102,7 +103,7 @@ class Rule:
 class EventContext:
     """One event, with its parts looked up once for all rules."""
 
-    __slots__ = ("version", "section", "pointer", "event", "key", "container", "container_pointer", "attrs", "attrs_pointer", "longest_string")
+    __slots__ = ("attrs", "attrs_pointer", "container", "container_pointer", "event", "key", "longest_string", "pointer", "section", "version")
 
     def __init__(self, version: str, section: str | None, pointer: str, event: dict[str, Any], key: str, longest_string: int | None = None) -> None:
         self.longest_string = longest_string  # no string in the event is longer (its document's or record's text length), if known

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import operator
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..findings import join_pointer
 from ..model import CONTAINER_KEYS, DOUBLE_NESTED
@@ -57,7 +58,7 @@ def _render(template: str, value: Any, pointer: str) -> str:
 class CustomRule(Rule):
     """A rule from the configuration: a path (where) and a named check with options (what)."""
 
-    __slots__ = ("summary", "rationale", "root", "path", "kind", "options", "message")
+    __slots__ = ("kind", "message", "options", "path", "rationale", "root", "summary")
 
     def __init__(self, name: str, *, severity: str, summary: str, rationale: str, root: str, path: tuple[str, ...], kind: str, options: dict[str, Any], message: str) -> None:
         self.summary = summary

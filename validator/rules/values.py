@@ -89,7 +89,7 @@ def iter_path(value: Any, pointer: str, path: tuple[str, ...]) -> list[tuple[str
     """(pointer, value) for each match of a path of keys and ``*`` (every array item)."""
     items = [(pointer, value)]
     for token in path:
-        found = []
+        found: list[tuple[str, Any]] = []
         if token == "*":
             for here, item in items:
                 if type(item) is list:

@@ -37,13 +37,14 @@ def _negative_products(products: Any, pointer: str, hits: list[Hit]) -> None:
 
 
 def negative_amount(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
-    attrs, pointer, hits = ctx.attrs, ctx.attrs_pointer, []
+    attrs, pointer = ctx.attrs, ctx.attrs_pointer
+    hits: list[Hit] = []
     if attrs is None:
         return None
     if ctx.key == "lead":
         _negatives(attrs, pointer, ("value",), hits)
         return hits
-    carts = [(attrs, pointer)]
+    carts: list[tuple[Any, str]] = [(attrs, pointer)]
     if ctx.key == "purchase":
         _negatives(attrs, pointer, ("total",), hits)
         carts = [(attrs.get("cart"), f"{pointer}/cart")]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timezone
-from functools import lru_cache
-from typing import Any, Mapping
+from functools import cache
+from typing import Any
 
 from ...findings import join_pointer
 from ..base import EventContext, Hit, Rule
@@ -31,7 +32,7 @@ def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     )]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _window(earliest: str, latest: str) -> tuple[int, int]:
     def ms(day: str) -> int:
         return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp() * 1000)
