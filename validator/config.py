@@ -113,7 +113,7 @@ class Configuration:
     _policies: dict[tuple, Policy] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path | None, cli: CommandLine = CommandLine()) -> "Configuration":
+    def load(cls, path: Path | None, cli: CommandLine = CommandLine()) -> Configuration:
         data: dict[str, Any] = {}
         text = ""
         if path is not None:

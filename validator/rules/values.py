@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from ..findings import escape_token, join_pointer
 
