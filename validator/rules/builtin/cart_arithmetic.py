@@ -13,27 +13,30 @@ def _cart_hits(cart: dict[str, Any], pointer: str, tolerance: float) -> list[Hit
     products = cart.get("products")
     if not isinstance(products, list) or not products:
         return []
-    quantities: list[float | None] = []
-    amounts: list[float | None] = []
+    quantities: list[float] = []
+    amounts: list[float] = []  # price times quantity, while every product has both
+    all_quantities = all_amounts = True
     for item in products:
         if not isinstance(item, dict):
             return []
         product = item.get("product")
         quantity = as_number(item.get("quantity"))
         price = as_number(product.get("price")) if isinstance(product, dict) else None
+        if quantity is None:
+            all_quantities = all_amounts = False
+            continue
         quantities.append(quantity)
-        amounts.append(None if quantity is None or price is None else quantity * price)
+        if price is None:
+            all_amounts = False
+        else:
+            amounts.append(quantity * price)
     hits = []
     num_items = as_number(cart.get("numItems"))
-    if num_items is not None and None not in quantities:
-        count = sum(q for q in quantities if q is not None)
-        if num_items != count:
-            hits.append(Hit(f"{pointer}/numItems", f"numItems is {num_items:g} but the products' quantities add up to {count:g}", cart.get("numItems")))
+    if num_items is not None and all_quantities and num_items != sum(quantities):
+        hits.append(Hit(f"{pointer}/numItems", f"numItems is {num_items:g} but the products' quantities add up to {sum(quantities):g}", cart.get("numItems")))
     total = as_number(cart.get("total"))
-    if total is not None and None not in amounts:
-        amount = sum(a for a in amounts if a is not None)
-        if abs(total - amount) > tolerance:
-            hits.append(Hit(f"{pointer}/total", f"total is {total:g} but price times quantity adds up to {round(amount, 2):g}", cart.get("total")))
+    if total is not None and all_amounts and abs(total - sum(amounts)) > tolerance:
+        hits.append(Hit(f"{pointer}/total", f"total is {total:g} but price times quantity adds up to {round(sum(amounts), 2):g}", cart.get("total")))
     return hits
 
 
