@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from .globs import matches
-from .rules.catalogue import CatalogueError, RuleSpec, load_catalogue, schema_errors
+from .policy import Policy, Setting
+from .rules.catalogue import CatalogueError, RuleSpec, load_catalogue, rule_spec, schema_errors
+from .rules.custom import CustomRule, custom_rules
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -88,40 +90,6 @@ def discover(start: Path) -> Path | None:
     return None
 
 
-@dataclass(frozen=True)
-class Setting:
-    severity: str
-    params: dict[str, Any]
-
-
-@dataclass
-class Policy:
-    """The effective configuration for one file."""
-
-    api_version: str
-    settings: dict[str, Setting]
-    pointer_overrides: tuple[tuple[tuple[str, ...], dict[str, str]], ...] = ()
-    key: tuple = ()
-
-    def severity(self, rule: str, pointer: str = "") -> str:
-        setting = self.settings.get(rule)
-        severity = setting.severity if setting else "error"
-        for patterns, severities in self.pointer_overrides:
-            if rule in severities and matches(pointer or "/", patterns):
-                severity = severities[rule]
-        return severity
-
-    def active(self, rule: str) -> bool:
-        setting = self.settings.get(rule)
-        if setting and setting.severity != "off":
-            return True
-        return any(sev.get(rule, "off") != "off" for _, sev in self.pointer_overrides)
-
-    def params(self, rule: str) -> dict[str, Any]:
-        setting = self.settings.get(rule)
-        return setting.params if setting else {}
-
-
 def _apply(settings: dict[str, Setting], changes: dict[str, Any]) -> None:
     """Layer rule settings (already checked on load) over ``settings``."""
     for name, value in changes.items():
@@ -133,35 +101,6 @@ def _apply(settings: dict[str, Setting], changes: dict[str, Any]) -> None:
             settings[name] = Setting(value.get("severity", current.severity), {**current.params, **params})
 
 
-# Parameters whose values are more than their default's type says
-_PARAM_CHOICES = {("value-length", "unit"): ("characters", "utf16", "utf8")}
-_PARAM_DATES = {("timestamp-range", "earliest"), ("timestamp-range", "latest")}
-
-
-def _param_problem(rule: str, key: str, value: Any, default: Any) -> str | None:
-    """Why ``value`` cannot be parameter ``key`` of ``rule`` (None when it can)."""
-    if (rule, key) in _PARAM_CHOICES:
-        choices = _PARAM_CHOICES[(rule, key)]
-        return None if value in choices else f"must be one of {', '.join(choices)}"
-    if (rule, key) in _PARAM_DATES:
-        from datetime import date
-
-        try:
-            date.fromisoformat(str(value))
-            return None
-        except ValueError:
-            return "must be a date like 2000-01-01"
-    if isinstance(default, bool):
-        return None if isinstance(value, bool) else "must be true or false"
-    if isinstance(default, (int, float)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return "must be a number"
-        return None if value >= 0 else "must not be negative"
-    if isinstance(default, list):
-        return None if isinstance(value, list) and all(isinstance(v, str) for v in value) else "must be a list of strings"
-    return None if isinstance(value, str) else "must be a string"
-
-
 @dataclass
 class Configuration:
     """A loaded configuration file (or none) plus the command line."""
@@ -169,11 +108,12 @@ class Configuration:
     path: Path | None = None
     data: dict[str, Any] = field(default_factory=dict)
     cli: CommandLine = field(default_factory=CommandLine)
-    custom_specs: dict[str, RuleSpec] = field(default_factory=dict)
+    custom_rules: dict[str, CustomRule] = field(default_factory=dict)
+    _custom_specs: dict[str, RuleSpec] = field(default_factory=dict)
     _policies: dict[tuple, Policy] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path | None, cli: CommandLine = CommandLine()) -> "Configuration":
+    def load(cls, path: Path | None, cli: CommandLine = CommandLine()) -> Configuration:
         data: dict[str, Any] = {}
         text = ""
         if path is not None:
@@ -192,9 +132,8 @@ class Configuration:
             if errors:
                 raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
         config = cls(path=path, data=data, cli=cli)
-        from .rules.custom import custom_specs  # the custom-rule module validates its own options
-
-        config.custom_specs = custom_specs(data.get("custom-rules", []), set(load_catalogue()), str(path))
+        config.custom_rules = custom_rules(data.get("custom-rules", []), set(load_catalogue()), str(path))  # it validates their options
+        config._custom_specs = {name: rule_spec(rule, rule.summary, rule.rationale) for name, rule in config.custom_rules.items()}
         config._check_rule_names(text)
         config._check_cli()
         return config
@@ -202,7 +141,7 @@ class Configuration:
     def _check_rule_names(self, text: str) -> None:
         """Rule names, parameters and their values; errors name the line (YAML) or the file (TOML)."""
         specs = self.specs()
-        places = [(["rules"], self.data.get("rules", {}), False)]
+        places: list[tuple[list[Any], dict[str, Any], bool]] = [(["rules"], self.data.get("rules", {}), False)]
         places += [(["overrides", i, "rules"], o.get("rules", {}), "pointers" in o) for i, o in enumerate(self.data.get("overrides", []))]
 
         def fail(path: list, message: str) -> None:
@@ -218,26 +157,28 @@ class Configuration:
                     fail([*path, name], f"unknown rule {name!r} (see 'sdelint rules')")
                 if not isinstance(value, dict):
                     continue
-                defaults = specs[name].params
+                rule = specs[name].rule
+                params = rule.params if rule is not None else {}
                 for key, given in value.items():
                     if key == "severity":
                         continue
                     if pointer_scoped:
                         fail([*path, name, key], f"rule {name!r}: an override with pointers sets severities only, not {key!r}")
-                    if key not in defaults:
-                        fail([*path, name, key], f"rule {name!r} has no parameter {key!r} (it has: {', '.join(sorted(defaults)) or 'none'})")
-                    problem = _param_problem(name, key, given, defaults[key])
+                    if key not in params:
+                        fail([*path, name, key], f"rule {name!r} has no parameter {key!r} (it has: {', '.join(sorted(params)) or 'none'})")
+                    problem = params[key].problem(given)
                     if problem:
                         fail([*path, name, key], f"rule {name!r}: {key} {problem}, found {given!r}")
-                if {"earliest", "latest"} <= set(value) and str(value["earliest"]) >= str(value["latest"]):
-                    fail([*path, name], f"rule {name!r}: earliest must come before latest")
+                together = rule.params_check(value) if rule is not None and rule.params_check is not None else None
+                if together:
+                    fail([*path, name], f"rule {name!r}: {together}")
 
     @cached_property
     def root(self) -> Path:
         return self.path.parent.resolve() if self.path else Path.cwd().resolve()
 
     def specs(self) -> dict[str, RuleSpec]:
-        return {**load_catalogue(), **self.custom_specs}
+        return {**load_catalogue(), **self._custom_specs}
 
     def _check_cli(self) -> None:
         known = set(self.specs())

@@ -1,1 +1,1 @@
-"""Rules: the catalogue (rules.yaml), the built-in checks, custom YAML rules, the engine."""
+"""Rules: the Rule unit, the registry of built-in rules, custom YAML rules, the catalogue (rules.yaml) and the engine."""

@@ -1,15 +1,23 @@
-"""rules.yaml: the catalogue of every rule, validated on load."""
+"""rules.yaml: the user-facing catalogue of every rule (summary, rationale, examples), validated on load.
+
+``load_catalogue`` joins it with the rule registry into ``RuleSpec``s, the one view the reporters,
+``sdelint rules``/``explain`` and the service read: documentation from rules.yaml, behaviour and
+metadata from the rule itself (tests prove the two describe the same rules).
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..cache import cached_json
 from ..resources import data_path
+
+if TYPE_CHECKING:
+    from .base import Rule
 
 
 class CatalogueError(Exception):
@@ -27,6 +35,23 @@ class RuleSpec:
     api_versions: tuple[str, ...] = ("v1", "v2")
     sde_types: tuple[str, ...] | None = None  # None: every type
     docs: dict[str, Any] = field(default_factory=dict)  # examples and example-config
+    rule: Rule | None = field(default=None, compare=False, repr=False)  # None only in the raw parse of rules.yaml
+
+
+def rule_spec(rule: Rule, summary: str, rationale: str, docs: dict[str, Any] | None = None) -> RuleSpec:
+    """A rule with its documentation."""
+    return RuleSpec(
+        name=rule.name,
+        summary=summary,
+        category=rule.category,
+        severity=rule.severity,
+        rationale=rationale,
+        params=rule.defaults(),
+        api_versions=rule.api_versions,
+        sde_types=rule.sde_types,
+        docs=docs or {},
+        rule=rule,
+    )
 
 
 def schema_errors(document: Any, schema_name: str, text: str, filename: str) -> list[str]:
@@ -67,6 +92,7 @@ def _validated_document(text: str, filename: str) -> dict[str, Any]:
 
 
 def parse_catalogue(text: str, filename: str, document: dict[str, Any] | None = None) -> dict[str, RuleSpec]:
+    """rules.yaml as written (no rule attached): what users read."""
     if document is None:
         document = _validated_document(text, filename)
     specs = {}
@@ -95,11 +121,22 @@ def _looks_like_catalogue(value: Any) -> bool:
     )
 
 
-@lru_cache(maxsize=1)
-def load_catalogue() -> dict[str, RuleSpec]:
-    """The catalogue; once validated, a given rules.yaml is read back from the cache as JSON."""
+def read_catalogue() -> dict[str, RuleSpec]:
+    """rules.yaml as written; once validated, a given rules.yaml is read back from the cache as JSON."""
     path = data_path("rules.yaml")
     text = path.read_text(encoding="utf-8")
     key = f"catalogue-{__version__}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
     document = cached_json(key, lambda: _validated_document(text, str(path)), valid=_looks_like_catalogue)
     return parse_catalogue(text, str(path), document)
+
+
+@lru_cache(maxsize=1)
+def load_catalogue() -> dict[str, RuleSpec]:
+    """Every built-in rule with its documentation, in rules.yaml's order."""
+    from .registry import builtin_rules
+
+    documented, rules = read_catalogue(), builtin_rules()
+    if set(documented) != set(rules):
+        undocumented, unimplemented = sorted(set(rules) - set(documented)), sorted(set(documented) - set(rules))
+        raise CatalogueError(f"rules.yaml and the rule modules disagree: no rules.yaml entry for {undocumented or 'none'}, no rule module for {unimplemented or 'none'}")
+    return {name: rule_spec(rules[name], entry.summary, entry.rationale, entry.docs) for name, entry in documented.items()}

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import operator
 import re
-from dataclasses import dataclass
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..findings import join_pointer
 from ..model import CONTAINER_KEYS, DOUBLE_NESTED
-from .catalogue import CatalogueError, RuleSpec
+from .base import EventContext, Hit, RecordContext, Rule
+from .catalogue import CatalogueError
 from .values import as_number, iter_path
 
 CONTAINER_MEMBERS = frozenset({"serverTimeStamp", "originalTimeStamp", "isAuthenticated"})
@@ -54,16 +55,37 @@ def _render(template: str, value: Any, pointer: str) -> str:
     return template.replace("{value}", repr(value)).replace("{pointer}", pointer)
 
 
-@dataclass
-class CustomRule:
-    name: str
-    root: str
-    path: tuple[str, ...]
-    check: str
-    options: dict[str, Any]
-    message: str
+class CustomRule(Rule):
+    """A rule from the configuration: a path (where) and a named check with options (what)."""
 
-    def base(self, key: str, container: dict, container_pointer: str) -> tuple[Any, str, tuple[str, ...]]:
+    __slots__ = ("kind", "message", "options", "path", "rationale", "root", "summary")
+
+    def __init__(self, name: str, *, severity: str, summary: str, rationale: str, root: str, path: tuple[str, ...], kind: str, options: dict[str, Any], message: str) -> None:
+        self.summary = summary
+        self.rationale = rationale
+        self.root = root  # an attribute type, "*" or "record"
+        self.path = path
+        self.kind = kind  # required, pattern, enum, length, range or compare
+        self.options = options
+        self.message = message
+        on_record = root == "record"
+        super().__init__(
+            name, category="custom", severity=severity, stage="record" if on_record else "event",
+            containers=None if root in ("*", "record") else (root,),
+            check_event=None if on_record else self.check_one_event,
+            check_record=self.check_one_record if on_record else None,
+        )
+
+    def check_one_event(self, ctx: EventContext, params: dict[str, Any]) -> list[Hit] | None:
+        if ctx.container is None:
+            return None
+        base, base_pointer, path = self.base(ctx.key, ctx.container, ctx.container_pointer)
+        return self.evaluate(base, base_pointer, path)
+
+    def check_one_record(self, ctx: RecordContext, params: dict[str, Any]) -> list[Hit]:
+        return self.evaluate(ctx.record, ctx.pointer, self.path)
+
+    def base(self, key: str, container: dict[str, Any], container_pointer: str) -> tuple[Any, str, tuple[str, ...]]:
         """Where the path starts for one event: the attributes object, or the container itself."""
         path = self.path
         if key in DOUBLE_NESTED and path and path[0] == key:
@@ -72,35 +94,35 @@ class CustomRule:
             return container.get(key), f"{container_pointer}/{key}", path
         return container, container_pointer, path
 
-    def evaluate(self, base: Any, base_pointer: str, path: tuple[str, ...]) -> list[tuple]:
+    def evaluate(self, base: Any, base_pointer: str, path: tuple[str, ...]) -> list[Hit]:
         hits = []
-        if self.check == "required":
+        if self.kind == "required":
             for parent_pointer, parent in iter_path(base, base_pointer, path[:-1]):
                 if isinstance(parent, dict) and parent.get(path[-1]) is None:
-                    hits.append((parent_pointer, _render(self.message, None, join_pointer(parent_pointer, path[-1])), None))
+                    hits.append(Hit(parent_pointer, _render(self.message, None, join_pointer(parent_pointer, path[-1]))))
             return hits
         for pointer, value in iter_path(base, base_pointer, path):
             if value is None:
                 continue
             if not self._passes(value, base, base_pointer):
-                hits.append((pointer, _render(self.message, value, pointer), value))
+                hits.append(Hit(pointer, _render(self.message, value, pointer), value))
         return hits
 
     def _passes(self, value: Any, base: Any, base_pointer: str) -> bool:
         o = self.options
-        if self.check == "pattern":
+        if self.kind == "pattern":
             return not isinstance(value, str) or o["_regex"].search(value) is not None
-        if self.check == "enum":
+        if self.kind == "enum":
             if o.get("case-insensitive") and isinstance(value, str):
                 return value.casefold() in {str(v).casefold() for v in o["values"]}
             return value in o["values"]
-        if self.check == "length":
+        if self.kind == "length":
             if not isinstance(value, (str, list, dict)):
                 return True
-            return o.get("min", 0) <= len(value) <= o.get("max", float("inf"))
+            return bool(o.get("min", 0) <= len(value) <= o.get("max", float("inf")))
         number = as_number(value)
-        if self.check == "range":
-            return number is None or o.get("min", float("-inf")) <= number <= o.get("max", float("inf"))
+        if self.kind == "range":
+            return number is None or bool(o.get("min", float("-inf")) <= number <= o.get("max", float("inf")))
         # compare
         others = [v for _, v in iter_path(base, base_pointer, o["_other"])]
         other = as_number(others[0]) if others else None
@@ -118,6 +140,7 @@ _OPTION_RULES: dict[str, tuple[set[str], set[str]]] = {
 
 
 def _compile(entry: dict[str, Any], where: str) -> CustomRule:
+    """The rule an entry of custom-rules describes; its options are checked here, with messages naming it."""
     name, check = entry["name"], entry["check"]
     try:
         root, path = parse_path(entry["where"])
@@ -155,23 +178,25 @@ def _compile(entry: dict[str, Any], where: str) -> CustomRule:
         except ValueError as exc:
             raise CustomRuleError(f"{where}: custom rule {name!r}: other: {exc}") from None
         options["_other"] = other_path
-    return CustomRule(name, root, path, check, options, entry["message"])
+    return CustomRule(
+        name,
+        severity=entry.get("severity", "warning"),
+        summary=entry.get("summary", entry["message"]),
+        rationale=f"Custom rule from {where}: {check} on {entry['where']}.",
+        root=root,
+        path=path,
+        kind=check,
+        options=options,
+        message=entry["message"],
+    )
 
 
-def custom_specs(entries: list[dict[str, Any]], builtin: set[str], where: str) -> dict[str, RuleSpec]:
-    """Validate and compile custom rules; their specs join the catalogue for this configuration."""
-    specs: dict[str, RuleSpec] = {}
+def custom_rules(entries: list[dict[str, Any]], builtin: set[str], where: str) -> dict[str, CustomRule]:
+    """Validate and compile custom rules; they join the built-in ones for this configuration."""
+    rules: dict[str, CustomRule] = {}
     for entry in entries:
         name = entry["name"]
-        if name in builtin or name in specs:
+        if name in builtin or name in rules:
             raise CustomRuleError(f"{where}: custom rule {name!r} has the name of another rule")
-        rule = _compile(entry, where)
-        specs[name] = RuleSpec(
-            name=name,
-            summary=entry.get("summary", entry["message"]),
-            category="custom",
-            severity=entry.get("severity", "warning"),
-            rationale=f"Custom rule from {where}: {entry['check']} on {entry['where']}.",
-            docs={"custom": rule},
-        )
-    return specs
+        rules[name] = _compile(entry, where)
+    return rules

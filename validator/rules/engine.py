@@ -8,55 +8,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import Policy
 from ..findings import Problem
 from ..model import CONTAINER_KEYS, SDE_TYPES
-from . import events as _events  # noqa: F401 - registers the built-in event rules
-from . import records as _records  # noqa: F401 - registers the built-in record rules
-from .base import EVENT_RULES, RECORD_RULES, EventContext, RecordContext
+from ..policy import Policy
+from .base import EventCheck, EventContext, Hits, RecordCheck, RecordContext
 from .catalogue import RuleSpec
-from .custom import CustomRule
+
+EventEntry = tuple[str, EventCheck, dict[str, Any]]
+RecordEntry = tuple[str, RecordCheck, dict[str, Any]]
 
 
-
-def _emit(name: str, hits: list, out: list[Problem]) -> None:
-    for hit in hits:
-        out.append(Problem(hit[0], name, hit[1], value=hit[2], at_key=len(hit) > 3 and hit[3]))
+def _emit(name: str, hits: Hits, out: list[Problem]) -> None:
+    for hit in hits or ():
+        out.append(Problem(hit.pointer, name, hit.message, value=hit.value, at_key=hit.at_key))
 
 
 class RuleEngine:
     def __init__(self, policy: Policy, specs: dict[str, RuleSpec]) -> None:
         self.policy = policy
         self.specs = specs
-        self._tables: dict[str, tuple[dict[str, list], list]] = {}
+        self._tables: dict[str, tuple[dict[str, list[EventEntry]], list[RecordEntry]]] = {}
 
-    def _applies(self, spec: RuleSpec, version: str) -> bool:
-        return self.policy.active(spec.name) and version in spec.api_versions
-
-    def _table(self, version: str) -> tuple[dict[str, list], list]:
+    def _table(self, version: str) -> tuple[dict[str, list[EventEntry]], list[RecordEntry]]:
         table = self._tables.get(version)
         if table is not None:
             return table
-        by_key: dict[str, list] = {key: [] for key in CONTAINER_KEYS}
-        record_rules: list = []
+        by_key: dict[str, list[EventEntry]] = {key: [] for key in CONTAINER_KEYS}
+        record_rules: list[RecordEntry] = []
         for name, spec in self.specs.items():
-            if not self._applies(spec, version):
+            rule = spec.rule
+            if rule is None or not self.policy.active(name) or version not in rule.api_versions:
                 continue
             params = self.policy.params(name)
-            allowed = {SDE_TYPES[t] for t in spec.sde_types} if spec.sde_types else CONTAINER_KEYS
-            if name in EVENT_RULES:
-                fn, keys = EVENT_RULES[name]
-                for key in keys & allowed:
-                    by_key[key].append((name, fn, params))
-            if name in RECORD_RULES:
-                record_rules.append((name, RECORD_RULES[name], params))
-            custom = spec.docs.get("custom")
-            if isinstance(custom, CustomRule):
-                if custom.root == "record":
-                    record_rules.append((name, _record_custom(custom), params))
-                else:
-                    for key in (CONTAINER_KEYS if custom.root == "*" else {custom.root}) & allowed:
-                        by_key[key].append((name, _event_custom(custom), params))
+            if rule.check_event is not None:
+                for key in rule.event_keys():
+                    by_key[key].append((name, rule.check_event, params))
+            if rule.check_record is not None:
+                record_rules.append((name, rule.check_record, params))
         table = self._tables[version] = (by_key, record_rules)
         return table
 
@@ -79,8 +67,8 @@ class RuleEngine:
         if not rules:
             return
         ctx = EventContext(version, section, pointer, event, key, longest_string)
-        for name, fn, params in rules:
-            hits = fn(ctx, params)
+        for name, check, params in rules:
+            hits = check(ctx, params)
             if hits:
                 _emit(name, hits, out)
 
@@ -89,24 +77,7 @@ class RuleEngine:
         if not rules or not isinstance(record, dict):
             return
         ctx = RecordContext(version, pointer, record, sections)
-        for name, fn, params in rules:
-            hits = fn(ctx, params)
+        for name, check, params in rules:
+            hits = check(ctx, params)
             if hits:
                 _emit(name, hits, out)
-
-
-def _event_custom(rule: CustomRule):
-    def run(ctx: EventContext, params: dict):
-        if ctx.container is None:
-            return None
-        base, base_pointer, path = rule.base(ctx.key, ctx.container, ctx.container_pointer)
-        return rule.evaluate(base, base_pointer, path)
-
-    return run
-
-
-def _record_custom(rule: CustomRule):
-    def run(ctx: RecordContext, params: dict):
-        return rule.evaluate(ctx.record, ctx.pointer, rule.path)
-
-    return run

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from typing import Any, Protocol
 
-from ..config import Configuration
+from ..policy import Policy
+from .catalogue import RuleSpec
+
+
+class ConfigurationView(Protocol):
+    """What documentation needs of a configuration (validator.config.Configuration; not imported: config imports rules)."""
+
+    def specs(self) -> dict[str, RuleSpec]: ...
+
+    def policy_for(self, file: str | None) -> Policy: ...
 
 _GENERATED = {
     "long-value": "an attribute value of {length} characters",
@@ -13,7 +22,7 @@ _GENERATED = {
 }
 
 
-def rule_table(config: Configuration) -> list[dict[str, Any]]:
+def rule_table(config: ConfigurationView) -> list[dict[str, Any]]:
     policy = config.policy_for(None)
     return [
         {"name": name, "severity": policy.severity(name), "category": spec.category, "summary": spec.summary, "params": policy.params(name)}
@@ -35,7 +44,7 @@ def _example(docs: dict[str, Any], kind: str) -> str | None:
     return None
 
 
-def explain_rule(config: Configuration, name: str) -> str:
+def explain_rule(config: ConfigurationView, name: str) -> str:
     spec = config.specs()[name]
     policy = config.policy_for(None)
     lines = [f"{name}: {spec.summary}", ""]

@@ -5,7 +5,7 @@ Derived from the schemas themselves, so numeric-string never disagrees with them
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
@@ -24,7 +24,7 @@ def _deref(schema: dict[str, Any], base: str) -> tuple[dict[str, Any], str]:
     return schema, base
 
 
-@lru_cache(maxsize=None)
+@cache
 def typed_fields(version: str, key: str) -> tuple[tuple[tuple[str, ...], str], ...]:
     """((path from the event, expected type title), ...) for string-or-typed leaves."""
     found: list[tuple[tuple[str, ...], str]] = []
@@ -45,7 +45,7 @@ def typed_fields(version: str, key: str) -> tuple[tuple[tuple[str, ...], str], .
     return tuple(found)
 
 
-@lru_cache(maxsize=None)
+@cache
 def typed_tree(version: str, key: str, include_timestamps: bool) -> dict:
     """typed_fields as a nested dict {key: subtree or expected type, "*": array items}.
 
@@ -62,7 +62,7 @@ def typed_tree(version: str, key: str, include_timestamps: bool) -> dict:
     return tree
 
 
-@lru_cache(maxsize=None)
+@cache
 def string_finder(version: str, key: str, include_timestamps: bool):
     """A function ``(event, pointer, hits, hit)`` that visits exactly the typed fields of one type.
 

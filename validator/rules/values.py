@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from ..findings import escape_token, join_pointer
 
@@ -89,7 +90,7 @@ def iter_path(value: Any, pointer: str, path: tuple[str, ...]) -> list[tuple[str
     """(pointer, value) for each match of a path of keys and ``*`` (every array item)."""
     items = [(pointer, value)]
     for token in path:
-        found = []
+        found: list[tuple[str, Any]] = []
         if token == "*":
             for here, item in items:
                 if type(item) is list:

@@ -1,0 +1,45 @@
+"""The effective rule settings for one file: what the engine and the reporters ask of a configuration.
+
+Its own module so that the rules package can use it without importing the configuration loader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .globs import matches
+
+
+@dataclass(frozen=True)
+class Setting:
+    severity: str
+    params: dict[str, Any]
+
+
+@dataclass
+class Policy:
+    """The effective configuration for one file."""
+
+    api_version: str
+    settings: dict[str, Setting]
+    pointer_overrides: tuple[tuple[tuple[str, ...], dict[str, str]], ...] = ()
+    key: tuple[int, ...] = ()
+
+    def severity(self, rule: str, pointer: str = "") -> str:
+        setting = self.settings.get(rule)
+        severity = setting.severity if setting else "error"
+        for patterns, severities in self.pointer_overrides:
+            if rule in severities and matches(pointer or "/", patterns):
+                severity = severities[rule]
+        return severity
+
+    def active(self, rule: str) -> bool:
+        setting = self.settings.get(rule)
+        if setting and setting.severity != "off":
+            return True
+        return any(sev.get(rule, "off") != "off" for _, sev in self.pointer_overrides)
+
+    def params(self, rule: str) -> dict[str, Any]:
+        setting = self.settings.get(rule)
+        return setting.params if setting else {}

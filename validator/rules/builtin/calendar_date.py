@@ -1,0 +1,44 @@
+"""calendar-date: a year/month/day object that is not a real date."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ...findings import join_pointer
+from ..base import EventContext, Hit, Rule
+from ..values import as_int
+
+
+def _date_hit(base: str, field_name: str, value: Any, parts: tuple[str, str, str]) -> Hit | None:
+    if not isinstance(value, dict):
+        return None
+    year, month, day = (as_int(value.get(k)) for k in parts)
+    if year is None or month is None or day is None:
+        return None
+    try:
+        date(year, month, day)
+    except ValueError as exc:
+        return Hit(join_pointer(base, field_name), f"{year:04d}-{month:02d}-{day:02d} is not a calendar date ({exc})", value)
+    return None
+
+
+def calendar_date(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
+    attrs = ctx.attrs
+    if attrs is None:
+        return None
+    if ctx.key == "customerInfo":
+        checks = [(k, ("year", "month", "day")) for k in ("lastPaymentDate", "registrationDate")]
+    else:
+        checks = [("customerAge", ("customerYearOfBirth", "customerMonthOfBirth", "customerDateOfBirth"))]
+    hits = []
+    for field_name, parts in checks:
+        if field_name in attrs:
+            hit = _date_hit(ctx.attrs_pointer, field_name, attrs[field_name], parts)
+            if hit:
+                hits.append(hit)
+    return hits
+
+
+# only these two types hold dates; the catalogue lists no sde-types, as users read it: "wherever a date is"
+RULE = Rule("calendar-date", category="event", severity="error", containers=("customerInfo", "personalInfo"), check_event=calendar_date)

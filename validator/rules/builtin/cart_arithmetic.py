@@ -1,0 +1,63 @@
+"""cart-arithmetic: a cart's item count or total that does not add up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..base import EventContext, Hit, Rule
+from ..params import Number
+from ..values import as_number
+
+
+def _cart_hits(cart: dict[str, Any], pointer: str, tolerance: float) -> list[Hit]:
+    products = cart.get("products")
+    if not isinstance(products, list) or not products:
+        return []
+    quantities: list[float] = []
+    amounts: list[float] = []  # price times quantity, while every product has both
+    all_quantities = all_amounts = True
+    for item in products:
+        if not isinstance(item, dict):
+            return []
+        product = item.get("product")
+        quantity = as_number(item.get("quantity"))
+        price = as_number(product.get("price")) if isinstance(product, dict) else None
+        if quantity is None:
+            all_quantities = all_amounts = False
+            continue
+        quantities.append(quantity)
+        if price is None:
+            all_amounts = False
+        else:
+            amounts.append(quantity * price)
+    hits = []
+    num_items = as_number(cart.get("numItems"))
+    if num_items is not None and all_quantities and num_items != sum(quantities):
+        hits.append(Hit(f"{pointer}/numItems", f"numItems is {num_items:g} but the products' quantities add up to {sum(quantities):g}", cart.get("numItems")))
+    total = as_number(cart.get("total"))
+    if total is not None and all_amounts and abs(total - sum(amounts)) > tolerance:
+        hits.append(Hit(f"{pointer}/total", f"total is {total:g} but price times quantity adds up to {round(sum(amounts), 2):g}", cart.get("total")))
+    return hits
+
+
+def cart_arithmetic(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
+    attrs = ctx.attrs
+    if attrs is None:
+        return None
+    tolerance = float(p["tolerance"])
+    if ctx.key == "cartStatus":
+        return _cart_hits(attrs, ctx.attrs_pointer, tolerance)
+    cart = attrs.get("cart")
+    if not isinstance(cart, dict):
+        return None
+    hits = _cart_hits(cart, f"{ctx.attrs_pointer}/cart", tolerance)
+    total, cart_total = as_number(attrs.get("total")), as_number(cart.get("total"))
+    if total is not None and cart_total is not None and abs(total - cart_total) > tolerance:
+        hits.append(Hit(f"{ctx.attrs_pointer}/total", f"purchase total {total:g} differs from its cart's total {cart_total:g}", attrs.get("total")))
+    return hits
+
+
+RULE = Rule(
+    "cart-arithmetic", category="event", severity="warning", sde_types=("CART_STATUS", "PURCHASE"),
+    params={"tolerance": Number(0.01)}, check_event=cart_arithmetic,
+)

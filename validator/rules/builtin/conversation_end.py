@@ -1,0 +1,30 @@
+"""conversation-end: endTimeL against the conversation's status and start."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...findings import join_pointer
+from ..base import Hit, RecordContext, Rule
+from ..values import as_int, format_duration
+
+
+def conversation_end(ctx: RecordContext, p: dict[str, Any]) -> list[Hit] | None:
+    info = ctx.record.get("info")
+    if not isinstance(info, dict):
+        return None
+    status, start, end = info.get("status"), as_int(info.get("startTimeL")), as_int(info.get("endTimeL"))
+    pointer = join_pointer(ctx.pointer, "info", "endTimeL")
+    if end is None or not isinstance(status, str):
+        return None
+    if status.upper() == "OPEN" and end != -1:
+        return [Hit(pointer, f"the conversation is OPEN but endTimeL is {end}; an open conversation has endTimeL -1", end)]
+    if status.upper() != "OPEN":
+        if end == -1:
+            return [Hit(pointer, f"the conversation is {status} but endTimeL is -1 (no end)", end)]
+        if start is not None and end < start:
+            return [Hit(pointer, f"endTimeL {end} is {format_duration(start - end)} before startTimeL {start}", end)]
+    return None
+
+
+RULE = Rule("conversation-end", category="record", severity="warning", check_record=conversation_end)

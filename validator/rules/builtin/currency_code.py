@@ -1,0 +1,43 @@
+"""currency-code: a currency that is not an ISO 4217 code."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from ...resources import _PACKAGE_DIR
+from ..base import EventContext, Hit, Rule
+
+
+@lru_cache(maxsize=1)
+def currency_codes() -> frozenset[str]:
+    text = (_PACKAGE_DIR / "rules" / "data" / "iso4217.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _currency_hit(pointer: str, value: Any) -> Hit:
+    hint = f" (did you mean {value.strip().upper()!r}?)" if isinstance(value, str) and value.strip().upper() in currency_codes() else ""
+    return Hit(f"{pointer}/currency", f"{value!r} is not an ISO 4217 currency code{hint}", value)
+
+
+def currency_code(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
+    attrs = ctx.attrs
+    if attrs is None:
+        return None
+    codes = currency_codes()
+    hits = []
+    value = attrs.get("currency")
+    if value is not None and not (type(value) is str and value in codes):
+        hits.append(_currency_hit(ctx.attrs_pointer, value))
+    cart = attrs.get("cart") if ctx.key == "purchase" else None
+    if type(cart) is dict:
+        value = cart.get("currency")
+        if value is not None and not (type(value) is str and value in codes):
+            hits.append(_currency_hit(f"{ctx.attrs_pointer}/cart", value))
+    return hits
+
+
+RULE = Rule(
+    "currency-code", category="event", severity="warning",
+    containers=("customerInfo", "cartStatus", "purchase", "viewedProduct", "lead"), check_event=currency_code,
+)

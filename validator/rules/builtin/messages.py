@@ -1,0 +1,78 @@
+"""message-time, message-seq, message-id: the messageRecords of a conversation."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from typing import Any
+
+from ..base import Hit, RecordContext, Rule
+from ..values import as_int, format_duration
+
+_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?([+-])(\d{2}):?(\d{2})\Z")
+
+
+def parse_time_text(text: str) -> int | None:
+    """Epoch milliseconds of the API's "2016-08-29 15:14:19.564+0000" text, or None."""
+    match = _TIME.match(text)
+    if not match:
+        return None
+    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
+    millis = int((match.group(7) or "0").ljust(3, "0"))
+    offset = (int(match.group(9)) * 60 + int(match.group(10))) * (1 if match.group(8) == "+" else -1)
+    try:
+        seconds = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
+    except (ValueError, OverflowError):
+        return None
+    return (seconds - offset * 60) * 1000 + millis
+
+
+def _messages(ctx: RecordContext) -> list[tuple[str, dict[str, Any]]]:
+    messages = ctx.record.get("messageRecords")
+    if not isinstance(messages, list):
+        return []
+    return [(f"{ctx.pointer}/messageRecords/{i}", m) for i, m in enumerate(messages) if isinstance(m, dict)]
+
+
+def message_time(ctx: RecordContext, p: dict[str, Any]) -> list[Hit]:
+    hits = []
+    for pointer, message in _messages(ctx):
+        text, millis = message.get("time"), as_int(message.get("timeL"))
+        if not isinstance(text, str) or millis is None:
+            continue
+        parsed = parse_time_text(text)
+        if parsed is not None and parsed != millis:
+            hits.append(Hit(f"{pointer}/time", f"time {text!r} is {format_duration(parsed - millis)} {'after' if parsed > millis else 'before'} timeL {millis}", text))
+    return hits
+
+
+def message_seq(ctx: RecordContext, p: dict[str, Any]) -> list[Hit]:
+    hits, previous = [], None
+    for pointer, message in _messages(ctx):
+        seq = as_int(message.get("seq"))
+        if seq is None:
+            continue
+        if previous is not None and seq <= previous:
+            hits.append(Hit(f"{pointer}/seq", f"seq {seq} does not increase (the previous message has seq {previous})", seq))
+        previous = seq
+    return hits
+
+
+def message_id(ctx: RecordContext, p: dict[str, Any]) -> list[Hit] | None:
+    info = ctx.record.get("info")
+    conversation = info.get("conversationId") if isinstance(info, dict) else None
+    if not isinstance(conversation, str) or not conversation:
+        return None
+    hits = []
+    for pointer, message in _messages(ctx):
+        mid = message.get("messageId")
+        if isinstance(mid, str) and conversation not in mid:
+            hits.append(Hit(f"{pointer}/messageId", f"messageId {mid!r} does not embed the conversation id {conversation!r}", mid))
+    return hits
+
+
+RULES = [
+    Rule("message-time", category="record", severity="warning", check_record=message_time),
+    Rule("message-seq", category="record", severity="warning", check_record=message_seq),
+    Rule("message-id", category="record", severity="warning", check_record=message_id),
+]

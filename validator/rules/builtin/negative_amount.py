@@ -1,0 +1,62 @@
+"""negative-amount: a quantity, price, total or stock count below zero."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..base import EventContext, Hit, Rule
+from ..values import as_number
+
+
+def _is_negative(value: Any) -> bool:
+    kind = type(value)
+    if kind is str:
+        return value[:1] == "-" and (as_number(value) or 0) < 0
+    return (kind is int or kind is float) and value < 0
+
+
+def _negatives(obj: Any, pointer: str, keys: tuple[str, ...], hits: list[Hit]) -> None:
+    if type(obj) is dict:
+        for key in keys:
+            value = obj.get(key)
+            if value is not None and _is_negative(value):
+                hits.append(Hit(f"{pointer}/{key}", f"{key} is negative ({value})", value))
+
+
+def _negative_products(products: Any, pointer: str, hits: list[Hit]) -> None:
+    if type(products) is not list:
+        return
+    for i, item in enumerate(products):
+        if type(item) is dict:
+            found: list[Hit] = []  # pointers relative to the item, completed only on a hit
+            _negatives(item, "", ("quantity",), found)
+            _negatives(item.get("product"), "/product", ("price", "quantityInStock"), found)
+            for hit in found:
+                hit.pointer = f"{pointer}/{i}{hit.pointer}"
+            hits.extend(found)
+
+
+def negative_amount(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
+    attrs, pointer = ctx.attrs, ctx.attrs_pointer
+    hits: list[Hit] = []
+    if attrs is None:
+        return None
+    if ctx.key == "lead":
+        _negatives(attrs, pointer, ("value",), hits)
+        return hits
+    carts: list[tuple[Any, str]] = [(attrs, pointer)]
+    if ctx.key == "purchase":
+        _negatives(attrs, pointer, ("total",), hits)
+        carts = [(attrs.get("cart"), f"{pointer}/cart")]
+    for cart, cart_pointer in carts:
+        if type(cart) is dict:
+            if ctx.key != "viewedProduct":
+                _negatives(cart, cart_pointer, ("total", "numItems"), hits)
+            _negative_products(cart.get("products"), f"{cart_pointer}/products", hits)
+    return hits
+
+
+RULE = Rule(
+    "negative-amount", category="event", severity="warning",
+    containers=("cartStatus", "viewedProduct", "purchase", "lead"), check_event=negative_amount,
+)

@@ -1,0 +1,27 @@
+"""numeric-string: an API v2 number or boolean sent as a string."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..base import EventContext, Hit, Rule
+from ..params import Bool
+from ..typed_fields import string_finder
+from ..values import as_number
+
+
+def numeric_string(ctx: EventContext, p: dict[str, Any]) -> list[Hit]:
+    hits: list[Hit] = []
+    string_finder(ctx.version, ctx.key, p["include-timestamps"])(ctx.event, ctx.pointer, hits, _typed_string_hit)
+    return hits
+
+
+def _typed_string_hit(pointer: str, expected: str, text: str) -> Hit | None:
+    """The hit for a typed field sent as a string the schema accepts (anything else is the schema's bad-value)."""
+    if not (text in ("true", "false") if expected == "boolean" else as_number(text) is not None):
+        return None
+    kind = "boolean" if expected == "boolean" else "number"
+    return Hit(pointer, f"{expected} value sent as the string {text!r}; API v2 types it as a JSON {kind}", text)
+
+
+RULE = Rule("numeric-string", category="event", severity="info", api_versions=("v2",), params={"include-timestamps": Bool(False)}, check_event=numeric_string)

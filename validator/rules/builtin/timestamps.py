@@ -1,0 +1,108 @@
+"""timestamp-order, timestamp-range, timestamp-mismatch: the epoch-milliseconds timestamps of an event."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from functools import cache
+from typing import Any
+
+from ...findings import join_pointer
+from ..base import EventContext, Hit, Rule
+from ..params import IsoDate, Number
+from ..values import as_int, format_duration, format_ms
+
+TIMESTAMP_KEYS = ("serverTimeStamp", "originalTimeStamp")
+
+
+def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
+    c = ctx.container
+    if c is None:
+        return None
+    raw_created, raw_processed = c.get("originalTimeStamp"), c.get("serverTimeStamp")
+    if type(raw_created) is str and type(raw_processed) is str and len(raw_created) == len(raw_processed) and raw_created <= raw_processed:
+        return None  # equal-length digit strings order like their numbers: created no later than processed
+    created, processed = as_int(raw_created), as_int(raw_processed)
+    if created is None or processed is None or created - processed <= p["tolerance-ms"]:
+        return None
+    return [Hit(
+        ctx.container_pointer + "/originalTimeStamp",
+        f"created (originalTimeStamp {format_ms(created)}) {format_duration(created - processed)} after it was processed (serverTimeStamp {format_ms(processed)})",
+        created,
+    )]
+
+
+@cache
+def _window(earliest: str, latest: str) -> tuple[int, int]:
+    def ms(day: str) -> int:
+        return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp() * 1000)
+
+    return ms(earliest), ms(latest)
+
+
+def _range_hit(pointer: str, value: Any, low: int, high: int) -> Hit | None:
+    ms = as_int(value)
+    if ms is None or low <= ms <= high:
+        return None
+    if ms == 0:
+        why = "0: the time was never set"
+    elif 10**9 <= abs(ms) < 10**11:
+        why = f"{ms} looks like seconds, not milliseconds ({format_ms(ms * 1000)} if seconds)"
+    elif abs(ms) >= 10**14:
+        why = f"{ms} looks like microseconds or nanoseconds, not milliseconds"
+    else:
+        why = f"{ms} is {format_ms(ms)}"
+    return Hit(pointer, f"implausible epoch-milliseconds timestamp: {why}; expected between {format_ms(low)[:10]} and {format_ms(high)[:10]}", value)
+
+
+def _range_hits(obj: dict[str, Any], pointer: str, keys: tuple[str, ...], low: int, high: int, hits: list[Hit]) -> None:
+    for key in keys:
+        value = obj.get(key)
+        if value is None:
+            continue
+        kind = type(value)
+        if kind is int:
+            if low <= value <= high:
+                continue
+        elif kind is str and len(value) == 13 and value.isdigit() and value.isascii() and low <= int(value) <= high:
+            continue  # the common cases, decided without building a pointer or the general parse
+        hit = _range_hit(f"{pointer}/{key}", value, low, high)
+        if hit:
+            hits.append(hit)
+
+
+def timestamp_range(ctx: EventContext, p: dict[str, Any]) -> list[Hit]:
+    low, high = _window(str(p["earliest"]), str(p["latest"]))
+    hits: list[Hit] = []
+    _range_hits(ctx.event, ctx.pointer, ("serverTimeStamp",), low, high, hits)
+    container = ctx.container
+    if container is not None:
+        _range_hits(container, ctx.container_pointer, TIMESTAMP_KEYS, low, high, hits)
+        if ctx.key == "purchase" and type(container.get("cart")) is dict:
+            _range_hits(container["cart"], f"{ctx.container_pointer}/cart", TIMESTAMP_KEYS, low, high, hits)
+    return hits
+
+
+def timestamp_mismatch(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
+    if ctx.container is None:
+        return None
+    raw_outer, raw_inner = ctx.event.get("serverTimeStamp"), ctx.container.get("serverTimeStamp")
+    if raw_outer == raw_inner:
+        return None
+    outer, inner = as_int(raw_outer), as_int(raw_inner)
+    if outer is None or inner is None or outer == inner:
+        return None
+    return [Hit(join_pointer(ctx.pointer, "serverTimeStamp"), f"event serverTimeStamp {outer} differs from its {ctx.key}.serverTimeStamp {inner} by {format_duration(outer - inner)}", outer)]
+
+
+def _window_problem(given: Mapping[str, Any]) -> str | None:
+    if {"earliest", "latest"} <= set(given) and str(given["earliest"]) >= str(given["latest"]):
+        return "earliest must come before latest"
+    return None
+
+
+RULES = [
+    Rule("timestamp-order", category="event", severity="warning", params={"tolerance-ms": Number(60000)}, check_event=timestamp_order),
+    Rule("timestamp-range", category="event", severity="warning", params={"earliest": IsoDate("2000-01-01"), "latest": IsoDate("2100-01-01")}, check_event=timestamp_range, params_check=_window_problem),
+    Rule("timestamp-mismatch", category="event", severity="warning", check_event=timestamp_mismatch),
+]

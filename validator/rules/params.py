@@ -1,0 +1,82 @@
+"""Typed rule parameters: each knows its default and says why a configured value cannot be used.
+
+The configuration validates every parameter through these, so a rule's contract lives with the rule.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+
+class Param:
+    """One parameter of a rule; ``problem`` returns None when ``value`` can be used."""
+
+    __slots__ = ("default",)
+
+    def __init__(self, default: Any) -> None:
+        self.default = default
+        assert self.problem(default) is None, f"{type(self).__name__} default {default!r} is not valid"
+
+    def problem(self, value: Any) -> str | None:
+        raise NotImplementedError
+
+
+class Number(Param):
+    __slots__ = ("minimum",)
+
+    def __init__(self, default: float, minimum: float = 0) -> None:
+        self.minimum = minimum
+        super().__init__(default)
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return "must be a number"
+        if value >= self.minimum:
+            return None
+        return "must not be negative" if self.minimum == 0 else f"must be at least {self.minimum}"
+
+
+class Bool(Param):
+    __slots__ = ()
+
+    def problem(self, value: Any) -> str | None:
+        return None if isinstance(value, bool) else "must be true or false"
+
+
+class Choice(Param):
+    __slots__ = ("values",)
+
+    def __init__(self, default: str, values: tuple[str, ...]) -> None:
+        self.values = values
+        super().__init__(default)
+
+    def problem(self, value: Any) -> str | None:
+        return None if value in self.values else f"must be one of {', '.join(self.values)}"
+
+
+class IsoDate(Param):
+    """A calendar day; YAML may hand over a date object, hence the ``str``."""
+
+    __slots__ = ()
+
+    def problem(self, value: Any) -> str | None:
+        try:
+            date.fromisoformat(str(value))
+        except ValueError:
+            return "must be a date like 2000-01-01"
+        return None
+
+
+class StringList(Param):
+    __slots__ = ()
+
+    def problem(self, value: Any) -> str | None:
+        return None if isinstance(value, list) and all(isinstance(v, str) for v in value) else "must be a list of strings"
+
+
+class String(Param):
+    __slots__ = ()
+
+    def problem(self, value: Any) -> str | None:
+        return None if isinstance(value, str) else "must be a string"
