@@ -82,4 +82,22 @@ def test_hook_definition_runs_all_files_in_one_process():
     import yaml
 
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["id"] == "sdelint" and hook["entry"] == "sdelint check" and hook["require_serial"] is True
+    assert hook["id"] == "sdelint" and hook["entry"].startswith("sdelint check") and hook["require_serial"] is True
+
+
+def test_hook_passes_over_files_that_are_not_payloads_and_checks_yaml_and_json_lines(hooked_repo):
+    """package.json does not fail the commit; a YAML fixture and a JSON Lines fixture are checked."""
+    project, env = hooked_repo
+    bad_event = b'{"sdeType": "LEAD", "serverTimeStamp": "1528659491243", "lead": {"serverTimeStamp": "1528659491243", "lead": {"topic": 7}}}'
+    (project / "package.json").write_text('{"name": "site", "version": "1.0.0", "dependencies": {}}\n')
+    (project / "tsconfig.json").write_text('{"compilerOptions": {"strict": true}}\n')
+    (project / "fixture.yaml").write_text("sdeType: LEAD\nserverTimeStamp: '1528659491243'\nlead: {serverTimeStamp: '1528659491243', lead: {topic: x}}\n")
+    _git(project, "add", "package.json", "tsconfig.json", "fixture.yaml")
+    result = _commit(project, env, "events.jsonl", bad_event + b"\n")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "events.jsonl:1:" in output and "package.json" not in output and "tsconfig.json" not in output
+    assert "Checked 4 files" in output  # the YAML fixture and both JSON files were passed to sdelint too
+    (project / "events.jsonl").write_bytes(bad_event.replace(b'"topic": 7', b'"topic": "x"') + b"\n")
+    result = _commit(project, env, "events.jsonl", (project / "events.jsonl").read_bytes())
+    assert result.returncode == 0, result.stdout + result.stderr
