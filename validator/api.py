@@ -1,38 +1,119 @@
-"""``validator.lint``: the Python API, the same findings as ``sdelint check``."""
+"""The Python API: the same findings as ``sdelint check``, one explicit entry point per kind of input.
+
+``lint_path``, ``lint_bytes``, ``lint_text`` and ``lint_object`` say what they are given;
+``lint`` picks one of them by type (a ``str`` is a path: JSON text goes to ``lint_text``).
+None of them searches for a configuration file unless ``config`` names one, so results do not
+depend on the working directory. An unusable configuration raises ``ConfigError``.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .config import CommandLine, Configuration
+from .config import CommandLine, ConfigError, Configuration
 from .findings import Finding
 from .linter import Linter
+
+__all__ = ["ConfigError", "lint", "lint_bytes", "lint_object", "lint_path", "lint_text"]
+
+RuleNames = str | Iterable[str]
+
+
+def _rule_names(names: RuleNames) -> tuple[str, ...]:
+    """``"a,b"``, ``"a"`` or ``["a", "b"]``: the names, as the command line's --select/--ignore take them."""
+    values = [names] if isinstance(names, str) else list(names)
+    return tuple(part.strip() for value in values for part in str(value).split(",") if part.strip())
+
+
+def _linter(api_version: str | None, config: str | os.PathLike[str] | None, select: RuleNames, ignore: RuleNames) -> Linter:
+    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore))
+    return Linter(Configuration.load(Path(config) if config else None, cli))
+
+
+def lint_path(
+    path: str | os.PathLike[str],
+    *,
+    api_version: str | None = None,
+    config: str | os.PathLike[str] | None = None,
+    select: RuleNames = (),
+    ignore: RuleNames = (),
+    name: str | None = None,
+) -> list[Finding]:
+    """Lint a file; its format (JSON, JSON Lines, YAML, gzip) follows from its name."""
+    return _linter(api_version, config, select, ignore).lint_path(Path(path), name or os.fspath(path)).findings
+
+
+def lint_bytes(
+    data: bytes | bytearray | memoryview,
+    *,
+    api_version: str | None = None,
+    config: str | os.PathLike[str] | None = None,
+    select: RuleNames = (),
+    ignore: RuleNames = (),
+    name: str = "<bytes>",
+    input_format: str | None = None,
+) -> list[Finding]:
+    """Lint raw bytes (encoding problems are findings); ``input_format`` json, jsonl or yaml, else from ``name``."""
+    return _linter(api_version, config, select, ignore).lint_bytes(bytes(data), name, input_format=input_format).findings
+
+
+def lint_text(
+    text: str,
+    *,
+    api_version: str | None = None,
+    config: str | os.PathLike[str] | None = None,
+    select: RuleNames = (),
+    ignore: RuleNames = (),
+    name: str = "<text>",
+    input_format: str | None = None,
+) -> list[Finding]:
+    """Lint JSON (or JSON Lines, YAML) text given as a ``str``; positions count its characters."""
+    data = text.encode("utf-8", errors="surrogatepass")
+    return lint_bytes(data, api_version=api_version, config=config, select=select, ignore=ignore, name=name, input_format=input_format)
+
+
+def lint_object(
+    data: Any,
+    *,
+    api_version: str | None = None,
+    config: str | os.PathLike[str] | None = None,
+    select: RuleNames = (),
+    ignore: RuleNames = (),
+    name: str = "<object>",
+) -> list[Finding]:
+    """Lint an already parsed payload; it has no text, so its findings carry line and column 0."""
+    return _linter(api_version, config, select, ignore).lint_object(data, name).findings
 
 
 def lint(
     source: Any,
     *,
     api_version: str | None = None,
-    config: str | os.PathLike | None = None,
-    select: tuple[str, ...] = (),
-    ignore: tuple[str, ...] = (),
+    config: str | os.PathLike[str] | None = None,
+    select: RuleNames = (),
+    ignore: RuleNames = (),
     name: str | None = None,
 ) -> list[Finding]:
-    """Lint a payload given as a path (``str`` or ``Path``), raw ``bytes``, or an already parsed object.
+    """Lint a path (``str`` or ``os.PathLike``), raw ``bytes`` or an already parsed object.
 
-    A ``str`` is taken as a path; pass JSON text as ``bytes``. Parsed objects have
-    no text, so their findings carry line and column 0. ``api_version`` is
-    ``"v1"``, ``"v2"`` or ``"auto"``; None leaves it to the configuration
-    (default auto). ``config`` names a configuration file; without it none is
-    searched for, so results do not depend on the working directory.
-    Raises ``validator.config.ConfigError`` for an unusable configuration.
+    A ``str`` is always a path; a ``str`` that is not a file but reads like JSON text raises
+    ``TypeError`` pointing to ``lint_text``, rather than reporting a file that does not exist.
     """
-    configuration = Configuration.load(Path(config) if config else None, CommandLine(api_version, tuple(select), tuple(ignore)))
-    linter = Linter(configuration)
-    if isinstance(source, (str, os.PathLike)):
-        return linter.lint_path(Path(source), name or str(source)).findings
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return linter.lint_bytes(bytes(source), name or "<bytes>").findings
-    return linter.lint_object(source, name or "<object>").findings
+    options: dict[str, Any] = {"api_version": api_version, "config": config, "select": select, "ignore": ignore}
+    if isinstance(source, str | os.PathLike):
+        if isinstance(source, str) and source.lstrip()[:1] in ("{", "[") and not _is_file(source):
+            raise TypeError("validator.lint() takes a str as a file path; this one reads like JSON text: use validator.lint_text()")
+        return lint_path(source, name=name, **options)
+    if isinstance(source, bytes | bytearray | memoryview):
+        return lint_bytes(source, name=name or "<bytes>", **options)
+    return lint_object(source, name=name or "<object>", **options)
+
+
+def _is_file(path: str) -> bool:
+    try:
+        return os.path.isfile(path)
+    except (OSError, ValueError):
+        return False

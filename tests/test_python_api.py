@@ -1,0 +1,73 @@
+"""The Python API as a user calls it: explicit entry points, rule names as a string or a list, types."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import validator
+from conftest import EXAMPLE
+
+
+def _key(findings: list[validator.Finding]) -> list[tuple]:
+    return [(f.line, f.column, f.pointer, f.rule, f.severity, f.message) for f in findings]
+
+
+def test_every_entry_point_gives_the_cli_findings(example):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    expected = _key(validator.lint_path(EXAMPLE))
+    assert expected and _key(validator.lint_text(text)) == expected
+    assert _key(validator.lint_bytes(EXAMPLE.read_bytes())) == expected
+    assert _key(validator.lint(str(EXAMPLE))) == expected
+    assert sorted((f.pointer, f.rule) for f in validator.lint_object(example)) == sorted((f.pointer, f.rule) for f in validator.lint_path(EXAMPLE))
+
+
+def test_json_text_given_to_lint_is_refused_with_a_pointer_to_lint_text():
+    with pytest.raises(TypeError, match="lint_text"):
+        validator.lint('{"sdeType": "LEAD"}')
+
+
+def test_lint_text_reports_syntax_errors_at_their_place():
+    (finding,) = [f for f in validator.lint_text('{"sdeType": "LEAD",\n  oops}') if f.rule == "syntax-error"]
+    assert (finding.line, finding.column) == (2, 3)
+
+
+@pytest.mark.parametrize("select", ["cart-arithmetic", ["cart-arithmetic"], ("cart-arithmetic",), "cart-arithmetic, timestamp-order"])
+def test_select_takes_a_string_or_a_list(select):
+    rules = [f.rule for f in validator.lint(EXAMPLE, select=select)]
+    assert rules.count("cart-arithmetic") == 2
+    assert set(rules) == ({"cart-arithmetic", "timestamp-order"} if "timestamp-order" in str(select) else {"cart-arithmetic"})
+
+
+def test_ignore_takes_a_string():
+    assert "timestamp-order" not in {f.rule for f in validator.lint_path(EXAMPLE, ignore="timestamp-order")}
+    assert "timestamp-order" in {f.rule for f in validator.lint_path(EXAMPLE)}
+
+
+def test_an_unknown_rule_name_is_a_config_error_naming_it():
+    with pytest.raises(validator.ConfigError, match="'no-such-rule'"):
+        validator.lint_path(EXAMPLE, select="no-such-rule")
+
+
+def test_the_package_is_typed_for_mypy_users(tmp_path):
+    script = tmp_path / "user.py"
+    script.write_text(textwrap.dedent('''
+        import validator
+
+        findings: list[validator.Finding] = validator.lint_text("{}", select=["timestamp-order"])
+        lines: list[int] = [f.line for f in findings]
+        wrong: str = validator.lint_path("x.json")
+    '''))
+    done = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", "--strict", str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert 'Incompatible types in assignment (expression has type "list[Finding]", variable has type "str")' in done.stdout, done.stdout
+    assert "import-untyped" not in done.stdout and "missing library stubs" not in done.stdout
+    assert done.stdout.count("error:") == 1, done.stdout
+
+
+def test_findings_are_json_ready():
+    finding = validator.lint_text('{"sdeType": "LEAD"}')[0]
+    assert json.loads(json.dumps(finding.as_dict()))["rule"] == finding.rule
