@@ -81,7 +81,12 @@ def test_directories_use_include_and_exclude(tmp_path, cli):
     assert files("--exclude", "skip/**") == ["keep/a.json", "keep/b.jsonl"]
     assert files("--include", "*.yaml", "--include", "*.json") == ["keep/a.json", "keep/d.yaml", "skip/c.json"]
     result = cli("check", "--include", "*.xml", tmp_path)
-    assert result.exit_code == 0 and "no file matching *.xml" in result.output
+    assert result.exit_code == 2 and "no file matching *.xml" in result.output and "no input to check" in result.output
+    assert files("--exclude", "skip") == ["keep/a.json", "keep/b.jsonl"]  # a name excludes the directory and all in it, as in .gitignore
+    (tmp_path / "keep" / "b.json").write_text(json.dumps(TYPO), encoding="utf-8")
+    assert files("--include", "[ab].json") == ["keep/a.json", "keep/b.json"]
+    assert files("--include", "*.{yaml,jsonl}") == ["keep/b.jsonl", "keep/d.yaml"]
+    assert files("--include", "keep/*.json", "--exclude", "/keep/b.json") == ["keep/a.json"]
 
 
 def test_stdin_filename_names_the_input_and_picks_the_format(cli):

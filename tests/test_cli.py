@@ -351,13 +351,14 @@ def test_directory_is_searched_recursively_in_sorted_order(sdelint, tmp_path):
 
 
 def test_directory_without_json_files_prints_a_note(sdelint, tmp_path, reference):
+    """Alone, an empty folder is a usage error (a gate pointed at the wrong path must not pass); beside a file, a note."""
     folder = tmp_path / "nothing-here"
     folder.mkdir()
     (folder / "readme.txt").write_text("hello", encoding="utf-8")
     result = sdelint("check", str(folder))
-    assert result.code == 0
-    assert str(folder) in result.err and "sdelint:" in result.err
-    assert result.lines == ["Checked 0 files: 0 errors, 0 warnings, 0 info."]
+    assert result.code == 2
+    assert str(folder) in result.err and "no input to check" in result.err
+    assert result.lines == []
     with_file = reference("check", str(folder), EXAMPLE_REL)
     assert str(folder) in with_file.err
     assert SUMMARY.fullmatch(with_file.lines[-1])["files"] == "1"

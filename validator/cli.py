@@ -152,6 +152,8 @@ def check(
         raise click.UsageError(str(exc)) from None
     for note in notes:
         click.echo(f"sdelint: {note}", err=True)
+    if not inputs:  # a gate pointed at the wrong folder must not pass
+        raise click.UsageError("no input to check: the paths given hold no file matching the include patterns")
     progress = ProgressBar(len(inputs), _progress_wanted(output_format, output))
     try:
         results = check_inputs(configs, inputs, lambda: sys.stdin.buffer.read(), stdin_filename, jobs or default_jobs(), progress)

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .globs import matches
+from .globs import path_matches
 from .policy import Policy, Setting
 from .rules.catalogue import CatalogueError, RuleSpec, load_catalogue, rule_spec, schema_errors
 from .rules.custom import CustomRule, custom_rules
@@ -198,7 +198,7 @@ class Configuration:
     def policy_for(self, file: str | None) -> Policy:
         overrides = self.data.get("overrides", [])
         relative = self._relative(file) if file else ""
-        chosen = tuple(i for i, o in enumerate(overrides) if file and matches(relative, o["files"]))
+        chosen = tuple(i for i, o in enumerate(overrides) if file and path_matches(relative, o["files"]))
         policy = self._policies.get(chosen)
         if policy is None:
             policy = self._policies[chosen] = self._build(chosen)

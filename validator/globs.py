@@ -1,9 +1,22 @@
-"""Glob patterns over slash-separated paths: ``*`` within one segment, ``**`` across segments."""
+"""Glob patterns: gitignore semantics for file paths (pathspec), our own for JSON Pointers.
+
+File patterns (``--include``, ``--exclude``, ``overrides[].files``) mean what they mean in a
+``.gitignore`` file, as ruff's and pre-commit's users expect: a pattern without a slash matches a
+name at any depth, a name matches a directory and everything in it, ``[ab]`` is a character
+class, ``**`` crosses directories. Braces (``*.{json,yaml}``), which gitignore lacks and ruff has,
+are expanded first. JSON Pointer patterns keep this module's simpler rules: ``*`` within one
+reference token, ``**`` across tokens, the whole pointer matched.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pathspec
 
 
 @cache
@@ -29,4 +42,33 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
 
 
 def matches(path: str, patterns: tuple[str, ...] | list[str]) -> bool:
+    """A JSON Pointer against pointer patterns."""
     return any(glob_regex(p).match(path) for p in patterns)
+
+
+_BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
+
+
+def expand_braces(pattern: str) -> list[str]:
+    """``*.{json,yaml}`` -> ``*.json``, ``*.yaml`` (nested and repeated groups too)."""
+    match = _BRACES.search(pattern)
+    if match is None:
+        return [pattern]
+    head, tail = pattern[: match.start()], pattern[match.end():]
+    return [expanded for option in match.group(1).split(",") for expanded in expand_braces(head + option + tail)]
+
+
+@cache
+def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
+    import pathspec  # only when a directory is searched or overrides name files: a pre-commit run on named files never needs it
+
+    lines = [p for pattern in patterns for p in expand_braces(pattern)]
+    try:
+        return pathspec.PathSpec.from_lines("gitignore", lines)
+    except KeyError:  # pathspec < 1.0 names the same patterns gitwildmatch
+        return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+
+
+def path_matches(relative: str, patterns: Iterable[str]) -> bool:
+    """A slash-separated path relative to where the patterns apply (a directory searched, the configuration's folder)."""
+    return _spec(tuple(patterns)).match_file(relative)

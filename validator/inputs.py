@@ -2,8 +2,8 @@
 
 Directories are searched for DEFAULT_INCLUDE unless ``--include`` says
 otherwise; ``--exclude`` removes files found in directories (a file named on
-the command line is always checked). A pattern without a slash matches the
-file name, one with a slash the path relative to the directory searched.
+the command line is always checked). Patterns have gitignore semantics (see
+``globs``), relative to the directory searched.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .globs import matches
+from .globs import path_matches
 
 STDIN = "-"
 DEFAULT_INCLUDE = ("*.json", "*.jsonl", "*.ndjson", "*.json.gz", "*.jsonl.gz", "*.ndjson.gz")
@@ -31,8 +31,7 @@ class InputError(Exception):
 
 
 def _selected(relative: str, patterns: tuple[str, ...]) -> bool:
-    name = relative.rsplit("/", 1)[-1]
-    return any(matches(relative if "/" in p else name, (p,)) for p in patterns)
+    return path_matches(relative, patterns)
 
 
 def _broken_link(path: Path) -> bool:
