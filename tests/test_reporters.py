@@ -17,7 +17,9 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote
 
+import junitparser
 import pytest
+import xmlschema
 from jsonschema import Draft4Validator, FormatChecker
 from jsonschema.validators import validator_for
 
@@ -383,7 +385,6 @@ def test_junit_escapes_the_crafted_input(cli, tricky):
 
 def test_junitparser_reads_one_result_per_finding(cli, in_root, tricky):
     """The real consumer: junitparser sees every finding, and one failure for each error or warning."""
-    junitparser = pytest.importorskip("junitparser")
     findings = tricky_findings(cli)
     xml = junitparser.JUnitXml.fromstring(run(cli, TRICKY_NAME, "--format", "junit")[0].encode("ascii"))
     cases = [case for suite in xml for case in suite]
@@ -401,72 +402,11 @@ def test_junitparser_reads_one_result_per_finding(cli, in_root, tricky):
 
 # A schema written from the constraints of the JUnit XSD pytest's xunit2 family is tested against
 # (testing/example_scripts/junit-10.xsd): the elements and attributes it allows, and what it requires.
-XUNIT2_SCHEMA = """<?xml version="1.0" encoding="UTF-8"?>
-<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
-  <xs:complexType name="outcome" mixed="true">
-    <xs:attribute name="type" type="xs:string"/>
-    <xs:attribute name="message" type="xs:string"/>
-  </xs:complexType>
-  <xs:element name="failure" type="outcome"/>
-  <xs:element name="skipped" type="outcome"/>
-  <xs:element name="errors" type="outcome"/>
-  <xs:element name="system-out" type="xs:string"/>
-  <xs:element name="system-err" type="xs:string"/>
-  <xs:element name="property">
-    <xs:complexType>
-      <xs:attribute name="name" type="xs:string" use="required"/>
-      <xs:attribute name="value" type="xs:string" use="required"/>
-    </xs:complexType>
-  </xs:element>
-  <xs:element name="properties">
-    <xs:complexType><xs:sequence><xs:element ref="property" minOccurs="0" maxOccurs="unbounded"/></xs:sequence></xs:complexType>
-  </xs:element>
-  <xs:element name="testcase">
-    <xs:complexType>
-      <xs:choice minOccurs="0" maxOccurs="unbounded">
-        <xs:element ref="skipped"/><xs:element ref="errors"/><xs:element ref="failure"/>
-        <xs:element ref="system-out"/><xs:element ref="system-err"/>
-      </xs:choice>
-      <xs:attribute name="name" type="xs:string" use="required"/>
-      <xs:attribute name="classname" type="xs:string"/>
-      <xs:attribute name="time" type="xs:string"/>
-      <xs:attribute name="group" type="xs:string"/>
-    </xs:complexType>
-  </xs:element>
-  <xs:element name="testsuite">
-    <xs:complexType>
-      <xs:choice minOccurs="0" maxOccurs="unbounded">
-        <xs:element ref="testsuite"/><xs:element ref="properties"/><xs:element ref="testcase"/>
-        <xs:element ref="system-out"/><xs:element ref="system-err"/>
-      </xs:choice>
-      <xs:attribute name="name" type="xs:string" use="required"/>
-      <xs:attribute name="tests" type="xs:string" use="required"/>
-      <xs:attribute name="failures" type="xs:string" use="required"/>
-      <xs:attribute name="errors" type="xs:string" use="required"/>
-      <xs:attribute name="skipped" type="xs:string"/>
-      <xs:attribute name="time" type="xs:string"/>
-      <xs:attribute name="timestamp" type="xs:string"/>
-      <xs:attribute name="hostname" type="xs:string"/>
-      <xs:attribute name="file" type="xs:string"/>
-    </xs:complexType>
-  </xs:element>
-  <xs:element name="testsuites">
-    <xs:complexType>
-      <xs:sequence><xs:element ref="testsuite" minOccurs="0" maxOccurs="unbounded"/></xs:sequence>
-      <xs:attribute name="name" type="xs:string"/>
-      <xs:attribute name="time" type="xs:string"/>
-      <xs:attribute name="tests" type="xs:string"/>
-      <xs:attribute name="failures" type="xs:string"/>
-      <xs:attribute name="errors" type="xs:string"/>
-    </xs:complexType>
-  </xs:element>
-</xs:schema>
-"""
+XUNIT2_SCHEMA = ROOT / "tests" / "data" / "xunit2-constraints.xsd"
 
 
 def test_junit_is_valid_against_pytests_xunit2_constraints(cli, in_root, tmp_path):
-    xmlschema = pytest.importorskip("xmlschema")
-    schema = xmlschema.XMLSchema(XUNIT2_SCHEMA)
+    schema = xmlschema.XMLSchema(str(XUNIT2_SCHEMA))
     assert not schema.is_valid('<testsuites skipped="0"/>') and not schema.is_valid('<testsuites><testsuite name="s" tests="1" failures="0" errors="0"><testcase name="c" file="f"/></testsuite></testsuites>')
     clean = tmp_path / "clean.json"
     clean.write_text("{}", encoding="utf-8")

@@ -11,8 +11,8 @@ import json
 import os
 import re
 from collections import Counter
-from pathlib import Path, PurePath
 from collections.abc import Callable, Mapping
+from pathlib import Path, PurePath
 from typing import IO, Any
 
 from ..findings import Finding
@@ -51,7 +51,7 @@ def escape_controls(text: str) -> str:
     Pointers, record values and file names come from the input, so an input could otherwise
     forge report lines, recolour the terminal or reverse what is displayed.
     """
-    if UNSAFE_FOR_DISPLAY.search(text) is None:
+    if text.isprintable():  # the common case, and faster than a search: every unsafe character is unprintable
         return text
     return UNSAFE_FOR_DISPLAY.sub(_escape_one, text)
 
@@ -78,13 +78,15 @@ def display_position(finding: Finding) -> tuple[int, int]:
 def finding_text(f: Finding, style: Callable[[str, str], str] | None = None) -> str:
     """The ``--format text`` line of a finding, without its newline: ``path:line:col: severity rule message (pointer)``.
 
-    ``style(text, part)`` may colour the parts ``file``, the severity and ``rule``.
+    ``style(text, part)`` may colour the parts ``file``, the severity and ``rule``. Built once and
+    searched once: this runs for every finding of a run, and escaping is almost never needed.
     """
-    line, column = display_position(f)
-    place, severity, rule = f"{escape_controls(f.file)}:{line}:{column}:", f.severity, escape_controls(f.rule)
-    if style is not None:
-        place, severity, rule = style(place, "file"), style(severity, severity), style(rule, "rule")
-    return f"{place} {severity} {rule} {escape_controls(f.message)} {pointer_label(f.pointer)}"
+    where = f"({f.pointer})" if f.pointer else ROOT_LABEL
+    if style is None:
+        text = f"{f.file}:{f.line or 1}:{f.column or 1}: {f.severity} {f.rule} {f.message} {where}"
+        return escape_controls(text)  # what sdelint adds (numbers, severity, "(root)") never needs escaping
+    place = style(f"{escape_controls(f.file)}:{f.line or 1}:{f.column or 1}:", "file")
+    return f"{place} {style(f.severity, f.severity)} {style(escape_controls(f.rule), 'rule')} {escape_controls(f.message)} {escape_controls(where)}"
 
 
 def canonical_json(value: Any) -> str:
