@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import textwrap
 from collections import Counter
 from functools import lru_cache
 from importlib import metadata
@@ -14,6 +15,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..findings import Finding
 from ..result import FileResult, all_findings
+from ..rules.catalogue import RuleSpec
 from .base import Reporter
 from .common import display_position, dump_json, report_path, stable_fingerprints
 
@@ -123,7 +125,7 @@ class SarifReporter(Reporter):
             descriptor.update(
                 shortDescription={"text": _limit(spec.summary, 1024)},
                 fullDescription={"text": _limit(" ".join(spec.rationale.split()), 1024)},  # GitHub shows at most 1024 characters
-                help=_help(rule, self._explanation(rule)),
+                help=_help(rule, self._explanation(rule, spec)),
                 defaultConfiguration={"level": SARIF_LEVELS.get(spec.severity, "warning")},
                 properties={"tags": ["sdelint", spec.category]},
             )
@@ -131,15 +133,15 @@ class SarifReporter(Reporter):
             descriptor["helpUri"] = home.rstrip("/") + "/blob/main/README.md" + RULES_ANCHOR
         return descriptor
 
-    def _explanation(self, rule: str) -> str:
-        """The ``sdelint explain`` text, with the rules this report knows (custom ones included)."""
+    def _explanation(self, rule: str, spec: RuleSpec) -> str:
+        """The ``sdelint explain`` text of a built-in rule; a custom rule's own summary and rationale."""
         from ..config import Configuration
         from ..rules.catalogue import load_catalogue
         from ..rules.explain import explain_rule
 
-        catalogue = load_catalogue()
-        custom = {name: spec for name, spec in self.rules.items() if name not in catalogue}
-        return explain_rule(Configuration(custom_specs=custom), rule)
+        if rule in load_catalogue():
+            return explain_rule(Configuration(), rule)
+        return f"{rule}: {spec.summary}\n\nWhy:\n{textwrap.indent(spec.rationale, '  ')}"
 
     def _result(self, f: Finding, index: int, artifact_index: dict[str, int], fingerprint: str, line_hash: str) -> dict[str, Any]:
         location = artifact_location(f.file)
