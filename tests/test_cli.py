@@ -28,7 +28,7 @@ EXAMPLE_REL = "examples/conversation-response.json"
 UNREPAIRED_REL = "tests/data/spec-example-unrepaired.json"
 
 FINDING = re.compile(
-    r"(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning|info) (?P<rule>[a-z0-9]+(?:-[a-z0-9]+)*) (?P<message>.+) \((?P<pointer>/.*)\)"
+    r"(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning|info) (?P<rule>[a-z0-9]+(?:-[a-z0-9]+)*) (?P<message>.+) (?:\((?P<pointer>/.*)\)|(?P<root>\(root\)))"
 )
 SUMMARY = re.compile(
     r"Checked (?P<files>\d+) files?(?: \((?P<versions>\d+ as API v[12](?:, \d+ as API v[12])*)\))?: "
@@ -88,12 +88,13 @@ def parse_findings(lines: list[str]) -> list[tuple]:
     for line in lines:
         match = FINDING.fullmatch(line)
         assert match, f"not a finding line: {line!r}"
-        parsed.append((match["path"], int(match["line"]), int(match["col"]), match["severity"], match["rule"], match["message"], match["pointer"]))
+        pointer = "" if match["root"] else match["pointer"]  # the root pointer "" prints as (root)
+        parsed.append((match["path"], int(match["line"]), int(match["col"]), match["severity"], match["rule"], match["message"], pointer))
     return parsed
 
 
 def json_as_text_tuples(report: dict) -> list[tuple]:
-    return [(f["file"], f["line"], f["column"], f["severity"], f["rule"], f["message"], f["pointer"] or "/") for f in report["findings"]]
+    return [(f["file"], f["line"], f["column"], f["severity"], f["rule"], f["message"], f["pointer"]) for f in report["findings"]]
 
 
 def readme_block(after: str) -> list[str]:
@@ -182,7 +183,7 @@ def test_text_output_every_line_is_a_finding_then_a_summary(sdelint, mixed_input
     assert {path for path, *_ in findings} == set(mixed_inputs)
     assert [path for path, *_ in findings] == sorted((p for p, *_ in findings), key=mixed_inputs.index), "grouped by input, in order"
     assert (str(mixed_inputs[2]), 1, 1, "error", "unrecognized-document") == findings[-1][:5]
-    assert findings[-1][-1] == "/", "the root pointer prints as /"
+    assert findings[-1][-1] == "" and result.lines[-2].endswith(" (root)"), "the root pointer prints as (root), not as the pointer /"
     summary = SUMMARY.fullmatch(result.lines[-1])
     assert summary and summary["files"] == "3" and summary["versions"] == "1 as API v2"
     assert int(summary["errors"]) == sum(1 for f in findings if f[3] == "error") == 2

@@ -17,14 +17,16 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote
 
+import junitparser
 import pytest
+import xmlschema
 from jsonschema import Draft4Validator, FormatChecker
 from jsonschema.validators import validator_for
 
 from validator.findings import Finding
 from validator.linter import Linter
 from validator.report import REPORTERS
-from validator.report.common import stable_fingerprints
+from validator.report.common import escape_controls, pointer_label, stable_fingerprints
 from validator.report.github import GithubReporter
 from validator.report.gitlab import GitlabReporter
 from validator.report.junit import JunitReporter
@@ -45,6 +47,8 @@ GITLAB_SEVERITY = {"error": "critical", "warning": "major", "info": "info"}
 TRICKY_MESSAGE = "100% <&> \"dq\" 'sq' é€😀\r\nline2 ::error::x\x01\x1f end {value} at {pointer}"
 TRICKY_NAME = "we:ird,100% <&>.json"
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What no human-readable report may print raw: C0, DEL, C1, line/paragraph separators, bidi controls, lone surrogates.
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -209,8 +213,11 @@ def check_sarif_against_json(document: dict, findings: list[dict], files: list[s
     descriptors = driver["rules"]
     assert [d["id"] for d in descriptors] == sorted({f["rule"] for f in findings})
     for descriptor in descriptors:
+        assert re.fullmatch(r"[A-Z][A-Za-z0-9]*", descriptor["name"]) and descriptor["name"].lower() == descriptor["id"].replace("-", "").lower()
+        assert f"sdelint explain {descriptor['id']}" in descriptor["help"]["text"] and descriptor["help"]["markdown"].startswith("```")
         spec = rules.get(descriptor["id"])
         if spec is not None:
+            assert descriptor["help"]["text"].startswith(f"{descriptor['id']}: {spec.summary}\n")  # the explain text
             assert descriptor["shortDescription"]["text"] == spec.summary
             assert descriptor["fullDescription"]["text"] == " ".join(spec.rationale.split())
             assert descriptor["defaultConfiguration"]["level"] == {"off": "none", **SARIF_LEVEL}[spec.severity]
@@ -267,15 +274,15 @@ def test_sarif_escapes_the_crafted_input(cli, tricky):
     assert custom["shortDescription"]["text"]  # a custom rule still has a descriptor with a description
 
 
-def test_sarif_without_positions_is_valid_and_has_no_region():
-    """Parsed objects (the Python API) give findings at line 0: the location names the file only."""
+def test_sarif_without_positions_is_valid_and_has_region_1_1():
+    """Parsed objects (the Python API) give findings at line 0: GitHub requires a region, so they are at 1:1."""
     result = Linter().lint_object({"events": [{"cartStatus": {"serverTimeStamp": "1", "currency": "Dollar", "Currency": "x"}, "sdeType": "CART_STATUS", "serverTimeStamp": "1"}]}, name="api-object.json")
     assert result.findings and all(f.line == 0 for f in result.findings)
     document = SarifReporter().document([result])
     assert_valid_sarif(document)
     for r in document["runs"][0]["results"]:
         physical = r["locations"][0]["physicalLocation"]
-        assert "region" not in physical and physical["artifactLocation"]["uri"] == "api-object.json"
+        assert physical["region"] == {"startLine": 1, "startColumn": 1} and physical["artifactLocation"]["uri"] == "api-object.json"
 
 
 def test_sarif_descriptor_levels_follow_the_catalogue_not_the_configuration(tmp_path, cli, in_root):
@@ -293,33 +300,47 @@ def test_sarif_descriptor_levels_follow_the_catalogue_not_the_configuration(tmp_
 
 
 def check_junit(out: str, findings: list[dict], files: list[str]) -> ET.Element:
+    """One suite per file, one case per finding (at most one failure each), a clean file one passing case."""
     assert out.isascii() and not XML_FORBIDDEN.search(out)
     root = ET.fromstring(out)
-    assert root.tag == "testsuites"
+    assert root.tag == "testsuites" and "skipped" not in root.attrib  # pytest's xunit2 schema has no skipped here
     suites = root.findall("testsuite")
-    assert len(suites) == 1 and suites[0].get("name") == "sdelint"
-    suite = suites[0]
-    cases = suite.findall("testcase")
-    assert [c.get("name") for c in cases] == [xml_clean(f) for f in files]
-    assert {c.get("classname") for c in cases} == {"sdelint"}
-    failing = [f for f in findings if f["severity"] in ("error", "warning")]
-    failures = [x for c in cases for x in c.findall("failure")]
-    assert len(failures) == len(failing)
-    failed_cases = sum(1 for c in cases if c.find("failure") is not None)
-    for element in (root, suite):
-        assert element.get("tests") == str(len(files))
-        assert element.get("failures") == str(failed_cases)
-        assert element.get("errors") == "0" and element.get("skipped") == "0"
-    for failure, finding in zip(failures, failing, strict=True):
-        assert failure.get("type") == finding["rule"]
-        assert failure.get("message") == xml_clean(finding["message"])  # exact, minus what XML 1.0 forbids
-        assert f"{xml_clean(finding['file'])}:{finding['line']}:{finding['column']}: {finding['severity']} " in failure.text
-        assert f"({xml_clean(finding['pointer']) or '/'})" in failure.text
-    infos = [f for f in findings if f["severity"] == "info"]
-    out_lines = [line for c in cases for s in c.findall("system-out") for line in s.text.splitlines()]
-    assert len(out_lines) == len(infos)
-    for line, finding in zip(out_lines, infos, strict=True):
-        assert f" info {finding['rule']} " in line
+    assert [suite.get("name") for suite in suites] == [xml_clean(escape_controls(f)) for f in files]
+    total_cases = total_failures = 0
+    for suite, file in zip(suites, files, strict=True):
+        mine = [f for f in findings if f["file"] == file]
+        cases = suite.findall("testcase")
+        assert all("file" not in case.attrib for case in cases)  # not in pytest's xunit2 schema
+        assert {case.get("classname") for case in cases} == {suite.get("name")}
+        failures = [case.find("failure") for case in cases if case.find("failure") is not None]
+        assert all(len(case.findall("failure")) <= 1 for case in cases)
+        if not mine:
+            assert len(cases) == 1 and cases[0].get("name") == "no findings" and len(cases[0]) == 0
+        else:
+            assert len(cases) == len(mine)
+        for case, finding in zip(cases, mine, strict=False):
+            failure, system_out = case.find("failure"), case.find("system-out")
+            text = (failure if failure is not None else system_out).text
+            assert case.get("name") == xml_clean(f"{finding['line']}:{finding['column']} {finding['rule']} {pointer_label(finding['pointer'])}")
+            assert text == xml_clean(f"{escape_controls(finding['file'])}:{finding['line']}:{finding['column']}: {finding['severity']} {finding['rule']} ") + xml_clean(
+                f"{escape_controls(finding['message'])} {pointer_label(finding['pointer'])}\n"
+            )
+            if finding["severity"] in ("error", "warning"):
+                assert failure is not None and system_out is None
+                assert failure.get("type") == finding["rule"]
+                assert failure.get("message") == xml_clean(escape_controls(finding["message"]))
+            else:
+                assert failure is None and system_out is not None  # info: a passing case that still shows the finding
+        assert suite.get("tests") == str(len(cases)) and suite.get("failures") == str(len(failures))
+        assert suite.get("errors") == "0" and suite.get("skipped") == "0"
+        total_cases += len(cases)
+        total_failures += len(failures)
+    assert total_failures == sum(f["severity"] in ("error", "warning") for f in findings)
+    assert root.get("tests") == str(total_cases) and root.get("failures") == str(total_failures) and root.get("errors") == "0"
+    for element in root.iter():  # what a viewer shows: attribute values and the finding lines, escaped
+        assert not any(UNSAFE.search(value) for value in element.attrib.values())
+        if element.tag in ("failure", "system-out"):
+            assert not UNSAFE.search(element.text.removesuffix("\n"))
     return root
 
 
@@ -328,10 +349,10 @@ def test_junit_example_and_unrepaired(cli, in_root):
     assert code == 1
     findings = json_findings(cli, EXAMPLE, UNREPAIRED)
     root = check_junit(out, findings, [EXAMPLE, UNREPAIRED])
-    suite = root.find("testsuite")
-    assert suite.get("tests") == "2" and suite.get("failures") == "2"
-    unrepaired = suite.findall("testcase")[1]
-    assert [f.get("type") for f in unrepaired.findall("failure")] == ["syntax-error"]
+    example_failures = sum(f["severity"] != "info" for f in findings if f["file"] == EXAMPLE)
+    assert root.get("failures") == str(example_failures + 1) and root.get("tests") == str(len(findings))
+    unrepaired = root.findall("testsuite")[1]
+    assert [f.get("type") for f in unrepaired.findall("testcase/failure")] == ["syntax-error"]
 
 
 def test_junit_info_findings_do_not_fail_a_file(cli, in_root):
@@ -341,7 +362,14 @@ def test_junit_info_findings_do_not_fail_a_file(cli, in_root):
     assert findings and {f["severity"] for f in findings} == {"info"}
     root = check_junit(out, findings, [EXAMPLE])
     assert root.get("failures") == "0" and root.find("testsuite/testcase/failure") is None
-    assert root.find("testsuite/testcase/system-out") is not None
+    assert len(root.findall("testsuite/testcase/system-out")) == len(findings)
+
+
+def test_junit_a_clean_file_is_one_passing_case(cli, in_root):
+    out, code = run(cli, EXAMPLE, "--format", "junit", "--select", "too-deep")
+    assert code == 0
+    root = check_junit(out, [], [EXAMPLE])
+    assert (root.get("tests"), root.get("failures")) == ("1", "0")
 
 
 def test_junit_escapes_the_crafted_input(cli, tricky):
@@ -349,17 +377,48 @@ def test_junit_escapes_the_crafted_input(cli, tricky):
     out, _ = run(cli, TRICKY_NAME, "--format", "junit")
     root = check_junit(out, findings, [TRICKY_NAME])
     custom = root.find("testsuite/testcase/failure[@type='house-currency']")
-    # CR, LF, quotes, <&> and % survive parsing exactly; \x01 and \x1f are gone; é€😀 come back from references
-    assert "\r\nline2 ::error::x end" in custom.get("message")
-    assert "\r\nline2" in custom.text
+    # quotes, <&> and % survive parsing exactly; CR, LF, \x01 and \x1f are shown escaped; é€😀 come back from references
+    assert "\\r\\nline2 ::error::x\\x01\\x1f end" in custom.get("message")
+    assert "\\r\\nline2" in custom.text and custom.text.count("\n") == 1
     assert custom.get("message").startswith("100% <&> \"dq\" 'sq' é€😀")
+
+
+def test_junitparser_reads_one_result_per_finding(cli, in_root, tricky):
+    """The real consumer: junitparser sees every finding, and one failure for each error or warning."""
+    findings = tricky_findings(cli)
+    xml = junitparser.JUnitXml.fromstring(run(cli, TRICKY_NAME, "--format", "junit")[0].encode("ascii"))
+    cases = [case for suite in xml for case in suite]
+    assert len(cases) == len(findings)
+    failed = [case for case in cases if not case.is_passed]
+    assert len(failed) == sum(f["severity"] != "info" for f in findings)
+    assert [case.result[0].type for case in failed] == [f["rule"] for f in findings if f["severity"] != "info"]
+    assert all(len(case.result) <= 1 for case in cases)
+    assert [case.system_out for case in cases if case.is_passed] == [
+        xml_clean(f"{escape_controls(f['file'])}:{f['line']}:{f['column']}: info {f['rule']} {escape_controls(f['message'])} {pointer_label(f['pointer'])}\n")
+        for f in findings
+        if f["severity"] == "info"
+    ]
+
+
+# A schema written from the constraints of the JUnit XSD pytest's xunit2 family is tested against
+# (testing/example_scripts/junit-10.xsd): the elements and attributes it allows, and what it requires.
+XUNIT2_SCHEMA = ROOT / "tests" / "data" / "xunit2-constraints.xsd"
+
+
+def test_junit_is_valid_against_pytests_xunit2_constraints(cli, in_root, tmp_path):
+    schema = xmlschema.XMLSchema(str(XUNIT2_SCHEMA))
+    assert not schema.is_valid('<testsuites skipped="0"/>') and not schema.is_valid('<testsuites><testsuite name="s" tests="1" failures="0" errors="0"><testcase name="c" file="f"/></testsuite></testsuites>')
+    clean = tmp_path / "clean.json"
+    clean.write_text("{}", encoding="utf-8")
+    for args in ((EXAMPLE, UNREPAIRED), (EXAMPLE, "--select", "too-deep"), (clean, EXAMPLE)):
+        schema.validate(run(cli, *args, "--format", "junit")[0])
 
 
 # --- github --------------------------------------------------------------------------------
 
 GITHUB_LINE = re.compile(
     r"::(?P<command>error|warning|notice) "
-    r"file=(?P<file>[^,:\r\n]+)(?:,line=(?P<line>[1-9][0-9]*)(?:,col=(?P<col>[1-9][0-9]*))?)?,title=(?P<title>[^,:\r\n]+)"
+    r"file=(?P<file>[^,:\r\n]+),line=(?P<line>[1-9][0-9]*),col=(?P<col>[1-9][0-9]*),title=(?P<title>[^,:\r\n]+)"
     r"::(?P<message>[^\r\n]*)"
 )
 GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -375,10 +434,11 @@ def check_github(out: str, findings: list[dict], files: int) -> list[re.Match]:
         match = GITHUB_LINE.fullmatch(line)
         assert match, line
         assert match["command"] == GITHUB_COMMAND[finding["severity"]]
-        assert github_unescape(match["file"]) == finding["file"]
+        assert github_unescape(match["file"]) == escape_controls(finding["file"])
         assert (int(match["line"]), int(match["col"])) == (finding["line"], finding["column"])
         assert github_unescape(match["title"]) == finding["rule"]
-        assert github_unescape(match["message"]) == f"{finding['message']} ({finding['pointer'] or '/'})"
+        assert github_unescape(match["message"]) == f"{escape_controls(finding['message'])} {pointer_label(finding['pointer'])}"
+        assert not UNSAFE.search(github_unescape(line))  # no control character reaches the log
         matches.append(match)
     errors = sum(f["severity"] == "error" for f in findings)
     assert not summary.startswith("::") and f"checked {files} file" in summary and f"{errors} error" in summary
@@ -391,7 +451,7 @@ def test_github_example_and_unrepaired(cli, in_root):
     findings = json_findings(cli, EXAMPLE, UNREPAIRED)
     matches = check_github(out, findings, 2)
     assert {m["command"] for m in matches} == {"error", "warning", "notice"}
-    assert matches[-1].group(0) == "::error file=tests/data/spec-example-unrepaired.json,line=528,col=8,title=syntax-error::invalid JSON: Expecting ',' delimiter (/)"
+    assert matches[-1].group(0) == "::error file=tests/data/spec-example-unrepaired.json,line=528,col=8,title=syntax-error::invalid JSON: Expecting ',' delimiter (root)"
 
 
 def test_github_escapes_the_crafted_input(cli, tricky):
@@ -400,13 +460,13 @@ def test_github_escapes_the_crafted_input(cli, tricky):
     matches = check_github(out, findings, 1)
     assert matches[0]["file"] == "we%3Aird%2C100%25 <&>.json"
     custom = next(m for m in matches if m["title"] == "house-currency")
-    assert "100%25 <&>" in custom["message"] and "%0D%0Aline2 ::error::x" in custom["message"]
-    assert "\x01" in github_unescape(custom["message"])  # the message text is otherwise unchanged
+    assert "100%25 <&>" in custom["message"] and "\\r\\nline2 ::error::x\\x01\\x1f end" in custom["message"]
+    assert "%0D" not in custom["message"] and "%0A" not in custom["message"]  # shown escaped, not as a multi-line annotation
 
 
 def test_github_quiet_drops_the_summary(cli, in_root):
     out, _ = run(cli, UNREPAIRED, "--format", "github", "-q")
-    assert out.splitlines() == ["::error file=tests/data/spec-example-unrepaired.json,line=528,col=8,title=syntax-error::invalid JSON: Expecting ',' delimiter (/)"]
+    assert out.splitlines() == ["::error file=tests/data/spec-example-unrepaired.json,line=528,col=8,title=syntax-error::invalid JSON: Expecting ',' delimiter (root)"]
 
 
 # --- json-lines ----------------------------------------------------------------------------
@@ -441,12 +501,13 @@ def check_gitlab(out: str, findings: list[dict]) -> list[dict]:
         assert {"description", "check_name", "fingerprint", "severity", "location"} <= set(issue)
         assert all(isinstance(issue[k], str) and issue[k] for k in ("description", "check_name", "fingerprint"))
         assert issue["check_name"] == finding["rule"]
-        assert issue["description"] == f"{finding['rule']}: {finding['message']}"
+        assert issue["description"] == f"{finding['rule']}: {escape_controls(finding['message'])}"
+        assert not UNSAFE.search(issue["description"])
         assert issue["severity"] == GITLAB_SEVERITY[finding["severity"]]
         assert issue["severity"] in {"info", "minor", "major", "critical", "blocker"}
         assert issue["location"]["path"] == finding["file"]
         begin = issue["location"]["lines"]["begin"]
-        assert isinstance(begin, int) and begin == max(finding["line"], 1) and begin >= 1
+        assert isinstance(begin, int) and begin == finding["line"] and begin >= 1
         assert re.fullmatch(r"[0-9a-f]{64}", issue["fingerprint"])
     assert len({i["fingerprint"] for i in issues}) == len(issues)
     return issues
@@ -465,7 +526,7 @@ def test_gitlab_example_and_unrepaired(cli, in_root):
 
 def test_gitlab_crafted_input(cli, tricky):
     issues = check_gitlab(run(cli, TRICKY_NAME, "--format", "gitlab")[0], tricky_findings(cli))
-    assert any("\r\nline2" in i["description"] for i in issues)
+    assert any("\\r\\nline2" in i["description"] for i in issues)
 
 
 def test_fingerprints_survive_reformatting(cli, tmp_path, monkeypatch, example):
@@ -518,9 +579,13 @@ def test_line_zero_findings_in_every_positional_format():
     issues = json.loads(render(GitlabReporter))
     assert {i["location"]["lines"]["begin"] for i in issues} == {1}
     lines = render(GithubReporter).splitlines()[:-1]
-    assert lines and all(GITHUB_LINE.fullmatch(line) and ",line=" not in line and ",col=" not in line for line in lines)
+    assert lines and all((m := GITHUB_LINE.fullmatch(line)) and (m["line"], m["col"]) == ("1", "1") for line in lines)
     failure = ET.fromstring(render(JunitReporter)).find("testsuite/testcase/failure")
-    assert failure.text.startswith("api-object.json: ") and ":0:" not in failure.text
+    assert failure.text.startswith("api-object.json:1:1: ") and ":0:" not in failure.text
+    text = render(REPORTERS["text"]).splitlines()[:-1]
+    assert text and all(line.startswith("api-object.json:1:1: ") for line in text)
+    findings = json.loads(render(REPORTERS["json"]))["findings"]
+    assert {(f["line"], f["column"]) for f in findings} == {(1, 1)}
 
 
 def test_lone_surrogates_do_not_crash_the_ci_formats(cli, tmp_path, monkeypatch):
@@ -536,7 +601,7 @@ def test_lone_surrogates_do_not_crash_the_ci_formats(cli, tmp_path, monkeypatch)
     assert len(json.loads(run(cli, "s.json", "--format", "gitlab")[0])) == len(expected)
     check_junit(run(cli, "s.json", "--format", "junit")[0], expected, ["s.json"])
     github = run(cli, "s.json", "--format", "github")[0]
-    assert "\ufffd" in github and len(github.splitlines()) == len(expected) + 1
+    assert "\\ud800" in github and len(github.splitlines()) == len(expected) + 1
 
 
 def test_reporters_are_registered_under_their_names():

@@ -22,6 +22,7 @@ from .inputs import DEFAULT_INCLUDE, InputError, collect
 from .linter import API_VERSIONS
 from .model import SDE_TYPES, VERSIONS
 from .report import REPORTERS
+from .report.common import COLOR_CHOICES, color_wanted
 from .result import worst
 from .rules.catalogue import CatalogueError
 from .rules.explain import explain_rule, rule_table
@@ -108,6 +109,10 @@ def _progress_wanted(output_format: str, output: Path | None) -> bool:
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print what each input was checked as.")
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule.")
+@click.option(
+    "--color", "color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
+    help="Colour the text format: auto colours a terminal unless NO_COLOR is set (FORCE_COLOR colours a pipe).",
+)
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -127,6 +132,7 @@ def check(
     quiet: bool,
     verbose: bool,
     statistics: bool,
+    color: str,
 ) -> None:
     """Check payload files, directories or '-' for stdin.
 
@@ -169,7 +175,8 @@ def check(
             outcome = apply_baseline(baseline_path, results)
         except BaselineError as exc:
             raise click.UsageError(str(exc)) from None
-    reporter = REPORTERS[output_format](quiet=quiet, statistics=statistics, verbose=verbose, rules=configs.rule_specs())
+    colored = color_wanted(color, sys.stdout if output is None else None, os.environ)
+    reporter = REPORTERS[output_format](quiet=quiet, statistics=statistics, verbose=verbose, rules=configs.rule_specs(), color=colored)
     reporter.baseline = outcome
     if output is None:
         reporter.write(results, sys.stdout)

@@ -30,7 +30,18 @@ class Finding:  # three times slower to build, and a report builds one per findi
 
     def fingerprint(self) -> str:
         """Identity that survives reformatting: file, rule, pointer and a hash of the value (not the line)."""
-        digest = hashlib.sha256(json.dumps(self.value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        value = self.value
+        if value is None and not self.pointer:  # an input error: only its message tells one from another
+            from .report.common import input_error_identity
+
+            value = input_error_identity(self.message)
+        try:
+            encoded = json.dumps(value, sort_keys=True, default=str)
+        except TypeError:  # keys of mixed types (YAML {1: a, b: c}) cannot be sorted
+            from .report.common import canonical_json
+
+            encoded = canonical_json(value)
+        digest = hashlib.sha256(encoded.encode()).hexdigest()[:16]
         return f"{self.file}\0{self.rule}\0{self.pointer}\0{digest}"
 
     def with_(self, **changes: Any) -> "Finding":
@@ -39,8 +50,8 @@ class Finding:  # three times slower to build, and a report builds one per findi
     def as_dict(self) -> dict[str, Any]:
         out = {
             "file": self.file,
-            "line": self.line,
-            "column": self.column,
+            "line": self.line or 1,  # 1-based in every report: 1:1 when there is no position
+            "column": self.column or 1,
             "pointer": self.pointer,
             "rule": self.rule,
             "severity": self.severity,

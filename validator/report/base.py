@@ -14,12 +14,15 @@ class Reporter:
     name: ClassVar[str]
     machine_readable: ClassVar[bool] = True
 
-    def __init__(self, quiet: bool = False, statistics: bool = False, verbose: bool = False, rules: dict[str, RuleSpec] | None = None) -> None:
+    def __init__(
+        self, quiet: bool = False, statistics: bool = False, verbose: bool = False, rules: dict[str, RuleSpec] | None = None, color: bool = False
+    ) -> None:
         self.quiet = quiet
         self.statistics = statistics
         self.verbose = verbose
         self.rules = rules if rules is not None else load_catalogue()  # summaries for formats that list rules
         self.baseline: BaselineOutcome | None = None  # set when --baseline hid known findings
+        self.color = color  # ANSI colours; only human-readable formats use them
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
         raise NotImplementedError

@@ -1,4 +1,4 @@
-"""Helpers more than one reporter uses: CI paths, fingerprints, safe JSON writing, count phrases.
+"""Helpers more than one reporter uses: CI paths, fingerprints, safe JSON writing, escaping, positions, colour.
 
 Reporters import these from here, never from each other, so each format's
 module holds that format only.
@@ -11,6 +11,7 @@ import json
 import os
 import re
 from collections import Counter
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePath
 from typing import IO, Any
 
@@ -19,6 +20,13 @@ from ..result import Summary
 
 # Lone surrogates (a JSON key may hold "\ud800") cannot be written as UTF-8.
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+# What must not reach a terminal or a line-based log raw: C0 controls (a newline would forge a finding line,
+# ESC starts terminal sequences), DEL, C1 controls, the Unicode line and paragraph separators, the bidi
+# embeddings, overrides and isolates (they reorder what is shown), and lone surrogates (not printable as UTF-8).
+UNSAFE_FOR_DISPLAY = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+ROOT_LABEL = "(root)"
 
 
 def report_path(file: str) -> str:
@@ -35,6 +43,81 @@ def report_path(file: str) -> str:
         except ValueError:
             return path.as_posix()
     return path.as_posix()  # also drops "./" prefixes; on Windows turns "\" into "/"
+
+
+def escape_controls(text: str) -> str:
+    """Text safe to show in a terminal or a one-line-per-finding log: unsafe characters as ``\\n``, ``\\x1b``, ``\\u202e``.
+
+    Pointers, record values and file names come from the input, so an input could otherwise
+    forge report lines, recolour the terminal or reverse what is displayed.
+    """
+    if text.isprintable():  # the common case, and faster than a search: every unsafe character is unprintable
+        return text
+    return UNSAFE_FOR_DISPLAY.sub(_escape_one, text)
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _SHORT_ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def pointer_label(pointer: str) -> str:
+    """How human-readable formats show a JSON Pointer: ``(/a/b)``, and ``(root)`` for the empty pointer.
+
+    ``(/)`` would name a different pointer (RFC 6901: the member with the empty key).
+    """
+    return f"({escape_controls(pointer)})" if pointer else ROOT_LABEL
+
+
+def display_position(finding: Finding) -> tuple[int, int]:
+    """Line and column as every format shows them: 1-based, and 1:1 for a finding with no position (a broken .gz, a Python object)."""
+    return finding.line or 1, finding.column or 1
+
+
+def finding_text(f: Finding, style: Callable[[str, str], str] | None = None) -> str:
+    """The ``--format text`` line of a finding, without its newline: ``path:line:col: severity rule message (pointer)``.
+
+    ``style(text, part)`` may colour the parts ``file``, the severity and ``rule``. Built once and
+    searched once: this runs for every finding of a run, and escaping is almost never needed.
+    """
+    where = f"({f.pointer})" if f.pointer else ROOT_LABEL
+    if style is None:
+        text = f"{f.file}:{f.line or 1}:{f.column or 1}: {f.severity} {f.rule} {f.message} {where}"
+        return escape_controls(text)  # what sdelint adds (numbers, severity, "(root)") never needs escaping
+    place = style(f"{escape_controls(f.file)}:{f.line or 1}:{f.column or 1}:", "file")
+    return f"{place} {style(f.severity, f.severity)} {style(escape_controls(f.rule), 'rule')} {escape_controls(f.message)} {escape_controls(where)}"
+
+
+def canonical_json(value: Any) -> str:
+    """A JSON encoding of any loaded value that does not depend on key order or key types.
+
+    ``json.dumps(sort_keys=True)`` fails on a YAML mapping with keys of mixed types (``{1: a, b: c}``)
+    or non-scalar keys; here a mapping becomes its list of ``[key, value]`` pairs sorted by (type, text).
+    """
+    return json.dumps(_canonical(value), default=str)
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dict):
+        pairs = [(type(k).__name__, str(k), _canonical(k), _canonical(v)) for k, v in value.items()]
+        return {"mapping": [[key, item] for _, _, key, item in sorted(pairs, key=lambda pair: pair[:2])]}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(item) for item in value]
+    return value
+
+
+# Numbers that say where in the input an error is ("at byte offset 12", "of line 4") and change when other text moves.
+_POSITION_NUMBER = re.compile(r"\b(offset|line|column|char|position) \d+")
+
+
+def input_error_identity(message: str) -> str:
+    """What tells input errors (a syntax or encoding error at the root, with no offending value) apart in a baseline.
+
+    Their pointer is always ``""`` and their value None; the message names the error, and its
+    position numbers are left out so that the identity survives edits elsewhere in the file.
+    """
+    return _POSITION_NUMBER.sub(r"\1 #", message)
 
 
 def stable_fingerprints(findings: list[Finding]) -> list[str]:
@@ -62,6 +145,24 @@ def dump_json(document: Any, stream: IO[str], *, indent: int | None = 2, ensure_
     if not ensure_ascii:
         text = LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     stream.write(text)
+
+
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def color_wanted(choice: str, stream: IO[str] | None, environ: Mapping[str, str]) -> bool:
+    """``--color``: ``always``/``never`` as said; ``auto`` colours a terminal unless ``NO_COLOR`` is set.
+
+    ``NO_COLOR`` (no-color.org: any non-empty value) wins over ``FORCE_COLOR``, which colours a pipe too
+    (CI logs that render ANSI). ``stream`` None is a report file (``-o``): not a terminal.
+    """
+    if choice != "auto":
+        return choice == "always"
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return stream is not None and stream.isatty()
 
 
 def plural(n: int, word: str) -> str:

@@ -7,7 +7,7 @@ from typing import IO
 from ..findings import Finding
 from ..result import FileResult, Summary
 from .base import Reporter
-from .common import LONE_SURROGATE, plural, report_path, severity_counts
+from .common import LONE_SURROGATE, display_position, escape_controls, plural, pointer_label, report_path, severity_counts
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -24,13 +24,10 @@ def escape_property(text: str) -> str:
 
 
 def annotation(f: Finding) -> str:
-    props = [f"file={escape_property(report_path(f.file))}"]
-    if f.line >= 1:
-        props.append(f"line={f.line}")
-        if f.column >= 1:
-            props.append(f"col={f.column}")
-    props.append(f"title={escape_property(f.rule)}")
-    message = f"{f.message} ({f.pointer or '/'})"
+    line, column = display_position(f)
+    file = escape_property(escape_controls(report_path(f.file)))
+    props = [f"file={file}", f"line={line}", f"col={column}", f"title={escape_property(escape_controls(f.rule))}"]
+    message = f"{escape_controls(f.message)} {pointer_label(f.pointer)}"
     return f"::{COMMANDS.get(f.severity, 'warning')} {','.join(props)}::{escape_data(message)}"
 
 
@@ -39,10 +36,12 @@ class GithubReporter(Reporter):
 
     Why: the runner turns these lines into annotations on the changed files
     without any upload or token; warning stays ``::warning``, info becomes
-    ``::notice``. Escaping follows the runner's rules, so a message cannot end
-    the command early or inject another one (a newline becomes ``%0A``). The
-    path is relative to the working directory, which in a workflow is the
-    checkout. A plain summary line follows (``-q`` drops it).
+    ``::notice``. Control characters from the input are shown escaped (``\\x1b``,
+    ``\\n``: the log is a terminal too), then the runner's own escaping applies, so
+    a message cannot end the command early or inject another one. A finding
+    without a position is placed at line 1, column 1. The path is relative to
+    the working directory, which in a workflow is the checkout. A plain summary
+    line follows (``-q`` drops it).
     """
 
     name = "github"

@@ -6,7 +6,7 @@ from typing import IO, Any
 
 from ..result import FileResult, all_findings
 from .base import Reporter
-from .common import dump_json, report_path, stable_fingerprints
+from .common import display_position, dump_json, escape_controls, report_path, stable_fingerprints
 
 # GitLab's scale is info < minor < major < critical < blocker. An error-level
 # finding makes sdelint exit 1 (the payload is unusable), so it is critical;
@@ -24,7 +24,8 @@ class GitlabReporter(Reporter):
     branch's to show new and resolved issues, so they come from sdelint's
     finding identity (file, rule, pointer, value), not the line, and are unique
     in a report. ``lines.begin`` must be at least 1: findings without a
-    position use line 1.
+    position use line 1. The description is shown in the merge request, so
+    control characters from the input are escaped as in ``--format text``.
     """
 
     name = "gitlab"
@@ -36,11 +37,11 @@ class GitlabReporter(Reporter):
             issues.append(
                 {
                     "type": "issue",
-                    "description": f"{f.rule}: {f.message}",
+                    "description": f"{f.rule}: {escape_controls(f.message)}",
                     "check_name": f.rule,
                     "fingerprint": fingerprint,
                     "severity": GITLAB_SEVERITY.get(f.severity, "minor"),
-                    "location": {"path": report_path(f.file), "lines": {"begin": max(f.line, 1)}},
+                    "location": {"path": report_path(f.file), "lines": {"begin": display_position(f)[0]}},
                 }
             )
         dump_json(issues, stream)

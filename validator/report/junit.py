@@ -7,67 +7,68 @@ import xml.etree.ElementTree as ET
 from typing import IO
 
 from ..findings import Finding
-from ..result import FileResult, Summary
+from ..result import FileResult
 from .base import Reporter
+from .common import display_position, escape_controls, finding_text, pointer_label
 
 # Characters XML 1.0 cannot carry at all, not even as character references.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 FAILING = ("error", "warning")
+CLEAN_CASE = "no findings"
 
 
 def xml_text(text: str) -> str:
-    """Drop what XML 1.0 forbids (C0 controls other than tab/newline/CR, lone surrogates, U+FFFE/U+FFFF)."""
+    """Drop what XML 1.0 forbids (lone surrogates, U+FFFE/U+FFFF; controls are escaped before)."""
     return _NOT_XML.sub("", text)
 
 
-def _where(f: Finding) -> str:
-    if f.line < 1:
-        return f.file
-    return f"{f.file}:{f.line}:{f.column}" if f.column >= 1 else f"{f.file}:{f.line}"
-
-
-def _line(f: Finding) -> str:
-    return xml_text(f"{_where(f)}: {f.severity} {f.rule} {f.message} ({f.pointer or '/'})")
+def case_name(f: Finding) -> str:
+    """A test case's name: where and what, so each finding is its own readable line in a test report."""
+    line, column = display_position(f)
+    return xml_text(f"{line}:{column} {escape_controls(f.rule)} {pointer_label(f.pointer)}")
 
 
 class JunitReporter(Reporter):
-    """One ``<testsuite name="sdelint">``, one ``<testcase>`` per checked file.
+    """``<testsuites>`` with one ``<testsuite>`` per checked file and one ``<testcase>`` per finding.
 
-    Why this shape: CI test reporters count and list test cases, so a file is
-    a test that passes or fails, and each error or warning is a ``<failure>``
-    (``type`` = rule, ``message`` = the finding's message, the text is the
-    ``--format text`` line: location, severity, rule, message, JSON Pointer). Info findings do not fail a file;
-    they go to the test case's ``<system-out>``. ``failures`` counts failed
-    test cases (files), as the JUnit format defines it, so it never exceeds
-    ``tests``; count ``<failure>`` elements for the number of findings.
-    ElementTree escapes everything; characters XML 1.0 cannot represent are
-    dropped, and carriage returns are written as ``&#13;`` so they survive
-    parsing. The document is ASCII (other characters as references).
+    Why this shape: test-report viewers (junit2html, GitLab, Jenkins) and parsers
+    (junitparser) show one result per test case, so several ``<failure>``
+    elements in one case hide all but one. Each error or warning is a failing
+    case with one ``<failure type=RULE message=MESSAGE>`` whose text is the
+    ``--format text`` line; an info finding is a passing case whose
+    ``<system-out>`` holds that line; a file without findings is one passing
+    case named ``no findings``. ``classname`` is the file, so viewers group by
+    it. Attributes are those of the JUnit schema pytest's ``xunit2`` family
+    uses (no ``file`` on test cases, no ``skipped`` on ``<testsuites>``).
+    Control characters are escaped as in ``--format text``; what XML 1.0
+    cannot carry at all is dropped. The document is ASCII (other characters
+    as references).
     """
 
     name = "junit"
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
-        summary = Summary.of(results)
-        failed_files = sum(1 for r in results if any(f.severity in FAILING for f in r.findings))
-        counts = {"tests": str(len(results)), "failures": str(failed_files), "errors": "0", "skipped": "0"}
-        root = ET.Element("testsuites", {"name": "sdelint", **counts})
-        suite = ET.SubElement(root, "testsuite", {"name": "sdelint", **counts})
-        properties = ET.SubElement(suite, "properties")
-        for name, value in (("errors", summary.errors), ("warnings", summary.warnings), ("info", summary.infos)):
-            ET.SubElement(properties, "property", {"name": f"sdelint.{name}", "value": str(value)})
+        root = ET.Element("testsuites", {"name": "sdelint"})
+        total_cases = total_failures = 0
         for result in results:
-            case = ET.SubElement(suite, "testcase", {"classname": "sdelint", "name": xml_text(result.file), "file": xml_text(result.file)})
-            notes = []
+            file = xml_text(escape_controls(result.file))
+            suite = ET.SubElement(root, "testsuite", {"name": file})
+            failures = 0
             for f in result.findings:
+                case = ET.SubElement(suite, "testcase", {"classname": file, "name": case_name(f)})
+                text = xml_text(finding_text(f))
                 if f.severity in FAILING:
-                    failure = ET.SubElement(case, "failure", {"type": f.rule, "message": xml_text(f.message)})
-                    failure.text = _line(f) + "\n"
+                    failures += 1
+                    ET.SubElement(case, "failure", {"type": f.rule, "message": xml_text(escape_controls(f.message))}).text = text + "\n"
                 else:
-                    notes.append(_line(f))
-            if notes:
-                ET.SubElement(case, "system-out").text = "\n".join(notes) + "\n"
+                    ET.SubElement(case, "system-out").text = text + "\n"
+            if not result.findings:
+                ET.SubElement(suite, "testcase", {"classname": file, "name": CLEAN_CASE})
+            cases = len(result.findings) or 1
+            suite.attrib.update({"tests": str(cases), "failures": str(failures), "errors": "0", "skipped": "0"})
+            total_cases += cases
+            total_failures += failures
+        root.attrib.update({"tests": str(total_cases), "failures": str(total_failures), "errors": "0"})
         ET.indent(root)
         body = ET.tostring(root, encoding="us-ascii", xml_declaration=False).decode("ascii")
-        # Attributes already carry CR as &#13;; a raw CR left in text would be read back as LF.
-        stream.write('<?xml version="1.0" encoding="UTF-8"?>\n' + body.replace("\r", "&#13;") + "\n")
+        stream.write('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n")

@@ -4,22 +4,41 @@ from __future__ import annotations
 
 from typing import IO
 
+from ..findings import Finding
 from ..result import FileResult, Summary
 from .base import Reporter
-from .common import plural, severity_counts
+from .common import escape_controls, finding_text, plural, pointer_label, severity_counts
+
+# ANSI SGR codes: bold for the place, red/yellow/cyan for the severities, magenta for rule names.
+RESET = "\x1b[0m"
+STYLES = {"file": "\x1b[1m", "error": "\x1b[1;31m", "warning": "\x1b[33m", "info": "\x1b[36m", "rule": "\x1b[35m"}
 
 
 class TextReporter(Reporter):
+    """``path:line:col: severity rule message (pointer)`` lines, then a summary.
+
+    Why the escaping: file names, pointers and messages (which quote record
+    values) come from the input; a newline or an ``ESC[`` sequence in them
+    must not forge a finding line or reach the terminal. Positions are 1-based
+    (1:1 when a finding has none) so editors and problem matchers can jump to them.
+    """
+
     name = "text"
     machine_readable = False
+
+    def _style(self, text: str, part: str) -> str:
+        return f"{STYLES[part]}{text}{RESET}" if part in STYLES else text
+
+    def finding_line(self, f: Finding) -> str:
+        return finding_text(f, self._style if self.color else None) + "\n"
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
         for result in results:
             if self.verbose:
                 what = f"{result.api_version} {result.kind}" if result.kind else "not checked"
-                stream.write(f"{result.file}: {what}, {plural(result.events, 'event')}\n")
+                stream.write(f"{escape_controls(result.file)}: {what}, {plural(result.events, 'event')}\n")
             for f in result.findings:
-                stream.write(f"{f.file}:{f.line}:{f.column}: {f.severity} {f.rule} {f.message} ({f.pointer or '/'})\n")
+                stream.write(self.finding_line(f))
         if self.quiet:
             return
         summary = Summary.of(results)
@@ -36,4 +55,4 @@ class TextReporter(Reporter):
             stream.write(" (run --write-baseline to shrink it).\n" if fixed else ".\n")
             if self.verbose:
                 for entry in self.baseline.fixed:
-                    stream.write(f"  fixed: {entry['file']}: {entry['rule']} ({entry['pointer'] or '/'})\n")
+                    stream.write(f"  fixed: {escape_controls(entry['file'])}: {entry['rule']} {pointer_label(entry['pointer'])}\n")

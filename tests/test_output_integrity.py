@@ -1,0 +1,298 @@
+"""Output integrity and CI formats (issue 11 items 6, 7, 12, 18; issue 12 items 2, 3, 7, 9).
+
+Each test fails on the code before these fixes: a crash, a hidden finding, a forged or coloured
+line, or a report a CI consumer rejects.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_reporters import UNSAFE, assert_valid_sarif
+
+from conftest import EXAMPLE, ROOT, sdelint_command
+from validator.findings import Finding
+from validator.report import common, sarif
+from validator.report.common import canonical_json, color_wanted, escape_controls
+
+CART_EVENT = {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "isAuthenticated": False}
+ANSI = re.compile("\x1b\\[[0-9;]*m")
+
+
+def write_cart(path: Path, cart: dict) -> Path:
+    path.write_text(json.dumps({"events": [{**CART_EVENT, "cartStatus": {"serverTimeStamp": "1528628536879", **cart}}]}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+# --- 11.6: a file name that is not valid UTF-8 ---------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes in names")
+def test_sarif_with_a_file_name_that_is_not_utf8(tmp_path, cli, monkeypatch):
+    raw_name = b"bad-\xff\xfe-name.json"
+    (tmp_path / os.fsdecode(raw_name)).write_text('{"events": [{"sdeType": "CART_STATUS"}]}', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", os.fsdecode(raw_name), "--format", "sarif")
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    assert_valid_sarif(document)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in document["runs"][0]["results"]}
+    assert uris == {"bad-%FF%FE-name.json"}  # the file's own bytes, percent-encoded (RFC 3986)
+    # the real command, with the name as bytes on its command line, from another directory: a file: URI
+    proc = subprocess.run([*sdelint_command(), "check", os.path.join(os.fsencode(tmp_path), raw_name), "--format", "sarif"], capture_output=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 1 and proc.stderr == b"", proc.stderr
+    uri = json.loads(proc.stdout)["runs"][0]["artifacts"][0]["location"]["uri"]
+    assert uri.startswith("file:///") and uri.endswith("/bad-%FF%FE-name.json")
+
+
+# --- 11.7: mixed key types in a YAML value --------------------------------------------------
+
+MIXED_KEYS_YAML = """\
+events:
+  - sdeType: CART_STATUS
+    serverTimeStamp: "1528628536879"
+    cartStatus:
+      serverTimeStamp: "1528628536879"
+      total: {1: a, b: c}
+      products: [{2: x, true: y, null: z, 1.5: w}]
+"""
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "gitlab"])
+def test_mixed_key_types_in_a_value_with_fingerprinting_formats(tmp_path, cli, monkeypatch, fmt):
+    (tmp_path / "mixed.yaml").write_text(MIXED_KEYS_YAML, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", "mixed.yaml", "--format", fmt)
+    assert result.exit_code == 1 and "internal error" not in result.output
+    document = json.loads(result.stdout)
+    if fmt == "sarif":
+        assert_valid_sarif(document)
+        assert any(r["ruleId"] == "wrong-type" for r in document["runs"][0]["results"])
+    else:
+        assert any(issue["check_name"] == "wrong-type" for issue in document)
+
+
+def test_mixed_key_types_in_a_baseline(tmp_path, cli, monkeypatch):
+    (tmp_path / "mixed.yaml").write_text(MIXED_KEYS_YAML, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    written = cli("check", "mixed.yaml", "--write-baseline", "baseline.json")
+    assert written.exit_code == 0 and "internal error" not in written.output
+    again = cli("check", "mixed.yaml", "--baseline", "baseline.json")
+    assert again.exit_code == 0 and "0 errors" in again.stdout and "known finding" in again.stdout
+
+
+def test_canonical_json_ignores_key_order_and_tells_key_types_apart():
+    assert canonical_json({1: "a", "b": "c"}) == canonical_json({"b": "c", 1: "a"})
+    assert canonical_json({1: "a"}) != canonical_json({"1": "a"})
+    assert canonical_json({(1, 2): {True: None, "x": [1]}}) == canonical_json({(1, 2): {"x": [1], True: None}})
+
+
+def test_fingerprints_of_plain_values_are_unchanged():
+    """Existing baselines keep matching: the canonical form is only the fallback for values JSON cannot sort."""
+    finding = Finding("a.json", 1, 1, "/x", "wrong-type", "error", "m", value={"b": [1, 2], "a": "é"})
+    import hashlib
+
+    expected = hashlib.sha256(json.dumps({"a": "é", "b": [1, 2]}, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    assert finding.fingerprint() == f"a.json\0wrong-type\0/x\0{expected}"
+
+
+# --- 11.12: a baseline hides only the input error it recorded -------------------------------
+
+
+def test_a_baselined_syntax_error_does_not_hide_another_one(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "broken.json"
+    target.write_text('{"events": [}', encoding="utf-8")
+    assert cli("check", "broken.json", "--write-baseline", "baseline.json").exit_code == 0
+    assert cli("check", "broken.json", "--baseline", "baseline.json").exit_code == 0  # the known error stays hidden
+    target.write_text('\n\n{"events": [}', encoding="utf-8")  # the same error, moved: still the known one
+    assert cli("check", "broken.json", "--baseline", "baseline.json").exit_code == 0
+    target.write_text('{"events": [{"a" 1}]}', encoding="utf-8")  # another syntax error
+    result = cli("check", "broken.json", "--baseline", "baseline.json")
+    assert result.exit_code == 1 and "syntax-error" in result.stdout and "1 fixed" in result.stdout
+
+
+def test_a_baselined_encoding_error_does_not_hide_another_one(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "lines.jsonl"
+    target.write_bytes(b'{"events": []}\n{"events": ["\xff"]}\n')
+    assert cli("check", "lines.jsonl", "--write-baseline", "baseline.json").exit_code == 0
+    target.write_bytes(b'{"events": []}\n\n{"events": ["\xff"]}\n')  # the same byte, moved a line down: still known
+    assert cli("check", "lines.jsonl", "--baseline", "baseline.json").exit_code == 0
+    target.write_bytes(b'{"events": []}\n{"events": ["\xc3"]}\n')  # that one fixed, another bad byte in its place
+    result = cli("check", "lines.jsonl", "--baseline", "baseline.json", "--select", "encoding-error", "-v")
+    assert result.exit_code == 1 and result.stdout.count("encoding-error") == 2 and "xc3" in result.stdout and "1 fixed" in result.stdout
+
+
+# --- 11.18: nothing from the input reaches the terminal raw ---------------------------------
+
+HOSTILE = "ok\nfake.json:1:1: error forged-rule hi (/x)\x1b[31mred\x1b]0;title\x07\u202eevil\u2028\x85\x7f"
+
+
+@pytest.fixture
+def hostile_input(tmp_path, monkeypatch) -> Path:
+    """A key, a record value quoted in a message, and a file name that try to forge lines and drive the terminal."""
+    monkeypatch.chdir(tmp_path)
+    name = "file\x1b[2Jname\u202e.json"
+    record = {"info": {"conversationId": "c1", "status": HOSTILE, "startTimeL": 1472481024565, "endTimeL": -1}, "messageRecords": []}
+    (tmp_path / name).write_text(json.dumps({"conversationHistoryRecords": [record], "_metadata": {"count": 1}}), encoding="utf-8")
+    write_cart(tmp_path / "key.json", {HOSTILE: "x", "currency": "USD"})
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_human_formats_escape_what_the_input_holds(hostile_input, cli, fmt):
+    names = sorted(p.name for p in hostile_input.iterdir())
+    findings = json.loads(cli("check", *names, "--format", "json").stdout)["findings"]
+    assert any("\n" in f["pointer"] for f in findings)  # the crafted key really is in a pointer
+    assert any("\x1b" in f["file"] and "\x1b" in f["message"] for f in findings)  # a file name and a record value
+    out = cli("check", *names, "--format", fmt, "-v").stdout
+    lines = out.splitlines()
+    assert not UNSAFE.search(out.replace("\n", ""))
+    body = [line for line in lines if line.startswith(("::", "file", "key"))]
+    if fmt == "text":
+        body = [line for line in body if re.match(r".+:\d+:\d+: ", line)]
+    assert len(body) == len(findings)  # no forged line
+    assert "forged-rule" not in "".join(line.split(" ", 1)[0] for line in lines)
+    assert "\\x1b[31mred" in out and "\\u202eevil" in out and "\\n" in out
+
+
+def test_escape_controls_names_each_character():
+    assert escape_controls("a\nb\rc\td") == "a\\nb\\rc\\td"
+    assert escape_controls("\x1b[0m\x00\x7f\x85\x9f") == "\\x1b[0m\\x00\\x7f\\x85\\x9f"
+    assert escape_controls("\u2028\u2029\u202a\u202e\u2066\u2069\ud800") == "\\u2028\\u2029\\u202a\\u202e\\u2066\\u2069\\ud800"
+    plain = "é€😀 (/a~1b) 100% <&>"
+    assert escape_controls(plain) is plain
+
+
+# --- 12.7: positions and the root pointer ---------------------------------------------------
+
+
+def test_a_finding_without_a_position_is_at_1_1(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "broken.json.gz").write_bytes(b"not gzip at all")
+    text = cli("check", "broken.json.gz").stdout.splitlines()[0]
+    assert text.startswith("broken.json.gz:1:1: error encoding-error ") and text.endswith(" (root)")
+    finding = json.loads(cli("check", "broken.json.gz", "--format", "json").stdout)["findings"][0]
+    assert (finding["line"], finding["column"], finding["pointer"]) == (1, 1, "")
+    github = cli("check", "broken.json.gz", "--format", "github").stdout.splitlines()[0]
+    assert github.startswith("::error file=broken.json.gz,line=1,col=1,title=encoding-error::") and github.endswith(" (root)")
+    region = json.loads(cli("check", "broken.json.gz", "--format", "sarif").stdout)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 1, "startColumn": 1}
+
+
+# --- 12.3: SARIF as GitHub code scanning requires it ----------------------------------------
+
+
+def github_sarif_problems(document: dict) -> list[str]:
+    """What GitHub's SARIF support page marks as required for an upload, and its limits."""
+    problems = []
+    if document.get("version") != "2.1.0":
+        problems.append("version")
+    for run in document["runs"]:
+        driver = run["tool"]["driver"]
+        if not driver.get("name"):
+            problems.append("tool.driver.name")
+        rule_ids = [rule["id"] for rule in driver.get("rules", [])]
+        for rule in driver.get("rules", []):
+            if not rule.get("id"):
+                problems.append("rule id")
+            if len(rule.get("fullDescription", {}).get("text", "")) > 1024:
+                problems.append(f"{rule['id']}: fullDescription over 1024 characters")
+        for result in run["results"]:
+            if not result.get("message", {}).get("text"):
+                problems.append("result message.text")
+            if result.get("ruleId") not in rule_ids:
+                problems.append(f"result rule {result.get('ruleId')} has no descriptor")
+            if not result.get("partialFingerprints"):
+                problems.append("result partialFingerprints")
+            locations = result.get("locations") or []
+            if not 1 <= len(locations) <= 10:
+                problems.append("result locations")
+            for location in locations:
+                physical = location.get("physicalLocation", {})
+                if not physical.get("artifactLocation", {}).get("uri"):
+                    problems.append("physicalLocation.artifactLocation.uri")
+                if not isinstance(physical.get("region", {}).get("startLine"), int) or physical["region"]["startLine"] < 1:
+                    problems.append("physicalLocation.region.startLine")
+    return problems
+
+
+def test_sarif_meets_githubs_requirements_and_describes_each_rule(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    (tmp_path / "broken.json.gz").write_bytes(b"not gzip")
+    document = json.loads(cli("check", "examples/conversation-response.json", tmp_path / "broken.json.gz", "--format", "sarif").stdout)
+    assert_valid_sarif(document)
+    assert github_sarif_problems(document) == []
+    rules = {rule["id"]: rule for rule in document["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["cart-arithmetic"]["name"] == "CartArithmetic" and rules["encoding-error"]["name"] == "EncodingError"
+    explained = cli("explain", "cart-arithmetic").stdout.rstrip("\n")
+    assert rules["cart-arithmetic"]["help"]["text"].startswith(explained)
+    assert explained in rules["cart-arithmetic"]["help"]["markdown"]
+
+
+def test_sarif_help_uri_and_information_uri_come_from_the_project_url(monkeypatch, cli):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(sarif, "project_url", lambda: "https://example.org/acme/sdelint")
+    document = json.loads(cli("check", "examples/conversation-response.json", "--format", "sarif").stdout)
+    assert_valid_sarif(document)
+    driver = document["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == "https://example.org/acme/sdelint"
+    assert {rule["helpUri"] for rule in driver["rules"]} == {"https://example.org/acme/sdelint/blob/main/README.md#rules"}
+    monkeypatch.setattr(sarif, "project_url", lambda: None)  # no URL declared: none invented
+    driver = json.loads(cli("check", "examples/conversation-response.json", "--format", "sarif").stdout)["runs"][0]["tool"]["driver"]
+    assert "informationUri" not in driver and not any("helpUri" in rule for rule in driver["rules"])
+
+
+def test_readme_has_the_anchor_help_uri_points_at():
+    assert "\n## Rules\n" in (ROOT / "README.md").read_text(encoding="utf-8") and sarif.RULES_ANCHOR == "#rules"
+
+
+# --- 12.9: colour ----------------------------------------------------------------------------
+
+
+def test_color_always_colours_severities_and_rules(cli, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    out = cli("check", "examples/conversation-response.json", "--color", "always").stdout
+    assert "\x1b[33mwarning\x1b[0m" in out and "\x1b[36minfo\x1b[0m" in out and "\x1b[35mcart-arithmetic\x1b[0m" in out
+    plain = cli("check", "examples/conversation-response.json").stdout
+    assert ANSI.sub("", out) == plain and not ANSI.search(plain)  # colour adds codes and nothing else
+    assert not ANSI.search(cli("check", "examples/conversation-response.json", "--color", "always", "--format", "json").stdout)
+
+
+def test_color_auto_follows_the_environment(cli, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    forced = cli("check", "examples/conversation-response.json", env={"FORCE_COLOR": "1", "NO_COLOR": ""}).stdout
+    assert ANSI.search(forced)
+    assert not ANSI.search(cli("check", "examples/conversation-response.json", env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout)
+    assert not ANSI.search(cli("check", "examples/conversation-response.json", "--color", "never", env={"FORCE_COLOR": "1"}).stdout)
+
+
+class _Terminal:
+    def isatty(self) -> bool:
+        return True
+
+
+def test_color_wanted_on_a_terminal():
+    terminal = _Terminal()
+    assert color_wanted("auto", terminal, {}) is True  # type: ignore[arg-type]
+    assert color_wanted("auto", terminal, {"NO_COLOR": "1"}) is False  # type: ignore[arg-type]
+    assert color_wanted("auto", terminal, {"NO_COLOR": ""}) is True  # type: ignore[arg-type]  # empty: not set (no-color.org)
+    assert color_wanted("auto", None, {}) is False  # -o FILE
+    assert color_wanted("always", None, {"NO_COLOR": "1"}) is True and color_wanted("never", terminal, {"FORCE_COLOR": "1"}) is False  # type: ignore[arg-type]
+
+
+def test_no_colour_into_a_pipe(run_sdelint):
+    env_free = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    proc = subprocess.run([*sdelint_command(), "check", str(EXAMPLE)], capture_output=True, timeout=120, env=env_free)
+    assert proc.returncode == 0 and proc.stdout and b"\x1b" not in proc.stdout
+
+
+def test_the_common_module_is_what_reporters_share():
+    assert common.ROOT_LABEL == "(root)"
