@@ -19,7 +19,7 @@ import pytest
 pytest.importorskip("uvicorn")
 pytest.importorskip("prometheus_client")
 
-from test_serve import EXAMPLE, JSON_TYPE, NDJSON_TYPE, Server, metric_samples, parse_prometheus, read_response, start_server, stop_server  # noqa: E402
+from test_serve import EXAMPLE, JSON_TYPE, NDJSON_TYPE, Server, metric_samples, parse_prometheus, read_response, start_server, stop_server, wait_until  # noqa: E402
 
 LIMITS = ("--max-records", "50", "--max-findings", "5", "--max-key-length", "64")
 LIMIT_ENV = {"SDELINT_SERVE_MAX_EVENTS": "100"}  # one limit from its variable, the others from options
@@ -229,16 +229,10 @@ def test_every_worker_answers_metrics_for_all_workers(tmp_path):
         # a dead worker's counts stay in the total (counters must not go down), and the new worker joins in
         victim = int(sorted(seen)[0])
         os.kill(victim, signal.SIGKILL)
-        deadline = time.monotonic() + 60
-        answers: dict[str, dict[str, float]] = {}
-        while time.monotonic() < deadline:
-            time.sleep(0.3)
-            try:
-                answers = scrape_from_each_worker(server)
-            except OSError:
-                continue
-            if len(answers) == 2 and str(victim) not in answers and all(s["sdelint_ready"] == 1 for s in answers.values()):
-                break
+        answers = wait_until(
+            lambda: scrape_from_each_worker(server),
+            lambda found: len(found) == 2 and str(victim) not in found and all(s["sdelint_ready"] == 1 for s in found.values()),
+        ) or {}
         assert len(answers) == 2 and str(victim) not in answers, answers.keys()
         assert all(samples[lint_ok] == requests for samples in answers.values())
     finally:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import prometheus_client
@@ -59,6 +61,32 @@ def mark_worker_dead(pid: int) -> None:
         multiprocess.mark_process_dead(pid, directory)
 
 
+class _WorkersFiles(Collector):
+    """Every worker's metric files, read at each scrape, passing over the ones that are not ready to read.
+
+    A worker that starts creates its files empty and sizes them a moment later, and the supervisor removes a dead
+    worker's gauge files: a scrape that meets such a file at that moment would fail. It is left out, at most briefly."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+
+    def collect(self) -> Iterable[Metric]:
+        for _ in range(3):
+            files = [str(path) for path in Path(self.directory).glob("*.db") if _sized(path)]
+            try:
+                return list(multiprocess.MultiProcessCollector.merge(files, accumulate=True))
+            except (OSError, struct.error):  # changed between the listing and the reading: list again
+                continue
+        return []
+
+
+def _sized(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
 class _WorkerInfo(Collector):
     def collect(self) -> Iterable[Metric]:
         info = GaugeMetricFamily("sdelint_worker_info", "The process that answered this scrape.", labels=["pid"])
@@ -98,7 +126,7 @@ class Metrics:
         self._latency_children: dict[str, Any] = {}
         self.registry: CollectorRegistry = own if own is not None else CollectorRegistry(auto_describe=True)
         if shared:
-            multiprocess.MultiProcessCollector(self.registry)
+            self.registry.register(_WorkersFiles(os.environ[MULTIPROCESS_ENV]))
         ProcessCollector(registry=self.registry)
         self.registry.register(_WorkerInfo())
 
