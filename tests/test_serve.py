@@ -783,6 +783,21 @@ def worker_pids(server: Server) -> set[str]:
             conn.close()
 
 
+def wait_until(probe, done, seconds: float = 60):
+    """``probe()`` every 0.3 s (connection errors retried) until ``done`` says its answer will do; the last answer."""
+    deadline = time.monotonic() + seconds
+    answer = None
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        try:
+            answer = probe()
+        except OSError:
+            continue
+        if done(answer):
+            break
+    return answer
+
+
 def test_several_workers_share_the_connections_and_are_supervised(tmp_path):
     server = start_server(tmp_path, "--workers", "2", "--no-access-log")
     try:
@@ -803,15 +818,7 @@ def test_several_workers_share_the_connections_and_are_supervised(tmp_path):
         # a worker that dies is replaced
         victim = int(sorted(pids)[0])
         os.kill(victim, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            time.sleep(0.3)
-            try:
-                current = worker_pids(server)
-            except OSError:
-                continue
-            if len(current) == 2 and str(victim) not in current:
-                break
+        current = wait_until(lambda: worker_pids(server), lambda pids: len(pids) == 2 and str(victim) not in pids) or set()
         assert len(current) == 2 and str(victim) not in current, current
         children = [int(p) for p in current]
     finally:

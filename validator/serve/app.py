@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import metrics as metrics_module
 from .metrics import Metrics
 from .openapi import NDJSON_TYPES, build_openapi
-from .service import API_VERSIONS, FAIL_ON, JSON, NDJSON, LintService, available_formats, dumps
+from .service import API_VERSIONS, FAIL_ON, JSON, NDJSON, LimitExceeded, LintService, available_formats, dumps
 from .settings import Settings
 
 Outcome = TypeVar("Outcome")
@@ -202,9 +202,15 @@ def build_routes(state: State) -> list[Route]:
             body = await read_body(request, state.settings.max_body_bytes, state.settings.body_timeout)
         except ClientDisconnect:
             return Response(status_code=DISCONNECTED)  # nobody to answer; counted as 499
-        outcome = await state.run(service.lint, body, kind, params.get("api_version"), params.get("fail_on"), params.get("format", "json"))
+        try:
+            outcome = await state.run(service.lint, body, kind, params.get("api_version"), params.get("fail_on"), params.get("format", "json"))
+        except LimitExceeded as exc:
+            return json_response(exc.as_dict(), 422)
         metrics.observe_lint(outcome.findings, outcome.ok)
-        return Response(outcome.body, media_type=outcome.media_type, headers={"Sdelint-Ok": "true" if outcome.ok else "false"})
+        headers = {"Sdelint-Ok": "true" if outcome.ok else "false"}
+        if outcome.dropped:
+            headers["Sdelint-Findings-Dropped"] = str(outcome.dropped)
+        return Response(outcome.body, media_type=outcome.media_type, headers=headers)
 
     async def rules(request: Request) -> Response:
         query(request, {})

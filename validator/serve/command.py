@@ -14,11 +14,19 @@ from typing import Any
 import click
 
 from ..config import Configuration, discover
-from .settings import DEFAULT_BODY_TIMEOUT, DEFAULT_LINT_THREADS, ENV_TOKEN, Settings, SettingsError, parse_size
+from .settings import DEFAULT_BODY_TIMEOUT, DEFAULT_LINT_THREADS, ENV_TOKEN, LIMITS, Settings, SettingsError, parse_size
 
 EXIT_USAGE = 2
 APP = "validator.serve.app:create_app"
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+DEFAULT_KEEP_ALIVE_TIMEOUT = 5.0
+DEFAULT_HEADER_TIMEOUT = 10.0
+LIMIT_HELP = {
+    "max_records": "Most records per request: conversation records, a payload with none (an event, a JSON Lines line) counting as one (else 422).",
+    "max_events": "Most events per request, over every payload of the body (else 422).",
+    "max_findings": "Most findings listed in an answer; the summary still counts all, and 'truncated' says how many were left out.",
+    "max_key_length": "Longest object key, in characters (else 422).",
+}
 
 
 class Size(click.ParamType):
@@ -31,6 +39,16 @@ class Size(click.ParamType):
             return parse_size(value)
         except SettingsError as exc:
             self.fail(str(exc), param, ctx)
+
+
+def limit_options(command: Any) -> Any:
+    """One option per request limit, from the table of limits (so that names and variables agree)."""
+    for field, limit in reversed(LIMITS.items()):
+        command = click.option(
+            limit.option, field, default=limit.default, show_default=True, type=click.IntRange(min=1), envvar=limit.env, show_envvar=True,
+            help=LIMIT_HELP[field],
+        )(command)
+    return command
 
 
 @click.command()
@@ -57,9 +75,18 @@ class Size(click.ParamType):
     help="Lint jobs run at once per worker (in threads, off the event loop).",
 )
 @click.option(
+    "--keep-alive-timeout", default=DEFAULT_KEEP_ALIVE_TIMEOUT, show_default=True, type=click.FloatRange(min=0.1),
+    help="Seconds an idle keep-alive connection stays open after a response.",
+)
+@click.option(
+    "--header-timeout", default=DEFAULT_HEADER_TIMEOUT, show_default=True, type=click.FloatRange(min=1),
+    help="Seconds a connection may wait for a request's headers to be complete, from its opening or its last response; then it is closed.",
+)
+@click.option(
     "--token", envvar=ENV_TOKEN, show_envvar=True, default=None, metavar="TOKEN",
     help="Require 'Authorization: Bearer TOKEN' on every endpoint but /healthz. Prefer the environment variable: options show in process lists.",
 )
+@limit_options
 @click.option("--log-level", type=click.Choice(LOG_LEVELS), default="info", show_default=True)
 @click.option(
     "--access-log/--no-access-log", default=False, show_default=True,
@@ -73,7 +100,13 @@ def serve(
     max_body_bytes: int,
     body_timeout: float,
     lint_threads: int,
+    keep_alive_timeout: float,
+    header_timeout: float,
     token: str | None,
+    max_records: int,
+    max_events: int,
+    max_findings: int,
+    max_key_length: int,
     log_level: str,
     access_log: bool,
 ) -> None:
@@ -84,6 +117,7 @@ def serve(
     GET /healthz, /readyz, /metrics, /openapi.json (the OpenAPI 3 document).
     """
     try:
+        import prometheus_client  # noqa: F401
         import starlette  # noqa: F401
         import uvicorn
     except ImportError as exc:
@@ -101,6 +135,10 @@ def serve(
         body_timeout=body_timeout,
         lint_threads=lint_threads,
         token=token.strip() if token else None,
+        max_records=max_records,
+        max_events=max_events,
+        max_findings=max_findings,
+        max_key_length=max_key_length,
     )
     os.environ.update(settings.to_env())  # the workers (new processes) read their settings from here
     if not settings.token:
@@ -117,13 +155,23 @@ def serve(
         "access_log": access_log,
         "server_header": False,
         "proxy_headers": False,
-        "timeout_keep_alive": 5,
+        "timeout_keep_alive": keep_alive_timeout,
         "timeout_graceful_shutdown": 10,
         "lifespan": "on",
     }
-    from .workers import reuse_port_supported, run_workers
+    from .guard import GuardedServer
+    from .metrics import multiprocess_directory
+    from .workers import STARTUP_FAILURE, reuse_port_supported, run_workers
 
-    if workers > 1 and reuse_port_supported():
-        # one listening socket per worker, so that the kernel spreads connections over them (see workers.py)
-        sys.exit(run_workers(APP, host, port, workers, options))
-    uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, **options)
+    if workers == 1:
+        server = GuardedServer(uvicorn.Config(APP, factory=True, host=host, port=port, **options), header_timeout)
+        server.run()
+        if not server.started:
+            sys.exit(STARTUP_FAILURE)
+        return
+    with multiprocess_directory():  # every worker's counts in one place, so that any worker can answer a scrape for all
+        if reuse_port_supported():
+            # one listening socket per worker, so that the kernel spreads connections over them (see workers.py)
+            sys.exit(run_workers(APP, host, port, workers, options, header_timeout))
+        # elsewhere uvicorn's own workers: no header timeout (uvicorn builds their servers)
+        uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, **options)

@@ -1,119 +1,163 @@
-"""Counters and a latency histogram in the Prometheus text exposition format (version 0.0.4).
+"""Counters and a latency histogram for ``/metrics`` (Prometheus text format 0.0.4), kept by prometheus_client.
 
-Hand-written, with no client library. The figures are per process: with
-``--workers N`` each scrape of ``/metrics`` is answered by one worker and shows
-that worker's counts (its ``pid`` is in ``sdelint_worker_info``). Sum over
-workers by scraping each one, or run one worker per container.
+With ``--workers N`` the command points ``PROMETHEUS_MULTIPROC_DIR`` at a fresh directory before the
+workers start (see ``multiprocess_directory``): each worker then writes its counts to memory-mapped
+files there, and a scrape, whichever worker answers it, adds up every worker's files, the dead ones'
+included, so that counters never go down and Prometheus' ``rate()`` holds. ``sdelint_worker_info`` and
+the ``process_*`` figures stay those of the worker that answered. Without that variable (one worker, or
+the application under another ASGI server) the counts are this process's own.
 """
 
 from __future__ import annotations
 
 import os
-import threading
-import time
-from collections import defaultdict
+import shutil
+import struct
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import prometheus_client
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector, generate_latest, multiprocess
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # Seconds; a lint of the specification's example takes a few milliseconds.
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
 
-
-def escape_label(value: str) -> str:
-    return str(value).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
-
-
-def _labels(**labels: str) -> str:
-    return "{" + ",".join(f'{name}="{escape_label(value)}"' for name, value in labels.items()) + "}"
+# The *_created series would double every counter's lines, and the multiprocess mode has none anyway.
+prometheus_client.disable_created_metrics()
 
 
-def _number(value: float) -> str:
-    if isinstance(value, int) or float(value).is_integer():
-        return str(int(value))
-    return repr(float(value))
+def multiprocess_mode() -> bool:
+    return bool(os.environ.get(MULTIPROCESS_ENV))
 
 
-def _resident_bytes() -> int | None:
+@contextmanager
+def multiprocess_directory() -> Iterator[str]:
+    """A private directory for the workers' metric files, named in the environment the workers inherit; removed at exit."""
+    directory = tempfile.mkdtemp(prefix="sdelint-metrics-")
+    previous = os.environ.get(MULTIPROCESS_ENV)
+    os.environ[MULTIPROCESS_ENV] = directory
     try:
-        with open("/proc/self/statm", "rb") as handle:
-            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError, AttributeError):
-        return None
+        yield directory
+    finally:
+        if previous is None:
+            os.environ.pop(MULTIPROCESS_ENV, None)
+        else:
+            os.environ[MULTIPROCESS_ENV] = previous
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def mark_worker_dead(pid: int) -> None:
+    """Drop a dead worker's live gauges (``sdelint_ready``); its counters stay in the totals."""
+    directory = os.environ.get(MULTIPROCESS_ENV)
+    if directory:
+        multiprocess.mark_process_dead(pid, directory)
+
+
+class _WorkersFiles(Collector):
+    """Every worker's metric files, read at each scrape, passing over the ones that are not ready to read.
+
+    A worker that starts creates its files empty and sizes them a moment later, and the supervisor removes a dead
+    worker's gauge files: a scrape that meets such a file at that moment would fail. It is left out, at most briefly."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+
+    def collect(self) -> Iterable[Metric]:
+        for _ in range(3):
+            files = [str(path) for path in Path(self.directory).glob("*.db") if _sized(path)]
+            try:
+                return list(multiprocess.MultiProcessCollector.merge(files, accumulate=True))
+            except (OSError, struct.error):  # changed between the listing and the reading: list again
+                continue
+        return []
+
+
+def _sized(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+class _WorkerInfo(Collector):
+    def collect(self) -> Iterable[Metric]:
+        info = GaugeMetricFamily("sdelint_worker_info", "The process that answered this scrape.", labels=["pid"])
+        info.add_metric([str(os.getpid())], 1)
+        yield info
 
 
 class Metrics:
-    """Thread-safe; updated by the event loop after each response and after each lint."""
+    """One worker's instruments; thread-safe (prometheus_client locks each value)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.started = time.time()
-        self.requests: dict[tuple[str, str, str], int] = defaultdict(int)  # (endpoint, method, status)
-        self.latency: dict[str, list[int]] = {}  # endpoint -> bucket counts (+Inf last)
-        self.latency_sum: dict[str, float] = defaultdict(float)
-        self.findings: dict[tuple[str, str], int] = defaultdict(int)  # (rule, severity)
-        self.documents: dict[str, int] = defaultdict(int)  # verdict ok / fail -> lint requests
-        self.ready = False
+        shared = multiprocess_mode()
+        # in multiprocess mode the values live in files, and the scrape reads those, not these objects
+        own = None if shared else CollectorRegistry(auto_describe=True)
+        self._requests = Counter(
+            "sdelint_http_requests", "HTTP requests answered, by endpoint (route template), method and status.",
+            ["endpoint", "method", "status"], registry=own,
+        )
+        self._latency = Histogram(
+            "sdelint_http_request_duration_seconds", "Time from receiving a request to sending the last byte of its response.",
+            ["endpoint"], buckets=BUCKETS, registry=own,
+        )
+        self._findings = Counter("sdelint_findings", "Findings reported by POST /v1/lint, by rule and severity.", ["rule", "severity"], registry=own)
+        self._verdicts = Counter(
+            "sdelint_lint_requests", "Bodies linted, by verdict (ok: no finding at or above fail_on).", ["verdict"], registry=own,
+        )
+        self._ready = Gauge(
+            "sdelint_ready", "1 once the validators are compiled (with several workers: in every live worker).",
+            registry=own, multiprocess_mode="livemin",
+        )
+        for verdict in ("ok", "fail"):
+            self._verdicts.labels(verdict)  # both series exist from the start, at 0
+        self._ready.set(0)
+        self._ready_flag = False
+        # children by label values: labels() validates its arguments on every call
+        self._request_children: dict[tuple[str, str, int], Any] = {}
+        self._latency_children: dict[str, Any] = {}
+        self.registry: CollectorRegistry = own if own is not None else CollectorRegistry(auto_describe=True)
+        if shared:
+            self.registry.register(_WorkersFiles(os.environ[MULTIPROCESS_ENV]))
+        ProcessCollector(registry=self.registry)
+        self.registry.register(_WorkerInfo())
+
+    @property
+    def ready(self) -> bool:
+        return self._ready_flag
+
+    @ready.setter
+    def ready(self, value: bool) -> None:
+        self._ready_flag = value
+        self._ready.set(1 if value else 0)
 
     def observe_request(self, endpoint: str, method: str, status: int, seconds: float) -> None:
         method = method if method in KNOWN_METHODS else "other"
-        with self._lock:
-            self.requests[(endpoint, method, str(status))] += 1
-            counts = self.latency.get(endpoint)
-            if counts is None:
-                counts = self.latency[endpoint] = [0] * (len(BUCKETS) + 1)
-            for index, bound in enumerate(BUCKETS):
-                if seconds <= bound:
-                    counts[index] += 1
-                    break
-            else:
-                counts[-1] += 1
-            self.latency_sum[endpoint] += seconds
+        key = (endpoint, method, status)
+        counter = self._request_children.get(key)
+        if counter is None:
+            counter = self._request_children[key] = self._requests.labels(endpoint, method, str(status))
+        counter.inc()
+        latency = self._latency_children.get(endpoint)
+        if latency is None:
+            latency = self._latency_children[endpoint] = self._latency.labels(endpoint)
+        latency.observe(seconds)
 
     def observe_lint(self, findings: list[tuple[str, str]], ok: bool) -> None:
-        with self._lock:
-            for rule, severity in findings:
-                self.findings[(rule, severity)] += 1
-            self.documents["ok" if ok else "fail"] += 1
+        counts: dict[tuple[str, str], int] = {}
+        for rule_and_severity in findings:
+            counts[rule_and_severity] = counts.get(rule_and_severity, 0) + 1
+        for (rule, severity), count in counts.items():
+            self._findings.labels(rule, severity).inc(count)
+        self._verdicts.labels("ok" if ok else "fail").inc()
 
-    def render(self) -> str:
-        with self._lock:
-            requests = sorted(self.requests.items())
-            latency = {k: list(v) for k, v in sorted(self.latency.items())}
-            sums = dict(self.latency_sum)
-            findings = sorted(self.findings.items())
-            verdicts = dict(self.documents)
-        out: list[str] = []
-
-        def family(name: str, kind: str, help_text: str) -> None:
-            out.append(f"# HELP {name} {help_text}")
-            out.append(f"# TYPE {name} {kind}")
-
-        family("sdelint_http_requests_total", "counter", "HTTP requests answered, by endpoint (route template), method and status.")
-        for (endpoint, method, status), count in requests:
-            out.append(f"sdelint_http_requests_total{_labels(endpoint=endpoint, method=method, status=status)} {count}")
-        family("sdelint_http_request_duration_seconds", "histogram", "Time from receiving a request to sending the last byte of its response.")
-        for endpoint, counts in latency.items():
-            cumulative = 0
-            for bound, count in zip((*BUCKETS, float("inf")), counts, strict=True):
-                cumulative += count
-                le = "+Inf" if bound == float("inf") else repr(bound)
-                out.append(f"sdelint_http_request_duration_seconds_bucket{_labels(endpoint=endpoint, le=le)} {cumulative}")
-            out.append(f"sdelint_http_request_duration_seconds_sum{_labels(endpoint=endpoint)} {_number(sums[endpoint])}")
-            out.append(f"sdelint_http_request_duration_seconds_count{_labels(endpoint=endpoint)} {cumulative}")
-        family("sdelint_findings_total", "counter", "Findings reported by POST /v1/lint, by rule and severity.")
-        for (rule, severity), count in findings:
-            out.append(f"sdelint_findings_total{_labels(rule=rule, severity=severity)} {count}")
-        family("sdelint_lint_requests_total", "counter", "Bodies linted, by verdict (ok: no finding at or above fail_on).")
-        for verdict in ("ok", "fail"):
-            out.append(f"sdelint_lint_requests_total{_labels(verdict=verdict)} {verdicts.get(verdict, 0)}")
-        family("sdelint_ready", "gauge", "1 once this worker's validators are compiled.")
-        out.append(f"sdelint_ready {1 if self.ready else 0}")
-        family("sdelint_worker_info", "gauge", "The process that answered this scrape (metrics are per worker process).")
-        out.append(f"sdelint_worker_info{_labels(pid=str(os.getpid()))} 1")
-        family("process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch, in seconds.")
-        out.append(f"process_start_time_seconds {_number(round(self.started, 3))}")
-        resident = _resident_bytes()
-        if resident is not None:
-            family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.")
-            out.append(f"process_resident_memory_bytes {resident}")
-        return "\n".join(out) + "\n"
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

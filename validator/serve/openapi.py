@@ -95,6 +95,13 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
                     "by_rule": {"type": "object", "additionalProperties": {"type": "integer"}},
                 },
             },
+            "truncated": {
+                "type": "object",
+                "description": "Only when there were more findings than the server returns (its max_findings): `findings` holds the first ones; "
+                "`summary` and `files` still count every finding.",
+                "required": ["findings_dropped", "max_findings"],
+                "properties": {"findings_dropped": {"type": "integer", "minimum": 1}, "max_findings": {"type": "integer", "minimum": 1}},
+            },
         },
     }
     rule_row = {
@@ -283,14 +290,34 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
         },
         "components": {
             "schemas": {
-                "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {"type": "string"},
+                        "limit": {
+                            "type": "object",
+                            "description": "With a 422 for a body past a limit: which limit, and the server setting that raises it.",
+                            "required": ["name", "maximum", "option", "env"],
+                            "properties": {
+                                "name": {"type": "string", "enum": ["records", "events", "key-length"]},
+                                "maximum": {"type": "integer"},
+                                "option": {"type": "string"},
+                                "env": {"type": "string"},
+                            },
+                        },
+                    },
+                },
                 "Finding": finding,
                 "LintReport": report,
                 "Rule": rule_row,
                 "RuleDetail": rule_detail,
             },
             "responses": {
-                "BadParameters": _error("A query parameter is unknown, repeated or has a value outside its enumeration."),
+                "BadParameters": _error(
+                    "A query parameter is unknown, repeated or has a value outside its enumeration; "
+                    "or (POST /v1/lint) the body holds more records or events, or a longer key, than the server's limits (`limit` says which)."
+                ),
                 "NotFound": _error("No such rule, schema version or schema."),
                 "Unauthorized": _error(
                     "Missing or wrong bearer token.",

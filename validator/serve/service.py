@@ -13,21 +13,24 @@ given at start-up, and the schemas' ``$ref``s resolve to bundled schemas only.
 from __future__ import annotations
 
 import io
+import itertools
 import json
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .. import detect
 from ..config import CommandLine, Configuration
-from ..findings import SEVERITY_RANK
+from ..findings import SEVERITY_RANK, join_pointer
 from ..linter import Linter
-from ..load import parse_text
+from ..load import Document, parse_input, parse_text, read_input
 from ..model import CONTAINER_KEYS, SDE_TYPES, VERSIONS
 from ..report.json_report import report_object
-from ..result import worst
+from ..result import FileResult, Summary, worst
 from ..rules.explain import explain_rule, rule_table
 from ..validate import SchemaChecker, get_schema, schema_names
 from ..validate.bundle import bundle
-from .settings import Settings
+from .settings import LIMITS, Settings
 
 try:
     import orjson
@@ -71,6 +74,87 @@ class LintOutcome:
     media_type: str
     ok: bool
     findings: list[tuple[str, str]] = field(default_factory=list)  # (rule, severity) of each finding
+    dropped: int = 0  # findings left out of the answer (over max_findings)
+
+
+class LimitExceeded(Exception):
+    """A body that asks for more work than a limit allows (answered 422): which limit, and how to raise it."""
+
+    def __init__(self, field_name: str, maximum: int, found: str) -> None:
+        self.limit = LIMITS[field_name]
+        self.maximum = maximum
+        super().__init__(
+            f"{found}: the limit is {maximum} {self.limit.unit} (server setting {self.limit.option} or {self.limit.env})"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        limit = self.limit
+        return {"error": str(self), "limit": {"name": limit.name, "maximum": self.maximum, "option": limit.option, "env": limit.env}}
+
+
+_NON_BLANK_LINE = re.compile(r"^[^\S\n]*\S", re.MULTILINE)  # a JSON Lines line the loader parses (it skips blank ones)
+_RECORD_SECTIONS = ("sdes", "unAuthSdes")
+
+
+def count_lines(text: str, maximum: int) -> int:
+    """Non-blank lines, counted only up to ``maximum + 1``: enough to refuse, and cheap when there are far more."""
+    if text.count("\n") < maximum:
+        return 0  # at most ``maximum`` lines of any kind: no need to count which are blank
+    return sum(1 for _ in itertools.islice(_NON_BLANK_LINE.finditer(text), maximum + 1))
+
+
+def count_work(data: Any) -> tuple[int, int]:
+    """(records, events) of one payload, from list lengths only; a payload without records counts as one record."""
+    kind = detect.detect_kind(data)
+    if kind == detect.EVENT:
+        return 1, 1
+    if kind == detect.EVENT_LIST:
+        return 1, len(data)
+    if kind == detect.EVENTS:
+        events = data.get("events")
+        return 1, len(events) if isinstance(events, list) else 0
+    if kind is None:
+        return 1, 0
+    records = events = 0
+    for _, record in detect.iter_records(data, kind):
+        records += 1
+        if isinstance(record, dict):
+            for section in _RECORD_SECTIONS:
+                block = record.get(section)
+                if isinstance(block, dict) and isinstance(block.get("events"), list):
+                    events += len(block["events"])
+    return max(records, 1), events
+
+
+def may_hold_long_string(text: str, limit: int) -> bool:
+    """False when no JSON string in ``text`` can be longer than ``limit`` characters; a cheap test on the text.
+
+    Without escaped quotes, such a string is a run of more than ``limit`` characters free of quotes, and that
+    run holds a whole one of the aligned blocks of ``(limit + 1) // 2`` characters: look for a block without a
+    quote (a few ``str.find`` calls per kilobyte). True means "walk the parsed keys", not "too long"."""
+    if len(text) <= limit:
+        return False
+    if '\\"' in text:
+        return True
+    block = max(1, (limit + 1) // 2)
+    find = text.find
+    return any(find('"', start, start + block) < 0 for start in range(0, len(text) - block + 1, block))
+
+
+def longest_key(data: Any, limit: int) -> tuple[str, str] | None:
+    """(pointer of the object, key) of the first key longer than ``limit``, or None; iterative (any depth)."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if len(key) > limit:
+                    return pointer, key
+                if isinstance(value, dict | list):
+                    stack.append((join_pointer(pointer, key), value))
+        elif isinstance(node, list):
+            stack.extend((join_pointer(pointer, index), item) for index, item in enumerate(node) if isinstance(item, dict | list))
+    return None
 
 
 # Tiny payloads of every kind, linted at start-up so that every table is built before requests come.
@@ -123,18 +207,74 @@ class LintService:
     # -- POST /v1/lint ---------------------------------------------------------------------------
 
     def lint(self, raw: bytes, content: str, api_version: str | None, fail_on: str | None, output: str) -> LintOutcome:
-        linter = self.linters[api_version]
-        results = [linter.lint_bytes(raw, REQUEST_NAME, input_format="jsonl" if content == NDJSON else "json")]
+        """The report of one body; LimitExceeded, before any linting, when the body asks for too much work."""
+        documents = self.parse_within_limits(raw, content)
+        results = [self._lint_documents(self.linters[api_version], documents)]
         ok = worst(results) < SEVERITY_RANK[fail_on or self.default_fail_on]
         findings = [(f.rule, f.severity) for r in results for f in r.findings]
+        shown, dropped = _first_findings(results, self.settings.max_findings)
         if output == "sarif":
             from ..report import REPORTERS
 
             reporter = REPORTERS["sarif"](rules=self.config.specs())
             stream = io.StringIO()
-            reporter.write(results, stream)
-            return LintOutcome(dumps(_without_server_paths(json.loads(stream.getvalue()))), "application/sarif+json", ok, findings)
-        return LintOutcome(dumps({"ok": ok, **report_object(results)}), "application/json", ok, findings)
+            reporter.write(shown, stream)
+            log = _without_server_paths(json.loads(stream.getvalue()))
+            if dropped:
+                for run in log.get("runs", []):
+                    run.setdefault("properties", {})["findingsDropped"] = dropped
+            return LintOutcome(dumps(log), "application/sarif+json", ok, findings, dropped)
+        report = report_object(shown)
+        if dropped:  # the summary and the per-file counts still count every finding; the list stops at the limit
+            report["summary"] = _summary(results)
+            for entry, result in zip(report["files"], results, strict=True):
+                entry["findings"] = len(result.findings)
+            report["truncated"] = {"findings_dropped": dropped, "max_findings": self.settings.max_findings}
+        return LintOutcome(dumps({"ok": ok, **report}), "application/json", ok, findings, dropped)
+
+    def parse_within_limits(self, raw: bytes, content: str) -> list[Document]:
+        """The body's documents, or LimitExceeded: each count is taken before the work it bounds.
+
+        Lines are counted before they are parsed (a 10 MiB body of ``{}`` lines is 3.5 million documents);
+        records and events from list lengths before anything is checked; keys only when the text could
+        hold a long one."""
+        settings = self.settings
+        decoded = read_input(raw, REQUEST_NAME, "jsonl" if content == NDJSON else "json")
+        text = decoded.text or ""
+        if content == NDJSON and (lines := count_lines(text, settings.max_records)) > settings.max_records:
+            raise LimitExceeded("max_records", settings.max_records, f"more than {lines - 1} JSON Lines records")
+        documents = parse_input(decoded)
+        long_keys_possible = may_hold_long_string(text, settings.max_key_length)
+        records = events = 0
+        for doc in documents:
+            if not doc.parsed:
+                continue
+            doc_records, doc_events = count_work(doc.data)
+            records, events = records + doc_records, events + doc_events
+            if records > settings.max_records:
+                raise LimitExceeded("max_records", settings.max_records, f"{records} or more records")
+            if events > settings.max_events:
+                raise LimitExceeded("max_events", settings.max_events, f"{events} or more events")
+            if long_keys_possible and (found := longest_key(doc.data, settings.max_key_length)) is not None:
+                pointer, key = found
+                where = f"in {pointer}" if pointer else "at the top level"
+                raise LimitExceeded("max_key_length", settings.max_key_length, f"a key of {len(key)} characters {where} ({key[:20]!r}...)")
+        return documents
+
+    @staticmethod
+    def _lint_documents(linter: Linter, documents: list[Document]) -> FileResult:
+        """What ``Linter.lint_bytes`` returns for these documents (it parses them itself, so it cannot be given them)."""
+        if len(documents) == 1:
+            return linter.lint_document(documents[0])
+        results = [linter.lint_document(doc) for doc in documents]
+        versions = {r.api_version for r in results if r.api_version}
+        return FileResult(
+            REQUEST_NAME,
+            [f for r in results for f in r.findings],
+            kind="json-lines",
+            api_version=versions.pop() if len(versions) == 1 else ("mixed" if versions else None),
+            events=sum(r.events for r in results),
+        )
 
     # -- the catalogue and the schemas -----------------------------------------------------------
 
@@ -180,6 +320,25 @@ class LintService:
         if resolved not in schema_names(version):
             return None
         return bundle(version, resolved) if bundled else get_schema(version, resolved)
+
+
+def _first_findings(results: list[FileResult], limit: int) -> tuple[list[FileResult], int]:
+    """The results with at most ``limit`` findings in all (the first ones, in report order), and how many were left out."""
+    total = sum(len(r.findings) for r in results)
+    if total <= limit:
+        return results, 0
+    shown, room = [], limit
+    for result in results:
+        kept = result.findings[:room]
+        room -= len(kept)
+        shown.append(replace(result, findings=kept))
+    return shown, total - limit
+
+
+def _summary(results: list[FileResult]) -> dict[str, Any]:
+    """The JSON report's summary over every finding, as ``report_object`` writes it (without building each finding's object)."""
+    summary = Summary.of(results)
+    return {**summary.as_dict(), "by_rule": dict(sorted(summary.by_rule.items()))}
 
 
 def _without_server_paths(log: dict[str, Any]) -> dict[str, Any]:

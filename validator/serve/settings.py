@@ -17,11 +17,21 @@ ENV_CONFIG = "SDELINT_SERVE_CONFIG"  # configuration file; empty or unset: none
 ENV_MAX_BODY = "SDELINT_SERVE_MAX_BODY_BYTES"
 ENV_BODY_TIMEOUT = "SDELINT_SERVE_BODY_TIMEOUT"
 ENV_LINT_THREADS = "SDELINT_SERVE_THREADS"
+ENV_MAX_RECORDS = "SDELINT_SERVE_MAX_RECORDS"
+ENV_MAX_EVENTS = "SDELINT_SERVE_MAX_EVENTS"
+ENV_MAX_FINDINGS = "SDELINT_SERVE_MAX_FINDINGS"
+ENV_MAX_KEY_LENGTH = "SDELINT_SERVE_MAX_KEY_LENGTH"
 ENV_TOKEN = "SDELINT_TOKEN"
 
 DEFAULT_MAX_BODY = 10 * 1024 * 1024  # 10 MiB
 DEFAULT_BODY_TIMEOUT = 30.0  # seconds to receive a whole request body
 DEFAULT_LINT_THREADS = 4  # concurrent lint jobs per worker (they share one GIL)
+# A 10 MiB body of real payloads holds about 640 records and 12,700 events: the defaults let it through,
+# and bound the worst body (each event invalid, each costing the detailed checker about a millisecond).
+DEFAULT_MAX_RECORDS = 10_000
+DEFAULT_MAX_EVENTS = 20_000
+DEFAULT_MAX_FINDINGS = 1_000  # findings returned; the summary still counts every one
+DEFAULT_MAX_KEY_LENGTH = 1_024  # characters; real keys are short, and checking a key costs time in its length
 
 _SIZE = re.compile(r"^\s*(\d+)\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)\s*$", re.I)
 _UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
@@ -29,6 +39,25 @@ _UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
 
 class SettingsError(ValueError):
     """A setting that cannot be used; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One bound on the work a request may ask for: its name in answers, option and variable."""
+
+    name: str
+    unit: str  # what the maximum counts, as in "the limit is 20000 events per request"
+    option: str
+    env: str
+    default: int
+
+
+LIMITS = {
+    "max_records": Limit("records", "records per request", "--max-records", ENV_MAX_RECORDS, DEFAULT_MAX_RECORDS),
+    "max_events": Limit("events", "events per request", "--max-events", ENV_MAX_EVENTS, DEFAULT_MAX_EVENTS),
+    "max_findings": Limit("findings", "findings per answer", "--max-findings", ENV_MAX_FINDINGS, DEFAULT_MAX_FINDINGS),
+    "max_key_length": Limit("key-length", "characters per key", "--max-key-length", ENV_MAX_KEY_LENGTH, DEFAULT_MAX_KEY_LENGTH),
+}
 
 
 def parse_size(text: str) -> int:
@@ -50,6 +79,10 @@ class Settings:
     body_timeout: float = DEFAULT_BODY_TIMEOUT
     lint_threads: int = DEFAULT_LINT_THREADS
     token: str | None = None
+    max_records: int = DEFAULT_MAX_RECORDS
+    max_events: int = DEFAULT_MAX_EVENTS
+    max_findings: int = DEFAULT_MAX_FINDINGS
+    max_key_length: int = DEFAULT_MAX_KEY_LENGTH
 
     @classmethod
     def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
@@ -59,16 +92,20 @@ class Settings:
             max_body = parse_size(env[ENV_MAX_BODY]) if env.get(ENV_MAX_BODY) else DEFAULT_MAX_BODY
             timeout = float(env[ENV_BODY_TIMEOUT]) if env.get(ENV_BODY_TIMEOUT) else DEFAULT_BODY_TIMEOUT
             threads = int(env[ENV_LINT_THREADS]) if env.get(ENV_LINT_THREADS) else DEFAULT_LINT_THREADS
+            limits = {field: int(env[limit.env]) if env.get(limit.env) else limit.default for field, limit in LIMITS.items()}
         except ValueError as exc:
             raise SettingsError(str(exc)) from None
         if not timeout > 0:
             raise SettingsError(f"{ENV_BODY_TIMEOUT} must be a positive number of seconds")
         if threads < 1:
             raise SettingsError(f"{ENV_LINT_THREADS} must be at least 1")
+        for field, value in limits.items():
+            if value < 1:
+                raise SettingsError(f"{LIMITS[field].env} must be at least 1")
         token = env.get(ENV_TOKEN)
         if token is not None and not token.strip():
             raise SettingsError(f"{ENV_TOKEN} is set but empty: unset it to serve without authentication")
-        return cls(Path(config) if config else None, max_body, timeout, threads, token.strip() if token else None)
+        return cls(Path(config) if config else None, max_body, timeout, threads, token.strip() if token else None, **limits)
 
     def to_env(self) -> dict[str, str]:
         """The variables that make ``from_env`` return these settings."""
@@ -77,6 +114,7 @@ class Settings:
             ENV_MAX_BODY: str(self.max_body_bytes),
             ENV_BODY_TIMEOUT: repr(self.body_timeout),
             ENV_LINT_THREADS: str(self.lint_threads),
+            **{limit.env: str(getattr(self, field)) for field, limit in LIMITS.items()},
         }
         if self.token:
             env[ENV_TOKEN] = self.token

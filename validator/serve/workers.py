@@ -8,7 +8,8 @@ address with SO_REUSEPORT, and the kernel spreads the connections over them.
 
 Each worker is a uvicorn server started from the import string
 ``validator.serve.app:create_app`` (a factory), so it builds its own
-application, compiles its own validators and keeps its own metrics. The parent
+application and compiles its own validators; their metrics meet in one
+directory (prometheus_client's multiprocess mode, see ``metrics``). The parent
 only supervises: it restarts a worker that dies, stops everything when a
 worker cannot start, and passes SIGINT/SIGTERM on for a graceful shutdown.
 Elsewhere (macOS, Windows), ``sdelint serve`` uses uvicorn's workers.
@@ -24,6 +25,8 @@ import time
 from typing import Any
 
 import click
+
+from .metrics import mark_worker_dead
 
 STARTUP_FAILURE = 3  # uvicorn's exit code for a worker that could not start
 RESTART_LIMIT = 5  # restarts within RESTART_WINDOW seconds before giving up
@@ -52,30 +55,33 @@ def bind(host: str, port: int, listen: bool = True) -> socket.socket:
     return sock
 
 
-def _worker(app: str, host: str, port: int, options: dict[str, Any]) -> None:  # pragma: no cover - runs in a child
+def _worker(app: str, host: str, port: int, options: dict[str, Any], header_timeout: float) -> None:  # pragma: no cover - runs in a child
     import uvicorn
+
+    from .guard import GuardedServer
 
     try:
         sock = bind(host, port)
     except OSError as exc:
         print(f"sdelint: worker cannot listen on {host}:{port}: {exc}", file=sys.stderr)
         sys.exit(STARTUP_FAILURE)
-    server = uvicorn.Server(uvicorn.Config(app, factory=True, host=host, port=port, **options))
+    server = GuardedServer(uvicorn.Config(app, factory=True, host=host, port=port, **options), header_timeout)
     server.run(sockets=[sock])
     if not server.started:
         sys.exit(STARTUP_FAILURE)
 
 
 class Supervisor:
-    def __init__(self, app: str, host: str, port: int, workers: int, options: dict[str, Any]) -> None:
+    def __init__(self, app: str, host: str, port: int, workers: int, options: dict[str, Any], header_timeout: float) -> None:
         self.app, self.host, self.port, self.workers, self.options = app, host, port, workers, options
+        self.header_timeout = header_timeout
         self.context = multiprocessing.get_context("spawn")
         self.processes: list[Any] = []
         self.stopping = False
         self.restarts: list[float] = []
 
     def _start(self) -> Any:
-        process = self.context.Process(target=_worker, args=(self.app, self.host, self.port, self.options), name="sdelint-worker")
+        process = self.context.Process(target=_worker, args=(self.app, self.host, self.port, self.options, self.header_timeout), name="sdelint-worker")
         process.start()
         return process
 
@@ -111,6 +117,7 @@ class Supervisor:
         for index, process in enumerate(self.processes):
             if process.is_alive() or self.stopping:
                 continue
+            mark_worker_dead(process.pid)  # its counters stay in the totals; its readiness no longer counts
             if process.exitcode == STARTUP_FAILURE:
                 click.echo(f"sdelint: worker {process.pid} could not start; stopping", err=True)
                 return 1
@@ -135,6 +142,6 @@ class Supervisor:
                 process.join()
 
 
-def run_workers(app: str, host: str, port: int, workers: int, options: dict[str, Any]) -> int:
+def run_workers(app: str, host: str, port: int, workers: int, options: dict[str, Any], header_timeout: float) -> int:
     """Serve ``app`` (an import string of a factory) with ``workers`` processes; the exit status."""
-    return Supervisor(app, host, port, workers, options).run()
+    return Supervisor(app, host, port, workers, options, header_timeout).run()
