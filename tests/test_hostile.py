@@ -1,0 +1,56 @@
+"""Every hostile input through the real CLI, in every output format, with a timeout.
+
+Each run must finish, exit 0, 1 or 2 as documented, print no traceback, and still report the
+good file checked beside the hostile ones (issue 11's acceptance)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import EXAMPLE
+from hostile.corpus import corpus
+
+FORMATS = ["text", "json", "json-lines", "sarif", "junit", "github", "gitlab"]
+
+
+@pytest.fixture(scope="module")
+def hostile_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    for name, data in corpus().items():
+        (folder / name).write_bytes(data)
+    (folder / "broken-link.json").symlink_to(folder / "gone.json")
+    shutil.copy(EXAMPLE, folder / "zz-good.json")
+    return folder
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_hostile_corpus_finishes_without_a_traceback(hostile_dir, run_sdelint, output_format):
+    done = run_sdelint("check", "--format", output_format, "--include", "*", "--exclude", "*.txt", hostile_dir, timeout=300)
+    stdout, stderr = done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
+    assert done.returncode in (0, 1, 2)
+    assert "Traceback" not in stderr + stdout and "internal error" not in stderr, stderr[-3000:]
+    assert done.returncode == 1, stderr[-3000:]
+    assert "zz-good.json" in stdout  # the good file was reached and reported
+    assert "\x1b[" not in stdout  # no terminal escape from a payload reaches the output
+    assert "error forged-rule" not in stdout
+
+
+def test_hostile_corpus_json_report_names_every_file(hostile_dir, run_sdelint):
+    done = run_sdelint("check", "--format", "json", "--include", "*", hostile_dir, timeout=300)
+    report = json.loads(done.stdout)
+    names = {entry["file"].rsplit("/", 1)[-1] for entry in report["files"]}
+    assert set(corpus()) | {"zz-good.json", "broken-link.json"} <= names
+    by_file = {}
+    for finding in report["findings"]:
+        by_file.setdefault(finding["file"].rsplit("/", 1)[-1], set()).add(finding["rule"])
+    assert not (hostile_dir.parent / "pwned").exists()
+    assert "read-error" in by_file["broken-link.json"]
+    assert "syntax-error" in by_file["huge-exponent.json"]
+    assert "duplicate-key" in by_file["yaml-duplicate.yaml"] and "duplicate-key" in by_file["duplicate-keys.json"]
+    assert "encoding-error" in by_file["bad-byte-line.jsonl"] and "unknown-field" in by_file["bad-byte-line.jsonl"]
+    assert "unknown-field" in by_file["multi-member.jsonl.gz"]
+    assert "too-deep" in by_file["deep-array.json"]
