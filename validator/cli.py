@@ -19,6 +19,7 @@ from .findings import SEVERITY_RANK
 from .inputs import DEFAULT_INCLUDE, InputError, collect
 from .linter import API_VERSIONS
 from .model import SDE_TYPES, VERSIONS
+from .parallel import WorkerDied
 from .report import REPORTERS, worst
 from .runner import Configurations, ProgressBar, check_inputs, default_jobs
 from .rules.catalogue import CatalogueError
@@ -37,7 +38,7 @@ class SdelintGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
-        except CatalogueError as exc:
+        except (CatalogueError, WorkerDied) as exc:
             click.echo(f"sdelint: {exc}", err=True)
             sys.exit(EXIT_USAGE)
         except KeyboardInterrupt:

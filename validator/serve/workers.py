@@ -16,7 +16,6 @@ Elsewhere (macOS, Windows), ``sdelint serve`` uses uvicorn's workers.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 import socket
 import sys
@@ -24,6 +23,8 @@ import time
 from typing import Any
 
 import click
+
+from ..parallel import start_server_process
 
 STARTUP_FAILURE = 3  # uvicorn's exit code for a worker that could not start
 RESTART_LIMIT = 5  # restarts within RESTART_WINDOW seconds before giving up
@@ -69,15 +70,12 @@ def _worker(app: str, host: str, port: int, options: dict[str, Any]) -> None:  #
 class Supervisor:
     def __init__(self, app: str, host: str, port: int, workers: int, options: dict[str, Any]) -> None:
         self.app, self.host, self.port, self.workers, self.options = app, host, port, workers, options
-        self.context = multiprocessing.get_context("spawn")
         self.processes: list[Any] = []
         self.stopping = False
         self.restarts: list[float] = []
 
     def _start(self) -> Any:
-        process = self.context.Process(target=_worker, args=(self.app, self.host, self.port, self.options), name="sdelint-worker")
-        process.start()
-        return process
+        return start_server_process(_worker, (self.app, self.host, self.port, self.options), "sdelint-worker")
 
     def _stop(self, signum: int, frame: Any) -> None:
         self.stopping = True
