@@ -9,8 +9,8 @@ same way (submit, map in order, shutdown).
 Local executors, both forking (``os.fork``) from the calling thread:
 
 - ``ProcessPool``: long-lived workers for many files; payloads are pickled to them in
-  chunks and each result comes back on its own, so the parent always knows which task
-  a worker was running.
+  chunks, results come back a chunk at a time, and each worker notes in shared memory
+  which task of its chunk it runs, so the parent knows which one a dead worker was on.
 - ``ForkPerTask``: one fork per task, for parts of one big parsed document; the payload
   (the parsed records) is inherited by the fork, only the result is pickled back.
   ``Conversation`` is the same with messages exchanged before the result (the halves
@@ -34,13 +34,16 @@ PDEATHSIG follows the thread that forked: create and use an executor on one thre
 
 from __future__ import annotations
 
+import mmap
 import os
+import pickle
+import selectors
 import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 
@@ -54,6 +57,7 @@ R_co = TypeVar("R_co", covariant=True)
 # Requests a pool worker may have waiting behind the one it runs while more work is queued.
 _PIPELINED_REQUESTS = 2
 _PR_SET_PDEATHSIG = 1
+_IDLE = (-1).to_bytes(8, "little", signed=True)
 
 
 class WorkerDied(Exception):
@@ -165,7 +169,9 @@ class _Task:
 class _Child:
     pid: int
     conn: Connection
-    requests: deque[deque[_Task]] = field(default_factory=deque)  # sent and not fully answered, in order
+    requests: deque[list[_Task]] = field(default_factory=deque)  # sent and not answered yet, in order
+    # shared with a pool worker: the index in its request of the task it runs (_IDLE between requests)
+    running: mmap.mmap | None = None
 
 
 @lru_cache(maxsize=1)
@@ -229,23 +235,39 @@ def _run(fn: Callable[[Any], Any], payload: Any) -> _Outcome:
         return _Outcome(error=exc)
 
 
-def _send_outcome(conn: Connection, outcome: _Outcome) -> None:
+def _picklable(outcome: _Outcome) -> _Outcome:
     try:
-        conn.send(outcome)
+        pickle.dumps(outcome)
+        return outcome
     except Exception as exc:  # noqa: BLE001 - a value or exception that does not pickle
         error = outcome.error or exc
-        conn.send(_Outcome(error=RuntimeError(f"{type(error).__name__}: {error}")))
+        return _Outcome(error=RuntimeError(f"{type(error).__name__}: {error}"))
 
 
-def _serve_requests(conn: Connection) -> None:
-    """A pool worker: each request is a function and a chunk of payloads, each answered on its own."""
+def _send_outcomes(conn: Connection, outcomes: list[_Outcome]) -> None:
+    try:
+        conn.send(outcomes)
+    except Exception:  # noqa: BLE001 - one of them does not pickle: say which, keep the others
+        conn.send([_picklable(outcome) for outcome in outcomes])
+
+
+def _serve_requests(conn: Connection, running: mmap.mmap) -> None:
+    """A pool worker: each request is a function and a chunk of payloads, answered together.
+
+    The index of the task at hand is kept in ``running`` (shared memory, no system call), so
+    that the parent knows which task a worker that died was running.
+    """
     while True:
         try:
             fn, payloads = conn.recv()
         except EOFError:
             return
-        for payload in payloads:
-            _send_outcome(conn, _run(fn, payload))
+        outcomes = []
+        for index, payload in enumerate(payloads):
+            running[:] = index.to_bytes(8, "little", signed=True)
+            outcomes.append(_run(fn, payload))
+        running[:] = _IDLE
+        _send_outcomes(conn, outcomes)
 
 
 def _death(pid: int) -> str:
@@ -279,6 +301,7 @@ class _ForkingExecutor:
         self.workers = max(1, workers)
         self._queue: deque[list[_Task]] = deque()  # requests: chunks of tasks with one function
         self._children: dict[Connection, _Child] = {}
+        self._selector: selectors.BaseSelector | None = None  # over the children's pipes, built with the first
         self._finished: list[int] = []  # children that answered and are exiting: reaped at shutdown
         self._closed = False
 
@@ -327,6 +350,9 @@ class _ForkingExecutor:
                 for task in sent:
                     task.future.cancel()
         self._children.clear()
+        if self._selector is not None:
+            self._selector.close()
+            self._selector = None
         for pid in self._finished:
             try:
                 os.waitpid(pid, 0)
@@ -337,45 +363,53 @@ class _ForkingExecutor:
     def _dispatch(self) -> None:
         raise NotImplementedError
 
+    def _adopt(self, child: _Child) -> None:
+        if self._selector is None:
+            self._selector = selectors.DefaultSelector()
+        self._selector.register(child.conn, selectors.EVENT_READ, child)
+        self._children[child.conn] = child
+
+    def _release(self, child: _Child) -> None:
+        """Forget a child that has ended (or is ending): its pipe is closed."""
+        del self._children[child.conn]
+        if self._selector is not None:
+            self._selector.unregister(child.conn)
+        child.conn.close()
+
     def _drive(self, until: _Future[Any] | None) -> None:
         """Run until ``until`` is done (None: until nothing is left to do)."""
-        from multiprocessing.connection import wait
-
         while until is None or not until.done():
             self._dispatch()
-            busy = [conn for conn, child in self._children.items() if child.requests]
-            if not busy:
+            if self._selector is None or not any(child.requests for child in self._children.values()):
                 if until is not None and not until.done():  # pragma: no cover - a bug, never a hang
                     raise RuntimeError("a task was lost by the executor")
                 return
-            for conn in wait(busy):
-                child = self._children[conn]  # type: ignore[index]
+            for key, _ in self._selector.select():
+                child = key.data
                 try:
-                    outcome = child.conn.recv()
+                    outcomes = child.conn.recv()
                 except (EOFError, OSError):
                     self._lost(child)
                     continue
-                self._settle(child, outcome)
+                self._settle(child, outcomes)
 
-    def _settle(self, child: _Child, outcome: _Outcome) -> None:
-        request = child.requests[0]
-        task = request.popleft()
-        if not request:
-            child.requests.popleft()
-        if outcome.error is not None:
-            task.future.set_exception(outcome.error)
-        else:
-            task.future.set_result(outcome.value)
+    def _settle(self, child: _Child, outcomes: list[_Outcome]) -> None:
+        for task, outcome in zip(child.requests.popleft(), outcomes, strict=True):
+            if outcome.error is not None:
+                task.future.set_exception(outcome.error)
+            else:
+                task.future.set_result(outcome.value)
 
     def _lost(self, child: _Child) -> None:
-        """A child died: retry its running task once, send the ones queued behind it again."""
-        del self._children[child.conn]
-        child.conn.close()
+        """A child died: retry its running task once, send the others of its requests again."""
+        self._release(child)
         how = _death(child.pid)
         if not child.requests:
             return
-        culprit = child.requests[0].popleft()
-        self._queue.extendleft(reversed([list(request) for request in child.requests if request]))
+        index = int.from_bytes(child.running[:], "little", signed=True) if child.running is not None else 0
+        request = child.requests.popleft()
+        culprit = request.pop(index if 0 <= index < len(request) else 0)  # _IDLE: it died receiving this request
+        self._queue.extendleft(reversed([request, *child.requests] if request else child.requests))
         culprit.attempts += 1
         if culprit.attempts > 1:
             culprit.future.set_exception(WorkerDied(f"a worker process {how} twice while checking {label_of(culprit.payload)}"))
@@ -388,8 +422,11 @@ class ProcessPool(_ForkingExecutor):
 
     def _dispatch(self) -> None:
         while self._queue and len(self._children) < self.workers:
-            child = _fork(_serve_requests, self._children)
-            self._children[child.conn] = child
+            running = mmap.mmap(-1, 8)  # anonymous and shared with the fork
+            running[:] = _IDLE
+            child = _fork(partial(_serve_requests, running=running), self._children)
+            child.running = running
+            self._adopt(child)
             self._send(child)
         for child in self._children.values():
             # a second request waits behind the running one only while there is enough for every worker
@@ -399,12 +436,15 @@ class ProcessPool(_ForkingExecutor):
     def _send(self, child: _Child) -> None:
         if self._queue:
             request = self._queue.popleft()
-            child.conn.send((request[0].fn, [task.payload for task in request]))
-            child.requests.append(deque(request))
+            child.requests.append(request)
+            try:
+                child.conn.send((request[0].fn, [task.payload for task in request]))
+            except OSError:  # it has died: the end of its pipe is seen next, and the request sent again
+                pass
 
 
 def _answer(fn: Callable[[Any], Any], payload: Any) -> Callable[[Connection], None]:
-    return lambda conn: _send_outcome(conn, _run(fn, payload))
+    return lambda conn: _send_outcomes(conn, [_run(fn, payload)])
 
 
 class ForkPerTask(_ForkingExecutor):
@@ -417,13 +457,12 @@ class ForkPerTask(_ForkingExecutor):
                 self._queue.appendleft([task])
             task = request[0]
             child = _fork(_answer(task.fn, task.payload), self._children)
-            child.requests.append(deque([task]))
-            self._children[child.conn] = child
+            child.requests.append([task])
+            self._adopt(child)
 
-    def _settle(self, child: _Child, outcome: _Outcome) -> None:
-        super()._settle(child, outcome)
-        del self._children[child.conn]  # its one task is done: the child is exiting
-        child.conn.close()
+    def _settle(self, child: _Child, outcomes: list[_Outcome]) -> None:
+        super()._settle(child, outcomes)
+        self._release(child)  # its one task is done: the child is exiting
         self._finished.append(child.pid)
 
 
@@ -449,7 +488,7 @@ class Conversation(Generic[R]):
 
     def __init__(self, fn: Callable[[P, Peer], R], payload: P) -> None:
         self._label = label_of(payload)
-        self._child = _fork(lambda conn: _send_outcome(conn, _run(lambda p: fn(p, Peer(conn)), payload)))
+        self._child = _fork(lambda conn: _send_outcomes(conn, [_run(lambda p: fn(p, Peer(conn)), payload)]))
         self._done = False
 
     def __enter__(self) -> Self:
@@ -463,14 +502,16 @@ class Conversation(Generic[R]):
 
     def _next(self) -> _Message | _Outcome:
         try:
-            answer: _Message | _Outcome = self._child.conn.recv()
+            answer: _Message | list[_Outcome] = self._child.conn.recv()
         except (EOFError, OSError):
             raise WorkerDied(f"a worker process died while checking {self._label}") from None
-        if isinstance(answer, _Outcome):
-            self._done = True
-            if answer.error is not None:
-                raise answer.error
-        return answer
+        if isinstance(answer, _Message):
+            return answer
+        self._done = True
+        outcome = answer[0]
+        if outcome.error is not None:
+            raise outcome.error
+        return outcome
 
     def recv(self) -> Any:
         answer = self._next()
