@@ -17,7 +17,8 @@ from .. import detect
 from ..findings import Problem, join_pointer
 from ..load.response_text import RECORDS_KEY, NotSplittable, Scanner, first_boundary, guess_boundary, read_head, read_items, read_tail
 from ..load.source import Flags, make_decoder, structural_problems
-from ..parallel import Conversation, Peer, WorkerDied, can_fork
+from ..parallel import WorkerDied, can_fork
+from ..parallel.local import Conversation, Peer
 from .pipeline import SchemaChecker
 
 if TYPE_CHECKING:

@@ -163,7 +163,7 @@ def _check_records_in_parallel(
     This process checks the first share itself while workers - 1 forks check the others:
     every fork pays for the pages it touches, so one fewer fork is cheaper than an idle parent.
     """
-    from ..parallel import ForkPerTask
+    from ..parallel.local import ForkPerTask
 
     if engine is not None:
         engine.prepare(version)  # rule tables built once, before the fork
