@@ -17,7 +17,7 @@ Local executors (in ``local``), both forking (``os.fork``) from the calling thre
   split: the child says where the records end, then learns the version).
 
 Decision on a worker that dies (killed, out of memory): its running task is retried
-once in a new process, the tasks queued behind it are simply sent again; a second
+once in a new process, the other tasks sent to that worker are simply sent again; a second
 death on the same task fails it with ``WorkerDied``, a one-line message naming the
 task (the CLI exits 2 with it). A death is seen as the end of the task's pipe, so no
 run waits for ever. A task that raises is not retried: its exception is raised to the
