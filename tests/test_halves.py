@@ -45,8 +45,7 @@ def halves_used(monkeypatch):
 
 def _lint(text: str, workers: int):
     linter = Linter(Configuration.load(None))
-    linter.workers = workers
-    result = linter.lint_bytes(text.encode("utf-8"), "big.json")
+    result = linter.lint_bytes(text.encode("utf-8"), "big.json", workers=workers)
     findings = [(f.line, f.column, f.pointer, f.rule, f.severity, f.message) for f in result.findings]
     return findings, result.kind, result.api_version, result.events
 
@@ -148,8 +147,7 @@ def test_an_explicit_input_format_is_not_split(monkeypatch):
     results = []
     for workers in (1, 2):
         linter = Linter(Configuration.load(None))
-        linter.workers = workers
-        result = linter.lint_bytes(raw, "body", input_format="jsonl")
+        result = linter.lint_bytes(raw, "body", input_format="jsonl", workers=workers)
         results.append(([(f.line, f.rule) for f in result.findings], result.kind))
     assert results[0] == results[1]
     assert results[0][1] == "json-lines" and "syntax-error" in {rule for _, rule in results[0][0]}

@@ -24,6 +24,7 @@ from .model import SDE_TYPES, VERSIONS
 from .report import REPORTERS
 from .report.common import COLOR_CHOICES, color_wanted
 from .result import worst
+from .parallel import WorkerDied
 from .rules.catalogue import CatalogueError
 from .rules.explain import explain_rule, rule_table
 from .runner import Configurations, ProgressBar, check_inputs, default_jobs
@@ -41,7 +42,7 @@ class SdelintGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
-        except CatalogueError as exc:
+        except (CatalogueError, WorkerDied) as exc:
             click.echo(f"sdelint: {exc}", err=True)
             sys.exit(EXIT_USAGE)
         except KeyboardInterrupt:

@@ -58,7 +58,6 @@ class Linter:
         self.config = config or Configuration.load(None)
         self.checker = checker or SchemaChecker()
         self._engines: dict[tuple, RuleEngine] = {}
-        self.workers = 1  # processes for one document of many records (the CLI sets --jobs)
 
     def _engine(self, policy: Policy) -> RuleEngine:
         engine = self._engines.get(policy.key)
@@ -66,7 +65,8 @@ class Linter:
             engine = self._engines[policy.key] = RuleEngine(policy, self.config.specs())
         return engine
 
-    def lint_document(self, doc: Document, path: str | None = None) -> FileResult:
+    def lint_document(self, doc: Document, path: str | None = None, workers: int = 1) -> FileResult:
+        """``workers`` > 1: a document of many records may be checked by that many processes."""
         policy = self.config.policy_for(path)
         problems = list(doc.problems)
         kind = version = None
@@ -80,21 +80,24 @@ class Linter:
                 version = detect.detect_version(doc.data, kind) if requested == "auto" else requested
                 # a JSON text bounds the length of every string in it (escapes only shorten); YAML is not bounded here
                 longest = len(doc.text) if doc.text is not None and doc.locator is None else None
-                found, events = self.checker.check_document(doc.data, kind, version, self._engine(policy), self.workers, longest)
+                found, events = self.checker.check_document(doc.data, kind, version, self._engine(policy), workers, longest)
                 problems.extend(found)
         return FileResult(doc.name, place(doc, problems, policy, version), kind, version, events)
 
-    def lint_bytes(self, raw: bytes, name: str = "<bytes>", path: str | None = None, input_format: str | None = None) -> FileResult:
-        """Lint one input; its format (JSON, JSON Lines, YAML, gzip) follows from ``name`` unless given."""
+    def lint_bytes(self, raw: bytes, name: str = "<bytes>", path: str | None = None, input_format: str | None = None, workers: int = 1) -> FileResult:
+        """Lint one input; its format (JSON, JSON Lines, YAML, gzip) follows from ``name`` unless given.
+
+        ``workers`` > 1: a big input may be parsed and checked by that many processes.
+        """
         decoded = read_input(raw, name, input_format)
-        if decoded.format == "json" and not decoded.fatal and self.workers > 1 and len(raw) >= HALVES_MIN_BYTES:
+        if decoded.format == "json" and not decoded.fatal and workers > 1 and len(raw) >= HALVES_MIN_BYTES:
             result = self._lint_in_halves(decoded, path)
             if result is not None:
                 return result
         documents = parse_input(decoded)
         if len(documents) == 1:
-            return self.lint_document(documents[0], path)
-        results = [self.lint_document(doc, path) for doc in documents]
+            return self.lint_document(documents[0], path, workers)
+        results = [self.lint_document(doc, path, workers) for doc in documents]
         versions = {r.api_version for r in results if r.api_version}
         return FileResult(
             name,
@@ -116,14 +119,14 @@ class Linter:
         doc = Document(name, halves.data, text, parsed=True, problems=list(decoded.problems))
         return FileResult(name, place(doc, [*decoded.problems, *halves.problems], policy, halves.version), detect.RESPONSE, halves.version, halves.events)
 
-    def lint_path(self, path: Path, name: str | None = None) -> FileResult:
+    def lint_path(self, path: Path, name: str | None = None, workers: int = 1) -> FileResult:
         name = name or str(path)
         try:
             raw = path.read_bytes()
         except OSError as exc:
             problem = Problem("", "read-error", f"cannot read file: {exc.strerror or exc}")
             return FileResult(name, place(Document(name, None), [problem], self.config.policy_for(str(path)), None))
-        return self.lint_bytes(raw, name, str(path))
+        return self.lint_bytes(raw, name, str(path), workers=workers)
 
     def lint_object(self, data: Any, name: str = "<object>") -> FileResult:
         return self.lint_document(Document(name=name, data=data, text=None, parsed=True))

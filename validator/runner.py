@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -11,6 +13,7 @@ from .config import CommandLine, Configuration, discover
 from .inputs import Input
 from .findings import SEVERITY_RANK
 from .linter import FileResult, Linter
+from .parallel import Executor, WorkerDied, process_pool
 from .rules.catalogue import load_catalogue
 
 # Below this many files a pool costs more than it saves (a pre-commit run on a few files).
@@ -36,17 +39,20 @@ class Configurations:
         return linter
 
     def _linter_for(self, path: Path | None) -> Linter:
-        if self.explicit is not None:
-            source: Path | None = self.explicit
-        else:
-            folder = (path.parent if path is not None else Path.cwd()).resolve()
-            if folder not in self._found:
-                self._found[folder] = discover(folder)
-            source = self._found[folder]
+        source = self.source_for(path)
         linter = self._linters.get(source)
         if linter is None:
             linter = self._linters[source] = Linter(Configuration.load(source, self.cli))
         return linter
+
+    def source_for(self, path: Path | None) -> Path | None:
+        """The configuration file that applies to ``path``: --config, else the nearest one above it."""
+        if self.explicit is not None:
+            return self.explicit
+        folder = (path.parent if path is not None else Path.cwd()).resolve()
+        if folder not in self._found:
+            self._found[folder] = discover(folder)
+        return self._found[folder]
 
     def rule_specs(self) -> dict:
         """Every rule known to the configurations in use (custom rules included), for reporters."""
@@ -67,16 +73,29 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-_worker: Configurations | None = None
+@dataclass(frozen=True)
+class FileTask:
+    """One file for a worker process, with the configuration resolved here (its file, not its folder)."""
+
+    path: Path
+    name: str
+    config: Path | None  # None: the defaults
+    cli: CommandLine
+
+    @property
+    def label(self) -> str:
+        return self.name
 
 
-def _init_worker(explicit: Path | None, cli: CommandLine) -> None:
-    global _worker
-    _worker = Configurations(explicit, cli)
+@lru_cache(maxsize=16)
+def _worker_linter(config: Path | None, cli: CommandLine) -> Linter:
+    """One Linter per configuration in each worker process, built for its first file."""
+    return Linter(Configuration.load(config, cli))
 
 
-def _check_in_worker(item: Input) -> FileResult:
-    return _worker.linter_for(item.path).lint_path(item.path, item.name)
+def check_file(task: FileTask) -> FileResult:
+    """A worker's task: one process per file at most, so the file's records are not split further."""
+    return _worker_linter(task.config, task.cli).lint_path(task.path, task.name)
 
 
 def check_inputs(
@@ -87,46 +106,48 @@ def check_inputs(
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[FileResult]:
-    """FileResults in the order of ``inputs``, whatever the number of jobs."""
+    """FileResults in the order of ``inputs``, whatever the number of jobs.
+
+    Raises ``WorkerDied`` (a one-line message naming the file) when a worker process died twice on one file.
+    """
     jobs = min(jobs, default_jobs())  # CPU-bound: more processes than CPUs only cost memory
     files = [item for item in inputs if item.path is not None]
-    parallel = jobs > 1 and len(files) >= MIN_FILES_PER_PARALLEL_RUN
     by_file: Iterator[FileResult]
-    pool = None
-    if parallel:
-        global _worker
+    pool: Executor | None = None
+    if jobs > 1 and len(files) >= MIN_FILES_PER_PARALLEL_RUN:
+        tasks = []
         for item in files:  # every configuration is read (and any error in one raised) before work starts
+            assert item.path is not None
             configs.linter_for(item.path)
-        _worker = configs  # a forked worker inherits it, configurations and compiled validators included
-        import multiprocessing  # only for several files: one file (a pre-commit run) never pays for it
-
-        if "fork" in multiprocessing.get_all_start_methods():
-            pool = multiprocessing.get_context("fork").Pool(min(jobs, len(files)))
-        else:  # pragma: no cover - platforms without fork
-            pool = multiprocessing.get_context("spawn").Pool(min(jobs, len(files)), initializer=_init_worker, initargs=(configs.explicit, configs.cli))
-        by_file = pool.imap(_check_in_worker, files, chunksize=max(1, min(64, len(files) // (jobs * 4))))
+            tasks.append(FileTask(item.path, item.name, configs.source_for(item.path), configs.cli))
+        pool = process_pool(min(jobs, len(files)))
+        by_file = pool.map(check_file, tasks, chunksize=max(1, min(64, len(files) // (jobs * 4))))
     else:
-        by_file = (_serial(configs.linter_for(item.path), item, jobs) for item in files)
+        by_file = (_check_serially(configs.linter_for(item.path), item, jobs) for item in files)
     results: list[FileResult] = []
     try:
         for item in inputs:
             if item.path is None:
                 name_path = Path(stdin_name) if stdin_name != "<stdin>" else None
                 linter = configs.linter_for(name_path)
-                results.append(linter.lint_bytes(read_stdin(), item.name, stdin_name if name_path else None))
+                results.append(linter.lint_bytes(read_stdin(), item.name, stdin_name if name_path else None, workers=jobs))
             else:
                 results.append(next(by_file))
             if progress:
                 progress(len(results), len(inputs))
     finally:
         if pool is not None:
-            pool.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
     return results
 
 
-def _serial(linter: Linter, item: Input, jobs: int) -> FileResult:
-    linter.workers = jobs  # files one at a time: a big one may spread its records over the CPUs
-    return linter.lint_path(item.path, item.name)
+def _check_serially(linter: Linter, item: Input, jobs: int) -> FileResult:
+    """Files one at a time: a big one may spread its records over the CPUs."""
+    assert item.path is not None
+    try:
+        return linter.lint_path(item.path, item.name, workers=jobs)
+    except WorkerDied as exc:
+        raise WorkerDied(f"{exc} of {item.name}") from None
 
 
 class ProgressBar:

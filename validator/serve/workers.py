@@ -17,7 +17,6 @@ Elsewhere (macOS, Windows), ``sdelint serve`` uses uvicorn's workers.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 import socket
 import sys
@@ -26,6 +25,7 @@ from typing import Any
 
 import click
 
+from ..parallel import start_server_process
 from .metrics import mark_worker_dead
 
 STARTUP_FAILURE = 3  # uvicorn's exit code for a worker that could not start
@@ -75,15 +75,12 @@ class Supervisor:
     def __init__(self, app: str, host: str, port: int, workers: int, options: dict[str, Any], header_timeout: float) -> None:
         self.app, self.host, self.port, self.workers, self.options = app, host, port, workers, options
         self.header_timeout = header_timeout
-        self.context = multiprocessing.get_context("spawn")
         self.processes: list[Any] = []
         self.stopping = False
         self.restarts: list[float] = []
 
     def _start(self) -> Any:
-        process = self.context.Process(target=_worker, args=(self.app, self.host, self.port, self.options, self.header_timeout), name="sdelint-worker")
-        process.start()
-        return process
+        return start_server_process(_worker, (self.app, self.host, self.port, self.options, self.header_timeout), "sdelint-worker")
 
     def _stop(self, signum: int, frame: Any) -> None:
         self.stopping = True

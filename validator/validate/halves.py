@@ -10,20 +10,18 @@ caller parses the whole text the ordinary way, so findings never depend on it.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import detect
 from ..findings import Problem, join_pointer
-from ..load.response_text import RECORDS_KEY, NotSplittable, first_boundary, guess_boundary, read_head, read_items, read_tail
+from ..load.response_text import RECORDS_KEY, NotSplittable, Scanner, first_boundary, guess_boundary, read_head, read_items, read_tail
 from ..load.source import Flags, make_decoder, structural_problems
-from .pipeline import SchemaChecker, can_fork
+from ..parallel import WorkerDied, can_fork
+from ..parallel.local import Conversation, Peer
+from .pipeline import SchemaChecker
 
 if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-
     from ..rules.engine import RuleEngine
 
 _RECORDS_POINTER = "/" + RECORDS_KEY
@@ -37,36 +35,69 @@ class HalvesResult:
     events: int
 
 
+@dataclass
+class SecondHalf:
+    """The worker's task, inherited by the fork: the records from ``start`` to the end of the array."""
+
+    text: str
+    start: int
+    checker: SchemaChecker
+    engine: RuleEngine | None
+    requested: str  # the API version asked for, or "auto"
+    label: str = "the second half of the records"
+
+
+@dataclass
+class SecondHalfParsed:
+    """Worker to parent, once parsed: where the records array ends and what the parse saw."""
+
+    end: int
+    v2_seen: bool
+    duplicates: bool
+    non_finite: bool
+
+
+@dataclass
+class CheckAs:
+    """Parent to worker: the document's version, and the index of the worker's first record."""
+
+    version: str
+    base: int
+
+
+def _scanner(flags: Flags) -> Scanner:
+    scan: Scanner = make_decoder(flags).scan_once  # type: ignore[attr-defined]  # the stdlib's, not in typeshed
+    return scan
+
+
 def _pointed(records: list, base: int) -> list[tuple[str, Any]]:
     return [(join_pointer(_RECORDS_POINTER, base + i), record) for i, record in enumerate(records)]
 
 
-def _second_half(conn: "Connection", text: str, start: int, checker: SchemaChecker, engine: "RuleEngine | None", requested: str) -> None:
-    """Worker: parse the records from ``start``, report, wait for the version and index, check, report."""
-    try:
-        flags = Flags()
-        records: list = []
-        spans: list[int] = []
-        end = read_items(text, start, make_decoder(flags).scan_once, records, spans=spans)
-        v2_seen = requested == "auto" and detect.detect_version(records, detect.RECORDS) == "v2"
-        conn.send((end, v2_seen, flags.duplicates, flags.non_finite))
-        version, base = conn.recv()
-        out: list[Problem] = []
-        events = checker.check_records(version, _pointed(records, base), engine, out, max(spans, default=0))
-        conn.send((out, events))
-    except BaseException:  # noqa: BLE001 - the parent sees a closed pipe and parses the ordinary way
-        pass
-    conn.close()
-    # Leave now: freeing the parsed half object by object would only make the parent wait (join).
-    os._exit(0)
+def _second_half(task: SecondHalf, parent: Peer) -> tuple[list[Problem], int]:
+    """Worker: parse the records from ``task.start``, report, learn the version and index, check."""
+    flags = Flags()
+    records: list = []
+    spans: list[int] = []
+    end = read_items(task.text, task.start, _scanner(flags), records, spans=spans)
+    v2_seen = task.requested == "auto" and detect.detect_version(records, detect.RECORDS) == "v2"
+    parent.send(SecondHalfParsed(end, v2_seen, flags.duplicates, flags.non_finite))
+    order: CheckAs = parent.recv()
+    out: list[Problem] = []
+    events = task.checker.check_records(order.version, _pointed(records, order.base), task.engine, out, max(spans, default=0))
+    return out, events
 
 
-def check_in_halves(text: str, checker: SchemaChecker, engine: "RuleEngine | None", requested: str) -> HalvesResult | None:
-    """Problems of a response text checked in two processes, or None when it cannot be split."""
+def check_in_halves(text: str, checker: SchemaChecker, engine: RuleEngine | None, requested: str) -> HalvesResult | None:
+    """Problems of a response text checked in two processes, or None when it cannot be split.
+
+    None also when the worker dies or finds the text not splittable: the caller then does
+    the work the ordinary way (that is the retry). Any other exception in the worker is raised here.
+    """
     if not can_fork():
         return None
     flags = Flags()
-    scan = make_decoder(flags).scan_once
+    scan = _scanner(flags)
     try:
         head = read_head(text, scan)
         records: list = []
@@ -75,40 +106,28 @@ def check_in_halves(text: str, checker: SchemaChecker, engine: "RuleEngine | Non
         split = bounds and guess_boundary(text, *bounds)
     except NotSplittable:
         return None
-    if not split:
+    if not (head and bounds and split):
         return None
-    context = multiprocessing.get_context("fork")
-    mine, theirs = context.Pipe()
-    worker = context.Process(target=_second_half, args=(theirs, text, split, checker, engine, requested), daemon=True)
     try:
-        worker.start()
+        worker = Conversation(_second_half, SecondHalf(text, split, checker, engine, requested))
     except OSError:  # no process to be had (limits, memory): the ordinary way
-        mine.close()
-        theirs.close()
         return None
-    theirs.close()
-    finished = False
     try:
-        read_items(text, bounds[1], scan, records, stop=split, spans=spans)
-        end, v2_seen, duplicates, non_finite = mine.recv()
-        tail: list[tuple[str, Any]] = []
-        read_tail(text, end, scan, tail)
-        pairs = [*head.members, (RECORDS_KEY, records), *tail]
-        data = dict(pairs)
-        flags.duplicates = flags.duplicates or duplicates or len(data) != len(pairs)
-        flags.non_finite = flags.non_finite or non_finite
-        version = requested
-        if requested == "auto":
-            version = "v2" if v2_seen or detect.detect_version(data, detect.RESPONSE) == "v2" else "v1"
-        mine.send((version, len(records)))
-        found, events = checker.check_document(data, detect.RESPONSE, version, engine, longest_string=max(spans, default=0))
-        their_found, their_events = mine.recv()
-        finished = True
-    except (NotSplittable, EOFError, OSError, TypeError, ValueError):
+        with worker:
+            read_items(text, bounds[1], scan, records, stop=split, spans=spans)
+            parsed: SecondHalfParsed = worker.recv()
+            tail: list[tuple[str, Any]] = []
+            read_tail(text, parsed.end, scan, tail)
+            pairs = [*head.members, (RECORDS_KEY, records), *tail]
+            data = dict(pairs)
+            flags.duplicates = flags.duplicates or parsed.duplicates or len(data) != len(pairs)
+            flags.non_finite = flags.non_finite or parsed.non_finite
+            version = requested
+            if requested == "auto":
+                version = "v2" if parsed.v2_seen or detect.detect_version(data, detect.RESPONSE) == "v2" else "v1"
+            worker.send(CheckAs(version, len(records)))
+            found, events = checker.check_document(data, detect.RESPONSE, version, engine, longest_string=max(spans, default=0))
+            their_found, their_events = worker.result()
+    except (NotSplittable, WorkerDied, OSError, TypeError, ValueError):
         return None
-    finally:
-        if not finished:
-            worker.kill()
-        worker.join()
-        mine.close()
     return HalvesResult(data, [*structural_problems(text, flags), *found, *their_found], version, events + their_events)

@@ -6,10 +6,12 @@ clean document never pays for jsonschema.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from .. import detect
 from ..findings import Problem
+from ..parallel import can_fork
 from .compiled import CompiledValidators, ValidationFailed, shared_validators
 from .detailed import detailed_problems, json_type
 from ..model import CONTAINER_KEYS, SDE_TYPES, SECTIONS
@@ -127,22 +129,30 @@ class SchemaChecker:
         return sum(self._check_record(version, pointer, record, engine, out, longest_string) for pointer, record in records)
 
 
-def can_fork() -> bool:
-    """Fork available, and this process may have children (a pool's daemonic worker may not)."""
-    import multiprocessing  # here, not at the top: a run on small files never needs it
-
-    return "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
-
-
 # Below this many records a fork costs more than it saves.
 PARALLEL_MIN_RECORDS = 200
-_FORKED: tuple | None = None
 
 
-def _check_slice(bounds: tuple[int, int]) -> tuple[list[Problem], int]:
-    checker, version, records, engine, longest_string = _FORKED
+@dataclass
+class RecordRange:
+    """Records ``start`` to ``stop`` of one parsed document, for a fork that inherits them (never pickled)."""
+
+    checker: SchemaChecker
+    version: str
+    records: list[tuple[str, Any]]
+    engine: RuleEngine | None
+    longest_string: int | None
+    start: int
+    stop: int
+
+    @property
+    def label(self) -> str:
+        return f"records {self.start} to {self.stop - 1}"
+
+
+def check_record_range(task: RecordRange) -> tuple[list[Problem], int]:
     out: list[Problem] = []
-    return out, checker.check_records(version, records[bounds[0]:bounds[1]], engine, out, longest_string)
+    return out, task.checker.check_records(task.version, task.records[task.start:task.stop], task.engine, out, task.longest_string)
 
 
 def _check_records_in_parallel(
@@ -153,19 +163,13 @@ def _check_records_in_parallel(
     This process checks the first share itself while workers - 1 forks check the others:
     every fork pays for the pages it touches, so one fewer fork is cheaper than an idle parent.
     """
-    import multiprocessing
+    from ..parallel.local import ForkPerTask
 
-    global _FORKED
     if engine is not None:
         engine.prepare(version)  # rule tables built once, before the fork
-    _FORKED = (checker, version, records, engine, longest_string)
     share = -(-len(records) // workers)
-    slices = [(start, min(start + share, len(records))) for start in range(0, len(records), share)]
-    try:
-        with multiprocessing.get_context("fork").Pool(len(slices) - 1) as pool:
-            others = pool.map_async(_check_slice, slices[1:])
-            mine = _check_slice(slices[0])
-            parts = [mine, *others.get()]
-    finally:
-        _FORKED = None
+    ranges = [RecordRange(checker, version, records, engine, longest_string, start, min(start + share, len(records))) for start in range(0, len(records), share)]
+    with ForkPerTask(len(ranges) - 1) as forks:
+        others = [forks.submit(check_record_range, task) for task in ranges[1:]]
+        parts = [check_record_range(ranges[0]), *(future.result() for future in others)]
     return [problem for found, _ in parts for problem in found], sum(events for _, events in parts)

@@ -1,0 +1,208 @@
+"""The parallel module: results in order, a dead worker retried once then named, no child outlives its parent."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE, ROOT, sdelint_command
+from validator.parallel import WorkerDied
+from validator.parallel.local import Conversation, ForkPerTask, Peer, ProcessPool
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc and relies on PR_SET_PDEATHSIG")
+
+
+@dataclass(frozen=True)
+class Job:
+    number: int
+    die_on: int = -1  # the worker running this number kills itself...
+    marker: str = ""  # ...only while this file does not exist yet (then it creates it), if given
+
+    @property
+    def label(self) -> str:
+        return f"job {self.number}"
+
+
+def square(job: Job) -> int:
+    if job.number == job.die_on and not (job.marker and os.path.exists(job.marker)):
+        if job.marker:
+            Path(job.marker).touch()
+        os.kill(os.getpid(), signal.SIGKILL)
+    if job.number < 0:
+        raise ValueError(f"negative: {job.number}")
+    return job.number * job.number
+
+
+@pytest.mark.parametrize("executor", [ProcessPool, ForkPerTask])
+def test_results_come_in_order_and_exceptions_where_they_were_raised(executor):
+    with executor(2) as pool:
+        assert list(pool.map(square, [Job(n) for n in range(50)], chunksize=7)) == [n * n for n in range(50)]
+        good, bad = pool.submit(square, Job(3)), pool.submit(square, Job(-2))
+        with pytest.raises(ValueError, match="negative: -2"):
+            bad.result()
+        assert good.result() == 9
+
+
+@pytest.mark.parametrize("executor", [ProcessPool, ForkPerTask])
+def test_a_worker_killed_once_is_retried_and_the_results_are_exact(executor, tmp_path):
+    marker = str(tmp_path / "killed-once")
+    with executor(2) as pool:
+        results = list(pool.map(square, [Job(n, die_on=17, marker=marker) for n in range(40)], chunksize=5))
+    assert os.path.exists(marker), "no worker was killed"
+    assert results == [n * n for n in range(40)]
+
+
+@pytest.mark.parametrize("executor", [ProcessPool, ForkPerTask])
+def test_a_task_that_kills_its_worker_twice_is_named_and_the_others_finish(executor):
+    with executor(2) as pool:
+        futures = [pool.submit(square, Job(n, die_on=5)) for n in range(10)]
+        with pytest.raises(WorkerDied, match=r"^a worker process was killed by SIGKILL twice while checking job 5$"):
+            futures[5].result()
+        assert [f.result() for i, f in enumerate(futures) if i != 5] == [n * n for n in range(10) if n != 5]
+
+
+def _echo_twice(job: Job, parent: Peer) -> int:
+    parent.send(job.number + 1)
+    reply = parent.recv()
+    if reply == "die":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if reply == "raise":
+        raise KeyError("asked to")
+    return reply * 2
+
+
+def test_a_conversation_exchanges_messages_then_returns_its_result():
+    with Conversation(_echo_twice, Job(4)) as worker:
+        assert worker.recv() == 5
+        worker.send(21)
+        assert worker.result() == 42
+
+
+@pytest.mark.parametrize(("reply", "error"), [("die", WorkerDied), ("raise", KeyError)])
+def test_a_conversation_whose_child_dies_or_raises_ends_with_an_exception(reply, error):
+    with Conversation(_echo_twice, Job(1)) as worker:
+        worker.recv()
+        worker.send(reply)
+        with pytest.raises(error):
+            worker.result()
+
+
+def test_only_the_parallel_package_creates_processes():
+    pattern = re.compile(r"multiprocessing|os\.fork|Process\(|Pool\(")
+    found = {path.relative_to(ROOT).parts[:2] for path in (ROOT / "validator").rglob("*.py") if pattern.search(path.read_text(encoding="utf-8"))}
+    assert found == {("validator", "parallel")}
+
+
+# Through the real command.
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid``, read from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")  # a zombie holds no file and runs nothing: its new parent has yet to reap it
+
+
+def _start(*args: object, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen([*sdelint_command(), *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
+
+
+def _first_child(process: subprocess.Popen, timeout: float = 30) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        children = _children(process.pid)
+        if children:
+            return children[0]
+        time.sleep(0.005)
+    pytest.fail(f"no child process appeared; exit code {process.poll()}, stderr {process.stderr.read() if process.stderr else b''!r}")
+
+
+@pytest.fixture
+def many_files(tmp_path) -> Path:
+    """Files that keep two workers busy for a second or two, with findings in some of them."""
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data["conversationHistoryRecords"] = data["conversationHistoryRecords"] * 8
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(240):
+        if i % 9 == 0:
+            data["conversationHistoryRecords"][0]["info"]["conversationId"] = 12345  # a wrong type: a finding
+        else:
+            data["conversationHistoryRecords"][0]["info"]["conversationId"] = f"c{i}"
+        (folder / f"f{i:03d}.json").write_text(json.dumps(data), encoding="utf-8")
+    return folder
+
+
+@linux_only
+def test_a_worker_killed_mid_run_is_retried_and_the_report_is_exact(many_files, run_sdelint):
+    expected = run_sdelint("check", "--jobs", "1", many_files)
+    process = _start("check", "--jobs", "2", many_files, cwd=many_files.parent)
+    os.kill(_first_child(process), signal.SIGKILL)
+    out, err = process.communicate(timeout=120)
+    assert (process.returncode, out) == (expected.returncode, expected.stdout), err
+    assert expected.returncode == 1 and out.count(b"\n") > 20
+
+
+@linux_only
+def test_a_file_whose_worker_dies_twice_ends_the_run_with_one_line_naming_it(many_files):
+    process = _start("check", "--jobs", "2", many_files, cwd=many_files.parent)
+    deadline = time.monotonic() + 120
+    killed = set()
+    while process.poll() is None and time.monotonic() < deadline:
+        for child in set(_children(process.pid)) - killed:  # every worker, as soon as it appears
+            os.kill(child, signal.SIGKILL)
+            killed.add(child)
+        time.sleep(0.002)
+    out, err = process.communicate(timeout=10)
+    assert process.returncode == 2, (out, err)
+    assert re.fullmatch(rb"sdelint: a worker process was killed by SIGKILL twice while checking \S+f\d{3}\.json\n", err), err
+    assert out == b""
+
+
+@pytest.fixture
+def big_response(tmp_path) -> Path:
+    """A response over the size from which it is parsed and checked in two halves."""
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data["conversationHistoryRecords"] = data["conversationHistoryRecords"] * 1200  # about 15 MB
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@linux_only
+@pytest.mark.parametrize("inputs", ["big_response", "many_files"])
+def test_children_do_not_outlive_a_terminated_parent_nor_hold_its_stdout(inputs, request):
+    path = request.getfixturevalue(inputs)
+    process = _start("check", "--jobs", "2", path, cwd=path.parent)
+    child = _first_child(process)
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=10)  # a `$(sdelint ...)` reader: EOF once the parent is gone
+    assert process.returncode == -signal.SIGTERM
+    deadline = time.monotonic() + 5
+    while not _gone(child) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _gone(child), f"child {child} outlived its parent"
