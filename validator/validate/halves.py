@@ -13,10 +13,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .. import detect
 from ..findings import Problem, join_pointer
+from ..load.positions import locate, problem_offsets, skip_ws
 from ..load.response_text import RECORDS_KEY, NotSplittable, first_boundary, guess_boundary, read_head, read_items, read_tail
 from ..load.source import Flags, make_decoder, structural_problems
 from .pipeline import SchemaChecker, can_fork
@@ -41,6 +43,29 @@ def _pointed(records: list, base: int) -> list[tuple[str, Any]]:
     return [(join_pointer(_RECORDS_POINTER, base + i), record) for i, record in enumerate(records)]
 
 
+# A problem placed in the text, as it crosses the pipe: (pointer, rule, message, severity, offset, value).
+# Tuples pickle in C; a slotted dataclass pickles through Python calls for each object.
+PlacedRow = tuple[str, str, str, str | None, int, Any]
+
+
+def _placed_rows(text: str, problems: list[Problem], first_record: int, spans: list[int], base: int, top_keys: Any = None) -> list[PlacedRow]:
+    """Give each problem its text offset here, where the records' starts are known and the other process is busy too.
+
+    ``first_record`` is where record ``base`` starts; ``spans`` are the lengths of the records' texts.
+    """
+    anchors = {}
+    at = first_record
+    for index, span in enumerate(spans, base):
+        anchors[join_pointer(_RECORDS_POINTER, index)] = at
+        at = skip_ws(text, skip_ws(text, at + span) + 1)  # past the comma to the next record
+    offsets = problem_offsets(problems, partial(locate, text, top_keys=top_keys, anchors=anchors))
+    return [(p.pointer, p.rule, p.message, p.severity, offset, p.value) for p, offset in zip(problems, offsets)]
+
+
+def _placed_problems(rows: list[PlacedRow]) -> list[Problem]:
+    return [Problem(pointer, rule, message, severity, False, offset, value) for pointer, rule, message, severity, offset, value in rows]
+
+
 def _second_half(conn: "Connection", text: str, start: int, checker: SchemaChecker, engine: "RuleEngine | None", requested: str) -> None:
     """Worker: parse the records from ``start``, report, wait for the version and index, check, report."""
     try:
@@ -53,7 +78,7 @@ def _second_half(conn: "Connection", text: str, start: int, checker: SchemaCheck
         version, base = conn.recv()
         out: list[Problem] = []
         events = checker.check_records(version, _pointed(records, base), engine, out, max(spans, default=0))
-        conn.send((out, events))
+        conn.send((_placed_rows(text, out, start, spans, base), events))
     except BaseException:  # noqa: BLE001 - the parent sees a closed pipe and parses the ordinary way
         pass
     conn.close()
@@ -102,7 +127,8 @@ def check_in_halves(text: str, checker: SchemaChecker, engine: "RuleEngine | Non
             version = "v2" if v2_seen or detect.detect_version(data, detect.RESPONSE) == "v2" else "v1"
         mine.send((version, len(records)))
         found, events = checker.check_document(data, detect.RESPONSE, version, engine, longest_string=max(spans, default=0))
-        their_found, their_events = mine.recv()
+        found_rows = _placed_rows(text, found, head.records_at, spans, 0, data.keys())
+        their_rows, their_events = mine.recv()
         finished = True
     except (NotSplittable, EOFError, OSError, TypeError, ValueError):
         return None
@@ -111,4 +137,4 @@ def check_in_halves(text: str, checker: SchemaChecker, engine: "RuleEngine | Non
             worker.kill()
         worker.join()
         mine.close()
-    return HalvesResult(data, [*structural_problems(text, flags), *found, *their_found], version, events + their_events)
+    return HalvesResult(data, [*structural_problems(text, flags), *_placed_problems(found_rows), *_placed_problems(their_rows)], version, events + their_events)
