@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -48,11 +49,13 @@ def _pointed(records: list, base: int) -> list[tuple[str, Any]]:
 PlacedRow = tuple[str, str, str, str | None, int, Any]
 
 
-def _placed_rows(text: str, problems: list[Problem], first_record: int, spans: list[int], base: int, top_keys: Any = None) -> list[PlacedRow]:
+def _placed_rows(text: str, problems: list[Problem], first_record: int, spans: list[int], base: int, top_keys: Iterable[str] | None = None) -> list[PlacedRow]:
     """Give each problem its text offset here, where the records' starts are known and the other process is busy too.
 
     ``first_record`` is where record ``base`` starts; ``spans`` are the lengths of the records' texts.
     """
+    if not problems:
+        return []  # a clean half: no anchors to compute
     anchors = {}
     at = first_record
     for index, span in enumerate(spans, base):
