@@ -5,6 +5,9 @@ Output (default benchmarks/corpus/):
   big.json                      one response, --records records (~20 SDE events each)
   small/record-NNNN.json        --small one-record responses
   jobs/record-NNNN.json         --jobs one-record responses (big.json's records, one per file)
+  findings.json                 one minified response, --findings-records records shaped like the spec
+                                example: numbers as strings and originalTimeStamp after serverTimeStamp,
+                                schema-valid but with about 200,000 warning and info findings
 
 Shapes follow the example in the Engagement Attributes appendix (shared/spec/engagement-attributes.md):
 customerInfo, personalInfo, marketingCampaignInfo, visitorError, lead and serviceActivity are
@@ -42,6 +45,7 @@ CONTAINER = {"CUSTOMER_INFO": "customerInfo", "PERSONAL_INFO": "personalInfo", "
              "SEARCH_CONTENT": "searchContent", "VIEWED_PRODUCT": "viewedProduct", "VISITOR_ERROR": "visitorError",
              "LEAD": "lead", "SERVICE_ACTIVITY": "serviceActivity"}
 SDE_TYPES = list(CONTAINER)
+FINDINGS = "findings.json"  # the findings-heavy response
 TYPING = {"mixed": (0.0, 0.5, 1.0), "v2": (0.0,), "strings": (1.0,)}
 
 
@@ -53,8 +57,10 @@ def fmt_time(ms):
 class Gen:
     """Builds one conversationHistoryRecord from its own seeded RNG."""
 
-    def __init__(self, seed, index, typing="mixed"):
+    def __init__(self, seed, index, typing="mixed", late_original=False):
         self.r = random.Random(f"{seed}:{index}")
+        # originalTimeStamp after serverTimeStamp, as in the spec example (a timestamp-order finding per event)
+        self.late_original = late_original
         # Share of numbers sent as strings: the record is v1-style like the spec example (1.0), v2-typed
         # JSON numbers (0.0), or mixes both per field (0.5).
         self.p_str = self.r.choice(TYPING[typing])
@@ -94,7 +100,10 @@ class Gen:
     # ---- SDE events ----------------------------------------------------------------------
     def event(self, sde_type, server, auth):
         r = self.r
-        orig = server - r.choice((0, 0, r.randint(1, 60_000)))
+        if self.late_original:
+            orig = server + r.randint(1_000, 3 * 3_600_000)
+        else:
+            orig = server - r.choice((0, 0, r.randint(1, 60_000)))
         stamps = {"serverTimeStamp": self.ts(server), "originalTimeStamp": self.ts(orig)}
         unauth = {} if auth else {"isAuthenticated": False}
         when = dt.datetime.fromtimestamp(server / 1000, dt.UTC).date()
@@ -269,9 +278,10 @@ def response(records):
 
 
 def write_json(path, obj, indent):
+    """``indent`` None writes the JSON minified (no white space at all)."""
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(obj, f, indent=indent, ensure_ascii=False)
+        json.dump(obj, f, indent=indent, ensure_ascii=False, separators=(",", ":") if indent is None else None)
         f.write("\n")
     os.replace(tmp, path)
     return path.stat().st_size
@@ -299,6 +309,7 @@ def verify(out):
             continue
         doc = strict(path)
         recs = doc["conversationHistoryRecords"]
+        late = path.name == FINDINGS
         assert doc["_metadata"]["count"] == len(recs), path
         for rec in recs:
             auth, unauth = rec["sdes"]["events"], rec["unAuthSdes"]["events"]
@@ -308,7 +319,8 @@ def verify(out):
             for e in auth + unauth:
                 c = e[CONTAINER[e["sdeType"]]]
                 where = f"{path} {rec['info']['conversationId']} {e['sdeType']}"
-                assert int(c["originalTimeStamp"]) <= int(c["serverTimeStamp"]) == int(e["serverTimeStamp"]), where
+                assert (int(c["originalTimeStamp"]) > int(c["serverTimeStamp"])) == late, where
+                assert int(c["serverTimeStamp"]) == int(e["serverTimeStamp"]), where
                 body = c.get(CONTAINER[e["sdeType"]], c)
                 if "currency" in body:
                     assert body["currency"] in CURRENCIES, where
@@ -332,6 +344,8 @@ def main(argv=None):
     ap.add_argument("--events-per-record", type=int, default=20)
     ap.add_argument("--small", type=int, default=200, help="one-record files in small/")
     ap.add_argument("--jobs", type=int, default=2000, help="one-record files in jobs/")
+    ap.add_argument("--findings-records", type=int, default=2400, help=f"records in {FINDINGS} (0: none)")
+    ap.add_argument("--findings-events", type=int, default=26, help=f"SDE events per record in {FINDINGS}")
     ap.add_argument("--typing", choices=TYPING, default="v2",
                     help="numbers as JSON numbers (v2), as strings (like the spec example) or mixed per record")
     ap.add_argument("--verify", action="store_true", help="re-read all files and check invariants")
@@ -344,6 +358,12 @@ def main(argv=None):
     a.out.mkdir(parents=True, exist_ok=True)
     stats = {"big.json": (len(big[:a.records]), sum(map(count_events, big[:a.records])),
                           write_json(a.out / "big.json", response(big[:a.records]), indent))}
+    if a.findings_records:
+        # shaped like the spec example whatever --typing says: numbers as strings, every event created after
+        # it was processed; minified, so that the findings rather than the white space make up the time
+        heavy = [Gen(a.seed, f"findings-{i}", "strings", late_original=True).record(a.findings_events)
+                 for i in range(a.findings_records)]
+        stats[FINDINGS] = (len(heavy), sum(map(count_events, heavy)), write_json(a.out / FINDINGS, response(heavy), None))
     for sub, recs in (("small", small), ("jobs", big[:a.jobs])):
         d = a.out / sub
         d.mkdir(exist_ok=True)

@@ -30,7 +30,8 @@ RATIOS = [("sdelint-big", "bare-parse", "<=", 2.0),
           ("sdelint-small-1", "check-jsonschema-small-1", "<=", 0.5),
           ("sdelint-small-200", "check-jsonschema-small-200", "<=", 0.2),
           ("sdelint-big", "sdelint-big-schema-only", "<=", 1.5),
-          ("sdelint-jobs-1", "sdelint-jobs-2", ">=", 1.6)]
+          ("sdelint-jobs-1", "sdelint-jobs-2", ">=", 1.6),
+          ("sdelint-findings", "bare-parse-findings", "<=", 3.0)]
 # --select for "schema validation alone": every input and schema rule, no semantic rule
 SCHEMA_RULES = "syntax-error,encoding-error,duplicate-key,too-deep,unrecognized-document,read-error," \
                "missing-field,unknown-field,wrong-type,bad-value,unknown-sde-type,v1-alphanumeric"
@@ -94,7 +95,13 @@ def main(argv=None):
     venv_python = REPO / ".venv" / "bin" / "python"
     python = str(venv_python) if venv_python.exists() else sys.executable
 
-    tools, skipped = {"bare-parse": [python, "-c", "import json,sys; json.load(open(sys.argv[1],'rb'))", big]}, {}
+    bare = [python, "-c", "import json,sys; json.load(open(sys.argv[1],'rb'))"]
+    tools, skipped = {"bare-parse": bare + [big]}, {}
+    heavy = a.corpus / "findings.json"
+    if heavy.exists():
+        tools["bare-parse-findings"] = bare + [str(heavy)]
+    else:
+        skipped["bare-parse-findings"] = skipped["sdelint-findings"] = f"no {heavy} (an older corpus: rerun make_corpus.py)"
     sdelint, why = find_sdelint(python)
     jobs_dir = a.corpus / "jobs"
     if sdelint:
@@ -107,9 +114,13 @@ def main(argv=None):
         if jobs_dir.is_dir():
             tools.update({"sdelint-jobs-1": check + ["--jobs", "1", str(jobs_dir)],
                           "sdelint-jobs-2": check + ["--jobs", "2", str(jobs_dir)]})
+        if heavy.exists():
+            # every finding written as a user would keep them: --format json to a file (atomically, as -o does)
+            tools["sdelint-findings"] = sdelint + ["check", "--api-version", a.api_version, "--format", "json",
+                                                   "-o", str(a.corpus / "findings-report.json"), str(heavy)]
     else:
         skipped.update(dict.fromkeys(["sdelint-big", "sdelint-big-schema-only", "sdelint-small-1", "sdelint-small-200",
-                                      "sdelint-jobs-1", "sdelint-jobs-2"], why))
+                                      "sdelint-jobs-1", "sdelint-jobs-2", "sdelint-findings"], why))
     cjs, root = venv_bin("check-jsonschema"), a.schemas / "common" / "response.json"
     cjs_names = ["check-jsonschema-big", "check-jsonschema-small-1", "check-jsonschema-small-200"]
     if not cjs:

@@ -525,3 +525,34 @@ def test_unique_member_names_are_found_without_a_walk(example_path):
     assert positions._members_found_directly(text, 0, {"unAuthSdes": {}, "summary": {None: "/summary"}}, record.keys(), found, lambda node, i: None)
     assert found == {"/summary": (text.index('"summary"'), text.index('"summary"') + len('"summary": '))}
     assert locate(text, pointers, record.keys()) == locate(text, pointers)
+
+
+@settings(max_examples=200, database=None, derandomize=True, deadline=None)
+@given(records=st.lists(_JSON, min_size=1, max_size=5), indent=st.sampled_from([None, 1]), anchored=st.data())
+def test_locate_from_anchored_items_agrees_with_the_walk(records, indent, anchored):
+    """Starting below some items of an array (as the split parse knows them) finds what the whole walk finds."""
+    document = {"head": 1, "items": records, "tail": {"x": [1]}}
+    text = json.dumps(document, indent=indent)
+    items_at = text.index("[", text.index('"items"'))
+    spots = locate(text, [f"/items/{i}" for i in range(len(records))])
+    chosen = anchored.draw(st.sets(st.integers(0, len(records) - 1)))
+    anchors = {f"/items/{i}": spots[f"/items/{i}"][1] for i in chosen}
+    pointers = _all_pointers(document)
+    assert locate(text, pointers, document.keys(), anchors=anchors) == locate(text, pointers)
+    assert locate(text, pointers, anchors=anchors) == locate(text, pointers)
+    assert items_at < min(anchors.values(), default=len(text))
+
+
+def test_problem_offsets_prefer_known_offsets_then_keys_then_values():
+    from validator.findings import Problem
+    from validator.load.positions import problem_offsets
+
+    text = '{"a": {"b": 2}, "c": 3}'
+    problems = [Problem("/a/b", "r", "m"), Problem("/a/b", "r", "m", at_key=True), Problem("/c", "r", "m", offset=5),
+                Problem("/missing", "r", "m", at_key=True), Problem("", "r", "m", at_key=True)]
+    assert problem_offsets(problems, lambda pointers: locate(text, pointers)) == [text.index("2"), text.index('"b"'), 5, 0, 0]
+
+    def too_deep(pointers: list[str]) -> dict:
+        raise RecursionError
+
+    assert problem_offsets(problems, too_deep) == [0, 0, 5, 0, 0]

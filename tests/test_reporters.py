@@ -608,3 +608,30 @@ def test_reporters_are_registered_under_their_names():
     assert REPORTERS["sarif"] is SarifReporter and REPORTERS["junit"] is JunitReporter
     assert REPORTERS["github"] is GithubReporter and REPORTERS["gitlab"] is GitlabReporter
     assert all(REPORTERS[name].machine_readable for name in FORMATS)  # no progress bar mixed into them
+
+
+def _json_written(results) -> str:
+    import io
+
+    from validator.report.json_report import JsonReporter
+
+    stream = io.StringIO()
+    JsonReporter(rules={}).write(results, stream)
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize("extra", [{}, {"api_version": "v2"}, {"api_version": "v1", "note": {"a": [1, 2.5, None, True]}},
+                                   {"line": 9}, {7: "x"}, {"empty": []}])
+def test_json_writer_is_json_dumps_of_the_report_object(extra):
+    """The hand-written findings array must be what json.dumps(indent=2) writes, for any finding."""
+    from validator.linter import FileResult
+    from validator.report.json_report import report_object
+
+    findings = [Finding("dir/ä \"x\".json", 3, 7, "/a~1b/0", "numeric-string", "info", "tab\t, nul\0, lone \ud800, 😀", extra),
+                Finding("dir/ä \"x\".json", 0, 0, "", "wrong-type", "error", "plain", extra),
+                Finding("b.json", True, 2, "/x", "r", "warning", "bool line", {})]
+    results = [FileResult("dir/ä \"x\".json", findings[:2], "response", "v2", 3), FileResult("b.json", findings[2:]),
+               FileResult("empty.json", [])]
+    for chosen in (results, results[2:], []):
+        expected = json.dumps(report_object(chosen), indent=2, ensure_ascii=False) + "\n"
+        assert _json_written(chosen) == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +11,16 @@ from .config import Configuration, Policy
 from .findings import Finding, Problem
 from .load import Decoded, Document, line_cols, locate, parse_input, read_input
 from .result import FileResult
+from .load.positions import problem_offsets
 from .rules.engine import RuleEngine
 from .validate import SchemaChecker
 
 API_VERSIONS = ("auto", "v1", "v2")
 # From this size a plain JSON response is parsed and checked in two halves when workers allow.
 HALVES_MIN_BYTES = 4 << 20
+
+
+_FINDING_ORDER = attrgetter("line", "column", "pointer", "rule")
 
 
 def place(doc: Document, problems: list[Problem], policy: Policy, api_version: str | None) -> list[Finding]:
@@ -25,29 +30,20 @@ def place(doc: Document, problems: list[Problem], policy: Policy, api_version: s
         severity = problem.severity or policy.severity(problem.rule, problem.pointer)
         if severity != "off":
             kept.append((problem, severity))
-    wanted = [p.pointer for p, _ in kept if p.offset is None]
-    spots: dict = {}
-    if wanted and doc.text is not None:
-        try:
-            spots = (doc.locator or (lambda pointers: locate(doc.text, pointers, doc.data.keys() if isinstance(doc.data, dict) else None)))(wanted)
-        except RecursionError:  # parsed, but too deep for the locating walk: the findings keep no position
-            spots = {}
     extra = {"api_version": api_version} if api_version else {}
     positions = [(0, 0)] * len(kept)
-    if doc.text is not None:
-        offsets = []
-        for problem, _ in kept:
-            offset = problem.offset
-            if offset is None:
-                key_offset, value_offset = spots.get(problem.pointer, (None, 0))
-                offset = key_offset if (problem.at_key and key_offset is not None) else value_offset
-            offsets.append(offset)
-        positions = [(line + doc.line_base, column) for line, column in line_cols(doc.text, offsets)]
+    text = doc.text
+    if text is not None:
+        top_keys = doc.data.keys() if isinstance(doc.data, dict) else None
+        offsets = problem_offsets([problem for problem, _ in kept], doc.locator or (lambda pointers: locate(text, pointers, top_keys)))
+        positions = line_cols(text, offsets)
+        if doc.line_base:
+            positions = [(line + doc.line_base, column) for line, column in positions]
     findings = [
         Finding(doc.name, line, column, problem.pointer, problem.rule, severity, problem.message, extra, problem.value)
         for (problem, severity), (line, column) in zip(kept, positions)
     ]
-    findings.sort(key=lambda f: (f.line, f.column, f.pointer, f.rule))
+    findings.sort(key=_FINDING_ORDER)
     return findings
 
 

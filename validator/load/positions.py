@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
-from ..findings import join_pointer, split_pointer
+from ..findings import Problem, join_pointer, split_pointer
 
 _WS = re.compile(r"[ \t\n\r]*")
 _SKIPPER = json.JSONDecoder()
@@ -151,7 +151,9 @@ def _only_key(text: str, name: str, start: int) -> tuple[int, int] | None:
     return place
 
 
-def locate(text: str, pointers: Iterable[str], top_keys: Iterable[str] | None = None) -> dict[str, tuple[int | None, int]]:
+def locate(
+    text: str, pointers: Iterable[str], top_keys: Iterable[str] | None = None, anchors: Mapping[str, int] | None = None
+) -> dict[str, tuple[int | None, int]]:
     """Map each pointer to (offset of its member key or None, offset of its value).
 
     A pointer that does not occur in the text is left out of the result.
@@ -159,38 +161,129 @@ def locate(text: str, pointers: Iterable[str], top_keys: Iterable[str] | None = 
     first step skip the walk over the members before the wanted ones (a record's
     messages, participants, ...): with no ``\\u`` escape in the text, a name JSON
     writes as it is that is a key only once in the text is that member's key.
+    ``anchors`` maps the pointers of array items to where their values start
+    (a parse that went item by item knows them): pointers below an anchor are
+    found from there, without a walk to it.
     """
-    trie: dict = {}
-    for pointer in pointers:
-        node = trie
-        for token in split_pointer(pointer):
-            node = node.setdefault(token, {})
-        node[None] = pointer
+    trie = _trie(pointers)
     found: dict[str, tuple[int | None, int]] = {}
+    anchored = _detach_anchored(trie, anchors) if anchors else []
     start = skip_ws(text, 0)
     if None in trie:
         found[trie[None]] = (None, start)
 
     def descend(node: dict, i: int) -> int:
         """Record the targets below the value at ``i``; return the offset past that value."""
-        if len(node) == (None in node) or text[i] not in "{[":
-            return _skip(text, i)
+        return _found_below(text, node, i, found)
 
-        def visit(token: str, key_offset: int | None, value_offset: int) -> int | None:
-            child = node.get(token)
-            if child is None:
-                return None
-            if None in child:
-                found[child[None]] = (key_offset, value_offset)
-                if len(child) == 1:
-                    return None  # nothing below it is wanted: the walk steps over it
-            return descend(child, value_offset)
-
-        return _walk_children(text, i, visit, frozenset(node))
-
-    if start < len(text) and not _members_found_directly(text, start, trie, top_keys, found, descend):
+    for node, offset in anchored:
+        if None in node:
+            found[node[None]] = (None, offset)
+        if len(node) > (None in node):
+            descend(node, offset)
+    if start < len(text) and len(trie) > (None in trie) and not _members_found_directly(text, start, trie, top_keys, found, descend):
         descend(trie, start)
     return found
+
+
+def _trie(pointers: Iterable[str]) -> dict:
+    """Nested dicts of the pointers' tokens; a node's None entry is the pointer that ends there."""
+    root: dict = {}
+    for pointer in pointers:
+        node = root
+        for token in split_pointer(pointer):
+            node = node.setdefault(token, {})
+        node[None] = pointer
+    return root
+
+
+def _found_below(text: str, node: dict, i: int, found: dict[str, tuple[int | None, int]]) -> int:
+    """Record in ``found`` the targets of the trie ``node`` below the value at ``i``; the offset past that value.
+
+    ``_walk_children`` with the visit written inline: with findings in most events the walk
+    meets hundreds of thousands of members, and a call per member was most of its time.
+    """
+    if len(node) == (None in node) or text[i] not in "{[":
+        return _skip(text, i)
+    is_object = text[i] == "{"
+    i = skip_ws(text, i + 1)
+    if text[i] in "}]":
+        return i + 1
+    step_over = _other_members(frozenset(node)).match if is_object else None
+    index = 0
+    match: re.Match[str] | None
+    while True:
+        if step_over is not None:
+            stepped = step_over(text, i)  # matches, if only the empty string
+            assert stepped is not None
+            i = stepped.end()
+            match = _MEMBER.match(text, i)
+            assert match is not None  # the text is valid JSON
+            raw, separator = match.group(1, 3)
+            raw = raw[1:-1]
+            child = node.get(json.loads(f'"{raw}"') if "\\" in raw else raw)
+            key_offset: int | None = i
+            value_offset = match.start(2) if separator else match.end()
+        else:
+            match = _ITEM.match(text, i)
+            assert match is not None  # matches, if only the empty string
+            child = node.get(str(index))
+            index += 1
+            separator = match.group(2)
+            key_offset, value_offset = None, i
+        if child is not None and None in child:
+            found[child[None]] = (key_offset, value_offset)
+        if separator:
+            if separator != ",":
+                return match.end()
+            i = match.end()
+            continue
+        end = _skip(text, value_offset) if child is None else _found_below(text, child, value_offset, found)
+        after = _AFTER.match(text, end)
+        assert after is not None  # the text is valid JSON
+        if after.group(1) != ",":
+            return after.end()
+        i = after.end()
+
+
+def _detach_anchored(trie: dict, anchors: Mapping[str, int]) -> list[tuple[dict, int]]:
+    """Take the sub-tries of the anchored pointers out of ``trie`` (and the branches left empty): [(sub-trie, offset)]."""
+    anchored = []
+    for anchor, offset in anchors.items():
+        tokens = split_pointer(anchor)
+        path = [trie]
+        for token in tokens:
+            child = path[-1].get(token)
+            if child is None:
+                break
+            path.append(child)
+        else:
+            if tokens:
+                anchored.append((path[-1], offset))
+                for parent, token in zip(reversed(path[:-1]), reversed(tokens)):
+                    del parent[token]
+                    if parent:
+                        break
+    return anchored
+
+
+def problem_offsets(problems: list[Problem], locator: Callable[[list[str]], Mapping[str, tuple[int | None, int]]]) -> list[int]:
+    """The text offset of each problem: its own, else its member's key (``at_key``) or value, else 0."""
+    wanted = [problem.pointer for problem in problems if problem.offset is None]
+    spots: Mapping[str, tuple[int | None, int]] = {}
+    if wanted:
+        try:
+            spots = locator(wanted)
+        except RecursionError:  # parsed, but too deep for the locating walk: the findings keep no position
+            spots = {}
+    offsets = []
+    for problem in problems:
+        offset = problem.offset
+        if offset is None:
+            key_offset, value_offset = spots.get(problem.pointer, (None, 0))
+            offset = key_offset if (problem.at_key and key_offset is not None) else value_offset
+        offsets.append(offset)
+    return offsets
 
 
 def _members_found_directly(text: str, start: int, trie: dict, top_keys: Iterable[str] | None, found: dict, descend) -> bool:

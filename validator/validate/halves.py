@@ -10,11 +10,14 @@ caller parses the whole text the ordinary way, so findings never depend on it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .. import detect
 from ..findings import Problem, join_pointer
+from ..load.positions import locate, problem_offsets, skip_ws
 from ..load.response_text import RECORDS_KEY, NotSplittable, Scanner, first_boundary, guess_boundary, read_head, read_items, read_tail
 from ..load.source import Flags, make_decoder, structural_problems
 from ..parallel import WorkerDied, can_fork
@@ -55,6 +58,7 @@ class SecondHalfParsed:
     v2_seen: bool
     duplicates: bool
     non_finite: bool
+    overflow: bool
 
 
 @dataclass
@@ -74,18 +78,43 @@ def _pointed(records: list, base: int) -> list[tuple[str, Any]]:
     return [(join_pointer(_RECORDS_POINTER, base + i), record) for i, record in enumerate(records)]
 
 
-def _second_half(task: SecondHalf, parent: Peer) -> tuple[list[Problem], int]:
+# A problem placed in the text, as it crosses the pipe: (pointer, rule, message, severity, offset, value).
+# Tuples pickle in C; a slotted dataclass pickles through Python calls for each object.
+PlacedRow = tuple[str, str, str, str | None, int, Any]
+
+
+def _placed_rows(text: str, problems: list[Problem], first_record: int, spans: list[int], base: int, top_keys: Iterable[str] | None = None) -> list[PlacedRow]:
+    """Give each problem its text offset here, where the records' starts are known and the other process is busy too.
+
+    ``first_record`` is where record ``base`` starts; ``spans`` are the lengths of the records' texts.
+    """
+    if not problems:
+        return []  # a clean half: no anchors to compute
+    anchors = {}
+    at = first_record
+    for index, span in enumerate(spans, base):
+        anchors[join_pointer(_RECORDS_POINTER, index)] = at
+        at = skip_ws(text, skip_ws(text, at + span) + 1)  # past the comma to the next record
+    offsets = problem_offsets(problems, partial(locate, text, top_keys=top_keys, anchors=anchors))
+    return [(p.pointer, p.rule, p.message, p.severity, offset, p.value) for p, offset in zip(problems, offsets, strict=True)]
+
+
+def _placed_problems(rows: list[PlacedRow]) -> list[Problem]:
+    return [Problem(pointer, rule, message, severity, False, offset, value) for pointer, rule, message, severity, offset, value in rows]
+
+
+def _second_half(task: SecondHalf, parent: Peer) -> tuple[list[PlacedRow], int]:
     """Worker: parse the records from ``task.start``, report, learn the version and index, check."""
     flags = Flags()
     records: list = []
     spans: list[int] = []
     end = read_items(task.text, task.start, _scanner(flags), records, spans=spans)
     v2_seen = task.requested == "auto" and detect.detect_version(records, detect.RECORDS) == "v2"
-    parent.send(SecondHalfParsed(end, v2_seen, flags.duplicates, flags.non_finite))
+    parent.send(SecondHalfParsed(end, v2_seen, flags.duplicates, flags.non_finite, flags.overflow))
     order: CheckAs = parent.recv()
     out: list[Problem] = []
     events = task.checker.check_records(order.version, _pointed(records, order.base), task.engine, out, max(spans, default=0))
-    return out, events
+    return _placed_rows(task.text, out, task.start, spans, order.base), events
 
 
 def check_in_halves(text: str, checker: SchemaChecker, engine: RuleEngine | None, requested: str) -> HalvesResult | None:
@@ -122,12 +151,15 @@ def check_in_halves(text: str, checker: SchemaChecker, engine: RuleEngine | None
             data = dict(pairs)
             flags.duplicates = flags.duplicates or parsed.duplicates or len(data) != len(pairs)
             flags.non_finite = flags.non_finite or parsed.non_finite
+            flags.overflow = flags.overflow or parsed.overflow
             version = requested
             if requested == "auto":
                 version = "v2" if parsed.v2_seen or detect.detect_version(data, detect.RESPONSE) == "v2" else "v1"
             worker.send(CheckAs(version, len(records)))
             found, events = checker.check_document(data, detect.RESPONSE, version, engine, longest_string=max(spans, default=0))
-            their_found, their_events = worker.result()
+            found_rows = _placed_rows(text, found, head.records_at, spans, 0, data.keys())
+            their_rows, their_events = worker.result()
     except (NotSplittable, WorkerDied, OSError, TypeError, ValueError):
         return None
-    return HalvesResult(data, [*structural_problems(text, flags), *found, *their_found], version, events + their_events)
+    problems = [*structural_problems(text, flags), *_placed_problems(found_rows), *_placed_problems(their_rows)]
+    return HalvesResult(data, problems, version, events + their_events)
