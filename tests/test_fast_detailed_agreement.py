@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from conftest import to_v1
 from validator.model import SDE_TYPES
 from validator.validate import CompiledValidators, get_schema
 from validator.validate.detailed import detailed_problems, detailed_validator
@@ -41,18 +42,6 @@ SETTINGS = settings(
 # --- seeds: the spec example's events, as v2 (as published) and as v1 (strings only, authenticated) ---
 
 
-def _to_v1(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _to_v1(v) for k, v in value.items() if k != "isAuthenticated"}
-    if isinstance(value, list):
-        return [_to_v1(v) for v in value]
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
-    return value
-
-
 _EXAMPLE = json.loads(EXAMPLE.read_text(encoding="utf-8"))
 
 
@@ -66,7 +55,7 @@ def _seed_events() -> dict[tuple[str, str], list[dict]]:
     for seed in record["sdes"]["events"] + record["unAuthSdes"]["events"]:
         name = SDE_TYPES[seed["sdeType"]]
         seeds.setdefault(("v2", name), []).append(seed)
-        seeds.setdefault(("v1", name), []).append(_to_v1(seed))
+        seeds.setdefault(("v1", name), []).append(to_v1(seed))
     return seeds
 
 
@@ -74,7 +63,7 @@ SEEDS = _seed_events()
 
 
 def _v1_record() -> dict:
-    record = _to_v1(_example()["conversationHistoryRecords"][0])
+    record = to_v1(_example()["conversationHistoryRecords"][0])
     record["sdes"]["events"] += record.pop("unAuthSdes")["events"]
     # the non-attribute members keep their published (typed) values
     original = _example()["conversationHistoryRecords"][0]

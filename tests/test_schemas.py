@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import validator
+from conftest import to_v1
 from validator.linter import Linter
 
 SCHEMA_RULES = ("missing-field", "unknown-field", "wrong-type", "bad-value", "unknown-sde-type", "v1-alphanumeric")
@@ -173,19 +174,6 @@ V2_EVENTS: dict[str, dict[str, Any]] = {
 TYPES = tuple(V2_EVENTS)
 DOUBLE_NESTED = ("customerInfo", "personalInfo", "marketingCampaignInfo", "visitorError", "lead", "serviceActivity")
 FLAT = ("cartStatus", "purchase", "searchContent", "viewedProduct")
-
-
-def to_v1(value: Any) -> Any:
-    """The v1 form: every value a string (v1 returns authenticated attributes only: no isAuthenticated)."""
-    if isinstance(value, dict):
-        return {k: to_v1(v) for k, v in value.items() if k != "isAuthenticated"}
-    if isinstance(value, list):
-        return [to_v1(v) for v in value]
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
-    return value
 
 
 def valid_event(name: str, version: str) -> dict[str, Any]:

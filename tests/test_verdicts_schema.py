@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from conftest import to_v1
 from validator.validate.compiled import ValidationFailed, shared_validators
 from validator.validate.detailed import detailed_problems
 
@@ -24,23 +25,11 @@ RECORD = "/conversationHistoryRecords/0"
 Record = dict[str, Any]
 
 
-def _as_v1_values(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {key: _as_v1_values(value) for key, value in node.items() if key != "isAuthenticated"}
-    if isinstance(node, list):
-        return [_as_v1_values(value) for value in node]
-    if isinstance(node, bool):
-        return str(node).lower()
-    if isinstance(node, (int, float)):
-        return str(node)
-    return node
-
-
 def base(example: dict[str, Any], version: str) -> dict[str, Any]:
     document = copy.deepcopy(example)
     if version == "v1":
         record = document["conversationHistoryRecords"][0]
-        record["sdes"]["events"] = _as_v1_values(record["sdes"]["events"] + record.pop("unAuthSdes")["events"])
+        record["sdes"]["events"] = to_v1(record["sdes"]["events"] + record.pop("unAuthSdes")["events"])
     return document
 
 
