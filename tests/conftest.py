@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -18,6 +19,19 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "conversation-response.json"
 UNREPAIRED = ROOT / "tests" / "data" / "spec-example-unrepaired.json"
 
+
+
+def to_v1(value: Any) -> Any:
+    """The v1 form of engagement attributes: every value a string (v1 returns authenticated attributes only: no isAuthenticated)."""
+    if isinstance(value, dict):
+        return {k: to_v1(v) for k, v in value.items() if k != "isAuthenticated"}
+    if isinstance(value, list):
+        return [to_v1(v) for v in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from conftest import to_v1
 from validator.model import SDE_TYPES
 from validator.validate import CompiledValidators, get_schema
 from validator.validate.detailed import detailed_problems, detailed_validator
@@ -41,18 +42,6 @@ SETTINGS = settings(
 # --- seeds: the spec example's events, as v2 (as published) and as v1 (strings only, authenticated) ---
 
 
-def _to_v1(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _to_v1(v) for k, v in value.items() if k != "isAuthenticated"}
-    if isinstance(value, list):
-        return [_to_v1(v) for v in value]
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
-    return value
-
-
 _EXAMPLE = json.loads(EXAMPLE.read_text(encoding="utf-8"))
 
 
@@ -66,7 +55,7 @@ def _seed_events() -> dict[tuple[str, str], list[dict]]:
     for seed in record["sdes"]["events"] + record["unAuthSdes"]["events"]:
         name = SDE_TYPES[seed["sdeType"]]
         seeds.setdefault(("v2", name), []).append(seed)
-        seeds.setdefault(("v1", name), []).append(_to_v1(seed))
+        seeds.setdefault(("v1", name), []).append(to_v1(seed))
     return seeds
 
 
@@ -74,7 +63,7 @@ SEEDS = _seed_events()
 
 
 def _v1_record() -> dict:
-    record = _to_v1(_example()["conversationHistoryRecords"][0])
+    record = to_v1(_example()["conversationHistoryRecords"][0])
     record["sdes"]["events"] += record.pop("unAuthSdes")["events"]
     # the non-attribute members keep their published (typed) values
     original = _example()["conversationHistoryRecords"][0]
@@ -350,22 +339,27 @@ TRICKY = [
     ("v2", "nullableTimestamp", None, True),
     ("v2", "nullableTimestamp", "\n", False),
     ("v2", "customerAge", 1980, True),
-    ("v2", "customerAge", "1980\n", False),
+    ("v2", "customerAge", "1980\n", True),  # alphanumeric: any text
+    ("v2", "customerAge", "1980-04-15", True),
     ("v2", "customerAge", 1980.5, False),
     ("v2", "customerAge", True, False),
     ("v2", "sdeType", "LEAD\n", False),
-    ("v1", "double", "12\n", False),
+    ("v1", "double", "12\n", True),  # v1 values are alphanumeric: any text
+    ("v1", "double", "400.99 USD", True),
     ("v1", "double", 12, False),
     ("v1", "double", "12.5", True),
     ("v1", "int", "12", True),
     ("v1", "int", 12.0, False),
     ("v1", "boolean", "false", True),
     ("v1", "boolean", False, False),
-    ("v1", "timestamp", 1528628536882, False),
+    ("v1", "timestamp", 1528628536882, True),  # long: a string of digits or an integer
+    ("v1", "timestamp", 1528628536882.5, False),
+    ("v1", "timestamp", True, False),
     ("v1", "timestamp", "1528628536882", True),
     ("v1", "timestamp", "1528628536882\n", False),
     ("v1", "customerAge", "1980", True),
     ("v1", "customerAge", 1980, False),
+    ("v1", "customerAge", "1980\n", True),
     ("v1", "sdeType", "LEAD\n", False),
 ]
 
@@ -394,11 +388,13 @@ def _wrap(version: str, kind: str, event: dict) -> Any:
     return record if kind == "record" else {"conversationHistoryRecords": [record]}
 
 
+# A v1 double is any text (no pattern): in v1 the timestamps are the patterned values
 NEWLINE_CASES = [
     pytest.param(version, kind, field, id=f"{version}-{kind}-{field}")
     for version in VERSIONS
     for kind in ("event", "event-list", "events", "record", "response")
     for field in ("double", "timestamp", "sdeType")
+    if not (version == "v1" and field == "double")
 ]
 
 
@@ -417,9 +413,10 @@ def test_trailing_newline_through_document_schemas_fast_path(compiled, version, 
 def test_trailing_newline_through_document_schemas_detailed_path(compiled, version, kind):
     """The detailed path must reject it too, whichever schema document it starts from (the regression
     behind test_event_dispatch_schema_agrees: '12\\n' passed jsonschema past a cross-file $ref)."""
-    name, path = FIELD["double"]
+    field, value = ("double", "12\n") if version == "v2" else ("timestamp", "1528628536882\n")  # a v1 double is any text
+    name, path = FIELD[field]
     event = copy.deepcopy(SEEDS[(version, name)][-1])
-    _at(event, path[:-1])[path[-1]] = "12\n"
+    _at(event, path[:-1])[path[-1]] = value
     document = _wrap(version, kind, event)
     assert detailed_valid(version, kind, document) is False
     assert detailed_problems(version, kind, document, "")

@@ -234,7 +234,7 @@ def test_unknown_field_with_tricky_key_points_at_its_key(spelling, key, pointer,
 def test_duplicate_key_and_the_checked_value():
     """With a repeated member the last value is the one checked: its finding points at it, the duplicate-key at its key."""
     text = '{"cartStatus": {"serverTimeStamp": "1528628536879",\n "total": "1.5",\n "total": "one and a half"},\n "serverTimeStamp": "1528628536879", "sdeType": "CART_STATUS"}'
-    findings = validator.lint(text.encode(), api_version="v1", select=(*SCHEMA_RULES, "duplicate-key"))
+    findings = validator.lint(text.encode(), api_version="v2", select=(*SCHEMA_RULES, "duplicate-key"))  # any text is a v1 total
     got = sorted((f.rule, f.pointer, f.line, f.column) for f in findings)
     second = text.index('"total"', text.index('"total"') + 1)
     assert got == [
@@ -269,11 +269,20 @@ def test_syntax_error_after_bom_on_the_first_line():
 
 
 def test_v1_record_with_unauth_sdes_points_at_its_key():
+    """The v1 schema's bad-value and the auth-section rule both point at the member's key."""
     record = {"sdes": {"events": []}, "unAuthSdes": {"events": []}}
     text = json.dumps(record, indent=2)
-    (finding,) = validator.lint(text.encode(), api_version="v1")
-    assert (finding.rule, finding.pointer) == ("auth-section", "/unAuthSdes")
-    assert (finding.line, finding.column) == position(text, only(text, '"unAuthSdes"'))
+    findings = validator.lint(text.encode(), api_version="v1")
+    assert sorted((f.rule, f.pointer) for f in findings) == [("auth-section", "/unAuthSdes"), ("bad-value", "/unAuthSdes")]
+    for finding in findings:
+        assert (finding.line, finding.column) == position(text, only(text, '"unAuthSdes"'))
+
+
+def test_v1_is_authenticated_points_at_its_key():
+    text = '{"sdes": {"events": [{"cartStatus": {"serverTimeStamp": "1528628536879"},\n "isAuthenticated": true, "sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879"}]}}'
+    findings = validator.lint(text.encode(), api_version="v1", select=SCHEMA_RULES)
+    assert [(f.rule, f.pointer) for f in findings] == [("bad-value", "/sdes/events/0/isAuthenticated")]
+    assert (findings[0].line, findings[0].column) == position(text, only(text, '"isAuthenticated"'))
 
 
 def test_parsed_objects_have_no_position():

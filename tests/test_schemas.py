@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import validator
+from conftest import to_v1
 from validator.linter import Linter
 
 SCHEMA_RULES = ("missing-field", "unknown-field", "wrong-type", "bad-value", "unknown-sde-type", "v1-alphanumeric")
@@ -83,7 +84,7 @@ V2_EVENTS: dict[str, dict[str, Any]] = {
             "currency": "USD",
             "numItems": 2,
             "products": [
-                {"quantity": 2, "product": {"name": "prod1", "category": "category", "sku": "sku", "price": 7.75, "statusInStock": "in stock", "quantityInStock": 10}}
+                {"quantity": 2, "product": {"name": "prod1", "category": "category", "sku": "sku", "price": 7.75}}
             ],
         },
         "serverTimeStamp": T,
@@ -175,19 +176,6 @@ DOUBLE_NESTED = ("customerInfo", "personalInfo", "marketingCampaignInfo", "visit
 FLAT = ("cartStatus", "purchase", "searchContent", "viewedProduct")
 
 
-def to_v1(value: Any) -> Any:
-    """The v1 form: every value a string (v1 returns authenticated attributes only: no isAuthenticated)."""
-    if isinstance(value, dict):
-        return {k: to_v1(v) for k, v in value.items() if k != "isAuthenticated"}
-    if isinstance(value, list):
-        return [to_v1(v) for v in value]
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return str(value)
-    return value
-
-
 def valid_event(name: str, version: str) -> dict[str, Any]:
     event = copy.deepcopy(V2_EVENTS[name])
     return to_v1(event) if version == "v1" else event
@@ -277,9 +265,13 @@ def test_v1_events_are_all_strings():
 @pytest.mark.parametrize(("name", "version"), TYPE_VERSIONS)
 @pytest.mark.parametrize("field", ["numeric", "text"])
 def test_typed_scalar_in_a_field(name, version, field):
-    """v2: a boolean where a number or text is expected is wrong-type; v1: a number is v1-alphanumeric."""
+    """v2: a boolean where a number or text is expected is wrong-type; v1: a number is v1-alphanumeric,
+    except in a timestamp: "long - epoch time in milliseconds", a string of digits or an integer in both versions."""
     path = FIELDS[name][field]
     if version == "v2":
+        event, rule = put(valid_event(name, version), path, True), "wrong-type"
+    elif field == "numeric" and FIELDS[name]["kind"] == "timestamp":
+        assert schema_findings(put(valid_event(name, version), path, 12), version) == []
         event, rule = put(valid_event(name, version), path, True), "wrong-type"
     else:
         event, rule = put(valid_event(name, version), path, 12), "v1-alphanumeric"
@@ -310,8 +302,12 @@ def test_v1_numbers_and_booleans_are_v1_alphanumeric(version, value):
 @pytest.mark.parametrize(("name", "version"), TYPE_VERSIONS)
 @pytest.mark.parametrize("value", ["abc", "12\n", "1,5", "", " 12", "0x1A", "1e", "NaN", "--1"])
 def test_non_numeric_string_in_a_numeric_field_is_bad_value(name, version, value):
+    """v1 "their attribute type will be alphanumeric": any text in a v1 value; timestamps stay digits."""
     path = FIELDS[name]["numeric"]
     findings = validator.lint(put(valid_event(name, version), path, value), api_version=version, select=SCHEMA_RULES)
+    if version == "v1" and FIELDS[name]["kind"] != "timestamp":
+        assert findings == []
+        return
     assert [(f.rule, f.pointer, f.severity) for f in findings] == [("bad-value", pointer(path), "error")]
     assert repr(value)[1:-1] in findings[0].message or value in findings[0].message
 
@@ -330,7 +326,9 @@ def test_non_numeric_string_in_a_numeric_field_is_bad_value(name, version, value
     ],
 )
 def test_string_of_the_wrong_form_is_bad_value(version, name, path, value):
-    assert schema_findings(put(valid_event(name, version), path, value), version) == [("bad-value", pointer(path))]
+    """In v1 only the timestamps have a form: every attribute value is alphanumeric (any text)."""
+    expected = [("bad-value", pointer(path))] if version == "v2" or "serverTimeStamp" in path else []
+    assert schema_findings(put(valid_event(name, version), path, value), version) == expected
 
 
 NUMERIC_STRINGS = {
@@ -360,8 +358,10 @@ def test_numeric_strings_are_accepted(name, version, value):
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_integer_field_rejects_a_decimal_string(version):
+    """v2 int; v1 "alphanumeric" (the customerInfo table: companySize "v1- alphanumeric, v2- int")."""
     path = ("cartStatus", "numItems")
-    assert schema_findings(put(valid_event("cartStatus", version), path, "2.5"), version) == [("bad-value", "/cartStatus/numItems")]
+    expected = [("bad-value", "/cartStatus/numItems")] if version == "v2" else []
+    assert schema_findings(put(valid_event("cartStatus", version), path, "2.5"), version) == expected
 
 
 def test_v2_accepts_typed_numbers_and_booleans_as_strings():
@@ -512,7 +512,7 @@ BAD_CONTAINERS = [
     ("lead", ("lead", "lead"), [], "wrong-type", "/lead/lead"),
     ("cartStatus", ("cartStatus",), [], "wrong-type", "/cartStatus"),
     ("visitorError", ("visitorError", "visitorError"), None, "wrong-type", "/visitorError/visitorError"),
-    ("customerInfo", ("customerInfo", "isAuthenticated"), "false", "wrong-type", "/customerInfo/isAuthenticated"),
+    ("customerInfo", ("customerInfo", "isAuthenticated"), "false", {"v1": "bad-value", "v2": "wrong-type"}, "/customerInfo/isAuthenticated"),
     ("cartStatus", ("cartStatus", "serverTimeStamp"), None, "wrong-type", "/cartStatus/serverTimeStamp"),
 ]
 
@@ -520,6 +520,8 @@ BAD_CONTAINERS = [
 @pytest.mark.parametrize("version", VERSIONS)
 @pytest.mark.parametrize(("name", "path", "value", "rule", "where"), BAD_CONTAINERS, ids=[f"{c[0]}-{c[4]}" for c in BAD_CONTAINERS])
 def test_bad_container(version, name, path, value, rule, where):
+    """A rule per version where they differ: isAuthenticated is a v2 member, any value of it is a v1 bad-value."""
+    rule = rule[version] if isinstance(rule, dict) else rule
     assert schema_findings(put(valid_event(name, version), path, value), version) == [(rule, where)]
 
 
@@ -613,10 +615,14 @@ AGE = ("personalInfo", "personalInfo", "customerAge")
         {"customerYearOfBirth": "1980"},
         {},
         "1980",
+        "34.0",
+        "1980-04-15",
+        "nineteen eighty",
     ],
-    ids=["object", "year-only-object", "empty-object", "year-string"],
+    ids=["object", "year-only-object", "empty-object", "year-string", "age-string", "date-string", "text"],
 )
 def test_customer_age_as_object_or_year_string(version, age):
+    """customerAge | Year of birth. For calculating age. | alphanumeric: any text, in both versions."""
     assert schema_findings(put(valid_event("personalInfo", version), AGE, age), version) == []
 
 
@@ -629,8 +635,8 @@ def test_v2_customer_age_as_typed_object_and_integer_year():
     ("version", "age", "expected"),
     [
         ("v1", 1980, [("v1-alphanumeric", pointer(AGE))]),
-        ("v1", "nineteen eighty", [("bad-value", pointer(AGE))]),
-        ("v2", "nineteen eighty", [("bad-value", pointer(AGE))]),
+        ("v1", True, [("v1-alphanumeric", pointer(AGE))]),
+        ("v2", True, [("wrong-type", pointer(AGE))]),
         ("v2", 34.5, [("wrong-type", pointer(AGE))]),
         ("v2", {"age": 34}, [("unknown-field", pointer(AGE) + "/age")]),
         ("v2", {"customerYearOfBirth": "MCMLXXX"}, [("bad-value", pointer(AGE) + "/customerYearOfBirth")]),
@@ -644,11 +650,12 @@ def test_customer_age_invalid(version, age, expected):
 @pytest.mark.parametrize("version", VERSIONS)
 def test_every_error_is_reported_not_only_the_first(version):
     event = valid_event("cartStatus", version)
-    event["cartStatus"]["total"] = "eleven"
+    bad_value = ("cartStatus", "total") if version == "v2" else ("cartStatus", "originalTimeStamp")  # any text is a v1 total
+    put(event, bad_value, "eleven")
     event["cartStatus"]["Currency"] = event["cartStatus"].pop("currency")
     event["cartStatus"]["numItems"] = True if version == "v2" else 2
     assert schema_findings(event, version) == [
-        ("bad-value", "/cartStatus/total"),
+        ("bad-value", pointer(bad_value)),
         ("unknown-field", "/cartStatus/Currency"),
         ("v1-alphanumeric" if version == "v1" else "wrong-type", "/cartStatus/numItems"),
     ]
@@ -658,12 +665,14 @@ def test_every_error_is_reported_not_only_the_first(version):
 def test_every_error_of_every_event_is_reported(version):
     first = drop(valid_event("lead", version), ("lead", "lead"))
     second = put(valid_event("serviceActivity", version), ("serviceActivity", "serviceActivity", "status"), "open")
+    if version == "v1":  # any text is a v1 status: its timestamp still has a form
+        put(second, ("serviceActivity", "serverTimeStamp"), "open")
     second["serviceActivity"]["serviceActivity"]["topik"] = "x"
     third = valid_event("searchContent", version)
     block = {"events": [first, valid_event("cartStatus", version), second, third]}
     block["events"][3]["sdeType"] = "SEARCH"
     assert schema_findings(block, version) == [
-        ("bad-value", "/events/2/serviceActivity/serviceActivity/status"),
+        ("bad-value", "/events/2/serviceActivity/" + ("serviceActivity/status" if version == "v2" else "serverTimeStamp")),
         ("missing-field", "/events/0/lead"),
         ("unknown-field", "/events/2/serviceActivity/serviceActivity/topik"),
         ("unknown-sde-type", "/events/3/sdeType"),
@@ -743,18 +752,21 @@ def test_container_shapes_are_detected_and_validated(kind, version):
     build, prefix = SHAPES[kind]
     clean = Linter().lint_object(build(authenticated(valid_event("cartStatus", version))))
     assert (clean.kind, clean.api_version, clean.findings) == (kind, version, [])
-    bad = put(authenticated(valid_event("cartStatus", version)), ("cartStatus", "total"), "eleven")
+    path = ("cartStatus", "total") if version == "v2" else ("cartStatus", "originalTimeStamp")  # any text is a v1 total
+    bad = put(authenticated(valid_event("cartStatus", version)), path, "eleven")
     result = Linter().lint_object(build(bad))
     assert result.kind == kind
     assert result.api_version == version
     assert result.events == (2 if kind == "event-list" else 1)
-    assert [(f.rule, f.pointer) for f in result.findings if f.rule in SCHEMA_RULES] == [("bad-value", prefix + "/cartStatus/total")]
+    assert [(f.rule, f.pointer) for f in result.findings if f.rule in SCHEMA_RULES] == [("bad-value", prefix + pointer(path))]
 
 
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        ({"sdes": {}}, [("missing-field", "/sdes")]),
+        ({"sdes": {}}, []),  # a block without events: a conversation may have none
+        ({"sdes": {}, "unAuthSdes": {}}, []),
+        ({"sdes": {"events": []}, "info": {"csatRate": None, "startTimeL": None}, "campaign": None}, []),  # null: what the API sends for what is not there
         ({"sdes": {"events": {}}}, [("wrong-type", "/sdes/events")]),
         ({"sdes": {"events": ["event"]}}, [("wrong-type", "/sdes/events/0")]),
         ({"sdes": {"events": []}, "info": []}, [("wrong-type", "/info")]),
@@ -780,13 +792,16 @@ def test_unrecognized_document():
 
 
 def test_v1_record_with_unauth_sdes_is_auth_section():
+    """v1 "will allow to retrieve authenticated engagement attributes only": the v1 schema rejects unAuthSdes (bad-value)."""
     record = _record([valid_event("cartStatus", "v1")])
     unauth = valid_event("lead", "v1")
     unauth["lead"]["lead"]["value"] = "not a number"  # not checked as v1: v1 has no unAuthSdes
+    unauth["lead"]["serverTimeStamp"] = "not a timestamp"
     record["unAuthSdes"] = {"events": [unauth]}
     findings = validator.lint(record, api_version="v1")
-    assert [(f.rule, f.pointer) for f in findings] == [("auth-section", "/unAuthSdes")]
-    assert findings[0].severity == "warning"
+    assert sorted((f.rule, f.pointer, f.severity) for f in findings if f.rule != "auth-section") == [("bad-value", "/unAuthSdes", "error")]
+    assert "unAuthSdes is a v2 member" in next(f.message for f in findings if f.rule == "bad-value")
+    assert [(f.rule, f.pointer) for f in findings if f.rule == "auth-section"] == [("auth-section", "/unAuthSdes")]
     assert Linter().lint_object(record).api_version == "v2"  # auto: unAuthSdes means v2
     assert ("bad-value", "/unAuthSdes/events/0/lead/lead/value") in [(f.rule, f.pointer) for f in validator.lint(record, api_version="v2")]
 
@@ -833,5 +848,7 @@ def test_explicit_version_overrides_detection():
     typed = valid_event("cartStatus", "v2")
     assert Linter().lint_object(typed).api_version == "v2"
     findings = validator.lint(typed, api_version="v1", select=SCHEMA_RULES)
-    assert findings and {f.rule for f in findings} == {"v1-alphanumeric"}
+    # the numbers are v1-alphanumeric, the isAuthenticated flag (a v2 member) is bad-value
+    assert [(f.rule, f.pointer) for f in findings if f.rule != "v1-alphanumeric"] == [("bad-value", "/isAuthenticated")]
+    assert {f.pointer for f in findings if f.rule == "v1-alphanumeric"} == {"/cartStatus/total", "/cartStatus/numItems", "/cartStatus/products/0/quantity", "/cartStatus/products/0/product/price"}
     assert {f.extra["api_version"] for f in findings} == {"v1"}

@@ -10,8 +10,9 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from functools import lru_cache
-from typing import Any, Iterator
+from collections.abc import Iterator
+from functools import cache, lru_cache
+from typing import Any
 
 from ..findings import Problem, join_pointer
 from .schemas import resolve, schema_uri
@@ -24,6 +25,10 @@ def json_type(value: Any) -> str:
         if isinstance(value, python_type):
             return name
     return type(value).__name__
+
+
+def _found(value: Any) -> str:
+    return f"{json_type(value)}{show(value)}"
 
 
 def show(value: Any, limit: int = 60) -> str:
@@ -53,7 +58,7 @@ def _without_dialect(schema: dict) -> dict:
     return {k: v for k, v in schema.items() if k != "$schema"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def detailed_validator(version: str, name: str, stubs: frozenset[str] = frozenset()):
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT7
@@ -74,6 +79,12 @@ def _expected(schema: dict[str, Any]) -> str:
     if types:
         return " or ".join(types) if isinstance(types, list) else types
     return title or "a valid value"
+
+
+def _expects_text_only(types: str | list[str]) -> bool:
+    """A v1 attribute value (string or null): a number there is v1-alphanumeric; a timestamp (long) may be an integer, so not."""
+    listed = [types] if isinstance(types, str) else types
+    return "string" in listed and not {"integer", "number"} & set(listed)
 
 
 def _where(path: list) -> str:
@@ -104,19 +115,26 @@ def _problems_for(error: Any, base: str, version: str) -> Iterator[Problem]:
         for key in error.validator_value:
             if isinstance(instance, dict) and key not in instance and f"{key!r} is a required" in error.message:
                 yield Problem(pointer, "missing-field", f"missing required field {key!r}{_where(path)}", value=key)
-    elif kind == "type" and version == "v1" and isinstance(instance, (int, float)) and "string" in error.validator_value:
-        yield Problem(pointer, "v1-alphanumeric", f"API v1 values are alphanumeric: expected a string, found {json_type(instance)}{show(instance)}", value=instance)
+    elif kind == "type" and version == "v1" and isinstance(instance, (int, float)) and _expects_text_only(error.validator_value):
+        yield Problem(pointer, "v1-alphanumeric", f"API v1 values are alphanumeric: expected a string, found {_found(instance)}", value=instance)
     elif kind == "type":
-        yield Problem(pointer, "wrong-type", f"expected {_expected(schema)}, found {json_type(instance)}{show(instance)}", value=instance)
+        yield Problem(pointer, "wrong-type", f"expected {_expected(schema)}, found {_found(instance)}", value=instance)
     elif kind == "enum" and path and path[-1] == "sdeType":
-        yield Problem(pointer, "unknown-sde-type", f"unknown sdeType{show(instance) or ' ' + json_type(instance)}: expected one of {', '.join(error.validator_value)}", value=instance)
+        expected = ", ".join(error.validator_value)
+        yield Problem(pointer, "unknown-sde-type", f"unknown sdeType{show(instance) or ' ' + json_type(instance)}: expected one of {expected}", value=instance)
     elif kind == "const":
-        yield Problem(pointer, "bad-value", f"expected{show(error.validator_value)}, found {json_type(instance)}{show(instance)}", value=instance)
+        yield Problem(pointer, "bad-value", f"expected{show(error.validator_value)}, found {_found(instance)}", value=instance)
     elif kind == "pattern":
         expected = schema.get("title") or f"a string matching {error.validator_value}"
-        yield Problem(pointer, "bad-value", f"expected {expected}, found {json_type(instance)}{show(instance)}", value=instance)
+        yield Problem(pointer, "bad-value", f"expected {expected}, found {_found(instance)}", value=instance)
     elif kind == "not":
-        yield Problem(pointer, "bad-value", schema.get("description") or f"{json_type(instance)}{show(instance)} is not allowed here", value=instance)
+        # "not": {} forbids the member whatever its value (v1's isAuthenticated, unAuthSdes): point at its key
+        # (the key, not the member's whole value, is what identifies the finding, as for unknown-field)
+        message = schema.get("description") or f"{_found(instance)} is not allowed here"
+        if error.validator_value == {} and path:
+            yield Problem(pointer, "bad-value", message, at_key=True, value=str(path[-1]))
+        else:
+            yield Problem(pointer, "bad-value", message, value=instance)
     else:
         yield Problem(pointer, "bad-value", error.message, value=instance)
 
