@@ -458,7 +458,7 @@ def test_fast_path_code_does_no_message_only_work(version):
     names from locals(), keeps no set of seen keys, and calls no function per scalar field. The
     tests above show the tightened code still agrees with jsonschema; this one keeps it lean."""
     from validator.validate.compiled import _generate
-    from validator.validate.pipeline import _SHELLS
+    from validator.validate.checker import _SHELLS
 
     # what the pipeline compiles: each type, and the shells with the part checked one by one stubbed
     # (event.json's type branches share one key-set name, which is left as generated; it is never compiled)

@@ -2,6 +2,8 @@
 
 ``lint_path``, ``lint_bytes``, ``lint_text`` and ``lint_object`` say what they are given;
 ``lint`` picks one of them by type (a ``str`` is a path: JSON text goes to ``lint_text``).
+``min_severity`` is the display threshold of ``sdelint check`` (default: the configuration's, else
+warning): findings below it are not returned.
 None of them searches for a configuration file unless ``config`` names one, so results do not
 depend on the working directory. An unusable configuration raises ``ConfigError``.
 """
@@ -28,8 +30,8 @@ def _rule_names(names: RuleNames) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in str(value).split(",") if part.strip())
 
 
-def _linter(api_version: str | None, config: str | os.PathLike[str] | None, select: RuleNames, ignore: RuleNames) -> Linter:
-    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore))
+def _linter(api_version: str | None, config: str | os.PathLike[str] | None, select: RuleNames, ignore: RuleNames, min_severity: str | None = None) -> Linter:
+    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity)
     return Linter(Configuration.load(Path(config) if config else None, cli))
 
 
@@ -40,10 +42,11 @@ def lint_path(
     config: str | os.PathLike[str] | None = None,
     select: RuleNames = (),
     ignore: RuleNames = (),
+    min_severity: str | None = None,
     name: str | None = None,
 ) -> list[Finding]:
     """Lint a file; its format (JSON, JSON Lines, YAML, gzip) follows from its name."""
-    return _linter(api_version, config, select, ignore).lint_path(Path(path), name or os.fspath(path)).findings
+    return _linter(api_version, config, select, ignore, min_severity).lint_path(Path(path), name or os.fspath(path)).findings
 
 
 def lint_bytes(
@@ -53,11 +56,12 @@ def lint_bytes(
     config: str | os.PathLike[str] | None = None,
     select: RuleNames = (),
     ignore: RuleNames = (),
+    min_severity: str | None = None,
     name: str = "<bytes>",
     input_format: str | None = None,
 ) -> list[Finding]:
     """Lint raw bytes (encoding problems are findings); ``input_format`` json, jsonl or yaml, else from ``name``."""
-    return _linter(api_version, config, select, ignore).lint_bytes(bytes(data), name, input_format=input_format).findings
+    return _linter(api_version, config, select, ignore, min_severity).lint_bytes(bytes(data), name, input_format=input_format).findings
 
 
 def lint_text(
@@ -67,12 +71,13 @@ def lint_text(
     config: str | os.PathLike[str] | None = None,
     select: RuleNames = (),
     ignore: RuleNames = (),
+    min_severity: str | None = None,
     name: str = "<text>",
     input_format: str | None = None,
 ) -> list[Finding]:
     """Lint JSON (or JSON Lines, YAML) text given as a ``str``; positions count its characters."""
     data = text.encode("utf-8", errors="surrogatepass")
-    return lint_bytes(data, api_version=api_version, config=config, select=select, ignore=ignore, name=name, input_format=input_format)
+    return lint_bytes(data, api_version=api_version, config=config, select=select, ignore=ignore, min_severity=min_severity, name=name, input_format=input_format)
 
 
 def lint_object(
@@ -82,10 +87,11 @@ def lint_object(
     config: str | os.PathLike[str] | None = None,
     select: RuleNames = (),
     ignore: RuleNames = (),
+    min_severity: str | None = None,
     name: str = "<object>",
 ) -> list[Finding]:
     """Lint an already parsed payload; it has no text, so its findings carry line and column 0."""
-    return _linter(api_version, config, select, ignore).lint_object(data, name).findings
+    return _linter(api_version, config, select, ignore, min_severity).lint_object(data, name).findings
 
 
 def lint(
@@ -95,6 +101,7 @@ def lint(
     config: str | os.PathLike[str] | None = None,
     select: RuleNames = (),
     ignore: RuleNames = (),
+    min_severity: str | None = None,
     name: str | None = None,
 ) -> list[Finding]:
     """Lint a path (``str`` or ``os.PathLike``), raw ``bytes`` or an already parsed object.
@@ -102,7 +109,7 @@ def lint(
     A ``str`` is always a path; a ``str`` that is not a file but reads like JSON text raises
     ``TypeError`` pointing to ``lint_text``, rather than reporting a file that does not exist.
     """
-    options: dict[str, Any] = {"api_version": api_version, "config": config, "select": select, "ignore": ignore}
+    options: dict[str, Any] = {"api_version": api_version, "config": config, "select": select, "ignore": ignore, "min_severity": min_severity}
     if isinstance(source, str | os.PathLike):
         if isinstance(source, str) and source.lstrip()[:1] in ("{", "[") and not _is_file(source):
             raise TypeError("validator.lint() takes a str as a file path; this one reads like JSON text: use validator.lint_text()")

@@ -94,6 +94,10 @@ def _progress_wanted(output_format: str, output: Path | None) -> bool:
     "--fail-on", type=click.Choice(sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__)), default=None,
     help="Lowest severity that makes the exit code 1. [default: error]",
 )
+@click.option(
+    "--min-severity", type=click.Choice(sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__)), default=None,
+    help="Lowest severity shown and counted against --fail-on; lower ones are only counted. [default: the configuration's, else warning]",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (usage errors still exit 2).")
 @click.option(
     "--baseline", "baseline_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -109,7 +113,7 @@ def _progress_wanted(output_format: str, output: Path | None) -> bool:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print what each input was checked as.")
-@click.option("--statistics", is_flag=True, help="Print a count of findings per rule.")
+@click.option("--statistics", is_flag=True, help="Print a count of findings per rule instead of the findings (with -q: only the counts).")
 @click.option(
     "--color", "color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
     help="Colour the text format: auto colours a terminal unless NO_COLOR is set (FORCE_COLOR colours a pipe).",
@@ -123,6 +127,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     fail_on: str | None,
+    min_severity: str | None,
     exit_zero: bool,
     baseline_path: Path | None,
     write_baseline_path: Path | None,
@@ -151,7 +156,7 @@ def check(
     # A run is short and its data acyclic (parsed JSON): reference counting frees it, and the cyclic
     # collector would only re-scan millions of parsed objects over and over (about 10% of a big file).
     gc.disable()
-    cli = CommandLine(api_version, _split_rules(select), _split_rules(ignore))
+    cli = CommandLine(api_version, _split_rules(select), _split_rules(ignore), min_severity)
     configs = Configurations(config_path, cli)
     try:
         inputs, notes = collect(paths, include, exclude, stdin_name=stdin_filename)

@@ -24,6 +24,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+DEFAULT_MIN_SEVERITY = "warning"  # quiet by default: info findings are counted, not shown
 CONFIG_FILES = (".sdelint.yaml", ".sdelint.yml", "pyproject.toml")
 
 
@@ -38,6 +39,7 @@ class CommandLine:
     api_version: str | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    min_severity: str | None = None
 
 
 def _normalise_severities(settings: Any) -> Any:
@@ -186,6 +188,10 @@ class Configuration:
             if name not in known:
                 raise ConfigError(f"unknown rule {name!r} in --select/--ignore (see 'sdelint rules')")
 
+    def min_severity(self) -> str:
+        """The lowest severity shown (the command line's, else the file's, else warning)."""
+        return self.cli.min_severity or self.data.get("min-severity", DEFAULT_MIN_SEVERITY)
+
     def fail_on(self) -> str:
         return self.data.get("fail-on", "error")
 
@@ -230,4 +236,4 @@ class Configuration:
             pointer_overrides = [(p, {n: ("off" if settings[n].severity == "off" else s) for n, s in sev.items()}) for p, sev in pointer_overrides]
         if self.cli.api_version:
             api_version = self.cli.api_version
-        return Policy(api_version, settings, tuple(pointer_overrides), key=chosen)
+        return Policy(api_version, settings, tuple(pointer_overrides), key=chosen, min_severity=self.min_severity())

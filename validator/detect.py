@@ -4,7 +4,7 @@ Kinds, tried in this order on a JSON object: ``response`` (has
 ``conversationHistoryRecords``), ``event`` (has ``sdeType`` or an attribute
 container key), ``events`` (has ``events``), ``record`` (has ``sdes``,
 ``unAuthSdes``, ``info`` or ``messageRecords``). A JSON array is a list of
-records (a list of responses is checked as records) or a list of events, by its first object.
+responses, of records or of events, by its first object.
 
 Version ``auto``: v2 when any record has ``unAuthSdes``, any event carries
 ``isAuthenticated``, or any attribute value is a JSON number or boolean (v1
@@ -13,16 +13,18 @@ prints every value as a string); otherwise v1, the API's default.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any
 
 from .findings import join_pointer
-from .model import CONTAINER_KEYS
+from .model import CONTAINER_KEYS, EVENT, EVENT_LIST, EVENTS, RECORD, RECORD_KINDS, RECORDS, RESPONSE, RESPONSE_LIST
+from .walk import events_of, records_of
 
-RESPONSE, RECORD, RECORDS, EVENTS, EVENT, EVENT_LIST = "response", "record", "records", "events", "event", "event-list"
+__all__ = ["EVENT", "EVENTS", "EVENT_LIST", "RECORD", "RECORDS", "RESPONSE", "RESPONSE_LIST", "detect_kind", "detect_version", "version_evidence"]
+
 RECORD_KEYS = ("sdes", "unAuthSdes", "info", "messageRecords")
 
 
-def _object_kind(obj: dict) -> str | None:
+def _object_kind(obj: dict[str, Any]) -> str | None:
     if "conversationHistoryRecords" in obj:
         return RESPONSE
     if "sdeType" in obj or not CONTAINER_KEYS.isdisjoint(obj):
@@ -42,49 +44,8 @@ def detect_kind(data: Any) -> str | None:
         if first is None:
             return EVENT_LIST if not data else None
         kind = _object_kind(first)
-        return {RECORD: RECORDS, RESPONSE: RECORDS, EVENT: EVENT_LIST}.get(kind)
+        return {RECORD: RECORDS, RESPONSE: RESPONSE_LIST, EVENT: EVENT_LIST}.get(kind) if kind else None
     return None
-
-
-def iter_records(data: Any, kind: str) -> Iterator[tuple[str, Any]]:
-    """(pointer, record) for every record of a response or record list."""
-    if kind == RESPONSE:
-        records = data.get("conversationHistoryRecords")
-        if isinstance(records, list):
-            for i, record in enumerate(records):
-                yield join_pointer("/conversationHistoryRecords", i), record
-    elif kind == RECORDS:
-        for i, record in enumerate(data):
-            yield f"/{i}", record
-    elif kind == RECORD:
-        yield "", data
-
-
-def iter_record_events(pointer: str, record: Any, sections: tuple[str, ...]) -> Iterator[tuple[str, str, Any]]:
-    """(pointer, section, event) for the events of one record."""
-    if not isinstance(record, dict):
-        return
-    for section in sections:
-        block = record.get(section)
-        if isinstance(block, dict) and isinstance(block.get("events"), list):
-            for i, event in enumerate(block["events"]):
-                yield f"{pointer}/{section}/events/{i}", section, event
-
-
-def iter_events(data: Any, kind: str, sections: tuple[str, ...]) -> Iterator[tuple[str, str | None, Any]]:
-    """(pointer, section or None, event) for every event under the given sections."""
-    if kind in (RESPONSE, RECORDS, RECORD):
-        for pointer, record in iter_records(data, kind):
-            yield from iter_record_events(pointer, record, sections)
-    elif kind == EVENTS:
-        if isinstance(data.get("events"), list):
-            for i, event in enumerate(data["events"]):
-                yield f"/events/{i}", None, event
-    elif kind == EVENT:
-        yield "", None, data
-    elif kind == EVENT_LIST:
-        for i, event in enumerate(data):
-            yield f"/{i}", None, event
 
 
 def _has_typed_scalar(value: Any) -> bool:
@@ -118,11 +79,11 @@ def _typed_scalar_at(value: Any, pointer: str) -> tuple[str, str] | None:
 
 def version_evidence(data: Any, kind: str) -> tuple[str, str]:
     """The API version an input was recorded with, and why: what in it decided, or that nothing did."""
-    if kind in (RESPONSE, RECORDS, RECORD):
-        for pointer, record in iter_records(data, kind):
+    if kind in RECORD_KINDS:
+        for pointer, record in records_of(data, kind):
             if isinstance(record, dict) and "unAuthSdes" in record:
                 return "v2", f"has unAuthSdes at {join_pointer(pointer, 'unAuthSdes')}"
-    events = [(p, e) for p, _, e in iter_events(data, kind, ("sdes", "unAuthSdes")) if isinstance(e, dict)]
+    events = [(p, e) for p, _, e in events_of(data, kind, ("sdes", "unAuthSdes")) if isinstance(e, dict)]
     for pointer, event in events:
         if "isAuthenticated" in event:
             return "v2", f"has isAuthenticated at {join_pointer(pointer, 'isAuthenticated')}"

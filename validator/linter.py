@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from . import detect
+from .check import DocumentChecker
 from .config import Configuration, Policy
-from .findings import Finding, Problem
+from .findings import SEVERITY_RANK, Finding, Problem
 from .load import Decoded, Document, line_cols, locate, parse_input, read_input
-from .result import FileResult
 from .load.positions import problem_offsets
+from .model import RESPONSE
+from .result import FileResult
 from .rules.engine import RuleEngine
-from .validate import SchemaChecker
+from .validate.checker import SchemaChecker
 
 API_VERSIONS = ("auto", "v1", "v2")
 # From this size a plain JSON response is parsed and checked in two halves when workers allow.
@@ -23,12 +26,21 @@ HALVES_MIN_BYTES = 4 << 20
 _FINDING_ORDER = attrgetter("line", "column", "pointer", "rule")
 
 
-def place(doc: Document, problems: list[Problem], policy: Policy, api_version: str | None) -> list[Finding]:
-    """Give each problem its severity and a line and column; the text is walked once, only if needed."""
+def place(doc: Document, problems: list[Problem], policy: Policy, api_version: str | None) -> tuple[list[Finding], dict[str, int]]:
+    """Give each problem its severity and a line and column; the text is walked once, only if needed.
+
+    Problems below the policy's minimum severity are only counted (by severity): they are never placed.
+    """
     kept = []
+    hidden: Counter[str] = Counter()
+    lowest = SEVERITY_RANK[policy.min_severity]
     for problem in problems:
         severity = problem.severity or policy.severity(problem.rule, problem.pointer)
-        if severity != "off":
+        if severity == "off":
+            continue
+        if SEVERITY_RANK[severity] < lowest:
+            hidden[severity] += 1
+        else:
             kept.append((problem, severity))
     extra = {"api_version": api_version} if api_version else {}
     positions = [(0, 0)] * len(kept)
@@ -44,41 +56,58 @@ def place(doc: Document, problems: list[Problem], policy: Policy, api_version: s
         for (problem, severity), (line, column) in zip(kept, positions)
     ]
     findings.sort(key=_FINDING_ORDER)
-    return findings
+    return findings, dict(hidden)
 
 
 class Linter:
     """Lints inputs under one configuration; compiled validators and rule tables are reused."""
 
-    def __init__(self, config: Configuration | None = None, checker: SchemaChecker | None = None) -> None:
+    def __init__(self, config: Configuration | None = None, schema: SchemaChecker | None = None) -> None:
         self.config = config or Configuration.load(None)
-        self.checker = checker or SchemaChecker()
-        self._engines: dict[tuple, RuleEngine] = {}
+        self.schema = schema or SchemaChecker()
+        self._checkers: dict[tuple[Any, ...], DocumentChecker] = {}
 
-    def _engine(self, policy: Policy) -> RuleEngine:
-        engine = self._engines.get(policy.key)
-        if engine is None:
-            engine = self._engines[policy.key] = RuleEngine(policy, self.config.specs())
-        return engine
+    def _checker(self, policy: Policy) -> DocumentChecker:
+        checker = self._checkers.get(policy.key)
+        if checker is None:
+            checker = self._checkers[policy.key] = DocumentChecker(self.schema, RuleEngine(policy, self.config.specs()))
+        return checker
 
     def lint_document(self, doc: Document, path: str | None = None, workers: int = 1) -> FileResult:
-        """``workers`` > 1: a document of many records may be checked by that many processes."""
+        """Detect, walk with the schema stage and the rules, place; ``workers`` > 1 may split many records over processes."""
         policy = self.config.policy_for(path)
         problems = list(doc.problems)
-        kind = version = None
+        kind = version = reason = None
         events = 0
         if doc.parsed:
             kind = detect.detect_kind(doc.data)
             if kind is None:
                 problems.append(Problem("", "unrecognized-document", f"not an engagement-attributes payload: expected a response, record(s), events block or event(s), found {_describe(doc.data)}"))
             else:
-                requested = policy.api_version
-                version = detect.detect_version(doc.data, kind) if requested == "auto" else requested
+                version, reason = _version(policy, doc.data, kind)
                 # a JSON text bounds the length of every string in it (escapes only shorten); YAML is not bounded here
                 longest = len(doc.text) if doc.text is not None and doc.locator is None else None
-                found, events = self.checker.check_document(doc.data, kind, version, self._engine(policy), workers, longest)
+                found, events = self._checker(policy).check_document(doc.data, kind, version, workers, longest)
                 problems.extend(found)
-        return FileResult(doc.name, place(doc, problems, policy, version), kind, version, events)
+        findings, hidden = place(doc, problems, policy, version)
+        return FileResult(doc.name, findings, kind, version, events, reason, hidden)
+
+    def lint_documents(self, name: str, documents: list[Document], path: str | None = None, workers: int = 1) -> FileResult:
+        """One input's documents (JSON Lines holds many) as one result."""
+        if len(documents) == 1:
+            return self.lint_document(documents[0], path, workers)
+        results = [self.lint_document(doc, path, workers) for doc in documents]
+        versions = {r.api_version for r in results if r.api_version}
+        reasons = {r.version_reason for r in results if r.version_reason}
+        return FileResult(
+            name,
+            [f for r in results for f in r.findings],
+            kind="json-lines",
+            api_version=versions.pop() if len(versions) == 1 else ("mixed" if versions else None),
+            events=sum(r.events for r in results),
+            version_reason=reasons.pop() if len(reasons) == 1 else ("per line" if reasons else None),
+            hidden=dict(sum((Counter(r.hidden) for r in results), Counter[str]())),
+        )
 
     def lint_bytes(self, raw: bytes, name: str = "<bytes>", path: str | None = None, input_format: str | None = None, workers: int = 1) -> FileResult:
         """Lint one input; its format (JSON, JSON Lines, YAML, gzip) follows from ``name`` unless given.
@@ -90,18 +119,7 @@ class Linter:
             result = self._lint_in_halves(decoded, path)
             if result is not None:
                 return result
-        documents = parse_input(decoded)
-        if len(documents) == 1:
-            return self.lint_document(documents[0], path, workers)
-        results = [self.lint_document(doc, path, workers) for doc in documents]
-        versions = {r.api_version for r in results if r.api_version}
-        return FileResult(
-            name,
-            [f for r in results for f in r.findings],
-            kind="json-lines",
-            api_version=versions.pop() if len(versions) == 1 else ("mixed" if versions else None),
-            events=sum(r.events for r in results),
-        )
+        return self.lint_documents(name, parse_input(decoded), path, workers)
 
     def _lint_in_halves(self, decoded: Decoded, path: str | None) -> FileResult | None:
         """A big response over two processes (see validate.halves); None when it cannot be split."""
@@ -109,11 +127,13 @@ class Linter:
 
         text, name = decoded.text or "", decoded.name
         policy = self.config.policy_for(path)
-        halves = check_in_halves(text, self.checker, self._engine(policy), policy.api_version)
+        halves = check_in_halves(text, self._checker(policy), policy.api_version)
         if halves is None:
             return None
         doc = Document(name, halves.data, text, parsed=True, problems=list(decoded.problems))
-        return FileResult(name, place(doc, [*decoded.problems, *halves.problems], policy, halves.version), detect.RESPONSE, halves.version, halves.events)
+        reason = halves.version_reason
+        findings, hidden = place(doc, [*decoded.problems, *halves.problems], policy, halves.version)
+        return FileResult(name, findings, RESPONSE, halves.version, halves.events, reason, hidden)
 
     def lint_path(self, path: Path, name: str | None = None, workers: int = 1) -> FileResult:
         name = name or str(path)
@@ -121,11 +141,19 @@ class Linter:
             raw = path.read_bytes()
         except OSError as exc:
             problem = Problem("", "read-error", f"cannot read file: {exc.strerror or exc}")
-            return FileResult(name, place(Document(name, None), [problem], self.config.policy_for(str(path)), None))
+            findings, hidden = place(Document(name, None), [problem], self.config.policy_for(str(path)), None)
+            return FileResult(name, findings, hidden=hidden)
         return self.lint_bytes(raw, name, str(path), workers=workers)
 
     def lint_object(self, data: Any, name: str = "<object>") -> FileResult:
         return self.lint_document(Document(name=name, data=data, text=None, parsed=True))
+
+
+def _version(policy: Policy, data: Any, kind: str) -> tuple[str, str | None]:
+    """The version to check with, and why detection chose it (None when the configuration or command line gave it)."""
+    if policy.api_version != "auto":
+        return policy.api_version, None
+    return detect.version_evidence(data, kind)
 
 
 def _describe(data: Any) -> str:

@@ -22,3 +22,8 @@ DOUBLE_NESTED = frozenset({"customerInfo", "personalInfo", "marketingCampaignInf
 VERSIONS = ("v1", "v2")
 # Which sections of a record each API version returns
 SECTIONS = {"v1": ("sdes",), "v2": ("sdes", "unAuthSdes")}
+
+# What an input holds (see detect.py): the kinds, and those that are walked record by record
+RESPONSE, RESPONSE_LIST, RECORD, RECORDS = "response", "response-list", "record", "records"
+EVENTS, EVENT, EVENT_LIST = "events", "event", "event-list"
+RECORD_KINDS = (RESPONSE, RESPONSE_LIST, RECORDS, RECORD)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .findings import SEVERITY_RANK
 from .globs import matches
 
 
@@ -25,6 +26,7 @@ class Policy:
     settings: dict[str, Setting]
     pointer_overrides: tuple[tuple[tuple[str, ...], dict[str, str]], ...] = ()
     key: tuple[int, ...] = ()
+    min_severity: str = "info"  # findings below it are counted, never placed or shown
 
     def severity(self, rule: str, pointer: str = "") -> str:
         setting = self.settings.get(rule)
@@ -33,6 +35,11 @@ class Policy:
             if rule in severities and matches(pointer or "/", patterns):
                 severity = severities[rule]
         return severity
+
+    def shown(self, rule: str, pointer: str, severity: str | None = None) -> bool:
+        """Whether a problem of ``rule`` at ``pointer`` (with its own ``severity``, if any) is reported at all."""
+        severity = severity or self.severity(rule, pointer)
+        return severity != "off" and SEVERITY_RANK[severity] >= SEVERITY_RANK[self.min_severity]
 
     def active(self, rule: str) -> bool:
         setting = self.settings.get(rule)

@@ -22,6 +22,8 @@ class FileResult:
     kind: str | None = None
     api_version: str | None = None
     events: int = 0
+    version_reason: str | None = None  # why detection took the input as that version ("has unAuthSdes at /..."); None when it was given
+    hidden: dict[str, int] = field(default_factory=dict)  # findings below --min-severity, by severity: counted, not shown
 
 
 @dataclass
@@ -42,6 +44,7 @@ class Summary:
     infos: int = 0
     by_version: Counter[str] = field(default_factory=Counter)
     by_rule: Counter[str] = field(default_factory=Counter)
+    hidden: Counter[str] = field(default_factory=Counter)  # below --min-severity, by severity
 
     @classmethod
     def of(cls, results: list[FileResult]) -> Summary:
@@ -49,6 +52,7 @@ class Summary:
         for result in results:
             if result.api_version:
                 summary.by_version[result.api_version] += 1
+            summary.hidden.update(result.hidden)
             for finding in result.findings:
                 summary.by_rule[finding.rule] += 1
                 if finding.severity == "error":
@@ -66,7 +70,16 @@ class Summary:
             "warnings": self.warnings,
             "info": self.infos,
             "api_versions": dict(sorted(self.by_version.items())),
+            **({"not_shown": {severity: self.hidden[severity] for severity in ("error", "warning", "info") if self.hidden[severity]}} if self.hidden else {}),
         }
+
+    def not_shown_note(self) -> str | None:
+        """The summary's note on findings below the display threshold, or None when none were."""
+        if not self.hidden:
+            return None
+        lowest = min(self.hidden, key=lambda severity: SEVERITY_RANK[severity])
+        counts = " and ".join(f"{n} {severity}" for severity, n in sorted(self.hidden.items(), key=lambda item: -SEVERITY_RANK[item[0]]))
+        return f"{counts} finding{'s' if sum(self.hidden.values()) != 1 else ''} not shown; --min-severity {lowest} shows them"
 
 
 def worst(results: list[FileResult]) -> int:

@@ -21,7 +21,11 @@ def _report_rest(results: list[FileResult], baseline: "BaselineOutcome | None") 
         body["baseline"] = {"known": baseline.known, "fixed": baseline.fixed}
     return {
         "files": [
-            {"file": r.file, "kind": r.kind, "api_version": r.api_version, "events": r.events, "findings": len(r.findings)}
+            {
+                "file": r.file, "kind": r.kind, "api_version": r.api_version,
+                "api_version_reason": r.version_reason or ("given" if r.kind else None),
+                "events": r.events, "findings": len(r.findings), **({"not_shown": r.hidden} if r.hidden else {}),
+            }
             for r in results
         ],
         "summary": body,

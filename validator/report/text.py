@@ -33,19 +33,26 @@ class TextReporter(Reporter):
         return finding_text(f, self._style if self.color else None) + "\n"
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
-        for result in results:
-            if self.verbose:
-                what = f"{result.api_version} {result.kind}" if result.kind else "not checked"
-                stream.write(f"{escape_controls(result.file)}: {what}, {plural(result.events, 'event')}\n")
-            for f in result.findings:
-                stream.write(self.finding_line(f))
+        summary = Summary.of(results)
+        if self.statistics:  # the per-rule table instead of the findings, as ruff's --statistics
+            if summary.by_rule:
+                for rule, count in sorted(summary.by_rule.items(), key=lambda item: (-item[1], item[0])):
+                    stream.write(f"{count:>6}  {rule}\n")
+        else:
+            for result in results:
+                if self.verbose:
+                    what = f"{result.api_version} {result.kind}" if result.kind else "not checked"
+                    why = f" ({escape_controls(result.version_reason)})" if result.version_reason else (" (as given)" if result.kind else "")
+                    stream.write(f"{escape_controls(result.file)}: {what}{why}, {plural(result.events, 'event')}\n")
+                for f in result.findings:
+                    stream.write(self.finding_line(f))
         if self.quiet:
             return
-        summary = Summary.of(results)
-        if self.statistics and summary.by_rule:
-            width = max(len(rule) for rule in summary.by_rule)
-            for rule, count in sorted(summary.by_rule.items(), key=lambda item: (-item[1], item[0])):
-                stream.write(f"{count:>6}  {rule:<{width}}\n")
+        if len(results) == 1 and results[0].version_reason and not self.verbose:
+            stream.write(f"API {results[0].api_version}: {escape_controls(results[0].version_reason)}\n")
+        note = summary.not_shown_note()
+        if note:
+            stream.write(f"{note}.\n")
         versions = ", ".join(f"{n} as API {v}" for v, n in sorted(summary.by_version.items()))
         checked = f"Checked {plural(summary.files, 'file')}" + (f" ({versions})" if versions else "")
         stream.write(f"{checked}: {severity_counts(summary)}.\n")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..findings import Problem
-from ..model import CONTAINER_KEYS, SDE_TYPES
+from ..model import CONTAINER_KEYS
 from ..policy import Policy
 from .base import EventCheck, EventContext, Hits, RecordCheck, RecordContext
 from .catalogue import RuleSpec
@@ -52,32 +52,20 @@ class RuleEngine:
         """Build the dispatch tables now (before worker processes fork)."""
         self._table(version)
 
-    def check_event(self, version: str, section: str | None, pointer: str, event: Any, out: list[Problem], longest_string: int | None = None) -> None:
-        if not isinstance(event, dict):
-            return
-        sde_type = event.get("sdeType")
-        key = SDE_TYPES.get(sde_type) if isinstance(sde_type, str) else None
-        if key is None:
-            present = [k for k in event if k in CONTAINER_KEYS]
-            if len(present) != 1:
-                return
-            key = present[0]
+    def has_event_rules(self, version: str, key: str) -> bool:
+        """Whether any active rule reads events of this container key (else no context need be built)."""
         table = self._tables.get(version) or self._table(version)
-        rules = table[0][key]
-        if not rules:
-            return
-        ctx = EventContext(version, section, pointer, event, key, longest_string)
-        for name, check, params in rules:
+        return bool(table[0][key])
+
+    def check_event(self, ctx: EventContext, out: list[Problem]) -> None:
+        table = self._tables.get(ctx.version) or self._table(ctx.version)
+        for name, check, params in table[0][ctx.key]:
             hits = check(ctx, params)
             if hits:
                 _emit(name, hits, out)
 
-    def check_record(self, version: str, pointer: str, record: Any, sections: tuple[str, ...], out: list[Problem]) -> None:
-        rules = self._table(version)[1]
-        if not rules or not isinstance(record, dict):
-            return
-        ctx = RecordContext(version, pointer, record, sections)
-        for name, check, params in rules:
+    def check_record(self, ctx: RecordContext, out: list[Problem]) -> None:
+        for name, check, params in self._table(ctx.version)[1]:
             hits = check(ctx, params)
             if hits:
                 _emit(name, hits, out)

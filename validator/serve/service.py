@@ -30,6 +30,7 @@ from ..result import FileResult, Summary, worst
 from ..rules.explain import explain_rule, rule_table
 from ..validate import SchemaChecker, get_schema, schema_names
 from ..validate.bundle import bundle
+from ..walk import records_of
 from .settings import LIMITS, Settings
 
 try:
@@ -116,7 +117,7 @@ def count_work(data: Any) -> tuple[int, int]:
     if kind is None:
         return 1, 0
     records = events = 0
-    for _, record in detect.iter_records(data, kind):
+    for _, record in records_of(data, kind):
         records += 1
         if isinstance(record, dict):
             for section in _RECORD_SECTIONS:
@@ -209,7 +210,7 @@ class LintService:
     def lint(self, raw: bytes, content: str, api_version: str | None, fail_on: str | None, output: str) -> LintOutcome:
         """The report of one body; LimitExceeded, before any linting, when the body asks for too much work."""
         documents = self.parse_within_limits(raw, content)
-        results = [self._lint_documents(self.linters[api_version], documents)]
+        results = [self.linters[api_version].lint_documents(REQUEST_NAME, documents)]
         ok = worst(results) < SEVERITY_RANK[fail_on or self.default_fail_on]
         findings = [(f.rule, f.severity) for r in results for f in r.findings]
         shown, dropped = _first_findings(results, self.settings.max_findings)
@@ -260,21 +261,6 @@ class LintService:
                 where = f"in {pointer}" if pointer else "at the top level"
                 raise LimitExceeded("max_key_length", settings.max_key_length, f"a key of {len(key)} characters {where} ({key[:20]!r}...)")
         return documents
-
-    @staticmethod
-    def _lint_documents(linter: Linter, documents: list[Document]) -> FileResult:
-        """What ``Linter.lint_bytes`` returns for these documents (it parses them itself, so it cannot be given them)."""
-        if len(documents) == 1:
-            return linter.lint_document(documents[0])
-        results = [linter.lint_document(doc) for doc in documents]
-        versions = {r.api_version for r in results if r.api_version}
-        return FileResult(
-            REQUEST_NAME,
-            [f for r in results for f in r.findings],
-            kind="json-lines",
-            api_version=versions.pop() if len(versions) == 1 else ("mixed" if versions else None),
-            events=sum(r.events for r in results),
-        )
 
     # -- the catalogue and the schemas -----------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Schema validation: bundled schemas, the compiled fast path, the detailed path."""
 
+from .checker import SchemaChecker
 from .compiled import CompiledValidators
-from .pipeline import SchemaChecker
 from .schemas import get_schema, schema_names
 
 __all__ = ["CompiledValidators", "SchemaChecker", "get_schema", "schema_names"]

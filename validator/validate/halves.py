@@ -20,12 +20,12 @@ from ..findings import Problem, join_pointer
 from ..load.positions import locate, problem_offsets, skip_ws
 from ..load.response_text import RECORDS_KEY, NotSplittable, Scanner, first_boundary, guess_boundary, read_head, read_items, read_tail
 from ..load.source import Flags, make_decoder, structural_problems
+from ..model import RECORDS, RESPONSE
 from ..parallel import WorkerDied, can_fork
 from ..parallel.local import Conversation, Peer
-from .pipeline import SchemaChecker
 
 if TYPE_CHECKING:
-    from ..rules.engine import RuleEngine
+    from ..check import DocumentChecker
 
 _RECORDS_POINTER = "/" + RECORDS_KEY
 
@@ -36,6 +36,7 @@ class HalvesResult:
     problems: list[Problem]
     version: str
     events: int
+    version_reason: str | None  # with "auto": what decided the version
 
 
 @dataclass
@@ -44,8 +45,7 @@ class SecondHalf:
 
     text: str
     start: int
-    checker: SchemaChecker
-    engine: RuleEngine | None
+    checker: DocumentChecker
     requested: str  # the API version asked for, or "auto"
     label: str = "the second half of the records"
 
@@ -83,20 +83,24 @@ def _pointed(records: list, base: int) -> list[tuple[str, Any]]:
 PlacedRow = tuple[str, str, str, str | None, int, Any]
 
 
-def _placed_rows(text: str, problems: list[Problem], first_record: int, spans: list[int], base: int, top_keys: Iterable[str] | None = None) -> list[PlacedRow]:
+def _placed_rows(
+    text: str, problems: list[Problem], first_record: int, spans: list[int], base: int, checker: DocumentChecker, top_keys: Iterable[str] | None = None
+) -> list[PlacedRow]:
     """Give each problem its text offset here, where the records' starts are known and the other process is busy too.
 
     ``first_record`` is where record ``base`` starts; ``spans`` are the lengths of the records' texts.
+    A problem the report will not show (below the minimum severity) is not located: it is only counted.
     """
-    if not problems:
-        return []  # a clean half: no anchors to compute
+    shown = [p for p in problems if checker.shown(p)]
+    if not shown:
+        return [(p.pointer, p.rule, p.message, p.severity, 0, p.value) for p in problems]  # nothing to locate: no anchors
     anchors = {}
     at = first_record
     for index, span in enumerate(spans, base):
         anchors[join_pointer(_RECORDS_POINTER, index)] = at
         at = skip_ws(text, skip_ws(text, at + span) + 1)  # past the comma to the next record
-    offsets = problem_offsets(problems, partial(locate, text, top_keys=top_keys, anchors=anchors))
-    return [(p.pointer, p.rule, p.message, p.severity, offset, p.value) for p, offset in zip(problems, offsets, strict=True)]
+    offsets = dict(zip(map(id, shown), problem_offsets(shown, partial(locate, text, top_keys=top_keys, anchors=anchors)), strict=True))
+    return [(p.pointer, p.rule, p.message, p.severity, offsets.get(id(p), 0), p.value) for p in problems]
 
 
 def _placed_problems(rows: list[PlacedRow]) -> list[Problem]:
@@ -109,15 +113,15 @@ def _second_half(task: SecondHalf, parent: Peer) -> tuple[list[PlacedRow], int]:
     records: list = []
     spans: list[int] = []
     end = read_items(task.text, task.start, _scanner(flags), records, spans=spans)
-    v2_seen = task.requested == "auto" and detect.detect_version(records, detect.RECORDS) == "v2"
+    v2_seen = task.requested == "auto" and detect.detect_version(records, RECORDS) == "v2"
     parent.send(SecondHalfParsed(end, v2_seen, flags.duplicates, flags.non_finite, flags.overflow))
     order: CheckAs = parent.recv()
     out: list[Problem] = []
-    events = task.checker.check_records(order.version, _pointed(records, order.base), task.engine, out, max(spans, default=0))
-    return _placed_rows(task.text, out, task.start, spans, order.base), events
+    events = task.checker.check_records(order.version, _pointed(records, order.base), out, max(spans, default=0))
+    return _placed_rows(task.text, out, task.start, spans, order.base, task.checker), events
 
 
-def check_in_halves(text: str, checker: SchemaChecker, engine: RuleEngine | None, requested: str) -> HalvesResult | None:
+def check_in_halves(text: str, checker: DocumentChecker, requested: str) -> HalvesResult | None:
     """Problems of a response text checked in two processes, or None when it cannot be split.
 
     None also when the worker dies or finds the text not splittable: the caller then does
@@ -138,7 +142,7 @@ def check_in_halves(text: str, checker: SchemaChecker, engine: RuleEngine | None
     if not (head and bounds and split):
         return None
     try:
-        worker = Conversation(_second_half, SecondHalf(text, split, checker, engine, requested))
+        worker = Conversation(_second_half, SecondHalf(text, split, checker, requested))
     except OSError:  # no process to be had (limits, memory): the ordinary way
         return None
     try:
@@ -152,14 +156,16 @@ def check_in_halves(text: str, checker: SchemaChecker, engine: RuleEngine | None
             flags.duplicates = flags.duplicates or parsed.duplicates or len(data) != len(pairs)
             flags.non_finite = flags.non_finite or parsed.non_finite
             flags.overflow = flags.overflow or parsed.overflow
-            version = requested
+            version, reason = requested, None
             if requested == "auto":
-                version = "v2" if parsed.v2_seen or detect.detect_version(data, detect.RESPONSE) == "v2" else "v1"
+                version, reason = detect.version_evidence(data, RESPONSE)
+                if version == "v1" and parsed.v2_seen:
+                    version, reason = "v2", "unAuthSdes, isAuthenticated or a typed value in the second half of the records"
             worker.send(CheckAs(version, len(records)))
-            found, events = checker.check_document(data, detect.RESPONSE, version, engine, longest_string=max(spans, default=0))
-            found_rows = _placed_rows(text, found, head.records_at, spans, 0, data.keys())
+            found, events = checker.check_document(data, RESPONSE, version, longest_string=max(spans, default=0))
+            found_rows = _placed_rows(text, found, head.records_at, spans, 0, checker, data.keys())
             their_rows, their_events = worker.result()
     except (NotSplittable, WorkerDied, OSError, TypeError, ValueError):
         return None
     problems = [*structural_problems(text, flags), *_placed_problems(found_rows), *_placed_problems(their_rows)]
-    return HalvesResult(data, problems, version, events + their_events)
+    return HalvesResult(data, problems, version, events + their_events, reason)

@@ -1,0 +1,80 @@
+"""The schema stage: a document's shells and each event by its sdeType, through the fast path.
+
+Only what the compiled validator rejects is handed to the detailed path, so a
+clean document never pays for jsonschema. ``check.DocumentChecker`` walks the
+document and calls this stage and the rules side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..findings import Problem
+from ..model import CONTAINER_KEYS, EVENTS, RECORD, RESPONSE, RESPONSE_LIST, SDE_TYPES, SECTIONS
+from .compiled import CompiledValidators, ValidationFailed, shared_validators
+from .detailed import detailed_problems, json_type
+from .schemas import schema_uri
+
+# The shell of each kind: its schema, with the parts checked one by one stubbed out.
+_SHELLS = {
+    RESPONSE: ("response", "record"),
+    RESPONSE_LIST: ("response-list", "record"),
+    RECORD: ("record", "event"),
+    EVENTS: ("events", "event"),
+}
+
+
+_NO_STUBS: frozenset[str] = frozenset()
+
+
+class SchemaChecker:
+    def __init__(self, compiled: CompiledValidators | None = None) -> None:
+        self.compiled = compiled or shared_validators()
+        # sdeType -> compiled validator, per version: one dict lookup per event on the hot path
+        self._by_sde_type: dict[str, dict[str, Callable[[Any], Any]]] = {version: {} for version in SECTIONS}
+
+    def _check(self, version: str, name: str, instance: Any, pointer: str, stubs: frozenset[str], out: list[Problem]) -> bool:
+        try:
+            self.compiled.get(version, name, stubs)(instance)
+            return True
+        except ValidationFailed:
+            out.extend(detailed_problems(version, name, instance, pointer, stubs))
+            return False
+
+    def check_shell(self, version: str, kind: str, instance: Any, pointer: str, out: list[Problem]) -> None:
+        """The document (or record) around its records (or events), which are checked one by one."""
+        name, stubbed = _SHELLS[kind]
+        self._check(version, name, instance, pointer, frozenset({schema_uri(version, stubbed)}), out)
+
+    def check_event(self, version: str, event: Any, pointer: str, out: list[Problem]) -> bool:
+        """Validate one event against its type's schema; True when it is valid."""
+        if type(event) is dict:
+            sde_type = event.get("sdeType")
+            validator = self._by_sde_type[version].get(sde_type) if type(sde_type) is str else None
+            if validator is not None:
+                try:
+                    validator(event)
+                    return True
+                except ValidationFailed:
+                    out.extend(detailed_problems(version, SDE_TYPES[sde_type], event, pointer))
+                    return False
+        return self._check_event_slowly(version, event, pointer, out)
+
+    def _check_event_slowly(self, version: str, event: Any, pointer: str, out: list[Problem]) -> bool:
+        """An event that is not an object, has an unknown or no sdeType, or whose type is not compiled yet."""
+        if not isinstance(event, dict):
+            out.append(Problem(pointer, "wrong-type", f"expected an event object, found {json_type(event)}", value=event))
+            return False
+        sde_type = event.get("sdeType")
+        name = SDE_TYPES.get(sde_type) if isinstance(sde_type, str) else None
+        if name is None and "sdeType" not in event:
+            # no sdeType: check the container it does have, which also reports the missing sdeType
+            present = [key for key in event if key in CONTAINER_KEYS]
+            name = present[0] if len(present) == 1 else None
+        if name is None:
+            out.extend(detailed_problems(version, "event", event, pointer))
+            return False
+        if isinstance(sde_type, str) and SDE_TYPES.get(sde_type) == name:
+            self._by_sde_type[version][sde_type] = self.compiled.get(version, name, _NO_STUBS)
+        return self._check(version, name, event, pointer, _NO_STUBS, out)
