@@ -272,7 +272,7 @@ def test_v1_record_with_unauth_sdes_points_at_its_key():
     record = {"sdes": {"events": []}, "unAuthSdes": {"events": []}}
     text = json.dumps(record, indent=2)
     (finding,) = validator.lint(text.encode(), api_version="v1")
-    assert (finding.rule, finding.pointer) == ("auth-section", "/unAuthSdes")
+    assert (finding.rule, finding.pointer) == ("v1-unauthenticated", "/unAuthSdes")
     assert (finding.line, finding.column) == position(text, only(text, '"unAuthSdes"'))
 
 

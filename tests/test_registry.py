@@ -57,8 +57,8 @@ def test_each_stage_has_its_checks():
             assert rule.check_event is None and rule.check_record is None, rule
         else:
             assert (rule.check_event if rule.stage == "event" else rule.check_record) is not None, rule
-    auth = registry.builtin_rules()["auth-section"]
-    assert auth.check_event is not None and auth.check_record is not None  # one rule, both levels
+    v1_only = registry.builtin_rules()["v1-unauthenticated"]
+    assert v1_only.check_event is not None and v1_only.check_record is not None  # one rule, both levels
 
 
 def test_a_rule_with_the_wrong_checks_for_its_stage_is_refused():

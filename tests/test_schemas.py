@@ -67,7 +67,8 @@ V2_EVENTS: dict[str, dict[str, Any]] = {
                 "gender": "MALE",
                 "company": "company",
                 "language": "Russian",
-                "customerAge": {"customerAgeInYears": 34.0, "customerYearOfBirth": 1980, "customerMonthOfBirth": 4, "customerDateOfBirth": 15},
+                # the spec's example says 34.0, which age-consistency reports: 38 on 2018-06-10 for someone born 1980-04-15
+                "customerAge": {"customerAgeInYears": 38.0, "customerYearOfBirth": 1980, "customerMonthOfBirth": 4, "customerDateOfBirth": 15},
                 "contacts": [{"personalContact": {"email": "myname@example.com", "phone": "+1 212-788-8877"}}],
             },
         },
@@ -779,14 +780,15 @@ def test_unrecognized_document():
     assert (finding.rule, finding.pointer, finding.severity) == ("unrecognized-document", "", "error")
 
 
-def test_v1_record_with_unauth_sdes_is_auth_section():
+def test_v1_record_with_unauth_sdes_is_v1_unauthenticated():
     record = _record([valid_event("cartStatus", "v1")])
     unauth = valid_event("lead", "v1")
     unauth["lead"]["lead"]["value"] = "not a number"  # not checked as v1: v1 has no unAuthSdes
     record["unAuthSdes"] = {"events": [unauth]}
     findings = validator.lint(record, api_version="v1")
-    assert [(f.rule, f.pointer) for f in findings] == [("auth-section", "/unAuthSdes")]
-    assert findings[0].severity == "warning"
+    # v1 "will allow to retrieve authenticated engagement attributes only": an error under a named v1
+    assert [(f.rule, f.pointer) for f in findings] == [("v1-unauthenticated", "/unAuthSdes")]
+    assert findings[0].severity == "error"
     assert Linter().lint_object(record).api_version == "v2"  # auto: unAuthSdes means v2
     assert ("bad-value", "/unAuthSdes/events/0/lead/lead/value") in [(f.rule, f.pointer) for f in validator.lint(record, api_version="v2")]
 

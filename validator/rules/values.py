@@ -73,6 +73,14 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _MS_PER_DAY = 86_400_000
 
 
+def utc_date(ms: int) -> date | None:
+    """The UTC day of epoch milliseconds; None outside the years 1 to 9999."""
+    try:
+        return date.fromordinal(_EPOCH_ORDINAL + ms // _MS_PER_DAY)
+    except (OverflowError, ValueError):
+        return None
+
+
 @lru_cache(maxsize=1024)
 def _day_text(day: int) -> str:
     return date.fromordinal(_EPOCH_ORDINAL + day).isoformat()

@@ -39,10 +39,12 @@ def _cart_hits(cart: dict[str, Any], pointer: str, tolerance: float) -> list[Hit
     hits = []
     num_items = as_number(cart.get("numItems"))
     if num_items is not None and all_quantities and num_items != sum(quantities):
-        hits.append(Hit(f"{pointer}/numItems", f"numItems is {_shown(num_items, cart.get('numItems'))} but the products' quantities add up to {sum(quantities):g}", cart.get("numItems")))
+        shown = _shown(num_items, cart.get("numItems"))
+        hits.append(Hit(f"{pointer}/numItems", f"numItems is {shown} but the products' quantities add up to {sum(quantities):g}", cart.get("numItems")))
     total = as_number(cart.get("total"))
     if total is not None and all_amounts and abs(total - sum(amounts)) > tolerance:
-        hits.append(Hit(f"{pointer}/total", f"total is {_shown(total, cart.get('total'))} but price times quantity adds up to {round(sum(amounts), 2):g}", cart.get("total")))
+        shown = _shown(total, cart.get("total"))
+        hits.append(Hit(f"{pointer}/total", f"total is {shown} but price times quantity adds up to {round(sum(amounts), 2):g}", cart.get("total")))
     return hits
 
 
@@ -59,7 +61,8 @@ def cart_arithmetic(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     hits = _cart_hits(cart, f"{ctx.attrs_pointer}/cart", tolerance)
     total, cart_total = as_number(attrs.get("total")), as_number(cart.get("total"))
     if total is not None and cart_total is not None and abs(total - cart_total) > tolerance:
-        hits.append(Hit(f"{ctx.attrs_pointer}/total", f"purchase total {_shown(total, attrs.get('total'))} differs from its cart's total {_shown(cart_total, cart.get('total'))}", attrs.get("total")))
+        message = f"purchase total {_shown(total, attrs.get('total'))} differs from its cart's total {_shown(cart_total, cart.get('total'))}"
+        hits.append(Hit(f"{ctx.attrs_pointer}/total", message, attrs.get("total")))
     return hits
 
 

@@ -42,7 +42,8 @@ def message_time(ctx: RecordContext, p: dict[str, Any]) -> list[Hit]:
             continue
         parsed = parse_time_text(text)
         if parsed is not None and parsed != millis:
-            hits.append(Hit(f"{pointer}/time", f"time {text!r} is {format_duration(parsed - millis)} {'after' if parsed > millis else 'before'} timeL {show_int(millis)}", text))
+            direction = "after" if parsed > millis else "before"
+            hits.append(Hit(f"{pointer}/time", f"time {text!r} is {format_duration(parsed - millis)} {direction} timeL {show_int(millis)}", text))
     return hits
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -30,7 +30,8 @@ def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
         return None
     return [Hit(
         ctx.container_pointer + "/originalTimeStamp",
-        f"created (originalTimeStamp {format_ms(created)}) {format_duration(created - processed)} after it was processed (serverTimeStamp {format_ms(processed)})",
+        f"created (originalTimeStamp {format_ms(created)}) {format_duration(created - processed)} after it was processed"
+        f" (serverTimeStamp {format_ms(processed)})",
         created,
     )]
 
@@ -38,7 +39,7 @@ def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
 @cache
 def _window(earliest: str, latest: str) -> tuple[int, int]:
     def ms(day: str) -> int:
-        return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp() * 1000)
+        return int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp() * 1000)
 
     return ms(earliest), ms(latest)
 
@@ -114,6 +115,9 @@ def _window_problem(given: Mapping[str, Any]) -> str | None:
 
 RULES = [
     Rule("timestamp-order", category="event", severity="warning", sde_types=ORDERED_TYPES, params={"tolerance-ms": Number(60000)}, check_event=timestamp_order),
-    Rule("timestamp-range", category="event", severity="warning", params={"earliest": IsoDate("2000-01-01"), "latest": IsoDate("2100-01-01")}, check_event=timestamp_range, params_check=_window_problem),
+    Rule(
+        "timestamp-range", category="event", severity="warning", params={"earliest": IsoDate("2000-01-01"), "latest": IsoDate("2100-01-01")},
+        check_event=timestamp_range, params_check=_window_problem,
+    ),
     Rule("timestamp-mismatch", category="event", severity="warning", check_event=timestamp_mismatch),
 ]
