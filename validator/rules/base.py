@@ -52,7 +52,7 @@ class Rule:
 
     __slots__ = (
         "api_versions", "category", "check_event", "check_record", "containers", "explicit_version_only",
-        "name", "params", "params_check", "sde_types", "severity", "stage",
+        "name", "params", "params_check", "prepare", "sde_types", "severity", "stage",
     )
 
     def __init__(
@@ -70,6 +70,7 @@ class Rule:
         check_record: RecordCheck | None = None,
         params_check: Callable[[Mapping[str, Any]], str | None] | None = None,
         explicit_version_only: bool = False,
+        prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> None:
         self.name = name
         self.category = category
@@ -85,6 +86,8 @@ class Rule:
         self.params_check = params_check  # what is wrong with parameters set together (each is valid alone), or None
         # on only when the configuration or command line names the API version: a guessed version is no contract to hold a payload to
         self.explicit_version_only = explicit_version_only
+        # the parameters as the check reads them (sets built from lists), computed once per dispatch table, not per event
+        self.prepare = prepare
         if self.stage not in STAGES:
             raise ValueError(f"rule {name!r}: stage {self.stage!r} is not one of {', '.join(STAGES)}")
         has_checks = {"event": check_event is not None, "record": check_event is None and check_record is not None}

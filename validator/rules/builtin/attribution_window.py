@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ...findings import join_pointer
@@ -22,20 +23,21 @@ def attribution_window(ctx: RecordContext, p: dict[str, Any]) -> list[Hit] | Non
     if start is None and end is None:
         return None
     window = int(p["hours"] * _HOUR_MS)
-    # the common case is decided on the text: equal-length digit strings order like their numbers
-    low = str(start - window) if start is not None else None
-    high = str(end + window) if end is not None else None
+    low = start - window if start is not None else -math.inf
+    high = end + window if end is not None else math.inf
     hits = []
     for section in ctx.sections:
         for i, event in enumerate(ctx.events(section)):
-            if type(event) is not dict:
-                continue
-            raw = event.get("serverTimeStamp")
-            if type(raw) is str and (low is None or (len(raw) == len(low) and raw >= low)) and (high is None or (len(raw) == len(high) and raw <= high)):
-                continue
-            stamp = as_int(raw)
-            if stamp is None:  # missing or not a timestamp: the schema's finding
-                continue
+            raw = event.get("serverTimeStamp") if type(event) is dict else None
+            kind = type(raw)
+            if kind is int:
+                stamp: int | None = raw
+            elif kind is str and len(raw) < 19 and raw.isdigit() and raw.isascii():
+                stamp = int(raw)  # the common case, without as_int's other branches
+            else:
+                stamp = as_int(raw)
+            if stamp is None or low <= stamp <= high:
+                continue  # None: missing or not a timestamp, the schema's finding
             pointer = join_pointer(ctx.pointer, section, "events", str(i), "serverTimeStamp")
             if start is not None and stamp < start - window:
                 when = f"{format_duration(start - stamp)} before the conversation started ({format_ms(start)}): more than {p['hours']:g} hours before"

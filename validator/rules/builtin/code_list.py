@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ..base import EventContext, Hit, Rule
@@ -33,14 +33,19 @@ def _code(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-@cache
-def _codes(configured: tuple[Any, ...], fold: bool) -> frozenset[str]:
-    return frozenset(_code(c).casefold() if fold else _code(c) for c in configured)
+# parameter -> (the field it lists, compared in any case)
+_LISTS = {"originating-channels": ("originatingChannel", False), "service-statuses": ("status", False), "genders": ("gender", True), "phone-types": ("phoneType", False)}
 
 
-def _listed(value: Any, configured: list[Any], fold: bool = False) -> bool:
-    code = _code(value)
-    return (code.casefold() if fold else code) in _codes(tuple(configured), fold)
+def prepared(params: dict[str, Any]) -> dict[str, Any]:
+    """The lists as sets of codes (casefolded where case does not count), built once per run rather than per event."""
+    ready = dict(params)
+    for key, (_field, fold) in _LISTS.items():
+        codes: set[Any] = {_code(c).casefold() if fold else _code(c) for c in params[key]}
+        codes.update(c for c in params[key] if type(c) is int)  # a JSON integer is then found as it is
+        ready[f"_{key}"] = frozenset(codes)
+    ready["_extra-languages"], ready["_extra-countries"] = frozenset(params["extra-languages"]), frozenset(params["extra-countries"])
+    return ready
 
 
 @cache
@@ -60,7 +65,8 @@ def languages() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(codes), frozenset(names)
 
 
-def language_problem(value: str, extra: list[str]) -> str | None:
+@lru_cache(maxsize=4096)  # a payload uses few distinct languages
+def language_problem(value: str, extra: frozenset[str]) -> str | None:
     """Why ``value`` is not a documented language, or None: an ISO 639-1 tag with an optional region, or an English name."""
     codes, names = languages()
     if value in extra:
@@ -85,56 +91,64 @@ def language_problem(value: str, extra: list[str]) -> str | None:
     )
 
 
-def _listed_hit(pointer: str, field: str, value: Any, configured: list[Any], fold: bool = False) -> Hit | None:
-    if value is None or isinstance(value, (bool, dict, list)) or _listed(value, configured, fold):
+def _unlisted(value: Any, p: dict[str, Any], key: str) -> str | None:
+    """Why ``value`` is not in the list ``key``, or None (pointers are built only for a finding)."""
+    if value is None or type(value) in (bool, dict, list):
         return None  # null is "not set"; other types are the schema's to report
-    shown = ", ".join(map(str, configured))
-    return Hit(pointer, f"{field} {shorten(repr(value))} is not one of the documented codes ({shown}{'; any case' if fold else ''})", value)
+    codes, (field, fold) = p[f"_{key}"], _LISTS[key]
+    if value in codes:
+        return None  # the common case: "1", "MALE"
+    code = _code(value)
+    if (code.casefold() if fold else code) in codes:
+        return None
+    shown = ", ".join(map(str, p[key]))
+    return f"{field} {shorten(repr(value))} is not one of the documented codes ({shown}{'; any case' if fold else ''})"
 
 
-def _country_hit(pointer: str, value: Any, extra: list[str]) -> Hit | None:
+def _unknown_country(value: Any, extra: frozenset[str]) -> str | None:
     if not isinstance(value, str) or value in countries() or value in extra:
         return None
     hint = f" (did you mean {value.upper()!r}?)" if value.upper() in countries() else ""
-    return Hit(pointer, f"country {shorten(repr(value))} is not an ISO 3166-1 alpha-2 code{hint}", value)
+    return f"country {shorten(repr(value))} is not an ISO 3166-1 alpha-2 code{hint}"
 
 
-def _contact_hits(contacts: Any, pointer: str, p: dict[str, Any], hits: list[Hit]) -> None:
-    if type(contacts) is not list:
-        return
+def _contact_hits(contacts: list[Any], pointer: str, p: dict[str, Any], hits: list[Hit]) -> None:
     for i, item in enumerate(contacts):
         contact = item.get("personalContact") if type(item) is dict else None
         if type(contact) is not dict:
             continue
-        here = f"{pointer}/{i}/personalContact"
-        hit = _listed_hit(f"{here}/phoneType", "phoneType", contact.get("phoneType"), p["phone-types"])
-        if hit:
-            hits.append(hit)
+        phone_type = contact.get("phoneType")
+        why = _unlisted(phone_type, p, "phone-types") if phone_type is not None else None
+        if why:
+            hits.append(Hit(f"{pointer}/{i}/personalContact/phoneType", why, phone_type))
         address = contact.get("address")
-        if type(address) is dict:
-            hit = _country_hit(f"{here}/address/country", address.get("country"), p["extra-countries"])
-            if hit:
-                hits.append(hit)
+        country = address.get("country") if type(address) is dict else None
+        why = _unknown_country(country, p["_extra-countries"]) if country is not None else None
+        if why:
+            hits.append(Hit(f"{pointer}/{i}/personalContact/address/country", why, country))
+
+
+_SINGLE = {"marketingCampaignInfo": ("originatingChannel", "originating-channels"), "serviceActivity": ("status", "service-statuses"), "personalInfo": ("gender", "genders")}
 
 
 def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
-    attrs, pointer = ctx.attrs, ctx.attrs_pointer
+    attrs = ctx.attrs
     if attrs is None:
         return None
     hits: list[Hit] = []
-    if ctx.key == "marketingCampaignInfo":
-        hit = _listed_hit(f"{pointer}/originatingChannel", "originatingChannel", attrs.get("originatingChannel"), p["originating-channels"])
-    elif ctx.key == "serviceActivity":
-        hit = _listed_hit(f"{pointer}/status", "status", attrs.get("status"), p["service-statuses"])
-    else:
-        hit = _listed_hit(f"{pointer}/gender", "gender", attrs.get("gender"), p["genders"], fold=True)
+    field, key = _SINGLE[ctx.key]
+    value = attrs.get(field)
+    why = _unlisted(value, p, key) if value is not None else None
+    if why:
+        hits.append(Hit(f"{ctx.attrs_pointer}/{field}", why, value))
+    if ctx.key == "personalInfo":
         language = attrs.get("language")
-        why = language_problem(language, p["extra-languages"]) if isinstance(language, str) else None
+        why = language_problem(language, p["_extra-languages"]) if type(language) is str else None
         if why:
-            hits.append(Hit(f"{pointer}/language", f"language {shorten(repr(language))} {why}", language))
-        _contact_hits(attrs.get("contacts"), f"{pointer}/contacts", p, hits)
-    if hit:
-        hits.insert(0, hit)
+            hits.append(Hit(f"{ctx.attrs_pointer}/language", f"language {shorten(repr(language))} {why}", language))
+        contacts = attrs.get("contacts")
+        if type(contacts) is list:
+            _contact_hits(contacts, f"{ctx.attrs_pointer}/contacts", p, hits)
     return hits
 
 
@@ -148,5 +162,5 @@ RULE = Rule(
         "extra-languages": StringList([]),
         "extra-countries": StringList([]),
     },
-    check_event=code_list,
+    check_event=code_list, prepare=prepared,
 )
