@@ -29,10 +29,10 @@ def attribution_window(ctx: RecordContext, p: dict[str, Any]) -> list[Hit] | Non
     for section in ctx.sections:
         for i, event in enumerate(ctx.events(section)):
             raw = event.get("serverTimeStamp") if type(event) is dict else None
-            kind = type(raw)
-            if kind is int:
-                stamp: int | None = raw
-            elif kind is str and len(raw) < 19 and raw.isdigit() and raw.isascii():
+            stamp: int | None
+            if type(raw) is int:
+                stamp = raw
+            elif type(raw) is str and len(raw) < 19 and raw.isdigit() and raw.isascii():
                 stamp = int(raw)  # the common case, without as_int's other branches
             else:
                 stamp = as_int(raw)

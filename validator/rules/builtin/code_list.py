@@ -34,7 +34,12 @@ def _code(value: Any) -> str:
 
 
 # parameter -> (the field it lists, compared in any case)
-_LISTS = {"originating-channels": ("originatingChannel", False), "service-statuses": ("status", False), "genders": ("gender", True), "phone-types": ("phoneType", False)}
+_LISTS = {
+    "originating-channels": ("originatingChannel", False),
+    "service-statuses": ("status", False),
+    "genders": ("gender", True),
+    "phone-types": ("phoneType", False),
+}
 
 
 def prepared(params: dict[str, Any]) -> dict[str, Any]:
@@ -128,7 +133,12 @@ def _contact_hits(contacts: list[Any], pointer: str, p: dict[str, Any], hits: li
             hits.append(Hit(f"{pointer}/{i}/personalContact/address/country", why, country))
 
 
-_SINGLE = {"marketingCampaignInfo": ("originatingChannel", "originating-channels"), "serviceActivity": ("status", "service-statuses"), "personalInfo": ("gender", "genders")}
+# container -> (its field with a code list, the parameter listing the codes)
+_SINGLE = {
+    "marketingCampaignInfo": ("originatingChannel", "originating-channels"),
+    "serviceActivity": ("status", "service-statuses"),
+    "personalInfo": ("gender", "genders"),
+}
 
 
 def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
