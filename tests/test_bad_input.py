@@ -77,7 +77,8 @@ def check_json(run_sdelint, tmp_path, good):
         good_entry = report["files"][-1]
         assert good_entry["kind"] == "response" and good_entry["api_version"] == "v2" and good_entry["events"] == 12
         good_rules = Counter(f["rule"] for f in report["findings"] if f["file"] == str(good))
-        assert good_rules["timestamp-order"] == 10, good_rules
+        # 9 of the 10 unAuthSdes events: the customerInfo table describes both timestamps as "Event creation time stamp."
+        assert good_rules["timestamp-order"] == 9, good_rules
         assert report["summary"]["files"] == len(bad) + 1
         by_file = {str(p): [f for f in report["findings"] if f["file"] == str(p)] for p in bad}
         return proc, report, by_file
@@ -431,7 +432,7 @@ def test_directory_with_a_non_json_x_json_among_valid_ones(tmp_path, run_sdelint
     assert (finding["line"], finding["column"]) == (1, 1)
     for name in ("a.json", "sub/b.json", "y.json"):
         rules = Counter(f["rule"] for f in report["findings"] if f["file"] == str(folder / name))
-        assert rules["timestamp-order"] == 10, name
+        assert rules["timestamp-order"] == 9, name  # 9 of the 10 unAuthSdes events: the customerInfo table describes both timestamps as "Event creation time stamp."
     assert report["summary"]["api_versions"] == {"v2": 3}
 
 

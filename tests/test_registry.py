@@ -57,8 +57,8 @@ def test_each_stage_has_its_checks():
             assert rule.check_event is None and rule.check_record is None, rule
         else:
             assert (rule.check_event if rule.stage == "event" else rule.check_record) is not None, rule
-    auth = registry.builtin_rules()["auth-section"]
-    assert auth.check_event is not None and auth.check_record is not None  # one rule, both levels
+    v1_only = registry.builtin_rules()["v1-unauthenticated"]
+    assert v1_only.check_event is not None and v1_only.check_record is not None  # one rule, both levels
 
 
 def test_a_rule_with_the_wrong_checks_for_its_stage_is_refused():
@@ -187,3 +187,18 @@ def test_a_rule_module_without_its_rules_yaml_entry_is_named(throwaway_rule, mon
     catalogue.load_catalogue.cache_clear()
     with pytest.raises(catalogue.CatalogueError, match="no rules.yaml entry for \\['lead-topic-shout'\\]"):
         catalogue.load_catalogue()
+
+
+def test_the_readme_rule_table_is_the_generated_one(cli):
+    """README's table is markdown_rule_table's output; regenerate it with
+    python -c 'from validator.rules.catalogue import load_catalogue; from validator.rules.explain import markdown_rule_table; print(markdown_rule_table(load_catalogue()))'
+    """
+    from validator.rules.explain import markdown_rule_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- rule-table:", 1)[1].split("\n", 1)[1].split("<!-- /rule-table -->", 1)[0].strip()
+    assert section == markdown_rule_table(catalogue.load_catalogue())
+    # and it says what `sdelint rules` says: every rule, its default severity and summary, in its order
+    listed = [line.split()[:2] for line in cli("rules").output.splitlines() if line.strip()]
+    rows = [row.split("|")[1:3] for row in section.splitlines()[2:]]
+    assert [[cell.strip().strip("`") for cell in row] for row in rows] == listed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -79,7 +80,11 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
 
 
 def discover(start: Path) -> Path | None:
-    """The nearest configuration file at or above ``start``; a pyproject.toml counts only with [tool.sdelint]."""
+    """The nearest configuration file at or above ``start``; a pyproject.toml counts only with [tool.sdelint].
+
+    The search stops at the repository root (a directory holding ``.git``), as ruff's does: a file
+    above the checkout (a stray pyproject.toml in /tmp or a home directory) is not the project's.
+    """
     directory = start if start.is_dir() else start.parent
     directory = directory.resolve()
     for folder in (directory, *directory.parents):
@@ -89,6 +94,8 @@ def discover(start: Path) -> Path | None:
                 if name == "pyproject.toml" and _read(candidate)[0] is None:
                     continue
                 return candidate
+        if (folder / ".git").exists():  # a directory, or a file in a worktree or submodule
+            return None
     return None
 
 
@@ -113,6 +120,7 @@ class Configuration:
     custom_rules: dict[str, CustomRule] = field(default_factory=dict)
     _custom_specs: dict[str, RuleSpec] = field(default_factory=dict)
     _policies: dict[tuple, Policy] = field(default_factory=dict)
+    _text: str = ""  # the file's text, for positions in messages (empty for TOML)
 
     @classmethod
     def load(cls, path: Path | None, cli: CommandLine = CommandLine()) -> Configuration:
@@ -134,24 +142,23 @@ class Configuration:
             if errors:
                 raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
         config = cls(path=path, data=data, cli=cli)
-        config.custom_rules = custom_rules(data.get("custom-rules", []), set(load_catalogue()), str(path))  # it validates their options
+        config._text = text
+        # it validates their options; the rationale names the file relative to the configuration root (its own directory)
+        source = path.name if path is not None else "the command line"
+        config.custom_rules = custom_rules(data.get("custom-rules", []), set(load_catalogue()), str(path), source, config._location)
         config._custom_specs = {name: rule_spec(rule, rule.summary, rule.rationale) for name, rule in config.custom_rules.items()}
-        config._check_rule_names(text)
+        config._check_rule_names()
         config._check_cli()
         return config
 
-    def _check_rule_names(self, text: str) -> None:
+    def _check_rule_names(self) -> None:
         """Rule names, parameters and their values; errors name the line (YAML) or the file (TOML)."""
         specs = self.specs()
         places: list[tuple[list[Any], dict[str, Any], bool]] = [(["rules"], self.data.get("rules", {}), False)]
         places += [(["overrides", i, "rules"], o.get("rules", {}), "pointers" in o) for i, o in enumerate(self.data.get("overrides", []))]
 
         def fail(path: list, message: str) -> None:
-            from .load.yaml_source import yaml_position
-
-            line, column = yaml_position(text, path) if text else (0, 0)
-            where = f"{self.path}:{line}:{column}" if line else str(self.path)
-            raise ConfigError(f"{where}: {message}")
+            raise ConfigError(f"{self._location(path)}: {message}")
 
         for path, settings, pointer_scoped in places:
             for name, value in settings.items():
@@ -174,6 +181,13 @@ class Configuration:
                 together = rule.params_check(value) if rule is not None and rule.params_check is not None else None
                 if together:
                     fail([*path, name], f"rule {name!r}: {together}")
+
+    def _location(self, path: Sequence[str | int]) -> str:
+        """``file:line:col`` of a node of the configuration (YAML), or the file alone (TOML: no positions)."""
+        from .load.yaml_source import yaml_position
+
+        line, column = yaml_position(self._text, list(path)) if self._text else (0, 0)
+        return f"{self.path}:{line}:{column}" if line else str(self.path)
 
     @cached_property
     def root(self) -> Path:

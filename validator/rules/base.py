@@ -50,7 +50,10 @@ RecordCheck = Callable[["RecordContext", dict[str, Any]], Hits]
 class Rule:
     """A rule and its metadata; ``check_event``/``check_record`` are plain functions (no bound-method cost)."""
 
-    __slots__ = ("api_versions", "category", "check_event", "check_record", "containers", "name", "params", "params_check", "sde_types", "severity", "stage")
+    __slots__ = (
+        "api_versions", "category", "check_event", "check_record", "containers", "explicit_version_only",
+        "name", "params", "params_check", "prepare", "sde_types", "severity", "stage",
+    )
 
     def __init__(
         self,
@@ -66,6 +69,8 @@ class Rule:
         check_event: EventCheck | None = None,
         check_record: RecordCheck | None = None,
         params_check: Callable[[Mapping[str, Any]], str | None] | None = None,
+        explicit_version_only: bool = False,
+        prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> None:
         self.name = name
         self.category = category
@@ -79,11 +84,18 @@ class Rule:
         self.check_event = check_event
         self.check_record = check_record
         self.params_check = params_check  # what is wrong with parameters set together (each is valid alone), or None
+        # on only when the configuration or command line names the API version: a guessed version is no contract to hold a payload to
+        self.explicit_version_only = explicit_version_only
+        # the parameters as the check reads them (sets built from lists), computed once per dispatch table, not per event
+        self.prepare = prepare
         if self.stage not in STAGES:
             raise ValueError(f"rule {name!r}: stage {self.stage!r} is not one of {', '.join(STAGES)}")
         has_checks = {"event": check_event is not None, "record": check_event is None and check_record is not None}
         if not has_checks.get(self.stage, check_event is None and check_record is None):
-            raise ValueError(f"rule {name!r} ({self.stage}): input and schema rules have no check, a record rule a record check, an event rule an event check (and may add a record check)")
+            raise ValueError(
+                f"rule {name!r} ({self.stage}): input and schema rules have no check, a record rule a record check,"
+                " an event rule an event check (and may add a record check)"
+            )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"

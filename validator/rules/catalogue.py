@@ -138,5 +138,7 @@ def load_catalogue() -> dict[str, RuleSpec]:
     documented, rules = read_catalogue(), builtin_rules()
     if set(documented) != set(rules):
         undocumented, unimplemented = sorted(set(rules) - set(documented)), sorted(set(documented) - set(rules))
-        raise CatalogueError(f"rules.yaml and the rule modules disagree: no rules.yaml entry for {undocumented or 'none'}, no rule module for {unimplemented or 'none'}")
+        raise CatalogueError(
+            f"rules.yaml and the rule modules disagree: no rules.yaml entry for {undocumented or 'none'}, no rule module for {unimplemented or 'none'}"
+        )
     return {name: rule_spec(rules[name], entry.summary, entry.rationale, entry.docs) for name, entry in documented.items()}

@@ -8,14 +8,20 @@ Paths on double-nested types start inside the attributes: ``personalInfo.contact
 means ``personalInfo.personalInfo.contacts``; serverTimeStamp, originalTimeStamp
 and isAuthenticated name the container's own members. Nothing here is
 evaluated as code; messages may use {value} and {pointer}, nothing else.
+
+Patterns are matched by RE2 (google-re2): linear in the text, so a user's pattern cannot stall a
+run or a server worker with backtracking; what RE2 cannot compile (backreferences, lookaround) is
+refused at load.
 """
 
 from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
+
+import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
 
 from ..findings import join_pointer
 from ..model import CONTAINER_KEYS, DOUBLE_NESTED
@@ -60,7 +66,9 @@ class CustomRule(Rule):
 
     __slots__ = ("kind", "message", "options", "path", "rationale", "root", "summary")
 
-    def __init__(self, name: str, *, severity: str, summary: str, rationale: str, root: str, path: tuple[str, ...], kind: str, options: dict[str, Any], message: str) -> None:
+    def __init__(
+        self, name: str, *, severity: str, summary: str, rationale: str, root: str, path: tuple[str, ...], kind: str, options: dict[str, Any], message: str,
+    ) -> None:
         self.summary = summary
         self.rationale = rationale
         self.root = root  # an attribute type, "*" or "record"
@@ -139,8 +147,22 @@ _OPTION_RULES: dict[str, tuple[set[str], set[str]]] = {
 }
 
 
-def _compile(entry: dict[str, Any], where: str) -> CustomRule:
-    """The rule an entry of custom-rules describes; its options are checked here, with messages naming it."""
+Locate = Callable[[Sequence[str | int]], str]
+
+
+def compile_pattern(pattern: str) -> Any:
+    """A linear-time matcher for ``pattern``; raises re2.error for what RE2 does not support. Errors are raised, not logged to stderr."""
+    options = re2.Options()
+    options.log_errors = False
+    return re2.compile(pattern, options)
+
+
+def _compile(entry: dict[str, Any], where: str, source: str, locate: Locate, index: int) -> CustomRule:
+    """The rule an entry of custom-rules describes; its options are checked here, with messages naming it.
+
+    ``where`` names the file in messages at load, ``source`` in the rule's rationale (relative to the
+    configuration root: a server's rationale must not reveal its paths).
+    """
     name, check = entry["name"], entry["check"]
     try:
         root, path = parse_path(entry["where"])
@@ -160,9 +182,13 @@ def _compile(entry: dict[str, Any], where: str) -> CustomRule:
         raise CustomRuleError(f"{where}: custom rule {name!r}: 'required' needs a field path after {root!r}")
     if check == "pattern":
         try:
-            options["_regex"] = re.compile(str(options["regex"]))
-        except re.error as exc:
-            raise CustomRuleError(f"{where}: custom rule {name!r}: invalid regex {options['regex']!r}: {exc}") from None
+            options["_regex"] = compile_pattern(str(options["regex"]))
+        except re2.error as exc:
+            reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+            raise CustomRuleError(
+                f"{locate(['custom-rules', index, 'options', 'regex'])}: custom rule {name!r}: invalid regex {options['regex']!r}: {reason}"
+                " (patterns are matched in linear time by RE2: no backreferences or lookaround)"
+            ) from None
     if check == "enum" and not isinstance(options["values"], list):
         raise CustomRuleError(f"{where}: custom rule {name!r}: enum values must be a list")
     for bound in ("min", "max"):
@@ -182,7 +208,7 @@ def _compile(entry: dict[str, Any], where: str) -> CustomRule:
         name,
         severity=entry.get("severity", "warning"),
         summary=entry.get("summary", entry["message"]),
-        rationale=f"Custom rule from {where}: {check} on {entry['where']}.",
+        rationale=f"Custom rule from {source}: {check} on {entry['where']}.",
         root=root,
         path=path,
         kind=check,
@@ -191,12 +217,18 @@ def _compile(entry: dict[str, Any], where: str) -> CustomRule:
     )
 
 
-def custom_rules(entries: list[dict[str, Any]], builtin: set[str], where: str) -> dict[str, CustomRule]:
-    """Validate and compile custom rules; they join the built-in ones for this configuration."""
+def custom_rules(
+    entries: list[dict[str, Any]], builtin: set[str], where: str, source: str | None = None, locate: Locate | None = None,
+) -> dict[str, CustomRule]:
+    """Validate and compile custom rules; they join the built-in ones for this configuration.
+
+    ``source``: the file as the rationale names it (default ``where``); ``locate``: ``file:line:col``
+    of a node of the configuration (default: the file alone).
+    """
     rules: dict[str, CustomRule] = {}
-    for entry in entries:
+    for index, entry in enumerate(entries):
         name = entry["name"]
         if name in builtin or name in rules:
             raise CustomRuleError(f"{where}: custom rule {name!r} has the name of another rule")
-        rules[name] = _compile(entry, where)
+        rules[name] = _compile(entry, where, source or where, locate or (lambda path: where), index)
     return rules

@@ -39,7 +39,11 @@ class RuleEngine:
             rule = spec.rule
             if rule is None or not self.policy.active(name) or version not in rule.api_versions:
                 continue
+            if rule.explicit_version_only and self.policy.api_version != version:
+                continue  # the version was guessed (auto), not named
             params = self.policy.params(name)
+            if rule.prepare is not None:
+                params = rule.prepare(params)
             if rule.check_event is not None:
                 for key in rule.event_keys():
                     by_key[key].append((name, rule.check_event, params))

@@ -33,6 +33,15 @@ def rule_table(config: ConfigurationView) -> list[dict[str, Any]]:
 _CATEGORY_ORDER = {"input": 0, "schema": 1, "event": 2, "record": 3, "custom": 4}
 
 
+def markdown_rule_table(specs: dict[str, RuleSpec]) -> str:
+    """The README's rule table, in ``sdelint rules`` order: generated, so the README cannot drift from the catalogue."""
+    lines = ["| rule | default | what it reports | parameters |", "|---|---|---|---|"]
+    for name, spec in sorted(specs.items(), key=lambda item: (_CATEGORY_ORDER.get(item[1].category, 9), item[0])):
+        params = ", ".join(f"`{key}`" for key in spec.params)
+        lines.append(f"| `{name}` | {spec.severity} | {spec.summary.replace('|', '&#124;')} | {params} |")
+    return "\n".join(lines)
+
+
 def _example(docs: dict[str, Any], kind: str) -> str | None:
     if kind in docs:
         return docs[kind].strip()

@@ -80,3 +80,14 @@ class String(Param):
 
     def problem(self, value: Any) -> str | None:
         return None if isinstance(value, str) else "must be a string"
+
+
+class CodeList(Param):
+    """Documented codes a brand may extend: text codes, or integers a YAML file writes bare (0, 1, 2)."""
+
+    __slots__ = ()
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, list) and all(isinstance(v, str) or (isinstance(v, int) and not isinstance(v, bool)) for v in value):
+            return None
+        return "must be a list of strings or integers"

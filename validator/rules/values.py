@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -14,33 +15,70 @@ _INT = re.compile(r"[+-]?[0-9]+\Z")
 _NUMBER = re.compile(r"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?\Z")
 
 
+# int() refuses longer digit strings (CPython's guard against quadratic conversion); no real value comes near it
+MAX_INT_DIGITS = 4300
+
+
 def as_number(value: Any) -> float | None:
-    """A JSON number or a numeric string as a float; None for anything else."""
+    """A JSON number or a numeric string as a float (infinite past the float range, as float("1e400") is); None for anything else."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        return float(value)
+    if isinstance(value, float):
+        return value
+    if isinstance(value, int):
+        try:
+            return float(value)
+        except OverflowError:  # 309 digits or more
+            return math.inf if value > 0 else -math.inf
     if isinstance(value, str) and _NUMBER.match(value):
         return float(value)
     return None
 
 
 def as_int(value: Any) -> int | None:
+    """A JSON integer, an integral float or a string of digits as an int; None for anything else, or too many digits to convert."""
     if type(value) is str and value.isdigit() and value.isascii():  # the common case: "1528628536879"
-        return int(value)
+        return int(value) if len(value) <= MAX_INT_DIGITS else None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and _INT.match(value):
+    if isinstance(value, str) and _INT.match(value) and len(value) <= MAX_INT_DIGITS:
         return int(value)
     return None
 
 
+def is_integer_text(value: Any) -> bool:
+    """A string of (optionally signed) ASCII digits, however long: as_int's None does not tell it from text."""
+    return isinstance(value, str) and _INT.match(value) is not None
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """A value quoted in a message, cut to ``limit`` characters so a hostile value cannot flood the report."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def show_int(number: int) -> str:
+    """An integer for a message; huge ones (a 4,000-digit timestamp) by their first digits and their length."""
+    if -10**40 < number < 10**40:
+        return str(number)
+    if abs(number).bit_length() < 14_000:  # str() too refuses more than MAX_INT_DIGITS digits
+        return shorten(str(number), 20)
+    return f"an integer of about {int(abs(number).bit_length() * math.log10(2))} digits"
+
+
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _MS_PER_DAY = 86_400_000
+
+
+def utc_date(ms: int) -> date | None:
+    """The UTC day of epoch milliseconds; None outside the years 1 to 9999."""
+    try:
+        return date.fromordinal(_EPOCH_ORDINAL + ms // _MS_PER_DAY)
+    except (OverflowError, ValueError):
+        return None
 
 
 @lru_cache(maxsize=1024)
@@ -57,7 +95,7 @@ def format_ms(ms: int) -> str:
     try:
         day_text = _day_text(day)
     except (OverflowError, ValueError):
-        return f"{ms} ms"
+        return f"{show_int(ms)} ms"
     hours, rest = divmod(rest, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     seconds, millis = divmod(rest, 1000)
@@ -69,6 +107,8 @@ def format_duration(ms: int) -> str:
     minutes, seconds = divmod(seconds, 60)
     hours, minutes = divmod(minutes, 60)
     days, hours = divmod(hours, 24)
+    if days >= 10**6:  # a value thousands of digits long: its size is the news, not its hours
+        return f"{show_int(days)} days"
     parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m"), (seconds, "s")) if n]
     return " ".join(parts) or f"{millis}ms"
 

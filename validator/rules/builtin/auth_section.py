@@ -1,4 +1,10 @@
-"""auth-section: isAuthenticated against the section an event is in, and unAuthSdes in a v1 record."""
+"""auth-section: isAuthenticated against the section an event is in (v2); v1-unauthenticated: what v1 cannot return.
+
+API v1 "will allow to retrieve authenticated engagement attributes only": under a named v1 a
+record's unAuthSdes and any isAuthenticated flag (a v2 member) are errors, reported once by
+v1-unauthenticated; auth-section, which reads the flag's value, is a v2 rule so the two never
+report the same member.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,8 @@ from typing import Any
 
 from ...findings import join_pointer
 from ..base import EventContext, Hit, RecordContext, Rule
+
+V1_FLAGGED_CONTAINERS = ("customerInfo", "personalInfo")  # the containers the published example gives an isAuthenticated
 
 
 def flags_against_section(ctx: EventContext, p: dict[str, Any]) -> list[Hit]:
@@ -20,16 +28,36 @@ def flags_against_section(ctx: EventContext, p: dict[str, Any]) -> list[Hit]:
     elif ctx.section == "unAuthSdes":
         if flag is not False:
             what = "has no isAuthenticated flag" if flag is None else f"says isAuthenticated: {flag!r}"
-            hits.append(Hit(ctx.pointer if flag is None else join_pointer(ctx.pointer, "isAuthenticated"), f"event under unAuthSdes {what}; expected isAuthenticated: false", flag))
+            at = ctx.pointer if flag is None else join_pointer(ctx.pointer, "isAuthenticated")
+            hits.append(Hit(at, f"event under unAuthSdes {what}; expected isAuthenticated: false", flag))
         if inner is True:
             hits.append(Hit(join_pointer(ctx.container_pointer, "isAuthenticated"), f"{ctx.key} under unAuthSdes says isAuthenticated: true", inner))
     return hits
 
 
-def v1_unauthenticated(ctx: RecordContext, p: dict[str, Any]) -> list[Hit] | None:
-    if ctx.version == "v1" and "unAuthSdes" in ctx.record:
-        return [Hit(join_pointer(ctx.pointer, "unAuthSdes"), "API v1 returns authenticated engagement attributes only, but this record has unAuthSdes (its events were not checked as v1)", at_key=True)]
+_V1_FLAG = "API v1 returns authenticated engagement attributes only: isAuthenticated is a v2 member"
+
+
+def v1_flags(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
+    hits = []
+    if "isAuthenticated" in ctx.event:
+        hits.append(Hit(join_pointer(ctx.pointer, "isAuthenticated"), _V1_FLAG, "isAuthenticated", at_key=True))
+    if ctx.key in V1_FLAGGED_CONTAINERS and ctx.container is not None and "isAuthenticated" in ctx.container:
+        hits.append(Hit(join_pointer(ctx.container_pointer, "isAuthenticated"), f"{_V1_FLAG} (in {ctx.key})", "isAuthenticated", at_key=True))
+    return hits
+
+
+def v1_unauthenticated_section(ctx: RecordContext, p: dict[str, Any]) -> list[Hit] | None:
+    if "unAuthSdes" in ctx.record:
+        message = "API v1 returns authenticated engagement attributes only, but this record has unAuthSdes (its events were not checked as v1)"
+        return [Hit(join_pointer(ctx.pointer, "unAuthSdes"), message, "unAuthSdes", at_key=True)]
     return None
 
 
-RULE = Rule("auth-section", category="event", severity="warning", check_event=flags_against_section, check_record=v1_unauthenticated)
+RULES = [
+    Rule("auth-section", category="event", severity="warning", api_versions=("v2",), check_event=flags_against_section),
+    Rule(
+        "v1-unauthenticated", category="event", severity="error", api_versions=("v1",), explicit_version_only=True,
+        check_event=v1_flags, check_record=v1_unauthenticated_section,
+    ),
+]

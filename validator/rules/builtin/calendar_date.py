@@ -7,7 +7,11 @@ from typing import Any
 
 from ...findings import join_pointer
 from ..base import EventContext, Hit, Rule
-from ..values import as_int
+from ..values import as_int, show_int
+
+
+def _part(number: int, width: int) -> str:
+    return f"{number:0{width}d}" if -10**40 < number < 10**40 else show_int(number)
 
 
 def _date_hit(base: str, field_name: str, value: Any, parts: tuple[str, str, str]) -> Hit | None:
@@ -18,8 +22,9 @@ def _date_hit(base: str, field_name: str, value: Any, parts: tuple[str, str, str
         return None
     try:
         date(year, month, day)
-    except ValueError as exc:
-        return Hit(join_pointer(base, field_name), f"{year:04d}-{month:02d}-{day:02d} is not a calendar date ({exc})", value)
+    except (ValueError, OverflowError) as exc:  # OverflowError: a part past the C long range (a year of 10**30)
+        why = exc if isinstance(exc, ValueError) else "a part is out of range"
+        return Hit(join_pointer(base, field_name), f"{_part(year, 4)}-{_part(month, 2)}-{_part(day, 2)} is not a calendar date ({why})", value)
     return None
 
 

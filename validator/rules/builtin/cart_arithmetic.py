@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..base import EventContext, Hit, Rule
 from ..params import Number
-from ..values import as_number
+from ..values import as_number, shorten
+
+
+def _shown(number: float, raw: Any) -> str:
+    """A number for a message: as read, or as sent when it is past the float range (a 309-digit integer)."""
+    return f"{number:g}" if math.isfinite(number) else shorten(str(raw), 20)
 
 
 def _cart_hits(cart: dict[str, Any], pointer: str, tolerance: float) -> list[Hit]:
@@ -33,10 +39,12 @@ def _cart_hits(cart: dict[str, Any], pointer: str, tolerance: float) -> list[Hit
     hits = []
     num_items = as_number(cart.get("numItems"))
     if num_items is not None and all_quantities and num_items != sum(quantities):
-        hits.append(Hit(f"{pointer}/numItems", f"numItems is {num_items:g} but the products' quantities add up to {sum(quantities):g}", cart.get("numItems")))
+        shown = _shown(num_items, cart.get("numItems"))
+        hits.append(Hit(f"{pointer}/numItems", f"numItems is {shown} but the products' quantities add up to {sum(quantities):g}", cart.get("numItems")))
     total = as_number(cart.get("total"))
     if total is not None and all_amounts and abs(total - sum(amounts)) > tolerance:
-        hits.append(Hit(f"{pointer}/total", f"total is {total:g} but price times quantity adds up to {round(sum(amounts), 2):g}", cart.get("total")))
+        shown = _shown(total, cart.get("total"))
+        hits.append(Hit(f"{pointer}/total", f"total is {shown} but price times quantity adds up to {round(sum(amounts), 2):g}", cart.get("total")))
     return hits
 
 
@@ -53,7 +61,8 @@ def cart_arithmetic(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     hits = _cart_hits(cart, f"{ctx.attrs_pointer}/cart", tolerance)
     total, cart_total = as_number(attrs.get("total")), as_number(cart.get("total"))
     if total is not None and cart_total is not None and abs(total - cart_total) > tolerance:
-        hits.append(Hit(f"{ctx.attrs_pointer}/total", f"purchase total {total:g} differs from its cart's total {cart_total:g}", attrs.get("total")))
+        message = f"purchase total {_shown(total, attrs.get('total'))} differs from its cart's total {_shown(cart_total, cart.get('total'))}"
+        hits.append(Hit(f"{ctx.attrs_pointer}/total", message, attrs.get("total")))
     return hits
 
 

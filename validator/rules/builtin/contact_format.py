@@ -1,4 +1,8 @@
-"""contact-format: an email address or phone number that does not look like one."""
+"""contact-format: an email address or phone number that does not look like one.
+
+Real contact data stays legal: extensions ("ext. 12", "x12", "#12"), "+" and spaces in phone
+numbers, internationalised addresses (josé@exämple.de).
+"""
 
 from __future__ import annotations
 
@@ -6,26 +10,39 @@ import re
 from typing import Any
 
 from ..base import EventContext, Hit, Rule
+from ..values import shorten
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+\Z")
 _PHONE = re.compile(r"\+?(?=(?:[^0-9]*[0-9]){3})[0-9 ().\-/]+\Z")  # phone characters, three digits at least
+_EXTENSION = re.compile(r"(.*?)\s*(?:ext(?:ension)?\.?|x|#)\s*[0-9]+\Z", re.IGNORECASE)
+
+
+def is_phone(text: str) -> bool:
+    extension = _EXTENSION.match(text)
+    return _PHONE.match(extension.group(1) if extension else text) is not None
+
+
+def _check(holder: dict[str, Any], pointer: str, hits: list[Hit]) -> None:
+    email, phone = holder.get("email"), holder.get("phone")
+    if type(email) is str and not _EMAIL.match(email):
+        hits.append(Hit(f"{pointer}/email", f"{shorten(repr(email))} does not look like an email address", email))
+    if type(phone) is str and not is_phone(phone):
+        hits.append(Hit(f"{pointer}/phone", f"{shorten(repr(phone))} does not look like a phone number", phone))
 
 
 def contact_format(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
-    contacts = ctx.attrs.get("contacts") if ctx.attrs is not None else None
-    if type(contacts) is not list:
+    attrs = ctx.attrs
+    if attrs is None:
         return None
-    hits = []
-    for i, item in enumerate(contacts):
-        contact = item.get("personalContact") if type(item) is dict else None
-        if type(contact) is not dict:
-            continue
-        email, phone = contact.get("email"), contact.get("phone")
-        if type(email) is str and not _EMAIL.match(email):
-            hits.append(Hit(f"{ctx.attrs_pointer}/contacts/{i}/personalContact/email", f"{email!r} does not look like an email address", email))
-        if type(phone) is str and not _PHONE.match(phone):
-            hits.append(Hit(f"{ctx.attrs_pointer}/contacts/{i}/personalContact/phone", f"{phone!r} does not look like a phone number", phone))
+    hits: list[Hit] = []
+    _check(attrs, ctx.attrs_pointer, hits)  # email and phone are rows of the personalInfo table too
+    contacts = attrs.get("contacts")
+    if type(contacts) is list:
+        for i, item in enumerate(contacts):
+            contact = item.get("personalContact") if type(item) is dict else None
+            if type(contact) is dict:
+                _check(contact, f"{ctx.attrs_pointer}/contacts/{i}/personalContact", hits)
     return hits
 
 
-RULE = Rule("contact-format", category="event", severity="info", sde_types=("PERSONAL_INFO",), check_event=contact_format)
+RULE = Rule("contact-format", category="event", severity="warning", sde_types=("PERSONAL_INFO",), check_event=contact_format)

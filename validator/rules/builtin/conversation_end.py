@@ -6,7 +6,7 @@ from typing import Any
 
 from ...findings import join_pointer
 from ..base import Hit, RecordContext, Rule
-from ..values import as_int, format_duration
+from ..values import as_int, format_duration, show_int
 
 
 def conversation_end(ctx: RecordContext, p: dict[str, Any]) -> list[Hit] | None:
@@ -18,12 +18,12 @@ def conversation_end(ctx: RecordContext, p: dict[str, Any]) -> list[Hit] | None:
     if end is None or not isinstance(status, str):
         return None
     if status.upper() == "OPEN" and end != -1:
-        return [Hit(pointer, f"the conversation is OPEN but endTimeL is {end}; an open conversation has endTimeL -1", end)]
+        return [Hit(pointer, f"the conversation is OPEN but endTimeL is {show_int(end)}; an open conversation has endTimeL -1", end)]
     if status.upper() != "OPEN":
         if end == -1:
             return [Hit(pointer, f"the conversation is {status} but endTimeL is -1 (no end)", end)]
         if start is not None and end < start:
-            return [Hit(pointer, f"endTimeL {end} is {format_duration(start - end)} before startTimeL {start}", end)]
+            return [Hit(pointer, f"endTimeL {show_int(end)} is {format_duration(start - end)} before startTimeL {show_int(start)}", end)]
     return None
 
 

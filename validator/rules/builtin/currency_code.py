@@ -5,14 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from ...resources import _PACKAGE_DIR
 from ..base import EventContext, Hit, Rule
+from ..datafiles import data_lines
 
 
 @lru_cache(maxsize=1)
 def currency_codes() -> frozenset[str]:
-    text = (_PACKAGE_DIR / "rules" / "data" / "iso4217.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return frozenset(data_lines("iso4217.txt"))
 
 
 def _currency_hit(pointer: str, value: Any) -> Hit:

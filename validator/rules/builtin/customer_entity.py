@@ -17,7 +17,8 @@ def customer_entity(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     for field_name, names, what in (("customerStatus", p["statuses"], "status"), ("customerType", p["types"], "type")):
         value = attrs.get(field_name)
         if names and isinstance(value, str) and value.casefold() not in {str(n).casefold() for n in names}:
-            hits.append(Hit(join_pointer(ctx.attrs_pointer, field_name), f"{value!r} matches no customer {what} entity ({', '.join(map(str, names))}); matching is case-insensitive", value))
+            message = f"{value!r} matches no customer {what} entity ({', '.join(map(str, names))}); matching is case-insensitive"
+            hits.append(Hit(join_pointer(ctx.attrs_pointer, field_name), message, value))
     return hits
 
 

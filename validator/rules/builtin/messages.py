@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ..base import Hit, RecordContext, Rule
-from ..values import as_int, format_duration
+from ..values import as_int, format_duration, show_int
 
 _TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?([+-])(\d{2}):?(\d{2})\Z")
 
@@ -42,7 +42,8 @@ def message_time(ctx: RecordContext, p: dict[str, Any]) -> list[Hit]:
             continue
         parsed = parse_time_text(text)
         if parsed is not None and parsed != millis:
-            hits.append(Hit(f"{pointer}/time", f"time {text!r} is {format_duration(parsed - millis)} {'after' if parsed > millis else 'before'} timeL {millis}", text))
+            direction = "after" if parsed > millis else "before"
+            hits.append(Hit(f"{pointer}/time", f"time {text!r} is {format_duration(parsed - millis)} {direction} timeL {show_int(millis)}", text))
     return hits
 
 
@@ -53,7 +54,7 @@ def message_seq(ctx: RecordContext, p: dict[str, Any]) -> list[Hit]:
         if seq is None:
             continue
         if previous is not None and seq <= previous:
-            hits.append(Hit(f"{pointer}/seq", f"seq {seq} does not increase (the previous message has seq {previous})", seq))
+            hits.append(Hit(f"{pointer}/seq", f"seq {show_int(seq)} does not increase (the previous message has seq {show_int(previous)})", seq))
         previous = seq
     return hits
 

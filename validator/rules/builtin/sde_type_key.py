@@ -15,7 +15,9 @@ def sde_type_key(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     others = [k for k in ctx.event if k in CONTAINER_KEYS]
     if not others:
         return None  # the schema reports the missing container
-    return [Hit(join_pointer(ctx.pointer, "sdeType"), f"sdeType {ctx.event.get('sdeType')!r} goes with a {ctx.key!r} container, but the event holds {', '.join(map(repr, others))}", ctx.event.get("sdeType"))]
+    sde_type = ctx.event.get("sdeType")
+    message = f"sdeType {sde_type!r} goes with a {ctx.key!r} container, but the event holds {', '.join(map(repr, others))}"
+    return [Hit(join_pointer(ctx.pointer, "sdeType"), message, sde_type)]
 
 
 RULE = Rule("sde-type-key", category="event", severity="error", check_event=sde_type_key)

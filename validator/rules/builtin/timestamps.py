@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 from ...findings import join_pointer
+from ...model import SDE_TYPES
 from ..base import EventContext, Hit, Rule
 from ..params import IsoDate, Number
-from ..values import as_int, format_duration, format_ms
+from ..values import as_int, format_duration, format_ms, is_integer_text, shorten, show_int
 
 TIMESTAMP_KEYS = ("serverTimeStamp", "originalTimeStamp")
+# customerInfo's table describes both of its timestamps as "Event creation time stamp.": no order to check there
+ORDERED_TYPES = tuple(sde_type for sde_type in SDE_TYPES if sde_type != "CUSTOMER_INFO")
 
 
 def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
@@ -27,7 +30,8 @@ def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
         return None
     return [Hit(
         ctx.container_pointer + "/originalTimeStamp",
-        f"created (originalTimeStamp {format_ms(created)}) {format_duration(created - processed)} after it was processed (serverTimeStamp {format_ms(processed)})",
+        f"created (originalTimeStamp {format_ms(created)}) {format_duration(created - processed)} after it was processed"
+        f" (serverTimeStamp {format_ms(processed)})",
         created,
     )]
 
@@ -35,21 +39,25 @@ def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
 @cache
 def _window(earliest: str, latest: str) -> tuple[int, int]:
     def ms(day: str) -> int:
-        return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp() * 1000)
+        return int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp() * 1000)
 
     return ms(earliest), ms(latest)
 
 
 def _range_hit(pointer: str, value: Any, low: int, high: int) -> Hit | None:
     ms = as_int(value)
-    if ms is None or low <= ms <= high:
+    if ms is None:
+        if not is_integer_text(value):
+            return None
+        why = f"{shorten(value, 20)} has too many digits for any time"  # more digits than int() converts
+    elif low <= ms <= high:
         return None
-    if ms == 0:
+    elif ms == 0:
         why = "0: the time was never set"
     elif 10**9 <= abs(ms) < 10**11:
         why = f"{ms} looks like seconds, not milliseconds ({format_ms(ms * 1000)} if seconds)"
     elif abs(ms) >= 10**14:
-        why = f"{ms} looks like microseconds or nanoseconds, not milliseconds"
+        why = f"{show_int(ms)} looks like microseconds or nanoseconds, not milliseconds"
     else:
         why = f"{ms} is {format_ms(ms)}"
     return Hit(pointer, f"implausible epoch-milliseconds timestamp: {why}; expected between {format_ms(low)[:10]} and {format_ms(high)[:10]}", value)
@@ -92,7 +100,11 @@ def timestamp_mismatch(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None
     outer, inner = as_int(raw_outer), as_int(raw_inner)
     if outer is None or inner is None or outer == inner:
         return None
-    return [Hit(join_pointer(ctx.pointer, "serverTimeStamp"), f"event serverTimeStamp {outer} differs from its {ctx.key}.serverTimeStamp {inner} by {format_duration(outer - inner)}", outer)]
+    return [Hit(
+        join_pointer(ctx.pointer, "serverTimeStamp"),
+        f"event serverTimeStamp {show_int(outer)} differs from its {ctx.key}.serverTimeStamp {show_int(inner)} by {format_duration(outer - inner)}",
+        outer,
+    )]
 
 
 def _window_problem(given: Mapping[str, Any]) -> str | None:
@@ -102,7 +114,10 @@ def _window_problem(given: Mapping[str, Any]) -> str | None:
 
 
 RULES = [
-    Rule("timestamp-order", category="event", severity="warning", params={"tolerance-ms": Number(60000)}, check_event=timestamp_order),
-    Rule("timestamp-range", category="event", severity="warning", params={"earliest": IsoDate("2000-01-01"), "latest": IsoDate("2100-01-01")}, check_event=timestamp_range, params_check=_window_problem),
+    Rule("timestamp-order", category="event", severity="warning", sde_types=ORDERED_TYPES, params={"tolerance-ms": Number(60000)}, check_event=timestamp_order),
+    Rule(
+        "timestamp-range", category="event", severity="warning", params={"earliest": IsoDate("2000-01-01"), "latest": IsoDate("2100-01-01")},
+        check_event=timestamp_range, params_check=_window_problem,
+    ),
     Rule("timestamp-mismatch", category="event", severity="warning", check_event=timestamp_mismatch),
 ]

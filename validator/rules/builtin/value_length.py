@@ -45,7 +45,8 @@ def value_length(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
         if len(text) > threshold:
             size = _measure(text, unit)
             if size > limit:
-                hits.append(Hit(pointer, f"value is {size} {unit.replace('utf8', 'UTF-8 bytes').replace('utf16', 'UTF-16 code units')} long; the limit is {limit}"))
+                counted = unit.replace("utf8", "UTF-8 bytes").replace("utf16", "UTF-16 code units")
+                hits.append(Hit(pointer, f"value is {size} {counted} long; the limit is {limit}"))
     return hits
 
 

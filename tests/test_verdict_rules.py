@@ -1,0 +1,391 @@
+"""Verdicts of the rules against the specification (issue 10) and rule/config hardening (issue 11: 3, 4, 5, 13, 20)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+
+import pytest
+
+import validator
+from validator.config import Configuration, discover
+from validator.rules.catalogue import CatalogueError
+
+STAMP = "1528628536880"  # 2018-06-10 11:02:16.880 UTC
+
+
+def _personal(attrs: dict, **outer) -> dict:
+    return {"personalInfo": {"serverTimeStamp": STAMP, "personalInfo": attrs}, "sdeType": "PERSONAL_INFO", "serverTimeStamp": STAMP, **outer}
+
+
+def _double(key: str, sde_type: str, attrs: dict) -> dict:
+    return {key: {"serverTimeStamp": STAMP, key: attrs}, "sdeType": sde_type, "serverTimeStamp": STAMP}
+
+
+def _hits(payload, rule: str, **options) -> list:
+    return [f for f in validator.lint(payload, **options) if f.rule == rule]
+
+
+def _config(tmp_path, text: str):
+    path = tmp_path / ".sdelint.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- timestamp-order -------------------------------------------------------------------------
+
+def test_timestamp_order_has_no_basis_in_customer_info():
+    """customerInfo's table: originalTimeStamp and serverTimeStamp are both "Event creation time stamp."."""
+    inverted = {"serverTimeStamp": "1528628536880", "originalTimeStamp": "1528636540046"}
+    customer = {"customerInfo": {**inverted, "customerInfo": {}}, "sdeType": "CUSTOMER_INFO", "serverTimeStamp": "1528628536880"}
+    personal = {"personalInfo": {**inverted, "personalInfo": {}}, "sdeType": "PERSONAL_INFO", "serverTimeStamp": "1528628536880"}
+    assert _hits(customer, "timestamp-order") == []
+    assert [f.pointer for f in _hits(personal, "timestamp-order")] == ["/personalInfo/originalTimeStamp"]
+
+
+# --- code-list -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "event, pointer",
+    [
+        (_double("marketingCampaignInfo", "MARKETING_CAMPAIGN_INFO", {"originatingChannel": 99}), "/marketingCampaignInfo/marketingCampaignInfo/originatingChannel"),
+        (_double("marketingCampaignInfo", "MARKETING_CAMPAIGN_INFO", {"originatingChannel": "7"}), "/marketingCampaignInfo/marketingCampaignInfo/originatingChannel"),
+        (_double("serviceActivity", "SERVICE_ACTIVITY", {"status": "42"}), "/serviceActivity/serviceActivity/status"),
+        (_double("serviceActivity", "SERVICE_ACTIVITY", {"status": "Complete"}), "/serviceActivity/serviceActivity/status"),
+        (_personal({"gender": "MLAE"}), "/personalInfo/personalInfo/gender"),
+        (_personal({"language": "xx-US"}), "/personalInfo/personalInfo/language"),
+        (_personal({"language": "en-XX"}), "/personalInfo/personalInfo/language"),
+        (_personal({"language": "Klingonese"}), "/personalInfo/personalInfo/language"),
+        (_personal({"language": "EN-us"}), "/personalInfo/personalInfo/language"),
+        (_personal({"contacts": [{"personalContact": {"phoneType": "CELL"}}]}), "/personalInfo/personalInfo/contacts/0/personalContact/phoneType"),
+        (_personal({"contacts": [{"personalContact": {"address": {"country": "Israel"}}}]}), "/personalInfo/personalInfo/contacts/0/personalContact/address/country"),
+        (_personal({"contacts": [{"personalContact": {"address": {"country": "il"}}}]}), "/personalInfo/personalInfo/contacts/0/personalContact/address/country"),
+    ],
+)
+def test_code_list_reports_undocumented_codes(event, pointer):
+    hits = _hits(event, "code-list")
+    assert [(f.pointer, f.severity) for f in hits] == [(pointer, "warning")]
+
+
+def test_code_list_hints():
+    (lower_country,) = _hits(_personal({"contacts": [{"personalContact": {"address": {"country": "il"}}}]}), "code-list")
+    assert "did you mean 'IL'" in lower_country.message
+    (tag_case,) = _hits(_personal({"language": "EN-us"}), "code-list")
+    assert "lower case" in tag_case.message
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        _double("marketingCampaignInfo", "MARKETING_CAMPAIGN_INFO", {"originatingChannel": value}) for value in ("0", "6", 3, 3.0, "3", None)
+    ] + [
+        _double("serviceActivity", "SERVICE_ACTIVITY", {"status": value}) for value in ("0", "13", 13, None)
+    ] + [
+        _personal({"gender": value}) for value in ("MALE", "female", "Other", None)
+    ] + [
+        # the spec's own example sends "Russian"; the Types table gives en-US and fr-CA; underscores are documented
+        _personal({"language": value}) for value in ("Russian", "English", "english", "en", "en-US", "fr_CA", "fr-CA", "Greek", "Norwegian Bokmål", None)
+    ] + [
+        _personal({"contacts": [{"personalContact": {"phoneType": "MOBILE", "address": {"country": "IL", "region": "Moscow"}}}]}),
+    ],
+)
+def test_code_list_accepts_documented_codes(event):
+    assert _hits(event, "code-list") == []
+
+
+def test_code_lists_are_parameters_a_brand_extends(tmp_path):
+    config = _config(tmp_path, "rules:\n  code-list: {originating-channels: [0, 1, 2, 3, 4, 5, 6, 7], extra-languages: [Klingon], extra-countries: [XK], genders: [MALE, FEMALE, OTHER, DIVERSE]}\n")
+    for event in (
+        _double("marketingCampaignInfo", "MARKETING_CAMPAIGN_INFO", {"originatingChannel": "7"}),
+        _personal({"language": "Klingon", "gender": "diverse", "contacts": [{"personalContact": {"address": {"country": "XK"}}}]}),
+    ):
+        assert _hits(event, "code-list", config=config) == []
+
+
+def test_code_list_parameters_are_checked(tmp_path, cli, example_path):
+    config = _config(tmp_path, "rules:\n  code-list: {genders: [true]}\n")
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and "genders must be a list of strings or integers" in result.output
+
+
+# --- attribution-window ----------------------------------------------------------------------
+
+HOUR = 3_600_000
+START, END = 1528628536879, 1528628536879 + 2 * HOUR
+
+
+def _record(stamp, end=END, section="sdes") -> dict:
+    event = {"cartStatus": {"serverTimeStamp": str(stamp)}, "sdeType": "CART_STATUS", "serverTimeStamp": str(stamp)}
+    if section == "unAuthSdes":
+        event["isAuthenticated"] = False
+    return {"info": {"startTimeL": START, "endTimeL": end}, section: {"events": [event]}}
+
+
+@pytest.mark.parametrize(
+    "stamp, end, fires",
+    [
+        (START - 13 * HOUR, END, True),
+        (START - 11 * HOUR, END, False),
+        (START - 12 * HOUR, END, False),  # "12 hours before ... will be attributed"
+        (END + 11 * HOUR, END, False),
+        (END + 13 * HOUR, END, True),
+        (END + 1000 * HOUR, -1, False),  # open: no end yet
+        (START - 13 * HOUR, -1, True),
+        (START + 30_000, END, False),  # a 30-second skew
+    ],
+)
+def test_attribution_window(stamp, end, fires):
+    hits = _hits(_record(stamp, end), "attribution-window")
+    assert bool(hits) is fires
+    if fires:
+        assert hits[0].pointer == "/sdes/events/0/serverTimeStamp" and hits[0].severity == "warning"
+
+
+def test_attribution_window_checks_unauthenticated_events_and_takes_hours(tmp_path):
+    record = _record(START - 13 * HOUR, section="unAuthSdes")
+    assert [f.pointer for f in _hits(record, "attribution-window")] == ["/unAuthSdes/events/0/serverTimeStamp"]
+    config = _config(tmp_path, "rules:\n  attribution-window: {hours: 24}\n")
+    assert _hits(record, "attribution-window", config=config) == []
+
+
+def test_attribution_window_on_integer_timestamps_and_without_info():
+    record = _record(START - 13 * HOUR)
+    record["sdes"]["events"][0]["serverTimeStamp"] = START - 13 * HOUR
+    assert len(_hits(record, "attribution-window")) == 1
+    del record["info"]
+    assert _hits(record, "attribution-window") == []
+
+
+# --- age-consistency -------------------------------------------------------------------------
+
+def _age(in_years, year="1980", month="4", day="15", stamp=STAMP) -> dict:
+    age = {"customerAgeInYears": in_years, "customerYearOfBirth": year, "customerMonthOfBirth": month, "customerDateOfBirth": day}
+    event = _personal({"customerAge": {k: v for k, v in age.items() if v is not None}})
+    event["serverTimeStamp"] = event["personalInfo"]["serverTimeStamp"] = stamp
+    return event
+
+
+def test_age_consistency_reports_the_specifications_own_example(example_path):
+    (hit,) = [f for f in validator.lint(example_path) if f.rule == "age-consistency"]
+    assert hit.pointer.endswith("/unAuthSdes/events/3/personalInfo/personalInfo/customerAge/customerAgeInYears")
+    assert hit.severity == "warning" and "38" in hit.message and "2018-06-10" in hit.message
+
+
+@pytest.mark.parametrize(
+    "event, fires",
+    [
+        (_age("34.0"), True),
+        (_age("38.0"), False),
+        (_age(37), False),  # tolerance 1 year
+        (_age(38.9), False),
+        (_age(39.5), True),
+        (_age(40), True),
+        (_age("37", month="12", day="31"), False),  # birthday not yet reached on 2018-06-10: 37
+        (_age("36", month="12", day="31"), False),
+        (_age("35", month="12", day="31"), True),
+        (_age("38", month=None, day=None), False),  # the year alone: 37 or 38
+        (_age("36", month=None, day=None), False),
+        (_age("35", month=None, day=None), True),
+        (_age("34.0", year=None), False),  # nothing to compare with
+        (_age("34.0", year=str(10**30)), False),  # not a date: calendar-date's finding, no crash
+        (_age("34.0", stamp="9" * 5000), False),  # no usable event time
+    ],
+)
+def test_age_consistency(event, fires):
+    assert bool(_hits(event, "age-consistency")) is fires
+
+
+def test_age_consistency_tolerance_and_text_ages(tmp_path):
+    config = _config(tmp_path, "rules:\n  age-consistency: {tolerance-years: 5}\n")
+    assert _hits(_age("34.0"), "age-consistency", config=config) == []
+    assert _hits(_personal({"customerAge": "1980-04-15"}), "age-consistency") == []
+
+
+# --- empty-cart ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "event, pointer",
+    [
+        ({"cartStatus": {"serverTimeStamp": STAMP, "numItems": 1, "products": []}, "sdeType": "CART_STATUS", "serverTimeStamp": STAMP}, "/cartStatus/numItems"),
+        ({"purchase": {"serverTimeStamp": STAMP, "cart": {"numItems": "2", "products": []}}, "sdeType": "PURCHASE", "serverTimeStamp": STAMP}, "/purchase/cart/numItems"),
+        ({"cartStatus": {"serverTimeStamp": STAMP, "numItems": 0, "products": []}, "sdeType": "CART_STATUS", "serverTimeStamp": STAMP}, None),
+        ({"cartStatus": {"serverTimeStamp": STAMP, "numItems": 3}, "sdeType": "CART_STATUS", "serverTimeStamp": STAMP}, None),  # products not sent
+        # the specification's purchase: {"total": null, "serverTimeStamp": null, "products": [], "numItems": null}
+        ({"purchase": {"serverTimeStamp": STAMP, "cart": {"total": None, "serverTimeStamp": None, "products": [], "numItems": None}}, "sdeType": "PURCHASE", "serverTimeStamp": STAMP}, None),
+    ],
+)
+def test_empty_cart(event, pointer):
+    assert [f.pointer for f in _hits(event, "empty-cart")] == ([pointer] if pointer else [])
+
+
+# --- contact-format --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "contact",
+    [
+        {"email": "josé@exämple.de", "phone": "+49 30 1234567"},
+        {"email": "myname@example.com", "phone": "+1 212-788-8877 ext. 12"},
+        {"phone": "212-788-8877 x12"},
+        {"phone": "2127888877#12"},
+        {"phone": "+44 (0)20 7946 0958"},
+        {"email": "用户@例子.广告"},
+    ],
+)
+def test_contact_format_leaves_real_contact_data_alone(contact):
+    assert _hits(_personal({"contacts": [{"personalContact": contact}]}), "contact-format") == []
+    assert _hits(_personal(contact), "contact-format") == []
+
+
+@pytest.mark.parametrize("field, value", [("email", "myname.example.com"), ("phone", "call me"), ("phone", "212-CALL-NOW"), ("phone", "12a45678")])
+def test_contact_format_warns_on_what_is_no_contact(field, value):
+    nested = _hits(_personal({"contacts": [{"personalContact": {field: value}}]}), "contact-format")
+    assert [(f.pointer, f.severity) for f in nested] == [(f"/personalInfo/personalInfo/contacts/0/personalContact/{field}", "warning")]
+    direct = _hits(_personal({field: value}), "contact-format")
+    assert [f.pointer for f in direct] == [f"/personalInfo/personalInfo/{field}"]
+
+
+# --- v1-unauthenticated / auth-section ---------------------------------------------------------
+
+UNAUTH_RECORD = {"sdes": {"events": []}, "unAuthSdes": {"events": [
+    {"cartStatus": {"serverTimeStamp": STAMP}, "sdeType": "CART_STATUS", "serverTimeStamp": STAMP, "isAuthenticated": False}]}}
+FLAGGED_V1_RECORD = {"sdes": {"events": [
+    {"cartStatus": {"serverTimeStamp": STAMP}, "sdeType": "CART_STATUS", "serverTimeStamp": STAMP, "isAuthenticated": True},
+    {"customerInfo": {"serverTimeStamp": STAMP, "isAuthenticated": True, "customerInfo": {}}, "sdeType": "CUSTOMER_INFO", "serverTimeStamp": STAMP},
+    {"personalInfo": {"serverTimeStamp": STAMP, "isAuthenticated": True, "personalInfo": {}}, "sdeType": "PERSONAL_INFO", "serverTimeStamp": STAMP},
+]}}
+
+
+def _rules_at(payload, **options) -> set[tuple[str, str, str]]:
+    return {(f.rule, f.severity, f.pointer) for f in validator.lint(payload, **options) if f.rule in ("v1-unauthenticated", "auth-section")}
+
+
+def test_unauthenticated_sdes_under_an_explicit_v1_is_one_error():
+    assert _rules_at(UNAUTH_RECORD, api_version="v1") == {("v1-unauthenticated", "error", "/unAuthSdes")}
+
+
+def test_is_authenticated_under_an_explicit_v1_is_an_error_per_flag():
+    assert _rules_at(FLAGGED_V1_RECORD, api_version="v1") == {
+        ("v1-unauthenticated", "error", "/sdes/events/0/isAuthenticated"),
+        ("v1-unauthenticated", "error", "/sdes/events/1/customerInfo/isAuthenticated"),
+        ("v1-unauthenticated", "error", "/sdes/events/2/personalInfo/isAuthenticated"),
+    }
+
+
+def test_a_guessed_version_never_makes_these_errors(tmp_path):
+    """auto: these members make the guess v2, where they are legal (auth-section still reads their values)."""
+    assert _rules_at(UNAUTH_RECORD) == set()
+    assert _rules_at(FLAGGED_V1_RECORD) == set()
+    config = _config(tmp_path, "api-version: v1\n")  # named in the configuration: explicit
+    assert {rule for rule, _, _ in _rules_at(UNAUTH_RECORD, config=config)} == {"v1-unauthenticated"}
+
+
+def test_auth_section_still_reads_the_flags_in_v2():
+    record = {"sdes": {"events": [{"cartStatus": {"serverTimeStamp": STAMP}, "sdeType": "CART_STATUS", "serverTimeStamp": STAMP, "isAuthenticated": False}]}}
+    assert _rules_at(record, api_version="v2") == {("auth-section", "warning", "/sdes/events/0/isAuthenticated")}
+
+
+# --- issue 11.4 and 11.5: values past the int/float/date limits --------------------------------
+
+HUGE = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"cartStatus": {"serverTimeStamp": HUGE, "originalTimeStamp": HUGE}, "sdeType": "CART_STATUS", "serverTimeStamp": HUGE},
+        {"info": {"conversationId": "c", "status": "CLOSE", "startTimeL": 1472481024565, "endTimeL": 1472481024566},
+         "messageRecords": [{"seq": HUGE, "time": "2016-08-29 15:14:19.564+0000", "timeL": HUGE}, {"seq": "1", "timeL": HUGE}],
+         "sdes": {"events": [{"cartStatus": {"serverTimeStamp": HUGE}, "sdeType": "CART_STATUS", "serverTimeStamp": HUGE}]}},
+        {"cartStatus": {"serverTimeStamp": STAMP, "total": 10**309, "numItems": 10**400, "products": [{"quantity": 10**309, "product": {"price": -(10**309)}}]}, "sdeType": "CART_STATUS", "serverTimeStamp": STAMP},
+        {"purchase": {"serverTimeStamp": STAMP, "total": 10**309, "cart": {"total": 1, "products": []}}, "sdeType": "PURCHASE", "serverTimeStamp": STAMP},
+        {"customerInfo": {"serverTimeStamp": STAMP, "customerInfo": {"lastPaymentDate": {"year": 10**30, "month": 1, "day": 1}}}, "sdeType": "CUSTOMER_INFO", "serverTimeStamp": STAMP},
+        _personal({"customerAge": {"customerAgeInYears": 10**309, "customerYearOfBirth": 10**30, "customerMonthOfBirth": 1, "customerDateOfBirth": 1}}),
+    ],
+)
+def test_hostile_numbers_are_reported_not_crashed_on(payload):
+    findings = validator.lint(payload)
+    assert all(len(f.message) < 400 for f in findings), [f.message[:100] for f in findings if len(f.message) >= 400]
+
+
+def test_a_timestamp_of_five_thousand_digits_is_reported_briefly():
+    event = {"cartStatus": {"serverTimeStamp": HUGE}, "sdeType": "CART_STATUS", "serverTimeStamp": HUGE}
+    hits = _hits(event, "timestamp-range")
+    assert {f.pointer for f in hits} == {"/serverTimeStamp", "/cartStatus/serverTimeStamp"}
+    assert all("5000 characters" in f.message and len(f.message) < 200 for f in hits)
+
+
+def test_a_huge_cart_amount_is_shown_by_its_first_digits():
+    cart = {"serverTimeStamp": STAMP, "total": 10**309, "numItems": 1, "products": [{"quantity": 1, "product": {"price": 1}}]}
+    (hit,) = _hits({"cartStatus": cart, "sdeType": "CART_STATUS", "serverTimeStamp": STAMP}, "cart-arithmetic")
+    assert hit.pointer == "/cartStatus/total" and "310 characters" in hit.message
+
+
+def test_a_year_past_any_calendar_is_a_calendar_date_finding():
+    event = {"customerInfo": {"serverTimeStamp": STAMP, "customerInfo": {"registrationDate": {"year": 10**30, "month": 1, "day": 1}}}, "sdeType": "CUSTOMER_INFO", "serverTimeStamp": STAMP}
+    (hit,) = _hits(event, "calendar-date")
+    assert "not a calendar date" in hit.message
+
+
+# --- issue 11.3: custom-rule patterns in linear time ---------------------------------------------
+
+def test_a_catastrophic_pattern_finishes_at_once(tmp_path):
+    config = _config(tmp_path, "custom-rules:\n  - {name: as-only, where: lead.topic, check: pattern, options: {regex: '^(a+)+$'}, message: 'not only a: {value}'}\n")
+    event = {"lead": {"serverTimeStamp": STAMP, "lead": {"topic": "a" * 40 + "!"}}, "sdeType": "LEAD", "serverTimeStamp": STAMP}
+    began = time.perf_counter()
+    hits = _hits(event, "as-only", config=config)
+    assert time.perf_counter() - began < 5  # Python's re takes minutes here
+    assert [f.pointer for f in hits] == ["/lead/lead/topic"]
+    event["lead"]["lead"]["topic"] = "a" * 40
+    assert _hits(event, "as-only", config=config) == []
+
+
+@pytest.mark.parametrize("pattern", [r"(a)\1", "(?=a)b", "(?<!a)b"])
+def test_a_pattern_re2_cannot_run_is_a_configuration_error_with_its_place(tmp_path, pattern, capfd):
+    config = _config(tmp_path, f"rules: {{}}\ncustom-rules:\n  - name: x\n    where: lead.topic\n    check: pattern\n    options: {{regex: '{pattern}'}}\n    message: m\n")
+    with pytest.raises(CatalogueError) as caught:  # a usage error: exit code 2
+        Configuration.load(config)
+    assert f"{config}:6:" in str(caught.value) and "invalid regex" in str(caught.value)
+    assert "re2.cc" not in capfd.readouterr().err  # RE2 does not log to stderr
+
+
+# --- issue 11.20: no absolute configuration path in what a rule tells ------------------------------
+
+def test_a_custom_rules_rationale_names_its_file_relative_to_the_configuration_root(tmp_path, cli):
+    config = _config(tmp_path, "custom-rules:\n  - {name: has-topic, where: lead.topic, check: required, message: no topic}\n")
+    loaded = Configuration.load(config)
+    rationale = loaded.specs()["has-topic"].rationale
+    assert rationale == "Custom rule from .sdelint.yaml: required on lead.topic."
+    result = cli("explain", "--config", str(config), "has-topic")
+    assert str(tmp_path) not in result.output and ".sdelint.yaml" in result.output
+
+
+def test_sarif_does_not_carry_the_configuration_path(tmp_path, run_sdelint, example_path):
+    config = _config(tmp_path, "custom-rules:\n  - {name: has-topic, where: lead.ticketId, check: required, message: no ticket}\n")  # the example's lead has none
+    proc = run_sdelint("check", "--format", "sarif", "--config", str(config), str(example_path), cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stderr
+    (descriptor,) = [r for r in json.loads(proc.stdout)["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "has-topic"]
+    assert str(tmp_path) not in json.dumps(descriptor) and ".sdelint.yaml" in json.dumps(descriptor)
+
+
+# --- issue 11.13: discovery stops at the repository root -----------------------------------------
+
+def test_discovery_stops_at_the_repository_root(tmp_path, cli, example_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.sdelint\nbroken", encoding="utf-8")  # above the checkout
+    repo = tmp_path / "repo"
+    (repo / "data").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    target = repo / "data" / "x.json"
+    target.write_bytes(example_path.read_bytes())
+    assert discover(target) is None
+    result = cli("check", str(target))
+    assert result.exit_code == 0, result.output
+    # a configuration inside the repository is still found, at its root too
+    (repo / ".sdelint.yaml").write_text("rules: {}\n", encoding="utf-8")
+    assert discover(target) == (repo / ".sdelint.yaml").resolve()
+
+
+def test_discovery_still_walks_up_outside_a_repository(tmp_path):
+    (tmp_path / ".sdelint.yaml").write_text("rules: {}\n", encoding="utf-8")
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    assert discover(tmp_path / "a" / "b") == (tmp_path / ".sdelint.yaml").resolve()

@@ -1,0 +1,176 @@
+"""code-list: a value outside the code list the documentation gives for its field.
+
+The lists are parameters (a brand may use codes of its own); countries and languages come from the
+ISO lists shipped in rules/data, and a brand may add to them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache, lru_cache
+from typing import Any
+
+from ..base import EventContext, Hit, Rule
+from ..datafiles import data_lines
+from ..params import CodeList, StringList
+from ..values import as_number, shorten
+
+# field reference §5, quoting LivePerson's documentation
+ORIGINATING_CHANNELS = list(range(7))  # "0-Direct, 1-Search, 2-Social, 3-Email, 4-Referral, 5-Paid Search, 6-Display"
+SERVICE_STATUSES = list(range(14))  # "0-Complete, 1-In Progress, ... 12-Pending, 13-Resolved"
+GENDERS = ["MALE", "FEMALE", "OTHER"]
+PHONE_TYPES = ["HOME", "MOBILE", "WORK", "FAX", "MAIN", "HOME_FAX", "WORK_FAX", "PAGER", "OTHER"]
+
+_LANGUAGE_TAG = re.compile(r"([a-z]{2})(?:[-_]([A-Z]{2}))?\Z")
+
+
+def _code(value: Any) -> str:
+    """A value as a code: numbers and numeric strings ("3", 3, 3.0) by their integer, text as it is."""
+    number = as_number(value)
+    if number is not None and math.isfinite(number) and number.is_integer():
+        return str(int(number))
+    return value if isinstance(value, str) else str(value)
+
+
+# parameter -> (the field it lists, compared in any case)
+_LISTS = {
+    "originating-channels": ("originatingChannel", False),
+    "service-statuses": ("status", False),
+    "genders": ("gender", True),
+    "phone-types": ("phoneType", False),
+}
+
+
+def prepared(params: dict[str, Any]) -> dict[str, Any]:
+    """The lists as sets of codes (casefolded where case does not count), built once per run rather than per event."""
+    ready = dict(params)
+    for key, (_field, fold) in _LISTS.items():
+        codes: set[Any] = {_code(c).casefold() if fold else _code(c) for c in params[key]}
+        codes.update(c for c in params[key] if type(c) is int)  # a JSON integer is then found as it is
+        ready[f"_{key}"] = frozenset(codes)
+    ready["_extra-languages"], ready["_extra-countries"] = frozenset(params["extra-languages"]), frozenset(params["extra-countries"])
+    return ready
+
+
+@cache
+def countries() -> frozenset[str]:
+    return frozenset(data_lines("iso3166-alpha2.txt"))
+
+
+@cache
+def languages() -> tuple[frozenset[str], frozenset[str]]:
+    """(ISO 639-1 codes, their English names casefolded)."""
+    codes: set[str] = set()
+    names: set[str] = set()
+    for line in data_lines("iso639-1.txt"):
+        code, _, named = line.partition("\t")
+        codes.add(code)
+        names.update(name.strip().casefold() for name in named.split(";"))
+    return frozenset(codes), frozenset(names)
+
+
+@lru_cache(maxsize=4096)  # a payload uses few distinct languages
+def language_problem(value: str, extra: frozenset[str]) -> str | None:
+    """Why ``value`` is not a documented language, or None: an ISO 639-1 tag with an optional region, or an English name."""
+    codes, names = languages()
+    if value in extra:
+        return None
+    tag = _LANGUAGE_TAG.match(value)
+    if tag:
+        language, region = tag.groups()
+        if language not in codes:
+            return f"has {language!r}, which is not an ISO 639-1 language code"
+        if region is not None and region not in countries():
+            return f"has region {region!r}, which is not an ISO 3166-1 alpha-2 country code"
+        return None
+    if value.casefold() in names:
+        return None
+    hint = ""
+    language, _, region = value.replace("_", "-").partition("-")
+    if _LANGUAGE_TAG.match(f"{language.lower()}-{region.upper()}" if region else language.lower()):
+        hint = " (the language is lower case, the region upper case)"
+    return (
+        "is neither a language tag (an ISO 639-1 code, optionally a dash or underscore and an ISO 3166-1 alpha-2 region: en-US, fr_CA)"
+        f" nor an English language name{hint}"
+    )
+
+
+def _unlisted(value: Any, p: dict[str, Any], key: str) -> str | None:
+    """Why ``value`` is not in the list ``key``, or None (pointers are built only for a finding)."""
+    if value is None or type(value) in (bool, dict, list):
+        return None  # null is "not set"; other types are the schema's to report
+    codes, (field, fold) = p[f"_{key}"], _LISTS[key]
+    if value in codes:
+        return None  # the common case: "1", "MALE"
+    code = _code(value)
+    if (code.casefold() if fold else code) in codes:
+        return None
+    shown = ", ".join(map(str, p[key]))
+    return f"{field} {shorten(repr(value))} is not one of the documented codes ({shown}{'; any case' if fold else ''})"
+
+
+def _unknown_country(value: Any, extra: frozenset[str]) -> str | None:
+    if not isinstance(value, str) or value in countries() or value in extra:
+        return None
+    hint = f" (did you mean {value.upper()!r}?)" if value.upper() in countries() else ""
+    return f"country {shorten(repr(value))} is not an ISO 3166-1 alpha-2 code{hint}"
+
+
+def _contact_hits(contacts: list[Any], pointer: str, p: dict[str, Any], hits: list[Hit]) -> None:
+    for i, item in enumerate(contacts):
+        contact = item.get("personalContact") if type(item) is dict else None
+        if type(contact) is not dict:
+            continue
+        phone_type = contact.get("phoneType")
+        why = _unlisted(phone_type, p, "phone-types") if phone_type is not None else None
+        if why:
+            hits.append(Hit(f"{pointer}/{i}/personalContact/phoneType", why, phone_type))
+        address = contact.get("address")
+        country = address.get("country") if type(address) is dict else None
+        why = _unknown_country(country, p["_extra-countries"]) if country is not None else None
+        if why:
+            hits.append(Hit(f"{pointer}/{i}/personalContact/address/country", why, country))
+
+
+# container -> (its field with a code list, the parameter listing the codes)
+_SINGLE = {
+    "marketingCampaignInfo": ("originatingChannel", "originating-channels"),
+    "serviceActivity": ("status", "service-statuses"),
+    "personalInfo": ("gender", "genders"),
+}
+
+
+def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
+    attrs = ctx.attrs
+    if attrs is None:
+        return None
+    hits: list[Hit] = []
+    field, key = _SINGLE[ctx.key]
+    value = attrs.get(field)
+    why = _unlisted(value, p, key) if value is not None else None
+    if why:
+        hits.append(Hit(f"{ctx.attrs_pointer}/{field}", why, value))
+    if ctx.key == "personalInfo":
+        language = attrs.get("language")
+        why = language_problem(language, p["_extra-languages"]) if type(language) is str else None
+        if why:
+            hits.append(Hit(f"{ctx.attrs_pointer}/language", f"language {shorten(repr(language))} {why}", language))
+        contacts = attrs.get("contacts")
+        if type(contacts) is list:
+            _contact_hits(contacts, f"{ctx.attrs_pointer}/contacts", p, hits)
+    return hits
+
+
+RULE = Rule(
+    "code-list", category="event", severity="warning", sde_types=("PERSONAL_INFO", "MARKETING_CAMPAIGN_INFO", "SERVICE_ACTIVITY"),
+    params={
+        "originating-channels": CodeList(ORIGINATING_CHANNELS),
+        "service-statuses": CodeList(SERVICE_STATUSES),
+        "genders": CodeList(GENDERS),
+        "phone-types": CodeList(PHONE_TYPES),
+        "extra-languages": StringList([]),
+        "extra-countries": StringList([]),
+    },
+    check_event=code_list, prepare=prepared,
+)
