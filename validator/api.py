@@ -78,7 +78,8 @@ def lint_text(
 ) -> list[Finding]:
     """Lint JSON (or JSON Lines, YAML) text given as a ``str``; positions count its characters."""
     data = text.encode("utf-8", errors="surrogatepass")
-    return lint_bytes(data, api_version=api_version, config=config, select=select, ignore=ignore, min_severity=min_severity, name=name, input_format=input_format)
+    options: dict[str, Any] = {"api_version": api_version, "config": config, "select": select, "ignore": ignore, "min_severity": min_severity}
+    return lint_bytes(data, name=name, input_format=input_format, **options)
 
 
 def lint_object(

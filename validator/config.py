@@ -8,7 +8,7 @@ A configuration file is data only: nothing in it is ever evaluated as code.
 from __future__ import annotations
 
 import os
-import sys
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,11 +19,6 @@ from .globs import path_matches
 from .policy import Policy, Setting
 from .rules.catalogue import CatalogueError, RuleSpec, load_catalogue, rule_spec, schema_errors
 from .rules.custom import CustomRule, custom_rules
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 CONFIG_FILES = (".sdelint.yaml", ".sdelint.yml", "pyproject.toml")
 

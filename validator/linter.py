@@ -53,7 +53,7 @@ def place(doc: Document, problems: list[Problem], policy: Policy, api_version: s
             positions = [(line + doc.line_base, column) for line, column in positions]
     findings = [
         Finding(doc.name, line, column, problem.pointer, problem.rule, severity, problem.message, extra, problem.value)
-        for (problem, severity), (line, column) in zip(kept, positions)
+        for (problem, severity), (line, column) in zip(kept, positions, strict=True)
     ]
     findings.sort(key=_FINDING_ORDER)
     return findings, dict(hidden)
@@ -82,7 +82,8 @@ class Linter:
         if doc.parsed:
             kind = detect.detect_kind(doc.data)
             if kind is None:
-                problems.append(Problem("", "unrecognized-document", f"not an engagement-attributes payload: expected a response, record(s), events block or event(s), found {_describe(doc.data)}"))
+                expected = "expected a response, record(s), events block or event(s)"
+                problems.append(Problem("", "unrecognized-document", f"not an engagement-attributes payload: {expected}, found {_describe(doc.data)}"))
             else:
                 version, reason = _version(policy, doc.data, kind)
                 # a JSON text bounds the length of every string in it (escapes only shorten); YAML is not bounded here

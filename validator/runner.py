@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator
 
 from .config import CommandLine, Configuration, discover
-from .inputs import Input
 from .findings import SEVERITY_RANK
+from .inputs import Input
 from .linter import FileResult, Linter
 from .parallel import Executor, WorkerDied, process_pool
 from .rules.catalogue import load_catalogue
@@ -63,7 +63,7 @@ class Configurations:
 
     def fail_on(self) -> str:
         """The strictest fail-on of the configurations in use (one run, one exit code)."""
-        return min((linter.config.fail_on() for linter in self._linters.values()), key=SEVERITY_RANK.get, default="error")
+        return min((linter.config.fail_on() for linter in self._linters.values()), key=SEVERITY_RANK.__getitem__, default="error")
 
 
 def default_jobs() -> int:

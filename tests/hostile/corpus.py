@@ -15,8 +15,8 @@ def _event(**lead: object) -> bytes:
 
 
 def _cart(total: str) -> bytes:
-    return ('{"sdeType": "CART_STATUS", "serverTimeStamp": "1528659491243", "cartStatus": {"serverTimeStamp": "1528659491243", "total": %s,'
-            ' "products": [{"quantity": 1, "product": {"price": %s}}]}}' % (total, total)).encode()
+    return ('{"sdeType": "CART_STATUS", "serverTimeStamp": "1528659491243", "cartStatus": {"serverTimeStamp": "1528659491243", '
+            f'"total": {total}, "products": [{{"quantity": 1, "product": {{"price": {total}}}}}]}}}}').encode()
 
 
 def _gzip_bomb() -> bytes:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from ..findings import Problem
 from .positions import depth_exceeded_at, scan_document
@@ -168,7 +169,8 @@ def parse_text(name: str, text: str) -> Document:
     except RecursionError:
         limit = sys.getrecursionlimit()
         doc.problems.append(
-            Problem("", "too-deep", f"document is nested too deeply to check (the JSON parser stops near {limit} levels)", offset=depth_exceeded_at(text, limit - 50))
+            Problem("", "too-deep", f"document is nested too deeply to check (the JSON parser stops near {limit} levels)",
+                    offset=depth_exceeded_at(text, limit - 50))
         )
         return doc
     except ValueError as exc:  # an integer literal longer than Python converts (sys.get_int_max_str_digits)
