@@ -134,6 +134,10 @@ class DaskExecutor:
         except Exception as exc:
             if type(exc).__name__ == "FutureCancelledError":  # the scheduler dropped the task (it restarted)
                 raise ClusterError(f"the Dask cluster cancelled the task checking {label}") from None
+            if str(exc).startswith("Error during deserialization"):  # the scheduler unpickles tasks: it needs sdelint too
+                raise ClusterError(f"the Dask scheduler cannot load sdelint's tasks: install this sdelint ({_version()}) on the scheduler and the workers") from None
+            if isinstance(exc, ImportError) and "validator" in str(exc):
+                raise ClusterError(f"a Dask worker cannot import sdelint ({exc}): install this sdelint ({_version()}) on the workers") from None
             raise
 
     def _cancel(self, futures: list[Future]) -> None:
@@ -145,6 +149,12 @@ class DaskExecutor:
         if self._owned:
             with contextlib.suppress(Exception):  # a cluster already gone
                 self.client.close()
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
 
 
 def _chunks(payloads: Iterable[P], size: int) -> Iterator[tuple[int, list[P]]]:
