@@ -135,7 +135,8 @@ class DaskExecutor:
             if type(exc).__name__ == "FutureCancelledError":  # the scheduler dropped the task (it restarted)
                 raise ClusterError(f"the Dask cluster cancelled the task checking {label}") from None
             if str(exc).startswith("Error during deserialization"):  # the scheduler unpickles tasks: it needs sdelint too
-                raise ClusterError(f"the Dask scheduler cannot load sdelint's tasks: install this sdelint ({_version()}) on the scheduler and the workers") from None
+                install = f"install this sdelint ({_version()}) on the scheduler and the workers"
+                raise ClusterError(f"the Dask scheduler cannot load sdelint's tasks: {install}") from None
             if isinstance(exc, ImportError) and "validator" in str(exc):
                 raise ClusterError(f"a Dask worker cannot import sdelint ({exc}): install this sdelint ({_version()}) on the workers") from None
             raise
