@@ -5,6 +5,8 @@
 ``min_severity`` works as ``sdelint check --min-severity``: findings below it are not returned. Unlike
 the command line, whose default is warning, the API returns every finding unless ``min_severity`` or
 the configuration's ``min-severity`` says otherwise: a program filters for itself.
+``lint_paths`` is ``sdelint check`` on many files, directories and URLs, locally or on a Dask
+cluster (``cluster=``).
 None of them searches for a configuration file unless ``config`` names one, so results do not
 depend on the working directory. An unusable configuration raises ``ConfigError``.
 """
@@ -20,7 +22,7 @@ from .config import CommandLine, ConfigError, Configuration
 from .findings import Finding
 from .linter import Linter
 
-__all__ = ["ConfigError", "lint", "lint_bytes", "lint_object", "lint_path", "lint_text"]
+__all__ = ["ConfigError", "lint", "lint_bytes", "lint_object", "lint_path", "lint_paths", "lint_text"]
 
 RuleNames = str | Iterable[str]
 
@@ -48,6 +50,48 @@ def lint_path(
 ) -> list[Finding]:
     """Lint a file; its format (JSON, JSON Lines, YAML, gzip) follows from its name."""
     return _linter(api_version, config, select, ignore, min_severity).lint_path(Path(path), name or os.fspath(path)).findings
+
+
+def lint_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    cluster: Any = None,
+    jobs: int | None = None,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    api_version: str | None = None,
+    config: str | os.PathLike[str] | None = None,
+    select: RuleNames = (),
+    ignore: RuleNames = (),
+    min_severity: str | None = None,
+) -> list[Finding]:
+    """Lint files, directories and URLs (``s3://``, ``file://``, ...) as ``sdelint check`` does, in input order.
+
+    ``cluster``: a Dask scheduler address (``tcp://host:8786``) or a ``distributed.Client``; the work
+    then runs there (a Client given is left open). Raises ``ValueError`` for a path that does not
+    exist or an unusable URL, ``validator.parallel.ClusterError`` for a cluster that cannot be reached.
+    """
+    from .inputs import InputError, collect, list_url
+    from .runner import Configurations, check_inputs, default_jobs
+
+    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity)
+    configs = Configurations(Path(config) if config else None, cli, search=False)
+    executor = None
+    if cluster is not None:
+        from .parallel.dask import DaskExecutor
+
+        executor = DaskExecutor.connect(cluster)
+    try:
+        lister = executor.list_url if executor else list_url
+        try:
+            inputs, _ = collect(tuple(os.fspath(path) for path in paths), tuple(include), tuple(exclude), lister=lister)
+        except InputError as exc:
+            raise ValueError(str(exc)) from None
+        results = check_inputs(configs, inputs, bytes, "<stdin>", jobs or default_jobs(), cluster=executor)
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    return [finding for result in results for finding in result.findings]
 
 
 def lint_bytes(

@@ -141,10 +141,14 @@ class Linter:
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            problem = Problem("", "read-error", f"cannot read file: {exc.strerror or exc}")
-            findings, hidden = place(Document(name, None), [problem], self.config.policy_for(str(path)), None)
-            return FileResult(name, findings, hidden=hidden)
+            return self.unreadable(name, str(path), exc.strerror or str(exc))
         return self.lint_bytes(raw, name, str(path), workers=workers)
+
+    def unreadable(self, name: str, path: str | None, reason: str) -> FileResult:
+        """The result of an input that could not be read: one ``read-error`` finding."""
+        problem = Problem("", "read-error", f"cannot read file: {reason}")
+        findings, hidden = place(Document(name, None), [problem], self.config.policy_for(path), None)
+        return FileResult(name, findings, hidden=hidden)
 
     def lint_object(self, data: Any, name: str = "<object>") -> FileResult:
         return self.lint_document(Document(name=name, data=data, text=None, parsed=True))
