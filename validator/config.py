@@ -124,20 +124,29 @@ class Configuration:
 
     @classmethod
     def load(cls, path: Path | None, cli: CommandLine = CommandLine()) -> Configuration:
-        data: dict[str, Any] = {}
-        text = ""
-        if path is not None:
-            section, text = _read(path)
-            data = section or {}
-            if not isinstance(data, dict):
-                raise ConfigError(f"{path}: the configuration must be a mapping, found {type(data).__name__}")
-            data = dict(data)
-            if "rules" in data:
-                data["rules"] = _normalise_severities(data["rules"])
-            if isinstance(data.get("overrides"), list):
-                data["overrides"] = [
-                    {**o, "rules": _normalise_severities(o.get("rules"))} if isinstance(o, dict) and "rules" in o else o for o in data["overrides"]
-                ]
+        if path is None:
+            return cls.from_data({}, None, cli)
+        section, text = _read(path)
+        return cls.from_data(section or {}, path, cli, text)
+
+    @classmethod
+    def from_data(cls, data: Any, path: Path | None = None, cli: CommandLine = CommandLine(), text: str = "") -> Configuration:
+        """A configuration from its content, checked as ``load`` checks a file's.
+
+        For a configuration read once and shipped as data (to Spark executors, which may not see the file):
+        ``path`` is not read, it anchors the override globs and names the file in messages; ``text`` (the
+        YAML it was read from) only gives error messages their line numbers.
+        """
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: the configuration must be a mapping, found {type(data).__name__}")
+        data = dict(data)
+        if "rules" in data:
+            data["rules"] = _normalise_severities(data["rules"])
+        if isinstance(data.get("overrides"), list):
+            data["overrides"] = [
+                {**o, "rules": _normalise_severities(o.get("rules"))} if isinstance(o, dict) and "rules" in o else o for o in data["overrides"]
+            ]
+        if path is not None or data:
             errors = schema_errors(data, "config.schema", text, str(path))
             if errors:
                 raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
