@@ -68,23 +68,14 @@ def main() -> None:
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
     sys.path.insert(0, str(REPO))
-    from pyspark.sql import SparkSession
-
-    from validator.spark import lint_files
+    from validator.spark import lint_files, local_session
 
     results: dict[str, float] = {}
     results["cli-small-jobs-2"] = cli_seconds("--jobs", "2", str(small))
     results["cli-big-jobs-2"] = cli_seconds("--jobs", "2", str(big))
 
     start = time.perf_counter()
-    spark = (
-        SparkSession.builder.master("local[2]")
-        .appName("sdelint-benchmark")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
-    )
+    spark = local_session("sdelint-benchmark")
     spark.sparkContext.setLogLevel("ERROR")
     results["spark-session-start"] = time.perf_counter() - start
 

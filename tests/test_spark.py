@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from pyspark.sql import SparkSession
 
 import validator.spark as spark_module
 from validator.cli import main
@@ -51,18 +50,12 @@ EVENT_V2 = {"sdeType": "CART_STATUS", "serverTimeStamp": "1472483658855", "isAut
 @pytest.fixture(scope="module")
 def spark():
     """One local Spark session for the module: two cores, no UI, few shuffle partitions, nothing downloaded."""
-    os.environ["PYSPARK_PYTHON"] = sys.executable  # executors run this interpreter, with this PYTHONPATH
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("sdelint-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PYSPARK_PYTHON", sys.executable)  # executors run this interpreter, with this PYTHONPATH
+        session = spark_module.local_session("sdelint-tests")
+        session.sparkContext.setLogLevel("ERROR")
+        yield session
+        session.stop()
 
 
 @pytest.fixture(scope="module")
@@ -218,6 +211,8 @@ def test_bad_options_fail_on_the_driver_with_one_line(spark, tmp_path: Path) -> 
         spark_module.lint_column(table, "payload", keys=["missing"])
     with pytest.raises(ValueError, match="'rule' has the name of a finding column"):
         spark_module.lint_column(table.withColumnRenamed("source", "rule"), "payload")
+    with pytest.raises(TypeError, match="unknown option 'selects'"):
+        spark_module.lint_files(spark, str(tmp_path), selects="syntax-error")  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="input_format"):
         spark_module.lint_column(table, "payload", input_format="xml")
 

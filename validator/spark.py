@@ -19,10 +19,11 @@ import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from urllib.parse import urlsplit
 
 import pyarrow as pa
+from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import BinaryType, IntegerType, StringType, StructField, StructType
 
@@ -35,9 +36,9 @@ from .load import Document
 from .load.reader import FORMATS
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import DataFrame
 
-__all__ = ["FINDING_COLUMNS", "lint_column", "lint_files", "summary"]
+__all__ = ["FINDING_COLUMNS", "LintOptions", "lint_column", "lint_files", "local_session", "summary"]
 
 # The columns of a finding after the carried ones: those of a finding in `sdelint check --format json`.
 FINDING_COLUMNS = ("line", "column", "pointer", "rule", "severity", "message", "api_version")
@@ -49,17 +50,23 @@ _FINDING_SCHEMA = StructType(
 DEFAULT_FILE_GLOB = "*.{" + ",".join(pattern.removeprefix("*.") for pattern in DEFAULT_INCLUDE) + "}"
 
 
+class LintOptions(TypedDict, total=False):
+    """The Python API's options (see validator.api), taken as keywords by lint_files and lint_column."""
+
+    api_version: str | None
+    config: str | Path | None
+    select: RuleNames
+    ignore: RuleNames
+    min_severity: str | None
+
+
 def lint_files(
     spark: SparkSession,
     path_or_glob: str | Sequence[str],
     *,
     include: str | None = DEFAULT_FILE_GLOB,
     recursive: bool = True,
-    api_version: str | None = None,
-    config: str | Path | None = None,
-    select: RuleNames = (),
-    ignore: RuleNames = (),
-    min_severity: str | None = None,
+    **options: Unpack[LintOptions],
 ) -> DataFrame:
     """One row per finding (``path``, then ``FINDING_COLUMNS``) of every file under ``path_or_glob``.
 
@@ -69,7 +76,7 @@ def lint_files(
     the file (``file:/data/a.json``); override globs of the configuration match its local path (or,
     on another store, its key in the bucket).
     """
-    settings = _settings(api_version, config, select, ignore, min_severity)
+    settings = _settings(options)
     reader = spark.read.format("binaryFile").option("recursiveFileLookup", str(recursive).lower())
     if include is not None:
         reader = reader.option("pathGlobFilter", include)
@@ -84,11 +91,7 @@ def lint_column(
     keys: Sequence[str] | None = None,
     *,
     input_format: str = "json",
-    api_version: str | None = None,
-    config: str | Path | None = None,
-    select: RuleNames = (),
-    ignore: RuleNames = (),
-    min_severity: str | None = None,
+    **options: Unpack[LintOptions],
 ) -> DataFrame:
     """One row per finding in the payloads of ``column`` (JSON text as a string, or bytes), with ``keys``.
 
@@ -111,7 +114,7 @@ def lint_column(
     clashes = [name for name in carried if name in FINDING_COLUMNS]
     if clashes:
         raise ValueError(f"column {clashes[0]!r} has the name of a finding column: rename it, or leave it out with keys=[...]")
-    settings = _settings(api_version, config, select, ignore, min_severity)
+    settings = _settings(options)
     schema = StructType([df.schema[name] for name in carried] + _FINDING_SCHEMA.fields)
     payloads = df.select(*[F.col(name) for name in carried], F.col(column))
     return payloads.mapInArrow(_lint_batches(settings, len(carried), input_format, name=column), schema)
@@ -124,13 +127,26 @@ def summary(findings: DataFrame) -> DataFrame:
     return counts.orderBy(rank.desc(), F.col("findings").desc(), F.col("rule"))
 
 
-def _settings(api_version: str | None, config: str | Path | None, select: RuleNames, ignore: RuleNames, min_severity: str | None) -> bytes:
+def local_session(app_name: str = "sdelint", cores: int = 2) -> SparkSession:
+    """A small local session (no UI, few shuffle partitions, 1 GB for the driver): to try this module, for its tests and benchmark."""
+    builder = SparkSession.builder.master(f"local[{cores}]").appName(app_name)
+    settings = {"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": str(cores), "spark.driver.memory": "1g"}
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def _settings(options: LintOptions) -> bytes:
     """The options, checked and resolved on the driver, as bytes for the executors (and their Linter cache's key)."""
+    unknown = set(options) - set(LintOptions.__annotations__)
+    if unknown:
+        raise TypeError(f"unknown option {sorted(unknown)[0]!r}: the options are {', '.join(LintOptions.__annotations__)}")
+    api_version, min_severity, config = options.get("api_version"), options.get("min_severity"), options.get("config")
     if api_version is not None and api_version not in API_VERSIONS:
         raise ValueError(f"api_version must be one of {', '.join(API_VERSIONS)}, not {api_version!r}")
     if min_severity is not None and min_severity not in SEVERITY_RANK:
         raise ValueError(f"min_severity must be one of error, warning, info, not {min_severity!r}")
-    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity)
+    cli = CommandLine(api_version, _rule_names(options.get("select", ())), _rule_names(options.get("ignore", ())), min_severity)
     # resolved here: an executor's working directory is not the driver's
     configuration = Configuration.load(Path(config).resolve() if config else None, cli)
     return pickle.dumps((configuration.path, configuration.data, cli))
