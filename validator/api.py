@@ -2,8 +2,9 @@
 
 ``lint_path``, ``lint_bytes``, ``lint_text`` and ``lint_object`` say what they are given;
 ``lint`` picks one of them by type (a ``str`` is a path: JSON text goes to ``lint_text``).
-``min_severity`` is the display threshold of ``sdelint check`` (default: the configuration's, else
-warning): findings below it are not returned.
+``min_severity`` works as ``sdelint check --min-severity``: findings below it are not returned. Unlike
+the command line, whose default is warning, the API returns every finding unless ``min_severity`` or
+the configuration's ``min-severity`` says otherwise: a program filters for itself.
 None of them searches for a configuration file unless ``config`` names one, so results do not
 depend on the working directory. An unusable configuration raises ``ConfigError``.
 """
@@ -31,7 +32,7 @@ def _rule_names(names: RuleNames) -> tuple[str, ...]:
 
 
 def _linter(api_version: str | None, config: str | os.PathLike[str] | None, select: RuleNames, ignore: RuleNames, min_severity: str | None = None) -> Linter:
-    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity)
+    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity, default_min_severity="info")
     return Linter(Configuration.load(Path(config) if config else None, cli))
 
 

@@ -25,7 +25,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-DEFAULT_MIN_SEVERITY = "warning"  # quiet by default: info findings are counted, not shown
 CONFIG_FILES = (".sdelint.yaml", ".sdelint.yml", "pyproject.toml")
 
 
@@ -41,6 +40,9 @@ class CommandLine:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     min_severity: str | None = None
+    # the threshold when neither the command line nor the file names one: the CLI's is warning (quiet output);
+    # the Python API and the service return every finding (their callers filter)
+    default_min_severity: str = "warning"
 
 
 def _normalise_severities(settings: Any) -> Any:
@@ -213,7 +215,7 @@ class Configuration:
 
     def min_severity(self) -> str:
         """The lowest severity shown (the command line's, else the file's, else warning)."""
-        return self.cli.min_severity or self.data.get("min-severity", DEFAULT_MIN_SEVERITY)
+        return self.cli.min_severity or self.data.get("min-severity", self.cli.default_min_severity)
 
     def fail_on(self) -> str:
         return self.data.get("fail-on", "error")

@@ -179,7 +179,7 @@ class LintService:
         self.checker = SchemaChecker()
         # api_version None: the configuration's own (else auto); the others override it like --api-version
         self.linters: dict[str | None, Linter] = {
-            choice: Linter(Configuration.load(settings.config, CommandLine(api_version=choice)), self.checker)
+            choice: Linter(Configuration.load(settings.config, CommandLine(api_version=choice, default_min_severity="info")), self.checker)
             for choice in (None, *API_VERSIONS)
         }
         self.config = self.linters[None].config
