@@ -122,11 +122,12 @@ def test_lint_files_matches_the_cli_row_for_row_and_needs_no_config_file_on_exec
     versions = {Path(row["path"]).name: row["api_version"] for row in got if row["api_version"]}
     assert versions["typed.json"] == "v1" and versions["with space.json"] == "v2"
     assert any(row["rule"] == "cart-needs-currency" for row in got)  # the custom rule travelled too
+    assert {row["severity"] for row in got} == {"error", "warning"}  # and its min-severity
 
 
 def test_lint_files_options_mean_what_the_cli_flags_mean(spark, recordings: Path, tmp_path: Path) -> None:
     config = tmp_path / "elsewhere.yaml"  # not in the folder, where *.yaml would take it for a recording
-    config.write_text(CONFIG)
+    config.write_text(CONFIG)  # its min-severity (warning) is overridden by the option
     options = {"min_severity": "info", "api_version": "v2", "ignore": ["message-id", "timestamp-order"], "include": "*.{json,yaml}"}
     flags = ["--min-severity", "info", "--api-version", "v2", "--ignore", "message-id,timestamp-order", "--include", "*.json", "--include", "*.yaml"]
     expected = in_order(as_spark_paths(cli_findings("--config", config, *flags, recordings)), "path")
@@ -166,7 +167,7 @@ def test_lint_column_carries_the_row_and_matches_the_cli_per_payload(spark, tmp_
             expected.append({"id": row_id, "source": source, **{"api_version": None, **finding}})
     expected.append({"id": 5, "source": "web", "line": 1, "column": 1, "pointer": "", "rule": "read-error", "severity": "error", "message": "the payload is null", "api_version": None})
 
-    findings = spark_module.lint_column(table, "payload", min_severity="info")
+    findings = spark_module.lint_column(table, "payload")  # every finding by default, as the Python API
     assert findings.columns == ["id", "source", *spark_module.FINDING_COLUMNS]
     assert in_order(spark_rows(findings), "id") == in_order(expected, "id")
 
@@ -174,7 +175,7 @@ def test_lint_column_carries_the_row_and_matches_the_cli_per_payload(spark, tmp_
 def test_lint_column_keys_binary_payloads_and_keeping_only_clean_rows(spark) -> None:
     payloads, table = payload_table(spark)
     as_bytes = table.selectExpr("id", "source", "CAST(payload AS BINARY) AS raw")
-    findings = spark_module.lint_column(as_bytes, "raw", keys=["id"])
+    findings = spark_module.lint_column(as_bytes, "raw", keys=["id"], min_severity="warning")
     assert findings.columns == ["id", *spark_module.FINDING_COLUMNS]
     errors = findings.filter("severity = 'error'")
     clean = as_bytes.join(errors.select("id").distinct(), "id", "left_anti")  # the README's recipe
@@ -184,11 +185,12 @@ def test_lint_column_keys_binary_payloads_and_keeping_only_clean_rows(spark) -> 
 
 def test_summary_counts_per_rule_and_severity_like_the_cli(spark, recordings: Path) -> None:
     by_rule = Counter((f["rule"], f["severity"]) for f in cli_findings("--min-severity", "info", recordings))
-    table = spark_module.summary(spark_module.lint_files(spark, str(recordings), min_severity="info"))
+    table = spark_module.summary(spark_module.lint_files(spark, str(recordings)))  # every finding by default, as the Python API
     rows = spark_rows(table)
     assert {(r["rule"], r["severity"]): r["findings"] for r in rows} == dict(by_rule)
     ranks = [{"error": 3, "warning": 2, "info": 1}[r["severity"]] for r in rows]
     assert ranks == sorted(ranks, reverse=True)  # errors first
+    assert 1 in ranks  # info findings too: the default is every finding
 
 
 def test_bad_options_fail_on_the_driver_with_one_line(spark, tmp_path: Path) -> None:
@@ -217,23 +219,28 @@ def test_bad_options_fail_on_the_driver_with_one_line(spark, tmp_path: Path) -> 
         spark_module.lint_column(table, "payload", input_format="xml")
 
 
-def test_nothing_but_validator_spark_imports_pyspark(tmp_path: Path) -> None:
-    """A CLI run and an import of every other module leave pyspark (and pyarrow, pandas, py4j) unloaded."""
+def test_nothing_but_validator_spark_imports_pyspark() -> None:
+    """A CLI run loads none of the spark extra; importing every other module of the package loads no pyspark."""
     code = """
 import importlib, pkgutil, sys
 import validator
 from validator.cli import main
+
+def loaded(*names):
+    return sorted(m for m in sys.modules if m.split(".")[0] in names)
+
 try:
     main(["check", "--format", "json", sys.argv[1]], standalone_mode=False)
 except SystemExit:
     pass
+print(loaded("pyspark", "py4j", "pyarrow", "pandas"))
 for module in pkgutil.walk_packages(validator.__path__, "validator."):
     if module.name not in ("validator.spark", "validator.__main__"):
         importlib.import_module(module.name)
-print(sorted(m for m in sys.modules if m.split(".")[0] in ("pyspark", "pyarrow", "pandas", "py4j")))
+print(loaded("pyspark", "py4j"))
 """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert '"findings"' in done.stdout  # the check really ran
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert done.stdout.strip().splitlines()[-2:] == ["[]", "[]"]

@@ -51,7 +51,11 @@ DEFAULT_FILE_GLOB = "*.{" + ",".join(pattern.removeprefix("*.") for pattern in D
 
 
 class LintOptions(TypedDict, total=False):
-    """The Python API's options (see validator.api), taken as keywords by lint_files and lint_column."""
+    """The Python API's options (see validator.api), taken as keywords by lint_files and lint_column.
+
+    As in the Python API, every finding is returned unless ``min_severity`` (or the configuration's
+    ``min-severity``) says otherwise; ``sdelint check`` shows warnings and errors by default.
+    """
 
     api_version: str | None
     config: str | Path | None
@@ -146,7 +150,9 @@ def _settings(options: LintOptions) -> bytes:
         raise ValueError(f"api_version must be one of {', '.join(API_VERSIONS)}, not {api_version!r}")
     if min_severity is not None and min_severity not in SEVERITY_RANK:
         raise ValueError(f"min_severity must be one of error, warning, info, not {min_severity!r}")
-    cli = CommandLine(api_version, _rule_names(options.get("select", ())), _rule_names(options.get("ignore", ())), min_severity)
+    select, ignore = _rule_names(options.get("select", ())), _rule_names(options.get("ignore", ()))
+    # as the Python API: every finding unless min_severity or the configuration's min-severity says otherwise
+    cli = CommandLine(api_version, select, ignore, min_severity, default_min_severity="info")
     # resolved here: an executor's working directory is not the driver's
     configuration = Configuration.load(Path(config).resolve() if config else None, cli)
     return pickle.dumps((configuration.path, configuration.data, cli))
