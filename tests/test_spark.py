@@ -174,8 +174,8 @@ def test_lint_column_carries_the_row_and_matches_the_cli_per_payload(spark, tmp_
 
 def test_lint_column_keys_binary_payloads_and_keeping_only_clean_rows(spark) -> None:
     payloads, table = payload_table(spark)
-    as_bytes = table.selectExpr("id", "source", "CAST(payload AS BINARY) AS raw")
-    findings = spark_module.lint_column(as_bytes, "raw", keys=["id"], min_severity="warning")
+    as_bytes = table.selectExpr("id", "source AS `from.system`", "CAST(payload AS BINARY) AS `raw.body`")  # dots are not struct fields
+    findings = spark_module.lint_column(as_bytes, "raw.body", keys=["id"], min_severity="warning")
     assert findings.columns == ["id", *spark_module.FINDING_COLUMNS]
     errors = findings.filter("severity = 'error'")
     clean = as_bytes.join(errors.select("id").distinct(), "id", "left_anti")  # the README's recipe

@@ -86,7 +86,7 @@ def lint_files(
         reader = reader.option("pathGlobFilter", include)
     files = reader.load(list(path_or_glob) if not isinstance(path_or_glob, str) else path_or_glob).select("path", "content")
     schema = StructType([StructField("path", StringType()), *_FINDING_SCHEMA.fields])
-    return files.mapInArrow(_lint_batches(settings, 1, None, by_path=True), schema)
+    return files.mapInArrow(_lint_batches(settings, ["path"], None, by_path=True), schema)
 
 
 def lint_column(
@@ -120,8 +120,14 @@ def lint_column(
         raise ValueError(f"column {clashes[0]!r} has the name of a finding column: rename it, or leave it out with keys=[...]")
     settings = _settings(options)
     schema = StructType([df.schema[name] for name in carried] + _FINDING_SCHEMA.fields)
-    payloads = df.select(*[F.col(name) for name in carried], F.col(column))
-    return payloads.mapInArrow(_lint_batches(settings, len(carried), input_format, name=column), schema)
+    # positional names going in: mapInArrow reads a column "a.b" as field b of a struct a
+    payloads = df.select(*[F.col(_quoted(name)).alias(f"_{index}") for index, name in enumerate([*carried, column])])
+    return payloads.mapInArrow(_lint_batches(settings, carried, input_format, name=column), schema)
+
+
+def _quoted(name: str) -> str:
+    """A column name as Spark reads it literally (``a.b`` would otherwise be field b of struct a)."""
+    return "`" + name.replace("`", "``") + "`"
 
 
 def summary(findings: DataFrame) -> DataFrame:
@@ -174,12 +180,13 @@ def _local_path(path: str) -> str:
 
 
 def _lint_batches(
-    settings: bytes, key_count: int, input_format: str | None, *, name: str = "<payload>", by_path: bool = False
+    settings: bytes, keys: list[str], input_format: str | None, *, name: str = "<payload>", by_path: bool = False
 ) -> Callable[[Iterable[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
     """The function ``mapInArrow`` runs: batches of (keys..., payload) rows to batches of (keys..., finding) rows.
 
     ``by_path``: the first key is the file's path, which names the input (its format) and picks the overrides.
     """
+    key_count = len(keys)
 
     def lint_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         linter = _linter(settings)
@@ -197,8 +204,7 @@ def _lint_batches(
             taken = pa.array(rows, pa.int64())
             arrays = [batch.column(i).take(taken) for i in range(key_count)]
             arrays += [pa.array(values[0], pa.int32()), pa.array(values[1], pa.int32())] + [pa.array(v, text) for v in values[2:]]
-            fields = [batch.schema.field(i) for i in range(key_count)] + [pa.field(f, arrays[key_count + i].type) for i, f in enumerate(FINDING_COLUMNS)]
-            yield pa.RecordBatch.from_arrays(arrays, schema=pa.schema(fields))
+            yield pa.RecordBatch.from_arrays(arrays, names=[*keys, *FINDING_COLUMNS])
 
     return lint_batches
 
