@@ -23,8 +23,9 @@ MIN_FILES_PER_PARALLEL_RUN = 16
 class Configurations:
     """One Linter per configuration file in use: the nearest one above each input, or --config for all."""
 
-    def __init__(self, explicit: Path | None, cli: CommandLine) -> None:
+    def __init__(self, explicit: Path | None, cli: CommandLine, context: bool = False) -> None:
         self.explicit, self.cli = explicit, cli
+        self.context = context  # record each finding's SDE type and day (the HTML report charts them)
         self._linters: dict[Path | None, Linter] = {}
         self._found: dict[Path, Path | None] = {}
         self._by_folder: dict[Path | None, Linter] = {}
@@ -42,7 +43,7 @@ class Configurations:
         source = self.source_for(path)
         linter = self._linters.get(source)
         if linter is None:
-            linter = self._linters[source] = Linter(Configuration.load(source, self.cli))
+            linter = self._linters[source] = Linter(Configuration.load(source, self.cli), context=self.context)
         return linter
 
     def source_for(self, path: Path | None) -> Path | None:
@@ -81,6 +82,7 @@ class FileTask:
     name: str
     config: Path | None  # None: the defaults
     cli: CommandLine
+    context: bool = False  # see Linter: the HTML report's per-finding SDE type and day
 
     @property
     def label(self) -> str:
@@ -88,14 +90,14 @@ class FileTask:
 
 
 @lru_cache(maxsize=16)
-def _worker_linter(config: Path | None, cli: CommandLine) -> Linter:
+def _worker_linter(config: Path | None, cli: CommandLine, context: bool = False) -> Linter:
     """One Linter per configuration in each worker process, built for its first file."""
-    return Linter(Configuration.load(config, cli))
+    return Linter(Configuration.load(config, cli), context=context)
 
 
 def check_file(task: FileTask) -> FileResult:
     """A worker's task: one process per file at most, so the file's records are not split further."""
-    return _worker_linter(task.config, task.cli).lint_path(task.path, task.name)
+    return _worker_linter(task.config, task.cli, task.context).lint_path(task.path, task.name)
 
 
 def check_inputs(
@@ -119,7 +121,7 @@ def check_inputs(
         for item in files:  # every configuration is read (and any error in one raised) before work starts
             assert item.path is not None
             configs.linter_for(item.path)
-            tasks.append(FileTask(item.path, item.name, configs.source_for(item.path), configs.cli))
+            tasks.append(FileTask(item.path, item.name, configs.source_for(item.path), configs.cli, configs.context))
         pool = process_pool(min(jobs, len(files)))
         by_file = pool.map(check_file, tasks, chunksize=max(1, min(64, len(files) // (jobs * 4))))
     else:
