@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ SOURCE_CONTEXT = 1  # lines shown around each offending line
 LINE_WINDOW = 160  # characters shown of a long line (a minified payload is one line), around the findings
 RULE_LABEL = 28  # characters of a label in a chart
 OUTSIDE_EVENTS = "(not in an event)"
+TICK_SPACING = 80  # at least this much of the time axis between two date labels (a label is about 70 wide)
 MONTHLY_AFTER_DAYS = 400  # a longer time axis counts per month
 
 STYLE = """
@@ -222,7 +224,11 @@ def time_chart(counts: _Counts) -> str:
             f'<g><title>{label}: {n}</title><rect class="bar" data-label="{label}" data-count="{n}" x="{x}" y="{plot_height - height + 8}" '
             f'width="{max(round(step * 0.8, 2), 0.5)}" height="{height}"/></g>'
         )
-    ticks = sorted({0, len(series) - 1, *range(0, len(series), max(1, len(series) // 3))})
+    every = max(1, math.ceil(TICK_SPACING / step), len(series) // 4)
+    ticks = [*range(0, len(series), every)]
+    if (len(series) - 1 - ticks[-1]) * step < TICK_SPACING:
+        ticks.pop()  # too close to the last label: they would overlap
+    ticks.append(len(series) - 1)
     labels = "".join(
         f'<text x="{round(left + i * step + step / 2, 1)}" y="{plot_height + 26}" text-anchor="middle">{series[i][0]}</text>' for i in ticks
     )
