@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import io
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -288,3 +290,49 @@ def test_a_big_run_is_capped(tmp_path: Path, monkeypatch):
     assert len(parsed.rows) == 5 and "first 5 of 15 findings" in out
     assert len([tag for tag, _ in parsed.tags if tag == "mark"]) == 2 and "2 of 15 lines with findings shown" in out
     assert Counter(dict(parsed.bars["chart-rules"])).total() == 15, "the charts still count every finding"
+
+
+def test_the_hostile_corpus_makes_a_safe_page(tmp_path: Path, monkeypatch):
+    """Every hostile input of the corpus (broken encodings, forged lines, deep nesting...) in one page: no traceback, no markup from them."""
+    import tests.hostile.corpus
+    from tests.hostile.corpus import corpus
+
+    monkeypatch.setattr(tests.hostile.corpus, "_gzip_bomb", lambda: b"")  # seconds to make; left out below
+
+    # seconds each to lint, and the page shows nothing different for them (test_hostile lints them; the bomb's re-reading is tested below)
+    slow = {"many-events.json", "big-array.json.gz", "gzip-bomb.json.gz"}
+    for name, data in corpus().items():
+        if name not in slow:
+            (tmp_path / name).write_bytes(data)
+    (tmp_path / "zz-good.json").write_text(EXAMPLE.read_text())
+    done = subprocess.run(
+        [sys.executable, "-m", "validator", "check", "--format", "html", "--include", "*", "--exclude", "*.txt", "."],
+        capture_output=True, cwd=tmp_path, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    page = done.stdout.decode("utf-8")
+    assert done.returncode == 1 and b"Traceback" not in done.stderr and b"internal error" not in done.stderr, done.stderr[-2000:]
+    parsed = parse(page)
+    assert len(parsed.scripts) == 1 and not [tag for tag, _ in parsed.tags if tag == "img"]
+    assert not [(tag, name) for tag, attributes in parsed.tags for name in attributes if name.startswith("on")]
+    assert "\x1b" not in page and "zz-good.json" in page
+    assert len(parsed.rows) == sum(1 for tag, _ in parsed.tags if tag == "tr") - 1
+
+
+def test_a_gzip_bomb_is_not_inflated_again_for_its_lines(tmp_path: Path):
+    """The page re-reads files for their lines: a compressed one only up to the cap, then it says why its lines are not shown."""
+    import gzip
+    import time
+
+    from validator.findings import Finding
+    from validator.report.html import SOURCE_MAX_BYTES, HtmlReporter
+    from validator.result import FileResult
+
+    bomb = tmp_path / "bomb.json"  # gzip whatever the name says: the bytes are sniffed
+    bomb.write_bytes(gzip.compress(b" " * (SOURCE_MAX_BYTES + 1), compresslevel=1))
+    assert bomb.stat().st_size < SOURCE_MAX_BYTES // 100
+    finding = Finding(str(bomb), 1, 1, "", "encoding-error", "error", "decompresses beyond the limit")
+    started = time.perf_counter()
+    page = io.StringIO()
+    HtmlReporter().write([FileResult(str(bomb), [finding])], page)
+    assert time.perf_counter() - started < 10
+    assert f"Over {SOURCE_MAX_BYTES >> 20} MiB: its lines are not shown." in page.getvalue()

@@ -9,9 +9,12 @@ Big runs are capped (table rows, files and lines shown with their source) so tha
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import html
+import io
 import math
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +22,8 @@ from typing import IO
 
 from .. import __version__
 from ..findings import SEVERITY_RANK, Finding
-from ..load import read_input
+from ..load import format_of, read_input
+from ..load.reader import GZIP_MAGIC
 from ..policy import Policy, Setting
 from ..result import FileResult, Summary
 from ..rules.catalogue import RuleSpec
@@ -30,6 +34,7 @@ from .common import ROOT_LABEL, escape_controls, plural, report_path
 TABLE_ROWS = 5000  # findings listed in the table; the charts and counts cover all of them
 SOURCE_FILES = 100  # files whose offending lines are shown
 SOURCE_LINES_PER_FILE = 40  # offending lines shown per file
+NOTES_PER_LINE = 10  # findings written under one line (a minified payload has all of them on line 1)
 SOURCE_MAX_BYTES = 32 << 20  # a bigger file is not read again for its lines
 SOURCE_CONTEXT = 1  # lines shown around each offending line
 LINE_WINDOW = 160  # characters shown of a long line (a minified payload is one line), around the findings
@@ -365,14 +370,22 @@ class HtmlReporter(Reporter):
         if name in self.stdin_names:
             return None, "Read from standard input: its lines are not shown."
         path = Path(name)
+        too_big = f"Over {SOURCE_MAX_BYTES >> 20} MiB: its lines are not shown."
         try:
             if not path.is_file():
                 return None, "Not a file on disk: its lines are not shown."
             if path.stat().st_size > SOURCE_MAX_BYTES:
-                return None, f"Over {SOURCE_MAX_BYTES >> 20} MiB: its lines are not shown."
-            decoded = read_input(path.read_bytes(), name)
-        except OSError as exc:
-            return None, text(f"Cannot be read again: {exc.strerror or exc}.")
+                return None, too_big
+            raw = path.read_bytes()
+            input_format = format_of(name)[0]
+            if raw.startswith(GZIP_MAGIC):  # decompressed here up to the cap: a gzip bomb must not be inflated again
+                with gzip.open(io.BytesIO(raw)) as inflated:
+                    raw = inflated.read(SOURCE_MAX_BYTES + 1)
+                if len(raw) > SOURCE_MAX_BYTES:
+                    return None, too_big
+        except (OSError, EOFError, zlib.error) as exc:
+            return None, text(f"Cannot be read again: {getattr(exc, 'strerror', None) or exc}.")
+        decoded = read_input(raw, name, input_format)
         if decoded.text is None:
             return None, "Cannot be decoded: its lines are not shown."
         return [line.removesuffix("\r") for line in decoded.text.split("\n")], ""
@@ -411,8 +424,11 @@ def _source_line(number: int, width: int, line: str, findings: list[Finding], ru
     notes = "".join(
         f'<span class="note">{lead}\u2191 col {f.column or 1} {_severity(f.severity)} '
         f'<a href="#{rule_ids[f.rule]}">{text(f.rule)}</a> {text(f.message)}</span>'
-        for f in findings
+        for f in findings[:NOTES_PER_LINE]
     )
+    if len(findings) > NOTES_PER_LINE:
+        notes += f'<span class="note">\u2026 and {len(findings) - NOTES_PER_LINE} more findings on this line (see the table)</span>'
+
     return f'<span class="hit">{gutter}{"".join(pieces)}</span>\n{notes}'
 
 
