@@ -78,7 +78,7 @@ pre.src .ln{color:var(--muted);user-select:none}pre.src .hit{font-weight:600}
 pre.src .note{display:block;color:var(--text);font-weight:400;padding-left:2ch}
 mark{background:var(--mark);color:#000}
 .gap{color:var(--muted)}
-@media (max-width:600px){body{font-size:14px}header,main{padding:0 8px}.charts{grid-template-columns:1fr}th,td{padding:3px 4px}}
+@media (max-width:600px){body{font-size:14px}header,main{padding:0 8px}.charts{grid-template-columns:1fr}th,td{padding:3px 4px}table{min-width:760px}}
 """
 
 SCRIPT = """
@@ -329,7 +329,8 @@ class HtmlReporter(Reporter):
             '<div class="controls"><label for="filter">Filter (rule, file, pointer, message)<input id="filter" type="search"></label>'
             f'<label for="severity-filter">Severity<select id="severity-filter"><option value="">all</option>{options}</select></label>'
             f'<p id="shown-count" aria-live="polite">{len(rows)} findings</p></div>{capped}'
-            f'<div class="scroll"><table id="findings-table"><caption class="muted">Select a heading to sort; the rule links to its explanation.</caption>'
+            '<div class="scroll" tabindex="0" role="region" aria-labelledby="findings-heading"><table id="findings-table">'
+            '<caption class="muted">Select a heading to sort; the rule links to its explanation.</caption>'
             f'<thead><tr>{headings}</tr></thead><tbody>{"".join(rows)}</tbody></table></div></section>'
         )
 
