@@ -55,9 +55,11 @@ def chromium() -> None:
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
         pytest.fail("the browser tests need Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver (as root)")
     environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "chromium-driver"]):
-        done = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=600)
-        assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "chromium-driver"]
+    if subprocess.run(install, capture_output=True, env=environment, timeout=600).returncode != 0:  # no package lists yet: update first
+        for command in (["apt-get", "update", "-qq"], install):
+            done = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=600)
+            assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
     assert CHROMIUM.exists() and CHROMEDRIVER.exists()
 
 
