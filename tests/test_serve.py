@@ -335,7 +335,7 @@ def test_no_request_makes_the_server_fetch_a_url_or_read_a_file(server):
 
 
 def test_unknown_path_is_a_json_404(server):
-    for path in ("/", "/v2/lint", "/v1/rules/", "/v1/lint/extra", "/healthz/x"):
+    for path in ("/index.html", "/v2/lint", "/v1/rules/", "/v1/lint/extra", "/healthz/x", "/static/", "/static/nothing.js"):
         status, headers, body = server.json("GET", path)
         assert status == 404 and body == {"error": "not found"}, path
 

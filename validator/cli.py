@@ -165,7 +165,7 @@ def check(
     # collector would only re-scan millions of parsed objects over and over (about 10% of a big file).
     gc.disable()
     cli = CommandLine(api_version, _split_rules(select), _split_rules(ignore), min_severity)
-    configs = Configurations(config_path, cli)
+    configs = Configurations(config_path, cli, context=REPORTERS[output_format].needs_context)
     executor = _cluster_executor(cluster, configs)
     try:
         try:
@@ -197,6 +197,7 @@ def check(
     colored = color_wanted(color, sys.stdout if output is None else None, os.environ)
     reporter = REPORTERS[output_format](quiet=quiet, statistics=statistics, verbose=verbose, rules=configs.rule_specs(), color=colored)
     reporter.baseline = outcome
+    reporter.stdin_names = frozenset(item.name for item in inputs if item.path is None)
     if output is None:
         reporter.write(results, sys.stdout)
         sys.stdout.flush()

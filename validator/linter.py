@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -10,13 +11,14 @@ from typing import Any
 from . import detect
 from .check import DocumentChecker
 from .config import Configuration, Policy
-from .findings import SEVERITY_RANK, Finding, Problem
+from .findings import SEVERITY_RANK, Finding, Problem, split_pointer
 from .load import Decoded, Document, line_cols, locate, parse_input, read_input
 from .load.positions import problem_offsets
-from .model import RESPONSE
+from .model import CONTAINER_KEYS, RECORD_KINDS, RESPONSE, SDE_TYPES
 from .result import FileResult
 from .rules.engine import RuleEngine
 from .validate.checker import SchemaChecker
+from .walk import records_of
 
 API_VERSIONS = ("auto", "v1", "v2")
 # From this size a plain JSON response is parsed and checked in two halves when workers allow.
@@ -59,12 +61,74 @@ def place(doc: Document, problems: list[Problem], policy: Policy, api_version: s
     return findings, dict(hidden)
 
 
-class Linter:
-    """Lints inputs under one configuration; compiled validators and rule tables are reused."""
+# serverTimeStamps outside these years are not charted by day (a typo'd or hostile value would stretch the axis).
+_CHARTED_YEARS = range(2000, 2101)
+_TYPE_BY_CONTAINER = {container: sde_type for sde_type, container in SDE_TYPES.items()}
 
-    def __init__(self, config: Configuration | None = None, schema: SchemaChecker | None = None) -> None:
+
+def finding_context(data: Any, findings: list[Finding]) -> dict[tuple[int, str], tuple[str | None, str | None]]:
+    """(sdeType, UTC day of serverTimeStamp) of the event each finding lies in, keyed by (line, pointer).
+
+    Only the HTML report charts findings by type and day, and the reporters never see the document:
+    this is worked out here, once per finding, and only when that report asks for it.
+    """
+    context: dict[tuple[int, str], tuple[str | None, str | None]] = {}
+    for finding in findings:
+        key = (finding.line, finding.pointer)
+        if key not in context:
+            context[key] = _event_context(data, finding.pointer)
+    return context
+
+
+def _event_context(data: Any, pointer: str) -> tuple[str | None, str | None]:
+    """The innermost event on the way to ``pointer``: an object with ``sdeType``, else the outermost with a container key."""
+    event = keyed = None
+    node = data
+    for index, token in enumerate(["", *split_pointer(pointer)]):
+        if index:
+            if isinstance(node, dict):
+                node = node.get(token)
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                break
+        if isinstance(node, dict):
+            if "sdeType" in node:
+                event = node
+            elif keyed is None and not CONTAINER_KEYS.isdisjoint(node):
+                keyed = node  # an event without sdeType (missing-field): its container key still names the type
+    event = event if event is not None else keyed
+    if event is None:
+        return None, None
+    sde_type = event.get("sdeType")
+    if not isinstance(sde_type, str):
+        sde_type = next((_TYPE_BY_CONTAINER[key] for key in event if key in _TYPE_BY_CONTAINER), None)
+    return sde_type, _day(event.get("serverTimeStamp"))
+
+
+def _day(stamp: Any) -> str | None:
+    """``YYYY-MM-DD`` (UTC) of an epoch-milliseconds timestamp (integer or digits), None when it is not a plausible one."""
+    if isinstance(stamp, str) and stamp.isascii() and stamp.isdigit() and len(stamp) <= 16:
+        stamp = int(stamp)
+    if type(stamp) is not int:
+        return None
+    try:
+        moment = datetime.fromtimestamp(stamp / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return moment.strftime("%Y-%m-%d") if moment.year in _CHARTED_YEARS else None
+
+
+class Linter:
+    """Lints inputs under one configuration; compiled validators and rule tables are reused.
+
+    ``context``: also record each finding's SDE type and day (``FileResult.context``) for the HTML report.
+    """
+
+    def __init__(self, config: Configuration | None = None, schema: SchemaChecker | None = None, context: bool = False) -> None:
         self.config = config or Configuration.load(None)
         self.schema = schema or SchemaChecker()
+        self.context = context
         self._checkers: dict[tuple[Any, ...], DocumentChecker] = {}
 
     def _checker(self, policy: Policy) -> DocumentChecker:
@@ -91,7 +155,11 @@ class Linter:
                 found, events = self._checker(policy).check_document(doc.data, kind, version, workers, longest)
                 problems.extend(found)
         findings, hidden = place(doc, problems, policy, version)
-        return FileResult(doc.name, findings, kind, version, events, reason, hidden)
+        result = FileResult(doc.name, findings, kind, version, events, reason, hidden)
+        if self.context and kind is not None:
+            result.context = finding_context(doc.data, findings)
+            result.records = len(records_of(doc.data, kind)) if kind in RECORD_KINDS else 0
+        return result
 
     def lint_documents(self, name: str, documents: list[Document], path: str | None = None, workers: int = 1) -> FileResult:
         """One input's documents (JSON Lines holds many) as one result."""
@@ -108,6 +176,8 @@ class Linter:
             events=sum(r.events for r in results),
             version_reason=reasons.pop() if len(reasons) == 1 else ("per line" if reasons else None),
             hidden=dict(sum((Counter(r.hidden) for r in results), Counter[str]())),
+            context={key: value for r in results for key, value in r.context.items()},
+            records=sum(r.records or 0 for r in results) if self.context else None,
         )
 
     def lint_bytes(self, raw: bytes, name: str = "<bytes>", path: str | None = None, input_format: str | None = None, workers: int = 1) -> FileResult:
@@ -116,7 +186,8 @@ class Linter:
         ``workers`` > 1: a big input may be parsed and checked by that many processes.
         """
         decoded = read_input(raw, name, input_format)
-        if decoded.format == "json" and not decoded.fatal and workers > 1 and len(raw) >= HALVES_MIN_BYTES:
+        # halves keep only their own records in this process: the context of the other half's findings would be lost
+        if decoded.format == "json" and not decoded.fatal and workers > 1 and len(raw) >= HALVES_MIN_BYTES and not self.context:
             result = self._lint_in_halves(decoded, path)
             if result is not None:
                 return result

@@ -27,8 +27,9 @@ MIN_FILES_PER_PARALLEL_RUN = 16
 class Configurations:
     """One Linter per configuration file in use: the nearest one above each input, or --config for all."""
 
-    def __init__(self, explicit: Path | None, cli: CommandLine, search: bool = True) -> None:
+    def __init__(self, explicit: Path | None, cli: CommandLine, search: bool = True, context: bool = False) -> None:
         self.explicit, self.cli, self.search = explicit, cli, search  # search False: the defaults unless explicit
+        self.context = context  # record each finding's SDE type and day (the HTML report charts them)
         self._linters: dict[Path | None, Linter] = {}
         self._found: dict[Path, Path | None] = {}
         self._by_folder: dict[Path | None, Linter] = {}
@@ -46,7 +47,7 @@ class Configurations:
         source = self.source_for(path)
         linter = self._linters.get(source)
         if linter is None:
-            linter = self._linters[source] = Linter(Configuration.load(source, self.cli))
+            linter = self._linters[source] = Linter(Configuration.load(source, self.cli), context=self.context)
         return linter
 
     def source_for(self, path: Path | None) -> Path | None:
@@ -91,6 +92,7 @@ class FileTask:
     cli: CommandLine
     url: str | None = None
     workers: int | None = 1  # processes a big input may be split over; None: the worker machine's CPUs
+    context: bool = False  # see Linter: the HTML report's per-finding SDE type and day
 
     @property
     def label(self) -> str:
@@ -98,16 +100,16 @@ class FileTask:
 
 
 @lru_cache(maxsize=16)
-def _worker_linter(config: Path | Shipped | None, cli: CommandLine) -> Linter:
+def _worker_linter(config: Path | Shipped | None, cli: CommandLine, context: bool = False) -> Linter:
     """One Linter per configuration in each worker process, built for its first file."""
     if isinstance(config, Shipped):
-        return Linter(config.load())
-    return Linter(Configuration.load(config, cli))
+        return Linter(config.load(), context=context)
+    return Linter(Configuration.load(config, cli), context=context)
 
 
 def check_file(task: FileTask) -> FileResult:
     """A worker's task: one file (records split over ``task.workers`` processes at most)."""
-    linter = _worker_linter(task.config, task.cli)
+    linter = _worker_linter(task.config, task.cli, task.context)
     workers = default_jobs() if task.workers is None else task.workers
     if task.url is not None:
         return lint_url(linter, task.url, task.name, workers)
@@ -157,7 +159,7 @@ def check_inputs(
         tasks = []
         for item in files:  # every configuration is read (and any error in one raised) before work starts
             configs.linter_for(_config_path(item))
-            tasks.append(FileTask(item.path, item.name, configs.source_for(_config_path(item)), configs.cli, item.url))
+            tasks.append(FileTask(item.path, item.name, configs.source_for(_config_path(item)), configs.cli, item.url, context=configs.context))
         pool = process_pool(min(jobs, len(files)))
         by_file = pool.map(check_file, tasks, chunksize=_chunksize(len(files), jobs))
     else:
