@@ -247,10 +247,13 @@ class LintService:
         records and events from list lengths before anything is checked; keys only when the text could
         hold a long one."""
         settings = self.settings
+        if content == NDJSON:  # counted on the body's text before the lines are read one by one
+            text = raw.decode("utf-8", errors="replace")
+            if (lines := count_lines(text, settings.max_records)) > settings.max_records:
+                raise LimitExceeded("max_records", settings.max_records, f"more than {lines - 1} JSON Lines records")
         decoded = read_input(raw, REQUEST_NAME, "jsonl" if content == NDJSON else "json")
-        text = decoded.text or ""
-        if content == NDJSON and (lines := count_lines(text, settings.max_records)) > settings.max_records:
-            raise LimitExceeded("max_records", settings.max_records, f"more than {lines - 1} JSON Lines records")
+        if content != NDJSON:
+            text = decoded.text or ""
         documents = parse_input(decoded)
         long_keys_possible = may_hold_long_string(text, settings.max_key_length)
         records = events = 0
