@@ -286,3 +286,25 @@ def test_the_strictest_fail_on_of_the_configurations_in_use_decides(tmp_path, cl
     assert cli("check", str(lax)).exit_code == 0
     assert cli("check", str(lax), str(strict)).exit_code == 1
     assert cli("check", str(strict), str(lax)).exit_code == 1
+
+
+def test_configuration_errors_all_at_once_each_at_its_line_with_a_suggestion(tmp_path, cli):
+    """A bad key on line 4 is reported at 4, not 1:1; every error is listed; near misses get a "did you mean"."""
+    (tmp_path / "a.json").write_text("{}")
+    config = _write(tmp_path / ".sdelint.yaml", "api-version: v2\nrules:\n  timestamp-ordr: warning\nfail_on: error\nmin-severity: loud\n")
+    result = cli("check", "--config", config, tmp_path / "a.json")
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert f"  {config}:4:1: (top level): unknown key 'fail_on' (did you mean 'fail-on'?)" in lines
+    assert f"  {config}:5:15: min-severity: must be one of error, warning, info, found 'loud'" in lines
+    assert any(line.startswith(f"  {config}:3:3: unknown rule 'timestamp-ordr' (did you mean 'timestamp-order'?)") for line in lines)
+
+
+def test_pyproject_errors_have_lines_too(tmp_path, cli):
+    (tmp_path / "a.json").write_text("{}")
+    config = _write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n\n[tool.sdelint]\napi-version = "v2"\nfail_on = "error"\n\n[tool.sdelint.rules]\nvalue-length = { maxx = 3 }\n')
+    result = cli("check", "--config", config, tmp_path / "a.json")
+    assert result.exit_code == 2
+    assert f"{config}:6:1: (top level): unknown key 'fail_on' (did you mean 'fail-on'?)" in result.output
+    assert f"{config}:9:1: rule 'value-length' has no parameter 'maxx' (did you mean 'max'?)" in result.output
+    assert ":0:0:" not in result.output

@@ -11,7 +11,7 @@ import hashlib
 import os
 import pickle
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Any
 
 from .globs import path_matches
 from .policy import Policy, Setting
-from .rules.catalogue import CatalogueError, RuleSpec, load_catalogue, rule_spec, schema_errors
+from .rules.catalogue import CatalogueError, RuleSpec, did_you_mean, load_catalogue, rule_spec, schema_errors
 from .rules.custom import CustomRule, custom_rules
 
 CONFIG_FILES = (".sdelint.yaml", ".sdelint.yml", "pyproject.toml")
@@ -87,7 +87,7 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
         section = document.get("tool", {}).get("sdelint")
-        return section, ""
+        return section, text
     from .load.yaml_source import YamlError, load_yaml
 
     try:
@@ -95,6 +95,17 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
     except YamlError as exc:
         raise ConfigError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
     return (section if section is not None else {}), text
+
+
+def _locator(path: Path | None, text: str) -> Callable[[list[Any], bool], tuple[int, int]]:
+    """(line, column) of a path in the configuration's text: TOML for pyproject.toml, else YAML."""
+    if path is not None and path.name == "pyproject.toml":
+        from .load.toml_positions import toml_position
+
+        return lambda keys, at_key: toml_position(text, keys)
+    from .load.yaml_source import yaml_position
+
+    return lambda keys, at_key: yaml_position(text, keys, at_key)
 
 
 def discover(start: Path) -> Path | None:
@@ -164,34 +175,47 @@ class Configuration:
                 data["overrides"] = [
                     {**o, "rules": _normalise_severities(o.get("rules"))} if isinstance(o, dict) and "rules" in o else o for o in data["overrides"]
                 ]
-            errors = schema_errors(data, "config.schema", text, str(path))
-            if errors:
-                raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
+            errors = schema_errors(data, "config.schema", text, str(path), _locator(path, text))
+        else:
+            errors = []
         config = cls(path=path, data=data, cli=cli)
         config._text = text
+        errors += config._rule_name_errors()
+        if errors:  # every error at once, each at its line and column
+            raise ConfigError("invalid configuration:\n  " + "\n  ".join(dict.fromkeys(errors)))
         if root is not None:
             config.__dict__["root"] = Path(root)  # the cached property, as the client resolved it
         # it validates their options; the rationale names the file relative to the configuration root (its own directory)
         source = path.name if path is not None else "the command line"
         config.custom_rules = custom_rules(data.get("custom-rules", []), set(load_catalogue()), str(path), source, config._location)
         config._custom_specs = {name: rule_spec(rule, rule.summary, rule.rationale) for name, rule in config.custom_rules.items()}
-        config._check_rule_names()
         config._check_cli()
         return config
 
-    def _check_rule_names(self) -> None:
-        """Rule names, parameters and their values; errors name the line (YAML) or the file (TOML)."""
+    def _rule_name_errors(self) -> list[str]:
+        """Rule names, parameters and their values, wherever the data has the shape to hold them."""
         specs = self.specs()
-        places: list[tuple[list[Any], dict[str, Any], bool]] = [(["rules"], self.data.get("rules", {}), False)]
-        places += [(["overrides", i, "rules"], o.get("rules", {}), "pointers" in o) for i, o in enumerate(self.data.get("overrides", []))]
+        entries = self.data.get("custom-rules")
+        custom_names = {e["name"] for e in entries if isinstance(e, dict) and isinstance(e.get("name"), str)} if isinstance(entries, list) else set()
+        errors: list[str] = []
+        rules = self.data.get("rules")
+        places: list[tuple[list[Any], Any, bool]] = [(["rules"], rules, False)]
+        overrides = self.data.get("overrides")
+        if isinstance(overrides, list):
+            places += [(["overrides", i, "rules"], o.get("rules"), "pointers" in o) for i, o in enumerate(overrides) if isinstance(o, dict)]
 
-        def fail(path: list, message: str) -> None:
-            raise ConfigError(f"{self._location(path)}: {message}")
+        def fail(path: list[Any], message: str, at_key: bool = False) -> None:
+            errors.append(f"{self._location(path, at_key)}: {message}")
 
         for path, settings, pointer_scoped in places:
+            if not isinstance(settings, dict):
+                continue  # the schema says what is wrong with it
             for name, value in settings.items():
+                if name in custom_names and name not in specs:
+                    continue  # a custom rule: its own entry is checked where it is defined
                 if name not in specs:
-                    fail([*path, name], f"unknown rule {name!r} (see 'sdelint rules')")
+                    fail([*path, name], f"unknown rule {name!r}{did_you_mean(str(name), list(specs))} (see 'sdelint rules')", at_key=True)
+                    continue
                 if not isinstance(value, dict):
                     continue
                 rule = specs[name].rule
@@ -200,22 +224,21 @@ class Configuration:
                     if key == "severity":
                         continue
                     if pointer_scoped:
-                        fail([*path, name, key], f"rule {name!r}: an override with pointers sets severities only, not {key!r}")
-                    if key not in params:
-                        fail([*path, name, key], f"rule {name!r} has no parameter {key!r} (it has: {', '.join(sorted(params)) or 'none'})")
-                    problem = params[key].problem(given)
-                    if problem:
+                        fail([*path, name, key], f"rule {name!r}: an override with pointers sets severities only, not {key!r}", at_key=True)
+                    elif key not in params:
+                        hint = did_you_mean(str(key), list(params))
+                        fail([*path, name, key], f"rule {name!r} has no parameter {key!r}{hint} (it has: {', '.join(sorted(params)) or 'none'})", at_key=True)
+                    elif problem := params[key].problem(given):
                         fail([*path, name, key], f"rule {name!r}: {key} {problem}, found {given!r}")
                 together = rule.params_check(value) if rule is not None and rule.params_check is not None else None
                 if together:
                     fail([*path, name], f"rule {name!r}: {together}")
+        return errors
 
-    def _location(self, path: Sequence[str | int]) -> str:
-        """``file:line:col`` of a node of the configuration (YAML), or the file alone (TOML: no positions)."""
-        from .load.yaml_source import yaml_position
-
-        line, column = yaml_position(self._text, list(path)) if self._text else (0, 0)
-        return f"{self.path}:{line}:{column}" if line else str(self.path)
+    def _location(self, path: Sequence[str | int], at_key: bool = False) -> str:
+        """``file:line:col`` of a node of the configuration (YAML or TOML)."""
+        line, column = _locator(self.path, self._text)(list(path), at_key) if self.path is not None and self._text else (1, 1)
+        return f"{self.path}:{line}:{column}"
 
     @cached_property
     def root(self) -> Path:

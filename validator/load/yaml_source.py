@@ -140,9 +140,14 @@ def node_at(root: yaml.Node | None, path: list, exact: bool = True) -> tuple[yam
     return key_node, node
 
 
-def yaml_position(text: str, path: list) -> tuple[int, int]:
-    """1-based line and column of the node at ``path`` (keys and indexes), or of its nearest parent."""
-    _, node = node_at(compose(text), path, exact=False)
+def yaml_position(text: str, path: list, at_key: bool = False) -> tuple[int, int]:
+    """1-based line and column of the node at ``path`` (keys and indexes), or of its nearest parent; 1:1 if none.
+
+    ``at_key``: the member's key rather than its value (where an unknown key is written).
+    """
+    key_node, node = node_at(compose(text), path, exact=False)
+    if at_key and key_node is not None:
+        node = key_node
     if node is None:
-        return 0, 0
+        return 1, 1
     return node.start_mark.line + 1, node.start_mark.column + 1

@@ -8,6 +8,7 @@ metadata from the rule itself (tests prove the two describe the same rules).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -54,10 +55,13 @@ def rule_spec(rule: Rule, summary: str, rationale: str, docs: dict[str, Any] | N
     )
 
 
-def schema_errors(document: Any, schema_name: str, text: str, filename: str) -> list[str]:
+def schema_errors(
+    document: Any, schema_name: str, text: str, filename: str, locate: Callable[[list[Any], bool], tuple[int, int]] | None = None
+) -> list[str]:
     """Messages ``file:line:col: message`` for every way ``document`` breaks one of sdelint's own schemas.
 
-    The compiled validator answers first; jsonschema is loaded only to describe a failure.
+    The compiled validator answers first; jsonschema is loaded only to describe a failure. ``locate``
+    gives (line, column) of a path (a key's own place when asked); YAML text by default.
     """
     from ..load.yaml_source import yaml_position
     from ..validate.compiled import ValidationFailed, shared_validators
@@ -70,12 +74,41 @@ def schema_errors(document: Any, schema_name: str, text: str, filename: str) -> 
         pass
     from jsonschema import Draft7Validator
 
-    messages = []
-    for error in sorted(Draft7Validator(get_schema("", schema_name)).iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
-        line, column = yaml_position(text, list(error.absolute_path))
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        messages.append(f"{filename}:{line}:{column}: {where}: {error.message}")
-    return messages
+    place = locate or (lambda path, at_key: yaml_position(text, path, at_key))
+    found = []
+    for error in Draft7Validator(get_schema("", schema_name)).iter_errors(document):
+        for path, message, at_key in _described(error):
+            line, column = place(path, at_key)
+            found.append(((line, column), f"{filename}:{line}:{column}: {message}"))
+    return [message for _, message in sorted(found)]
+
+
+def _described(error: Any) -> list[tuple[list[Any], str, bool]]:
+    """(path, message, at the key?) for one schema error, in words a user can act on: the valid values, a likely meant key."""
+    path = list(error.absolute_path)
+    where = "/".join(map(str, path)) or "(top level)"
+    instance, schema = error.instance, error.schema
+    if error.validator == "additionalProperties" and isinstance(instance, dict):
+        known = list(schema.get("properties", {}))
+        return [([*path, key], f"{where}: unknown key {key!r}{did_you_mean(str(key), known)}", True) for key in instance if key not in known]
+    if error.validator == "enum":
+        shown = ", ".join(map(str, error.validator_value))
+        return [(path, f"{where}: must be one of {shown}, found {instance!r}{did_you_mean(str(instance), list(map(str, error.validator_value)))}", False)]
+    if error.validator == "required":
+        missing = [key for key in error.validator_value if isinstance(instance, dict) and key not in instance]
+        return [(path, f"{where}: missing {key!r}", False) for key in missing] or [(path, f"{where}: {error.message}", False)]
+    return [(path, f"{where}: {error.message}", False)]
+
+
+def did_you_mean(given: str, known: list[str]) -> str:
+    """`` (did you mean 'x'?)`` for a near miss (``fail_on`` for ``fail-on``), else nothing."""
+    import difflib
+
+    if len(given) > 64:
+        return ""
+    normalised = {name.replace("_", "-").lower(): name for name in known}
+    hit = normalised.get(given.replace("_", "-").lower()) or next(iter(difflib.get_close_matches(given, known, n=1, cutoff=0.7)), None)
+    return f" (did you mean {hit!r}?)" if hit and hit != given else ""
 
 
 def _validated_document(text: str, filename: str) -> dict[str, Any]:
