@@ -25,7 +25,7 @@ sys.dont_write_bytecode = True  # keep benchmarks/ free of __pycache__
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 # (numerator, denominator, comparison, target): the ratios the project tracks.
-RATIOS = [("sdelint-big", "bare-parse", "<=", 2.0),
+RATIOS = [("sdelint-big", "bare-parse", "<=", 1.75),
           ("check-jsonschema-big", "sdelint-big", ">=", 10.0),
           ("sdelint-small-1", "check-jsonschema-small-1", "<=", 0.5),
           ("sdelint-small-200", "check-jsonschema-small-200", "<=", 0.2),
@@ -115,8 +115,9 @@ def main(argv=None):
             tools.update({"sdelint-jobs-1": check + ["--jobs", "1", str(jobs_dir)],
                           "sdelint-jobs-2": check + ["--jobs", "2", str(jobs_dir)]})
         if heavy.exists():
-            # every finding written as a user would keep them: --format json to a file (atomically, as -o does)
-            tools["sdelint-findings"] = sdelint + ["check", "--api-version", a.api_version, "--format", "json",
+            # every finding written as a user would keep them: --format json to a file (atomically, as -o does);
+            # --min-severity info, as the default (warning) would count the 137,693 info findings without writing them
+            tools["sdelint-findings"] = sdelint + ["check", "--api-version", a.api_version, "--min-severity", "info", "--format", "json",
                                                    "-o", str(a.corpus / "findings-report.json"), str(heavy)]
     else:
         skipped.update(dict.fromkeys(["sdelint-big", "sdelint-big-schema-only", "sdelint-small-1", "sdelint-small-200",

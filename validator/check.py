@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .findings import Problem
+from .findings import SEVERITY_RANK, Problem
 from .model import EVENTS, RECORD, RECORD_KINDS, RESPONSE, RESPONSE_LIST, SECTIONS
 from .parallel import can_fork
 from .rules.base import EventContext, RecordContext
@@ -36,9 +36,18 @@ class DocumentChecker:
         self.schema = schema
         self.rules = rules
 
-    def shown(self, problem: Problem) -> bool:
-        """Whether the report will show this problem (so whether it is worth placing in the text)."""
-        return self.rules is None or self.rules.policy.shown(problem.rule, problem.pointer, problem.severity)
+    def shown(self, problems: list[Problem]) -> list[Problem]:
+        """The problems the report will show (so the ones worth placing in the text)."""
+        if self.rules is None:
+            return problems
+        policy = self.rules.policy
+        severity_of, lowest = policy.severities(), SEVERITY_RANK[policy.min_severity]
+        shown = []
+        for problem in problems:
+            severity = problem.severity or severity_of(problem.rule, problem.pointer)
+            if severity != "off" and SEVERITY_RANK[severity] >= lowest:
+                shown.append(problem)
+        return shown
 
     def check_document(self, data: Any, kind: str, version: str, workers: int = 1, longest_string: int | None = None) -> tuple[list[Problem], int]:
         """Problems of the whole document, and the number of events checked.

@@ -36,8 +36,9 @@ def place(doc: Document, problems: list[Problem], policy: Policy, api_version: s
     kept = []
     hidden: Counter[str] = Counter()
     lowest = SEVERITY_RANK[policy.min_severity]
+    severity_of = policy.severities()
     for problem in problems:
-        severity = problem.severity or policy.severity(problem.rule, problem.pointer)
+        severity = problem.severity or severity_of(problem.rule, problem.pointer)
         if severity == "off":
             continue
         if SEVERITY_RANK[severity] < lowest:

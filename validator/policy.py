@@ -5,6 +5,7 @@ Its own module so that the rules package can use it without importing the config
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,20 @@ class Policy:
             if rule in severities and matches(pointer or "/", patterns):
                 severity = severities[rule]
         return severity
+
+    def severities(self) -> Callable[[str, str], str]:
+        """``severity`` for many problems: without per-path overrides, looked up once per rule."""
+        if self.pointer_overrides:
+            return self.severity
+        known: dict[str, str] = {}
+
+        def of_rule(rule: str, pointer: str = "") -> str:
+            severity = known.get(rule)
+            if severity is None:
+                severity = known[rule] = self.severity(rule)
+            return severity
+
+        return of_rule
 
     def shown(self, rule: str, pointer: str, severity: str | None = None) -> bool:
         """Whether a problem of ``rule`` at ``pointer`` (with its own ``severity``, if any) is reported at all."""

@@ -20,7 +20,7 @@ RecordEntry = tuple[str, RecordCheck, dict[str, Any]]
 
 def _emit(name: str, hits: Hits, out: list[Problem]) -> None:
     for hit in hits or ():
-        out.append(Problem(hit.pointer, name, hit.message, value=hit.value, at_key=hit.at_key))
+        out.append(Problem(hit.pointer, name, hit.message, None, hit.at_key, None, hit.value))  # positional: cheaper, 200,000 times
 
 
 class RuleEngine:

@@ -21,6 +21,8 @@ MAX_INT_DIGITS = 4300
 
 def as_number(value: Any) -> float | None:
     """A JSON number or a numeric string as a float (infinite past the float range, as float("1e400") is); None for anything else."""
+    if type(value) is str:  # the common case first: a numeric-string check runs on every typed field
+        return float(value) if _NUMBER.match(value) else None
     if isinstance(value, bool):
         return None
     if isinstance(value, float):
@@ -48,6 +50,11 @@ def as_int(value: Any) -> int | None:
     if isinstance(value, str) and _INT.match(value) and len(value) <= MAX_INT_DIGITS:
         return int(value)
     return None
+
+
+def is_number_text(text: str) -> bool:
+    """Whether a string is a number as as_number reads one (without converting it)."""
+    return _NUMBER.match(text) is not None
 
 
 def is_integer_text(value: Any) -> bool:

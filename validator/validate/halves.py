@@ -91,7 +91,7 @@ def _placed_rows(
     ``first_record`` is where record ``base`` starts; ``spans`` are the lengths of the records' texts.
     A problem the report will not show (below the minimum severity) is not located: it is only counted.
     """
-    shown = [p for p in problems if checker.shown(p)]
+    shown = checker.shown(problems)
     if not shown:
         return [(p.pointer, p.rule, p.message, p.severity, 0, p.value) for p in problems]  # nothing to locate: no anchors
     anchors = {}

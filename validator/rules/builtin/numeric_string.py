@@ -7,7 +7,7 @@ from typing import Any
 from ..base import EventContext, Hit, Rule
 from ..params import Bool
 from ..typed_fields import string_finder
-from ..values import as_number
+from ..values import is_number_text
 
 
 def numeric_string(ctx: EventContext, p: dict[str, Any]) -> list[Hit]:
@@ -18,10 +18,13 @@ def numeric_string(ctx: EventContext, p: dict[str, Any]) -> list[Hit]:
 
 def _typed_string_hit(pointer: str, expected: str, text: str) -> Hit | None:
     """The hit for a typed field sent as a string the schema accepts (anything else is the schema's bad-value)."""
-    if not (text in ("true", "false") if expected == "boolean" else as_number(text) is not None):
+    if expected == "boolean":
+        if text != "true" and text != "false":
+            return None
+        return Hit(pointer, f"boolean value sent as the string {text!r}; API v2 types it as a JSON boolean", text)
+    if not is_number_text(text):
         return None
-    kind = "boolean" if expected == "boolean" else "number"
-    return Hit(pointer, f"{expected} value sent as the string {text!r}; API v2 types it as a JSON {kind}", text)
+    return Hit(pointer, f"{expected} value sent as the string {text!r}; API v2 types it as a JSON number", text)
 
 
 RULE = Rule("numeric-string", category="event", severity="info", api_versions=("v2",), params={"include-timestamps": Bool(False)}, check_event=numeric_string)
