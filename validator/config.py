@@ -41,6 +41,7 @@ class CommandLine:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     min_severity: str | None = None
+    profile: str | None = None
 
 
 def _normalise_severities(settings: Any) -> Any:
@@ -229,10 +230,12 @@ class Configuration:
         settings = {name: Setting(spec.severity, dict(spec.params)) for name, spec in specs.items()}
         _apply(settings, self.data.get("rules", {}))
         api_version = self.data.get("api-version", "auto")
+        profile = self.data.get("profile", "auto")
         pointer_overrides = []
         for index in chosen:
             override = self.data["overrides"][index]
             api_version = override.get("api-version", api_version)
+            profile = override.get("profile", profile)
             if "pointers" in override:
                 severities = {n: (v if isinstance(v, str) else v.get("severity", settings[n].severity)) for n, v in override.get("rules", {}).items()}
                 pointer_overrides.append((tuple(override["pointers"]), severities))
@@ -250,4 +253,6 @@ class Configuration:
             pointer_overrides = [(p, {n: ("off" if settings[n].severity == "off" else s) for n, s in sev.items()}) for p, sev in pointer_overrides]
         if self.cli.api_version:
             api_version = self.cli.api_version
-        return Policy(api_version, settings, tuple(pointer_overrides), key=chosen, min_severity=self.min_severity())
+        if self.cli.profile:
+            profile = self.cli.profile
+        return Policy(api_version, settings, tuple(pointer_overrides), key=chosen, min_severity=self.min_severity(), profile=profile)

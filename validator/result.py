@@ -24,6 +24,8 @@ class FileResult:
     events: int = 0
     version_reason: str | None = None  # why detection took the input as that version ("has unAuthSdes at /..."); None when it was given
     hidden: dict[str, int] = field(default_factory=dict)  # findings below --min-severity, by severity: counted, not shown
+    profile: str | None = None  # messaging, engagement-history or web: which contract the input was checked against
+    profile_reason: str | None = None  # why ("has interactionHistoryRecords", "lpTag type 'cart' at /type"); "given" when named
 
 
 @dataclass

@@ -15,17 +15,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..findings import Problem, join_pointer
+from .js_literal import HTML_SUFFIXES, JS_SUFFIXES
 from .source import Document, decode, decode_lines, parse_text
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 YAML_SUFFIXES = (".yaml", ".yml")
-FORMATS = ("json", "jsonl", "yaml")
+# JavaScript/TypeScript and HTML: the literals pushed with lpTag.sdes (load/js_literal.py)
+FORMATS = ("json", "jsonl", "yaml", "js", "html")
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_DECOMPRESSED = 1 << 30  # a gzip bomb stops here
 
 
 def format_of(name: str) -> tuple[str, bool]:
-    """(json | jsonl | yaml, gzip-compressed?) from the file name."""
+    """(json | jsonl | yaml | js | html, gzip-compressed?) from the file name."""
     lower = name.lower()
     compressed = lower.endswith(".gz")
     if compressed:
@@ -34,6 +36,10 @@ def format_of(name: str) -> tuple[str, bool]:
         return "jsonl", compressed
     if lower.endswith(YAML_SUFFIXES):
         return "yaml", compressed
+    if lower.endswith(JS_SUFFIXES):
+        return "js", compressed
+    if lower.endswith(HTML_SUFFIXES):
+        return "html", compressed
     return "json", compressed
 
 
@@ -100,6 +106,12 @@ def parse_input(decoded: Decoded) -> list[Document]:
         return _json_lines(decoded)
     if decoded.format == "yaml":
         return [_yaml(decoded.name, decoded.text, decoded.problems)]
+    if decoded.format in ("js", "html"):
+        from .js_literal import parse_source
+
+        doc = parse_source(decoded.name, decoded.text, html=decoded.format == "html")
+        doc.problems[:0] = decoded.problems
+        return [doc]
     doc = parse_text(decoded.name, decoded.text)
     doc.problems[:0] = decoded.problems
     return [doc]
