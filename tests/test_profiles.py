@@ -207,6 +207,10 @@ def test_an_eh_sdes_block_is_engagement_history_by_its_events_and_messaging_only
     messaging = check_json(cli, path, "--profile", "messaging")
     assert [(f["rule"], f["message"]) for f in messaging["findings"]] == [("missing-field", "missing required field 'sdeType'")]
     assert messaging["files"][0]["profile_reason"] == "given"
+    # a named API version is a Messaging Interactions contract: a missing sdeType is then its defect
+    versioned = check_json(cli, path, "--api-version", "v2")
+    assert [(f["rule"], f["pointer"]) for f in versioned["findings"]] == [("missing-field", "/events/0")]
+    assert versioned["files"][0]["profile"] == "messaging"
 
 
 def test_record_rules_and_messaging_only_rules_do_not_run_on_engagement_history(cli, tmp_path):

@@ -86,7 +86,10 @@ def lint_text(
 ) -> list[Finding]:
     """Lint JSON (or JSON Lines, YAML) text given as a ``str``; positions count its characters."""
     data = text.encode("utf-8", errors="surrogatepass")
-    return lint_bytes(data, api_version=api_version, config=config, select=select, ignore=ignore, min_severity=min_severity, profile=profile, name=name, input_format=input_format)
+    return lint_bytes(
+        data, api_version=api_version, config=config, select=select, ignore=ignore, min_severity=min_severity, profile=profile,
+        name=name, input_format=input_format,
+    )
 
 
 def lint_object(
@@ -120,7 +123,9 @@ def lint(
     A ``str`` is always a path; a ``str`` that is not a file but reads like JSON text raises
     ``TypeError`` pointing to ``lint_text``, rather than reporting a file that does not exist.
     """
-    options: dict[str, Any] = {"api_version": api_version, "config": config, "select": select, "ignore": ignore, "min_severity": min_severity, "profile": profile}
+    options: dict[str, Any] = {
+        "api_version": api_version, "config": config, "select": select, "ignore": ignore, "min_severity": min_severity, "profile": profile,
+    }
     if isinstance(source, str | os.PathLike):
         if isinstance(source, str) and source.lstrip()[:1] in ("{", "[") and not _is_file(source):
             raise TypeError("validator.lint() takes a str as a file path; this one reads like JSON text: use validator.lint_text()")

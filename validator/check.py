@@ -20,10 +20,10 @@ from typing import Any
 from .findings import Problem
 from .model import EH_RESPONSE, ENGAGEMENT_HISTORY, EVENTS, RECORD, RECORD_KINDS, RESPONSE, RESPONSE_LIST, SECTIONS, WEB_KINDS
 from .parallel import can_fork
+from .profile_views import EhEvent, missing_container, web_context, web_objects
 from .rules.base import EventContext, RecordContext
 from .rules.engine import RuleEngine
 from .validate.checker import SchemaChecker
-from .profile_views import EhEvent, missing_container, web_context, web_objects
 from .walk import event_key, loose_events, record_events, records_of
 
 # Below this many records a fork costs more than it saves.

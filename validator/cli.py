@@ -21,10 +21,10 @@ from .findings import SEVERITY_RANK
 from .inputs import DEFAULT_INCLUDE, InputError, collect
 from .linter import API_VERSIONS, PROFILE_CHOICES
 from .model import ENGAGEMENT_HISTORY, MESSAGING, PROFILES, SDE_TYPES, VERSIONS, WEB
+from .parallel import WorkerDied
 from .report import REPORTERS
 from .report.common import COLOR_CHOICES, color_wanted
 from .result import worst
-from .parallel import WorkerDied
 from .rules.catalogue import CatalogueError
 from .rules.explain import explain_rule, rule_table
 from .runner import Configurations, ProgressBar, check_inputs, default_jobs

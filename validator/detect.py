@@ -23,8 +23,25 @@ from typing import Any
 
 from .findings import join_pointer
 from .model import (
-    CONTAINER_KEYS, EH_CONTAINER_KEYS, EH_RESPONSE, ENGAGEMENT_HISTORY, EVENT, EVENT_LIST, EVENTS, MESSAGING, RECORD, RECORD_KINDS,
-    RECORDS, RESPONSE, RESPONSE_LIST, WEB, WEB_BODY, WEB_SDE, WEB_SDE_LIST, WEB_SOURCE, WEB_TYPES,
+    CONTAINER_KEYS,
+    EH_CONTAINER_KEYS,
+    EH_RESPONSE,
+    ENGAGEMENT_HISTORY,
+    EVENT,
+    EVENT_LIST,
+    EVENTS,
+    MESSAGING,
+    RECORD,
+    RECORD_KINDS,
+    RECORDS,
+    RESPONSE,
+    RESPONSE_LIST,
+    WEB,
+    WEB_BODY,
+    WEB_SDE,
+    WEB_SDE_LIST,
+    WEB_SOURCE,
+    WEB_TYPES,
 )
 from .walk import events_of, records_of
 
@@ -136,7 +153,7 @@ def _web_kind(data: Any) -> tuple[str, str] | None:
     return None
 
 
-def _eh_events_reason(data: Any, kind: str) -> str | None:
+def _eh_events_reason(data: Any, kind: str, version_given: bool) -> str | None:
     """Why a record, events block or event is Engagement History's: its container keys, or events without sdeType."""
     events = [(p, e) for p, _, e in events_of(data, kind, ("sdes",)) if isinstance(e, dict)]
     for pointer, event in events:
@@ -144,15 +161,17 @@ def _eh_events_reason(data: Any, kind: str) -> str | None:
             if key in EH_CONTAINER_KEYS:
                 return f"has {key} at {join_pointer(pointer, key)}"
     with_container = [(p, e) for p, e in events if not CONTAINER_KEYS.isdisjoint(e)]
-    if with_container and all("sdeType" not in e for _, e in events):
+    if with_container and not version_given and all("sdeType" not in e for _, e in events):
         return f"events without sdeType (the first at {with_container[0][0] or '(root)'})"
     return None
 
 
-def profile_evidence(data: Any, requested: str = "auto", source_kind: str | None = None) -> tuple[str, str | None, str]:
+def profile_evidence(data: Any, requested: str = "auto", source_kind: str | None = None, version_given: bool = False) -> tuple[str, str | None, str]:
     """(profile, kind or None when not recognised, why): what an input holds under the profile asked for.
 
     ``source_kind`` is the kind a loader already knows (a JavaScript or HTML source is web-side).
+    ``version_given``: an API version was named, so the input is taken for Messaging Interactions
+    unless it says otherwise by its own shape: events without sdeType are then that API's defect.
     """
     if source_kind == WEB_SOURCE:
         if requested in ("auto", WEB):
@@ -173,7 +192,7 @@ def profile_evidence(data: Any, requested: str = "auto", source_kind: str | None
         return requested, kind, "given"
     if kind is None:
         return MESSAGING, None, "not recognised"
-    why = _eh_events_reason(data, kind) if kind in (RECORD, RECORDS, EVENTS, EVENT, EVENT_LIST) else None
+    why = _eh_events_reason(data, kind, version_given) if kind in (RECORD, RECORDS, EVENTS, EVENT, EVENT_LIST) else None
     if why is not None:
         return ENGAGEMENT_HISTORY, kind, why
     return MESSAGING, kind, "Messaging Interactions shapes (conversationHistoryRecords, sdes, events with sdeType)"

@@ -81,7 +81,7 @@ class Linter:
         kind = version = reason = profile = profile_reason = None
         events = 0
         if doc.parsed:
-            profile, kind, profile_reason = detect.profile_evidence(doc.data, policy.profile, doc.source_kind)
+            profile, kind, profile_reason = detect.profile_evidence(doc.data, policy.profile, doc.source_kind, policy.api_version != "auto")
             if kind is None:
                 problems.append(Problem("", "unrecognized-document", _unrecognized(doc.data, profile, profile_reason)))
                 profile = profile_reason = None

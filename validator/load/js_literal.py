@@ -120,7 +120,8 @@ class _Parser:
         return int(number) if number.is_integer() and not re.search(r"[.eE]", clean) else number
 
     def _object(self, i: int, pointer: str, depth: int) -> tuple[dict[str, Any], int]:
-        text, result = self.text, {}
+        text = self.text
+        result: dict[str, Any] = {}
         while True:
             i = _skip_space(text, i, self.end)
             if i >= self.end:
@@ -153,7 +154,8 @@ class _Parser:
                 raise JsSyntaxError("expected ',' or '}' after a member", i)
 
     def _array(self, i: int, pointer: str, depth: int) -> tuple[list[Any], int]:
-        text, result = self.text, []
+        text = self.text
+        result: list[Any] = []
         while True:
             i = _skip_space(text, i, self.end)
             if i >= self.end:
@@ -171,7 +173,8 @@ class _Parser:
                 raise JsSyntaxError("expected ',' or ']' after an element", i)
 
     def _string(self, i: int) -> tuple[str, int]:
-        text, quote, out = self.text, self.text[i], []
+        text, quote = self.text, self.text[i]
+        out: list[str] = []
         j = i + 1
         while j < self.end:
             ch = text[j]
@@ -210,7 +213,8 @@ class _Parser:
         return j + 2
 
     def _template(self, i: int) -> tuple[str, int]:
-        text, out = self.text, []
+        text = self.text
+        out: list[str] = []
         j = i + 1
         while j < self.end:
             ch = text[j]

@@ -61,7 +61,7 @@ def schema_uri(version: str, name: str) -> str:
 
 
 # The stores schemas are composed into, and whether each takes the common schemas too
-STORES = {**{version: True for version in VERSIONS}, ENGAGEMENT_HISTORY: True, WEB: False}
+STORES = {**dict.fromkeys(VERSIONS, True), ENGAGEMENT_HISTORY: True, WEB: False}
 
 
 def schema_sources(version: str) -> dict[str, Path]:
