@@ -85,10 +85,8 @@ class _Parser:
             return self._object(i + 1, pointer, depth)
         if ch == "[":
             return self._array(i + 1, pointer, depth)
-        if ch in "\"'":
+        if ch in "\"'`":
             return self._string(i)
-        if ch == "`":
-            return self._template(i)
         number = _NUMBER.match(text, i, self.end)
         if number and (ch.isdigit() or ch in "+-."):
             return self._number(number.group(0), i), self._after_value(number.end(), i)
@@ -119,15 +117,29 @@ class _Parser:
             raise JsSyntaxError(f"invalid number {literal!r}", offset) from None
         return int(number) if number.is_integer() and not re.search(r"[.eE]", clean) else number
 
+    def _next_item(self, i: int, close: str, what: str) -> tuple[int, bool]:
+        """Where the next member or element starts, or (past ``close``, True) at the end of an object or array."""
+        i = _skip_space(self.text, i, self.end)
+        if i >= self.end:
+            raise JsSyntaxError(f"unterminated {what}: expected {close!r}", i)
+        return (i + 1, True) if self.text[i] == close else (i, False)
+
+    def _separator(self, i: int, close: str, what: str) -> int:
+        """Past the comma after a member or element (a trailing one is fine), or at ``close``."""
+        i = _skip_space(self.text, i, self.end)
+        if i < self.end and self.text[i] == ",":
+            return i + 1
+        if i >= self.end or self.text[i] != close:
+            raise JsSyntaxError(f"expected ',' or {close!r} after {what}", i)
+        return i
+
     def _object(self, i: int, pointer: str, depth: int) -> tuple[dict[str, Any], int]:
         text = self.text
         result: dict[str, Any] = {}
         while True:
-            i = _skip_space(text, i, self.end)
-            if i >= self.end:
-                raise JsSyntaxError("unterminated object: expected '}'", i)
-            if text[i] == "}":
-                return result, i + 1
+            i, closed = self._next_item(i, "}", "object")
+            if closed:
+                return result, i
             key_at = i
             if text[i] in "\"'":
                 key, i = self._string(i)
@@ -147,47 +159,41 @@ class _Parser:
                 raise JsSyntaxError(f"expected ':' after the key {key!r}", i)
             value, i = self.value(i + 1, join_pointer(pointer, key), key_at, depth + 1)
             result[key] = value  # a repeated key: the last wins, as in JavaScript
-            i = _skip_space(text, i, self.end)
-            if i < self.end and text[i] == ",":
-                i += 1
-            elif i >= self.end or text[i] != "}":
-                raise JsSyntaxError("expected ',' or '}' after a member", i)
+            i = self._separator(i, "}", "a member")
 
     def _array(self, i: int, pointer: str, depth: int) -> tuple[list[Any], int]:
         text = self.text
         result: list[Any] = []
         while True:
-            i = _skip_space(text, i, self.end)
-            if i >= self.end:
-                raise JsSyntaxError("unterminated array: expected ']'", i)
-            if text[i] == "]":
-                return result, i + 1
+            i, closed = self._next_item(i, "]", "array")
+            if closed:
+                return result, i
             if text[i] == ",":
                 raise JsSyntaxError("an empty array slot (two commas): sites mean a value there", i)
             value, i = self.value(i, f"{pointer}/{len(result)}", None, depth + 1)
             result.append(value)
-            i = _skip_space(text, i, self.end)
-            if i < self.end and text[i] == ",":
-                i += 1
-            elif i >= self.end or text[i] != "]":
-                raise JsSyntaxError("expected ',' or ']' after an element", i)
+            i = self._separator(i, "]", "an element")
 
     def _string(self, i: int) -> tuple[str, int]:
+        """A '...', "..." or `...` literal; a template may span lines but not hold ${...}."""
         text, quote = self.text, self.text[i]
+        template = quote == "`"
         out: list[str] = []
         j = i + 1
         while j < self.end:
             ch = text[j]
             if ch == quote:
                 return "".join(out), self._after_value(j + 1, i)
-            if ch == "\n":
+            if ch == "\n" and not template:
                 break
+            if template and text.startswith("${", j):
+                raise NotLiteral("a template with a substitution (${...})", i)
             if ch == "\\":
                 j = self._escape(j, out)
                 continue
             out.append(ch)
             j += 1
-        raise JsSyntaxError("unterminated string", i)
+        raise JsSyntaxError("unterminated template" if template else "unterminated string", i)
 
     def _escape(self, j: int, out: list[str]) -> int:
         text = self.text
@@ -211,23 +217,6 @@ class _Parser:
         if ch != "\n":
             out.append(_ESCAPES.get(ch, ch))
         return j + 2
-
-    def _template(self, i: int) -> tuple[str, int]:
-        text = self.text
-        out: list[str] = []
-        j = i + 1
-        while j < self.end:
-            ch = text[j]
-            if ch == "`":
-                return "".join(out), self._after_value(j + 1, i)
-            if text.startswith("${", j):
-                raise NotLiteral("a template with a substitution (${...})", i)
-            if ch == "\\":
-                j = self._escape(j, out)
-                continue
-            out.append(ch)
-            j += 1
-        raise JsSyntaxError("unterminated template", i)
 
 
 def _code_ranges(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
