@@ -68,7 +68,7 @@ def lint_bytes(
     name: str = "<bytes>",
     input_format: str | None = None,
 ) -> list[Finding]:
-    """Lint raw bytes (encoding problems are findings); ``input_format`` json, jsonl or yaml, else from ``name``."""
+    """Lint raw bytes (encoding problems are findings); ``input_format`` json, jsonl, yaml, js or html, else from ``name``."""
     return _linter(api_version, config, select, ignore, min_severity, profile).lint_bytes(bytes(data), name, input_format=input_format).findings
 
 
