@@ -267,6 +267,15 @@ def test_web_side_names_and_types_follow_the_web_tables(cli, tmp_path):
     }
 
 
+def test_members_that_are_not_lists_are_one_finding_each(cli, tmp_path):
+    report = check_json(cli, write(tmp_path, "odd.json", '{"lp_sdes": "x", "engagementAttributes": [1, {"type": 3}]}'))
+    assert sorted((f["rule"], f["pointer"]) for f in report["findings"]) == [
+        ("bad-value", "/engagementAttributes/1/type"),
+        ("wrong-type", "/engagementAttributes/0"),
+        ("wrong-type", "/lp_sdes"),
+    ]
+
+
 def test_a_named_profile_refuses_other_kinds(cli, tmp_path):
     path = write(tmp_path, "web.json", '{"type": "cart", "total": 1, "numItems": 1}')
     report = check_json(cli, path, "--profile", "engagement-history")
@@ -350,6 +359,8 @@ def test_the_literal_parser_reads_javascript_literals(source, expected):
         ("lpTag.sdes.push({a: 'open", "syntax-error"),
         ("lpTag.sdes.push({a: 1 /* never closed", "syntax-error"),
         ("lpTag.sdes.push({a: [1,, 2]})", "syntax-error"),
+        ("lpTag.sdes.push(", "syntax-error"),
+        ("lpTag.sdes.push(" + "[" * 5000, "syntax-error"),
         ("lpTag.sdes.push({a: price * 2})", "not-checkable"),
         ("lpTag.sdes.push({a: 'x' + suffix})", "not-checkable"),
         ("lpTag.sdes.push({a: `${total}`})", "not-checkable"),

@@ -20,7 +20,7 @@ from typing import Any
 from .findings import Problem
 from .model import EH_RESPONSE, ENGAGEMENT_HISTORY, EVENTS, RECORD, RECORD_KINDS, RESPONSE, RESPONSE_LIST, SECTIONS, WEB_KINDS
 from .parallel import can_fork
-from .profile_views import EhEvent, missing_container, web_context, web_objects
+from .profile_views import EhEvent, misplaced_members, missing_container, web_context, web_objects
 from .rules.base import EventContext, RecordContext
 from .rules.engine import RuleEngine
 from .validate.checker import SchemaChecker
@@ -116,6 +116,7 @@ class DocumentChecker:
     def _check_web(self, store: str, data: Any, kind: str, out: list[Problem], longest_string: int | None) -> int:
         """Web-side objects: each against its lpTag type's schema, then the rules through a view of it."""
         count = 0
+        out.extend(misplaced_members(data, kind))
         for pointer, member, sde in web_objects(data, kind):
             count += 1
             self.schema.check_web_object(store, member, sde, pointer, out)

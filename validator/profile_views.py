@@ -23,6 +23,7 @@ from typing import Any
 from .findings import Problem, join_pointer
 from .model import CONTAINER_KEYS, EH_CONTAINER_KEYS, SDE_TYPES, WEB_BODY, WEB_MEMBERS, WEB_SDE, WEB_SDE_LIST, WEB_SOURCE, WEB_TYPES
 from .rules.base import EventContext
+from .validate.detailed import json_type
 
 # Avro's primitive type names: a one-member object named after one of them wraps a plain value.
 _AVRO_TYPES = frozenset({"null", "boolean", "int", "long", "float", "double", "bytes", "string"})
@@ -121,8 +122,16 @@ def web_objects(data: Any, kind: str) -> Iterator[tuple[str, str | None, Any]]:
             if type(value) is list:
                 for i, element in enumerate(value):
                     yield f"{pointer}/{i}", member, element
-            else:
-                yield pointer, member, value  # the schema stage reports that it is not an array
+
+
+def misplaced_members(data: Any, kind: str) -> list[Problem]:
+    """engagementAttributes or lp_sdes members that do not hold a list of objects."""
+    if kind != WEB_BODY:
+        return []
+    return [
+        Problem(pointer, "wrong-type", f"{member} holds a list of engagement attributes; found {json_type(value)}", value=value)
+        for pointer, member, value in web_members(data, "") if type(value) is not list
+    ]
 
 
 def web_members(data: Any, pointer: str, depth: int = 0) -> Iterator[tuple[str, str, Any]]:

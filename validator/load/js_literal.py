@@ -285,6 +285,8 @@ def parse_source(name: str, text: str, html: bool) -> Document:
                     i = _skip_space(text, i + 1, end)
                 elif i >= end or text[i] != ")":
                     raise JsSyntaxError("expected ',' or ')' after the argument", i)
+            if i >= end:
+                raise JsSyntaxError("unterminated call: expected ')'", i)
         except JsSyntaxError as exc:
             arguments.append(None)
             problems.append(Problem(f"/{len(arguments) - 1}", "syntax-error", f"invalid JavaScript in lpTag.sdes call: {exc.message}", offset=exc.offset))

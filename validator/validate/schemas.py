@@ -102,7 +102,7 @@ def _dispatch_by_web_type(sde: Schema) -> Schema:
         raise ValueError("schemas/web/sde.json lists the types itself: they come from validator/model.py WEB_TYPES")
     web_type["enum"] = list(WEB_TYPES)
     sde["allOf"] = [
-        {"if": {"properties": {"type": {"const": name}}, "required": ["type"]}, "then": {"$ref": f"{name}.json"}}
+        {"if": {"type": "object", "properties": {"type": {"const": name}}, "required": ["type"]}, "then": {"$ref": f"{name}.json"}}
         for name in WEB_TYPES
     ]
     return sde
