@@ -184,7 +184,7 @@ def _describe(data: Any) -> str:
     from .validate.detailed import json_type
 
     if isinstance(data, dict):
-        keys = ", ".join(list(data)[:5])
+        keys = ", ".join(map(str, list(data)[:5]))  # YAML keys may be null or numbers
         return f"an object with keys {keys}" if keys else "an empty object"
     if isinstance(data, list):
         return "an array" if data else "an empty array"
