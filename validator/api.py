@@ -37,7 +37,7 @@ def _linter(
 ) -> Linter:
     if profile is not None and profile not in PROFILE_CHOICES:
         raise ConfigError(f"profile {profile!r} is not one of {', '.join(PROFILE_CHOICES)}")
-    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity, profile)
+    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity, profile=profile)
     return Linter(Configuration.load(Path(config) if config else None, cli))
 
 

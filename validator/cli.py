@@ -163,7 +163,7 @@ def check(
     # A run is short and its data acyclic (parsed JSON): reference counting frees it, and the cyclic
     # collector would only re-scan millions of parsed objects over and over (about 10% of a big file).
     gc.disable()
-    cli = CommandLine(api_version, _split_rules(select), _split_rules(ignore), min_severity, profile)
+    cli = CommandLine(api_version, _split_rules(select), _split_rules(ignore), min_severity, profile=profile)
     configs = Configurations(config_path, cli)
     try:
         inputs, notes = collect(paths, include, exclude, stdin_name=stdin_filename)
