@@ -100,10 +100,7 @@ class Gen:
     # ---- SDE events ----------------------------------------------------------------------
     def event(self, sde_type, server, auth):
         r = self.r
-        if self.late_original:
-            orig = server + r.randint(1_000, 3 * 3_600_000)
-        else:
-            orig = server - r.choice((0, 0, r.randint(1, 60_000)))
+        orig = server + r.randint(1_000, 3 * 3_600_000) if self.late_original else server - r.choice((0, 0, r.randint(1, 60_000)))
         stamps = {"serverTimeStamp": self.ts(server), "originalTimeStamp": self.ts(orig)}
         unauth = {} if auth else {"isAuthenticated": False}
         when = dt.datetime.fromtimestamp(server / 1000, dt.UTC).date()

@@ -102,13 +102,13 @@ def test_baseline_gates_only_new_findings_and_survives_reformatting(tmp_path, cl
     fixture = tmp_path / "resp.json"
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     fixture.write_text(json.dumps(data, indent=4), encoding="utf-8")
-    written = cli("check", "--write-baseline", "baseline.json", "resp.json")
+    written = cli("check", "--min-severity", "info", "--write-baseline", "baseline.json", "resp.json")
     assert written.exit_code == 0 and "wrote 36 findings" in written.output
     stored = json.loads((tmp_path / "baseline.json").read_text())
     assert {e["file"] for e in stored["findings"]} == {"resp.json"} and all("line" not in e for e in stored["findings"])
     # reformatted: every finding moves to another line, none is new
     fixture.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-    clean = cli("check", "--format", "json", "--fail-on", "info", "--baseline", "baseline.json", "resp.json")
+    clean = cli("check", "--min-severity", "info", "--format", "json", "--fail-on", "info", "--baseline", "baseline.json", "resp.json")
     report = _json_report(clean)
     assert report["findings"] == [] and report["summary"]["baseline"] == {"known": 36, "fixed": []}
     assert clean.exit_code == 0
@@ -116,12 +116,12 @@ def test_baseline_gates_only_new_findings_and_survives_reformatting(tmp_path, cl
     data["conversationHistoryRecords"][0]["unAuthSdes"]["events"][8]["purchase"]["total"] = "-78.0"
     data["conversationHistoryRecords"][0]["messageRecords"][1]["time"] = "2016-08-29 15:14:19.564+0000"
     fixture.write_text(json.dumps(data), encoding="utf-8")
-    report = _json_report(cli("check", "--format", "json", "--baseline", "baseline.json", "resp.json"))
+    report = _json_report(cli("check", "--min-severity", "info", "--format", "json", "--baseline", "baseline.json", "resp.json"))
     assert sorted(f["rule"] for f in report["findings"]) == ["negative-amount", "numeric-string"]
     fixed = {(e["rule"], e["pointer"]) for e in report["summary"]["baseline"]["fixed"]}
     assert ("message-time", "/conversationHistoryRecords/0/messageRecords/1/time") in fixed
     assert ("numeric-string", "/conversationHistoryRecords/0/unAuthSdes/events/8/purchase/total") in fixed
-    text = cli("check", "--baseline", "baseline.json", "resp.json")
+    text = cli("check", "--min-severity", "info", "--baseline", "baseline.json", "resp.json")
     assert "fixed since it was written" in text.output
 
 

@@ -34,6 +34,7 @@ SUMMARY = re.compile(
     r"Checked (?P<files>\d+) files?(?: \((?P<versions>\d+ as API v[12](?:, \d+ as API v[12])*)\))?: "
     r"(?P<errors>\d+) errors?, (?P<warnings>\d+) warnings?, (?P<info>\d+) info\."
 )
+SUMMARY_BLOCK = re.compile(r"Checked \d+ files?|API v[12]: |\d+ (?:error|warning|info)(?: and \d+ \w+)* findings? not shown; ")
 FINDING_KEYS = {"file", "line", "column", "pointer", "rule", "severity", "message"}
 CATALOGUE = yaml.safe_load((ROOT / "rules.yaml").read_text(encoding="utf-8"))["rules"]
 
@@ -47,6 +48,14 @@ class Outcome:
     @property
     def lines(self) -> list[str]:
         return self.out.splitlines()
+
+    @property
+    def finding_lines(self) -> list[str]:
+        """The lines before the summary block (the detected version's reason, the not-shown note, the counts)."""
+        lines = self.lines
+        while lines and SUMMARY_BLOCK.match(lines[-1]):
+            lines = lines[:-1]
+        return lines
 
     def json(self) -> dict:
         return json.loads(self.out)
@@ -118,12 +127,13 @@ def test_version(sdelint):
 
 
 def test_check_example_passes_with_warnings(sdelint):
-    result = sdelint("check", EXAMPLE_REL)
+    result = sdelint("check", "--min-severity", "info", EXAMPLE_REL)
     assert result.code == 0, result.out
     summary = SUMMARY.fullmatch(result.lines[-1])
     assert summary, result.lines[-1]
     assert summary["files"] == "1" and summary["versions"] == "1 as API v2" and summary["errors"] == "0"
-    findings = parse_findings(result.lines[:-1])
+    assert result.lines[-2] == "API v2: has unAuthSdes at /conversationHistoryRecords/0/unAuthSdes"
+    findings = parse_findings(result.finding_lines)
     assert all(path == EXAMPLE_REL for path, *_ in findings)
     rules = Counter((rule, severity) for _p, _l, _c, severity, rule, _m, _ptr in findings)
     assert rules[("timestamp-order", "warning")] == 9  # 9 of the 10 unAuthSdes events: the customerInfo table describes both timestamps as "Event creation time stamp."
@@ -136,6 +146,18 @@ def test_check_example_passes_with_warnings(sdelint):
     # findings come in order of position
     positions = [(line, col) for _p, line, col, *_ in findings]
     assert positions == sorted(positions)
+
+
+def test_check_example_is_quiet_by_default(sdelint):
+    """The repaired example exits 0 and its default text output has no info line; the summary counts them."""
+    quiet, full = sdelint("check", EXAMPLE_REL), sdelint("check", "--min-severity", "info", EXAMPLE_REL)
+    assert quiet.code == 0
+    info_lines = [line for line in full.finding_lines if " info " in line]
+    assert info_lines and not any(" info " in line for line in quiet.finding_lines)
+    assert quiet.finding_lines == [line for line in full.finding_lines if " info " not in line]
+    assert f"{len(info_lines)} info findings not shown; --min-severity info shows them." in quiet.lines
+    assert SUMMARY.fullmatch(quiet.lines[-1])["info"] == "0"
+    assert sdelint("check", "--min-severity", "error", EXAMPLE_REL).finding_lines == []
 
 
 def test_check_example_prints_the_lines_the_readme_shows(sdelint):
@@ -179,11 +201,11 @@ def mixed_inputs(tmp_path) -> list[str]:
 def test_text_output_every_line_is_a_finding_then_a_summary(sdelint, mixed_inputs):
     result = sdelint("check", *mixed_inputs)
     assert result.code == 1
-    findings = parse_findings(result.lines[:-1])
+    findings = parse_findings(result.finding_lines)
     assert {path for path, *_ in findings} == set(mixed_inputs)
     assert [path for path, *_ in findings] == sorted((p for p, *_ in findings), key=mixed_inputs.index), "grouped by input, in order"
     assert (str(mixed_inputs[2]), 1, 1, "error", "unrecognized-document") == findings[-1][:5]
-    assert findings[-1][-1] == "" and result.lines[-2].endswith(" (root)"), "the root pointer prints as (root), not as the pointer /"
+    assert findings[-1][-1] == "" and result.finding_lines[-1].endswith(" (root)"), "the root pointer prints as (root), not as the pointer /"
     summary = SUMMARY.fullmatch(result.lines[-1])
     assert summary and summary["files"] == "3" and summary["versions"] == "1 as API v2"
     assert int(summary["errors"]) == sum(1 for f in findings if f[3] == "error") == 2
@@ -220,14 +242,14 @@ def test_json_output(sdelint, mixed_inputs):
 def test_json_and_text_report_the_same_findings(sdelint, mixed_inputs, reference):
     text = sdelint("check", *mixed_inputs)
     report = reference("check", "--format", "json", *mixed_inputs).json()
-    assert parse_findings(text.lines[:-1]) == json_as_text_tuples(report)
+    assert parse_findings(text.finding_lines) == json_as_text_tuples(report)
 
 
 def test_quiet_prints_findings_only(sdelint, reference):
     full = reference("check", EXAMPLE_REL)
     quiet = sdelint("check", "-q", EXAMPLE_REL)
     assert quiet.code == full.code == 0
-    assert quiet.lines == full.lines[:-1]
+    assert quiet.lines == full.finding_lines
     assert not any(line.startswith("Checked") for line in quiet.lines)
     parse_findings(quiet.lines)
     assert reference("check", "--quiet", UNREPAIRED_REL).lines == [readme_block("gives exactly one finding")[1]]
@@ -237,9 +259,12 @@ def test_verbose_prints_kind_and_version_per_file(sdelint, tmp_path, reference):
     events = tmp_path / "events.json"
     events.write_text('{"events": [{"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "cartStatus": {"serverTimeStamp": "1528628536879"}}]}', encoding="utf-8")
     result = sdelint("check", "-v", EXAMPLE_REL, str(events))
-    assert f"{EXAMPLE_REL}: v2 response, 12 events" in result.lines
-    assert f"{events}: v1 events, 1 event" in result.lines
-    assert result.lines.index(f"{EXAMPLE_REL}: v2 response, 12 events") < result.lines.index(f"{events}: v1 events, 1 event")
+    example_line = f"{EXAMPLE_REL}: v2 response (has unAuthSdes at /conversationHistoryRecords/0/unAuthSdes), 12 events"
+    events_line = f"{events}: v1 events (no unAuthSdes, isAuthenticated or typed value: v1, the API's default), 1 event"
+    assert example_line in result.lines and events_line in result.lines
+    assert result.lines.index(example_line) < result.lines.index(events_line)
+    given = sdelint("check", "-v", "--api-version", "v2", str(events))
+    assert f"{events}: v2 events (as given), 1 event" in given.lines
     assert SUMMARY.fullmatch(result.lines[-1])["versions"] == "1 as API v1, 1 as API v2"
     assert not any(re.search(r": v[12] ", line) for line in reference("check", EXAMPLE_REL).lines), "only with -v"
 
@@ -262,8 +287,8 @@ def test_statistics_counts_findings_per_rule(sdelint, reference):
 
 
 def test_api_version_v1_changes_the_findings(sdelint, reference):
-    auto = reference("check", "--format", "json", EXAMPLE_REL).json()
-    v1 = sdelint("check", "--format", "json", "--api-version", "v1", EXAMPLE_REL).json()
+    auto = reference("check", "--format", "json", "--min-severity", "info", EXAMPLE_REL).json()
+    v1 = sdelint("check", "--format", "json", "--min-severity", "info", "--api-version", "v1", EXAMPLE_REL).json()
     auto_rules, v1_rules = Counter(f["rule"] for f in auto["findings"]), Counter(f["rule"] for f in v1["findings"])
     assert v1_rules != auto_rules
     assert "numeric-string" in auto_rules and "numeric-string" not in v1_rules, "numeric-string is a v2 rule"
@@ -287,7 +312,7 @@ def test_api_version_v1_reports_json_numbers_as_not_alphanumeric(sdelint, tmp_pa
     path.write_text(json.dumps(data, indent=2), encoding="utf-8")
     v1 = sdelint("check", "--api-version", "v1", str(path))
     assert v1.code == 1
-    hits = [f for f in parse_findings(v1.lines[:-1]) if f[4] == "v1-alphanumeric"]
+    hits = [f for f in parse_findings(v1.finding_lines) if f[4] == "v1-alphanumeric"]
     assert [(f[3], f[6]) for f in hits] == [("error", f"/conversationHistoryRecords/0/sdes/events/{len(record['sdes']['events']) - 1}/cartStatus/numItems")]
     text = path.read_text(encoding="utf-8")
     offset = text.index('"numItems": 6') + len('"numItems": ')
@@ -315,7 +340,7 @@ def test_stdin(sdelint, reference):
 def test_stdin_filename_names_the_input(sdelint):
     result = sdelint("check", "-", "--stdin-filename", "recordings/capture-17.json", input=EXAMPLE.read_bytes())
     assert result.code == 0
-    findings = parse_findings(result.lines[:-1])
+    findings = parse_findings(result.finding_lines)
     assert findings and {f[0] for f in findings} == {"recordings/capture-17.json"}
     assert SUMMARY.fullmatch(result.lines[-1])["versions"] == "1 as API v2"
 
@@ -409,9 +434,11 @@ def test_fail_on(sdelint, fail_on, code):
 
 
 def test_fail_on_info_with_only_info_findings(sdelint, reference):
-    assert reference("check", "--select", "numeric-string", EXAMPLE_REL).code == 0
-    assert reference("check", "--select", "numeric-string", "--fail-on", "warning", EXAMPLE_REL).code == 0
-    assert sdelint("check", "--select", "numeric-string", "--fail-on", "info", EXAMPLE_REL).code == 1
+    assert reference("check", "--select", "numeric-string", "--min-severity", "info", EXAMPLE_REL).code == 0
+    assert reference("check", "--select", "numeric-string", "--min-severity", "info", "--fail-on", "warning", EXAMPLE_REL).code == 0
+    assert sdelint("check", "--select", "numeric-string", "--min-severity", "info", "--fail-on", "info", EXAMPLE_REL).code == 1
+    # below the display threshold, a finding does not count against --fail-on
+    assert sdelint("check", "--select", "numeric-string", "--fail-on", "info", EXAMPLE_REL).code == 0
 
 
 def test_exit_zero(sdelint, reference):
@@ -528,8 +555,10 @@ def test_unknown_schema_is_a_usage_error(sdelint, args):
 
 def test_python_api_agrees_with_the_cli(cli, monkeypatch, example):
     monkeypatch.chdir(ROOT)
-    report = json.loads(cli("check", "--format", "json", str(EXAMPLE)).stdout)
+    # the API returns every finding (a program filters for itself); the command line shows warning and above by default
+    report = json.loads(cli("check", "--format", "json", "--min-severity", "info", str(EXAMPLE)).stdout)
     expected = [(f["rule"], f["pointer"], f["severity"], f["message"]) for f in report["findings"]]
+    assert validator.lint(EXAMPLE, min_severity="warning") == [f for f in validator.lint(EXAMPLE) if f.severity != "info"]
     placed = [(f["line"], f["column"]) for f in report["findings"]]
 
     from_path = validator.lint(EXAMPLE)
@@ -589,3 +618,15 @@ def test_a_reader_that_stops_early_gets_exit_1_and_no_traceback(tmp_path):
     assert process.wait(timeout=120) == 1
     assert first.startswith(str(tmp_path).encode())
     assert b"Traceback" not in stderr and b"Exception ignored" not in stderr, stderr
+
+
+def test_min_severity_from_the_configuration_and_the_command_line(sdelint, tmp_path):
+    config = tmp_path / ".sdelint.yaml"
+    config.write_text("min-severity: info\n", encoding="utf-8")
+    shown = sdelint("check", "--config", str(config), EXAMPLE_REL)
+    assert any(" info numeric-string " in line for line in shown.finding_lines)
+    assert not any("not shown" in line for line in shown.lines)
+    overridden = sdelint("check", "--config", str(config), "--min-severity", "warning", EXAMPLE_REL)
+    assert not any(" info " in line for line in overridden.finding_lines)
+    config.write_text("min-severity: loud\n", encoding="utf-8")
+    assert sdelint("check", "--config", str(config), EXAMPLE_REL).code == 2

@@ -457,8 +457,8 @@ def test_fast_path_code_does_no_message_only_work(version):
     """The generated code is tightened (compiled._tighten): outside its raise lines it builds no
     names from locals(), keeps no set of seen keys, and calls no function per scalar field. The
     tests above show the tightened code still agrees with jsonschema; this one keeps it lean."""
-    from validator.validate.compiled import _generate
     from validator.validate.checker import _SHELLS
+    from validator.validate.compiled import _generate
 
     # what the pipeline compiles: each type, and the shells with the part checked one by one stubbed
     # (event.json's type branches share one key-set name, which is left as generated; it is never compiled)

@@ -10,11 +10,10 @@ import sys
 
 import pytest
 
+from conftest import EXAMPLE, sdelint_command
 from validator.atomic import write_atomically
 from validator.cache import read_trusted, write_cache
 from validator.validate.compiled import CompiledValidators
-
-from conftest import EXAMPLE, sdelint_command
 
 
 @pytest.mark.parametrize("option", ["--version", "--help"])

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 
 import pytest
+from hostile.corpus import corpus
 
 from conftest import EXAMPLE
-from hostile.corpus import corpus
 
 FORMATS = ["text", "json", "json-lines", "sarif", "junit", "github", "gitlab"]
 
@@ -27,16 +26,21 @@ def hostile_dir(tmp_path_factory):
     return folder
 
 
+# Inputs that cost the same in every format (a gigabyte to decompress): run once, in the JSON test below.
+ONCE = ("gzip-bomb.json.gz", "big-array.json.gz")
+
+
 @pytest.mark.parametrize("output_format", FORMATS)
 def test_hostile_corpus_finishes_without_a_traceback(hostile_dir, run_sdelint, output_format):
-    done = run_sdelint("check", "--format", output_format, "--include", "*", "--exclude", "*.txt", hostile_dir, timeout=300)
+    excluded = [option for name in ONCE for option in ("--exclude", name)]
+    done = run_sdelint("check", "--format", output_format, "--include", "*", *excluded, hostile_dir, timeout=300)
     stdout, stderr = done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
     assert done.returncode in (0, 1, 2)
     assert "Traceback" not in stderr + stdout and "internal error" not in stderr, stderr[-3000:]
     assert done.returncode == 1, stderr[-3000:]
     assert "zz-good.json" in stdout  # the good file was reached and reported
     assert "\x1b[" not in stdout  # no terminal escape from a payload reaches the output
-    assert "error forged-rule" not in stdout
+    assert not any(line.startswith("x.json:1:1: error forged-rule") for line in stdout.splitlines())  # a key's newline forges no line
 
 
 def test_hostile_corpus_json_report_names_every_file(hostile_dir, run_sdelint):

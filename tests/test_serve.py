@@ -171,11 +171,15 @@ def test_lint_of_the_spec_example_gives_the_python_api_findings(server):
     assert report["ok"] is True and headers["sdelint-ok"] == "true"
     assert report["summary"]["errors"] == 0
     assert report["summary"]["warnings"] == sum(f.severity == "warning" for f in expected)
-    assert report["files"] == [{"file": "<request>", "kind": "response", "api_version": "v2", "events": 12, "findings": len(expected)}]
+    assert report["files"] == [{
+        "file": "<request>", "kind": "response", "api_version": "v2", "api_version_reason": "has unAuthSdes at /conversationHistoryRecords/0/unAuthSdes",
+        "events": 12, "findings": len(expected),
+    }]
 
 
 def test_lint_answers_the_object_of_check_format_json(server, cli):
-    result = cli("check", "--format", "json", EXAMPLE)
+    """The service, like the Python API, answers every finding: the command line's with --min-severity info."""
+    result = cli("check", "--format", "json", "--min-severity", "info", EXAMPLE)
     assert result.exit_code == 0, result.output
     from_cli = json.loads(result.output)
     _, _, report = server.lint(EXAMPLE.read_bytes())
@@ -251,7 +255,9 @@ def test_json_lines_findings_carry_the_line_of_their_record(server):
             (f.column, f.pointer, f.rule, f.message) for f in alone
         ]
     assert [(f["rule"], f["column"]) for f in by_line[4]] == [("syntax-error", 6)]
-    assert report["files"] == [{"file": "<request>", "kind": "json-lines", "api_version": "mixed", "events": 24, "findings": len(report["findings"])}]
+    assert report["files"] == [{
+        "file": "<request>", "kind": "json-lines", "api_version": "mixed", "api_version_reason": "per line", "events": 24, "findings": len(report["findings"]),
+    }]
 
 
 def test_json_lines_content_type_variants_and_charset(server):
@@ -329,7 +335,7 @@ def test_no_request_makes_the_server_fetch_a_url_or_read_a_file(server):
 
 
 def test_unknown_path_is_a_json_404(server):
-    for path in ("/", "/v2/lint", "/v1/rules/", "/v1/lint/extra", "/healthz/x"):
+    for path in ("/index.html", "/v2/lint", "/v1/rules/", "/v1/lint/extra", "/healthz/x", "/static/", "/static/nothing.js"):
         status, headers, body = server.json("GET", path)
         assert status == 404 and body == {"error": "not found"}, path
 

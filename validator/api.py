@@ -3,8 +3,11 @@
 ``lint_path``, ``lint_bytes``, ``lint_text`` and ``lint_object`` say what they are given;
 ``lint`` picks one of them by type (a ``str`` is a path: JSON text goes to ``lint_text``).
 ``profile`` is ``--profile``: auto (default), messaging, engagement-history or web.
-``min_severity`` is the display threshold of ``sdelint check`` (default: the configuration's, else
-warning): findings below it are not returned.
+``min_severity`` works as ``sdelint check --min-severity``: findings below it are not returned. Unlike
+the command line, whose default is warning, the API returns every finding unless ``min_severity`` or
+the configuration's ``min-severity`` says otherwise: a program filters for itself.
+``lint_paths`` is ``sdelint check`` on many files, directories and URLs, locally or on a Dask
+cluster (``cluster=``).
 None of them searches for a configuration file unless ``config`` names one, so results do not
 depend on the working directory. An unusable configuration raises ``ConfigError``.
 """
@@ -20,7 +23,7 @@ from .config import CommandLine, ConfigError, Configuration
 from .findings import Finding
 from .linter import PROFILE_CHOICES, Linter
 
-__all__ = ["ConfigError", "lint", "lint_bytes", "lint_object", "lint_path", "lint_text"]
+__all__ = ["ConfigError", "lint", "lint_bytes", "lint_object", "lint_path", "lint_paths", "lint_text"]
 
 RuleNames = str | Iterable[str]
 
@@ -37,7 +40,7 @@ def _linter(
 ) -> Linter:
     if profile is not None and profile not in PROFILE_CHOICES:
         raise ConfigError(f"profile {profile!r} is not one of {', '.join(PROFILE_CHOICES)}")
-    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity, profile=profile)
+    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity, default_min_severity="info", profile=profile)
     return Linter(Configuration.load(Path(config) if config else None, cli))
 
 
@@ -54,6 +57,48 @@ def lint_path(
 ) -> list[Finding]:
     """Lint a file; its format (JSON, JSON Lines, YAML, gzip) follows from its name."""
     return _linter(api_version, config, select, ignore, min_severity, profile).lint_path(Path(path), name or os.fspath(path)).findings
+
+
+def lint_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    cluster: Any = None,
+    jobs: int | None = None,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    api_version: str | None = None,
+    config: str | os.PathLike[str] | None = None,
+    select: RuleNames = (),
+    ignore: RuleNames = (),
+    min_severity: str | None = None,
+) -> list[Finding]:
+    """Lint files, directories and URLs (``s3://``, ``file://``, ...) as ``sdelint check`` does, in input order.
+
+    ``cluster``: a Dask scheduler address (``tcp://host:8786``) or a ``distributed.Client``; the work
+    then runs there (a Client given is left open). Raises ``ValueError`` for a path that does not
+    exist or an unusable URL, ``validator.parallel.ClusterError`` for a cluster that cannot be reached.
+    """
+    from .inputs import InputError, collect, list_url
+    from .runner import Configurations, check_inputs, default_jobs
+
+    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity)
+    configs = Configurations(Path(config) if config else None, cli, search=False)
+    executor = None
+    if cluster is not None:
+        from .parallel.dask import DaskExecutor
+
+        executor = DaskExecutor.connect(cluster)
+    try:
+        lister = executor.list_url if executor else list_url
+        try:
+            inputs, _ = collect(tuple(os.fspath(path) for path in paths), tuple(include), tuple(exclude), lister=lister)
+        except InputError as exc:
+            raise ValueError(str(exc)) from None
+        results = check_inputs(configs, inputs, bytes, "<stdin>", jobs or default_jobs(), cluster=executor)
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    return [finding for result in results for finding in result.findings]
 
 
 def lint_bytes(
@@ -86,10 +131,10 @@ def lint_text(
 ) -> list[Finding]:
     """Lint JSON (or JSON Lines, YAML) text given as a ``str``; positions count its characters."""
     data = text.encode("utf-8", errors="surrogatepass")
-    return lint_bytes(
-        data, api_version=api_version, config=config, select=select, ignore=ignore, min_severity=min_severity, profile=profile,
-        name=name, input_format=input_format,
-    )
+    options: dict[str, Any] = {
+        "api_version": api_version, "config": config, "select": select, "ignore": ignore, "min_severity": min_severity, "profile": profile,
+    }
+    return lint_bytes(data, name=name, input_format=input_format, **options)
 
 
 def lint_object(

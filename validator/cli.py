@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,10 +18,10 @@ from .atomic import write_atomically
 from .baseline import BaselineError, apply_baseline, write_baseline
 from .config import CommandLine, Configuration, discover
 from .findings import SEVERITY_RANK
-from .inputs import DEFAULT_INCLUDE, InputError, collect
+from .inputs import DEFAULT_INCLUDE, InputError, collect, list_url
 from .linter import API_VERSIONS, PROFILE_CHOICES
 from .model import ENGAGEMENT_HISTORY, MESSAGING, PROFILES, SDE_TYPES, VERSIONS, WEB
-from .parallel import WorkerDied
+from .parallel import ClusterError, WorkerDied
 from .report import REPORTERS
 from .report.common import COLOR_CHOICES, color_wanted
 from .result import worst
@@ -30,6 +30,9 @@ from .rules.explain import explain_rule, rule_table
 from .runner import Configurations, ProgressBar, check_inputs, default_jobs
 from .validate import get_schema, schema_names
 from .validate.bundle import bundle
+
+if TYPE_CHECKING:
+    from .parallel.dask import DaskExecutor
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -42,7 +45,7 @@ class SdelintGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
-        except (CatalogueError, WorkerDied) as exc:
+        except (CatalogueError, WorkerDied, ClusterError) as exc:
             click.echo(f"sdelint: {exc}", err=True)
             sys.exit(EXIT_USAGE)
         except KeyboardInterrupt:
@@ -113,6 +116,10 @@ def _progress_wanted(output_format: str, output: Path | None) -> bool:
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Files to skip in directories (repeatable).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for many files. [default: the number of CPUs]")
 @click.option(
+    "--cluster", metavar="ADDRESS", default=None,
+    help="Run on a Dask cluster: the scheduler's address (tcp://host:8786); needs pip install 'sdelint[dask]'. [default: the configuration's cluster]",
+)
+@click.option(
     "--stdin-filename", default="<stdin>", show_default=True,
     help="Name to report for '-'; its extension picks the format and it is matched against path overrides.",
 )
@@ -140,6 +147,7 @@ def check(
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     jobs: int | None,
+    cluster: str | None,
     stdin_filename: str,
     quiet: bool,
     verbose: bool,
@@ -164,20 +172,25 @@ def check(
     # collector would only re-scan millions of parsed objects over and over (about 10% of a big file).
     gc.disable()
     cli = CommandLine(api_version, _split_rules(select), _split_rules(ignore), min_severity, profile=profile)
-    configs = Configurations(config_path, cli)
+    configs = Configurations(config_path, cli, context=REPORTERS[output_format].needs_context)
+    executor = _cluster_executor(cluster, configs)
     try:
-        inputs, notes = collect(paths, include, exclude, stdin_name=stdin_filename)
-    except InputError as exc:
-        raise click.UsageError(str(exc)) from None
-    for note in notes:
-        click.echo(f"sdelint: {note}", err=True)
-    if not inputs:  # a gate pointed at the wrong folder must not pass
-        raise click.UsageError("no input to check: the paths given hold no file matching the include patterns")
-    progress = ProgressBar(len(inputs), _progress_wanted(output_format, output))
-    try:
-        results = check_inputs(configs, inputs, lambda: sys.stdin.buffer.read(), stdin_filename, jobs or default_jobs(), progress)
+        try:
+            inputs, notes = collect(paths, include, exclude, stdin_name=stdin_filename, lister=executor.list_url if executor else list_url)
+        except InputError as exc:
+            raise click.UsageError(str(exc)) from None
+        for note in notes:
+            click.echo(f"sdelint: {note}", err=True)
+        if not inputs:  # a gate pointed at the wrong folder must not pass
+            raise click.UsageError("no input to check: the paths given hold no file matching the include patterns")
+        progress = ProgressBar(len(inputs), _progress_wanted(output_format, output))
+        try:
+            results = check_inputs(configs, inputs, lambda: sys.stdin.buffer.read(), stdin_filename, jobs or default_jobs(), progress, executor)
+        finally:
+            progress.close()
     finally:
-        progress.close()
+        if executor is not None:
+            executor.shutdown()
     if write_baseline_path is not None:
         count = write_baseline(write_baseline_path, results)
         click.echo(f"sdelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}", err=True)
@@ -191,6 +204,7 @@ def check(
     colored = color_wanted(color, sys.stdout if output is None else None, os.environ)
     reporter = REPORTERS[output_format](quiet=quiet, statistics=statistics, verbose=verbose, rules=configs.rule_specs(), color=colored)
     reporter.baseline = outcome
+    reporter.stdin_names = frozenset(item.name for item in inputs if item.path is None)
     if output is None:
         reporter.write(results, sys.stdout)
         sys.stdout.flush()
@@ -200,6 +214,19 @@ def check(
         write_atomically(output, buffer.getvalue())
     failed = worst(results) >= SEVERITY_RANK[fail_on or configs.fail_on()]
     sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)
+
+
+def _cluster_executor(address: str | None, configs: Configurations) -> DaskExecutor | None:
+    """The Dask cluster named by --cluster, else by the configuration (--config, or the nearest above the current folder)."""
+    if address is None:
+        address = configs.linter_for(None).config.cluster() if configs.source_for(None) is not None else None
+    if not address:
+        return None
+    try:
+        from .parallel.dask import DaskExecutor
+    except ImportError as exc:
+        raise click.UsageError(f"--cluster needs Dask: pip install 'sdelint[dask]' ({exc})") from None
+    return DaskExecutor.connect(address)
 
 
 def _load_config(config_path: Path | None) -> Configuration:

@@ -7,8 +7,10 @@ A configuration file is data only: nothing in it is ever evaluated as code.
 
 from __future__ import annotations
 
+import hashlib
 import os
-import sys
+import pickle
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,17 +22,30 @@ from .policy import Policy, Setting
 from .rules.catalogue import CatalogueError, RuleSpec, load_catalogue, rule_spec, schema_errors
 from .rules.custom import CustomRule, custom_rules
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
-DEFAULT_MIN_SEVERITY = "warning"  # quiet by default: info findings are counted, not shown
 CONFIG_FILES = (".sdelint.yaml", ".sdelint.yml", "pyproject.toml")
 
 
 class ConfigError(CatalogueError):
     """A configuration file or option that cannot be used (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """A configuration resolved on the client, sent to cluster workers with the tasks.
+
+    Workers need only the package, not the user's files. Equal and hashed by ``key`` (a digest of
+    the rest), so a worker's memo builds one Linter per configuration however many tasks carry it.
+    """
+
+    key: str
+    path: Path | None = field(compare=False)
+    section: Any = field(compare=False, repr=False)
+    text: str = field(compare=False, repr=False)
+    root: str = field(compare=False)
+    cli: CommandLine = field(compare=False)
+
+    def load(self) -> Configuration:
+        return Configuration.from_data(self.path, self.section, self.text, self.cli, self.root)
 
 
 @dataclass(frozen=True)
@@ -41,6 +56,9 @@ class CommandLine:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     min_severity: str | None = None
+    # the threshold when neither the command line nor the file names one: the CLI's is warning (quiet output);
+    # the Python API and the service return every finding (their callers filter)
+    default_min_severity: str = "warning"
     profile: str | None = None
 
 
@@ -125,10 +143,18 @@ class Configuration:
 
     @classmethod
     def load(cls, path: Path | None, cli: CommandLine = CommandLine()) -> Configuration:
+        section, text = _read(path) if path is not None else ({}, "")
+        return cls.from_data(path, section, text, cli)
+
+    @classmethod
+    def from_data(cls, path: Path | None, section: Any, text: str = "", cli: CommandLine = CommandLine(), root: str | None = None) -> Configuration:
+        """A configuration from a file's section already read (``path`` only names it in messages).
+
+        A cluster worker builds it from what the client read (``Shipped``): it needs no file of the user's.
+        ``root`` (an absolute folder) replaces the folder of ``path`` that override globs are relative to.
+        """
         data: dict[str, Any] = {}
-        text = ""
         if path is not None:
-            section, text = _read(path)
             data = section or {}
             if not isinstance(data, dict):
                 raise ConfigError(f"{path}: the configuration must be a mapping, found {type(data).__name__}")
@@ -144,6 +170,8 @@ class Configuration:
                 raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
         config = cls(path=path, data=data, cli=cli)
         config._text = text
+        if root is not None:
+            config.__dict__["root"] = Path(root)  # the cached property, as the client resolved it
         # it validates their options; the rationale names the file relative to the configuration root (its own directory)
         source = path.name if path is not None else "the command line"
         config.custom_rules = custom_rules(data.get("custom-rules", []), set(load_catalogue()), str(path), source, config._location)
@@ -205,12 +233,26 @@ class Configuration:
 
     def min_severity(self) -> str:
         """The lowest severity shown (the command line's, else the file's, else warning)."""
-        return self.cli.min_severity or self.data.get("min-severity", DEFAULT_MIN_SEVERITY)
+        return self.cli.min_severity or self.data.get("min-severity", self.cli.default_min_severity)
 
     def fail_on(self) -> str:
         return self.data.get("fail-on", "error")
 
+    def cluster(self) -> str | None:
+        """The Dask scheduler the configuration names for ``sdelint check`` (``--cluster`` wins)."""
+        address = self.data.get("cluster")
+        return address if isinstance(address, str) else None
+
+    def shipped(self) -> Shipped:
+        """This configuration as data for a cluster worker (see ``Shipped``)."""
+        section = self.data if self.path is not None else None
+        root = str(self.root)
+        key = hashlib.sha256(pickle.dumps((str(self.path), root, self._text, section, self.cli))).hexdigest()
+        return Shipped(key, self.path, section, self._text, root, self.cli)
+
     def _relative(self, file: str) -> str:
+        if "://" in file:  # an object-storage URL (s3://bucket/key): overrides match "bucket/key"
+            return file.split("://", 1)[1]
         try:
             return Path(os.path.abspath(file)).relative_to(self.root).as_posix()
         except ValueError:

@@ -44,7 +44,7 @@ class Finding:  # three times slower to build, and a report builds one per findi
         digest = hashlib.sha256(encoded.encode()).hexdigest()[:16]
         return f"{self.file}\0{self.rule}\0{self.pointer}\0{digest}"
 
-    def with_(self, **changes: Any) -> "Finding":
+    def with_(self, **changes: Any) -> Finding:
         return replace(self, **changes)
 
     def as_dict(self) -> dict[str, Any]:

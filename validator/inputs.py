@@ -1,16 +1,23 @@
-"""Which inputs a run covers: files, directories searched recursively, stdin.
+"""Which inputs a run covers: files, directories searched recursively, URLs, stdin.
 
 Directories are searched for DEFAULT_INCLUDE unless ``--include`` says
 otherwise; ``--exclude`` removes files found in directories (a file named on
 the command line is always checked). Patterns have gitignore semantics (see
 ``globs``), relative to the directory searched.
+
+A URL (``s3://bucket/prefix/``, ``gs://...``, ``file://...``, ``memory://...``) is listed
+and read through fsspec (the ``dask`` extra), with the same rules: a prefix is searched like
+a directory. With ``--cluster`` the listing runs on a worker (``lister``), so that the client
+never needs access to the store; fsspec is imported only when a URL is given.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .globs import path_matches
 
@@ -24,6 +31,12 @@ class Input:
 
     name: str
     path: Path | None
+    url: str | None = None  # read through fsspec (path is None then too)
+    size: int | None = None  # a URL's size as listed (it decides whether a big response is split)
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.path is None and self.url is None
 
 
 class InputError(Exception):
@@ -32,6 +45,81 @@ class InputError(Exception):
 
 def _selected(relative: str, patterns: tuple[str, ...]) -> bool:
     return path_matches(relative, patterns)
+
+
+def _chosen(relatives: list[str], include: tuple[str, ...], exclude: tuple[str, ...]) -> list[str]:
+    """The paths (relative to the directory or prefix searched) that --include and --exclude keep."""
+    return [relative for relative in relatives if _selected(relative, include) and not _selected(relative, exclude)]
+
+
+def is_url(raw: str) -> bool:
+    """``scheme://...`` names an fsspec location; a local path never holds ``://`` in practice."""
+    scheme, sep, _ = raw.partition("://")
+    return bool(sep) and scheme.replace("+", "").replace("-", "").isalnum()
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """A URL to list (on a cluster worker, or here), with the directory rules of the run."""
+
+    url: str
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"listing {self.url}"
+
+
+@dataclass
+class Listing:
+    """What a URL holds: (url, size) per file in a stable order, or the one-line reason it cannot be used."""
+
+    files: list[tuple[str, int | None]]
+    error: str | None = None
+
+
+def list_url(request: ListRequest) -> Listing:
+    """A file URL is itself; a prefix is searched recursively like a directory. Never raises."""
+    try:
+        import fsspec  # type: ignore[import-untyped]
+    except ImportError:
+        return Listing([], "URL inputs need fsspec: pip install 'sdelint[dask]'")
+    try:
+        fs, root = fsspec.core.url_to_fs(request.url)
+        if not fs.isdir(root):
+            if not fs.exists(root):
+                return Listing([], f"path does not exist: {request.url}")
+            return Listing([(request.url, _size(fs.info(root)))])
+        found: dict[str, Any] = fs.find(root, withdirs=False, detail=True)
+    except ImportError as exc:  # a scheme whose package is missing (s3fs, gcsfs, adlfs)
+        return Listing([], f"{request.url}: {exc}".splitlines()[0])
+    except Exception as exc:  # noqa: BLE001 - any store's error (credentials, network) becomes one line
+        return Listing([], f"{request.url}: cannot list: {type(exc).__name__}: {exc}".splitlines()[0])
+    prefix = root.rstrip("/") + "/"
+    relatives = {path[len(prefix):]: info for path, info in found.items() if path.startswith(prefix)}
+    kept = _chosen(sorted(relatives), request.include, request.exclude)
+    base = request.url.rstrip("/") + "/"
+    return Listing([(base + relative, _size(relatives[relative])) for relative in kept])
+
+
+def _size(info: dict[str, Any]) -> int | None:
+    size = info.get("size")
+    return size if isinstance(size, int) else None
+
+
+def read_url(url: str) -> bytes:
+    """An object's bytes through fsspec; raises OSError (or the store's own error) when unreadable."""
+    import fsspec
+
+    with fsspec.open(url, "rb") as stream:
+        data: bytes = stream.read()
+    return data
+
+
+def local_path(url: str) -> str | None:
+    """The local path a ``file://`` URL names (configuration and overrides apply as to that path), else None."""
+    return url[len("file://"):] if url.startswith("file://") else None
 
 
 def _broken_link(path: Path) -> bool:
@@ -44,17 +132,33 @@ def collect(
     include: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
     stdin_name: str = "<stdin>",
+    lister: Callable[[ListRequest], Listing] = list_url,
 ) -> tuple[list[Input], list[str]]:
-    """Inputs in a stable order, and notes about directories that held no matching file."""
+    """Inputs in a stable order, and notes about directories that held no matching file.
+
+    ``lister`` lists URLs (here by default; on a cluster worker with ``--cluster``).
+    """
     include = include or DEFAULT_INCLUDE
     inputs: list[Input] = []
     notes: list[str] = []
     seen: set[Path] = set()
+    seen_urls: set[str] = set()
     for raw in paths:
         if raw == STDIN:
-            if any(item.path is None for item in inputs):
+            if any(item.is_stdin for item in inputs):
                 raise InputError("'-' (stdin) given twice")
             inputs.append(Input(stdin_name, None))
+            continue
+        if is_url(raw):
+            listing = lister(ListRequest(raw, include, exclude))
+            if listing.error is not None:
+                raise InputError(listing.error)
+            if not listing.files:
+                notes.append(f"{raw}: no file matching {', '.join(include)} under this prefix")
+            for url, size in listing.files:
+                if url not in seen_urls:
+                    seen_urls.add(url)
+                    inputs.append(Input(url, None, url, size))
             continue
         path = Path(raw)
         try:
@@ -62,11 +166,9 @@ def collect(
         except OSError:  # a name the system refuses (too long, say): its read-error finding says why
             is_dir, exists = False, True
         if is_dir:
-            found = []
-            for file in sorted(p for p in path.rglob("*") if p.is_file() or _broken_link(p)):
-                relative = file.relative_to(path).as_posix()
-                if _selected(relative, include) and not _selected(relative, exclude):
-                    found.append(file)
+            candidates = sorted(p for p in path.rglob("*") if p.is_file() or _broken_link(p))
+            kept = set(_chosen([file.relative_to(path).as_posix() for file in candidates], include, exclude))
+            found = [file for file in candidates if file.relative_to(path).as_posix() in kept]
             if not found:
                 notes.append(f"{raw}: no file matching {', '.join(include)} in this directory")
             for file in found:

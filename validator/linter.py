@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -10,13 +11,14 @@ from typing import Any
 from . import detect
 from .check import DocumentChecker
 from .config import Configuration, Policy
-from .findings import SEVERITY_RANK, Finding, Problem
+from .findings import SEVERITY_RANK, Finding, Problem, split_pointer
 from .load import Decoded, Document, line_cols, locate, parse_input, read_input
 from .load.positions import problem_offsets
-from .model import MESSAGING, PROFILES, RESPONSE
+from .model import CONTAINER_KEYS, MESSAGING, PROFILES, RECORD_KINDS, RESPONSE, SDE_TYPES
 from .result import FileResult
 from .rules.engine import RuleEngine
 from .validate.checker import SchemaChecker
+from .walk import records_of
 
 API_VERSIONS = ("auto", "v1", "v2")
 PROFILE_CHOICES = ("auto", *PROFILES)
@@ -54,18 +56,80 @@ def place(doc: Document, problems: list[Problem], policy: Policy, api_version: s
             positions = [(line + doc.line_base, column) for line, column in positions]
     findings = [
         Finding(doc.name, line, column, problem.pointer, problem.rule, severity, problem.message, extra, problem.value)
-        for (problem, severity), (line, column) in zip(kept, positions)
+        for (problem, severity), (line, column) in zip(kept, positions, strict=True)
     ]
     findings.sort(key=_FINDING_ORDER)
     return findings, dict(hidden)
 
 
-class Linter:
-    """Lints inputs under one configuration; compiled validators and rule tables are reused."""
+# serverTimeStamps outside these years are not charted by day (a typo'd or hostile value would stretch the axis).
+_CHARTED_YEARS = range(2000, 2101)
+_TYPE_BY_CONTAINER = {container: sde_type for sde_type, container in SDE_TYPES.items()}
 
-    def __init__(self, config: Configuration | None = None, schema: SchemaChecker | None = None) -> None:
+
+def finding_context(data: Any, findings: list[Finding]) -> dict[tuple[int, str], tuple[str | None, str | None]]:
+    """(sdeType, UTC day of serverTimeStamp) of the event each finding lies in, keyed by (line, pointer).
+
+    Only the HTML report charts findings by type and day, and the reporters never see the document:
+    this is worked out here, once per finding, and only when that report asks for it.
+    """
+    context: dict[tuple[int, str], tuple[str | None, str | None]] = {}
+    for finding in findings:
+        key = (finding.line, finding.pointer)
+        if key not in context:
+            context[key] = _event_context(data, finding.pointer)
+    return context
+
+
+def _event_context(data: Any, pointer: str) -> tuple[str | None, str | None]:
+    """The innermost event on the way to ``pointer``: an object with ``sdeType``, else the outermost with a container key."""
+    event = keyed = None
+    node = data
+    for index, token in enumerate(["", *split_pointer(pointer)]):
+        if index:
+            if isinstance(node, dict):
+                node = node.get(token)
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                break
+        if isinstance(node, dict):
+            if "sdeType" in node:
+                event = node
+            elif keyed is None and not CONTAINER_KEYS.isdisjoint(node):
+                keyed = node  # an event without sdeType (missing-field): its container key still names the type
+    event = event if event is not None else keyed
+    if event is None:
+        return None, None
+    sde_type = event.get("sdeType")
+    if not isinstance(sde_type, str):
+        sde_type = next((_TYPE_BY_CONTAINER[key] for key in event if key in _TYPE_BY_CONTAINER), None)
+    return sde_type, _day(event.get("serverTimeStamp"))
+
+
+def _day(stamp: Any) -> str | None:
+    """``YYYY-MM-DD`` (UTC) of an epoch-milliseconds timestamp (integer or digits), None when it is not a plausible one."""
+    if isinstance(stamp, str) and stamp.isascii() and stamp.isdigit() and len(stamp) <= 16:
+        stamp = int(stamp)
+    if type(stamp) is not int:
+        return None
+    try:
+        moment = datetime.fromtimestamp(stamp / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return moment.strftime("%Y-%m-%d") if moment.year in _CHARTED_YEARS else None
+
+
+class Linter:
+    """Lints inputs under one configuration; compiled validators and rule tables are reused.
+
+    ``context``: also record each finding's SDE type and day (``FileResult.context``) for the HTML report.
+    """
+
+    def __init__(self, config: Configuration | None = None, schema: SchemaChecker | None = None, context: bool = False) -> None:
         self.config = config or Configuration.load(None)
         self.schema = schema or SchemaChecker()
+        self.context = context
         self._checkers: dict[tuple[Any, ...], DocumentChecker] = {}
 
     def _checker(self, policy: Policy) -> DocumentChecker:
@@ -95,7 +159,11 @@ class Linter:
                 found, events = self._checker(policy).check_document(doc.data, kind, store, workers, longest)
                 problems.extend(found)
         findings, hidden = place(doc, problems, policy, version)
-        return FileResult(doc.name, findings, kind, version, events, reason, hidden, profile, profile_reason)
+        result = FileResult(doc.name, findings, kind, version, events, reason, hidden, profile=profile, profile_reason=profile_reason)
+        if self.context and kind is not None:
+            result.context = finding_context(doc.data, findings)
+            result.records = len(records_of(doc.data, kind)) if kind in RECORD_KINDS else 0
+        return result
 
     def lint_documents(self, name: str, documents: list[Document], path: str | None = None, workers: int = 1) -> FileResult:
         """One input's documents (JSON Lines holds many) as one result."""
@@ -116,6 +184,8 @@ class Linter:
             hidden=dict(sum((Counter(r.hidden) for r in results), Counter[str]())),
             profile=profiles.pop() if len(profiles) == 1 else ("mixed" if profiles else None),
             profile_reason=profile_reasons.pop() if len(profile_reasons) == 1 else ("per line" if profile_reasons else None),
+            context={key: value for r in results for key, value in r.context.items()},
+            records=sum(r.records or 0 for r in results) if self.context else None,
         )
 
     def lint_bytes(self, raw: bytes, name: str = "<bytes>", path: str | None = None, input_format: str | None = None, workers: int = 1) -> FileResult:
@@ -124,7 +194,9 @@ class Linter:
         ``workers`` > 1: a big input may be parsed and checked by that many processes.
         """
         decoded = read_input(raw, name, input_format)
-        splittable = self.config.policy_for(path).profile in ("auto", MESSAGING)  # halves split Messaging Interactions responses only
+        # halves split Messaging Interactions responses only, and keep only their own records in this process:
+        # the context of the other half's findings would be lost
+        splittable = self.config.policy_for(path).profile in ("auto", MESSAGING) and not self.context
         if decoded.format == "json" and not decoded.fatal and workers > 1 and len(raw) >= HALVES_MIN_BYTES and splittable:
             result = self._lint_in_halves(decoded, path)
             if result is not None:
@@ -144,17 +216,21 @@ class Linter:
         reason = halves.version_reason
         findings, hidden = place(doc, [*decoded.problems, *halves.problems], policy, halves.version)
         why = "given" if policy.profile == MESSAGING else "Messaging Interactions shapes (conversationHistoryRecords, sdes, events with sdeType)"
-        return FileResult(name, findings, RESPONSE, halves.version, halves.events, reason, hidden, MESSAGING, why)
+        return FileResult(name, findings, RESPONSE, halves.version, halves.events, reason, hidden, profile=MESSAGING, profile_reason=why)
 
     def lint_path(self, path: Path, name: str | None = None, workers: int = 1) -> FileResult:
         name = name or str(path)
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            problem = Problem("", "read-error", f"cannot read file: {exc.strerror or exc}")
-            findings, hidden = place(Document(name, None), [problem], self.config.policy_for(str(path)), None)
-            return FileResult(name, findings, hidden=hidden)
+            return self.unreadable(name, str(path), exc.strerror or str(exc))
         return self.lint_bytes(raw, name, str(path), workers=workers)
+
+    def unreadable(self, name: str, path: str | None, reason: str) -> FileResult:
+        """The result of an input that could not be read: one ``read-error`` finding."""
+        problem = Problem("", "read-error", f"cannot read file: {reason}")
+        findings, hidden = place(Document(name, None), [problem], self.config.policy_for(path), None)
+        return FileResult(name, findings, hidden=hidden)
 
     def lint_object(self, data: Any, name: str = "<object>") -> FileResult:
         return self.lint_document(Document(name=name, data=data, text=None, parsed=True))
@@ -184,7 +260,7 @@ def _describe(data: Any) -> str:
     from .validate.detailed import json_type
 
     if isinstance(data, dict):
-        keys = ", ".join(map(str, list(data)[:5]))  # YAML keys may be null or numbers
+        keys = ", ".join(map(str, list(data)[:5]))  # YAML keys need not be strings
         return f"an object with keys {keys}" if keys else "an empty object"
     if isinstance(data, list):
         return "an array" if data else "an empty array"

@@ -24,6 +24,9 @@ class FileResult:
     events: int = 0
     version_reason: str | None = None  # why detection took the input as that version ("has unAuthSdes at /..."); None when it was given
     hidden: dict[str, int] = field(default_factory=dict)  # findings below --min-severity, by severity: counted, not shown
+    # (line, pointer) of a finding -> (sdeType, UTC day of serverTimeStamp) of its event; filled only for the HTML report
+    context: dict[tuple[int, str], tuple[str | None, str | None]] = field(default_factory=dict)
+    records: int | None = None  # conversation records; counted only for the HTML report (None: not counted)
     profile: str | None = None  # messaging, engagement-history or web: which contract the input was checked against
     profile_reason: str | None = None  # why ("has interactionHistoryRecords", "lpTag type 'cart' at /type"); "given" when named
 

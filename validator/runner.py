@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING
 
-from .config import CommandLine, Configuration, discover
-from .inputs import Input
+from .config import CommandLine, Configuration, Shipped, discover
 from .findings import SEVERITY_RANK
+from .inputs import Input, local_path, read_url
 from .linter import FileResult, Linter
 from .parallel import Executor, WorkerDied, process_pool
 from .rules.catalogue import load_catalogue
+
+if TYPE_CHECKING:
+    from .parallel.dask import DaskExecutor
 
 # Below this many files a pool costs more than it saves (a pre-commit run on a few files).
 MIN_FILES_PER_PARALLEL_RUN = 16
@@ -23,8 +27,9 @@ MIN_FILES_PER_PARALLEL_RUN = 16
 class Configurations:
     """One Linter per configuration file in use: the nearest one above each input, or --config for all."""
 
-    def __init__(self, explicit: Path | None, cli: CommandLine) -> None:
-        self.explicit, self.cli = explicit, cli
+    def __init__(self, explicit: Path | None, cli: CommandLine, search: bool = True, context: bool = False) -> None:
+        self.explicit, self.cli, self.search = explicit, cli, search  # search False: the defaults unless explicit
+        self.context = context  # record each finding's SDE type and day (the HTML report charts them)
         self._linters: dict[Path | None, Linter] = {}
         self._found: dict[Path, Path | None] = {}
         self._by_folder: dict[Path | None, Linter] = {}
@@ -42,12 +47,12 @@ class Configurations:
         source = self.source_for(path)
         linter = self._linters.get(source)
         if linter is None:
-            linter = self._linters[source] = Linter(Configuration.load(source, self.cli))
+            linter = self._linters[source] = Linter(Configuration.load(source, self.cli), context=self.context)
         return linter
 
     def source_for(self, path: Path | None) -> Path | None:
         """The configuration file that applies to ``path``: --config, else the nearest one above it."""
-        if self.explicit is not None:
+        if self.explicit is not None or not self.search:
             return self.explicit
         folder = (path.parent if path is not None else Path.cwd()).resolve()
         if folder not in self._found:
@@ -63,7 +68,7 @@ class Configurations:
 
     def fail_on(self) -> str:
         """The strictest fail-on of the configurations in use (one run, one exit code)."""
-        return min((linter.config.fail_on() for linter in self._linters.values()), key=SEVERITY_RANK.get, default="error")
+        return min((linter.config.fail_on() for linter in self._linters.values()), key=SEVERITY_RANK.__getitem__, default="error")
 
 
 def default_jobs() -> int:
@@ -75,12 +80,19 @@ def default_jobs() -> int:
 
 @dataclass(frozen=True)
 class FileTask:
-    """One file for a worker process, with the configuration resolved here (its file, not its folder)."""
+    """One file for a worker process, with the configuration resolved here (its file, not its folder).
 
-    path: Path
+    On a cluster the configuration travels as data (``Shipped``) and the path is absolute, so a
+    worker needs neither the user's configuration files nor the client's working directory.
+    """
+
+    path: Path | None  # a local file, or None for a URL
     name: str
-    config: Path | None  # None: the defaults
+    config: Path | Shipped | None  # None: the defaults
     cli: CommandLine
+    url: str | None = None
+    workers: int | None = 1  # processes a big input may be split over; None: the worker machine's CPUs
+    context: bool = False  # see Linter: the HTML report's per-finding SDE type and day
 
     @property
     def label(self) -> str:
@@ -88,14 +100,40 @@ class FileTask:
 
 
 @lru_cache(maxsize=16)
-def _worker_linter(config: Path | None, cli: CommandLine) -> Linter:
+def _worker_linter(config: Path | Shipped | None, cli: CommandLine, context: bool = False) -> Linter:
     """One Linter per configuration in each worker process, built for its first file."""
-    return Linter(Configuration.load(config, cli))
+    if isinstance(config, Shipped):
+        return Linter(config.load(), context=context)
+    return Linter(Configuration.load(config, cli), context=context)
 
 
 def check_file(task: FileTask) -> FileResult:
-    """A worker's task: one process per file at most, so the file's records are not split further."""
-    return _worker_linter(task.config, task.cli).lint_path(task.path, task.name)
+    """A worker's task: one file (records split over ``task.workers`` processes at most)."""
+    linter = _worker_linter(task.config, task.cli, task.context)
+    workers = default_jobs() if task.workers is None else task.workers
+    if task.url is not None:
+        return lint_url(linter, task.url, task.name, workers)
+    assert task.path is not None
+    return linter.lint_path(task.path, task.name, workers=workers)
+
+
+def lint_url(linter: Linter, url: str, name: str, workers: int = 1) -> FileResult:
+    """A URL read through fsspec; any failure to read it is a read-error finding, as for a local file."""
+    policy_path = local_path(url) or url
+    try:
+        raw = read_url(url)
+    except Exception as exc:  # noqa: BLE001 - each store raises its own errors (OSError, botocore's, ...)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
+        return linter.unreadable(name, policy_path, reason.splitlines()[0] if reason else type(exc).__name__)
+    return linter.lint_bytes(raw, name, policy_path, workers=workers)
+
+
+def _config_path(item: Input) -> Path | None:
+    """What decides an input's configuration: its path (a file:// URL's too); None (the current folder) for a store URL."""
+    if item.url is not None:
+        local = local_path(item.url)
+        return Path(local) if local is not None else None
+    return item.path
 
 
 def check_inputs(
@@ -105,32 +143,32 @@ def check_inputs(
     stdin_name: str,
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
+    cluster: DaskExecutor | None = None,
 ) -> list[FileResult]:
-    """FileResults in the order of ``inputs``, whatever the number of jobs.
+    """FileResults in the order of ``inputs``, whatever the number of jobs or the cluster.
 
     Raises ``WorkerDied`` (a one-line message naming the file) when a worker process died twice on one file.
     """
+    if cluster is not None:
+        return _check_on_cluster(configs, inputs, read_stdin, stdin_name, cluster, progress)
     jobs = min(jobs, default_jobs())  # CPU-bound: more processes than CPUs only cost memory
-    files = [item for item in inputs if item.path is not None]
+    files = [item for item in inputs if not item.is_stdin]
     by_file: Iterator[FileResult]
     pool: Executor | None = None
     if jobs > 1 and len(files) >= MIN_FILES_PER_PARALLEL_RUN:
         tasks = []
         for item in files:  # every configuration is read (and any error in one raised) before work starts
-            assert item.path is not None
-            configs.linter_for(item.path)
-            tasks.append(FileTask(item.path, item.name, configs.source_for(item.path), configs.cli))
+            configs.linter_for(_config_path(item))
+            tasks.append(FileTask(item.path, item.name, configs.source_for(_config_path(item)), configs.cli, item.url, context=configs.context))
         pool = process_pool(min(jobs, len(files)))
-        by_file = pool.map(check_file, tasks, chunksize=max(1, min(64, len(files) // (jobs * 4))))
+        by_file = pool.map(check_file, tasks, chunksize=_chunksize(len(files), jobs))
     else:
-        by_file = (_check_serially(configs.linter_for(item.path), item, jobs) for item in files)
+        by_file = (_check_serially(configs.linter_for(_config_path(item)), item, jobs) for item in files)
     results: list[FileResult] = []
     try:
         for item in inputs:
-            if item.path is None:
-                name_path = Path(stdin_name) if stdin_name != "<stdin>" else None
-                linter = configs.linter_for(name_path)
-                results.append(linter.lint_bytes(read_stdin(), item.name, stdin_name if name_path else None, workers=jobs))
+            if item.is_stdin:
+                results.append(_check_stdin(configs, read_stdin, stdin_name, jobs))
             else:
                 results.append(next(by_file))
             if progress:
@@ -141,10 +179,64 @@ def check_inputs(
     return results
 
 
+def _chunksize(files: int, workers: int) -> int:
+    """Files per request: about four requests per worker, at most 64 files each."""
+    return max(1, min(64, files // (workers * 4)))
+
+
+def _check_stdin(configs: Configurations, read_stdin: Callable[[], bytes], stdin_name: str, jobs: int) -> FileResult:
+    name_path = Path(stdin_name) if stdin_name != "<stdin>" else None
+    linter = configs.linter_for(name_path)
+    return linter.lint_bytes(read_stdin(), stdin_name, stdin_name if name_path else None, workers=jobs)
+
+
+def _check_on_cluster(
+    configs: Configurations,
+    inputs: list[Input],
+    read_stdin: Callable[[], bytes],
+    stdin_name: str,
+    cluster: DaskExecutor,
+    progress: Callable[[int, int], None] | None,
+) -> list[FileResult]:
+    """Files as Dask tasks, results placed in input order as they finish; stdin is checked here.
+
+    Configurations are resolved here and shipped as data; local paths go as absolute paths (the
+    workers must see the same files: a shared filesystem), URLs are read by the workers.
+    """
+    shipped: dict[int, Shipped] = {}
+    tasks: list[FileTask] = []
+    places: list[int] = []
+    for index, item in enumerate(inputs):
+        if item.is_stdin:
+            continue
+        config = configs.linter_for(_config_path(item)).config  # every configuration is read (and checked) before work starts
+        ship = shipped.get(id(config))
+        if ship is None:
+            ship = shipped[id(config)] = config.shipped()
+        path = Path(os.path.abspath(item.path)) if item.path is not None else None
+        tasks.append(FileTask(path, item.name, ship, configs.cli, item.url, workers=None))
+        places.append(index)
+    results: list[FileResult | None] = [None] * len(inputs)
+    done = 0
+    for index, item in enumerate(inputs):
+        if item.is_stdin:
+            results[index] = _check_stdin(configs, read_stdin, stdin_name, default_jobs())
+            done += 1
+    for position, result in cluster.map_unordered(check_file, tasks, chunksize=_chunksize(len(tasks), cluster.threads())):
+        results[places[position]] = result
+        done += 1
+        if progress:
+            progress(done, len(inputs))
+    assert all(result is not None for result in results), "a cluster task's result was lost"
+    return [result for result in results if result is not None]
+
+
 def _check_serially(linter: Linter, item: Input, jobs: int) -> FileResult:
     """Files one at a time: a big one may spread its records over the CPUs."""
-    assert item.path is not None
     try:
+        if item.url is not None:
+            return lint_url(linter, item.url, item.name, workers=jobs)
+        assert item.path is not None
         return linter.lint_path(item.path, item.name, workers=jobs)
     except WorkerDied as exc:
         raise WorkerDied(f"{exc} of {item.name}") from None

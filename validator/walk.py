@@ -28,7 +28,7 @@ def records_of(data: Any, kind: str) -> list[tuple[str, Any]]:
         records = data.get(key)
         return [(join_pointer("/" + key, i), record) for i, record in enumerate(records)] if isinstance(records, list) else []
     if kind == RESPONSE_LIST:
-        pairs = []
+        pairs: list[tuple[str, Any]] = []
         for i, response in enumerate(data):
             records = response.get(_RECORDS_KEY) if isinstance(response, dict) else None
             if isinstance(records, list):

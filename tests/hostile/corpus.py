@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import zlib
 
 EVENT = {"sdeType": "LEAD", "serverTimeStamp": "1528659491243", "lead": {"serverTimeStamp": "1528659491243", "lead": {"topic": "x"}}}
 
@@ -15,15 +14,13 @@ def _event(**lead: object) -> bytes:
 
 
 def _cart(total: str) -> bytes:
-    return ('{"sdeType": "CART_STATUS", "serverTimeStamp": "1528659491243", "cartStatus": {"serverTimeStamp": "1528659491243", "total": %s,'
-            ' "products": [{"quantity": 1, "product": {"price": %s}}]}}' % (total, total)).encode()
+    return ('{"sdeType": "CART_STATUS", "serverTimeStamp": "1528659491243", "cartStatus": {"serverTimeStamp": "1528659491243", '
+            f'"total": {total}, "products": [{{"quantity": 1, "product": {{"price": {total}}}}}]}}}}').encode()
 
 
 def _gzip_bomb() -> bytes:
-    """1.1 GiB of spaces in about a megabyte of gzip, made a megabyte at a time."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    chunk = b" " * (1 << 20)
-    return b"".join(packer.compress(chunk) for _ in range(1100)) + packer.flush()
+    """1.1 GiB of spaces: one 16 MiB gzip member, compressed once and appended 70 times (appended members are all read)."""
+    return gzip.compress(b" " * (16 << 20), compresslevel=9) * 70
 
 
 def corpus() -> dict[str, bytes]:

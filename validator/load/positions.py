@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from typing import Callable, Iterable, Mapping
 
 from ..findings import Problem, join_pointer, split_pointer
 
@@ -55,21 +55,25 @@ _AFTER = re.compile(r"[ \t\n\r]*([,\]}])[ \t\n\r]*")
 
 
 def skip_ws(text: str, i: int) -> int:
-    return _WS.match(text, i).end()
+    return _WS.match(text, i).end()  # type: ignore[union-attr]  # whitespace* matches the empty string too
 
 
 def _skip(text: str, i: int) -> int:
     """Offset just past the value starting at ``i`` (the text is known to be valid JSON)."""
     c = text[i]
     if c == '"':
-        return _STRING.match(text, i).end()
+        return _STRING.match(text, i).end()  # type: ignore[union-attr]  # valid JSON: a string starts here
     if c in "{[":
         return _SKIPPER.raw_decode(text, i)[1]
-    return _SCALAR.match(text, i).end()
+    return _SCALAR.match(text, i).end()  # type: ignore[union-attr]  # valid JSON: a scalar starts here
 
 
 # a container holding scalars only (the flat objects and arrays a record is full of)
 _FLAT_TOKEN = rf'\{{[^{{}}\[\]"]*+(?:{STRING_TOKEN}[^{{}}\[\]"]*+)*+\}}|\[[^{{}}\[\]"]*+(?:{STRING_TOKEN}[^{{}}\[\]"]*+)*+\]'
+
+
+_LONGEST_AVOIDED_NAME = 256
+_STEP_OVER_NOTHING = re.compile("")
 
 
 @lru_cache(maxsize=256)
@@ -80,6 +84,8 @@ def _other_members(keys: frozenset[str | None]) -> re.Pattern:
     Only keys written without escapes are stepped over, so a key is compared as it is written.
     """
     names = sorted(key for key in keys if key is not None)  # None: a trie node's own target, not a name
+    if any(len(name) > _LONGEST_AVOIDED_NAME for name in names):
+        return _STEP_OVER_NOTHING  # a pattern holding a huge key costs more to compile than the walk it saves
     avoid = rf'(?!"(?:{"|".join(map(re.escape, names))})")' if names else ""
     value = rf"(?:{_SCALAR_TOKEN}|{_FLAT_TOKEN})"
     return re.compile(rf'(?:{avoid}"[^"\\]*"[ \t\n\r]*:[ \t\n\r]*{value}[ \t\n\r]*,[ \t\n\r]*)*+', re.S)
@@ -102,8 +108,9 @@ def _walk_children(text: str, i: int, visit: Callable[[str, int | None, int], in
     while True:
         if is_object:
             if step_over is not None:
-                i = step_over(text, i).end()
+                i = step_over(text, i).end()  # type: ignore[union-attr]  # a run of zero members matches too
             match = _MEMBER.match(text, i)
+            assert match is not None  # valid JSON: a member starts here
             raw = match.group(1)[1:-1]
             token = json.loads(f'"{raw}"') if "\\" in raw else raw
             key_offset: int | None = i
@@ -111,6 +118,7 @@ def _walk_children(text: str, i: int, visit: Callable[[str, int | None, int], in
             value_offset = match.start(2) if separator else match.end()
         else:
             match = _ITEM.match(text, i)
+            assert match is not None  # the item pattern is optional: it always matches
             token, key_offset = str(index), None
             index += 1
             separator = match.group(2)
@@ -122,6 +130,7 @@ def _walk_children(text: str, i: int, visit: Callable[[str, int | None, int], in
             i = match.end()
             continue
         after = _AFTER.match(text, _skip(text, value_offset) if end is None else end)
+        assert after is not None  # valid JSON: a separator follows every value
         if after.group(1) != ",":
             return after.end()
         i = after.end()
@@ -260,7 +269,7 @@ def _detach_anchored(trie: dict, anchors: Mapping[str, int]) -> list[tuple[dict,
         else:
             if tokens:
                 anchored.append((path[-1], offset))
-                for parent, token in zip(reversed(path[:-1]), reversed(tokens)):
+                for parent, token in zip(reversed(path[:-1]), reversed(tokens), strict=False):  # path may be longer than its tokens
                     del parent[token]
                     if parent:
                         break
@@ -298,7 +307,7 @@ def _members_found_directly(text: str, start: int, trie: dict, top_keys: Iterabl
         if place is None:
             return False
         places.append(place)
-    for name, (key_offset, value_offset) in zip(names, places):
+    for name, (key_offset, value_offset) in zip(names, places, strict=True):
         child = trie[name]
         if None in child:
             found[child[None]] = (key_offset, value_offset)
@@ -323,7 +332,7 @@ def scan_document(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int
 
             def member(key: str, key_offset: int | None, value_offset: int) -> int:
                 child = join_pointer(pointer, key)
-                if key in seen:
+                if key in seen and key_offset is not None:  # an object member always has its key's offset
                     duplicates.append((child, key_offset))
                 seen.add(key)
                 return value(child, value_offset)

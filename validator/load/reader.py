@@ -9,14 +9,17 @@ response can be split by ``validate.halves`` without decoding it a second time.
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..findings import Problem, join_pointer
-from .js_literal import HTML_SUFFIXES, JS_SUFFIXES
-from .source import Document, decode, decode_lines, parse_text
+from .js_literal import HTML_SUFFIXES, JS_SUFFIXES, parse_source
+from .source import UTF8_BOM, Document, decode, parse_text
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -52,63 +55,134 @@ class Decoded:
     text: str | None  # None when the bytes could not be decompressed
     problems: list[Problem] = field(default_factory=list)
     fatal: bool = False  # too broken to parse (bad gzip, invalid encoding of a whole-document format)
-    line_problems: dict[int, list[Problem]] = field(default_factory=dict)  # JSON Lines: undecodable lines
+    # JSON Lines: the non-blank lines only, (0-based line number, text, problems of that line)
+    lines: list[tuple[int, str, list[Problem]]] = field(default_factory=list)
 
 
-def _gunzip(raw: bytes) -> tuple[bytes | None, str | None]:
-    """Every member of a gzip file (appended logs hold several), capped against bombs."""
-    parts: list[bytes] = []
+class _GzipError(Exception):
+    """The message of a gzip input that cannot be used."""
+
+
+_CHUNK = 16 << 20  # decompressed bytes handed on at a time
+
+
+def _gunzip_chunks(raw: bytes) -> Iterator[bytes]:
+    """Every member of a gzip file (appended logs hold several), a chunk at a time, capped against bombs."""
     size = 0
+    first = True
     while raw:
         decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-        try:
-            data = decompressor.decompress(raw, MAX_DECOMPRESSED + 1 - size)
-        except zlib.error as exc:
-            if parts and not raw.strip(b"\0"):
-                break  # zero padding after the last member, as some writers leave it
-            return None, f"not a valid gzip file: {exc}"
-        size += len(data)
-        parts.append(data)
-        if size > MAX_DECOMPRESSED:
-            return None, f"decompresses to more than {MAX_DECOMPRESSED >> 20} MiB: refusing (a gzip bomb?)"
-        if not decompressor.eof:
-            return None, "truncated gzip file"
+        pending = raw
+        while True:
+            try:
+                data = decompressor.decompress(pending, _CHUNK)
+            except zlib.error as exc:
+                if not first and not raw.strip(b"\0"):
+                    return  # zero padding after the last member, as some writers leave it
+                raise _GzipError(f"not a valid gzip file: {exc}") from None
+            first = False
+            size += len(data)
+            if size > MAX_DECOMPRESSED:
+                raise _GzipError(f"decompresses to more than {MAX_DECOMPRESSED >> 20} MiB: refusing (a gzip bomb?)")
+            if data:
+                yield data
+            if decompressor.eof:
+                break
+            pending = decompressor.unconsumed_tail
+            if not pending and not data:
+                raise _GzipError("truncated gzip file")
         raw = decompressor.unused_data
         if raw and not raw.startswith(GZIP_MAGIC):
             if raw.strip(b"\0"):
-                return None, "unexpected bytes after the last gzip member"
-            break
-    return b"".join(parts), None
+                raise _GzipError("unexpected bytes after the last gzip member")
+            return
+
+
+_NON_BLANK_BYTE = re.compile(rb"[^ \t\r\n]")
+
+
+def _line_spans(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    """(0-based line number, bytes) of each non-blank line; runs of blank lines are skipped by a regex."""
+    index = 0
+    pending = b""
+    for chunk in chunks:
+        data = pending + chunk if pending else chunk
+        start = 0
+        while True:
+            found = _NON_BLANK_BYTE.search(data, start)
+            if found is None:
+                index += data.count(b"\n", start)
+                pending = b""
+                break
+            newline = data.rfind(b"\n", start, found.start())
+            line_start = newline + 1 if newline >= 0 else start
+            index += data.count(b"\n", start, line_start)
+            end = data.find(b"\n", found.start())
+            if end < 0:  # the line goes on in the next chunk
+                pending = data[line_start:]
+                break
+            yield index, data[line_start:end]
+            index += 1
+            start = end + 1
+    if pending:
+        yield index, pending
+
+
+def _decoded_lines(chunks: Iterable[bytes]) -> list[tuple[int, str, list[Problem]]]:
+    """Each non-blank line decoded on its own: an invalid UTF-8 byte spoils only its line."""
+    lines: list[tuple[int, str, list[Problem]]] = []
+    for index, line in _line_spans(chunks):
+        if index == 0:
+            line = line.removeprefix(UTF8_BOM)
+        try:
+            lines.append((index, line.decode("utf-8"), []))
+        except UnicodeDecodeError as exc:
+            good = line[: exc.start].decode("utf-8", errors="replace")
+            message = f"invalid UTF-8 byte {line[exc.start:exc.start + 1]!r} at byte offset {exc.start} of line {index + 1}: {exc.reason}"
+            lines.append((index, line.decode("utf-8", errors="replace"), [Problem("", "encoding-error", message, offset=len(good))]))
+    return lines
 
 
 def read_input(raw: bytes, name: str, input_format: str | None = None) -> Decoded:
-    """Sniff, decompress and decode one input; the format follows from ``name`` unless given."""
+    """Sniff, decompress and decode one input; the format follows from ``name`` unless given.
+
+    JSON Lines are read as a stream: only the non-blank lines are kept, each decoded on its own,
+    so a small gzip file of a gigabyte of newlines costs its non-blank lines, not a gigabyte.
+    """
     kind, compressed = format_of(name)
     if input_format is not None:
         kind = input_format
-    if compressed or raw.startswith(GZIP_MAGIC):
-        data, error = _gunzip(raw)
-        if data is None:
-            return Decoded(name, kind, None, [Problem("", "encoding-error", error or "not a valid gzip file", offset=0)], fatal=True)
-        raw = data
-    if kind == "jsonl":
-        text, problems, line_problems = decode_lines(raw)
-        return Decoded(name, kind, text, problems, line_problems=line_problems)
+    gzipped = compressed or raw.startswith(GZIP_MAGIC)
+    try:
+        if kind == "jsonl":
+            chunks = _gunzip_chunks(raw) if gzipped else iter((raw,))
+            first = next(chunks, b"")
+            if json.detect_encoding(first.removeprefix(UTF8_BOM)[:4]) == "utf-8":
+                return Decoded(name, kind, None, lines=_decoded_lines(itertools.chain((first,), chunks)))
+            raw = first + b"".join(chunks)  # UTF-16 or UTF-32: lines cannot be split as bytes
+        elif gzipped:
+            raw = b"".join(_gunzip_chunks(raw))
+    except _GzipError as exc:
+        return Decoded(name, kind, None, [Problem("", "encoding-error", str(exc), offset=0)], fatal=True)
     text, problems, fatal = decode(raw)
+    if kind == "jsonl":  # UTF-16 or UTF-32 JSON Lines: decoded whole, then split
+        return Decoded(name, kind, None, problems, fatal, lines=[] if fatal else _decoded_text_lines(text))
     return Decoded(name, kind, text, problems, fatal)
+
+
+def _decoded_text_lines(text: str) -> list[tuple[int, str, list[Problem]]]:
+    return [(index, line, []) for index, line in enumerate(text.split("\n")) if line.strip(" \t\r")]
 
 
 def parse_input(decoded: Decoded) -> list[Document]:
     """Every document in a decoded input; problems with the input itself are findings on the first."""
+    if decoded.format == "jsonl" and not decoded.fatal:
+        return _json_lines(decoded)
     if decoded.text is None or decoded.fatal:
         return [Document(name=decoded.name, data=None, text=decoded.text, problems=list(decoded.problems))]
-    if decoded.format == "jsonl":
-        return _json_lines(decoded)
     if decoded.format == "yaml":
         return [_yaml(decoded.name, decoded.text, decoded.problems)]
     if decoded.format in ("js", "html"):
-        from .js_literal import parse_source
-
         doc = parse_source(decoded.name, decoded.text, html=decoded.format == "html")
         doc.problems[:0] = decoded.problems
         return [doc]
@@ -122,37 +196,16 @@ def read_documents(name: str, raw: bytes, input_format: str | None = None) -> li
     return parse_input(read_input(raw, name, input_format))
 
 
-_NON_BLANK = re.compile(r"\S")
-
-
 def _json_lines(decoded: Decoded) -> list[Document]:
-    """One document per non-blank line; a line that did not decode is an encoding error of its own.
-
-    Blank runs are skipped by a regular expression, never split into a list of empty lines: a small
-    gzip file may hold a gigabyte of newlines.
-    """
-    text = decoded.text or ""
+    """One document per non-blank line, each with its line number in the file."""
     documents = []
-    index, counted_to = 0, 0
-    broken = decoded.line_problems
-    found = _NON_BLANK.search(text)
-    while found is not None:
-        start = text.rfind("\n", 0, found.start()) + 1
-        end = text.find("\n", found.start())
-        if end < 0:
-            end = len(text)
-        index += text.count("\n", counted_to, start)
-        counted_to = start
-        if index in broken:
-            doc = Document(name=decoded.name, data=None, text=text[start:end], problems=list(broken[index]))
-        else:
-            doc = parse_text(decoded.name, text[start:end])
+    for index, line, problems in decoded.lines:
+        doc = Document(name=decoded.name, data=None, text=line, problems=list(problems)) if problems else parse_text(decoded.name, line)
         doc.line_base = index
         documents.append(doc)
-        found = _NON_BLANK.search(text, end)
     if not documents:
         problem = Problem("", "syntax-error", "input is empty: expected JSON Lines, one payload per line", offset=0)
-        documents.append(Document(name=decoded.name, data=None, text=text, problems=[problem]))
+        documents.append(Document(name=decoded.name, data=None, text="", problems=[problem]))
     documents[0].problems[:0] = decoded.problems
     return documents
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from ..findings import Problem
 from .positions import depth_exceeded_at, scan_document
@@ -130,29 +131,6 @@ def decode(raw: bytes) -> tuple[str, list[Problem], bool]:
         return good, problems, True
 
 
-def decode_lines(raw: bytes) -> tuple[str, list[Problem], dict[int, list[Problem]]]:
-    """Decoded JSON Lines text; an invalid UTF-8 byte spoils only its own line, not the whole input.
-
-    Returns the text (undecodable lines with U+FFFD in place of bad bytes), problems with the input as a whole, and the
-    problems of each undecodable line by its 0-based line number.
-    """
-    text, problems, fatal = decode(raw)
-    body = raw[len(UTF8_BOM):] if raw.startswith(UTF8_BOM) else raw
-    if not fatal or json.detect_encoding(body) != "utf-8":
-        return text, problems, {}  # decoded, or not UTF-8 at all (UTF-16 lines cannot be split on bytes)
-    lines: list[str] = []
-    broken: dict[int, list[Problem]] = {}
-    for index, line in enumerate(body.split(b"\n")):
-        try:
-            lines.append(line.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            good = line[: exc.start].decode("utf-8", errors="replace")
-            message = f"invalid UTF-8 byte {line[exc.start:exc.start + 1]!r} at byte offset {exc.start} of line {index + 1}: {exc.reason}"
-            broken[index] = [Problem("", "encoding-error", message, offset=len(good))]
-            lines.append(line.decode("utf-8", errors="replace"))  # never blank, so its finding has a line
-    return "\n".join(lines), [], broken
-
-
 def parse_text(name: str, text: str) -> Document:
     """Parse JSON text; syntax, duplicate keys, NaN and depth become problems on the document."""
     doc = Document(name=name, data=None, text=text)
@@ -169,7 +147,8 @@ def parse_text(name: str, text: str) -> Document:
     except RecursionError:
         limit = sys.getrecursionlimit()
         doc.problems.append(
-            Problem("", "too-deep", f"document is nested too deeply to check (the JSON parser stops near {limit} levels)", offset=depth_exceeded_at(text, limit - 50))
+            Problem("", "too-deep", f"document is nested too deeply to check (the JSON parser stops near {limit} levels)",
+                    offset=depth_exceeded_at(text, limit - 50))
         )
         return doc
     except ValueError as exc:  # an integer literal longer than Python converts (sys.get_int_max_str_digits)

@@ -3,8 +3,9 @@
 Work is a function and a payload (a small dataclass with a ``label`` that names it in
 messages). What a worker needs travels in the payload, resolved by the caller; a worker
 builds what is costly (a Linter) once through a memo (``functools.lru_cache``), never
-through a module global. A Dask ``distributed.Client`` can implement ``Executor`` the
-same way (submit, map in order, shutdown).
+through a module global. ``dask.DaskExecutor`` implements ``Executor`` over a
+``distributed.Client`` (submit, map in order, shutdown; plus results as they finish);
+it is imported only when a run names a cluster.
 
 Local executors (in ``local``), both forking (``os.fork``) from the calling thread:
 
@@ -48,6 +49,10 @@ R_co = TypeVar("R_co", covariant=True)
 
 class WorkerDied(Exception):
     """A worker process died (twice) while running a task; the message is one line naming it."""
+
+
+class ClusterError(Exception):
+    """A Dask scheduler that cannot be reached, or that went away mid-run; the message is one line."""
 
 
 class TaskFuture(Protocol[R_co]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import os
 import pickle
@@ -283,10 +284,8 @@ class _ForkingExecutor:
             self._selector.close()
             self._selector = None
         for pid in self._finished:
-            try:
+            with contextlib.suppress(ChildProcessError):  # pragma: no cover - reaped already
                 os.waitpid(pid, 0)
-            except ChildProcessError:  # pragma: no cover
-                pass
         self._finished.clear()
 
     def _dispatch(self) -> None:
@@ -366,10 +365,8 @@ class ProcessPool(_ForkingExecutor):
         if self._queue:
             request = self._queue.popleft()
             child.requests.append(request)
-            try:
+            with contextlib.suppress(OSError):  # it has died: the end of its pipe is seen next, and the request sent again
                 child.conn.send((request[0].fn, [task.payload for task in request]))
-            except OSError:  # it has died: the end of its pipe is seen next, and the request sent again
-                pass
 
 
 def _answer(fn: Callable[[Any], Any], payload: Any) -> Callable[[Connection], None]:

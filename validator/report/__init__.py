@@ -20,6 +20,7 @@ _CLASSES = {
     "junit": ("junit", "JunitReporter"),
     "github": ("github", "GithubReporter"),
     "gitlab": ("gitlab", "GitlabReporter"),
+    "html": ("html", "HtmlReporter"),
 }
 
 

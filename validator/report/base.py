@@ -13,6 +13,7 @@ class Reporter:
 
     name: ClassVar[str]
     machine_readable: ClassVar[bool] = True
+    needs_context: ClassVar[bool] = False  # True: the run records each finding's SDE type and day (FileResult.context)
 
     def __init__(
         self, quiet: bool = False, statistics: bool = False, verbose: bool = False, rules: dict[str, RuleSpec] | None = None, color: bool = False
@@ -23,6 +24,7 @@ class Reporter:
         self.rules = rules if rules is not None else load_catalogue()  # summaries for formats that list rules
         self.baseline: BaselineOutcome | None = None  # set when --baseline hid known findings
         self.color = color  # ANSI colours; only human-readable formats use them
+        self.stdin_names: frozenset[str] = frozenset()  # inputs read from stdin: their names are not files to re-read
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
         raise NotImplementedError

@@ -12,7 +12,7 @@ from .base import Reporter
 _FINDING_FIELDS = frozenset(("file", "line", "column", "pointer", "rule", "severity", "message"))
 
 
-def _report_rest(results: list[FileResult], baseline: "BaselineOutcome | None") -> dict[str, Any]:
+def _report_rest(results: list[FileResult], baseline: BaselineOutcome | None) -> dict[str, Any]:
     """Everything in the report after the findings."""
     summary = Summary.of(results)
     body = summary.as_dict()
@@ -33,7 +33,7 @@ def _report_rest(results: list[FileResult], baseline: "BaselineOutcome | None") 
     }
 
 
-def report_object(results: list[FileResult], baseline: "BaselineOutcome | None" = None) -> dict:
+def report_object(results: list[FileResult], baseline: BaselineOutcome | None = None) -> dict:
     """The ``--format json`` document; the HTTP service answers with the same object."""
     return {"findings": [f.as_dict() for r in results for f in r.findings], **_report_rest(results, baseline)}
 
@@ -61,7 +61,8 @@ def _findings_text(results: list[FileResult]) -> str:
                     or type(f.pointer) is not str or type(f.message) is not str):
                 parts.append(_nested(f.as_dict(), 2))
             else:
-                parts.append(f'{head}{f.line or 1},\n      "column": {f.column or 1},\n      "pointer": {encode_basestring(f.pointer)}{middle}{encode_basestring(f.message)}{extra}\n    }}')
+                position = f'{f.line or 1},\n      "column": {f.column or 1},\n      "pointer": {encode_basestring(f.pointer)}'
+                parts.append(f"{head}{position}{middle}{encode_basestring(f.message)}{extra}\n    }}")
     return "[\n    " + ",\n    ".join(parts) + "\n  ]" if parts else "[]"
 
 
@@ -79,7 +80,9 @@ def _extra_text(extra: dict[str, Any]) -> str | None:
     """A finding's extra members, each on its own line; None when one would replace a fixed field."""
     if any(type(key) is not str or key in _FINDING_FIELDS for key in extra):
         return None
-    return "".join(f",\n      {encode_basestring(key)}: {encode_basestring(value) if type(value) is str else _nested(value, 3)}" for key, value in extra.items())
+    return "".join(
+        f",\n      {encode_basestring(key)}: {encode_basestring(value) if type(value) is str else _nested(value, 3)}" for key, value in extra.items()
+    )
 
 
 class JsonReporter(Reporter):

@@ -32,13 +32,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import metrics as metrics_module
 from .metrics import Metrics
 from .openapi import NDJSON_TYPES, build_openapi
-from .service import API_VERSIONS, FAIL_ON, JSON, NDJSON, LimitExceeded, LintService, available_formats, dumps
+from .pages import PAGE_HEADERS, assets, public_paths
+from .service import API_VERSIONS, FAIL_ON, JSON, MIN_SEVERITY, NDJSON, LimitExceeded, LintService, available_formats, dumps
 from .settings import Settings
 
 Outcome = TypeVar("Outcome")
 log = logging.getLogger("uvicorn.error")  # uvicorn configures it: messages appear with its own
 
-OPEN_PATHS = frozenset({"/healthz"})  # answered without the token, for liveness probes
+OPEN_PATHS = frozenset({"/healthz"})  # answered without the token, for liveness probes (and the playground's files: pages.py)
 UNMATCHED = "<unmatched>"  # the endpoint label of requests no route matches
 CLOSE_AFTER_UNREAD_BODY = 64 * 1024  # an unread body bigger than this (or chunked) closes the connection
 DISCONNECTED = 499  # nginx's "client closed request": counted, never sent
@@ -194,7 +195,7 @@ def build_routes(state: State) -> list[Route]:
 
     async def lint(request: Request) -> Response:
         formats = available_formats()
-        params = query(request, {"api_version": API_VERSIONS, "fail_on": FAIL_ON, "format": formats})
+        params = query(request, {"api_version": API_VERSIONS, "fail_on": FAIL_ON, "format": formats, "min_severity": MIN_SEVERITY})
         kind = content_kind(request.headers.get("content-type"))
         check_declared_length(request, state.settings.max_body_bytes)
         await state.wait_ready()
@@ -203,7 +204,9 @@ def build_routes(state: State) -> list[Route]:
         except ClientDisconnect:
             return Response(status_code=DISCONNECTED)  # nobody to answer; counted as 499
         try:
-            outcome = await state.run(service.lint, body, kind, params.get("api_version"), params.get("fail_on"), params.get("format", "json"))
+            outcome = await state.run(
+                service.lint, body, kind, params.get("api_version"), params.get("fail_on"), params.get("format", "json"), params.get("min_severity")
+            )
         except LimitExceeded as exc:
             return json_response(exc.as_dict(), 422)
         metrics.observe_lint(outcome.findings, outcome.ok)
@@ -256,6 +259,14 @@ def build_routes(state: State) -> list[Route]:
     async def openapi(request: Request) -> Response:
         return Response(state.openapi(), media_type="application/json")
 
+    async def page(request: Request) -> Response:
+        """The playground (``/``) and its static files: public, see ``pages``."""
+        found = assets().get(request.url.path)
+        if found is None:
+            raise ApiError(404, "not found")
+        body, media_type = found
+        return Response(body, media_type=media_type, headers=PAGE_HEADERS)
+
     routes = [
         ("/v1/lint", lint, ["POST"]),
         ("/v1/rules", rules, ["GET"]),
@@ -266,6 +277,8 @@ def build_routes(state: State) -> list[Route]:
         ("/readyz", readyz, ["GET"]),
         ("/metrics", metrics_endpoint, ["GET"]),
         ("/openapi.json", openapi, ["GET"]),
+        ("/", page, ["GET"]),
+        ("/static/{name}", page, ["GET"]),
     ]
     return [Route(path, _handled(endpoint), methods=methods) for path, endpoint, methods in routes]
 
@@ -291,6 +304,7 @@ class FrontDoor:
         self.templates = {getattr(route, "endpoint", None): getattr(route, "path", UNMATCHED) for route in self.routes}
         token = state.settings.token
         self.token = token.encode("utf-8") if token else None
+        self.open_paths = OPEN_PATHS | public_paths()
 
     def endpoint(self, scope: Scope) -> str:
         """The route template of the request (bounded label values), or UNMATCHED."""
@@ -343,7 +357,7 @@ class FrontDoor:
             await send(message)
 
         try:
-            if self.token is not None and scope["path"] not in OPEN_PATHS:
+            if self.token is not None and scope["path"] not in self.open_paths:
                 allowed, presented = self.authorized(scope)
                 if not allowed:
                     challenge = 'Bearer realm="sdelint"' + (', error="invalid_token"' if presented else "")

@@ -41,6 +41,7 @@ except ImportError:  # pragma: no cover - the serve extra installs it
 REQUEST_NAME = "<request>"
 API_VERSIONS = ("auto", "v1", "v2")
 FAIL_ON = ("error", "warning", "info")
+MIN_SEVERITY = FAIL_ON  # the lowest severity listed (the playground's choice); default: the configuration's
 JSON, NDJSON = "json", "ndjson"
 
 
@@ -172,17 +173,21 @@ _WARM_PAYLOADS = (
 
 
 class LintService:
-    """The configuration given at start-up, one Linter per ``api_version`` choice, sharing compiled validators."""
+    """The configuration given at start-up, one Linter per ``api_version`` and ``min_severity`` choice, sharing compiled validators."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.checker = SchemaChecker()
-        # api_version None: the configuration's own (else auto); the others override it like --api-version
-        self.linters: dict[str | None, Linter] = {
-            choice: Linter(Configuration.load(settings.config, CommandLine(api_version=choice)), self.checker)
-            for choice in (None, *API_VERSIONS)
+        # None: the configuration's own (else auto; else every finding, as the Python API); the others override it
+        # like --api-version and --min-severity
+        self.linters: dict[tuple[str | None, str | None], Linter] = {
+            (version, lowest): Linter(
+                Configuration.load(settings.config, CommandLine(api_version=version, min_severity=lowest, default_min_severity="info")), self.checker
+            )
+            for version in (None, *API_VERSIONS)
+            for lowest in (None, *MIN_SEVERITY)
         }
-        self.config = self.linters[None].config
+        self.config = self.linters[None, None].config
         for linter in self.linters.values():
             linter.config.policy_for(None)  # raises ConfigError now, not at the first request
         self.default_fail_on = self.config.fail_on()
@@ -207,10 +212,12 @@ class LintService:
 
     # -- POST /v1/lint ---------------------------------------------------------------------------
 
-    def lint(self, raw: bytes, content: str, api_version: str | None, fail_on: str | None, output: str) -> LintOutcome:
+    def lint(
+        self, raw: bytes, content: str, api_version: str | None, fail_on: str | None, output: str, min_severity: str | None = None
+    ) -> LintOutcome:
         """The report of one body; LimitExceeded, before any linting, when the body asks for too much work."""
         documents = self.parse_within_limits(raw, content)
-        results = [self.linters[api_version].lint_documents(REQUEST_NAME, documents)]
+        results = [self.linters[api_version, min_severity].lint_documents(REQUEST_NAME, documents)]
         ok = worst(results) < SEVERITY_RANK[fail_on or self.default_fail_on]
         findings = [(f.rule, f.severity) for r in results for f in r.findings]
         shown, dropped = _first_findings(results, self.settings.max_findings)
@@ -240,10 +247,13 @@ class LintService:
         records and events from list lengths before anything is checked; keys only when the text could
         hold a long one."""
         settings = self.settings
+        if content == NDJSON:  # counted on the body's text before the lines are read one by one
+            text = raw.decode("utf-8", errors="replace")
+            if (lines := count_lines(text, settings.max_records)) > settings.max_records:
+                raise LimitExceeded("max_records", settings.max_records, f"more than {lines - 1} JSON Lines records")
         decoded = read_input(raw, REQUEST_NAME, "jsonl" if content == NDJSON else "json")
-        text = decoded.text or ""
-        if content == NDJSON and (lines := count_lines(text, settings.max_records)) > settings.max_records:
-            raise LimitExceeded("max_records", settings.max_records, f"more than {lines - 1} JSON Lines records")
+        if content != NDJSON:
+            text = decoded.text or ""
         documents = parse_input(decoded)
         long_keys_possible = may_hold_long_string(text, settings.max_key_length)
         records = events = 0

@@ -7,6 +7,7 @@ document and calls this stage and the rules side by side.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,9 @@ _EH_SHELLS = {**_SHELLS, EH_RESPONSE: ("eh-response", "eh-record"), RECORD: ("eh
 
 
 _NO_STUBS: frozenset[str] = frozenset()
+# The detailed path's answers kept for small invalid instances: bounded in size and in count.
+_REMEMBERED_TEXT = 512
+_REMEMBERED_ENTRIES = 4096
 
 
 class SchemaChecker:
@@ -35,14 +39,36 @@ class SchemaChecker:
         self.compiled = compiled or shared_validators()
         # sdeType -> compiled validator, per version: one dict lookup per event on the hot path
         self._by_sde_type: dict[str, dict[str, Callable[[Any], Any]]] = {version: {} for version in (*SECTIONS, *PROFILE_STORES)}
+        self._remembered: dict[tuple[str, str, frozenset[str], str], list[tuple[str, str, str, bool, Any]]] = {}
 
     def _check(self, version: str, name: str, instance: Any, pointer: str, stubs: frozenset[str], out: list[Problem]) -> bool:
         try:
             self.compiled.get(version, name, stubs)(instance)
             return True
         except ValidationFailed:
-            out.extend(detailed_problems(version, name, instance, pointer, stubs))
+            out.extend(self._detailed(version, name, instance, pointer, stubs))
             return False
+
+    def _detailed(self, version: str, name: str, instance: Any, pointer: str, stubs: frozenset[str] = _NO_STUBS) -> list[Problem]:
+        """The detailed path's problems, remembered for small instances met again (20,000 empty events are one).
+
+        The key is the instance's JSON text, which tells 1 from 1.0 and true and keeps the key order the
+        messages follow; what does not serialise, or is large, is not remembered.
+        """
+        try:
+            text = json.dumps(instance, ensure_ascii=False, allow_nan=True)
+        except (TypeError, ValueError, RecursionError):
+            text = None
+        if text is None or len(text) > _REMEMBERED_TEXT:
+            return detailed_problems(version, name, instance, pointer, stubs)
+        key = (version, name, stubs, text)
+        known = self._remembered.get(key)
+        if known is None:
+            if len(self._remembered) >= _REMEMBERED_ENTRIES:
+                self._remembered.clear()
+            found = detailed_problems(version, name, instance, "", stubs)
+            known = self._remembered[key] = [(p.pointer, p.rule, p.message, p.at_key, p.value) for p in found]
+        return [Problem(pointer + suffix, rule, message, at_key=at_key, value=value) for suffix, rule, message, at_key, value in known]
 
     def check_shell(self, version: str, kind: str, instance: Any, pointer: str, out: list[Problem]) -> None:
         """The document (or record) around its records (or events), which are checked one by one."""
@@ -59,7 +85,7 @@ class SchemaChecker:
                     validator(event)
                     return True
                 except ValidationFailed:
-                    out.extend(detailed_problems(version, SDE_TYPES[sde_type], event, pointer))
+                    out.extend(self._detailed(version, SDE_TYPES[sde_type], event, pointer))  # type: ignore[index]  # a str: it found a validator
                     return False
         return self._check_event_slowly(version, event, pointer, out)
 
@@ -75,7 +101,7 @@ class SchemaChecker:
             present = [key for key in event if key in CONTAINER_KEYS]
             name = present[0] if len(present) == 1 else None
         if name is None:
-            out.extend(detailed_problems(version, "event", event, pointer))
+            out.extend(self._detailed(version, "event", event, pointer))
             return False
         if isinstance(sde_type, str) and SDE_TYPES.get(sde_type) == name:
             self._by_sde_type[version][sde_type] = self.compiled.get(version, name, _NO_STUBS)

@@ -102,12 +102,13 @@ def _problems_for(error: Any, base: str, version: str) -> Iterator[Problem]:
             if key in known:
                 continue
             key = str(key)  # YAML input may have non-string keys
-            hint = [k for k in known if k.lower() == key.lower()] or difflib.get_close_matches(key, known, n=1, cutoff=0.75)
+            # difflib is quadratic in the key's length: a long key gets no "did you mean"
+            hint = [k for k in known if k.lower() == key.lower()] or (difflib.get_close_matches(key, known, n=1, cutoff=0.75) if len(key) <= 64 else [])
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
             yield Problem(
                 join_pointer(pointer, key),
                 "unknown-field",
-                f"unknown field {key!r}{_where(path)}{suggestion}",
+                f"unknown field {(key if len(key) <= 80 else key[:77] + '...')!r}{_where(path)}{suggestion}",
                 at_key=True,
                 value=key,
             )

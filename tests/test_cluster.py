@@ -1,0 +1,295 @@
+"""sdelint on a real Dask cluster: the report equals the local run's, byte for byte, whatever happens to the workers.
+
+One ``distributed.LocalCluster`` with two worker processes serves most tests; one test starts
+``dask scheduler`` and two ``dask worker`` commands as subprocesses on loopback ports and runs the
+``sdelint`` command against them, as a user would.
+"""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from validator.cli import main
+
+distributed = pytest.importorskip("distributed", reason="the dask extra is part of the test extra")
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "conversation-response.json"
+UNREPAIRED = ROOT / "tests" / "data" / "spec-example-unrepaired.json"
+FORMATS = ("text", "json", "sarif")
+CONFIG = """\
+min-severity: info
+rules:
+  timestamp-order: {tolerance-ms: 1000}
+overrides:
+  - files: ["strict/**"]
+    rules: {cart-arithmetic: error}
+custom-rules:
+  - name: cart-needs-sku
+    severity: warning
+    where: "cartStatus.products[*].product.sku"
+    check: pattern
+    options: {regex: '^[a-z]+$'}
+    message: "sku {value} is not lower-case letters"
+"""
+
+
+def _env() -> dict[str, str]:
+    """This checkout first on the path, for subprocesses and the workers they start."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+
+
+def _variant(example: dict, number: int) -> dict:
+    """The spec example with one value changed per file, so that findings differ from file to file."""
+    doc = copy.deepcopy(example)
+    record = doc["conversationHistoryRecords"][0]
+    record["info"]["conversationId"] = f"conv-{number}"
+    event = record["unAuthSdes"]["events"][0]["cartStatus"]
+    event["total"] = number % 7
+    event["products"][0]["product"]["sku"] = f"SKU{number}" if number % 3 else "abc"
+    return doc
+
+
+def _recordings(root: Path, count: int) -> Path:
+    """Recordings with findings of every kind, a configuration with overrides and a custom rule, a broken link."""
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    (root / ".sdelint.yaml").write_text(CONFIG)
+    for number in range(count):
+        folder = root / ("strict" if number % 4 == 0 else "plain")
+        folder.mkdir(exist_ok=True)
+        (folder / f"r{number:03}.json").write_text(json.dumps(_variant(example, number), indent=1))
+    (root / "lines.jsonl").write_text("\n".join(json.dumps(_variant(example, n)) for n in range(3)) + "\n")
+    (root / "packed.json.gz").write_bytes(gzip.compress(json.dumps(_variant(example, 99)).encode()))
+    (root / "unrepaired.json").write_bytes(UNREPAIRED.read_bytes())
+    (root / "not-json.json").write_text("{")
+    (root / "skipped.yaml").write_text("not: checked\n")
+    (root / "gone.json").symlink_to(root / "nowhere.json")  # unreadable: a read-error finding
+    return root
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    return _recordings(tmp_path_factory.mktemp("recordings"), 40)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1") as local,
+        distributed.Client(local) as client,
+    ):
+        client.wait_for_workers(2, timeout=60)
+        yield local, client
+
+
+def _check(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["check", *args], catch_exceptions=False)
+    return result.exit_code, result.stdout
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_local_cluster_report_equals_the_local_run(cluster, corpus, output_format):
+    local, _ = cluster
+    expected = _check("--format", output_format, "--jobs", "2", str(corpus))
+    assert expected[0] == 1 and "read-error" in expected[1] and "cart-needs-sku" in expected[1]
+    assert _check("--format", output_format, "--cluster", local.scheduler_address, str(corpus)) == expected
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_file_url_report_equals_the_local_run(cluster, corpus, output_format):
+    local, _ = cluster
+    args = ("--format", output_format, corpus.as_uri())
+    assert _check("--cluster", local.scheduler_address, *args) == _check(*args)
+
+
+def test_file_url_is_listed_and_read_on_the_workers_with_the_directory_rules(cluster, corpus):
+    local, _ = cluster
+    url = corpus.as_uri()
+    args = ("--format", "json", "--exclude", "strict", url)
+    code, out = _check("--cluster", local.scheduler_address, *args)
+    assert (code, out) == _check(*args)
+    files = [entry["file"] for entry in json.loads(out)["files"]]
+    assert files and all(name.startswith(url + "/") for name in files)
+    assert not any("/strict/" in name or name.endswith(".yaml") for name in files)
+    assert f"{url}/gone.json" in files and f"{url}/packed.json.gz" in files
+
+
+def test_baseline_on_the_cluster_gates_as_locally(cluster, corpus, tmp_path):
+    local, _ = cluster
+    baseline = tmp_path / "baseline.json"
+    assert _check("--write-baseline", str(baseline), str(corpus))[0] == 0
+    (corpus / "plain" / "r001.json").rename(corpus / "plain" / "moved.json")  # one file's findings are new now
+    try:
+        expected = _check("--baseline", str(baseline), "--format", "json", str(corpus))
+        assert {finding["file"] for finding in json.loads(expected[1])["findings"]} == {str(corpus / "plain" / "moved.json")}
+        assert _check("--baseline", str(baseline), "--format", "json", "--cluster", local.scheduler_address, str(corpus)) == expected
+    finally:
+        (corpus / "plain" / "moved.json").rename(corpus / "plain" / "r001.json")
+
+
+def test_cluster_key_in_the_configuration_sends_the_work_there(cluster, corpus, tmp_path):
+    local, client = cluster
+    config = tmp_path / "cluster.yaml"
+    config.write_text(f"cluster: {local.scheduler_address}\n{CONFIG}")
+    expected = _check("--config", str(config), "--format", "json", str(corpus / "plain"))
+    with distributed.get_task_stream(client) as stream:
+        got = _check("--config", str(config), "--format", "json", str(corpus / "plain"))
+    assert got == expected
+    assert any(str(task["key"]).startswith("run_chunk") for task in stream.data)
+
+
+def test_a_cluster_that_is_not_a_string_is_a_configuration_error(tmp_path, corpus):
+    config = tmp_path / "bad.yaml"
+    config.write_text("cluster: 8786\n")
+    result = CliRunner().invoke(main, ["check", "--config", str(config), str(corpus / "plain")])
+    assert result.exit_code == 2 and "cluster" in result.stderr
+
+
+def test_python_api_takes_an_address_or_a_client(cluster, corpus):
+    from validator.api import lint_paths
+
+    local, client = cluster
+    config = corpus / ".sdelint.yaml"
+    expected = lint_paths([corpus], config=config, jobs=1)
+    assert expected and any(f.rule == "read-error" for f in expected)
+    assert lint_paths([corpus], config=config, cluster=local.scheduler_address) == expected
+    assert lint_paths([corpus.as_uri()], config=config, cluster=client) == lint_paths([corpus.as_uri()], config=config)
+    assert client.status == "running"  # a Client given is the caller's: left open
+
+
+def test_a_big_response_is_split_on_its_worker_with_the_same_findings(cluster, tmp_path):
+    """A response over the split threshold: checked in halves inside the worker that read it."""
+    local, _ = cluster
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    records = [_variant(example, n)["conversationHistoryRecords"][0] for n in range(100)]
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps({"_metadata": example["_metadata"], "conversationHistoryRecords": records}, indent=12))  # spaces: bytes, not work
+    assert big.stat().st_size >= 4 << 20
+    expected = _check("--format", "json", "--jobs", "1", str(big))
+    assert _check("--format", "json", "--cluster", local.scheduler_address, str(big)) == expected
+
+
+def test_a_worker_killed_mid_run_loses_and_doubles_nothing(cluster, tmp_path):
+    """SIGKILL to a worker busy with a chunk: Dask re-runs its tasks and the report is still exact."""
+    from validator.config import CommandLine
+    from validator.inputs import collect
+    from validator.parallel.dask import DaskExecutor
+    from validator.report import REPORTERS
+    from validator.runner import Configurations, check_inputs
+
+    local, client = cluster
+    example = EXAMPLE.read_text(encoding="utf-8")
+    for number in range(240):
+        (tmp_path / f"copy{number:03}.json").write_text(example if number % 5 else example.replace('"total": 11.7', f'"total": {number}'))
+    inputs, _ = collect((str(tmp_path),))
+
+    def report(executor: DaskExecutor | None, progress=None) -> str:
+        configs = Configurations(None, CommandLine())
+        results = check_inputs(configs, inputs, bytes, "<stdin>", 1, progress, executor)
+        out: list[str] = []
+        REPORTERS["json"](quiet=False, statistics=False, verbose=False, rules=configs.rule_specs(), color=False).write(results, _Writer(out))
+        return "".join(out)
+
+    expected = report(None)
+    pids = client.run(os.getpid)
+    killed: list[str] = []
+
+    def kill_a_busy_worker(done: int, total: int) -> None:
+        if killed:
+            return
+        busy = [address for address, keys in client.processing().items() if keys and address in pids]
+        if busy:
+            os.kill(pids[busy[0]], signal.SIGKILL)
+            killed.append(busy[0])
+
+    with DaskExecutor.connect(local.scheduler_address) as executor:
+        assert report(executor, kill_a_busy_worker) == expected
+    assert killed, "no worker was busy when the first results came back: nothing was killed"
+    client.wait_for_workers(2, timeout=60)  # the nanny restarts it for the tests after this one
+
+
+class _Writer:
+    def __init__(self, parts: list[str]) -> None:
+        self.parts = parts
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_sdelint_command_against_dask_scheduler_and_worker_commands(tmp_path):
+    corpus = _recordings(tmp_path, 8)
+    dask = str(Path(sys.executable).with_name("dask"))
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": _env()}
+    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], **quiet)]
+    try:
+        for _ in range(2):
+            worker = [dask, "worker", address, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"]
+            processes.append(subprocess.Popen(worker, **quiet))
+        with distributed.Client(address, timeout=30) as client:
+            client.wait_for_workers(2, timeout=60)
+        # every format and both kinds of input over three runs (each pays for importing distributed)
+        for target, output_format in ((str(corpus), "text"), (corpus.as_uri(), "json"), (str(corpus), "sarif")):
+            expected = _check("--format", output_format, target)
+            command = [sys.executable, "-m", "validator", "check", "--format", output_format, "--cluster", address, target]
+            run = subprocess.run(command, capture_output=True, env=_env(), timeout=120)
+            assert (run.returncode, run.stdout.decode()) == expected, run.stderr.decode()[-2000:]
+    finally:
+        for process in processes:  # a graceful close waits for reconnections: kill, nothing of theirs is kept
+            process.kill()
+            process.wait()
+
+
+def test_an_unreachable_scheduler_is_exit_2_with_one_line(corpus):
+    started = time.monotonic()
+    run = subprocess.run(
+        [sys.executable, "-m", "validator", "check", "--cluster", f"tcp://127.0.0.1:{_free_port()}", str(corpus)], capture_output=True, env=_env(), timeout=60
+    )
+    assert run.returncode == 2 and run.stdout == b""
+    lines = run.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sdelint: cannot reach the Dask scheduler at tcp://127.0.0.1:"), lines
+    assert time.monotonic() - started < 30
+
+
+def test_a_plain_run_imports_nothing_of_dask(corpus):
+    code = (
+        "import sys\n"
+        "from validator.cli import main\n"
+        "try:\n"
+        f"    main(['check', {str(corpus)!r}], prog_name='sdelint')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'dask', 'distributed', 'fsspec', 'tornado', 'cloudpickle'}))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, env=_env(), timeout=60)
+    assert run.stdout.decode().strip().splitlines()[-1] == "[]", run.stderr.decode()[-2000:]
+    assert b"read-error" in run.stdout  # the run did check the corpus
+
+
+def test_an_unreadable_url_is_a_read_error_finding(tmp_path):
+    from validator.linter import Linter
+    from validator.runner import lint_url
+
+    result = lint_url(Linter(), (tmp_path / "missing.json").as_uri(), "missing.json")
+    assert [(f.rule, f.severity) for f in result.findings] == [("read-error", "error")]
+    assert "\n" not in result.findings[0].message

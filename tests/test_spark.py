@@ -1,0 +1,246 @@
+"""validator.spark against the CLI on a real local Spark session (local[2], Java from the machine).
+
+One SparkSession serves the whole module (starting one takes seconds); every comparison is with
+``sdelint check --format json`` run through click on the same bytes, row for row.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import validator.spark as spark_module
+from validator.cli import main
+from validator.config import ConfigError
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "examples" / "conversation-response.json"
+UNREPAIRED = REPO / "tests" / "data" / "spec-example-unrepaired.json"
+
+CONFIG = """\
+min-severity: warning
+rules:
+  unknown-field: error
+overrides:
+  - files: ["legacy/**"]
+    api-version: v1
+custom-rules:
+  - name: cart-needs-currency
+    summary: Carts name their currency.
+    severity: warning
+    where: cartStatus.currency
+    check: required
+    message: the cart has no currency
+"""
+
+# a v2 event without fault, but for the configuration's custom rule (no currency); under v1, its number and flag are errors
+EVENT_V2 = {"sdeType": "CART_STATUS", "serverTimeStamp": "1472483658855", "isAuthenticated": False, "cartStatus": {"serverTimeStamp": "1472483658855", "total": 10, "numItems": 1}}
+
+
+@pytest.fixture(scope="module")
+def spark():
+    """One local Spark session for the module: two cores, no UI, few shuffle partitions, nothing downloaded."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PYSPARK_PYTHON", sys.executable)  # executors run this interpreter, with this PYTHONPATH
+        session = spark_module.local_session("sdelint-tests")
+        session.sparkContext.setLogLevel("ERROR")
+        yield session
+        session.stop()
+
+
+@pytest.fixture(scope="module")
+def recordings(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory of recordings in every form a directory run meets, plus files it must pass over."""
+    root = tmp_path_factory.mktemp("recordings")
+    (root / ".git").mkdir()  # no configuration above this directory is discovered by the CLI
+    shutil.copy(EXAMPLE, root / "response.json")
+    shutil.copy(UNREPAIRED, root / "unrepaired.json")
+    (root / "with space.json").write_text(json.dumps({"events": [EVENT_V2]}, indent=1))
+    (root / "clean.json").write_text('{"events": []}\n')
+    (root / "latin1.json").write_bytes(b'{"events": [{"sdeType": "caf\xe9"}]}')
+    lines = [json.dumps({"events": [EVENT_V2]}), "{broken", json.dumps([{"sdeType": "LEAD"}])]
+    (root / "events.jsonl").write_text("\n".join(lines) + "\n")
+    (root / "nested").mkdir()
+    (root / "nested" / "response.json.gz").write_bytes(gzip.compress(EXAMPLE.read_bytes()))
+    (root / "legacy").mkdir()
+    (root / "legacy" / "typed.json").write_text(json.dumps({"events": [EVENT_V2]}, indent=2))
+    (root / "notes.txt").write_text("not a recording")
+    (root / "fixture.yaml").write_text("events:\n  - sdeType: LEAD\n")
+    return root
+
+
+def cli_findings(*args: str | Path) -> list[dict[str, Any]]:
+    """The findings of ``sdelint check --format json ARGS``."""
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--jobs", "1", *map(str, args)])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)["findings"]
+
+
+def spark_rows(df) -> list[dict[str, Any]]:
+    return [row.asDict() for row in df.collect()]
+
+
+def in_order(rows: list[dict[str, Any]], file_key: str) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: (r[file_key], r["line"], r["column"], r["pointer"], r["rule"], r["message"]))
+
+
+def as_spark_paths(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """CLI findings with the file named as Spark names it (``file:/abs/path``) under ``path``."""
+    renamed = []
+    for finding in findings:
+        row = dict(finding)
+        row["path"] = "file:" + os.path.abspath(row.pop("file"))
+        row.setdefault("api_version", None)
+        renamed.append(row)
+    return renamed
+
+
+def test_lint_files_matches_the_cli_row_for_row_and_needs_no_config_file_on_executors(spark, recordings: Path) -> None:
+    config = recordings / "shipped.yaml"  # its overrides' globs are relative to its folder
+    config.write_text(CONFIG)
+    expected = in_order(as_spark_paths(cli_findings("--config", config, recordings)), "path")
+    findings = spark_module.lint_files(spark, str(recordings), config=config)
+    config.unlink()  # read on the driver when the DataFrame was defined: the executors get it as data
+    got = in_order(spark_rows(findings), "path")
+
+    assert findings.columns == ["path", *spark_module.FINDING_COLUMNS]
+    assert got == expected
+    linted = {Path(row["path"]).name for row in got}
+    assert {"unrepaired.json", "with space.json", "latin1.json", "events.jsonl", "response.json.gz", "typed.json"} <= linted
+    assert not linted & {"clean.json", "notes.txt", "fixture.yaml"}
+    # the override for legacy/** applied on the executors: the same event is v1 there, v2 elsewhere
+    versions = {Path(row["path"]).name: row["api_version"] for row in got if row["api_version"]}
+    assert versions["typed.json"] == "v1" and versions["with space.json"] == "v2"
+    assert any(row["rule"] == "cart-needs-currency" for row in got)  # the custom rule travelled too
+    assert {row["severity"] for row in got} == {"error", "warning"}  # and its min-severity
+
+
+def test_lint_files_options_mean_what_the_cli_flags_mean(spark, recordings: Path, tmp_path: Path) -> None:
+    config = tmp_path / "elsewhere.yaml"  # not in the folder, where *.yaml would take it for a recording
+    config.write_text(CONFIG)  # its min-severity (warning) is overridden by the option
+    options = {"min_severity": "info", "api_version": "v2", "ignore": ["message-id", "timestamp-order"], "include": "*.{json,yaml}"}
+    flags = ["--min-severity", "info", "--api-version", "v2", "--ignore", "message-id,timestamp-order", "--include", "*.json", "--include", "*.yaml"]
+    expected = in_order(as_spark_paths(cli_findings("--config", config, *flags, recordings)), "path")
+    got = in_order(spark_rows(spark_module.lint_files(spark, str(recordings), config=config, **options)), "path")
+    assert got == expected
+    rules = {row["rule"] for row in got}
+    assert "numeric-string" in rules and not rules & {"message-id", "timestamp-order"}  # the options changed the findings
+    assert any(row["path"].endswith("fixture.yaml") for row in got)
+
+
+def payload_table(spark):
+    """A table with one payload per row (some bad, one null), an id and a source column to carry."""
+    payloads = [
+        (1, "crm", EXAMPLE.read_text()),
+        (2, "crm", UNREPAIRED.read_text()),
+        (3, "web", json.dumps({"events": [EVENT_V2]})),
+        (4, "web", '{"events": []}'),
+        (5, "web", None),
+        (6, "app", json.dumps([{"sdeType": "LEAD", "lead": {}}], indent=2)),
+        (7, "app", '{"conversationHistoryRecords": [{"sdes": {"events": [{"sdeType": "LEAD", "serverTimeStamp": "1472483658855",'
+                   ' "lead": {"serverTimeStamp": "1472483658855", "lead": {"topic": "\u00e9t\u00e9"}}}]}}]}'),
+    ]
+    return payloads, spark.createDataFrame(payloads, "id INT, source STRING, payload STRING")
+
+
+def test_lint_column_carries_the_row_and_matches_the_cli_per_payload(spark, tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()  # the CLI finds no configuration above these files
+    payloads, table = payload_table(spark)
+    expected = []
+    for row_id, source, text in payloads:
+        if text is None:
+            continue
+        path = tmp_path / f"{row_id}.json"
+        path.write_text(text, encoding="utf-8")
+        for finding in cli_findings("--min-severity", "info", path):
+            finding.pop("file")
+            expected.append({"id": row_id, "source": source, **{"api_version": None, **finding}})
+    expected.append({"id": 5, "source": "web", "line": 1, "column": 1, "pointer": "", "rule": "read-error", "severity": "error", "message": "the payload is null", "api_version": None})
+
+    findings = spark_module.lint_column(table, "payload")  # every finding by default, as the Python API
+    assert findings.columns == ["id", "source", *spark_module.FINDING_COLUMNS]
+    assert in_order(spark_rows(findings), "id") == in_order(expected, "id")
+
+
+def test_lint_column_keys_binary_payloads_and_keeping_only_clean_rows(spark) -> None:
+    payloads, table = payload_table(spark)
+    as_bytes = table.selectExpr("id", "source AS `from.system`", "CAST(payload AS BINARY) AS `raw.body`")  # dots are not struct fields
+    findings = spark_module.lint_column(as_bytes, "raw.body", keys=["id"], min_severity="warning")
+    assert findings.columns == ["id", *spark_module.FINDING_COLUMNS]
+    errors = findings.filter("severity = 'error'")
+    clean = as_bytes.join(errors.select("id").distinct(), "id", "left_anti")  # the README's recipe
+    # 1 has warnings only, 3, 4 and 7 no finding; 2 is broken JSON, 5 null, 6 an event without its required members
+    assert sorted(row.id for row in clean.collect()) == [1, 3, 4, 7]
+
+
+def test_summary_counts_per_rule_and_severity_like_the_cli(spark, recordings: Path) -> None:
+    by_rule = Counter((f["rule"], f["severity"]) for f in cli_findings("--min-severity", "info", recordings))
+    table = spark_module.summary(spark_module.lint_files(spark, str(recordings)))  # every finding by default, as the Python API
+    rows = spark_rows(table)
+    assert {(r["rule"], r["severity"]): r["findings"] for r in rows} == dict(by_rule)
+    ranks = [{"error": 3, "warning": 2, "info": 1}[r["severity"]] for r in rows]
+    assert ranks == sorted(ranks, reverse=True)  # errors first
+    assert 1 in ranks  # info findings too: the default is every finding
+
+
+def test_bad_options_fail_on_the_driver_with_one_line(spark, tmp_path: Path) -> None:
+    _, table = payload_table(spark)
+    bad_config = tmp_path / "bad.yaml"
+    bad_config.write_text("rules:\n  no-such-rule: error\n")
+    with pytest.raises(ConfigError, match="unknown rule 'no-such-rule'"):
+        spark_module.lint_files(spark, str(tmp_path), config=bad_config)
+    with pytest.raises(ConfigError, match="unknown rule 'nope'"):
+        spark_module.lint_column(table, "payload", select="nope")
+    with pytest.raises(ValueError, match="api_version must be one of auto, v1, v2"):
+        spark_module.lint_column(table, "payload", api_version="v3")
+    with pytest.raises(ValueError, match="min_severity"):
+        spark_module.lint_column(table, "payload", min_severity="loud")
+    with pytest.raises(TypeError, match="column 'id' holds int"):
+        spark_module.lint_column(table, "id")
+    with pytest.raises(ValueError, match="no column 'body'"):
+        spark_module.lint_column(table, "body")
+    with pytest.raises(ValueError, match="keys name no column"):
+        spark_module.lint_column(table, "payload", keys=["missing"])
+    with pytest.raises(ValueError, match="'rule' has the name of a finding column"):
+        spark_module.lint_column(table.withColumnRenamed("source", "rule"), "payload")
+    with pytest.raises(TypeError, match="unknown option 'selects'"):
+        spark_module.lint_files(spark, str(tmp_path), selects="syntax-error")  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="input_format"):
+        spark_module.lint_column(table, "payload", input_format="xml")
+
+
+def test_nothing_but_validator_spark_imports_pyspark() -> None:
+    """A CLI run loads none of the spark extra; importing every other module of the package loads no pyspark."""
+    code = """
+import importlib, pkgutil, sys
+import validator
+from validator.cli import main
+
+def loaded(*names):
+    return sorted(m for m in sys.modules if m.split(".")[0] in names)
+
+try:
+    main(["check", "--format", "json", sys.argv[1]], standalone_mode=False)
+except SystemExit:
+    pass
+print(loaded("pyspark", "py4j", "pyarrow", "pandas"))
+for module in pkgutil.walk_packages(validator.__path__, "validator."):
+    if module.name not in ("validator.spark", "validator.__main__"):
+        importlib.import_module(module.name)
+print(loaded("pyspark", "py4j"))
+"""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert '"findings"' in done.stdout  # the check really ran
+    assert done.stdout.strip().splitlines()[-2:] == ["[]", "[]"]

@@ -1,0 +1,181 @@
+"""A Dask cluster as an ``Executor``: the same tasks as the local pool, run by ``distributed`` workers.
+
+Imported only with ``--cluster`` (or ``cluster=`` in the Python API): a plain run never loads Dask.
+
+- Tasks are the runner's own (``check_file`` on a ``FileTask``), sent in chunks so that one
+  scheduler round trip carries many small files; a chunk's results come back together.
+- ``map_unordered`` yields each chunk's results as it finishes (``as_completed``), with the
+  payloads' positions, so that the caller can place them in input order and advance a progress
+  bar per finished file. At most ``in_flight`` chunks are submitted at a time: the scheduler and
+  the client hold a window of the work, never all of it.
+- A worker that dies: Dask runs its tasks again elsewhere (the tasks are pure, and a chunk's
+  results arrive once); after ``distributed.scheduler.allowed-failures`` deaths on one chunk the
+  run fails with ``WorkerDied`` naming its first file. A scheduler that cannot be reached, or
+  that goes away, is a ``ClusterError`` with a one-line message (the CLI exits 2).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from . import ClusterError, WorkerDied, label_of
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+    from ..inputs import Listing, ListRequest
+
+P = TypeVar("P")
+R = TypeVar("R")
+
+# Seconds to wait for the scheduler before giving up: a wrong address must not hang a CI job.
+CONNECT_TIMEOUT = 5.0
+
+
+def run_chunk(fn: Callable[[P], R], payloads: list[P]) -> list[R]:
+    """A worker's task: a chunk of payloads, one after another."""
+    return [fn(payload) for payload in payloads]
+
+
+class DaskExecutor:
+    """An ``Executor`` over a ``distributed.Client``; closes the client on shutdown only if it opened it."""
+
+    def __init__(self, client: Client, owned: bool = True) -> None:
+        self.client = client
+        self._owned = owned
+
+    @classmethod
+    def connect(cls, cluster: str | Client, timeout: float = CONNECT_TIMEOUT) -> DaskExecutor:
+        """A scheduler address (``tcp://host:8786``) or a ``distributed.Client`` the caller already has."""
+        from distributed import Client
+
+        if isinstance(cluster, Client):
+            return cls(cluster, owned=False)
+        try:
+            client = Client(cluster, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError, ValueError, TypeError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ClusterError(f"cannot reach the Dask scheduler at {cluster}: {reason}") from None
+        return cls(client)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        self.shutdown(wait=kind is None, cancel_futures=kind is not None)
+
+    def threads(self) -> int:
+        """Worker threads in the cluster now (at least 1): how many tasks run at once."""
+        try:
+            return max(1, sum(self.client.nthreads().values()))
+        except Exception:  # noqa: BLE001 - only a sizing hint
+            return 1
+
+    def submit(self, fn: Callable[[P], R], payload: P) -> Future:
+        return self.client.submit(fn, payload, pure=False)
+
+    def list_url(self, request: ListRequest) -> Listing:
+        """A URL listed by a worker (``inputs.list_url``), so that the client needs no access to the store."""
+        from ..inputs import list_url
+
+        listing: Listing = self._result(self.submit(list_url, request), label_of(request))
+        return listing
+
+    def map(self, fn: Callable[[P], R], payloads: Iterable[P], *, chunksize: int = 1) -> Iterator[R]:
+        """Results in the order of ``payloads``; each is kept only until the ones before it have come."""
+        waiting: dict[int, R] = {}
+        following = 0
+        for position, result in self.map_unordered(fn, payloads, chunksize=chunksize):
+            waiting[position] = result
+            while following in waiting:
+                yield waiting.pop(following)
+                following += 1
+
+    def map_unordered(self, fn: Callable[[P], R], payloads: Iterable[P], *, chunksize: int = 1, in_flight: int | None = None) -> Iterator[tuple[int, R]]:
+        """(position in ``payloads``, result) pairs as chunks finish, whatever their order."""
+        from distributed import as_completed
+
+        chunks = _chunks(payloads, max(1, chunksize))
+        limit = in_flight or max(16, 4 * self.threads())
+        starts: dict[Any, tuple[int, str]] = {}  # future key -> (position of its first payload, its label)
+        first = [self._submit_chunk(fn, start, chunk, starts) for start, chunk in _take(chunks, limit)]
+        if not first:
+            return
+        pending = as_completed(first, loop=self.client.loop)
+        try:
+            for future in pending:
+                start, label = starts.pop(future.key)
+                results: list[R] = self._result(future, label)
+                for next_start, chunk in _take(chunks, 1):
+                    pending.add(self._submit_chunk(fn, next_start, chunk, starts))
+                for offset, result in enumerate(results):
+                    yield start + offset, result
+        finally:
+            self._cancel(list(pending.futures))
+
+    def _submit_chunk(self, fn: Callable[[P], R], start: int, chunk: list[P], starts: dict[Any, tuple[int, str]]) -> Future:
+        future = self.client.submit(run_chunk, fn, chunk, pure=False)
+        starts[future.key] = (start, label_of(chunk[0]))
+        return future
+
+    def _result(self, future: Future, label: str) -> Any:
+        """A task's value; a task's own exception is raised as it is, the cluster's failures as one line."""
+        from distributed import KilledWorker
+
+        try:
+            return future.result()
+        except KilledWorker:
+            raise WorkerDied(f"Dask workers died too many times while checking {label}") from None
+        except (OSError, TimeoutError) as exc:  # the scheduler went away (CommClosedError is an OSError)
+            raise ClusterError(f"lost the Dask cluster while checking {label}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+        except Exception as exc:
+            if type(exc).__name__ == "FutureCancelledError":  # the scheduler dropped the task (it restarted)
+                raise ClusterError(f"the Dask cluster cancelled the task checking {label}") from None
+            if str(exc).startswith("Error during deserialization"):  # the scheduler unpickles tasks: it needs sdelint too
+                install = f"install this sdelint ({_version()}) on the scheduler and the workers"
+                raise ClusterError(f"the Dask scheduler cannot load sdelint's tasks: {install}") from None
+            if isinstance(exc, ImportError) and "validator" in str(exc):
+                raise ClusterError(f"a Dask worker cannot import sdelint ({exc}): install this sdelint ({_version()}) on the workers") from None
+            raise
+
+    def _cancel(self, futures: list[Future]) -> None:
+        if futures:
+            with contextlib.suppress(Exception):  # a closed cluster has nothing left to cancel
+                self.client.cancel(futures)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._owned:
+            with contextlib.suppress(Exception):  # a cluster already gone
+                self.client.close()
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+def _chunks(payloads: Iterable[P], size: int) -> Iterator[tuple[int, list[P]]]:
+    """(position of the first, chunk) for consecutive chunks of ``size`` payloads."""
+    chunk: list[P] = []
+    start = 0
+    for position, payload in enumerate(payloads):
+        if not chunk:
+            start = position
+        chunk.append(payload)
+        if len(chunk) >= size:
+            yield start, chunk
+            chunk = []
+    if chunk:
+        yield start, chunk
+
+
+def _take(chunks: Iterator[tuple[int, list[P]]], count: int) -> Iterator[tuple[int, list[P]]]:
+    for _ in range(count):
+        item = next(chunks, None)
+        if item is None:
+            return
+        yield item

@@ -1,0 +1,202 @@
+// The playground: sends the payload to POST /v1/lint and shows the findings listed and marked in the text.
+// Every value from the payload or the server reaches the page through textContent (never innerHTML), and the
+// token stays in the password field: it is sent as a header, never stored or put in a URL.
+"use strict";
+
+(function () {
+  var form = document.getElementById("lint-form");
+  var payload = document.getElementById("payload");
+  var status = document.getElementById("status");
+  var results = document.getElementById("results");
+  var list = document.getElementById("finding-list");
+  var marked = document.getElementById("marked");
+  var summary = document.getElementById("summary");
+  var ruleDoc = document.getElementById("rule-doc");
+
+  function say(message, isError) {
+    status.textContent = message;
+    status.className = isError ? "error" : "";
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function headers(extra) {
+    var all = extra || {};
+    var token = document.getElementById("token").value.trim();
+    if (token) { all.Authorization = "Bearer " + token; }
+    return all;
+  }
+
+  function explainFailure(response, body) {
+    if (response.status === 401) { return "The server requires a token: type it in the Token field."; }
+    var detail = body && typeof body.error === "string" ? body.error : "HTTP " + response.status;
+    return "The server refused the request: " + detail;
+  }
+
+  function readJson(response) {
+    return response.text().then(function (text) {
+      try { return JSON.parse(text); } catch (e) { return null; }
+    });
+  }
+
+  // Python counts columns in code points, JavaScript strings in UTF-16 units.
+  function unitsBefore(line, column) {
+    return Array.from(line).slice(0, Math.max(column - 1, 0)).join("").length;
+  }
+
+  // How much to mark from an offset: a JSON string with its quotes, else up to the next separator.
+  function tokenLength(text, start) {
+    var end = start;
+    if (text[start] === '"') {
+      end = start + 1;
+      while (end < text.length && text[end] !== '"' && text[end] !== "\n") { end += text[end] === "\\" ? 2 : 1; }
+      return Math.min(end + 1, text.length) - start;
+    }
+    while (end < text.length && ",]}: \n\r\t".indexOf(text[end]) < 0) { end += 1; }
+    return Math.max(end - start, 1);
+  }
+
+  function offsets(text) {
+    var starts = [0];
+    for (var i = 0; i < text.length; i++) { if (text[i] === "\n") { starts.push(i + 1); } }
+    return starts;
+  }
+
+  function renderMarked(text, findings) {
+    marked.textContent = "";
+    var starts = offsets(text);
+    var places = [];
+    findings.forEach(function (finding, index) {
+      var lineStart = starts[Math.min(finding.line, starts.length) - 1];
+      var lineEnd = text.indexOf("\n", lineStart);
+      var line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+      var at = Math.min(lineStart + unitsBefore(line, finding.column), text.length);
+      places.push({ at: at, index: index, finding: finding });
+    });
+    places.sort(function (a, b) { return a.at - b.at || a.index - b.index; });
+    var position = 0;
+    var previous = null;
+    places.forEach(function (place) {
+      if (previous && place.at < position) {  // the same token as the previous finding: one mark names both
+        previous.title += "\n" + place.finding.rule + ": " + place.finding.message;
+        place.finding.markId = previous.id;
+        return;
+      }
+      marked.appendChild(document.createTextNode(text.slice(position, place.at)));
+      var length = place.at < text.length ? tokenLength(text, place.at) : 0;
+      var mark = element("mark", "sev-" + place.finding.severity, text.slice(place.at, place.at + length) || "\u2038");
+      mark.id = "finding-" + place.index;
+      mark.tabIndex = -1;
+      mark.title = place.finding.rule + ": " + place.finding.message;
+      place.finding.markId = mark.id;
+      marked.appendChild(mark);
+      position = place.at + length;
+      previous = mark;
+    });
+    marked.appendChild(document.createTextNode(text.slice(position)));
+  }
+
+  function showRule(name) {
+    var title = document.getElementById("rule-doc-heading");
+    var body = document.getElementById("rule-doc-text");
+    ruleDoc.hidden = false;
+    title.textContent = "Rule " + name;
+    body.textContent = "Loading\u2026";
+    fetch("/v1/rules/" + encodeURIComponent(name), { headers: headers(), cache: "no-store" }).then(function (response) {
+      return readJson(response).then(function (document_) {
+        body.textContent = response.ok && document_ ? document_.explanation : explainFailure(response, document_);
+        ruleDoc.scrollIntoView();
+        body.focus();
+      });
+    }).catch(function (error) { body.textContent = "The server could not be reached: " + error; });
+  }
+
+  function renderList(report) {
+    list.textContent = "";
+    report.findings.forEach(function (finding) {
+      var item = element("li");
+      item.appendChild(element("span", "sev sev-" + finding.severity, finding.severity));
+      var rule = element("a", "rule", finding.rule);
+      rule.href = "#rule-doc";
+      rule.title = "What " + finding.rule + " checks, with examples";
+      rule.addEventListener("click", function (event) { event.preventDefault(); showRule(finding.rule); });
+      item.appendChild(rule);
+      item.appendChild(document.createTextNode(" " + finding.message + " "));
+      var where = element("a", "where", "line " + finding.line + ", column " + finding.column + " (" + (finding.pointer || "root") + ")");
+      where.href = "#" + finding.markId;
+      where.addEventListener("click", function (event) {
+        event.preventDefault();
+        var target = document.getElementById(finding.markId);
+        if (target) { target.scrollIntoView({ block: "center" }); target.focus(); }
+      });
+      item.appendChild(where);
+      list.appendChild(item);
+    });
+  }
+
+  function render(text, report) {
+    var counts = report.summary;
+    var parts = [counts.errors + " errors", counts.warnings + " warnings", counts.info + " info"];
+    var hidden = counts.not_shown ? Object.keys(counts.not_shown).map(function (s) { return counts.not_shown[s] + " " + s; }) : [];
+    var files = report.files[0] || {};
+    summary.textContent = parts.join(", ") + (files.api_version ? "; checked as API " + files.api_version : "") +
+      (hidden.length ? "; not shown: " + hidden.join(", ") + " (lower the minimum severity to see them)" : "") +
+      (report.truncated ? "; only the first " + report.truncated.max_findings + " findings are listed" : "") + ".";
+    renderMarked(text, report.findings);
+    renderList(report);
+    results.hidden = false;
+  }
+
+  function lint(event) {
+    event.preventDefault();
+    var text = payload.value;
+    var query = "?api_version=" + encodeURIComponent(document.getElementById("api-version").value) +
+      "&min_severity=" + encodeURIComponent(document.getElementById("min-severity").value);
+    say("Linting\u2026", false);
+    fetch("/v1/lint" + query, {
+      method: "POST",
+      headers: headers({ "Content-Type": document.getElementById("content-type").value }),
+      body: text,
+      cache: "no-store",
+    }).then(function (response) {
+      return readJson(response).then(function (report) {
+        if (!response.ok || !report || !report.findings) {
+          results.hidden = true;
+          say(explainFailure(response, report), true);
+          return;
+        }
+        render(text, report);
+        var n = report.findings.length;
+        say(n === 0 ? "No findings." : n + (n === 1 ? " finding." : " findings."), false);
+      });
+    }).catch(function (error) { say("The server could not be reached: " + error, true); });
+  }
+
+  function load(file) {
+    if (!file) { return; }
+    document.getElementById("content-type").value = /\.(jsonl|ndjson)$/i.test(file.name) ? "application/x-ndjson" : "application/json";
+    file.text().then(function (text) { payload.value = text; say("Loaded " + file.name + ".", false); });
+  }
+
+  form.addEventListener("submit", lint);
+  document.getElementById("file").addEventListener("change", function (event) { load(event.target.files[0]); });
+  document.getElementById("example-button").addEventListener("click", function () {
+    fetch("/static/example.json", { cache: "no-store" }).then(function (response) { return response.text(); }).then(function (text) {
+      payload.value = text;
+      document.getElementById("content-type").value = "application/json";
+      say("Loaded the specification's example response.", false);
+    });
+  });
+  payload.addEventListener("dragover", function (event) { event.preventDefault(); payload.classList.add("dragging"); });
+  payload.addEventListener("dragleave", function () { payload.classList.remove("dragging"); });
+  payload.addEventListener("drop", function (event) {
+    event.preventDefault();
+    payload.classList.remove("dragging");
+    load(event.dataTransfer.files[0]);
+  });
+}());

@@ -1,0 +1,220 @@
+"""Spark: sdelint's findings as a DataFrame, for data-lake pipelines (``pip install 'sdelint[spark]'``).
+
+``lint_files`` reads files through Spark's ``binaryFile`` source (so any store Spark reads works),
+``lint_column`` lints a table's payload column and carries the row's other columns through, and
+``summary`` counts findings per rule and severity. The findings of a file are those of
+``sdelint check`` on it: each payload goes through ``Linter.lint_bytes`` on the executors.
+
+Execution is Arrow-based (``mapInArrow``): one Python call per batch of rows, not a UDF per row.
+The configuration is read and validated on the driver (a bad one raises ``ConfigError`` before any
+job runs) and shipped to the executors as data, so they need the sdelint package but not the
+configuration file; each Python worker compiles one Linter per configuration and keeps it.
+
+This is the only module that imports pyspark: the CLI, the Python API and the service never do.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from urllib.parse import urlsplit
+
+import pyarrow as pa
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import BinaryType, IntegerType, StringType, StructField, StructType
+
+from .api import RuleNames, _rule_names
+from .config import CommandLine, Configuration, Shipped
+from .findings import SEVERITY_RANK, Problem
+from .inputs import DEFAULT_INCLUDE
+from .linter import API_VERSIONS, Linter, place
+from .load import Document
+from .load.reader import FORMATS
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+__all__ = ["FINDING_COLUMNS", "LintOptions", "lint_column", "lint_files", "local_session", "summary"]
+
+# The columns of a finding after the carried ones: those of a finding in `sdelint check --format json`.
+FINDING_COLUMNS = ("line", "column", "pointer", "rule", "severity", "message", "api_version")
+_FINDING_SCHEMA = StructType(
+    [StructField("line", IntegerType()), StructField("column", IntegerType())]
+    + [StructField(name, StringType()) for name in FINDING_COLUMNS[2:]]
+)
+# binaryFile's pathGlobFilter takes one Hadoop glob: the CLI's directory patterns as one brace group.
+DEFAULT_FILE_GLOB = "*.{" + ",".join(pattern.removeprefix("*.") for pattern in DEFAULT_INCLUDE) + "}"
+
+
+class LintOptions(TypedDict, total=False):
+    """The Python API's options (see validator.api), taken as keywords by lint_files and lint_column.
+
+    As in the Python API, every finding is returned unless ``min_severity`` (or the configuration's
+    ``min-severity``) says otherwise; ``sdelint check`` shows warnings and errors by default.
+    """
+
+    api_version: str | None
+    config: str | Path | None
+    select: RuleNames
+    ignore: RuleNames
+    min_severity: str | None
+
+
+def lint_files(
+    spark: SparkSession,
+    path_or_glob: str | Sequence[str],
+    *,
+    include: str | None = DEFAULT_FILE_GLOB,
+    recursive: bool = True,
+    **options: Unpack[LintOptions],
+) -> DataFrame:
+    """One row per finding (``path``, then ``FINDING_COLUMNS``) of every file under ``path_or_glob``.
+
+    ``include`` filters file names (a Hadoop glob, braces allowed; default: the CLI's directory
+    patterns, JSON, JSON Lines and their .gz; None reads every file); ``recursive`` descends into
+    directories as the CLI does. A file without findings has no row. ``path`` is Spark's name for
+    the file (``file:/data/a.json``); override globs of the configuration match its local path (or,
+    on another store, its key in the bucket).
+    """
+    settings = _settings(options)
+    reader = spark.read.format("binaryFile").option("recursiveFileLookup", str(recursive).lower())
+    if include is not None:
+        reader = reader.option("pathGlobFilter", include)
+    files = reader.load(list(path_or_glob) if not isinstance(path_or_glob, str) else path_or_glob).select("path", "content")
+    schema = StructType([StructField("path", StringType()), *_FINDING_SCHEMA.fields])
+    return files.mapInArrow(_lint_batches(settings, ["path"], None, by_path=True), schema)
+
+
+def lint_column(
+    df: DataFrame,
+    column: str,
+    keys: Sequence[str] | None = None,
+    *,
+    input_format: str = "json",
+    **options: Unpack[LintOptions],
+) -> DataFrame:
+    """One row per finding in the payloads of ``column`` (JSON text as a string, or bytes), with ``keys``.
+
+    ``keys``: the columns carried into each finding's row (default: every other column), to join the
+    findings back or drop the bad rows. Each payload is one input (``input_format`` json, jsonl or
+    yaml; gzip is recognised by its bytes); a null payload is a ``read-error`` finding. Lines and
+    columns are positions in the payload's text.
+    """
+    if column not in df.columns:
+        raise ValueError(f"no column {column!r} in the DataFrame (it has: {', '.join(df.columns)})")
+    payload_type = df.schema[column].dataType
+    if not isinstance(payload_type, StringType | BinaryType):
+        raise TypeError(f"column {column!r} holds {payload_type.simpleString()}: payloads must be a string (JSON text) or binary column")
+    if input_format not in FORMATS:
+        raise ValueError(f"input_format must be one of {', '.join(FORMATS)}, not {input_format!r}")
+    carried = [name for name in df.columns if name != column] if keys is None else list(keys)
+    unknown = [name for name in carried if name not in df.columns]
+    if unknown:
+        raise ValueError(f"keys name no column of the DataFrame: {', '.join(unknown)}")
+    clashes = [name for name in carried if name in FINDING_COLUMNS]
+    if clashes:
+        raise ValueError(f"column {clashes[0]!r} has the name of a finding column: rename it, or leave it out with keys=[...]")
+    settings = _settings(options)
+    schema = StructType([df.schema[name] for name in carried] + _FINDING_SCHEMA.fields)
+    # positional names going in: mapInArrow reads a column "a.b" as field b of a struct a
+    payloads = df.select(*[F.col(_quoted(name)).alias(f"_{index}") for index, name in enumerate([*carried, column])])
+    return payloads.mapInArrow(_lint_batches(settings, carried, input_format, name=column), schema)
+
+
+def _quoted(name: str) -> str:
+    """A column name as Spark reads it literally (``a.b`` would otherwise be field b of struct a)."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def summary(findings: DataFrame) -> DataFrame:
+    """Findings per ``rule`` and ``severity`` (column ``findings``), errors first, then the most frequent."""
+    rank = F.when(F.col("severity") == "error", 3).when(F.col("severity") == "warning", 2).otherwise(1)
+    counts = findings.groupBy("rule", "severity").agg(F.count(F.lit(1)).alias("findings"))
+    return counts.orderBy(rank.desc(), F.col("findings").desc(), F.col("rule"))
+
+
+def local_session(app_name: str = "sdelint", cores: int = 2) -> SparkSession:
+    """A small local session (no UI, few shuffle partitions, 1 GB for the driver): to try this module, for its tests and benchmark."""
+    builder = SparkSession.builder.master(f"local[{cores}]").appName(app_name)
+    settings = {"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": str(cores), "spark.driver.memory": "1g"}
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def _settings(options: LintOptions) -> bytes:
+    """The options, checked and resolved on the driver, as bytes for the executors (and their Linter cache's key)."""
+    unknown = set(options) - set(LintOptions.__annotations__)
+    if unknown:
+        raise TypeError(f"unknown option {sorted(unknown)[0]!r}: the options are {', '.join(LintOptions.__annotations__)}")
+    api_version, min_severity, config = options.get("api_version"), options.get("min_severity"), options.get("config")
+    if api_version is not None and api_version not in API_VERSIONS:
+        raise ValueError(f"api_version must be one of {', '.join(API_VERSIONS)}, not {api_version!r}")
+    if min_severity is not None and min_severity not in SEVERITY_RANK:
+        raise ValueError(f"min_severity must be one of error, warning, info, not {min_severity!r}")
+    select, ignore = _rule_names(options.get("select", ())), _rule_names(options.get("ignore", ()))
+    # as the Python API: every finding unless min_severity or the configuration's min-severity says otherwise
+    cli = CommandLine(api_version, select, ignore, min_severity, default_min_severity="info")
+    # resolved here: an executor's working directory is not the driver's
+    configuration = Configuration.load(Path(config).resolve() if config else None, cli)
+    return pickle.dumps(configuration.shipped())
+
+
+@lru_cache(maxsize=8)
+def _linter(settings: bytes) -> Linter:
+    """One compiled Linter per configuration in each Python worker, kept across its tasks."""
+    shipped: Shipped = pickle.loads(settings)
+    return Linter(shipped.load())
+
+
+def _local_path(path: str) -> str:
+    """The path override globs are matched against: a local file's path, else the object's key in its bucket."""
+    parts = urlsplit(path)
+    if parts.scheme in ("", "file"):
+        return parts.path
+    return parts.path.lstrip("/")
+
+
+def _lint_batches(
+    settings: bytes, keys: list[str], input_format: str | None, *, name: str = "<payload>", by_path: bool = False
+) -> Callable[[Iterable[pa.RecordBatch]], Iterator[pa.RecordBatch]]:
+    """The function ``mapInArrow`` runs: batches of (keys..., payload) rows to batches of (keys..., finding) rows.
+
+    ``by_path``: the first key is the file's path, which names the input (its format) and picks the overrides.
+    """
+    key_count = len(keys)
+
+    def lint_batches(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        linter = _linter(settings)
+        for batch in batches:
+            payloads = batch.column(key_count)
+            text = pa.large_string() if pa.types.is_large_binary(payloads.type) or pa.types.is_large_string(payloads.type) else pa.string()
+            rows: list[int] = []
+            values: list[list[Any]] = [[] for _ in FINDING_COLUMNS]
+            for index in range(batch.num_rows):
+                input_name = batch.column(0)[index].as_py() if by_path else name
+                for finding in _findings(linter, payloads[index].as_py(), input_name, input_format, _local_path(input_name) if by_path else None):
+                    rows.append(index)
+                    for column_values, field in zip(values, FINDING_COLUMNS, strict=True):
+                        column_values.append(finding.get(field))
+            taken = pa.array(rows, pa.int64())
+            arrays = [batch.column(i).take(taken) for i in range(key_count)]
+            arrays += [pa.array(values[0], pa.int32()), pa.array(values[1], pa.int32())] + [pa.array(v, text) for v in values[2:]]
+            yield pa.RecordBatch.from_arrays(arrays, names=[*keys, *FINDING_COLUMNS])
+
+    return lint_batches
+
+
+def _findings(linter: Linter, payload: bytes | str | None, name: str, input_format: str | None, path: str | None) -> list[dict[str, Any]]:
+    """One payload's findings as ``sdelint check --format json`` writes them."""
+    if payload is None:
+        problem = Problem("", "read-error", "the payload is null")
+        findings, _ = place(Document(name, None), [problem], linter.config.policy_for(path), None)
+    else:
+        raw = payload.encode("utf-8", errors="surrogatepass") if isinstance(payload, str) else payload
+        findings = linter.lint_bytes(raw, name, path, input_format=input_format).findings
+    return [finding.as_dict() for finding in findings]
