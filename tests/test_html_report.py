@@ -266,7 +266,7 @@ def test_other_formats_do_not_carry_the_context(run_dir: Path):
     _, out = run_cli(["check", "--format", "json", "--exit-zero", "."], run_dir)
     report = json.loads(out)
     assert {key for finding in report["findings"] for key in finding} == {"file", "line", "column", "pointer", "rule", "severity", "message", "api_version"}
-    assert all(set(entry) <= {"file", "kind", "api_version", "api_version_reason", "events", "findings", "not_shown"} for entry in report["files"])
+    assert all(set(entry) <= {"file", "kind", "api_version", "api_version_reason", "profile", "profile_reason", "events", "findings", "not_shown"} for entry in report["files"])
 
 
 def test_a_text_run_neither_imports_the_html_reporter_nor_selenium(tmp_path: Path):

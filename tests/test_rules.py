@@ -37,7 +37,7 @@ def _lint(raw: bytes, entry: dict, tmp_path) -> list:
     if "example-config" in entry:
         config = tmp_path / ".sdelint.yaml"
         config.write_text(yaml.safe_dump(entry["example-config"]), encoding="utf-8")
-    return validator.lint(raw, config=config, name="example.json")
+    return validator.lint(raw, config=config, name=entry.get("example-name", "example.json"))
 
 
 def test_every_rule_is_documented_with_examples():

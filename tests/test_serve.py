@@ -173,6 +173,7 @@ def test_lint_of_the_spec_example_gives_the_python_api_findings(server):
     assert report["summary"]["warnings"] == sum(f.severity == "warning" for f in expected)
     assert report["files"] == [{
         "file": "<request>", "kind": "response", "api_version": "v2", "api_version_reason": "has unAuthSdes at /conversationHistoryRecords/0/unAuthSdes",
+        "profile": "messaging", "profile_reason": "Messaging Interactions shapes (conversationHistoryRecords, sdes, events with sdeType)",
         "events": 12, "findings": len(expected),
     }]
 
@@ -256,7 +257,9 @@ def test_json_lines_findings_carry_the_line_of_their_record(server):
         ]
     assert [(f["rule"], f["column"]) for f in by_line[4]] == [("syntax-error", 6)]
     assert report["files"] == [{
-        "file": "<request>", "kind": "json-lines", "api_version": "mixed", "api_version_reason": "per line", "events": 24, "findings": len(report["findings"]),
+        "file": "<request>", "kind": "json-lines", "api_version": "mixed", "api_version_reason": "per line",
+        "profile": "messaging", "profile_reason": "Messaging Interactions shapes (conversationHistoryRecords, sdes, events with sdeType)",
+        "events": 24, "findings": len(report["findings"]),
     }]
 
 

@@ -2,6 +2,7 @@
 
 ``lint_path``, ``lint_bytes``, ``lint_text`` and ``lint_object`` say what they are given;
 ``lint`` picks one of them by type (a ``str`` is a path: JSON text goes to ``lint_text``).
+``profile`` is ``--profile``: auto (default), messaging, engagement-history or web.
 ``min_severity`` works as ``sdelint check --min-severity``: findings below it are not returned. Unlike
 the command line, whose default is warning, the API returns every finding unless ``min_severity`` or
 the configuration's ``min-severity`` says otherwise: a program filters for itself.
@@ -20,7 +21,7 @@ from typing import Any
 
 from .config import CommandLine, ConfigError, Configuration
 from .findings import Finding
-from .linter import Linter
+from .linter import PROFILE_CHOICES, Linter
 
 __all__ = ["ConfigError", "lint", "lint_bytes", "lint_object", "lint_path", "lint_paths", "lint_text"]
 
@@ -33,8 +34,13 @@ def _rule_names(names: RuleNames) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in str(value).split(",") if part.strip())
 
 
-def _linter(api_version: str | None, config: str | os.PathLike[str] | None, select: RuleNames, ignore: RuleNames, min_severity: str | None = None) -> Linter:
-    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity, default_min_severity="info")
+def _linter(
+    api_version: str | None, config: str | os.PathLike[str] | None, select: RuleNames, ignore: RuleNames,
+    min_severity: str | None = None, profile: str | None = None,
+) -> Linter:
+    if profile is not None and profile not in PROFILE_CHOICES:
+        raise ConfigError(f"profile {profile!r} is not one of {', '.join(PROFILE_CHOICES)}")
+    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity, default_min_severity="info", profile=profile)
     return Linter(Configuration.load(Path(config) if config else None, cli))
 
 
@@ -46,10 +52,11 @@ def lint_path(
     select: RuleNames = (),
     ignore: RuleNames = (),
     min_severity: str | None = None,
+    profile: str | None = None,
     name: str | None = None,
 ) -> list[Finding]:
     """Lint a file; its format (JSON, JSON Lines, YAML, gzip) follows from its name."""
-    return _linter(api_version, config, select, ignore, min_severity).lint_path(Path(path), name or os.fspath(path)).findings
+    return _linter(api_version, config, select, ignore, min_severity, profile).lint_path(Path(path), name or os.fspath(path)).findings
 
 
 def lint_paths(
@@ -102,11 +109,12 @@ def lint_bytes(
     select: RuleNames = (),
     ignore: RuleNames = (),
     min_severity: str | None = None,
+    profile: str | None = None,
     name: str = "<bytes>",
     input_format: str | None = None,
 ) -> list[Finding]:
-    """Lint raw bytes (encoding problems are findings); ``input_format`` json, jsonl or yaml, else from ``name``."""
-    return _linter(api_version, config, select, ignore, min_severity).lint_bytes(bytes(data), name, input_format=input_format).findings
+    """Lint raw bytes (encoding problems are findings); ``input_format`` json, jsonl, yaml, js or html, else from ``name``."""
+    return _linter(api_version, config, select, ignore, min_severity, profile).lint_bytes(bytes(data), name, input_format=input_format).findings
 
 
 def lint_text(
@@ -117,12 +125,15 @@ def lint_text(
     select: RuleNames = (),
     ignore: RuleNames = (),
     min_severity: str | None = None,
+    profile: str | None = None,
     name: str = "<text>",
     input_format: str | None = None,
 ) -> list[Finding]:
     """Lint JSON (or JSON Lines, YAML) text given as a ``str``; positions count its characters."""
     data = text.encode("utf-8", errors="surrogatepass")
-    options: dict[str, Any] = {"api_version": api_version, "config": config, "select": select, "ignore": ignore, "min_severity": min_severity}
+    options: dict[str, Any] = {
+        "api_version": api_version, "config": config, "select": select, "ignore": ignore, "min_severity": min_severity, "profile": profile,
+    }
     return lint_bytes(data, name=name, input_format=input_format, **options)
 
 
@@ -134,10 +145,11 @@ def lint_object(
     select: RuleNames = (),
     ignore: RuleNames = (),
     min_severity: str | None = None,
+    profile: str | None = None,
     name: str = "<object>",
 ) -> list[Finding]:
     """Lint an already parsed payload; it has no text, so its findings carry line and column 0."""
-    return _linter(api_version, config, select, ignore, min_severity).lint_object(data, name).findings
+    return _linter(api_version, config, select, ignore, min_severity, profile).lint_object(data, name).findings
 
 
 def lint(
@@ -148,6 +160,7 @@ def lint(
     select: RuleNames = (),
     ignore: RuleNames = (),
     min_severity: str | None = None,
+    profile: str | None = None,
     name: str | None = None,
 ) -> list[Finding]:
     """Lint a path (``str`` or ``os.PathLike``), raw ``bytes`` or an already parsed object.
@@ -155,7 +168,9 @@ def lint(
     A ``str`` is always a path; a ``str`` that is not a file but reads like JSON text raises
     ``TypeError`` pointing to ``lint_text``, rather than reporting a file that does not exist.
     """
-    options: dict[str, Any] = {"api_version": api_version, "config": config, "select": select, "ignore": ignore, "min_severity": min_severity}
+    options: dict[str, Any] = {
+        "api_version": api_version, "config": config, "select": select, "ignore": ignore, "min_severity": min_severity, "profile": profile,
+    }
     if isinstance(source, str | os.PathLike):
         if isinstance(source, str) and source.lstrip()[:1] in ("{", "[") and not _is_file(source):
             raise TypeError("validator.lint() takes a str as a file path; this one reads like JSON text: use validator.lint_text()")

@@ -5,6 +5,10 @@ rules run; for each of its events, the event's schema and the event rules. The
 schema stage never calls the rules, nor the rules the schema stage: both are
 called from here, in the same pass. Many records may be split into ranges
 checked by forked processes (``parallel``); the findings are the same either way.
+
+``version`` names the schema store: an API version (v1, v2) for Messaging Interactions payloads,
+or a profile's store (``engagement-history``, ``web``): Engagement History events are checked as
+normalised copies, web-side objects through a view (see ``profile_views``).
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .findings import SEVERITY_RANK, Problem
-from .model import EVENTS, RECORD, RECORD_KINDS, RESPONSE, RESPONSE_LIST, SECTIONS
+from .model import EH_RESPONSE, ENGAGEMENT_HISTORY, EVENTS, RECORD, RECORD_KINDS, RESPONSE, RESPONSE_LIST, SECTIONS, WEB_KINDS
 from .parallel import can_fork
+from .profile_views import EhEvent, misplaced_members, missing_container, web_context, web_objects
 from .rules.base import EventContext, RecordContext
 from .rules.engine import RuleEngine
 from .validate.checker import SchemaChecker
@@ -24,7 +29,9 @@ from .walk import event_key, loose_events, record_events, records_of
 # Below this many records a fork costs more than it saves.
 PARALLEL_MIN_RECORDS = 200
 # Kinds with a shell of their own: the document around its records or events.
-_SHELLED = (RESPONSE, RESPONSE_LIST, EVENTS)
+_SHELLED = (RESPONSE, RESPONSE_LIST, EVENTS, EH_RESPONSE)
+# Which record sections each store walks: Engagement History records have sdes only
+_SECTIONS = {**SECTIONS, ENGAGEMENT_HISTORY: ("sdes",)}
 
 
 class DocumentChecker:
@@ -56,6 +63,8 @@ class DocumentChecker:
         known: rules that look for long strings need not look below it.
         """
         out: list[Problem] = []
+        if kind in WEB_KINDS:
+            return out, self._check_web(version, data, kind, out, longest_string)
         if kind in _SHELLED:
             self.schema.check_shell(version, kind, data, "", out)
         if kind not in RECORD_KINDS:
@@ -69,17 +78,19 @@ class DocumentChecker:
 
     def check_records(self, version: str, records: list[tuple[str, Any]], out: list[Problem], longest_string: int | None = None) -> int:
         """Check (pointer, record) pairs; the number of events checked."""
-        sections = SECTIONS[version]
+        sections = _SECTIONS[version]
         schema, rules = self.schema, self.rules
         events = 0
         for pointer, record in records:
             schema.check_shell(version, RECORD, record, pointer, out)
-            if rules is not None and type(record) is dict:
+            if rules is not None and type(record) is dict and version in SECTIONS:  # record rules are Messaging Interactions'
                 rules.check_record(RecordContext(version, pointer, record, sections), out)
             events += self._check_events(version, record_events(pointer, record, sections), out, longest_string)
         return events
 
     def _check_events(self, version: str, events: Iterable[tuple[str, str | None, Any]], out: list[Problem], longest_string: int | None) -> int:
+        if version == ENGAGEMENT_HISTORY:
+            return self._check_eh_events(events, out, longest_string)
         schema, rules = self.schema, self.rules
         count = 0
         for pointer, section, event in events:
@@ -89,6 +100,39 @@ class DocumentChecker:
                 key = event_key(event)
                 if key is not None and rules.has_event_rules(version, key):
                     rules.check_event(EventContext(version, section, pointer, event, key, longest_string), out)
+        return count
+
+    def _check_eh_events(self, events: Iterable[tuple[str, str | None, Any]], out: list[Problem], longest_string: int | None) -> int:
+        """Engagement History events: each checked as a copy in the Messaging Interactions shape, found problems pointed back."""
+        count = 0
+        for pointer, section, original in events:
+            count += 1
+            if type(original) is not dict:
+                self.schema.check_event(ENGAGEMENT_HISTORY, original, pointer, out)
+                continue
+            view = EhEvent(original)
+            if not view.has_container():
+                out.append(missing_container(pointer))
+                continue
+            start = len(out)
+            self.schema.check_event(ENGAGEMENT_HISTORY, view.event, pointer, out)
+            key = event_key(view.event)
+            if self.rules is not None and key is not None and self.rules.has_event_rules(ENGAGEMENT_HISTORY, key):
+                self.rules.check_event(EventContext(ENGAGEMENT_HISTORY, section, pointer, view.event, key, longest_string), out)
+            view.restore(out, start, pointer)
+        return count
+
+    def _check_web(self, store: str, data: Any, kind: str, out: list[Problem], longest_string: int | None) -> int:
+        """Web-side objects: each against its lpTag type's schema, then the rules through a view of it."""
+        count = 0
+        out.extend(misplaced_members(data, kind))
+        for pointer, member, sde in web_objects(data, kind):
+            count += 1
+            self.schema.check_web_object(store, member, sde, pointer, out)
+            ctx = web_context(store, member, pointer, sde) if self.rules is not None and type(sde) is dict else None
+            if ctx is not None and self.rules is not None and self.rules.has_event_rules(store, ctx.key):
+                ctx.longest_string = longest_string
+                self.rules.check_event(ctx, out)
         return count
 
     def _check_in_parallel(self, version: str, records: list[tuple[str, Any]], workers: int, longest_string: int | None) -> tuple[list[Problem], int]:

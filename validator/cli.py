@@ -19,8 +19,8 @@ from .baseline import BaselineError, apply_baseline, write_baseline
 from .config import CommandLine, Configuration, discover
 from .findings import SEVERITY_RANK
 from .inputs import DEFAULT_INCLUDE, InputError, collect, list_url
-from .linter import API_VERSIONS
-from .model import SDE_TYPES, VERSIONS
+from .linter import API_VERSIONS, PROFILE_CHOICES
+from .model import ENGAGEMENT_HISTORY, MESSAGING, PROFILES, SDE_TYPES, VERSIONS, WEB
 from .parallel import ClusterError, WorkerDied
 from .report import REPORTERS
 from .report.common import COLOR_CHOICES, color_wanted
@@ -88,6 +88,11 @@ def _progress_wanted(output_format: str, output: Path | None) -> bool:
     help="API version the payloads were recorded with. [default: the configuration's, else auto: detect per input]",
 )
 @click.option(
+    "--profile", type=click.Choice(PROFILE_CHOICES), default=None,
+    help="Where the payloads were captured: messaging (Messaging Interactions API), engagement-history, web (lpTag.sdes, "
+    "engagementAttributes, lp_sdes). [default: the configuration's, else auto: detect per input]",
+)
+@click.option(
     "--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Configuration file (.sdelint.yaml or pyproject.toml); default: the nearest one above each input.",
 )
@@ -130,6 +135,7 @@ def check(
     output_format: str,
     output: Path | None,
     api_version: str | None,
+    profile: str | None,
     config_path: Path | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -151,7 +157,8 @@ def check(
     """Check payload files, directories or '-' for stdin.
 
     Inputs may be JSON, JSON Lines (.jsonl, .ndjson), YAML (.yaml, .yml), each
-    optionally gzip-compressed (.gz).
+    optionally gzip-compressed (.gz), and JavaScript, TypeScript or HTML sources
+    (.js, .ts, .html, .htm: their lpTag.sdes pushes) when named or --include'd.
 
     \b
     Exit codes:
@@ -164,7 +171,7 @@ def check(
     # A run is short and its data acyclic (parsed JSON): reference counting frees it, and the cyclic
     # collector would only re-scan millions of parsed objects over and over (about 10% of a big file).
     gc.disable()
-    cli = CommandLine(api_version, _split_rules(select), _split_rules(ignore), min_severity)
+    cli = CommandLine(api_version, _split_rules(select), _split_rules(ignore), min_severity, profile=profile)
     configs = Configurations(config_path, cli, context=REPORTERS[output_format].needs_context)
     executor = _cluster_executor(cluster, configs)
     try:
@@ -258,14 +265,27 @@ def explain(rule: str, config_path: Path | None) -> None:
     click.echo(explain_rule(config, rule))
 
 
+# The schema `sdelint schema` prints when no NAME is given, per profile
+_DEFAULT_SCHEMA = {MESSAGING: "response", ENGAGEMENT_HISTORY: "eh-response", WEB: "sde"}
+
+
 @main.command()
-@click.argument("name", required=False, default="response")
+@click.argument("name", required=False, default=None)
 @click.option("--api-version", type=click.Choice(VERSIONS), default="v2", show_default=True)
+@click.option(
+    "--profile", type=click.Choice(PROFILES), default=MESSAGING, show_default=True,
+    help="Whose schemas: messaging (per --api-version), engagement-history or web.",
+)
 @click.option("--bundle", "bundled", is_flag=True, help="Inline every referenced schema into one self-contained document.")
 @click.option("--list", "list_names", is_flag=True, help="List the schema names.")
-def schema(name: str, api_version: str, bundled: bool, list_names: bool) -> None:
+def schema(name: str | None, api_version: str, profile: str, bundled: bool, list_names: bool) -> None:
     """Print a JSON Schema. NAME is an sdeType (CART_STATUS), a container key
-    (cartStatus) or response, record, events, event, event-list, definitions."""
+    (cartStatus) or response, record, events, event, event-list, definitions;
+    with --profile web an lpTag type (cart, ctmrinfo...), sde or lp-sde; with
+    --profile engagement-history also eh-response and eh-record."""
+    name = name or _DEFAULT_SCHEMA[profile]
+    if profile != MESSAGING:
+        api_version = profile  # a profile's schemas are a store of their own, named like it
     if list_names:
         click.echo("\n".join(schema_names(api_version)))
         return

@@ -59,6 +59,7 @@ class CommandLine:
     # the threshold when neither the command line nor the file names one: the CLI's is warning (quiet output);
     # the Python API and the service return every finding (their callers filter)
     default_min_severity: str = "warning"
+    profile: str | None = None
 
 
 def _normalise_severities(settings: Any) -> Any:
@@ -294,10 +295,12 @@ class Configuration:
         settings = {name: Setting(spec.severity, dict(spec.params)) for name, spec in specs.items()}
         _apply(settings, self.data.get("rules", {}))
         api_version = self.data.get("api-version", "auto")
+        profile = self.data.get("profile", "auto")
         pointer_overrides = []
         for index in chosen:
             override = self.data["overrides"][index]
             api_version = override.get("api-version", api_version)
+            profile = override.get("profile", profile)
             if "pointers" in override:
                 severities = {n: (v if isinstance(v, str) else v.get("severity", settings[n].severity)) for n, v in override.get("rules", {}).items()}
                 pointer_overrides.append((tuple(override["pointers"]), severities))
@@ -315,4 +318,6 @@ class Configuration:
             pointer_overrides = [(p, {n: ("off" if settings[n].severity == "off" else s) for n, s in sev.items()}) for p, sev in pointer_overrides]
         if self.cli.api_version:
             api_version = self.cli.api_version
-        return Policy(api_version, settings, tuple(pointer_overrides), key=chosen, min_severity=self.min_severity())
+        if self.cli.profile:
+            profile = self.cli.profile
+        return Policy(api_version, settings, tuple(pointer_overrides), key=chosen, min_severity=self.min_severity(), profile=profile)

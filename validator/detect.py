@@ -9,6 +9,12 @@ responses, of records or of events, by its first object.
 Version ``auto``: v2 when any record has ``unAuthSdes``, any event carries
 ``isAuthenticated``, or any attribute value is a JSON number or boolean (v1
 prints every value as a string); otherwise v1, the API's default.
+
+Profile ``auto`` (``profile_evidence``): Engagement History for an ``interactionHistoryRecords``
+response and for records or events whose events use its container keys (``viewProduct``,
+``formFillingError``) or carry no ``sdeType`` at all; web for objects with an lpTag ``type``
+(one, or a list), for any object holding ``engagementAttributes`` or ``lp_sdes``, and for
+JavaScript and HTML sources; messaging otherwise. A named profile only takes its own kinds.
 """
 
 from __future__ import annotations
@@ -16,10 +22,33 @@ from __future__ import annotations
 from typing import Any
 
 from .findings import join_pointer
-from .model import CONTAINER_KEYS, EVENT, EVENT_LIST, EVENTS, RECORD, RECORD_KINDS, RECORDS, RESPONSE, RESPONSE_LIST
+from .model import (
+    CONTAINER_KEYS,
+    EH_CONTAINER_KEYS,
+    EH_RESPONSE,
+    ENGAGEMENT_HISTORY,
+    EVENT,
+    EVENT_LIST,
+    EVENTS,
+    MESSAGING,
+    RECORD,
+    RECORD_KINDS,
+    RECORDS,
+    RESPONSE,
+    RESPONSE_LIST,
+    WEB,
+    WEB_BODY,
+    WEB_SDE,
+    WEB_SDE_LIST,
+    WEB_SOURCE,
+    WEB_TYPES,
+)
 from .walk import events_of, records_of
 
-__all__ = ["EVENT", "EVENTS", "EVENT_LIST", "RECORD", "RECORDS", "RESPONSE", "RESPONSE_LIST", "detect_kind", "detect_version", "version_evidence"]
+__all__ = [
+    "EVENT", "EVENTS", "EVENT_LIST", "RECORD", "RECORDS", "RESPONSE", "RESPONSE_LIST",
+    "detect_kind", "detect_version", "profile_evidence", "version_evidence",
+]
 
 RECORD_KEYS = ("sdes", "unAuthSdes", "info", "messageRecords")
 
@@ -27,7 +56,7 @@ RECORD_KEYS = ("sdes", "unAuthSdes", "info", "messageRecords")
 def _object_kind(obj: dict[str, Any]) -> str | None:
     if "conversationHistoryRecords" in obj:
         return RESPONSE
-    if "sdeType" in obj or not CONTAINER_KEYS.isdisjoint(obj):
+    if "sdeType" in obj or not CONTAINER_KEYS.isdisjoint(obj) or not EH_CONTAINER_KEYS.keys().isdisjoint(obj):
         return EVENT
     if "events" in obj:
         return EVENTS
@@ -98,3 +127,72 @@ def version_evidence(data: Any, kind: str) -> tuple[str, str]:
 
 def detect_version(data: Any, kind: str) -> str:
     return version_evidence(data, kind)[0]
+
+
+def _web_type_at(data: Any) -> tuple[str, str] | None:
+    """(pointer, type) when ``data`` is a web-side object or a list of them (by its first object)."""
+    first, pointer = data, "/type"
+    if isinstance(data, list):
+        first = next((item for item in data if isinstance(item, dict)), None)
+        pointer = f"/{data.index(first)}/type" if first is not None else pointer
+    if isinstance(first, dict) and isinstance(first.get("type"), str) and first["type"] in WEB_TYPES:
+        return pointer, first["type"]
+    return None
+
+
+def _web_kind(data: Any) -> tuple[str, str] | None:
+    """(kind, why) for web-side payloads in JSON."""
+    from .profile_views import web_members
+
+    typed = _web_type_at(data)
+    if typed is not None:
+        return (WEB_SDE_LIST if isinstance(data, list) else WEB_SDE), f"lpTag type {typed[1]!r} at {typed[0]}"
+    member = next(web_members(data, ""), None)
+    if member is not None:
+        return WEB_BODY, f"has {member[1]} at {member[0]}"
+    return None
+
+
+def _eh_events_reason(data: Any, kind: str, version_given: bool) -> str | None:
+    """Why a record, events block or event is Engagement History's: its container keys, or events without sdeType."""
+    events = [(p, e) for p, _, e in events_of(data, kind, ("sdes",)) if isinstance(e, dict)]
+    for pointer, event in events:
+        for key in event:
+            if key in EH_CONTAINER_KEYS:
+                return f"has {key} at {join_pointer(pointer, key)}"
+    with_container = [(p, e) for p, e in events if not CONTAINER_KEYS.isdisjoint(e)]
+    if with_container and not version_given and all("sdeType" not in e for _, e in events):
+        return f"events without sdeType (the first at {with_container[0][0] or '(root)'})"
+    return None
+
+
+def profile_evidence(data: Any, requested: str = "auto", source_kind: str | None = None, version_given: bool = False) -> tuple[str, str | None, str]:
+    """(profile, kind or None when not recognised, why): what an input holds under the profile asked for.
+
+    ``source_kind`` is the kind a loader already knows (a JavaScript or HTML source is web-side).
+    ``version_given``: an API version was named, so the input is taken for Messaging Interactions
+    unless it says otherwise by its own shape: events without sdeType are then that API's defect.
+    """
+    if source_kind == WEB_SOURCE:
+        if requested in ("auto", WEB):
+            return WEB, WEB_SOURCE, "given" if requested == WEB else "lpTag.sdes pushes in a JavaScript or HTML source"
+        return requested, None, f"a JavaScript or HTML source holds web-side payloads, not {requested} ones"
+    if requested in ("auto", WEB):
+        web = _web_kind(data)
+        if web is not None:
+            return WEB, web[0], "given" if requested == WEB else web[1]
+        if requested == WEB:
+            return WEB, None, "given"
+    if isinstance(data, dict) and "interactionHistoryRecords" in data:
+        if requested in ("auto", ENGAGEMENT_HISTORY):
+            return ENGAGEMENT_HISTORY, EH_RESPONSE, "given" if requested != "auto" else "has interactionHistoryRecords"
+        return requested, None, "an Engagement History response (interactionHistoryRecords)"
+    kind = detect_kind(data)
+    if requested != "auto":
+        return requested, kind, "given"
+    if kind is None:
+        return MESSAGING, None, "not recognised"
+    why = _eh_events_reason(data, kind, version_given) if kind in (RECORD, RECORDS, EVENTS, EVENT, EVENT_LIST) else None
+    if why is not None:
+        return ENGAGEMENT_HISTORY, kind, why
+    return MESSAGING, kind, "Messaging Interactions shapes (conversationHistoryRecords, sdes, events with sdeType)"

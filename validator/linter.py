@@ -14,13 +14,14 @@ from .config import Configuration, Policy
 from .findings import SEVERITY_RANK, Finding, Problem, split_pointer
 from .load import Decoded, Document, line_cols, locate, parse_input, read_input
 from .load.positions import problem_offsets
-from .model import CONTAINER_KEYS, RECORD_KINDS, RESPONSE, SDE_TYPES
+from .model import CONTAINER_KEYS, MESSAGING, PROFILES, RECORD_KINDS, RESPONSE, SDE_TYPES
 from .result import FileResult
 from .rules.engine import RuleEngine
 from .validate.checker import SchemaChecker
 from .walk import records_of
 
 API_VERSIONS = ("auto", "v1", "v2")
+PROFILE_CHOICES = ("auto", *PROFILES)
 # From this size a plain JSON response is parsed and checked in two halves when workers allow.
 HALVES_MIN_BYTES = 4 << 20
 
@@ -142,21 +143,24 @@ class Linter:
         """Detect, walk with the schema stage and the rules, place; ``workers`` > 1 may split many records over processes."""
         policy = self.config.policy_for(path)
         problems = list(doc.problems)
-        kind = version = reason = None
+        kind = version = reason = profile = profile_reason = None
         events = 0
         if doc.parsed:
-            kind = detect.detect_kind(doc.data)
+            profile, kind, profile_reason = detect.profile_evidence(doc.data, policy.profile, doc.source_kind, policy.api_version != "auto")
             if kind is None:
-                expected = "expected a response, record(s), events block or event(s)"
-                problems.append(Problem("", "unrecognized-document", f"not an engagement-attributes payload: {expected}, found {_describe(doc.data)}"))
+                problems.append(Problem("", "unrecognized-document", _unrecognized(doc.data, profile, profile_reason)))
+                profile = profile_reason = None
             else:
-                version, reason = _version(policy, doc.data, kind)
-                # a JSON text bounds the length of every string in it (escapes only shorten); YAML is not bounded here
+                store = profile
+                if profile == MESSAGING:
+                    version, reason = _version(policy, doc.data, kind)
+                    store = version
+                # a JSON text bounds the length of every string in it (escapes only shorten); YAML and JavaScript are not bounded here
                 longest = len(doc.text) if doc.text is not None and doc.locator is None else None
-                found, events = self._checker(policy).check_document(doc.data, kind, version, workers, longest)
+                found, events = self._checker(policy).check_document(doc.data, kind, store, workers, longest)
                 problems.extend(found)
         findings, hidden = place(doc, problems, policy, version)
-        result = FileResult(doc.name, findings, kind, version, events, reason, hidden)
+        result = FileResult(doc.name, findings, kind, version, events, reason, hidden, profile=profile, profile_reason=profile_reason)
         if self.context and kind is not None:
             result.context = finding_context(doc.data, findings)
             result.records = len(records_of(doc.data, kind)) if kind in RECORD_KINDS else 0
@@ -169,6 +173,8 @@ class Linter:
         results = [self.lint_document(doc, path, workers) for doc in documents]
         versions = {r.api_version for r in results if r.api_version}
         reasons = {r.version_reason for r in results if r.version_reason}
+        profiles = {r.profile for r in results if r.profile}
+        profile_reasons = {r.profile_reason for r in results if r.profile_reason}
         return FileResult(
             name,
             [f for r in results for f in r.findings],
@@ -177,6 +183,8 @@ class Linter:
             events=sum(r.events for r in results),
             version_reason=reasons.pop() if len(reasons) == 1 else ("per line" if reasons else None),
             hidden=dict(sum((Counter(r.hidden) for r in results), Counter[str]())),
+            profile=profiles.pop() if len(profiles) == 1 else ("mixed" if profiles else None),
+            profile_reason=profile_reasons.pop() if len(profile_reasons) == 1 else ("per line" if profile_reasons else None),
             context={key: value for r in results for key, value in r.context.items()},
             records=sum(r.records or 0 for r in results) if self.context else None,
         )
@@ -187,8 +195,10 @@ class Linter:
         ``workers`` > 1: a big input may be parsed and checked by that many processes.
         """
         decoded = read_input(raw, name, input_format)
-        # halves keep only their own records in this process: the context of the other half's findings would be lost
-        if decoded.format == "json" and not decoded.fatal and workers > 1 and len(raw) >= HALVES_MIN_BYTES and not self.context:
+        # halves split Messaging Interactions responses only, and keep only their own records in this process:
+        # the context of the other half's findings would be lost
+        splittable = self.config.policy_for(path).profile in ("auto", MESSAGING) and not self.context
+        if decoded.format == "json" and not decoded.fatal and workers > 1 and len(raw) >= HALVES_MIN_BYTES and splittable:
             result = self._lint_in_halves(decoded, path)
             if result is not None:
                 return result
@@ -206,7 +216,8 @@ class Linter:
         doc = Document(name, halves.data, text, parsed=True, problems=list(decoded.problems))
         reason = halves.version_reason
         findings, hidden = place(doc, [*decoded.problems, *halves.problems], policy, halves.version)
-        return FileResult(name, findings, RESPONSE, halves.version, halves.events, reason, hidden)
+        why = "given" if policy.profile == MESSAGING else "Messaging Interactions shapes (conversationHistoryRecords, sdes, events with sdeType)"
+        return FileResult(name, findings, RESPONSE, halves.version, halves.events, reason, hidden, profile=MESSAGING, profile_reason=why)
 
     def lint_path(self, path: Path, name: str | None = None, workers: int = 1) -> FileResult:
         name = name or str(path)
@@ -231,6 +242,19 @@ def _version(policy: Policy, data: Any, kind: str) -> tuple[str, str | None]:
     if policy.api_version != "auto":
         return policy.api_version, None
     return detect.version_evidence(data, kind)
+
+
+def _unrecognized(data: Any, profile: str, why: str) -> str:
+    """The unrecognized-document message: what was expected (under the profile asked for), and what was found."""
+    if why not in ("given", "not recognised"):
+        return f"not a {profile} payload: {why}"
+    expected = {
+        "web": "an lpTag.sdes object (with a type), a list of them, or a body with engagementAttributes or lp_sdes",
+        "engagement-history": "an Engagement History response (interactionHistoryRecords), record(s), sdes block or event(s)",
+    }.get(profile, "a response, record(s), events block or event(s)") if why == "given" else (
+        "a Messaging Interactions or Engagement History response, record(s), events block or event(s), or a web-side payload"
+    )
+    return f"not an engagement-attributes payload: expected {expected}, found {_describe(data)}"
 
 
 def _describe(data: Any) -> str:

@@ -26,4 +26,35 @@ SECTIONS = {"v1": ("sdes",), "v2": ("sdes", "unAuthSdes")}
 # What an input holds (see detect.py): the kinds, and those that are walked record by record
 RESPONSE, RESPONSE_LIST, RECORD, RECORDS = "response", "response-list", "record", "records"
 EVENTS, EVENT, EVENT_LIST = "events", "event", "event-list"
-RECORD_KINDS = (RESPONSE, RESPONSE_LIST, RECORDS, RECORD)
+# Engagement History: a search response holds its records under interactionHistoryRecords.
+EH_RESPONSE = "eh-response"
+RECORD_KINDS = (RESPONSE, RESPONSE_LIST, RECORDS, RECORD, EH_RESPONSE)
+
+# Profiles: which surface of LivePerson a payload was captured from (see detect.profile_evidence).
+MESSAGING, ENGAGEMENT_HISTORY, WEB = "messaging", "engagement-history", "web"
+PROFILES = (MESSAGING, ENGAGEMENT_HISTORY, WEB)
+# The schema stores besides the API versions: each profile but messaging has one, named like it.
+PROFILE_STORES = (ENGAGEMENT_HISTORY, WEB)
+
+# Container keys Engagement History uses for two of the types (field reference §2).
+EH_CONTAINER_KEYS = {"viewProduct": "viewedProduct", "formFillingError": "visitorError"}
+
+# Web side: one object as pushed with lpTag.sdes, a list of them, a request body or token claims
+# holding them (engagementAttributes, lp_sdes), or a JavaScript/HTML source with pushes.
+WEB_SDE, WEB_SDE_LIST, WEB_BODY, WEB_SOURCE = "web-sde", "web-sde-list", "web-body", "web-source"
+WEB_KINDS = (WEB_SDE, WEB_SDE_LIST, WEB_BODY, WEB_SOURCE)
+# lpTag type -> (API container key, the member holding its fields, or None when flat)
+WEB_TYPES: dict[str, tuple[str, str | None]] = {
+    "ctmrinfo": ("customerInfo", "info"),
+    "personal": ("personalInfo", "personal"),
+    "cart": ("cartStatus", None),
+    "purchase": ("purchase", None),
+    "mrktInfo": ("marketingCampaignInfo", "info"),
+    "searchInfo": ("searchContent", None),
+    "prodView": ("viewedProduct", None),
+    "error": ("visitorError", "error"),
+    "lead": ("lead", "lead"),
+    "service": ("serviceActivity", "service"),
+}
+# Members of request bodies and token claims that hold web-side objects; lp_sdes is the authenticated flow.
+WEB_MEMBERS = ("engagementAttributes", "lp_sdes")

@@ -28,6 +28,7 @@ class Policy:
     pointer_overrides: tuple[tuple[tuple[str, ...], dict[str, str]], ...] = ()
     key: tuple[int, ...] = ()
     min_severity: str = "info"  # findings below it are counted, never placed or shown
+    profile: str = "auto"  # messaging, engagement-history, web, or auto: detect per input
 
     def severity(self, rule: str, pointer: str = "") -> str:
         setting = self.settings.get(rule)

@@ -27,6 +27,8 @@ class FileResult:
     # (line, pointer) of a finding -> (sdeType, UTC day of serverTimeStamp) of its event; filled only for the HTML report
     context: dict[tuple[int, str], tuple[str | None, str | None]] = field(default_factory=dict)
     records: int | None = None  # conversation records; counted only for the HTML report (None: not counted)
+    profile: str | None = None  # messaging, engagement-history or web: which contract the input was checked against
+    profile_reason: str | None = None  # why ("has interactionHistoryRecords", "lpTag type 'cart' at /type"); "given" when named
 
 
 @dataclass

@@ -14,17 +14,19 @@ from collections.abc import Iterator
 from typing import Any
 
 from .findings import join_pointer
-from .model import CONTAINER_KEYS, EVENT, EVENT_LIST, EVENTS, RECORD, RECORD_KINDS, RECORDS, RESPONSE, RESPONSE_LIST, SDE_TYPES
+from .model import CONTAINER_KEYS, EH_RESPONSE, EVENT, EVENT_LIST, EVENTS, RECORD, RECORD_KINDS, RECORDS, RESPONSE, RESPONSE_LIST, SDE_TYPES
 from .rules.base import EventContext
 
 _RECORDS_KEY = "conversationHistoryRecords"
+_EH_RECORDS_KEY = "interactionHistoryRecords"
 
 
 def records_of(data: Any, kind: str) -> list[tuple[str, Any]]:
     """(pointer, record) for every record of a response, a list of responses or records, or one record."""
-    if kind == RESPONSE:
-        records = data.get(_RECORDS_KEY)
-        return [(join_pointer("/" + _RECORDS_KEY, i), record) for i, record in enumerate(records)] if isinstance(records, list) else []
+    if kind in (RESPONSE, EH_RESPONSE):
+        key = _RECORDS_KEY if kind == RESPONSE else _EH_RECORDS_KEY
+        records = data.get(key)
+        return [(join_pointer("/" + key, i), record) for i, record in enumerate(records)] if isinstance(records, list) else []
     if kind == RESPONSE_LIST:
         pairs: list[tuple[str, Any]] = []
         for i, response in enumerate(data):

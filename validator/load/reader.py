@@ -18,17 +18,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..findings import Problem, join_pointer
+from .js_literal import HTML_SUFFIXES, JS_SUFFIXES, parse_source
 from .source import UTF8_BOM, Document, decode, parse_text
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 YAML_SUFFIXES = (".yaml", ".yml")
-FORMATS = ("json", "jsonl", "yaml")
+# JavaScript/TypeScript and HTML: the literals pushed with lpTag.sdes (load/js_literal.py)
+FORMATS = ("json", "jsonl", "yaml", "js", "html")
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_DECOMPRESSED = 1 << 30  # a gzip bomb stops here
 
 
 def format_of(name: str) -> tuple[str, bool]:
-    """(json | jsonl | yaml, gzip-compressed?) from the file name."""
+    """(json | jsonl | yaml | js | html, gzip-compressed?) from the file name."""
     lower = name.lower()
     compressed = lower.endswith(".gz")
     if compressed:
@@ -37,6 +39,10 @@ def format_of(name: str) -> tuple[str, bool]:
         return "jsonl", compressed
     if lower.endswith(YAML_SUFFIXES):
         return "yaml", compressed
+    if lower.endswith(JS_SUFFIXES):
+        return "js", compressed
+    if lower.endswith(HTML_SUFFIXES):
+        return "html", compressed
     return "json", compressed
 
 
@@ -176,6 +182,10 @@ def parse_input(decoded: Decoded) -> list[Document]:
         return [Document(name=decoded.name, data=None, text=decoded.text, problems=list(decoded.problems))]
     if decoded.format == "yaml":
         return [_yaml(decoded.name, decoded.text, decoded.problems)]
+    if decoded.format in ("js", "html"):
+        doc = parse_source(decoded.name, decoded.text, html=decoded.format == "html")
+        doc.problems[:0] = decoded.problems
+        return [doc]
     doc = parse_text(decoded.name, decoded.text)
     doc.problems[:0] = decoded.problems
     return [doc]

@@ -30,7 +30,8 @@ class Document:
     parsed: bool = False
     problems: list[Problem] = field(default_factory=list)
     line_base: int = 0  # lines before this document in its file (JSON Lines)
-    locator: Callable[[list[str]], dict[str, tuple[int | None, int]]] | None = None  # non-JSON text (YAML)
+    locator: Callable[[list[str]], dict[str, tuple[int | None, int]]] | None = None  # non-JSON text (YAML, JavaScript)
+    source_kind: str | None = None  # what the loader already knows the input holds (web-source: pushes from JavaScript or HTML)
 
 
 class Flags:

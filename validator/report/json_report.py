@@ -23,7 +23,8 @@ def _report_rest(results: list[FileResult], baseline: BaselineOutcome | None) ->
         "files": [
             {
                 "file": r.file, "kind": r.kind, "api_version": r.api_version,
-                "api_version_reason": r.version_reason or ("given" if r.kind else None),
+                "api_version_reason": r.version_reason or ("given" if r.api_version else None),
+                "profile": r.profile, "profile_reason": r.profile_reason,
                 "events": r.events, "findings": len(r.findings), **({"not_shown": r.hidden} if r.hidden else {}),
             }
             for r in results

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import IO
 
 from ..findings import Finding
+from ..model import MESSAGING
 from ..result import FileResult, Summary
 from .base import Reporter
 from .common import escape_controls, finding_text, plural, pointer_label, severity_counts
@@ -41,8 +43,9 @@ class TextReporter(Reporter):
         else:
             for result in results:
                 if self.verbose:
-                    what = f"{result.api_version} {result.kind}" if result.kind else "not checked"
-                    why = f" ({escape_controls(result.version_reason)})" if result.version_reason else (" (as given)" if result.kind else "")
+                    what = f"{result.api_version or result.profile} {result.kind}" if result.kind else "not checked"
+                    reason = result.version_reason if result.api_version else result.profile_reason
+                    why = f" ({escape_controls(reason)})" if reason and reason != "given" else (" (as given)" if result.kind else "")
                     stream.write(f"{escape_controls(result.file)}: {what}{why}, {plural(result.events, 'event')}\n")
                 for f in result.findings:
                     stream.write(self.finding_line(f))
@@ -50,10 +53,13 @@ class TextReporter(Reporter):
             return
         if len(results) == 1 and results[0].version_reason and not self.verbose:
             stream.write(f"API {results[0].api_version}: {escape_controls(results[0].version_reason)}\n")
+        if len(results) == 1 and results[0].profile not in (None, MESSAGING) and not self.verbose:
+            stream.write(f"Profile {results[0].profile}: {escape_controls(results[0].profile_reason or 'given')}\n")
         note = summary.not_shown_note()
         if note:
             stream.write(f"{note}.\n")
-        versions = ", ".join(f"{n} as API {v}" for v, n in sorted(summary.by_version.items()))
+        profiles = Counter(r.profile for r in results if r.profile not in (None, MESSAGING))
+        versions = ", ".join([*(f"{n} as API {v}" for v, n in sorted(summary.by_version.items())), *(f"{n} as {p}" for p, n in sorted(profiles.items()))])
         checked = f"Checked {plural(summary.files, 'file')}" + (f" ({versions})" if versions else "")
         stream.write(f"{checked}: {severity_counts(summary)}.\n")
         if self.baseline is not None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import CONTAINER_KEYS, DOUBLE_NESTED, SDE_TYPES, VERSIONS
+from ..model import CONTAINER_KEYS, DOUBLE_NESTED, MESSAGING, PROFILES, SDE_TYPES, VERSIONS
 from .params import Param
 
 STAGES = ("input", "schema", "event", "record")
@@ -52,7 +52,7 @@ class Rule:
 
     __slots__ = (
         "api_versions", "category", "check_event", "check_record", "containers", "explicit_version_only",
-        "name", "params", "params_check", "prepare", "sde_types", "severity", "stage",
+        "name", "params", "params_check", "prepare", "profiles", "sde_types", "severity", "stage",
     )
 
     def __init__(
@@ -71,6 +71,7 @@ class Rule:
         params_check: Callable[[Mapping[str, Any]], str | None] | None = None,
         explicit_version_only: bool = False,
         prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        profiles: tuple[str, ...] = (MESSAGING,),
     ) -> None:
         self.name = name
         self.category = category
@@ -88,6 +89,10 @@ class Rule:
         self.explicit_version_only = explicit_version_only
         # the parameters as the check reads them (sets built from lists), computed once per dispatch table, not per event
         self.prepare = prepare
+        # the profiles whose payloads the check makes sense for: Messaging Interactions only unless it says more
+        self.profiles = profiles
+        if not set(profiles) <= set(PROFILES):
+            raise ValueError(f"rule {name!r}: profiles {profiles!r} are not among {', '.join(PROFILES)}")
         if self.stage not in STAGES:
             raise ValueError(f"rule {name!r}: stage {self.stage!r} is not one of {', '.join(STAGES)}")
         has_checks = {"event": check_event is not None, "record": check_event is None and check_record is not None}

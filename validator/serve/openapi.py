@@ -70,7 +70,7 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
                         "kind": {
                             "type": "string",
                             "nullable": True,
-                            "description": "response, record, records, events, event, event-list; "
+                            "description": "response, record, records, events, event, event-list, eh-response, web-sde, web-sde-list, web-body, web-source; "
                             "json-lines for several JSON Lines records; null when unparsable",
                         },
                         "api_version": {
@@ -78,6 +78,12 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
                             "nullable": True,
                             "description": "v1, v2, or mixed (JSON Lines records checked as different versions)",
                         },
+                        "profile": {
+                            "type": "string",
+                            "nullable": True,
+                            "description": "messaging, engagement-history or web: the contract the input was checked against; null when unrecognised",
+                        },
+                        "profile_reason": {"type": "string", "nullable": True, "description": "why that profile: what in the input decided, or given"},
                         "events": {"type": "integer", "minimum": 0},
                         "findings": {"type": "integer", "minimum": 0},
                     },

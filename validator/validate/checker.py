@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..findings import Problem
-from ..model import CONTAINER_KEYS, EVENTS, RECORD, RESPONSE, RESPONSE_LIST, SDE_TYPES, SECTIONS
+from ..model import CONTAINER_KEYS, EH_RESPONSE, ENGAGEMENT_HISTORY, EVENTS, PROFILE_STORES, RECORD, RESPONSE, RESPONSE_LIST, SDE_TYPES, SECTIONS
 from .compiled import CompiledValidators, ValidationFailed, shared_validators
 from .detailed import detailed_problems, json_type
 from .schemas import schema_uri
@@ -24,6 +24,8 @@ _SHELLS = {
     RECORD: ("record", "event"),
     EVENTS: ("events", "event"),
 }
+# Engagement History's own response and record shapes around the common events
+_EH_SHELLS = {**_SHELLS, EH_RESPONSE: ("eh-response", "eh-record"), RECORD: ("eh-record", "event")}
 
 
 _NO_STUBS: frozenset[str] = frozenset()
@@ -36,7 +38,7 @@ class SchemaChecker:
     def __init__(self, compiled: CompiledValidators | None = None) -> None:
         self.compiled = compiled or shared_validators()
         # sdeType -> compiled validator, per version: one dict lookup per event on the hot path
-        self._by_sde_type: dict[str, dict[str, Callable[[Any], Any]]] = {version: {} for version in SECTIONS}
+        self._by_sde_type: dict[str, dict[str, Callable[[Any], Any]]] = {version: {} for version in (*SECTIONS, *PROFILE_STORES)}
         self._remembered: dict[tuple[str, str, frozenset[str], str], list[tuple[str, str, str, bool, Any]]] = {}
 
     def _check(self, version: str, name: str, instance: Any, pointer: str, stubs: frozenset[str], out: list[Problem]) -> bool:
@@ -70,7 +72,7 @@ class SchemaChecker:
 
     def check_shell(self, version: str, kind: str, instance: Any, pointer: str, out: list[Problem]) -> None:
         """The document (or record) around its records (or events), which are checked one by one."""
-        name, stubbed = _SHELLS[kind]
+        name, stubbed = (_EH_SHELLS if version == ENGAGEMENT_HISTORY else _SHELLS)[kind]
         self._check(version, name, instance, pointer, frozenset({schema_uri(version, stubbed)}), out)
 
     def check_event(self, version: str, event: Any, pointer: str, out: list[Problem]) -> bool:
@@ -104,3 +106,7 @@ class SchemaChecker:
         if isinstance(sde_type, str) and SDE_TYPES.get(sde_type) == name:
             self._by_sde_type[version][sde_type] = self.compiled.get(version, name, _NO_STUBS)
         return self._check(version, name, event, pointer, _NO_STUBS, out)
+
+    def check_web_object(self, store: str, member: str | None, sde: Any, pointer: str, out: list[Problem]) -> bool:
+        """Validate one web-side object against its lpTag type's schema (lp_sdes: with the authenticated flow's limits)."""
+        return self._check(store, "lp-sde" if member == "lp_sdes" else "sde", sde, pointer, _NO_STUBS, out)

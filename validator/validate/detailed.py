@@ -123,6 +123,9 @@ def _problems_for(error: Any, base: str, version: str) -> Iterator[Problem]:
     elif kind == "enum" and path and path[-1] == "sdeType":
         expected = ", ".join(error.validator_value)
         yield Problem(pointer, "unknown-sde-type", f"unknown sdeType{show(instance) or ' ' + json_type(instance)}: expected one of {expected}", value=instance)
+    elif kind == "enum":
+        expected = schema.get("title") or "one of " + ", ".join(map(repr, error.validator_value))
+        yield Problem(pointer, "bad-value", f"expected {expected}, found {_found(instance)}", value=instance)
     elif kind == "const":
         yield Problem(pointer, "bad-value", f"expected{show(error.validator_value)}, found {_found(instance)}", value=instance)
     elif kind == "pattern":

@@ -14,6 +14,18 @@ A version's store is composed at load: every common schema and the version's own
 ``$id`` ``.../<version>/<name>.json``, so that relative ``$ref``s (``definitions.json#/...``)
 resolve to that version's definitions. A name is either common or per-version, never both.
 
+Profiles other than messaging have stores of their own, composed the same way (``schema_uri`` takes
+the store's name where it takes a version):
+
+- ``engagement-history/``: the common schemas again, with Engagement History's ``definitions.json``
+  (which refers to v2's value types and widens text to what that API returns) and its response
+  and record shapes (``eh-response``, ``eh-record``). Its events are normalised to the common
+  shape before validation (``validator/profile_views.py``).
+- ``web/``: its own files only: one schema per lpTag type, named after it (``cart``, ``ctmrinfo``,
+  ...), referring to v2's value types and to v2's ``cartStatus`` products; ``sde.json`` dispatches
+  by ``type`` (filled in from ``WEB_TYPES`` at load); ``lp-sde.json`` adds the authenticated flow's
+  limits.
+
 The ten types are listed once, in ``validator/model.py`` (``SDE_TYPES``): event.json's ``sdeType``
 enum and its per-type dispatch (one ``if``/``then`` per type) are filled in from it at load.
 Each type's own schema names its sdeType in a ``const``; tests check that those files, and the
@@ -33,7 +45,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..model import CONTAINER_KEYS, SDE_TYPES, VERSIONS  # noqa: F401 (re-exported)
+from ..model import CONTAINER_KEYS, ENGAGEMENT_HISTORY, PROFILE_STORES, SDE_TYPES, VERSIONS, WEB, WEB_TYPES  # noqa: F401 (re-exported)
 from ..resources import data_path
 
 BASE_URI = "https://sdelint.invalid/schemas/"
@@ -48,12 +60,16 @@ def schema_uri(version: str, name: str) -> str:
     return f"{BASE_URI}{version}/{name}.json" if version else f"{BASE_URI}{name}.json"
 
 
+# The stores schemas are composed into, and whether each takes the common schemas too
+STORES = {**dict.fromkeys(VERSIONS, True), ENGAGEMENT_HISTORY: True, WEB: False}
+
+
 def schema_sources(version: str) -> dict[str, Path]:
-    """Name -> the file a version's schema is composed from: its own folder's, else the common one."""
+    """Name -> the file a version's (or profile's) schema is composed from: its own folder's, else the common one."""
     root = data_path("schemas")
     if not version:
         return {path.name.removesuffix(".json"): path for path in sorted(root.glob("*.json"))}
-    common = {path.stem: path for path in (root / COMMON).glob("*.json")}
+    common = {path.stem: path for path in (root / COMMON).glob("*.json")} if STORES.get(version, True) else {}
     own = {path.stem: path for path in (root / version).glob("*.json")}
     if both := sorted(common.keys() & own.keys()):
         raise ValueError(f"schemas/{version}/ and schemas/{COMMON}/ both hold {', '.join(both)}: a schema is either shared or per-version")
@@ -79,6 +95,27 @@ def _dispatch_by_sde_type(event: Schema) -> Schema:
     return event
 
 
+def _dispatch_by_web_type(sde: Schema) -> Schema:
+    """web/sde.json with the type enum and one branch per lpTag type, from WEB_TYPES."""
+    web_type = sde["properties"]["type"]
+    if "enum" in web_type or "allOf" in sde:
+        raise ValueError("schemas/web/sde.json lists the types itself: they come from validator/model.py WEB_TYPES")
+    web_type["enum"] = list(WEB_TYPES)
+    sde["allOf"] = [
+        {"if": {"type": "object", "properties": {"type": {"const": name}}, "required": ["type"]}, "then": {"$ref": f"{name}.json"}}
+        for name in WEB_TYPES
+    ]
+    return sde
+
+
+def _composed(store: str, name: str, schema: Schema) -> Schema:
+    if name == "event" and STORES[store]:
+        return _dispatch_by_sde_type(schema)
+    if name == "sde" and store == WEB:
+        return _dispatch_by_web_type(schema)
+    return schema
+
+
 def compose_store() -> dict[str, Schema]:
     """Every bundled schema by its ``$id``, composed afresh from the files (``_load_all`` keeps one)."""
     texts: dict[Path, str] = {}
@@ -94,10 +131,10 @@ def compose_store() -> dict[str, Schema]:
     for path in schema_sources("").values():
         schema = parse(path)
         store[schema["$id"]] = schema
-    for version in VERSIONS:
+    for version in STORES:
         for name, path in schema_sources(version).items():
             composed = _with_id(parse(path), schema_uri(version, name))
-            store[composed["$id"]] = _dispatch_by_sde_type(composed) if name == "event" else composed
+            store[composed["$id"]] = _composed(version, name, composed)
     return store
 
 

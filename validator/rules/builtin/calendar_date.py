@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from ...findings import join_pointer
+from ...model import PROFILES
 from ..base import EventContext, Hit, Rule
 from ..values import as_int, show_int
 
@@ -46,4 +47,4 @@ def calendar_date(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
 
 
 # only these two types hold dates; the catalogue lists no sde-types, as users read it: "wherever a date is"
-RULE = Rule("calendar-date", category="event", severity="error", containers=("customerInfo", "personalInfo"), check_event=calendar_date)
+RULE = Rule("calendar-date", category="event", severity="error", containers=("customerInfo", "personalInfo"), check_event=calendar_date, profiles=PROFILES)

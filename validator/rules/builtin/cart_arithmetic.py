@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ...model import PROFILES
 from ..base import EventContext, Hit, Rule
 from ..params import Number
 from ..values import as_number, shorten
@@ -69,4 +70,5 @@ def cart_arithmetic(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
 RULE = Rule(
     "cart-arithmetic", category="event", severity="warning", sde_types=("CART_STATUS", "PURCHASE"),
     params={"tolerance": Number(0.01)}, check_event=cart_arithmetic,
+    profiles=PROFILES,
 )

@@ -11,6 +11,7 @@ import re
 from functools import cache, lru_cache
 from typing import Any
 
+from ...model import PROFILES, WEB
 from ..base import EventContext, Hit, Rule
 from ..datafiles import data_lines
 from ..params import CodeList, StringList
@@ -117,20 +118,22 @@ def _unknown_country(value: Any, extra: frozenset[str]) -> str | None:
     return f"country {shorten(repr(value))} is not an ISO 3166-1 alpha-2 code{hint}"
 
 
-def _contact_hits(contacts: list[Any], pointer: str, p: dict[str, Any], hits: list[Hit]) -> None:
+def _contact_hits(contacts: list[Any], pointer: str, p: dict[str, Any], hits: list[Hit], nested: bool = True) -> None:
+    """Contacts as the API nests them (contacts[].personalContact), or as the web side writes them (contacts[])."""
     for i, item in enumerate(contacts):
-        contact = item.get("personalContact") if type(item) is dict else None
+        contact = (item.get("personalContact") if nested else item) if type(item) is dict else None
         if type(contact) is not dict:
             continue
+        at = f"{pointer}/{i}/personalContact" if nested else f"{pointer}/{i}"
         phone_type = contact.get("phoneType")
         why = _unlisted(phone_type, p, "phone-types") if phone_type is not None else None
         if why:
-            hits.append(Hit(f"{pointer}/{i}/personalContact/phoneType", why, phone_type))
+            hits.append(Hit(f"{at}/phoneType", why, phone_type))
         address = contact.get("address")
         country = address.get("country") if type(address) is dict else None
         why = _unknown_country(country, p["_extra-countries"]) if country is not None else None
         if why:
-            hits.append(Hit(f"{pointer}/{i}/personalContact/address/country", why, country))
+            hits.append(Hit(f"{at}/address/country", why, country))
 
 
 # container -> (its field with a code list, the parameter listing the codes)
@@ -141,13 +144,22 @@ _SINGLE = {
 }
 
 
+# the web side's names for the API fields with code lists (field reference §2), and its gender codes
+_WEB_FIELDS = {"originatingChannel": "channel"}
+_WEB_GENDER_CODES = (0, 1, 2)
+
+
 def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     attrs = ctx.attrs
     if attrs is None:
         return None
     hits: list[Hit] = []
+    web = ctx.version == WEB
     field, key = _SINGLE[ctx.key]
+    field = _WEB_FIELDS.get(field, field) if web else field
     value = attrs.get(field)
+    if web and field == "gender" and type(value) is int and value in _WEB_GENDER_CODES:
+        value = None  # the Types table's integer codes (0-MALE, 1-FEMALE, 2-OTHER)
     why = _unlisted(value, p, key) if value is not None else None
     if why:
         hits.append(Hit(f"{ctx.attrs_pointer}/{field}", why, value))
@@ -158,7 +170,7 @@ def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
             hits.append(Hit(f"{ctx.attrs_pointer}/language", f"language {shorten(repr(language))} {why}", language))
         contacts = attrs.get("contacts")
         if type(contacts) is list:
-            _contact_hits(contacts, f"{ctx.attrs_pointer}/contacts", p, hits)
+            _contact_hits(contacts, f"{ctx.attrs_pointer}/contacts", p, hits, nested=not web)
     return hits
 
 
@@ -173,4 +185,5 @@ RULE = Rule(
         "extra-countries": StringList([]),
     },
     check_event=code_list, prepare=prepared,
+    profiles=PROFILES,
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...model import PROFILES
 from ..base import EventContext, Hit, Rule
 from ..values import shorten
 
@@ -45,4 +46,4 @@ def contact_format(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     return hits
 
 
-RULE = Rule("contact-format", category="event", severity="warning", sde_types=("PERSONAL_INFO",), check_event=contact_format)
+RULE = Rule("contact-format", category="event", severity="warning", sde_types=("PERSONAL_INFO",), check_event=contact_format, profiles=PROFILES)

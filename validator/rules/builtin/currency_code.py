@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from ...model import PROFILES
 from ..base import EventContext, Hit, Rule
 from ..datafiles import data_lines
 
@@ -39,4 +40,5 @@ def currency_code(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
 RULE = Rule(
     "currency-code", category="event", severity="warning",
     containers=("customerInfo", "cartStatus", "purchase", "viewedProduct", "lead"), check_event=currency_code,
+    profiles=PROFILES,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...findings import join_pointer
+from ...model import PROFILES
 from ..base import EventContext, Hit, Rule
 from ..params import StringList
 
@@ -25,4 +26,5 @@ def customer_entity(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
 RULE = Rule(
     "customer-entity", category="event", severity="off", sde_types=("CUSTOMER_INFO",),
     params={"statuses": StringList([]), "types": StringList([])}, check_event=customer_entity,
+    profiles=PROFILES,
 )

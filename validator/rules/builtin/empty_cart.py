@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...model import PROFILES
 from ..base import EventContext, Hit, Rule
 from ..values import as_number, shorten
 
@@ -25,4 +26,4 @@ def empty_cart(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     return [hit] if hit else None
 
 
-RULE = Rule("empty-cart", category="event", severity="warning", sde_types=("CART_STATUS", "PURCHASE"), check_event=empty_cart)
+RULE = Rule("empty-cart", category="event", severity="warning", sde_types=("CART_STATUS", "PURCHASE"), check_event=empty_cart, profiles=PROFILES)

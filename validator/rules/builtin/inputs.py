@@ -1,4 +1,4 @@
-"""Input rules: the loader reports them while reading bytes into a document; every one is an error by default."""
+"""Input rules: the loader reports them while reading bytes into a document; all but not-checkable are errors by default."""
 
 from __future__ import annotations
 
@@ -8,3 +8,5 @@ RULES = [
     Rule(name, category="input", severity="error")
     for name in ("syntax-error", "encoding-error", "duplicate-key", "too-deep", "unrecognized-document", "read-error")
 ]
+# a pushed literal holding variables or expressions (JavaScript/HTML sources): reported, never guessed
+RULES.append(Rule("not-checkable", category="input", severity="info"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...model import PROFILES
 from ..base import EventContext, Hit, Rule
 from ..values import as_number
 
@@ -59,4 +60,5 @@ def negative_amount(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
 RULE = Rule(
     "negative-amount", category="event", severity="warning",
     containers=("cartStatus", "viewedProduct", "purchase", "lead"), check_event=negative_amount,
+    profiles=PROFILES,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...model import PROFILES
 from ..base import EventContext, Hit, Rule
 from ..params import Choice, Number
 from ..values import iter_strings
@@ -54,4 +55,5 @@ RULE = Rule(
     "value-length", category="event", severity="error",
     params={"max": Number(50000), "unit": Choice("characters", UNITS)},
     check_event=value_length,
+    profiles=PROFILES,
 )

@@ -1,0 +1,430 @@
+"""Profiles (issue 14): Engagement History responses and web-side payloads, through the real CLI.
+
+Every payload here is hand-written after the field reference (§1-§3); none is copied from
+LivePerson's pages. Positions are found in the text itself (``at``), so each expected line and
+column is the place a reader of the file would point at.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import validator
+from validator.config import ConfigError
+from validator.load.js_literal import parse_source
+
+EH_RESPONSE = """\
+{
+  "_metadata": {"count": 1},
+  "interactionHistoryRecords": [
+    {
+      "info": {"engagementId": "3512516612", "isChatDataEnriched": true},
+      "sdes": {
+        "events": [
+          {"serverTimeStamp": "1440412721832",
+           "viewProduct": {"serverTimeStamp": "1440412721832", "currency": "EUR",
+             "products": [{"product": {"name": "walking boot", "category": "boots", "sku": "wb-1", "price": "77.8"}, "quantity": null}]}},
+          {"serverTimeStamp": "1440412721832",
+           "formFillingError": {"serverTimeStamp": "1440412721832",
+             "visitorError": {"contextId": "loan form", "message": {"string": "Zip code missing"}, "code": {"string": "zip-1"}, "level": "2", "resolved": "true"}}},
+          {"serverTimeStamp": "1440412721832",
+           "personalInfo": {"serverTimeStamp": "1440412721832", "name": "Ada", "surname": "Byron", "gender": "FEMALE", "language": "en-GB"}},
+          {"serverTimeStamp": "1440412721832",
+           "customerInfo": {"serverTimeStamp": "1440412721832",
+             "customerInfo": {"customerId": "c-77", "socialId": 4444, "balance": "-12.5", "Currency": "GBP"}}},
+          {"serverTimeStamp": "1440412721832",
+           "cartStatus": {"serverTimeStamp": "1440412721832", "total": "15.6", "currency": "EUR", "numItems": "2",
+             "products": [{"product": {"name": "sock", "price": "7.8"}, "quantity": "2"}]}}
+        ]
+      }
+    }
+  ]
+}
+"""
+
+EH_DEFECTS = """\
+{
+  "interactionHistoryRecords": [
+    {
+      "sdes": {
+        "events": [
+          {"serverTimeStamp": "1440412721832",
+           "viewProduct": {"serverTimeStamp": "1440412721832", "currency": "EURO",
+             "products": [{"product": {"name": "walking boot", "price": "cheap"}}]}},
+          {"serverTimeStamp": "1440412721832",
+           "formFillingError": {"serverTimeStamp": "1440412721832",
+             "visitorError": {"message": {"string": "Zip code missing"}, "resolved": "perhaps"}}},
+          {"serverTimeStamp": "1440412721832",
+           "personalInfo": {"serverTimeStamp": "1440412721832", "nmae": "Ada", "gender": "F"}},
+          {"serverTimeStamp": "1440412721832",
+           "cartStatus": {"serverTimeStamp": "1440412721832", "total": "20", "numItems": "2",
+             "products": [{"product": {"name": "sock", "price": "7.8"}, "quantity": "2"}]}},
+          {"serverTimeStamp": "1440412721832", "basket": {}}
+        ]
+      }
+    }
+  ]
+}
+"""
+
+WEB_JS = """\
+// checkout page: what the site pushes
+window.lpTag = window.lpTag || {};
+lpTag.sdes = lpTag.sdes || [];
+/* lpTag.sdes.push({type: 'cart', total: 'commented out'}); */
+var note = "lpTag.sdes.push({not: 'code'})";
+lpTag.sdes.push({
+  type: 'cart', // the basket
+  total: 15.6,
+  currency: 'EUR',
+  numItems: 2,
+  products: [{product: {name: 'sock', category: "clothes", sku: 's-1', price: 7.8}, quantity: 2,},],
+});
+lpTag.sdes.push([
+  {type: "personal", personal: {firstname: "Ada", lastname: 'Byron', gender: 1, age: {age: 36, year: 1815, month: 12, day: 10},
+    contacts: [{email: "ada@example.org", phone: "+44 20 7946 0000", phoneType: "HOME", address: {country: "GB", region: "London"}}]}},
+  {type: "mrktInfo", info: {channel: "1", affiliate: "newsletter", campaignId: "winter sale"}},
+]);
+lpTag.sdes.send({'type': "service", "service": {topic: `order cheque book`, status: 0x1, category: 'finance', serviceId: "sv-12"}});
+"""
+
+WEB_JS_DEFECTS = """\
+lpTag.sdes.push({
+  type: 'cart',
+  total: '15.6 EUR',
+  numItems: 2,
+  products: [{product: {name: 'sock', price: 7.8}, quantity: 2}],
+});
+lpTag.sdes.push({type: "ctmrinfo", info: {cstatus: "vip", balance: userBalance}});
+lpTag.sdes.push({type: "personal", personal: {firstname: "Ada", genre: "FEMALE"}});
+lpTag.sdes.push({type: "lead", lead: {topic: "loan", value: 200 currency: "EUR"}});
+lpTag.sdes.push({type: "prodView", products: []});
+"""
+
+WEB_HTML = """\
+<!doctype html>
+<html><head><title>Don't push in prose</title><script src="lptag.js"></script></head>
+<body>
+<p>lpTag.sdes.push({type: "cart"}) in prose is not code.</p>
+<script>
+  lpTag.sdes = lpTag.sdes || [];
+  lpTag.sdes.push({type: "error", error: {contextId: "card", message: "Card expired", code: "c-9", level: "high", resolved: false}});
+  lpTag.sdes.push({type: "searchInfo", keywords: ["reset password"]});
+</script>
+</body></html>
+"""
+
+TOKEN_CLAIMS = """\
+{"iss": "https://idp.example.org", "sub": "c-77",
+ "lp_sdes": [
+   {"type": "ctmrinfo", "info": {"cstatus": "cancelled", "ctype": "vip", "customerId": "c-77"}},
+   {"type": "personal", "personal": {"firstname": "Ada", "gender": "FEMALE"}}
+ ]}
+"""
+
+TOKEN_CLAIMS_DEFECTS = """\
+{"iss": "https://idp.example.org", "sub": "c-77",
+ "lp_sdes": [
+   {"type": "ctmrinfo", "info": {"customerId": "c-77", "storeNumber": "12"}},
+   {"type": "cart", "total": 1, "numItems": 1}
+ ]}
+"""
+
+ENGAGEMENT_BODY = """\
+{"appType": "MOBILE_APP", "engagementAttributes": [
+  {"type": "purchase", "total": 7.8, "orderId": "o-1", "cart": {"products": [{"product": {"name": "sock", "price": 7.8}, "quantity": 1}], "numItems": 1}},
+  {"type": "lead", "lead": {"topic": "loan", "value": 200, "currency": "EUR", "leadId": "l-1"}}
+]}
+"""
+
+
+def at(text: str, needle: str, skip: int = 0) -> tuple[int, int]:
+    """1-based (line, column) of ``needle`` (plus ``skip`` characters) in ``text``: where a finding must point."""
+    offset = text.index(needle) + skip
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def check_json(cli, path: Path, *options: str) -> dict:
+    result = cli("check", "--format", "json", *options, path)
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.output)
+
+
+def places(report: dict) -> set[tuple[int, int, str, str]]:
+    return {(f["line"], f["column"], f["rule"], f["pointer"]) for f in report["findings"]}
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- Engagement History -----------------------------------------------------------------------
+
+
+def test_engagement_history_response_is_recognised_and_its_real_shapes_are_accepted(cli, tmp_path):
+    report = check_json(cli, write(tmp_path, "eh.json", EH_RESPONSE))
+    [file] = report["files"]
+    assert (file["kind"], file["profile"], file["profile_reason"]) == ("eh-response", "engagement-history", "has interactionHistoryRecords")
+    assert file["api_version"] is None and file["events"] == 5
+    # only the documented misspelling Currency (the EH example's key) is worth a warning
+    assert [(f["rule"], f["pointer"]) for f in report["findings"]] == [
+        ("unknown-field", "/interactionHistoryRecords/0/sdes/events/3/customerInfo/customerInfo/Currency"),
+    ]
+
+
+def test_engagement_history_defects_are_reported_at_their_place_in_the_original(cli, tmp_path):
+    path = write(tmp_path, "eh-bad.json", EH_DEFECTS)
+    report = check_json(cli, path)
+    events = "/interactionHistoryRecords/0/sdes/events"
+    t = EH_DEFECTS
+    assert places(report) == {
+        (*at(t, '"EURO"'), "currency-code", f"{events}/0/viewProduct/currency"),
+        (*at(t, '"cheap"'), "bad-value", f"{events}/0/viewProduct/products/0/product/price"),
+        (*at(t, '"perhaps"'), "bad-value", f"{events}/1/formFillingError/visitorError/resolved"),
+        (*at(t, '"nmae"'), "unknown-field", f"{events}/2/personalInfo/nmae"),
+        (*at(t, '"F"'), "code-list", f"{events}/2/personalInfo/gender"),
+        (*at(t, '"20"'), "cart-arithmetic", f"{events}/3/cartStatus/total"),
+        (*at(t, '{"serverTimeStamp": "1440412721832", "basket"'), "missing-field", f"{events}/4"),
+    }
+    assert cli("check", path).exit_code == 1
+
+
+def test_an_eh_sdes_block_is_engagement_history_by_its_events_and_messaging_only_when_asked(cli, tmp_path):
+    block = {"events": [{"serverTimeStamp": "1440412721832", "lead": {"serverTimeStamp": "1440412721832", "lead": {"topic": "loan", "value": "22.5"}}}]}
+    path = write(tmp_path, "sdes.json", json.dumps(block))
+    report = check_json(cli, path)
+    assert (report["files"][0]["profile"], report["files"][0]["kind"]) == ("engagement-history", "events")
+    assert report["files"][0]["profile_reason"] == "events without sdeType (the first at /events/0)"
+    assert report["findings"] == []
+    messaging = check_json(cli, path, "--profile", "messaging")
+    assert [(f["rule"], f["message"]) for f in messaging["findings"]] == [("missing-field", "missing required field 'sdeType'")]
+    assert messaging["files"][0]["profile_reason"] == "given"
+    # a named API version is a Messaging Interactions contract: a missing sdeType is then its defect
+    versioned = check_json(cli, path, "--api-version", "v2")
+    assert [(f["rule"], f["pointer"]) for f in versioned["findings"]] == [("missing-field", "/events/0")]
+    assert versioned["files"][0]["profile"] == "messaging"
+
+
+def test_record_rules_and_messaging_only_rules_do_not_run_on_engagement_history(cli, tmp_path):
+    # originalTimeStamp after serverTimeStamp: timestamp-order's finding in Messaging Interactions, the EH examples' norm
+    event = {"serverTimeStamp": "1440412721832", "purchase": {"serverTimeStamp": "1440412721832", "originalTimeStamp": "1440413291351", "total": "11.7"}}
+    report = check_json(cli, write(tmp_path, "eh.json", json.dumps({"interactionHistoryRecords": [{"sdes": {"events": [event]}}]})), "--min-severity", "info")
+    assert report["findings"] == []
+    mi = {**event, "sdeType": "PURCHASE"}
+    report = check_json(cli, write(tmp_path, "mi.json", json.dumps({"events": [mi]})), "--min-severity", "info")
+    assert "timestamp-order" in {f["rule"] for f in report["findings"]}
+
+
+# --- web side: JSON ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "reason"),
+    [
+        ('{"type": "cart", "total": 7.8, "numItems": 1}', "web-sde", "lpTag type 'cart' at /type"),
+        ('[{"type": "searchInfo", "keywords": ["boots"]}, {"type": "lead", "lead": {"value": 1}}]', "web-sde-list", "lpTag type 'searchInfo' at /0/type"),
+        (ENGAGEMENT_BODY, "web-body", "has engagementAttributes at /engagementAttributes"),
+        (TOKEN_CLAIMS, "web-body", "has lp_sdes at /lp_sdes"),
+        ('{"body": {"authenticatedData": {"lp_sdes": [{"type": "personal", "personal": {"firstname": "Ada"}}]}}}', "web-body",
+         "has lp_sdes at /body/authenticatedData/lp_sdes"),
+    ],
+)
+def test_web_json_payloads_are_recognised_and_legal_ones_pass(cli, tmp_path, text, kind, reason):
+    report = check_json(cli, write(tmp_path, "web.json", text), "--min-severity", "info")
+    file = report["files"][0]
+    assert (file["kind"], file["profile"], file["profile_reason"]) == (kind, "web", reason)
+    assert report["findings"] == []
+
+
+def test_lp_sdes_is_held_to_the_authenticated_flow(cli, tmp_path):
+    report = check_json(cli, write(tmp_path, "claims.json", TOKEN_CLAIMS_DEFECTS))
+    t = TOKEN_CLAIMS_DEFECTS
+    assert places(report) == {
+        (*at(t, '"storeNumber"'), "bad-value", "/lp_sdes/0/info/storeNumber"),
+        (*at(t, '"cart"'), "bad-value", "/lp_sdes/1/type"),
+    }
+    # the same objects pushed on a page (not the authenticated flow) are fine
+    body = t.replace("lp_sdes", "engagementAttributes")
+    assert check_json(cli, write(tmp_path, "body.json", body))["findings"] == []
+
+
+def test_web_side_names_and_types_follow_the_web_tables(cli, tmp_path):
+    sde = {"type": "ctmrinfo", "info": {"customerStatus": "vip", "balance": "lots", "lastPaymentDate": {"day": 31, "month": 2, "year": 2020}}}
+    text = json.dumps(sde)
+    report = check_json(cli, write(tmp_path, "one.json", text))
+    assert {(f["rule"], f["pointer"]) for f in report["findings"]} == {
+        ("unknown-field", "/info/customerStatus"),  # the web side calls it cstatus
+        ("bad-value", "/info/balance"),
+        ("calendar-date", "/info/lastPaymentDate"),
+    }
+
+
+def test_members_that_are_not_lists_are_one_finding_each(cli, tmp_path):
+    report = check_json(cli, write(tmp_path, "odd.json", '{"lp_sdes": "x", "engagementAttributes": [1, {"type": 3}]}'))
+    assert sorted((f["rule"], f["pointer"]) for f in report["findings"]) == [
+        ("bad-value", "/engagementAttributes/1/type"),
+        ("wrong-type", "/engagementAttributes/0"),
+        ("wrong-type", "/lp_sdes"),
+    ]
+
+
+def test_a_named_profile_refuses_other_kinds(cli, tmp_path):
+    path = write(tmp_path, "web.json", '{"type": "cart", "total": 1, "numItems": 1}')
+    report = check_json(cli, path, "--profile", "engagement-history")
+    assert [f["rule"] for f in report["findings"]] == ["unrecognized-document"]
+    eh = write(tmp_path, "eh.json", EH_RESPONSE)
+    assert [f["rule"] for f in check_json(cli, eh, "--profile", "web")["findings"]] == ["unrecognized-document"]
+
+
+# --- web side: JavaScript and HTML ------------------------------------------------------------
+
+
+def test_pushes_in_a_js_file_are_parsed_as_sites_write_them(cli, tmp_path):
+    path = write(tmp_path, "checkout.js", WEB_JS)
+    report = check_json(cli, path, "--min-severity", "info")
+    file = report["files"][0]
+    assert (file["kind"], file["profile"], file["events"]) == ("web-source", "web", 4)
+    assert report["findings"] == []
+
+
+def test_defects_in_a_js_file_are_at_their_line_and_column(cli, tmp_path):
+    path = write(tmp_path, "bad.js", WEB_JS_DEFECTS)
+    report = check_json(cli, path, "--min-severity", "info")
+    t = WEB_JS_DEFECTS
+    assert places(report) == {
+        (*at(t, "'15.6 EUR'"), "bad-value", "/0/total"),
+        (*at(t, "userBalance"), "not-checkable", "/1"),
+        (*at(t, "genre"), "unknown-field", "/2/personal/genre"),
+        (*at(t, 'currency: "EUR"'), "syntax-error", "/3"),
+    }
+    severities = {f["rule"]: f["severity"] for f in report["findings"]}
+    assert severities["not-checkable"] == "info" and severities["syntax-error"] == "error"
+    text = cli("check", path).output
+    line, column = at(t, 'currency: "EUR"')
+    assert f"bad.js:{line}:{column}: error syntax-error invalid JavaScript in lpTag.sdes call: expected ',' or '}}' after a member" in text
+
+
+def test_a_push_inside_an_html_page_is_linted_with_positions_in_the_page(cli, tmp_path):
+    path = write(tmp_path, "page.html", WEB_HTML)
+    result = cli("check", path)
+    line, column = at(WEB_HTML, '"high"')
+    assert result.output.splitlines()[0] == f"{path}:{line}:{column}: error bad-value expected long, found string \"high\" (/0/error/level)"
+    assert "Profile web: lpTag.sdes pushes in a JavaScript or HTML source" in result.output
+    report = check_json(cli, path)
+    assert report["files"][0]["events"] == 2  # the prose push is not code
+
+
+def test_js_and_html_are_taken_when_named_or_included_not_by_a_directory_walk(cli, tmp_path):
+    write(tmp_path, "site.js", WEB_JS_DEFECTS)
+    write(tmp_path, "page.htm", WEB_HTML)
+    write(tmp_path, "ok.json", '{"type": "cart", "total": 1, "numItems": 1}')
+    walked = check_json(cli, tmp_path)
+    assert [Path(f["file"]).name for f in walked["files"]] == ["ok.json"]
+    included = check_json(cli, tmp_path, "--include", "*.js", "--include", "*.htm")
+    assert sorted(Path(f["file"]).name for f in included["files"]) == ["page.htm", "site.js"]
+
+
+def test_a_real_subprocess_reads_a_push_from_stdin_named_as_js(run_sdelint):
+    source = "lpTag.sdes.push({type: 'cart', total: 'x', numItems: 1});\n"
+    done = run_sdelint("check", "--stdin-filename", "inline.js", "-", input=source.encode())
+    assert done.returncode == 1, done.stderr
+    line, column = at(source, "'x'")
+    assert done.stdout.decode().startswith(f"inline.js:{line}:{column}: error bad-value expected double")
+    assert b"Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("lpTag.sdes.push({a: 'it\\'s', \"b\": [1, 2.5, -3, 0x10, true, null,], /* c */ c: `t`})", {"a": "it's", "b": [1, 2.5, -3, 16, True, None], "c": "t"}),
+        ("lpTag . sdes . send ( { 'k' : \"\\u00e9\\n\" } )", {"k": "é\n"}),
+    ],
+)
+def test_the_literal_parser_reads_javascript_literals(source, expected):
+    doc = parse_source("x.js", source, html=False)
+    assert doc.problems == [] and doc.data == [expected]
+
+
+@pytest.mark.parametrize(
+    ("source", "rule"),
+    [
+        ("lpTag.sdes.push({a: 'open", "syntax-error"),
+        ("lpTag.sdes.push({a: 1 /* never closed", "syntax-error"),
+        ("lpTag.sdes.push({a: [1,, 2]})", "syntax-error"),
+        ("lpTag.sdes.push(", "syntax-error"),
+        ("lpTag.sdes.push(" + "[" * 5000, "syntax-error"),
+        ("lpTag.sdes.push({a: price * 2})", "not-checkable"),
+        ("lpTag.sdes.push({a: 'x' + suffix})", "not-checkable"),
+        ("lpTag.sdes.push({a: `${total}`})", "not-checkable"),
+        ("lpTag.sdes.push({...base, a: 1})", "not-checkable"),
+        ("lpTag.sdes.push({total})", "not-checkable"),
+        ("lpTag.sdes.push(sde)", "not-checkable"),
+    ],
+)
+def test_bad_or_unknowable_literals_become_one_finding_never_a_crash(source, rule):
+    doc = parse_source("x.js", source, html=False)
+    assert [p.rule for p in doc.problems] == [rule]
+    assert doc.data == [None]
+
+
+# --- configuration, API, schemas, imports -----------------------------------------------------
+
+
+def test_profile_from_the_configuration_and_the_python_api(tmp_path):
+    path = write(tmp_path, "sdes.json", json.dumps({"events": [{"serverTimeStamp": "1440412721832", "lead": {"serverTimeStamp": "1440412721832", "lead": {}}}]}))
+    config = write(tmp_path, ".sdelint.yaml", "profile: messaging\n")
+    assert [f.rule for f in validator.lint_path(path, config=config)] == ["missing-field"]
+    assert validator.lint_path(path) == []
+    assert [f.rule for f in validator.lint_text('{"type": "cart"}', profile="web")] == ["missing-field", "missing-field"]
+    with pytest.raises(ConfigError):
+        validator.lint_text("{}", profile="webb")
+    bad = write(tmp_path, "bad.yaml", "profile: webb\n")
+    with pytest.raises(ConfigError):
+        validator.lint_path(path, config=bad)
+
+
+def test_schema_command_prints_the_profiles_schemas(cli):
+    listed = cli("schema", "--profile", "web", "--list").output.split()
+    assert {"cart", "ctmrinfo", "personal", "sde", "lp-sde"} <= set(listed)
+    sde = json.loads(cli("schema", "--profile", "web").output)
+    assert sde["properties"]["type"]["enum"][:2] == ["ctmrinfo", "personal"]
+    bundled = json.loads(cli("schema", "--profile", "web", "--bundle", "cart").output)
+    assert "$ref" not in json.dumps(bundled).replace('"$ref": "#', "")
+    eh = json.loads(cli("schema", "--profile", "engagement-history").output)
+    assert eh["required"] == ["interactionHistoryRecords"]
+    assert cli("schema").exit_code == 0  # messaging, as before
+
+
+def test_text_summary_counts_profiles(cli, tmp_path):
+    eh = write(tmp_path, "eh.json", EH_RESPONSE.replace('"Currency"', '"currency"'))
+    web = write(tmp_path, "web.js", WEB_JS)
+    result = cli("check", eh, web, "-v")
+    assert result.exit_code == 0, result.output
+    assert f"{eh}: engagement-history eh-response (has interactionHistoryRecords), 5 events" in result.output
+    assert "Checked 2 files (1 as engagement-history, 1 as web): 0 errors, 0 warnings, 0 info." in result.output
+
+
+def test_checking_json_does_not_import_the_javascript_parser_or_extras(tmp_path):
+    import subprocess
+
+    path = write(tmp_path, "sdes.json", '{"events": []}')
+    code = textwrap.dedent(f"""
+        import sys
+        from validator.cli import main
+        try:
+            main(["check", {str(path)!r}])
+        except SystemExit:
+            pass
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("dask", "pyspark", "yaml_rust", "esprima", "js2py"))
+        print(heavy)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr

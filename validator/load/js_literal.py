@@ -1,0 +1,301 @@
+"""Web-side payloads in JavaScript, TypeScript and HTML: the literals passed to ``lpTag.sdes.push(`` / ``.send(``.
+
+Sites write these objects as JavaScript, not JSON: ``//`` and ``/* */`` comments, single quotes,
+unquoted keys, trailing commas. A small hand-written parser reads exactly that subset (object and
+array literals, strings, numbers, ``true``/``false``/``null``, templates without substitutions)
+and records where every value and key starts in the ORIGINAL text, so findings point into the
+file as written. No JavaScript engine is involved: an argument holding anything else (a variable,
+a call, an operator) is not guessed at; it is reported as ``not-checkable``. Text that is not
+valid JavaScript is a ``syntax-error`` at its line and column. In HTML only ``<script>`` elements
+are searched; in scripts, pushes inside comments and strings are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ..findings import Problem, join_pointer
+from ..model import WEB_SOURCE
+from .source import Document
+
+JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx")
+HTML_SUFFIXES = (".html", ".htm")
+_PUSH = re.compile(r"\blpTag\s*\.\s*sdes\s*\.\s*(?:push|send)\s*\(")
+_SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.I | re.S)
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+_NUMBER = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F]+|(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?)")
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+_MAX_DEPTH = 200
+
+Spots = dict[str, tuple[int | None, int]]
+
+
+class JsSyntaxError(Exception):
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message, self.offset = message, offset
+
+
+class NotLiteral(Exception):
+    """The argument holds an expression (a variable, a call...): what it is, and where."""
+
+    def __init__(self, what: str, offset: int) -> None:
+        super().__init__(what)
+        self.what, self.offset = what, offset
+
+
+def _skip_space(text: str, i: int, end: int) -> int:
+    """Past whitespace and comments; an unterminated block comment is a syntax error."""
+    while i < end:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif text.startswith("//", i):
+            newline = text.find("\n", i, end)
+            i = end if newline < 0 else newline + 1
+        elif text.startswith("/*", i):
+            close = text.find("*/", i + 2, end)
+            if close < 0:
+                raise JsSyntaxError("unterminated /* comment", i)
+            i = close + 2
+        else:
+            break
+    return i
+
+
+class _Parser:
+    """A recursive-descent reader of one JavaScript literal in ``text[start:end]``, noting positions by pointer."""
+
+    def __init__(self, text: str, end: int) -> None:
+        self.text, self.end = text, end
+        self.spots: Spots = {}
+
+    def value(self, i: int, pointer: str, key_at: int | None, depth: int = 0) -> tuple[Any, int]:
+        text = self.text
+        i = _skip_space(text, i, self.end)
+        if i >= self.end:
+            raise JsSyntaxError("unexpected end of input: expected a value", i)
+        if depth > _MAX_DEPTH:
+            raise JsSyntaxError(f"nested deeper than {_MAX_DEPTH} levels", i)
+        self.spots[pointer] = (key_at, i)
+        ch = text[i]
+        if ch == "{":
+            return self._object(i + 1, pointer, depth)
+        if ch == "[":
+            return self._array(i + 1, pointer, depth)
+        if ch in "\"'`":
+            return self._string(i)
+        number = _NUMBER.match(text, i, self.end)
+        if number and (ch.isdigit() or ch in "+-."):
+            return self._number(number.group(0), i), self._after_value(number.end(), i)
+        word = _IDENTIFIER.match(text, i, self.end)
+        if word:
+            name = word.group(0)
+            literal = {"true": True, "false": False, "null": None}
+            if name in literal:
+                return literal[name], self._after_value(word.end(), i)
+            raise NotLiteral(f"the expression {name!r}" if name != "undefined" else "undefined", i)
+        raise JsSyntaxError(f"unexpected character {ch!r}: expected a value", i)
+
+    def _after_value(self, i: int, start: int) -> int:
+        """A value followed by an operator, a call or a member access is an expression, not a literal."""
+        j = _skip_space(self.text, i, self.end)
+        if j < self.end and self.text[j] in "+-*/%?.([|&<>=!^~":
+            raise NotLiteral(f"an expression ({self.text[start:j + 1].strip()}...)", start)
+        return i
+
+    @staticmethod
+    def _number(literal: str, offset: int) -> int | float:
+        clean = literal.replace("_", "")
+        try:
+            if clean.lstrip("+-")[:2] in ("0x", "0X"):
+                return int(clean, 16)
+            number = float(clean)
+        except ValueError:
+            raise JsSyntaxError(f"invalid number {literal!r}", offset) from None
+        return int(number) if number.is_integer() and not re.search(r"[.eE]", clean) else number
+
+    def _next_item(self, i: int, close: str, what: str) -> tuple[int, bool]:
+        """Where the next member or element starts, or (past ``close``, True) at the end of an object or array."""
+        i = _skip_space(self.text, i, self.end)
+        if i >= self.end:
+            raise JsSyntaxError(f"unterminated {what}: expected {close!r}", i)
+        return (i + 1, True) if self.text[i] == close else (i, False)
+
+    def _separator(self, i: int, close: str, what: str) -> int:
+        """Past the comma after a member or element (a trailing one is fine), or at ``close``."""
+        i = _skip_space(self.text, i, self.end)
+        if i < self.end and self.text[i] == ",":
+            return i + 1
+        if i >= self.end or self.text[i] != close:
+            raise JsSyntaxError(f"expected ',' or {close!r} after {what}", i)
+        return i
+
+    def _object(self, i: int, pointer: str, depth: int) -> tuple[dict[str, Any], int]:
+        text = self.text
+        result: dict[str, Any] = {}
+        while True:
+            i, closed = self._next_item(i, "}", "object")
+            if closed:
+                return result, i
+            key_at = i
+            if text[i] in "\"'":
+                key, i = self._string(i)
+            elif text[i] == "[":
+                raise NotLiteral("a computed key", i)
+            elif text.startswith("...", i):
+                raise NotLiteral("a spread (...)", i)
+            else:
+                word = _IDENTIFIER.match(text, i, self.end) or _NUMBER.match(text, i, self.end)
+                if not word:
+                    raise JsSyntaxError(f"unexpected character {text[i]!r}: expected a key", i)
+                key, i = word.group(0), word.end()
+            i = _skip_space(text, i, self.end)
+            if i >= self.end or text[i] != ":":
+                if i < self.end and text[i] in ",}" and _IDENTIFIER.fullmatch(str(key)):
+                    raise NotLiteral(f"the shorthand property {key!r} (a variable)", key_at)
+                raise JsSyntaxError(f"expected ':' after the key {key!r}", i)
+            value, i = self.value(i + 1, join_pointer(pointer, key), key_at, depth + 1)
+            result[key] = value  # a repeated key: the last wins, as in JavaScript
+            i = self._separator(i, "}", "a member")
+
+    def _array(self, i: int, pointer: str, depth: int) -> tuple[list[Any], int]:
+        text = self.text
+        result: list[Any] = []
+        while True:
+            i, closed = self._next_item(i, "]", "array")
+            if closed:
+                return result, i
+            if text[i] == ",":
+                raise JsSyntaxError("an empty array slot (two commas): sites mean a value there", i)
+            value, i = self.value(i, f"{pointer}/{len(result)}", None, depth + 1)
+            result.append(value)
+            i = self._separator(i, "]", "an element")
+
+    def _string(self, i: int) -> tuple[str, int]:
+        """A '...', "..." or `...` literal; a template may span lines but not hold ${...}."""
+        text, quote = self.text, self.text[i]
+        template = quote == "`"
+        out: list[str] = []
+        j = i + 1
+        while j < self.end:
+            ch = text[j]
+            if ch == quote:
+                return "".join(out), self._after_value(j + 1, i)
+            if ch == "\n" and not template:
+                break
+            if template and text.startswith("${", j):
+                raise NotLiteral("a template with a substitution (${...})", i)
+            if ch == "\\":
+                j = self._escape(j, out)
+                continue
+            out.append(ch)
+            j += 1
+        raise JsSyntaxError("unterminated template" if template else "unterminated string", i)
+
+    def _escape(self, j: int, out: list[str]) -> int:
+        text = self.text
+        if j + 1 >= self.end:
+            raise JsSyntaxError("unterminated string", j)
+        ch = text[j + 1]
+        if ch in "xu":
+            digits = 2 if ch == "x" else 4
+            if ch == "u" and text.startswith("{", j + 2):
+                close = text.find("}", j + 3, self.end)
+                digits_text, after = (text[j + 3:close], close + 1) if close > 0 else ("", j + 2)
+            else:
+                digits_text, after = text[j + 2:j + 2 + digits], j + 2 + digits
+            try:
+                out.append(chr(int(digits_text, 16)))
+            except ValueError:
+                raise JsSyntaxError(f"invalid \\{ch} escape", j) from None
+            return after
+        if ch == "\r" and text.startswith("\n", j + 2):
+            return j + 3  # a line continuation
+        if ch != "\n":
+            out.append(_ESCAPES.get(ch, ch))
+        return j + 2
+
+
+def _code_ranges(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Stretches of ``text[start:end]`` that are code, not comments or strings (so commented-out pushes are skipped)."""
+    i, code_from = start, start
+    while i < end:
+        ch = text[i]
+        if ch in "\"'`" or text.startswith("//", i) or text.startswith("/*", i):
+            yield code_from, i
+            if ch in "\"'`":
+                j = i + 1
+                while j < end and text[j] != ch and not (text[j] == "\n" and ch != "`"):
+                    j += 2 if text[j] == "\\" else 1
+                i = j + 1
+            elif text.startswith("//", i):
+                newline = text.find("\n", i, end)
+                i = end if newline < 0 else newline + 1
+            else:
+                close = text.find("*/", i + 2, end)
+                i = end if close < 0 else close + 2
+            code_from = i
+        else:
+            i += 1
+    yield code_from, end
+
+
+def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
+    if not html:
+        return [(0, len(text))]
+    return [(match.start(1), match.end(1)) for match in _SCRIPT.finditer(text)]
+
+
+def _push_starts(text: str, html: bool) -> Iterator[tuple[int, int]]:
+    """(offset after its '(', end of its script) for each push or send in code."""
+    for start, end in _script_ranges(text, html):
+        for code_start, code_end in _code_ranges(text, start, end):
+            for match in _PUSH.finditer(text, code_start, code_end):
+                yield match.end(), end
+
+
+def parse_source(name: str, text: str, html: bool) -> Document:
+    """A JavaScript/TypeScript file or HTML page as a document: its pushes' arguments, with their positions.
+
+    ``data`` is the list of the arguments in order; an argument that is not checkable (or not valid
+    JavaScript) is None in it, so the others keep their pointers (``/0``, ``/1/0``...).
+    """
+    arguments: list[Any] = []
+    spots: Spots = {}
+    problems: list[Problem] = []
+    for i, end in _push_starts(text, html):
+        parser = _Parser(text, end)
+        try:
+            i = _skip_space(text, i, end)
+            while i < end and text[i] != ")":
+                pointer = f"/{len(arguments)}"
+                try:
+                    value, i = parser.value(i, pointer, None)
+                except NotLiteral as exc:
+                    arguments.append(None)
+                    message = f"lpTag.sdes argument holds {exc.what}: only literal objects and arrays can be checked"
+                    problems.append(Problem(pointer, "not-checkable", message, offset=exc.offset))
+                    break
+                arguments.append(value)
+                i = _skip_space(text, i, end)
+                if i < end and text[i] == ",":
+                    i = _skip_space(text, i + 1, end)
+                elif i >= end or text[i] != ")":
+                    raise JsSyntaxError("expected ',' or ')' after the argument", i)
+            if i >= end:
+                raise JsSyntaxError("unterminated call: expected ')'", i)
+        except JsSyntaxError as exc:
+            arguments.append(None)
+            problems.append(Problem(f"/{len(arguments) - 1}", "syntax-error", f"invalid JavaScript in lpTag.sdes call: {exc.message}", offset=exc.offset))
+        spots.update(parser.spots)
+    return Document(name=name, data=arguments, text=text, parsed=True, problems=problems, locator=_locator(spots), source_kind=WEB_SOURCE)
+
+
+def _locator(spots: Spots) -> Callable[[list[str]], Spots]:
+    def locate(pointers: list[str]) -> Spots:
+        return {pointer: spots[pointer] for pointer in pointers if pointer in spots}
+
+    return locate

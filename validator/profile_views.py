@@ -1,0 +1,169 @@
+"""How the schema stage and the rules see payloads that are not Messaging Interactions events.
+
+Engagement History events are **normalised**: a copy of each event is put in the Messaging
+Interactions shape (``viewProduct`` and ``formFillingError`` renamed to their API keys, a flat
+``personalInfo`` nested, Avro-style values ``{"string": "..."}`` unwrapped, ``sdeType`` added from
+the container key), so the common type schemas and the rules apply unchanged; the problems found
+on the copy are then given back the original's pointers (``EhEvent.original_pointer``). A copy
+rather than a view because the schemas, not only the rules, must see the MI shape.
+
+Web-side objects keep their own names (``cstatus``, ``firstname``, ``info``): they are validated
+against their own schemas (``schemas/web``) and the rules see them through a **view**, an
+``EventContext`` whose container and attributes are the object and its inner member, under the
+API container key of its type. A rule that reads a field the web side names differently finds
+nothing there, so it says nothing: it never guesses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from .findings import Problem, join_pointer
+from .model import CONTAINER_KEYS, EH_CONTAINER_KEYS, SDE_TYPES, WEB_BODY, WEB_MEMBERS, WEB_SDE, WEB_SDE_LIST, WEB_SOURCE, WEB_TYPES
+from .rules.base import EventContext
+from .validate.detailed import json_type
+
+# Avro's primitive type names: a one-member object named after one of them wraps a plain value.
+_AVRO_TYPES = frozenset({"null", "boolean", "int", "long", "float", "double", "bytes", "string"})
+_TIMESTAMP_KEYS = frozenset({"serverTimeStamp", "originalTimeStamp", "isAuthenticated"})
+_TYPE_OF_KEY = {key: sde_type for sde_type, key in SDE_TYPES.items()}
+EH_KEYS = CONTAINER_KEYS | EH_CONTAINER_KEYS.keys()
+# Deeper than this, a request body is not searched for engagementAttributes or lp_sdes.
+_MAX_BODY_DEPTH = 64
+
+
+def _unwrap(value: Any) -> Any:
+    """A copy of ``value`` with every Avro-style union value ({"string": "x"}) replaced by what it wraps."""
+    if type(value) is dict:
+        if len(value) == 1:
+            (name, inner), = value.items()
+            if name in _AVRO_TYPES and not isinstance(inner, (dict, list)):
+                return inner
+        return {key: _unwrap(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_unwrap(item) for item in value]
+    return value
+
+
+class EhEvent:
+    """One Engagement History event in the Messaging Interactions shape, and how to point back into the original."""
+
+    __slots__ = ("event", "rewrites")
+
+    def __init__(self, original: dict[str, Any]) -> None:
+        present = [key for key in original if key in EH_KEYS]
+        taken = {EH_CONTAINER_KEYS.get(key, key) for key in present}
+        # (pointer suffix in the copy, the same place in the original), most specific first
+        self.rewrites: list[tuple[str, str]] = []
+        event: dict[str, Any] = {}
+        for key, value in original.items():
+            canonical = EH_CONTAINER_KEYS.get(key)
+            if canonical is not None and not (canonical in original and canonical != key) and len(taken) == len(present):
+                self.rewrites.append((f"/{canonical}", f"/{key}"))
+                key = canonical
+            event[key] = _unwrap(value)
+        personal = event.get("personalInfo")
+        if type(personal) is dict and not isinstance(personal.get("personalInfo"), dict) and set(personal) - _TIMESTAMP_KEYS:
+            # EH-Methods prints personalInfo flat: its fields next to serverTimeStamp
+            outer = {key: value for key, value in personal.items() if key in _TIMESTAMP_KEYS}
+            outer["personalInfo"] = {key: value for key, value in personal.items() if key not in _TIMESTAMP_KEYS}
+            event["personalInfo"] = outer
+            self.rewrites.insert(0, ("/personalInfo/personalInfo", "/personalInfo"))
+        containers = [key for key in event if key in CONTAINER_KEYS]
+        if "sdeType" not in event and len(containers) == 1:
+            event["sdeType"] = _TYPE_OF_KEY[containers[0]]  # the API leaves it out; the container says it
+        self.event = event
+
+    def has_container(self) -> bool:
+        return any(key in CONTAINER_KEYS for key in self.event)
+
+    def original_pointer(self, pointer: str, base: str) -> str:
+        """A pointer into the copy (under ``base``, the event's pointer) as the same place in the original."""
+        if not self.rewrites or not pointer.startswith(base):
+            return pointer
+        rest = pointer[len(base):]
+        for copied, original in self.rewrites:
+            if rest == copied or rest.startswith(copied + "/"):
+                return base + original + rest[len(copied):]
+        return pointer
+
+    def restore(self, problems: list[Problem], start: int, base: str) -> None:
+        """Give ``problems[start:]`` (found on the copy) the original's pointers, in place."""
+        if not self.rewrites:
+            return
+        for index in range(start, len(problems)):
+            problem = problems[index]
+            pointer = self.original_pointer(problem.pointer, base)
+            if pointer != problem.pointer:
+                problems[index] = replace(problem, pointer=pointer)
+
+
+def missing_container(pointer: str) -> Problem:
+    names = ", ".join(sorted(EH_KEYS))
+    return Problem(pointer, "missing-field", f"an Engagement History event holds one attribute container ({names}); found none")
+
+
+def web_objects(data: Any, kind: str) -> Iterator[tuple[str, str | None, Any]]:
+    """(pointer, member, object) for every web-side object of a document; member is engagementAttributes or lp_sdes, else None."""
+    if kind == WEB_SDE:
+        yield "", None, data
+    elif kind in (WEB_SDE_LIST, WEB_SOURCE):
+        # a source's data is the list of push arguments: each an object, an array of them, or None (not checkable)
+        for i, item in enumerate(data):
+            if type(item) is list and kind == WEB_SOURCE:
+                for j, element in enumerate(item):
+                    yield f"/{i}/{j}", None, element
+            elif item is not None or kind == WEB_SDE_LIST:
+                yield f"/{i}", None, item
+    elif kind == WEB_BODY:
+        for pointer, member, value in web_members(data, ""):
+            if type(value) is list:
+                for i, element in enumerate(value):
+                    yield f"{pointer}/{i}", member, element
+
+
+def misplaced_members(data: Any, kind: str) -> list[Problem]:
+    """engagementAttributes or lp_sdes members that do not hold a list of objects."""
+    if kind != WEB_BODY:
+        return []
+    return [
+        Problem(pointer, "wrong-type", f"{member} holds a list of engagement attributes; found {json_type(value)}", value=value)
+        for pointer, member, value in web_members(data, "") if type(value) is not list
+    ]
+
+
+def web_members(data: Any, pointer: str, depth: int = 0) -> Iterator[tuple[str, str, Any]]:
+    """(pointer, name, value) of every engagementAttributes or lp_sdes member, in document order."""
+    if depth > _MAX_BODY_DEPTH:
+        return
+    if type(data) is dict:
+        for key, value in data.items():
+            here = join_pointer(pointer, key)
+            if key in WEB_MEMBERS:
+                yield here, key, value
+            else:
+                yield from web_members(value, here, depth + 1)
+    elif type(data) is list:
+        for i, value in enumerate(data):
+            yield from web_members(value, f"{pointer}/{i}", depth + 1)
+
+
+def web_context(store: str, member: str | None, pointer: str, sde: dict[str, Any]) -> EventContext | None:
+    """The rules' view of one web-side object, under its type's API container key; None for an unknown type."""
+    web_type = sde.get("type")
+    found = WEB_TYPES.get(web_type) if type(web_type) is str else None
+    if found is None:
+        return None
+    key, inner = found
+    ctx = EventContext(store, member, pointer, {key: sde}, key)
+    ctx.event = sde
+    ctx.container_pointer = pointer
+    if inner is None:
+        ctx.attrs, ctx.attrs_pointer = sde, pointer
+    else:
+        attrs = sde.get(inner)
+        ctx.attrs = attrs if type(attrs) is dict else None
+        ctx.attrs_pointer = join_pointer(pointer, inner)
+    return ctx
