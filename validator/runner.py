@@ -214,7 +214,7 @@ def _check_on_cluster(
         if ship is None:
             ship = shipped[id(config)] = config.shipped()
         path = Path(os.path.abspath(item.path)) if item.path is not None else None
-        tasks.append(FileTask(path, item.name, ship, configs.cli, item.url, workers=None))
+        tasks.append(FileTask(path, item.name, ship, configs.cli, item.url, workers=None, context=configs.context))
         places.append(index)
     results: list[FileResult | None] = [None] * len(inputs)
     done = 0
