@@ -267,6 +267,15 @@ def test_web_side_names_and_types_follow_the_web_tables(cli, tmp_path):
     }
 
 
+def test_web_birth_dates_are_real_calendar_dates(cli, tmp_path):
+    """personal.age {year, month, day} is the web side's customerAge: calendar-date runs on it too."""
+    bad = {"type": "personal", "personal": {"firstname": "Ann", "age": {"age": 30, "year": 1990, "month": 2, "day": 30}}}
+    report = check_json(cli, write(tmp_path, "bad.json", json.dumps(bad)))
+    assert [(f["rule"], f["pointer"], f["severity"]) for f in report["findings"]] == [("calendar-date", "/personal/age", "error")]
+    bad["personal"]["age"]["day"] = 28
+    assert check_json(cli, write(tmp_path, "good.json", json.dumps(bad)))["findings"] == []
+
+
 def test_members_that_are_not_lists_are_one_finding_each(cli, tmp_path):
     report = check_json(cli, write(tmp_path, "odd.json", '{"lp_sdes": "x", "engagementAttributes": [1, {"type": 3}]}'))
     assert sorted((f["rule"], f["pointer"]) for f in report["findings"]) == [

@@ -62,6 +62,8 @@ def explain_rule(config: ConfigurationView, name: str) -> str:
     applies = [f"API {', '.join(spec.api_versions)}"]
     if spec.sde_types:
         applies.append(", ".join(spec.sde_types))
+    if spec.rule is not None and spec.rule.stage in ("event", "record"):  # input and schema rules apply to every payload
+        applies.append(f"profiles {', '.join(spec.rule.profiles)}")
     lines.append(f"Applies to: {'; '.join(applies)}")
     params = policy.params(name)
     if params:

@@ -37,6 +37,8 @@ def calendar_date(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
         checks = [(k, ("year", "month", "day")) for k in ("lastPaymentDate", "registrationDate")]
     else:
         checks = [("customerAge", ("customerYearOfBirth", "customerMonthOfBirth", "customerDateOfBirth"))]
+        if "customerAge" not in attrs:  # the web side's personal.age: {age, year, month, day}
+            checks.append(("age", ("year", "month", "day")))
     hits = []
     for field_name, parts in checks:
         if field_name in attrs:
