@@ -117,3 +117,11 @@ def test_a_damaged_catalogue_cache_is_recomputed(run_sdelint, tmp_path):
         path.write_text('{"rules": {"x": 1}}')
     again = subprocess.run([*sdelint_command(), "rules"], env=env, capture_output=True, timeout=60)
     assert again.returncode == 0 and again.stdout == done.stdout
+
+
+def test_output_to_dev_stdout_into_a_pipe_writes_the_report(tmp_path):
+    """-o /dev/stdout links to /proc/self/fd/1, a pipe here: written directly, never replaced or renamed over."""
+    done = subprocess.run([*sdelint_command(), "check", "--format", "json", "-o", "/dev/stdout", str(EXAMPLE)], capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["summary"]["files"] == 1
+    assert os.path.islink("/dev/stdout")

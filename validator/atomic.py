@@ -24,15 +24,15 @@ def write_bytes_atomically(path: Path, data: bytes, mode: int | None = None) -> 
     """Write ``data`` to ``path`` whole or not at all; ``mode`` for a new file (default: from the umask)."""
     import tempfile  # imported when writing: most runs write nothing
 
-    target = Path(os.path.realpath(path))  # through symlinks: replace the file a link points to, not the link
     try:
-        current = os.stat(target)
+        current = os.stat(path)  # follows links: /dev/stdout -> /proc/self/fd/1 -> a pipe or a terminal
     except FileNotFoundError:
         current = None
     if current is not None and not stat.S_ISREG(current.st_mode):
-        with open(target, "wb") as handle:  # a device or FIFO: nothing to rename over
+        with open(path, "wb") as handle:  # a device or FIFO: nothing to rename over
             handle.write(data)
         return
+    target = Path(os.path.realpath(path))  # through symlinks: replace the file a link points to, not the link
     target.parent.mkdir(parents=True, exist_ok=True)
     keep = stat.S_IMODE(current.st_mode) if current is not None else (mode if mode is not None else _umask_mode())
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
