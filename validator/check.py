@@ -80,11 +80,13 @@ class DocumentChecker:
         """Check (pointer, record) pairs; the number of events checked."""
         sections = _SECTIONS[version]
         schema, rules = self.schema, self.rules
+        # record rules are Messaging Interactions'; with none active no record context is built
+        record_rules = rules if rules is not None and version in SECTIONS and rules.record_rules(version) else None
         events = 0
         for pointer, record in records:
             schema.check_shell(version, RECORD, record, pointer, out)
-            if rules is not None and type(record) is dict and version in SECTIONS:  # record rules are Messaging Interactions'
-                rules.check_record(RecordContext(version, pointer, record, sections), out)
+            if record_rules is not None and type(record) is dict:
+                record_rules.check_record(RecordContext(version, pointer, record, sections), out)
             events += self._check_events(version, record_events(pointer, record, sections), out, longest_string)
         return events
 
@@ -98,8 +100,8 @@ class DocumentChecker:
             schema.check_event(version, event, pointer, out)
             if rules is not None and type(event) is dict:
                 key = event_key(event)
-                if key is not None and rules.has_event_rules(version, key):
-                    rules.check_event(EventContext(version, section, pointer, event, key, longest_string), out)
+                if key is not None and (entries := rules.event_rules(version, key)):
+                    rules.check_event(EventContext(version, section, pointer, event, key, longest_string), out, entries)
         return count
 
     def _check_eh_events(self, events: Iterable[tuple[str, str | None, Any]], out: list[Problem], longest_string: int | None) -> int:
@@ -117,8 +119,8 @@ class DocumentChecker:
             start = len(out)
             self.schema.check_event(ENGAGEMENT_HISTORY, view.event, pointer, out)
             key = event_key(view.event)
-            if self.rules is not None and key is not None and self.rules.has_event_rules(ENGAGEMENT_HISTORY, key):
-                self.rules.check_event(EventContext(ENGAGEMENT_HISTORY, section, pointer, view.event, key, longest_string), out)
+            if self.rules is not None and key is not None and (entries := self.rules.event_rules(ENGAGEMENT_HISTORY, key)):
+                self.rules.check_event(EventContext(ENGAGEMENT_HISTORY, section, pointer, view.event, key, longest_string), out, entries)
             view.restore(out, start, pointer)
         return count
 
@@ -129,10 +131,13 @@ class DocumentChecker:
         for pointer, member, sde in web_objects(data, kind):
             count += 1
             self.schema.check_web_object(store, member, sde, pointer, out)
-            ctx = web_context(store, member, pointer, sde) if self.rules is not None and type(sde) is dict else None
-            if ctx is not None and self.rules is not None and self.rules.has_event_rules(store, ctx.key):
+            if self.rules is None or type(sde) is not dict:
+                continue
+            ctx = web_context(store, member, pointer, sde)
+            entries = self.rules.event_rules(store, ctx.key) if ctx is not None else None
+            if ctx is not None and entries:
                 ctx.longest_string = longest_string
-                self.rules.check_event(ctx, out)
+                self.rules.check_event(ctx, out, entries)
         return count
 
     def _check_in_parallel(self, version: str, records: list[tuple[str, Any]], workers: int, longest_string: int | None) -> tuple[list[Problem], int]:

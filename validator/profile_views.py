@@ -34,16 +34,22 @@ EH_KEYS = CONTAINER_KEYS | EH_CONTAINER_KEYS.keys()
 _MAX_BODY_DEPTH = 64
 
 
-def _unwrap(value: Any) -> Any:
-    """A copy of ``value`` with every Avro-style union value ({"string": "x"}) replaced by what it wraps."""
+def _unwrap(value: Any, depth: int = 0) -> Any:
+    """A copy of ``value`` with every Avro-style union value ({"string": "x"}) replaced by what it wraps.
+
+    Deeper than ``_MAX_BODY_DEPTH`` a value is kept as it is: no attribute nests that far, and a parsed
+    document may nest deeper than the recursion limit allows a copy to follow.
+    """
+    if depth > _MAX_BODY_DEPTH:
+        return value
     if type(value) is dict:
         if len(value) == 1:
             (name, inner), = value.items()
             if name in _AVRO_TYPES and not isinstance(inner, (dict, list)):
                 return inner
-        return {key: _unwrap(item) for key, item in value.items()}
+        return {key: _unwrap(item, depth + 1) for key, item in value.items()}
     if type(value) is list:
-        return [_unwrap(item) for item in value]
+        return [_unwrap(item, depth + 1) for item in value]
     return value
 
 

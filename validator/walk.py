@@ -15,7 +15,6 @@ from typing import Any
 
 from .findings import join_pointer
 from .model import CONTAINER_KEYS, EH_RESPONSE, EVENT, EVENT_LIST, EVENTS, RECORD, RECORD_KINDS, RECORDS, RESPONSE, RESPONSE_LIST, SDE_TYPES
-from .rules.base import EventContext
 
 _RECORDS_KEY = "conversationHistoryRecords"
 _EH_RECORDS_KEY = "interactionHistoryRecords"
@@ -84,4 +83,3 @@ def event_key(event: dict[str, Any]) -> str | None:
     return key
 
 
-__all__ = ["EventContext", "event_key", "events_of", "loose_events", "record_events", "records_of"]

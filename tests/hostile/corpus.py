@@ -33,6 +33,8 @@ def corpus() -> dict[str, bytes]:
         "utf16.json": json.dumps(EVENT).encode("utf-16"),
         "invalid-utf8.json": b'{"sdeType": "\xff\xfe"}',
         "deep-array.json": b"[" * 100_000 + b"]" * 100_000,
+        # an Engagement History event nested near the parser's limit: the copy made for the rules must not recurse past it
+        "deep-engagement-history.json": b'{"interactionHistoryRecords": [{"sdes": {"events": [{"cartStatus": {"x": ' + b"[" * 900 + b"]" * 900 + b"}}]}}]}",
         "deep-object.json": b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
         "unclosed.json": b'{"sdeType": "LEAD", "lead": {',
         "nan.json": _event(value="NaN").replace(b'"NaN"', b"NaN"),

@@ -20,8 +20,6 @@ from ..findings import Problem, join_pointer
 from ..model import WEB_SOURCE
 from .source import Document
 
-JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx")
-HTML_SUFFIXES = (".html", ".htm")
 _PUSH = re.compile(r"\blpTag\s*\.\s*sdes\s*\.\s*(?:push|send)\s*\(")
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.I | re.S)
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")

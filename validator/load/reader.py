@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..findings import Problem, join_pointer
-from .js_literal import HTML_SUFFIXES, JS_SUFFIXES, parse_source
 from .source import UTF8_BOM, Document, decode, parse_text
 
+JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx")
+HTML_SUFFIXES = (".html", ".htm")
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 YAML_SUFFIXES = (".yaml", ".yml")
 # JavaScript/TypeScript and HTML: the literals pushed with lpTag.sdes (load/js_literal.py)
@@ -183,6 +184,8 @@ def parse_input(decoded: Decoded) -> list[Document]:
     if decoded.format == "yaml":
         return [_yaml(decoded.name, decoded.text, decoded.problems)]
     if decoded.format in ("js", "html"):
+        from .js_literal import parse_source  # only for JavaScript and HTML sources: a JSON run never loads the parser
+
         doc = parse_source(decoded.name, decoded.text, html=decoded.format == "html")
         doc.problems[:0] = decoded.problems
         return [doc]

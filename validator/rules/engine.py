@@ -63,20 +63,22 @@ class RuleEngine:
         """Build the dispatch tables now (before worker processes fork)."""
         self._table(version)
 
-    def has_event_rules(self, version: str, key: str) -> bool:
-        """Whether any active rule reads events of this container key (else no context need be built)."""
-        table = self._tables.get(version) or self._table(version)
-        return bool(table[0][key])
+    def event_rules(self, version: str, key: str) -> list[EventEntry]:
+        """The active rules that read events of this container key (empty: no context need be built)."""
+        return (self._tables.get(version) or self._table(version))[0][key]
 
-    def check_event(self, ctx: EventContext, out: list[Problem]) -> None:
-        table = self._tables.get(ctx.version) or self._table(ctx.version)
-        for name, check, params in table[0][ctx.key]:
+    def record_rules(self, version: str) -> list[RecordEntry]:
+        return (self._tables.get(version) or self._table(version))[1]
+
+    def check_event(self, ctx: EventContext, out: list[Problem], entries: list[EventEntry] | None = None) -> None:
+        """Run ``entries`` (by default: the event rules for the context's key) on one event."""
+        for name, check, params in self.event_rules(ctx.version, ctx.key) if entries is None else entries:
             hits = check(ctx, params)
             if hits:
                 _emit(name, hits, out)
 
     def check_record(self, ctx: RecordContext, out: list[Problem]) -> None:
-        for name, check, params in self._table(ctx.version)[1]:
+        for name, check, params in self.record_rules(ctx.version):
             hits = check(ctx, params)
             if hits:
                 _emit(name, hits, out)

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..findings import Problem
-from ..model import CONTAINER_KEYS, EH_RESPONSE, ENGAGEMENT_HISTORY, EVENTS, PROFILE_STORES, RECORD, RESPONSE, RESPONSE_LIST, SDE_TYPES, SECTIONS
+from ..model import EH_RESPONSE, ENGAGEMENT_HISTORY, EVENTS, PROFILE_STORES, RECORD, RESPONSE, RESPONSE_LIST, SDE_TYPES, SECTIONS
+from ..walk import event_key
 from .compiled import CompiledValidators, ValidationFailed, shared_validators
 from .detailed import detailed_problems, json_type
 from .schemas import schema_uri
@@ -31,6 +32,7 @@ _EH_SHELLS = {**_SHELLS, EH_RESPONSE: ("eh-response", "eh-record"), RECORD: ("eh
 _NO_STUBS: frozenset[str] = frozenset()
 # The detailed path's answers kept for small invalid instances: bounded in size and in count.
 _REMEMBERED_TEXT = 512
+_REMEMBERED_MEMBERS = 8
 _REMEMBERED_ENTRIES = 4096
 
 
@@ -55,6 +57,8 @@ class SchemaChecker:
         The key is the instance's JSON text, which tells 1 from 1.0 and true and keeps the key order the
         messages follow; what does not serialise, or is large, is not remembered.
         """
+        if stubs or type(instance) is not dict or len(instance) > _REMEMBERED_MEMBERS:
+            return detailed_problems(version, name, instance, pointer, stubs)  # shells and big objects are never small: no key
         try:
             text = json.dumps(instance, ensure_ascii=False, allow_nan=True)
         except (TypeError, ValueError, RecursionError):
@@ -95,11 +99,8 @@ class SchemaChecker:
             out.append(Problem(pointer, "wrong-type", f"expected an event object, found {json_type(event)}", value=event))
             return False
         sde_type = event.get("sdeType")
-        name = SDE_TYPES.get(sde_type) if isinstance(sde_type, str) else None
-        if name is None and "sdeType" not in event:
-            # no sdeType: check the container it does have, which also reports the missing sdeType
-            present = [key for key in event if key in CONTAINER_KEYS]
-            name = present[0] if len(present) == 1 else None
+        # its type's schema; with no sdeType, the one container it holds (whose schema also reports the missing sdeType)
+        name = event_key(event) if "sdeType" not in event or (isinstance(sde_type, str) and sde_type in SDE_TYPES) else None
         if name is None:
             out.extend(self._detailed(version, "event", event, pointer))
             return False
