@@ -438,3 +438,51 @@ def test_checking_json_does_not_import_the_javascript_parser_or_extras(tmp_path)
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_detection_finds_the_first_web_member_as_the_full_walk_does():
+    """Detection looks for engagementAttributes/lp_sdes without building pointers; it must name the member the
+    ordered walk yields first (document order, not descending into a member, nothing past the depth limit)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from validator.profile_views import _MAX_BODY_DEPTH, first_web_member, web_members
+
+    keys = st.sampled_from(["engagementAttributes", "lp_sdes", "a", "b/c", "d~e", "0"])
+    leaves = st.none() | st.integers() | st.text(max_size=3)
+    documents = st.recursive(leaves, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=3), max_leaves=25)
+
+    @settings(max_examples=400, database=None, derandomize=True, deadline=None)
+    @given(documents)
+    def agrees(document):
+        first = next(web_members(document, ""), None)
+        assert first_web_member(document) == (None if first is None else first[:2])
+
+    agrees()
+    deep: object = {"lp_sdes": []}
+    for _ in range(_MAX_BODY_DEPTH + 1):
+        deep = {"x": deep}
+    assert first_web_member(deep) is None and next(web_members(deep, ""), None) is None
+    assert first_web_member({"a": [{"b/c": {"lp_sdes": 1}}]}) == ("/a/0/b~1c/lp_sdes", "lp_sdes")
+
+
+def test_detection_walks_for_web_members_only_when_the_text_may_name_one(monkeypatch):
+    """A JSON text that holds neither name (even escaped) is not walked for a web member; one that spells
+    lp_sdes with a \\u escape still is, and is detected as a web body. A parsed object is always walked."""
+    from validator import profile_views
+    from validator.linter import Linter
+
+    walked = []
+    real = profile_views.first_web_member
+    monkeypatch.setattr(profile_views, "first_web_member", lambda data: walked.append(1) or real(data))
+    linter = Linter()
+    record = {"sdes": {"events": [{"sdeType": "LEAD", "lead": {"lead": {"topic": "x"}}}]}}
+    result = linter.lint_bytes(json.dumps(record).encode(), "record.json")
+    assert walked == [] and (result.profile, result.kind) == ("messaging", "record")
+    escaped = b'{"page": {"lp\\u005fsdes": [{"type": "cart", "total": 5}]}}'
+    assert json.loads(escaped)["page"]["lp_sdes"]
+    result = linter.lint_bytes(escaped, "body.json")
+    assert walked == [1] and (result.profile, result.kind) == ("web", "web-body")
+    assert result.profile_reason == "has lp_sdes at /page/lp_sdes"
+    result = linter.lint_object({"page": {"engagementAttributes": []}})
+    assert walked == [1, 1] and result.profile == "web"

@@ -140,14 +140,14 @@ def _web_type_at(data: Any) -> tuple[str, str] | None:
     return None
 
 
-def _web_kind(data: Any) -> tuple[str, str] | None:
-    """(kind, why) for web-side payloads in JSON."""
-    from .profile_views import web_members
+def _web_kind(data: Any, members_possible: bool = True) -> tuple[str, str] | None:
+    """(kind, why) for web-side payloads in JSON; ``members_possible`` False: the text names no web member."""
+    from .profile_views import first_web_member
 
     typed = _web_type_at(data)
     if typed is not None:
         return (WEB_SDE_LIST if isinstance(data, list) else WEB_SDE), f"lpTag type {typed[1]!r} at {typed[0]}"
-    member = next(web_members(data, ""), None)
+    member = first_web_member(data) if members_possible else None
     if member is not None:
         return WEB_BODY, f"has {member[1]} at {member[0]}"
     return None
@@ -166,19 +166,23 @@ def _eh_events_reason(data: Any, kind: str, version_given: bool) -> str | None:
     return None
 
 
-def profile_evidence(data: Any, requested: str = "auto", source_kind: str | None = None, version_given: bool = False) -> tuple[str, str | None, str]:
+def profile_evidence(
+    data: Any, requested: str = "auto", source_kind: str | None = None, version_given: bool = False, web_members_possible: bool = True
+) -> tuple[str, str | None, str]:
     """(profile, kind or None when not recognised, why): what an input holds under the profile asked for.
 
     ``source_kind`` is the kind a loader already knows (a JavaScript or HTML source is web-side).
     ``version_given``: an API version was named, so the input is taken for Messaging Interactions
     unless it says otherwise by its own shape: events without sdeType are then that API's defect.
+    ``web_members_possible`` False: the input's text names no engagementAttributes or lp_sdes member
+    (``profile_views.text_may_name_web_members``), so the document is not walked for one.
     """
     if source_kind == WEB_SOURCE:
         if requested in ("auto", WEB):
             return WEB, WEB_SOURCE, "given" if requested == WEB else "lpTag.sdes pushes in a JavaScript or HTML source"
         return requested, None, f"a JavaScript or HTML source holds web-side payloads, not {requested} ones"
     if requested in ("auto", WEB):
-        web = _web_kind(data)
+        web = _web_kind(data, web_members_possible)
         if web is not None:
             return WEB, web[0], "given" if requested == WEB else web[1]
         if requested == WEB:

@@ -156,6 +156,50 @@ def web_members(data: Any, pointer: str, depth: int = 0) -> Iterator[tuple[str, 
             yield from web_members(value, f"{pointer}/{i}", depth + 1)
 
 
+def text_may_name_web_members(text: str) -> bool:
+    """False when a JSON text holds no engagementAttributes or lp_sdes key: neither name is in it, even
+    spelt with a ``\\u`` escape. Detection then need not walk the parsed document for one."""
+    return "\\u" in text or any(name in text for name in WEB_MEMBERS)
+
+
+def first_web_member(data: Any) -> tuple[str, str] | None:
+    """(pointer, name) of the first member ``web_members`` yields, or None.
+
+    Detection asks this of every JSON input: the walk builds no pointer until it finds one, so
+    a big response without any costs one pass over its containers.
+    """
+    path = _first_member_path(data, 0)
+    if path is None:
+        return None
+    pointer = ""
+    for token in reversed(path):
+        pointer = f"{pointer}/{token}" if type(token) is int else join_pointer(pointer, token)
+    return pointer, path[0]
+
+
+def _first_member_path(data: Any, depth: int) -> list[Any] | None:
+    """The tokens (innermost first) to the first engagementAttributes or lp_sdes member below ``data``."""
+    if depth > _MAX_BODY_DEPTH:
+        return None
+    if type(data) is dict:
+        for key, value in data.items():
+            if key in WEB_MEMBERS:
+                return [key]
+            if type(value) is dict or type(value) is list:
+                found = _first_member_path(value, depth + 1)
+                if found is not None:
+                    found.append(key)
+                    return found
+    elif type(data) is list:
+        for index, value in enumerate(data):
+            if type(value) is dict or type(value) is list:
+                found = _first_member_path(value, depth + 1)
+                if found is not None:
+                    found.append(index)
+                    return found
+    return None
+
+
 def web_context(store: str, member: str | None, pointer: str, sde: dict[str, Any]) -> EventContext | None:
     """The rules' view of one web-side object, under its type's API container key; None for an unknown type."""
     web_type = sde.get("type")
