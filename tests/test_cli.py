@@ -630,3 +630,20 @@ def test_min_severity_from_the_configuration_and_the_command_line(sdelint, tmp_p
     assert not any(" info " in line for line in overridden.finding_lines)
     config.write_text("min-severity: loud\n", encoding="utf-8")
     assert sdelint("check", "--config", str(config), EXAMPLE_REL).code == 2
+
+
+def test_check_pauses_the_cyclic_collector_only_for_its_run(cli, monkeypatch):
+    """The run goes without the cyclic collector (parsed JSON has no cycles), but a caller in the same process
+    (CliRunner, an embedding tool) gets it back on when the command ends."""
+    import gc
+
+    from validator import runner
+
+    during = []
+    real = runner.check_inputs
+    monkeypatch.setattr("validator.cli.check_inputs", lambda *a, **k: during.append(gc.isenabled()) or real(*a, **k))
+    monkeypatch.chdir(ROOT)
+    assert gc.isenabled()
+    result = cli("check", EXAMPLE_REL)
+    assert result.exit_code == 0 and during == [False]
+    assert gc.isenabled()

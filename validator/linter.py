@@ -10,11 +10,13 @@ from typing import Any
 
 from . import detect
 from .check import DocumentChecker
+from .collector import collector_paused
 from .config import Configuration, Policy
 from .findings import SEVERITY_RANK, Finding, Problem, split_pointer
 from .load import Decoded, Document, line_cols, locate, parse_input, read_input
 from .load.positions import problem_offsets
 from .model import CONTAINER_KEYS, MESSAGING, PROFILES, RECORD_KINDS, RESPONSE, SDE_TYPES
+from .profile_views import text_may_name_web_members
 from .result import FileResult
 from .rules.engine import RuleEngine
 from .validate.checker import SchemaChecker
@@ -146,7 +148,9 @@ class Linter:
         kind = version = reason = profile = profile_reason = None
         events = 0
         if doc.parsed:
-            profile, kind, profile_reason = detect.profile_evidence(doc.data, policy.profile, doc.source_kind, policy.api_version != "auto")
+            # a JSON text that names no web member spares detection a walk of the document for one
+            web_possible = doc.text is None or doc.locator is not None or text_may_name_web_members(doc.text)
+            profile, kind, profile_reason = detect.profile_evidence(doc.data, policy.profile, doc.source_kind, policy.api_version != "auto", web_possible)
             if kind is None:
                 problems.append(Problem("", "unrecognized-document", _unrecognized(doc.data, profile, profile_reason)))
                 profile = profile_reason = None
@@ -194,6 +198,10 @@ class Linter:
 
         ``workers`` > 1: a big input may be parsed and checked by that many processes.
         """
+        with collector_paused():
+            return self._lint_bytes(raw, name, path, input_format, workers)
+
+    def _lint_bytes(self, raw: bytes, name: str, path: str | None, input_format: str | None, workers: int) -> FileResult:
         decoded = read_input(raw, name, input_format)
         # halves split Messaging Interactions responses only, and keep only their own records in this process:
         # the context of the other half's findings would be lost
@@ -234,7 +242,8 @@ class Linter:
         return FileResult(name, findings, hidden=hidden)
 
     def lint_object(self, data: Any, name: str = "<object>") -> FileResult:
-        return self.lint_document(Document(name=name, data=data, text=None, parsed=True))
+        with collector_paused():
+            return self.lint_document(Document(name=name, data=data, text=None, parsed=True))
 
 
 def _version(policy: Policy, data: Any, kind: str) -> tuple[str, str | None]:
