@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from conftest import EXAMPLE, sdelint_command
-from validator.atomic import write_atomically
+from validator.atomic import open_atomically, write_atomically
 from validator.cache import read_trusted, write_cache
 from validator.validate.compiled import CompiledValidators
 
@@ -55,33 +55,57 @@ def test_a_baseline_nested_100k_deep_is_a_usage_error(run_sdelint, tmp_path):
     assert "cannot use baseline" in done.stderr.decode() and b"Traceback" not in done.stderr
 
 
-def test_reports_are_written_through_symlinks_and_keep_the_mode(tmp_path):
+def _streamed(path, text):
+    with open_atomically(path) as stream:
+        stream.write(text)
+
+
+# a whole text at once (baselines), or streamed as a reporter writes it (-o)
+WRITERS = pytest.mark.parametrize("write", [write_atomically, _streamed], ids=["whole", "streamed"])
+
+
+@WRITERS
+def test_reports_are_written_through_symlinks_and_keep_the_mode(tmp_path, write):
     target = tmp_path / "real.txt"
     target.write_text("old")
     target.chmod(0o640)
     link = tmp_path / "link.txt"
     link.symlink_to(target)
-    write_atomically(link, "new")
+    write(link, "new")
     assert link.is_symlink() and target.read_text() == "new"
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 
-def test_a_new_report_gets_the_umask_mode(tmp_path):
+@WRITERS
+def test_a_new_report_gets_the_umask_mode(tmp_path, write):
     old = os.umask(0o022)
     try:
-        write_atomically(tmp_path / "new.txt", "x")
+        write(tmp_path / "new.txt", "x")
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o644
 
 
-def test_reports_to_a_fifo_are_written_directly(tmp_path):
+@WRITERS
+def test_reports_to_a_fifo_are_written_directly(tmp_path, write):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     reader = subprocess.Popen([sys.executable, "-c", f"print(open({str(fifo)!r}).read(), end='')"], stdout=subprocess.PIPE)
-    write_atomically(fifo, "through the pipe")
+    write(fifo, "through the pipe")
     assert reader.communicate(timeout=30)[0] == b"through the pipe"
     assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_streamed_report_appears_whole_or_not_at_all(tmp_path):
+    target = tmp_path / "report.json"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), open_atomically(target) as stream:
+        stream.write("half of a report")
+        raise RuntimeError("the reporter failed")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left behind
+    _streamed(target, "new \udc80 key\r\n")  # a lone surrogate (from a key) is escaped; newlines are kept as written
+    assert target.read_bytes() == b"new \\udc80 key\r\n"
 
 
 def test_the_cache_folder_is_private_and_foreign_entries_are_never_read(tmp_path):

@@ -9,9 +9,13 @@ file gets the mode the umask gives, as ``open`` would).
 
 from __future__ import annotations
 
+import io
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 
 def _umask_mode() -> int:
@@ -20,8 +24,9 @@ def _umask_mode() -> int:
     return 0o666 & ~mask
 
 
-def write_bytes_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Write ``data`` to ``path`` whole or not at all; ``mode`` for a new file (default: from the umask)."""
+@contextmanager
+def _replacing(path: Path, mode: int | None = None) -> Iterator[BinaryIO]:
+    """A binary file to write ``path``'s new content to; it replaces ``path`` only when the block ends without an error."""
     import tempfile  # imported when writing: most runs write nothing
 
     try:
@@ -29,8 +34,8 @@ def write_bytes_atomically(path: Path, data: bytes, mode: int | None = None) -> 
     except FileNotFoundError:
         current = None
     if current is not None and not stat.S_ISREG(current.st_mode):
-        with open(path, "wb") as handle:  # a device or FIFO: nothing to rename over
-            handle.write(data)
+        with open(path, "wb") as direct:  # a device or FIFO: nothing to rename over
+            yield direct
         return
     target = Path(os.path.realpath(path))  # through symlinks: replace the file a link points to, not the link
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -38,7 +43,7 @@ def write_bytes_atomically(path: Path, data: bytes, mode: int | None = None) -> 
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fchmod(handle.fileno(), keep)
             os.fsync(handle.fileno())
@@ -49,6 +54,25 @@ def write_bytes_atomically(path: Path, data: bytes, mode: int | None = None) -> 
         raise
 
 
+def write_bytes_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` whole or not at all; ``mode`` for a new file (default: from the umask)."""
+    with _replacing(path, mode) as handle:
+        handle.write(data)
+
+
 def write_atomically(path: Path, text: str) -> None:
     """UTF-8 text; a lone surrogate (from a payload's key) is written as a backslash escape."""
     write_bytes_atomically(path, text.encode("utf-8", errors="backslashreplace"))
+
+
+@contextmanager
+def open_atomically(path: Path) -> Iterator[TextIO]:
+    """A text stream onto ``path``, written as ``write_atomically`` writes: a report of 80 MB goes out as it is
+    produced, with no whole copy of it in memory first."""
+    with _replacing(path) as handle:
+        stream = io.TextIOWrapper(handle, encoding="utf-8", errors="backslashreplace", newline="")
+        try:
+            yield stream
+            stream.flush()
+        finally:
+            stream.detach()  # the binary handle stays open for _replacing to sync and rename

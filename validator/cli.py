@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import sys
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .atomic import write_atomically
+from .atomic import open_atomically
 from .baseline import BaselineError, apply_baseline, write_baseline
 from .collector import collector_paused
 from .config import CommandLine, Configuration, discover
@@ -207,9 +206,8 @@ def check(
         reporter.write(results, sys.stdout)
         sys.stdout.flush()
     else:
-        buffer = io.StringIO()
-        reporter.write(results, buffer)
-        write_atomically(output, buffer.getvalue())
+        with open_atomically(output) as stream:
+            reporter.write(results, stream)
     failed = worst(results) >= SEVERITY_RANK[fail_on or configs.fail_on()]
     sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)
 

@@ -90,4 +90,6 @@ class JsonReporter(Reporter):
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
         rest = "".join(f",\n  {encode_basestring(key)}: {_nested(value, 1)}" for key, value in _report_rest(results, self.baseline).items())
-        stream.write('{\n  "findings": ' + _findings_text(results) + rest + "\n}\n")
+        stream.write('{\n  "findings": ')
+        stream.write(_findings_text(results))  # 80 MB for 200,000 findings: not copied into one string with the rest
+        stream.write(rest + "\n}\n")
