@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import validator
-from validator.load.positions import line_col, line_cols, locate
+from validator.load.positions import _skip, line_col, line_cols, locate
 
 SCHEMA_RULES = ("missing-field", "unknown-field", "wrong-type", "bad-value", "unknown-sde-type", "v1-alphanumeric")
 KEY_RULES = {"unknown-field", "duplicate-key"}
@@ -537,11 +537,15 @@ def test_locate_from_anchored_items_agrees_with_the_walk(records, indent, anchor
     items_at = text.index("[", text.index('"items"'))
     spots = locate(text, [f"/items/{i}" for i in range(len(records))])
     chosen = anchored.draw(st.sets(st.integers(0, len(records) - 1)))
-    anchors = {f"/items/{i}": spots[f"/items/{i}"][1] for i in chosen}
+    starts = {i: spots[f"/items/{i}"][1] for i in chosen}
+    # (start, end, member names): with the names, an item's wanted members are found by their keys
+    anchors = {f"/items/{i}": (start, _skip(text, start), records[i].keys() if isinstance(records[i], dict) else None) for i, start in starts.items()}
+    nameless = {pointer: (start, end, None) for pointer, (start, end, _) in anchors.items()}
     pointers = _all_pointers(document)
     assert locate(text, pointers, document.keys(), anchors=anchors) == locate(text, pointers)
     assert locate(text, pointers, anchors=anchors) == locate(text, pointers)
-    assert items_at < min(anchors.values(), default=len(text))
+    assert locate(text, pointers, anchors=nameless) == locate(text, pointers)
+    assert items_at < min(starts.values(), default=len(text))
 
 
 def test_problem_offsets_prefer_known_offsets_then_keys_then_values():
@@ -557,3 +561,24 @@ def test_problem_offsets_prefer_known_offsets_then_keys_then_values():
         raise RecursionError
 
     assert problem_offsets(problems, too_deep) == [0, 0, 5, 0, 0]
+
+
+def test_anchored_records_find_their_sections_by_key_within_their_own_text(monkeypatch):
+    """Each record has its own sdes: searched for within the record's span, the key is unique there, so the
+    messages before it are never stepped over (no parse of them), and the answer is the walk's."""
+    from validator.load import positions
+
+    record = {"messageRecords": [{"text": "hi", "nested": {"sdes": "not a key at the record's level"}}], "sdes": {"events": [{"a": "1"}]}}
+    record_without_nested = {"messageRecords": [{"text": "hi"}, {"x": [1, 2]}], "sdes": {"events": [{"a": "1"}]}}
+    records = [record_without_nested, record_without_nested, record]
+    text = json.dumps({"conversationHistoryRecords": records})
+    starts = [spot[1] for spot in (locate(text, [f"/conversationHistoryRecords/{i}" for i in range(3)]).values())]
+    anchors = {f"/conversationHistoryRecords/{i}": (start, positions._skip(text, start), records[i].keys()) for i, start in enumerate(starts)}
+    pointers = [f"/conversationHistoryRecords/{i}/sdes/events/0/a" for i in range(3)]
+    expected = locate(text, pointers)
+    skipped = []
+    real_skip = positions._skip
+    monkeypatch.setattr(positions, "_skip", lambda text, i: skipped.append(text[i]) or real_skip(text, i))
+    assert locate(text, pointers, anchors=anchors) == expected
+    # the first two records' messages were not stepped over; the third's nested "sdes" makes the key ambiguous: walked
+    assert skipped.count("[") == 1

@@ -29,6 +29,10 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
 
 def line_cols(text: str, offsets: list[int]) -> list[tuple[int, int]]:
     """line_col for many offsets in one sweep over the text (sorted internally)."""
+    end = len(text)
+    first_newline = text.find("\n")
+    if first_newline < 0 or max(offsets, default=0) <= first_newline:  # minified, as the API sends it: all on line 1
+        return [(1, max(0, min(offset, end)) + 1) for offset in offsets]
     order = sorted(range(len(offsets)), key=offsets.__getitem__)
     result: list[tuple[int, int]] = [(0, 0)] * len(offsets)
     line, position, line_start = 1, 0, 0
@@ -140,8 +144,8 @@ _PLAIN_NAME = re.compile(r"[A-Za-z0-9_$@.+-]+\Z")  # characters JSON has no shor
 _COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
 
 
-def _only_key(text: str, name: str, start: int) -> tuple[int, int] | None:
-    """(key offset, value offset) of the one member named ``name`` in the text from ``start``, or None.
+def _only_key(text: str, name: str, start: int, end: int | None = None) -> tuple[int, int] | None:
+    """(key offset, value offset) of the one member named ``name`` in the text from ``start`` (to ``end``), or None.
 
     A key's opening quote never follows a backslash, so other occurrences (inside
     strings, after an escaped quote) are told apart; a second key of that name
@@ -149,19 +153,24 @@ def _only_key(text: str, name: str, start: int) -> tuple[int, int] | None:
     """
     quoted = f'"{name}"'
     place = None
-    at = text.find(quoted, start)
+    stop = len(text) if end is None else end
+    at = text.find(quoted, start, stop)
     while at >= 0:
         colon = _COLON.match(text, at + len(quoted))
         if colon is not None and text[at - 1] != "\\":
             if place is not None:
                 return None
             place = (at, colon.end())
-        at = text.find(quoted, at + 1)
+        at = text.find(quoted, at + 1, stop)
     return place
 
 
+# Where an array item's value starts and ends in the text, and its member names when it is an object.
+Anchor = tuple[int, int, Iterable[str] | None]
+
+
 def locate(
-    text: str, pointers: Iterable[str], top_keys: Iterable[str] | None = None, anchors: Mapping[str, int] | None = None
+    text: str, pointers: Iterable[str], top_keys: Iterable[str] | None = None, anchors: Mapping[str, Anchor] | None = None
 ) -> dict[str, tuple[int | None, int]]:
     """Map each pointer to (offset of its member key or None, offset of its value).
 
@@ -170,9 +179,10 @@ def locate(
     first step skip the walk over the members before the wanted ones (a record's
     messages, participants, ...): with no ``\\u`` escape in the text, a name JSON
     writes as it is that is a key only once in the text is that member's key.
-    ``anchors`` maps the pointers of array items to where their values start
-    (a parse that went item by item knows them): pointers below an anchor are
-    found from there, without a walk to it.
+    ``anchors`` maps the pointers of array items to where their values start and end,
+    and their member names (a parse that went item by item knows them): pointers
+    below an anchor are found from there, without a walk to it, and its wanted
+    members by their keys as for the document's (a record's sdes, past its messages).
     """
     trie = _trie(pointers)
     found: dict[str, tuple[int | None, int]] = {}
@@ -185,10 +195,10 @@ def locate(
         """Record the targets below the value at ``i``; return the offset past that value."""
         return _found_below(text, node, i, found)
 
-    for node, offset in anchored:
+    for node, (offset, end, keys) in anchored:
         if None in node:
             found[node[None]] = (None, offset)
-        if len(node) > (None in node):
+        if len(node) > (None in node) and not _members_found_directly(text, offset, node, keys, found, descend, end):
             descend(node, offset)
     if start < len(text) and len(trie) > (None in trie) and not _members_found_directly(text, start, trie, top_keys, found, descend):
         descend(trie, start)
@@ -255,10 +265,10 @@ def _found_below(text: str, node: dict, i: int, found: dict[str, tuple[int | Non
         i = after.end()
 
 
-def _detach_anchored(trie: dict, anchors: Mapping[str, int]) -> list[tuple[dict, int]]:
-    """Take the sub-tries of the anchored pointers out of ``trie`` (and the branches left empty): [(sub-trie, offset)]."""
+def _detach_anchored(trie: dict, anchors: Mapping[str, Anchor]) -> list[tuple[dict, Anchor]]:
+    """Take the sub-tries of the anchored pointers out of ``trie`` (and the branches left empty): [(sub-trie, anchor)]."""
     anchored = []
-    for anchor, offset in anchors.items():
+    for anchor, spot in anchors.items():
         tokens = split_pointer(anchor)
         path = [trie]
         for token in tokens:
@@ -268,7 +278,7 @@ def _detach_anchored(trie: dict, anchors: Mapping[str, int]) -> list[tuple[dict,
             path.append(child)
         else:
             if tokens:
-                anchored.append((path[-1], offset))
+                anchored.append((path[-1], spot))
                 for parent, token in zip(reversed(path[:-1]), reversed(tokens), strict=False):  # path may be longer than its tokens
                     del parent[token]
                     if parent:
@@ -295,15 +305,17 @@ def problem_offsets(problems: list[Problem], locator: Callable[[list[str]], Mapp
     return offsets
 
 
-def _members_found_directly(text: str, start: int, trie: dict, top_keys: Iterable[str] | None, found: dict, descend) -> bool:
-    """Place the document's wanted members by searching for their keys; False when that is not certain."""
+def _members_found_directly(
+    text: str, start: int, trie: dict, top_keys: Iterable[str] | None, found: dict, descend: Callable[[dict, int], int], end: int | None = None
+) -> bool:
+    """Place the wanted members of the object at ``start`` (ending at ``end``) by searching for their keys; False when that is not certain."""
     names = [token for token in trie if token is not None]
-    if top_keys is None or text[start] != "{" or not names or "\\u" in text:
+    if top_keys is None or text[start] != "{" or not names or text.find("\\u", start, len(text) if end is None else end) >= 0:
         return False
     keys = set(top_keys)
     places = []
     for name in names:
-        place = _only_key(text, name, start) if name in keys and _PLAIN_NAME.match(name) else None
+        place = _only_key(text, name, start, end) if name in keys and _PLAIN_NAME.match(name) else None
         if place is None:
             return False
         places.append(place)

@@ -84,11 +84,18 @@ PlacedRow = tuple[str, str, str, str | None, int, Any]
 
 
 def _placed_rows(
-    text: str, problems: list[Problem], first_record: int, spans: list[int], base: int, checker: DocumentChecker, top_keys: Iterable[str] | None = None
+    text: str,
+    problems: list[Problem],
+    first_record: int,
+    records: list[Any],
+    spans: list[int],
+    base: int,
+    checker: DocumentChecker,
+    top_keys: Iterable[str] | None = None,
 ) -> list[PlacedRow]:
     """Give each problem its text offset here, where the records' starts are known and the other process is busy too.
 
-    ``first_record`` is where record ``base`` starts; ``spans`` are the lengths of the records' texts.
+    ``first_record`` is where record ``base`` starts; ``spans`` are the lengths of the ``records``' texts.
     A problem the report will not show (below the minimum severity) is not located: it is only counted.
     """
     shown = checker.shown(problems)
@@ -96,8 +103,8 @@ def _placed_rows(
         return [(p.pointer, p.rule, p.message, p.severity, 0, p.value) for p in problems]  # nothing to locate: no anchors
     anchors = {}
     at = first_record
-    for index, span in enumerate(spans, base):
-        anchors[join_pointer(_RECORDS_POINTER, index)] = at
+    for index, (record, span) in enumerate(zip(records, spans, strict=True), base):
+        anchors[join_pointer(_RECORDS_POINTER, index)] = (at, at + span, record.keys() if type(record) is dict else None)
         at = skip_ws(text, skip_ws(text, at + span) + 1)  # past the comma to the next record
     offsets = dict(zip(map(id, shown), problem_offsets(shown, partial(locate, text, top_keys=top_keys, anchors=anchors)), strict=True))
     return [(p.pointer, p.rule, p.message, p.severity, offsets.get(id(p), 0), p.value) for p in problems]
@@ -118,7 +125,7 @@ def _second_half(task: SecondHalf, parent: Peer) -> tuple[list[PlacedRow], int]:
     order: CheckAs = parent.recv()
     out: list[Problem] = []
     events = task.checker.check_records(order.version, _pointed(records, order.base), out, max(spans, default=0))
-    return _placed_rows(task.text, out, task.start, spans, order.base, task.checker), events
+    return _placed_rows(task.text, out, task.start, records, spans, order.base, task.checker), events
 
 
 def check_in_halves(text: str, checker: DocumentChecker, requested: str) -> HalvesResult | None:
@@ -163,7 +170,7 @@ def check_in_halves(text: str, checker: DocumentChecker, requested: str) -> Halv
                     version, reason = "v2", "unAuthSdes, isAuthenticated or a typed value in the second half of the records"
             worker.send(CheckAs(version, len(records)))
             found, events = checker.check_document(data, RESPONSE, version, longest_string=max(spans, default=0))
-            found_rows = _placed_rows(text, found, head.records_at, spans, 0, checker, data.keys())
+            found_rows = _placed_rows(text, found, head.records_at, records, spans, 0, checker, data.keys())
             their_rows, their_events = worker.result()
     except (NotSplittable, WorkerDied, OSError, TypeError, ValueError):
         return None
