@@ -144,19 +144,36 @@ def may_hold_long_string(text: str, limit: int) -> bool:
 
 
 def longest_key(data: Any, limit: int) -> tuple[str, str] | None:
-    """(pointer of the object, key) of the first key longer than ``limit``, or None; iterative (any depth)."""
-    stack: list[tuple[str, Any]] = [("", data)]
+    """(pointer of the object, key) of the first key longer than ``limit``, or None; iterative (any depth).
+
+    Every request with a long string is walked: the pointer is built only for the key found.
+    """
+    stack: list[tuple[Any, _Path]] = [(data, None)]
     while stack:
-        pointer, node = stack.pop()
+        node, path = stack.pop()
         if isinstance(node, dict):
             for key, value in node.items():
                 if len(key) > limit:
-                    return pointer, key
+                    return _pointer(path), key
                 if isinstance(value, dict | list):
-                    stack.append((join_pointer(pointer, key), value))
+                    stack.append((value, (path, key)))
         elif isinstance(node, list):
-            stack.extend((join_pointer(pointer, index), item) for index, item in enumerate(node) if isinstance(item, dict | list))
+            stack.extend((item, (path, index)) for index, item in enumerate(node) if isinstance(item, dict | list))
     return None
+
+
+_Path = tuple[Any, str | int] | None  # (parent's path, token), innermost last
+
+
+def _pointer(path: _Path) -> str:
+    tokens: list[str | int] = []
+    while path is not None:
+        path, token = path
+        tokens.append(token)
+    pointer = ""
+    for token in reversed(tokens):
+        pointer = join_pointer(pointer, token)
+    return pointer
 
 
 # Tiny payloads of every kind, linted at start-up so that every table is built before requests come.
