@@ -107,6 +107,28 @@ def test_local_cluster_report_equals_the_local_run(cluster, corpus, output_forma
     assert _check("--format", output_format, "--cluster", local.scheduler_address, str(corpus)) == expected
 
 
+@pytest.mark.parametrize("profile", ["auto", "engagement-history", "web"])
+def test_profiles_on_the_cluster_report_as_locally(cluster, tmp_path, profile):
+    """Engagement History responses, JavaScript pushes and a Messaging response: each profile's report is the local one."""
+    from test_profiles import EH_DEFECTS, EH_RESPONSE, WEB_JS, WEB_JS_DEFECTS
+
+    (tmp_path / ".git").mkdir()
+    for name, text in (("eh.json", EH_RESPONSE), ("eh-defects.json", EH_DEFECTS), ("push.js", WEB_JS), ("push-defects.js", WEB_JS_DEFECTS)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "response.json").write_bytes(EXAMPLE.read_bytes())
+    local, _ = cluster
+    args = ("--format", "json", "--min-severity", "info", "--profile", profile, "--include", "*.json", "--include", "*.js", str(tmp_path))
+    expected = _check("--jobs", "1", *args)
+    assert _check("--cluster", local.scheduler_address, *args) == expected
+    files = {Path(entry["file"]).name: entry["profile"] for entry in json.loads(expected[1])["files"]}
+    assert files == {
+        "auto": {"eh.json": "engagement-history", "eh-defects.json": "engagement-history", "push.js": "web", "push-defects.js": "web", "response.json": "messaging"},
+        "engagement-history": {"eh.json": "engagement-history", "eh-defects.json": "engagement-history", "push.js": None, "push-defects.js": None,
+                               "response.json": "engagement-history"},
+        "web": {"eh.json": None, "eh-defects.json": None, "push.js": "web", "push-defects.js": "web", "response.json": None},
+    }[profile]
+
+
 @pytest.mark.parametrize("output_format", FORMATS)
 def test_file_url_report_equals_the_local_run(cluster, corpus, output_format):
     local, _ = cluster

@@ -217,6 +217,30 @@ def test_bad_options_fail_on_the_driver_with_one_line(spark, tmp_path: Path) -> 
         spark_module.lint_files(spark, str(tmp_path), selects="syntax-error")  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="input_format"):
         spark_module.lint_column(table, "payload", input_format="xml")
+    with pytest.raises(ValueError, match="profile must be one of auto, messaging, engagement-history, web"):
+        spark_module.lint_column(table, "payload", profile="lpTag")
+
+
+@pytest.mark.parametrize("profile", ["auto", "engagement-history", "web"])
+def test_lint_column_takes_a_profile_as_the_cli_does(spark, tmp_path: Path, profile: str) -> None:
+    """Engagement History and web-side payloads next to a Messaging one: the rows are the CLI's under --profile."""
+    from test_profiles import EH_DEFECTS, ENGAGEMENT_BODY
+
+    (tmp_path / ".git").mkdir()  # the CLI finds no configuration above these files
+    payloads = [(1, EH_DEFECTS), (2, ENGAGEMENT_BODY), (3, EXAMPLE.read_text(encoding="utf-8"))]
+    expected = []
+    for row_id, text in payloads:
+        path = tmp_path / f"{row_id}.json"
+        path.write_text(text, encoding="utf-8")
+        for finding in cli_findings("--min-severity", "info", "--profile", profile, path):
+            finding.pop("file")
+            expected.append({"id": row_id, **{"api_version": None, **finding}})
+    table = spark.createDataFrame(payloads, "id INT, payload STRING")
+    got = in_order(spark_rows(spark_module.lint_column(table, "payload", profile=profile)), "id")
+    assert got == in_order(expected, "id")
+    unrecognized = {row["id"] for row in got if row["rule"] == "unrecognized-document"}
+    # (a Messaging response forced to engagement-history is read as such: its sdes events checked as EH events)
+    assert unrecognized == {"auto": set(), "engagement-history": {2}, "web": {1, 3}}[profile]
 
 
 def test_nothing_but_validator_spark_imports_pyspark() -> None:

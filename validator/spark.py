@@ -31,7 +31,7 @@ from .api import RuleNames, _rule_names
 from .config import CommandLine, Configuration, Shipped
 from .findings import SEVERITY_RANK, Problem
 from .inputs import DEFAULT_INCLUDE
-from .linter import API_VERSIONS, Linter, place
+from .linter import API_VERSIONS, PROFILE_CHOICES, Linter, place
 from .load import Document
 from .load.reader import FORMATS
 
@@ -62,6 +62,7 @@ class LintOptions(TypedDict, total=False):
     select: RuleNames
     ignore: RuleNames
     min_severity: str | None
+    profile: str | None  # --profile: auto (default), messaging, engagement-history or web
 
 
 def lint_files(
@@ -156,9 +157,12 @@ def _settings(options: LintOptions) -> bytes:
         raise ValueError(f"api_version must be one of {', '.join(API_VERSIONS)}, not {api_version!r}")
     if min_severity is not None and min_severity not in SEVERITY_RANK:
         raise ValueError(f"min_severity must be one of error, warning, info, not {min_severity!r}")
+    profile = options.get("profile")
+    if profile is not None and profile not in PROFILE_CHOICES:
+        raise ValueError(f"profile must be one of {', '.join(PROFILE_CHOICES)}, not {profile!r}")
     select, ignore = _rule_names(options.get("select", ())), _rule_names(options.get("ignore", ()))
     # as the Python API: every finding unless min_severity or the configuration's min-severity says otherwise
-    cli = CommandLine(api_version, select, ignore, min_severity, default_min_severity="info")
+    cli = CommandLine(api_version, select, ignore, min_severity, default_min_severity="info", profile=profile)
     # resolved here: an executor's working directory is not the driver's
     configuration = Configuration.load(Path(config).resolve() if config else None, cli)
     return pickle.dumps(configuration.shipped())
