@@ -43,20 +43,20 @@ def test_pip_installs_the_sdist_and_its_tests_pass_against_the_installed_copy(di
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
-    # pip's cache holds the dependencies after the test set-up's own install: no new download in CI
+    # the dependencies come from pip's cache after the test set-up's own install, else from the index (CI reaches PyPI)
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", str(sdist), "pytest>=7", "hypothesis>=6.80"],
         capture_output=True, text=True, timeout=600,
     )
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
     shutil.rmtree(unpacked / "validator")  # the tests must import what pip installed
-    where = subprocess.run([str(python), "-c", "import validator; print(validator.__file__)"], cwd=unpacked, capture_output=True, text=True)
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    where = subprocess.run([str(python), "-c", "import validator; print(validator.__file__)"], cwd=unpacked, capture_output=True, text=True, env=env)
     assert str(venv) in where.stdout, where.stdout + where.stderr
     assert (venv / "bin" / "sdelint").is_file()
     tests = ["tests/test_schema_sources.py", "tests/test_registry.py", "tests/test_loading.py", "tests/test_cli.py::test_check_unrepaired_example_is_exactly_what_the_readme_shows",
              "tests/test_cli.py::test_check_example_passes_with_warnings", "tests/test_precommit.py::test_hook_definition_runs_all_files_in_one_process"]
-    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     done = subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests], cwd=unpacked, capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert " passed" in done.stdout and "skipped" not in done.stdout.splitlines()[-1]

@@ -106,3 +106,37 @@ def test_the_cyclic_collector_is_paused_while_an_input_is_linted_and_resumed_aft
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_collector_pauses_overlapping_in_threads_resume_it_once_the_last_ends():
+    """Threads linting at once share one collector: it stays off until the last of them is done."""
+    import gc
+    import threading
+
+    from validator.collector import collector_paused
+
+    first_inside, second_done, release = threading.Event(), threading.Event(), threading.Event()
+    states = []
+
+    def first():
+        with collector_paused():
+            first_inside.set()
+            release.wait(10)
+            states.append(("first ends", gc.isenabled()))
+
+    def second():
+        first_inside.wait(10)
+        with collector_paused():
+            states.append(("second inside", gc.isenabled()))
+        states.append(("second done, first still in", gc.isenabled()))
+        second_done.set()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    second_done.wait(10)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert states == [("second inside", False), ("second done, first still in", False), ("first ends", False)]
+    assert gc.isenabled()

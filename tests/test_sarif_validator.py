@@ -18,7 +18,7 @@ import pytest
 
 from conftest import EXAMPLE, UNREPAIRED
 
-MULTITOOL = "@microsoft/sarif-multitool@5.7.0"
+MULTITOOL_VERSION = "5.7.0"
 # Reported by the validator's own SARIF rule set, on purpose:
 #   SARIF2005: no tool.driver.informationUri: the project has no public URL yet (set [project.urls] Repository
 #              in pyproject.toml and the report carries it, see test_reporters)
@@ -43,10 +43,10 @@ def multitool() -> Path:
         for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "npm"]):
             _run(command, env=environment)
     cache.mkdir(parents=True, exist_ok=True)
-    where = subprocess.run(["node", "-p", "require('@microsoft/sarif-multitool')"], cwd=cache, capture_output=True, text=True)
-    if where.returncode != 0:
-        _run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(cache), MULTITOOL])
-        where = _run(["node", "-p", "require('@microsoft/sarif-multitool')"], cwd=cache)
+    installed = cache / "node_modules" / "@microsoft" / "sarif-multitool" / "package.json"
+    if not installed.is_file() or json.loads(installed.read_text(encoding="utf-8")).get("version") != MULTITOOL_VERSION:
+        _run(["npm", "install", "--no-audit", "--no-fund", "--save-exact", "--prefix", str(cache), f"@microsoft/sarif-multitool@{MULTITOOL_VERSION}"])
+    where = _run(["node", "-p", "require('@microsoft/sarif-multitool')"], cwd=cache)
     executable = Path(where.stdout.strip())
     executable.chmod(executable.stat().st_mode | 0o100)  # npm may not run the package's own chmod (install scripts)
     return executable
