@@ -124,7 +124,7 @@ def test_profiles_on_the_cluster_report_as_locally(cluster, tmp_path, profile):
     assert files == {
         "auto": {"eh.json": "engagement-history", "eh-defects.json": "engagement-history", "push.js": "web", "push-defects.js": "web", "response.json": "messaging"},
         "engagement-history": {"eh.json": "engagement-history", "eh-defects.json": "engagement-history", "push.js": None, "push-defects.js": None,
-                               "response.json": "engagement-history"},
+                               "response.json": None},
         "web": {"eh.json": None, "eh-defects.json": None, "push.js": "web", "push-defects.js": "web", "response.json": None},
     }[profile]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import validator
+from conftest import EXAMPLE
 from validator.config import ConfigError
 from validator.load.js_literal import parse_source
 
@@ -291,6 +292,14 @@ def test_a_named_profile_refuses_other_kinds(cli, tmp_path):
     assert [f["rule"] for f in report["findings"]] == ["unrecognized-document"]
     eh = write(tmp_path, "eh.json", EH_RESPONSE)
     assert [f["rule"] for f in check_json(cli, eh, "--profile", "web")["findings"]] == ["unrecognized-document"]
+    # a whole Messaging Interactions response is not read as Engagement History records (its unAuthSdes would be ignored)
+    response = write(tmp_path, "response.json", json.dumps(json.loads(EXAMPLE.read_text(encoding="utf-8"))))
+    report = check_json(cli, response, "--profile", "engagement-history")
+    assert [(f["rule"], f["message"]) for f in report["findings"]] == [
+        ("unrecognized-document", "not an engagement-history payload: a Messaging Interactions response (conversationHistoryRecords)")
+    ]
+    eh_report = check_json(cli, eh, "--profile", "messaging")
+    assert [f["message"] for f in eh_report["findings"]] == ["not a messaging payload: an Engagement History response (interactionHistoryRecords)"]
 
 
 # --- web side: JavaScript and HTML ------------------------------------------------------------

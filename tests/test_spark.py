@@ -239,8 +239,7 @@ def test_lint_column_takes_a_profile_as_the_cli_does(spark, tmp_path: Path, prof
     got = in_order(spark_rows(spark_module.lint_column(table, "payload", profile=profile)), "id")
     assert got == in_order(expected, "id")
     unrecognized = {row["id"] for row in got if row["rule"] == "unrecognized-document"}
-    # (a Messaging response forced to engagement-history is read as such: its sdes events checked as EH events)
-    assert unrecognized == {"auto": set(), "engagement-history": {2}, "web": {1, 3}}[profile]
+    assert unrecognized == {"auto": set(), "engagement-history": {2, 3}, "web": {1, 3}}[profile]
 
 
 def test_nothing_but_validator_spark_imports_pyspark() -> None:

@@ -191,6 +191,8 @@ def profile_evidence(
         if requested in ("auto", ENGAGEMENT_HISTORY):
             return ENGAGEMENT_HISTORY, EH_RESPONSE, "given" if requested != "auto" else "has interactionHistoryRecords"
         return requested, None, "an Engagement History response (interactionHistoryRecords)"
+    if requested == ENGAGEMENT_HISTORY and isinstance(data, dict) and "conversationHistoryRecords" in data:
+        return requested, None, "a Messaging Interactions response (conversationHistoryRecords)"
     kind = detect_kind(data)
     if requested != "auto":
         return requested, kind, "given"

@@ -256,7 +256,7 @@ def _version(policy: Policy, data: Any, kind: str) -> tuple[str, str | None]:
 def _unrecognized(data: Any, profile: str, why: str) -> str:
     """The unrecognized-document message: what was expected (under the profile asked for), and what was found."""
     if why not in ("given", "not recognised"):
-        return f"not a {profile} payload: {why}"
+        return f"not {'an' if profile[0] in 'aeiou' else 'a'} {profile} payload: {why}"
     expected = {
         "web": "an lpTag.sdes object (with a type), a list of them, or a body with engagementAttributes or lp_sdes",
         "engagement-history": "an Engagement History response (interactionHistoryRecords), record(s), sdes block or event(s)",
