@@ -15,7 +15,7 @@ from .config import Configuration, Policy
 from .findings import SEVERITY_RANK, Finding, Problem, split_pointer
 from .load import Decoded, Document, line_cols, locate, parse_input, read_input
 from .load.positions import problem_offsets
-from .model import CONTAINER_KEYS, MESSAGING, PROFILES, RECORD_KINDS, RESPONSE, SDE_TYPES
+from .model import CONTAINER_KEYS, MESSAGING, PROFILES, RECORD_KINDS, RESPONSE, SDE_TYPES, WEB
 from .profile_views import text_may_name_web_members
 from .result import FileResult
 from .rules.engine import RuleEngine
@@ -148,8 +148,8 @@ class Linter:
         kind = version = reason = profile = profile_reason = None
         events = 0
         if doc.parsed:
-            # a JSON text that names no web member spares detection a walk of the document for one
-            web_possible = doc.text is None or doc.locator is not None or text_may_name_web_members(doc.text)
+            # a JSON text that names no web member spares detection a walk of the document for one (only auto and web look)
+            web_possible = policy.profile not in ("auto", WEB) or doc.text is None or doc.locator is not None or text_may_name_web_members(doc.text)
             profile, kind, profile_reason = detect.profile_evidence(doc.data, policy.profile, doc.source_kind, policy.api_version != "auto", web_possible)
             if kind is None:
                 problems.append(Problem("", "unrecognized-document", _unrecognized(doc.data, profile, profile_reason)))
