@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import validator
-from validator.load.positions import _skip, line_col, line_cols, locate
+from validator.load.positions import UNKNOWN, _skip, line_col, line_cols, locate
 
 SCHEMA_RULES = ("missing-field", "unknown-field", "wrong-type", "bad-value", "unknown-sde-type", "v1-alphanumeric")
 KEY_RULES = {"unknown-field", "duplicate-key"}
@@ -504,12 +504,12 @@ def test_locate_with_member_names_agrees_with_the_walk(document, indent, ascii_o
     searching for the first step must find exactly what the walk finds."""
     text = json.dumps(document, indent=indent, ensure_ascii=ascii_only)
     pointers = _all_pointers(document)
-    assert locate(text, pointers, document.keys()) == locate(text, pointers)
+    assert locate(text, pointers, document) == locate(text, pointers)
 
 
 def test_locate_with_member_names_skips_nested_and_quoted_look_alikes():
     text = '{"info": {"sdes": 1, "text": "say \\"sdes\\": 2"}, "sdes": {"events": [3]}}'
-    spots = locate(text, ["/sdes/events/0", "/sdes"], ["info", "sdes"])
+    spots = locate(text, ["/sdes/events/0", "/sdes"], {"info": {"sdes": 1, "text": 'say "sdes": 2'}, "sdes": {"events": [3]}})
     assert spots["/sdes"] == (text.rindex('"sdes"'), text.rindex("{"))
     assert spots["/sdes/events/0"] == (None, text.index("3"))
 
@@ -523,9 +523,9 @@ def test_unique_member_names_are_found_without_a_walk(example_path):
     text = json.dumps(record, indent=2)
     pointers = ["/unAuthSdes/events/1/sdeType", "/messageRecords/0/messageId", "/summary"]
     found: dict = {}
-    assert positions._members_found_directly(text, 0, {"unAuthSdes": {}, "summary": {None: "/summary"}}, record.keys(), found, lambda node, i: None)
+    assert positions._members_found_directly(text, 0, {"unAuthSdes": {}, "summary": {None: "/summary"}}, record, found, lambda node, i: None)
     assert found == {"/summary": (text.index('"summary"'), text.index('"summary"') + len('"summary": '))}
-    assert locate(text, pointers, record.keys()) == locate(text, pointers)
+    assert locate(text, pointers, record) == locate(text, pointers)
 
 
 @settings(max_examples=200, database=None, derandomize=True, deadline=None)
@@ -539,10 +539,10 @@ def test_locate_from_anchored_items_agrees_with_the_walk(records, indent, anchor
     chosen = anchored.draw(st.sets(st.integers(0, len(records) - 1)))
     starts = {i: spots[f"/items/{i}"][1] for i in chosen}
     # (start, end, member names): with the names, an item's wanted members are found by their keys
-    anchors = {f"/items/{i}": (start, _skip(text, start), records[i].keys() if isinstance(records[i], dict) else None) for i, start in starts.items()}
-    nameless = {pointer: (start, end, None) for pointer, (start, end, _) in anchors.items()}
+    anchors = {f"/items/{i}": (start, _skip(text, start), records[i]) for i, start in starts.items()}
+    nameless = {pointer: (start, end, UNKNOWN) for pointer, (start, end, _) in anchors.items()}
     pointers = _all_pointers(document)
-    assert locate(text, pointers, document.keys(), anchors=anchors) == locate(text, pointers)
+    assert locate(text, pointers, document, anchors=anchors) == locate(text, pointers)
     assert locate(text, pointers, anchors=anchors) == locate(text, pointers)
     assert locate(text, pointers, anchors=nameless) == locate(text, pointers)
     assert items_at < min(starts.values(), default=len(text))
@@ -563,7 +563,8 @@ def test_problem_offsets_prefer_known_offsets_then_keys_then_values():
     assert problem_offsets(problems, too_deep) == [0, 0, 5, 0, 0]
 
 
-def test_anchored_records_find_their_sections_by_key_within_their_own_text(monkeypatch):
+@pytest.mark.parametrize("indent", [None, 1])
+def test_anchored_records_find_their_sections_by_key_within_their_own_text(monkeypatch, indent):
     """Each record has its own sdes: searched for within the record's span, the key is unique there, so the
     messages before it are never stepped over (no parse of them), and the answer is the walk's."""
     from validator.load import positions
@@ -571,14 +572,85 @@ def test_anchored_records_find_their_sections_by_key_within_their_own_text(monke
     record = {"messageRecords": [{"text": "hi", "nested": {"sdes": "not a key at the record's level"}}], "sdes": {"events": [{"a": "1"}]}}
     record_without_nested = {"messageRecords": [{"text": "hi"}, {"x": [1, 2]}], "sdes": {"events": [{"a": "1"}]}}
     records = [record_without_nested, record_without_nested, record]
-    text = json.dumps({"conversationHistoryRecords": records})
+    text = json.dumps({"conversationHistoryRecords": records}, indent=indent)
     starts = [spot[1] for spot in (locate(text, [f"/conversationHistoryRecords/{i}" for i in range(3)]).values())]
-    anchors = {f"/conversationHistoryRecords/{i}": (start, positions._skip(text, start), records[i].keys()) for i, start in enumerate(starts)}
+    anchors = {f"/conversationHistoryRecords/{i}": (start, positions._skip(text, start), records[i]) for i, start in enumerate(starts)}
     pointers = [f"/conversationHistoryRecords/{i}/sdes/events/0/a" for i in range(3)]
     expected = locate(text, pointers)
     skipped = []
     real_skip = positions._skip
     monkeypatch.setattr(positions, "_skip", lambda text, i: skipped.append(text[i]) or real_skip(text, i))
     assert locate(text, pointers, anchors=anchors) == expected
-    # the first two records' messages were not stepped over; the third's nested "sdes" makes the key ambiguous: walked
-    assert skipped.count("[") == 1
+    if indent is None:  # written as json.dumps writes it: the third record is placed from its parsed value, nothing is stepped over
+        assert skipped == []
+    else:  # the first two records' messages were not stepped over; the third's nested "sdes" makes the key ambiguous: walked
+        assert skipped.count("[") == 1
+
+
+# -- placing from the parsed value where the text is written as json.dumps writes it ----------------
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.sampled_from('ab"\\/é\n\x01😀'), max_size=4),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_NAMES, inner, max_size=4),
+    max_leaves=25,
+)
+
+
+def _render(value: Any, spelling: Any) -> str:
+    """JSON text whose every separator, escape style and number spelling is drawn: canonical in parts, or not at all."""
+    def gap() -> str:
+        return spelling.draw(st.sampled_from(["", "", "", " ", "\n  "]))
+
+    if isinstance(value, dict):
+        return "{" + gap() + ("," + gap()).join(
+            json.dumps(key, ensure_ascii=spelling.draw(st.booleans())) + gap() + ":" + gap() + _render(item, spelling) for key, item in value.items()
+        ) + gap() + "}"
+    if isinstance(value, list):
+        return "[" + gap() + ("," + gap()).join(_render(item, spelling) for item in value) + gap() + "]"
+    if isinstance(value, float) and "e" not in repr(value) and spelling.draw(st.booleans()):
+        return repr(value) + "0"  # 1.50: the same number, not the encoder's spelling
+    return json.dumps(value, ensure_ascii=spelling.draw(st.booleans()))
+
+
+@settings(max_examples=400, database=None, derandomize=True, deadline=None)
+@given(document=st.dictionaries(_NAMES, _VALUES, max_size=5), style=st.sampled_from(["compact", "spaced", "ascii", "indented", "drawn"]),
+       spelling=st.data())
+def test_placing_from_the_parsed_value_agrees_with_the_walk(document, style, spelling):
+    """Compact, json.dumps' default, ASCII-escaped, indented and randomly spaced or spelt texts: whether the
+    encoding matches all, part or none of the text, the offsets are the walk's."""
+    if style == "drawn":
+        text = _render(document, spelling)
+    else:
+        separators = (",", ":") if style == "compact" else None
+        text = json.dumps(document, separators=separators, ensure_ascii=style == "ascii", indent=1 if style == "indented" else None)
+    parsed = json.loads(text)
+    pointers = _all_pointers(parsed) + ["/missing", "/sdes/9", "/a/-"]
+    assert locate(text, pointers, parsed) == locate(text, pointers)
+
+
+def test_placing_from_the_parsed_value_spares_the_walk(monkeypatch):
+    """A minified record: its events are placed from their encodings, nothing is stepped over by the walk."""
+    from validator.load import positions
+
+    record = {"info": {"id": "c1"}, "messageRecords": [{"text": "x" * 50}], "sdes": {"events": [{"sdeType": "CART_STATUS", "cartStatus": {"total": 1.5}}] * 3}}
+    text = json.dumps(record, separators=(",", ":"))
+    pointers = ["/sdes/events/0/cartStatus/total", "/sdes/events/2/sdeType", "/sdes/events/1"]
+    expected = locate(text, pointers)
+    walked = []
+    monkeypatch.setattr(positions, "_found_below", lambda *args: walked.append(args) or 0)
+    assert locate(text, pointers, record) == expected
+    assert walked == []
+    assert text[expected["/sdes/events/2/sdeType"][0]:].startswith('"sdeType":"CART_STATUS"')
+
+
+def test_a_key_spelt_with_escapes_is_not_mistaken_for_a_nested_look_alike():
+    """The document's "sdes" written as "\\u0073des" while a nested "sdes" is written plainly: only escapes of
+    ASCII characters can spell a plain name, and they send the search to the walk; "é" and emoji escapes do not."""
+    document = {"info": {"sdes": 1, "name": "é😀"}, "sdes": {"events": [2]}}
+    text = json.dumps(document).replace('"sdes": {', '"\\u0073des": {')
+    pointers = ["/sdes/events/0", "/sdes", "/info/sdes"]
+    assert locate(text, pointers, json.loads(text)) == locate(text, pointers)
+    assert locate(text, pointers, json.loads(text))["/sdes"][0] == text.index('"\\u0073des"')
+    plain = json.dumps(document)  # \u00e9 and a surrogate pair, no escaped ASCII: the key search is used, and agrees
+    assert "\\u00e9" in plain and locate(plain, pointers, document) == locate(plain, pointers)

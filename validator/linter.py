@@ -52,8 +52,7 @@ def place(doc: Document, problems: list[Problem], policy: Policy, api_version: s
     positions = [(0, 0)] * len(kept)
     text = doc.text
     if text is not None:
-        top_keys = doc.data.keys() if isinstance(doc.data, dict) else None
-        offsets = problem_offsets([problem for problem, _ in kept], doc.locator or (lambda pointers: locate(text, pointers, top_keys)))
+        offsets = problem_offsets([problem for problem, _ in kept], doc.locator or (lambda pointers: locate(text, pointers, doc.data)))
         positions = line_cols(text, offsets)
         if doc.line_base:
             positions = [(line + doc.line_base, column) for line, column in positions]

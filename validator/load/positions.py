@@ -11,8 +11,10 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
 from ..findings import Problem, join_pointer, split_pointer
+from .canonical import place_canonically
 
 _WS = re.compile(r"[ \t\n\r]*")
 _SKIPPER = json.JSONDecoder()
@@ -141,6 +143,9 @@ def _walk_children(text: str, i: int, visit: Callable[[str, int | None, int], in
 
 
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_$@.+-]+\Z")  # characters JSON has no short escape for
+# A \u escape of an ASCII character: the only other way to write a plain name's key ("\u0073des" is "sdes").
+# Escapes of other characters (é, emoji) cannot spell one, and are common in ensure_ascii text.
+_ESCAPED_ASCII = re.compile(r"\\u00[0-7]")
 _COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
 
 
@@ -165,22 +170,23 @@ def _only_key(text: str, name: str, start: int, end: int | None = None) -> tuple
     return place
 
 
-# Where an array item's value starts and ends in the text, and its member names when it is an object.
-Anchor = tuple[int, int, Iterable[str] | None]
+# The value of an anchor or of the document, when the caller has not parsed it.
+UNKNOWN: Any = object()
+# Where an array item's value starts and ends in the text, and its parsed value (or UNKNOWN).
+Anchor = tuple[int, int, Any]
 
 
-def locate(
-    text: str, pointers: Iterable[str], top_keys: Iterable[str] | None = None, anchors: Mapping[str, Anchor] | None = None
-) -> dict[str, tuple[int | None, int]]:
+def locate(text: str, pointers: Iterable[str], root: Any = UNKNOWN, anchors: Mapping[str, Anchor] | None = None) -> dict[str, tuple[int | None, int]]:
     """Map each pointer to (offset of its member key or None, offset of its value).
 
     A pointer that does not occur in the text is left out of the result.
-    ``top_keys``, the member names of the document (a parsed object), lets the
-    first step skip the walk over the members before the wanted ones (a record's
-    messages, participants, ...): with no ``\\u`` escape in the text, a name JSON
-    writes as it is that is a key only once in the text is that member's key.
+    ``root``, the parsed document, spares the walk where it can: the first step
+    finds a wanted member by its key when the name is a key only once in the text
+    (no ``\\u`` escape of an ASCII character in it), which skips what lies before it (a record's
+    messages, participants, ...); below that, a text written as ``json.dumps``
+    writes it is placed from the parsed values (see ``canonical``).
     ``anchors`` maps the pointers of array items to where their values start and end,
-    and their member names (a parse that went item by item knows them): pointers
+    and their parsed values (a parse that went item by item knows them): pointers
     below an anchor are found from there, without a walk to it, and its wanted
     members by their keys as for the document's (a record's sdes, past its messages).
     """
@@ -195,14 +201,22 @@ def locate(
         """Record the targets below the value at ``i``; return the offset past that value."""
         return _found_below(text, node, i, found)
 
-    for node, (offset, end, keys) in anchored:
+    for node, (offset, end, value) in anchored:
         if None in node:
             found[node[None]] = (None, offset)
-        if len(node) > (None in node) and not _members_found_directly(text, offset, node, keys, found, descend, end):
-            descend(node, offset)
-    if start < len(text) and len(trie) > (None in trie) and not _members_found_directly(text, start, trie, top_keys, found, descend):
-        descend(trie, start)
+        if len(node) > (None in node):
+            _found_from(text, offset, node, value, found, descend, end)
+    if start < len(text) and len(trie) > (None in trie):
+        _found_from(text, start, trie, root, found, descend)
     return found
+
+
+def _found_from(text: str, start: int, node: dict, value: Any, found: dict, descend: Callable[[dict, int], int], end: int | None = None) -> None:
+    """The targets below the value at ``start``: by its members' keys, else by its encoding, else by the walk."""
+    if _members_found_directly(text, start, node, value, found, descend, end):
+        return
+    if value is UNKNOWN or not place_canonically(text, start, value, node, found):
+        descend(node, start)
 
 
 def _trie(pointers: Iterable[str]) -> dict:
@@ -306,13 +320,13 @@ def problem_offsets(problems: list[Problem], locator: Callable[[list[str]], Mapp
 
 
 def _members_found_directly(
-    text: str, start: int, trie: dict, top_keys: Iterable[str] | None, found: dict, descend: Callable[[dict, int], int], end: int | None = None
+    text: str, start: int, trie: dict, value: Any, found: dict, descend: Callable[[dict, int], int], end: int | None = None
 ) -> bool:
-    """Place the wanted members of the object at ``start`` (ending at ``end``) by searching for their keys; False when that is not certain."""
+    """Place the wanted members of the object ``value`` at ``start`` (ending at ``end``) by searching for their keys; False when that is not certain."""
     names = [token for token in trie if token is not None]
-    if top_keys is None or text[start] != "{" or not names or text.find("\\u", start, len(text) if end is None else end) >= 0:
+    if type(value) is not dict or text[start] != "{" or not names or _ESCAPED_ASCII.search(text, start, len(text) if end is None else end):
         return False
-    keys = set(top_keys)
+    keys = value
     places = []
     for name in names:
         place = _only_key(text, name, start, end) if name in keys and _PLAIN_NAME.match(name) else None
@@ -323,7 +337,7 @@ def _members_found_directly(
         child = trie[name]
         if None in child:
             found[child[None]] = (key_offset, value_offset)
-        if len(child) > (None in child):
+        if len(child) > (None in child) and not place_canonically(text, value_offset, value[name], child, found):
             descend(child, value_offset)
     return True
 

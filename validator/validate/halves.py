@@ -10,14 +10,13 @@ caller parses the whole text the ordinary way, so findings never depend on it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .. import detect
 from ..findings import Problem, join_pointer
-from ..load.positions import locate, problem_offsets, skip_ws
+from ..load.positions import UNKNOWN, locate, problem_offsets, skip_ws
 from ..load.response_text import RECORDS_KEY, NotSplittable, Scanner, first_boundary, guess_boundary, read_head, read_items, read_tail
 from ..load.source import Flags, make_decoder, structural_problems
 from ..model import RECORDS, RESPONSE
@@ -91,7 +90,7 @@ def _placed_rows(
     spans: list[int],
     base: int,
     checker: DocumentChecker,
-    top_keys: Iterable[str] | None = None,
+    root: Any = UNKNOWN,
 ) -> list[PlacedRow]:
     """Give each problem its text offset here, where the records' starts are known and the other process is busy too.
 
@@ -104,9 +103,9 @@ def _placed_rows(
     anchors = {}
     at = first_record
     for index, (record, span) in enumerate(zip(records, spans, strict=True), base):
-        anchors[join_pointer(_RECORDS_POINTER, index)] = (at, at + span, record.keys() if type(record) is dict else None)
+        anchors[join_pointer(_RECORDS_POINTER, index)] = (at, at + span, record)
         at = skip_ws(text, skip_ws(text, at + span) + 1)  # past the comma to the next record
-    offsets = dict(zip(map(id, shown), problem_offsets(shown, partial(locate, text, top_keys=top_keys, anchors=anchors)), strict=True))
+    offsets = dict(zip(map(id, shown), problem_offsets(shown, partial(locate, text, root=root, anchors=anchors)), strict=True))
     return [(p.pointer, p.rule, p.message, p.severity, offsets.get(id(p), 0), p.value) for p in problems]
 
 
@@ -170,7 +169,7 @@ def check_in_halves(text: str, checker: DocumentChecker, requested: str) -> Halv
                     version, reason = "v2", "unAuthSdes, isAuthenticated or a typed value in the second half of the records"
             worker.send(CheckAs(version, len(records)))
             found, events = checker.check_document(data, RESPONSE, version, longest_string=max(spans, default=0))
-            found_rows = _placed_rows(text, found, head.records_at, records, spans, 0, checker, data.keys())
+            found_rows = _placed_rows(text, found, head.records_at, records, spans, 0, checker, data)
             their_rows, their_events = worker.result()
     except (NotSplittable, WorkerDied, OSError, TypeError, ValueError):
         return None
