@@ -247,3 +247,16 @@ def test_a_single_worker_counts_on_its_own(limited):
     after = metric_samples(limited)
     label = 'sdelint_http_requests_total{endpoint="/v1/lint",method="POST",status="200"}'
     assert after[label] == before.get(label, 0) + 1
+
+
+def test_key_lengths_are_measured_by_the_parser_and_a_long_key_is_found_in_any_line(limited):
+    """The parser measures every key as it makes each object: a document is walked only to say where a long key is."""
+    from validator.load import parse_text
+
+    short, long = parse_text("x", '{"a": {"bb": [{"ccc": 1}]}}', key_limit=3), parse_text("x", '{"a": [{"dddd": 1}]}', key_limit=3)
+    assert (short.keys_within, long.keys_within) == (3, None)
+    assert parse_text("x", '{"dddd": 1}').keys_within is None  # not measured unless asked
+    lines = b"\n".join([key_body(10), key_body(65, "\\"), key_body(10)])
+    status, _, body = limited.lint(lines, headers=NDJSON_TYPE)
+    assert_limit((status, None, body), "key-length", "--max-key-length", "SDELINT_SERVE_MAX_KEY_LENGTH", 64)
+    assert "/events/0/cartStatus/products/0" in body["error"]

@@ -175,10 +175,13 @@ def _decoded_text_lines(text: str) -> list[tuple[int, str, list[Problem]]]:
     return [(index, line, []) for index, line in enumerate(text.split("\n")) if line.strip(" \t\r")]
 
 
-def parse_input(decoded: Decoded) -> list[Document]:
-    """Every document in a decoded input; problems with the input itself are findings on the first."""
+def parse_input(decoded: Decoded, key_limit: int | None = None) -> list[Document]:
+    """Every document in a decoded input; problems with the input itself are findings on the first.
+
+    ``key_limit``: JSON documents note whether all their keys are that short (see ``parse_text``).
+    """
     if decoded.format == "jsonl" and not decoded.fatal:
-        return _json_lines(decoded)
+        return _json_lines(decoded, key_limit)
     if decoded.text is None or decoded.fatal:
         return [Document(name=decoded.name, data=None, text=decoded.text, problems=list(decoded.problems))]
     if decoded.format == "yaml":
@@ -189,7 +192,7 @@ def parse_input(decoded: Decoded) -> list[Document]:
         doc = parse_source(decoded.name, decoded.text, html=decoded.format == "html")
         doc.problems[:0] = decoded.problems
         return [doc]
-    doc = parse_text(decoded.name, decoded.text)
+    doc = parse_text(decoded.name, decoded.text, key_limit)
     doc.problems[:0] = decoded.problems
     return [doc]
 
@@ -199,11 +202,11 @@ def read_documents(name: str, raw: bytes, input_format: str | None = None) -> li
     return parse_input(read_input(raw, name, input_format))
 
 
-def _json_lines(decoded: Decoded) -> list[Document]:
+def _json_lines(decoded: Decoded, key_limit: int | None) -> list[Document]:
     """One document per non-blank line, each with its line number in the file."""
     documents = []
     for index, line, problems in decoded.lines:
-        doc = Document(name=decoded.name, data=None, text=line, problems=list(problems)) if problems else parse_text(decoded.name, line)
+        doc = Document(name=decoded.name, data=None, text=line, problems=list(problems)) if problems else parse_text(decoded.name, line, key_limit)
         doc.line_base = index
         documents.append(doc)
     if not documents:

@@ -31,27 +31,41 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     line_base: int = 0  # lines before this document in its file (JSON Lines)
     locator: Callable[[list[str]], dict[str, tuple[int | None, int]]] | None = None  # non-JSON text (YAML, JavaScript)
+    keys_within: int | None = None  # the parse measured its keys: none is longer than this
     source_kind: str | None = None  # what the loader already knows the input holds (web-source: pushes from JavaScript or HTML)
 
 
 class Flags:
     """What the parse hooks saw; positions are looked up afterwards, only when something was seen."""
 
-    __slots__ = ("duplicates", "non_finite", "overflow")
+    __slots__ = ("duplicates", "long_key", "non_finite", "overflow")
 
     def __init__(self) -> None:
         self.duplicates = False
         self.non_finite = False
         self.overflow = False  # a number too large for a double (1e400), which Python reads as infinity
+        self.long_key = False  # a key longer than the decoder's key_limit
 
 
-def make_decoder(flags: Flags) -> json.JSONDecoder:
-    """The stdlib decoder, with hooks that note duplicate keys and NaN/Infinity on ``flags``."""
+def make_decoder(flags: Flags, key_limit: int | None = None) -> json.JSONDecoder:
+    """The stdlib decoder, with hooks that note duplicate keys and NaN/Infinity on ``flags``.
+
+    ``key_limit``: also note a key longer than that (the service bounds keys): measured
+    in C as each object is made, where a walk of the parsed document costs more than the parse.
+    """
 
     def pairs_hook(pairs: list) -> dict:
         obj = dict(pairs)
         if len(obj) != len(pairs):
             flags.duplicates = True
+        return obj
+
+    def pairs_hook_measuring_keys(pairs: list) -> dict:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            flags.duplicates = True
+        if obj and max(map(len, obj)) > key_limit:  # type: ignore[operator]  # key_limit is an int here
+            flags.long_key = True
         return obj
 
     def constant_hook(literal: str) -> float:
@@ -64,7 +78,8 @@ def make_decoder(flags: Flags) -> json.JSONDecoder:
             flags.overflow = True
         return number
 
-    return json.JSONDecoder(object_pairs_hook=pairs_hook, parse_constant=constant_hook, parse_float=float_hook)
+    hook = pairs_hook if key_limit is None else pairs_hook_measuring_keys
+    return json.JSONDecoder(object_pairs_hook=hook, parse_constant=constant_hook, parse_float=float_hook)
 
 
 _INFINITIES = (float("inf"), float("-inf"))
@@ -131,16 +146,21 @@ def decode(raw: bytes) -> tuple[str, list[Problem], bool]:
         return good, problems, True
 
 
-def parse_text(name: str, text: str) -> Document:
-    """Parse JSON text; syntax, duplicate keys, NaN and depth become problems on the document."""
+def parse_text(name: str, text: str, key_limit: int | None = None) -> Document:
+    """Parse JSON text; syntax, duplicate keys, NaN and depth become problems on the document.
+
+    With ``key_limit``, a document whose keys are all that short says so (``keys_within``).
+    """
     doc = Document(name=name, data=None, text=text)
     if not text.strip():
         doc.problems.append(Problem("", "syntax-error", "input is empty: expected a JSON document", offset=0))
         return doc
     flags = Flags()
     try:
-        doc.data = make_decoder(flags).decode(text)
+        doc.data = make_decoder(flags, key_limit).decode(text)
         doc.parsed = True
+        if key_limit is not None and not flags.long_key:
+            doc.keys_within = key_limit
     except json.JSONDecodeError as exc:
         doc.problems.append(Problem("", "syntax-error", f"invalid JSON: {exc.msg}", offset=exc.pos))
         return doc

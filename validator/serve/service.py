@@ -128,21 +128,6 @@ def count_work(data: Any) -> tuple[int, int]:
     return max(records, 1), events
 
 
-def may_hold_long_string(text: str, limit: int) -> bool:
-    """False when no JSON string in ``text`` can be longer than ``limit`` characters; a cheap test on the text.
-
-    Without escaped quotes, such a string is a run of more than ``limit`` characters free of quotes, and that
-    run holds a whole one of the aligned blocks of ``(limit + 1) // 2`` characters: look for a block without a
-    quote (a few ``str.find`` calls per kilobyte). True means "walk the parsed keys", not "too long"."""
-    if len(text) <= limit:
-        return False
-    if '\\"' in text:
-        return True
-    block = max(1, (limit + 1) // 2)
-    find = text.find
-    return any(find('"', start, start + block) < 0 for start in range(0, len(text) - block + 1, block))
-
-
 def longest_key(data: Any, limit: int) -> tuple[str, str] | None:
     """(pointer of the object, key) of the first key longer than ``limit``, or None; iterative (any depth).
 
@@ -261,18 +246,15 @@ class LintService:
         """The body's documents, or LimitExceeded: each count is taken before the work it bounds.
 
         Lines are counted before they are parsed (a 10 MiB body of ``{}`` lines is 3.5 million documents);
-        records and events from list lengths before anything is checked; keys only when the text could
-        hold a long one."""
+        records and events from list lengths before anything is checked; keys by the JSON parser as it
+        makes each object, and by a walk of the document only to say where a long one is."""
         settings = self.settings
         if content == NDJSON:  # counted on the body's text before the lines are read one by one
             text = raw.decode("utf-8", errors="replace")
             if (lines := count_lines(text, settings.max_records)) > settings.max_records:
                 raise LimitExceeded("max_records", settings.max_records, f"more than {lines - 1} JSON Lines records")
         decoded = read_input(raw, REQUEST_NAME, "jsonl" if content == NDJSON else "json")
-        if content != NDJSON:
-            text = decoded.text or ""
-        documents = parse_input(decoded)
-        long_keys_possible = may_hold_long_string(text, settings.max_key_length)
+        documents = parse_input(decoded, key_limit=settings.max_key_length)
         records = events = 0
         for doc in documents:
             if not doc.parsed:
@@ -283,7 +265,9 @@ class LintService:
                 raise LimitExceeded("max_records", settings.max_records, f"{records} or more records")
             if events > settings.max_events:
                 raise LimitExceeded("max_events", settings.max_events, f"{events} or more events")
-            if long_keys_possible and (found := longest_key(doc.data, settings.max_key_length)) is not None:
+            if doc.keys_within is not None and doc.keys_within <= settings.max_key_length:
+                continue  # the parser measured every key
+            if (found := longest_key(doc.data, settings.max_key_length)) is not None:
                 pointer, key = found
                 where = f"in {pointer}" if pointer else "at the top level"
                 raise LimitExceeded("max_key_length", settings.max_key_length, f"a key of {len(key)} characters {where} ({key[:20]!r}...)")
