@@ -523,7 +523,7 @@ def test_unique_member_names_are_found_without_a_walk(example_path):
     text = json.dumps(record, indent=2)
     pointers = ["/unAuthSdes/events/1/sdeType", "/messageRecords/0/messageId", "/summary"]
     found: dict = {}
-    assert positions._members_found_directly(text, 0, {"unAuthSdes": {}, "summary": {None: "/summary"}}, record, found, lambda node, i: None)
+    assert positions._members_found_directly(text, 0, {"unAuthSdes": {}, "summary": {None: "/summary"}}, record, found, lambda node, i, value: None)
     assert found == {"/summary": (text.index('"summary"'), text.index('"summary"') + len('"summary": '))}
     assert locate(text, pointers, record) == locate(text, pointers)
 
@@ -654,3 +654,50 @@ def test_a_key_spelt_with_escapes_is_not_mistaken_for_a_nested_look_alike():
     assert locate(text, pointers, json.loads(text))["/sdes"][0] == text.index('"\\u0073des"')
     plain = json.dumps(document)  # \u00e9 and a surrogate pair, no escaped ASCII: the key search is used, and agrees
     assert "\\u00e9" in plain and locate(plain, pointers, document) == locate(plain, pointers)
+
+
+@pytest.mark.parametrize("text", ['\t{"0":"", "0":""} ', '{"\\u0001sdes[":-1,"b":[[1.0],["","",null,true]],"b":""}', '{"a":{"x":1,"x":[2]},"b":3}'])
+def test_a_repeated_key_is_placed_where_the_walk_places_it(text):
+    """The parsed object keeps one member per key (the last value, at the first key's place): with the parse's
+    duplicates flag, placing never sums encodings, and a finding about the value points at the value checked."""
+    parsed = json.loads(text)
+    pointers = _all_pointers(parsed) + ["/0/x", "/a/x/0"]
+    assert locate(text, pointers, parsed, duplicates=True) == locate(text, pointers)
+    repeated = next(pointer for pointer in pointers if pointer in ("/0", "/b", "/a/x"))
+    assert locate(text, [repeated], parsed, duplicates=True)[repeated][0] == text.rindex(f'"{repeated.rsplit("/", 1)[1]}"')
+
+
+def test_the_cli_points_a_finding_about_a_repeated_member_at_the_value_it_checked(tmp_path):
+    from click.testing import CliRunner
+
+    from validator.cli import main
+
+    event = '{"sdeType":"CART_STATUS","serverTimeStamp":"1528628536879","cartStatus":{"serverTimeStamp":"1528628536879","numItems":6,"numItems":"7"}}'
+    text = '{"conversationHistoryRecords":[{"info":{"conversationId":"c"},"sdes":{"events":[' + event + "]}}]}"
+    path = tmp_path / "repeated.json"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--api-version", "v2", "--min-severity", "info", "--format", "json", str(path)])
+    findings = json.loads(result.output)["findings"]
+    numeric = [f for f in findings if f["rule"] == "numeric-string"]
+    assert [(f["pointer"], f["line"], f["column"]) for f in numeric] == [
+        ("/conversationHistoryRecords/0/sdes/events/0/cartStatus/numItems", 1, text.index('"7"') + 1)
+    ]
+    assert any(f["rule"] == "duplicate-key" for f in findings)
+
+
+def test_an_object_with_very_many_members_is_left_to_the_walk(monkeypatch):
+    """Stepping member by member through 200,000 flat members costs several times the walk's regular expression:
+    past MOST_MEMBERS_STEPPED members, the walk places them (a reviewer's worst cases), with the same answer."""
+    from validator.load import canonical, positions
+
+    document = {"x": {f"k{i}": i for i in range(canonical.MOST_MEMBERS_STEPPED + 1)}}
+    text = json.dumps(document, separators=(",", ":"))
+    pointers = [f"/x/k{canonical.MOST_MEMBERS_STEPPED}", "/x/missing"]
+    assert canonical.place_canonically(text, text.index("{", 1), document["x"], {f"k{canonical.MOST_MEMBERS_STEPPED}": {None: pointers[0]}}, {}) is False
+    walked = []
+    real = positions._found_below
+    monkeypatch.setattr(positions, "_found_below", lambda *args: walked.append(args[2]) or real(*args))
+    assert locate(text, pointers, document) == {pointers[0]: (text.index(f'"k{canonical.MOST_MEMBERS_STEPPED}"'), text.rindex(":") + 1)}
+    assert walked  # the walk placed it
+    fewer = {"x": {f"k{i}": i for i in range(canonical.MOST_MEMBERS_STEPPED)}}
+    assert canonical.place_canonically(json.dumps(fewer, separators=(",", ":")), 5, fewer["x"], {"k0": {None: "/x/k0"}}, {}) is True

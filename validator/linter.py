@@ -52,7 +52,8 @@ def place(doc: Document, problems: list[Problem], policy: Policy, api_version: s
     positions = [(0, 0)] * len(kept)
     text = doc.text
     if text is not None:
-        offsets = problem_offsets([problem for problem, _ in kept], doc.locator or (lambda pointers: locate(text, pointers, doc.data)))
+        locator = doc.locator or (lambda pointers: locate(text, pointers, doc.data, duplicates=doc.duplicate_keys))
+        offsets = problem_offsets([problem for problem, _ in kept], locator)
         positions = line_cols(text, offsets)
         if doc.line_base:
             positions = [(line + doc.line_base, column) for line, column in positions]

@@ -176,7 +176,9 @@ UNKNOWN: Any = object()
 Anchor = tuple[int, int, Any]
 
 
-def locate(text: str, pointers: Iterable[str], root: Any = UNKNOWN, anchors: Mapping[str, Anchor] | None = None) -> dict[str, tuple[int | None, int]]:
+def locate(
+    text: str, pointers: Iterable[str], root: Any = UNKNOWN, anchors: Mapping[str, Anchor] | None = None, duplicates: bool = False
+) -> dict[str, tuple[int | None, int]]:
     """Map each pointer to (offset of its member key or None, offset of its value).
 
     A pointer that does not occur in the text is left out of the result.
@@ -189,6 +191,9 @@ def locate(text: str, pointers: Iterable[str], root: Any = UNKNOWN, anchors: Map
     and their parsed values (a parse that went item by item knows them): pointers
     below an anchor are found from there, without a walk to it, and its wanted
     members by their keys as for the document's (a record's sdes, past its messages).
+    ``duplicates``: the parse met a repeated key. The parsed object keeps one member per key
+    (the last value, at the first key's place), so the text is always walked: a finding about
+    a repeated member's value points at the value that was checked, the last.
     """
     trie = _trie(pointers)
     found: dict[str, tuple[int | None, int]] = {}
@@ -197,9 +202,10 @@ def locate(text: str, pointers: Iterable[str], root: Any = UNKNOWN, anchors: Map
     if None in trie:
         found[trie[None]] = (None, start)
 
-    def descend(node: dict, i: int) -> int:
-        """Record the targets below the value at ``i``; return the offset past that value."""
-        return _found_below(text, node, i, found)
+    def descend(node: dict, i: int, value: Any) -> None:
+        """Record the targets below ``value`` (UNKNOWN: not parsed), whose text starts at ``i``."""
+        if value is UNKNOWN or duplicates or not place_canonically(text, i, value, node, found):
+            _found_below(text, node, i, found)
 
     for node, (offset, end, value) in anchored:
         if None in node:
@@ -211,12 +217,10 @@ def locate(text: str, pointers: Iterable[str], root: Any = UNKNOWN, anchors: Map
     return found
 
 
-def _found_from(text: str, start: int, node: dict, value: Any, found: dict, descend: Callable[[dict, int], int], end: int | None = None) -> None:
+def _found_from(text: str, start: int, node: dict, value: Any, found: dict, descend: Callable[[dict, int, Any], None], end: int | None = None) -> None:
     """The targets below the value at ``start``: by its members' keys, else by its encoding, else by the walk."""
-    if _members_found_directly(text, start, node, value, found, descend, end):
-        return
-    if value is UNKNOWN or not place_canonically(text, start, value, node, found):
-        descend(node, start)
+    if not _members_found_directly(text, start, node, value, found, descend, end):
+        descend(node, start, value)
 
 
 def _trie(pointers: Iterable[str]) -> dict:
@@ -320,7 +324,7 @@ def problem_offsets(problems: list[Problem], locator: Callable[[list[str]], Mapp
 
 
 def _members_found_directly(
-    text: str, start: int, trie: dict, value: Any, found: dict, descend: Callable[[dict, int], int], end: int | None = None
+    text: str, start: int, trie: dict, value: Any, found: dict, descend: Callable[[dict, int, Any], None], end: int | None = None
 ) -> bool:
     """Place the wanted members of the object ``value`` at ``start`` (ending at ``end``) by searching for their keys; False when that is not certain."""
     names = [token for token in trie if token is not None]
@@ -337,8 +341,8 @@ def _members_found_directly(
         child = trie[name]
         if None in child:
             found[child[None]] = (key_offset, value_offset)
-        if len(child) > (None in child) and not place_canonically(text, value_offset, value[name], child, found):
-            descend(child, value_offset)
+        if len(child) > (None in child):
+            descend(child, value_offset, value[name])
     return True
 
 

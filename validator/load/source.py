@@ -32,6 +32,7 @@ class Document:
     line_base: int = 0  # lines before this document in its file (JSON Lines)
     locator: Callable[[list[str]], dict[str, tuple[int | None, int]]] | None = None  # non-JSON text (YAML, JavaScript)
     keys_within: int | None = None  # the parse measured its keys: none is longer than this
+    duplicate_keys: bool = False  # the parse met a repeated key: its object keeps one member for both
     source_kind: str | None = None  # what the loader already knows the input holds (web-source: pushes from JavaScript or HTML)
 
 
@@ -161,6 +162,7 @@ def parse_text(name: str, text: str, key_limit: int | None = None) -> Document:
         doc.parsed = True
         if key_limit is not None and not flags.long_key:
             doc.keys_within = key_limit
+        doc.duplicate_keys = flags.duplicates
     except json.JSONDecodeError as exc:
         doc.problems.append(Problem("", "syntax-error", f"invalid JSON: {exc.msg}", offset=exc.pos))
         return doc

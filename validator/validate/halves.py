@@ -91,11 +91,13 @@ def _placed_rows(
     base: int,
     checker: DocumentChecker,
     root: Any = UNKNOWN,
+    duplicates: bool = False,
 ) -> list[PlacedRow]:
     """Give each problem its text offset here, where the records' starts are known and the other process is busy too.
 
     ``first_record`` is where record ``base`` starts; ``spans`` are the lengths of the ``records``' texts.
     A problem the report will not show (below the minimum severity) is not located: it is only counted.
+    ``duplicates``: this process's parse met a repeated key (see ``locate``).
     """
     shown = checker.shown(problems)
     if not shown:
@@ -105,7 +107,7 @@ def _placed_rows(
     for index, (record, span) in enumerate(zip(records, spans, strict=True), base):
         anchors[join_pointer(_RECORDS_POINTER, index)] = (at, at + span, record)
         at = skip_ws(text, skip_ws(text, at + span) + 1)  # past the comma to the next record
-    offsets = dict(zip(map(id, shown), problem_offsets(shown, partial(locate, text, root=root, anchors=anchors)), strict=True))
+    offsets = dict(zip(map(id, shown), problem_offsets(shown, partial(locate, text, root=root, anchors=anchors, duplicates=duplicates)), strict=True))
     return [(p.pointer, p.rule, p.message, p.severity, offsets.get(id(p), 0), p.value) for p in problems]
 
 
@@ -124,7 +126,7 @@ def _second_half(task: SecondHalf, parent: Peer) -> tuple[list[PlacedRow], int]:
     order: CheckAs = parent.recv()
     out: list[Problem] = []
     events = task.checker.check_records(order.version, _pointed(records, order.base), out, max(spans, default=0))
-    return _placed_rows(task.text, out, task.start, records, spans, order.base, task.checker), events
+    return _placed_rows(task.text, out, task.start, records, spans, order.base, task.checker, duplicates=flags.duplicates), events
 
 
 def check_in_halves(text: str, checker: DocumentChecker, requested: str) -> HalvesResult | None:
@@ -169,7 +171,7 @@ def check_in_halves(text: str, checker: DocumentChecker, requested: str) -> Halv
                     version, reason = "v2", "unAuthSdes, isAuthenticated or a typed value in the second half of the records"
             worker.send(CheckAs(version, len(records)))
             found, events = checker.check_document(data, RESPONSE, version, longest_string=max(spans, default=0))
-            found_rows = _placed_rows(text, found, head.records_at, records, spans, 0, checker, data)
+            found_rows = _placed_rows(text, found, head.records_at, records, spans, 0, checker, data, flags.duplicates)
             their_rows, their_events = worker.result()
     except (NotSplittable, WorkerDied, OSError, TypeError, ValueError):
         return None
