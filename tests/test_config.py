@@ -79,6 +79,17 @@ def test_pyproject_without_section_is_skipped_for_a_dotfile_further_up(tmp_path,
     assert _severities(cli, str(fixture))["timestamp-order"] == {"info"}
 
 
+def test_another_tools_broken_pyproject_is_passed_over_but_a_broken_sdelint_section_is_reported(tmp_path, cli):
+    """A pyproject.toml that never names sdelint is not parsed (nor tomllib loaded): its TOML errors are another tool's."""
+    _write(tmp_path / ".sdelint.yaml", "rules:\n  timestamp-order: info\n")
+    _write(tmp_path / "sub" / "pyproject.toml", '[project]\nname = "x\n')  # an unterminated string
+    fixture = _write(tmp_path / "sub" / "a.json", json.dumps(SKEWED))
+    assert _severities(cli, str(fixture))["timestamp-order"] == {"info"}
+    _write(tmp_path / "sub" / "pyproject.toml", '[tool.sdelint]\napi-version = "v1\n')
+    result = cli("check", str(fixture))
+    assert result.exit_code == 2 and "invalid TOML" in result.output and "pyproject.toml" in result.output
+
+
 def test_explicit_config_beats_discovery(project, cli):
     _write(project / ".sdelint.yaml", "rules:\n  timestamp-order: error\n")
     other = _write(project / "elsewhere" / "cfg.yaml", "rules:\n  timestamp-order: info\n")

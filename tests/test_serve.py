@@ -10,6 +10,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -654,9 +655,24 @@ def test_metrics_parse_and_count(server):
 # -- the command and the OpenAPI document ------------------------------------------------------------
 
 
-def test_check_never_imports_the_serve_extra():
+def test_check_never_imports_the_serve_extra(tmp_path, example_path):
     code = "import sys, validator.cli; bad = [m for m in sys.modules if m.split('.')[0] in ('uvicorn', 'starlette')]; assert not bad, bad"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    # nor, for a whole check run, what only serve, pattern rules and a configuring pyproject.toml need
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "other"\n', encoding="utf-8")  # configuration is found from the input up
+    example_path = Path(shutil.copy(example_path, tmp_path / "payload.json"))
+    run = (
+        "import sys\n"
+        "from validator.cli import main\n"
+        "try:\n"
+        f"    main(['check', '-q', {str(example_path)!r}], prog_name='sdelint')\n"
+        "except SystemExit as exit:\n"
+        "    code = exit.code\n"
+        "print(code, sorted(m for m in sys.modules if m in ('validator.serve.command', 'validator.serve.settings', 're2', 'tomllib')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", run], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    code, loaded = result.stdout.strip().splitlines()[-1].split(" ", 1)  # after the run's own report
+    assert code in ("0", "1") and loaded == "[]", result.stdout + result.stderr  # a completed check, none of them loaded
 
 
 def test_serve_without_the_extra_says_how_to_install_it(tmp_path):

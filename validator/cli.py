@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import sys
@@ -37,7 +38,22 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 class SdelintGroup(click.Group):
-    """Turns a bad configuration into a message and any unexpected exception into a one-line report; both exit 2."""
+    """Turns a bad configuration into a message and any unexpected exception into a one-line report; both exit 2.
+
+    ``serve`` is defined in its own module, imported only when it is asked for (or listed in help):
+    a ``check`` run, a pre-commit hook's, does not load its options and settings.
+    """
+
+    lazy = {"serve": ("validator.serve.command", "serve")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, name = self.lazy[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), name))
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -291,10 +307,6 @@ def schema(name: str | None, api_version: str, profile: str, bundled: bool, list
     document = bundle(api_version, resolved) if bundled else get_schema(api_version, resolved)
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
-
-from .serve.command import serve  # noqa: E402 - its heavy imports happen only when it runs
-
-main.add_command(serve)
 
 
 def _say_on_stderr(message: str) -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -83,6 +81,10 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
     if path.name == "pyproject.toml":
+        if "sdelint" not in text and "\\u" not in text and "\\U" not in text:
+            return None, text  # no tool.sdelint table can be spelt without the name (or an escape of it): tomllib not even loaded
+        import tomllib
+
         try:
             document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -270,6 +272,8 @@ class Configuration:
         """This configuration as data for a cluster worker (see ``Shipped``)."""
         section = self.data if self.path is not None else None
         root = str(self.root)
+        import pickle  # only a cluster run ships the configuration
+
         key = hashlib.sha256(pickle.dumps((str(self.path), root, self._text, section, self.cli))).hexdigest()
         return Shipped(key, self.path, section, self._text, root, self.cli)
 

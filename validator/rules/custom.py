@@ -21,8 +21,6 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
-
 from ..findings import join_pointer
 from ..model import CONTAINER_KEYS, DOUBLE_NESTED
 from .base import EventContext, Hit, RecordContext, Rule
@@ -151,7 +149,12 @@ Locate = Callable[[Sequence[str | int]], str]
 
 
 def compile_pattern(pattern: str) -> Any:
-    """A linear-time matcher for ``pattern``; raises re2.error for what RE2 does not support. Errors are raised, not logged to stderr."""
+    """A linear-time matcher for ``pattern``; raises re2.error for what RE2 does not support. Errors are raised, not logged to stderr.
+
+    RE2 is imported here, by the first pattern rule: a run without one (most pre-commit runs) never loads it.
+    """
+    import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
+
     options = re2.Options()
     options.log_errors = False
     return re2.compile(pattern, options)
@@ -181,6 +184,8 @@ def _compile(entry: dict[str, Any], where: str, source: str, locate: Locate, ind
     if check == "required" and not path:
         raise CustomRuleError(f"{where}: custom rule {name!r}: 'required' needs a field path after {root!r}")
     if check == "pattern":
+        import re2  # type: ignore[import-untyped,unused-ignore]  # loaded by compile_pattern anyway: for its error class
+
         try:
             options["_regex"] = compile_pattern(str(options["regex"]))
         except re2.error as exc:
