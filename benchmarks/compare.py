@@ -57,8 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("base", help="the commit to compare with (any git revision)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--input", type=Path, action="append", help="an input (repeatable); default: the corpus' findings.json and big.json")
-    parser.add_argument("check_options", nargs="*", help="after --: options for `sdelint check` instead of the default")
-    a = parser.parse_args(argv)
+    parser.epilog = "Arguments after -- are options for `sdelint check`, instead of the findings-heavy case's."
+    argv = list(sys.argv[1:] if argv is None else argv)
+    check_options = argv[argv.index("--") + 1:] if "--" in argv else []
+    a = parser.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
     inputs = a.input or [HERE / "corpus" / "findings.json", HERE / "corpus" / "big.json"]
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
@@ -83,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                         timed([python, "-c", "import json,sys; json.load(open(sys.argv[1],'rb'))", str(path)]))
                     for side, root in sides.items():
                         report = Path(scratch) / f"{side}-{path.name}.report"
-                        options = a.check_options or ["--min-severity", "info", "--format", "json", "-o", str(report)]
+                        options = check_options or ["--min-severity", "info", "--format", "json", "-o", str(report)]
                         rows.setdefault((side, path.name), []).append(timed([python, str(launcher), str(root), "check", *options, str(path)]))
             print(f"\n{a.rounds} rounds, {os.cpu_count()} CPUs, load average now {os.getloadavg()[0]:.2f}; base {a.base} against the working tree\n")
             print("| input | side | median wall s | median CPU s | median of per-round wall ratios to bare parse | exit codes |")

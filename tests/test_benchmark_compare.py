@@ -26,3 +26,14 @@ def test_compare_runs_both_commits_and_compares_their_reports(tmp_path):
     assert "conversation-response.json: the two reports are byte for byte the same" in run.stdout
     worktrees = subprocess.run(["git", "worktree", "list"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert "sdelint-compare-" not in worktrees  # the base's worktree is removed
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs a git checkout")
+def test_compare_passes_the_options_after_a_double_dash_to_check():
+    example = ROOT / "examples" / "conversation-response.json"
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "compare.py"), "HEAD", "--rounds", "1", "--input", str(example), "--", "-q", "--fail-on", "info"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    rows = [line for line in run.stdout.splitlines() if line.startswith("| conversation-response.json |")]
+    assert [row.rstrip(" |").rsplit("|", 1)[-1].strip() for row in rows] == ["0", "1", "1"]  # --fail-on info: the example fails
+    assert "byte for byte" not in run.stdout  # no -o: no reports to compare
