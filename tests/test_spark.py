@@ -267,3 +267,14 @@ print(loaded("pyspark", "py4j"))
     assert done.returncode == 0, done.stderr
     assert '"findings"' in done.stdout  # the check really ran
     assert done.stdout.strip().splitlines()[-2:] == ["[]", "[]"]
+
+
+def test_the_spark_extra_installs_a_pandas_pyspark_supports() -> None:
+    """The extra pins pandas below 3: PySpark 4.x warns on every session that it does not fully support pandas 3."""
+    import warnings
+
+    from pyspark.sql.pandas.utils import require_minimum_pandas_version
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        require_minimum_pandas_version()
