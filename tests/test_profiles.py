@@ -461,17 +461,34 @@ def test_detection_finds_the_first_web_member_as_the_full_walk_does():
     leaves = st.none() | st.integers() | st.text(max_size=3)
     documents = st.recursive(leaves, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=3), max_leaves=25)
 
+    def reference(data, pointer="", depth=0):  # the walk written plainly, a pointer for every step
+        if depth > _MAX_BODY_DEPTH:
+            return
+        if isinstance(data, dict):
+            for key, value in data.items():
+                here = pointer + "/" + key.replace("~", "~0").replace("/", "~1")
+                if key in ("engagementAttributes", "lp_sdes"):
+                    yield here, key, value
+                else:
+                    yield from reference(value, here, depth + 1)
+        elif isinstance(data, list):
+            for index, value in enumerate(data):
+                yield from reference(value, f"{pointer}/{index}", depth + 1)
+
     @settings(max_examples=400, database=None, derandomize=True, deadline=None)
     @given(documents)
     def agrees(document):
-        first = next(web_members(document, ""), None)
-        assert first_web_member(document) == (None if first is None else first[:2])
+        expected = list(reference(document))
+        assert list(web_members(document)) == expected
+        assert first_web_member(document) == (expected[0][:2] if expected else None)
 
     agrees()
     deep: object = {"lp_sdes": []}
     for _ in range(_MAX_BODY_DEPTH + 1):
         deep = {"x": deep}
-    assert first_web_member(deep) is None and next(web_members(deep, ""), None) is None
+    assert first_web_member(deep) is None and list(web_members(deep)) == []
+    assert list(web_members({"x": [{"lp_sdes": 1}], "engagementAttributes": [], "y": {"lp_sdes": {"lp_sdes": 2}}})) == [
+        ("/x/0/lp_sdes", "lp_sdes", 1), ("/engagementAttributes", "engagementAttributes", []), ("/y/lp_sdes", "lp_sdes", {"lp_sdes": 2})]
     assert first_web_member({"a": [{"b/c": {"lp_sdes": 1}}]}) == ("/a/0/b~1c/lp_sdes", "lp_sdes")
 
 
@@ -487,6 +504,10 @@ def test_detection_walks_for_web_members_only_when_the_text_may_name_one(monkeyp
     linter = Linter()
     record = {"sdes": {"events": [{"sdeType": "LEAD", "lead": {"lead": {"topic": "x"}}}]}}
     result = linter.lint_bytes(json.dumps(record).encode(), "record.json")
+    assert walked == [] and (result.profile, result.kind) == ("messaging", "record")
+    accented = json.dumps({**record, "info": {"note": "café 😀"}}).encode()  # \u00e9 and a surrogate pair: they cannot spell a name
+    assert b"\\u00e9" in accented
+    result = linter.lint_bytes(accented, "accented.json")
     assert walked == [] and (result.profile, result.kind) == ("messaging", "record")
     escaped = b'{"page": {"lp\\u005fsdes": [{"type": "cart", "total": 5}]}}'
     assert json.loads(escaped)["page"]["lp_sdes"]

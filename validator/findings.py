@@ -83,6 +83,19 @@ def join_pointer(base: str, *tokens: object) -> str:
     return base + "".join("/" + escape_token(t) for t in tokens)
 
 
+# A place in a document as a walk descends it, (parent's path, token) with the innermost last:
+# one tuple per step, and a JSON Pointer only for the places a caller reports.
+Path = tuple[Any, str | int] | None
+
+
+def path_pointer(path: Path) -> str:
+    tokens: list[str | int] = []
+    while path is not None:
+        path, token = path
+        tokens.append(token)
+    return join_pointer("", *reversed(tokens))
+
+
 def split_pointer(pointer: str) -> list[str]:
     if not pointer:
         return []

@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from .findings import Problem, join_pointer
+from .findings import Path, Problem, join_pointer, path_pointer
+from .load.positions import may_escape_ascii
 from .model import CONTAINER_KEYS, EH_CONTAINER_KEYS, SDE_TYPES, WEB_BODY, WEB_MEMBERS, WEB_SDE, WEB_SDE_LIST, WEB_SOURCE, WEB_TYPES
 from .rules.base import EventContext
 from .validate.detailed import json_type
@@ -124,7 +125,7 @@ def web_objects(data: Any, kind: str) -> Iterator[tuple[str, str | None, Any]]:
             elif item is not None or kind == WEB_SDE_LIST:
                 yield f"/{i}", None, item
     elif kind == WEB_BODY:
-        for pointer, member, value in web_members(data, ""):
+        for pointer, member, value in web_members(data):
             if type(value) is list:
                 for i, element in enumerate(value):
                     yield f"{pointer}/{i}", member, element
@@ -136,68 +137,46 @@ def misplaced_members(data: Any, kind: str) -> list[Problem]:
         return []
     return [
         Problem(pointer, "wrong-type", f"{member} holds a list of engagement attributes; found {json_type(value)}", value=value)
-        for pointer, member, value in web_members(data, "") if type(value) is not list
+        for pointer, member, value in web_members(data) if type(value) is not list
     ]
 
 
-def web_members(data: Any, pointer: str, depth: int = 0) -> Iterator[tuple[str, str, Any]]:
+def web_members(data: Any) -> Iterator[tuple[str, str, Any]]:
     """(pointer, name, value) of every engagementAttributes or lp_sdes member, in document order."""
-    if depth > _MAX_BODY_DEPTH:
-        return
-    if type(data) is dict:
-        for key, value in data.items():
-            here = join_pointer(pointer, key)
-            if key in WEB_MEMBERS:
-                yield here, key, value
-            else:
-                yield from web_members(value, here, depth + 1)
-    elif type(data) is list:
-        for i, value in enumerate(data):
-            yield from web_members(value, f"{pointer}/{i}", depth + 1)
-
-
-def text_may_name_web_members(text: str) -> bool:
-    """False when a JSON text holds no engagementAttributes or lp_sdes key: neither name is in it, even
-    spelt with a ``\\u`` escape. Detection then need not walk the parsed document for one."""
-    return "\\u" in text or any(name in text for name in WEB_MEMBERS)
+    for path, name, value in _web_member_paths(data, None, 0):
+        yield path_pointer(path), name, value
 
 
 def first_web_member(data: Any) -> tuple[str, str] | None:
     """(pointer, name) of the first member ``web_members`` yields, or None.
 
-    Detection asks this of every JSON input: the walk builds no pointer until it finds one, so
-    a big response without any costs one pass over its containers.
+    Detection asks this of JSON inputs whose text may name a member: the walk builds no pointer
+    until it finds one, so a big response without any costs one pass over its containers.
     """
-    path = _first_member_path(data, 0)
-    if path is None:
-        return None
-    pointer = ""
-    for token in reversed(path):
-        pointer = f"{pointer}/{token}" if type(token) is int else join_pointer(pointer, token)
-    return pointer, path[0]
+    for path, name, _ in _web_member_paths(data, None, 0):
+        return path_pointer(path), name
+    return None
 
 
-def _first_member_path(data: Any, depth: int) -> list[Any] | None:
-    """The tokens (innermost first) to the first engagementAttributes or lp_sdes member below ``data``."""
+def _web_member_paths(data: Any, path: Path, depth: int) -> Iterator[tuple[Path, str, Any]]:
     if depth > _MAX_BODY_DEPTH:
-        return None
+        return
     if type(data) is dict:
         for key, value in data.items():
             if key in WEB_MEMBERS:
-                return [key]
-            if type(value) is dict or type(value) is list:
-                found = _first_member_path(value, depth + 1)
-                if found is not None:
-                    found.append(key)
-                    return found
+                yield (path, key), key, value
+            elif type(value) is dict or type(value) is list:
+                yield from _web_member_paths(value, (path, key), depth + 1)
     elif type(data) is list:
         for index, value in enumerate(data):
             if type(value) is dict or type(value) is list:
-                found = _first_member_path(value, depth + 1)
-                if found is not None:
-                    found.append(index)
-                    return found
-    return None
+                yield from _web_member_paths(value, (path, index), depth + 1)
+
+
+def text_may_name_web_members(text: str) -> bool:
+    """False when a JSON text holds no engagementAttributes or lp_sdes key: neither name is in it, nor a
+    ``\\u`` escape of an ASCII character that could spell one. Detection then need not walk the parsed document."""
+    return may_escape_ascii(text) or any(name in text for name in WEB_MEMBERS)
 
 
 def web_context(store: str, member: str | None, pointer: str, sde: dict[str, Any]) -> EventContext | None:

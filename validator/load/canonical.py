@@ -47,20 +47,20 @@ def _style(item_separator: str, key_separator: str, ascii_only: bool) -> _Style:
 def _style_at(text: str, at: int, value: Any) -> _Style | None:
     """The style the value at ``at`` seems written in, judged by its first key; None when it is not written compactly or as json.dumps does."""
     ascii_only = text.isascii()  # O(1) in CPython; an ASCII text escapes whatever non-ASCII it holds
+    compact = _style(",", ":", ascii_only)
     node = value
     for _ in range(8):  # down first items to the first key
         if type(node) is dict and node:
-            key = next(iter(node))
-            after = at + 1 + len((encode_basestring_ascii if ascii_only else encode_basestring)(key))
+            after = at + 1 + len(compact.escape(next(iter(node))))
             if text.startswith(": ", after):
                 return _style(", ", ": ", ascii_only)
-            return _style(",", ":", ascii_only) if text.startswith(":", after) else None
+            return compact if text.startswith(":", after) else None
         if type(node) is not list or not node:
             break
         if text[at + 1:at + 2] not in ("{", "["):
             break
         node, at = node[0], at + 1
-    return _style(",", ":", ascii_only)  # no key to judge by: the comparisons decide
+    return compact  # no key to judge by: the comparisons decide
 
 
 def place_canonically(text: str, at: int, value: Any, node: dict, found: dict[str, tuple[int | None, int]]) -> bool:

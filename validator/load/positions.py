@@ -146,6 +146,11 @@ _PLAIN_NAME = re.compile(r"[A-Za-z0-9_$@.+-]+\Z")  # characters JSON has no shor
 # A \u escape of an ASCII character: the only other way to write a plain name's key ("\u0073des" is "sdes").
 # Escapes of other characters (é, emoji) cannot spell one, and are common in ensure_ascii text.
 _ESCAPED_ASCII = re.compile(r"\\u00[0-7]")
+
+
+def may_escape_ascii(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` holds a ``\\u`` escape of an ASCII character: else a plain name appears in it only as written."""
+    return _ESCAPED_ASCII.search(text, start, len(text) if end is None else end) is not None
 _COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
 
 
@@ -328,7 +333,7 @@ def _members_found_directly(
 ) -> bool:
     """Place the wanted members of the object ``value`` at ``start`` (ending at ``end``) by searching for their keys; False when that is not certain."""
     names = [token for token in trie if token is not None]
-    if type(value) is not dict or text[start] != "{" or not names or _ESCAPED_ASCII.search(text, start, len(text) if end is None else end):
+    if type(value) is not dict or text[start] != "{" or not names or may_escape_ascii(text, start, end):
         return False
     keys = value
     places = []

@@ -62,9 +62,7 @@ def make_decoder(flags: Flags, key_limit: int | None = None) -> json.JSONDecoder
         return obj
 
     def pairs_hook_measuring_keys(pairs: list) -> dict:
-        obj = dict(pairs)
-        if len(obj) != len(pairs):
-            flags.duplicates = True
+        obj = pairs_hook(pairs)
         if obj and max(map(len, obj)) > key_limit:  # type: ignore[operator]  # key_limit is an int here
             flags.long_key = True
         return obj

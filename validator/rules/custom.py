@@ -149,7 +149,7 @@ Locate = Callable[[Sequence[str | int]], str]
 
 
 def compile_pattern(pattern: str) -> Any:
-    """A linear-time matcher for ``pattern``; raises re2.error for what RE2 does not support. Errors are raised, not logged to stderr.
+    """A linear-time matcher for ``pattern``; ValueError, with RE2's reason, for what RE2 does not support (raised, not logged to stderr).
 
     RE2 is imported here, by the first pattern rule: a run without one (most pre-commit runs) never loads it.
     """
@@ -157,7 +157,11 @@ def compile_pattern(pattern: str) -> Any:
 
     options = re2.Options()
     options.log_errors = False
-    return re2.compile(pattern, options)
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise ValueError(reason) from None
 
 
 def _compile(entry: dict[str, Any], where: str, source: str, locate: Locate, index: int) -> CustomRule:
@@ -184,12 +188,10 @@ def _compile(entry: dict[str, Any], where: str, source: str, locate: Locate, ind
     if check == "required" and not path:
         raise CustomRuleError(f"{where}: custom rule {name!r}: 'required' needs a field path after {root!r}")
     if check == "pattern":
-        import re2  # type: ignore[import-untyped,unused-ignore]  # loaded by compile_pattern anyway: for its error class
-
         try:
             options["_regex"] = compile_pattern(str(options["regex"]))
-        except re2.error as exc:
-            reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        except ValueError as exc:
+            reason = str(exc)
             raise CustomRuleError(
                 f"{locate(['custom-rules', index, 'options', 'regex'])}: custom rule {name!r}: invalid regex {options['regex']!r}: {reason}"
                 " (patterns are matched in linear time by RE2: no backreferences or lookaround)"

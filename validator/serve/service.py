@@ -21,7 +21,7 @@ from typing import Any
 
 from .. import detect
 from ..config import CommandLine, Configuration
-from ..findings import SEVERITY_RANK, join_pointer
+from ..findings import SEVERITY_RANK, Path, path_pointer
 from ..linter import Linter
 from ..load import Document, parse_input, parse_text, read_input
 from ..model import CONTAINER_KEYS, SDE_TYPES, VERSIONS
@@ -131,34 +131,20 @@ def count_work(data: Any) -> tuple[int, int]:
 def longest_key(data: Any, limit: int) -> tuple[str, str] | None:
     """(pointer of the object, key) of the first key longer than ``limit``, or None; iterative (any depth).
 
-    Every request with a long string is walked: the pointer is built only for the key found.
+    Walked only for a document whose parse met such a key, to say where: the pointer is built for that key alone.
     """
-    stack: list[tuple[Any, _Path]] = [(data, None)]
+    stack: list[tuple[Any, Path]] = [(data, None)]
     while stack:
         node, path = stack.pop()
         if isinstance(node, dict):
             for key, value in node.items():
                 if len(key) > limit:
-                    return _pointer(path), key
+                    return path_pointer(path), key
                 if isinstance(value, dict | list):
                     stack.append((value, (path, key)))
         elif isinstance(node, list):
             stack.extend((item, (path, index)) for index, item in enumerate(node) if isinstance(item, dict | list))
     return None
-
-
-_Path = tuple[Any, str | int] | None  # (parent's path, token), innermost last
-
-
-def _pointer(path: _Path) -> str:
-    tokens: list[str | int] = []
-    while path is not None:
-        path, token = path
-        tokens.append(token)
-    pointer = ""
-    for token in reversed(tokens):
-        pointer = join_pointer(pointer, token)
-    return pointer
 
 
 # Tiny payloads of every kind, linted at start-up so that every table is built before requests come.
