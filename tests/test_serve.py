@@ -652,6 +652,65 @@ def test_metrics_parse_and_count(server):
     assert buckets[-1][0].endswith('le="+Inf"}') and buckets[-1][1] == after[count]
 
 
+def test_cheap_bodies_are_linted_on_the_event_loop_and_the_others_in_a_thread(server):
+    """Where each body was linted, from /metrics; the answer is the Python API's either way."""
+    record = json.loads(EXAMPLE.read_text(encoding="utf-8"))["conversationHistoryRecords"][0]
+    invalid = json.loads(json.dumps(record))
+    cart = next(event for event in invalid["unAuthSdes"]["events"] if "cartStatus" in event)
+    cart["cartStatus"]["products"] = "none"  # a schema error: only jsonschema says what is wrong
+    bodies = [
+        ("cheap", json.dumps(record).encode(), "event_loop"),
+        ("a schema error", json.dumps(invalid).encode(), "thread"),
+        ("over 32 KiB", json.dumps({"conversationHistoryRecords": [record] * 3}).encode(), "thread"),
+        ("cheap, answered as SARIF", json.dumps(record).encode(), "thread"),
+    ]
+    for name, body, where in bodies:
+        before = metric_samples(server)
+        sarif = "SARIF" in name
+        status, _, report = server.json("POST", "/v1/lint?min_severity=info" + ("&format=sarif" if sarif else ""), body, JSON_TYPE)
+        after = metric_samples(server)
+        assert status == 200, name
+        for place in ("event_loop", "thread"):
+            sample = f'sdelint_lint_runs_total{{where="{place}"}}'
+            assert after[sample] == before[sample] + (place == where), (name, place)
+        if sarif:
+            assert len(report["runs"][0]["results"]) == len(validator.lint(body, min_severity="info"))
+            continue
+        expected = validator.lint(body, min_severity="info", name="<request>")
+        assert [key(f) for f in report["findings"]] == [api_key(f) for f in expected], name
+    assert any(f["rule"] == "wrong-type" for f in server.lint(bodies[1][1])[2]["findings"])
+
+
+def test_what_may_be_linted_on_the_event_loop_is_bounded():
+    """Each bound of ``lint_if_cheap`` refuses, and a refusal leaves the detailed path working in the same thread."""
+    from validator.serve.service import CHEAP_MAX_BYTES, CHEAP_MAX_EVENTS, CHEAP_MAX_RECORDS, LintService
+    from validator.serve.settings import Settings
+
+    service = LintService(Settings())
+    record = json.loads(EXAMPLE.read_text(encoding="utf-8"))["conversationHistoryRecords"][0]
+    small = json.dumps(record).encode()
+    args = (None, None, "json", "info")
+    cheap = service.lint_if_cheap(small, "json", *args)
+    assert cheap is not None and cheap.body == service.lint(small, "json", *args).body
+
+    event = record["unAuthSdes"]["events"][0]
+    refused = {
+        "records": json.dumps({"conversationHistoryRecords": [{}] * (CHEAP_MAX_RECORDS + 1)}).encode(),
+        "events": json.dumps({"unAuthSdes": {"events": [{}] * (CHEAP_MAX_EVENTS + 1)}}).encode(),
+        "bytes": json.dumps({**record, "padding": "x" * CHEAP_MAX_BYTES}).encode(),
+        "schema error": json.dumps({"unAuthSdes": {"events": [{**event, "serverTimeStamp": []}]}}).encode(),
+    }
+    for name, body in refused.items():
+        assert len(body) <= CHEAP_MAX_BYTES or name == "bytes", name
+        assert service.lint_if_cheap(body, "json", *args) is None, name
+        full = json.loads(service.lint(body, "json", *args).body)  # linted all the same where it may take long
+        assert full["summary"]["files"] == 1, name
+    assert service.lint_if_cheap(small, "ndjson", *args) is None
+    assert service.lint_if_cheap(small, "json", None, None, "sarif", "info") is None
+    wrong = json.loads(service.lint(refused["schema error"], "json", *args).body)["findings"]
+    assert any(f["rule"] == "wrong-type" and f["pointer"] == "/unAuthSdes/events/0/serverTimeStamp" for f in wrong)
+
+
 # -- the command and the OpenAPI document ------------------------------------------------------------
 
 

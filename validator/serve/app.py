@@ -203,13 +203,16 @@ def build_routes(state: State) -> list[Route]:
             body = await read_body(request, state.settings.max_body_bytes, state.settings.body_timeout)
         except ClientDisconnect:
             return Response(status_code=DISCONNECTED)  # nobody to answer; counted as 499
+        args = (body, kind, params.get("api_version"), params.get("fail_on"), params.get("format", "json"), params.get("min_severity"))
         try:
-            outcome = await state.run(
-                service.lint, body, kind, params.get("api_version"), params.get("fail_on"), params.get("format", "json"), params.get("min_severity")
-            )
+            # here on the loop when it proves cheap: the hand-off to a thread would cost more than the lint saves
+            outcome = service.lint_if_cheap(*args)
+            where = "event_loop"
+            if outcome is None:
+                outcome, where = await state.run(service.lint, *args), "thread"
         except LimitExceeded as exc:
             return json_response(exc.as_dict(), 422)
-        metrics.observe_lint(outcome.findings, outcome.ok)
+        metrics.observe_lint(outcome.findings, outcome.ok, where)
         headers = {"Sdelint-Ok": "true" if outcome.ok else "false"}
         if outcome.dropped:
             headers["Sdelint-Findings-Dropped"] = str(outcome.dropped)

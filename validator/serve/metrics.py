@@ -28,6 +28,7 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # Seconds; a lint of the specification's example takes a few milliseconds.
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+LINT_PLACES = ("event_loop", "thread")
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
 
 # The *_created series would double every counter's lines, and the multiprocess mode has none anyway.
@@ -117,13 +118,19 @@ class Metrics:
             "sdelint_ready", "1 once the validators are compiled (with several workers: in every live worker).",
             registry=own, multiprocess_mode="livemin",
         )
-        for verdict in ("ok", "fail"):
-            self._verdicts.labels(verdict)  # both series exist from the start, at 0
+        self._where = Counter(
+            "sdelint_lint_runs", "Bodies linted, by where: on the event loop (small, cheap bodies) or in a lint thread.",
+            ["where"], registry=own,
+        )
+        # every series exists from the start, at 0; children by label value (labels() checks its arguments each call)
+        self._verdict_children = {verdict: self._verdicts.labels(verdict) for verdict in ("ok", "fail")}
+        self._where_children = {where: self._where.labels(where) for where in LINT_PLACES}
         self._ready.set(0)
         self._ready_flag = False
         # children by label values: labels() validates its arguments on every call
         self._request_children: dict[tuple[str, str, int], Any] = {}
         self._latency_children: dict[str, Any] = {}
+        self._findings_children: dict[tuple[str, str], Any] = {}
         self.registry: CollectorRegistry = own if own is not None else CollectorRegistry(auto_describe=True)
         if shared:
             self.registry.register(_WorkersFiles(os.environ[MULTIPROCESS_ENV]))
@@ -151,13 +158,17 @@ class Metrics:
             latency = self._latency_children[endpoint] = self._latency.labels(endpoint)
         latency.observe(seconds)
 
-    def observe_lint(self, findings: list[tuple[str, str]], ok: bool) -> None:
+    def observe_lint(self, findings: list[tuple[str, str]], ok: bool, where: str = "thread") -> None:
         counts: dict[tuple[str, str], int] = {}
         for rule_and_severity in findings:
             counts[rule_and_severity] = counts.get(rule_and_severity, 0) + 1
-        for (rule, severity), count in counts.items():
-            self._findings.labels(rule, severity).inc(count)
-        self._verdicts.labels("ok" if ok else "fail").inc()
+        for key, count in counts.items():
+            child = self._findings_children.get(key)
+            if child is None:  # rules and severities come from the configuration: bounded
+                child = self._findings_children[key] = self._findings.labels(*key)
+            child.inc(count)
+        self._verdict_children["ok" if ok else "fail"].inc()
+        self._where_children[where].inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

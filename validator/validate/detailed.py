@@ -11,6 +11,8 @@ import difflib
 import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache, lru_cache
 from typing import Any
 
@@ -143,8 +145,33 @@ def _problems_for(error: Any, base: str, version: str) -> Iterator[Problem]:
         yield Problem(pointer, "bad-value", error.message, value=instance)
 
 
+class DetailedPathRefused(Exception):
+    """Raised in place of the detailed path inside ``detailed_path_refused``."""
+
+
+# A context variable, not a flag: the service's event loop and its lint threads check bodies side by side.
+_REFUSED: ContextVar[bool] = ContextVar("sdelint_detailed_path_refused", default=False)
+
+
+@contextmanager
+def detailed_path_refused() -> Iterator[None]:
+    """Within it, needing the detailed path raises DetailedPathRefused.
+
+    jsonschema costs about a millisecond per invalid value, where everything else
+    costs microseconds: work that must stay cheap (a lint on the service's event
+    loop) stops here and is done again where it may take long.
+    """
+    token = _REFUSED.set(True)
+    try:
+        yield
+    finally:
+        _REFUSED.reset(token)
+
+
 def detailed_problems(version: str, name: str, instance: Any, base: str, stubs: frozenset[str] = frozenset()) -> list[Problem]:
     """All schema problems of ``instance`` against one schema, pointers prefixed with ``base``."""
+    if _REFUSED.get():
+        raise DetailedPathRefused(name)
     validator = detailed_validator(version, name, stubs)
     problems: list[Problem] = []
     for error in validator.iter_errors(instance):
