@@ -58,3 +58,34 @@ def test_hostile_corpus_json_report_names_every_file(hostile_dir, run_sdelint):
     assert "encoding-error" in by_file["bad-byte-line.jsonl"] and "unknown-field" in by_file["bad-byte-line.jsonl"]
     assert "unknown-field" in by_file["multi-member.jsonl.gz"]
     assert "too-deep" in by_file["deep-array.json"]
+
+
+def test_nesting_just_below_the_parsers_limit_is_reported_not_raised():
+    """A value the parser just managed can still be too deep for jsonschema, which recurses (and quotes it) deeper.
+
+    The window depends on how deep the caller's stack is, so every depth near the limit is tried, from the
+    test's stack and from a thread's (the service lints in threads), in the Python API and the service.
+    """
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    import validator
+
+    pytest.importorskip("starlette")
+    from validator.serve.service import LintService
+    from validator.serve.settings import Settings
+
+    service = LintService(Settings())
+    limit = sys.getrecursionlimit()
+
+    def lint_both(raw: bytes) -> tuple[set[str], set[str]]:
+        api = {f.rule for f in validator.lint_bytes(raw, name="deep.json", min_severity="info")}
+        served = {f["rule"] for f in json.loads(service.lint(raw, "json", None, None, "json", "info").body)["findings"]}
+        return api, served
+
+    with ThreadPoolExecutor(1) as thread:
+        for depth in range(limit - 120, limit + 2):
+            raw = ('{"conversationHistoryRecords":[' + "[" * depth + "]" * depth + "]}").encode()
+            for api, served in (lint_both(raw), thread.submit(lint_both, raw).result()):
+                assert api and api <= {"wrong-type", "too-deep"}, (depth, api)
+                assert served and served <= {"wrong-type", "too-deep"}, (depth, served)

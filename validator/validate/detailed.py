@@ -174,6 +174,9 @@ def detailed_problems(version: str, name: str, instance: Any, base: str, stubs: 
         raise DetailedPathRefused(name)
     validator = detailed_validator(version, name, stubs)
     problems: list[Problem] = []
-    for error in validator.iter_errors(instance):
-        problems.extend(_problems_for(error, base, version))
+    try:
+        for error in validator.iter_errors(instance):
+            problems.extend(_problems_for(error, base, version))
+    except RecursionError:  # jsonschema descends, and quotes values, by recursion: a value the parser just managed
+        problems.append(Problem(base, "too-deep", f"{name} is nested too deeply for its schema errors to be listed"))
     return problems
