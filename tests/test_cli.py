@@ -302,6 +302,25 @@ def test_api_version_v1_changes_the_findings(sdelint, reference):
     assert text.code == (1 if v1["summary"]["errors"] else 0)
 
 
+def test_integer_timestamps_do_not_make_a_payload_v2(sdelint, tmp_path):
+    """Timestamps are "long" in every field table, with no v1/v2 split, and v1 accepts them as integers:
+    only an attribute value typed as a number or boolean says v2."""
+    event = {"customerInfo": {"serverTimeStamp": 1528628536879, "originalTimeStamp": 1528628536870,
+                              "customerInfo": {"balance": "400.99 USD", "lastPaymentDate": {"day": "15", "month": "10", "year": "2014"}}},
+             "sdeType": "CUSTOMER_INFO", "serverTimeStamp": 1528628536879}
+    cart = {"purchase": {"serverTimeStamp": "1528628536879", "total": "15.6", "cart": {"serverTimeStamp": None, "total": None, "products": [], "numItems": None}},
+            "sdeType": "PURCHASE", "serverTimeStamp": "1528628536879"}
+    path = tmp_path / "v1-integer-timestamps.json"
+    path.write_text(json.dumps({"sdes": {"events": [event, cart]}}), encoding="utf-8")
+    result = sdelint("check", "-v", "--min-severity", "info", str(path))
+    assert f"{path}: v1 record (no unAuthSdes, isAuthenticated or typed value: v1, the API's default), 2 events" in result.lines
+    assert result.code == 0 and result.lines[-1] == "Checked 1 file (1 as API v1): 0 errors, 0 warnings, 0 info.", result.lines
+    event["customerInfo"]["customerInfo"]["balance"] = 400.99  # a typed attribute still decides
+    path.write_text(json.dumps({"sdes": {"events": [event, cart]}}), encoding="utf-8")
+    typed = sdelint("check", "-v", str(path))
+    assert f"{path}: v2 record (typed number at /sdes/events/0/customerInfo/customerInfo/balance), 2 events" in typed.lines
+
+
 def test_api_version_v1_reports_json_numbers_as_not_alphanumeric(sdelint, tmp_path, example, reference):
     # A v1 payload prints every value as a string: a JSON number in an authenticated event is an error.
     data = copy.deepcopy(example)

@@ -167,6 +167,24 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
+def test_web_members_inside_a_response_or_record_leave_it_a_messaging_payload(cli, tmp_path, example):
+    """engagementAttributes in a record's campaign or lp_sdes in a message's metadata: the response still says
+    what it is by conversationHistoryRecords, and is checked as one (before, it was taken for a web body)."""
+    plain = check_json(cli, write(tmp_path, "plain.json", json.dumps(example, indent=2)), "--min-severity", "info")
+    assert plain["files"][0]["profile"] == "messaging" and plain["findings"]
+    data = json.loads(json.dumps(example))
+    record = data["conversationHistoryRecords"][0]
+    record["campaign"]["engagementAttributes"] = None
+    record["messageRecords"][0]["structuredMetadata"] = [{"lp_sdes": [{"type": "ctmrinfo", "info": {"ctype": "vip"}}]}]
+    for name, document in (("response.json", data), ("record.json", record), ("records.json", [record])):
+        report = check_json(cli, write(tmp_path, name, json.dumps(document, indent=2)), "--min-severity", "info")
+        assert report["files"][0]["profile"] == "messaging", name
+        rules = sorted((f["rule"], f["pointer"].removeprefix("/conversationHistoryRecords/0").removeprefix("/0")) for f in report["findings"])
+        assert rules == sorted((f["rule"], f["pointer"].removeprefix("/conversationHistoryRecords/0")) for f in plain["findings"]), name
+    forced = check_json(cli, write(tmp_path, "forced.json", json.dumps(data)), "--profile", "web")
+    assert forced["files"][0]["profile"] == "web" and forced["files"][0]["profile_reason"] == "given"
+
+
 # --- Engagement History -----------------------------------------------------------------------
 
 

@@ -8,13 +8,15 @@ responses, of records or of events, by its first object.
 
 Version ``auto``: v2 when any record has ``unAuthSdes``, any event carries
 ``isAuthenticated``, or any attribute value is a JSON number or boolean (v1
-prints every value as a string); otherwise v1, the API's default.
+prints every value as a string; timestamps are "long" in both versions and
+decide nothing); otherwise v1, the API's default.
 
 Profile ``auto`` (``profile_evidence``): Engagement History for an ``interactionHistoryRecords``
 response and for records or events whose events use its container keys (``viewProduct``,
 ``formFillingError``) or carry no ``sdeType`` at all; web for objects with an lpTag ``type``
-(one, or a list), for any object holding ``engagementAttributes`` or ``lp_sdes``, and for
-JavaScript and HTML sources; messaging otherwise. A named profile only takes its own kinds.
+(one, or a list), for any object holding ``engagementAttributes`` or ``lp_sdes`` (except inside a response or
+record, which says what it is by its own members), and for JavaScript and HTML sources;
+messaging otherwise. A named profile only takes its own kinds.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from .model import (
     RECORDS,
     RESPONSE,
     RESPONSE_LIST,
+    TIMESTAMP_KEYS,
     WEB,
     WEB_BODY,
     WEB_SDE,
@@ -78,11 +81,12 @@ def detect_kind(data: Any) -> str | None:
 
 
 def _has_typed_scalar(value: Any) -> bool:
+    """Whether an attribute value below ``value`` is a number or boolean (timestamps are not attribute values)."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            stack.extend(item.values())
+            stack.extend(child for key, child in item.items() if key not in TIMESTAMP_KEYS)
         elif isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, (int, float)):  # bool is an int
@@ -96,7 +100,7 @@ def _typed_scalar_at(value: Any, pointer: str) -> tuple[str, str] | None:
     while stack:
         where, item = stack.pop()
         if isinstance(item, dict):
-            stack.extend(reversed([(join_pointer(where, key), child) for key, child in item.items()]))
+            stack.extend(reversed([(join_pointer(where, key), child) for key, child in item.items() if key not in TIMESTAMP_KEYS]))
         elif isinstance(item, list):
             stack.extend(reversed([(join_pointer(where, i), child) for i, child in enumerate(item)]))
         elif isinstance(item, bool):
@@ -153,6 +157,16 @@ def _web_kind(data: Any, members_possible: bool = True) -> tuple[str, str] | Non
     return None
 
 
+# Members only Messaging Interactions and Engagement History responses and records have
+_OWN_MEMBERS = frozenset({"conversationHistoryRecords", "interactionHistoryRecords", "sdes", "unAuthSdes", "messageRecords"})
+
+
+def _messaging_by_own_members(data: Any) -> bool:
+    """Whether ``data`` (or a list's first object) is a response or record by its own top-level members."""
+    first = next((item for item in data if isinstance(item, dict)), None) if isinstance(data, list) else data
+    return isinstance(first, dict) and not _OWN_MEMBERS.isdisjoint(first)
+
+
 def _eh_events_reason(data: Any, kind: str, version_given: bool) -> str | None:
     """Why a record, events block or event is Engagement History's: its container keys, or events without sdeType."""
     events = [(p, e) for p, _, e in events_of(data, kind, ("sdes",)) if isinstance(e, dict)]
@@ -182,7 +196,8 @@ def profile_evidence(
             return WEB, WEB_SOURCE, "given" if requested == WEB else "lpTag.sdes pushes in a JavaScript or HTML source"
         return requested, None, f"a JavaScript or HTML source holds web-side payloads, not {requested} ones"
     if requested in ("auto", WEB):
-        web = _web_kind(data, web_members_possible)
+        # a response or record names itself: engagementAttributes in a campaign or lp_sdes in a message's metadata do not make it web-side
+        web = _web_kind(data, web_members_possible and (requested == WEB or not _messaging_by_own_members(data)))
         if web is not None:
             return WEB, web[0], "given" if requested == WEB else web[1]
         if requested == WEB:

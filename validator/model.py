@@ -18,6 +18,8 @@ SDE_TYPES: dict[str, str] = {
 CONTAINER_KEYS = frozenset(SDE_TYPES.values())
 # Types whose attributes sit in an inner object named like the container: {"lead": {"lead": {...}}}
 DOUBLE_NESTED = frozenset({"customerInfo", "personalInfo", "marketingCampaignInfo", "visitorError", "lead", "serviceActivity"})
+# Epoch-milliseconds timestamps: "long" in every field table, with no v1/v2 split (digits or integers in both)
+TIMESTAMP_KEYS = ("serverTimeStamp", "originalTimeStamp")
 
 VERSIONS = ("v1", "v2")
 # Which sections of a record each API version returns

@@ -8,12 +8,11 @@ from functools import cache
 from typing import Any
 
 from ...findings import join_pointer
-from ...model import SDE_TYPES
+from ...model import SDE_TYPES, TIMESTAMP_KEYS
 from ..base import EventContext, Hit, Rule
 from ..params import IsoDate, Number
 from ..values import as_int, format_duration, format_ms, is_integer_text, shorten, show_int
 
-TIMESTAMP_KEYS = ("serverTimeStamp", "originalTimeStamp")
 # customerInfo's table describes both of its timestamps as "Event creation time stamp.": no order to check there
 ORDERED_TYPES = tuple(sde_type for sde_type in SDE_TYPES if sde_type != "CUSTOMER_INFO")
 
