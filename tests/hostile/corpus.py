@@ -66,4 +66,7 @@ def corpus() -> dict[str, bytes]:
         "string-root.json": b'"just a string"',
         "lone-surrogate.json": b'{"sdeType": "LEAD", "\\ud800": "x"}',
         "regex-bait.json": _event(topic="a" * 40 + "!"),
+        # a phone of spaces: the extension's regular expression was quadratic on it (32,000 spaces took 23 s)
+        "phone-of-spaces.json": json.dumps({"sdeType": "PERSONAL_INFO", "serverTimeStamp": "1528659491243", "personalInfo": {
+            "serverTimeStamp": "1528659491243", "personalInfo": {"phone": " " * 200_000 + "a", "email": "a@" + "a." * 100_000 + " "}}}).encode(),
     }
