@@ -683,7 +683,7 @@ def test_cheap_bodies_are_linted_on_the_event_loop_and_the_others_in_a_thread(se
 
 def test_what_may_be_linted_on_the_event_loop_is_bounded():
     """Each bound of ``lint_if_cheap`` refuses, and a refusal leaves the detailed path working in the same thread."""
-    from validator.serve.service import CHEAP_MAX_BYTES, CHEAP_MAX_EVENTS, CHEAP_MAX_RECORDS, LintService
+    from validator.serve.service import CHEAP_MAX_BYTES, CHEAP_MAX_DEPTH, CHEAP_MAX_EVENTS, CHEAP_MAX_RECORDS, LintService
     from validator.serve.settings import Settings
 
     service = LintService(Settings())
@@ -699,12 +699,20 @@ def test_what_may_be_linted_on_the_event_loop_is_bounded():
         "events": json.dumps({"unAuthSdes": {"events": [{}] * (CHEAP_MAX_EVENTS + 1)}}).encode(),
         "bytes": json.dumps({**record, "padding": "x" * CHEAP_MAX_BYTES}).encode(),
         "schema error": json.dumps({"unAuthSdes": {"events": [{**event, "serverTimeStamp": []}]}}).encode(),
+        # placing repeated keys and NaN walks the text: refused before that walk
+        "repeated keys": ('{"_metadata": {' + ", ".join(f'"k": {i}' for i in range(3000)) + '}, "conversationHistoryRecords": []}').encode(),
+        "NaN": b'{"_metadata": {"x": NaN}, "conversationHistoryRecords": []}',
+        # the loop's stack is deeper than a thread's: near the recursion limit the parser would answer otherwise there
+        "depth": ('{"_metadata": ' + '{"a": ' * (CHEAP_MAX_DEPTH + 1) + "1" + "}" * (CHEAP_MAX_DEPTH + 1) + ', "conversationHistoryRecords": []}').encode(),
+        "too deep to parse": ('{"_metadata": ' + '{"a": ' * 2000 + "1" + "}" * 2000 + ', "conversationHistoryRecords": []}').encode(),
     }
     for name, body in refused.items():
         assert len(body) <= CHEAP_MAX_BYTES or name == "bytes", name
         assert service.lint_if_cheap(body, "json", *args) is None, name
         full = json.loads(service.lint(body, "json", *args).body)  # linted all the same where it may take long
         assert full["summary"]["files"] == 1, name
+    shallow = ('{"_metadata": ' + '{"a": ' * CHEAP_MAX_DEPTH + "1" + "}" * CHEAP_MAX_DEPTH + ', "conversationHistoryRecords": []}').encode()
+    assert service.lint_if_cheap(shallow, "json", *args) is not None  # the depth bound is the only one that body meets
     assert service.lint_if_cheap(small, "ndjson", *args) is None
     assert service.lint_if_cheap(small, "json", None, None, "sarif", "info") is None
     wrong = json.loads(service.lint(refused["schema error"], "json", *args).body)["findings"]

@@ -175,10 +175,10 @@ def _decoded_text_lines(text: str) -> list[tuple[int, str, list[Problem]]]:
     return [(index, line, []) for index, line in enumerate(text.split("\n")) if line.strip(" \t\r")]
 
 
-def parse_input(decoded: Decoded, key_limit: int | None = None) -> list[Document]:
+def parse_input(decoded: Decoded, key_limit: int | None = None, plain_only: bool = False) -> list[Document]:
     """Every document in a decoded input; problems with the input itself are findings on the first.
 
-    ``key_limit``: JSON documents note whether all their keys are that short (see ``parse_text``).
+    ``key_limit``: JSON documents note whether all their keys are that short; ``plain_only``: see ``parse_text``.
     """
     if decoded.format == "jsonl" and not decoded.fatal:
         return _json_lines(decoded, key_limit)
@@ -192,7 +192,7 @@ def parse_input(decoded: Decoded, key_limit: int | None = None) -> list[Document
         doc = parse_source(decoded.name, decoded.text, html=decoded.format == "html")
         doc.problems[:0] = decoded.problems
         return [doc]
-    doc = parse_text(decoded.name, decoded.text, key_limit)
+    doc = parse_text(decoded.name, decoded.text, key_limit, plain_only)
     doc.problems[:0] = decoded.problems
     return [doc]
 

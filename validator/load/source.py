@@ -145,8 +145,14 @@ def decode(raw: bytes) -> tuple[str, list[Problem], bool]:
         return good, problems, True
 
 
-def parse_text(name: str, text: str, key_limit: int | None = None) -> Document:
+class NotPlain(Exception):
+    """The text repeats a key or holds a non-finite number (``plain_only``): placing those costs a walk of it."""
+
+
+def parse_text(name: str, text: str, key_limit: int | None = None, plain_only: bool = False) -> Document:
     """Parse JSON text; syntax, duplicate keys, NaN and depth become problems on the document.
+
+    ``plain_only``: NotPlain instead of the walk that places repeated keys and non-finite numbers.
 
     With ``key_limit``, a document whose keys are all that short says so (``keys_within``).
     """
@@ -175,5 +181,7 @@ def parse_text(name: str, text: str, key_limit: int | None = None) -> Document:
         long_number = _LONG_INTEGER.search(text)
         doc.problems.append(Problem("", "syntax-error", f"number cannot be read: {exc}", offset=long_number.start() if long_number else 0))
         return doc
+    if plain_only and (flags.duplicates or flags.non_finite or flags.overflow):
+        raise NotPlain(name)
     doc.problems.extend(structural_problems(text, flags))
     return doc

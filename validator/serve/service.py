@@ -25,6 +25,7 @@ from ..config import CommandLine, Configuration
 from ..findings import SEVERITY_RANK, Path, path_pointer
 from ..linter import Linter
 from ..load import Document, parse_input, parse_text, read_input
+from ..load.source import NotPlain
 from ..model import CONTAINER_KEYS, SDE_TYPES, VERSIONS
 from ..report.json_report import report_object
 from ..result import FileResult, Summary, worst
@@ -53,6 +54,10 @@ JSON, NDJSON = "json", "ndjson"
 CHEAP_MAX_BYTES = 32 << 10
 CHEAP_MAX_RECORDS = 16
 CHEAP_MAX_EVENTS = 128
+# The loop's stack is deeper than a lint thread's (about 16 frames under uvicorn): near the recursion limit
+# the parser, or a walk that falls back when it overflows, would answer otherwise there. Payloads nest about
+# ten levels; deeper than this, a body goes to a thread.
+CHEAP_MAX_DEPTH = 100
 
 
 class NotCheap(Exception):
@@ -142,6 +147,19 @@ def count_work(data: Any) -> tuple[int, int]:
     return max(records, 1), events
 
 
+def nests_deeper_than(data: Any, limit: int) -> bool:
+    """Whether containers nest more than ``limit`` levels below ``data``; level by level, without recursion."""
+    level = [data] if type(data) is dict or type(data) is list else []
+    for _ in range(limit + 1):
+        level = [
+            child for container in level for child in (container.values() if type(container) is dict else container)
+            if type(child) is dict or type(child) is list
+        ]
+        if not level:
+            return False
+    return True
+
+
 def longest_key(data: Any, limit: int) -> tuple[str, str] | None:
     """(pointer of the object, key) of the first key longer than ``limit``, or None; iterative (any depth).
 
@@ -219,16 +237,17 @@ class LintService:
     ) -> LintOutcome | None:
         """``lint``'s answer when the body turns out cheap (JSON answered as JSON, ``CHEAP_MAX_*``, no detailed schema errors); else None.
 
-        None comes as soon as the body is known not to be cheap: before parsing for its size,
-        after it for its records and events, at the first event that needs jsonschema (about
-        1 ms per invalid value) otherwise. The caller then lints it where it may take long.
+        None comes as soon as the body is known not to be cheap: before parsing for its size;
+        while parsing at a repeated key or a non-finite number (placing them walks the text);
+        after it for its records, events and depth; at the first event that needs jsonschema
+        (about 1 ms per invalid value) otherwise. The caller then lints it where it may take long.
         """
         if content != JSON or output != "json" or len(raw) > CHEAP_MAX_BYTES:  # SARIF costs about 5 times JSON
             return None
         try:
             with detailed_path_refused():
                 return self.lint(raw, content, api_version, fail_on, output, min_severity, cheap_only=True)
-        except (NotCheap, DetailedPathRefused):
+        except (NotCheap, NotPlain, DetailedPathRefused):
             return None
 
     def lint(
@@ -281,7 +300,7 @@ class LintService:
             if (lines := count_lines(text, settings.max_records)) > settings.max_records:
                 raise LimitExceeded("max_records", settings.max_records, f"more than {lines - 1} JSON Lines records")
         decoded = read_input(raw, REQUEST_NAME, "jsonl" if content == NDJSON else "json")
-        documents = parse_input(decoded, key_limit=settings.max_key_length)
+        documents = parse_input(decoded, key_limit=settings.max_key_length, plain_only=cheap_only)
         records = events = 0
         for doc in documents:
             if not doc.parsed:
@@ -298,8 +317,11 @@ class LintService:
                 pointer, key = found
                 where = f"in {pointer}" if pointer else "at the top level"
                 raise LimitExceeded("max_key_length", settings.max_key_length, f"a key of {len(key)} characters {where} ({key[:20]!r}...)")
-        if cheap_only and (records > CHEAP_MAX_RECORDS or events > CHEAP_MAX_EVENTS):
-            raise NotCheap(f"{records} records and {events} events")
+        if cheap_only:
+            if records > CHEAP_MAX_RECORDS or events > CHEAP_MAX_EVENTS:
+                raise NotCheap(f"{records} records and {events} events")
+            if any(not doc.parsed or nests_deeper_than(doc.data, CHEAP_MAX_DEPTH) for doc in documents):
+                raise NotCheap("not parsed, or nested too deep")
         return documents
 
     # -- the catalogue and the schemas -----------------------------------------------------------
