@@ -206,3 +206,28 @@ def test_children_do_not_outlive_a_terminated_parent_nor_hold_its_stdout(inputs,
     while not _gone(child) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert _gone(child), f"child {child} outlived its parent"
+
+
+def test_a_file_nested_near_the_parsers_limit_does_not_end_a_parallel_run(run_sdelint, tmp_path):
+    """Its finding's value (the rest of the document) once travelled back from the worker as it was, and
+    pickling it recursed past the limit: "internal error", and no report at all. Now the value is bounded."""
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    for i in range(12):
+        (folder / f"good-{i:02}.json").write_bytes(EXAMPLE.read_bytes())
+    for depth in (900, 930, 960, 975):
+        (folder / f"deep-{depth}.json").write_text('{"conversationHistoryRecords": [' + "[" * depth + "]" * depth + "]}", encoding="utf-8")
+    for jobs in ("1", "2"):
+        done = run_sdelint("check", "--jobs", jobs, "--format", "json", folder)
+        stderr = done.stderr.decode()
+        assert done.returncode == 1 and "internal error" not in stderr and "Traceback" not in stderr, stderr
+        report = json.loads(done.stdout)
+        assert report["summary"]["files"] == 16
+        deep = [f for f in report["findings"] if "deep-" in f["file"]]
+        assert sorted(f["file"].rsplit("/", 1)[-1] for f in deep) == [f"deep-{d}.json" for d in (900, 930, 960, 975)]
+        assert {f["rule"] for f in deep} <= {"wrong-type", "too-deep"}
+    baseline = tmp_path / "baseline.json"
+    written = run_sdelint("check", "--jobs", "2", "--write-baseline", baseline, folder)
+    assert written.returncode == 0 and "internal error" not in written.stderr.decode(), written.stderr.decode()
+    again = run_sdelint("check", "--jobs", "2", "--baseline", baseline, folder)
+    assert again.returncode == 0, again.stdout.decode()[-2000:]

@@ -61,6 +61,32 @@ class Finding:  # three times slower to build, and a report builds one per findi
         return out
 
 
+# A finding's value only identifies it (baselines, fingerprints). One nested deeper than this (the rest of
+# a document too deep for the parser to go much further) is identified by its type: pickling it to the
+# parent process, or encoding it, would recurse past Python's limit.
+VALUE_MAX_DEPTH = 64
+
+
+def nests_deeper_than(data: Any, limit: int) -> bool:
+    """Whether containers nest more than ``limit`` levels below ``data``; level by level, without recursion."""
+    level = [data] if type(data) is dict or type(data) is list else []
+    for _ in range(limit + 1):
+        level = [
+            child for container in level for child in (container.values() if type(container) is dict else container)
+            if type(child) is dict or type(child) is list
+        ]
+        if not level:
+            return False
+    return True
+
+
+def bounded_value(value: Any) -> Any:
+    """``value``, or a stand-in when it nests deeper than VALUE_MAX_DEPTH."""
+    if (type(value) is dict or type(value) is list) and nests_deeper_than(value, VALUE_MAX_DEPTH):
+        return f"<{'object' if type(value) is dict else 'array'} nested more than {VALUE_MAX_DEPTH} levels>"
+    return value
+
+
 @dataclass(slots=True)  # not frozen, for the same reason as Finding
 class Problem:
     """A finding before it is placed in a file: what the checks emit (treated as immutable)."""

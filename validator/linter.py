@@ -12,7 +12,7 @@ from . import detect
 from .check import DocumentChecker
 from .collector import collector_paused
 from .config import Configuration, Policy
-from .findings import SEVERITY_RANK, Finding, Problem, split_pointer
+from .findings import SEVERITY_RANK, Finding, Problem, bounded_value, split_pointer
 from .load import Decoded, Document, line_cols, locate, parse_input, read_input
 from .load.positions import problem_offsets
 from .model import CONTAINER_KEYS, MESSAGING, PROFILES, RECORD_KINDS, RESPONSE, SDE_TYPES, WEB
@@ -58,7 +58,7 @@ def place(doc: Document, problems: list[Problem], policy: Policy, api_version: s
         if doc.line_base:
             positions = [(line + doc.line_base, column) for line, column in positions]
     findings = [
-        Finding(doc.name, line, column, problem.pointer, problem.rule, severity, problem.message, extra, problem.value)
+        Finding(doc.name, line, column, problem.pointer, problem.rule, severity, problem.message, extra, bounded_value(problem.value))
         for (problem, severity), (line, column) in zip(kept, positions, strict=True)
     ]
     findings.sort(key=_FINDING_ORDER)

@@ -22,7 +22,7 @@ from typing import Any
 
 from .. import detect
 from ..config import CommandLine, Configuration
-from ..findings import SEVERITY_RANK, Path, path_pointer
+from ..findings import SEVERITY_RANK, Path, nests_deeper_than, path_pointer
 from ..linter import Linter
 from ..load import Document, parse_input, parse_text, read_input
 from ..load.source import NotPlain
@@ -145,19 +145,6 @@ def count_work(data: Any) -> tuple[int, int]:
                 if isinstance(block, dict) and isinstance(block.get("events"), list):
                     events += len(block["events"])
     return max(records, 1), events
-
-
-def nests_deeper_than(data: Any, limit: int) -> bool:
-    """Whether containers nest more than ``limit`` levels below ``data``; level by level, without recursion."""
-    level = [data] if type(data) is dict or type(data) is list else []
-    for _ in range(limit + 1):
-        level = [
-            child for container in level for child in (container.values() if type(container) is dict else container)
-            if type(child) is dict or type(child) is list
-        ]
-        if not level:
-            return False
-    return True
 
 
 def longest_key(data: Any, limit: int) -> tuple[str, str] | None:

@@ -15,7 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .. import detect
-from ..findings import Problem, join_pointer
+from ..findings import Problem, bounded_value, join_pointer
 from ..load.positions import UNKNOWN, locate, problem_offsets, skip_ws
 from ..load.response_text import RECORDS_KEY, NotSplittable, Scanner, first_boundary, guess_boundary, read_head, read_items, read_tail
 from ..load.source import Flags, make_decoder, structural_problems
@@ -101,14 +101,14 @@ def _placed_rows(
     """
     shown = checker.shown(problems)
     if not shown:
-        return [(p.pointer, p.rule, p.message, p.severity, 0, p.value) for p in problems]  # nothing to locate: no anchors
+        return [(p.pointer, p.rule, p.message, p.severity, 0, bounded_value(p.value)) for p in problems]  # nothing to locate: no anchors
     anchors = {}
     at = first_record
     for index, (record, span) in enumerate(zip(records, spans, strict=True), base):
         anchors[join_pointer(_RECORDS_POINTER, index)] = (at, at + span, record)
         at = skip_ws(text, skip_ws(text, at + span) + 1)  # past the comma to the next record
     offsets = dict(zip(map(id, shown), problem_offsets(shown, partial(locate, text, root=root, anchors=anchors, duplicates=duplicates)), strict=True))
-    return [(p.pointer, p.rule, p.message, p.severity, offsets.get(id(p), 0), p.value) for p in problems]
+    return [(p.pointer, p.rule, p.message, p.severity, offsets.get(id(p), 0), bounded_value(p.value)) for p in problems]
 
 
 def _placed_problems(rows: list[PlacedRow]) -> list[Problem]:
