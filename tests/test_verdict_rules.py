@@ -285,6 +285,15 @@ def test_auth_section_still_reads_the_flags_in_v2():
     assert _rules_at(record, api_version="v2") == {("auth-section", "warning", "/sdes/events/0/isAuthenticated")}
 
 
+def test_an_unauthenticated_event_without_the_flag_is_legal():
+    """No field table lists isAuthenticated ("not in any table"; MI-Conv documents events, serverTimeStamp and
+    sdeType only): its absence contradicts nothing. A flag that says true still does."""
+    event = {"cartStatus": {"serverTimeStamp": STAMP}, "sdeType": "CART_STATUS", "serverTimeStamp": STAMP}
+    assert _rules_at({"sdes": {"events": []}, "unAuthSdes": {"events": [event]}}, api_version="v2") == set()
+    flagged = {"sdes": {"events": []}, "unAuthSdes": {"events": [{**event, "isAuthenticated": True}]}}
+    assert _rules_at(flagged, api_version="v2") == {("auth-section", "warning", "/unAuthSdes/events/0/isAuthenticated")}
+
+
 # --- issue 11.4 and 11.5: values past the int/float/date limits --------------------------------
 
 HUGE = "9" * 5000
