@@ -211,10 +211,24 @@ def test_currency_suggests_the_upper_case_code():
     assert "did you mean 'USD'" in hit.message
 
 
-def test_purchase_total_is_checked_against_its_cart():
+def test_a_purchase_cart_is_checked_but_not_its_total_against_the_purchase_total():
+    """"Total amount of purchase" and "Total cart value" may differ by shipping, tax or a discount: no table equates them."""
     purchase = {"serverTimeStamp": "1528628536882", "total": "78.0", "cart": {"total": "70.0", "numItems": "1", "products": [{"quantity": 1, "product": {"price": 70}}]}}
+    assert [f for f in validator.lint(_event(purchase, "purchase", "PURCHASE")) if f.rule == "cart-arithmetic"] == []
+    purchase["cart"]["total"] = "60.0"  # the cart's own arithmetic is still checked
     hits = [f for f in validator.lint(_event(purchase, "purchase", "PURCHASE")) if f.rule == "cart-arithmetic"]
-    assert [f.pointer for f in hits] == ["/purchase/total"]
+    assert [f.pointer for f in hits] == ["/purchase/cart/total"]
+
+
+@pytest.mark.parametrize("num_items, fires", [(6, False), (2, False), (3, True), (1, True)])
+def test_num_items_counts_units_or_product_lines(num_items, fires):
+    """"Number of items in cart": 6 units in 2 lines is 6 or 2, never 3."""
+    cart = {"serverTimeStamp": "1528628536879", "numItems": num_items, "products": [
+        {"quantity": 4, "product": {"price": "1"}}, {"quantity": 2, "product": {"price": "1"}}]}
+    hits = [f for f in validator.lint(_event(cart)) if f.rule == "cart-arithmetic"]
+    assert [f.pointer for f in hits] == (["/cartStatus/numItems"] if fires else [])
+    if fires:
+        assert hits[0].message == f"numItems is {num_items} but the products' quantities add up to 6, in 2 product lines"
 
 
 def test_cart_arithmetic_tolerance(tmp_path):
