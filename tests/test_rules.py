@@ -275,3 +275,14 @@ def test_numeric_string_leaves_non_numeric_strings_to_the_schema():
     assert ("bad-value", "/cartStatus/total") in rules
     assert ("numeric-string", "/cartStatus/total") not in rules
     assert ("numeric-string", "/cartStatus/numItems") in rules
+
+
+def test_stock_fields_are_accepted_in_product_and_beside_quantity():
+    """The viewedProduct table lists statusInStock and quantityInStock after price without saying where they nest;
+    Engagement History's examples put them in product. Either place is legal, and both are read for negatives."""
+    item = {"quantity": 3, "statusInStock": "low", "quantityInStock": 7, "product": {"name": "shoe", "price": 77.8, "statusInStock": "high", "quantityInStock": 2}}
+    event = _event({"serverTimeStamp": "1528628536881", "currency": "USD", "products": [item]}, "viewedProduct", "VIEWED_PRODUCT")
+    assert [(f.rule, f.pointer) for f in validator.lint(event, api_version="v2", min_severity="info")] == []
+    item["quantityInStock"] = -1
+    hits = [(f.rule, f.pointer) for f in validator.lint(event, api_version="v2")]
+    assert hits == [("negative-amount", "/viewedProduct/products/0/quantityInStock")]

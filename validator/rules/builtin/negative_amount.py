@@ -30,7 +30,7 @@ def _negative_products(products: Any, pointer: str, hits: list[Hit]) -> None:
     for i, item in enumerate(products):
         if type(item) is dict:
             found: list[Hit] = []  # pointers relative to the item, completed only on a hit
-            _negatives(item, "", ("quantity",), found)
+            _negatives(item, "", ("quantity", "quantityInStock"), found)
             _negatives(item.get("product"), "/product", ("price", "quantityInStock"), found)
             for hit in found:
                 hit.pointer = f"{pointer}/{i}{hit.pointer}"
