@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+import validator
 from conftest import to_v1
 from validator.validate.compiled import ValidationFailed, shared_validators
 from validator.validate.detailed import detailed_problems
@@ -373,3 +374,16 @@ def test_response_list_schema_checks_every_responses_events(example, version):
         fast(broken)
     assert [(p.rule, p.pointer) for p in detailed_problems(version, "response-list", broken, "")] == [("bad-value", f"/1{pointer}")]
     assert [(p.rule, p.pointer) for p in detailed_problems(version, "response-list", [{"_metadata": {}}], "")] == [("missing-field", "/0")]
+
+
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_contacts_as_text_is_legal_as_the_table_types_it(version):
+    """personalInfo's table: contacts "Container of personalContact | alphanumeric". The examples send the array;
+    text is accepted too (as customerAge's "alphanumeric" is), and a number still is not."""
+    def event(contacts):
+        return {"personalInfo": {"serverTimeStamp": "1528628536880", "personalInfo": {"name": "Ada", "contacts": contacts}},
+                "sdeType": "PERSONAL_INFO", "serverTimeStamp": "1528628536880"}
+
+    assert validator.lint(event("ada@example.com; +1 212 788 8877"), api_version=version) == []
+    assert validator.lint(event([{"personalContact": {"email": "ada@example.com"}}]), api_version=version) == []
+    assert [f.rule for f in validator.lint(event(7), api_version=version) if f.severity == "error"] in (["wrong-type"], ["v1-alphanumeric"])
