@@ -89,3 +89,35 @@ def test_a_number_no_double_can_hold_is_reported_where_it_is(tmp_path, cli):
     findings = [f for f in json.loads(result.output)["findings"] if f["rule"] == "syntax-error"]
     assert [(f["column"], f["severity"]) for f in findings] == [(text.index("1e400") + 1, "error")]
     assert "out of range" in findings[0]["message"]
+
+
+def test_yaml_positions_from_the_keyed_mappings_match_a_search_of_each_mapping():
+    """node_at keeps each mapping's pairs by key across the pointers of one locate (a wide mapping was searched
+    key by key for every finding: quadratic). The first of repeated keys wins, as in a search; keys that are not
+    strings (a sequence as a key) are never a pointer's step."""
+    import yaml
+
+    from validator.load.yaml_source import compose, node_at
+
+    text = "a: 1\nb: {x: 1, x: 2, '3': 3, [k]: 4, y: [5, {z: 6}]}\na: 7\n"
+    root = compose(text)
+
+    def searched(path):
+        node, key_node = root, None
+        for step in path:
+            if isinstance(node, yaml.MappingNode):
+                pair = next(((k, v) for k, v in node.value if k.value == str(step)), None)
+            elif isinstance(node, yaml.SequenceNode) and str(step).isdigit() and int(step) < len(node.value):
+                pair = (None, node.value[int(step)])
+            else:
+                pair = None
+            if pair is None:
+                return None, None
+            key_node, node = pair
+        return key_node, node
+
+    members: dict = {}
+    paths = [["a"], ["b", "x"], ["b", "3"], ["b", 3], ["b", "['k']"], ["b", "y", 1, "z"], ["b", "y", "1"], ["b", "nope"], ["c"], ["b", "y", 9]]
+    for path in paths:
+        assert node_at(root, path, members=members) == searched(path), path
+    assert node_at(root, ["b", "x"], members=members)[1].value == "1"

@@ -59,6 +59,13 @@ def corpus() -> dict[str, bytes]:
         "yaml-aliases.yaml": ("a: &s " + "x" * 1_000_000 + "\nb: [" + ", ".join(["*s"] * 99) + "]\n").encode(),
         "yaml-laughs.yaml": b"a: &a [x,x,x,x,x,x,x,x,x]\n" + b"".join(b"%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n" % ((98 + i,) * 2 + (97 + i,) * 9) for i in range(9)),
         "yaml-python-tag.yaml": b"!!python/object/apply:os.system ['touch pwned']\n",
+        # found by a crash hunt: an alias inside its own anchor expanded forever (50 MB/s); an HTML page of
+        # unclosed <script> tags was rescanned from each (200 KB: 51 s); a wide mapping's keys were searched
+        # one by one for each finding in it
+        "yaml-self-alias.yaml": b"events: &a [*a]\n",
+        "unclosed-scripts.html": b"<script>lpTag.sdes.push(" * 40_000,
+        "wide-mapping.yaml": ("sdeType: CART_STATUS\nserverTimeStamp: '1528659491243'\ncartStatus:\n  serverTimeStamp: '1528659491243'\n"
+                              + "".join(f"  k{i}: 1\n" for i in range(5000))).encode(),
         "yaml-mixed-keys.yaml": b"sdeType: LEAD\nserverTimeStamp: '1528659491243'\nlead: {serverTimeStamp: '1528659491243', lead: {1: a, b: c}}\n",
         "yaml-duplicate.yaml": b"sdeType: LEAD\nsdeType: LEAD\n",
         "array-of-junk.json": json.dumps([1, "two", None, [], {}]).encode(),

@@ -225,8 +225,9 @@ def _yaml_offsets(text: str):  # noqa: ANN202 - a closure of Document.locator's 
 
         root = compose(text)
         found: dict[str, tuple[int | None, int]] = {}
+        members: dict = {}
         for pointer in pointers:
-            key_node, node = node_at(root, split_pointer(pointer))
+            key_node, node = node_at(root, split_pointer(pointer), members=members)
             if node is not None:
                 found[pointer] = (key_node.start_mark.index if key_node else None, node.start_mark.index)
         return found

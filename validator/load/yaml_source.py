@@ -35,14 +35,25 @@ class _LimitedLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+class _SelfReference(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
 def _expanded_size(root: yaml.Node) -> tuple[int, int]:
-    """Nodes and scalar characters once every alias is expanded, counted without expanding anything."""
+    """Nodes and scalar characters once every alias is expanded, counted without expanding anything.
+
+    _SelfReference for a node that contains itself through an alias (``&a [*a]``): expanded, it never ends.
+    """
     sizes: dict[int, tuple[int, int]] = {}
+    entered: set[int] = set()  # containers whose children are being sized: the path from the root
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         if id(node) in sizes:
             continue
+        if not children_done and id(node) in entered:
+            raise _SelfReference(node)
         if isinstance(node, yaml.MappingNode):
             children = [n for pair in node.value for n in pair]
         elif isinstance(node, yaml.SequenceNode):
@@ -53,6 +64,7 @@ def _expanded_size(root: yaml.Node) -> tuple[int, int]:
         if children_done:
             sizes[id(node)] = (1 + sum(sizes[id(child)][0] for child in children), sum(sizes[id(child)][1] for child in children))
         else:
+            entered.add(id(node))
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
     return sizes[id(root)]
@@ -96,7 +108,11 @@ def load_yaml(text: str, duplicates: list[tuple[list[str | int], yaml.Node]] | N
             root = loader.get_single_node()
             if root is None:
                 return None
-            nodes, chars = _expanded_size(root)
+            try:
+                nodes, chars = _expanded_size(root)
+            except _SelfReference as exc:
+                mark = exc.node.start_mark
+                raise YamlError("refers to itself through an alias: it never ends once expanded", mark.line + 1, mark.column + 1) from None
             if nodes > MAX_EXPANDED_NODES or chars > MAX_EXPANDED_CHARS:
                 mark = root.start_mark
                 what = f"{MAX_EXPANDED_NODES} nodes" if nodes > MAX_EXPANDED_NODES else f"{MAX_EXPANDED_CHARS >> 20} MiB of text"
@@ -124,12 +140,26 @@ def compose(text: str) -> yaml.Node | None:
         return None
 
 
-def node_at(root: yaml.Node | None, path: list, exact: bool = True) -> tuple[yaml.Node | None, yaml.Node | None]:
-    """(key node or None, node) at ``path`` of keys and indexes; with ``exact=False`` the nearest parent."""
+def node_at(
+    root: yaml.Node | None, path: list, exact: bool = True, members: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] | None = None
+) -> tuple[yaml.Node | None, yaml.Node | None]:
+    """(key node or None, node) at ``path`` of keys and indexes; with ``exact=False`` the nearest parent.
+
+    ``members``: each mapping's (first) pairs by key, kept across calls on one tree: placing many findings
+    in a wide mapping searched its keys one by one for each (200 KB of unknown keys: 21 s).
+    """
     node, key_node = root, None
+    members = {} if members is None else members
+    pair: tuple[yaml.Node | None, yaml.Node] | None
     for step in path:
         if isinstance(node, yaml.MappingNode):
-            pair = next(((k, v) for k, v in node.value if k.value == str(step)), None)
+            table = members.get(id(node))
+            if table is None:
+                table = members[id(node)] = {}
+                for k, v in node.value:
+                    if isinstance(k.value, str):
+                        table.setdefault(k.value, (k, v))
+            pair = table.get(str(step))
         elif isinstance(node, yaml.SequenceNode) and str(step).isdigit() and int(step) < len(node.value):
             pair = (None, node.value[int(step)])
         else:
