@@ -6,6 +6,8 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import EXAMPLE, UNREPAIRED
 
 EVENT = {"lead": {"serverTimeStamp": "1528628536882", "lead": {"topic": "drive"}}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882"}
@@ -87,6 +89,32 @@ def test_directories_use_include_and_exclude(tmp_path, cli):
     assert files("--include", "[ab].json") == ["keep/a.json", "keep/b.json"]
     assert files("--include", "*.{yaml,jsonl}") == ["keep/b.jsonl", "keep/d.yaml"]
     assert files("--include", "keep/*.json", "--exclude", "/keep/b.json") == ["keep/a.json"]
+
+
+@pytest.mark.parametrize("pattern, words", [("\\", "Invalid git pattern"), ("{a,b}" * 18, "expand to more than 256 patterns")])
+@pytest.mark.parametrize("option", ["--include", "--exclude"])
+def test_a_pattern_pathspec_refuses_or_braces_that_explode_are_usage_errors(tmp_path, cli, option, pattern, words):
+    """Both were internal errors or a half-minute stall (found by a crash hunt): {a,b} 18 times is 262,144 patterns."""
+    (tmp_path / "a.json").write_text(json.dumps(EVENT), encoding="utf-8")
+    result = cli("check", option, pattern, tmp_path)
+    assert result.exit_code == 2 and f"Invalid value for '{option}'" in result.output and words in result.output
+    assert "internal error" not in result.output
+
+
+def test_an_entry_that_cannot_be_examined_is_a_read_error_and_the_run_goes_on(tmp_path, cli):
+    """A link into a folder without search permission made is_file() raise, and the walk of the directory stopped the run."""
+    link = tmp_path / "d" / "link.json"
+    link.parent.mkdir()
+    (tmp_path / "d" / "good.json").write_text(json.dumps(EVENT), encoding="utf-8")
+    link.symlink_to("/proc/1/cwd")
+    try:
+        link.is_file()
+        pytest.skip("/proc/1/cwd can be examined here")
+    except PermissionError:
+        pass
+    report = _json_report(cli("check", "--format", "json", tmp_path / "d"))
+    assert [(Path(f["file"]).name, f["rule"]) for f in report["findings"] if f["severity"] == "error"] == [("link.json", "read-error")]
+    assert report["summary"]["files"] == 2
 
 
 def test_stdin_filename_names_the_input_and_picks_the_format(cli):

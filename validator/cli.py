@@ -18,6 +18,7 @@ from .baseline import BaselineError, apply_baseline, write_baseline
 from .collector import collector_paused
 from .config import CommandLine, Configuration, discover
 from .findings import SEVERITY_RANK
+from .globs import file_pattern_problem
 from .inputs import DEFAULT_INCLUDE, InputError, collect, list_url
 from .linter import API_VERSIONS, PROFILE_CHOICES
 from .model import ENGAGEMENT_HISTORY, MESSAGING, PROFILES, SDE_TYPES, VERSIONS, WEB
@@ -94,6 +95,14 @@ def _progress_wanted(output_format: str, output: Path | None) -> bool:
     return not REPORTERS[output_format].machine_readable and output is None
 
 
+def _file_patterns(ctx: click.Context, param: click.Parameter, patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """--include/--exclude: each a pattern pathspec takes, with a bounded brace expansion."""
+    for pattern in patterns:
+        if problem := file_pattern_problem(pattern):
+            raise click.BadParameter(f"{pattern!r}: {problem}")
+    return patterns
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Output format.")
@@ -127,8 +136,11 @@ def _progress_wanted(output_format: str, output: Path | None) -> bool:
     help="Report only findings that are not in this baseline file.",
 )
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False, path_type=Path), help="Record today's findings in FILE (then exit 0).")
-@click.option("--include", multiple=True, metavar="GLOB", help=f"Files to check in directories (repeatable). [default: {', '.join(DEFAULT_INCLUDE)}]")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Files to skip in directories (repeatable).")
+@click.option(
+    "--include", multiple=True, metavar="GLOB", callback=_file_patterns,
+    help=f"Files to check in directories (repeatable). [default: {', '.join(DEFAULT_INCLUDE)}]",
+)
+@click.option("--exclude", multiple=True, metavar="GLOB", callback=_file_patterns, help="Files to skip in directories (repeatable).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for many files. [default: the number of CPUs]")
 @click.option(
     "--cluster", metavar="ADDRESS", default=None,

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .globs import path_matches
+from .globs import file_pattern_problem, path_matches
 from .policy import Policy, Setting
 from .rules.catalogue import CatalogueError, RuleSpec, did_you_mean, load_catalogue, rule_spec, schema_errors
 from .rules.custom import CustomRule, custom_rules
@@ -183,7 +183,7 @@ class Configuration:
             errors = []
         config = cls(path=path, data=data, cli=cli)
         config._text = text
-        errors += config._rule_name_errors()
+        errors += config._rule_name_errors() + config._file_pattern_errors()
         if errors:  # every error at once, each at its line and column
             raise ConfigError("invalid configuration:\n  " + "\n  ".join(dict.fromkeys(errors)))
         if root is not None:
@@ -249,6 +249,17 @@ class Configuration:
 
     def specs(self) -> dict[str, RuleSpec]:
         return {**load_catalogue(), **self._custom_specs}
+
+    def _file_pattern_errors(self) -> list[str]:
+        """Override file patterns pathspec would refuse, or whose braces expand too far (the schema checks their type)."""
+        overrides = self.data.get("overrides")
+        errors = []
+        for i, override in enumerate(overrides if isinstance(overrides, list) else []):
+            files = override.get("files") if isinstance(override, dict) else None
+            for j, pattern in enumerate(files if isinstance(files, list) else []):
+                if isinstance(pattern, str) and pattern and (problem := file_pattern_problem(pattern)):
+                    errors.append(f"{self._location(['overrides', i, 'files', j])}: overrides/{i}/files/{j}: {pattern!r}: {problem}")
+        return errors
 
     def _check_cli(self) -> None:
         known = set(self.specs())

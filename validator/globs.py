@@ -47,15 +47,37 @@ def matches(path: str, patterns: tuple[str, ...] | list[str]) -> bool:
 
 
 _BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
+# Each brace group multiplies the patterns: {a,b} eighteen times is 262,144 of them (half a minute, 490 MB)
+MOST_EXPANDED = 256
 
 
 def expand_braces(pattern: str) -> list[str]:
-    """``*.{json,yaml}`` -> ``*.json``, ``*.yaml`` (nested and repeated groups too)."""
-    match = _BRACES.search(pattern)
-    if match is None:
-        return [pattern]
-    head, tail = pattern[: match.start()], pattern[match.end():]
-    return [expanded for option in match.group(1).split(",") for expanded in expand_braces(head + option + tail)]
+    """``*.{json,yaml}`` -> ``*.json``, ``*.yaml`` (nested and repeated groups too).
+
+    ValueError past MOST_EXPANDED patterns.
+    """
+    done: list[str] = []
+    pending = [pattern]
+    while pending:
+        current = pending.pop()
+        match = _BRACES.search(current)
+        if match is None:
+            done.append(current)
+            continue
+        head, tail = current[: match.start()], current[match.end():]
+        pending.extend(head + option + tail for option in reversed(match.group(1).split(",")))
+        if len(done) + len(pending) > MOST_EXPANDED:
+            raise ValueError(f"its braces expand to more than {MOST_EXPANDED} patterns")
+    return done
+
+
+def file_pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` cannot be a file pattern (too many brace expansions, or not a gitignore pattern), or None."""
+    try:
+        _spec((pattern,))
+    except ValueError as exc:  # ours, or pathspec's GitIgnorePatternError ("a\\", "!")
+        return str(exc)
+    return None
 
 
 @cache
