@@ -27,7 +27,7 @@ ValidationFailed = fastjsonschema.JsonSchemaException
 
 
 # Bump when the generated code changes for the same schemas (see _tighten).
-CODEGEN_REVISION = "6"
+CODEGEN_REVISION = "7"
 
 
 def _cache_key(version: str, name: str, stubs: frozenset[str]) -> str:
@@ -57,8 +57,16 @@ def _leaf_bodies(code: str) -> dict[str, str]:
     return leaves
 
 
+# A name in an error message's template, filled by ``.format(**locals())``: "...[{data_x}]"
+_TEMPLATE_NAME = re.compile(r"\{data(_\w*)?\}")
+
+
 def _renamed(body: str, argument: str) -> str | None:
-    """``body`` with the names ``data`` and ``data_*`` (never strings) renamed after ``argument``; None if it will not tokenize."""
+    """``body`` with the names ``data`` and ``data_*`` renamed after ``argument``; None if it will not tokenize.
+
+    Strings are left alone, except the ``{data_*}`` names of the message templates filled from
+    ``locals()``: a template left with the old name raised KeyError instead of the validation error.
+    """
     import io
     import tokenize  # only when generating code, not on a cached start
 
@@ -68,6 +76,11 @@ def _renamed(body: str, argument: str) -> str | None:
         for token in tokenize.generate_tokens(io.StringIO(body + "\n").readline):
             if token.type == tokenize.NAME and (token.string == "data" or token.string.startswith("data_")):
                 spans.setdefault(token.start[0] - 1, []).append((token.start[1], token.end[1], argument + token.string[4:]))
+            elif token.type == tokenize.STRING and _TEMPLATE_NAME.search(token.string):
+                if token.start[0] != token.end[0]:
+                    return None
+                renamed = _TEMPLATE_NAME.sub(lambda match: "{" + argument + (match.group(1) or "") + "}", token.string)
+                spans.setdefault(token.start[0] - 1, []).append((token.start[1], token.end[1], renamed))
     except (tokenize.TokenError, IndentationError, SyntaxError):
         return None
     for row, names in spans.items():
