@@ -148,6 +148,16 @@ def test_fail_on_in_the_configuration(project, cli):
         ("rules:\n  numeric-string: {include-timestamps: 'no'}\n", ["must be true or false"]),
         ("rules:\n  timestamp-range: {earliest: 2100-01-01, latest: 2000-01-01}\n", ["earliest must come before latest"]),
         ("overrides:\n  - files: ['*.json']\n    pointers: ['/**']\n    rules: {value-length: {max: 5}}\n", [":4:", "sets severities only"]),
+        # found by a crash hunt: each was an internal error, a hang or a blow-up
+        ("a: &a [*a]\n", [":1:", "refers to itself through an alias"]),
+        ("overrides:\n  - files: ['']\n", [":2:", "should be non-empty"]),
+        ("overrides:\n  - files: [5]\n", [":2:", "is not of type 'string'"]),
+        ("overrides:\n  - files: ['*.json']\n    pointers: ['']\n", [":3:", "should be non-empty"]),
+        ("overrides:\n  - files: ['ok.json', '\\']\n", [":2:", "overrides/0/files/1", "Invalid git pattern"]),
+        ("overrides:\n  - files: ['" + "{a,b}" * 18 + "']\n", [":2:", "expand to more than 256 patterns"]),
+        ("rules:\n  attribution-window: {hours: .inf}\n", [":2:", "hours must be a finite number"]),
+        ("rules:\n  cart-arithmetic: {tolerance: " + "9" * 400 + "}\n", [":2:", "tolerance must be at most 1e+15"]),
+        ("custom-rules:\n  - {name: x, where: 'lead.value', check: compare, options: {other: serverTimeStamp, op: [1]}, message: m}\n", ["op must be one of"]),
     ],
 )
 def test_bad_configuration_is_a_clear_usage_error(tmp_path, cli, text, words, example_path):

@@ -127,6 +127,15 @@ def _broken_link(path: Path) -> bool:
     return path.is_symlink() and not path.exists()
 
 
+def _file_to_check(path: Path) -> bool:
+    """A file, a broken link, or an entry that cannot be examined (a link into a folder without search
+    permission): the last two are checked like files, so their read-error says why, and the run goes on."""
+    try:
+        return path.is_file() or _broken_link(path)
+    except OSError:
+        return True
+
+
 def collect(
     paths: tuple[str, ...],
     include: tuple[str, ...] = (),
@@ -166,7 +175,7 @@ def collect(
         except OSError:  # a name the system refuses (too long, say): its read-error finding says why
             is_dir, exists = False, True
         if is_dir:
-            candidates = sorted(p for p in path.rglob("*") if p.is_file() or _broken_link(p))
+            candidates = sorted(p for p in path.rglob("*") if _file_to_check(p))
             kept = set(_chosen([file.relative_to(path).as_posix() for file in candidates], include, exclude))
             found = [file for file in candidates if file.relative_to(path).as_posix() in kept]
             if not found:

@@ -204,7 +204,7 @@ def _compile(entry: dict[str, Any], where: str, source: str, locate: Locate, ind
         if bound in options:
             options[bound] = as_number(options[bound])
     if check == "compare":
-        if options["op"] not in _OPERATORS:
+        if not isinstance(options["op"], str) or options["op"] not in _OPERATORS:
             raise CustomRuleError(f"{where}: custom rule {name!r}: op must be one of {', '.join(_OPERATORS)}")
         try:
             _, other_path = parse_path(f"{root}.{options['other']}" if not str(options["other"]).startswith(root + ".") else str(options["other"]))

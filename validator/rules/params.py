@@ -5,6 +5,7 @@ The configuration validates every parameter through these, so a rule's contract 
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
@@ -22,6 +23,10 @@ class Param:
         raise NotImplementedError
 
 
+# Past any parameter's sense (10^15 ms is 31,000 years) and within what every rule computes with
+NUMBER_MAXIMUM = 1e15
+
+
 class Number(Param):
     __slots__ = ("minimum",)
 
@@ -32,6 +37,10 @@ class Number(Param):
     def problem(self, value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return "must be a number"
+        if value != value or value in (math.inf, -math.inf):  # NaN, or .inf in YAML and inf in TOML
+            return "must be a finite number"
+        if value > NUMBER_MAXIMUM:  # a 400-digit integer does not even convert to a float
+            return f"must be at most {NUMBER_MAXIMUM:g}"
         if value >= self.minimum:
             return None
         return "must not be negative" if self.minimum == 0 else f"must be at least {self.minimum}"
