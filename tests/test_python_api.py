@@ -140,3 +140,27 @@ def test_collector_pauses_overlapping_in_threads_resume_it_once_the_last_ends():
         thread.join(10)
     assert states == [("second inside", False), ("second done, first still in", False), ("first ends", False)]
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    "options, error, words",
+    [
+        ({"api_version": "v3"}, validator.ConfigError, "api_version 'v3' is not one of auto, v1, v2"),
+        ({"min_severity": "off"}, validator.ConfigError, "min_severity 'off' is not one of info, warning, error"),
+        ({"profile": "mi"}, validator.ConfigError, "profile 'mi' is not one of auto"),
+        ({"input_format": "xml"}, ValueError, "input_format 'xml' is not one of json, jsonl, yaml, js, html"),
+    ],
+)
+def test_the_api_refuses_an_option_value_the_command_line_would_not_take(options, error, words):
+    """Found by a crash hunt: these raised LookupError, KeyError or nothing (xml was read as JSON)."""
+    with pytest.raises(error, match=words.replace("(", r"\(")):
+        validator.lint_bytes(EXAMPLE.read_bytes(), **options)
+
+
+def test_the_api_takes_name_none_and_one_path_for_lint_paths():
+    from validator.api import lint_paths
+
+    assert [f.file for f in validator.lint_bytes(b"{}", name=None)] == ["<bytes>"]
+    assert [f.file for f in validator.lint_object({}, name=None)] == ["<object>"]
+    one = lint_paths(str(EXAMPLE.parent))  # a str is one path, not the characters of one
+    assert one and one == lint_paths([EXAMPLE.parent])

@@ -21,7 +21,8 @@ from typing import Any
 
 from .config import CommandLine, ConfigError, Configuration
 from .findings import Finding
-from .linter import PROFILE_CHOICES, Linter
+from .linter import Linter
+from .load.reader import FORMATS
 
 __all__ = ["ConfigError", "lint", "lint_bytes", "lint_object", "lint_path", "lint_paths", "lint_text"]
 
@@ -38,8 +39,6 @@ def _linter(
     api_version: str | None, config: str | os.PathLike[str] | None, select: RuleNames, ignore: RuleNames,
     min_severity: str | None = None, profile: str | None = None,
 ) -> Linter:
-    if profile is not None and profile not in PROFILE_CHOICES:
-        raise ConfigError(f"profile {profile!r} is not one of {', '.join(PROFILE_CHOICES)}")
     cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity, default_min_severity="info", profile=profile)
     return Linter(Configuration.load(Path(config) if config else None, cli))
 
@@ -81,6 +80,9 @@ def lint_paths(
     from .inputs import InputError, collect, list_url
     from .runner import Configurations, check_inputs, default_jobs
 
+    if isinstance(paths, str | os.PathLike):  # one path, not the characters of one
+        paths = [paths]
+
     cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity)
     configs = Configurations(Path(config) if config else None, cli, search=False)
     executor = None
@@ -113,8 +115,14 @@ def lint_bytes(
     name: str = "<bytes>",
     input_format: str | None = None,
 ) -> list[Finding]:
-    """Lint raw bytes (encoding problems are findings); ``input_format`` json, jsonl, yaml, js or html, else from ``name``."""
-    return _linter(api_version, config, select, ignore, min_severity, profile).lint_bytes(bytes(data), name, input_format=input_format).findings
+    """Lint raw bytes (encoding problems are findings); ``input_format`` json, jsonl, yaml, js or html, else from ``name``.
+
+    ``ValueError`` for another ``input_format``.
+    """
+    if input_format is not None and input_format not in FORMATS:
+        raise ValueError(f"input_format {input_format!r} is not one of {', '.join(FORMATS)}")
+    linter = _linter(api_version, config, select, ignore, min_severity, profile)
+    return linter.lint_bytes(bytes(data), name or "<bytes>", input_format=input_format).findings
 
 
 def lint_text(
@@ -134,7 +142,7 @@ def lint_text(
     options: dict[str, Any] = {
         "api_version": api_version, "config": config, "select": select, "ignore": ignore, "min_severity": min_severity, "profile": profile,
     }
-    return lint_bytes(data, name=name, input_format=input_format, **options)
+    return lint_bytes(data, name=name or "<text>", input_format=input_format, **options)
 
 
 def lint_object(
@@ -149,7 +157,7 @@ def lint_object(
     name: str = "<object>",
 ) -> list[Finding]:
     """Lint an already parsed payload; it has no text, so its findings carry line and column 0."""
-    return _linter(api_version, config, select, ignore, min_severity, profile).lint_object(data, name).findings
+    return _linter(api_version, config, select, ignore, min_severity, profile).lint_object(data, name or "<object>").findings
 
 
 def lint(

@@ -20,8 +20,7 @@ from .config import CommandLine, Configuration, discover
 from .findings import SEVERITY_RANK
 from .globs import file_pattern_problem
 from .inputs import DEFAULT_INCLUDE, InputError, collect, list_url
-from .linter import API_VERSIONS, PROFILE_CHOICES
-from .model import ENGAGEMENT_HISTORY, MESSAGING, PROFILES, SDE_TYPES, VERSIONS, WEB
+from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_CHOICES, PROFILES, SDE_TYPES, VERSIONS, WEB
 from .parallel import ClusterError, WorkerDied
 from .report import REPORTERS
 from .report.common import COLOR_CHOICES, color_wanted
@@ -108,7 +107,7 @@ def _file_patterns(ctx: click.Context, param: click.Parameter, patterns: tuple[s
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE (atomically) instead of stdout.")
 @click.option(
-    "--api-version", type=click.Choice(API_VERSIONS), default=None,
+    "--api-version", type=click.Choice(API_VERSION_CHOICES), default=None,
     help="API version the payloads were recorded with. [default: the configuration's, else auto: detect per input]",
 )
 @click.option(

@@ -15,7 +15,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from .findings import SEVERITY_RANK
 from .globs import file_pattern_problem, path_matches
+from .model import API_VERSION_CHOICES, PROFILE_CHOICES
 from .policy import Policy, Setting
 from .rules.catalogue import CatalogueError, RuleSpec, did_you_mean, load_catalogue, rule_spec, schema_errors
 from .rules.custom import CustomRule, custom_rules
@@ -262,10 +264,18 @@ class Configuration:
         return errors
 
     def _check_cli(self) -> None:
+        """What the command line (or the Python API, which fills it in) gives: click checks the CLI's choices, nothing the API's."""
         known = set(self.specs())
         for name in (*self.cli.select, *self.cli.ignore):
             if name not in known:
                 raise ConfigError(f"unknown rule {name!r} in --select/--ignore (see 'sdelint rules')")
+        for option, value, choices in (
+            ("api_version", self.cli.api_version, API_VERSION_CHOICES),
+            ("min_severity", self.cli.min_severity, tuple(SEVERITY_RANK)),
+            ("profile", self.cli.profile, PROFILE_CHOICES),
+        ):
+            if value is not None and value not in choices:
+                raise ConfigError(f"{option} {value!r} is not one of {', '.join(choices)}")
 
     def min_severity(self) -> str:
         """The lowest severity shown (the command line's, else the file's, else warning)."""

@@ -15,15 +15,13 @@ from .config import Configuration, Policy
 from .findings import SEVERITY_RANK, Finding, Problem, bounded_value, split_pointer
 from .load import Decoded, Document, line_cols, locate, parse_input, read_input
 from .load.positions import problem_offsets
-from .model import CONTAINER_KEYS, MESSAGING, PROFILES, RECORD_KINDS, RESPONSE, SDE_TYPES, WEB
+from .model import CONTAINER_KEYS, MESSAGING, RECORD_KINDS, RESPONSE, SDE_TYPES, WEB
 from .profile_views import text_may_name_web_members
 from .result import FileResult
 from .rules.engine import RuleEngine
 from .validate.checker import SchemaChecker
 from .walk import records_of
 
-API_VERSIONS = ("auto", "v1", "v2")
-PROFILE_CHOICES = ("auto", *PROFILES)
 # From this size a plain JSON response is parsed and checked in two halves when workers allow.
 HALVES_MIN_BYTES = 4 << 20
 

@@ -35,6 +35,9 @@ RECORD_KINDS = (RESPONSE, RESPONSE_LIST, RECORDS, RECORD, EH_RESPONSE)
 # Profiles: which surface of LivePerson a payload was captured from (see detect.profile_evidence).
 MESSAGING, ENGAGEMENT_HISTORY, WEB = "messaging", "engagement-history", "web"
 PROFILES = (MESSAGING, ENGAGEMENT_HISTORY, WEB)
+# What --api-version and --profile take: a version or profile, or auto (detect it per input)
+API_VERSION_CHOICES = ("auto", *VERSIONS)
+PROFILE_CHOICES = ("auto", *PROFILES)
 # The schema stores besides the API versions: each profile but messaging has one, named like it.
 PROFILE_STORES = (ENGAGEMENT_HISTORY, WEB)
 

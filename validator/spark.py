@@ -31,9 +31,10 @@ from .api import RuleNames, _rule_names
 from .config import CommandLine, Configuration, Shipped
 from .findings import SEVERITY_RANK, Problem
 from .inputs import DEFAULT_INCLUDE
-from .linter import API_VERSIONS, PROFILE_CHOICES, Linter, place
+from .linter import Linter, place
 from .load import Document
 from .load.reader import FORMATS
+from .model import API_VERSION_CHOICES, PROFILE_CHOICES
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -153,8 +154,8 @@ def _settings(options: LintOptions) -> bytes:
     if unknown:
         raise TypeError(f"unknown option {sorted(unknown)[0]!r}: the options are {', '.join(LintOptions.__annotations__)}")
     api_version, min_severity, config = options.get("api_version"), options.get("min_severity"), options.get("config")
-    if api_version is not None and api_version not in API_VERSIONS:
-        raise ValueError(f"api_version must be one of {', '.join(API_VERSIONS)}, not {api_version!r}")
+    if api_version is not None and api_version not in API_VERSION_CHOICES:
+        raise ValueError(f"api_version must be one of {', '.join(API_VERSION_CHOICES)}, not {api_version!r}")
     if min_severity is not None and min_severity not in SEVERITY_RANK:
         raise ValueError(f"min_severity must be one of error, warning, info, not {min_severity!r}")
     profile = options.get("profile")

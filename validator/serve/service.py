@@ -26,7 +26,7 @@ from ..findings import SEVERITY_RANK, Path, nests_deeper_than, path_pointer
 from ..linter import Linter
 from ..load import Document, parse_input, parse_text, read_input
 from ..load.source import NotPlain
-from ..model import CONTAINER_KEYS, SDE_TYPES, VERSIONS
+from ..model import API_VERSION_CHOICES, CONTAINER_KEYS, SDE_TYPES, VERSIONS
 from ..report.json_report import report_object
 from ..result import FileResult, Summary, worst
 from ..rules.explain import explain_rule, rule_table
@@ -42,7 +42,7 @@ except ImportError:  # pragma: no cover - the serve extra installs it
     orjson = None  # type: ignore[assignment]  # a missing module is None; checked before each use
 
 REQUEST_NAME = "<request>"
-API_VERSIONS = ("auto", "v1", "v2")
+API_VERSIONS = API_VERSION_CHOICES  # the query parameter takes what --api-version takes
 FAIL_ON = ("error", "warning", "info")
 MIN_SEVERITY = FAIL_ON  # the lowest severity listed (the playground's choice); default: the configuration's
 JSON, NDJSON = "json", "ndjson"
