@@ -329,3 +329,20 @@ def test_pyproject_errors_have_lines_too(tmp_path, cli):
     assert f"{config}:6:1: (top level): unknown key 'fail_on' (did you mean 'fail-on'?)" in result.output
     assert f"{config}:9:1: rule 'value-length' has no parameter 'maxx' (did you mean 'max'?)" in result.output
     assert ":0:0:" not in result.output
+
+
+def test_custom_rule_paths_take_an_array_index(tmp_path, cli):
+    """products[0] loaded but never matched (found by a crash hunt): an index now selects that one item, and
+    required on an index asks for the item itself."""
+    _write(tmp_path / ".sdelint.yaml", """custom-rules:
+  - {name: first-sku, where: 'cartStatus.products[0].product.sku', check: pattern, options: {regex: '^[A-Z]'}, message: first sku}
+  - {name: has-a-product, where: 'cartStatus.products[0]', check: required, message: no product}
+""")
+    def cart(products):
+        return {"cartStatus": {"serverTimeStamp": "1528628536879", "products": products}, "sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879"}
+
+    item = {"quantity": 1, "product": {"sku": "abc"}}
+    fixture = _write(tmp_path / "r.json", json.dumps({"events": [cart([item, item]), cart([])]}))
+    report = json.loads(cli("check", "--format", "json", str(fixture)).output)
+    got = sorted((f["rule"], f["pointer"]) for f in report["findings"] if f["rule"] in ("first-sku", "has-a-product"))
+    assert got == [("first-sku", "/events/0/cartStatus/products/0/product/sku"), ("has-a-product", "/events/1/cartStatus/products")]

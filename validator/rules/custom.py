@@ -38,18 +38,22 @@ class CustomRuleError(CatalogueError):
     pass
 
 
-def parse_path(text: str) -> tuple[str, tuple[str, ...]]:
-    """``cartStatus.products[*].quantity`` -> ("cartStatus", ("products", "*", "quantity"))."""
-    tokens, position = [], 0
+def parse_path(text: str) -> tuple[str, tuple[str | int, ...]]:
+    """``cartStatus.products[*].quantity`` -> ("cartStatus", ("products", "*", "quantity")); ``[0]`` is the int 0 (one item)."""
+    tokens: list[str | int] = []
+    position = 0
     for match in _SEGMENT.finditer(text):
         gap = text[position:match.start()]
         if gap not in ("", "."):
             raise ValueError(f"unexpected {gap!r} in path {text!r}")
-        tokens.append(match.group(1) or match.group(2))
+        index = match.group(2)
+        tokens.append(match.group(1) if index is None else index if index == "*" else int(index))
         position = match.end()
     if position != len(text) or not tokens:
         raise ValueError(f"cannot read path {text!r}")
     root, rest = tokens[0], tuple(tokens[1:])
+    if not isinstance(root, str):
+        raise ValueError(f"path {text!r} must start with an attribute type ({', '.join(sorted(CONTAINER_KEYS))}), '*' or 'record'")
     if root not in CONTAINER_KEYS and root not in ("*", "record"):
         raise ValueError(f"path {text!r} must start with an attribute type ({', '.join(sorted(CONTAINER_KEYS))}), '*' or 'record'")
     return root, rest
@@ -65,7 +69,8 @@ class CustomRule(Rule):
     __slots__ = ("kind", "message", "options", "path", "rationale", "root", "summary")
 
     def __init__(
-        self, name: str, *, severity: str, summary: str, rationale: str, root: str, path: tuple[str, ...], kind: str, options: dict[str, Any], message: str,
+        self, name: str, *, severity: str, summary: str, rationale: str, root: str, path: tuple[str | int, ...], kind: str,
+        options: dict[str, Any], message: str,
     ) -> None:
         self.summary = summary
         self.rationale = rationale
@@ -91,7 +96,7 @@ class CustomRule(Rule):
     def check_one_record(self, ctx: RecordContext, params: dict[str, Any]) -> list[Hit]:
         return self.evaluate(ctx.record, ctx.pointer, self.path)
 
-    def base(self, key: str, container: dict[str, Any], container_pointer: str) -> tuple[Any, str, tuple[str, ...]]:
+    def base(self, key: str, container: dict[str, Any], container_pointer: str) -> tuple[Any, str, tuple[str | int, ...]]:
         """Where the path starts for one event: the attributes object, or the container itself."""
         path = self.path
         if key in DOUBLE_NESTED and path and path[0] == key:
@@ -100,12 +105,17 @@ class CustomRule(Rule):
             return container.get(key), f"{container_pointer}/{key}", path
         return container, container_pointer, path
 
-    def evaluate(self, base: Any, base_pointer: str, path: tuple[str, ...]) -> list[Hit]:
+    def evaluate(self, base: Any, base_pointer: str, path: tuple[str | int, ...]) -> list[Hit]:
         hits = []
         if self.kind == "required":
+            last = path[-1]
             for parent_pointer, parent in iter_path(base, base_pointer, path[:-1]):
-                if isinstance(parent, dict) and parent.get(path[-1]) is None:
-                    hits.append(Hit(parent_pointer, _render(self.message, None, join_pointer(parent_pointer, path[-1]))))
+                if type(last) is int:  # products[0]: the list must have that item
+                    missing = isinstance(parent, list) and (last >= len(parent) or parent[last] is None)
+                else:
+                    missing = isinstance(parent, dict) and parent.get(last) is None
+                if missing:
+                    hits.append(Hit(parent_pointer, _render(self.message, None, join_pointer(parent_pointer, last))))
             return hits
         for pointer, value in iter_path(base, base_pointer, path):
             if value is None:

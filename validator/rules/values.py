@@ -133,8 +133,8 @@ def iter_strings(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
             stack.extend((f"{here}/{i}", v) for i, v in enumerate(item))
 
 
-def iter_path(value: Any, pointer: str, path: tuple[str, ...]) -> list[tuple[str, Any]]:
-    """(pointer, value) for each match of a path of keys and ``*`` (every array item)."""
+def iter_path(value: Any, pointer: str, path: tuple[str | int, ...]) -> list[tuple[str, Any]]:
+    """(pointer, value) for each match of a path of keys, ``*`` (every array item) and indexes (ints: one item)."""
     items = [(pointer, value)]
     for token in path:
         found: list[tuple[str, Any]] = []
@@ -142,6 +142,10 @@ def iter_path(value: Any, pointer: str, path: tuple[str, ...]) -> list[tuple[str
             for here, item in items:
                 if type(item) is list:
                     found.extend((f"{here}/{i}", element) for i, element in enumerate(item))
+        elif type(token) is int:
+            for here, item in items:
+                if type(item) is list and token < len(item):
+                    found.append((f"{here}/{token}", item[token]))
         else:
             step = "/" + escape_token(token)
             for here, item in items:
