@@ -153,11 +153,23 @@ def test_baseline_gates_only_new_findings_and_survives_reformatting(tmp_path, cl
     assert "fixed since it was written" in text.output
 
 
-def test_bad_baseline_is_a_usage_error(tmp_path, cli):
+@pytest.mark.parametrize(
+    "content, says",
+    [
+        (b"[1, 2]", "not an sdelint baseline (an object with sdelint_baseline: 1 and a findings list)"),
+        (b'{"findings": 1}', "not an sdelint baseline"),
+        (b'{"sdelint_baseline": 1, "findings": [1]}', "findings[0] is not an object with the strings file, rule, pointer, value_hash"),
+        (b'{"sdelint_baseline": 1, "findings": [{"file": "a"}]}', "findings[0] is not an object with the strings"),
+        (b"nope", "not JSON: Expecting value: line 1 column 1"),
+        (b"\xff", "not JSON: 'utf-8' codec can't decode byte 0xff"),
+    ],
+)
+def test_bad_baseline_is_a_usage_error_that_says_what_is_wrong(tmp_path, cli, content, says):
+    """The messages were Python's own ("'findings'", "'NoneType' object is not subscriptable"), found by a crash hunt."""
     bad = tmp_path / "b.json"
-    bad.write_text("[1, 2]", encoding="utf-8")
+    bad.write_bytes(content)
     result = cli("check", "--baseline", bad, EXAMPLE)
-    assert result.exit_code == 2 and "cannot use baseline" in result.output
+    assert result.exit_code == 2 and f"{bad}: cannot use baseline: {says}" in result.output
 
 
 # --- reports in files, parallel runs ---------------------------------------------------------

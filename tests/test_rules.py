@@ -174,6 +174,8 @@ def test_timestamp_order_tolerance(tmp_path, tolerance, fires):
         ("1528628536", True, "seconds"),
         ("1528628536879000", True, "microseconds"),
         ("0", True, "never set"),
+        ("-9223372036854775809", True, "is negative: a time before 1970"),  # was "looks like microseconds or nanoseconds"
+        (-1528628536879, True, "is negative"),
         ("9999999999999", True, "2286"),
         ("1528628536879", False, ""),
         (1528628536879, False, ""),

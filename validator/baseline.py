@@ -47,16 +47,25 @@ def write_baseline(path: Path, results: list[FileResult]) -> int:
     return len(entries)
 
 
+_KEY_FIELDS = ("file", "rule", "pointer", "value_hash")
+
+
 def apply_baseline(path: Path, results: list[FileResult]) -> BaselineOutcome:
     """Drop findings the baseline lists (each entry absorbs one finding); return what it listed but no longer occurs."""
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
-        entries = document["findings"]
-        if document.get("sdelint_baseline") != FORMAT_VERSION or not isinstance(entries, list):
-            raise ValueError("not an sdelint baseline (format version 1)")
-        remaining = Counter((e["file"], e["rule"], e["pointer"], e["value_hash"]) for e in entries)
-    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
-        raise BaselineError(f"{path}: cannot use baseline: {exc}") from None
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot use baseline: {exc.strerror or exc}") from None
+    except (ValueError, RecursionError) as exc:  # not JSON (a JSONDecodeError says where), or not UTF-8
+        raise BaselineError(f"{path}: cannot use baseline: not JSON: {exc}") from None
+    entries = document.get("findings") if isinstance(document, dict) else None
+    if not isinstance(document, dict) or document.get("sdelint_baseline") != FORMAT_VERSION or not isinstance(entries, list):
+        raise BaselineError(f"{path}: cannot use baseline: not an sdelint baseline (an object with sdelint_baseline: {FORMAT_VERSION} and a findings list)")
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(key), str) for key in _KEY_FIELDS):
+            fields = ", ".join(_KEY_FIELDS)
+            raise BaselineError(f"{path}: cannot use baseline: findings[{index}] is not an object with the strings {fields}")
+    remaining = Counter((e["file"], e["rule"], e["pointer"], e["value_hash"]) for e in entries)
     root = Path(os.path.abspath(path)).parent
     outcome = BaselineOutcome()
     checked_files = set()

@@ -6,6 +6,7 @@ The configuration validates every parameter through these, so a rule's contract 
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from typing import Any
 
@@ -23,6 +24,8 @@ class Param:
         raise NotImplementedError
 
 
+# An exponent YAML 1.1 reads as a string: no dot before it, or no sign in it (1e3, 1.5e3)
+_YAML_TEXT_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+")
 # Past any parameter's sense (10^15 ms is 31,000 years) and within what every rule computes with
 NUMBER_MAXIMUM = 1e15
 
@@ -35,6 +38,8 @@ class Number(Param):
         super().__init__(default)
 
     def problem(self, value: Any) -> str | None:
+        if isinstance(value, str) and _YAML_TEXT_NUMBER.fullmatch(value.strip()):
+            return f"must be a number (YAML 1.1 reads {value.strip()} as text: write {float(value):.1e})"
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return "must be a number"
         if value != value or value in (math.inf, -math.inf):  # NaN, or .inf in YAML and inf in TOML

@@ -53,6 +53,8 @@ def _range_hit(pointer: str, value: Any, low: int, high: int) -> Hit | None:
         return None
     elif ms == 0:
         why = "0: the time was never set"
+    elif ms < 0:
+        why = f"{show_int(ms)} is negative: a time before 1970"
     elif 10**9 <= abs(ms) < 10**11:
         why = f"{ms} looks like seconds, not milliseconds ({format_ms(ms * 1000)} if seconds)"
     elif abs(ms) >= 10**14:
