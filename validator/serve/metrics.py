@@ -158,7 +158,7 @@ class Metrics:
             latency = self._latency_children[endpoint] = self._latency.labels(endpoint)
         latency.observe(seconds)
 
-    def observe_lint(self, findings: list[tuple[str, str]], ok: bool, where: str = "thread") -> None:
+    def observe_lint(self, findings: list[tuple[str, str]], ok: bool, where: str) -> None:
         counts: dict[tuple[str, str], int] = {}
         for rule_and_severity in findings:
             counts[rule_and_severity] = counts.get(rule_and_severity, 0) + 1

@@ -49,7 +49,7 @@ JSON, NDJSON = "json", "ndjson"
 
 # A JSON body within these bounds, answered as JSON, that needs no detailed schema errors is linted on the
 # event loop (``lint_if_cheap``): a record costs about 2 ms of CPU, and the hand-off to a lint thread and back
-# about 0.6 ms more. The bounds cap how long the loop's other connections can wait: about 20 ms for the
+# about 0.6 ms more. The bounds cap how long the loop's other connections can wait: about 25 ms for the
 # worst body measured (32 KiB of products with a finding each); the spec's example record takes 1.7 ms.
 CHEAP_MAX_BYTES = 32 << 10
 CHEAP_MAX_RECORDS = 16
