@@ -231,3 +231,50 @@ def test_a_file_nested_near_the_parsers_limit_does_not_end_a_parallel_run(run_sd
     assert written.returncode == 0 and "internal error" not in written.stderr.decode(), written.stderr.decode()
     again = run_sdelint("check", "--jobs", "2", "--baseline", baseline, folder)
     assert again.returncode == 0, again.stdout.decode()[-2000:]
+
+
+_BROKEN_RULE = '''
+import sys
+import validator.rules.builtin.cart_arithmetic as rule
+
+def broken(ctx, params):
+    if ctx.attrs and ctx.attrs.get("currency") == "BOOM":
+        raise RuntimeError("a bug in a rule")
+    return original(ctx, params)
+
+original = rule.cart_arithmetic
+rule.RULE.check_event = broken
+from validator.cli import run
+sys.argv = ["sdelint", *sys.argv[1:]]
+run()
+'''
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_bug_on_one_input_is_reported_on_it_and_the_run_goes_on(tmp_path, jobs):
+    """An exception inside sdelint ended the whole run with one "internal error" line and no report.
+    Now that input gets an internal-error finding, the others are reported, and the exit code is 2."""
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    for i in range(16):
+        (folder / f"good-{i:02}.json").write_bytes(EXAMPLE.read_bytes())
+    cart = {"cartStatus": {"serverTimeStamp": "1528628536879", "currency": "BOOM", "total": "1"}, "sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879"}
+    (folder / "boom.json").write_text(json.dumps({"events": [cart]}), encoding="utf-8")
+    script = tmp_path / "broken.py"
+    script.write_text(_BROKEN_RULE, encoding="utf-8")
+    done = subprocess.run([sys.executable, script, "check", "--jobs", jobs, "--format", "json", "--exit-zero", folder],
+                          capture_output=True, timeout=120, cwd=ROOT)
+    stderr = done.stderr.decode()
+    assert done.returncode == 2, stderr
+    assert f"sdelint: internal error on 1 input ({folder / 'boom.json'}): see their internal-error findings" in stderr
+    assert "Traceback" not in stderr
+    report = json.loads(done.stdout)
+    assert report["summary"]["files"] == 17
+    (broken,) = [f for f in report["findings"] if f["rule"] == "internal-error"]
+    assert broken["file"] == str(folder / "boom.json") and broken["severity"] == "error"
+    assert broken["message"].startswith("sdelint failed on this input: RuntimeError: a bug in a rule")
+    assert sum(f["rule"] == "cart-arithmetic" for f in report["findings"]) == 16 * 2  # every good file still checked
+    baseline = tmp_path / "baseline.json"
+    written = subprocess.run([sys.executable, script, "check", "--jobs", jobs, "--write-baseline", baseline, folder], capture_output=True, timeout=120, cwd=ROOT)
+    assert written.returncode == 2 and "internal error on 1 input" in written.stderr.decode()
+    assert not [e for e in json.loads(baseline.read_text(encoding="utf-8"))["findings"] if e["rule"] == "internal-error"], "a bug is never accepted"

@@ -76,6 +76,7 @@ def lint_paths(
     ``cluster``: a Dask scheduler address (``tcp://host:8786``) or a ``distributed.Client``; the work
     then runs there (a Client given is left open). Raises ``ValueError`` for a path that does not
     exist or an unusable URL, ``validator.parallel.ClusterError`` for a cluster that cannot be reached.
+    An input sdelint itself fails on gives an ``internal-error`` finding, as in ``sdelint check``.
     """
     from .inputs import InputError, collect, list_url
     from .runner import Configurations, check_inputs, default_jobs

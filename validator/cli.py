@@ -20,6 +20,7 @@ from .config import CommandLine, Configuration, discover
 from .findings import SEVERITY_RANK
 from .globs import file_pattern_problem
 from .inputs import DEFAULT_INCLUDE, InputError, collect, list_url
+from .linter import INTERNAL_ERROR
 from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_CHOICES, PROFILES, SDE_TYPES, VERSIONS, WEB
 from .parallel import ClusterError, WorkerDied
 from .report import REPORTERS
@@ -191,7 +192,8 @@ def check(
     Exit codes:
       0  no finding at or above --fail-on (default: error)
       1  findings at or above --fail-on
-      2  usage error, bad configuration or internal error
+      2  usage error, bad configuration or internal error (an input sdelint
+         failed on is reported as an internal-error finding; the others are checked)
     """
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="backslashreplace")  # a lone surrogate in a key must not stop the report
@@ -215,10 +217,14 @@ def check(
     finally:
         if executor is not None:
             executor.shutdown()
+    # inputs sdelint failed on (a bug): reported like any finding, and the run ends with the internal-error status
+    broken = [result.file for result in results if any(f.rule == INTERNAL_ERROR for f in result.findings)]
     if write_baseline_path is not None:
+        for result in results:  # a bug is never recorded as accepted
+            result.findings = [f for f in result.findings if f.rule != INTERNAL_ERROR]
         count = write_baseline(write_baseline_path, results)
         click.echo(f"sdelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}", err=True)
-        sys.exit(EXIT_OK)
+        sys.exit(_internal_errors(broken) or EXIT_OK)
     outcome = None
     if baseline_path is not None:
         try:
@@ -236,7 +242,16 @@ def check(
         with open_atomically(output) as stream:
             reporter.write(results, stream)
     failed = worst(results) >= SEVERITY_RANK[fail_on or configs.fail_on()]
-    sys.exit(EXIT_FINDINGS if failed and not exit_zero else EXIT_OK)
+    sys.exit(_internal_errors(broken) or (EXIT_FINDINGS if failed and not exit_zero else EXIT_OK))
+
+
+def _internal_errors(files: list[str]) -> int:
+    """EXIT_USAGE (with a line on stderr) when sdelint failed on some inputs, else 0."""
+    if not files:
+        return 0
+    named = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+    click.echo(f"sdelint: internal error on {len(files)} input{'s' if len(files) != 1 else ''} ({named}): see their internal-error findings", err=True)
+    return EXIT_USAGE
 
 
 def _cluster_executor(address: str | None, configs: Configurations) -> DaskExecutor | None:

@@ -24,6 +24,7 @@ from .walk import records_of
 
 # From this size a plain JSON response is parsed and checked in two halves when workers allow.
 HALVES_MIN_BYTES = 4 << 20
+INTERNAL_ERROR = "internal-error"
 
 
 _FINDING_ORDER = attrgetter("line", "column", "pointer", "rule")
@@ -237,6 +238,13 @@ class Linter:
         """The result of an input that could not be read: one ``read-error`` finding."""
         problem = Problem("", "read-error", f"cannot read file: {reason}")
         findings, hidden = place(Document(name, None), [problem], self.config.policy_for(path), None)
+        return FileResult(name, findings, hidden=hidden)
+
+    def failed(self, name: str, path: str | None, error: Exception) -> FileResult:
+        """The result of an input that sdelint itself failed on: one ``internal-error`` finding, so the run goes on."""
+        detail = str(error).splitlines()[0][:200] if str(error) else ""
+        message = f"sdelint failed on this input: {type(error).__name__}{': ' + detail if detail else ''} (a bug in sdelint: please report it with the input)"
+        findings, hidden = place(Document(name, None), [Problem("", INTERNAL_ERROR, message)], self.config.policy_for(path), None)
         return FileResult(name, findings, hidden=hidden)
 
     def lint_object(self, data: Any, name: str = "<object>") -> FileResult:

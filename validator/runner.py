@@ -111,10 +111,15 @@ def check_file(task: FileTask) -> FileResult:
     """A worker's task: one file (records split over ``task.workers`` processes at most)."""
     linter = _worker_linter(task.config, task.cli, task.context)
     workers = default_jobs() if task.workers is None else task.workers
-    if task.url is not None:
-        return lint_url(linter, task.url, task.name, workers)
-    assert task.path is not None
-    return linter.lint_path(task.path, task.name, workers=workers)
+    try:
+        if task.url is not None:
+            return lint_url(linter, task.url, task.name, workers)
+        assert task.path is not None
+        return linter.lint_path(task.path, task.name, workers=workers)
+    except WorkerDied:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug on one input is reported on it; the run goes on
+        return linter.failed(task.name, str(task.path or task.url), exc)
 
 
 def lint_url(linter: Linter, url: str, name: str, workers: int = 1) -> FileResult:
@@ -187,7 +192,13 @@ def _chunksize(files: int, workers: int) -> int:
 def _check_stdin(configs: Configurations, read_stdin: Callable[[], bytes], stdin_name: str, jobs: int) -> FileResult:
     name_path = Path(stdin_name) if stdin_name != "<stdin>" else None
     linter = configs.linter_for(name_path)
-    return linter.lint_bytes(read_stdin(), stdin_name, stdin_name if name_path else None, workers=jobs)
+    raw = read_stdin()
+    try:
+        return linter.lint_bytes(raw, stdin_name, stdin_name if name_path else None, workers=jobs)
+    except WorkerDied:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug on one input is reported on it; the run goes on
+        return linter.failed(stdin_name, stdin_name if name_path else None, exc)
 
 
 def _check_on_cluster(
@@ -240,6 +251,8 @@ def _check_serially(linter: Linter, item: Input, jobs: int) -> FileResult:
         return linter.lint_path(item.path, item.name, workers=jobs)
     except WorkerDied as exc:
         raise WorkerDied(f"{exc} of {item.name}") from None
+    except Exception as exc:  # noqa: BLE001 - a bug on one input is reported on it; the run goes on
+        return linter.failed(item.name, str(item.path or item.url), exc)
 
 
 class ProgressBar:
