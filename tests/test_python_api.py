@@ -164,3 +164,12 @@ def test_the_api_takes_name_none_and_one_path_for_lint_paths():
     assert [f.file for f in validator.lint_object({}, name=None)] == ["<object>"]
     one = lint_paths(str(EXAMPLE.parent))  # a str is one path, not the characters of one
     assert one and one == lint_paths([EXAMPLE.parent])
+
+
+def test_lint_paths_refuses_a_pattern_the_command_line_refuses():
+    from validator.api import lint_paths
+
+    with pytest.raises(ValueError, match="Invalid git pattern"):
+        lint_paths([EXAMPLE.parent], include=["\\"])
+    with pytest.raises(ValueError, match="expand to more than 256 patterns"):
+        lint_paths([EXAMPLE.parent], exclude=["{a,b}" * 18])

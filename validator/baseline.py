@@ -70,6 +70,8 @@ def apply_baseline(path: Path, results: list[FileResult]) -> BaselineOutcome:
     outcome = BaselineOutcome()
     checked_files = set()
     for result in results:
+        if result.failed:  # not checked: its entries are neither matched nor fixed
+            continue
         kept = []
         for finding in result.findings:
             key = _key(finding, root)

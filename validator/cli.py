@@ -20,7 +20,6 @@ from .config import CommandLine, Configuration, discover
 from .findings import SEVERITY_RANK
 from .globs import file_pattern_problem
 from .inputs import DEFAULT_INCLUDE, InputError, collect, list_url
-from .linter import INTERNAL_ERROR
 from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_CHOICES, PROFILES, SDE_TYPES, VERSIONS, WEB
 from .parallel import ClusterError, WorkerDied
 from .report import REPORTERS
@@ -218,13 +217,14 @@ def check(
         if executor is not None:
             executor.shutdown()
     # inputs sdelint failed on (a bug): reported like any finding, and the run ends with the internal-error status
-    broken = [result.file for result in results if any(f.rule == INTERNAL_ERROR for f in result.findings)]
+    broken = [result.file for result in results if result.failed]
     if write_baseline_path is not None:
-        for result in results:  # a bug is never recorded as accepted
-            result.findings = [f for f in result.findings if f.rule != INTERNAL_ERROR]
+        if broken:  # their accepted findings would drop out of the baseline, and come back as new ones later
+            click.echo(f"sdelint: the baseline {write_baseline_path} was not written: sdelint failed on some inputs", err=True)
+            sys.exit(_internal_errors(broken))
         count = write_baseline(write_baseline_path, results)
         click.echo(f"sdelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}", err=True)
-        sys.exit(_internal_errors(broken) or EXIT_OK)
+        sys.exit(EXIT_OK)
     outcome = None
     if baseline_path is not None:
         try:

@@ -241,11 +241,20 @@ class Linter:
         return FileResult(name, findings, hidden=hidden)
 
     def failed(self, name: str, path: str | None, error: Exception) -> FileResult:
-        """The result of an input that sdelint itself failed on: one ``internal-error`` finding, so the run goes on."""
-        detail = str(error).splitlines()[0][:200] if str(error) else ""
-        message = f"sdelint failed on this input: {type(error).__name__}{': ' + detail if detail else ''} (a bug in sdelint: please report it with the input)"
-        findings, hidden = place(Document(name, None), [Problem("", INTERNAL_ERROR, message)], self.config.policy_for(path), None)
-        return FileResult(name, findings, hidden=hidden)
+        """The result of an input that sdelint itself failed on: one ``internal-error`` finding, so the run goes on.
+
+        Its severity is fixed (error): no --select, --ignore or configuration hides a failure.
+        """
+        if isinstance(error, OSError):  # the system's refusal (no memory for a fork, too many open files), not a bug
+            message = f"sdelint could not check this input: {error.strerror or error}"
+        elif isinstance(error, MemoryError):
+            message = "sdelint could not check this input: out of memory"
+        else:
+            detail = str(error).splitlines()[0][:200] if str(error) else ""
+            what = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+            message = f"sdelint failed on this input: {what} (a bug in sdelint: please report it with the input)"
+        findings, hidden = place(Document(name, None), [Problem("", INTERNAL_ERROR, message, severity="error")], self.config.policy_for(path), None)
+        return FileResult(name, findings, hidden=hidden, failed=True)
 
     def lint_object(self, data: Any, name: str = "<object>") -> FileResult:
         with collector_paused():

@@ -29,6 +29,7 @@ class FileResult:
     records: int | None = None  # conversation records; counted only for the HTML report (None: not counted)
     profile: str | None = None  # messaging, engagement-history or web: which contract the input was checked against
     profile_reason: str | None = None  # why ("has interactionHistoryRecords", "lpTag type 'cart' at /type"); "given" when named
+    failed: bool = False  # sdelint itself failed on this input (its internal-error finding says how): never filtered or baselined
 
 
 @dataclass

@@ -116,7 +116,7 @@ def check_file(task: FileTask) -> FileResult:
             return lint_url(linter, task.url, task.name, workers)
         assert task.path is not None
         return linter.lint_path(task.path, task.name, workers=workers)
-    except WorkerDied:
+    except (WorkerDied, ImportError):  # a worker lost, or an extra missing (on a cluster's workers): the run ends, as before
         raise
     except Exception as exc:  # noqa: BLE001 - a bug on one input is reported on it; the run goes on
         return linter.failed(task.name, str(task.path or task.url), exc)
@@ -195,7 +195,7 @@ def _check_stdin(configs: Configurations, read_stdin: Callable[[], bytes], stdin
     raw = read_stdin()
     try:
         return linter.lint_bytes(raw, stdin_name, stdin_name if name_path else None, workers=jobs)
-    except WorkerDied:
+    except (WorkerDied, ImportError):  # a worker lost, or an extra missing (on a cluster's workers): the run ends, as before
         raise
     except Exception as exc:  # noqa: BLE001 - a bug on one input is reported on it; the run goes on
         return linter.failed(stdin_name, stdin_name if name_path else None, exc)
@@ -251,6 +251,8 @@ def _check_serially(linter: Linter, item: Input, jobs: int) -> FileResult:
         return linter.lint_path(item.path, item.name, workers=jobs)
     except WorkerDied as exc:
         raise WorkerDied(f"{exc} of {item.name}") from None
+    except ImportError:
+        raise
     except Exception as exc:  # noqa: BLE001 - a bug on one input is reported on it; the run goes on
         return linter.failed(item.name, str(item.path or item.url), exc)
 
