@@ -228,6 +228,7 @@ def test_empty_cart(event, pointer):
         {"email": "myname@example.com", "phone": "+1 212-788-8877 ext. 12"},
         {"phone": "212-788-8877 x12"},
         {"phone": "2127888877#12"},
+        {"phone": "+1-212-788-8877;ext=12"},  # RFC 3966's extension, as tel: URIs write it
         {"phone": "+44 (0)20 7946 0958"},
         {"email": "用户@例子.广告"},
     ],

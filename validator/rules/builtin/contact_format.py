@@ -16,12 +16,12 @@ from ..values import shorten
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+\Z")
 _PHONE = re.compile(r"\+?(?=(?:[^0-9]*[0-9]){3})[0-9 ().\-/]+\Z")  # phone characters, three digits at least
 # An extension marker at the end of what precedes the extension's digits (and its spaces)
-_MARKER_AT_END = re.compile(r"(?:ext(?:ension)?\.?|x|#)\Z", re.IGNORECASE)
+_MARKER_AT_END = re.compile(r"(?:ext(?:ension)?\.?|x|#|;ext=)\Z", re.IGNORECASE)  # ;ext= is RFC 3966's (tel: URIs)
 _LONGEST_MARKER = len("extension.")
 
 
 def _without_extension(text: str) -> str:
-    """``text`` without a trailing extension ("ext. 12", "x12", "#12") and the spaces before it.
+    """``text`` without a trailing extension ("ext. 12", "x12", "#12", ";ext=12") and the spaces before it.
 
     What ``(.*?)\\s*(?:ext(?:ension)?\\.?|x|#)\\s*[0-9]+\\Z`` matches as its group, found from
     the end with string operations: as a regular expression it took quadratic time on a long
