@@ -65,6 +65,15 @@ def test_yaml_alias_bomb_is_refused(tmp_path, cli):
     assert finding["rule"] == "syntax-error" and "aliases" in finding["message"] and finding["line"] == 5
 
 
+def test_a_yaml_integer_too_long_to_read_is_placed(tmp_path, cli):
+    """It was a syntax-error at 1:1 (no position): the number's own place is found in the node tree."""
+    path = tmp_path / "long.yaml"
+    path.write_text("sdeType: LEAD\nserverTimeStamp: " + "1" * 5000 + "\n", encoding="utf-8")
+    (finding,) = _json_report(cli("check", "--format", "json", path))["findings"]
+    assert (finding["rule"], finding["line"], finding["column"]) == ("syntax-error", 2, 18)
+    assert "a number of 5000 characters is longer than can be read" in finding["message"]
+
+
 def test_yaml_is_loaded_safely(tmp_path, cli):
     path = tmp_path / "evil.yaml"
     path.write_text("!!python/object/apply:os.system ['touch pwned']\n", encoding="utf-8")

@@ -157,6 +157,7 @@ def test_fail_on_in_the_configuration(project, cli):
         ("overrides:\n  - files: ['" + "{a,b}" * 18 + "']\n", [":2:", "expand to more than 256 patterns"]),
         ("rules:\n  attribution-window: {hours: .inf}\n", [":2:", "hours must be a finite number"]),
         ("rules:\n  value-length: {max: 5e4}\n", [":2:", "YAML 1.1 reads 5e4 as text: write 5.0e+04"]),
+        ("rules:\n  value-length: {max: " + "9" * 5000 + "}\n", [".sdelint.yaml:2:23:", "a number of 5000 characters is longer than can be read"]),
         ("rules:\n  cart-arithmetic: {tolerance: " + "9" * 400 + "}\n", [":2:", "tolerance must be at most 1e+15"]),
         ("custom-rules:\n  - {name: x, where: 'lead.value', check: compare, options: {other: serverTimeStamp, op: [1]}, message: m}\n", ["op must be one of"]),
     ],

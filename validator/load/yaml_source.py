@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import yaml
@@ -97,6 +98,22 @@ def duplicate_keys(root: yaml.Node) -> list[tuple[list[str | int], yaml.Node]]:
     return found
 
 
+def _first_long_number(root: yaml.Node) -> yaml.Node | None:
+    """The first plain scalar of more digits than Python converts to an int, in document order."""
+    limit = sys.get_int_max_str_digits() or None
+    stack = [root]
+    while stack and limit is not None:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            if not node.style and sum(ch.isdigit() for ch in node.value) > limit:
+                return node
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(reversed([child for pair in node.value for child in pair]))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return None
+
+
 def load_yaml(text: str, duplicates: list[tuple[list[str | int], yaml.Node]] | None = None) -> Any:
     """Parse one YAML document safely; every failure is a YamlError with a position.
 
@@ -119,7 +136,14 @@ def load_yaml(text: str, duplicates: list[tuple[list[str | int], yaml.Node]] | N
                 raise YamlError(f"expands to more than {what} through aliases: refusing it", mark.line + 1, mark.column + 1)
             if duplicates is not None:
                 duplicates.extend(duplicate_keys(root))
-            return loader.construct_document(root)
+            try:
+                return loader.construct_document(root)
+            except ValueError as exc:  # an integer longer than Python reads (sys.get_int_max_str_digits): say where
+                node = _first_long_number(root)
+                if node is None:
+                    raise
+                mark = node.start_mark
+                raise YamlError(f"a number of {len(node.value)} characters is longer than can be read: {exc}", mark.line + 1, mark.column + 1) from None
         finally:
             loader.dispose()
     except YamlError:
