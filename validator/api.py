@@ -78,16 +78,15 @@ def lint_paths(
     exist or an unusable URL, ``validator.parallel.ClusterError`` for a cluster that cannot be reached.
     An input sdelint itself fails on gives an ``internal-error`` finding, as in ``sdelint check``.
     """
-    from .globs import file_pattern_problem
+    from .globs import bad_file_patterns
     from .inputs import InputError, collect, list_url
     from .runner import Configurations, check_inputs, default_jobs
 
     if isinstance(paths, str | os.PathLike):  # one path, not the characters of one
         paths = [paths]
     include, exclude = tuple(include), tuple(exclude)  # iterated twice: checked, then collected
-    for pattern in (*include, *exclude):
-        if problem := file_pattern_problem(pattern):
-            raise ValueError(f"{pattern!r}: {problem}")
+    if problem := bad_file_patterns((*include, *exclude)):
+        raise ValueError(problem)
 
     cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity)
     configs = Configurations(Path(config) if config else None, cli, search=False)

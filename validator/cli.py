@@ -18,7 +18,7 @@ from .baseline import BaselineError, apply_baseline, write_baseline
 from .collector import collector_paused
 from .config import CommandLine, Configuration, discover
 from .findings import SEVERITY_RANK
-from .globs import file_pattern_problem
+from .globs import bad_file_patterns
 from .inputs import DEFAULT_INCLUDE, InputError, collect, list_url
 from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_CHOICES, PROFILES, SDE_TYPES, VERSIONS, WEB
 from .parallel import ClusterError, WorkerDied
@@ -96,9 +96,8 @@ def _progress_wanted(output_format: str, output: Path | None) -> bool:
 
 def _file_patterns(ctx: click.Context, param: click.Parameter, patterns: tuple[str, ...]) -> tuple[str, ...]:
     """--include/--exclude: each a pattern pathspec takes, with a bounded brace expansion."""
-    for pattern in patterns:
-        if problem := file_pattern_problem(pattern):
-            raise click.BadParameter(f"{pattern!r}: {problem}")
+    if problem := bad_file_patterns(patterns):
+        raise click.BadParameter(problem)
     return patterns
 
 

@@ -71,6 +71,14 @@ def expand_braces(pattern: str) -> list[str]:
     return done
 
 
+def bad_file_patterns(patterns: Iterable[str]) -> str | None:
+    """The first pattern of ``patterns`` that cannot be a file pattern, with why (--include/--exclude, lint_paths); or None."""
+    for pattern in patterns:
+        if problem := file_pattern_problem(pattern):
+            return f"{pattern!r}: {problem}"
+    return None
+
+
 def file_pattern_problem(pattern: str) -> str | None:
     """Why ``pattern`` cannot be a file pattern (too many brace expansions, or not a gitignore pattern), or None."""
     try:

@@ -236,9 +236,7 @@ class Linter:
 
     def unreadable(self, name: str, path: str | None, reason: str) -> FileResult:
         """The result of an input that could not be read: one ``read-error`` finding."""
-        problem = Problem("", "read-error", f"cannot read file: {reason}")
-        findings, hidden = place(Document(name, None), [problem], self.config.policy_for(path), None)
-        return FileResult(name, findings, hidden=hidden)
+        return self._one_problem(name, path, Problem("", "read-error", f"cannot read file: {reason}"))
 
     def failed(self, name: str, path: str | None, error: Exception) -> FileResult:
         """The result of an input that sdelint itself failed on: one ``internal-error`` finding, so the run goes on.
@@ -253,8 +251,12 @@ class Linter:
             detail = str(error).splitlines()[0][:200] if str(error) else ""
             what = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
             message = f"sdelint failed on this input: {what} (a bug in sdelint: please report it with the input)"
-        findings, hidden = place(Document(name, None), [Problem("", INTERNAL_ERROR, message, severity="error")], self.config.policy_for(path), None)
-        return FileResult(name, findings, hidden=hidden, failed=True)
+        return self._one_problem(name, path, Problem("", INTERNAL_ERROR, message, severity="error"), failed=True)
+
+    def _one_problem(self, name: str, path: str | None, problem: Problem, failed: bool = False) -> FileResult:
+        """The result of an input known only by one problem about it (it was not read, or not checked)."""
+        findings, hidden = place(Document(name, None), [problem], self.config.policy_for(path), None)
+        return FileResult(name, findings, hidden=hidden, failed=failed)
 
     def lint_object(self, data: Any, name: str = "<object>") -> FileResult:
         with collector_paused():

@@ -111,15 +111,28 @@ def check_file(task: FileTask) -> FileResult:
     """A worker's task: one file (records split over ``task.workers`` processes at most)."""
     linter = _worker_linter(task.config, task.cli, task.context)
     workers = default_jobs() if task.workers is None else task.workers
+    return _lint_one(linter, task.name, task.path, task.url, workers)
+
+
+def _lint_one(linter: Linter, name: str, path: Path | None, url: str | None, workers: int) -> FileResult:
+    """One file or URL; what sdelint fails on becomes that input's internal-error finding (see ``_isolated``)."""
+    if url is not None:
+        return _isolated(linter, name, local_path(url) or url, lambda: lint_url(linter, url, name, workers))
+    assert path is not None
+    return _isolated(linter, name, str(path), lambda: linter.lint_path(path, name, workers=workers))
+
+
+def _isolated(linter: Linter, name: str, policy_path: str | None, lint: Callable[[], FileResult]) -> FileResult:
+    """``lint()``, or the internal-error result of the input when sdelint fails on it: the run goes on with the others.
+
+    A worker lost (WorkerDied) or an extra missing (ImportError, on a cluster's workers too) still ends the run.
+    """
     try:
-        if task.url is not None:
-            return lint_url(linter, task.url, task.name, workers)
-        assert task.path is not None
-        return linter.lint_path(task.path, task.name, workers=workers)
-    except (WorkerDied, ImportError):  # a worker lost, or an extra missing (on a cluster's workers): the run ends, as before
+        return lint()
+    except (WorkerDied, ImportError):
         raise
-    except Exception as exc:  # noqa: BLE001 - a bug on one input is reported on it; the run goes on
-        return linter.failed(task.name, str(task.path or task.url), exc)
+    except Exception as exc:  # noqa: BLE001 - a bug on one input is reported on it
+        return linter.failed(name, policy_path, exc)
 
 
 def lint_url(linter: Linter, url: str, name: str, workers: int = 1) -> FileResult:
@@ -193,12 +206,8 @@ def _check_stdin(configs: Configurations, read_stdin: Callable[[], bytes], stdin
     name_path = Path(stdin_name) if stdin_name != "<stdin>" else None
     linter = configs.linter_for(name_path)
     raw = read_stdin()
-    try:
-        return linter.lint_bytes(raw, stdin_name, stdin_name if name_path else None, workers=jobs)
-    except (WorkerDied, ImportError):  # a worker lost, or an extra missing (on a cluster's workers): the run ends, as before
-        raise
-    except Exception as exc:  # noqa: BLE001 - a bug on one input is reported on it; the run goes on
-        return linter.failed(stdin_name, stdin_name if name_path else None, exc)
+    policy_path = stdin_name if name_path else None
+    return _isolated(linter, stdin_name, policy_path, lambda: linter.lint_bytes(raw, stdin_name, policy_path, workers=jobs))
 
 
 def _check_on_cluster(
@@ -245,16 +254,9 @@ def _check_on_cluster(
 def _check_serially(linter: Linter, item: Input, jobs: int) -> FileResult:
     """Files one at a time: a big one may spread its records over the CPUs."""
     try:
-        if item.url is not None:
-            return lint_url(linter, item.url, item.name, workers=jobs)
-        assert item.path is not None
-        return linter.lint_path(item.path, item.name, workers=jobs)
+        return _lint_one(linter, item.name, item.path, item.url, jobs)
     except WorkerDied as exc:
         raise WorkerDied(f"{exc} of {item.name}") from None
-    except ImportError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a bug on one input is reported on it; the run goes on
-        return linter.failed(item.name, str(item.path or item.url), exc)
 
 
 class ProgressBar:

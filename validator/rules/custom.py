@@ -52,9 +52,7 @@ def parse_path(text: str) -> tuple[str, tuple[str | int, ...]]:
     if position != len(text) or not tokens:
         raise ValueError(f"cannot read path {text!r}")
     root, rest = tokens[0], tuple(tokens[1:])
-    if not isinstance(root, str):
-        raise ValueError(f"path {text!r} must start with an attribute type ({', '.join(sorted(CONTAINER_KEYS))}), '*' or 'record'")
-    if root not in CONTAINER_KEYS and root not in ("*", "record"):
+    if not isinstance(root, str) or (root not in CONTAINER_KEYS and root not in ("*", "record")):
         raise ValueError(f"path {text!r} must start with an attribute type ({', '.join(sorted(CONTAINER_KEYS))}), '*' or 'record'")
     return root, rest
 

@@ -122,7 +122,7 @@ class Metrics:
             "sdelint_lint_runs", "Bodies linted, by where: on the event loop (small, cheap bodies) or in a lint thread.",
             ["where"], registry=own,
         )
-        # every series exists from the start, at 0; children by label value (labels() checks its arguments each call)
+        # every series exists from the start, at 0
         self._verdict_children = {verdict: self._verdicts.labels(verdict) for verdict in ("ok", "fail")}
         self._where_children = {where: self._where.labels(where) for where in LINT_PLACES}
         self._ready.set(0)

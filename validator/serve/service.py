@@ -61,7 +61,8 @@ CHEAP_MAX_DEPTH = 100
 
 
 class NotCheap(Exception):
-    """The body has more records or events than a lint on the event loop may take."""
+    """The body is not for the event loop: more records or events than ``CHEAP_MAX_*``, nesting past
+    ``CHEAP_MAX_DEPTH``, or a document that did not parse (its too-deep verdict would depend on the stack)."""
 
 
 def dumps(document: Any) -> bytes:
@@ -249,7 +250,7 @@ class LintService:
     ) -> LintOutcome:
         """The report of one body; LimitExceeded, before any linting, when the body asks for too much work.
 
-        ``cheap_only``: NotCheap, before any linting, for more records or events than ``CHEAP_MAX_*``.
+        ``cheap_only``: NotPlain or NotCheap, before any linting, for a body that is not for the event loop.
         """
         documents = self.parse_within_limits(raw, content, cheap_only)
         results = [self.linters[api_version, min_severity].lint_documents(REQUEST_NAME, documents)]
