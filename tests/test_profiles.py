@@ -242,6 +242,46 @@ def test_record_rules_and_messaging_only_rules_do_not_run_on_engagement_history(
     assert "timestamp-order" in {f["rule"] for f in report["findings"]}
 
 
+def test_an_eh_event_printed_bare_borrows_its_containers_server_timestamp(cli, tmp_path):
+    """Field reference §3.4: "EH-App prints purchase as a bare { "purchase": {...} } (no sdes.events)". Its
+    container's serverTimeStamp stands for the event's; without either, the event still misses one."""
+    bare = {"purchase": {"serverTimeStamp": "1440412721832", "total": "17.8", "currency": "USD", "orderId": "DRV1534XC",
+                         "cart": {"total": "17.8", "numItems": "1", "products": [{"quantity": "1", "product": {"price": "17.8"}}]}}}
+    report = check_json(cli, write(tmp_path, "bare.json", json.dumps(bare)), "--min-severity", "info")
+    assert report["files"][0]["profile"] == "engagement-history"
+    assert report["findings"] == []
+    del bare["purchase"]["serverTimeStamp"]
+    report = check_json(cli, write(tmp_path, "stampless.json", json.dumps(bare)), "--min-severity", "info")
+    assert sorted((f["rule"], f["pointer"]) for f in report["findings"]) == [("missing-field", ""), ("missing-field", "/purchase")]
+
+
+def test_an_eh_personal_contact_may_carry_the_address_and_phone_type_the_examples_send(cli, tmp_path):
+    """Field reference §3.2: "EH-Methods latest response-1: personalContact.address{country:"Israel", region:"Moscow",
+    zipCode: 12345}". The country code list is the web table's: a country name is not held to it here."""
+    contact = {"email": "a@b.com", "phoneType": "MOBILE", "address": {"country": "Israel", "region": "Moscow", "zipCode": 12345}}
+    event = {"serverTimeStamp": "1440412721832", "personalInfo": {"serverTimeStamp": "1440412721832", "contacts": [{"personalContact": contact}]}}
+    path = write(tmp_path, "eh.json", json.dumps({"interactionHistoryRecords": [{"sdes": {"events": [event]}}]}))
+    assert check_json(cli, path, "--min-severity", "info")["findings"] == []
+    contact["address"]["street"], contact["phoneType"] = "Main St", "CELL"
+    report = check_json(cli, write(tmp_path, "eh-bad.json", json.dumps({"interactionHistoryRecords": [{"sdes": {"events": [event]}}]})))
+    pointer = "/interactionHistoryRecords/0/sdes/events/0/personalInfo/contacts/0/personalContact"
+    assert sorted((f["rule"], f["pointer"]) for f in report["findings"]) == [
+        ("code-list", f"{pointer}/phoneType"), ("unknown-field", f"{pointer}/address/street"),
+    ]
+
+
+def test_a_zip_code_is_text_in_v1_and_text_or_a_number_in_v2(cli, tmp_path):
+    def event(zip_code):
+        contact = {"personalContact": {"address": {"country": "IL", "zipCode": zip_code}}}
+        return {"events": [{"sdeType": "PERSONAL_INFO", "serverTimeStamp": "1528628536879",
+                            "personalInfo": {"serverTimeStamp": "1528628536879", "personalInfo": {"contacts": [contact]}}}]}
+
+    assert check_json(cli, write(tmp_path, "v1.json", json.dumps(event("12345"))), "--api-version", "v1")["findings"] == []
+    assert check_json(cli, write(tmp_path, "v2.json", json.dumps(event(12345))), "--api-version", "v2")["findings"] == []
+    wrong = check_json(cli, write(tmp_path, "v1-number.json", json.dumps(event(12345))), "--api-version", "v1")
+    assert [f["pointer"].rsplit("/", 1)[-1] for f in wrong["findings"] if f["severity"] == "error"] == ["zipCode"]
+
+
 # --- web side: JSON ---------------------------------------------------------------------------
 
 
@@ -261,6 +301,33 @@ def test_web_json_payloads_are_recognised_and_legal_ones_pass(cli, tmp_path, tex
     file = report["files"][0]
     assert (file["kind"], file["profile"], file["profile_reason"]) == (kind, "web", reason)
     assert report["findings"] == []
+
+
+def test_objects_from_get_user_profile_keep_the_members_the_sdk_adds(cli, tmp_path):
+    """Field reference §6: getUserProfile gives claims.lp_sdes objects the token's acr and iss, authenticatedData.lp_sdes
+    ones auth: {}. They are accepted on every type, typed, and anything else is still an unknown field."""
+    profile = [{"type": "ctmrinfo", "info": {"cstatus": "vip"}, "acr": "loa1", "iss": "https://idp.example"},
+               {"type": "personal", "personal": {"firstname": "Ada"}, "auth": {}},
+               {"type": "cart", "total": 7.8, "numItems": 1, "acr": "loa1", "iss": "https://idp.example"}]
+    assert check_json(cli, write(tmp_path, "profile.json", json.dumps(profile)), "--min-severity", "info")["findings"] == []
+    profile[0]["acr"], profile[1]["issuer"] = 5, "x"
+    report = check_json(cli, write(tmp_path, "bad.json", json.dumps(profile)))
+    assert sorted((f["rule"], f["pointer"]) for f in report["findings"]) == [("unknown-field", "/1/issuer"), ("wrong-type", "/0/acr")]
+
+
+def test_a_web_product_line_names_its_product(cli, tmp_path):
+    """Field reference §3.3, the web Types table: "products[].product … product object (true)", mandatory in the Products
+    object of a cart, a purchase's cart and a product view."""
+    line = {"quantity": 1}
+    sdes = [{"type": "cart", "total": 7.8, "numItems": 1, "products": [line]},
+            {"type": "purchase", "total": 7.8, "cart": {"products": [line]}},
+            {"type": "prodView", "products": [line]}]
+    report = check_json(cli, write(tmp_path, "lines.json", json.dumps(sdes)))
+    assert sorted((f["rule"], f["pointer"]) for f in report["findings"]) == [
+        ("missing-field", "/0/products/0"), ("missing-field", "/1/cart/products/0"), ("missing-field", "/2/products/0"),
+    ]
+    line["product"] = {"name": "sock", "price": 7.8}
+    assert check_json(cli, write(tmp_path, "good.json", json.dumps(sdes)), "--min-severity", "info")["findings"] == []
 
 
 def test_lp_sdes_is_held_to_the_authenticated_flow(cli, tmp_path):

@@ -57,7 +57,7 @@ def _unwrap(value: Any, depth: int = 0) -> Any:
 class EhEvent:
     """One Engagement History event in the Messaging Interactions shape, and how to point back into the original."""
 
-    __slots__ = ("event", "rewrites")
+    __slots__ = ("borrowed_stamp", "event", "rewrites")
 
     def __init__(self, original: dict[str, Any]) -> None:
         present = [key for key in original if key in EH_KEYS]
@@ -81,6 +81,11 @@ class EhEvent:
         containers = [key for key in event if key in CONTAINER_KEYS]
         if "sdeType" not in event and len(containers) == 1:
             event["sdeType"] = _TYPE_OF_KEY[containers[0]]  # the API leaves it out; the container says it
+        self.borrowed_stamp = False
+        if "serverTimeStamp" not in event and len(containers) == 1 and type(event[containers[0]]) is dict and "serverTimeStamp" in event[containers[0]]:
+            # EH-App prints an event bare ({"purchase": {...}}): the container's serverTimeStamp stands for the event's
+            event["serverTimeStamp"] = event[containers[0]]["serverTimeStamp"]
+            self.borrowed_stamp = True
         self.event = event
 
     def has_container(self) -> bool:
@@ -97,7 +102,13 @@ class EhEvent:
         return pointer
 
     def restore(self, problems: list[Problem], start: int, base: str) -> None:
-        """Give ``problems[start:]`` (found on the copy) the original's pointers, in place."""
+        """Give ``problems[start:]`` (found on the copy) the original's pointers, in place.
+
+        Problems of a borrowed serverTimeStamp are dropped: the container's own copy is checked at its place.
+        """
+        if self.borrowed_stamp:
+            borrowed = f"{base}/serverTimeStamp"
+            problems[start:] = [problem for problem in problems[start:] if problem.pointer != borrowed]
         if not self.rewrites:
             return
         for index in range(start, len(problems)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -65,6 +66,20 @@ def is_integer_text(value: Any) -> bool:
 def shorten(text: str, limit: int = 40) -> str:
     """A value quoted in a message, cut to ``limit`` characters so a hostile value cannot flood the report."""
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def show_json(value: Any) -> str:
+    """A scalar as JSON writes it (true, null, "x"), shortened; Python's repr for what JSON cannot write (YAML dates).
+
+    A container is named, not written: it may be as large or as deep as the document.
+    """
+    if isinstance(value, (dict, list)):
+        return "an object" if isinstance(value, dict) else "an array"
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return shorten(text)
 
 
 def show_int(number: int) -> str:

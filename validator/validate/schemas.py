@@ -23,8 +23,9 @@ the store's name where it takes a version):
   shape before validation (``validator/profile_views.py``).
 - ``web/``: its own files only: one schema per lpTag type, named after it (``cart``, ``ctmrinfo``,
   ...), referring to v2's value types and to v2's ``cartStatus`` products; ``sde.json`` dispatches
-  by ``type`` (filled in from ``WEB_TYPES`` at load); ``lp-sde.json`` adds the authenticated flow's
-  limits.
+  by ``type`` (filled in from ``WEB_TYPES`` at load) and lists the members a delivery adds to any
+  object (``deliveryMembers``: each type's schema takes them at load); ``lp-sde.json`` adds the
+  authenticated flow's limits.
 
 The ten types are listed once, in ``validator/model.py`` (``SDE_TYPES``): event.json's ``sdeType``
 enum and its per-type dispatch (one ``if``/``then`` per type) are filled in from it at load.
@@ -135,7 +136,16 @@ def compose_store() -> dict[str, Schema]:
         for name, path in schema_sources(version).items():
             composed = _with_id(parse(path), schema_uri(version, name))
             store[composed["$id"]] = _composed(version, name, composed)
+    _add_delivery_members(store)
     return store
+
+
+def _add_delivery_members(store: dict[str, Schema]) -> None:
+    """Give every web type's schema the members a delivery adds to any object (web/sde.json ``deliveryMembers``)."""
+    members = store[schema_uri(WEB, "sde")].get("definitions", {}).get("deliveryMembers", {}).get("properties", {})
+    for name in WEB_TYPES:
+        schema = store[schema_uri(WEB, name)]
+        schema["properties"] = {**schema["properties"], **json.loads(json.dumps(members))}  # a copy each: no shared nested objects
 
 
 @cache

@@ -12,6 +12,7 @@ from typing import Any
 
 from ...findings import join_pointer
 from ..base import EventContext, Hit, RecordContext, Rule
+from ..values import show_json
 
 V1_FLAGGED_CONTAINERS = ("customerInfo", "personalInfo")  # the containers the published example gives an isAuthenticated
 
@@ -28,7 +29,8 @@ def flags_against_section(ctx: EventContext, p: dict[str, Any]) -> list[Hit]:
     elif ctx.section == "unAuthSdes":
         # no field table lists isAuthenticated (field reference: "not in any table"): a missing flag contradicts nothing
         if flag is not None and flag is not False:
-            hits.append(Hit(join_pointer(ctx.pointer, "isAuthenticated"), f"event under unAuthSdes says isAuthenticated: {flag!r}; expected false", flag))
+            message = f"event under unAuthSdes says isAuthenticated: {show_json(flag)}; expected false"
+            hits.append(Hit(join_pointer(ctx.pointer, "isAuthenticated"), message, flag))
         if inner is True:
             hits.append(Hit(join_pointer(ctx.container_pointer, "isAuthenticated"), f"{ctx.key} under unAuthSdes says isAuthenticated: true", inner))
     return hits
