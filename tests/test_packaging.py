@@ -57,7 +57,9 @@ def test_pip_installs_the_sdist_and_its_tests_pass_against_the_installed_copy(di
     assert (venv / "bin" / "sdelint").is_file()
     tests = ["tests/test_schema_sources.py", "tests/test_registry.py", "tests/test_loading.py", "tests/test_cli.py::test_check_unrepaired_example_is_exactly_what_the_readme_shows",
              "tests/test_cli.py::test_check_example_passes_with_warnings", "tests/test_precommit.py::test_hook_definition_runs_all_files_in_one_process"]
-    done = subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests], cwd=unpacked, capture_output=True, text=True, env=env, timeout=600)
+    # pytest-xdist is not installed there: the project's addopts (-n 2) are replaced
+    command = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=-ra", *tests]
+    done = subprocess.run(command, cwd=unpacked, capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert " passed" in done.stdout and "skipped" not in done.stdout.splitlines()[-1]
 
