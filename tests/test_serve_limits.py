@@ -124,6 +124,22 @@ def test_the_hostile_bodies_of_the_issue_are_refused_cheaply_at_the_default_limi
     assert status == 200 and len(report["findings"]) == 1000 and report["truncated"]["findings_dropped"] == 9000
 
 
+def test_a_gzip_body_is_held_to_the_body_limit_once_decompressed(default):
+    """A 12 KB gzip body of 12 MiB of {} lines took 48 s and 1.6 GB: the body limit holds for what it expands to,
+    so it is refused after 10 MiB of decompression, before any line is counted or parsed."""
+    import gzip
+
+    before = peak_memory_kib(default)
+    ten_mib = 10 * 1024 * 1024
+    for body, headers in ((b"{}\n" * (ten_mib // 3 + 10), NDJSON_TYPE), (events_body(ten_mib // 3), JSON_TYPE)):
+        compressed = gzip.compress(body)
+        assert len(compressed) < ten_mib // 100
+        assert_limit(default.lint(compressed, headers=headers), "body-bytes", "--max-body-bytes", "SDELINT_SERVE_MAX_BODY_BYTES", ten_mib)
+    assert peak_memory_kib(default) - before < 64 * 1024
+    status, _, report = default.lint(gzip.compress(EXAMPLE.read_bytes()))  # within the limit: linted as the plain body is
+    assert status == 200 and report["findings"] == default.lint(EXAMPLE.read_bytes())[2]["findings"]
+
+
 def test_the_openapi_document_describes_the_limits(limited):
     status, _, document = limited.json("GET", "/openapi.json")
     assert status == 200

@@ -64,11 +64,15 @@ class _GzipError(Exception):
     """The message of a gzip input that cannot be used."""
 
 
+class _GzipTooLarge(_GzipError):
+    """A gzip input that decompresses past the limit."""
+
+
 _CHUNK = 16 << 20  # decompressed bytes handed on at a time
 
 
-def _gunzip_chunks(raw: bytes) -> Iterator[bytes]:
-    """Every member of a gzip file (appended logs hold several), a chunk at a time, capped against bombs."""
+def _gunzip_chunks(raw: bytes, limit: int = MAX_DECOMPRESSED) -> Iterator[bytes]:
+    """Every member of a gzip file (appended logs hold several), a chunk at a time, capped at ``limit`` bytes against bombs."""
     size = 0
     first = True
     while raw:
@@ -76,15 +80,15 @@ def _gunzip_chunks(raw: bytes) -> Iterator[bytes]:
         pending = raw
         while True:
             try:
-                data = decompressor.decompress(pending, _CHUNK)
+                data = decompressor.decompress(pending, min(_CHUNK, limit - size + 1))
             except zlib.error as exc:
                 if not first and not raw.strip(b"\0"):
                     return  # zero padding after the last member, as some writers leave it
                 raise _GzipError(f"not a valid gzip file: {exc}") from None
             first = False
             size += len(data)
-            if size > MAX_DECOMPRESSED:
-                raise _GzipError(f"decompresses to more than {MAX_DECOMPRESSED >> 20} MiB: refusing (a gzip bomb?)")
+            if size > limit:
+                raise _GzipTooLarge(f"decompresses to more than {limit >> 20} MiB: refusing (a gzip bomb?)")
             if data:
                 yield data
             if decompressor.eof:
@@ -97,6 +101,19 @@ def _gunzip_chunks(raw: bytes) -> Iterator[bytes]:
             if raw.strip(b"\0"):
                 raise _GzipError("unexpected bytes after the last gzip member")
             return
+
+
+def gunzip_within(raw: bytes, limit: int) -> bytes | None:
+    """A gzip input's bytes decompressed, or None when they pass ``limit`` (a body limit that holds for what it
+    expands to). Anything else, a broken gzip stream included, is returned as it is: reading it says what is wrong."""
+    if not raw.startswith(GZIP_MAGIC):
+        return raw
+    try:
+        return b"".join(_gunzip_chunks(raw, limit))
+    except _GzipTooLarge:
+        return None
+    except _GzipError:
+        return raw
 
 
 _NON_BLANK_BYTE = re.compile(rb"[^ \t\r\n]")

@@ -25,6 +25,7 @@ from ..config import CommandLine, Configuration
 from ..findings import SEVERITY_RANK, Path, nests_deeper_than, path_pointer
 from ..linter import Linter
 from ..load import Document, parse_input, parse_text, read_input
+from ..load.reader import GZIP_MAGIC, gunzip_within
 from ..load.source import NotPlain
 from ..model import API_VERSION_CHOICES, CONTAINER_KEYS, SDE_TYPES, VERSIONS
 from ..report.json_report import report_object
@@ -34,7 +35,7 @@ from ..validate import SchemaChecker, get_schema, schema_names
 from ..validate.bundle import bundle
 from ..validate.detailed import DetailedPathRefused, detailed_path_refused
 from ..walk import records_of
-from .settings import LIMITS, Settings
+from .settings import BODY_LIMIT, LIMITS, Settings
 
 try:
     import orjson
@@ -103,7 +104,7 @@ class LimitExceeded(Exception):
     """A body that asks for more work than a limit allows (answered 422): which limit, and how to raise it."""
 
     def __init__(self, field_name: str, maximum: int, found: str) -> None:
-        self.limit = LIMITS[field_name]
+        self.limit = BODY_LIMIT if field_name == "max_body_bytes" else LIMITS[field_name]
         self.maximum = maximum
         super().__init__(
             f"{found}: the limit is {maximum} {self.limit.unit} (server setting {self.limit.option} or {self.limit.env})"
@@ -230,7 +231,8 @@ class LintService:
         after it for its records, events and depth; at the first event that needs jsonschema
         (about 1 ms per invalid value) otherwise. The caller then lints it where it may take long.
         """
-        if content != JSON or output != "json" or len(raw) > CHEAP_MAX_BYTES:  # SARIF costs about 5 times JSON
+        # SARIF costs about 5 times JSON; a gzip body's size says nothing of what it expands to
+        if content != JSON or output != "json" or len(raw) > CHEAP_MAX_BYTES or raw.startswith(GZIP_MAGIC):
             return None
         try:
             with detailed_path_refused():
@@ -283,6 +285,10 @@ class LintService:
         records and events from list lengths before anything is checked; keys by the JSON parser as it
         makes each object, and by a walk of the document only to say where a long one is."""
         settings = self.settings
+        expanded = gunzip_within(raw, settings.max_body_bytes)  # the body limit holds for what a gzip body expands to
+        if expanded is None:
+            raise LimitExceeded("max_body_bytes", settings.max_body_bytes, "the gzip body decompresses to more bytes than the body limit")
+        raw = expanded
         if content == NDJSON:  # counted on the body's text before the lines are read one by one
             text = raw.decode("utf-8", errors="replace")
             if (lines := count_lines(text, settings.max_records)) > settings.max_records:

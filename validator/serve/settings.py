@@ -52,6 +52,8 @@ class Limit:
     default: int
 
 
+# The body's size is read as a size (10MiB), not a count: an option of its own, named in answers like the others
+BODY_LIMIT = Limit("body-bytes", "bytes per body (a gzip body's once decompressed)", "--max-body-bytes", ENV_MAX_BODY, DEFAULT_MAX_BODY)
 LIMITS = {
     "max_records": Limit("records", "records per request", "--max-records", ENV_MAX_RECORDS, DEFAULT_MAX_RECORDS),
     "max_events": Limit("events", "events per request", "--max-events", ENV_MAX_EVENTS, DEFAULT_MAX_EVENTS),
