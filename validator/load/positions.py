@@ -78,6 +78,7 @@ def _skip(text: str, i: int) -> int:
 _FLAT_TOKEN = rf'\{{[^{{}}\[\]"]*+(?:{STRING_TOKEN}[^{{}}\[\]"]*+)*+\}}|\[[^{{}}\[\]"]*+(?:{STRING_TOKEN}[^{{}}\[\]"]*+)*+\]'
 
 
+_MOST_AVOIDED_NAMES = 64
 _LONGEST_AVOIDED_NAME = 256
 _STEP_OVER_NOTHING = re.compile("")
 
@@ -90,8 +91,10 @@ def _other_members(keys: frozenset[str | None]) -> re.Pattern:
     Only keys written without escapes are stepped over, so a key is compared as it is written.
     """
     names = sorted(key for key in keys if key is not None)  # None: a trie node's own target, not a name
-    if any(len(name) > _LONGEST_AVOIDED_NAME for name in names):
-        return _STEP_OVER_NOTHING  # a pattern holding a huge key costs more to compile than the walk it saves
+    if len(names) > _MOST_AVOIDED_NAMES or any(len(name) > _LONGEST_AVOIDED_NAME for name in names):
+        # a pattern holding a huge key costs more to compile than the walk it saves; one holding many keys tries
+        # each at every member it steps over (an event with 100,000 unknown keys: quadratic, minutes)
+        return _STEP_OVER_NOTHING
     avoid = rf'(?!"(?:{"|".join(map(re.escape, names))})")' if names else ""
     value = rf"(?:{_SCALAR_TOKEN}|{_FLAT_TOKEN})"
     return re.compile(rf'(?:{avoid}"[^"\\]*"[ \t\n\r]*:[ \t\n\r]*{value}[ \t\n\r]*,[ \t\n\r]*)*+', re.S)
