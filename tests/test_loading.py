@@ -6,6 +6,9 @@ import gzip
 import json
 import tracemalloc
 
+import pytest
+
+import validator
 from validator.load import read_documents, read_input
 
 GOOD_EVENT = {"sdeType": "LEAD", "serverTimeStamp": "1528659491243", "lead": {"serverTimeStamp": "1528659491243", "lead": {"topic": "x"}}}
@@ -121,3 +124,18 @@ def test_yaml_positions_from_the_keyed_mappings_match_a_search_of_each_mapping()
     for path in paths:
         assert node_at(root, path, members=members) == searched(path), path
     assert node_at(root, ["b", "x"], members=members)[1].value == "1"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "column"),
+    [
+        ("x.yaml", "events:\n  - sdeType: CART_STATUS\n    cartStatus: {total: 0x" + "f" * 4000 + "}\n", 3, 25),
+        ("x.js", 'lpTag.sdes.push({type: "cart", total: 0x' + "f" * 4000 + ", numItems: 1});", 1, 39),
+    ],
+)
+def test_a_hexadecimal_integer_too_long_to_print_is_a_syntax_error_at_its_place(name, text, line, column):
+    """YAML's and JavaScript's 0xfff... read past Python's 4,300-digit limit for printing integers: every rule that
+    named the value then failed (an internal-error finding, exit 2). It is refused where it is written."""
+    findings = validator.lint_bytes(text.encode(), name=name)
+    assert [(f.rule, f.line, f.column) for f in findings] == [("syntax-error", line, column)]
+    assert "longer than can be read" in findings[0].message

@@ -173,3 +173,30 @@ def test_lint_paths_refuses_a_pattern_the_command_line_refuses():
         lint_paths([EXAMPLE.parent], include=["\\"])
     with pytest.raises(ValueError, match="expand to more than 256 patterns"):
         lint_paths([EXAMPLE.parent], exclude=["{a,b}" * 18])
+
+
+def test_an_object_that_holds_itself_or_nests_too_deep_is_one_finding_not_a_hang():
+    """lint_object with a list that contains itself looped forever in version detection; a 2,000-level object
+    raised RecursionError in the rules. Past OBJECT_MAX_DEPTH levels an object is one too-deep finding."""
+    from validator.linter import OBJECT_MAX_DEPTH
+
+    def cart(products):
+        return {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "cartStatus": {"serverTimeStamp": "1528628536879", "products": products}}
+
+    itself: list = []
+    itself.append(itself)
+    cycle: dict = {}
+    cycle["x"] = cycle
+    deep: list = []
+    inner = deep
+    for _ in range(OBJECT_MAX_DEPTH + 1):
+        inner.append([])
+        inner = inner[0]
+    for payload in (cart(itself), {"events": [cycle]}, cart(deep)):
+        assert [(f.rule, f.severity, f.pointer) for f in validator.lint_object(payload)] == [("too-deep", "error", "")]
+    shallow: list = []
+    inner = shallow
+    for _ in range(OBJECT_MAX_DEPTH - 10):
+        inner.append([])
+        inner = inner[0]
+    assert "too-deep" not in {f.rule for f in validator.lint_object(cart(shallow))}  # checked: a products list of lists is wrong-typed

@@ -12,7 +12,7 @@ from . import detect
 from .check import DocumentChecker
 from .collector import collector_paused
 from .config import Configuration, Policy
-from .findings import SEVERITY_RANK, Finding, Problem, bounded_value, split_pointer
+from .findings import SEVERITY_RANK, Finding, Problem, bounded_value, nests_deeper_than, split_pointer
 from .load import Decoded, Document, line_cols, locate, parse_input, read_input
 from .load.positions import problem_offsets
 from .model import CONTAINER_KEYS, MESSAGING, RECORD_KINDS, RESPONSE, SDE_TYPES, WEB
@@ -25,6 +25,9 @@ from .walk import records_of
 # From this size a plain JSON response is parsed and checked in two halves when workers allow.
 HALVES_MIN_BYTES = 4 << 20
 INTERNAL_ERROR = "internal-error"
+# Deeper than this a Python object is not walked (a JSON text stops near 1,000 levels in the parser; no
+# engagement attribute nests more than a few). A list that holds itself is infinitely deep.
+OBJECT_MAX_DEPTH = 500
 
 
 _FINDING_ORDER = attrgetter("line", "column", "pointer", "rule")
@@ -259,7 +262,11 @@ class Linter:
         return FileResult(name, findings, hidden=hidden, failed=failed)
 
     def lint_object(self, data: Any, name: str = "<object>") -> FileResult:
+        """A Python object is as deep as its caller made it, and may hold itself: past OBJECT_MAX_DEPTH it is one finding."""
         with collector_paused():
+            if nests_deeper_than(data, OBJECT_MAX_DEPTH):
+                message = f"object nests more than {OBJECT_MAX_DEPTH} levels, or contains itself: not checked"
+                return self._one_problem(name, None, Problem("", "too-deep", message))
             return self.lint_document(Document(name=name, data=data, text=None, parsed=True))
 
 

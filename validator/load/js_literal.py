@@ -18,7 +18,7 @@ from typing import Any
 
 from ..findings import Problem, join_pointer
 from ..model import WEB_SOURCE
-from .source import Document
+from .source import Document, too_long_to_print
 
 _PUSH = re.compile(r"\blpTag\s*\.\s*sdes\s*\.\s*(?:push|send)\s*\(")
 _SCRIPT_OPEN = re.compile(r"<script\b", re.I)
@@ -110,7 +110,10 @@ class _Parser:
         clean = literal.replace("_", "")
         try:
             if clean.lstrip("+-")[:2] in ("0x", "0X"):
-                return int(clean, 16)
+                whole = int(clean, 16)
+                if too_long_to_print(whole):
+                    raise JsSyntaxError(f"number {literal[:20]}... is longer than can be read ({len(literal)} characters)", offset)
+                return whole
             number = float(clean)
         except ValueError:
             raise JsSyntaxError(f"invalid number {literal!r}", offset) from None

@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from .source import too_long_to_print
+
 MAX_ALIASES = 100
 MAX_EXPANDED_NODES = 1_000_000  # nodes after aliases are expanded: a few dozen aliases can mean billions
 MAX_EXPANDED_CHARS = 64 << 20  # scalar text after aliases are expanded: 100 aliases of a long string add up
@@ -34,6 +36,16 @@ class _LimitedLoader(yaml.SafeLoader):
                 mark = self.peek_event().start_mark
                 raise YamlError(f"more than {MAX_ALIASES} aliases: refusing a document that may expand without bound", mark.line + 1, mark.column + 1)
         return super().compose_node(parent, index)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        number: int = super().construct_yaml_int(node)
+        if too_long_to_print(number):  # 0xfff...: read past the decimal limit, and no message could print it
+            mark = node.start_mark
+            raise YamlError(f"a number of {len(node.value)} characters is longer than can be read", mark.line + 1, mark.column + 1)
+        return number
+
+
+_LimitedLoader.add_constructor("tag:yaml.org,2002:int", _LimitedLoader.construct_yaml_int)
 
 
 class _SelfReference(Exception):
