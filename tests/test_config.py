@@ -90,6 +90,18 @@ def test_another_tools_broken_pyproject_is_passed_over_but_a_broken_sdelint_sect
     assert result.exit_code == 2 and "invalid TOML" in result.output and "pyproject.toml" in result.output
 
 
+def test_a_pyproject_whose_tool_is_not_a_table_or_that_nests_too_deep_is_no_internal_error(tmp_path, cli):
+    """`tool = "sdelint"` is some other setting (no [tool.sdelint] table): passed over, like any pyproject without the
+    section. Arrays nested 1,500 deep made tomllib raise RecursionError: an invalid-TOML message, exit 2."""
+    _write(tmp_path / ".sdelint.yaml", "rules:\n  timestamp-order: info\n")
+    _write(tmp_path / "sub" / "pyproject.toml", 'tool = "sdelint"\n')
+    fixture = _write(tmp_path / "sub" / "a.json", json.dumps(SKEWED))
+    assert _severities(cli, str(fixture))["timestamp-order"] == {"info"}
+    _write(tmp_path / "sub" / "pyproject.toml", "[tool.sdelint]\nx = " + "[" * 1500 + "1" + "]" * 1500 + "\n")
+    result = cli("check", str(fixture))
+    assert result.exit_code == 2 and "invalid TOML: nested too deeply to read" in result.output and "internal error" not in result.output
+
+
 def test_explicit_config_beats_discovery(project, cli):
     _write(project / ".sdelint.yaml", "rules:\n  timestamp-order: error\n")
     other = _write(project / "elsewhere" / "cfg.yaml", "rules:\n  timestamp-order: info\n")

@@ -91,8 +91,12 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
             document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-        section = document.get("tool", {}).get("sdelint")
-        return section, text
+        except RecursionError:  # arrays or inline tables nested about a thousand deep, in any tool's table
+            raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
+        tool = document.get("tool")
+        if not isinstance(tool, dict):  # tool = "sdelint" is some other setting: no [tool.sdelint] table
+            return None, text
+        return tool.get("sdelint"), text
     from .load.yaml_source import YamlError, load_yaml
 
     try:
