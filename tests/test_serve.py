@@ -21,11 +21,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 pytest.importorskip("uvicorn")
 pytest.importorskip("starlette")
 
 import validator  # noqa: E402
+from validator.cli import main  # noqa: E402
 from validator.config import Configuration  # noqa: E402
 from validator.model import SDE_TYPES  # noqa: E402
 from validator.report import REPORTERS  # noqa: E402
@@ -766,6 +768,15 @@ def test_serve_with_a_bad_configuration_exits_2(tmp_path):
     assert result.returncode == 2 and "no-such-rule" in result.stderr and "Traceback" not in result.stderr
     result = subprocess.run([sys.executable, "-m", "validator", "serve", "--max-body-bytes", "ten"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert result.returncode == 2 and "invalid size" in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--keep-alive-timeout", "--header-timeout", "--body-timeout"])
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_a_timeout_that_is_not_a_finite_number_is_a_usage_error(option, value):
+    """click's FloatRange lets nan through (it compares false with the minimum): the server started, then every
+    keep-alive answer logged a traceback, or the header timeout was silently off. Now the command line refuses it."""
+    result = CliRunner().invoke(main, ["serve", "--port", "0", option, value])
+    assert result.exit_code == 2 and f"Invalid value for '{option}'" in result.output and "not a finite number of seconds" in result.output
 
 
 def test_the_openapi_document_is_valid_and_complete(server):

@@ -6,6 +6,7 @@ pays for them and works without the ``serve`` extra.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path
@@ -27,6 +28,18 @@ LIMIT_HELP = {
     "max_findings": "Most findings listed in an answer; the summary still counts all, and 'truncated' says how many were left out.",
     "max_key_length": "Longest object key, in characters (else 422).",
 }
+
+
+class Seconds(click.FloatRange):
+    """A number of seconds from ``min``: finite, as click's FloatRange alone lets nan and inf through (nan compares false)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number of seconds", param, ctx)
+        return number
 
 
 class Size(click.ParamType):
@@ -67,7 +80,7 @@ def limit_options(command: Any) -> Any:
 )
 @click.option("--max-body-bytes", default="10MiB", show_default=True, type=Size(), help="Largest request body; K, M, G are powers of 1024.")
 @click.option(
-    "--body-timeout", default=DEFAULT_BODY_TIMEOUT, show_default=True, type=click.FloatRange(min=0.001),
+    "--body-timeout", default=DEFAULT_BODY_TIMEOUT, show_default=True, type=Seconds(min=0.001),
     help="Seconds a client has to send a whole request body (else 408).",
 )
 @click.option(
@@ -75,11 +88,11 @@ def limit_options(command: Any) -> Any:
     help="Lint jobs run at once per worker (in threads, off the event loop).",
 )
 @click.option(
-    "--keep-alive-timeout", default=DEFAULT_KEEP_ALIVE_TIMEOUT, show_default=True, type=click.FloatRange(min=0.1),
+    "--keep-alive-timeout", default=DEFAULT_KEEP_ALIVE_TIMEOUT, show_default=True, type=Seconds(min=0.1),
     help="Seconds an idle keep-alive connection stays open after a response.",
 )
 @click.option(
-    "--header-timeout", default=DEFAULT_HEADER_TIMEOUT, show_default=True, type=click.FloatRange(min=1),
+    "--header-timeout", default=DEFAULT_HEADER_TIMEOUT, show_default=True, type=Seconds(min=1),
     help="Seconds a connection may wait for a request's headers to be complete, from its opening or its last response; then it is closed.",
 )
 @click.option(
