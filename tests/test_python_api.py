@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -200,3 +201,25 @@ def test_an_object_that_holds_itself_or_nests_too_deep_is_one_finding_not_a_hang
         inner.append([])
         inner = inner[0]
     assert "too-deep" not in {f.rule for f in validator.lint_object(cart(shallow))}  # checked: a products list of lists is wrong-typed
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        (lambda: validator.lint_text(b"{}"), "text (bytes go to lint_bytes) must be str, not bytes"),
+        (lambda: validator.lint_text(None), "must be str, not NoneType"),
+        (lambda: validator.lint_bytes("{}"), "data must be bytes or bytearray or memoryview, not str"),
+        (lambda: validator.lint_bytes(b"{}", name=Path("x.yaml")), "name must be str or None, not PosixPath"),
+        (lambda: validator.lint_object({}, name=5), "name must be str or None, not int"),
+        (lambda: validator.lint_bytes(b"{}", select=b"cart-arithmetic"), "rule names are a str or a list of str, not bytes"),
+        (lambda: validator.lint_bytes(b"{}", ignore=[5]), "a rule name must be str, not int"),
+        (lambda: validator.api.lint_paths(b"/tmp"), "paths must be a path or a list of them"),
+        (lambda: validator.api.lint_paths([5]), "each path must be str or PathLike, not int"),
+        (lambda: validator.api.lint_paths([EXAMPLE], jobs="2"), "jobs must be a positive int or None, not '2'"),
+    ],
+)
+def test_an_argument_of_the_wrong_type_is_a_type_error_that_names_it(call, words):
+    """Before, these raised AttributeError or TypeError from deep inside (bytes has no encode, a Path no lower)."""
+    with pytest.raises(TypeError) as raised:
+        call()
+    assert words in str(raised.value)

@@ -31,8 +31,19 @@ RuleNames = str | Iterable[str]
 
 def _rule_names(names: RuleNames) -> tuple[str, ...]:
     """``"a,b"``, ``"a"`` or ``["a", "b"]``: the names, as the command line's --select/--ignore take them."""
+    if isinstance(names, bytes | bytearray) or not isinstance(names, str | Iterable):
+        raise TypeError(f"rule names are a str or a list of str, not {type(names).__name__}")
     values = [names] if isinstance(names, str) else list(names)
-    return tuple(part.strip() for value in values for part in str(value).split(",") if part.strip())
+    for value in values:
+        _expect(value, str, "a rule name")
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _expect(value: Any, kind: type | tuple[type, ...], what: str) -> None:
+    """TypeError naming the argument, rather than an AttributeError from deep inside."""
+    if not isinstance(value, kind):
+        names = " or ".join("None" if k is type(None) else k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise TypeError(f"{what} must be {names}, not {type(value).__name__}")
 
 
 def _linter(
@@ -55,6 +66,8 @@ def lint_path(
     name: str | None = None,
 ) -> list[Finding]:
     """Lint a file; its format (JSON, JSON Lines, YAML, gzip) follows from its name."""
+    _expect(path, (str, os.PathLike), "path")
+    _expect(name, (str, type(None)), "name")
     return _linter(api_version, config, select, ignore, min_severity, profile).lint_path(Path(path), name or os.fspath(path)).findings
 
 
@@ -84,6 +97,13 @@ def lint_paths(
 
     if isinstance(paths, str | os.PathLike):  # one path, not the characters of one
         paths = [paths]
+    if isinstance(paths, bytes | bytearray) or not isinstance(paths, Iterable):
+        raise TypeError(f"paths must be a path or a list of them (str or PathLike), not {type(paths).__name__}")
+    paths = list(paths)
+    for path in paths:
+        _expect(path, (str, os.PathLike), "each path")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise TypeError(f"jobs must be a positive int or None, not {jobs!r}")
     include, exclude = tuple(include), tuple(exclude)  # iterated twice: checked, then collected
     if problem := bad_file_patterns((*include, *exclude)):
         raise ValueError(problem)
@@ -124,6 +144,8 @@ def lint_bytes(
 
     ``ValueError`` for another ``input_format``.
     """
+    _expect(data, (bytes, bytearray, memoryview), "data")
+    _expect(name, (str, type(None)), "name")
     if input_format is not None and input_format not in FORMATS:
         raise ValueError(f"input_format {input_format!r} is not one of {', '.join(FORMATS)}")
     linter = _linter(api_version, config, select, ignore, min_severity, profile)
@@ -143,6 +165,7 @@ def lint_text(
     input_format: str | None = None,
 ) -> list[Finding]:
     """Lint JSON (or JSON Lines, YAML) text given as a ``str``; positions count its characters."""
+    _expect(text, str, "text (bytes go to lint_bytes)")
     data = text.encode("utf-8", errors="surrogatepass")
     options: dict[str, Any] = {
         "api_version": api_version, "config": config, "select": select, "ignore": ignore, "min_severity": min_severity, "profile": profile,
@@ -162,6 +185,7 @@ def lint_object(
     name: str = "<object>",
 ) -> list[Finding]:
     """Lint an already parsed payload; it has no text, so its findings carry line and column 0."""
+    _expect(name, (str, type(None)), "name")
     return _linter(api_version, config, select, ignore, min_severity, profile).lint_object(data, name or "<object>").findings
 
 
