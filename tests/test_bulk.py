@@ -171,6 +171,7 @@ def test_baseline_gates_only_new_findings_and_survives_reformatting(tmp_path, cl
         (b'{"sdelint_baseline": 1, "findings": [{"file": "a"}]}', "findings[0] is not an object with the strings"),
         (b"nope", "not JSON: Expecting value: line 1 column 1"),
         (b"\xff", "not JSON: 'utf-8' codec can't decode byte 0xff"),
+        (b'{"sdelint_baseline": true, "findings": []}', "not an sdelint baseline"),  # true == 1 in Python only
     ],
 )
 def test_bad_baseline_is_a_usage_error_that_says_what_is_wrong(tmp_path, cli, content, says):
@@ -179,6 +180,16 @@ def test_bad_baseline_is_a_usage_error_that_says_what_is_wrong(tmp_path, cli, co
     bad.write_bytes(content)
     result = cli("check", "--baseline", bad, EXAMPLE)
     assert result.exit_code == 2 and f"{bad}: cannot use baseline: {says}" in result.output
+
+
+def test_a_baseline_an_editor_saved_with_a_bom_is_read(tmp_path, cli):
+    """A UTF-8 BOM was refused ("Unexpected UTF-8 BOM"); sdelint reads inputs and configurations with one too."""
+    baseline = tmp_path / "baseline.json"
+    assert cli("check", "--min-severity", "info", "--write-baseline", baseline, EXAMPLE).exit_code == 0
+    baseline.write_bytes(b"\xef\xbb\xbf" + baseline.read_bytes())
+    result = cli("check", "--min-severity", "info", "--baseline", baseline, EXAMPLE)
+    assert result.exit_code == 0 and "cannot use baseline" not in result.output
+    assert cli("check", "--min-severity", "info", "--format", "json", "--baseline", baseline, EXAMPLE).output.count('"rule"') == 0
 
 
 # --- reports in files, parallel runs ---------------------------------------------------------

@@ -53,13 +53,14 @@ _KEY_FIELDS = ("file", "rule", "pointer", "value_hash")
 def apply_baseline(path: Path, results: list[FileResult]) -> BaselineOutcome:
     """Drop findings the baseline lists (each entry absorbs one finding); return what it listed but no longer occurs."""
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        document = json.loads(Path(path).read_text(encoding="utf-8-sig"))  # an editor may have added a BOM
     except OSError as exc:
         raise BaselineError(f"{path}: cannot use baseline: {exc.strerror or exc}") from None
     except (ValueError, RecursionError) as exc:  # not JSON (a JSONDecodeError says where), or not UTF-8
         raise BaselineError(f"{path}: cannot use baseline: not JSON: {exc}") from None
     entries = document.get("findings") if isinstance(document, dict) else None
-    if not isinstance(document, dict) or document.get("sdelint_baseline") != FORMAT_VERSION or not isinstance(entries, list):
+    version = document.get("sdelint_baseline") if isinstance(document, dict) else None
+    if type(version) is not int or version != FORMAT_VERSION or not isinstance(entries, list):  # true == 1 in Python, not here
         raise BaselineError(f"{path}: cannot use baseline: not an sdelint baseline (an object with sdelint_baseline: {FORMAT_VERSION} and a findings list)")
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict) or not all(isinstance(entry.get(key), str) for key in _KEY_FIELDS):
