@@ -223,3 +223,14 @@ def test_an_argument_of_the_wrong_type_is_a_type_error_that_names_it(call, words
     with pytest.raises(TypeError) as raised:
         call()
     assert words in str(raised.value)
+
+
+def test_an_integer_too_long_to_print_in_an_object_is_one_finding_not_a_value_error():
+    """10**5000 reaches no rule from JSON text (its parser refuses it), but lint_object took it, and every message
+    that named it raised ValueError (Python's 4,300-digit limit). It is refused as the JSON parser refuses it."""
+    cart = {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879",
+            "cartStatus": {"serverTimeStamp": "1528628536879", "total": "x", "numItems": -(10**5000), "products": []}}
+    [finding] = validator.lint_object(cart, api_version="v1")
+    assert (finding.rule, finding.severity) == ("syntax-error", "error") and "longer than can be printed" in finding.message
+    cart["cartStatus"]["numItems"] = 10**4000  # printable: checked as any other number
+    assert {f.rule for f in validator.lint_object(cart, api_version="v1")} == {"empty-cart", "v1-alphanumeric"}

@@ -12,9 +12,10 @@ from . import detect
 from .check import DocumentChecker
 from .collector import collector_paused
 from .config import Configuration, Policy
-from .findings import SEVERITY_RANK, Finding, Problem, bounded_value, nests_deeper_than, split_pointer
+from .findings import SEVERITY_RANK, Finding, Problem, bounded_value, split_pointer
 from .load import Decoded, Document, line_cols, locate, parse_input, read_input
 from .load.positions import problem_offsets
+from .load.source import too_long_to_print
 from .model import CONTAINER_KEYS, MESSAGING, RECORD_KINDS, RESPONSE, SDE_TYPES, WEB
 from .profile_views import text_may_name_web_members
 from .result import FileResult
@@ -264,10 +265,30 @@ class Linter:
     def lint_object(self, data: Any, name: str = "<object>") -> FileResult:
         """A Python object is as deep as its caller made it, and may hold itself: past OBJECT_MAX_DEPTH it is one finding."""
         with collector_paused():
-            if nests_deeper_than(data, OBJECT_MAX_DEPTH):
-                message = f"object nests more than {OBJECT_MAX_DEPTH} levels, or contains itself: not checked"
-                return self._one_problem(name, None, Problem("", "too-deep", message))
+            problem = _unusable_object(data)
+            if problem is not None:
+                return self._one_problem(name, None, problem)
             return self.lint_document(Document(name=name, data=data, text=None, parsed=True))
+
+
+def _unusable_object(data: Any) -> Problem | None:
+    """Why a Python object cannot be checked: nested past OBJECT_MAX_DEPTH (or holding itself), or an integer
+    too long to print (10**5000: no JSON text holds one, and every message about it would fail). Level by level."""
+    level = [data]
+    for _ in range(OBJECT_MAX_DEPTH + 1):
+        below = []
+        for node in level:
+            kind = type(node)
+            if kind is dict:
+                below.extend(node.values())
+            elif kind is list:
+                below.extend(node)
+            elif kind is int and too_long_to_print(node):
+                return Problem("", "syntax-error", f"an integer of {node.bit_length()} bits is longer than can be printed: not checked")
+        if not below:
+            return None
+        level = below
+    return Problem("", "too-deep", f"object nests more than {OBJECT_MAX_DEPTH} levels, or contains itself: not checked")
 
 
 def _version(policy: Policy, data: Any, kind: str) -> tuple[str, str | None]:
