@@ -719,3 +719,8 @@ def test_many_wanted_keys_in_one_object_are_placed_in_one_linear_walk():
     found = locate(text, pointers)
     assert all(text[found[p][0]:].startswith(f'"{p.rsplit("/", 1)[1]}": ') for p in pointers)
     assert found == locate(text, pointers, json.loads(text))
+    # at the top of a document (a bare event, a JSON Lines line) the wanted keys are not searched for one by one either
+    top = {f"k{i}": i for i in range(2000)}
+    top_text = json.dumps(top)
+    assert positions._members_found_directly(top_text, 0, {f"k{i}": {None: f"/k{i}"} for i in range(100)}, top, {}, lambda *a: None) is False
+    assert positions._members_found_directly(top_text, 0, {"k1": {None: "/k1"}}, top, {}, lambda *a: None) is True

@@ -981,3 +981,12 @@ def test_readyz_is_503_until_the_validators_are_compiled(tmp_path, monkeypatch):
         assert await call("/readyz") == (200, {"status": "ready"})
 
     asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0"])
+def test_a_body_timeout_from_the_environment_must_be_finite_and_positive(value):
+    """Workers read their settings from the environment: inf passed there though the option refuses it."""
+    from validator.serve.settings import ENV_BODY_TIMEOUT, Settings, SettingsError
+
+    with pytest.raises(SettingsError, match="positive, finite number of seconds"):
+        Settings.from_env({ENV_BODY_TIMEOUT: value})

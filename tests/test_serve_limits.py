@@ -131,13 +131,22 @@ def test_a_gzip_body_is_held_to_the_body_limit_once_decompressed(default):
 
     before = peak_memory_kib(default)
     ten_mib = 10 * 1024 * 1024
-    for body, headers in ((b"{}\n" * (ten_mib // 3 + 10), NDJSON_TYPE), (events_body(ten_mib // 3), JSON_TYPE)):
-        compressed = gzip.compress(body)
+    bodies = ((b"{}\n" * (ten_mib // 3 + 10), NDJSON_TYPE), (events_body(ten_mib // 3), JSON_TYPE))
+    for compressed, headers in [(gzip.compress(body), headers) for body, headers in bodies] + [
+        (gzip.compress(gzip.compress(bodies[0][0])), NDJSON_TYPE),  # gzip inside gzip: each layer is held to the limit
+    ]:
         assert len(compressed) < ten_mib // 100
         assert_limit(default.lint(compressed, headers=headers), "body-bytes", "--max-body-bytes", "SDELINT_SERVE_MAX_BODY_BYTES", ten_mib)
     assert peak_memory_kib(default) - before < 64 * 1024
     status, _, report = default.lint(gzip.compress(EXAMPLE.read_bytes()))  # within the limit: linted as the plain body is
     assert status == 200 and report["findings"] == default.lint(EXAMPLE.read_bytes())[2]["findings"]
+
+
+def test_the_openapi_error_schema_names_every_limit_an_answer_can_name(limited):
+    """The 422 for a gzip body past the body limit names body-bytes: the published Error schema must allow it."""
+    status, _, document = limited.json("GET", "/openapi.json")
+    names = document["components"]["schemas"]["Error"]["properties"]["limit"]["properties"]["name"]["enum"]
+    assert status == 200 and {"body-bytes", "records", "events", "key-length"} <= set(names)
 
 
 def test_the_openapi_document_describes_the_limits(limited):

@@ -102,8 +102,10 @@ def lint_paths(
     paths = list(paths)
     for path in paths:
         _expect(path, (str, os.PathLike), "each path")
-    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
-        raise TypeError(f"jobs must be a positive int or None, not {jobs!r}")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int)):
+        raise TypeError(f"jobs must be an int or None, not {jobs!r}")
+    if jobs is not None and jobs < 0:
+        raise ValueError(f"jobs must be 0 or more (0: one per CPU), not {jobs}")
     include, exclude = tuple(include), tuple(exclude)  # iterated twice: checked, then collected
     if problem := bad_file_patterns((*include, *exclude)):
         raise ValueError(problem)

@@ -274,20 +274,23 @@ class Linter:
 def _unusable_object(data: Any) -> Problem | None:
     """Why a Python object cannot be checked: nested past OBJECT_MAX_DEPTH (or holding itself), or an integer
     too long to print (10**5000: no JSON text holds one, and every message about it would fail). Level by level."""
+    if isinstance(data, int) and too_long_to_print(data):
+        return Problem("", "syntax-error", f"an integer of {data.bit_length()} bits is longer than can be printed: not checked")
+    if not isinstance(data, dict | list):
+        return None
     level = [data]
     for _ in range(OBJECT_MAX_DEPTH + 1):
-        below = []
+        below: dict[int, Any] = {}  # the containers of the next level, each once: an object shared or held twice is walked once per level
         for node in level:
-            kind = type(node)
-            if kind is dict:
-                below.extend(node.values())
-            elif kind is list:
-                below.extend(node)
-            elif kind is int and too_long_to_print(node):
-                return Problem("", "syntax-error", f"an integer of {node.bit_length()} bits is longer than can be printed: not checked")
+            children = node.values() if isinstance(node, dict) else node
+            for child in children:
+                if isinstance(child, dict | list):
+                    below[id(child)] = child
+                elif isinstance(child, int) and too_long_to_print(child):
+                    return Problem("", "syntax-error", f"an integer of {child.bit_length()} bits is longer than can be printed: not checked")
         if not below:
             return None
-        level = below
+        level = list(below.values())
     return Problem("", "too-deep", f"object nests more than {OBJECT_MAX_DEPTH} levels, or contains itself: not checked")
 
 

@@ -336,8 +336,8 @@ def _members_found_directly(
 ) -> bool:
     """Place the wanted members of the object ``value`` at ``start`` (ending at ``end``) by searching for their keys; False when that is not certain."""
     names = [token for token in trie if token is not None]
-    if type(value) is not dict or text[start] != "{" or not names or may_escape_ascii(text, start, end):
-        return False
+    if type(value) is not dict or text[start] != "{" or not names or len(names) > _MOST_AVOIDED_NAMES or may_escape_ascii(text, start, end):
+        return False  # many names: a search of the whole object for each would be quadratic; the walk goes member by member
     keys = value
     places = []
     for name in names:

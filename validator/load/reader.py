@@ -106,14 +106,19 @@ def _gunzip_chunks(raw: bytes, limit: int = MAX_DECOMPRESSED) -> Iterator[bytes]
 def gunzip_within(raw: bytes, limit: int) -> bytes | None:
     """A gzip input's bytes decompressed, or None when they pass ``limit`` (a body limit that holds for what it
     expands to). Anything else, a broken gzip stream included, is returned as it is: reading it says what is wrong."""
-    if not raw.startswith(GZIP_MAGIC):
-        return raw
-    try:
-        return b"".join(_gunzip_chunks(raw, limit))
-    except _GzipTooLarge:
-        return None
-    except _GzipError:
-        return raw
+    for _ in range(_MOST_GZIP_LAYERS):  # gzip inside gzip: each layer held to the limit, or reading would unpack the next
+        if not raw.startswith(GZIP_MAGIC):
+            return raw
+        try:
+            raw = b"".join(_gunzip_chunks(raw, limit))
+        except _GzipTooLarge:
+            return None
+        except _GzipError:
+            return raw
+    return None if raw.startswith(GZIP_MAGIC) else raw
+
+
+_MOST_GZIP_LAYERS = 4
 
 
 _NON_BLANK_BYTE = re.compile(rb"[^ \t\r\n]")

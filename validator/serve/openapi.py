@@ -11,6 +11,7 @@ from typing import Any
 from .. import __version__
 from ..model import VERSIONS
 from .service import API_VERSIONS, FAIL_ON
+from .settings import BODY_LIMIT, LIMITS
 
 NDJSON_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines", "application/x-jsonlines")
 
@@ -308,7 +309,7 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
                             "description": "With a 422 for a body past a limit: which limit, and the server setting that raises it.",
                             "required": ["name", "maximum", "option", "env"],
                             "properties": {
-                                "name": {"type": "string", "enum": ["records", "events", "key-length"]},
+                                "name": {"type": "string", "enum": [BODY_LIMIT.name, *(limit.name for limit in LIMITS.values())]},
                                 "maximum": {"type": "integer"},
                                 "option": {"type": "string"},
                                 "env": {"type": "string"},

@@ -8,6 +8,7 @@ variables configure the application when it is run by another ASGI server.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -97,8 +98,8 @@ class Settings:
             limits = {field: int(env[limit.env]) if env.get(limit.env) else limit.default for field, limit in LIMITS.items()}
         except ValueError as exc:
             raise SettingsError(str(exc)) from None
-        if not timeout > 0:
-            raise SettingsError(f"{ENV_BODY_TIMEOUT} must be a positive number of seconds")
+        if not 0 < timeout < math.inf:  # nan compares false both ways
+            raise SettingsError(f"{ENV_BODY_TIMEOUT} must be a positive, finite number of seconds")
         if threads < 1:
             raise SettingsError(f"{ENV_LINT_THREADS} must be at least 1")
         for field, value in limits.items():
