@@ -271,6 +271,7 @@ def test_an_eh_personal_contact_may_carry_the_address_and_phone_type_the_example
 
 
 def test_a_zip_code_is_text_in_v1_and_text_or_a_number_in_v2(cli, tmp_path):
+    """And numeric-string leaves it alone: only the table's types (double, int, long, boolean, timestamp) are typed."""
     def event(zip_code):
         contact = {"personalContact": {"address": {"country": "IL", "zipCode": zip_code}}}
         return {"events": [{"sdeType": "PERSONAL_INFO", "serverTimeStamp": "1528628536879",
@@ -278,6 +279,9 @@ def test_a_zip_code_is_text_in_v1_and_text_or_a_number_in_v2(cli, tmp_path):
 
     assert check_json(cli, write(tmp_path, "v1.json", json.dumps(event("12345"))), "--api-version", "v1")["findings"] == []
     assert check_json(cli, write(tmp_path, "v2.json", json.dumps(event(12345))), "--api-version", "v2")["findings"] == []
+    # text is a zip code's own type (the leading zero of "02134" is kept only as text): no numeric-string note
+    text_zip = check_json(cli, write(tmp_path, "v2-text.json", json.dumps(event("02134"))), "--api-version", "v2", "--min-severity", "info")
+    assert text_zip["findings"] == []
     wrong = check_json(cli, write(tmp_path, "v1-number.json", json.dumps(event(12345))), "--api-version", "v1")
     assert [f["pointer"].rsplit("/", 1)[-1] for f in wrong["findings"] if f["severity"] == "error"] == ["zipCode"]
 

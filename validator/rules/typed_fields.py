@@ -12,6 +12,9 @@ from urllib.parse import urldefrag, urljoin
 from ..validate.schemas import resolve, schema_uri
 
 _TYPED = {"number", "integer", "boolean"}
+# The tables' typed value types. A field that also takes a number without being one of these (a zip code: text,
+# or the number an Engagement History example sends) is text first: "02134" as a string is right, not a slip.
+_TABLE_TYPES = {"double", "int", "long", "boolean", "timestamp"}
 
 
 def _deref(schema: dict[str, Any], base: str) -> tuple[dict[str, Any], str]:
@@ -33,8 +36,8 @@ def typed_fields(version: str, key: str) -> tuple[tuple[tuple[str, ...], str], .
         schema, base = _deref(schema, base)
         types = schema.get("type", [])
         types = [types] if isinstance(types, str) else types
-        if "string" in types and _TYPED.intersection(types) and "object" not in types:
-            found.append((path, str(schema.get("title", "typed"))))
+        if "string" in types and _TYPED.intersection(types) and "object" not in types and schema.get("title") in _TABLE_TYPES:
+            found.append((path, schema["title"]))
         for name, sub in schema.get("properties", {}).items():
             walk(sub, base, path + (name,))
         if isinstance(schema.get("items"), dict):
