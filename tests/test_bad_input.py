@@ -462,6 +462,48 @@ def test_file_that_fails_to_read_is_a_read_error(tmp_path, check_json):
     assert "read" in finding["message"].lower()
 
 
+def test_a_file_past_the_input_limit_is_a_read_error_before_it_is_read(tmp_path, check_json):
+    """A sparse file of 1 GiB and one byte: refused from its size (no gigabyte is read), and the run goes on."""
+    from validator.load.reader import MAX_INPUT_BYTES
+
+    bad = tmp_path / "huge.json"
+    with open(bad, "wb") as stream:
+        stream.truncate(MAX_INPUT_BYTES + 1)
+    started = time.monotonic()
+    proc, _report, by_file = check_json(bad)
+    assert time.monotonic() - started < 30
+    assert proc.returncode == 1
+    assert only(by_file[str(bad)], "read-error")["message"] == "cannot read file: larger than 1 GiB: not read"
+
+
+def test_stdin_past_the_input_limit_is_a_read_error_and_the_run_goes_on(tmp_path, example_path, monkeypatch):
+    """A pipe that never ends (``yes | sdelint check -``) stops at the limit; here a small one, through the CLI."""
+    from click.testing import CliRunner
+
+    from validator import cli
+
+    monkeypatch.setattr(cli, "MAX_INPUT_BYTES", 1000)
+    result = CliRunner().invoke(cli.main, ["check", "--format", "json", "-", str(example_path)], input=b"{}" + b" " * 1000)
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert [(f["file"], f["rule"], f["message"]) for f in report["findings"] if f["file"] == "<stdin>"] == [
+        ("<stdin>", "read-error", "cannot read file: larger than 1000 bytes: not read")
+    ]
+    assert report["files"][1]["events"] == 12, "the example after it is still checked"
+    monkeypatch.setattr(cli, "MAX_INPUT_BYTES", 1002)
+    result = CliRunner().invoke(cli.main, ["check", "--format", "json", "-"], input=b"{}" + b" " * 1000)
+    assert json.loads(result.stdout)["findings"][0]["rule"] != "read-error", "a stream of exactly the limit is read"
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+@pytest.mark.parametrize(("option", "what"), [("--config", "cannot read configuration: larger than 16 MiB"), ("--baseline", "cannot use baseline: larger than 1 GiB")])
+def test_a_device_named_as_configuration_or_baseline_is_not_read_forever(run_sdelint, good, option, what):
+    proc = run_sdelint("check", option, "/dev/zero", good, timeout=TIMEOUT)
+    assert_no_crash(proc)
+    assert proc.returncode == 2
+    assert f"/dev/zero: {what}: not read" in proc.stderr.decode()
+
+
 # --------------------------------------------------------------------------- usage errors
 
 

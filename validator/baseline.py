@@ -15,6 +15,7 @@ from pathlib import Path
 from . import __version__
 from .atomic import write_atomically
 from .findings import Finding
+from .load.reader import read_file
 from .result import BaselineOutcome, FileResult
 
 FORMAT_VERSION = 1
@@ -53,7 +54,7 @@ _KEY_FIELDS = ("file", "rule", "pointer", "value_hash")
 def apply_baseline(path: Path, results: list[FileResult]) -> BaselineOutcome:
     """Drop findings the baseline lists (each entry absorbs one finding); return what it listed but no longer occurs."""
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8-sig"))  # an editor may have added a BOM
+        document = json.loads(read_file(path).decode("utf-8-sig"))  # an editor may have added a BOM
     except OSError as exc:
         raise BaselineError(f"{path}: cannot use baseline: {exc.strerror or exc}") from None
     except (ValueError, RecursionError) as exc:  # not JSON (a JSONDecodeError says where), or not UTF-8

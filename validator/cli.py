@@ -20,6 +20,7 @@ from .config import CommandLine, Configuration, discover
 from .findings import SEVERITY_RANK
 from .globs import bad_file_patterns
 from .inputs import DEFAULT_INCLUDE, InputError, collect, list_url
+from .load.reader import MAX_INPUT_BYTES, read_at_most
 from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_CHOICES, PROFILES, SDE_TYPES, VERSIONS, WEB
 from .parallel import ClusterError, WorkerDied
 from .report import REPORTERS
@@ -209,7 +210,8 @@ def check(
             raise click.UsageError("no input to check: the paths given hold no file matching the include patterns")
         progress = ProgressBar(len(inputs), _progress_wanted(output_format, output))
         try:
-            results = check_inputs(configs, inputs, lambda: sys.stdin.buffer.read(), stdin_filename, jobs or default_jobs(), progress, executor)
+            read_stdin = lambda: read_at_most(sys.stdin.buffer, MAX_INPUT_BYTES)  # noqa: E731
+            results = check_inputs(configs, inputs, read_stdin, stdin_filename, jobs or default_jobs(), progress, executor)
         finally:
             progress.close()
     finally:

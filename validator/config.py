@@ -17,6 +17,7 @@ from typing import Any
 
 from .findings import SEVERITY_RANK
 from .globs import file_pattern_problem, path_matches
+from .load.reader import read_file
 from .model import API_VERSION_CHOICES, PROFILE_CHOICES
 from .policy import Policy, Setting
 from .rules.catalogue import CatalogueError, RuleSpec, did_you_mean, load_catalogue, rule_spec, schema_errors
@@ -76,12 +77,15 @@ def _normalise_severities(settings: Any) -> Any:
     return out
 
 
+MAX_CONFIG_BYTES = 16 << 20  # far past any real configuration; a device named by --config is not read forever
+
+
 def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
     """The sdelint section of a file (None when a pyproject.toml has none) and its text."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_file(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}") from None
     if path.name == "pyproject.toml":
         if "sdelint" not in text and "\\u" not in text and "\\U" not in text:
             return None, text  # no tool.sdelint table can be spelt without the name (or an escape of it): tomllib not even loaded

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .globs import path_matches
+from .load.reader import MAX_INPUT_BYTES, read_at_most
 
 STDIN = "-"
 DEFAULT_INCLUDE = ("*.json", "*.jsonl", "*.ndjson", "*.json.gz", "*.jsonl.gz", "*.ndjson.gz")
@@ -113,8 +114,7 @@ def read_url(url: str) -> bytes:
     import fsspec
 
     with fsspec.open(url, "rb") as stream:
-        data: bytes = stream.read()
-    return data
+        return read_at_most(stream, MAX_INPUT_BYTES)
 
 
 def local_path(url: str) -> str | None:

@@ -15,6 +15,7 @@ from .config import Configuration, Policy
 from .findings import SEVERITY_RANK, Finding, Problem, bounded_value, split_pointer
 from .load import Decoded, Document, line_cols, locate, parse_input, read_input
 from .load.positions import problem_offsets
+from .load.reader import read_file
 from .load.source import too_long_to_print
 from .model import CONTAINER_KEYS, MESSAGING, RECORD_KINDS, RESPONSE, SDE_TYPES, WEB
 from .profile_views import text_may_name_web_members
@@ -233,7 +234,7 @@ class Linter:
     def lint_path(self, path: Path, name: str | None = None, workers: int = 1) -> FileResult:
         name = name or str(path)
         try:
-            raw = path.read_bytes()
+            raw = read_file(path)
         except OSError as exc:
             return self.unreadable(name, str(path), exc.strerror or str(exc))
         return self.lint_bytes(raw, name, str(path), workers=workers)

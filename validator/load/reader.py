@@ -9,13 +9,17 @@ response can be split by ``validate.halves`` without decoding it a second time.
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
+import os
 import re
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from ..findings import Problem, join_pointer
 from .source import UTF8_BOM, Document, decode, parse_text
@@ -28,6 +32,48 @@ YAML_SUFFIXES = (".yaml", ".yml")
 FORMATS = ("json", "jsonl", "yaml", "js", "html")
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_DECOMPRESSED = 1 << 30  # a gzip bomb stops here
+MAX_INPUT_BYTES = MAX_DECOMPRESSED  # what one input may hold before it is decompressed too
+_READ_CHUNK = 1 << 20
+
+
+def read_at_most(stream: BinaryIO, limit: int) -> bytes:
+    """All of ``stream``, or OSError (EFBIG) once it holds more than ``limit`` bytes.
+
+    A device or a pipe may never end (``/dev/zero``, ``yes |``): it is read in chunks up to
+    the limit, never into one buffer of the limit's size (which a small ulimit would refuse).
+    """
+    try:
+        info = os.fstat(stream.fileno())
+        size = info.st_size if stat.S_ISREG(info.st_mode) else -1
+    except (OSError, ValueError, AttributeError):  # no descriptor behind it (an object store's file, a BytesIO)
+        size = -1
+    if size > limit:
+        raise OSError(errno.EFBIG, f"larger than {_size_text(limit)}: not read")
+    chunks: list[bytes] = []
+    total = 0
+    if size > 0:  # a regular file: one read of its size (then the loop sees its end, or that it grew)
+        chunks.append(stream.read(size))
+        total = len(chunks[0])
+    while total <= limit:
+        chunk = stream.read(min(_READ_CHUNK, limit + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+    raise OSError(errno.EFBIG, f"larger than {_size_text(limit)}: not read")
+
+
+def read_file(path: str | Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """A file's bytes, held to ``limit`` as ``read_at_most`` holds a stream."""
+    with open(path, "rb") as stream:
+        return read_at_most(stream, limit)
+
+
+def _size_text(limit: int) -> str:
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if limit >= size and limit % size == 0:
+            return f"{limit // size} {unit}"
+    return f"{limit} bytes"
 
 
 def format_of(name: str) -> tuple[str, bool]:
