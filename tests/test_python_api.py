@@ -236,3 +236,8 @@ def test_an_integer_too_long_to_print_in_an_object_is_one_finding_not_a_value_er
     assert (finding.rule, finding.severity) == ("syntax-error", "error") and "longer than can be printed" in finding.message
     cart["cartStatus"]["numItems"] = 10**4000  # printable: checked as any other number
     assert {f.rule for f in validator.lint_object(cart, api_version="v1")} == {"empty-cart", "v1-alphanumeric"}
+    for printable in (10**4299, 10**4300 - 1):  # 4,300 digits: the most Python prints, so not refused
+        cart["cartStatus"]["numItems"] = printable
+        assert {f.rule for f in validator.lint_object(cart, api_version="v1")} == {"empty-cart", "v1-alphanumeric"}
+    cart["cartStatus"]["numItems"] = 10**4300  # one digit more
+    assert [f.rule for f in validator.lint_object(cart, api_version="v1")] == ["syntax-error"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -59,6 +60,29 @@ class Finding:  # three times slower to build, and a report builds one per findi
         }
         out.update(self.extra)
         return out
+
+
+def too_long_to_print(number: int) -> bool:
+    """Whether Python would refuse to print ``number`` in decimal (more digits than sys.get_int_max_str_digits).
+
+    JSON text never holds one (its parser refuses them); YAML's 0xfff... and JavaScript's hexadecimal
+    read past that limit, and every message about the value would then fail.
+    """
+    limit = sys.get_int_max_str_digits()
+    if not limit or number.bit_length() <= (limit - 1) * 3.32:  # 2**(3.32 d) < 10**d: at most d digits, printable
+        return False
+    return abs(number) >= 10**limit  # near the limit, exactly: more than ``limit`` digits
+
+
+def value_text(value: Any) -> str:
+    """A value as a message shows it: as JSON writes it (true, null, "x"); str() for what JSON has no
+    spelling for (a YAML date); an integer too long to print by its size."""
+    if type(value) is int and too_long_to_print(value):
+        return f"an integer of {value.bit_length()} bits"
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):  # keys JSON cannot write, nesting past Python's limit
+        return repr(value)
 
 
 # A finding's value only identifies it (baselines, fingerprints). One nested deeper than this (the rest of

@@ -12,11 +12,10 @@ from . import detect
 from .check import DocumentChecker
 from .collector import collector_paused
 from .config import Configuration, Policy
-from .findings import SEVERITY_RANK, Finding, Problem, bounded_value, split_pointer
+from .findings import SEVERITY_RANK, Finding, Problem, bounded_value, split_pointer, too_long_to_print
 from .load import Decoded, Document, line_cols, locate, parse_input, read_input
 from .load.positions import problem_offsets
 from .load.reader import read_file
-from .load.source import too_long_to_print
 from .model import CONTAINER_KEYS, MESSAGING, RECORD_KINDS, RESPONSE, SDE_TYPES, WEB
 from .profile_views import text_may_name_web_members
 from .result import FileResult

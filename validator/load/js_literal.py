@@ -16,9 +16,9 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..findings import Problem, join_pointer
+from ..findings import Problem, join_pointer, too_long_to_print
 from ..model import WEB_SOURCE
-from .source import Document, too_long_to_print
+from .source import Document
 
 _PUSH = re.compile(r"\blpTag\s*\.\s*sdes\s*\.\s*(?:push|send)\s*\(")
 _SCRIPT_OPEN = re.compile(r"<script\b", re.I)

@@ -36,16 +36,6 @@ class Document:
     source_kind: str | None = None  # what the loader already knows the input holds (web-source: pushes from JavaScript or HTML)
 
 
-def too_long_to_print(number: int) -> bool:
-    """Whether Python would refuse to print ``number`` in decimal (more digits than sys.get_int_max_str_digits).
-
-    JSON text never holds one (its parser refuses them); YAML's 0xfff... and JavaScript's hexadecimal
-    read past that limit, and every message about the value would then fail.
-    """
-    limit = sys.get_int_max_str_digits()
-    return bool(limit) and number.bit_length() > (limit - 1) * 3.32  # 2**(3.32 d) < 10**d: at most d digits
-
-
 class Flags:
     """What the parse hooks saw; positions are looked up afterwards, only when something was seen."""
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from .source import too_long_to_print
+from ..findings import too_long_to_print
 
 MAX_ALIASES = 100
 MAX_EXPANDED_NODES = 1_000_000  # nodes after aliases are expanded: a few dozen aliases can mean billions

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterator
@@ -10,7 +9,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from ..findings import escape_token, join_pointer
+from ..findings import escape_token, join_pointer, too_long_to_print, value_text
 
 _INT = re.compile(r"[+-]?[0-9]+\Z")
 _NUMBER = re.compile(r"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?\Z")
@@ -75,18 +74,14 @@ def show_json(value: Any) -> str:
     """
     if isinstance(value, (dict, list)):
         return "an object" if isinstance(value, dict) else "an array"
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return shorten(text)
+    return shorten(value_text(value))
 
 
 def show_int(number: int) -> str:
     """An integer for a message; huge ones (a 4,000-digit timestamp) by their first digits and their length."""
     if -10**40 < number < 10**40:
         return str(number)
-    if abs(number).bit_length() < 14_000:  # str() too refuses more than MAX_INT_DIGITS digits
+    if not too_long_to_print(number):
         return shorten(str(number), 20)
     return f"an integer of about {int(abs(number).bit_length() * math.log10(2))} digits"
 

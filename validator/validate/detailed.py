@@ -8,7 +8,6 @@ what was expected and what was found.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from contextvars import ContextVar
 from functools import cache, lru_cache
 from typing import Any
 
-from ..findings import Problem, join_pointer
+from ..findings import Problem, join_pointer, value_text
 from .schemas import resolve, schema_uri
 
 _JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"), (dict, "object"), (type(None), "null"))
@@ -37,7 +36,7 @@ def show(value: Any, limit: int = 60) -> str:
     """A short rendering of a found value, after its type: nothing more for containers and null."""
     if value is None or isinstance(value, (dict, list)):
         return ""
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    text = value_text(value)
     return " " + (text if len(text) <= limit else text[: limit - 3] + "...")
 
 
