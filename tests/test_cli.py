@@ -501,6 +501,16 @@ def test_explain_timestamp_order(sdelint):
     assert "tolerance-ms" in out
 
 
+def test_explain_shows_a_configured_parameter_beside_its_default(tmp_path, cli):
+    """The README: `sdelint explain RULE` shows each parameter's default, as it shows the default severity."""
+    config = tmp_path / ".sdelint.yaml"
+    config.write_text("rules:\n  timestamp-order: {severity: error, tolerance-ms: 5000}\n", encoding="utf-8")
+    out = cli("explain", "timestamp-order", "--config", str(config)).output
+    assert "Severity: error (default warning)" in out
+    assert "Parameters: tolerance-ms = 5000 (default 60000)" in out
+    assert "Parameters: tolerance-ms = 60000\n" in cli("explain", "timestamp-order").output  # unchanged: no repetition
+
+
 def test_explain_unknown_rule(sdelint):
     result = sdelint("explain", "no-such-rule")
     assert result.code == 2
