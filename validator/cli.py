@@ -184,7 +184,8 @@ def check(
 
     Inputs may be JSON, JSON Lines (.jsonl, .ndjson), YAML (.yaml, .yml), each
     optionally gzip-compressed (.gz), and JavaScript, TypeScript or HTML sources
-    (.js, .ts, .html, .htm: their lpTag.sdes pushes) when named or --include'd.
+    (.js, .mjs, .cjs, .jsx, .ts, .tsx, .html, .htm: their lpTag.sdes pushes) when named
+    or --include'd.
 
     \b
     Exit codes:
