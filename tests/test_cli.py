@@ -160,6 +160,24 @@ def test_check_example_is_quiet_by_default(sdelint):
     assert sdelint("check", "--min-severity", "error", EXAMPLE_REL).finding_lines == []
 
 
+def test_one_finding_not_shown_is_it_not_them(tmp_path, cli):
+    event = {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "isAuthenticated": True,
+             "cartStatus": {"serverTimeStamp": "1528628536879", "total": "15.6", "numItems": 2, "products": [{"quantity": 2, "product": {"price": 7.8}}]}}
+    (tmp_path / "one.json").write_text(json.dumps(event), encoding="utf-8")
+    assert "1 info finding not shown; --min-severity info shows it." in cli("check", tmp_path / "one.json").output.splitlines()
+
+
+def test_fail_on_help_names_the_configuration_default(cli):
+    """The configuration's fail-on is the default (README: Usage); the help said plainly error."""
+    assert "[default: the configuration's, else error]" in " ".join(cli("check", "--help").output.split())
+
+
+def test_an_object_with_only_the_empty_key_is_not_called_empty(tmp_path, cli):
+    (tmp_path / "e.json").write_text('{"": 1}', encoding="utf-8")
+    out = cli("check", tmp_path / "e.json").output
+    assert "found an object with keys ''" in out and "empty object" not in out
+
+
 def test_check_example_prints_the_lines_the_readme_shows(sdelint):
     documented = [line for line in readme_block("Text output is one line per finding") if line.startswith(EXAMPLE_REL + ":")]
     assert len(documented) >= 5
@@ -499,6 +517,16 @@ def test_explain_timestamp_order(sdelint):
     assert entry["bad"].strip() in out[bad:good]
     assert entry["good"].strip() in out[good:]
     assert "tolerance-ms" in out
+
+
+def test_explain_shows_a_configured_parameter_beside_its_default(tmp_path, cli):
+    """The README: `sdelint explain RULE` shows each parameter's default, as it shows the default severity."""
+    config = tmp_path / ".sdelint.yaml"
+    config.write_text("rules:\n  timestamp-order: {severity: error, tolerance-ms: 5000}\n", encoding="utf-8")
+    out = cli("explain", "timestamp-order", "--config", str(config)).output
+    assert "Severity: error (default warning)" in out
+    assert "Parameters: tolerance-ms = 5000 (default 60000)" in out
+    assert "Parameters: tolerance-ms = 60000\n" in cli("explain", "timestamp-order").output  # unchanged: no repetition
 
 
 def test_explain_unknown_rule(sdelint):

@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -152,3 +153,28 @@ def test_output_to_dev_stdout_into_a_pipe_writes_the_report(tmp_path):
     done = subprocess.run([*sdelint_command(), "check", "--format", "json", "-o", "/dev/stdout", str(EXAMPLE)], capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["summary"]["files"] == 1
+
+
+def test_output_to_dev_stdout_appends_to_the_file_a_shell_redirected_it_to(tmp_path):
+    """`sdelint check -o /dev/stdout >> log`: the report is appended; it used to be renamed over the log, losing it."""
+    log = tmp_path / "ci.log"
+    log.write_text("before\n")
+    with open(log, "a") as stdout:
+        done = subprocess.run([sys.executable, "-c", "from validator.cli import run; run()", "check", "--format", "json-lines",
+                               "--select", "cart-arithmetic", "-o", "/dev/stdout", str(EXAMPLE)], stdout=stdout, stderr=subprocess.PIPE,
+                              timeout=120, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert done.returncode == 0, done.stderr
+    lines = log.read_text().splitlines()
+    assert lines[0] == "before" and [json.loads(line)["rule"] for line in lines[1:]] == ["cart-arithmetic", "cart-arithmetic"]
+
+
+def test_open_atomically_writes_to_an_open_descriptor_named_by_its_path(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("kept\n")
+    fd = os.open(target, os.O_WRONLY | os.O_APPEND)
+    try:
+        with open_atomically(Path(f"/dev/fd/{fd}")) as stream:
+            stream.write("report\n")
+    finally:
+        os.close(fd)
+    assert target.read_text() == "kept\nreport\n"

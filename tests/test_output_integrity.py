@@ -274,6 +274,15 @@ def test_color_auto_follows_the_environment(cli, monkeypatch):
     assert not ANSI.search(cli("check", "examples/conversation-response.json", "--color", "never", env={"FORCE_COLOR": "1"}).stdout)
 
 
+def test_force_color_leaves_a_report_file_plain(cli, monkeypatch, tmp_path):
+    monkeypatch.chdir(ROOT)
+    report = tmp_path / "report.txt"
+    cli("check", "examples/conversation-response.json", "-o", str(report), env={"FORCE_COLOR": "1", "NO_COLOR": ""})
+    assert "warning" in report.read_text() and not ANSI.search(report.read_text())  # -o is no terminal and no log
+    cli("check", "examples/conversation-response.json", "-o", str(report), "--color", "always")
+    assert ANSI.search(report.read_text())  # asked for in so many words
+
+
 class _Terminal:
     def isatty(self) -> bool:
         return True

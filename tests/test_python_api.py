@@ -167,6 +167,17 @@ def test_the_api_takes_name_none_and_one_path_for_lint_paths():
     assert one and one == lint_paths([EXAMPLE.parent])
 
 
+def test_lint_paths_returns_what_the_other_functions_return_and_takes_profile():
+    """The API returns every finding unless min_severity says otherwise; lint_paths returned only warnings and errors."""
+    from validator.api import lint_paths
+
+    everything = validator.lint_path(EXAMPLE)
+    assert "numeric-string" in {f.rule for f in everything}  # info
+    assert lint_paths([EXAMPLE]) == everything
+    assert lint_paths([EXAMPLE], min_severity="warning") == validator.lint_path(EXAMPLE, min_severity="warning")
+    assert {f.rule for f in lint_paths([EXAMPLE], profile="web")} == {"unrecognized-document"}
+
+
 def test_lint_paths_refuses_a_pattern_the_command_line_refuses():
     from validator.api import lint_paths
 

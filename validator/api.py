@@ -83,8 +83,11 @@ def lint_paths(
     select: RuleNames = (),
     ignore: RuleNames = (),
     min_severity: str | None = None,
+    profile: str | None = None,
 ) -> list[Finding]:
     """Lint files, directories and URLs (``s3://``, ``file://``, ...) as ``sdelint check`` does, in input order.
+
+    As the other functions: every finding unless ``min_severity`` (or the configuration's) says otherwise.
 
     ``cluster``: a Dask scheduler address (``tcp://host:8786``) or a ``distributed.Client``; the work
     then runs there (a Client given is left open). Raises ``ValueError`` for a path that does not
@@ -110,7 +113,7 @@ def lint_paths(
     if problem := bad_file_patterns((*include, *exclude)):
         raise ValueError(problem)
 
-    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity)
+    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity, default_min_severity="info", profile=profile)
     configs = Configurations(Path(config) if config else None, cli, search=False)
     executor = None
     if cluster is not None:

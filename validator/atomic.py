@@ -4,7 +4,10 @@ A report or baseline path may be a symlink (written through: the link stays and
 its target is replaced), a device or a FIFO (``-o /dev/stdout``: written
 directly, since a device cannot be renamed over), or a regular file (a
 temporary file beside it is renamed over it, keeping the file's mode; a new
-file gets the mode the umask gives, as ``open`` would).
+file gets the mode the umask gives, as ``open`` would). ``/dev/stdout``,
+``/dev/stderr``, ``/dev/fd/N`` and ``/proc/self/fd/N`` name a descriptor this
+process already has: it is written to as it is, whatever it is open on (a shell's
+``>> log`` is appended to, not replaced by the report).
 """
 
 from __future__ import annotations
@@ -24,11 +27,35 @@ def _umask_mode() -> int:
     return 0o666 & ~mask
 
 
+_STANDARD = {"/dev/stdout": 1, "/dev/stderr": 2}
+
+
+def _descriptor(path: Path) -> int | None:
+    """The open descriptor ``path`` names (``/dev/stdout``, ``/dev/fd/3``, ``/proc/self/fd/3``), or None."""
+    name = os.path.normpath(os.path.abspath(path))
+    if name in _STANDARD:
+        return _STANDARD[name]
+    for prefix in ("/dev/fd/", "/proc/self/fd/", f"/proc/{os.getpid()}/fd/"):
+        if name.startswith(prefix) and name[len(prefix):].isdigit():
+            return int(name[len(prefix):])
+    return None
+
+
 @contextmanager
 def _replacing(path: Path, mode: int | None = None) -> Iterator[BinaryIO]:
     """A binary file to write ``path``'s new content to; it replaces ``path`` only when the block ends without an error."""
     import tempfile  # imported when writing: most runs write nothing
 
+    descriptor = _descriptor(path)
+    if descriptor is not None:
+        try:
+            duplicate = os.dup(descriptor)
+        except OSError:  # not open here: as any other path
+            pass
+        else:  # -o /dev/stdout with stdout redirected to a file: renaming over that file would drop what it held
+            with os.fdopen(duplicate, "wb") as direct:
+                yield direct
+            return
     try:
         current = os.stat(path)  # follows links: /dev/stdout -> /proc/self/fd/1 -> a pipe or a terminal
     except FileNotFoundError:

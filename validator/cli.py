@@ -123,7 +123,7 @@ def _file_patterns(ctx: click.Context, param: click.Parameter, patterns: tuple[s
 @click.option("--ignore", multiple=True, metavar="RULE[,RULE]", help="Do not check these rules (repeatable).")
 @click.option(
     "--fail-on", type=click.Choice(sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__)), default=None,
-    help="Lowest severity that makes the exit code 1. [default: error]",
+    help="Lowest severity that makes the exit code 1. [default: the configuration's, else error]",
 )
 @click.option(
     "--min-severity", type=click.Choice(sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__)), default=None,
@@ -185,7 +185,8 @@ def check(
 
     Inputs may be JSON, JSON Lines (.jsonl, .ndjson), YAML (.yaml, .yml), each
     optionally gzip-compressed (.gz), and JavaScript, TypeScript or HTML sources
-    (.js, .ts, .html, .htm: their lpTag.sdes pushes) when named or --include'd.
+    (.js, .mjs, .cjs, .jsx, .ts, .tsx, .html, .htm: their lpTag.sdes pushes) when named
+    or --include'd.
 
     \b
     Exit codes:

@@ -318,8 +318,8 @@ def _describe(data: Any) -> str:
     from .validate.detailed import json_type
 
     if isinstance(data, dict):
-        keys = ", ".join(map(str, list(data)[:5]))  # YAML keys need not be strings
-        return f"an object with keys {keys}" if keys else "an empty object"
+        keys = ", ".join(repr(key) if key == "" else str(key) for key in list(data)[:5])  # YAML keys need not be strings
+        return f"an object with keys {keys}" if data else "an empty object"
     if isinstance(data, list):
         return "an array" if data else "an empty array"
     return json_type(data)

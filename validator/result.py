@@ -85,7 +85,8 @@ class Summary:
             return None
         lowest = min(self.hidden, key=lambda severity: SEVERITY_RANK[severity])
         counts = " and ".join(f"{n} {severity}" for severity, n in sorted(self.hidden.items(), key=lambda item: -SEVERITY_RANK[item[0]]))
-        return f"{counts} finding{'s' if sum(self.hidden.values()) != 1 else ''} not shown; --min-severity {lowest} shows them"
+        one = sum(self.hidden.values()) == 1
+        return f"{counts} finding{'' if one else 's'} not shown; --min-severity {lowest} shows {'it' if one else 'them'}"
 
 
 def worst(results: list[FileResult]) -> int:

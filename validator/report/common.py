@@ -154,10 +154,13 @@ def color_wanted(choice: str, stream: IO[str] | None, environ: Mapping[str, str]
     """``--color``: ``always``/``never`` as said; ``auto`` colours a terminal unless ``NO_COLOR`` is set.
 
     ``NO_COLOR`` (no-color.org: any non-empty value) wins over ``FORCE_COLOR``, which colours a pipe too
-    (CI logs that render ANSI). ``stream`` None is a report file (``-o``): not a terminal.
+    (CI logs that render ANSI). ``stream`` None is a report file (``-o``): not a terminal, and not a log
+    either, so ``FORCE_COLOR`` (set for a whole CI job) does not put escape codes in it.
     """
     if choice != "auto":
         return choice == "always"
+    if stream is None:
+        return False
     if environ.get("NO_COLOR"):
         return False
     if environ.get("FORCE_COLOR"):

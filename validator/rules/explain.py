@@ -67,7 +67,10 @@ def explain_rule(config: ConfigurationView, name: str) -> str:
     lines.append(f"Applies to: {'; '.join(applies)}")
     params = policy.params(name)
     if params:
-        lines.append("Parameters: " + ", ".join(f"{k} = {v!r}" for k, v in params.items()))
+        defaults = spec.params
+        lines.append("Parameters: " + ", ".join(
+            f"{k} = {v!r}" + (f" (default {defaults[k]!r})" if k in defaults and defaults[k] != v else "") for k, v in params.items()
+        ))
     lines += ["", "Why:", textwrap.indent(spec.rationale, "  ")]
     for kind, title in (("bad", "Bad"), ("good", "Good")):
         example = _example(spec.docs, kind)
