@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 
@@ -190,14 +191,23 @@ def test_a_rule_module_without_its_rules_yaml_entry_is_named(throwaway_rule, mon
 
 
 def test_the_readme_rule_table_is_the_generated_one(cli):
-    """README's table is markdown_rule_table's output; regenerate it with
-    python -c 'from validator.rules.catalogue import load_catalogue; from validator.rules.explain import markdown_rule_table; print(markdown_rule_table(load_catalogue()))'
-    """
+    """README's table is markdown_rule_table's output. ``SDELINT_UPDATE_README=1`` rewrites it in place (as
+    snapshot tests update their snapshots), so a new rule's row is never typed by hand."""
     from validator.rules.explain import markdown_rule_table
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("<!-- rule-table:", 1)[1].split("\n", 1)[1].split("<!-- /rule-table -->", 1)[0].strip()
-    assert section == markdown_rule_table(catalogue.load_catalogue())
+    head, rest = readme.split("<!-- rule-table:", 1)
+    marker, rest = rest.split("\n", 1)
+    section, tail = rest.split("<!-- /rule-table -->", 1)
+    generated = markdown_rule_table(catalogue.load_catalogue())
+    if os.environ.get("SDELINT_UPDATE_README") == "1" and section.strip() != generated:
+        updated = f"{head}<!-- rule-table:{marker}\n{generated}\n<!-- /rule-table -->{tail}"
+        scratch = ROOT / "README.md.tmp"
+        scratch.write_text(updated, encoding="utf-8")
+        scratch.replace(ROOT / "README.md")
+        section = generated
+    assert section.strip() == generated, "the README's rule table is stale: SDELINT_UPDATE_README=1 python -m pytest tests/test_registry.py"
+    section = section.strip()
     # and it says what `sdelint rules` says: every rule, its default severity and summary, in its order
     listed = [line.split()[:2] for line in cli("rules").output.splitlines() if line.strip()]
     rows = [row.split("|")[1:3] for row in section.splitlines()[2:]]
