@@ -216,6 +216,20 @@ def test_engagement_history_defects_are_reported_at_their_place_in_the_original(
     assert cli("check", path).exit_code == 1
 
 
+def test_an_eh_message_names_a_container_by_the_key_the_payload_uses(cli, tmp_path):
+    """EH-Methods sends viewProduct and formFillingError; the checks see viewedProduct and visitorError. A message
+    naming the container said "in viewedProduct" beside a pointer into viewProduct."""
+    event = {"serverTimeStamp": "1440412721832", "viewProduct": {"serverTimeStamp": "1440412721832", "Currency": "USD"}}
+    wrapped = {"serverTimeStamp": "1440412721832", "formFillingError": {"serverTimeStamp": "1440412721832", "error": {}}}
+    path = write(tmp_path, "eh-names.json", json.dumps({"interactionHistoryRecords": [{"sdes": {"events": [event, wrapped]}}]}))
+    messages = {f["pointer"].split("/events/")[1]: f["message"] for f in check_json(cli, path)["findings"]}
+    assert messages == {
+        "0/viewProduct/Currency": "unknown field 'Currency' in viewProduct (did you mean 'currency'?)",
+        "1/formFillingError": "missing required field 'visitorError' in formFillingError",
+        "1/formFillingError/error": "unknown field 'error' in formFillingError",
+    }
+
+
 def test_an_eh_sdes_block_is_engagement_history_by_its_events_and_messaging_only_when_asked(cli, tmp_path):
     block = {"events": [{"serverTimeStamp": "1440412721832", "lead": {"serverTimeStamp": "1440412721832", "lead": {"topic": "loan", "value": "22.5"}}}]}
     path = write(tmp_path, "sdes.json", json.dumps(block))

@@ -115,7 +115,15 @@ class EhEvent:
             problem = problems[index]
             pointer = self.original_pointer(problem.pointer, base)
             if pointer != problem.pointer:
-                problems[index] = replace(problem, pointer=pointer)
+                problems[index] = replace(problem, pointer=pointer, message=self._original_names(problem.message, problem.pointer, base))
+
+    def _original_names(self, message: str, pointer: str, base: str) -> str:
+        """A message naming a renamed container (" in viewedProduct") names it as the original does (viewProduct)."""
+        rest = pointer[len(base):]
+        for copied, original in self.rewrites:
+            if (rest == copied or rest.startswith(copied + "/")) and copied.count("/") == 1 and copied != original:
+                return message.replace(f" in {copied[1:]}", f" in {original[1:]}", 1)
+        return message
 
 
 def missing_container(pointer: str) -> Problem:
