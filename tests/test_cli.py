@@ -195,14 +195,16 @@ def test_check_example_summary_is_the_one_the_readme_shows(cli, monkeypatch):
 
 
 def test_check_unrepaired_example_is_exactly_what_the_readme_shows(sdelint):
-    documented = readme_block("gives exactly one finding")
+    documented = readme_block("gives exactly these two findings")
     assert documented[0] == f"$ sdelint check {UNREPAIRED_REL}"
     result = sdelint("check", UNREPAIRED_REL)
     assert result.code == 1
     assert result.lines == documented[1:]
-    (finding,) = parse_findings(result.lines[:-1])
-    assert finding[:5] == (UNREPAIRED_REL, 528, 8, "error", "syntax-error")
-    assert result.lines[-1] == "Checked 1 file: 1 error, 0 warnings, 0 info."
+    # the missing comma, and past it the trailing comma of the same lead block
+    assert [finding[:5] for finding in parse_findings(result.lines[:-1])] == [
+        (UNREPAIRED_REL, 528, 8, "error", "syntax-error"), (UNREPAIRED_REL, 528, 44, "error", "syntax-error"),
+    ]
+    assert result.lines[-1] == "Checked 1 file: 2 errors, 0 warnings, 0 info."
 
 
 # --------------------------------------------------------------------------- output formats
@@ -226,7 +228,7 @@ def test_text_output_every_line_is_a_finding_then_a_summary(sdelint, mixed_input
     assert findings[-1][-1] == "" and result.finding_lines[-1].endswith(" (root)"), "the root pointer prints as (root), not as the pointer /"
     summary = SUMMARY.fullmatch(result.lines[-1])
     assert summary and summary["files"] == "3" and summary["versions"] == "1 as API v2"
-    assert int(summary["errors"]) == sum(1 for f in findings if f[3] == "error") == 2
+    assert int(summary["errors"]) == sum(1 for f in findings if f[3] == "error") == 3  # two in the unrepaired example
 
 
 def test_json_output(sdelint, mixed_inputs):
@@ -270,7 +272,7 @@ def test_quiet_prints_findings_only(sdelint, reference):
     assert quiet.lines == full.finding_lines
     assert not any(line.startswith("Checked") for line in quiet.lines)
     parse_findings(quiet.lines)
-    assert reference("check", "--quiet", UNREPAIRED_REL).lines == [readme_block("gives exactly one finding")[1]]
+    assert reference("check", "--quiet", UNREPAIRED_REL).lines == readme_block("gives exactly these two findings")[1:3]
 
 
 def test_verbose_prints_kind_and_version_per_file(sdelint, tmp_path, reference):
@@ -452,7 +454,7 @@ def test_ignore_comma_separated_and_repeated(sdelint, reference):
 def test_select_turns_an_error_rule_into_the_only_one(sdelint):
     result = sdelint("check", "--select", "syntax-error", EXAMPLE_REL, UNREPAIRED_REL)
     assert result.code == 1
-    assert [f[4] for f in parse_findings(result.lines[:-1])] == ["syntax-error"]
+    assert [f[4] for f in parse_findings(result.lines[:-1])] == ["syntax-error", "syntax-error"]
 
 
 @pytest.mark.parametrize("option", ["--select", "--ignore"])
@@ -481,7 +483,7 @@ def test_fail_on_info_with_only_info_findings(sdelint, reference):
 def test_exit_zero(sdelint, reference):
     result = sdelint("check", "--exit-zero", UNREPAIRED_REL)
     assert result.code == 0
-    assert result.lines == readme_block("gives exactly one finding")[1:], "findings are still reported"
+    assert result.lines == readme_block("gives exactly these two findings")[1:], "findings are still reported"
     assert reference("check", "--exit-zero", "--fail-on", "warning", EXAMPLE_REL).code == 0
     assert reference("check", "--exit-zero", "no-such-file.json").code == 2, "usage errors still exit 2"
 
@@ -630,7 +632,7 @@ def test_python_api_options(example):
     assert {f.rule for f in validator.lint(example, select=("timestamp-order",))} == {"timestamp-order"}
     assert "timestamp-order" not in {f.rule for f in validator.lint(example, ignore=("timestamp-order",))}
     unrepaired = validator.lint(UNREPAIRED)
-    assert [(f.line, f.column, f.rule) for f in unrepaired] == [(528, 8, "syntax-error")]
+    assert [(f.line, f.column, f.rule) for f in unrepaired] == [(528, 8, "syntax-error"), (528, 44, "syntax-error")]
 
 
 # --------------------------------------------------------------------------- the installed command in a pipeline

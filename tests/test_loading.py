@@ -139,3 +139,57 @@ def test_a_hexadecimal_integer_too_long_to_print_is_a_syntax_error_at_its_place(
     findings = validator.lint_bytes(text.encode(), name=name)
     assert [(f.rule, f.line, f.column) for f in findings] == [("syntax-error", line, column)]
     assert "longer than can be read" in findings[0].message
+
+
+def _syntax_errors(text: str) -> list[tuple[int, int, str]]:
+    findings = validator.lint_bytes(text.encode(), name="x.json")
+    assert {f.rule for f in findings} == {"syntax-error"}
+    return [(f.line, f.column, f.message.removeprefix("invalid JSON: ")) for f in findings]
+
+
+def _at(text: str, needle: str, base: str = "") -> tuple[int, int]:
+    """1-based line and column of the first ``needle`` in ``text`` (which follows ``base``), computed here, not by sdelint."""
+    whole, offset = base + text, len(base) + text.index(needle)
+    return whole.count("\n", 0, offset) + 1, offset - (whole.rfind("\n", 0, offset) + 1) + 1
+
+
+def test_the_spec_examples_two_syntax_defects_are_both_reported():
+    """engagement-attributes.md's lead block: a missing comma after serverTimeStamp, then a trailing comma."""
+    from tests.conftest import UNREPAIRED
+
+    text = UNREPAIRED.read_text(encoding="utf-8")
+    block = text.index('"serverTimeStamp": "1528628536882"\n')
+    trailing = text.index('"1528636540046",', block) + len('"1528636540046"')
+    assert _syntax_errors(text) == [
+        (*_at(text[block:], '"originalTimeStamp"', base=text[:block]), "Expecting ',' delimiter"),
+        (*_at(text[trailing:], ",", base=text[:trailing]), "trailing comma before '}'"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # every repair that is certain, each error at its own place in the original text
+        ('{"a": "x\\qy" "b": [1, 2,],\n "c": "t\tab",}', [("\\q", "invalid escape '\\q' in a string"), ('"b"', "Expecting ',' delimiter"),
+                                                        (",]", "trailing comma before ']'"), ("\t", "U+0009 inside a string must be escaped"),
+                                                        (",}", "trailing comma before '}'")]),
+        ('[1 2 3,\n]', [("2", "Expecting ',' delimiter"), ("3", "Expecting ',' delimiter"), (",", "trailing comma before ']'")]),
+        ('{"a": "\\u12zz", "b": 1,}', [("\\u", "invalid escape '\\u12zz' in a string"), (",}", "trailing comma before '}'")]),
+        # a comma was not what was missing: the error it would cause (at the value after it) is not reported
+        ('{"a": 1 2, "b": 3,}', [("2", "Expecting ',' delimiter")]),
+        ('{"a": "x, "b": 1,}', [("b", "Expecting ',' delimiter")]),
+        # brackets that do not match: no comma is tried
+        ('{"a": [1, 2}, "b": 1,}', [("}", "Expecting ',' delimiter")]),
+        # no repair is certain: the first error only, as the parser gives it
+        ('{"a" 1, "b": 2,}', [("1", "Expecting ':' delimiter")]),
+        ('{"a": 1}\n{"b": 2,}', [("{\"b\"", "Extra data")]),
+    ],
+)
+def test_syntax_errors_past_the_first_are_found_where_a_repair_is_certain(text, expected):
+    assert _syntax_errors(text) == [(*_at(text, needle), message) for needle, message in expected]
+
+
+def test_syntax_errors_stop_at_ten():
+    text = "[" + " ".join(["1"] * 30) + "]"
+    errors = _syntax_errors(text)
+    assert len(errors) == 10 and [column for _line, column, _message in errors] == list(range(4, 24, 2))

@@ -314,24 +314,27 @@ def test_the_example_with_other_line_endings_and_a_bom(example_path, newline):
     assert [(f.rule, f.pointer, f.line, f.column) for f in converted] == [(f.rule, f.pointer, f.line, f.column) for f in plain]
 
 
-def test_unrepaired_example_has_one_syntax_error_in_the_lead_block(unrepaired_path):
+def test_unrepaired_example_has_two_syntax_errors_in_the_lead_block(unrepaired_path):
     text = unrepaired_path.read_text(encoding="utf-8")
     findings = validator.lint(unrepaired_path)
-    assert len(findings) == 1
-    (finding,) = findings
+    assert len(findings) == 2
+    finding, trailing = findings
     assert (finding.rule, finding.severity, finding.pointer) == ("syntax-error", "error", "")
+    assert (trailing.rule, trailing.severity, trailing.pointer) == ("syntax-error", "error", "")
     lead = only(text, '"sdeType": "LEAD"')
     target = text.rindex('"originalTimeStamp": "1528636540046",', 0, lead)
     assert text.rindex('"lead": {', 0, target) > text.rindex('"sdeType"', 0, target)  # inside the lead block
     assert position(text, target) == (528, 8)
     assert text.split("\n")[527].strip() == '"originalTimeStamp": "1528636540046",'
     assert (finding.line, finding.column) == (528, 8)
+    comma = target + len('"originalTimeStamp": "1528636540046"')  # the same line ends in a comma before the lead's "}"
+    assert text[comma] == "," and text[comma + 1:].lstrip().startswith("}")
+    assert (trailing.line, trailing.column) == position(text, comma) == (528, 44)
 
 
 def test_unrepaired_example_as_crlf_bytes(unrepaired_path):
     raw = unrepaired_path.read_bytes().replace(b"\n", b"\r\n")
-    (finding,) = validator.lint(raw)
-    assert (finding.rule, finding.line, finding.column) == ("syntax-error", 528, 8)
+    assert [(f.rule, f.line, f.column) for f in validator.lint(raw)] == [("syntax-error", 528, 8), ("syntax-error", 528, 44)]
 
 
 # --- validator.load.positions directly ----------------------------------------------------

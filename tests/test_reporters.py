@@ -200,11 +200,11 @@ def test_installed_command_writes_each_format(run_sdelint, fmt):
         uri = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
         assert uri == {"uri": (ROOT / UNREPAIRED).as_uri(), "index": 0}  # outside the working directory: no base id
     elif fmt == "junit":
-        assert ET.fromstring(text).find("testsuite").get("failures") == "1"
+        assert ET.fromstring(text).find("testsuite").get("failures") == "2"
     elif fmt == "github":
         assert text.startswith(f"::error file={str(ROOT / UNREPAIRED).replace(':', '%3A')},line=528,col=8,title=syntax-error::")
     elif fmt == "json-lines":
-        assert [json.loads(line)["rule"] for line in text.splitlines()] == ["syntax-error"]
+        assert [json.loads(line)["rule"] for line in text.splitlines()] == ["syntax-error", "syntax-error"]
     else:
         assert json.loads(text)[0]["location"] == {"path": str(ROOT / UNREPAIRED), "lines": {"begin": 528}}
 
@@ -271,7 +271,7 @@ def test_sarif_example_and_unrepaired_validate_and_match_json(cli, in_root):
     assert run_["columnKind"] == "unicodeCodePoints"  # sdelint's columns count characters
     assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == ROOT.as_uri() + "/"
     syntax = [r for r in run_["results"] if r["ruleId"] == "syntax-error"]
-    assert [r["locations"][0]["physicalLocation"]["region"] for r in syntax] == [{"startLine": 528, "startColumn": 8}]
+    assert [r["locations"][0]["physicalLocation"]["region"] for r in syntax] == [{"startLine": 528, "startColumn": 8}, {"startLine": 528, "startColumn": 44}]
     assert "logicalLocations" not in syntax[0]["locations"][0]  # the document root has no member name
 
 
@@ -366,9 +366,9 @@ def test_junit_example_and_unrepaired(cli, in_root):
     findings = json_findings(cli, EXAMPLE, UNREPAIRED)
     root = check_junit(out, findings, [EXAMPLE, UNREPAIRED])
     example_failures = sum(f["severity"] != "info" for f in findings if f["file"] == EXAMPLE)
-    assert root.get("failures") == str(example_failures + 1) and root.get("tests") == str(len(findings))
+    assert root.get("failures") == str(example_failures + 2) and root.get("tests") == str(len(findings))
     unrepaired = root.findall("testsuite")[1]
-    assert [f.get("type") for f in unrepaired.findall("testcase/failure")] == ["syntax-error"]
+    assert [f.get("type") for f in unrepaired.findall("testcase/failure")] == ["syntax-error", "syntax-error"]
 
 
 def test_junit_info_findings_do_not_fail_a_file(cli, in_root):
@@ -467,7 +467,10 @@ def test_github_example_and_unrepaired(cli, in_root):
     findings = json_findings(cli, EXAMPLE, UNREPAIRED)
     matches = check_github(out, findings, 2)
     assert {m["command"] for m in matches} == {"error", "warning", "notice"}
-    assert matches[-1].group(0) == "::error file=tests/data/spec-example-unrepaired.json,line=528,col=8,title=syntax-error::invalid JSON: Expecting ',' delimiter (root)"
+    assert [m.group(0) for m in matches[-2:]] == [
+        "::error file=tests/data/spec-example-unrepaired.json,line=528,col=8,title=syntax-error::invalid JSON: Expecting ',' delimiter (root)",
+        "::error file=tests/data/spec-example-unrepaired.json,line=528,col=44,title=syntax-error::invalid JSON: trailing comma before '}' (root)",
+    ]
 
 
 def test_github_escapes_the_crafted_input(cli, tricky):
@@ -482,7 +485,10 @@ def test_github_escapes_the_crafted_input(cli, tricky):
 
 def test_github_quiet_drops_the_summary(cli, in_root):
     out, _ = run(cli, UNREPAIRED, "--format", "github", "-q")
-    assert out.splitlines() == ["::error file=tests/data/spec-example-unrepaired.json,line=528,col=8,title=syntax-error::invalid JSON: Expecting ',' delimiter (root)"]
+    assert out.splitlines() == [
+        "::error file=tests/data/spec-example-unrepaired.json,line=528,col=8,title=syntax-error::invalid JSON: Expecting ',' delimiter (root)",
+        "::error file=tests/data/spec-example-unrepaired.json,line=528,col=44,title=syntax-error::invalid JSON: trailing comma before '}' (root)",
+    ]
 
 
 # --- json-lines ----------------------------------------------------------------------------

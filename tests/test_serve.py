@@ -197,7 +197,7 @@ def test_lint_answers_the_object_of_check_format_json(server, cli):
 def test_a_syntax_error_is_a_finding_with_its_line_not_a_server_error(server):
     status, headers, report = server.lint(UNREPAIRED.read_bytes())
     assert status == 200
-    assert [(f["line"], f["column"], f["rule"], f["severity"]) for f in report["findings"]] == [(528, 8, "syntax-error", "error")]
+    assert [(f["line"], f["column"], f["rule"], f["severity"]) for f in report["findings"]] == [(528, 8, "syntax-error", "error"), (528, 44, "syntax-error", "error")]
     assert report["ok"] is False and headers["sdelint-ok"] == "false"
     assert report["files"][0]["kind"] is None
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..findings import Problem
 from .positions import depth_exceeded_at, scan_document
+from .syntax import syntax_problems
 
 UTF8_BOM = b"\xef\xbb\xbf"
 _LONG_INTEGER = re.compile(r"-?[0-9]{4000,}")
@@ -168,7 +169,7 @@ def parse_text(name: str, text: str, key_limit: int | None = None, plain_only: b
             doc.keys_within = key_limit
         doc.duplicate_keys = flags.duplicates
     except json.JSONDecodeError as exc:
-        doc.problems.append(Problem("", "syntax-error", f"invalid JSON: {exc.msg}", offset=exc.pos))
+        doc.problems.extend(syntax_problems(text, exc))
         return doc
     except RecursionError:
         limit = sys.getrecursionlimit()

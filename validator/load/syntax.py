@@ -1,0 +1,92 @@
+"""Every syntax error of a JSON text that can be found for certain, not only the first.
+
+The parser stops at the first error; someone mending a capture by hand wants all of them in one
+run (the specification's example has two in one block: a missing comma, then a trailing comma).
+After an error whose repair is certain (a trailing comma, a raw control character or a bad escape
+in a string) or very likely (a missing comma between two values), the text is repaired and parsed
+again; a repair that only moves the error along (the comma was not what was missing) ends the
+search without reporting the error it caused.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..findings import Problem
+
+MAX_SYNTAX_ERRORS = 10
+_REPARSE_CHARACTERS = 256 << 20  # what the re-parses of one text may read in all: a huge text gets few
+_PLAIN = json.JSONDecoder()
+
+
+def syntax_problems(text: str, first: json.JSONDecodeError) -> list[Problem]:
+    """The syntax-error problems of ``text``, the first being ``first`` (the parser's own)."""
+    problems: list[Problem] = []
+    inserted: list[int] = []  # where commas were inserted (in the repaired text), in increasing order
+    budget = _REPARSE_CHARACTERS
+    error = first
+    while True:
+        message, offset, repaired, comma_at = _described(text, error)
+        problems.append(Problem("", "syntax-error", f"invalid JSON: {message}", offset=_original(offset, inserted)))
+        budget -= len(repaired)
+        if repaired is text or len(problems) >= MAX_SYNTAX_ERRORS or budget < 0:
+            return problems
+        if comma_at is not None and len(repaired) > len(text):
+            inserted.append(comma_at)
+        try:
+            _PLAIN.decode(repaired)
+            return problems
+        except json.JSONDecodeError as after:
+            if comma_at is not None and after.pos <= comma_at + 1 + _token_gap(repaired, comma_at + 1):
+                return problems  # the error is at the value after the comma: a comma was not what was missing
+            error, text = after, repaired
+        except (RecursionError, ValueError):  # too deep, or a number too long: the parse proper says so
+            return problems
+
+
+def _described(text: str, error: json.JSONDecodeError) -> tuple[str, int, str, int | None]:
+    """(message, offset, the text repaired or ``text`` itself when no repair is certain, where a comma went)."""
+    at = error.pos
+    found = text[at:at + 1]
+    comma = None
+    if found == "," and error.msg.startswith("Illegal trailing comma"):  # Python 3.13 names it, at the comma
+        comma = at
+    elif found in ("}", "]") and error.msg.startswith(("Expecting property name", "Expecting value")):
+        before = _last_token_end(text, at)
+        comma = before - 1 if before > 0 and text[before - 1] == "," else None
+    if comma is not None:
+        after = comma + 1 + _token_gap(text, comma + 1)
+        closer = text[after:after + 1]
+        return f"trailing comma before {closer!r}", comma, text[:comma] + " " + text[comma + 1:], None
+    if error.msg.startswith("Invalid control character"):
+        shown = f"U+{ord(found):04X}" if found else "a control character"
+        return f"{shown} inside a string must be escaped", at, text[:at] + " " + text[at + 1:], None
+    if error.msg.startswith("Invalid \\"):  # Invalid \escape (at the backslash), Invalid \uXXXX escape (at the u)
+        backslash = at if found == "\\" else at - 1
+        escape = text[backslash:backslash + (6 if found == "u" else 2)]
+        return f"invalid escape '{escape}' in a string", backslash, text[:backslash] + " " + text[backslash + 1:], None
+    if error.msg == "Expecting ',' delimiter" and found not in ("}", "]"):  # before a closer, brackets do not match
+        if at > 0 and text[at - 1] in " \t\n\r":  # the comma takes the place of the space before the value
+            return error.msg, at, text[:at - 1] + "," + text[at:], at - 1
+        return error.msg, at, text[:at] + "," + text[at:], at
+    return error.msg, at, text, None
+
+
+def _last_token_end(text: str, at: int) -> int:
+    """The offset just past the last character before ``at`` that is not whitespace."""
+    while at > 0 and text[at - 1] in " \t\n\r":
+        at -= 1
+    return at
+
+
+def _token_gap(text: str, at: int) -> int:
+    """How much whitespace starts at ``at``."""
+    end = at
+    while end < len(text) and text[end] in " \t\n\r":
+        end += 1
+    return end - at
+
+
+def _original(offset: int, inserted: list[int]) -> int:
+    """An offset in the repaired text as one in the original: less the commas inserted before it."""
+    return offset - sum(1 for place in inserted if place < offset)
