@@ -694,3 +694,36 @@ def test_check_pauses_the_cyclic_collector_only_for_its_run(cli, monkeypatch):
     result = cli("check", EXAMPLE_REL)
     assert result.exit_code == 0 and during == [False]
     assert gc.isenabled()
+
+
+def _run_with_closed(stream: str, *args: str) -> subprocess.CompletedProcess:
+    """This checkout's sdelint with its standard input (``<&-``) or output (``>&-``) closed by the shell."""
+    import sys
+
+    code = "from validator.cli import run; run()"
+    return subprocess.run(["sh", "-c", f'exec "$@" {stream}', "sh", sys.executable, "-c", code, *args], stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE if stream != ">&-" else None, stderr=subprocess.PIPE, cwd=ROOT, timeout=120)
+
+
+def test_stdin_closed_is_a_read_error_not_an_internal_error(tmp_path):
+    """`sdelint check - <&-`: Python's sys.stdin is then None, and reading it was 'internal error: AttributeError'."""
+    report = tmp_path / "report.json"
+    done = _run_with_closed("<&-", "check", "--format", "json", "-o", str(report), "-", EXAMPLE_REL)
+    assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr, done.stderr
+    assert done.returncode == 1, done.stderr
+    findings = json.loads(report.read_text())["findings"]
+    assert [(f["file"], f["rule"], f["message"]) for f in findings if f["file"] == "<stdin>"] == [
+        ("<stdin>", "read-error", "cannot read file: standard input is closed")
+    ]
+
+
+@pytest.mark.parametrize("output", [(), ("-o", "/dev/stdout")])
+def test_stdout_closed_is_one_line_and_exit_2_not_a_traceback(output):
+    """`sdelint check x >&-`: sys.stdout is None; the report was an AttributeError ('internal error') and the
+    flush at exit a traceback."""
+    done = _run_with_closed(">&-", "check", *output, EXAMPLE_REL)
+    assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr, done.stderr
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == [
+        "sdelint: /dev/stdout: Bad file descriptor" if output else "sdelint: cannot write the report: standard output is closed"
+    ]
