@@ -529,6 +529,15 @@ def test_explain_shows_a_configured_parameter_beside_its_default(tmp_path, cli):
     assert "Parameters: tolerance-ms = 60000\n" in cli("explain", "timestamp-order").output  # unchanged: no repetition
 
 
+def test_explain_shows_a_yaml_date_parameter_as_the_date_it_is(tmp_path, cli):
+    """`earliest: 2000-01-01` unquoted is a date to YAML: explain showed datetime.date(2000, 1, 1) and called it
+    other than its default '2000-01-01'."""
+    config = tmp_path / ".sdelint.yaml"
+    config.write_text("rules:\n  timestamp-range: {earliest: 2000-01-01, latest: 2090-01-01}\n", encoding="utf-8")
+    out = cli("explain", "timestamp-range", "--config", str(config)).output
+    assert "Parameters: earliest = '2000-01-01', latest = '2090-01-01' (default '2100-01-01')\n" in out
+
+
 def test_explain_unknown_rule(sdelint):
     result = sdelint("explain", "no-such-rule")
     assert result.code == 2
