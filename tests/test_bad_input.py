@@ -495,6 +495,33 @@ def test_stdin_past_the_input_limit_is_a_read_error_and_the_run_goes_on(tmp_path
     assert json.loads(result.stdout)["findings"][0]["rule"] != "read-error", "a stream of exactly the limit is read"
 
 
+def test_stdin_from_a_terminal_ends_at_the_first_end_of_file():
+    """`sdelint check -` typed at a terminal ends at one Ctrl-D: a terminal's end of file is one empty read, and the
+    next read waits for more typing. The bounded reader read on after a short read, so one Ctrl-D was not enough."""
+    import threading
+
+    from validator.load.reader import read_at_most
+
+    pty = pytest.importorskip("pty")
+    master, slave = pty.openpty()
+    terminal = os.fdopen(slave, "rb")
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(read_at_most(terminal, 1 << 20)), daemon=True)
+    try:
+        reader.start()
+        os.write(master, b'{"a": 1}\n\x04')  # a line, then Ctrl-D at the start of the next
+        reader.join(10)
+        still_reading = reader.is_alive()
+        if still_reading:
+            os.write(master, b"\x04")  # a second Ctrl-D, to let the thread end
+            reader.join(10)
+    finally:
+        terminal.close()
+        os.close(master)
+    assert not still_reading, "one Ctrl-D did not end standard input"
+    assert got == [b'{"a": 1}\n']
+
+
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 @pytest.mark.parametrize(("option", "what"), [("--config", "cannot read configuration: larger than 16 MiB"), ("--baseline", "cannot use baseline: larger than 1 GiB")])
 def test_a_device_named_as_configuration_or_baseline_is_not_read_forever(run_sdelint, good, option, what):

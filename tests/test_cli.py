@@ -531,6 +531,15 @@ def test_explain_shows_a_configured_parameter_beside_its_default(tmp_path, cli):
     assert "Parameters: tolerance-ms = 60000\n" in cli("explain", "timestamp-order").output  # unchanged: no repetition
 
 
+def test_explain_shows_a_yaml_date_parameter_as_the_date_it_is(tmp_path, cli):
+    """`earliest: 2000-01-01` unquoted is a date to YAML: explain showed datetime.date(2000, 1, 1) and called it
+    other than its default '2000-01-01'."""
+    config = tmp_path / ".sdelint.yaml"
+    config.write_text("rules:\n  timestamp-range: {earliest: 2000-01-01, latest: 2090-01-01}\n", encoding="utf-8")
+    out = cli("explain", "timestamp-range", "--config", str(config)).output
+    assert "Parameters: earliest = '2000-01-01', latest = '2090-01-01' (default '2100-01-01')\n" in out
+
+
 def test_explain_unknown_rule(sdelint):
     result = sdelint("explain", "no-such-rule")
     assert result.code == 2
@@ -696,3 +705,36 @@ def test_check_pauses_the_cyclic_collector_only_for_its_run(cli, monkeypatch):
     result = cli("check", EXAMPLE_REL)
     assert result.exit_code == 0 and during == [False]
     assert gc.isenabled()
+
+
+def _run_with_closed(stream: str, *args: str) -> subprocess.CompletedProcess:
+    """This checkout's sdelint with its standard input (``<&-``) or output (``>&-``) closed by the shell."""
+    import sys
+
+    code = "from validator.cli import run; run()"
+    return subprocess.run(["sh", "-c", f'exec "$@" {stream}', "sh", sys.executable, "-c", code, *args], stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE if stream != ">&-" else None, stderr=subprocess.PIPE, cwd=ROOT, timeout=120)
+
+
+def test_stdin_closed_is_a_read_error_not_an_internal_error(tmp_path):
+    """`sdelint check - <&-`: Python's sys.stdin is then None, and reading it was 'internal error: AttributeError'."""
+    report = tmp_path / "report.json"
+    done = _run_with_closed("<&-", "check", "--format", "json", "-o", str(report), "-", EXAMPLE_REL)
+    assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr, done.stderr
+    assert done.returncode == 1, done.stderr
+    findings = json.loads(report.read_text())["findings"]
+    assert [(f["file"], f["rule"], f["message"]) for f in findings if f["file"] == "<stdin>"] == [
+        ("<stdin>", "read-error", "cannot read file: standard input is closed")
+    ]
+
+
+@pytest.mark.parametrize("output", [(), ("-o", "/dev/stdout")])
+def test_stdout_closed_is_one_line_and_exit_2_not_a_traceback(output):
+    """`sdelint check x >&-`: sys.stdout is None; the report was an AttributeError ('internal error') and the
+    flush at exit a traceback."""
+    done = _run_with_closed(">&-", "check", *output, EXAMPLE_REL)
+    assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr, done.stderr
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == [
+        "sdelint: /dev/stdout: Bad file descriptor" if output else "sdelint: cannot write the report: standard output is closed"
+    ]

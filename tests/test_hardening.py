@@ -178,3 +178,12 @@ def test_open_atomically_writes_to_an_open_descriptor_named_by_its_path(tmp_path
     finally:
         os.close(fd)
     assert target.read_text() == "kept\nreport\n"
+
+
+@pytest.mark.parametrize("name", ["/dev/fd/²", "/dev/fd/99999999999999999999", "/dev/fd/987654"])
+def test_a_descriptor_path_that_names_no_open_descriptor_is_an_oserror_naming_it(name):
+    """`-o /dev/fd/²` was a ValueError and `-o /dev/fd/<huge>` an OverflowError ('internal error'); one not
+    open fell through to a temporary file under /proc/PID/fd, and the error named that file, not the path."""
+    with pytest.raises(OSError) as raised, open_atomically(Path(name)) as stream:
+        stream.write("report\n")
+    assert raised.value.filename == name

@@ -12,6 +12,7 @@ process already has: it is written to as it is, whatever it is open on (a shell'
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import stat
@@ -31,14 +32,21 @@ _STANDARD = {"/dev/stdout": 1, "/dev/stderr": 2}
 
 
 def _descriptor(path: Path) -> int | None:
-    """The open descriptor ``path`` names (``/dev/stdout``, ``/dev/fd/3``, ``/proc/self/fd/3``), or None."""
+    """A duplicate of the open descriptor ``path`` names (``/dev/stdout``, ``/dev/fd/3``, ``/proc/self/fd/3``), or None
+    when it names none; OSError (EBADF, naming ``path``) when it names one this process does not have open."""
     name = os.path.normpath(os.path.abspath(path))
-    if name in _STANDARD:
-        return _STANDARD[name]
+    number = str(_STANDARD[name]) if name in _STANDARD else None
     for prefix in ("/dev/fd/", "/proc/self/fd/", f"/proc/{os.getpid()}/fd/"):
-        if name.startswith(prefix) and name[len(prefix):].isdigit():
-            return int(name[len(prefix):])
-    return None
+        if name.startswith(prefix) and "/" not in name[len(prefix):]:
+            number = name[len(prefix):]
+    if number is None:
+        return None
+    try:  # "²" is a digit to str.isdigit and not to int(); a number past a C int overflows os.dup
+        if not (number.isascii() and number.isdigit()):
+            raise OSError(errno.EBADF, "not a descriptor")
+        return os.dup(int(number))
+    except (OSError, OverflowError):  # not open here: a temporary file under /proc/PID/fd could never be made either
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF), str(path)) from None
 
 
 @contextmanager
@@ -46,16 +54,11 @@ def _replacing(path: Path, mode: int | None = None) -> Iterator[BinaryIO]:
     """A binary file to write ``path``'s new content to; it replaces ``path`` only when the block ends without an error."""
     import tempfile  # imported when writing: most runs write nothing
 
-    descriptor = _descriptor(path)
-    if descriptor is not None:
-        try:
-            duplicate = os.dup(descriptor)
-        except OSError:  # not open here: as any other path
-            pass
-        else:  # -o /dev/stdout with stdout redirected to a file: renaming over that file would drop what it held
-            with os.fdopen(duplicate, "wb") as direct:
-                yield direct
-            return
+    duplicate = _descriptor(path)
+    if duplicate is not None:  # -o /dev/stdout with stdout redirected to a file: renaming over that file would drop what it held
+        with os.fdopen(duplicate, "wb") as direct:
+            yield direct
+        return
     try:
         current = os.stat(path)  # follows links: /dev/stdout -> /proc/self/fd/1 -> a pipe or a terminal
     except FileNotFoundError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import json
 import os
@@ -211,8 +212,7 @@ def check(
             raise click.UsageError("no input to check: the paths given hold no file matching the include patterns")
         progress = ProgressBar(len(inputs), _progress_wanted(output_format, output))
         try:
-            read_stdin = lambda: read_at_most(sys.stdin.buffer, MAX_INPUT_BYTES)  # noqa: E731
-            results = check_inputs(configs, inputs, read_stdin, stdin_filename, jobs or default_jobs(), progress, executor)
+            results = check_inputs(configs, inputs, _read_stdin, stdin_filename, jobs or default_jobs(), progress, executor)
         finally:
             progress.close()
     finally:
@@ -238,6 +238,8 @@ def check(
     reporter.baseline = outcome
     reporter.stdin_names = frozenset(item.name for item in inputs if item.path is None)
     if output is None:
+        if sys.stdout is None:  # `>&-`: Python has no stream for a closed descriptor
+            raise OSError(errno.EBADF, "cannot write the report: standard output is closed")
         reporter.write(results, sys.stdout)
         sys.stdout.flush()
     else:
@@ -245,6 +247,12 @@ def check(
             reporter.write(results, stream)
     failed = worst(results) >= SEVERITY_RANK[fail_on or configs.fail_on()]
     sys.exit(_internal_errors(broken) or (EXIT_FINDINGS if failed and not exit_zero else EXIT_OK))
+
+
+def _read_stdin() -> bytes:
+    if sys.stdin is None:  # `<&-`: Python has no stream for a closed descriptor
+        raise OSError(errno.EBADF, "standard input is closed")
+    return read_at_most(sys.stdin.buffer, MAX_INPUT_BYTES)
 
 
 def _internal_errors(files: list[str]) -> int:
@@ -366,6 +374,6 @@ def run() -> None:
         print(status, file=sys.stderr)
         code = 1
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`) or a closed stream: nothing more to say
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # a closed pipe (`| head`) or a closed stream: nothing more to say (or None)
             stream.flush()
     os._exit(code)

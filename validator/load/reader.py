@@ -10,6 +10,7 @@ response can be split by ``validate.halves`` without decoding it a second time.
 from __future__ import annotations
 
 import errno
+import io
 import itertools
 import json
 import os
@@ -41,7 +42,10 @@ def read_at_most(stream: BinaryIO, limit: int) -> bytes:
 
     A device or a pipe may never end (``/dev/zero``, ``yes |``): it is read in chunks up to
     the limit, never into one buffer of the limit's size (which a small ulimit would refuse).
+    A buffered reader's short read is its end of file: a terminal's Ctrl-D is one empty read, and
+    reading on would wait for another (``sdelint check -`` typed at a terminal).
     """
+    ends_short = isinstance(stream, io.BufferedReader)  # read(n) returns fewer than n only at the end
     try:
         info = os.fstat(stream.fileno())
         size = info.st_size if stat.S_ISREG(info.st_mode) else -1
@@ -54,12 +58,17 @@ def read_at_most(stream: BinaryIO, limit: int) -> bytes:
     if size > 0:  # a regular file: one read of its size (then the loop sees its end, or that it grew)
         chunks.append(stream.read(size))
         total = len(chunks[0])
+        if ends_short and total < size:
+            return chunks[0]
     while total <= limit:
-        chunk = stream.read(min(_READ_CHUNK, limit + 1 - total))
+        wanted = min(_READ_CHUNK, limit + 1 - total)
+        chunk = stream.read(wanted)
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
         total += len(chunk)
+        if ends_short and len(chunk) < wanted:
+            return b"".join(chunks)
     raise OSError(errno.EFBIG, f"larger than {_size_text(limit)}: not read")
 
 

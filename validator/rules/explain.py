@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import date
 from typing import Any, Protocol
 
 from ..policy import Policy
@@ -53,6 +54,11 @@ def _example(docs: dict[str, Any], kind: str) -> str | None:
     return None
 
 
+def _as_written(value: Any) -> Any:
+    """A parameter as its default is written: YAML reads an unquoted 2000-01-01 as a date (IsoDate takes either)."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def explain_rule(config: ConfigurationView, name: str) -> str:
     spec = config.specs()[name]
     policy = config.policy_for(None)
@@ -65,9 +71,9 @@ def explain_rule(config: ConfigurationView, name: str) -> str:
     if spec.rule is not None and spec.rule.stage in ("event", "record"):  # input and schema rules apply to every payload
         applies.append(f"profiles {', '.join(spec.rule.profiles)}")
     lines.append(f"Applies to: {'; '.join(applies)}")
-    params = policy.params(name)
+    params = {k: _as_written(v) for k, v in policy.params(name).items()}
     if params:
-        defaults = spec.params
+        defaults = {k: _as_written(v) for k, v in spec.params.items()}
         lines.append("Parameters: " + ", ".join(
             f"{k} = {v!r}" + (f" (default {defaults[k]!r})" if k in defaults and defaults[k] != v else "") for k, v in params.items()
         ))
