@@ -336,3 +336,18 @@ def test_a_gzip_bomb_is_not_inflated_again_for_its_lines(tmp_path: Path):
     HtmlReporter().write([FileResult(str(bomb), [finding])], page)
     assert time.perf_counter() - started < 10
     assert f"Over {SOURCE_MAX_BYTES >> 20} MiB: its lines are not shown." in page.getvalue()
+
+
+def test_a_file_over_the_cap_is_not_read_again_for_its_lines(tmp_path: Path):
+    """A plain file past the cap (sparse here: nothing is written) is refused from its size by the one bounded reader."""
+    from validator.findings import Finding
+    from validator.report.html import SOURCE_MAX_BYTES, HtmlReporter
+    from validator.result import FileResult
+
+    big = tmp_path / "big.json"
+    with open(big, "wb") as stream:
+        stream.truncate(SOURCE_MAX_BYTES + 1)
+    finding = Finding(str(big), 1, 1, "", "syntax-error", "error", "invalid JSON")
+    page = io.StringIO()
+    HtmlReporter().write([FileResult(str(big), [finding])], page)
+    assert f"Over {SOURCE_MAX_BYTES >> 20} MiB: its lines are not shown." in page.getvalue()

@@ -9,6 +9,7 @@ Big runs are capped (table rows, files and lines shown with their source) so tha
 from __future__ import annotations
 
 import base64
+import errno
 import gzip
 import hashlib
 import html
@@ -23,7 +24,7 @@ from typing import IO
 from .. import __version__
 from ..findings import SEVERITY_RANK, Finding
 from ..load import format_of, read_input
-from ..load.reader import GZIP_MAGIC
+from ..load.reader import GZIP_MAGIC, read_file
 from ..policy import Policy, Setting
 from ..result import FileResult, Summary
 from ..rules.catalogue import RuleSpec
@@ -375,17 +376,19 @@ class HtmlReporter(Reporter):
         try:
             if not path.is_file():
                 return None, "Not a file on disk: its lines are not shown."
-            if path.stat().st_size > SOURCE_MAX_BYTES:
-                return None, too_big
-            raw = path.read_bytes()
+            raw = read_file(path, SOURCE_MAX_BYTES)  # refused from its size, or as it grows past the cap
             input_format = format_of(name)[0]
             if raw.startswith(GZIP_MAGIC):  # decompressed here up to the cap: a gzip bomb must not be inflated again
                 with gzip.open(io.BytesIO(raw)) as inflated:
                     raw = inflated.read(SOURCE_MAX_BYTES + 1)
                 if len(raw) > SOURCE_MAX_BYTES:
                     return None, too_big
-        except (OSError, EOFError, zlib.error) as exc:
-            return None, text(f"Cannot be read again: {getattr(exc, 'strerror', None) or exc}.")
+        except OSError as exc:
+            if exc.errno == errno.EFBIG:
+                return None, too_big
+            return None, text(f"Cannot be read again: {exc.strerror or exc}.")
+        except (EOFError, zlib.error) as exc:
+            return None, text(f"Cannot be read again: {exc}.")
         decoded = read_input(raw, name, input_format)
         if decoded.text is None:
             return None, "Cannot be decoded: its lines are not shown."
