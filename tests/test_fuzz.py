@@ -77,3 +77,35 @@ def _cli(version: str):
     from validator.config import CommandLine
 
     return CommandLine(version)
+
+
+_SMALL_EXAMPLE = json.dumps(json.loads(EXAMPLE.read_text(encoding="utf-8"))["conversationHistoryRecords"][0]["unAuthSdes"], indent=1)
+
+
+@BUDGET
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=len(_SMALL_EXAMPLE) - 1), st.sampled_from(["", ",", " ", "\t", "}", "]", '"', "\\", ":"])),
+                min_size=1, max_size=4))
+def test_every_syntax_error_is_placed_in_order_and_the_first_is_the_parsers(edits):
+    """Mutations of the example (characters replaced, deleted or added): the errors after the first come in text order,
+    each inside the text, at most 10, and the first is where the parser stopped (or, for a trailing comma, at that comma)."""
+    from validator.load.syntax import MAX_SYNTAX_ERRORS, syntax_problems
+
+    text = _SMALL_EXAMPLE
+    for at, replacement in sorted(edits, reverse=True):
+        text = text[:at] + replacement + text[at + (1 if replacement in ("", ",", "}") else 0):]
+    try:
+        json.loads(text)
+        return
+    except json.JSONDecodeError as error:
+        first = error
+    except (RecursionError, ValueError):
+        return
+    problems = syntax_problems(text, first)
+    offsets = [problem.offset for problem in problems]
+    assert 1 <= len(problems) <= MAX_SYNTAX_ERRORS
+    assert offsets == sorted(offsets) and len(set(offsets)) == len(offsets), problems
+    assert all(offset is not None and 0 <= offset <= len(text) for offset in offsets)
+    if problems[0].message.startswith("invalid JSON: trailing comma"):
+        assert text[offsets[0]] == "," and text[offsets[0] + 1:first.pos].strip() == ""
+    else:
+        assert offsets[0] in (first.pos, first.pos - 1)  # a bad \u escape is placed at its backslash

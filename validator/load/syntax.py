@@ -39,6 +39,11 @@ def syntax_problems(text: str, first: json.JSONDecodeError) -> list[Problem]:
         except json.JSONDecodeError as after:
             if comma_at is not None and after.pos <= comma_at + 1 + _token_gap(repaired, comma_at + 1):
                 return problems  # the error is at the value after the comma: a comma was not what was missing
+            place = _original(after.pos, inserted)
+            if place <= problems[-1].offset:  # type: ignore[operator]  # every problem here has its offset
+                # back before an earlier repair ("Unterminated string starting at" a quote before it): the errors
+                # reported since that place came of repairs inside a broken string, and are not errors at all
+                return [problems[0], *(problem for problem in problems[1:] if problem.offset < place)]  # type: ignore[operator]
             error, text = after, repaired
         except (RecursionError, ValueError):  # too deep, or a number too long: the parse proper says so
             return problems
