@@ -182,7 +182,8 @@ def test_the_spec_examples_two_syntax_defects_are_both_reported():
         ('{"a": [1, 2}, "b": 1,}', [("}", "Expecting ',' delimiter")]),
         # no repair is certain: the first error only, as the parser gives it
         ('{"a" 1, "b": 2,}', [("1", "Expecting ':' delimiter")]),
-        ('{"a": 1}\n{"b": 2,}', [("{\"b\"", "Extra data")]),
+        ('{"a": 1}\n{"b": 2,}', [("{\"b\"", "Extra data: a second document after the first (one document per line is JSON Lines: a .jsonl name, or an NDJSON content type, reads it so)")]),
+        ('{"a": 1} x', [("x", "Extra data: text after the end of the document")]),
     ],
 )
 def test_syntax_errors_past_the_first_are_found_where_a_repair_is_certain(text, expected):

@@ -15,6 +15,7 @@ import json
 from ..findings import Problem
 
 MAX_SYNTAX_ERRORS = 10
+_JSON_LINES_HINT = "one document per line is JSON Lines: a .jsonl name, or an NDJSON content type, reads it so"
 _REPARSE_CHARACTERS = 256 << 20  # what the re-parses of one text may read in all: a huge text gets few
 _PLAIN = json.JSONDecoder()
 
@@ -74,6 +75,11 @@ def _described(text: str, error: json.JSONDecodeError) -> tuple[str, int, str, i
         if at > 0 and text[at - 1] in " \t\n\r":  # the comma takes the place of the space before the value
             return error.msg, at, text[:at - 1] + "," + text[at:], at - 1
         return error.msg, at, text[:at] + "," + text[at:], at
+    if error.msg == "Extra data":
+        line_start = text.rfind("\n", 0, at) + 1
+        if found in ("{", "[") and not text[line_start:at].strip():  # a document per line, saved under a JSON name
+            return f"Extra data: a second document after the first ({_JSON_LINES_HINT})", at, text, None
+        return "Extra data: text after the end of the document", at, text, None
     return error.msg, at, text, None
 
 
