@@ -305,3 +305,31 @@ def test_no_colour_into_a_pipe(run_sdelint):
 
 def test_the_common_module_is_what_reporters_share():
     assert common.ROOT_LABEL == "(root)"
+
+
+@pytest.mark.parametrize("failure", ["mkstemp", "fsync"])
+def test_a_report_that_cannot_be_written_names_its_own_path_not_a_temporary_one(tmp_path, cli, monkeypatch, failure):
+    """A read-only file system refuses the temporary file, a full disk its sync: either way the user named the report,
+    and a '.report.json.x1y2.tmp' in the message was a name they never gave. Nothing is left behind."""
+    import errno
+    import tempfile
+
+    from validator import atomic
+
+    report = tmp_path / "report.json"
+    report.write_text("previous\n", encoding="utf-8")
+    if failure == "mkstemp":
+        def refuse(*args, **kwargs):
+            raise OSError(errno.EROFS, "Read-only file system", str(tmp_path / ".report.json.abc123.tmp"))
+
+        monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    else:
+        def full(descriptor):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(atomic.os, "fsync", full)
+    result = cli("check", "--format", "json", "-o", str(report), str(EXAMPLE))
+    assert result.exit_code == 2
+    reason = "Read-only file system" if failure == "mkstemp" else "No space left on device"
+    assert result.stderr.strip().splitlines()[-1] == f"sdelint: {report}: {reason}"
+    assert report.read_text(encoding="utf-8") == "previous\n" and sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]

@@ -70,7 +70,10 @@ def _replacing(path: Path, mode: int | None = None) -> Iterator[BinaryIO]:
     target = Path(os.path.realpath(path))  # through symlinks: replace the file a link points to, not the link
     target.parent.mkdir(parents=True, exist_ok=True)
     keep = stat.S_IMODE(current.st_mode) if current is not None else (mode if mode is not None else _umask_mode())
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:  # a read-only or full file system: say so of the file asked for, not of a temporary name
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -78,6 +81,12 @@ def _replacing(path: Path, mode: int | None = None) -> Iterator[BinaryIO]:
             os.fchmod(handle.fileno(), keep)
             os.fsync(handle.fileno())
         os.replace(tmp, target)
+    except OSError as exc:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        if exc.filename in (None, tmp):  # a full disk while writing or syncing the temporary file: the target is what failed
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
