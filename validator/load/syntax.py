@@ -11,6 +11,7 @@ search without reporting the error it caused.
 from __future__ import annotations
 
 import json
+import re
 
 from ..findings import Problem
 
@@ -18,6 +19,7 @@ MAX_SYNTAX_ERRORS = 10
 _JSON_LINES_HINT = "one document per line is JSON Lines: a .jsonl name, or an NDJSON content type, reads it so"
 _REPARSE_CHARACTERS = 256 << 20  # what the re-parses of one text may read in all: a huge text gets few
 _PLAIN = json.JSONDecoder()
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
 def syntax_problems(text: str, first: json.JSONDecodeError) -> list[Problem]:
@@ -85,17 +87,12 @@ def _described(text: str, error: json.JSONDecodeError) -> tuple[str, int, str, i
 
 def _last_token_end(text: str, at: int) -> int:
     """The offset just past the last character before ``at`` that is not whitespace."""
-    while at > 0 and text[at - 1] in " \t\n\r":
-        at -= 1
-    return at
+    return len(text[:at].rstrip(" \t\n\r"))  # in C: a character at a time in Python takes seconds over megabytes
 
 
 def _token_gap(text: str, at: int) -> int:
     """How much whitespace starts at ``at``."""
-    end = at
-    while end < len(text) and text[end] in " \t\n\r":
-        end += 1
-    return end - at
+    return _WHITESPACE.match(text, at).end() - at  # type: ignore[union-attr]  # matches the empty string at least
 
 
 def _original(offset: int, inserted: list[int]) -> int:
