@@ -178,6 +178,9 @@ def test_the_spec_examples_two_syntax_defects_are_both_reported():
         # a comma was not what was missing: the error it would cause (at the value after it) is not reported
         ('{"a": 1 2, "b": 3,}', [("2", "Expecting ',' delimiter")]),
         ('{"a": "x, "b": 1,}', [("b", "Expecting ',' delimiter")]),
+        # a ']' was missing, not a comma: the ':' after the value the comma went before is not a second error
+        ('{"a": [1, 2 "b": 3}', [('"b"', "Expecting ',' delimiter")]),
+        ('{"a": [{"x": 1} "b": [2,]}', [('"b"', "Expecting ',' delimiter")]),
         # brackets that do not match: no comma is tried
         ('{"a": [1, 2}, "b": 1,}', [("}", "Expecting ',' delimiter")]),
         # no repair is certain: the first error only, as the parser gives it

@@ -20,6 +20,7 @@ _JSON_LINES_HINT = "one document per line is JSON Lines: a .jsonl name, or an ND
 _REPARSE_CHARACTERS = 256 << 20  # what the re-parses of one text may read in all: a huge text gets few
 _PLAIN = json.JSONDecoder()
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_VALUE_START = frozenset('"{[-0123456789tfnNI')  # what may begin a value (NaN and Infinity parse, then are reported)
 
 
 def syntax_problems(text: str, first: json.JSONDecodeError) -> list[Problem]:
@@ -29,6 +30,10 @@ def syntax_problems(text: str, first: json.JSONDecodeError) -> list[Problem]:
     budget = _REPARSE_CHARACTERS
     error = first
     while True:
+        if problems and error.msg == "Expecting ',' delimiter" and text[error.pos:error.pos + 1] not in (*_VALUE_START, "}", "]", ""):
+            # after a repair, a value followed by what neither follows nor begins one (the ':' of a member after an
+            # inserted comma, where a ']' was missing: {"a": [1, 2 "b": 3}): an error of the repair's making
+            return problems
         message, offset, repaired, comma_at = _described(text, error)
         problems.append(Problem("", "syntax-error", f"invalid JSON: {message}", offset=_original(offset, inserted)))
         budget -= len(repaired)
