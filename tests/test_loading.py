@@ -181,6 +181,12 @@ def test_the_spec_examples_two_syntax_defects_are_both_reported():
         # a ']' was missing, not a comma: the ':' after the value the comma went before is not a second error
         ('{"a": [1, 2 "b": 3}', [('"b"', "Expecting ',' delimiter")]),
         ('{"a": [{"x": 1} "b": [2,]}', [('"b"', "Expecting ',' delimiter")]),
+        # a line break where a string's closing quote was missing: what follows the string it runs into is not an error
+        ('{\n  "a": "abc,\n  "b": "def"\n}', [("\n  \"b", "U+000A inside a string must be escaped")]),
+        ('["abc\n, "123"]', [("\n", "U+000A inside a string must be escaped")]),
+        ('{"abc\n: 1, "b": 2}', [("\n", "U+000A inside a string must be escaped")]),
+        # line breaks inside a string that is closed: each is an error, and so is what comes after
+        ('{"a": "l1\nl2", "b": [1,]}', [("\n", "U+000A inside a string must be escaped"), (",]", "trailing comma before ']'")]),
         # brackets that do not match: no comma is tried
         ('{"a": [1, 2}, "b": 1,}', [("}", "Expecting ',' delimiter")]),
         # no repair is certain: the first error only, as the parser gives it

@@ -20,6 +20,7 @@ _JSON_LINES_HINT = "one document per line is JSON Lines: a .jsonl name, or an ND
 _REPARSE_CHARACTERS = 256 << 20  # what the re-parses of one text may read in all: a huge text gets few
 _PLAIN = json.JSONDecoder()
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.S)  # from inside a string to past its closing quote
 _VALUE_START = frozenset('"{[-0123456789tfnNI')  # what may begin a value (NaN and Infinity parse, then are reported)
 
 
@@ -29,6 +30,7 @@ def syntax_problems(text: str, first: json.JSONDecodeError) -> list[Problem]:
     inserted: list[int] = []  # where commas were inserted (in the repaired text), in increasing order
     budget = _REPARSE_CHARACTERS
     error = first
+    line_break: int | None = None  # where a line break inside a string was repaired, until the parse is past that string
     while True:
         if problems and error.msg == "Expecting ',' delimiter" and text[error.pos:error.pos + 1] not in (*_VALUE_START, "}", "]", ""):
             # after a repair, a value followed by what neither follows nor begins one (the ':' of a member after an
@@ -41,12 +43,20 @@ def syntax_problems(text: str, first: json.JSONDecodeError) -> list[Problem]:
             return problems
         if comma_at is not None and len(repaired) > len(text):
             inserted.append(comma_at)
+        if error.msg.startswith("Invalid control character") and text[error.pos] in "\n\r":
+            line_break = error.pos
         try:
             _PLAIN.decode(repaired)
             return problems
         except json.JSONDecodeError as after:
             if comma_at is not None and after.pos <= comma_at + 1 + _token_gap(repaired, comma_at + 1):
                 return problems  # the error is at the value after the comma: a comma was not what was missing
+            if line_break is not None and (string := _STRING_REST.match(repaired, line_break, after.pos)) is not None:
+                if after.pos <= string.end() + _token_gap(repaired, string.end()):
+                    # at the first token after the string a line break was repaired in, whose end is a quote that opened
+                    # the next string ({"a": "x,<LF> "b": 1}): its closing quote was missing, and this is no error
+                    return problems
+                line_break = None
             place = _original(after.pos, inserted)
             if place <= problems[-1].offset:  # type: ignore[operator]  # every problem here has its offset
                 # back before an earlier repair ("Unterminated string starting at" a quote before it): the errors
