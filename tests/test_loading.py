@@ -175,6 +175,9 @@ def test_the_spec_examples_two_syntax_defects_are_both_reported():
                                                         (",}", "trailing comma before '}'")]),
         ('[1 2 3,\n]', [("2", "Expecting ',' delimiter"), ("3", "Expecting ',' delimiter"), (",", "trailing comma before ']'")]),
         ('{"a": "\\u12zz", "b": 1,}', [("\\u", "invalid escape '\\u12zz' in a string"), (",}", "trailing comma before '}'")]),
+        # an escape shown as far as it goes, on one line
+        ('["\\u12", 1,]', [("\\u", "invalid escape '\\u12' in a string"), (",]", "trailing comma before ']'")]),
+        ('{"a": "x\\\n", "b": 1,}', [("\\", "invalid escape: '\\' then U+000A"), (",}", "trailing comma before '}'")]),
         # a comma was not what was missing: the error it would cause (at the value after it) is not reported
         ('{"a": 1 2, "b": 3,}', [("2", "Expecting ',' delimiter")]),
         ('{"a": "x, "b": 1,}', [("b", "Expecting ',' delimiter")]),

@@ -21,6 +21,7 @@ _REPARSE_CHARACTERS = 256 << 20  # what the re-parses of one text may read in al
 _PLAIN = json.JSONDecoder()
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.S)  # from inside a string to past its closing quote
+_UNICODE_ESCAPE = re.compile(r'[^"\\\x00-\x1f]{0,4}')
 _VALUE_START = frozenset('"{[-0123456789tfnNI')  # what may begin a value (NaN and Infinity parse, then are reported)
 
 
@@ -86,8 +87,12 @@ def _described(text: str, error: json.JSONDecodeError) -> tuple[str, int, str, i
         return f"{shown} inside a string must be escaped", at, text[:at] + " " + text[at + 1:], None
     if error.msg.startswith("Invalid \\"):  # Invalid \escape (at the backslash), Invalid \uXXXX escape (at the u)
         backslash = at if found == "\\" else at - 1
-        escape = text[backslash:backslash + (6 if found == "u" else 2)]
-        return f"invalid escape '{escape}' in a string", backslash, text[:backslash] + " " + text[backslash + 1:], None
+        if found == "u":  # the four characters, short of what ends the string: '\u12zz', but '\u12' in "\u12"]
+            return f"invalid escape '\\u{_UNICODE_ESCAPE.match(text, at + 1).group()}' in a string", backslash, text[:backslash] + " " + text[at:], None  # type: ignore[union-attr]
+        escaped = text[backslash + 1:backslash + 2]
+        if escaped < " ":  # a backslash before a raw line break: one error, shown on one line
+            return f"invalid escape: '\\' then U+{ord(escaped):04X}", backslash, text[:backslash] + "  " + text[backslash + 2:], None
+        return f"invalid escape '\\{escaped}' in a string", backslash, text[:backslash] + " " + text[backslash + 1:], None
     if error.msg == "Expecting ',' delimiter" and found not in ("}", "]"):  # before a closer, brackets do not match
         if at > 0 and text[at - 1] in " \t\n\r":  # the comma takes the place of the space before the value
             return error.msg, at, text[:at - 1] + "," + text[at:], at - 1
