@@ -279,12 +279,16 @@ def test_verbose_prints_kind_and_version_per_file(sdelint, tmp_path, reference):
     events = tmp_path / "events.json"
     events.write_text('{"events": [{"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "cartStatus": {"serverTimeStamp": "1528628536879"}}]}', encoding="utf-8")
     result = sdelint("check", "-v", EXAMPLE_REL, str(events))
-    example_line = f"{EXAMPLE_REL}: v2 response (has unAuthSdes at /conversationHistoryRecords/0/unAuthSdes), 12 events"
-    events_line = f"{events}: v1 events (no unAuthSdes, isAuthenticated or typed value: v1, the API's default), 1 event"
+    example_line = f"{EXAMPLE_REL}: v2 response (has unAuthSdes at /conversationHistoryRecords/0/unAuthSdes), 12 events; default configuration"
+    events_line = f"{events}: v1 events (no unAuthSdes, isAuthenticated or typed value: v1, the API's default), 1 event; default configuration"
     assert example_line in result.lines and events_line in result.lines
     assert result.lines.index(example_line) < result.lines.index(events_line)
     given = sdelint("check", "-v", "--api-version", "v2", str(events))
-    assert f"{events}: v2 events (as given), 1 event" in given.lines
+    assert f"{events}: v2 events (as given), 1 event; default configuration" in given.lines
+    # and the configuration file each input was checked with, as discovery found it (relative to the working directory)
+    (tmp_path / ".sdelint.yaml").write_text("rules:\n  timestamp-order: off\n", encoding="utf-8")
+    configured = sdelint("check", "-v", str(events))
+    assert f"{events}: v1 events (no unAuthSdes, isAuthenticated or typed value: v1, the API's default), 1 event; configuration {tmp_path / '.sdelint.yaml'}" in configured.lines
     assert SUMMARY.fullmatch(result.lines[-1])["versions"] == "1 as API v1, 1 as API v2"
     assert not any(re.search(r": v[12] ", line) for line in reference("check", EXAMPLE_REL).lines), "only with -v"
 
@@ -333,12 +337,12 @@ def test_integer_timestamps_do_not_make_a_payload_v2(sdelint, tmp_path):
     path = tmp_path / "v1-integer-timestamps.json"
     path.write_text(json.dumps({"sdes": {"events": [event, cart]}}), encoding="utf-8")
     result = sdelint("check", "-v", "--min-severity", "info", str(path))
-    assert f"{path}: v1 record (no unAuthSdes, isAuthenticated or typed value: v1, the API's default), 2 events" in result.lines
+    assert f"{path}: v1 record (no unAuthSdes, isAuthenticated or typed value: v1, the API's default), 2 events; default configuration" in result.lines
     assert result.code == 0 and result.lines[-1] == "Checked 1 file (1 as API v1): 0 errors, 0 warnings, 0 info.", result.lines
     event["customerInfo"]["customerInfo"]["balance"] = 400.99  # a typed attribute still decides
     path.write_text(json.dumps({"sdes": {"events": [event, cart]}}), encoding="utf-8")
     typed = sdelint("check", "-v", str(path))
-    assert f"{path}: v2 record (typed number at /sdes/events/0/customerInfo/customerInfo/balance), 2 events" in typed.lines
+    assert f"{path}: v2 record (typed number at /sdes/events/0/customerInfo/customerInfo/balance), 2 events; default configuration" in typed.lines
 
 
 def test_api_version_v1_reports_json_numbers_as_not_alphanumeric(sdelint, tmp_path, example, reference):

@@ -530,7 +530,7 @@ def test_text_summary_counts_profiles(cli, tmp_path):
     web = write(tmp_path, "web.js", WEB_JS)
     result = cli("check", eh, web, "-v")
     assert result.exit_code == 0, result.output
-    assert f"{eh}: engagement-history eh-response (has interactionHistoryRecords), 5 events" in result.output
+    assert f"{eh}: engagement-history eh-response (has interactionHistoryRecords), 5 events; default configuration" in result.output
     assert "Checked 2 files (1 as engagement-history, 1 as web): 0 errors, 0 warnings, 0 info." in result.output
 
 

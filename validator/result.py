@@ -30,6 +30,7 @@ class FileResult:
     profile: str | None = None  # messaging, engagement-history or web: which contract the input was checked against
     profile_reason: str | None = None  # why ("has interactionHistoryRecords", "lpTag type 'cart' at /type"); "given" when named
     failed: bool = False  # sdelint itself failed on this input (its internal-error finding says how): never filtered or baselined
+    config: str | None = None  # the configuration file it was checked with (None: the defaults); -v shows it
 
 
 @dataclass

@@ -128,11 +128,14 @@ def _isolated(linter: Linter, name: str, policy_path: str | None, lint: Callable
     A worker lost (WorkerDied) or an extra missing (ImportError, on a cluster's workers too) still ends the run.
     """
     try:
-        return lint()
+        result = lint()
     except (WorkerDied, ImportError):
         raise
     except Exception as exc:  # noqa: BLE001 - a bug on one input is reported on it
-        return linter.failed(name, policy_path, exc)
+        result = linter.failed(name, policy_path, exc)
+    source = linter.config.path
+    result.config = str(source) if source is not None else None
+    return result
 
 
 def lint_url(linter: Linter, url: str, name: str, workers: int = 1) -> FileResult:

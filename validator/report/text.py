@@ -9,7 +9,7 @@ from ..findings import Finding
 from ..model import MESSAGING
 from ..result import FileResult, Summary
 from .base import Reporter
-from .common import escape_controls, finding_text, plural, pointer_label, severity_counts
+from .common import escape_controls, finding_text, plural, pointer_label, report_path, severity_counts
 
 # ANSI SGR codes: bold for the place, red/yellow/cyan for the severities, magenta for rule names.
 RESET = "\x1b[0m"
@@ -46,7 +46,8 @@ class TextReporter(Reporter):
                     what = f"{result.api_version or result.profile} {result.kind}" if result.kind else "not checked"
                     reason = result.version_reason if result.api_version else result.profile_reason
                     why = f" ({escape_controls(reason)})" if reason and reason != "given" else (" (as given)" if result.kind else "")
-                    stream.write(f"{escape_controls(result.file)}: {what}{why}, {plural(result.events, 'event')}\n")
+                    config = f"configuration {escape_controls(report_path(result.config))}" if result.config else "default configuration"
+                    stream.write(f"{escape_controls(result.file)}: {what}{why}, {plural(result.events, 'event')}; {config}\n")
                 for f in result.findings:
                     stream.write(self.finding_line(f))
         if self.quiet:
