@@ -190,8 +190,9 @@ def test_the_spec_examples_two_syntax_defects_are_both_reported():
         ('{"abc\n: 1, "b": 2}', [("\n", "U+000A inside a string must be escaped")]),
         # line breaks inside a string that is closed: each is an error, and so is what comes after
         ('{"a": "l1\nl2", "b": [1,]}', [("\n", "U+000A inside a string must be escaped"), (",]", "trailing comma before ']'")]),
-        # brackets that do not match: no comma is tried
-        ('{"a": [1, 2}, "b": 1,}', [("}", "Expecting ',' delimiter")]),
+        # brackets that do not match: no comma is tried, and the message says which object or array is still open
+        ('{"a": [1, 2}, "b": 1,}', [("}", "'}' cannot close the array opened at line 1, column 7 (a ']' is missing)")]),
+        ('[{"a": 1],\n 2]', [("]", "']' cannot close the object opened at line 1, column 2 (a '}' is missing)")]),
         # no repair is certain: the first error only, as the parser gives it
         ('{"a" 1, "b": 2,}', [("1", "Expecting ':' delimiter")]),
         ('{"a": 1}\n{"b": 2,}', [("{\"b\"", "Extra data: a second document after the first (one document per line is JSON Lines: a .jsonl name, or an NDJSON content type, reads it so)")]),
@@ -200,6 +201,11 @@ def test_the_spec_examples_two_syntax_defects_are_both_reported():
 )
 def test_syntax_errors_past_the_first_are_found_where_a_repair_is_certain(text, expected):
     assert _syntax_errors(text) == [(*_at(text, needle), message) for needle, message in expected]
+
+
+def test_a_text_that_ends_inside_an_object_says_which():
+    text = '{\n "a": {"b": [1, 2]},\n "c": {"d": 1}'
+    assert _syntax_errors(text) == [(3, len(' "c": {"d": 1}') + 1, "the text ends before the object opened at line 1, column 1 is closed (a '}' is missing)")]
 
 
 def test_syntax_errors_stop_at_ten():

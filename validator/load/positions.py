@@ -390,13 +390,13 @@ def scan_document(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int
     return duplicates, literals
 
 
-_BRACKETS = re.compile(rf"{STRING_TOKEN}|[\[\]{{}}]", re.S)
+BRACKETS = re.compile(rf"{STRING_TOKEN}|[\[\]{{}}]", re.S)
 
 
 def depth_exceeded_at(text: str, limit: int) -> int:
     """Offset of the first bracket nested deeper than ``limit`` (0 if none)."""
     depth = 0
-    for match in _BRACKETS.finditer(text):
+    for match in BRACKETS.finditer(text):
         c = match.group()
         if c in "[{":
             depth += 1

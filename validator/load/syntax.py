@@ -14,6 +14,7 @@ import json
 import re
 
 from ..findings import Problem
+from .positions import BRACKETS, line_col
 
 MAX_SYNTAX_ERRORS = 10
 _JSON_LINES_HINT = "one document per line is JSON Lines: a .jsonl name, or an NDJSON content type, reads it so"
@@ -31,6 +32,7 @@ def syntax_problems(text: str, first: json.JSONDecodeError) -> list[Problem]:
     inserted: list[int] = []  # where commas were inserted (in the repaired text), in increasing order
     budget = _REPARSE_CHARACTERS
     error = first
+    original = text
     line_break: int | None = None  # where a line break inside a string was repaired, until the parse is past that string
     while True:
         if problems and error.msg == "Expecting ',' delimiter" and text[error.pos:error.pos + 1] not in (*_VALUE_START, "}", "]", ""):
@@ -38,6 +40,8 @@ def syntax_problems(text: str, first: json.JSONDecodeError) -> list[Problem]:
             # inserted comma, where a ']' was missing: {"a": [1, 2 "b": 3}): an error of the repair's making
             return problems
         message, offset, repaired, comma_at = _described(text, error)
+        if message == "Expecting ',' delimiter" and text[error.pos:error.pos + 1] in ("}", "]", ""):
+            message = _unclosed(text, error.pos, original, inserted)
         problems.append(Problem("", "syntax-error", f"invalid JSON: {message}", offset=_original(offset, inserted)))
         budget -= len(repaired)
         if repaired is text or len(problems) >= MAX_SYNTAX_ERRORS or budget < 0:
@@ -103,6 +107,27 @@ def _described(text: str, error: json.JSONDecodeError) -> tuple[str, int, str, i
             return f"Extra data: a second document after the first ({_JSON_LINES_HINT})", at, text, None
         return "Extra data: text after the end of the document", at, text, None
     return error.msg, at, text, None
+
+
+def _unclosed(text: str, at: int, original: str, inserted: list[int]) -> str:
+    """What is wrong where a value ends at ``at`` by neither ',' nor the closer it needs: say which object
+    or array is still open (the parser's "Expecting ',' delimiter" names neither)."""
+    stack: list[int] = []
+    for match in BRACKETS.finditer(text, 0, at):  # the text before ``at`` parsed: its strings are whole
+        token = match.group()
+        if token in ("{", "["):
+            stack.append(match.start())
+        elif token in ("}", "]") and stack:
+            stack.pop()
+    if not stack:
+        return "Expecting ',' delimiter"
+    opener = stack[-1]
+    kind, closer = ("object", "}") if text[opener] == "{" else ("array", "]")
+    line, column = line_col(original, _original(opener, inserted))
+    found = text[at:at + 1]
+    if not found:
+        return f"the text ends before the {kind} opened at line {line}, column {column} is closed (a '{closer}' is missing)"
+    return f"'{found}' cannot close the {kind} opened at line {line}, column {column} (a '{closer}' is missing)"
 
 
 def _last_token_end(text: str, at: int) -> int:
