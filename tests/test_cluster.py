@@ -192,7 +192,8 @@ def test_python_api_takes_an_address_or_a_client(cluster, corpus):
 
 
 def test_a_big_response_is_split_on_its_worker_with_the_same_findings(cluster, tmp_path):
-    """A response over the split threshold: checked in halves inside the worker that read it."""
+    """A response over the split threshold: checked inside the worker that read it, in one process (a Dask worker
+    runs threads, and a fork would inherit their locks), with the findings of a local run."""
     local, _ = cluster
     example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     records = [_variant(example, n)["conversationHistoryRecords"][0] for n in range(100)]

@@ -31,6 +31,7 @@ def _response(records: list[dict], **members) -> dict:
 def halves_used(monkeypatch):
     """Every document is a candidate, and each call's outcome is recorded (None: not split)."""
     monkeypatch.setattr(linter_module, "HALVES_MIN_BYTES", 0)
+    monkeypatch.setattr(halves_module, "can_fork", lambda: True)  # threads another test file left in this process do not matter here
     outcomes: list = []
     real = halves_module.check_in_halves
 

@@ -292,3 +292,66 @@ def test_a_bug_on_one_input_is_reported_on_it_and_the_run_goes_on(tmp_path, jobs
     assert any(e["file"].endswith("boom.json") for e in entries)
     gated = run("--baseline", baseline, folder)
     assert gated.returncode == 2 and "0 fixed since it was written" in gated.stdout.decode(), gated.stdout.decode()[-500:]
+
+
+# --- a process that runs other threads is not forked ------------------------------------------
+
+
+@pytest.fixture
+def another_thread(monkeypatch):
+    """A thread running for the test, and os.fork made to fail: a fork here would inherit that thread's locks."""
+    import threading
+
+    from validator import parallel
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, name="the caller's own thread", daemon=True)
+    assert parallel.can_fork()
+    thread.start()
+
+    def no_fork():
+        raise AssertionError("forked while another thread runs")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    yield thread
+    stop.set()
+    thread.join()
+
+
+def test_can_fork_is_false_while_another_thread_runs(another_thread):
+    from validator import parallel
+
+    assert not parallel.can_fork()
+
+
+def test_many_files_from_a_threaded_program_go_to_spawned_workers(another_thread, tmp_path):
+    """The Python API in a notebook or a web application: the same findings as one process, and no fork."""
+    from validator.api import lint_paths
+
+    for number in range(20):
+        (tmp_path / f"copy{number:02}.json").write_text(EXAMPLE.read_text(encoding="utf-8").replace('"total": 11.7', f'"total": {number}'))
+    findings = lint_paths([tmp_path], jobs=2)
+    assert findings == lint_paths([tmp_path], jobs=1) and len({f.file for f in findings}) == 20
+
+
+def test_a_big_response_from_a_threaded_program_is_checked_in_one_process(another_thread, monkeypatch):
+    from validator import linter as linter_module
+    from validator.config import Configuration
+    from validator.linter import Linter
+
+    monkeypatch.setattr(linter_module, "HALVES_MIN_BYTES", 0)
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    text = json.dumps({**example, "conversationHistoryRecords": example["conversationHistoryRecords"] * 40}).encode()
+    linter = Linter(Configuration.load(None))
+    assert linter.lint_bytes(text, "big.json", workers=2).findings == linter.lint_bytes(text, "big.json", workers=1).findings
+
+
+def _exit_at_once(job: Job) -> int:
+    os._exit(3)
+
+
+def test_a_spawned_worker_that_dies_is_worker_died_not_a_broken_pool(another_thread):
+    from validator.parallel import process_pool
+
+    with pytest.raises(WorkerDied, match="a worker process died while checking files"), process_pool(2) as pool:
+        list(pool.map(_exit_at_once, [Job(n) for n in range(4)]))

@@ -31,13 +31,16 @@ one that forked it (closing the race). Children never print: their stdin and std
 are /dev/null, so a ``$(sdelint ...)`` reader gets EOF when the parent is gone. A
 child ignores SIGINT: the parent decides, and stops its children on the way out.
 PDEATHSIG follows the thread that forked: create and use an executor on one thread.
-Where there is no fork, ``process_pool`` spawns workers (concurrent.futures): a dead
-one there breaks the run with BrokenProcessPool, without a retry, but never a hang.
+Where there is no fork, or while other threads run (``can_fork``: a fork would inherit
+their locks), ``process_pool`` spawns workers (concurrent.futures): a dead one there breaks
+the run with BrokenProcessPool, without a retry, but never a hang; a big document is then
+checked in one process.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
@@ -76,7 +79,16 @@ class Executor(Protocol):
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork")
+    """Whether this process may fork: not where there is no fork, and not while other threads run.
+
+    A lock another thread holds at the fork stays held for ever in the child, which then hangs
+    (Python 3.12 warns of it): a program of the Python API's that runs threads (a notebook, a web
+    application, a Dask worker) gets spawned workers, or one process, instead.
+    """
+    if not hasattr(os, "fork"):
+        return False
+    threading = sys.modules.get("threading")  # never imported: no other Python thread can be running
+    return threading is None or threading.active_count() == 1
 
 
 def label_of(payload: Any) -> str:
@@ -84,12 +96,12 @@ def label_of(payload: Any) -> str:
 
 
 def process_pool(workers: int) -> Executor:
-    """Worker processes for many tasks: forked where possible, else spawned (no retry there)."""
+    """Worker processes for many tasks: forked where ``can_fork``, else spawned (no retry there)."""
     if can_fork():
         from .local import ProcessPool
 
         return ProcessPool(workers)
-    return _SpawnPool(workers)  # pragma: no cover - platforms without fork
+    return _SpawnPool(workers)
 
 
 def start_server_process(target: Callable[..., None], args: tuple[Any, ...], name: str) -> Any:
@@ -105,13 +117,18 @@ def start_server_process(target: Callable[..., None], args: tuple[Any, ...], nam
     return process
 
 
-class _SpawnPool:  # pragma: no cover - platforms without fork
-    """Spawned workers (concurrent.futures): a dead worker breaks the pool with BrokenProcessPool, never a hang."""
+class _SpawnPool:
+    """Spawned workers (concurrent.futures): a dead worker breaks the pool with BrokenProcessPool, never a hang.
+
+    Spawned, never forked (concurrent.futures forks by default on Linux before Python 3.14): this pool
+    serves the processes that must not fork.
+    """
 
     def __init__(self, workers: int) -> None:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        self._pool = ProcessPoolExecutor(workers)
+        self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
     def __enter__(self) -> Self:
         return self
@@ -123,7 +140,17 @@ class _SpawnPool:  # pragma: no cover - platforms without fork
         return self._pool.submit(fn, payload)
 
     def map(self, fn: Callable[[P], R], payloads: Iterable[P], *, chunksize: int = 1) -> Iterator[R]:
-        return self._pool.map(fn, payloads, chunksize=chunksize)
+        return _worker_died_on_broken_pool(self._pool.map(fn, payloads, chunksize=chunksize))
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def _worker_died_on_broken_pool(results: Iterator[R]) -> Iterator[R]:
+    """A spawned worker's death as the forked pools report it: WorkerDied, one line (the CLI exits 2 with it)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        yield from results
+    except BrokenProcessPool:
+        raise WorkerDied("a worker process died while checking files (spawned workers are not retried)") from None
