@@ -161,29 +161,33 @@ def test_the_spec_examples_two_syntax_defects_are_both_reported():
     block = text.index('"serverTimeStamp": "1528628536882"\n')
     trailing = text.index('"1528636540046",', block) + len('"1528636540046"')
     assert _syntax_errors(text) == [
-        (*_at(text[block:], '"originalTimeStamp"', base=text[:block]), "Expecting ',' delimiter"),
+        (*_at(text[block:], '"originalTimeStamp"', base=text[:block]), "Expecting ',' delimiter between the members of the object opened at line 520, column 15"),
         (*_at(text[trailing:], ",", base=text[:trailing]), "trailing comma before '}'"),
     ]
+
+
+OBJECT_AT_1_1 = "Expecting ',' delimiter between the members of the object opened at line 1, column 1"
+ARRAY_AT_1_1 = "Expecting ',' delimiter between the items of the array opened at line 1, column 1"
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         # every repair that is certain, each error at its own place in the original text
-        ('{"a": "x\\qy" "b": [1, 2,],\n "c": "t\tab",}', [("\\q", "invalid escape '\\q' in a string"), ('"b"', "Expecting ',' delimiter"),
+        ('{"a": "x\\qy" "b": [1, 2,],\n "c": "t\tab",}', [("\\q", "invalid escape '\\q' in a string"), ('"b"', OBJECT_AT_1_1),
                                                         (",]", "trailing comma before ']'"), ("\t", "U+0009 inside a string must be escaped"),
                                                         (",}", "trailing comma before '}'")]),
-        ('[1 2 3,\n]', [("2", "Expecting ',' delimiter"), ("3", "Expecting ',' delimiter"), (",", "trailing comma before ']'")]),
+        ('[1 2 3,\n]', [("2", ARRAY_AT_1_1), ("3", ARRAY_AT_1_1), (",", "trailing comma before ']'")]),
         ('{"a": "\\u12zz", "b": 1,}', [("\\u", "invalid escape '\\u12zz' in a string"), (",}", "trailing comma before '}'")]),
         # an escape shown as far as it goes, on one line
         ('["\\u12", 1,]', [("\\u", "invalid escape '\\u12' in a string"), (",]", "trailing comma before ']'")]),
         ('{"a": "x\\\n", "b": 1,}', [("\\", "invalid escape: '\\' then U+000A"), (",}", "trailing comma before '}'")]),
         # a comma was not what was missing: the error it would cause (at the value after it) is not reported
-        ('{"a": 1 2, "b": 3,}', [("2", "Expecting ',' delimiter")]),
-        ('{"a": "x, "b": 1,}', [("b", "Expecting ',' delimiter")]),
+        ('{"a": 1 2, "b": 3,}', [("2", OBJECT_AT_1_1)]),
+        ('{"a": "x, "b": 1,}', [("b", OBJECT_AT_1_1)]),
         # a ']' was missing, not a comma: the ':' after the value the comma went before is not a second error
-        ('{"a": [1, 2 "b": 3}', [('"b"', "Expecting ',' delimiter")]),
-        ('{"a": [{"x": 1} "b": [2,]}', [('"b"', "Expecting ',' delimiter")]),
+        ('{"a": [1, 2 "b": 3}', [('"b"', "Expecting ',' delimiter between the items of the array opened at line 1, column 7")]),
+        ('{"a": [{"x": 1} "b": [2,]}', [('"b"', "Expecting ',' delimiter between the items of the array opened at line 1, column 7")]),
         # a line break where a string's closing quote was missing: what follows the string it runs into is not an error
         ('{\n  "a": "abc,\n  "b": "def"\n}', [("\n  \"b", "U+000A inside a string must be escaped")]),
         ('["abc\n, "123"]', [("\n", "U+000A inside a string must be escaped")]),
@@ -200,6 +204,7 @@ def test_the_spec_examples_two_syntax_defects_are_both_reported():
     ],
 )
 def test_syntax_errors_past_the_first_are_found_where_a_repair_is_certain(text, expected):
+    """A missing comma names the object or array it is in: where a closer is missing, that is the clue."""
     assert _syntax_errors(text) == [(*_at(text, needle), message) for needle, message in expected]
 
 

@@ -468,7 +468,7 @@ def test_github_example_and_unrepaired(cli, in_root):
     matches = check_github(out, findings, 2)
     assert {m["command"] for m in matches} == {"error", "warning", "notice"}
     assert [m.group(0) for m in matches[-2:]] == [
-        "::error file=tests/data/spec-example-unrepaired.json,line=528,col=8,title=syntax-error::invalid JSON: Expecting ',' delimiter (root)",
+        "::error file=tests/data/spec-example-unrepaired.json,line=528,col=8,title=syntax-error::invalid JSON: Expecting ',' delimiter between the members of the object opened at line 520, column 15 (root)",
         "::error file=tests/data/spec-example-unrepaired.json,line=528,col=44,title=syntax-error::invalid JSON: trailing comma before '}' (root)",
     ]
 
@@ -486,7 +486,7 @@ def test_github_escapes_the_crafted_input(cli, tricky):
 def test_github_quiet_drops_the_summary(cli, in_root):
     out, _ = run(cli, UNREPAIRED, "--format", "github", "-q")
     assert out.splitlines() == [
-        "::error file=tests/data/spec-example-unrepaired.json,line=528,col=8,title=syntax-error::invalid JSON: Expecting ',' delimiter (root)",
+        "::error file=tests/data/spec-example-unrepaired.json,line=528,col=8,title=syntax-error::invalid JSON: Expecting ',' delimiter between the members of the object opened at line 520, column 15 (root)",
         "::error file=tests/data/spec-example-unrepaired.json,line=528,col=44,title=syntax-error::invalid JSON: trailing comma before '}' (root)",
     ]
 

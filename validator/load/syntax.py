@@ -40,7 +40,7 @@ def syntax_problems(text: str, first: json.JSONDecodeError) -> list[Problem]:
             # inserted comma, where a ']' was missing: {"a": [1, 2 "b": 3}): an error of the repair's making
             return problems
         message, offset, repaired, comma_at = _described(text, error)
-        if message == "Expecting ',' delimiter" and text[error.pos:error.pos + 1] in ("}", "]", ""):
+        if message == "Expecting ',' delimiter":
             message = _unclosed(text, error.pos, original, inserted)
         problems.append(Problem("", "syntax-error", f"invalid JSON: {message}", offset=_original(offset, inserted)))
         budget -= len(repaired)
@@ -111,7 +111,8 @@ def _described(text: str, error: json.JSONDecodeError) -> tuple[str, int, str, i
 
 def _unclosed(text: str, at: int, original: str, inserted: list[int]) -> str:
     """What is wrong where a value ends at ``at`` by neither ',' nor the closer it needs: say which object
-    or array is still open (the parser's "Expecting ',' delimiter" names neither)."""
+    or array is still open (the parser's "Expecting ',' delimiter" names none; a missing ']' two lines up
+    reads as a missing comma at the next member)."""
     stack: list[int] = []
     for match in BRACKETS.finditer(text, 0, at):  # the text before ``at`` parsed: its strings are whole
         token = match.group()
@@ -127,7 +128,11 @@ def _unclosed(text: str, at: int, original: str, inserted: list[int]) -> str:
     found = text[at:at + 1]
     if not found:
         return f"the text ends before the {kind} opened at line {line}, column {column} is closed (a '{closer}' is missing)"
-    return f"'{found}' cannot close the {kind} opened at line {line}, column {column} (a '{closer}' is missing)"
+    if found in ("}", "]"):
+        return f"'{found}' cannot close the {kind} opened at line {line}, column {column} (a '{closer}' is missing)"
+    # a missing comma, or a container not closed before it: say which one the parser is in
+    between = "members of the object" if kind == "object" else "items of the array"
+    return f"Expecting ',' delimiter between the {between} opened at line {line}, column {column}"
 
 
 def _last_token_end(text: str, at: int) -> int:
