@@ -490,6 +490,10 @@ def test_stdin_past_the_input_limit_is_a_read_error_and_the_run_goes_on(tmp_path
         ("<stdin>", "read-error", "cannot read file: larger than 1000 bytes: not read")
     ]
     assert report["files"][1]["events"] == 12, "the example after it is still checked"
+    config = tmp_path / ".sdelint.yaml"
+    config.write_text("fail-on: error\n", encoding="utf-8")
+    verbose = CliRunner().invoke(cli.main, ["check", "-v", "--config", str(config), "-"], input=b"{}" + b" " * 1000)
+    assert verbose.stdout.splitlines()[0] == f"<stdin>: not checked, 0 events; configuration {config}", "an unread stdin still names its configuration"
     monkeypatch.setattr(cli, "MAX_INPUT_BYTES", 1002)
     result = CliRunner().invoke(cli.main, ["check", "--format", "json", "-"], input=b"{}" + b" " * 1000)
     assert json.loads(result.stdout)["findings"][0]["rule"] != "read-error", "a stream of exactly the limit is read"

@@ -81,15 +81,11 @@ def _replacing(path: Path, mode: int | None = None) -> Iterator[BinaryIO]:
             os.fchmod(handle.fileno(), keep)
             os.fsync(handle.fileno())
         os.replace(tmp, target)
-    except OSError as exc:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        if exc.filename in (None, tmp):  # a full disk while writing or syncing the temporary file: the target is what failed
+        if isinstance(exc, OSError) and exc.filename in (None, tmp):  # a full disk while writing or syncing: the target is what failed
             raise OSError(exc.errno, exc.strerror, str(path)) from None
-        raise
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
         raise
 
 

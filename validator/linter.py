@@ -274,8 +274,11 @@ class Linter:
 def _unusable_object(data: Any) -> Problem | None:
     """Why a Python object cannot be checked: nested past OBJECT_MAX_DEPTH (or holding itself), or an integer
     too long to print (10**5000: no JSON text holds one, and every message about it would fail). Level by level."""
+    def unprintable(number: int) -> Problem:
+        return Problem("", "syntax-error", f"an integer of {number.bit_length()} bits is longer than can be printed: not checked")
+
     if isinstance(data, int) and too_long_to_print(data):
-        return Problem("", "syntax-error", f"an integer of {data.bit_length()} bits is longer than can be printed: not checked")
+        return unprintable(data)
     if not isinstance(data, dict | list):
         return None
     level = [data]
@@ -287,7 +290,7 @@ def _unusable_object(data: Any) -> Problem | None:
                 if isinstance(child, dict | list):
                     below[id(child)] = child
                 elif isinstance(child, int) and too_long_to_print(child):
-                    return Problem("", "syntax-error", f"an integer of {child.bit_length()} bits is longer than can be printed: not checked")
+                    return unprintable(child)
         if not below:
             return None
         level = list(below.values())

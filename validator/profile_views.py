@@ -91,15 +91,23 @@ class EhEvent:
     def has_container(self) -> bool:
         return any(key in CONTAINER_KEYS for key in self.event)
 
-    def original_pointer(self, pointer: str, base: str) -> str:
-        """A pointer into the copy (under ``base``, the event's pointer) as the same place in the original."""
+    def _rewrite(self, pointer: str, base: str) -> tuple[str, str] | None:
+        """The (copied, original) pair whose place ``pointer`` (under ``base``, the event's pointer) is in, if any."""
         if not self.rewrites or not pointer.startswith(base):
-            return pointer
+            return None
         rest = pointer[len(base):]
         for copied, original in self.rewrites:
             if rest == copied or rest.startswith(copied + "/"):
-                return base + original + rest[len(copied):]
-        return pointer
+                return copied, original
+        return None
+
+    def original_pointer(self, pointer: str, base: str) -> str:
+        """A pointer into the copy (under ``base``, the event's pointer) as the same place in the original."""
+        rewrite = self._rewrite(pointer, base)
+        if rewrite is None:
+            return pointer
+        copied, original = rewrite
+        return base + original + pointer[len(base) + len(copied):]
 
     def restore(self, problems: list[Problem], start: int, base: str) -> None:
         """Give ``problems[start:]`` (found on the copy) the original's pointers, in place.
@@ -119,11 +127,11 @@ class EhEvent:
 
     def _original_names(self, message: str, pointer: str, base: str) -> str:
         """A message naming a renamed container (" in viewedProduct") names it as the original does (viewProduct)."""
-        rest = pointer[len(base):]
-        for copied, original in self.rewrites:
-            if (rest == copied or rest.startswith(copied + "/")) and copied.count("/") == 1 and copied != original:
-                return message.replace(f" in {copied[1:]}", f" in {original[1:]}", 1)
-        return message
+        rewrite = self._rewrite(pointer, base)
+        if rewrite is None or rewrite[0].count("/") != 1:  # only a container's own key is renamed (not flat personalInfo)
+            return message
+        copied, original = rewrite
+        return message.replace(f" in {copied[1:]}", f" in {original[1:]}", 1)
 
 
 def missing_container(pointer: str) -> Problem:

@@ -209,11 +209,15 @@ def _check_stdin(configs: Configurations, read_stdin: Callable[[], bytes], stdin
     name_path = Path(stdin_name) if stdin_name != "<stdin>" else None
     linter = configs.linter_for(name_path)
     policy_path = stdin_name if name_path else None
-    try:
-        raw = read_stdin()
-    except OSError as exc:  # more than an input may hold (yes | sdelint check -), or a read that failed
-        return linter.unreadable(stdin_name, policy_path, exc.strerror or str(exc))
-    return _isolated(linter, stdin_name, policy_path, lambda: linter.lint_bytes(raw, stdin_name, policy_path, workers=jobs))
+
+    def lint() -> FileResult:
+        try:
+            raw = read_stdin()
+        except OSError as exc:  # more than an input may hold (yes | sdelint check -), or a read that failed
+            return linter.unreadable(stdin_name, policy_path, exc.strerror or str(exc))
+        return linter.lint_bytes(raw, stdin_name, policy_path, workers=jobs)
+
+    return _isolated(linter, stdin_name, policy_path, lint)
 
 
 def _check_on_cluster(

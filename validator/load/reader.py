@@ -143,7 +143,7 @@ def _gunzip_chunks(raw: bytes, limit: int = MAX_DECOMPRESSED) -> Iterator[bytes]
             first = False
             size += len(data)
             if size > limit:
-                raise _GzipTooLarge(f"decompresses to more than {limit >> 20} MiB: refusing (a gzip bomb?)")
+                raise _GzipTooLarge(f"decompresses to more than {_size_text(limit)}: refusing (a gzip bomb?)")
             if data:
                 yield data
             if decompressor.eof:

@@ -32,8 +32,8 @@ are /dev/null, so a ``$(sdelint ...)`` reader gets EOF when the parent is gone. 
 child ignores SIGINT: the parent decides, and stops its children on the way out.
 PDEATHSIG follows the thread that forked: create and use an executor on one thread.
 Where there is no fork, or while other threads run (``can_fork``: a fork would inherit
-their locks), ``process_pool`` spawns workers (concurrent.futures): a dead one there breaks
-the run with BrokenProcessPool, without a retry, but never a hang; a big document is then
+their locks), ``process_pool`` spawns workers (concurrent.futures): a dead one there ends
+the run with ``WorkerDied``, without a retry, but never a hang; a big document is then
 checked in one process.
 """
 
@@ -118,7 +118,7 @@ def start_server_process(target: Callable[..., None], args: tuple[Any, ...], nam
 
 
 class _SpawnPool:
-    """Spawned workers (concurrent.futures): a dead worker breaks the pool with BrokenProcessPool, never a hang.
+    """Spawned workers (concurrent.futures): a dead worker breaks the pool (``WorkerDied`` from ``map``), never a hang.
 
     Spawned, never forked (concurrent.futures forks by default on Linux before Python 3.14): this pool
     serves the processes that must not fork.
