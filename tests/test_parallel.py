@@ -328,6 +328,17 @@ def test_can_fork_is_false_while_another_thread_runs():
     assert run.stdout.split() == ["True", "False", "True"], run.stderr
 
 
+def test_can_fork_counts_threads_the_threading_module_does_not_know():
+    """A thread started by ``_thread`` (or by a C library) holds locks a fork would inherit just the same."""
+    code = (
+        "import _thread, threading, time; from validator.parallel import can_fork; before = can_fork(); "
+        "lock = _thread.allocate_lock(); lock.acquire(); _thread.start_new_thread(lock.acquire, ()); time.sleep(0.2); "
+        "print(before, threading.active_count(), can_fork()); lock.release()"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert run.stdout.split() == ["True", "1", "False"], run.stderr
+
+
 def test_many_files_from_a_threaded_program_go_to_spawned_workers(another_thread, tmp_path):
     """The Python API in a notebook or a web application: the same findings as one process, and no fork."""
     from validator.api import lint_paths

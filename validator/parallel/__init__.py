@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
@@ -83,12 +84,37 @@ def can_fork() -> bool:
 
     A lock another thread holds at the fork stays held for ever in the child, which then hangs
     (Python 3.12 warns of it): a program of the Python API's that runs threads (a notebook, a web
-    application, a Dask worker) gets spawned workers, or one process, instead.
+    application, a Dask worker) gets spawned workers, or one process, instead. On Linux the threads
+    are counted as the kernel counts them, so those started outside ``threading`` count too.
     """
     if not hasattr(os, "fork"):
         return False
     threading = sys.modules.get("threading")  # never imported: no other Python thread can be running
-    return threading is None or threading.active_count() == 1
+    if threading is not None and threading.active_count() > 1:
+        return False
+    for _ in range(_EXITING_THREAD_WAITS):
+        threads = _os_thread_count()
+        if threads is None or threads == 1:
+            return True
+        time.sleep(0.001)  # a thread just joined may still be leaving the OS's count
+    return False
+
+
+_EXITING_THREAD_WAITS = 10
+
+
+def _os_thread_count() -> int | None:
+    """The threads of this process as Linux counts them (as CPython does before it warns), None elsewhere.
+
+    ``threading`` knows only the threads it started: not one started by ``_thread`` or by a C
+    library (a JVM gateway, a thread pool in an extension), whose locks a fork inherits just the same.
+    """
+    try:
+        with open("/proc/self/stat", "rb") as stat:
+            fields = stat.read().rpartition(b")")[2].split()  # the command name before ")" may hold spaces
+        return int(fields[17])  # field 20, num_threads; fields[0] is field 3
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def label_of(payload: Any) -> str:
