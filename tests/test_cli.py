@@ -345,6 +345,23 @@ def test_integer_timestamps_do_not_make_a_payload_v2(sdelint, tmp_path):
     assert f"{path}: v2 record (typed number at /sdes/events/0/customerInfo/customerInfo/balance), 2 events; default configuration" in typed.lines
 
 
+@pytest.mark.parametrize("field", ["lastPaymentDate", "registrationDate"])
+def test_the_tables_integer_date_does_not_make_a_payload_v2(sdelint, tmp_path, field):
+    """customerInfo's dates are "3 integer fields", JSON { "year": 2011, "month": 3, "day": 21}, with no v1/v2 split
+    (unlike companySize, "v1- alphanumeric, v2- int"): a v1 capture holding one was read as v2 and its text called a bad int."""
+    attrs = {"companySize": "50-100", field: {"year": 2011, "month": 3, "day": 21}}
+    event = {"customerInfo": {"serverTimeStamp": "1528628536879", "customerInfo": attrs}, "sdeType": "CUSTOMER_INFO", "serverTimeStamp": "1528628536879"}
+    path = tmp_path / "v1-integer-date.json"
+    path.write_text(json.dumps({"sdes": {"events": [event]}}), encoding="utf-8")
+    result = sdelint("check", "-v", "--min-severity", "info", str(path))
+    assert f"{path}: v1 record (no unAuthSdes, isAuthenticated or typed value: v1, the API's default), 1 event; default configuration" in result.lines
+    assert result.code == 0 and result.lines[-1] == "Checked 1 file (1 as API v1): 0 errors, 0 warnings, 0 info.", result.lines
+    attrs["companySize"] = 75  # a typed attribute beside it still decides
+    path.write_text(json.dumps({"sdes": {"events": [event]}}), encoding="utf-8")
+    typed = sdelint("check", "-v", str(path))
+    assert f"{path}: v2 record (typed number at /sdes/events/0/customerInfo/customerInfo/companySize), 1 event; default configuration" in typed.lines
+
+
 def test_api_version_v1_reports_json_numbers_as_not_alphanumeric(sdelint, tmp_path, example, reference):
     # A v1 payload prints every value as a string: a JSON number in an authenticated event is an error.
     data = copy.deepcopy(example)

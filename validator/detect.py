@@ -26,6 +26,7 @@ from typing import Any
 from .findings import join_pointer
 from .model import (
     CONTAINER_KEYS,
+    DATE_KEYS,
     EH_CONTAINER_KEYS,
     EH_RESPONSE,
     ENGAGEMENT_HISTORY,
@@ -80,13 +81,17 @@ def detect_kind(data: Any) -> str | None:
     return None
 
 
+# Members whose numbers both versions send: timestamps (long in every table) and customerInfo's dates.
+_TYPED_IN_BOTH = frozenset((*TIMESTAMP_KEYS, *DATE_KEYS))
+
+
 def _has_typed_scalar(value: Any) -> bool:
-    """Whether an attribute value below ``value`` is a number or boolean (timestamps are not attribute values)."""
+    """Whether an attribute value below ``value`` is a number or boolean that only v2 sends (see ``_TYPED_IN_BOTH``)."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            stack.extend(child for key, child in item.items() if key not in TIMESTAMP_KEYS)
+            stack.extend(child for key, child in item.items() if key not in _TYPED_IN_BOTH)
         elif isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, (int, float)):  # bool is an int
@@ -100,7 +105,7 @@ def _typed_scalar_at(value: Any, pointer: str) -> tuple[str, str] | None:
     while stack:
         where, item = stack.pop()
         if isinstance(item, dict):
-            stack.extend(reversed([(join_pointer(where, key), child) for key, child in item.items() if key not in TIMESTAMP_KEYS]))
+            stack.extend(reversed([(join_pointer(where, key), child) for key, child in item.items() if key not in _TYPED_IN_BOTH]))
         elif isinstance(item, list):
             stack.extend(reversed([(join_pointer(where, i), child) for i, child in enumerate(item)]))
         elif isinstance(item, bool):

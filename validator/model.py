@@ -20,6 +20,9 @@ CONTAINER_KEYS = frozenset(SDE_TYPES.values())
 DOUBLE_NESTED = frozenset({"customerInfo", "personalInfo", "marketingCampaignInfo", "visitorError", "lead", "serviceActivity"})
 # Epoch-milliseconds timestamps: "long" in every field table, with no v1/v2 split (digits or integers in both)
 TIMESTAMP_KEYS = ("serverTimeStamp", "originalTimeStamp")
+# customerInfo's dates: "3 integer fields: Year, month, and day", JSON { "year": 2011, "month": 3, "day": 21},
+# with no v1/v2 split either (integers or, as every v1 value, text)
+DATE_KEYS = ("lastPaymentDate", "registrationDate")
 
 VERSIONS = ("v1", "v2")
 # Which sections of a record each API version returns

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from ...findings import join_pointer
-from ...model import PROFILES
+from ...model import DATE_KEYS, PROFILES
 from ..base import EventContext, Hit, Rule
 from ..values import as_int, show_int
 
@@ -34,7 +34,7 @@ def calendar_date(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     if attrs is None:
         return None
     if ctx.key == "customerInfo":
-        checks = [(k, ("year", "month", "day")) for k in ("lastPaymentDate", "registrationDate")]
+        checks = [(k, ("year", "month", "day")) for k in DATE_KEYS]
     else:
         checks = [("customerAge", ("customerYearOfBirth", "customerMonthOfBirth", "customerDateOfBirth"))]
         if "customerAge" not in attrs:  # the web side's personal.age: {age, year, month, day}
