@@ -62,6 +62,8 @@ def test_timestamp_order_has_no_basis_in_customer_info():
         (_personal({"language": "en-XX"}), "/personalInfo/personalInfo/language"),
         (_personal({"language": "Klingonese"}), "/personalInfo/personalInfo/language"),
         (_personal({"language": "EN-us"}), "/personalInfo/personalInfo/language"),
+        (_personal({"language": "zh-Hant-XX"}), "/personalInfo/personalInfo/language"),
+        (_personal({"language": "en-UK"}), "/personalInfo/personalInfo/language"),
         (_personal({"contacts": [{"personalContact": {"phoneType": "CELL"}}]}), "/personalInfo/personalInfo/contacts/0/personalContact/phoneType"),
         # the web table's code list: "2 letter code in uppser case ISO3166-1 Alpha-2"
         (_web_personal({"contacts": [{"address": {"country": "Israel"}}]}), "/personal/contacts/0/address/country"),
@@ -91,6 +93,9 @@ def test_code_list_hints():
     ] + [
         # the spec's own example sends "Russian"; the Types table gives en-US and fr-CA; underscores are documented
         _personal({"language": value}) for value in ("Russian", "English", "english", "en", "en-US", "fr_CA", "fr-CA", "Greek", "Norwegian Bokmål", None)
+    ] + [
+        # well-formed tags with a script or a UN M.49 area name a language as exactly (an audit found them warned on)
+        _personal({"language": value}) for value in ("es-419", "zh-Hant", "zh-Hant-TW", "sr_Latn_RS")
     ] + [
         _personal({"contacts": [{"personalContact": {"phoneType": "MOBILE", "address": {"country": "IL", "region": "Moscow"}}}]}),
         _web_personal({"contacts": [{"phoneType": "MOBILE", "address": {"country": "IL", "region": "Moscow"}}]}),
@@ -227,6 +232,22 @@ def test_empty_cart(event, pointer):
     assert [f.pointer for f in _hits(event, "empty-cart")] == ([pointer] if pointer else [])
 
 
+def test_an_empty_string_is_no_value_for_the_code_and_format_rules():
+    """null is "not set" for code-list, contact-format and currency-code; "" (a field pushed without a value) is too."""
+    empty = [
+        _personal({"gender": "", "language": "", "email": "", "phone": "", "contacts": [{"personalContact": {"phoneType": "", "email": "", "phone": ""}}]}),
+        _double("marketingCampaignInfo", "MARKETING_CAMPAIGN_INFO", {"originatingChannel": ""}),
+        _double("serviceActivity", "SERVICE_ACTIVITY", {"status": ""}),
+        {"cartStatus": {"serverTimeStamp": STAMP, "currency": ""}, "sdeType": "CART_STATUS", "serverTimeStamp": STAMP},
+        {"purchase": {"serverTimeStamp": STAMP, "currency": "", "cart": {"currency": ""}}, "sdeType": "PURCHASE", "serverTimeStamp": STAMP},
+        _web_personal({"contacts": [{"address": {"country": ""}}]}),
+    ]
+    rules = ("code-list", "contact-format", "currency-code")
+    assert [(f.pointer, f.rule) for payload in empty for f in validator.lint(payload) if f.rule in rules] == []
+    spaced = [(f.pointer, f.rule) for f in validator.lint(_personal({"gender": " ", "language": " "})) if f.rule in rules]
+    assert spaced == [("/personalInfo/personalInfo/gender", "code-list"), ("/personalInfo/personalInfo/language", "code-list")]
+
+
 # --- contact-format --------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
@@ -239,6 +260,13 @@ def test_empty_cart(event, pointer):
         {"phone": "+1-212-788-8877;ext=12"},  # RFC 3966's extension, as tel: URIs write it
         {"phone": "+44 (0)20 7946 0958"},
         {"email": "用户@例子.广告"},
+        # an audit found these warned on: the rationale's "brackets" around the "+", dashes and digits as documents
+        # and phones write them, and a no-break space
+        {"phone": "(+44) 20 7946 0958"},
+        {"phone": "212–788–8877"},
+        {"phone": "０３-１２３４-５６７８"},
+        {"phone": "+49\u00a030\u00a01234567"},
+        {"email": "", "phone": ""},  # sent without a value, as null is
     ],
 )
 def test_contact_format_leaves_real_contact_data_alone(contact):
@@ -246,7 +274,10 @@ def test_contact_format_leaves_real_contact_data_alone(contact):
     assert _hits(_personal(contact), "contact-format") == []
 
 
-@pytest.mark.parametrize("field, value", [("email", "myname.example.com"), ("phone", "call me"), ("phone", "212-CALL-NOW"), ("phone", "12a45678")])
+@pytest.mark.parametrize(
+    "field, value",
+    [("email", "myname.example.com"), ("phone", "call me"), ("phone", "212-CALL-NOW"), ("phone", "12a45678"), ("phone", "+(44"), ("phone", " "), ("email", " ")],
+)
 def test_contact_format_warns_on_what_is_no_contact(field, value):
     nested = _hits(_personal({"contacts": [{"personalContact": {field: value}}]}), "contact-format")
     assert [(f.pointer, f.severity) for f in nested] == [(f"/personalInfo/personalInfo/contacts/0/personalContact/{field}", "warning")]

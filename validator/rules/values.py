@@ -62,6 +62,11 @@ def is_integer_text(value: Any) -> bool:
     return isinstance(value, str) and _INT.match(value) is not None
 
 
+def unset(value: Any) -> bool:
+    """null or the empty string: an attribute sent without a value, which a format rule leaves alone."""
+    return value is None or value == ""
+
+
 def shorten(text: str, limit: int = 40) -> str:
     """A value quoted in a message, cut to ``limit`` characters so a hostile value cannot flood the report."""
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"

@@ -15,7 +15,7 @@ from ...model import PROFILES, WEB
 from ..base import EventContext, Hit, Rule
 from ..datafiles import data_lines
 from ..params import CodeList, StringList
-from ..values import as_number, shorten
+from ..values import as_number, shorten, unset
 
 # field reference §5, quoting LivePerson's documentation
 ORIGINATING_CHANNELS = list(range(7))  # "0-Direct, 1-Search, 2-Social, 3-Email, 4-Referral, 5-Paid Search, 6-Display"
@@ -23,7 +23,8 @@ SERVICE_STATUSES = list(range(14))  # "0-Complete, 1-In Progress, ... 12-Pending
 GENDERS = ["MALE", "FEMALE", "OTHER"]
 PHONE_TYPES = ["HOME", "MOBILE", "WORK", "FAX", "MAIN", "HOME_FAX", "WORK_FAX", "PAGER", "OTHER"]
 
-_LANGUAGE_TAG = re.compile(r"([a-z]{2})(?:[-_]([A-Z]{2}))?\Z")
+# ISO 639-1, optionally a script (zh-Hant) and a region: ISO 3166-1 alpha-2 as documented, or a UN M.49 area (es-419)
+_LANGUAGE_TAG = re.compile(r"([a-z]{2})(?:[-_][A-Z][a-z]{3})?(?:[-_]([A-Z]{2}|[0-9]{3}))?\Z")
 
 
 def _code(value: Any) -> str:
@@ -73,7 +74,7 @@ def languages() -> tuple[frozenset[str], frozenset[str]]:
 
 @lru_cache(maxsize=4096)  # a payload uses few distinct languages
 def language_problem(value: str, extra: frozenset[str]) -> str | None:
-    """Why ``value`` is not a documented language, or None: an ISO 639-1 tag with an optional region, or an English name."""
+    """Why ``value`` is not a documented language, or None: an ISO 639-1 tag with an optional script and region, or an English name."""
     codes, names = languages()
     if value in extra:
         return None
@@ -82,7 +83,7 @@ def language_problem(value: str, extra: frozenset[str]) -> str | None:
         language, region = tag.groups()
         if language not in codes:
             return f"has {language!r}, which is not an ISO 639-1 language code"
-        if region is not None and region not in countries():
+        if region is not None and not region.isdigit() and region not in countries():
             return f"has region {region!r}, which is not an ISO 3166-1 alpha-2 country code"
         return None
     if value.casefold() in names:
@@ -92,15 +93,16 @@ def language_problem(value: str, extra: frozenset[str]) -> str | None:
     if _LANGUAGE_TAG.match(f"{language.lower()}-{region.upper()}" if region else language.lower()):
         hint = " (the language is lower case, the region upper case)"
     return (
-        "is neither a language tag (an ISO 639-1 code, optionally a dash or underscore and an ISO 3166-1 alpha-2 region: en-US, fr_CA)"
+        "is neither a language tag (an ISO 639-1 code, optionally a dash or underscore and an ISO 3166-1 alpha-2 region: en-US, fr_CA;"
+        " a script or a UN M.49 area may be added or take the region's place: zh-Hant-TW, es-419)"
         f" nor an English language name{hint}"
     )
 
 
 def _unlisted(value: Any, p: dict[str, Any], key: str) -> str | None:
     """Why ``value`` is not in the list ``key``, or None (pointers are built only for a finding)."""
-    if value is None or type(value) in (bool, dict, list):
-        return None  # null is "not set"; other types are the schema's to report
+    if unset(value) or type(value) in (bool, dict, list):
+        return None  # null and "" are "not set"; other types are the schema's to report
     codes, (field, fold) = p[f"_{key}"], _LISTS[key]
     if value in codes:
         return None  # the common case: "1", "MALE"
@@ -112,7 +114,7 @@ def _unlisted(value: Any, p: dict[str, Any], key: str) -> str | None:
 
 
 def _unknown_country(value: Any, extra: frozenset[str]) -> str | None:
-    if not isinstance(value, str) or value in countries() or value in extra:
+    if not isinstance(value, str) or unset(value) or value in countries() or value in extra:
         return None
     hint = f" (did you mean {value.upper()!r}?)" if value.upper() in countries() else ""
     return f"country {shorten(repr(value))} is not an ISO 3166-1 alpha-2 code{hint}"
@@ -166,7 +168,7 @@ def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
         hits.append(Hit(f"{ctx.attrs_pointer}/{field}", why, value))
     if ctx.key == "personalInfo":
         language = attrs.get("language")
-        why = language_problem(language, p["_extra-languages"]) if type(language) is str else None
+        why = language_problem(language, p["_extra-languages"]) if type(language) is str and not unset(language) else None
         if why:
             hits.append(Hit(f"{ctx.attrs_pointer}/language", f"language {shorten(repr(language))} {why}", language))
         contacts = attrs.get("contacts")

@@ -1,7 +1,7 @@
 """contact-format: an email address or phone number that does not look like one.
 
-Real contact data stays legal: extensions ("ext. 12", "x12", "#12"), "+" and spaces in phone
-numbers, internationalised addresses (josé@exämple.de).
+Real contact data stays legal: extensions ("ext. 12", "x12", "#12"), "+", brackets, dashes and
+spaces in phone numbers, internationalised addresses (josé@exämple.de). An empty string is no value.
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from typing import Any
 
 from ...model import PROFILES
 from ..base import EventContext, Hit, Rule
-from ..values import shorten
+from ..values import shorten, unset
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+\Z")
-_PHONE = re.compile(r"\+?(?=(?:[^0-9]*[0-9]){3})[0-9 ().\-/]+\Z")  # phone characters, three digits at least
+# Phone characters, three digits at least: a "+" first or after "(" ("(+44) 20 7946 0958"); digits of any script
+# (full-width, Arabic-Indic); dashes of any width ("212–788–8877") and no-break spaces, as copied from documents.
+_PHONE = re.compile(r"(?:\(?\+)?(?=(?:\D*\d){3})[\d ().\-/\u00a0\u202f\u2010-\u2015]+\Z")
 # An extension marker at the end of what precedes the extension's digits (and its spaces)
 _MARKER_AT_END = re.compile(r"(?:ext(?:ension)?\.?|x|#|;ext=)\Z", re.IGNORECASE)  # ;ext= is RFC 3966's (tel: URIs)
 _LONGEST_MARKER = len("extension.")
@@ -45,9 +47,9 @@ def is_phone(text: str) -> bool:
 
 def _check(holder: dict[str, Any], pointer: str, hits: list[Hit]) -> None:
     email, phone = holder.get("email"), holder.get("phone")
-    if type(email) is str and not _EMAIL.match(email):
+    if type(email) is str and not unset(email) and not _EMAIL.match(email):
         hits.append(Hit(f"{pointer}/email", f"{shorten(repr(email))} does not look like an email address", email))
-    if type(phone) is str and not is_phone(phone):
+    if type(phone) is str and not unset(phone) and not is_phone(phone):
         hits.append(Hit(f"{pointer}/phone", f"{shorten(repr(phone))} does not look like a phone number", phone))
 
 

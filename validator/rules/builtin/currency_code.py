@@ -8,6 +8,7 @@ from typing import Any
 from ...model import PROFILES
 from ..base import EventContext, Hit, Rule
 from ..datafiles import data_lines
+from ..values import unset
 
 
 @lru_cache(maxsize=1)
@@ -27,12 +28,12 @@ def currency_code(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     codes = currency_codes()
     hits = []
     value = attrs.get("currency")
-    if value is not None and not (type(value) is str and value in codes):
+    if not unset(value) and not (type(value) is str and value in codes):
         hits.append(_currency_hit(ctx.attrs_pointer, value))
     cart = attrs.get("cart") if ctx.key == "purchase" else None
     if type(cart) is dict:
         value = cart.get("currency")
-        if value is not None and not (type(value) is str and value in codes):
+        if not unset(value) and not (type(value) is str and value in codes):
             hits.append(_currency_hit(f"{ctx.attrs_pointer}/cart", value))
     return hits
 
