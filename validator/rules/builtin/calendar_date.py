@@ -15,11 +15,17 @@ def _part(number: int, width: int) -> str:
     return f"{number:0{width}d}" if -10**40 < number < 10**40 else show_int(number)
 
 
+_PART_RANGES = ((1, 9999), (1, 12), (1, 31))  # year, month, day: what datetime.date takes
+
+
 def _date_hit(base: str, field_name: str, value: Any, parts: tuple[str, str, str]) -> Hit | None:
     if not isinstance(value, dict):
         return None
-    year, month, day = (as_int(value.get(k)) for k in parts)
-    if year is None or month is None or day is None:
+    year, month, day = numbers = [as_int(value.get(k)) for k in parts]
+    if year is None or month is None or day is None:  # an incomplete date: each part it has must still be possible
+        for name, number, (low, high) in zip(parts, numbers, _PART_RANGES, strict=True):
+            if number is not None and not low <= number <= high:
+                return Hit(join_pointer(base, field_name), f"{name} {_part(number, 1)} is out of range ({low} to {high}): no calendar date has it", value)
         return None
     try:
         date(year, month, day)
