@@ -209,6 +209,14 @@ def test_age_consistency(event, fires):
     assert bool(_hits(event, "age-consistency")) is fires
 
 
+def test_a_birth_after_the_event_is_said_so():
+    """It read "-33 or -32 years on the event's day": an age cannot be negative, the date of birth is what is wrong."""
+    (hit,) = _hits(_age("34", year="2050", month=None, day=None), "age-consistency")
+    assert hit.message == "customerAgeInYears 34 contradicts the date of birth 2050, which is after the event's day (2018-06-10)"
+    (hit,) = _hits(_age("34", year="2018", month=None, day=None), "age-consistency")  # born this year: 0, not "-1 or 0"
+    assert hit.message == "customerAgeInYears 34 contradicts the date of birth 2018: 0 years on the event's day (2018-06-10), tolerance 1"
+
+
 def test_age_consistency_tolerance_and_text_ages(tmp_path):
     config = _config(tmp_path, "rules:\n  age-consistency: {tolerance-years: 5}\n")
     assert _hits(_age("34.0"), "age-consistency", config=config) == []

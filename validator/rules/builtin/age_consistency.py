@@ -53,12 +53,12 @@ def age_consistency(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
         return None
     year, month, day = born
     birth = f"{year:04d}" + (f"-{month:02d}" if month is not None else "") + (f"-{day:02d}" if day is not None else "")
-    expected = str(youngest) if youngest == oldest else f"{youngest} or {oldest}"
-    return [Hit(
-        f"{ctx.attrs_pointer}/customerAge/customerAgeInYears",
-        f"customerAgeInYears {given:g} contradicts the date of birth {birth}: {expected} years on the event's day ({on.isoformat()}), tolerance {tolerance:g}",
-        age.get("customerAgeInYears"),
-    )]
+    if oldest < 0:
+        why = f"the date of birth {birth}, which is after the event's day ({on.isoformat()})"
+    else:
+        expected = str(max(youngest, 0)) if max(youngest, 0) == oldest else f"{youngest} or {oldest}"
+        why = f"the date of birth {birth}: {expected} years on the event's day ({on.isoformat()}), tolerance {tolerance:g}"
+    return [Hit(f"{ctx.attrs_pointer}/customerAge/customerAgeInYears", f"customerAgeInYears {given:g} contradicts {why}", age.get("customerAgeInYears"))]
 
 
 RULE = Rule(
