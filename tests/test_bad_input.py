@@ -346,6 +346,24 @@ def test_lone_surrogate_escape_does_not_break_the_report(tmp_path, run_sdelint, 
         assert out.splitlines()[-1].startswith("Checked 2 files")
 
 
+def test_a_file_name_that_is_not_utf8_costs_nothing_to_a_directory_walk(tmp_path, run_sdelint, example_path):
+    """One such name anywhere in a searched folder (even one never checked) ended the run: RE2 takes UTF-8 only."""
+    folder = tmp_path / "captures"
+    folder.mkdir()
+    (folder / "good.json").write_bytes(example_path.read_bytes())
+    os.close(os.open(os.path.join(os.fsencode(folder), b"photo\xff.jpg"), os.O_CREAT | os.O_WRONLY))
+    with open(os.path.join(os.fsencode(folder), b"odd\xff.json"), "wb") as odd:
+        odd.write(example_path.read_bytes())
+    (tmp_path / ".sdelint.yaml").write_text("overrides:\n  - files: ['legacy/**', '*.json']\n    api-version: v1\n", encoding="utf-8")
+    stdin_name = os.fsdecode(b"in\xff.json")
+    proc = run_sdelint("check", "--format", "json", "captures", "-", "--stdin-filename", stdin_name, input=example_path.read_bytes(), timeout=TIMEOUT)
+    assert_no_crash(proc)
+    report = json.loads(proc.stdout)
+    assert sorted(f["file"] for f in report["files"]) == sorted(["captures/good.json", os.fsdecode(b"captures/odd\xff.json"), stdin_name])
+    assert {f["api_version"] for f in report["files"]} == {"v1"}  # the override's '*.json' matches the odd names too
+    assert proc.returncode == 1
+
+
 # --------------------------------------------------------------------------- a big file
 
 

@@ -101,4 +101,13 @@ def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
 
 def path_matches(relative: str, patterns: Iterable[str]) -> bool:
     """A slash-separated path relative to where the patterns apply (a directory searched, the configuration's folder)."""
-    return _spec(tuple(patterns)).match_file(relative)
+    return _spec(tuple(map(_encodable, patterns))).match_file(_encodable(relative))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(text: str) -> str:
+    """``text`` with U+FFFD for each lone surrogate: a file name that is not UTF-8 holds them (surrogateescape), and
+    RE2, which pathspec matches with, takes UTF-8 only. Such a byte then matches ``?`` or ``*``, never a letter."""
+    return text if text.isascii() or not _SURROGATE.search(text) else _SURROGATE.sub("\ufffd", text)
