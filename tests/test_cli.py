@@ -507,6 +507,8 @@ def test_exit_zero(sdelint, reference):
     assert result.lines == readme_block("gives exactly these two findings")[1:], "findings are still reported"
     assert reference("check", "--exit-zero", "--fail-on", "warning", EXAMPLE_REL).code == 0
     assert reference("check", "--exit-zero", "no-such-file.json").code == 2, "usage errors still exit 2"
+    empty = reference("check", "")  # `sdelint check "$UNSET"` checked the whole working directory
+    assert empty.code == 2 and "an empty path was given" in empty.err
 
 
 # --------------------------------------------------------------------------- rules, explain

@@ -229,6 +229,10 @@ def test_an_object_that_holds_itself_or_nests_too_deep_is_one_finding_not_a_hang
         (lambda: validator.api.lint_paths(b"/tmp"), "paths must be a path or a list of them"),
         (lambda: validator.api.lint_paths([5]), "each path must be str or PathLike, not int"),
         (lambda: validator.api.lint_paths([EXAMPLE], jobs="2"), "jobs must be an int or None, not '2'"),
+        (lambda: validator.lint_bytes(b"{}", config=5), "config must be str or PathLike or None, not int"),
+        (lambda: validator.lint_bytes(b"{}", config=b"x.yaml"), "config must be str or PathLike or None, not bytes"),
+        (lambda: validator.api.lint_paths([EXAMPLE], include=5), "include must be a str or a list of str, not int"),
+        (lambda: validator.api.lint_paths([EXAMPLE], exclude=[5]), "each exclude pattern must be str, not int"),
     ],
 )
 def test_an_argument_of_the_wrong_type_is_a_type_error_that_names_it(call, words):
@@ -236,6 +240,22 @@ def test_an_argument_of_the_wrong_type_is_a_type_error_that_names_it(call, words
     with pytest.raises(TypeError) as raised:
         call()
     assert words in str(raised.value)
+
+
+def test_one_include_or_exclude_pattern_is_a_pattern_not_its_characters(tmp_path):
+    """include="*.yaml" was read as the patterns '*', '.', 'y', ...: '*' let every file in (and exclude took every one out)."""
+    (tmp_path / "a.json").write_bytes(Path(EXAMPLE).read_bytes())
+    (tmp_path / "b.yaml").write_text("sdeType: LEAD\n", encoding="utf-8")
+    assert {Path(f.file).name for f in validator.api.lint_paths([tmp_path], include="*.yaml")} == {"b.yaml"}
+    assert {Path(f.file).name for f in validator.api.lint_paths([tmp_path], exclude="*.json", include=["*.json", "*.yaml"])} == {"b.yaml"}
+
+
+def test_an_empty_path_is_refused_not_read_as_the_working_directory(tmp_path):
+    """Path("") is "."; `sdelint check "$UNSET"` checked every file below the working directory."""
+    with pytest.raises(ValueError, match="an empty path was given"):
+        validator.api.lint_paths([""])
+    (finding,) = validator.lint_path("a\0b.json")  # a NUL in a name: a read-error finding, as any unreadable file
+    assert (finding.rule, finding.message) == ("read-error", "cannot read file: a file name cannot hold a NUL character")
 
 
 def test_an_integer_too_long_to_print_in_an_object_is_one_finding_not_a_value_error():

@@ -46,12 +46,27 @@ def _expect(value: Any, kind: type | tuple[type, ...], what: str) -> None:
         raise TypeError(f"{what} must be {names}, not {type(value).__name__}")
 
 
+def _config_path(config: str | os.PathLike[str] | None) -> Path | None:
+    _expect(config, (str, os.PathLike, type(None)), "config")
+    return Path(config) if config else None
+
+
+def _patterns(patterns: str | Iterable[str], what: str) -> tuple[str, ...]:
+    """``"*.json"`` or ``["*.json", "*.yaml"]``: one pattern, not the characters of one (``*`` would match everything)."""
+    if isinstance(patterns, bytes | bytearray) or not isinstance(patterns, str | Iterable):
+        raise TypeError(f"{what} must be a str or a list of str, not {type(patterns).__name__}")
+    values = (patterns,) if isinstance(patterns, str) else tuple(patterns)
+    for value in values:
+        _expect(value, str, f"each {what} pattern")
+    return values
+
+
 def _linter(
     api_version: str | None, config: str | os.PathLike[str] | None, select: RuleNames, ignore: RuleNames,
     min_severity: str | None = None, profile: str | None = None,
 ) -> Linter:
     cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity, default_min_severity="info", profile=profile)
-    return Linter(Configuration.load(Path(config) if config else None, cli))
+    return Linter(Configuration.load(_config_path(config), cli))
 
 
 def lint_path(
@@ -76,8 +91,8 @@ def lint_paths(
     *,
     cluster: Any = None,
     jobs: int | None = None,
-    include: Iterable[str] = (),
-    exclude: Iterable[str] = (),
+    include: str | Iterable[str] = (),
+    exclude: str | Iterable[str] = (),
     api_version: str | None = None,
     config: str | os.PathLike[str] | None = None,
     select: RuleNames = (),
@@ -109,12 +124,12 @@ def lint_paths(
         raise TypeError(f"jobs must be an int or None, not {jobs!r}")
     if jobs is not None and jobs < 0:
         raise ValueError(f"jobs must be 0 or more (0: one per CPU), not {jobs}")
-    include, exclude = tuple(include), tuple(exclude)  # iterated twice: checked, then collected
+    include, exclude = _patterns(include, "include"), _patterns(exclude, "exclude")  # iterated twice: checked, then collected
     if problem := bad_file_patterns((*include, *exclude)):
         raise ValueError(problem)
 
     cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity, default_min_severity="info", profile=profile)
-    configs = Configurations(Path(config) if config else None, cli, search=False)
+    configs = Configurations(_config_path(config), cli, search=False)
     executor = None
     if cluster is not None:
         from .parallel.dask import DaskExecutor

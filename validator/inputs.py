@@ -169,6 +169,8 @@ def collect(
                     seen_urls.add(url)
                     inputs.append(Input(url, None, url, size))
             continue
+        if not raw:  # Path("") is the working directory: `sdelint check "$UNSET"` would check all of it
+            raise InputError("an empty path was given")
         path = Path(raw)
         try:
             is_dir, exists = path.is_dir(), path.exists() or path.is_symlink()

@@ -74,7 +74,11 @@ def read_at_most(stream: BinaryIO, limit: int) -> bytes:
 
 def read_file(path: str | Path, limit: int = MAX_INPUT_BYTES) -> bytes:
     """A file's bytes, held to ``limit`` as ``read_at_most`` holds a stream."""
-    with open(path, "rb") as stream:
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 - closed below; opened apart to tell its ValueError from the read's
+    except ValueError:  # a NUL in the name: no file has one
+        raise OSError(errno.EINVAL, "a file name cannot hold a NUL character") from None
+    with stream:
         return read_at_most(stream, limit)
 
 
