@@ -190,6 +190,33 @@ def test_a_client_that_stalls_in_the_middle_of_a_header_is_disconnected(limited)
         assert closed_by_server(sock, 30)
 
 
+def test_an_endless_header_is_431_and_closed_and_the_server_stays_free(default):
+    """httptools keeps a header it reads by concatenation: an endless one held the event loop for seconds per
+    megabyte (health checks took 6 to 26 s, the connection was closed after 43 s, a worker reached 750 MB)."""
+    with socket.create_connection((default.host, default.port)) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Junk: ")
+        sent, answer = 0, b""
+        sock.settimeout(10)
+        try:
+            while sent < (8 << 20):
+                sock.sendall(b"a" * (64 << 10))
+                sent += 64 << 10
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    assert answer.startswith(b"HTTP/1.1 431 "), answer[:200]
+    assert b"64 KiB" in answer and sent < (8 << 20), "refused once past the limit, not after megabytes"
+    status, _, _ = default.request("GET", "/healthz")
+    assert status == 200
+    with socket.create_connection((default.host, default.port)) as sock:  # a big but bounded head is still served
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + b"b" * (60 << 10) + b"\r\n\r\n")
+        assert read_response(sock)[0] == 200
+
+
 def test_a_stall_after_a_response_is_disconnected_too(limited):
     with socket.create_connection((limited.host, limited.port)) as sock:
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")

@@ -172,7 +172,9 @@ def serve(
         "timeout_graceful_shutdown": 10,
         "lifespan": "on",
     }
-    from .guard import GuardedServer
+    from .guard import BoundedHeadProtocol, GuardedServer
+
+    options["http"] = BoundedHeadProtocol
     from .metrics import multiprocess_directory
     from .workers import STARTUP_FAILURE, reuse_port_supported, run_workers
 
