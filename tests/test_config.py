@@ -172,6 +172,17 @@ def test_fail_on_in_the_configuration(project, cli):
         ("rules:\n  value-length: {max: " + "9" * 5000 + "}\n", [".sdelint.yaml:2:23:", "a number of 5000 characters is longer than can be read"]),
         ("rules:\n  cart-arithmetic: {tolerance: " + "9" * 400 + "}\n", [":2:", "tolerance must be at most 1e+15"]),
         ("custom-rules:\n  - {name: x, where: 'lead.value', check: compare, options: {other: serverTimeStamp, op: [1]}, message: m}\n", ["op must be one of"]),
+        # custom rules' numbers meet the built-in parameters' contract, and every custom-rule error names its line
+        # (a hardening sweep found .nan, .inf, 1e999 and 36 digits accepted, and min above max)
+        ("custom-rules:\n  - name: x\n    where: cartStatus.total\n    check: range\n    options: {min: .nan}\n    message: m\n", [".sdelint.yaml:5:20:", "min must be a finite number"]),
+        ("custom-rules:\n  - {name: x, where: cartStatus.total, check: range, options: {max: .inf}, message: m}\n", [":2:", "max must be a finite number"]),
+        ("custom-rules:\n  - {name: x, where: cartStatus.total, check: range, options: {min: 1e999}, message: m}\n", [":2:", "min must be a finite number up to 1e+15"]),
+        ("custom-rules:\n  - {name: x, where: cartStatus.total, check: range, options: {max: " + "9" * 36 + "}, message: m}\n", [":2:", "max must be at most 1e+15"]),
+        ("custom-rules:\n  - {name: x, where: cartStatus.total, check: range, options: {min: 5, max: 1}, message: m}\n", [":2:", "min 5 is above max 1"]),
+        ("custom-rules:\n  - {name: x, where: lead.topic, check: length, options: {min: -1}, message: m}\n", [":2:", "min must not be negative"]),
+        ("custom-rules:\n  - name: x\n    where: 'nope.a'\n    check: required\n    message: m\n", [".sdelint.yaml:3:", "must start with an attribute type"]),
+        ("custom-rules:\n  - {name: x, where: lead.a, check: required, message: m}\n  - name: x\n    where: lead.b\n    check: required\n    message: m\n", [".sdelint.yaml:3:", "name of another rule"]),
+        ("custom-rules:\n  - name: x\n    where: lead.value\n    check: range\n    options:\n      low: 1\n    message: m\n", [".sdelint.yaml:6:", "unknown ['low']"]),
     ],
 )
 def test_bad_configuration_is_a_clear_usage_error(tmp_path, cli, text, words, example_path):

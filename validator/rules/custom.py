@@ -16,6 +16,7 @@ refused at load.
 
 from __future__ import annotations
 
+import math
 import operator
 import re
 from collections.abc import Callable, Sequence
@@ -25,6 +26,7 @@ from ..findings import join_pointer
 from ..model import CONTAINER_KEYS, DOUBLE_NESTED
 from .base import EventContext, Hit, RecordContext, Rule
 from .catalogue import CatalogueError
+from .params import NUMBER_MAXIMUM, YAML_TEXT_NUMBER, Number
 from .values import as_number, iter_path
 
 CONTAINER_MEMBERS = frozenset({"serverTimeStamp", "originalTimeStamp", "isAuthenticated"})
@@ -179,45 +181,57 @@ def _compile(entry: dict[str, Any], where: str, source: str, locate: Locate, ind
     configuration root: a server's rationale must not reveal its paths).
     """
     name, check = entry["name"], entry["check"]
+
+    def at(*keys: str | int) -> str:
+        """file:line:col of this entry's member ``keys`` (of its options when there are some), for messages."""
+        return locate(["custom-rules", index, *keys])
+
     try:
         root, path = parse_path(entry["where"])
     except ValueError as exc:
-        raise CustomRuleError(f"{where}: custom rule {name!r}: {exc}") from None
+        raise CustomRuleError(f"{at('where')}: custom rule {name!r}: {exc}") from None
     options = dict(entry.get("options", {}))
+    options_at = ("options",) if "options" in entry else ()
     required, optional = _OPTION_RULES[check]
     missing, unknown = required - set(options), set(options) - required - optional
     if missing or unknown:
         raise CustomRuleError(
-            f"{where}: custom rule {name!r}: check {check!r} needs options {sorted(required) or 'none'}"
+            f"{at(*options_at)}: custom rule {name!r}: check {check!r} needs options {sorted(required) or 'none'}"
             + (f", may take {sorted(optional)}" if optional else "")
             + (f"; missing {sorted(missing)}" if missing else "")
             + (f"; unknown {sorted(unknown)}" if unknown else "")
         )
     if check == "required" and not path:
-        raise CustomRuleError(f"{where}: custom rule {name!r}: 'required' needs a field path after {root!r}")
+        raise CustomRuleError(f"{at('where')}: custom rule {name!r}: 'required' needs a field path after {root!r}")
     if check == "pattern":
         try:
             options["_regex"] = compile_pattern(str(options["regex"]))
         except ValueError as exc:
             reason = str(exc)
             raise CustomRuleError(
-                f"{locate(['custom-rules', index, 'options', 'regex'])}: custom rule {name!r}: invalid regex {options['regex']!r}: {reason}"
+                f"{at('options', 'regex')}: custom rule {name!r}: invalid regex {options['regex']!r}: {reason}"
                 " (patterns are matched in linear time by RE2: no backreferences or lookaround)"
             ) from None
     if check == "enum" and not isinstance(options["values"], list):
-        raise CustomRuleError(f"{where}: custom rule {name!r}: enum values must be a list")
+        raise CustomRuleError(f"{at('options', 'values')}: custom rule {name!r}: enum values must be a list")
+    bound_contract = Number(0, minimum=0 if check == "length" else -NUMBER_MAXIMUM)  # what a built-in rule's number parameter meets
     for bound in ("min", "max"):
-        if bound in options and as_number(options[bound]) is None:
-            raise CustomRuleError(f"{where}: custom rule {name!r}: {bound} must be a number")
         if bound in options:
-            options[bound] = as_number(options[bound])
+            value = options[bound]
+            number = as_number(value) if isinstance(value, str) and not YAML_TEXT_NUMBER.fullmatch(value.strip()) else value
+            problem = "must be a number" if number is None else bound_contract.problem(number)
+            if problem:
+                raise CustomRuleError(f"{at('options', bound)}: custom rule {name!r}: {bound} {problem}")
+            options[bound] = number
+    if options.get("min", -math.inf) > options.get("max", math.inf):
+        raise CustomRuleError(f"{at('options', 'min')}: custom rule {name!r}: min {options['min']:g} is above max {options['max']:g}: nothing could pass")
     if check == "compare":
         if not isinstance(options["op"], str) or options["op"] not in _OPERATORS:
-            raise CustomRuleError(f"{where}: custom rule {name!r}: op must be one of {', '.join(_OPERATORS)}")
+            raise CustomRuleError(f"{at('options', 'op')}: custom rule {name!r}: op must be one of {', '.join(_OPERATORS)}")
         try:
             _, other_path = parse_path(f"{root}.{options['other']}" if not str(options["other"]).startswith(root + ".") else str(options["other"]))
         except ValueError as exc:
-            raise CustomRuleError(f"{where}: custom rule {name!r}: other: {exc}") from None
+            raise CustomRuleError(f"{at('options', 'other')}: custom rule {name!r}: other: {exc}") from None
         options["_other"] = other_path
     return CustomRule(
         name,
@@ -241,9 +255,10 @@ def custom_rules(
     of a node of the configuration (default: the file alone).
     """
     rules: dict[str, CustomRule] = {}
+    locate = locate or (lambda path: where)
     for index, entry in enumerate(entries):
         name = entry["name"]
         if name in builtin or name in rules:
-            raise CustomRuleError(f"{where}: custom rule {name!r} has the name of another rule")
-        rules[name] = _compile(entry, where, source or where, locate or (lambda path: where), index)
+            raise CustomRuleError(f"{locate(['custom-rules', index, 'name'])}: custom rule {name!r} has the name of another rule")
+        rules[name] = _compile(entry, where, source or where, locate, index)
     return rules
