@@ -501,6 +501,19 @@ def test_fail_on_info_with_only_info_findings(sdelint, reference):
     assert sdelint("check", "--select", "numeric-string", "--fail-on", "info", EXAMPLE_REL).code == 0
 
 
+@pytest.mark.parametrize("option", ["-o", "--write-baseline"])
+def test_a_report_or_baseline_never_replaces_an_input(sdelint, tmp_path, example_path, option):
+    """`sdelint check capture.json -o capture.json` replaced the capture with its own report."""
+    capture = tmp_path / "capture.json"
+    capture.write_bytes(example_path.read_bytes())
+    for target in (capture, tmp_path / "." / "capture.json"):
+        result = sdelint("check", str(tmp_path), option, str(target))
+        assert result.code == 2 and "is one of the inputs: writing there would replace it" in result.err, result.err
+        assert capture.read_bytes() == example_path.read_bytes()
+    elsewhere = tmp_path / "report.json"
+    assert sdelint("check", str(capture), option, str(elsewhere)).code in (0, 1) and elsewhere.read_bytes() != capture.read_bytes()
+
+
 def test_exit_zero(sdelint, reference):
     result = sdelint("check", "--exit-zero", UNREPAIRED_REL)
     assert result.code == 0

@@ -20,7 +20,7 @@ from .collector import collector_paused
 from .config import CommandLine, Configuration, discover
 from .findings import SEVERITY_RANK
 from .globs import bad_file_patterns
-from .inputs import DEFAULT_INCLUDE, InputError, collect, list_url
+from .inputs import DEFAULT_INCLUDE, Input, InputError, collect, list_url
 from .load.reader import MAX_INPUT_BYTES, read_at_most
 from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_CHOICES, PROFILES, SDE_TYPES, VERSIONS, WEB
 from .parallel import ClusterError, WorkerDied
@@ -208,6 +208,7 @@ def check(
             raise click.UsageError(str(exc)) from None
         for note in notes:
             click.echo(f"sdelint: {note}", err=True)
+        _refuse_writing_over_inputs(inputs, {"-o/--output": output, "--write-baseline": write_baseline_path})
         if not inputs:  # a gate pointed at the wrong folder must not pass
             raise click.UsageError("no input to check: the paths given hold no file matching the include patterns")
         progress = ProgressBar(len(inputs), _progress_wanted(output_format, output))
@@ -247,6 +248,21 @@ def check(
             reporter.write(results, stream)
     failed = worst(results) >= SEVERITY_RANK[fail_on or configs.fail_on()]
     sys.exit(_internal_errors(broken) or (EXIT_FINDINGS if failed and not exit_zero else EXIT_OK))
+
+
+def _refuse_writing_over_inputs(inputs: list[Input], targets: dict[str, Path | None]) -> None:
+    """A usage error when a report or baseline would replace one of the inputs (``-o capture.json``): a slip, not a wish."""
+    for option, target in targets.items():
+        try:
+            written = os.stat(target) if target is not None else None
+        except OSError:  # not there yet (or not reachable): no input can be it
+            continue
+        if written is None:
+            continue
+        for item in inputs:
+            with contextlib.suppress(OSError):
+                if item.path is not None and os.path.samestat(os.stat(item.path), written):
+                    raise click.UsageError(f"{option} {target} is one of the inputs: writing there would replace it")
 
 
 def _read_stdin() -> bytes:
