@@ -141,6 +141,23 @@ def test_a_hexadecimal_integer_too_long_to_print_is_a_syntax_error_at_its_place(
     assert "longer than can be read" in findings[0].message
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        # a character YAML forbids: it read "invalid YAML: invalid YAML: ... position 9" at 1:1
+        ("x.yaml", "a: 1\nb: 'x\x07'\n", ("syntax-error", 2, 6, "invalid YAML: unacceptable character #x0007: special characters are not allowed")),
+        # nesting past the recursion limit: it was a syntax-error quoting Python ("maximum recursion depth exceeded")
+        ("x.yaml", "[" * 100_000, ("too-deep", 1, 1, "document is nested too deeply to read (deeper than Python's recursion limit allows)")),
+        # the digit limit, without Python's advice to call sys.set_int_max_str_digits()
+        ("x.json", '{"events": [{"total": ' + "1" * 5000 + "}]}", ("syntax-error", 1, 23, "a number of 5000 characters is longer than can be read (at most 4300 digits)")),
+        ("x.yaml", "total: " + "1" * 5000 + "\n", ("syntax-error", 1, 8, "invalid YAML: a number of 5000 characters is longer than can be read (at most 4300 digits)")),
+    ],
+)
+def test_unreadable_input_is_said_once_at_its_place_in_the_tools_words(name, text, expected):
+    findings = validator.lint_bytes(text.encode(), name=name)
+    assert [(f.rule, f.line, f.column, f.message) for f in findings] == [expected]
+
+
 def _syntax_errors(text: str) -> list[tuple[int, int, str]]:
     findings = validator.lint_bytes(text.encode(), name="x.json")
     assert {f.rule for f in findings} == {"syntax-error"}

@@ -74,6 +74,11 @@ def too_long_to_print(number: int) -> bool:
     return abs(number) >= 10**limit  # near the limit, exactly: more than ``limit`` digits
 
 
+def unreadable_number(characters: int) -> str:
+    """The message for a number literal longer than Python converts, the same for every format (no Python advice in it)."""
+    return f"a number of {characters} characters is longer than can be read (at most {sys.get_int_max_str_digits()} digits)"
+
+
 def value_text(value: Any) -> str:
     """A value as a message shows it: as JSON writes it (true, null, "x"); str() for what JSON has no
     spelling for (a YAML date); an integer too long to print by its size."""

@@ -324,7 +324,8 @@ def _yaml(name: str, text: str, problems: list[Problem]) -> Document:
     try:
         data: Any = load_yaml(text, duplicates)
     except YamlError as exc:
-        doc.problems.append(Problem("", "syntax-error", f"invalid YAML: {exc.message}", offset=_offset_of(text, exc.line, exc.column)))
+        message = f"invalid YAML: {exc.message}" if exc.rule == "syntax-error" else f"document is {exc.message}"
+        doc.problems.append(Problem("", exc.rule, message, offset=_offset_of(text, exc.line, exc.column)))
         return doc
     for path, key_node in duplicates:
         message = f"duplicate key {str(path[-1])!r}: consumers disagree about which value wins (the last one was checked)"

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..findings import Problem
+from ..findings import Problem, unreadable_number
 from .positions import depth_exceeded_at, scan_document
 from .syntax import syntax_problems
 
@@ -180,7 +180,8 @@ def parse_text(name: str, text: str, key_limit: int | None = None, plain_only: b
         return doc
     except ValueError as exc:  # an integer literal longer than Python converts (sys.get_int_max_str_digits)
         long_number = _LONG_INTEGER.search(text)
-        doc.problems.append(Problem("", "syntax-error", f"number cannot be read: {exc}", offset=long_number.start() if long_number else 0))
+        message = unreadable_number(len(long_number.group())) if long_number else f"number cannot be read: {exc}"
+        doc.problems.append(Problem("", "syntax-error", message, offset=long_number.start() if long_number else 0))
         return doc
     if plain_only and (flags.duplicates or flags.non_finite or flags.overflow):
         raise NotPlain(name)

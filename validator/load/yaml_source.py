@@ -7,7 +7,8 @@ from typing import Any
 
 import yaml
 
-from ..findings import too_long_to_print
+from ..findings import too_long_to_print, unreadable_number
+from .positions import line_col
 
 MAX_ALIASES = 100
 MAX_EXPANDED_NODES = 1_000_000  # nodes after aliases are expanded: a few dozen aliases can mean billions
@@ -17,9 +18,9 @@ MAX_EXPANDED_CHARS = 64 << 20  # scalar text after aliases are expanded: 100 ali
 class YamlError(Exception):
     """A YAML document that cannot be used, with its 1-based position when known."""
 
-    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+    def __init__(self, message: str, line: int = 0, column: int = 0, rule: str = "syntax-error") -> None:
         super().__init__(message)
-        self.message, self.line, self.column = message, line, column
+        self.message, self.line, self.column, self.rule = message, line, column, rule
 
 
 class _LimitedLoader(yaml.SafeLoader):
@@ -41,7 +42,7 @@ class _LimitedLoader(yaml.SafeLoader):
         number: int = super().construct_yaml_int(node)
         if too_long_to_print(number):  # 0xfff...: read past the decimal limit, and no message could print it
             mark = node.start_mark
-            raise YamlError(f"a number of {len(node.value)} characters is longer than can be read", mark.line + 1, mark.column + 1)
+            raise YamlError(unreadable_number(len(node.value)), mark.line + 1, mark.column + 1)
         return number
 
 
@@ -150,12 +151,12 @@ def load_yaml(text: str, duplicates: list[tuple[list[str | int], yaml.Node]] | N
                 duplicates.extend(duplicate_keys(root))
             try:
                 return loader.construct_document(root)
-            except ValueError as exc:  # an integer longer than Python reads (sys.get_int_max_str_digits): say where
+            except ValueError:  # an integer longer than Python reads (sys.get_int_max_str_digits): say where
                 node = _first_long_number(root)
                 if node is None:
                     raise
                 mark = node.start_mark
-                raise YamlError(f"a number of {len(node.value)} characters is longer than can be read: {exc}", mark.line + 1, mark.column + 1) from None
+                raise YamlError(unreadable_number(len(node.value)), mark.line + 1, mark.column + 1) from None
         finally:
             loader.dispose()
     except YamlError:
@@ -164,8 +165,14 @@ def load_yaml(text: str, duplicates: list[tuple[list[str | int], yaml.Node]] | N
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(part for part in (exc.context, exc.problem) if part)
         raise YamlError(message or str(exc), (mark.line + 1) if mark else 0, (mark.column + 1) if mark else 0) from None
-    except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        raise YamlError(f"invalid YAML: {exc}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids: its position is an index into the text
+        line, column = line_col(text, exc.position)
+        what = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        raise YamlError(f"unacceptable character {what}: {exc.reason}", line, column) from None
+    except RecursionError:
+        raise YamlError("nested too deeply to read (deeper than Python's recursion limit allows)", rule="too-deep") from None
+    except (yaml.YAMLError, ValueError) as exc:
+        raise YamlError(str(exc)) from None
 
 
 def compose(text: str) -> yaml.Node | None:
