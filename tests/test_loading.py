@@ -74,6 +74,20 @@ def test_duplicate_keys_in_yaml_are_reported_at_the_repeated_key(tmp_path, cli):
     assert result.exit_code == 1
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "column"),
+    [
+        ("x.json", '{"sdeType": "LEAD", "lead": {"topic": "a", "topic": "b", "topic": "c", "topic": "d"}}', 44),
+        ("x.yaml", "sdeType: LEAD\nlead: {topic: a, topic: b, topic: c, topic: d}\n", 18),
+    ],
+)
+def test_a_key_repeated_many_times_is_one_finding_that_counts_them(name, text, column):
+    """800,000 repeats of one member were 800,000 findings of one pointer (20 s of CPU for a 5 MB service body)."""
+    findings = [f for f in validator.lint_bytes(text.encode(), name=name) if f.rule == "duplicate-key"]
+    assert [(f.pointer, f.column) for f in findings] == [("/lead/topic", column)]
+    assert findings[0].message.endswith("(the last one was checked); it is repeated 3 times in its object")
+
+
 def test_yaml_aliases_of_a_long_string_are_refused_by_expanded_size(tmp_path, cli):
     path = tmp_path / "laughs.yaml"
     long = "x" * 1_000_000

@@ -354,6 +354,11 @@ def _members_found_directly(
     return True
 
 
+# The first characters of a value that may hold a repeated key or a NaN/Infinity literal: other scalars are skipped
+# without building their pointers (most members of a document).
+_MAY_HOLD_FINDINGS = frozenset("{[NI-")
+
+
 def scan_document(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int, str]]]:
     """Full walk for what the parser cannot place: duplicate keys and NaN/Infinity literals.
 
@@ -368,16 +373,15 @@ def scan_document(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int
         if c == "{":
             seen: set[str] = set()
 
-            def member(key: str, key_offset: int | None, value_offset: int) -> int:
-                child = join_pointer(pointer, key)
+            def member(key: str, key_offset: int | None, value_offset: int) -> int | None:
                 if key in seen and key_offset is not None:  # an object member always has its key's offset
-                    duplicates.append((child, key_offset))
+                    duplicates.append((join_pointer(pointer, key), key_offset))
                 seen.add(key)
-                return value(child, value_offset)
+                return value(join_pointer(pointer, key), value_offset) if text[value_offset] in _MAY_HOLD_FINDINGS else None
 
             return _walk_children(text, i, member)
         if c == "[":
-            return _walk_children(text, i, lambda t, _k, v: value(join_pointer(pointer, t), v))
+            return _walk_children(text, i, lambda t, _k, v: value(join_pointer(pointer, t), v) if text[v] in _MAY_HOLD_FINDINGS else None)
         for literal in _NON_FINITE:
             if text.startswith(literal, i):
                 literals.append((pointer, i, literal))

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..findings import Problem, join_pointer
-from .source import UTF8_BOM, Document, decode, parse_text
+from .source import UTF8_BOM, Document, decode, duplicate_key_problems, parse_text
 
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx")
 HTML_SUFFIXES = (".html", ".htm")
@@ -327,9 +327,7 @@ def _yaml(name: str, text: str, problems: list[Problem]) -> Document:
         message = f"invalid YAML: {exc.message}" if exc.rule == "syntax-error" else f"document is {exc.message}"
         doc.problems.append(Problem("", exc.rule, message, offset=_offset_of(text, exc.line, exc.column)))
         return doc
-    for path, key_node in duplicates:
-        message = f"duplicate key {str(path[-1])!r}: consumers disagree about which value wins (the last one was checked)"
-        doc.problems.append(Problem(join_pointer("", *path), "duplicate-key", message, offset=key_node.start_mark.index))
+    doc.problems.extend(duplicate_key_problems((join_pointer("", *path), key_node.start_mark.index) for path, key_node in duplicates))
     doc.data, doc.parsed = data, True
     doc.locator = _yaml_offsets(text)
     return doc
