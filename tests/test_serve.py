@@ -6,6 +6,7 @@ bearer token, a configuration file, a small body limit and a short body timeout.
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 import os
@@ -215,6 +216,18 @@ def test_broken_payloads_are_findings(server, body, rule):
     assert status == 200
     assert rule in {f["rule"] for f in report["findings"]}
     assert report["ok"] is False
+
+
+@pytest.mark.parametrize("encoding, status", [("br", 415), ("deflate", 415), ("gzip, zstd", 415), ("gzip", 200), ("identity", 200)])
+def test_a_content_encoding_the_service_cannot_undo_is_415(server, encoding, status):
+    """A br or deflate body was linted as if it were text (syntax errors about its compressed bytes)."""
+    body = gzip.compress(EXAMPLE.read_bytes()) if encoding == "gzip" else EXAMPLE.read_bytes()
+    got, _, data = server.request("POST", "/v1/lint", body, {**JSON_TYPE, "Content-Encoding": encoding})
+    assert got == status, data[:300]
+    if status == 415:
+        assert "unsupported Content-Encoding" in json.loads(data)["error"]
+    else:
+        assert json.loads(data)["files"][0]["kind"] == "response"
 
 
 NASTY = [

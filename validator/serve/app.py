@@ -91,6 +91,20 @@ def content_kind(header: str | None) -> str:
     raise ApiError(415, f"unsupported Content-Type {media_type!r}: send application/json, or application/x-ndjson for one payload per line")
 
 
+# Content-Encoding values a body may carry: gzip is recognised from its bytes (the body limit holds once decompressed)
+_ENCODINGS = frozenset({"identity", "gzip", "x-gzip"})
+
+
+def check_content_encoding(header: str | None) -> None:
+    """415 for a Content-Encoding the service cannot undo (br, deflate, zstd): its bytes would be linted as text."""
+    if header is None:
+        return
+    for coding in header.split(","):
+        name = coding.strip().lower()
+        if name and name not in _ENCODINGS:
+            raise ApiError(415, f"unsupported Content-Encoding {name!r}: send the body as it is, or gzip-compressed")
+
+
 def check_declared_length(request: Request, limit: int) -> None:
     """413 from the Content-Length alone, before a byte of the body is read."""
     declared = request.headers.get("content-length")
@@ -197,6 +211,7 @@ def build_routes(state: State) -> list[Route]:
         formats = available_formats()
         params = query(request, {"api_version": API_VERSIONS, "fail_on": FAIL_ON, "format": formats, "min_severity": MIN_SEVERITY})
         kind = content_kind(request.headers.get("content-type"))
+        check_content_encoding(request.headers.get("content-encoding"))
         check_declared_length(request, state.settings.max_body_bytes)
         await state.wait_ready()
         try:

@@ -165,7 +165,7 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
         **protected,
         "408": _error("The body did not arrive in time."),
         "413": _error(f"The body is larger than {max_body_bytes} bytes (decided from Content-Length before reading, else while reading)."),
-        "415": _error("Content-Type is neither JSON nor JSON Lines."),
+        "415": _error("Content-Type is neither JSON nor JSON Lines, or Content-Encoding is neither identity nor gzip."),
         "422": _response("BadParameters"),
         "503": _error("This worker is still compiling its validators, or could not."),
     }
