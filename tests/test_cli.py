@@ -514,6 +514,16 @@ def test_a_report_or_baseline_never_replaces_an_input(sdelint, tmp_path, example
     assert sdelint("check", str(capture), option, str(elsewhere)).code in (0, 1) and elsewhere.read_bytes() != capture.read_bytes()
 
 
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+@pytest.mark.parametrize("value", ["", ",", " , "])
+def test_a_rule_list_that_names_no_rule_is_a_usage_error(sdelint, option, value):
+    """`--select "$UNSET"` ran every rule: the gate a user meant to narrow was silently the widest."""
+    result = sdelint("check", option, value, EXAMPLE_REL)
+    assert result.code == 2 and "names no rule" in result.err
+    with pytest.raises(ValueError, match="names no rule"):
+        validator.lint_path(EXAMPLE_REL, **{option.lstrip("-"): value})
+
+
 def test_exit_zero(sdelint, reference):
     result = sdelint("check", "--exit-zero", UNREPAIRED_REL)
     assert result.code == 0

@@ -36,6 +36,8 @@ def _rule_names(names: RuleNames) -> tuple[str, ...]:
     values = [names] if isinstance(names, str) else list(names)
     for value in values:
         _expect(value, str, "a rule name")
+        if not value.replace(",", "").strip():  # select="" (an unset setting) would otherwise mean every rule
+            raise ValueError(f"{value!r} names no rule: give rule names, or leave the argument out")
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 

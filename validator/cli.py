@@ -92,6 +92,14 @@ def _split_rules(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name.strip() for value in values for name in value.split(",") if name.strip())
 
 
+def _rule_list(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """--select/--ignore: a value that names no rule (``--select "$UNSET"``) is an error, not every rule."""
+    for value in values:
+        if not value.replace(",", "").strip():
+            raise click.BadParameter(f"{value!r} names no rule: give rule names separated by commas")
+    return values
+
+
 def _progress_wanted(output_format: str, output: Path | None) -> bool:
     return not REPORTERS[output_format].machine_readable and output is None
 
@@ -120,8 +128,8 @@ def _file_patterns(ctx: click.Context, param: click.Parameter, patterns: tuple[s
     "--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Configuration file (.sdelint.yaml or pyproject.toml); default: the nearest one above each input.",
 )
-@click.option("--select", multiple=True, metavar="RULE[,RULE]", help="Check only these rules (repeatable).")
-@click.option("--ignore", multiple=True, metavar="RULE[,RULE]", help="Do not check these rules (repeatable).")
+@click.option("--select", multiple=True, metavar="RULE[,RULE]", callback=_rule_list, help="Check only these rules (repeatable).")
+@click.option("--ignore", multiple=True, metavar="RULE[,RULE]", callback=_rule_list, help="Do not check these rules (repeatable).")
 @click.option(
     "--fail-on", type=click.Choice(sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__)), default=None,
     help="Lowest severity that makes the exit code 1. [default: the configuration's, else error]",
