@@ -636,6 +636,13 @@ def test_schema_bundle_is_self_contained_and_validates_the_example(sdelint, exam
     assert not validator_.is_valid(broken)
 
 
+def test_schema_list_takes_no_name_nor_bundle(sdelint):
+    """`schema --list --bundle` and `schema --list cart` dropped what they could not use, without a word."""
+    for extra in (["--bundle"], ["cartStatus"]):
+        result = sdelint("schema", "--list", *extra)
+        assert result.code == 2 and "takes neither NAME nor --bundle" in result.err
+
+
 def test_schema_list(sdelint, reference):
     result = sdelint("schema", "--list")
     assert result.code == 0

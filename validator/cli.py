@@ -355,6 +355,8 @@ def schema(name: str | None, api_version: str, profile: str, bundled: bool, list
     (cartStatus) or response, record, events, event, event-list, definitions;
     with --profile web an lpTag type (cart, ctmrinfo...), sde or lp-sde; with
     --profile engagement-history also eh-response and eh-record."""
+    if list_names and (bundled or name is not None):
+        raise click.UsageError("--list prints the names only: it takes neither NAME nor --bundle")
     name = name or _DEFAULT_SCHEMA[profile]
     if profile != MESSAGING:
         api_version = profile  # a profile's schemas are a store of their own, named like it
