@@ -532,6 +532,9 @@ def test_exit_zero(sdelint, reference):
     assert reference("check", "--exit-zero", "no-such-file.json").code == 2, "usage errors still exit 2"
     empty = reference("check", "")  # `sdelint check "$UNSET"` checked the whole working directory
     assert empty.code == 2 and "an empty path was given" in empty.err
+    for option in ("-o", "--write-baseline"):  # they read "sdelint: .: Is a directory"
+        empty = reference("check", EXAMPLE_REL, option, "")
+        assert empty.code == 2 and "an empty file name was given" in empty.err
 
 
 # --------------------------------------------------------------------------- rules, explain

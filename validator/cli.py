@@ -100,6 +100,15 @@ def _rule_list(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
     return values
 
 
+def _file_to_write(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """-o/--write-baseline as a Path; an empty name (``-o "$UNSET"``), which Path reads as the working directory, is refused."""
+    if value is None:
+        return None
+    if not value:
+        raise click.BadParameter("an empty file name was given")
+    return Path(value)
+
+
 def _progress_wanted(output_format: str, output: Path | None) -> bool:
     return not REPORTERS[output_format].machine_readable and output is None
 
@@ -114,7 +123,7 @@ def _file_patterns(ctx: click.Context, param: click.Parameter, patterns: tuple[s
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to FILE (atomically) instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), callback=_file_to_write, help="Write the report to FILE (atomically) instead of stdout.")
 @click.option(
     "--api-version", type=click.Choice(API_VERSION_CHOICES), default=None,
     help="API version the payloads were recorded with. [default: the configuration's, else auto: detect per input]",
@@ -143,7 +152,10 @@ def _file_patterns(ctx: click.Context, param: click.Parameter, patterns: tuple[s
     "--baseline", "baseline_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Report only findings that are not in this baseline file.",
 )
-@click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False, path_type=Path), help="Record today's findings in FILE (then exit 0).")
+@click.option(
+    "--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False), callback=_file_to_write,
+    help="Record today's findings in FILE (then exit 0).",
+)
 @click.option(
     "--include", multiple=True, metavar="GLOB", callback=_file_patterns,
     help=f"Files to check in directories (repeatable). [default: {', '.join(DEFAULT_INCLUDE)}]",
