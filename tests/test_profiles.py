@@ -380,6 +380,22 @@ def test_web_birth_dates_are_real_calendar_dates(cli, tmp_path):
     assert check_json(cli, write(tmp_path, "good.json", json.dumps(bad)))["findings"] == []
 
 
+def test_contact_and_entity_rules_read_the_web_sides_own_names(cli, tmp_path):
+    """contact-format and customer-entity say they run on web payloads, but read the API's shapes only: the web side's
+    contacts[]{email, phone} (not contacts[].personalContact) and cstatus/ctype (not customerStatus/customerType)."""
+    path = write(tmp_path, "web.json", json.dumps([
+        {"type": "personal", "personal": {"contacts": [{"email": "not-an-email", "phone": "call me"}, {"email": "ada@example.com", "phone": "+44 20 7946 0958"}]}},
+        {"type": "ctmrinfo", "info": {"cstatus": "canceled", "ctype": "gold"}},
+    ]))
+    config = write(tmp_path, ".sdelint.yaml", "rules:\n  customer-entity: {severity: warning, statuses: [active, cancelled], types: [gold]}\n")
+    report = check_json(cli, path, "--config", str(config))
+    assert [(f["rule"], f["pointer"]) for f in report["findings"]] == [
+        ("contact-format", "/0/personal/contacts/0/email"),
+        ("contact-format", "/0/personal/contacts/0/phone"),
+        ("customer-entity", "/1/info/cstatus"),
+    ]
+
+
 def test_members_that_are_not_lists_are_one_finding_each(cli, tmp_path):
     report = check_json(cli, write(tmp_path, "odd.json", '{"lp_sdes": "x", "engagementAttributes": [1, {"type": 3}]}'))
     assert sorted((f["rule"], f["pointer"]) for f in report["findings"]) == [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...model import PROFILES
+from ...model import PROFILES, WEB
 from ..base import EventContext, Hit, Rule
 from ..values import shorten, unset
 
@@ -61,10 +61,11 @@ def contact_format(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     _check(attrs, ctx.attrs_pointer, hits)  # email and phone are rows of the personalInfo table too
     contacts = attrs.get("contacts")
     if type(contacts) is list:
+        web = ctx.version == WEB  # the web side writes contacts[]{email, phone}; the API nests contacts[].personalContact
         for i, item in enumerate(contacts):
-            contact = item.get("personalContact") if type(item) is dict else None
+            contact = (item if web else item.get("personalContact")) if type(item) is dict else None
             if type(contact) is dict:
-                _check(contact, f"{ctx.attrs_pointer}/contacts/{i}/personalContact", hits)
+                _check(contact, f"{ctx.attrs_pointer}/contacts/{i}" + ("" if web else "/personalContact"), hits)
     return hits
 
 
