@@ -483,6 +483,9 @@ def test_a_real_subprocess_reads_a_push_from_stdin_named_as_js(run_sdelint):
     [
         ("lpTag.sdes.push({a: 'it\\'s', \"b\": [1, 2.5, -3, 0x10, true, null,], /* c */ c: `t`})", {"a": "it's", "b": [1, 2.5, -3, 16, True, None], "c": "t"}),
         ("lpTag . sdes . send ( { 'k' : \"\\u00e9\\n\" } )", {"k": "é\n"}),
+        # minified and other literal forms JavaScript reads as values (an audit found them called syntax errors,
+        # and 017 read as seventeen: sloppy-mode JavaScript reads it as octal fifteen)
+        ("lpTag.sdes.push({a: !0, b: !1, c: (22.22), d: 017, e: 019, f: 0o17, g: 0b101, h: 0x1_0})", {"a": True, "b": False, "c": 22.22, "d": 15, "e": 19, "f": 15, "g": 5, "h": 16}),
     ],
 )
 def test_the_literal_parser_reads_javascript_literals(source, expected):
@@ -504,12 +507,56 @@ def test_the_literal_parser_reads_javascript_literals(source, expected):
         ("lpTag.sdes.push({...base, a: 1})", "not-checkable"),
         ("lpTag.sdes.push({total})", "not-checkable"),
         ("lpTag.sdes.push(sde)", "not-checkable"),
+        # valid JavaScript that is no literal: not-checkable, as the README promises, not a syntax error
+        ("lpTag.sdes.push({balance: -userBalance})", "not-checkable"),
+        ("lpTag.sdes.push({total: -(5)})", "not-checkable"),
+        ("lpTag.sdes.push({resolved: !flag})", "not-checkable"),
+        ("lpTag.sdes.push(...window.pendingSdes)", "not-checkable"),
+        ("lpTag.sdes.push({type: 'cart', products: [...items]})", "not-checkable"),
+        ("lpTag.sdes.push((function () { return {}; })())", "not-checkable"),
+        ("lpTag.sdes.push({a: (1 + 2)})", "not-checkable"),
     ],
 )
 def test_bad_or_unknowable_literals_become_one_finding_never_a_crash(source, rule):
     doc = parse_source("x.js", source, html=False)
     assert [p.rule for p in doc.problems] == [rule]
     assert doc.data == [None]
+
+
+@pytest.mark.parametrize(
+    ("source", "numbers"),
+    [
+        # a quote or // inside a regular expression literal opened a string or comment that hid the pushes after it
+        ('var r=/"/g;lpTag.sdes.push({type:"cart",total:7.8,numItems:"x"});', ["x"]),
+        ("var u=/^https?:\\/\\//.test(location.href);lpTag.sdes.push({type:'cart',total:7.8,numItems:'x'});", ["x"]),
+        ("function esc(s){return s.replace(/'/g,'&#39;')} lpTag.sdes.push({type:'cart',total:7.8,numItems:'x'});", ["x"]),
+        ("var c=/[/'\"]/; lpTag.sdes.push({type:'cart',total:7.8,numItems:'x'});", ["x"]),  # a '/' inside a [class]
+        # ... or made a push written inside a string look like code
+        ('var r = /"/; var help = "call lpTag.sdes.push({type: 1}) to send";', []),
+        # a division is no regular expression: the push after two of them is still found
+        ("var half = total / 2, q = a / b; lpTag.sdes.push({type:'cart',total:7.8,numItems:'x'});", ["x"]),
+        # a line of regular expressions that never close is read as code once, not once per '/' (quadratic)
+        ("(/[" * 300_000 + "lpTag.sdes.push({type:'cart',total:7.8,numItems:'x'});", ["x"]),
+    ],
+    ids=["quote", "slashes", "apostrophe", "class", "in-a-string", "divisions", "never-closed"],
+)
+def test_regular_expression_literals_are_neither_code_nor_strings(source, numbers):
+    doc = parse_source("x.js", source, html=False)
+    assert doc.problems == [] and [sde["numItems"] for sde in doc.data] == numbers
+
+
+def test_script_blocks_that_browsers_do_not_run_are_not_searched():
+    """A template (<%= %>, {{ }}) in a non-JavaScript <script> was parsed as JavaScript: syntax errors about '<' and '{'."""
+    page = (
+        '<script type="text/x-handlebars-template">lpTag.sdes.push({type: "cart", total: {{total}}, numItems: 1});</script>\n'
+        "<script type='text/template'>lpTag.sdes.push({type: 'cart', total: <%= total %>, numItems: 1});</script>\n"
+        '<script type="application/ld+json">{"lpTag.sdes.push(": 1}</script>\n'
+        '<script type="module">lpTag.sdes.push({type: "cart", total: 7.8, numItems: "module"});</script>\n'
+        '<script type="text/javascript; charset=utf-8">lpTag.sdes.push({type: "cart", total: 7.8, numItems: "classic"});</script>\n'
+        '<script data-type="text/template">lpTag.sdes.push({type: "cart", total: 7.8, numItems: "untyped"});</script>\n'
+    )
+    doc = parse_source("page.html", page, html=True)
+    assert doc.problems == [] and [sde["numItems"] for sde in doc.data] == ["module", "classic", "untyped"]
 
 
 # --- configuration, API, schemas, imports -----------------------------------------------------

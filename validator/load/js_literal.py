@@ -23,8 +23,19 @@ from .source import Document
 _PUSH = re.compile(r"\blpTag\s*\.\s*sdes\s*\.\s*(?:push|send)\s*\(")
 _SCRIPT_OPEN = re.compile(r"<script\b", re.I)
 _SCRIPT_CLOSE = re.compile(r"</script\s*>", re.I)
+_SCRIPT_TYPE = re.compile(r"""\stype\s*=\s*["']?([^"'\s>;]*)""", re.I)
+# What browsers run (the HTML standard's JavaScript MIME types, "module", none); Babel's in-browser types too
+_JAVASCRIPT_TYPES = frozenset({
+    "", "module", "text/javascript", "application/javascript", "text/ecmascript", "application/ecmascript", "application/x-javascript",
+    "text/x-javascript", "text/jscript", "text/livescript", "text/javascript1.5", "text/babel", "text/jsx",
+})
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
-_NUMBER = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F]+|(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?)")
+_IDENTIFIER_PART = re.compile(r"[A-Za-z0-9_$]")
+_EXPRESSION_HEAD = re.compile(r"[^,;}\]\n]{1,40}")  # an expression as far as its member or item goes, to name it in a message
+_NUMBER = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?)")
+_LEGACY_OCTAL = re.compile(r"[+-]?0[0-9]+")  # 017: octal (15) in sloppy mode when every digit is below 8, else decimal
+# !0 and !1: how minifiers write true and false
+_NOT_DIGIT = {"!0": True, "!1": False}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 _MAX_DEPTH = 200
 
@@ -87,8 +98,22 @@ class _Parser:
         if ch in "\"'`":
             return self._string(i)
         number = _NUMBER.match(text, i, self.end)
-        if number and (ch.isdigit() or ch in "+-."):
+        if number and (ch.isdigit() or ch in "+-.") and not text.startswith("...", i):
             return self._number(number.group(0), i), self._after_value(number.end(), i)
+        if ch == "!" and text[i:i + 2] in _NOT_DIGIT and not _IDENTIFIER_PART.match(text, i + 2, self.end):
+            return _NOT_DIGIT[text[i:i + 2]], self._after_value(i + 2, i)
+        if ch == "(":  # a parenthesised literal, (22.22); the value inside decides
+            inner, j = self.value(i + 1, pointer, key_at, depth + 1)
+            j = _skip_space(text, j, self.end)
+            if j >= self.end or text[j] != ")":
+                raise NotLiteral(f"an expression ({text[i:j + 1].strip()}...)", i)
+            self.spots[pointer] = (key_at, i)
+            return inner, self._after_value(j + 1, i)
+        if text.startswith("...", i):
+            raise NotLiteral("a spread (...)", i)
+        if ch in "!~+-":  # valid JavaScript (!flag, -balance, ~x): an expression, not a literal to check
+            shown = _EXPRESSION_HEAD.match(text, i, self.end)
+            raise NotLiteral(f"the expression {shown.group().strip() if shown else ch!r}", i)
         word = _IDENTIFIER.match(text, i, self.end)
         if word:
             name = word.group(0)
@@ -109,8 +134,10 @@ class _Parser:
     def _number(literal: str, offset: int) -> int | float:
         clean = literal.replace("_", "")
         try:
-            if clean.lstrip("+-")[:2] in ("0x", "0X"):
-                whole = int(clean, 16)
+            if _LEGACY_OCTAL.fullmatch(clean):
+                return int(clean, 8 if max(clean.lstrip("+-")) < "8" else 10)
+            if clean.lstrip("+-")[:2].lower() in ("0x", "0o", "0b"):
+                whole = int(clean, 0)
                 if too_long_to_print(whole):
                     raise JsSyntaxError(f"number {literal[:20]}... is longer than can be read ({len(literal)} characters)", offset)
                 return whole
@@ -221,9 +248,55 @@ class _Parser:
         return j + 2
 
 
+# After one of these characters (or at the start) a '/' begins a regular expression literal, not a division
+_REGEX_MAY_FOLLOW = frozenset("(,=:[!&|?{};+-*%<>~^")
+# ... and after one of these words: return /x/, typeof /x/
+_REGEX_AFTER_WORDS = frozenset({"return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "instanceof", "yield", "await"})
+_WORD_BEFORE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
+
+
+def _starts_regex(text: str, start: int, i: int) -> bool:
+    """Whether the '/' at ``i`` opens a regular expression literal: judged by the code before it, as JavaScript's grammar does."""
+    j = i - 1
+    while j >= start and text[j].isspace():
+        j -= 1
+    if j < start or text[j] in _REGEX_MAY_FOLLOW:
+        return True
+    word = _WORD_BEFORE.search(text, max(start, j - 15), j + 1)
+    return word is not None and word.group() in _REGEX_AFTER_WORDS
+
+
+def _regex_end(text: str, i: int, end: int) -> int | None:
+    """Past the regular expression literal opening at ``i`` (and its flags), None when none closes on its line.
+
+    A '/' in a [class] does not close it.
+    """
+    j, in_class = i + 1, False
+    while j < end and text[j] != "\n":
+        ch = text[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        elif ch == "/" and not in_class:
+            flags = _IDENTIFIER_PART.match(text, j + 1, end)
+            j += 1
+            while flags is not None:
+                j = flags.end()
+                flags = _IDENTIFIER_PART.match(text, j, end)
+            return j
+        j += 1
+    return None
+
+
 def _code_ranges(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Stretches of ``text[start:end]`` that are code, not comments or strings (so commented-out pushes are skipped)."""
+    """Stretches of ``text[start:end]`` that are code, not comments, strings or regular expressions (so a push
+    written inside one is skipped, and a quote or ``//`` inside a regular expression opens nothing)."""
     i, code_from = start, start
+    plain_until = start  # no '/' before this opens a regular expression (one that did not close on its line was met)
     while i < end:
         ch = text[i]
         if ch in "\"'`" or text.startswith("//", i) or text.startswith("/*", i):
@@ -240,6 +313,15 @@ def _code_ranges(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
                 close = text.find("*/", i + 2, end)
                 i = end if close < 0 else close + 2
             code_from = i
+        elif ch == "/" and i >= plain_until and _starts_regex(text, code_from, i):
+            past = _regex_end(text, i, end)
+            if past is None:  # not a regular expression after all: read on as code, and look no more on this line
+                newline = text.find("\n", i, end)
+                plain_until = end if newline < 0 else newline
+                i += 1
+                continue
+            yield code_from, i
+            i = code_from = past
         else:
             i += 1
     yield code_from, end
@@ -261,7 +343,9 @@ def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
         closing = _SCRIPT_CLOSE.search(text, start + 1) if start >= 0 else None
         if closing is None:
             break
-        ranges.append((start + 1, closing.start()))
+        declared = _SCRIPT_TYPE.search(text, opening.end(), start)
+        if declared is None or declared.group(1).strip().lower() in _JAVASCRIPT_TYPES:  # a template or JSON block never runs
+            ranges.append((start + 1, closing.start()))
         at = closing.end()
     return ranges
 
