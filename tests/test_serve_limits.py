@@ -5,6 +5,7 @@ Timeouts here catch hangs; nothing is timed for speed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -215,6 +216,58 @@ def test_an_endless_header_is_431_and_closed_and_the_server_stays_free(default):
     with socket.create_connection((default.host, default.port)) as sock:  # a big but bounded head is still served
         sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: " + b"b" * (60 << 10) + b"\r\n\r\n")
         assert read_response(sock)[0] == 200
+
+
+def _read_all(sock: socket.socket) -> bytes:
+    data = b""
+    sock.settimeout(30)
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except ConnectionResetError:
+        pass
+    return data
+
+
+def test_an_endless_chunked_trailer_is_431_too(default):
+    """A trailer comes after the headers, and httptools builds it by concatenation as well: a review found it
+    held the worker for seconds (health checks 2.7 to 8.2 s) until the 30 s body timeout, with no token needed."""
+    with socket.create_connection((default.host, default.port)) as sock:
+        sock.sendall(b"POST /v1/lint HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nX-Trailer: ")
+        sock.settimeout(10)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            for _ in range(128):
+                sock.sendall(b"a" * (64 << 10))
+        answer = _read_all(sock)
+    assert answer.startswith(b"HTTP/1.1 431 "), answer[:200]
+    assert default.request("GET", "/healthz")[0] == 200
+
+
+def test_a_pipelined_oversized_head_is_refused_after_the_answer_before_it(default):
+    """The 431 was written while the request before it was being answered: the client took it for that answer."""
+    event = {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "cartStatus": {"serverTimeStamp": "1528628536879", "total": "x"}}
+    body = json.dumps({"events": [event] * 19_000}).encode()  # seconds of linting: the head after it arrives long before its answer
+    with socket.create_connection((default.host, default.port)) as sock:
+        sock.sendall(b"POST /v1/lint HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Junk: " + b"a" * (100 << 10))
+        answer = _read_all(sock)
+    first, _, rest = answer.partition(b"\r\n")
+    assert first == b"HTTP/1.1 200 OK" and b"HTTP/1.1 431 " in rest, answer[:300]
+
+
+def test_without_httptools_the_server_runs_on_h11(tmp_path):
+    """The bounded protocol needs httptools; without it uvicorn's h11 (which bounds a head itself) serves, as before.
+    A review found `sdelint serve` ending in an internal error once the protocol module imported httptools."""
+    blocker = tmp_path / "blocked" / "httptools"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError('httptools is blocked for this test')\n", encoding="utf-8")
+    server = start_server(tmp_path, env={"PYTHONPATH": str(blocker.parent)})
+    try:
+        status, _, report = server.lint(EXAMPLE.read_bytes())
+        assert status == 200 and report["files"][0]["kind"] == "response"
+    finally:
+        log = stop_server(server)
+    assert "Traceback" not in log and "internal error" not in log, log
 
 
 def test_a_stall_after_a_response_is_disconnected_too(limited):

@@ -172,9 +172,14 @@ def serve(
         "timeout_graceful_shutdown": 10,
         "lifespan": "on",
     }
-    from .guard import BoundedHeadProtocol, GuardedServer
+    from .guard import GuardedServer
 
-    options["http"] = BoundedHeadProtocol
+    try:
+        from .bounded_head import BoundedHeadProtocol
+    except ImportError:  # no httptools: uvicorn's h11 bounds an incomplete head itself
+        pass
+    else:
+        options["http"] = BoundedHeadProtocol
     from .metrics import multiprocess_directory
     from .workers import STARTUP_FAILURE, reuse_port_supported, run_workers
 
