@@ -506,12 +506,28 @@ def test_a_report_or_baseline_never_replaces_an_input(sdelint, tmp_path, example
     """`sdelint check capture.json -o capture.json` replaced the capture with its own report."""
     capture = tmp_path / "capture.json"
     capture.write_bytes(example_path.read_bytes())
-    for target in (capture, tmp_path / "." / "capture.json"):
-        result = sdelint("check", str(tmp_path), option, str(target))
+    for named in (str(capture), f"{tmp_path}/./capture.json"):
+        result = sdelint("check", named, option, str(capture))
         assert result.code == 2 and "is one of the inputs: writing there would replace it" in result.err, result.err
         assert capture.read_bytes() == example_path.read_bytes()
     elsewhere = tmp_path / "report.json"
     assert sdelint("check", str(capture), option, str(elsewhere)).code in (0, 1) and elsewhere.read_bytes() != capture.read_bytes()
+
+
+@pytest.mark.parametrize("option", ["-o", "--write-baseline"])
+def test_a_folder_walk_leaves_out_the_report_and_baseline_of_the_run(sdelint, tmp_path, example_path, option):
+    """Run twice on a folder, the first run's report or baseline was checked by the second (unrecognized-document),
+    and a refusal of it would break `sdelint check . --write-baseline .sdelint-baseline.json` on its second run."""
+    (tmp_path / "capture.json").write_bytes(example_path.read_bytes())
+    target = tmp_path / ".sdelint-baseline.json"
+    for _ in range(2):
+        result = sdelint("check", "--format", "json", str(tmp_path), option, str(target))
+        assert result.code in (0, 1) and "unrecognized-document" not in target.read_text(encoding="utf-8"), result.err
+    if option == "-o":
+        assert [f["file"] for f in json.loads(target.read_text(encoding="utf-8"))["files"]] == [str(tmp_path / "capture.json")]
+    else:  # the baseline a run reads is no input either
+        reread = sdelint("check", "--format", "json", str(tmp_path), "--baseline", str(target))
+        assert [f["file"] for f in json.loads(reread.out)["files"]] == [str(tmp_path / "capture.json")]
 
 
 @pytest.mark.parametrize("option", ["--select", "--ignore"])

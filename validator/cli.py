@@ -7,6 +7,7 @@ import errno
 import importlib
 import json
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -228,7 +229,7 @@ def check(
             raise click.UsageError(str(exc)) from None
         for note in notes:
             click.echo(f"sdelint: {note}", err=True)
-        _refuse_writing_over_inputs(inputs, {"-o/--output": output, "--write-baseline": write_baseline_path})
+        inputs = _without_own_files(inputs, paths, {"-o/--output": output, "--write-baseline": write_baseline_path}, baseline_path)
         if not inputs:  # a gate pointed at the wrong folder must not pass
             raise click.UsageError("no input to check: the paths given hold no file matching the include patterns")
         progress = ProgressBar(len(inputs), _progress_wanted(output_format, output))
@@ -270,19 +271,26 @@ def check(
     sys.exit(_internal_errors(broken) or (EXIT_FINDINGS if failed and not exit_zero else EXIT_OK))
 
 
-def _refuse_writing_over_inputs(inputs: list[Input], targets: dict[str, Path | None]) -> None:
-    """A usage error when a report or baseline would replace one of the inputs (``-o capture.json``): a slip, not a wish."""
-    for option, target in targets.items():
+def _without_own_files(inputs: list[Input], named: tuple[str, ...], written: dict[str, Path | None], read: Path | None) -> list[Input]:
+    """The inputs without the report and baselines this run writes or reads, which a folder walk collects too
+    (``sdelint check . -o report.json`` a second time); a file named as an input and as a target is a usage error."""
+    def regular(path: str | Path) -> tuple[int, int] | None:
         try:
-            written = os.stat(target) if target is not None else None
-        except OSError:  # not there yet (or not reachable): no input can be it
-            continue
-        if written is None:
-            continue
-        for item in inputs:
-            with contextlib.suppress(OSError):
-                if item.path is not None and os.path.samestat(os.stat(item.path), written):
-                    raise click.UsageError(f"{option} {target} is one of the inputs: writing there would replace it")
+            info = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None  # /dev/stdout and ttys are not files
+
+    targets = {identity: option for option, target in written.items() if target is not None and (identity := regular(target)) is not None}
+    own = set(targets) | ({identity} if read is not None and (identity := regular(read)) is not None else set())
+    if not own:
+        return inputs
+    for path in named:
+        identity = regular(path) if path != "-" else None
+        option = targets.get(identity) if identity is not None else None
+        if option is not None:
+            raise click.UsageError(f"{option} {written[option]} is one of the inputs: writing there would replace it")
+    return [item for item in inputs if item.path is None or regular(item.path) not in own]
 
 
 def _read_stdin() -> bytes:
