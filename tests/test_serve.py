@@ -218,6 +218,15 @@ def test_broken_payloads_are_findings(server, body, rule):
     assert report["ok"] is False
 
 
+def test_a_second_content_encoding_line_is_read_too(server):
+    """Only the first Content-Encoding line was looked at: gzip then br passed (200, an encoding-error on the bytes)."""
+    with socket.create_connection((server.host, server.port)) as sock:
+        body = EXAMPLE.read_bytes()
+        sock.sendall(b"POST /v1/lint HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+                     b"Content-Encoding: br\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        assert read_response(sock)[0] == 415
+
+
 @pytest.mark.parametrize("encoding, status", [("br", 415), ("deflate", 415), ("gzip, zstd", 415), ("gzip", 200), ("identity", 200)])
 def test_a_content_encoding_the_service_cannot_undo_is_415(server, encoding, status):
     """A br or deflate body was linted as if it were text (syntax errors about its compressed bytes)."""

@@ -95,11 +95,12 @@ def content_kind(header: str | None) -> str:
 _ENCODINGS = frozenset({"identity", "gzip", "x-gzip"})
 
 
-def check_content_encoding(header: str | None) -> None:
-    """415 for a Content-Encoding the service cannot undo (br, deflate, zstd): its bytes would be linted as text."""
-    if header is None:
-        return
-    for coding in header.split(","):
+def check_content_encoding(headers: list[str]) -> None:
+    """415 for a Content-Encoding the service cannot undo (br, deflate, zstd): its bytes would be linted as text.
+
+    ``headers``: every Content-Encoding line of the request (a second one adds codings, as a comma does).
+    """
+    for coding in ",".join(headers).split(","):
         name = coding.strip().lower()
         if name and name not in _ENCODINGS:
             raise ApiError(415, f"unsupported Content-Encoding {name!r}: send the body as it is, or gzip-compressed")
@@ -211,7 +212,7 @@ def build_routes(state: State) -> list[Route]:
         formats = available_formats()
         params = query(request, {"api_version": API_VERSIONS, "fail_on": FAIL_ON, "format": formats, "min_severity": MIN_SEVERITY})
         kind = content_kind(request.headers.get("content-type"))
-        check_content_encoding(request.headers.get("content-encoding"))
+        check_content_encoding(request.headers.getlist("content-encoding"))
         check_declared_length(request, state.settings.max_body_bytes)
         await state.wait_ready()
         try:
