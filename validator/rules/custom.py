@@ -26,7 +26,7 @@ from ..findings import join_pointer
 from ..model import CONTAINER_KEYS, DOUBLE_NESTED
 from .base import EventContext, Hit, RecordContext, Rule
 from .catalogue import CatalogueError
-from .params import NUMBER_MAXIMUM, YAML_TEXT_NUMBER, Number
+from .params import NUMBER_MAXIMUM, Number
 from .values import as_number, iter_path
 
 CONTAINER_MEMBERS = frozenset({"serverTimeStamp", "originalTimeStamp", "isAuthenticated"})
@@ -218,7 +218,7 @@ def _compile(entry: dict[str, Any], where: str, source: str, locate: Locate, ind
     for bound in ("min", "max"):
         if bound in options:
             value = options[bound]
-            number = as_number(value) if isinstance(value, str) and not YAML_TEXT_NUMBER.fullmatch(value.strip()) else value
+            number = as_number(value) if isinstance(value, str) else value  # "5" and "1e3" (YAML 1.1 reads 1e3 as text) as before
             problem = "must be a number" if number is None else bound_contract.problem(number)
             if problem:
                 raise CustomRuleError(f"{at('options', bound)}: custom rule {name!r}: {bound} {problem}")

@@ -25,7 +25,7 @@ class Param:
 
 
 # An exponent YAML 1.1 reads as a string: no dot before it, or no sign in it (1e3, 1.5e3)
-YAML_TEXT_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+")
+_YAML_TEXT_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+")
 # Past any parameter's sense (10^15 ms is 31,000 years) and within what every rule computes with
 NUMBER_MAXIMUM = 1e15
 
@@ -38,7 +38,7 @@ class Number(Param):
         super().__init__(default)
 
     def problem(self, value: Any) -> str | None:
-        if isinstance(value, str) and YAML_TEXT_NUMBER.fullmatch(value.strip()):
+        if isinstance(value, str) and _YAML_TEXT_NUMBER.fullmatch(value.strip()):
             if not abs(float(value)) <= NUMBER_MAXIMUM:  # 1e999: no number to suggest writing instead
                 return f"must be a finite number up to {NUMBER_MAXIMUM:g} (YAML 1.1 reads {value.strip()} as text)"
             return f"must be a number (YAML 1.1 reads {value.strip()} as text: write {float(value):.1e})"
