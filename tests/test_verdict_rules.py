@@ -274,6 +274,11 @@ def test_an_empty_string_is_no_value_for_the_code_and_format_rules():
         {"phone": "212–788–8877"},
         {"phone": "０３-１２３４-５６７８"},
         {"phone": "+49\u00a030\u00a01234567"},
+        # typed in full-width mode (a review): full-width hyphen, plus and brackets, ideographic space; a minus sign
+        {"phone": "０３－１２３４－５６７８"},
+        {"phone": "＋８１ ３ １２３４ ５６７８"},
+        {"phone": "（03）1234\u30005678 ext. １２"},
+        {"phone": "+1\u2212212\u2212788\u22128877"},
         {"email": "", "phone": ""},  # sent without a value, as null is
     ],
 )

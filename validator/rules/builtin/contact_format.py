@@ -7,6 +7,7 @@ spaces in phone numbers, internationalised addresses (josé@exämple.de). An emp
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from ...model import PROFILES, WEB
@@ -15,8 +16,8 @@ from ..values import shorten, unset
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+\Z")
 # Phone characters, three digits at least: a "+" first or after "(" ("(+44) 20 7946 0958"); digits of any script
-# (full-width, Arabic-Indic); dashes of any width ("212–788–8877") and no-break spaces, as copied from documents.
-_PHONE = re.compile(r"(?:\(?\+)?(?=(?:\D*\d){3})[\d ().\-/\u00a0\u202f\u2010-\u2015]+\Z")
+# (full-width, Arabic-Indic); dashes of any width ("212–788–8877"), the minus sign and no-break spaces, as copied from documents.
+_PHONE = re.compile(r"(?:\(?\+)?(?=(?:\D*\d){3})[\d ().\-/\u00a0\u202f\u2010-\u2015\u2212]+\Z")
 # An extension marker at the end of what precedes the extension's digits (and its spaces)
 _MARKER_AT_END = re.compile(r"(?:ext(?:ension)?\.?|x|#|;ext=)\Z", re.IGNORECASE)  # ;ext= is RFC 3966's (tel: URIs)
 _LONGEST_MARKER = len("extension.")
@@ -42,7 +43,8 @@ def _without_extension(text: str) -> str:
 
 
 def is_phone(text: str) -> bool:
-    return _PHONE.match(_without_extension(text)) is not None
+    # NFKC first: a number typed in full-width mode (０３－１２３４, ＋８１, （03）, ideographic spaces) is ASCII to it
+    return _PHONE.match(_without_extension(unicodedata.normalize("NFKC", text))) is not None
 
 
 def _check(holder: dict[str, Any], pointer: str, hits: list[Hit]) -> None:
