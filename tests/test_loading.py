@@ -165,6 +165,9 @@ def test_a_hexadecimal_integer_too_long_to_print_is_a_syntax_error_at_its_place(
         # the digit limit, without Python's advice to call sys.set_int_max_str_digits()
         ("x.json", '{"events": [{"total": ' + "1" * 5000 + "}]}", ("syntax-error", 1, 23, "a number of 5000 characters is longer than can be read (at most 4300 digits)")),
         ("x.yaml", "total: " + "1" * 5000 + "\n", ("syntax-error", 1, 8, "invalid YAML: a number of 5000 characters is longer than can be read (at most 4300 digits)")),
+        # the number that is too long, not the first long run of digits (in a string, a readable number, a float)
+        ("x.json", '{"s": "' + "3" * 6000 + '", "f": 1' + "2" * 5000 + '.5, "a": ' + "4" * 4100 + ', "n": -' + "5" * 5000 + "}",
+         ("syntax-error", 1, 6000 + 5003 + 4100 + 30, "a number of 5001 characters is longer than can be read (at most 4300 digits)")),
     ],
 )
 def test_unreadable_input_is_said_once_at_its_place_in_the_tools_words(name, text, expected):

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..findings import Problem, split_pointer, unreadable_number
-from .positions import depth_exceeded_at, scan_document
+from .positions import STRING_TOKEN, depth_exceeded_at, scan_document
 from .syntax import syntax_problems
 
 UTF8_BOM = b"\xef\xbb\xbf"
-_LONG_INTEGER = re.compile(r"-?[0-9]{4000,}")
 
 
 @dataclass
@@ -95,6 +94,16 @@ def _overflowing_numbers(text: str) -> list[tuple[int, str]]:
         if literal[0] != '"' and float(literal) in _INFINITIES:
             found.append((match.start(), literal))
     return found
+
+
+def _first_unreadable_number(text: str) -> re.Match[str] | None:
+    """The first number literal (group 1) with more digits than Python converts: strings are stepped over, not searched."""
+    limit = sys.get_int_max_str_digits()
+    # a whole integer literal: not part of a float (which converts whatever its length), nor a run's tail
+    for match in re.finditer(rf"{STRING_TOKEN}|(?<![0-9.eE+-])(-?[0-9]{{{limit + 1},}})(?![0-9.eE])", text, re.S):
+        if match.group(1) is not None:
+            return match
+    return None
 
 
 def duplicate_key_problems(repeats: Iterable[tuple[str, int]]) -> list[Problem]:
@@ -196,9 +205,9 @@ def parse_text(name: str, text: str, key_limit: int | None = None, plain_only: b
         )
         return doc
     except ValueError as exc:  # an integer literal longer than Python converts (sys.get_int_max_str_digits)
-        long_number = _LONG_INTEGER.search(text)
-        message = unreadable_number(len(long_number.group())) if long_number else f"number cannot be read: {exc}"
-        doc.problems.append(Problem("", "syntax-error", message, offset=long_number.start() if long_number else 0))
+        long_number = _first_unreadable_number(text)
+        message = unreadable_number(len(long_number.group(1))) if long_number else f"number cannot be read: {exc}"
+        doc.problems.append(Problem("", "syntax-error", message, offset=long_number.start(1) if long_number else 0))
         return doc
     if plain_only and (flags.duplicates or flags.non_finite or flags.overflow):
         raise NotPlain(name)
