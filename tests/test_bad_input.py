@@ -362,6 +362,10 @@ def test_a_file_name_that_is_not_utf8_costs_nothing_to_a_directory_walk(tmp_path
     assert sorted(f["file"] for f in report["files"]) == sorted(["captures/good.json", os.fsdecode(b"captures/odd\xff.json"), stdin_name])
     assert {f["api_version"] for f in report["files"]} == {"v1"}  # the override's '*.json' matches the odd names too
     assert proc.returncode == 1
+    # such a byte in a pattern too (it was "'utf-8' codec can't encode character"): it matches the same byte, not a letter
+    proc = run_sdelint("check", "--format", "json", "captures", "--include", os.fsdecode(b"*\xff.json"), timeout=TIMEOUT)
+    assert_no_crash(proc)
+    assert [f["file"] for f in json.loads(proc.stdout)["files"]] == [os.fsdecode(b"captures/odd\xff.json")]
 
 
 # --------------------------------------------------------------------------- a big file

@@ -201,7 +201,8 @@ def test_timestamp_mismatch_compares_numbers_not_text():
      ({"year": 1900, "month": 2, "day": 29}, True), ({"year": "2014", "month": "13", "day": "1"}, True), ({"year": "2014", "month": "4", "day": "31"}, True),
      # incomplete dates: a part no date has is still an error (an audit found them silent); what is there may be right
      ({"year": 2014, "month": 13}, True), ({"month": "0"}, True), ({"year": 2014, "day": 32}, True), ({"year": 0, "month": 1}, True),
-     ({"year": 2014, "month": 12}, False), ({"day": "31"}, False), ({}, False), ({"year": 2014, "month": None, "day": None}, False)],
+     ({"year": 2014, "month": 12}, False), ({"day": "31"}, False), ({}, False), ({"year": 2014, "month": None, "day": None}, False),
+     ({"month": 4, "day": 31}, True), ({"month": "2", "day": "30"}, True), ({"month": 2, "day": 29}, False)],
 )
 def test_calendar_dates_include_leap_years(date, fires):
     event = {"customerInfo": {"serverTimeStamp": "1528628536880", "customerInfo": {"lastPaymentDate": date}}, "sdeType": "CUSTOMER_INFO", "serverTimeStamp": "1528628536880"}

@@ -64,6 +64,7 @@ def test_timestamp_order_has_no_basis_in_customer_info():
         (_personal({"language": "EN-us"}), "/personalInfo/personalInfo/language"),
         (_personal({"language": "zh-Hant-XX"}), "/personalInfo/personalInfo/language"),
         (_personal({"language": "en-UK"}), "/personalInfo/personalInfo/language"),
+        (_personal({"language": "en-999"}), "/personalInfo/personalInfo/language"),  # no such M.49 area
         (_personal({"contacts": [{"personalContact": {"phoneType": "CELL"}}]}), "/personalInfo/personalInfo/contacts/0/personalContact/phoneType"),
         # the web table's code list: "2 letter code in uppser case ISO3166-1 Alpha-2"
         (_web_personal({"contacts": [{"address": {"country": "Israel"}}]}), "/personal/contacts/0/address/country"),

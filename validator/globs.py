@@ -92,7 +92,7 @@ def file_pattern_problem(pattern: str) -> str | None:
 def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
     import pathspec  # only when a directory is searched or overrides name files: a pre-commit run on named files never needs it
 
-    lines = [p for pattern in patterns for p in expand_braces(pattern)]
+    lines = [p for pattern in patterns for p in expand_braces(_encodable(pattern))]
     try:
         return pathspec.PathSpec.from_lines("gitignore", lines)
     except KeyError:  # pathspec < 1.0 names the same patterns gitwildmatch
@@ -101,7 +101,7 @@ def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
 
 def path_matches(relative: str, patterns: Iterable[str]) -> bool:
     """A slash-separated path relative to where the patterns apply (a directory searched, the configuration's folder)."""
-    return _spec(tuple(map(_encodable, patterns))).match_file(_encodable(relative))
+    return _spec(tuple(patterns)).match_file(_encodable(relative))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -120,7 +120,7 @@ def duplicate_key_problems(repeats: Iterable[tuple[str, int]]) -> list[Problem]:
     problems = []
     for pointer, offset in first.items():
         key = repr(split_pointer(pointer)[-1]) if pointer else "(too deeply nested to locate)"
-        times = f"; it is repeated {count[pointer]} times in its object" if count[pointer] > 1 else ""
+        times = f"; the key appears {count[pointer] + 1} times" if count[pointer] > 1 else ""
         message = f"duplicate key {key}: consumers disagree about which value wins (the last one was checked){times}"
         problems.append(Problem(pointer, "duplicate-key", message, offset=offset))
     return problems

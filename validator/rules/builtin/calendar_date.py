@@ -26,6 +26,11 @@ def _date_hit(base: str, field_name: str, value: Any, parts: tuple[str, str, str
         for name, number, (low, high) in zip(parts, numbers, _PART_RANGES, strict=True):
             if number is not None and not low <= number <= high:
                 return Hit(join_pointer(base, field_name), f"{name} {_part(number, 1)} is out of range ({low} to {high}): no calendar date has it", value)
+        if month is not None and day is not None:  # no year: the pair must exist in some year (a leap year has them all)
+            try:
+                date(2000, month, day)
+            except ValueError:
+                return Hit(join_pointer(base, field_name), f"{_part(month, 2)}-{_part(day, 2)} is in no year's calendar", value)
         return None
     try:
         date(year, month, day)

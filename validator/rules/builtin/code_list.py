@@ -27,6 +27,13 @@ PHONE_TYPES = ["HOME", "MOBILE", "WORK", "FAX", "MAIN", "HOME_FAX", "WORK_FAX", 
 _LANGUAGE_TAG = re.compile(r"([a-z]{2})(?:[-_][A-Z][a-z]{3})?(?:[-_]([A-Z]{2}|[0-9]{3}))?\Z")
 
 
+# The numeric regions of the IANA language subtag registry (UN M.49 areas: 001 World, 150 Europe, 419 Latin America...)
+UN_M49_AREAS = frozenset({
+    "001", "002", "003", "005", "009", "011", "013", "014", "015", "017", "018", "019", "021", "029", "030", "034",
+    "035", "039", "053", "054", "057", "061", "142", "143", "145", "150", "151", "154", "155", "202", "419",
+})
+
+
 def _code(value: Any) -> str:
     """A value as a code: numbers and numeric strings ("3", 3, 3.0) by their integer, text as it is."""
     number = as_number(value)
@@ -83,7 +90,10 @@ def language_problem(value: str, extra: frozenset[str]) -> str | None:
         language, region = tag.groups()
         if language not in codes:
             return f"has {language!r}, which is not an ISO 639-1 language code"
-        if region is not None and not region.isdigit() and region not in countries():
+        if region is not None and region.isdigit():
+            if region not in UN_M49_AREAS:
+                return f"has area {region!r}, which is not a UN M.49 area that language tags use (such as 419, Latin America)"
+        elif region is not None and region not in countries():
             return f"has region {region!r}, which is not an ISO 3166-1 alpha-2 country code"
         return None
     if value.casefold() in names:
