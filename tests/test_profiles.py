@@ -545,6 +545,36 @@ def test_regular_expression_literals_are_neither_code_nor_strings(source, number
     assert doc.problems == [] and [sde["numItems"] for sde in doc.data] == numbers
 
 
+def test_a_push_written_with_brackets_or_optional_chaining_is_found():
+    """lpTag["sdes"].push( and lpTag?.sdes?.push( are the same call: they were not found (0 events, no finding)."""
+    source = (
+        'lpTag["sdes"].push({type: "cart", total: 1, numItems: 1});\n'
+        "lpTag?.sdes?.push({type: 'cart', total: 2, numItems: 1});\n"
+        "lpTag['sdes']['send']({type: 'cart', total: 3, numItems: 1});\n"
+        'var note = "lpTag[\'sdes\'].push({type: 1})";  /* lpTag["sdes"].push({type: 2}) */\n'
+    )
+    doc = parse_source("x.js", source, html=False)
+    assert doc.problems == [] and [sde["total"] for sde in doc.data] == [1, 2, 3]
+
+
+def test_web_side_names_get_the_other_sides_name_as_a_hint_and_codes_their_own_forms():
+    """unknown-field suggested nothing for documented name drift (MI channel, web customerStatus, name), web gender
+    "1" warned while channel "1" (the Types example) did not, and a web channel code was named originatingChannel."""
+    hints = {f.pointer: f.message for f in validator.lint([
+        {"type": "ctmrinfo", "info": {"customerStatus": "gold"}},
+        {"type": "personal", "personal": {"name": "Ada", "gender": "1"}},
+        {"type": "mrktInfo", "info": {"channel": 99}},
+    ])}
+    assert hints["/0/info/customerStatus"].endswith("(did you mean 'cstatus'?)")
+    assert hints["/1/personal/name"].endswith("(did you mean 'firstname'?)")
+    assert "/1/personal/gender" not in hints
+    assert hints["/2/info/channel"].startswith("channel 99 is not one of the documented codes")
+    stamp = "1528628536880"
+    api = validator.lint({"sdes": {"events": [{"marketingCampaignInfo": {"serverTimeStamp": stamp, "marketingCampaignInfo": {"channel": "1"}},
+                                               "sdeType": "MARKETING_CAMPAIGN_INFO", "serverTimeStamp": stamp}]}})
+    assert [f.message for f in api if f.rule == "unknown-field"] == ["unknown field 'channel' in marketingCampaignInfo (did you mean 'originatingChannel'?)"]
+
+
 def test_script_blocks_that_browsers_do_not_run_are_not_searched():
     """A template (<%= %>, {{ }}) in a non-JavaScript <script> was parsed as JavaScript: syntax errors about '<' and '{'."""
     page = (

@@ -12,6 +12,7 @@ are searched; in scripts, pushes inside comments and strings are skipped.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -20,7 +21,8 @@ from ..findings import Problem, join_pointer, too_long_to_print
 from ..model import WEB_SOURCE
 from .source import Document
 
-_PUSH = re.compile(r"\blpTag\s*\.\s*sdes\s*\.\s*(?:push|send)\s*\(")
+# lpTag.sdes.push( and the other ways JavaScript writes the same member accesses: lpTag["sdes"]["push"](, lpTag?.sdes?.push(
+_PUSH = re.compile(r"""\blpTag\s*(?:\??\.\s*sdes|\[\s*(["'])sdes\1\s*\])\s*(?:\??\.\s*(?:push|send)|\[\s*(["'])(?:push|send)\2\s*\])\s*\(""")
 _SCRIPT_OPEN = re.compile(r"<script\b", re.I)
 _SCRIPT_CLOSE = re.compile(r"</script\s*>", re.I)
 _SCRIPT_TYPE = re.compile(r"""\stype\s*=\s*["']?([^"'\s>;]*)""", re.I)
@@ -351,10 +353,14 @@ def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
 
 
 def _push_starts(text: str, html: bool) -> Iterator[tuple[int, int]]:
-    """(offset after its '(', end of its script) for each push or send in code."""
+    """(offset after its '(', end of its script) for each push or send whose ``lpTag`` is code (``lpTag["sdes"]``
+    holds a string: the call is searched in the whole script, then kept only where it starts in code)."""
     for start, end in _script_ranges(text, html):
-        for code_start, code_end in _code_ranges(text, start, end):
-            for match in _PUSH.finditer(text, code_start, code_end):
+        code = list(_code_ranges(text, start, end))
+        starts = [code_start for code_start, _ in code]
+        for match in _PUSH.finditer(text, start, end):
+            at = bisect.bisect_right(starts, match.start()) - 1
+            if at >= 0 and match.start() < code[at][1]:
                 yield match.end(), end
 
 

@@ -88,6 +88,15 @@ def _expects_text_only(types: str | list[str]) -> bool:
     return "string" in listed and not {"integer", "number"} & set(listed)
 
 
+# Field names the web side and the API give the same field (field reference §2): a payload that uses the other
+# side's name is told this side's.
+_WEB_TO_API = {
+    "cstatus": "customerStatus", "ctype": "customerType", "firstname": "name", "lastname": "surname", "age": "customerAge",
+    "channel": "originatingChannel",
+}
+NAMES_ELSEWHERE = {**_WEB_TO_API, **{api: web for web, api in _WEB_TO_API.items()}}
+
+
 def _where(path: list) -> str:
     names = [p for p in path if isinstance(p, str)]
     return f" in {names[-1]}" if names else ""
@@ -103,8 +112,12 @@ def _problems_for(error: Any, base: str, version: str) -> Iterator[Problem]:
             if key in known:
                 continue
             key = str(key)  # YAML input may have non-string keys
-            # difflib is quadratic in the key's length: a long key gets no "did you mean"
-            hint = [k for k in known if k.lower() == key.lower()] or (difflib.get_close_matches(key, known, n=1, cutoff=0.75) if len(key) <= 64 else [])
+            # the same field's name on the other side (web cstatus, API customerStatus) first; difflib is quadratic in
+            # the key's length: a long key gets no "did you mean"
+            other_name = NAMES_ELSEWHERE.get(key)
+            hint = ([other_name] if other_name in known else []) or [k for k in known if k.lower() == key.lower()] or (
+                difflib.get_close_matches(key, known, n=1, cutoff=0.75) if len(key) <= 64 else []
+            )
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
             yield Problem(
                 join_pointer(pointer, key),

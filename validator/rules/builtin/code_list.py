@@ -109,11 +109,15 @@ def language_problem(value: str, extra: frozenset[str]) -> str | None:
     )
 
 
-def _unlisted(value: Any, p: dict[str, Any], key: str) -> str | None:
-    """Why ``value`` is not in the list ``key``, or None (pointers are built only for a finding)."""
+def _unlisted(value: Any, p: dict[str, Any], key: str, field: str | None = None) -> str | None:
+    """Why ``value`` is not in the list ``key``, or None (pointers are built only for a finding).
+
+    ``field``: the name the payload gives the field (the web side's ``channel``), when not the API's.
+    """
     if unset(value) or type(value) in (bool, dict, list):
         return None  # null and "" are "not set"; other types are the schema's to report
-    codes, (field, fold) = p[f"_{key}"], _LISTS[key]
+    codes, (api_field, fold) = p[f"_{key}"], _LISTS[key]
+    field = field or api_field
     if value in codes:
         return None  # the common case: "1", "MALE"
     code = _code(value)
@@ -159,7 +163,7 @@ _SINGLE = {
 
 # the web side's names for the API fields with code lists (field reference §2), and its gender codes
 _WEB_FIELDS = {"originatingChannel": "channel"}
-_WEB_GENDER_CODES = (0, 1, 2)
+_WEB_GENDER_CODES = ("0", "1", "2")
 
 
 def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
@@ -171,9 +175,9 @@ def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     field, key = _SINGLE[ctx.key]
     field = _WEB_FIELDS.get(field, field) if web else field
     value = attrs.get(field)
-    if web and field == "gender" and type(value) is int and value in _WEB_GENDER_CODES:
-        value = None  # the Types table's integer codes (0-MALE, 1-FEMALE, 2-OTHER)
-    why = _unlisted(value, p, key) if value is not None else None
+    if web and field == "gender" and type(value) is not bool and _code(value) in _WEB_GENDER_CODES:
+        value = None  # the Types table's integer codes (0-MALE, 1-FEMALE, 2-OTHER), as numbers or text as channel's
+    why = _unlisted(value, p, key, field) if value is not None else None
     if why:
         hits.append(Hit(f"{ctx.attrs_pointer}/{field}", why, value))
     if ctx.key == "personalInfo":
