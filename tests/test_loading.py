@@ -175,6 +175,19 @@ def test_unreadable_input_is_said_once_at_its_place_in_the_tools_words(name, tex
     assert [(f.rule, f.line, f.column, f.message) for f in findings] == [expected]
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("x.yaml", 'sdeType: LEAD\nserverTimeStamp: "1528628536880"\nlead: {serverTimeStamp: "1528628536880", lead: {topic: x}}\n'),
+        ("x.js", 'lpTag.sdes.push({type: "cart", total: 1, numItems: 1});\n'),
+    ],
+)
+def test_utf16_is_legal_yaml_and_javascript_and_an_error_only_in_json(name, text):
+    """YAML 1.2, JavaScript and HTML allow UTF-16: such a file got JSON's "must be UTF-8 (RFC 8259)" error."""
+    assert validator.lint_bytes(text.encode("utf-16"), name=name) == []
+    assert [f.rule for f in validator.lint_bytes('{"events": []}'.encode("utf-16"), name="x.json")] == ["encoding-error"]
+
+
 def _syntax_errors(text: str) -> list[tuple[int, int, str]]:
     findings = validator.lint_bytes(text.encode(), name="x.json")
     assert {f.rule for f in findings} == {"syntax-error"}

@@ -246,7 +246,7 @@ def read_input(raw: bytes, name: str, input_format: str | None = None) -> Decode
             raw = b"".join(_gunzip_chunks(raw))
     except _GzipError as exc:
         return Decoded(name, kind, None, [Problem("", "encoding-error", str(exc), offset=0)], fatal=True)
-    text, problems, fatal = decode(raw)
+    text, problems, fatal = decode(raw, utf8_only=kind in ("json", "jsonl"))
     if kind == "jsonl":  # UTF-16 or UTF-32 JSON Lines: decoded whole, then split
         return Decoded(name, kind, None, problems, fatal, lines=[] if fatal else _decoded_text_lines(text))
     return Decoded(name, kind, text, problems, fatal)

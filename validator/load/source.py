@@ -147,13 +147,17 @@ def structural_problems(text: str, flags: Flags) -> list[Problem]:
     return problems
 
 
-def decode(raw: bytes) -> tuple[str, list[Problem], bool]:
-    """Decoded text, encoding problems, and whether the text is too broken to parse."""
+def decode(raw: bytes, utf8_only: bool = True) -> tuple[str, list[Problem], bool]:
+    """Decoded text, encoding problems, and whether the text is too broken to parse.
+
+    ``utf8_only``: UTF-16 or UTF-32 is a finding, as RFC 8259 has it for JSON; YAML 1.2, JavaScript and HTML
+    allow them, and are only decoded.
+    """
     if raw.startswith(UTF8_BOM):
         raw = raw[len(UTF8_BOM):]
     encoding = json.detect_encoding(raw) if raw else "utf-8"
     problems: list[Problem] = []
-    if encoding != "utf-8":
+    if encoding != "utf-8" and utf8_only:
         problems.append(
             Problem("", "encoding-error", f"input is {encoding.upper()}; JSON exchanged between systems must be UTF-8 (RFC 8259)", offset=0)
         )
