@@ -21,8 +21,8 @@ class BoundedHeadProtocol(HttpToolsProtocol):
     """Answers 431 and closes once 64 KiB arrive, read after read, in which the parser completes no head and
     delivers no body: a head or trailer that never ends. A read that completes a head (a big head in one
     read, many pipelined requests) starts the count again, so only a head still open past the limit is refused.
-    A pipelined head waits for the response to the request before it (reading stops meanwhile); a request's own
-    endless trailer is answered at once.
+    A pipelined head waits for the response to the request before it (what arrives meanwhile is dropped); a
+    request's own endless trailer is answered at once.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -40,8 +40,7 @@ class BoundedHeadProtocol(HttpToolsProtocol):
         if self._quiet_bytes > MAX_HEAD_BYTES and not self.transport.is_closing():
             cycle = self.cycle
             if cycle is not None and not cycle.response_complete and not cycle.more_body:  # a pipelined head: answer the one before first
-                self._refusal_pending = True
-                self.transport.pause_reading()
+                self._refusal_pending = True  # what else arrives is read and dropped: unread bytes would turn the close into a reset
             else:
                 self._send_431()
 
