@@ -506,10 +506,15 @@ def test_a_report_or_baseline_never_replaces_an_input(sdelint, tmp_path, example
     """`sdelint check capture.json -o capture.json` replaced the capture with its own report."""
     capture = tmp_path / "capture.json"
     capture.write_bytes(example_path.read_bytes())
-    for named in (str(capture), f"{tmp_path}/./capture.json"):
+    # named, named otherwise, or met in a walk of its folder (a review found the walk case overwriting the capture)
+    for named in (str(capture), f"{tmp_path}/./capture.json", str(tmp_path)):
         result = sdelint("check", named, option, str(capture))
-        assert result.code == 2 and "is one of the inputs: writing there would replace it" in result.err, result.err
+        assert result.code == 2 and "is one of the inputs: it would be replaced" in result.err, result.err
         assert capture.read_bytes() == example_path.read_bytes()
+    baseline = tmp_path / "base.json"
+    assert sdelint("check", str(capture), "--write-baseline", str(baseline)).code == 0
+    read = sdelint("check", str(capture), str(baseline), "--baseline", str(baseline))  # named as an input too: said, not dropped
+    assert read.code == 2 and "is one of the inputs: it would be read as the baseline" in read.err
     elsewhere = tmp_path / "report.json"
     assert sdelint("check", str(capture), option, str(elsewhere)).code in (0, 1) and elsewhere.read_bytes() != capture.read_bytes()
 

@@ -271,9 +271,26 @@ def check(
     sys.exit(_internal_errors(broken) or (EXIT_FINDINGS if failed and not exit_zero else EXIT_OK))
 
 
+# How the files sdelint writes begin (a baseline, the json, json-lines and gitlab reports; SARIF names its tool)
+_OWN_HEADS = (b'{\n  "sdelint_baseline":', b'{\n  "findings": ', b'{"file": ', b'[\n  {\n    "type": "issue"', b"[]")
+
+
+def _written_by_sdelint(path: Path) -> bool:
+    """Whether ``path`` holds what an earlier run wrote (or nothing): a walk may meet it, and leaving it out loses nothing."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return False
+    return not head.strip() or head.startswith(_OWN_HEADS) or (b'"$schema"' in head and b'"name": "sdelint"' in head)
+
+
 def _without_own_files(inputs: list[Input], named: tuple[str, ...], written: dict[str, Path | None], read: Path | None) -> list[Input]:
-    """The inputs without the report and baselines this run writes or reads, which a folder walk collects too
-    (``sdelint check . -o report.json`` a second time); a file named as an input and as a target is a usage error."""
+    """The inputs without the report and baselines of this run (``sdelint check . -o report.json``, run twice).
+
+    A target that is an input is refused (exit 2): named on the command line, or met in a walk when it does not
+    hold what sdelint writes (a capture would be replaced by the report). The --baseline read is left out of walks.
+    """
     def regular(path: str | Path) -> tuple[int, int] | None:
         try:
             info = os.stat(path)
@@ -281,16 +298,22 @@ def _without_own_files(inputs: list[Input], named: tuple[str, ...], written: dic
             return None
         return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None  # /dev/stdout and ttys are not files
 
-    targets = {identity: option for option, target in written.items() if target is not None and (identity := regular(target)) is not None}
-    own = set(targets) | ({identity} if read is not None and (identity := regular(read)) is not None else set())
-    if not own:
+    options = {**written, "--baseline": read}
+    targets = {identity: option for option, target in options.items() if target is not None and (identity := regular(target)) is not None}
+    if not targets:
         return inputs
-    for path in named:
-        identity = regular(path) if path != "-" else None
+    named_files = {identity for path in named if path != "-" and (identity := regular(path)) is not None}
+    kept = []
+    for item in inputs:
+        identity = regular(item.path) if item.path is not None else None
         option = targets.get(identity) if identity is not None else None
-        if option is not None:
-            raise click.UsageError(f"{option} {written[option]} is one of the inputs: writing there would replace it")
-    return [item for item in inputs if item.path is None or regular(item.path) not in own]
+        if option is None:
+            kept.append(item)
+            continue
+        target = options[option]
+        if identity in named_files or (option != "--baseline" and target is not None and not _written_by_sdelint(target)):
+            raise click.UsageError(f"{option} {target} is one of the inputs: it would be {'read as the baseline' if option == '--baseline' else 'replaced'}")
+    return kept
 
 
 def _read_stdin() -> bytes:
