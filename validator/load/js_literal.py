@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -25,17 +26,31 @@ from .source import Document
 _PUSH = re.compile(r"""\blpTag\s*(?:\??\.\s*sdes|\[\s*(["'])sdes\1\s*\])\s*(?:\??\.\s*(?:push|send)|\[\s*(["'])(?:push|send)\2\s*\])\s*\(""")
 _SCRIPT_OPEN = re.compile(r"<script\b", re.I)
 _SCRIPT_CLOSE = re.compile(r"</script\s*>", re.I)
-_SCRIPT_TYPE = re.compile(r"""\stype\s*=\s*["']?([^"'\s>;]*)""", re.I)
+# One attribute of a tag: its name and its value, quoted or not (a "type=" inside another attribute's value is no attribute)
+_ATTRIBUTE = re.compile(r"""([^\s=>/"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 # What browsers run (the HTML standard's JavaScript MIME types, "module", none); Babel's in-browser types too
 _JAVASCRIPT_TYPES = frozenset({
     "", "module", "text/javascript", "application/javascript", "text/ecmascript", "application/ecmascript", "application/x-javascript",
-    "text/x-javascript", "text/jscript", "text/livescript", "text/javascript1.5", "text/babel", "text/jsx",
+    "text/x-javascript", "text/jscript", "text/livescript", "text/babel", "text/jsx", "application/x-ecmascript", "text/x-ecmascript",
+    *(f"text/javascript1.{minor}" for minor in range(6)),
 })
+
+
+def _script_type(tag: str) -> str:
+    """The ``type`` of a ``<script ...>`` tag's attributes, lower case and without parameters; "" when it has none."""
+    for match in _ATTRIBUTE.finditer(tag):
+        if match.group(1).lower() == "type":
+            value = next((v for v in match.group(2, 3, 4) if v is not None), "")
+            return value.split(";", 1)[0].strip().lower()
+    return ""
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _IDENTIFIER_PART = re.compile(r"[A-Za-z0-9_$]")
 _EXPRESSION_HEAD = re.compile(r"[^,;}\]\n]{1,40}")  # an expression as far as its member or item goes, to name it in a message
 _NUMBER = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?)")
 _LEGACY_OCTAL = re.compile(r"[+-]?0[0-9]+")  # 017: octal (15) in sloppy mode when every digit is below 8, else decimal
+_OCTAL_WITH_FRACTION = re.compile(r"[+-]?0[0-7]+[.eE]")  # 017.5, 017e1: a SyntaxError in JavaScript
+# A numeric separator must stand between two digits: not doubled, first, last, after a leading 0 or beside . e x o b
+_BAD_SEPARATOR = re.compile(r"__|_\Z|\A[+-]?_|_[.eExXoObB]|[.eExXoObB]_|\A[+-]?0_")
 # !0 and !1: how minifiers write true and false
 _NOT_DIGIT = {"!0": True, "!1": False}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
@@ -134,18 +149,26 @@ class _Parser:
 
     @staticmethod
     def _number(literal: str, offset: int) -> int | float:
+        shown = literal if len(literal) <= 20 else f"{literal[:20]}... ({len(literal)} characters)"
+        if "_" in literal and _BAD_SEPARATOR.search(literal):
+            raise JsSyntaxError(f"invalid numeric separator in {shown}", offset)
         clean = literal.replace("_", "")
+        if _OCTAL_WITH_FRACTION.match(clean):
+            raise JsSyntaxError(f"invalid number {shown}: a legacy octal literal has no fraction or exponent", offset)
         try:
+            whole: int | None = None
             if _LEGACY_OCTAL.fullmatch(clean):
-                return int(clean, 8 if max(clean.lstrip("+-")) < "8" else 10)
-            if clean.lstrip("+-")[:2].lower() in ("0x", "0o", "0b"):
+                whole = int(clean, 8 if max(clean.lstrip("+-")) < "8" else 10)
+            elif clean.lstrip("+-")[:2].lower() in ("0x", "0o", "0b"):
                 whole = int(clean, 0)
+            if whole is not None:
                 if too_long_to_print(whole):
-                    raise JsSyntaxError(f"number {literal[:20]}... is longer than can be read ({len(literal)} characters)", offset)
+                    raise JsSyntaxError(f"number {shown} is longer than can be read", offset)
                 return whole
             number = float(clean)
         except ValueError:
-            raise JsSyntaxError(f"invalid number {literal!r}", offset) from None
+            too_long = len(clean) > sys.get_int_max_str_digits() > 0  # a decimal integer past Python's digit limit
+            raise JsSyntaxError(f"number {shown} is longer than can be read" if too_long else f"invalid number {shown}", offset) from None
         return int(number) if number.is_integer() and not re.search(r"[.eE]", clean) else number
 
     def _next_item(self, i: int, close: str, what: str) -> tuple[int, bool]:
@@ -254,18 +277,30 @@ class _Parser:
 _REGEX_MAY_FOLLOW = frozenset("(,=:[!&|?{};+-*%<>~^")
 # ... and after one of these words: return /x/, typeof /x/
 _REGEX_AFTER_WORDS = frozenset({"return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "instanceof", "yield", "await"})
-_WORD_BEFORE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
+_LONGEST_KEYWORD = max(map(len, _REGEX_AFTER_WORDS))
 
 
-def _starts_regex(text: str, start: int, i: int) -> bool:
-    """Whether the '/' at ``i`` opens a regular expression literal: judged by the code before it, as JavaScript's grammar does."""
+def _regex_may_follow(text: str, start: int, i: int, before: bool) -> bool:
+    """Whether a '/' at ``i`` would open a regular expression literal, as JavaScript's grammar decides: after an
+    operator, '(' or a keyword such as return, yes; after a name, a number, ')', ']', x++ or a literal, no (a division).
+
+    ``start``: where this stretch of code began (after a string, comment or literal); ``before``: the answer for
+    what preceded the stretch, used when the stretch holds nothing but space.
+    """
     j = i - 1
     while j >= start and text[j].isspace():
         j -= 1
-    if j < start or text[j] in _REGEX_MAY_FOLLOW:
+    if j < start:
+        return before
+    c = text[j]
+    if c in "+-" and j > start and text[j - 1] == c:
+        return False  # x++ / 2
+    if c in _REGEX_MAY_FOLLOW:
         return True
-    word = _WORD_BEFORE.search(text, max(start, j - 15), j + 1)
-    return word is not None and word.group() in _REGEX_AFTER_WORDS
+    k = j
+    while k >= start and j - k <= _LONGEST_KEYWORD and (text[k].isalnum() or text[k] in "_$"):
+        k -= 1
+    return text[k + 1:j + 1] in _REGEX_AFTER_WORDS and (k < start or not (text[k].isalnum() or text[k] in "_$"))
 
 
 def _regex_end(text: str, i: int, end: int) -> int | None:
@@ -299,6 +334,7 @@ def _code_ranges(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     written inside one is skipped, and a quote or ``//`` inside a regular expression opens nothing)."""
     i, code_from = start, start
     plain_until = start  # no '/' before this opens a regular expression (one that did not close on its line was met)
+    before = True  # whether a '/' may open a regular expression after what precedes ``code_from``: at the start, yes
     while i < end:
         ch = text[i]
         if ch in "\"'`" or text.startswith("//", i) or text.startswith("/*", i):
@@ -308,14 +344,17 @@ def _code_ranges(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
                 while j < end and text[j] != ch and not (text[j] == "\n" and ch != "`"):
                     j += 2 if text[j] == "\\" else 1
                 i = j + 1
-            elif text.startswith("//", i):
-                newline = text.find("\n", i, end)
-                i = end if newline < 0 else newline + 1
+                before = False  # a string is a value: a '/' after it divides
             else:
-                close = text.find("*/", i + 2, end)
-                i = end if close < 0 else close + 2
+                before = _regex_may_follow(text, code_from, i, before)  # a comment changes nothing
+                if text.startswith("//", i):
+                    newline = text.find("\n", i, end)
+                    i = end if newline < 0 else newline + 1
+                else:
+                    close = text.find("*/", i + 2, end)
+                    i = end if close < 0 else close + 2
             code_from = i
-        elif ch == "/" and i >= plain_until and _starts_regex(text, code_from, i):
+        elif ch == "/" and i >= plain_until and _regex_may_follow(text, code_from, i, before):
             past = _regex_end(text, i, end)
             if past is None:  # not a regular expression after all: read on as code, and look no more on this line
                 newline = text.find("\n", i, end)
@@ -324,6 +363,7 @@ def _code_ranges(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
                 continue
             yield code_from, i
             i = code_from = past
+            before = False  # a regular expression is a value too
         else:
             i += 1
     yield code_from, end
@@ -345,8 +385,7 @@ def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
         closing = _SCRIPT_CLOSE.search(text, start + 1) if start >= 0 else None
         if closing is None:
             break
-        declared = _SCRIPT_TYPE.search(text, opening.end(), start)
-        if declared is None or declared.group(1).strip().lower() in _JAVASCRIPT_TYPES:  # a template or JSON block never runs
+        if _script_type(text[opening.end():start]) in _JAVASCRIPT_TYPES:  # a template or JSON block never runs
             ranges.append((start + 1, closing.start()))
         at = closing.end()
     return ranges
