@@ -44,6 +44,10 @@ PROFILE_CHOICES = ("auto", *PROFILES)
 # The schema stores besides the API versions: each profile but messaging has one, named like it.
 PROFILE_STORES = (ENGAGEMENT_HISTORY, WEB)
 
+# The web side's names for API fields that it names otherwise (field reference §2: "Web-side field names vs API field names")
+WEB_NAMES = {"customerStatus": "cstatus", "customerType": "ctype", "name": "firstname", "surname": "lastname", "customerAge": "age",
+             "originatingChannel": "channel"}
+
 # Container keys Engagement History uses for two of the types (field reference §2).
 EH_CONTAINER_KEYS = {"viewProduct": "viewedProduct", "formFillingError": "visitorError"}
 

@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ..findings import Problem, join_pointer, value_text
+from ..model import WEB_NAMES
 from .schemas import resolve, schema_uri
 
 _JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"), (dict, "object"), (type(None), "null"))
@@ -88,13 +89,9 @@ def _expects_text_only(types: str | list[str]) -> bool:
     return "string" in listed and not {"integer", "number"} & set(listed)
 
 
-# Field names the web side and the API give the same field (field reference §2): a payload that uses the other
-# side's name is told this side's.
-_WEB_TO_API = {
-    "cstatus": "customerStatus", "ctype": "customerType", "firstname": "name", "lastname": "surname", "age": "customerAge",
-    "channel": "originatingChannel",
-}
-NAMES_ELSEWHERE = {**_WEB_TO_API, **{api: web for web, api in _WEB_TO_API.items()}}
+# A payload that uses the other side's name for a field (web cstatus, API customerStatus: model.WEB_NAMES) is told this
+# side's.
+NAMES_ELSEWHERE = {**WEB_NAMES, **{web: api for api, web in WEB_NAMES.items()}}
 
 
 def _where(path: list) -> str:

@@ -11,7 +11,7 @@ import re
 from functools import cache, lru_cache
 from typing import Any
 
-from ...model import PROFILES, WEB
+from ...model import PROFILES, WEB, WEB_NAMES
 from ..base import EventContext, Hit, Rule
 from ..datafiles import data_lines
 from ..params import CodeList, StringList
@@ -162,7 +162,6 @@ _SINGLE = {
 
 
 # the web side's names for the API fields with code lists (field reference §2), and its gender codes
-_WEB_FIELDS = {"originatingChannel": "channel"}
 _WEB_GENDER_CODES = ("0", "1", "2")
 
 
@@ -173,7 +172,7 @@ def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     hits: list[Hit] = []
     web = ctx.version == WEB
     field, key = _SINGLE[ctx.key]
-    field = _WEB_FIELDS.get(field, field) if web else field
+    field = WEB_NAMES.get(field, field) if web else field
     value = attrs.get(field)
     if web and field == "gender" and type(value) is not bool and _code(value) in _WEB_GENDER_CODES:
         value = None  # the Types table's integer codes (0-MALE, 1-FEMALE, 2-OTHER), as numbers or text as channel's

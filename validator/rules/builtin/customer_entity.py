@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...findings import join_pointer
-from ...model import PROFILES, WEB
+from ...model import PROFILES, WEB, WEB_NAMES
 from ..base import EventContext, Hit, Rule
 from ..params import StringList
 
@@ -15,8 +15,8 @@ def customer_entity(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     if attrs is None:
         return None
     hits = []
-    status, kind = ("cstatus", "ctype") if ctx.version == WEB else ("customerStatus", "customerType")  # the web side's names
-    for field_name, names, what in ((status, p["statuses"], "status"), (kind, p["types"], "type")):
+    for api_name, names, what in (("customerStatus", p["statuses"], "status"), ("customerType", p["types"], "type")):
+        field_name = WEB_NAMES[api_name] if ctx.version == WEB else api_name
         value = attrs.get(field_name)
         if names and isinstance(value, str) and value.casefold() not in {str(n).casefold() for n in names}:
             message = f"{value!r} matches no customer {what} entity ({', '.join(map(str, names))}); matching is case-insensitive"
