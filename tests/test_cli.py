@@ -535,6 +535,29 @@ def test_a_folder_walk_leaves_out_the_report_and_baseline_of_the_run(sdelint, tm
         assert [f["file"] for f in json.loads(reread.out)["files"]] == [str(tmp_path / "capture.json")]
 
 
+@pytest.mark.parametrize("output_format", ["html", "text", "github", "junit", "sarif", "gitlab", "json-lines"])
+def test_a_walk_recognises_each_formats_earlier_report(sdelint, tmp_path, example_path, output_format):
+    """A review found the second run refused for an HTML, text, github or JUnit report the walk met (exit 2)."""
+    (tmp_path / "capture.json").write_bytes(example_path.read_bytes())
+    target = tmp_path / "report.out"
+    for _ in range(2):
+        result = sdelint("check", str(tmp_path), "--include", "*.json", "--include", "*.out", "--format", output_format, "-o", str(target))
+        assert result.code in (0, 1) and "is one of the inputs" not in result.err, result.err
+
+
+def test_a_report_never_replaces_a_baseline(sdelint, tmp_path, example_path):
+    """-o onto the --baseline read, or onto a baseline a walk meets (a typo of its name), replaced it silently."""
+    capture, baseline = tmp_path / "capture.json", tmp_path / "base.json"
+    capture.write_bytes(example_path.read_bytes())
+    assert sdelint("check", str(capture), "--write-baseline", str(baseline)).code == 0
+    kept = baseline.read_bytes()
+    read = sdelint("check", str(capture), "--baseline", str(baseline), "-o", str(baseline))
+    assert read.code == 2 and "is the baseline read (--baseline)" in read.err
+    walked = sdelint("check", str(tmp_path), "--format", "json", "-o", str(baseline))
+    assert walked.code == 2 and "is one of the inputs: it would be replaced" in walked.err
+    assert baseline.read_bytes() == kept
+
+
 @pytest.mark.parametrize("option", ["--select", "--ignore"])
 @pytest.mark.parametrize("value", ["", ",", " , "])
 def test_a_rule_list_that_names_no_rule_is_a_usage_error(sdelint, option, value):

@@ -7,6 +7,7 @@ import errno
 import importlib
 import json
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -271,18 +272,27 @@ def check(
     sys.exit(_internal_errors(broken) or (EXIT_FINDINGS if failed and not exit_zero else EXIT_OK))
 
 
-# How the files sdelint writes begin (a baseline, the json, json-lines and gitlab reports; SARIF names its tool)
-_OWN_HEADS = (b'{\n  "sdelint_baseline":', b'{\n  "findings": ', b'{"file": ', b'[\n  {\n    "type": "issue"', b"[]")
+# How the files sdelint writes begin: a baseline; the json, json-lines and gitlab reports; SARIF and JUnit name the tool;
+# the HTML report's title; a text or github report's first line (a finding, the summary or an annotation)
+_BASELINE_HEAD = b'{\n  "sdelint_baseline":'
+_REPORT_HEADS = (b'{\n  "findings": ', b'{"file": ', b'[\n  {\n    "type": "issue"', b"[]")
+_TEXT_REPORT_LINE = re.compile(rb"[^\n]*:\d+:\d+: (?:error|warning|info) [a-z0-9-]+ |Checked \d+ files?|::(?:error|warning|notice) file=")
 
 
-def _written_by_sdelint(path: Path) -> bool:
-    """Whether ``path`` holds what an earlier run wrote (or nothing): a walk may meet it, and leaving it out loses nothing."""
+def _written_by_sdelint(path: Path) -> str | None:
+    """What ``path`` holds of sdelint's: "baseline", "report" (any format; or nothing at all), else None (a capture, say)."""
     try:
         with open(path, "rb") as stream:
             head = stream.read(4096)
     except OSError:
-        return False
-    return not head.strip() or head.startswith(_OWN_HEADS) or (b'"$schema"' in head and b'"name": "sdelint"' in head)
+        return None
+    if head.startswith(_BASELINE_HEAD):
+        return "baseline"
+    if not head.strip() or head.startswith(_REPORT_HEADS) or _TEXT_REPORT_LINE.match(head):
+        return "report"
+    if (b'"$schema"' in head and b'"name": "sdelint"' in head) or b'<testsuites name="sdelint"' in head or b"<title>sdelint" in head:
+        return "report"
+    return None
 
 
 def _without_own_files(inputs: list[Input], named: tuple[str, ...], written: dict[str, Path | None], read: Path | None) -> list[Input]:
@@ -299,6 +309,10 @@ def _without_own_files(inputs: list[Input], named: tuple[str, ...], written: dic
         return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None  # /dev/stdout and ttys are not files
 
     options = {**written, "--baseline": read}
+    read_identity = regular(read) if read is not None else None
+    output = written.get("-o/--output")
+    if output is not None and read_identity is not None and regular(output) == read_identity:
+        raise click.UsageError(f"-o/--output {output} is the baseline read (--baseline): the report would replace it")
     targets = {identity: option for option, target in options.items() if target is not None and (identity := regular(target)) is not None}
     if not targets:
         return inputs
@@ -311,7 +325,9 @@ def _without_own_files(inputs: list[Input], named: tuple[str, ...], written: dic
             kept.append(item)
             continue
         target = options[option]
-        if identity in named_files or (option != "--baseline" and target is not None and not _written_by_sdelint(target)):
+        # a walk may meet what an earlier run wrote; a report never replaces a baseline, a baseline may replace a report
+        replaceable = ("report",) if option == "-o/--output" else ("report", "baseline")
+        if identity in named_files or (option != "--baseline" and target is not None and _written_by_sdelint(target) not in replaceable):
             raise click.UsageError(f"{option} {target} is one of the inputs: it would be {'read as the baseline' if option == '--baseline' else 'replaced'}")
     return kept
 
