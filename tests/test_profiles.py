@@ -504,6 +504,7 @@ def test_a_real_subprocess_reads_a_push_from_stdin_named_as_js(run_sdelint):
         # minified and other literal forms JavaScript reads as values (an audit found them called syntax errors,
         # and 017 read as seventeen: sloppy-mode JavaScript reads it as octal fifteen)
         ("lpTag.sdes.push({a: !0, b: !1, c: (22.22), d: 017, e: 019, f: 0o17, g: 0b101, h: 0x1_0})", {"a": True, "b": False, "c": 22.22, "d": 15, "e": 19, "f": 15, "g": 5, "h": 16}),
+        ("lpTag.sdes.push({a: 1e1_0, b: 0.5_1})", {"a": 1e10, "b": 0.51}),  # separators in an exponent and a fraction
     ],
 )
 def test_the_literal_parser_reads_javascript_literals(source, expected):
@@ -537,6 +538,9 @@ def test_the_literal_parser_reads_javascript_literals(source, expected):
         ("lpTag.sdes.push({a: 017.5})", "syntax-error"),
         ("lpTag.sdes.push({a: 0_17})", "syntax-error"),
         ("lpTag.sdes.push({a: 0x1__0})", "syntax-error"),
+        ("lpTag.sdes.push({a: 0xfff_})", "syntax-error"),
+        ("lpTag.sdes.push({a: 017e1})", "syntax-error"),
+        ("lpTag.sdes.push({a: 07_1})", "syntax-error"),
         ("lpTag.sdes.push({a: 0" + "7" * 6000 + "})", "syntax-error"),
         ("lpTag.sdes.push({a: 0" + "9" * 6000 + "})", "syntax-error"),
     ],
@@ -565,12 +569,12 @@ def test_bad_or_unknowable_literals_become_one_finding_never_a_crash(source, rul
         # each read as a regex running to the next '/' of the line, hiding the push between (or exposing a string's)
         *[
             (before + " lpTag.sdes.push({type:'cart',total:7.8,numItems:'x'}); var z = a / b;", ["x"])
-            for before in ("a /* px */ / 2;", "'50' / 2;", "`${a}` / 2;", "i++ / 2;", "/a/g / 2;", "x00000000000000in / 2;")
+            for before in ("a /* px */ / 2;", "'50' / 2;", "`${a}` / 2;", "i++ / 2;", "/a/g / 2;", "x00000000000000in / 2;", "a.return / 2;")
         ],
         ('var w = el.offsetWidth /* px */ / 2, u = "http://x"; var help = "call lpTag.sdes.push({type: 1}) to send";', []),
     ],
     ids=["quote", "slashes", "apostrophe", "class", "in-a-string", "divisions", "never-closed",
-         "after-comment", "after-string", "after-template", "after-postfix", "after-regex", "after-long-name", "string-after-division"],
+         "after-comment", "after-string", "after-template", "after-postfix", "after-regex", "after-long-name", "after-member", "string-after-division"],
 )
 def test_regular_expression_literals_are_neither_code_nor_strings(source, numbers):
     doc = parse_source("x.js", source, html=False)

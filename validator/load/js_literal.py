@@ -46,11 +46,11 @@ def _script_type(tag: str) -> str:
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _IDENTIFIER_PART = re.compile(r"[A-Za-z0-9_$]")
 _EXPRESSION_HEAD = re.compile(r"[^,;}\]\n]{1,40}")  # an expression as far as its member or item goes, to name it in a message
-_NUMBER = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?)")
+_NUMBER = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9][0-9_]*)?)")
 _LEGACY_OCTAL = re.compile(r"[+-]?0[0-9]+")  # 017: octal (15) in sloppy mode when every digit is below 8, else decimal
 _OCTAL_WITH_FRACTION = re.compile(r"[+-]?0[0-7]+[.eE]")  # 017.5, 017e1: a SyntaxError in JavaScript
 # A numeric separator must stand between two digits: not doubled, first, last, after a leading 0 or beside . e x o b
-_BAD_SEPARATOR = re.compile(r"__|_\Z|\A[+-]?_|_[.eExXoObB]|[.eExXoObB]_|\A[+-]?0_")
+_BAD_SEPARATOR = re.compile(r"__|_\Z|\A[+-]?_|_[.eExXoObB+-]|[.eExXoObB+-]_|\A[+-]?0[0-9]*_")  # 0_17, 07_1: none after a leading 0
 # !0 and !1: how minifiers write true and false
 _NOT_DIGIT = {"!0": True, "!1": False}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
@@ -300,7 +300,11 @@ def _regex_may_follow(text: str, start: int, i: int, before: bool) -> bool:
     k = j
     while k >= start and j - k <= _LONGEST_KEYWORD and (text[k].isalnum() or text[k] in "_$"):
         k -= 1
-    return text[k + 1:j + 1] in _REGEX_AFTER_WORDS and (k < start or not (text[k].isalnum() or text[k] in "_$"))
+    if k >= start and (text[k].isalnum() or text[k] in "_$"):
+        return False  # a name longer than any keyword
+    while k >= start and text[k].isspace():
+        k -= 1
+    return text[k + 1:j + 1].strip() in _REGEX_AFTER_WORDS and not (k >= start and text[k] == ".")  # a.return / 2: a member
 
 
 def _regex_end(text: str, i: int, end: int) -> int | None:

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from ...findings import join_pointer
-from ...model import DATE_KEYS, PROFILES
+from ...model import DATE_KEYS, PROFILES, WEB, WEB_NAMES
 from ..base import EventContext, Hit, Rule
 from ..values import as_int, show_int
 
@@ -48,8 +48,8 @@ def calendar_date(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
         checks = [(k, ("year", "month", "day")) for k in DATE_KEYS]
     else:
         checks = [("customerAge", ("customerYearOfBirth", "customerMonthOfBirth", "customerDateOfBirth"))]
-        if "customerAge" not in attrs:  # the web side's personal.age: {age, year, month, day}
-            checks.append(("age", ("year", "month", "day")))
+        if ctx.version == WEB:  # the web side's personal.age: {age, year, month, day}
+            checks = [(WEB_NAMES["customerAge"], ("year", "month", "day"))]
     hits = []
     for field_name, parts in checks:
         if field_name in attrs:

@@ -161,7 +161,7 @@ _SINGLE = {
 }
 
 
-# the web side's names for the API fields with code lists (field reference §2), and its gender codes
+# the web side's gender codes (its Types table: 0-MALE, 1-FEMALE, 2-OTHER)
 _WEB_GENDER_CODES = ("0", "1", "2")
 
 
