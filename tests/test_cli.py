@@ -536,13 +536,35 @@ def test_a_folder_walk_leaves_out_the_report_and_baseline_of_the_run(sdelint, tm
 
 
 @pytest.mark.parametrize("output_format", ["html", "text", "github", "junit", "sarif", "gitlab", "json-lines"])
-def test_a_walk_recognises_each_formats_earlier_report(sdelint, tmp_path, example_path, output_format):
-    """A review found the second run refused for an HTML, text, github or JUnit report the walk met (exit 2)."""
+@pytest.mark.parametrize("options", [(), ("--select", "calendar-date"), ("-q", "--statistics"), ("-v", "--color", "always")], ids=["default", "clean", "stats", "verbose"])
+def test_a_walk_recognises_each_formats_earlier_report(sdelint, tmp_path, example_path, output_format, options):
+    """Reviews found the second run refused (exit 2) for an HTML, text, github or JUnit report the walk met, and for
+    text and github reports of a clean run, of --statistics alone or of -v (each begins otherwise)."""
     (tmp_path / "capture.json").write_bytes(example_path.read_bytes())
     target = tmp_path / "report.out"
     for _ in range(2):
-        result = sdelint("check", str(tmp_path), "--include", "*.json", "--include", "*.out", "--format", output_format, "-o", str(target))
+        result = sdelint("check", str(tmp_path), "--include", "*.json", "--include", "*.out", "--format", output_format, *options, "-o", str(target))
         assert result.code in (0, 1) and "is one of the inputs" not in result.err, result.err
+
+
+@pytest.mark.parametrize(
+    "capture",
+    [
+        '<!DOCTYPE html><html><head><title>sdelint playground</title></head><body><script>lpTag.sdes.push({type: "cart", total: 1, numItems: 1});</script></body></html>\n',
+        '// was: page.js:1:2: error schema-type total\nlpTag.sdes.push({type: "cart", total: 1, numItems: 1});\n',
+        '{"file": "x", "type": "cart", "total": 1, "numItems": 1}',
+        " " * 5000 + '{"type": "cart", "total": 1, "numItems": 1}',
+    ],
+    ids=["html-page", "js-quoting-a-finding", "json-with-a-file-key", "leading-space"],
+)
+def test_a_capture_that_looks_a_little_like_a_report_is_not_replaced(sdelint, tmp_path, capture):
+    """A review found these taken for sdelint's own reports, left out of the walk and overwritten by -o."""
+    suffix = ".html" if capture.startswith("<!") else ".js" if capture.startswith("//") else ".json"
+    path = tmp_path / f"capture{suffix}"
+    path.write_text(capture, encoding="utf-8")
+    result = sdelint("check", str(tmp_path), "--include", f"*{suffix}", "-o", str(path))
+    assert result.code == 2 and "is one of the inputs: it would be replaced" in result.err
+    assert path.read_text(encoding="utf-8") == capture
 
 
 def test_a_report_never_replaces_a_baseline(sdelint, tmp_path, example_path):
@@ -554,7 +576,9 @@ def test_a_report_never_replaces_a_baseline(sdelint, tmp_path, example_path):
     read = sdelint("check", str(capture), "--baseline", str(baseline), "-o", str(baseline))
     assert read.code == 2 and "is the baseline read (--baseline)" in read.err
     walked = sdelint("check", str(tmp_path), "--format", "json", "-o", str(baseline))
-    assert walked.code == 2 and "is one of the inputs: it would be replaced" in walked.err
+    assert walked.code == 2 and "holds a baseline: the report would replace it" in walked.err
+    elsewhere = sdelint("check", str(capture), "-o", str(baseline))  # not an input at all: still a baseline
+    assert elsewhere.code == 2 and "holds a baseline: the report would replace it" in elsewhere.err
     assert baseline.read_bytes() == kept
 
 

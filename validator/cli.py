@@ -272,27 +272,48 @@ def check(
     sys.exit(_internal_errors(broken) or (EXIT_FINDINGS if failed and not exit_zero else EXIT_OK))
 
 
-# How the files sdelint writes begin: a baseline; the json, json-lines and gitlab reports; SARIF and JUnit name the tool;
-# the HTML report's title; a text or github report's first line (a finding, the summary or an annotation)
+# How the files sdelint writes begin, format by format (a capture must not be taken for one: it would be replaced)
 _BASELINE_HEAD = b'{\n  "sdelint_baseline":'
-_REPORT_HEADS = (b'{\n  "findings": ', b'{"file": ', b'[\n  {\n    "type": "issue"', b"[]")
-_TEXT_REPORT_LINE = re.compile(rb"[^\n]*:\d+:\d+: (?:error|warning|info) [a-z0-9-]+ |Checked \d+ files?|::(?:error|warning|notice) file=")
+_REPORT_HEADS = (
+    b'{\n  "findings": ',  # json
+    b'[\n  {\n    "type": "issue",\n    "description": ',  # gitlab
+    b'{\n  "$schema": "https://json.schemastore.org/sarif-2.1.0.json",',  # sarif (and the tool's name, below)
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sdelint"',  # junit
+    b"<!DOCTYPE html>",  # html (and its title, below)
+)
+_JSON_LINES_REPORT = re.compile(rb'\{"file": "[^"\n]*", "line": \d+, "column": \d+, "pointer": ')
+# The last line of a text or github report: its summary, else (with -q) a finding or an annotation
+_TEXT_REPORT_END = re.compile(
+    rb"(?:Checked|sdelint: checked) \d+ files?\b[^\n]*: \d+ errors?, \d+ warnings?, \d+ info\."
+    rb"|[^\s:][^\s]*:\d+:\d+: (?:error|warning|info) [a-z0-9-]+ [^\n]*"
+    rb"|::(?:error|warning|notice) file=[^\n]*::[^\n]*"
+    rb"| *\d+  [a-z0-9-]+"  # -q --statistics: the per-rule table only
+)
+_COLOUR = re.compile(rb"\x1b\[[0-9;]*m")
 
 
 def _written_by_sdelint(path: Path) -> str | None:
-    """What ``path`` holds of sdelint's: "baseline", "report" (any format; or nothing at all), else None (a capture, say)."""
+    """What ``path`` holds of sdelint's: "baseline", "report" (a report of any format, or an empty file), else None."""
     try:
         with open(path, "rb") as stream:
             head = stream.read(4096)
+            stream.seek(max(0, stream.seek(0, os.SEEK_END) - 4096))
+            tail = stream.read(4096)
     except OSError:
         return None
+    if not head:
+        return "report"  # nothing to lose
     if head.startswith(_BASELINE_HEAD):
         return "baseline"
-    if not head.strip() or head.startswith(_REPORT_HEADS) or _TEXT_REPORT_LINE.match(head):
+    if head == b"[]\n" or _JSON_LINES_REPORT.match(head):
         return "report"
-    if (b'"$schema"' in head and b'"name": "sdelint"' in head) or b'<testsuites name="sdelint"' in head or b"<title>sdelint" in head:
-        return "report"
-    return None
+    if head.startswith(_REPORT_HEADS):
+        html, sarif = head.startswith(b"<!DOCTYPE html>"), head.startswith(_REPORT_HEADS[2])
+        if (not html or b"<title>sdelint report:" in head) and (not sarif or b'"name": "sdelint"' in head):
+            return "report"
+        return None
+    lines = _COLOUR.sub(b"", tail).rstrip(b"\n").rsplit(b"\n", 1)
+    return "report" if _TEXT_REPORT_END.fullmatch(lines[-1]) else None
 
 
 def _without_own_files(inputs: list[Input], named: tuple[str, ...], written: dict[str, Path | None], read: Path | None) -> list[Input]:
@@ -313,6 +334,8 @@ def _without_own_files(inputs: list[Input], named: tuple[str, ...], written: dic
     output = written.get("-o/--output")
     if output is not None and read_identity is not None and regular(output) == read_identity:
         raise click.UsageError(f"-o/--output {output} is the baseline read (--baseline): the report would replace it")
+    if output is not None and regular(output) is not None and _written_by_sdelint(output) == "baseline":
+        raise click.UsageError(f"-o/--output {output} holds a baseline: the report would replace it")
     targets = {identity: option for option, target in options.items() if target is not None and (identity := regular(target)) is not None}
     if not targets:
         return inputs

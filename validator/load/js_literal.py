@@ -50,7 +50,8 @@ _NUMBER = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0
 _LEGACY_OCTAL = re.compile(r"[+-]?0[0-9]+")  # 017: octal (15) in sloppy mode when every digit is below 8, else decimal
 _OCTAL_WITH_FRACTION = re.compile(r"[+-]?0[0-7]+[.eE]")  # 017.5, 017e1: a SyntaxError in JavaScript
 # A numeric separator must stand between two digits: not doubled, first, last, after a leading 0 or beside . e x o b
-_BAD_SEPARATOR = re.compile(r"__|_\Z|\A[+-]?_|_[.eExXoObB+-]|[.eExXoObB+-]_|\A[+-]?0[0-9]*_")  # 0_17, 07_1: none after a leading 0
+_BAD_SEPARATOR = re.compile(r"__|_\Z|\A[+-]?_|_[.eE]|[.eE]_|\A[+-]?0[0-9]*_")  # 0_17, 07_1: none after a leading 0
+_BAD_PREFIXED_SEPARATOR = re.compile(r"__|_\Z|\A[+-]?0[xXoObB]_")  # 0xdead_beef: b and e are hex digits there
 # !0 and !1: how minifiers write true and false
 _NOT_DIGIT = {"!0": True, "!1": False}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
@@ -150,7 +151,7 @@ class _Parser:
     @staticmethod
     def _number(literal: str, offset: int) -> int | float:
         shown = literal if len(literal) <= 20 else f"{literal[:20]}... ({len(literal)} characters)"
-        if "_" in literal and _BAD_SEPARATOR.search(literal):
+        if "_" in literal and (_BAD_PREFIXED_SEPARATOR if literal.lstrip("+-")[:2].lower() in ("0x", "0o", "0b") else _BAD_SEPARATOR).search(literal):
             raise JsSyntaxError(f"invalid numeric separator in {shown}", offset)
         clean = literal.replace("_", "")
         if _OCTAL_WITH_FRACTION.match(clean):
