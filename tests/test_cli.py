@@ -567,6 +567,32 @@ def test_a_capture_that_looks_a_little_like_a_report_is_not_replaced(sdelint, tm
     assert path.read_text(encoding="utf-8") == capture
 
 
+def test_reports_of_runs_with_a_baseline_or_odd_names_are_recognised_and_odd_baselines_kept(sdelint, tmp_path, example_path):
+    """A last review: a text report ending in its Baseline line, -q -v ending in a file's verbose line, a finding of
+    a file whose name has a space, a JSON Lines report whose first file name has a quote were refused on the re-run;
+    a baseline with CRLF line ends (still a working baseline) was replaced by -o; a capture holding [] was taken for
+    an empty GitLab report and replaced."""
+    folder = tmp_path / "caps"
+    folder.mkdir()
+    (folder / 'cart "v2" 1.json').write_bytes(example_path.read_bytes())
+    (folder / "web.json").write_text('{"type": "cart", "total": 1, "numItems": 1}\n', encoding="utf-8")
+    baseline = tmp_path / "base.json"
+    assert sdelint("check", str(folder), "--write-baseline", str(baseline)).code == 0
+    runs = [("--baseline", str(baseline), "-o", str(folder / "r1.txt")), ("-q", "-v", "-o", str(folder / "r2.txt")),
+            ("-q", "--select", "timestamp-order", "-o", str(folder / "r3.txt")), ("--format", "json-lines", "-o", str(folder / "r4.jsonl"))]
+    for options in runs:
+        for _ in range(2):
+            result = sdelint("check", str(folder), "--include", "*.json", "--include", "*.txt", "--include", "*.jsonl", *options)
+            assert "is one of the inputs" not in result.err, (options, result.err)
+    baseline.write_bytes(baseline.read_bytes().replace(b"\n", b"\r\n"))
+    kept = baseline.read_bytes()
+    assert sdelint("check", str(folder / "web.json"), "--baseline", str(baseline)).code == 0  # still a baseline
+    assert sdelint("check", str(folder / "web.json"), "-o", str(baseline)).code == 2 and baseline.read_bytes() == kept
+    empty = folder / "no-records.json"
+    empty.write_text("[]\n", encoding="utf-8")
+    assert sdelint("check", str(folder), "-o", str(empty)).code == 2 and empty.read_text(encoding="utf-8") == "[]\n"
+
+
 def test_a_report_never_replaces_a_baseline(sdelint, tmp_path, example_path):
     """-o onto the --baseline read, or onto a baseline a walk meets (a typo of its name), replaced it silently."""
     capture, baseline = tmp_path / "capture.json", tmp_path / "base.json"

@@ -51,8 +51,8 @@ def write_baseline(path: Path, results: list[FileResult]) -> int:
 _KEY_FIELDS = ("file", "rule", "pointer", "value_hash")
 
 
-def apply_baseline(path: Path, results: list[FileResult]) -> BaselineOutcome:
-    """Drop findings the baseline lists (each entry absorbs one finding); return what it listed but no longer occurs."""
+def _entries(path: Path) -> list:
+    """The findings list of the baseline at ``path``; BaselineError when it is none (any JSON layout, a BOM, CRLF: as read)."""
     try:
         document = json.loads(read_file(path).decode("utf-8-sig"))  # an editor may have added a BOM
     except OSError as exc:
@@ -63,6 +63,21 @@ def apply_baseline(path: Path, results: list[FileResult]) -> BaselineOutcome:
     version = document.get("sdelint_baseline") if isinstance(document, dict) else None
     if type(version) is not int or version != FORMAT_VERSION or not isinstance(entries, list):  # true == 1 in Python, not here
         raise BaselineError(f"{path}: cannot use baseline: not an sdelint baseline (an object with sdelint_baseline: {FORMAT_VERSION} and a findings list)")
+    return entries
+
+
+def is_baseline(path: Path) -> bool:
+    """Whether ``path`` is a baseline ``--baseline`` would use (a report must not replace one)."""
+    try:
+        _entries(path)
+    except BaselineError:
+        return False
+    return True
+
+
+def apply_baseline(path: Path, results: list[FileResult]) -> BaselineOutcome:
+    """Drop findings the baseline lists (each entry absorbs one finding); return what it listed but no longer occurs."""
+    entries = _entries(path)
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict) or not all(isinstance(entry.get(key), str) for key in _KEY_FIELDS):
             fields = ", ".join(_KEY_FIELDS)

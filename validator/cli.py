@@ -17,7 +17,7 @@ import click
 
 from . import __version__
 from .atomic import open_atomically
-from .baseline import BaselineError, apply_baseline, write_baseline
+from .baseline import BaselineError, apply_baseline, is_baseline, write_baseline
 from .collector import collector_paused
 from .config import CommandLine, Configuration, discover
 from .findings import SEVERITY_RANK
@@ -273,7 +273,6 @@ def check(
 
 
 # How the files sdelint writes begin, format by format (a capture must not be taken for one: it would be replaced)
-_BASELINE_HEAD = b'{\n  "sdelint_baseline":'
 _REPORT_HEADS = (
     b'{\n  "findings": ',  # json
     b'[\n  {\n    "type": "issue",\n    "description": ',  # gitlab
@@ -281,11 +280,13 @@ _REPORT_HEADS = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sdelint"',  # junit
     b"<!DOCTYPE html>",  # html (and its title, below)
 )
-_JSON_LINES_REPORT = re.compile(rb'\{"file": "[^"\n]*", "line": \d+, "column": \d+, "pointer": ')
+_JSON_LINES_REPORT = re.compile(rb'\{"file": "(?:[^"\\\n]|\\.)*", "line": \d+, "column": \d+, "pointer": ')
 # The last line of a text or github report: its summary, else (with -q) a finding or an annotation
 _TEXT_REPORT_END = re.compile(
     rb"(?:Checked|sdelint: checked) \d+ files?\b[^\n]*: \d+ errors?, \d+ warnings?, \d+ info\."
-    rb"|[^\s:][^\s]*:\d+:\d+: (?:error|warning|info) [a-z0-9-]+ [^\n]*"
+    rb"|[^\n]+:\d+:\d+: (?:error|warning|info) [a-z0-9-]+ [^\n]* \((?:/[^\n]*|root)\)"  # a finding, with its pointer
+    rb"|Baseline: \d+ known findings? hidden; [^\n]*|  fixed: [^\n]*"  # with --baseline (and -v)
+    rb"|[^\n]+: [^\n]*, \d+ events?; (?:default configuration|configuration [^\n]*)"  # -v's line of a file without findings
     rb"|::(?:error|warning|notice) file=[^\n]*::[^\n]*"
     rb"| *\d+  [a-z0-9-]+"  # -q --statistics: the per-rule table only
 )
@@ -303,9 +304,9 @@ def _written_by_sdelint(path: Path) -> str | None:
         return None
     if not head:
         return "report"  # nothing to lose
-    if head.startswith(_BASELINE_HEAD):
-        return "baseline"
-    if head == b"[]\n" or _JSON_LINES_REPORT.match(head):
+    if b'"sdelint_baseline"' in head:
+        return "baseline" if is_baseline(path) else None
+    if _JSON_LINES_REPORT.match(head):  # (an empty gitlab report, [], is not told from a capture holding no events)
         return "report"
     if head.startswith(_REPORT_HEADS):
         html, sarif = head.startswith(b"<!DOCTYPE html>"), head.startswith(_REPORT_HEADS[2])
