@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .config import CommandLine, ConfigError, Configuration
+from .config import CommandLine, ConfigError, Configuration, split_rule_names
 from .findings import Finding
 from .linter import Linter
 from .load.reader import FORMATS
@@ -36,9 +36,7 @@ def _rule_names(names: RuleNames) -> tuple[str, ...]:
     values = [names] if isinstance(names, str) else list(names)
     for value in values:
         _expect(value, str, "a rule name")
-        if not value.replace(",", "").strip():  # select="" (an unset setting) would otherwise mean every rule
-            raise ValueError(f"{value!r} names no rule: give rule names, or leave the argument out")
-    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+    return split_rule_names(values)
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], what: str) -> None:

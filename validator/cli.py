@@ -19,7 +19,7 @@ from . import __version__
 from .atomic import open_atomically
 from .baseline import BaselineError, apply_baseline, is_baseline, write_baseline
 from .collector import collector_paused
-from .config import CommandLine, Configuration, discover
+from .config import CommandLine, Configuration, discover, split_rule_names
 from .findings import SEVERITY_RANK
 from .globs import bad_file_patterns
 from .inputs import DEFAULT_INCLUDE, Input, InputError, collect, list_url
@@ -90,16 +90,12 @@ def main() -> None:
     """Validate and lint LivePerson engagement attributes in Messaging Interactions API payloads."""
 
 
-def _split_rules(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(name.strip() for value in values for name in value.split(",") if name.strip())
-
-
 def _rule_list(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
-    """--select/--ignore: a value that names no rule (``--select "$UNSET"``) is an error, not every rule."""
-    for value in values:
-        if not value.replace(",", "").strip():
-            raise click.BadParameter(f"{value!r} names no rule: give rule names separated by commas")
-    return values
+    """--select/--ignore as rule names; a value that names none (``--select "$UNSET"``) is an error, not every rule."""
+    try:
+        return split_rule_names(values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def _file_to_write(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
@@ -220,7 +216,7 @@ def check(
     """
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="backslashreplace")  # a lone surrogate in a key must not stop the report
-    cli = CommandLine(api_version, _split_rules(select), _split_rules(ignore), min_severity, profile=profile)
+    cli = CommandLine(api_version, select, ignore, min_severity, profile=profile)
     configs = Configurations(config_path, cli, context=REPORTERS[output_format].needs_context)
     executor = _cluster_executor(cluster, configs)
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -47,6 +47,18 @@ class Shipped:
 
     def load(self) -> Configuration:
         return Configuration.from_data(self.path, self.section, self.text, self.cli, self.root)
+
+
+def split_rule_names(values: Iterable[str]) -> tuple[str, ...]:
+    """--select/--ignore values ("a,b", repeatable) as rule names; ValueError for a value that names none
+    (``--select "$UNSET"`` would otherwise mean every rule)."""
+    names: list[str] = []
+    for value in values:
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if not parts:
+            raise ValueError(f"{value!r} names no rule: give rule names separated by commas")
+        names.extend(parts)
+    return tuple(names)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -72,6 +73,15 @@ def too_long_to_print(number: int) -> bool:
     if not limit or number.bit_length() <= (limit - 1) * 3.32:  # 2**(3.32 d) < 10**d: at most d digits, printable
         return False
     return abs(number) >= 10**limit  # near the limit, exactly: more than ``limit`` digits
+
+
+# Lone surrogates: a JSON key may hold "\ud800", a file name that is not UTF-8 holds them (surrogateescape); UTF-8 has none.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(text: str) -> str:
+    """``text`` with U+FFFD for each lone surrogate, for what takes UTF-8 only (RE2, a UTF-8 stream)."""
+    return text if text.isascii() or not LONE_SURROGATE.search(text) else LONE_SURROGATE.sub("\ufffd", text)
 
 
 def unreadable_number(characters: int) -> str:

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING
 
+from .findings import without_lone_surrogates
+
 if TYPE_CHECKING:
     import pathspec
 
@@ -92,7 +94,9 @@ def file_pattern_problem(pattern: str) -> str | None:
 def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
     import pathspec  # only when a directory is searched or overrides name files: a pre-commit run on named files never needs it
 
-    lines = [p for pattern in patterns for p in expand_braces(_encodable(pattern))]
+    # RE2, which pathspec matches with, takes UTF-8 only: a name that is not UTF-8 (surrogateescape) holds lone
+    # surrogates, matched as U+FFFD (by ? or *, never by a letter)
+    lines = [p for pattern in patterns for p in expand_braces(without_lone_surrogates(pattern))]
     try:
         return pathspec.PathSpec.from_lines("gitignore", lines)
     except KeyError:  # pathspec < 1.0 names the same patterns gitwildmatch
@@ -101,13 +105,4 @@ def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
 
 def path_matches(relative: str, patterns: Iterable[str]) -> bool:
     """A slash-separated path relative to where the patterns apply (a directory searched, the configuration's folder)."""
-    return _spec(tuple(patterns)).match_file(_encodable(relative))
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _encodable(text: str) -> str:
-    """``text`` with U+FFFD for each lone surrogate: a file name that is not UTF-8 holds them (surrogateescape), and
-    RE2, which pathspec matches with, takes UTF-8 only. Such a byte then matches ``?`` or ``*``, never a letter."""
-    return text if text.isascii() or not _SURROGATE.search(text) else _SURROGATE.sub("\ufffd", text)
+    return _spec(tuple(patterns)).match_file(without_lone_surrogates(relative))

@@ -34,15 +34,6 @@ _JAVASCRIPT_TYPES = frozenset({
     "text/x-javascript", "text/jscript", "text/livescript", "text/babel", "text/jsx", "application/x-ecmascript", "text/x-ecmascript",
     *(f"text/javascript1.{minor}" for minor in range(6)),
 })
-
-
-def _script_type(tag: str) -> str:
-    """The ``type`` of a ``<script ...>`` tag's attributes, lower case and without parameters; "" when it has none."""
-    for match in _ATTRIBUTE.finditer(tag):
-        if match.group(1).lower() == "type":
-            value = next((v for v in match.group(2, 3, 4) if v is not None), "")
-            return value.split(";", 1)[0].strip().lower()
-    return ""
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _IDENTIFIER_PART = re.compile(r"[A-Za-z0-9_$]")
 _EXPRESSION_HEAD = re.compile(r"[^,;}\]\n]{1,40}")  # an expression as far as its member or item goes, to name it in a message
@@ -151,7 +142,8 @@ class _Parser:
     @staticmethod
     def _number(literal: str, offset: int) -> int | float:
         shown = literal if len(literal) <= 20 else f"{literal[:20]}... ({len(literal)} characters)"
-        if "_" in literal and (_BAD_PREFIXED_SEPARATOR if literal.lstrip("+-")[:2].lower() in ("0x", "0o", "0b") else _BAD_SEPARATOR).search(literal):
+        prefixed = literal.lstrip("+-")[:2].lower() in ("0x", "0o", "0b")
+        if "_" in literal and (_BAD_PREFIXED_SEPARATOR if prefixed else _BAD_SEPARATOR).search(literal):
             raise JsSyntaxError(f"invalid numeric separator in {shown}", offset)
         clean = literal.replace("_", "")
         if _OCTAL_WITH_FRACTION.match(clean):
@@ -160,7 +152,7 @@ class _Parser:
             whole: int | None = None
             if _LEGACY_OCTAL.fullmatch(clean):
                 whole = int(clean, 8 if max(clean.lstrip("+-")) < "8" else 10)
-            elif clean.lstrip("+-")[:2].lower() in ("0x", "0o", "0b"):
+            elif prefixed:
                 whole = int(clean, 0)
             if whole is not None:
                 if too_long_to_print(whole):
@@ -372,6 +364,15 @@ def _code_ranges(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         else:
             i += 1
     yield code_from, end
+
+
+def _script_type(tag: str) -> str:
+    """The ``type`` of a ``<script ...>`` tag's attributes, lower case and without parameters; "" when it has none."""
+    for match in _ATTRIBUTE.finditer(tag):
+        if match.group(1).lower() == "type":
+            value = next((v for v in match.group(2, 3, 4) if v is not None), "")
+            return value.split(";", 1)[0].strip().lower()
+    return ""
 
 
 def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:

@@ -15,11 +15,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path, PurePath
 from typing import IO, Any
 
-from ..findings import Finding
+from ..findings import LONE_SURROGATE, Finding
 from ..result import Summary
-
-# Lone surrogates (a JSON key may hold "\ud800") cannot be written as UTF-8.
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # What must not reach a terminal or a line-based log raw: C0 controls (a newline would forge a finding line,
 # ESC starts terminal sequences), DEL, C1 controls, the Unicode line and paragraph separators, the bidi

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import IO
 
-from ..findings import Finding
+from ..findings import Finding, without_lone_surrogates
 from ..result import FileResult, Summary
 from .base import Reporter
-from .common import LONE_SURROGATE, display_position, escape_controls, plural, pointer_label, report_path, severity_counts
+from .common import display_position, escape_controls, plural, pointer_label, report_path, severity_counts
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
     """The runner's escaping for a command's message (actions/toolkit ``escapeData``)."""
-    text = LONE_SURROGATE.sub("\ufffd", text)  # cannot be written as UTF-8
+    text = without_lone_surrogates(text)  # cannot be written as UTF-8
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -174,11 +174,11 @@ def compile_pattern(pattern: str) -> Any:
         raise ValueError(reason) from None
 
 
-def _compile(entry: dict[str, Any], where: str, source: str, locate: Locate, index: int) -> CustomRule:
+def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> CustomRule:
     """The rule an entry of custom-rules describes; its options are checked here, with messages naming it.
 
-    ``where`` names the file in messages at load, ``source`` in the rule's rationale (relative to the
-    configuration root: a server's rationale must not reveal its paths).
+    ``locate`` places messages at load (file:line:col); ``source`` names the file in the rule's rationale
+    (relative to the configuration root: a server's rationale must not reveal its paths).
     """
     name, check = entry["name"], entry["check"]
 
@@ -260,5 +260,5 @@ def custom_rules(
         name = entry["name"]
         if name in builtin or name in rules:
             raise CustomRuleError(f"{locate(['custom-rules', index, 'name'])}: custom rule {name!r} has the name of another rule")
-        rules[name] = _compile(entry, where, source or where, locate, index)
+        rules[name] = _compile(entry, source or where, locate, index)
     return rules

@@ -48,4 +48,3 @@ class GuardedServer(uvicorn.Server):
                 continue
             waiting[connection] = (cycle, since)
         self._waiting = waiting
-

@@ -47,9 +47,9 @@ def calendar_date(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     if ctx.key == "customerInfo":
         checks = [(k, ("year", "month", "day")) for k in DATE_KEYS]
     else:
-        checks = [("customerAge", ("customerYearOfBirth", "customerMonthOfBirth", "customerDateOfBirth"))]
-        if ctx.version == WEB:  # the web side's personal.age: {age, year, month, day}
-            checks = [(WEB_NAMES["customerAge"], ("year", "month", "day"))]
+        web = ctx.version == WEB  # the web side's personal.age: {age, year, month, day}
+        parts = ("year", "month", "day") if web else ("customerYearOfBirth", "customerMonthOfBirth", "customerDateOfBirth")
+        checks = [(WEB_NAMES["customerAge"] if web else "customerAge", parts)]
     hits = []
     for field_name, parts in checks:
         if field_name in attrs:
