@@ -244,6 +244,22 @@ def test_cart_arithmetic_tolerance(tmp_path):
     assert "cart-arithmetic" in {f.rule for f in validator.lint(_event(cart), config=config)}
 
 
+def test_cart_arithmetic_adds_amounts_as_written():
+    """In floats a correct 12345678901234.57 x 7 misses 86419752308641.99 by 0.0156 (an audit's false warning);
+    the message showed both sides of a 1-won mismatch as 1.23457e+06."""
+    big = {"serverTimeStamp": "1528628536879", "total": "86419752308641.99", "numItems": "7", "products": [{"quantity": "7", "product": {"price": "12345678901234.57"}}]}
+    assert "cart-arithmetic" not in {f.rule for f in validator.lint(_event(big))}
+    typed = {**big, "total": 86419752308641.99, "products": [{"quantity": 7, "product": {"price": 12345678901234.57}}]}
+    assert "cart-arithmetic" not in {f.rule for f in validator.lint(_event(typed))}
+    won = {"serverTimeStamp": "1528628536879", "total": "1234568", "numItems": "1234567", "products": [{"quantity": 1, "product": {"price": "1234567"}}]}
+    hits = {f.pointer: f.message for f in validator.lint(_event(won)) if f.rule == "cart-arithmetic"}
+    assert hits == {"/cartStatus/total": "total is 1234568 but price times quantity adds up to 1234567",
+                    "/cartStatus/numItems": "numItems is 1234567 but the products' quantities add up to 1, in 1 product line"}
+    absurd = {"serverTimeStamp": "1528628536879", "total": "1e999999999999999999", "numItems": "1e999999999999999999",
+              "products": [{"quantity": "1e999999999999999999", "product": {"price": "1e999999999999999999"}}]}
+    assert [f.rule for f in validator.lint(_event(absurd)) if f.rule in ("cart-arithmetic", "internal-error")] == []
+
+
 def test_negative_balance_is_legitimate():
     event = {"customerInfo": {"serverTimeStamp": "1528628536880", "customerInfo": {"balance": "-400.99"}}, "sdeType": "CUSTOMER_INFO", "serverTimeStamp": "1528628536880"}
     assert "negative-amount" not in {f.rule for f in validator.lint(event)}

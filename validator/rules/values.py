@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -34,6 +35,21 @@ def as_number(value: Any) -> float | None:
             return math.inf if value > 0 else -math.inf
     if isinstance(value, str) and _NUMBER.match(value):
         return float(value)
+    return None
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    """A JSON number or a numeric string as the decimal it is written as; None for anything else, or a non-finite float."""
+    if type(value) is str:
+        return Decimal(value) if _NUMBER.match(value) else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None  # repr: the shortest text that reads back as the float
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str) and _NUMBER.match(value):
+        return Decimal(value)
     return None
 
 

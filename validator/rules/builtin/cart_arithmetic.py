@@ -2,33 +2,41 @@
 
 from __future__ import annotations
 
-import math
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 from typing import Any
 
 from ...model import PROFILES
 from ..base import EventContext, Hit, Rule
 from ..params import Number
-from ..values import as_number, shorten
+from ..values import as_decimal, shorten
+
+# Amounts are added as the decimals they are written as: in floats, a correct 12345678901234.57 x 7 misses its
+# total by more than a cent. The precision is past any real amount's digits, so nothing is rounded that could decide;
+# nothing traps: an absurd exponent gives Infinity or NaN, which decides nothing (is_finite).
+_EXACT = Context(prec=1000, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[])
 
 
-def _shown(number: float, raw: Any) -> str:
-    """A number for a message: as read, or as sent when it is past the float range (a 309-digit integer)."""
-    return f"{number:g}" if math.isfinite(number) else shorten(str(raw), 20)
+def _shown(number: Decimal) -> str:
+    """A number for a message as written (1234567, not 1.23457e+06), past 20 characters shortened."""
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return shorten(text, 20)
 
 
-def _cart_hits(cart: dict[str, Any], pointer: str, tolerance: float) -> list[Hit]:
+def _cart_hits(cart: dict[str, Any], pointer: str, tolerance: Decimal) -> list[Hit]:
     products = cart.get("products")
     if not isinstance(products, list) or not products:
         return []
-    quantities: list[float] = []
-    amounts: list[float] = []  # price times quantity, while every product has both
+    quantities: list[Decimal] = []
+    amounts: list[Decimal] = []  # price times quantity, while every product has both
     all_quantities = all_amounts = True
     for item in products:
         if not isinstance(item, dict):
             return []
         product = item.get("product")
-        quantity = as_number(item.get("quantity"))
-        price = as_number(product.get("price")) if isinstance(product, dict) else None
+        quantity = as_decimal(item.get("quantity"))
+        price = as_decimal(product.get("price")) if isinstance(product, dict) else None
         if quantity is None:
             all_quantities = all_amounts = False
             continue
@@ -36,27 +44,38 @@ def _cart_hits(cart: dict[str, Any], pointer: str, tolerance: float) -> list[Hit
         if price is None:
             all_amounts = False
         else:
-            amounts.append(quantity * price)
+            amounts.append(_EXACT.multiply(quantity, price))
     hits = []
-    num_items = as_number(cart.get("numItems"))
+    num_items = as_decimal(cart.get("numItems"))
     # "Number of items in cart": the units, or (as some carts count) the product lines; only a count that is neither is wrong
-    if num_items is not None and all_quantities and num_items != sum(quantities) and num_items != len(products):
-        shown = _shown(num_items, cart.get("numItems"))
-        lines = f"{len(products)} product line{'s' if len(products) != 1 else ''}"
-        message = f"numItems is {shown} but the products' quantities add up to {sum(quantities):g}, in {lines}"
-        hits.append(Hit(f"{pointer}/numItems", message, cart.get("numItems")))
-    total = as_number(cart.get("total"))
-    if total is not None and all_amounts and abs(total - sum(amounts)) > tolerance:
-        shown = _shown(total, cart.get("total"))
-        hits.append(Hit(f"{pointer}/total", f"total is {shown} but price times quantity adds up to {round(sum(amounts), 2):g}", cart.get("total")))
+    if num_items is not None and all_quantities:
+        units = _sum(quantities)
+        if units.is_finite() and num_items != units and num_items != len(products):
+            lines = f"{len(products)} product line{'s' if len(products) != 1 else ''}"
+            message = f"numItems is {_shown(num_items)} but the products' quantities add up to {_shown(units)}, in {lines}"
+            hits.append(Hit(f"{pointer}/numItems", message, cart.get("numItems")))
+    total = as_decimal(cart.get("total"))
+    if total is not None and all_amounts:
+        added = _sum(amounts)
+        difference = _EXACT.subtract(total, added)
+        if difference.is_finite() and abs(difference) > tolerance:
+            message = f"total is {_shown(total)} but price times quantity adds up to {_shown(added)}"
+            hits.append(Hit(f"{pointer}/total", message, cart.get("total")))
     return hits
+
+
+def _sum(numbers: list[Decimal]) -> Decimal:
+    added = Decimal(0)
+    for number in numbers:
+        added = _EXACT.add(added, number)
+    return added
 
 
 def cart_arithmetic(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     attrs = ctx.attrs
     if attrs is None:
         return None
-    tolerance = float(p["tolerance"])
+    tolerance = Decimal(repr(float(p["tolerance"])))
     if ctx.key == "cartStatus":
         return _cart_hits(attrs, ctx.attrs_pointer, tolerance)
     cart = attrs.get("cart")
