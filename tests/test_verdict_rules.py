@@ -58,6 +58,7 @@ def test_timestamp_order_has_no_basis_in_customer_info():
         (_double("serviceActivity", "SERVICE_ACTIVITY", {"status": "42"}), "/serviceActivity/serviceActivity/status"),
         (_double("serviceActivity", "SERVICE_ACTIVITY", {"status": "Complete"}), "/serviceActivity/serviceActivity/status"),
         (_personal({"gender": "MLAE"}), "/personalInfo/personalInfo/gender"),
+        (_personal({"gender": "3"}), "/personalInfo/personalInfo/gender"),
         (_personal({"language": "xx-US"}), "/personalInfo/personalInfo/language"),
         (_personal({"language": "en-XX"}), "/personalInfo/personalInfo/language"),
         (_personal({"language": "Klingonese"}), "/personalInfo/personalInfo/language"),
@@ -91,6 +92,9 @@ def test_code_list_hints():
         _double("serviceActivity", "SERVICE_ACTIVITY", {"status": value}) for value in ("0", "13", 13, None)
     ] + [
         _personal({"gender": value}) for value in ("MALE", "female", "Other", None)
+    ] + [
+        # the web Types table's codes (0-MALE, 1-FEMALE, 2-OTHER), sent on by a site that pushes them
+        _personal({"gender": value}) for value in ("0", "1", "2", 2)
     ] + [
         # the spec's own example sends "Russian"; the Types table gives en-US and fr-CA; underscores are documented
         _personal({"language": value}) for value in ("Russian", "English", "english", "en", "en-US", "fr_CA", "fr-CA", "Greek", "Norwegian Bokmål", None)

@@ -161,7 +161,8 @@ _SINGLE = {
 }
 
 
-# the web side's gender codes (its Types table: 0-MALE, 1-FEMALE, 2-OTHER)
+# the web side's gender codes (its Types table: 0-MALE, 1-FEMALE, 2-OTHER): a site that pushes them sends
+# them on through the API, whose tables say only "alphanumeric"
 _WEB_GENDER_CODES = ("0", "1", "2")
 
 
@@ -174,7 +175,7 @@ def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     field, key = _SINGLE[ctx.key]
     field = WEB_NAMES.get(field, field) if web else field
     value = attrs.get(field)
-    if web and field == "gender" and type(value) is not bool and _code(value) in _WEB_GENDER_CODES:
+    if field == "gender" and type(value) is not bool and _code(value) in _WEB_GENDER_CODES:
         value = None  # the Types table's integer codes (0-MALE, 1-FEMALE, 2-OTHER), as numbers or text as channel's
     why = _unlisted(value, p, key, field) if value is not None else None
     if why:
