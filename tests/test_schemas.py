@@ -802,6 +802,8 @@ def test_v1_record_with_unauth_sdes_is_v1_unauthenticated():
     # v1 "will allow to retrieve authenticated engagement attributes only": an error under a named v1
     assert [(f.rule, f.pointer) for f in findings] == [("v1-unauthenticated", "/unAuthSdes")]
     assert findings[0].severity == "error"
+    # said plainly: "not checked as v1" read as "checked some other way" (an audit)
+    assert "its events were not checked" in findings[0].message and "as API v2" in findings[0].message
     assert Linter().lint_object(record).api_version == "v2"  # auto: unAuthSdes means v2
     assert ("bad-value", "/unAuthSdes/events/0/lead/lead/value") in [(f.rule, f.pointer) for f in validator.lint(record, api_version="v2")]
 

@@ -50,7 +50,8 @@ def v1_flags(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
 
 def v1_unauthenticated_section(ctx: RecordContext, p: dict[str, Any]) -> list[Hit] | None:
     if "unAuthSdes" in ctx.record:
-        message = "API v1 returns authenticated engagement attributes only, but this record has unAuthSdes (its events were not checked as v1)"
+        message = ("API v1 returns authenticated engagement attributes only, but this record has unAuthSdes; its events were not"
+                   " checked (v1 has none to check them against): check the file as API v2 to check them")
         return [Hit(join_pointer(ctx.pointer, "unAuthSdes"), message, "unAuthSdes", at_key=True)]
     return None
 
