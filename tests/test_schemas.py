@@ -541,12 +541,21 @@ def test_unknown_sde_type(name, version, sde_type):
     assert "CART_STATUS" in findings[0].message
 
 
-def test_sde_type_of_another_type_is_reported():
-    """sdeType LEAD on a cartStatus event: the LEAD schema misses its lead container and does not know cartStatus."""
+def test_sde_type_of_another_type_is_reported_once():
+    """sdeType LEAD on a cartStatus event is one mistake: sde-type-key. Checked by the LEAD schema it was also a missing
+    lead container (an error) and an unknown cartStatus (a warning), and the cart went unchecked (an audit)."""
     event = valid_event("cartStatus", "v2")
     event["sdeType"] = "LEAD"
-    assert schema_findings(event, "v2") == [("missing-field", ""), ("unknown-field", "/cartStatus")]
-    assert ("sde-type-key", "/sdeType") in [(f.rule, f.pointer) for f in validator.lint(event, api_version="v2")]
+    assert schema_findings(event, "v2") == []
+    assert [(f.rule, f.pointer) for f in validator.lint(event, api_version="v2")] == [("sde-type-key", "/sdeType")]
+    event["cartStatus"]["numItems"] = "many"  # what the event holds is checked as that container
+    event["cartStatus"]["bogus"] = 1
+    assert schema_findings(event, "v2") == [("bad-value", "/cartStatus/numItems"), ("unknown-field", "/cartStatus/bogus")]
+    # with two containers, neither the named one, the event stays checked by its sdeType
+    event = valid_event("cartStatus", "v2")
+    event["sdeType"] = "LEAD"
+    event["purchase"] = valid_event("purchase", "v2")["purchase"]
+    assert ("missing-field", "") in schema_findings(event, "v2")
 
 
 # ---------------------------------------------------------------------------

@@ -74,12 +74,14 @@ def events_of(data: Any, kind: str, sections: tuple[str, ...]) -> Iterator[tuple
 
 
 def event_key(event: dict[str, Any]) -> str | None:
-    """The attribute container an event's rules read: its sdeType's, else the one container it holds."""
+    """The attribute container an event is checked as: its sdeType's; else (no sdeType, an unknown one, or one whose
+    container it lacks: sde-type-key says so) the one container it holds."""
     sde_type = event.get("sdeType")
     key = SDE_TYPES.get(sde_type) if type(sde_type) is str else None
-    if key is None:
+    if key is None or key not in event:
         present = [k for k in event if k in CONTAINER_KEYS]
-        key = present[0] if len(present) == 1 else None
+        if len(present) == 1:
+            return present[0]
     return key
 
 

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..findings import Problem
+from ..findings import Problem, join_pointer
 from ..model import EH_RESPONSE, ENGAGEMENT_HISTORY, EVENTS, PROFILE_STORES, RECORD, RESPONSE, RESPONSE_LIST, SDE_TYPES, SECTIONS
 from ..walk import event_key
 from .compiled import CompiledValidators, ValidationFailed, shared_validators
@@ -89,9 +89,25 @@ class SchemaChecker:
                     validator(event)
                     return True
                 except ValidationFailed:
-                    out.extend(self._detailed(version, SDE_TYPES[sde_type], event, pointer))  # type: ignore[index]  # a str: it found a validator
+                    named = SDE_TYPES[sde_type]  # type: ignore[index]  # a str: it found a validator
+                    held = event_key(event)
+                    if held is not None and held != named:
+                        return self._check_mislabelled(version, held, event, pointer, out)
+                    out.extend(self._detailed(version, named, event, pointer))
                     return False
         return self._check_event_slowly(version, event, pointer, out)
+
+    def _check_mislabelled(self, version: str, held: str, event: dict[str, Any], pointer: str, out: list[Problem]) -> bool:
+        """An event whose sdeType names a container it lacks, holding one other: checked as the one it holds.
+
+        sde-type-key reports the mismatch once; checked by its sdeType, the event also had a missing
+        container (an error) and an unknown one (a warning) for the same mistake, and its content went unchecked.
+        """
+        found: list[Problem] = []
+        self._check(version, held, event, pointer, _NO_STUBS, found)
+        sde_type_at = join_pointer(pointer, "sdeType")
+        out.extend(problem for problem in found if problem.pointer != sde_type_at)
+        return False
 
     def _check_event_slowly(self, version: str, event: Any, pointer: str, out: list[Problem]) -> bool:
         """An event that is not an object, has an unknown or no sdeType, or whose type is not compiled yet."""
@@ -104,6 +120,8 @@ class SchemaChecker:
         if name is None:
             out.extend(self._detailed(version, "event", event, pointer))
             return False
+        if isinstance(sde_type, str) and sde_type in SDE_TYPES and SDE_TYPES[sde_type] != name:
+            return self._check_mislabelled(version, name, event, pointer, out)
         if isinstance(sde_type, str) and SDE_TYPES.get(sde_type) == name:
             self._by_sde_type[version][sde_type] = self.compiled.get(version, name, _NO_STUBS)
         return self._check(version, name, event, pointer, _NO_STUBS, out)
