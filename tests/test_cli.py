@@ -478,6 +478,27 @@ def test_select_turns_an_error_rule_into_the_only_one(sdelint):
     assert [f[4] for f in parse_findings(result.lines[:-1])] == ["syntax-error", "syntax-error"]
 
 
+def test_select_never_passes_a_file_it_could_not_read(sdelint, tmp_path):
+    """--select cart-arithmetic on broken JSON said "0 errors", exit 0 (an audit): a gate built on --select passed it.
+    The input rules that say a file was not checked stay on, as ruff reports syntax errors whatever is selected."""
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"a": ', encoding="utf-8")
+    result = sdelint("check", "--select", "cart-arithmetic", broken)
+    assert result.code == 1 and [f[4] for f in parse_findings(result.lines[:-1])] == ["syntax-error"]
+    ignored = sdelint("check", "--ignore", "syntax-error", broken)  # an explicit wish still silences it
+    assert ignored.code == 0
+
+
+def test_select_gives_a_rule_the_configuration_turned_off_its_default_severity(sdelint, tmp_path):
+    """It came back as a warning: a gate on --select wrong-type stopped failing (an audit)."""
+    config = tmp_path / "off.yaml"
+    config.write_text('rules:\n  wrong-type: "off"\n', encoding="utf-8")
+    event = tmp_path / "event.json"
+    event.write_text('{"cartStatus": {"serverTimeStamp": "1528628536879", "total": true}, "sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879"}', encoding="utf-8")
+    result = sdelint("check", "--api-version", "v2", "--config", config, "--select", "wrong-type", event)
+    assert result.code == 1 and [(f[3], f[4]) for f in parse_findings(result.lines[:-1])] == [("error", "wrong-type")]
+
+
 @pytest.mark.parametrize("option", ["--select", "--ignore"])
 def test_unknown_rule_name_is_a_usage_error(sdelint, option):
     result = sdelint("check", option, "timestamp-order,no-such-rule", EXAMPLE_REL)

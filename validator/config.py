@@ -20,6 +20,7 @@ from .globs import file_pattern_problem, path_matches
 from .load.reader import read_file
 from .model import API_VERSION_CHOICES, PROFILE_CHOICES
 from .policy import Policy, Setting
+from .rules.builtin.inputs import UNCHECKED_INPUT
 from .rules.catalogue import CatalogueError, RuleSpec, did_you_mean, load_catalogue, rule_spec, schema_errors
 from .rules.custom import CustomRule, custom_rules
 
@@ -353,10 +354,12 @@ class Configuration:
                 _apply(settings, override.get("rules", {}))
         if self.cli.select:
             for name, setting in settings.items():
-                if name not in self.cli.select:
+                if name not in self.cli.select and name not in UNCHECKED_INPUT:
                     settings[name] = Setting("off", setting.params)
-                elif setting.severity == "off":
-                    settings[name] = Setting("warning", setting.params)
+                elif name in self.cli.select and setting.severity == "off":
+                    # selected but off in the configuration: its default severity (a rule off by default: warning)
+                    default = specs[name].severity
+                    settings[name] = Setting(default if default != "off" else "warning", setting.params)
         for name in self.cli.ignore:
             settings[name] = Setting("off", settings[name].params)
         if self.cli.select or self.cli.ignore:
