@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import validator
-from validator.config import ConfigError
+from validator.config import ConfigError, Configuration
 
 SKEWED = {"cartStatus": {"serverTimeStamp": "1528628536879", "originalTimeStamp": "1528636540046"}, "sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879"}
 
@@ -380,3 +380,27 @@ def test_custom_rule_paths_take_an_array_index(tmp_path, cli):
     report = json.loads(cli("check", "--format", "json", str(fixture)).output)
     got = sorted((f["rule"], f["pointer"]) for f in report["findings"] if f["rule"] in ("first-sku", "has-a-product"))
     assert got == [("first-sku", "/events/0/cartStatus/products/0/product/sku"), ("has-a-product", "/events/1/cartStatus/products")]
+
+
+@pytest.mark.parametrize("name, counted", [(".sdelint.yaml", "validator.load.yaml_source.compose"), ("pyproject.toml", "validator.load.toml_positions._places")])
+def test_many_configuration_errors_read_the_text_once_and_show_a_hundred(tmp_path, monkeypatch, name, counted):
+    """Each error's place composed the whole YAML again: 800 misspelt rule names took a minute, 3,000 never ended (an audit)."""
+    import importlib
+
+    module_name, function = counted.rsplit(".", 1)
+    module = importlib.import_module(module_name)
+    calls = []
+    original = getattr(module, function)
+    monkeypatch.setattr(module, function, lambda *a, **k: calls.append(1) or original(*a, **k))
+    head = "[tool.sdelint.rules]\n" if name == "pyproject.toml" else "rules:\n"
+    lines = [f'bogus-rule-{i} = "off"' if name == "pyproject.toml" else f"  bogus-rule-{i}: 'off'" for i in range(300)]
+    path = tmp_path / name
+    path.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        Configuration.load(path)
+    shown = str(caught.value).splitlines()
+    assert len(calls) == 1
+    assert shown[-1].strip() == "... and 200 more" and len(shown) == 102
+    column = 1 if name == "pyproject.toml" else 3
+    assert shown[1].strip().startswith(f"{path}:2:{column}: unknown rule 'bogus-rule-0'")
+    assert shown[100].strip().startswith(f"{path}:101:{column}: unknown rule 'bogus-rule-99'")

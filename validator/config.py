@@ -123,15 +123,19 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
     return (section if section is not None else {}), text
 
 
+MAX_CONFIG_ERRORS_SHOWN = 100
+
+
 def _locator(path: Path | None, text: str) -> Callable[[list[Any], bool], tuple[int, int]]:
     """(line, column) of a path in the configuration's text: TOML for pyproject.toml, else YAML."""
     if path is not None and path.name == "pyproject.toml":
-        from .load.toml_positions import toml_position
+        from .load.toml_positions import toml_locator
 
-        return lambda keys, at_key: toml_position(text, keys)
-    from .load.yaml_source import yaml_position
+        locate = toml_locator(text)
+        return lambda keys, at_key: locate(keys)
+    from .load.yaml_source import yaml_locator
 
-    return lambda keys, at_key: yaml_position(text, keys, at_key)
+    return yaml_locator(text)
 
 
 def discover(start: Path) -> Path | None:
@@ -201,14 +205,20 @@ class Configuration:
                 data["overrides"] = [
                     {**o, "rules": _normalise_severities(o.get("rules"))} if isinstance(o, dict) and "rules" in o else o for o in data["overrides"]
                 ]
-            errors = schema_errors(data, "config.schema", text, str(path), _locator(path, text))
+            config_locator = _locator(path, text)
+            errors = schema_errors(data, "config.schema", text, str(path), config_locator)
         else:
             errors = []
         config = cls(path=path, data=data, cli=cli)
         config._text = text
+        if path is not None:
+            config.__dict__["_locate"] = config_locator  # the text read once for every error's place
         errors += config._rule_name_errors() + config._file_pattern_errors()
-        if errors:  # every error at once, each at its line and column
-            raise ConfigError("invalid configuration:\n  " + "\n  ".join(dict.fromkeys(errors)))
+        if errors:  # every error at once, each at its line and column (the first hundred: the rest are counted)
+            unique = list(dict.fromkeys(errors))
+            if len(unique) > MAX_CONFIG_ERRORS_SHOWN:
+                unique = [*unique[:MAX_CONFIG_ERRORS_SHOWN], f"... and {len(unique) - MAX_CONFIG_ERRORS_SHOWN} more"]
+            raise ConfigError("invalid configuration:\n  " + "\n  ".join(unique))
         if root is not None:
             config.__dict__["root"] = Path(root)  # the cached property, as the client resolved it
         # it validates their options; the rationale names the file relative to the configuration root (its own directory)
@@ -263,8 +273,12 @@ class Configuration:
 
     def _location(self, path: Sequence[str | int], at_key: bool = False) -> str:
         """``file:line:col`` of a node of the configuration (YAML or TOML)."""
-        line, column = _locator(self.path, self._text)(list(path), at_key) if self.path is not None and self._text else (1, 1)
+        line, column = self._locate(list(path), at_key) if self.path is not None and self._text else (1, 1)
         return f"{self.path}:{line}:{column}"
+
+    @cached_property
+    def _locate(self) -> Callable[[list[Any], bool], tuple[int, int]]:
+        return _locator(self.path, self._text)
 
     @cached_property
     def root(self) -> Path:

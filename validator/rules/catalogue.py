@@ -63,7 +63,7 @@ def schema_errors(
     The compiled validator answers first; jsonschema is loaded only to describe a failure. ``locate``
     gives (line, column) of a path (a key's own place when asked); YAML text by default.
     """
-    from ..load.yaml_source import yaml_position
+    from ..load.yaml_source import yaml_locator
     from ..validate.compiled import ValidationFailed, shared_validators
     from ..validate.schemas import get_schema
 
@@ -74,7 +74,7 @@ def schema_errors(
         pass
     from jsonschema import Draft7Validator
 
-    place = locate or (lambda path, at_key: yaml_position(text, path, at_key))
+    place = locate or yaml_locator(text)
     found = []
     for error in Draft7Validator(get_schema("", schema_name)).iter_errors(document):
         for path, message, at_key in _described(error):
