@@ -755,3 +755,18 @@ def test_detection_walks_for_web_members_only_when_the_text_may_name_one(monkeyp
     assert result.profile_reason == "has lp_sdes at /page/lp_sdes"
     result = linter.lint_object({"page": {"engagementAttributes": []}})
     assert walked == [1, 1] and result.profile == "web"
+
+
+@pytest.mark.parametrize("payload", [
+    {"type": "error", "message": "not found", "code": 404},  # some API's error object, not a visitorError push
+    {"type": "service", "name": "db"},  # a docker-compose-like fixture
+    {"type": "cart", "items": [1]},
+    {"events": [{"name": "click", "ts": 1}]},  # an analytics fixture
+])
+def test_json_that_only_shares_a_member_name_is_not_a_payload(payload):
+    """The pre-commit hook passes over what is not a payload; these were checked as web objects or an events block and
+    refused commits with missing-field errors (an audit). A web type needs a member of its own, an events block an event."""
+    assert [f.rule for f in validator.lint(payload)] == ["unrecognized-document"]
+    web = {"type": "error", "error": {"message": "x"}}
+    assert "unrecognized-document" not in [f.rule for f in validator.lint(web)]
+    assert [f.rule for f in validator.lint({"events": [{"name": "click"}, {"sdeType": "LEAD"}]})].count("unrecognized-document") == 0

@@ -21,6 +21,7 @@ messaging otherwise. A named profile only takes its own kinds.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from .findings import join_pointer
@@ -60,13 +61,26 @@ RECORD_KEYS = ("sdes", "unAuthSdes", "info", "messageRecords")
 def _object_kind(obj: dict[str, Any]) -> str | None:
     if "conversationHistoryRecords" in obj:
         return RESPONSE
-    if "sdeType" in obj or not CONTAINER_KEYS.isdisjoint(obj) or not EH_CONTAINER_KEYS.keys().isdisjoint(obj):
+    if _is_event(obj):
         return EVENT
-    if "events" in obj:
+    if "events" in obj and _may_hold_events(obj["events"]):
         return EVENTS
     if any(key in obj for key in RECORD_KEYS):
         return RECORD
     return None
+
+
+def _is_event(obj: dict[str, Any]) -> bool:
+    return "sdeType" in obj or not CONTAINER_KEYS.isdisjoint(obj) or not EH_CONTAINER_KEYS.keys().isdisjoint(obj)
+
+
+def _may_hold_events(events: Any) -> bool:
+    """Whether an ``events`` member is an events block's: not a list of objects none of which is an event
+    (an analytics fixture's ``{"events": [{"name": "click"}]}`` was checked as attributes and refused a commit)."""
+    if not isinstance(events, list):
+        return True  # null or a wrong type in an events block: the schema says what is wrong
+    objects = [item for item in events if isinstance(item, dict)]
+    return not objects or any(_is_event(item) for item in objects)
 
 
 def detect_kind(data: Any) -> str | None:
@@ -138,22 +152,36 @@ def detect_version(data: Any, kind: str) -> str:
     return version_evidence(data, kind)[0]
 
 
-def _web_type_at(data: Any) -> tuple[str, str] | None:
-    """(pointer, type) when ``data`` is a web-side object or a list of them (by its first object)."""
+def _web_type_at(data: Any, given: bool = False) -> tuple[str, str] | None:
+    """(pointer, type) when ``data`` is a web-side object or a list of them (by its first object).
+
+    Guessed (not ``given``), the object must also hold a member of its type's own."""
     first, pointer = data, "/type"
     if isinstance(data, list):
         first = next((item for item in data if isinstance(item, dict)), None)
         pointer = f"/{data.index(first)}/type" if first is not None else pointer
-    if isinstance(first, dict) and isinstance(first.get("type"), str) and first["type"] in WEB_TYPES:
-        return pointer, first["type"]
+    web_type = first.get("type") if isinstance(first, dict) else None
+    if isinstance(web_type, str) and web_type in WEB_TYPES and (given or not _web_type_members(web_type).isdisjoint(first)):
+        return pointer, web_type
     return None
 
 
-def _web_kind(data: Any, members_possible: bool = True) -> tuple[str, str] | None:
-    """(kind, why) for web-side payloads in JSON; ``members_possible`` False: the text names no web member."""
+@cache
+def _web_type_members(web_type: str) -> frozenset[str]:
+    """The members that make an object with this ``type`` an lpTag object: its own (``info``, ``total``, ...), not the
+    ones a delivery adds to any. ``{"type": "error", "message": "not found"}`` is some API's error, not a visitorError push."""
+    from .validate.schemas import get_schema
+
+    delivery = get_schema(WEB, "sde").get("definitions", {}).get("deliveryMembers", {}).get("properties", {})
+    return frozenset(get_schema(WEB, web_type).get("properties", {})) - {"type", *delivery}
+
+
+def _web_kind(data: Any, members_possible: bool = True, given: bool = False) -> tuple[str, str] | None:
+    """(kind, why) for web-side payloads in JSON; ``members_possible`` False: the text names no web member.
+    ``given``: the web profile was asked for."""
     from .profile_views import first_web_member
 
-    typed = _web_type_at(data)
+    typed = _web_type_at(data, given)
     if typed is not None:
         return (WEB_SDE_LIST if isinstance(data, list) else WEB_SDE), f"lpTag type {typed[1]!r} at {typed[0]}"
     member = first_web_member(data) if members_possible else None
@@ -202,7 +230,7 @@ def profile_evidence(
         return requested, None, f"a JavaScript or HTML source holds web-side payloads, not {requested} ones"
     if requested in ("auto", WEB):
         # a response or record names itself: engagementAttributes in a campaign or lp_sdes in a message's metadata do not make it web-side
-        web = _web_kind(data, web_members_possible and (requested == WEB or not _messaging_by_own_members(data)))
+        web = _web_kind(data, web_members_possible and (requested == WEB or not _messaging_by_own_members(data)), requested == WEB)
         if web is not None:
             return WEB, web[0], "given" if requested == WEB else web[1]
         if requested == WEB:
