@@ -81,8 +81,50 @@ def test_hook_accepts_a_good_payload(hooked_repo):
 def test_hook_definition_runs_all_files_in_one_process():
     import yaml
 
-    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["id"] == "sdelint" and hook["entry"].startswith("sdelint check") and hook["require_serial"] is True
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [hook["id"] for hook in hooks] == ["sdelint", "sdelint-strict"]
+    assert all(hook["entry"].startswith("sdelint check") and hook["require_serial"] is True for hook in hooks)
+    assert "unrecognized-document" not in hooks[1]["entry"]
+
+
+def _configure(project: Path, hook: str) -> None:
+    config = project / ".pre-commit-config.yaml"
+    config.write_text(re.sub(r"(?s)hooks:\n.*", "hooks:\n" + hook, config.read_text(encoding="utf-8")), encoding="utf-8")
+    _git(project, "add", ".pre-commit-config.yaml")
+
+
+def test_hook_with_a_baseline_and_the_strict_hook(hooked_repo, tmp_path):
+    """The README's baseline set-up: the committed baseline matches the hook's files, so pre-commit passes it as an
+    input, which was refused (exit 2) on every commit of it. And the default hook cannot be made strict: a scoped
+    sdelint-strict fails a capture that is not a payload (an API error saved as a fixture). Both from an audit."""
+    project, env = hooked_repo
+    try:
+        captured = tmp_path / "capture.json"
+        captured.write_bytes(EXAMPLE.read_bytes().replace(b'"currency": "USD"', b'"currency": 5', 1))  # an accepted wrong-type error
+        written = subprocess.run([sys.executable, "-m", "validator", "check", "--write-baseline", str(tmp_path / "b.json"), str(captured)],
+                                 capture_output=True, text=True, timeout=300)
+        assert written.returncode == 0, written.stderr
+        (project / "capture.json").write_bytes(captured.read_bytes())
+        _git(project, "add", "capture.json")
+        _configure(project, "      - id: sdelint\n        args: [--baseline, .sdelint-baseline.json]\n")
+        result = _commit(project, env, ".sdelint-baseline.json", (tmp_path / "b.json").read_bytes())
+        output = result.stdout + result.stderr
+        assert result.returncode == 0, output
+        assert re.search(r"^sdelint\.+Passed$", output, re.M)  # the accepted error is hidden, the baseline itself not checked
+        _configure(project, "      - id: sdelint-strict\n        files: ^fixtures/.*\\.json$\n")
+        (project / "fixtures").mkdir()
+        (project / "notes.json").write_text('{"type": "error", "message": "not a fixture"}')  # out of scope
+        _git(project, "add", "notes.json")
+        result = _commit(project, env, "fixtures/capture-401.json", b'{"error": {"code": 401, "message": "unauthorized"}}')
+        output = result.stdout + result.stderr
+        assert result.returncode != 0, output
+        assert "fixtures/capture-401.json:1:1: error unrecognized-document" in output and "notes.json" not in output
+    finally:
+        _git(project, "reset", "-q")
+        for name in ("fixtures/capture-401.json", "notes.json"):
+            (project / name).unlink(missing_ok=True)
+        _configure(project, "      - id: sdelint\n")
+        _git(project, "commit", "-q", "--no-verify", "-m", "the default hook again")
 
 
 def test_hook_passes_over_files_that_are_not_payloads_and_checks_yaml_and_json_lines(hooked_repo):
@@ -90,14 +132,15 @@ def test_hook_passes_over_files_that_are_not_payloads_and_checks_yaml_and_json_l
     project, env = hooked_repo
     bad_event = b'{"sdeType": "LEAD", "serverTimeStamp": "1528659491243", "lead": {"serverTimeStamp": "1528659491243", "lead": {"topic": 7}}}'
     (project / "package.json").write_text('{"name": "site", "version": "1.0.0", "dependencies": {}}\n')
-    (project / "tsconfig.json").write_text('{"compilerOptions": {"strict": true}}\n')
+    # JSON with comments, as `tsc --init` writes it: refused the commit with a syntax-error (an audit)
+    (project / "tsconfig.json").write_text('{\n  /* Visit https://aka.ms/tsconfig */\n  "compilerOptions": {"strict": true}  // on\n}\n')
     (project / "fixture.yaml").write_text("sdeType: LEAD\nserverTimeStamp: '1528659491243'\nlead: {serverTimeStamp: '1528659491243', lead: {topic: x}}\n")
     _git(project, "add", "package.json", "tsconfig.json", "fixture.yaml")
     result = _commit(project, env, "events.jsonl", bad_event + b"\n")
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert "events.jsonl:1:" in output and "package.json" not in output and "tsconfig.json" not in output
-    assert "Checked 4 files" in output  # the YAML fixture and both JSON files were passed to sdelint too
+    assert "Checked 3 files" in output  # the YAML fixture and package.json were passed to sdelint too; tsconfig.json is excluded
     (project / "events.jsonl").write_bytes(bad_event.replace(b'"topic": 7', b'"topic": "x"') + b"\n")
     result = _commit(project, env, "events.jsonl", (project / "events.jsonl").read_bytes())
     assert result.returncode == 0, result.stdout + result.stderr

@@ -226,8 +226,9 @@ def check(
             raise click.UsageError(str(exc)) from None
         for note in notes:
             click.echo(f"sdelint: {note}", err=True)
+        given = len(inputs)
         inputs = _without_own_files(inputs, paths, {"-o/--output": output, "--write-baseline": write_baseline_path}, baseline_path)
-        if not inputs:  # a gate pointed at the wrong folder must not pass
+        if not inputs and not given:  # a gate pointed at the wrong folder must not pass
             raise click.UsageError("no input to check: the paths given hold no file matching the include patterns")
         progress = ProgressBar(len(inputs), _progress_wanted(output_format, output))
         try:
@@ -317,7 +318,8 @@ def _without_own_files(inputs: list[Input], named: tuple[str, ...], written: dic
     """The inputs without the report and baselines of this run (``sdelint check . -o report.json``, run twice).
 
     A target that is an input is refused (exit 2): named on the command line, or met in a walk when it does not
-    hold what sdelint writes (a capture would be replaced by the report). The --baseline read is left out of walks.
+    hold what sdelint writes (a capture would be replaced by the report). The --baseline read is left out, named
+    too: the pre-commit hook names every staged file, the committed baseline among them.
     """
     def regular(path: str | Path) -> tuple[int, int] | None:
         try:
@@ -345,10 +347,14 @@ def _without_own_files(inputs: list[Input], named: tuple[str, ...], written: dic
             kept.append(item)
             continue
         target = options[option]
+        if option == "--baseline":
+            if identity in named_files:
+                click.echo(f"sdelint: {item.name} is the baseline read (--baseline): not checked as an input", err=True)
+            continue
         # a walk may meet what an earlier run wrote; a report never replaces a baseline, a baseline may replace a report
         replaceable = ("report",) if option == "-o/--output" else ("report", "baseline")
-        if identity in named_files or (option != "--baseline" and target is not None and _written_by_sdelint(target) not in replaceable):
-            raise click.UsageError(f"{option} {target} is one of the inputs: it would be {'read as the baseline' if option == '--baseline' else 'replaced'}")
+        if identity in named_files or (target is not None and _written_by_sdelint(target) not in replaceable):
+            raise click.UsageError(f"{option} {target} is one of the inputs: it would be replaced")
     return kept
 
 
