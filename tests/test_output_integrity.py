@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -333,3 +334,35 @@ def test_a_report_that_cannot_be_written_names_its_own_path_not_a_temporary_one(
     reason = "Read-only file system" if failure == "mkstemp" else "No space left on device"
     assert result.stderr.strip().splitlines()[-1] == f"sdelint: {report}: {reason}"
     assert report.read_text(encoding="utf-8") == "previous\n" and sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+@pytest.mark.parametrize("signum, code, said", [(2, 130, "sdelint: interrupted"), (15, 143, "sdelint: terminated")])
+def test_a_cancelled_run_says_so_and_leaves_nothing_behind(tmp_path, signum, code, said):
+    """SIGTERM (a CI job cancelled or timed out) killed the process outright: exit 143 without a word, and the
+    report's temporary file left beside its target (an audit). It now unwinds as Ctrl-C does."""
+    report = tmp_path / "out" / "report.sarif"
+    process = subprocess.Popen([*sdelint_command(), "check", "--format", "sarif", "-o", str(report), "-"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    assert process.stdin is not None
+    process.stdin.write(b'{"conversationHistoryRecords": [')  # the rest never comes: the run waits for it
+    process.stdin.flush()
+    _wait_until_reading_a_pipe(process.pid)
+    process.send_signal(signum)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == code, err
+    assert err.decode().strip().splitlines()[-1] == said and b"Traceback" not in err
+    assert (list(report.parent.iterdir()) if report.parent.exists() else []) == []  # no report, no temporary file
+
+
+def _wait_until_reading_a_pipe(pid: int) -> None:
+    """Until the process blocks in a read of its standard input (start-up done, the handlers in place)."""
+    wchan = Path(f"/proc/{pid}/wchan")
+    for _ in range(600):
+        time.sleep(0.1)
+        try:
+            if "pipe_read" in wchan.read_text():
+                time.sleep(0.2)
+                return
+        except OSError:
+            break
+    time.sleep(3)  # no /proc here: start-up takes well under this

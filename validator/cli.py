@@ -8,8 +8,10 @@ import importlib
 import json
 import os
 import re
+import signal
 import stat
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +69,9 @@ class SdelintGroup(click.Group):
         except (CatalogueError, WorkerDied, ClusterError) as exc:
             click.echo(f"sdelint: {exc}", err=True)
             sys.exit(EXIT_USAGE)
+        except Terminated:
+            click.echo("sdelint: terminated", err=True)
+            sys.exit(128 + signal.SIGTERM)
         except KeyboardInterrupt:
             click.echo("sdelint: interrupted", err=True)
             sys.exit(130)
@@ -461,6 +466,19 @@ def _say_on_stderr(message: str) -> None:
         print(message, file=sys.stderr)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled or timed out), raised where the run is, so it unwinds as Ctrl-C does:
+    temporary files removed, workers stopped, one line said, exit 143."""
+
+
+def _terminate_here(signum: int, frame: Any, main_pid: int) -> None:
+    if os.getpid() != main_pid:  # a forked worker: die of the signal, as before (its parent notices)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    raise Terminated
+
+
 def run() -> None:
     """The ``sdelint`` console command: ``main``, then ``os._exit`` once the output is flushed.
 
@@ -468,6 +486,7 @@ def run() -> None:
     interpreter down would only delay the exit status. Everything sdelint writes is complete by
     then (reports and baselines are written atomically, pools are joined).
     """
+    signal.signal(signal.SIGTERM, partial(_terminate_here, main_pid=os.getpid()))
     status: str | int | None = 0
     try:
         main(prog_name="sdelint")
