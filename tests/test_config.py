@@ -183,6 +183,18 @@ def test_fail_on_in_the_configuration(project, cli):
         ("custom-rules:\n  - name: x\n    where: 'nope.a'\n    check: required\n    message: m\n", [".sdelint.yaml:3:", "must start with an attribute type"]),
         ("custom-rules:\n  - {name: x, where: lead.a, check: required, message: m}\n  - name: x\n    where: lead.b\n    check: required\n    message: m\n", [".sdelint.yaml:3:", "name of another rule"]),
         ("custom-rules:\n  - name: x\n    where: lead.value\n    check: range\n    options:\n      low: 1\n    message: m\n", [".sdelint.yaml:6:", "unknown ['low']"]),
+        # options of the wrong type did nothing, or the wrong thing, silently (an audit): a list of currencies compiled
+        # as the character class "['USD', 'EUR']", a null regex as the pattern "None", "false" taken for true
+        ("custom-rules:\n  - name: x\n    where: cartStatus.currency\n    check: pattern\n    options: {regex: [USD, EUR]}\n    message: m\n",
+         [".sdelint.yaml:5:", "regex must be a string, found ['USD', 'EUR']"]),
+        ("custom-rules:\n  - {name: x, where: cartStatus.currency, check: pattern, options: {regex: null}, message: m}\n", [":2:", "regex must be a string, found None"]),
+        ("custom-rules:\n  - {name: x, where: cartStatus.currency, check: enum, options: {values: [USD], case-insensitive: 'false'}, message: m}\n",
+         [":2:", "case-insensitive must be true or false"]),
+        ("custom-rules:\n  - {name: x, where: lead.value, check: compare, options: {other: [1], op: '<'}, message: m}\n", [":2:", "other must be a path"]),
+        ("custom-rules:\n  - {name: x, where: 'cartStatus.products[*]', check: required, message: m}\n", [":2:", "not [*]"]),
+        ("custom-rules:\n  - {name: x, where: cartStatus.total, check: range, options: {}, message: m}\n", [":2:", "needs min, max or both"]),
+        ("custom-rules:\n  - {name: x, where: cartStatus.total, check: required, message: m}\nrules:\n  x: {severity: error, regex: '^U'}\n",
+         [".sdelint.yaml:4:", "custom rule 'x' takes a severity here, not 'regex'"]),
     ],
 )
 def test_bad_configuration_is_a_clear_usage_error(tmp_path, cli, text, words, example_path):
@@ -404,3 +416,18 @@ def test_many_configuration_errors_read_the_text_once_and_show_a_hundred(tmp_pat
     column = 1 if name == "pyproject.toml" else 3
     assert shown[1].strip().startswith(f"{path}:2:{column}: unknown rule 'bogus-rule-0'")
     assert shown[100].strip().startswith(f"{path}:101:{column}: unknown rule 'bogus-rule-99'")
+
+
+def test_custom_compare_reads_a_double_nested_types_timestamps_from_its_container(tmp_path):
+    """'other: serverTimeStamp' was looked for among lead's attributes, never found, and the rule never fired (an audit);
+    == and != compare text too (they compared numbers only)."""
+    config = _write(tmp_path / ".sdelint.yaml", """custom-rules:
+  - {name: value-above-stamp, where: lead.value, check: compare, options: {other: serverTimeStamp, op: '>'}, message: "{value}"}
+  - {name: same-topic, where: lead.topic, check: compare, options: {other: lead.lead.ticketId, op: '=='}, message: "{value}"}
+  - {name: known-code, where: 'serviceActivity.status', check: enum, options: {values: [0, 1, 2]}, message: "{value}"}
+""")
+    lead = {"lead": {"serverTimeStamp": "1528628536882", "lead": {"value": "22.22", "topic": "a", "ticketId": "b"}}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882"}
+    service = {"serviceActivity": {"serverTimeStamp": "1528628536882", "serviceActivity": {"status": "1"}}, "sdeType": "SERVICE_ACTIVITY", "serverTimeStamp": "1528628536882"}
+    found = {(f.rule, f.pointer) for f in validator.lint([lead, service], config=config)} & {("value-above-stamp", "/0/lead/lead/value"),
+                                                                                             ("same-topic", "/0/lead/lead/topic"), ("known-code", "/1/serviceActivity/serviceActivity/status")}
+    assert found == {("value-above-stamp", "/0/lead/lead/value"), ("same-topic", "/0/lead/lead/topic")}  # v1's "1" is the listed 1

@@ -248,7 +248,12 @@ class Configuration:
                 continue  # the schema says what is wrong with it
             for name, value in settings.items():
                 if name in custom_names and name not in specs:
-                    continue  # a custom rule: its own entry is checked where it is defined
+                    # a custom rule: its own entry is checked where it is defined; here it takes a severity only
+                    for key in value if isinstance(value, dict) else ():
+                        if key != "severity":
+                            message = f"custom rule {name!r} takes a severity here, not {key!r} (its options are in its custom-rules entry)"
+                            fail([*path, name, key], message, at_key=True)
+                    continue
                 if name not in specs:
                     fail([*path, name], f"unknown rule {name!r}{did_you_mean(str(name), list(specs))} (see 'sdelint rules')", at_key=True)
                     continue

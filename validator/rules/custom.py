@@ -40,6 +40,9 @@ class CustomRuleError(CatalogueError):
     pass
 
 
+Located = tuple[Any, str, tuple[str | int, ...]]  # (where a path starts, its pointer, the path)
+
+
 def parse_path(text: str) -> tuple[str, tuple[str | int, ...]]:
     """``cartStatus.products[*].quantity`` -> ("cartStatus", ("products", "*", "quantity")); ``[0]`` is the int 0 (one item)."""
     tokens: list[str | int] = []
@@ -90,22 +93,25 @@ class CustomRule(Rule):
     def check_one_event(self, ctx: EventContext, params: dict[str, Any]) -> list[Hit] | None:
         if ctx.container is None:
             return None
-        base, base_pointer, path = self.base(ctx.key, ctx.container, ctx.container_pointer)
-        return self.evaluate(base, base_pointer, path)
+        base, base_pointer, path = self.base(ctx.key, ctx.container, ctx.container_pointer, self.path)
+        # compare's other path starts where its own first name says, as the main one does: a double-nested type's
+        # serverTimeStamp is the container's (it was looked for among the attributes, and never found)
+        other = self.base(ctx.key, ctx.container, ctx.container_pointer, self.options["_other"]) if self.kind == "compare" else None
+        return self.evaluate(base, base_pointer, path, other)
 
     def check_one_record(self, ctx: RecordContext, params: dict[str, Any]) -> list[Hit]:
-        return self.evaluate(ctx.record, ctx.pointer, self.path)
+        other = (ctx.record, ctx.pointer, self.options["_other"]) if self.kind == "compare" else None
+        return self.evaluate(ctx.record, ctx.pointer, self.path, other)
 
-    def base(self, key: str, container: dict[str, Any], container_pointer: str) -> tuple[Any, str, tuple[str | int, ...]]:
-        """Where the path starts for one event: the attributes object, or the container itself."""
-        path = self.path
+    def base(self, key: str, container: dict[str, Any], container_pointer: str, path: tuple[str | int, ...]) -> tuple[Any, str, tuple[str | int, ...]]:
+        """Where ``path`` starts for one event: the attributes object, or the container itself."""
         if key in DOUBLE_NESTED and path and path[0] == key:
             return container.get(key), f"{container_pointer}/{key}", path[1:]
         if key in DOUBLE_NESTED and (not path or path[0] not in CONTAINER_MEMBERS):
             return container.get(key), f"{container_pointer}/{key}", path
         return container, container_pointer, path
 
-    def evaluate(self, base: Any, base_pointer: str, path: tuple[str | int, ...]) -> list[Hit]:
+    def evaluate(self, base: Any, base_pointer: str, path: tuple[str | int, ...], other: Located | None = None) -> list[Hit]:
         hits = []
         if self.kind == "required":
             last = path[-1]
@@ -120,18 +126,22 @@ class CustomRule(Rule):
         for pointer, value in iter_path(base, base_pointer, path):
             if value is None:
                 continue
-            if not self._passes(value, base, base_pointer):
+            if not self._passes(value, other):
                 hits.append(Hit(pointer, _render(self.message, value, pointer), value))
         return hits
 
-    def _passes(self, value: Any, base: Any, base_pointer: str) -> bool:
+    def _passes(self, value: Any, other: Located | None) -> bool:
         o = self.options
         if self.kind == "pattern":
             return not isinstance(value, str) or o["_regex"].search(value) is not None
         if self.kind == "enum":
             if o.get("case-insensitive") and isinstance(value, str):
                 return value.casefold() in {str(v).casefold() for v in o["values"]}
-            return value in o["values"]
+            if value in o["values"]:
+                return True
+            # v1 sends every value as text: values [6] takes "6", as range does
+            number = as_number(value) if type(value) is str else None
+            return number is not None and number in {v for v in o["values"] if type(v) in (int, float)}
         if self.kind == "length":
             if not isinstance(value, (str, list, dict)):
                 return True
@@ -139,10 +149,17 @@ class CustomRule(Rule):
         number = as_number(value)
         if self.kind == "range":
             return number is None or bool(o.get("min", float("-inf")) <= number <= o.get("max", float("inf")))
-        # compare
-        others = [v for _, v in iter_path(base, base_pointer, o["_other"])]
-        other = as_number(others[0]) if others else None
-        return number is None or other is None or _OPERATORS[o["op"]](number, other)
+        # compare: numbers (or numeric strings) by value; other text only by == and !=
+        assert other is not None  # a compare rule is always evaluated with its other path
+        others = [v for _, v in iter_path(*other)]
+        if not others or others[0] is None:
+            return True
+        other_number = as_number(others[0])
+        if number is not None and other_number is not None:
+            return _OPERATORS[o["op"]](number, other_number)
+        if o["op"] in ("==", "!=") and type(value) is str and type(others[0]) is str:
+            return _OPERATORS[o["op"]](value, others[0])
+        return True
 
 
 _OPTION_RULES: dict[str, tuple[set[str], set[str]]] = {
@@ -203,9 +220,16 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
         )
     if check == "required" and not path:
         raise CustomRuleError(f"{at('where')}: custom rule {name!r}: 'required' needs a field path after {root!r}")
+    if check == "required" and path[-1] == "*":
+        raise CustomRuleError(f"{at('where')}: custom rule {name!r}: 'required' needs a member name or an [index] at the end, not [*]")
+    if check == "range" and not {"min", "max"} & set(options):
+        raise CustomRuleError(f"{at(*options_at)}: custom rule {name!r}: check 'range' needs min, max or both")
+    for option, kind, wanted in (("regex", str, "a string"), ("case-insensitive", bool, "true or false"), ("other", str, "a path (a string)")):
+        if option in options and type(options[option]) is not kind:
+            raise CustomRuleError(f"{at('options', option)}: custom rule {name!r}: {option} must be {wanted}, found {options[option]!r}")
     if check == "pattern":
         try:
-            options["_regex"] = compile_pattern(str(options["regex"]))
+            options["_regex"] = compile_pattern(options["regex"])
         except ValueError as exc:
             reason = str(exc)
             raise CustomRuleError(
@@ -229,7 +253,7 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
         if not isinstance(options["op"], str) or options["op"] not in _OPERATORS:
             raise CustomRuleError(f"{at('options', 'op')}: custom rule {name!r}: op must be one of {', '.join(_OPERATORS)}")
         try:
-            _, other_path = parse_path(f"{root}.{options['other']}" if not str(options["other"]).startswith(root + ".") else str(options["other"]))
+            _, other_path = parse_path(f"{root}.{options['other']}" if not options["other"].startswith(root + ".") else options["other"])
         except ValueError as exc:
             raise CustomRuleError(f"{at('options', 'other')}: custom rule {name!r}: other: {exc}") from None
         options["_other"] = other_path
