@@ -370,3 +370,20 @@ def test_key_lengths_are_measured_by_the_parser_and_a_long_key_is_found_in_any_l
     status, _, body = limited.lint(lines, headers=NDJSON_TYPE)
     assert_limit((status, None, body), "key-length", "--max-key-length", "SDELINT_SERVE_MAX_KEY_LENGTH", 64)
     assert "/events/0/cartStatus/products/0" in body["error"]
+
+
+def test_sdelint_serve_reads_every_setting_from_its_variable(tmp_path):
+    """SDELINT_SERVE_MAX_BODY_BYTES worked under uvicorn but not under `sdelint serve`, whose option default won,
+    though its 422 told users to set it (an audit). The body, thread and timeout options read their variables too."""
+    env = {"SDELINT_SERVE_MAX_BODY_BYTES": "1K", "SDELINT_SERVE_HEADER_TIMEOUT": "1", "SDELINT_SERVE_BODY_TIMEOUT": "1",
+           "SDELINT_SERVE_THREADS": "2", "SDELINT_SERVE_KEEP_ALIVE_TIMEOUT": "1"}
+    server = start_server(tmp_path, env=env)
+    try:
+        status, _, answer = server.lint(EXAMPLE.read_bytes())
+        assert status == 413 and "over the limit of 1024 bytes" in answer["error"]
+        assert server.lint(b'{"sdeType": "LEAD"}')[0] == 200
+        with socket.create_connection((server.host, server.port), timeout=30) as sock:
+            assert closed_by_server(sock, timeout=6)  # the header timeout of 1 s, not the default 10 s
+    finally:
+        log = stop_server(server)
+    assert "Traceback" not in log, log

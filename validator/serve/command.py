@@ -15,7 +15,20 @@ from typing import Any
 import click
 
 from ..config import Configuration, discover
-from .settings import DEFAULT_BODY_TIMEOUT, DEFAULT_LINT_THREADS, ENV_TOKEN, LIMITS, Settings, SettingsError, parse_size
+from .settings import (
+    DEFAULT_BODY_TIMEOUT,
+    DEFAULT_LINT_THREADS,
+    ENV_BODY_TIMEOUT,
+    ENV_HEADER_TIMEOUT,
+    ENV_KEEP_ALIVE_TIMEOUT,
+    ENV_LINT_THREADS,
+    ENV_MAX_BODY,
+    ENV_TOKEN,
+    LIMITS,
+    Settings,
+    SettingsError,
+    parse_size,
+)
 
 EXIT_USAGE = 2
 APP = "validator.serve.app:create_app"
@@ -72,27 +85,30 @@ def limit_options(command: Any) -> Any:
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
 @click.option(
     "--workers", default=1, show_default=True, type=click.IntRange(1, 256),
-    help="Worker processes; each compiles its own validators and keeps its own metrics.",
+    help="Worker processes; each compiles its own validators, and /metrics adds up the counts of all of them.",
 )
 @click.option(
     "--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Configuration file; default: the nearest one above the current directory.",
 )
-@click.option("--max-body-bytes", default="10MiB", show_default=True, type=Size(), help="Largest request body; K, M, G are powers of 1024.")
 @click.option(
-    "--body-timeout", default=DEFAULT_BODY_TIMEOUT, show_default=True, type=Seconds(min=0.001),
+    "--max-body-bytes", default="10MiB", show_default=True, type=Size(), envvar=ENV_MAX_BODY, show_envvar=True,
+    help="Largest request body; K, M, G are powers of 1024.",
+)
+@click.option(
+    "--body-timeout", default=DEFAULT_BODY_TIMEOUT, show_default=True, type=Seconds(min=0.001), envvar=ENV_BODY_TIMEOUT, show_envvar=True,
     help="Seconds a client has to send a whole request body (else 408).",
 )
 @click.option(
-    "--threads", "lint_threads", default=DEFAULT_LINT_THREADS, show_default=True, type=click.IntRange(1, 64),
+    "--threads", "lint_threads", default=DEFAULT_LINT_THREADS, show_default=True, type=click.IntRange(1, 64), envvar=ENV_LINT_THREADS, show_envvar=True,
     help="Lint jobs run at once per worker (in threads, off the event loop).",
 )
 @click.option(
-    "--keep-alive-timeout", default=DEFAULT_KEEP_ALIVE_TIMEOUT, show_default=True, type=Seconds(min=0.1),
+    "--keep-alive-timeout", default=DEFAULT_KEEP_ALIVE_TIMEOUT, show_default=True, type=Seconds(min=0.1), envvar=ENV_KEEP_ALIVE_TIMEOUT, show_envvar=True,
     help="Seconds an idle keep-alive connection stays open after a response.",
 )
 @click.option(
-    "--header-timeout", default=DEFAULT_HEADER_TIMEOUT, show_default=True, type=Seconds(min=1),
+    "--header-timeout", default=DEFAULT_HEADER_TIMEOUT, show_default=True, type=Seconds(min=1), envvar=ENV_HEADER_TIMEOUT, show_envvar=True,
     help="Seconds a connection may wait for a request's headers to be complete, from its opening or its last response; then it is closed.",
 )
 @click.option(
