@@ -370,3 +370,36 @@ def test_a_spawned_worker_that_dies_is_worker_died_not_a_broken_pool(another_thr
 
     with pytest.raises(WorkerDied, match="a worker process died while checking files"), process_pool(2) as pool:
         list(pool.map(_exit_at_once, [Job(n) for n in range(4)]))
+
+
+def test_an_input_sdelint_failed_on_is_no_success_in_sarif_or_junit(tmp_path):
+    """SARIF said executionSuccessful: true and JUnit counted a failure, not an error, when sdelint failed on an
+    input (an audit): a CI consumer took the run for a checked one."""
+    from xml.etree import ElementTree
+
+    from test_reporters import assert_valid_sarif
+
+    cart = {"cartStatus": {"serverTimeStamp": "1528628536879", "currency": "BOOM", "total": "1"}, "sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879"}
+    (tmp_path / "boom.json").write_text(json.dumps({"events": [cart]}), encoding="utf-8")
+    (tmp_path / "good.json").write_bytes(EXAMPLE.read_bytes())
+    script = tmp_path / "broken.py"
+    script.write_text(_BROKEN_RULE, encoding="utf-8")
+
+    def report(fmt: str) -> str:
+        done = subprocess.run([sys.executable, script, ROOT, "check", "--format", fmt, "boom.json", "good.json"], capture_output=True, timeout=120, cwd=tmp_path)
+        assert done.returncode == 2, done.stderr
+        return done.stdout.decode()
+
+    sarif = json.loads(report("sarif"))
+    assert_valid_sarif(sarif)
+    (invocation,) = sarif["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    (notice,) = invocation["toolExecutionNotifications"]
+    assert notice["level"] == "error" and "boom.json" in notice["message"]["text"]
+    root = ElementTree.fromstring(report("junit"))
+    assert root.get("errors") == "1"
+    (error,) = root.iter("error")
+    assert error.get("type") == "internal-error"
+    assert "internal-error" not in [failure.get("type") for failure in root.iter("failure")]
+    clean = json.loads(subprocess.run([*sdelint_command(), "check", "--format", "sarif", "good.json"], capture_output=True, timeout=120, cwd=tmp_path).stdout)
+    assert clean["runs"][0]["invocations"][0]["executionSuccessful"] is True

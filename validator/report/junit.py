@@ -14,6 +14,7 @@ from .common import display_position, escape_controls, finding_text, pointer_lab
 # Characters XML 1.0 cannot carry at all, not even as character references.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 FAILING = ("error", "warning")
+INTERNAL_ERROR = "internal-error"
 CLEAN_CASE = "no findings"
 
 
@@ -49,15 +50,18 @@ class JunitReporter(Reporter):
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
         root = ET.Element("testsuites", {"name": "sdelint"})
-        total_cases = total_failures = 0
+        total_cases = total_failures = total_errors = 0
         for result in results:
             file = xml_text(escape_controls(result.file))
             suite = ET.SubElement(root, "testsuite", {"name": file})
-            failures = 0
+            failures = errors = 0
             for f in result.findings:
                 case = ET.SubElement(suite, "testcase", {"classname": file, "name": case_name(f)})
                 text = xml_text(finding_text(f))
-                if f.severity in FAILING:
+                if f.rule == INTERNAL_ERROR:  # sdelint failed on the input: JUnit's error (the test broke), not a failure
+                    errors += 1
+                    ET.SubElement(case, "error", {"type": f.rule, "message": xml_text(escape_controls(f.message))}).text = text + "\n"
+                elif f.severity in FAILING:
                     failures += 1
                     ET.SubElement(case, "failure", {"type": f.rule, "message": xml_text(escape_controls(f.message))}).text = text + "\n"
                 else:
@@ -65,10 +69,11 @@ class JunitReporter(Reporter):
             if not result.findings:
                 ET.SubElement(suite, "testcase", {"classname": file, "name": CLEAN_CASE})
             cases = len(result.findings) or 1
-            suite.attrib.update({"tests": str(cases), "failures": str(failures), "errors": "0", "skipped": "0"})
+            suite.attrib.update({"tests": str(cases), "failures": str(failures), "errors": str(errors), "skipped": "0"})
             total_cases += cases
             total_failures += failures
-        root.attrib.update({"tests": str(total_cases), "failures": str(total_failures), "errors": "0"})
+            total_errors += errors
+        root.attrib.update({"tests": str(total_cases), "failures": str(total_failures), "errors": str(total_errors)})
         ET.indent(root)
         body = ET.tostring(root, encoding="us-ascii", xml_declaration=False).decode("ascii")
         stream.write('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n")

@@ -17,7 +17,7 @@ from ..findings import Finding
 from ..result import FileResult, all_findings
 from ..rules.catalogue import RuleSpec
 from .base import Reporter
-from .common import display_position, dump_json, report_path, stable_fingerprints
+from .common import display_position, dump_json, escape_controls, report_path, stable_fingerprints
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -107,13 +107,30 @@ class SarifReporter(Reporter):
         driver["rules"] = [self._rule(rule, home) for rule in rule_ids]
         run: dict[str, Any] = {
             "tool": {"driver": driver},
-            "invocations": [{"executionSuccessful": True, "workingDirectory": {"uri": _directory_uri(Path.cwd())}}],
+            "invocations": [self._invocation(results)],
             "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(Path.cwd())}},
             "artifacts": artifacts,
             "columnKind": "unicodeCodePoints",
             "results": sarif_results,
         }
         return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+    @staticmethod
+    def _invocation(results: list[FileResult]) -> dict[str, Any]:
+        """The run's invocation: not successful when sdelint failed on an input (its internal-error result says how),
+        with a notification per such input, so a SARIF consumer does not take the run for a clean one."""
+        failed = [result for result in results if result.failed]
+        invocation: dict[str, Any] = {"executionSuccessful": not failed, "workingDirectory": {"uri": _directory_uri(Path.cwd())}}
+        if failed:
+            invocation["toolExecutionNotifications"] = [
+                {
+                    "level": "error",
+                    "message": {"text": f"sdelint failed on {escape_controls(result.file)}: see its internal-error result"},
+                    "locations": [{"physicalLocation": {"artifactLocation": artifact_location(result.file)}}],
+                }
+                for result in failed
+            ]
+        return invocation
 
     def _rule(self, rule: str, home: str | None) -> dict[str, Any]:
         descriptor: dict[str, Any] = {"id": rule, "name": rule_display_name(rule)}
