@@ -162,6 +162,29 @@ def test_baseline_gates_only_new_findings_and_survives_reformatting(tmp_path, cl
     assert "fixed since it was written" in text.output
 
 
+def test_a_baseline_rewritten_for_some_files_keeps_the_others_and_gone_files_count_as_fixed(tmp_path, cli, monkeypatch):
+    """An audit: --write-baseline on one file dropped every other file's accepted findings (they came back as new), and
+    entries of a renamed or deleted file were never reported, so a file re-created there later had its findings hidden."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("a.json", "b.json", "c.json"):
+        (tmp_path / name).write_bytes(EXAMPLE.read_bytes())
+    assert cli("check", "--min-severity", "info", "--write-baseline", "base.json", "a.json", "b.json", "c.json").exit_code == 0
+    files = lambda: [e["file"] for e in json.loads((tmp_path / "base.json").read_text())["findings"]]  # noqa: E731
+    assert {name: files().count(name) for name in ("a.json", "b.json", "c.json")} == {"a.json": 36, "b.json": 36, "c.json": 36}
+    (tmp_path / "c.json").unlink()
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data["conversationHistoryRecords"][0]["messageRecords"][1]["time"] = "2016-08-29 15:14:19.564+0000"  # message-time fixed in a
+    (tmp_path / "a.json").write_text(json.dumps(data), encoding="utf-8")
+    report = _json_report(cli("check", "--min-severity", "info", "--format", "json", "--baseline", "base.json", "a.json", "b.json"))
+    fixed = [(e["file"], e["rule"]) for e in report["summary"]["baseline"]["fixed"]]
+    assert fixed.count(("c.json", "numeric-string")) == 21 and ("a.json", "message-time") in fixed and len(fixed) == 37
+    rewritten = cli("check", "--min-severity", "info", "--write-baseline", "base.json", "a.json")
+    assert rewritten.exit_code == 0 and "wrote 71 findings to the baseline base.json (36 of them kept from the earlier baseline" in rewritten.output
+    assert {name: files().count(name) for name in ("a.json", "b.json", "c.json")} == {"a.json": 35, "b.json": 36, "c.json": 0}
+    both = cli("check", "--write-baseline", "base.json", "-o", "report.json", "a.json")  # it writes no report: said, not ignored
+    assert both.exit_code == 2 and "--write-baseline writes the baseline and no report" in both.output and not (tmp_path / "report.json").exists()
+
+
 @pytest.mark.parametrize(
     "content, says",
     [

@@ -26,26 +26,54 @@ class BaselineError(Exception):
 
 
 def _key(finding: Finding, root: Path) -> tuple[str, str, str, str]:
-    file = finding.file
-    if not file.startswith("<"):
-        try:
-            file = Path(os.path.relpath(os.path.abspath(file), root)).as_posix()
-        except ValueError:
-            file = Path(file).as_posix()
     _, rule, pointer, digest = finding.fingerprint().split("\0")
-    return file, rule, pointer, digest
+    return _relative_file(finding.file, root), rule, pointer, digest
 
 
-def write_baseline(path: Path, results: list[FileResult]) -> int:
+def _relative_file(file: str, root: Path) -> str:
+    """A result's file as a baseline names it: relative to the baseline's folder (``<stdin>`` as it is)."""
+    if file.startswith("<"):
+        return file
+    try:
+        return Path(os.path.relpath(os.path.abspath(file), root)).as_posix()
+    except ValueError:
+        return Path(file).as_posix()
+
+
+def _file_gone(file: str, root: Path) -> bool:
+    """Whether a baseline entry's file no longer exists (a local path: not ``<stdin>``, not an object-store URL)."""
+    return not file.startswith("<") and ":/" not in file and not (root / file).exists()
+
+
+def write_baseline(path: Path, results: list[FileResult]) -> tuple[int, int]:
+    """Write this run's findings as the baseline at ``path``: (entries written, of which kept from the earlier one).
+
+    Rewritten for some files only, an earlier baseline keeps its entries for the other files that still exist
+    (an audit: a rewrite for one file dropped every other file's accepted findings, which came back as new).
+    """
     root = Path(os.path.abspath(path)).parent
     entries = []
+    checked = set()
     for result in results:
+        checked.add(_relative_file(result.file, root))
         for finding in result.findings:
             file, rule, pointer, digest = _key(finding, root)
+            checked.add(file)
             entries.append({"file": file, "rule": rule, "pointer": pointer, "value_hash": digest, "severity": finding.severity, "message": finding.message})
+    kept = [entry for entry in _earlier_entries(path) if entry["file"] not in checked and not _file_gone(entry["file"], root)]
+    entries += kept
     entries.sort(key=lambda e: (e["file"], e["rule"], e["pointer"], e["value_hash"]))
     write_atomically(path, json.dumps({"sdelint_baseline": FORMAT_VERSION, "tool_version": __version__, "findings": entries}, indent=2) + "\n")
-    return len(entries)
+    return len(entries), len(kept)
+
+
+def _earlier_entries(path: Path) -> list[dict]:
+    """The well-formed entries of the baseline being replaced; none when there is none (or it is no baseline)."""
+    try:
+        entries = _entries(path)
+    except BaselineError:
+        return []
+    return [entry for entry in entries if isinstance(entry, dict) and all(isinstance(entry.get(key), str) for key in _KEY_FIELDS)]
 
 
 _KEY_FIELDS = ("file", "rule", "pointer", "value_hash")
@@ -100,10 +128,12 @@ def apply_baseline(path: Path, results: list[FileResult]) -> BaselineOutcome:
                 kept.append(finding)
         result.findings = kept
         if not result.file.startswith("<"):
-            checked_files.add(Path(os.path.relpath(os.path.abspath(result.file), root)).as_posix())
+            checked_files.add(_relative_file(result.file, root))
     for entry in entries:
         key = (entry["file"], entry["rule"], entry["pointer"], entry["value_hash"])
-        if key[0] in checked_files and remaining[key] > 0:
+        # fixed: checked and no longer found, or its file is gone (deleted or renamed: a file re-created there
+        # later would otherwise have its findings hidden)
+        if remaining[key] > 0 and (key[0] in checked_files or _file_gone(key[0], root)):
             remaining[key] -= 1
             outcome.fixed.append(entry)
     return outcome

@@ -218,7 +218,10 @@ def check(
       1  findings at or above --fail-on
       2  usage error, bad configuration or internal error (an input sdelint
          failed on is reported as an internal-error finding; the others are checked)
+      130, 143  interrupted (Ctrl-C) or terminated (SIGTERM)
     """
+    if write_baseline_path is not None and output is not None:  # it writes no report: a later upload step would find none
+        raise click.UsageError("--write-baseline writes the baseline and no report: leave out -o/--output, or run once for each")
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="backslashreplace")  # a lone surrogate in a key must not stop the report
     cli = CommandLine(api_version, select, ignore, min_severity, profile=profile)
@@ -249,8 +252,9 @@ def check(
         if broken:  # their accepted findings would drop out of the baseline, and come back as new ones later
             click.echo(f"sdelint: the baseline {write_baseline_path} was not written: sdelint failed on some inputs", err=True)
             sys.exit(_internal_errors(broken))
-        count = write_baseline(write_baseline_path, results)
-        click.echo(f"sdelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}", err=True)
+        count, kept = write_baseline(write_baseline_path, results)
+        earlier = f" ({kept} of them kept from the earlier baseline, for files this run did not check)" if kept else ""
+        click.echo(f"sdelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}{earlier}", err=True)
         sys.exit(EXIT_OK)
     outcome = None
     if baseline_path is not None:
