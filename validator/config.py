@@ -116,10 +116,18 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
         return tool.get("sdelint"), text
     from .load.yaml_source import YamlError, load_yaml
 
+    repeated: list = []
     try:
-        section = load_yaml(text)
+        section = load_yaml(text, repeated)
     except YamlError as exc:
         raise ConfigError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+    if repeated:  # PyYAML keeps the last silently: api-version v1 then v2 was a v2 run (TOML refuses a repeat itself)
+        errors = [
+            f"{path}:{key.start_mark.line + 1}:{key.start_mark.column + 1}: {'/'.join(map(str, where))}: the key repeats in its mapping"
+            " (only the last would count): remove one"
+            for where, key in sorted(repeated, key=lambda found: (found[1].start_mark.line, found[1].start_mark.column))
+        ]
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
     return (section if section is not None else {}), text
 
 
