@@ -366,3 +366,14 @@ def _wait_until_reading_a_pipe(pid: int) -> None:
         except OSError:
             break
     time.sleep(3)  # no /proc here: start-up takes well under this
+
+
+def test_github_annotation_keeps_a_line_break_in_a_file_name_for_the_runner(tmp_path, cli, monkeypatch):
+    """A newline in a file name was written as the two characters \\n in file=, so the annotation could not attach to
+    the real file (an audit); %0A is what the runner decodes back. Other controls stay escaped."""
+    monkeypatch.chdir(tmp_path)
+    name = "two\nlines\x1b.json"
+    write_cart(tmp_path / name, {"currency": "usd"})
+    out = cli("check", name, "--format", "github", "-q").stdout
+    (line,) = out.splitlines()
+    assert line.startswith("::warning file=two%0Alines\\x1b.json,line=1,")

@@ -25,7 +25,9 @@ def escape_property(text: str) -> str:
 
 def annotation(f: Finding) -> str:
     line, column = display_position(f)
-    file = escape_property(escape_controls(report_path(f.file)))
+    # a line break in a file name is %0A to the runner, which decodes it and attaches the annotation to the real file;
+    # other controls are shown escaped, as everywhere (the command line is printed by a terminal run)
+    file = escape_property("\n".join("\r".join(map(escape_controls, part.split("\r"))) for part in report_path(f.file).split("\n")))
     props = [f"file={file}", f"line={line}", f"col={column}", f"title={escape_property(escape_controls(f.rule))}"]
     message = f"{escape_controls(f.message)} {pointer_label(f.pointer)}"
     return f"::{COMMANDS.get(f.severity, 'warning')} {','.join(props)}::{escape_data(message)}"
