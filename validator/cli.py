@@ -274,7 +274,13 @@ def check(
     else:
         with open_atomically(output) as stream:
             reporter.write(results, stream)
-    failed = worst(results) >= SEVERITY_RANK[fail_on or configs.fail_on()]
+    threshold = fail_on or configs.fail_on()
+    shown = configs.lowest_shown()
+    if SEVERITY_RANK[threshold] < SEVERITY_RANK[shown]:  # a gate that can never fire on what it names: say so
+        named = f"--fail-on {threshold}" if fail_on else f"fail-on: {threshold} (configuration)"
+        click.echo(f"sdelint: {named} cannot fail on {threshold} findings: they are below the lowest severity shown ({shown});"
+                   f" add --min-severity {threshold}", err=True)
+    failed = worst(results) >= SEVERITY_RANK[threshold]
     sys.exit(_internal_errors(broken) or (EXIT_FINDINGS if failed and not exit_zero else EXIT_OK))
 
 

@@ -70,6 +70,10 @@ class Configurations:
         """The strictest fail-on of the configurations in use (one run, one exit code)."""
         return min((linter.config.fail_on() for linter in self._linters.values()), key=SEVERITY_RANK.__getitem__, default="error")
 
+    def lowest_shown(self) -> str:
+        """The lowest severity any configuration in use shows (and so counts against fail-on)."""
+        return min((linter.config.min_severity() for linter in self._linters.values()), key=SEVERITY_RANK.__getitem__, default="warning")
+
 
 def default_jobs() -> int:
     try:
