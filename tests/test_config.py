@@ -193,6 +193,8 @@ def test_fail_on_in_the_configuration(project, cli):
         ("custom-rules:\n  - {name: x, where: lead.value, check: compare, options: {other: [1], op: '<'}, message: m}\n", [":2:", "other must be a path"]),
         ("custom-rules:\n  - {name: x, where: 'cartStatus.products[*]', check: required, message: m}\n", [":2:", "not [*]"]),
         ("custom-rules:\n  - {name: x, where: cartStatus.total, check: range, options: {}, message: m}\n", [":2:", "needs min, max or both"]),
+        # a date YAML 1.1 reads and cannot construct was placed at 0:0, without its key (an audit)
+        ("rules:\n  timestamp-range: {latest: 2030-13-01}\n", [".sdelint.yaml:2:29:", "'2030-13-01' reads as a date (YAML 1.1) and is not one"]),
         # a repeated key kept the last silently: api-version v1 then v2 was a v2 run (an audit; TOML refuses a repeat itself)
         ("api-version: v1\nrules:\n  cart-arithmetic: 'off'\n  cart-arithmetic: error\napi-version: v2\n",
          [".sdelint.yaml:4:3: rules/cart-arithmetic: the key repeats", ".sdelint.yaml:5:1: api-version: the key repeats"]),

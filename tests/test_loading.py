@@ -279,3 +279,11 @@ def test_a_trailing_comma_before_megabytes_of_whitespace_is_found_fast():
     problems = syntax_problems(text, first.value)
     assert time.perf_counter() - started < 1.5
     assert [(problem.offset, problem.message) for problem in problems] == [(2, "invalid JSON: trailing comma before ']'")]
+
+
+def test_a_yaml_date_that_does_not_exist_is_placed(tmp_path, cli):
+    """YAML 1.1 reads 2030-02-30 as a date and cannot build it: the error had no position (an audit, in a configuration)."""
+    capture = tmp_path / "cap.yaml"
+    capture.write_text('events:\n  - sdeType: LEAD\n    serverTimeStamp: "1528659491243"\n    lead: {serverTimeStamp: "1528659491243", lead: {topic: 2030-02-30}}\n')
+    out = cli("check", str(capture)).output
+    assert f"{capture}:4:60: error syntax-error invalid YAML: '2030-02-30' reads as a date (YAML 1.1) and is not one" in out

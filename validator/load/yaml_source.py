@@ -47,7 +47,17 @@ class _LimitedLoader(yaml.SafeLoader):
         return number
 
 
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:  # 2030-13-01: YAML 1.1 reads it as a date, and there is no such date
+            mark = node.start_mark
+            message = f"{node.value!r} reads as a date (YAML 1.1) and is not one ({exc}): quote it to keep it text"
+            raise YamlError(message, mark.line + 1, mark.column + 1) from None
+
+
 _LimitedLoader.add_constructor("tag:yaml.org,2002:int", _LimitedLoader.construct_yaml_int)
+_LimitedLoader.add_constructor("tag:yaml.org,2002:timestamp", _LimitedLoader.construct_yaml_timestamp)
 
 
 class _SelfReference(Exception):
