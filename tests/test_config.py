@@ -193,6 +193,10 @@ def test_fail_on_in_the_configuration(project, cli):
         ("custom-rules:\n  - {name: x, where: lead.value, check: compare, options: {other: [1], op: '<'}, message: m}\n", [":2:", "other must be a path"]),
         ("custom-rules:\n  - {name: x, where: 'cartStatus.products[*]', check: required, message: m}\n", [":2:", "not [*]"]),
         ("custom-rules:\n  - {name: x, where: cartStatus.total, check: range, options: {}, message: m}\n", [":2:", "needs min, max or both"]),
+        # said plainly, once (an audit): "'warn' is not valid under any of the given schemas"; "True is not valid...";
+        # a bad rule name twice, once with a regular expression
+        ("rules:\n  cart-arithmetic: warn\n", [":2:20: rules/cart-arithmetic: must be one of error, warning, info, off", "did you mean 'warning'"]),
+        ("rules:\n  message-time: on\n", [":2:17:", "found True (YAML 1.1 reads a bare on, yes or no as true or false)"]),
         # a date YAML 1.1 reads and cannot construct was placed at 0:0, without its key (an audit)
         ("rules:\n  timestamp-range: {latest: 2030-13-01}\n", [".sdelint.yaml:2:29:", "'2030-13-01' reads as a date (YAML 1.1) and is not one"]),
         # a repeated key kept the last silently: api-version v1 then v2 was a v2 run (an audit; TOML refuses a repeat itself)
@@ -436,3 +440,27 @@ def test_custom_compare_reads_a_double_nested_types_timestamps_from_its_containe
     found = {(f.rule, f.pointer) for f in validator.lint([lead, service], config=config)} & {("value-above-stamp", "/0/lead/lead/value"),
                                                                                              ("same-topic", "/0/lead/lead/topic"), ("known-code", "/1/serviceActivity/serviceActivity/status")}
     assert found == {("value-above-stamp", "/0/lead/lead/value"), ("same-topic", "/0/lead/lead/topic")}  # v1's "1" is the listed 1
+
+
+def test_a_misnamed_rule_is_one_error_and_a_custom_rule_may_be_off(tmp_path, cli, example_path):
+    config = _write(tmp_path / ".sdelint.yaml", "rules:\n  cart-arithmetic: warning\n  Message_Time: off\n")
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and result.output.count("Message_Time") == 1 and "did you mean 'message-time'" in result.output
+    off = _write(tmp_path / "off.yaml", "custom-rules:\n  - {name: x, where: cartStatus.total, check: required, message: m, severity: off}\n")
+    assert cli("check", "--config", str(off), str(example_path)).exit_code == 0  # a bare off, as under rules:
+
+
+@pytest.mark.parametrize("name, text", [
+    ("pyproject.toml", '[tool.sdelnt]\nfail-on = "warning"\n'),  # misspelt: read as no configuration at all
+    ("sdelint.toml", 'fail-on = "warning"\n[rules]\ntimestamp-order = "loud"\n'),  # was parsed as YAML
+])
+def test_a_named_toml_configuration_is_read_as_toml_and_must_hold_one(tmp_path, cli, example_path, name, text):
+    """An audit: --config with a pyproject.toml whose table is misspelt ran with the defaults while -v named the file;
+    any other .toml was parsed as YAML ("expected '<document start>'")."""
+    config = _write(tmp_path / name, text)
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2
+    expected = "no [tool.sdelint] table" if name == "pyproject.toml" else f"{config}:3:1: rules/timestamp-order: must be one of"
+    assert expected in result.output
+    good = _write(tmp_path / "good.toml", '[tool.sdelint]\nfail-on = "warning"\n')
+    assert cli("check", "--config", str(good), str(example_path)).exit_code == 1  # its warnings now fail

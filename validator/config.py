@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -99,8 +100,8 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
         text = read_file(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}") from None
-    if path.name == "pyproject.toml":
-        if "sdelint" not in text and "\\u" not in text and "\\U" not in text:
+    if path.suffix == ".toml":
+        if path.name == "pyproject.toml" and "sdelint" not in text and "\\u" not in text and "\\U" not in text:
             return None, text  # no tool.sdelint table can be spelt without the name (or an escape of it): tomllib not even loaded
         import tomllib
 
@@ -111,9 +112,10 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
         except RecursionError:  # arrays or inline tables nested about a thousand deep, in any tool's table
             raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
         tool = document.get("tool")
-        if not isinstance(tool, dict):  # tool = "sdelint" is some other setting: no [tool.sdelint] table
-            return None, text
-        return tool.get("sdelint"), text
+        section = tool.get("sdelint") if isinstance(tool, dict) else None  # tool = "sdelint" is some other setting
+        if path.name != "pyproject.toml" and section is None:
+            return document, text  # sdelint.toml: its [tool.sdelint] table, else its top level (as ruff.toml)
+        return section, text
     from .load.yaml_source import YamlError, load_yaml
 
     repeated: list = []
@@ -136,10 +138,11 @@ MAX_CONFIG_ERRORS_SHOWN = 100
 
 def _locator(path: Path | None, text: str) -> Callable[[list[Any], bool], tuple[int, int]]:
     """(line, column) of a path in the configuration's text: TOML for pyproject.toml, else YAML."""
-    if path is not None and path.name == "pyproject.toml":
+    if path is not None and path.suffix == ".toml":
         from .load.toml_positions import toml_locator
 
-        locate = toml_locator(text)
+        in_tool_table = path.name == "pyproject.toml" or re.search(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*sdelint[ \t]*\]", text, re.M)
+        locate = toml_locator(text, ("tool", "sdelint") if in_tool_table else ())
         return lambda keys, at_key: locate(keys)
     from .load.yaml_source import yaml_locator
 
@@ -192,6 +195,8 @@ class Configuration:
     @classmethod
     def load(cls, path: Path | None, cli: CommandLine = CommandLine()) -> Configuration:
         section, text = _read(path) if path is not None else ({}, "")
+        if path is not None and section is None:  # discovery passes such a pyproject.toml over: it was named (--config)
+            raise ConfigError(f"{path}: no [tool.sdelint] table (a misspelt one is not read either)")
         return cls.from_data(path, section, text, cli)
 
     @classmethod
@@ -209,12 +214,16 @@ class Configuration:
             data = dict(data)
             if "rules" in data:
                 data["rules"] = _normalise_severities(data["rules"])
+            if isinstance(data.get("custom-rules"), list):  # a custom rule's bare `severity: off` too (an audit)
+                data["custom-rules"] = [
+                    {**entry, "severity": "off"} if isinstance(entry, dict) and entry.get("severity") is False else entry for entry in data["custom-rules"]
+                ]
             if isinstance(data.get("overrides"), list):
                 data["overrides"] = [
                     {**o, "rules": _normalise_severities(o.get("rules"))} if isinstance(o, dict) and "rules" in o else o for o in data["overrides"]
                 ]
             config_locator = _locator(path, text)
-            errors = schema_errors(data, "config.schema", text, str(path), config_locator)
+            errors = schema_errors(data, "config.schema", text, str(path), config_locator, names_checked=True)
         else:
             errors = []
         config = cls(path=path, data=data, cli=cli)

@@ -56,12 +56,14 @@ def rule_spec(rule: Rule, summary: str, rationale: str, docs: dict[str, Any] | N
 
 
 def schema_errors(
-    document: Any, schema_name: str, text: str, filename: str, locate: Callable[[list[Any], bool], tuple[int, int]] | None = None
+    document: Any, schema_name: str, text: str, filename: str, locate: Callable[[list[Any], bool], tuple[int, int]] | None = None,
+    names_checked: bool = False,
 ) -> list[str]:
     """Messages ``file:line:col: message`` for every way ``document`` breaks one of sdelint's own schemas.
 
     The compiled validator answers first; jsonschema is loaded only to describe a failure. ``locate``
-    gives (line, column) of a path (a key's own place when asked); YAML text by default.
+    gives (line, column) of a path (a key's own place when asked); YAML text by default. ``names_checked``:
+    the caller reports keys that are no rule's name itself (with a hint), so the schema's name pattern is not repeated.
     """
     from ..load.yaml_source import yaml_locator
     from ..validate.compiled import ValidationFailed, shared_validators
@@ -77,6 +79,8 @@ def schema_errors(
     place = locate or yaml_locator(text)
     found = []
     for error in Draft7Validator(get_schema("", schema_name)).iter_errors(document):
+        if names_checked and "propertyNames" in error.schema_path:
+            continue
         for path, message, at_key in _described(error):
             line, column = place(path, at_key)
             found.append(((line, column), f"{filename}:{line}:{column}: {message}"))
@@ -94,6 +98,15 @@ def _described(error: Any) -> list[tuple[list[Any], str, bool]]:
     if error.validator == "enum":
         shown = ", ".join(map(str, error.validator_value))
         return [(path, f"{where}: must be one of {shown}, found {instance!r}{did_you_mean(str(instance), list(map(str, error.validator_value)))}", False)]
+    if error.validator in ("oneOf", "anyOf") and not isinstance(instance, (dict, list)):
+        # a severity where a severity or a table may stand: jsonschema says only "not valid under any of the given schemas"
+        branches = error.context or []
+        values = [str(v) for sub in branches if sub.validator == "enum" and not sub.relative_path for v in sub.validator_value]
+        if values:
+            takes_table = any(sub.validator == "type" and sub.validator_value == "object" for sub in branches)
+            table = " (or a table with a severity and parameters)" if takes_table else ""
+            yaml_hint = " (YAML 1.1 reads a bare on, yes or no as true or false)" if isinstance(instance, bool) else ""
+            return [(path, f"{where}: must be one of {', '.join(values)}{table}, found {instance!r}{yaml_hint}{did_you_mean(str(instance), values)}", False)]
     if error.validator == "required":
         missing = [key for key in error.validator_value if isinstance(instance, dict) and key not in instance]
         return [(path, f"{where}: missing {key!r}", False) for key in missing] or [(path, f"{where}: {error.message}", False)]
