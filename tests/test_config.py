@@ -197,6 +197,8 @@ def test_fail_on_in_the_configuration(project, cli):
         # a bad rule name twice, once with a regular expression
         ("rules:\n  cart-arithmetic: warn\n", [":2:20: rules/cart-arithmetic: must be one of error, warning, info, off", "did you mean 'warning'"]),
         ("rules:\n  message-time: on\n", [":2:17:", "found True (YAML 1.1 reads a bare on, yes or no as true or false)"]),
+        ("overrides:\n  - files: ['*.json']\n    pointers: ['conversationHistoryRecords/**']\n    rules: {missing-field: warning}\n",
+         [":3:16:", "a JSON Pointer starts with '/' ('/conversationHistoryRecords/**'?)"]),
         # a date YAML 1.1 reads and cannot construct was placed at 0:0, without its key (an audit)
         ("rules:\n  timestamp-range: {latest: 2030-13-01}\n", [".sdelint.yaml:2:29:", "'2030-13-01' reads as a date (YAML 1.1) and is not one"]),
         # a repeated key kept the last silently: api-version v1 then v2 was a v2 run (an audit; TOML refuses a repeat itself)
@@ -464,3 +466,21 @@ def test_a_named_toml_configuration_is_read_as_toml_and_must_hold_one(tmp_path, 
     assert expected in result.output
     good = _write(tmp_path / "good.toml", '[tool.sdelint]\nfail-on = "warning"\n')
     assert cli("check", "--config", str(good), str(example_path)).exit_code == 1  # its warnings now fail
+
+
+def test_override_patterns_mean_what_their_users_mean(tmp_path, cli, monkeypatch):
+    """An audit: './c.json' in overrides[].files matched nothing (ruff's users write it), and a pointer pattern did not
+    cover the members under it, though the README says "only under these JSON Pointers"."""
+    monkeypatch.chdir(tmp_path)
+    cart = {"cartStatus": {"serverTimeStamp": "1528628536879", "currency": "usd", "total": "-1"}, "sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879"}
+    (tmp_path / "c.json").write_text(json.dumps({"events": [cart]}), encoding="utf-8")
+    config = _write(tmp_path / ".sdelint.yaml", """overrides:
+  - files: ['./c.json']
+    rules: {currency-code: error}
+  - files: ['c.json']
+    pointers: ['/events/0/cartStatus']
+    rules: {negative-amount: 'off'}
+""")
+    report = json.loads(cli("check", "--config", str(config), "--format", "json", "c.json").output)
+    got = {(f["rule"], f["severity"]) for f in report["findings"]}
+    assert ("currency-code", "error") in got and "negative-amount" not in {rule for rule, _ in got}

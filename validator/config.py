@@ -318,6 +318,11 @@ class Configuration:
             for j, pattern in enumerate(files if isinstance(files, list) else []):
                 if isinstance(pattern, str) and pattern and (problem := file_pattern_problem(pattern)):
                     errors.append(f"{self._location(['overrides', i, 'files', j])}: overrides/{i}/files/{j}: {pattern!r}: {problem}")
+            pointers = override.get("pointers") if isinstance(override, dict) else None
+            for j, pattern in enumerate(pointers if isinstance(pointers, list) else []):
+                if isinstance(pattern, str) and pattern and not pattern.startswith("/"):  # it could match no pointer
+                    errors.append(f"{self._location(['overrides', i, 'pointers', j])}: overrides/{i}/pointers/{j}: {pattern!r}:"
+                                  f" a JSON Pointer starts with '/' ({'/' + pattern!r}?)")
         return errors
 
     def _check_cli(self) -> None:

@@ -43,11 +43,6 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + r"\Z")
 
 
-def matches(path: str, patterns: tuple[str, ...] | list[str]) -> bool:
-    """A JSON Pointer against pointer patterns."""
-    return any(glob_regex(p).match(path) for p in patterns)
-
-
 _BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
 # Each brace group multiplies the patterns: {a,b} eighteen times is 262,144 of them (half a minute, 490 MB)
 MOST_EXPANDED = 256
@@ -96,11 +91,31 @@ def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
 
     # RE2, which pathspec matches with, takes UTF-8 only: a name that is not UTF-8 (surrogateescape) holds lone
     # surrogates, matched as U+FFFD (by ? or *, never by a letter)
-    lines = [p for pattern in patterns for p in expand_braces(without_lone_surrogates(pattern))]
+    lines = [_anchored(p) for pattern in patterns for p in expand_braces(without_lone_surrogates(pattern))]
     try:
         return pathspec.PathSpec.from_lines("gitignore", lines)
     except KeyError:  # pathspec < 1.0 names the same patterns gitwildmatch
         return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+
+
+def _anchored(pattern: str) -> str:
+    """``./c.json`` as ``/c.json``: what ruff's users mean by it, where gitignore would match nothing."""
+    if not pattern.startswith("./"):
+        return pattern
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    return "/" + pattern
+
+
+def pointer_matches(pointer: str, patterns: tuple[str, ...] | list[str]) -> bool:
+    """A JSON Pointer against pointer patterns: a pattern covers the pointers it matches and everything under them
+    (``/a/cartStatus`` covers ``/a/cartStatus/total``), as the README's "only under these JSON Pointers" says."""
+    return any(_pointer_regex(p).match(pointer) for p in patterns)
+
+
+@cache
+def _pointer_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(glob_regex(pattern).pattern.removesuffix(r"\Z") + r"(?:/.*)?\Z")
 
 
 def path_matches(relative: str, patterns: Iterable[str]) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .findings import SEVERITY_RANK
-from .globs import matches
+from .globs import pointer_matches
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Policy:
         setting = self.settings.get(rule)
         severity = setting.severity if setting else "error"
         for patterns, severities in self.pointer_overrides:
-            if rule in severities and matches(pointer or "/", patterns):
+            if rule in severities and pointer_matches(pointer or "/", patterns):
                 severity = severities[rule]
         return severity
 
