@@ -75,12 +75,12 @@ def _is_event(obj: dict[str, Any]) -> bool:
 
 
 def _may_hold_events(events: Any) -> bool:
-    """Whether an ``events`` member is an events block's: not a list of objects none of which is an event
+    """Whether an ``events`` member is an events block's: not a list of objects with members none of which is an event
     (an analytics fixture's ``{"events": [{"name": "click"}]}`` was checked as attributes and refused a commit)."""
     if not isinstance(events, list):
         return True  # null or a wrong type in an events block: the schema says what is wrong
-    objects = [item for item in events if isinstance(item, dict)]
-    return not objects or any(_is_event(item) for item in objects)
+    members = [item for item in events if isinstance(item, dict) and item]  # {} is an empty event: its fields are missing
+    return not members or any(_is_event(item) for item in members)
 
 
 def detect_kind(data: Any) -> str | None:
