@@ -142,6 +142,10 @@ def _problems_for(error: Any, base: str, version: str) -> Iterator[Problem]:
     elif kind == "pattern":
         expected = schema.get("title") or f"a string matching {error.validator_value}"
         yield Problem(pointer, "bad-value", f"expected {expected}, found {_found(instance)}", value=instance)
+    elif kind in ("minimum", "maximum"):  # int and long: what a 32- or 64-bit integer cannot hold
+        expected = schema.get("title") or "a number"
+        low, high = schema.get("minimum"), schema.get("maximum")
+        yield Problem(pointer, "bad-value", f"expected {expected} ({low} to {high}), found {_found(instance)}: out of its range", value=instance)
     elif kind == "not":
         # "not": {} forbids the member whatever its value (v1's isAuthenticated, unAuthSdes): point at its key
         # (the key, not the member's whole value, is what identifies the finding, as for unknown-field)
