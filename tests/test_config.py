@@ -484,3 +484,11 @@ def test_override_patterns_mean_what_their_users_mean(tmp_path, cli, monkeypatch
     report = json.loads(cli("check", "--config", str(config), "--format", "json", "c.json").output)
     got = {(f["rule"], f["severity"]) for f in report["findings"]}
     assert ("currency-code", "error") in got and "negative-amount" not in {rule for rule, _ in got}
+
+
+def test_custom_rules_run_on_engagement_history_events(tmp_path):
+    """An audit: a custom rule never ran on an Engagement History input, and nothing said so."""
+    config = _write(tmp_path / ".sdelint.yaml", "custom-rules:\n  - {name: usd-only, where: '*.currency', check: enum, options: {values: [USD]}, message: '{value}'}\n")
+    eh = {"interactionHistoryRecords": [{"info": {"engagementId": "1"}, "sdes": {"events": [
+        {"serverTimeStamp": "1440412721832", "viewProduct": {"serverTimeStamp": "1440412721832", "currency": "EUR", "products": []}}]}}]}
+    assert [f.pointer for f in validator.lint(eh, config=config) if f.rule == "usd-only"] == ["/interactionHistoryRecords/0/sdes/events/0/viewProduct/currency"]

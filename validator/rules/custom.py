@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..findings import join_pointer
-from ..model import CONTAINER_KEYS, DOUBLE_NESTED
+from ..model import CONTAINER_KEYS, DOUBLE_NESTED, ENGAGEMENT_HISTORY, MESSAGING
 from .base import EventContext, Hit, RecordContext, Rule
 from .catalogue import CatalogueError
 from .params import NUMBER_MAXIMUM, Number
@@ -88,6 +88,9 @@ class CustomRule(Rule):
             containers=None if root in ("*", "record") else (root,),
             check_event=None if on_record else self.check_one_event,
             check_record=self.check_one_record if on_record else None,
+            # Engagement History events are checked in the Messaging Interactions shape, so the paths hold there
+            # too; web objects name their members otherwise (firstname, cstatus), and EH records are not MI's
+            profiles=(MESSAGING,) if on_record else (MESSAGING, ENGAGEMENT_HISTORY),
         )
 
     def check_one_event(self, ctx: EventContext, params: dict[str, Any]) -> list[Hit] | None:
