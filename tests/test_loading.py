@@ -106,6 +106,11 @@ def test_a_number_no_double_can_hold_is_reported_where_it_is(tmp_path, cli):
     findings = [f for f in json.loads(result.output)["findings"] if f["rule"] == "syntax-error"]
     assert [(f["column"], f["severity"]) for f in findings] == [(text.index("1e400") + 1, "error")]
     assert "out of range" in findings[0]["message"]
+    assert findings[0]["pointer"] == "/cartStatus/total"  # it was the root (an audit): the document is parsed, so it is known
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"events": [' + text + ', {"x": [[-1e999]]}]}')
+    found = [f for f in json.loads(cli("check", "--format", "json", deep).output)["findings"] if f["rule"] == "syntax-error"]
+    assert [f["pointer"] for f in found] == ["/events/0/cartStatus/total", "/events/1/x/0/0"]
 
 
 def test_yaml_positions_from_the_keyed_mappings_match_a_search_of_each_mapping():

@@ -359,14 +359,17 @@ def _members_found_directly(
 _MAY_HOLD_FINDINGS = frozenset("{[NI-")
 
 
-def scan_document(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int, str]]]:
-    """Full walk for what the parser cannot place: duplicate keys and NaN/Infinity literals.
+def scan_document(text: str, numbers: Mapping[int, str] | None = None) -> tuple[list[tuple[str, int]], list[tuple[str, int, str]]]:
+    """Full walk for what the parser cannot place: duplicate keys, NaN/Infinity literals, and ``numbers`` (offset -> literal:
+    numbers found by offset that need their pointer, as one too large for a double).
 
     Returns ([(pointer of the repeated member, offset of its key)], [(pointer, offset, literal)]).
     Run only when the parser has flagged one of them.
     """
     duplicates: list[tuple[str, int]] = []
     literals: list[tuple[str, int, str]] = []
+    numbers = numbers or {}
+    may_hold_findings = _MAY_HOLD_FINDINGS | frozenset("0123456789") if numbers else _MAY_HOLD_FINDINGS
 
     def value(pointer: str, i: int) -> int:
         c = text[i]
@@ -377,11 +380,14 @@ def scan_document(text: str) -> tuple[list[tuple[str, int]], list[tuple[str, int
                 if key in seen and key_offset is not None:  # an object member always has its key's offset
                     duplicates.append((join_pointer(pointer, key), key_offset))
                 seen.add(key)
-                return value(join_pointer(pointer, key), value_offset) if text[value_offset] in _MAY_HOLD_FINDINGS else None
+                return value(join_pointer(pointer, key), value_offset) if text[value_offset] in may_hold_findings else None
 
             return _walk_children(text, i, member)
         if c == "[":
-            return _walk_children(text, i, lambda t, _k, v: value(join_pointer(pointer, t), v) if text[v] in _MAY_HOLD_FINDINGS else None)
+            return _walk_children(text, i, lambda t, _k, v: value(join_pointer(pointer, t), v) if text[v] in may_hold_findings else None)
+        if i in numbers:
+            literals.append((pointer, i, numbers[i]))
+            return i + len(numbers[i])
         for literal in _NON_FINITE:
             if text.startswith(literal, i):
                 literals.append((pointer, i, literal))

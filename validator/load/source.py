@@ -129,21 +129,23 @@ def duplicate_key_problems(repeats: Iterable[tuple[str, int]]) -> list[Problem]:
 def structural_problems(text: str, flags: Flags) -> list[Problem]:
     """Duplicate keys and non-finite literals the hooks noticed, each at its place in ``text``."""
     problems = []
-    if flags.overflow:
-        for offset, literal in _overflowing_numbers(text):
-            shown = literal if len(literal) <= 40 else literal[:37] + "..."
-            message = f"number {shown} is out of range: no IEEE 754 double holds it (RFC 8259 section 6), so consumers read infinity or fail"
-            problems.append(Problem("", "syntax-error", message, offset=offset, value=literal))
-    if not (flags.duplicates or flags.non_finite):
+    overflowing = dict(_overflowing_numbers(text)) if flags.overflow else {}
+    if not (flags.duplicates or flags.non_finite or overflowing):
         return problems
     try:
-        duplicates, literals = scan_document(text)
-    except RecursionError:  # too deep for the locating walk: report without a position
+        duplicates, literals = scan_document(text, overflowing)
+    except RecursionError:  # too deep for the locating walk: report without a pointer
         duplicates = [("", 0)] if flags.duplicates else []
         literals = [("", 0, "NaN or Infinity")] if flags.non_finite else []
+        literals += [("", offset, literal) for offset, literal in overflowing.items()]
     problems.extend(duplicate_key_problems(duplicates))
     for pointer, offset, literal in literals:
-        problems.append(Problem(pointer, "syntax-error", f"{literal} is not valid JSON (RFC 8259 has no non-finite numbers)", offset=offset))
+        if offset in overflowing:
+            shown = literal if len(literal) <= 40 else literal[:37] + "..."
+            message = f"number {shown} is out of range: no IEEE 754 double holds it (RFC 8259 section 6), so consumers read infinity or fail"
+            problems.append(Problem(pointer, "syntax-error", message, offset=offset, value=literal))
+        else:
+            problems.append(Problem(pointer, "syntax-error", f"{literal} is not valid JSON (RFC 8259 has no non-finite numbers)", offset=offset))
     return problems
 
 
