@@ -128,7 +128,7 @@ def duplicate_key_problems(repeats: Iterable[tuple[str, int]]) -> list[Problem]:
 
 def structural_problems(text: str, flags: Flags) -> list[Problem]:
     """Duplicate keys and non-finite literals the hooks noticed, each at its place in ``text``."""
-    problems = []
+    problems: list[Problem] = []
     overflowing = dict(_overflowing_numbers(text)) if flags.overflow else {}
     if not (flags.duplicates or flags.non_finite or overflowing):
         return problems
