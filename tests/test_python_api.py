@@ -272,3 +272,13 @@ def test_an_integer_too_long_to_print_in_an_object_is_one_finding_not_a_value_er
         assert {f.rule for f in validator.lint_object(cart, api_version="v1")} == {"empty-cart", "v1-alphanumeric"}
     cart["cartStatus"]["numItems"] = 10**4300  # one digit more
     assert [f.rule for f in validator.lint_object(cart, api_version="v1")] == ["syntax-error"]
+
+
+def test_the_service_names_the_first_key_past_its_limit():
+    """With five identical events the 422 named /events/4 (an audit): the walk popped the last child first."""
+    from validator.serve.service import longest_key
+
+    long = "k" * 70
+    data = {"events": [{"cartStatus": {long: 1}, "n": i} for i in range(5)], "tail": [{long: 2}]}
+    assert longest_key(data, 64) == ("/events/0/cartStatus", long)
+    assert longest_key({"a": {"b": 1}, long: 1}, 64) == ("", long)

@@ -158,13 +158,15 @@ def longest_key(data: Any, limit: int) -> tuple[str, str] | None:
     while stack:
         node, path = stack.pop()
         if isinstance(node, dict):
+            children = []
             for key, value in node.items():
                 if len(key) > limit:
                     return path_pointer(path), key
                 if isinstance(value, dict | list):
-                    stack.append((value, (path, key)))
+                    children.append((value, (path, key)))
+            stack.extend(reversed(children))  # the first child is walked first: the first long key in the text is named
         elif isinstance(node, list):
-            stack.extend((item, (path, index)) for index, item in enumerate(node) if isinstance(item, dict | list))
+            stack.extend(reversed([(item, (path, index)) for index, item in enumerate(node) if isinstance(item, dict | list)]))
     return None
 
 
