@@ -492,3 +492,16 @@ def test_custom_rules_run_on_engagement_history_events(tmp_path):
     eh = {"interactionHistoryRecords": [{"info": {"engagementId": "1"}, "sdes": {"events": [
         {"serverTimeStamp": "1440412721832", "viewProduct": {"serverTimeStamp": "1440412721832", "currency": "EUR", "products": []}}]}}]}
     assert [f.pointer for f in validator.lint(eh, config=config) if f.rule == "usd-only"] == ["/interactionHistoryRecords/0/sdes/events/0/viewProduct/currency"]
+
+
+def test_a_configuration_link_to_nothing_is_an_error_and_a_misspelt_select_gets_a_hint(tmp_path, cli, example_path, monkeypatch):
+    """An audit: a broken-symlink .sdelint.yaml was passed over without a word (the defaults ran); --select gave no hint."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".sdelint.yaml").symlink_to(tmp_path / "gone.yaml")
+    capture = tmp_path / "c.json"
+    capture.write_bytes(example_path.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", "c.json")
+    assert result.exit_code == 2 and "the configuration is a link to a file that does not exist" in result.output
+    hinted = cli("check", "--config", str(_write(tmp_path / "ok.yaml", "{}\n")), "--select", "timestamp-ordr", "c.json")
+    assert hinted.exit_code == 2 and "did you mean 'timestamp-order'?" in hinted.output

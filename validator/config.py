@@ -164,6 +164,8 @@ def discover(start: Path) -> Path | None:
                 if name == "pyproject.toml" and _read(candidate)[0] is None:
                     continue
                 return candidate
+            if name != "pyproject.toml" and candidate.is_symlink():  # a link to nothing: not passed over in silence
+                raise ConfigError(f"{candidate}: the configuration is a link to a file that does not exist")
         if (folder / ".git").exists():  # a directory, or a file in a worktree or submodule
             return None
     return None
@@ -330,7 +332,7 @@ class Configuration:
         known = set(self.specs())
         for name in (*self.cli.select, *self.cli.ignore):
             if name not in known:
-                raise ConfigError(f"unknown rule {name!r} in --select/--ignore (see 'sdelint rules')")
+                raise ConfigError(f"unknown rule {name!r} in --select/--ignore{did_you_mean(name, sorted(known))} (see 'sdelint rules')")
         for option, value, choices in (
             ("api_version", self.cli.api_version, API_VERSION_CHOICES),
             ("min_severity", self.cli.min_severity, tuple(SEVERITY_RANK)),
