@@ -260,6 +260,18 @@ def test_cart_arithmetic_adds_amounts_as_written():
     absurd = {"serverTimeStamp": "1528628536879", "total": "1e999999999999999999", "numItems": "1e999999999999999999",
               "products": [{"quantity": "1e999999999999999999", "product": {"price": "1e999999999999999999"}}]}
     assert [f.rule for f in validator.lint(_event(absurd)) if f.rule in ("cart-arithmetic", "internal-error")] == []
+    # a finite but huge difference was decimal.Overflow (an internal error), a tiny one 800 MB of digits (a review)
+    one = [{"quantity": "1", "product": {"price": "10"}}]
+    for cart, shown in (
+        ({"total": "1e99999999", "numItems": "1", "products": one}, "total is 1E+99999999 but price times quantity adds up to 10"),
+        ({"total": "10", "numItems": "1", "products": [{"quantity": "1", "product": {"price": "1e-400000000"}}]}, "adds up to 1E-400000000"),
+        ({"total": "10", "numItems": "1e-99999999999", "products": one}, "numItems is 1E-99999999999 but"),
+        ({"total": "10", "numItems": "1.00000000000000001", "products": one}, "numItems is 1.00000000000000001 but"),  # finer than a float
+        ({"total": "10", "numItems": "1", "products": [{"quantity": "1e9999999999999999999", "product": {"price": "10"}}]}, None),  # past Decimal
+    ):
+        hits = [f for f in validator.lint(_event({"serverTimeStamp": "1528628536879", **cart})) if f.rule in ("cart-arithmetic", "internal-error")]
+        assert [f.message for f in hits if shown and shown in f.message] == [f.message for f in hits], hits
+        assert len(hits) == (1 if shown else 0), hits
 
 
 def test_negative_balance_is_legitimate():

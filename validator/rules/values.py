@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
@@ -40,8 +40,6 @@ def as_number(value: Any) -> float | None:
 
 def as_decimal(value: Any) -> Decimal | None:
     """A JSON number or a numeric string as the decimal it is written as; None for anything else, or a non-finite float."""
-    if type(value) is str:
-        return Decimal(value) if _NUMBER.match(value) else None
     if isinstance(value, bool):
         return None
     if isinstance(value, float):
@@ -49,7 +47,10 @@ def as_decimal(value: Any) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, str) and _NUMBER.match(value):
-        return Decimal(value)
+        try:
+            return Decimal(value)
+        except InvalidOperation:  # an exponent past Decimal's (1e9999999999999999999)
+            return None
     return None
 
 
