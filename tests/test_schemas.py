@@ -541,16 +541,27 @@ def test_unknown_sde_type(name, version, sde_type):
     assert "CART_STATUS" in findings[0].message
 
 
+def _findings_of(event: dict, rules: tuple[str, ...]) -> list[tuple[str, str]]:
+    return sorted((f.rule, f.pointer) for f in validator.lint(event, api_version="v2", select=rules))
+
+
 def test_sde_type_of_another_type_is_reported_once():
     """sdeType LEAD on a cartStatus event is one mistake: sde-type-key. Checked by the LEAD schema it was also a missing
     lead container (an error) and an unknown cartStatus (a warning), and the cart went unchecked (an audit)."""
     event = valid_event("cartStatus", "v2")
     event["sdeType"] = "LEAD"
-    assert schema_findings(event, "v2") == []
+    with_key_rule = (*SCHEMA_RULES, "sde-type-key")
+    assert _findings_of(event, with_key_rule) == [("sde-type-key", "/sdeType")]
     assert [(f.rule, f.pointer) for f in validator.lint(event, api_version="v2")] == [("sde-type-key", "/sdeType")]
+    # sde-type-key not selected (or off): the schema of the sdeType says it, or a --select missing-field gate passed it
+    assert schema_findings(event, "v2") == [("missing-field", ""), ("unknown-field", "/cartStatus")]
     event["cartStatus"]["numItems"] = "many"  # what the event holds is checked as that container
     event["cartStatus"]["bogus"] = 1
-    assert schema_findings(event, "v2") == [("bad-value", "/cartStatus/numItems"), ("unknown-field", "/cartStatus/bogus")]
+    assert _findings_of(event, with_key_rule) == [("bad-value", "/cartStatus/numItems"), ("sde-type-key", "/sdeType"), ("unknown-field", "/cartStatus/bogus")]
+    # Engagement History: sde-type-key runs there too (the mislabelled event was reported clean, a review found)
+    eh = {"interactionHistoryRecords": [{"info": {"engagementId": "1"}, "sdes": {"events": [
+        {"sdeType": "PURCHASE", "serverTimeStamp": "1440412721832", "cartStatus": {"serverTimeStamp": "1440412721832", "total": "11.7"}}]}}]}
+    assert [(f.rule, f.pointer) for f in validator.lint(eh)] == [("sde-type-key", "/interactionHistoryRecords/0/sdes/events/0/sdeType")]
     # with two containers, neither the named one, the event stays checked by its sdeType
     event = valid_event("cartStatus", "v2")
     event["sdeType"] = "LEAD"

@@ -56,6 +56,11 @@ class DocumentChecker:
                 shown.append(problem)
         return shown
 
+    def _mislabels_reported(self) -> bool:
+        """Whether sde-type-key reports an event whose sdeType names a container it lacks (see SchemaChecker.check_event):
+        turned off (or not selected), the schema's own findings must say it."""
+        return self.rules is not None and self.rules.policy.active("sde-type-key")
+
     def check_document(self, data: Any, kind: str, version: str, workers: int = 1, longest_string: int | None = None) -> tuple[list[Problem], int]:
         """Problems of the whole document, and the number of events checked.
 
@@ -94,10 +99,11 @@ class DocumentChecker:
         if version == ENGAGEMENT_HISTORY:
             return self._check_eh_events(events, out, longest_string)
         schema, rules = self.schema, self.rules
+        mislabels = self._mislabels_reported()
         count = 0
         for pointer, section, event in events:
             count += 1
-            schema.check_event(version, event, pointer, out)
+            schema.check_event(version, event, pointer, out, mislabels)
             if rules is not None and type(event) is dict:
                 key = event_key(event)
                 if key is not None and (entries := rules.event_rules(version, key)):
@@ -107,6 +113,7 @@ class DocumentChecker:
     def _check_eh_events(self, events: Iterable[tuple[str, str | None, Any]], out: list[Problem], longest_string: int | None) -> int:
         """Engagement History events: each checked as a copy in the Messaging Interactions shape, found problems pointed back."""
         count = 0
+        mislabels = self._mislabels_reported()
         for pointer, section, original in events:
             count += 1
             if type(original) is not dict:
@@ -117,7 +124,7 @@ class DocumentChecker:
                 out.append(missing_container(pointer))
                 continue
             start = len(out)
-            self.schema.check_event(ENGAGEMENT_HISTORY, view.event, pointer, out)
+            self.schema.check_event(ENGAGEMENT_HISTORY, view.event, pointer, out, mislabels)
             key = event_key(view.event)
             if self.rules is not None and key is not None and (entries := self.rules.event_rules(ENGAGEMENT_HISTORY, key)):
                 self.rules.check_event(EventContext(ENGAGEMENT_HISTORY, section, pointer, view.event, key, longest_string), out, entries)

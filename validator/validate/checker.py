@@ -79,8 +79,12 @@ class SchemaChecker:
         name, stubbed = (_EH_SHELLS if version == ENGAGEMENT_HISTORY else _SHELLS)[kind]
         self._check(version, name, instance, pointer, frozenset({schema_uri(version, stubbed)}), out)
 
-    def check_event(self, version: str, event: Any, pointer: str, out: list[Problem]) -> bool:
-        """Validate one event against its type's schema; True when it is valid."""
+    def check_event(self, version: str, event: Any, pointer: str, out: list[Problem], mislabels_reported: bool = False) -> bool:
+        """Validate one event against its type's schema; True when it is valid.
+
+        ``mislabels_reported``: sde-type-key is on, so an event whose sdeType names a container it lacks, holding one
+        other, is checked as what it holds (``_check_mislabelled``); otherwise by its sdeType, whose schema says it.
+        """
         if type(event) is dict:
             sde_type = event.get("sdeType")
             validator = self._by_sde_type[version].get(sde_type) if type(sde_type) is str else None
@@ -90,12 +94,12 @@ class SchemaChecker:
                     return True
                 except ValidationFailed:
                     named = SDE_TYPES[sde_type]  # type: ignore[index]  # a str: it found a validator
-                    held = event_key(event)
+                    held = event_key(event) if mislabels_reported else None
                     if held is not None and held != named:
                         return self._check_mislabelled(version, held, event, pointer, out)
                     out.extend(self._detailed(version, named, event, pointer))
                     return False
-        return self._check_event_slowly(version, event, pointer, out)
+        return self._check_event_slowly(version, event, pointer, out, mislabels_reported)
 
     def _check_mislabelled(self, version: str, held: str, event: dict[str, Any], pointer: str, out: list[Problem]) -> bool:
         """An event whose sdeType names a container it lacks, holding one other: checked as the one it holds.
@@ -109,7 +113,7 @@ class SchemaChecker:
         out.extend(problem for problem in found if problem.pointer != sde_type_at)
         return False
 
-    def _check_event_slowly(self, version: str, event: Any, pointer: str, out: list[Problem]) -> bool:
+    def _check_event_slowly(self, version: str, event: Any, pointer: str, out: list[Problem], mislabels_reported: bool = False) -> bool:
         """An event that is not an object, has an unknown or no sdeType, or whose type is not compiled yet."""
         if not isinstance(event, dict):
             out.append(Problem(pointer, "wrong-type", f"expected an event object, found {json_type(event)}", value=event))
@@ -121,7 +125,9 @@ class SchemaChecker:
             out.extend(self._detailed(version, "event", event, pointer))
             return False
         if isinstance(sde_type, str) and sde_type in SDE_TYPES and SDE_TYPES[sde_type] != name:
-            return self._check_mislabelled(version, name, event, pointer, out)
+            if mislabels_reported:
+                return self._check_mislabelled(version, name, event, pointer, out)
+            name = SDE_TYPES[sde_type]
         if isinstance(sde_type, str) and SDE_TYPES.get(sde_type) == name:
             self._by_sde_type[version][sde_type] = self.compiled.get(version, name, _NO_STUBS)
         return self._check(version, name, event, pointer, _NO_STUBS, out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...findings import join_pointer
-from ...model import CONTAINER_KEYS, SDE_TYPES
+from ...model import CONTAINER_KEYS, ENGAGEMENT_HISTORY, MESSAGING, SDE_TYPES
 from ..base import EventContext, Hit, Rule
 
 
@@ -21,4 +21,5 @@ def sde_type_key(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     return [Hit(join_pointer(ctx.pointer, "sdeType"), message, sde_type)]
 
 
-RULE = Rule("sde-type-key", category="event", severity="error", check_event=sde_type_key)
+# Engagement History events that name their sdeType are checked as Messaging Interactions' are
+RULE = Rule("sde-type-key", category="event", severity="error", check_event=sde_type_key, profiles=(MESSAGING, ENGAGEMENT_HISTORY))
