@@ -480,6 +480,9 @@ def test_override_patterns_mean_what_their_users_mean(tmp_path, cli, monkeypatch
   - files: ['c.json']
     pointers: ['/events/0/cartStatus']
     rules: {negative-amount: 'off'}
+  - files: ['**']
+    pointers: ['**/serverTimeStamp']
+    rules: {timestamp-range: 'off'}
 """)
     report = json.loads(cli("check", "--config", str(config), "--format", "json", "c.json").output)
     got = {(f["rule"], f["severity"]) for f in report["findings"]}

@@ -322,7 +322,7 @@ class Configuration:
                     errors.append(f"{self._location(['overrides', i, 'files', j])}: overrides/{i}/files/{j}: {pattern!r}: {problem}")
             pointers = override.get("pointers") if isinstance(override, dict) else None
             for j, pattern in enumerate(pointers if isinstance(pointers, list) else []):
-                if isinstance(pattern, str) and pattern and not pattern.startswith("/"):  # it could match no pointer
+                if isinstance(pattern, str) and pattern and not pattern.startswith(("/", "*")):  # it could match no pointer ('**/total' can)
                     errors.append(f"{self._location(['overrides', i, 'pointers', j])}: overrides/{i}/pointers/{j}: {pattern!r}:"
                                   f" a JSON Pointer starts with '/' ({'/' + pattern!r}?)")
         return errors
