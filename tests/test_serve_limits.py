@@ -375,12 +375,16 @@ def test_key_lengths_are_measured_by_the_parser_and_a_long_key_is_found_in_any_l
 def test_sdelint_serve_reads_every_setting_from_its_variable(tmp_path):
     """SDELINT_SERVE_MAX_BODY_BYTES worked under uvicorn but not under `sdelint serve`, whose option default won,
     though its 422 told users to set it (an audit). The body, thread and timeout options read their variables too."""
+    config = tmp_path / "served.yaml"
+    config.write_text("rules:\n  numeric-string: error\n", encoding="utf-8")
     env = {"SDELINT_SERVE_MAX_BODY_BYTES": "1K", "SDELINT_SERVE_HEADER_TIMEOUT": "1", "SDELINT_SERVE_BODY_TIMEOUT": "1",
-           "SDELINT_SERVE_THREADS": "2", "SDELINT_SERVE_KEEP_ALIVE_TIMEOUT": "1"}
+           "SDELINT_SERVE_THREADS": "2", "SDELINT_SERVE_KEEP_ALIVE_TIMEOUT": "1", "SDELINT_SERVE_CONFIG": str(config)}
     server = start_server(tmp_path, env=env)
     try:
         status, _, answer = server.lint(EXAMPLE.read_bytes())
         assert status == 413 and "over the limit of 1024 bytes" in answer["error"]
+        _, _, rules = server.json("GET", "/v1/rules/numeric-string")
+        assert rules["severity"] == "error"  # SDELINT_SERVE_CONFIG was overwritten by the discovered configuration (a review)
         assert server.lint(b'{"sdeType": "LEAD"}')[0] == 200
         with socket.create_connection((server.host, server.port), timeout=30) as sock:
             assert closed_by_server(sock, timeout=6)  # the header timeout of 1 s, not the default 10 s

@@ -19,12 +19,14 @@ from .settings import (
     DEFAULT_BODY_TIMEOUT,
     DEFAULT_LINT_THREADS,
     ENV_BODY_TIMEOUT,
+    ENV_CONFIG,
     ENV_HEADER_TIMEOUT,
     ENV_KEEP_ALIVE_TIMEOUT,
     ENV_LINT_THREADS,
     ENV_MAX_BODY,
     ENV_TOKEN,
     LIMITS,
+    MAX_LINT_THREADS,
     Settings,
     SettingsError,
     parse_size,
@@ -88,7 +90,7 @@ def limit_options(command: Any) -> Any:
     help="Worker processes; each compiles its own validators, and /metrics adds up the counts of all of them.",
 )
 @click.option(
-    "--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), envvar=ENV_CONFIG, show_envvar=True,
     help="Configuration file; default: the nearest one above the current directory.",
 )
 @click.option(
@@ -100,7 +102,8 @@ def limit_options(command: Any) -> Any:
     help="Seconds a client has to send a whole request body (else 408).",
 )
 @click.option(
-    "--threads", "lint_threads", default=DEFAULT_LINT_THREADS, show_default=True, type=click.IntRange(1, 64), envvar=ENV_LINT_THREADS, show_envvar=True,
+    "--threads", "lint_threads", default=DEFAULT_LINT_THREADS, show_default=True, type=click.IntRange(1, MAX_LINT_THREADS), envvar=ENV_LINT_THREADS,
+    show_envvar=True,
     help="Lint jobs run at once per worker (in threads, off the event loop).",
 )
 @click.option(

@@ -30,6 +30,7 @@ ENV_KEEP_ALIVE_TIMEOUT = "SDELINT_SERVE_KEEP_ALIVE_TIMEOUT"
 DEFAULT_MAX_BODY = 10 * 1024 * 1024  # 10 MiB
 DEFAULT_BODY_TIMEOUT = 30.0  # seconds to receive a whole request body
 DEFAULT_LINT_THREADS = 4  # concurrent lint jobs per worker (they share one GIL)
+MAX_LINT_THREADS = 64
 # A 10 MiB body of real payloads holds about 640 records and 12,700 events: the defaults let it through,
 # and bound the worst body (each event invalid, each costing the detailed checker about a millisecond).
 DEFAULT_MAX_RECORDS = 10_000
@@ -103,8 +104,8 @@ class Settings:
             raise SettingsError(str(exc)) from None
         if not 0 < timeout < math.inf:  # nan compares false both ways
             raise SettingsError(f"{ENV_BODY_TIMEOUT} must be a positive, finite number of seconds")
-        if threads < 1:
-            raise SettingsError(f"{ENV_LINT_THREADS} must be at least 1")
+        if not 1 <= threads <= MAX_LINT_THREADS:  # as `sdelint serve --threads` takes it
+            raise SettingsError(f"{ENV_LINT_THREADS} must be from 1 to {MAX_LINT_THREADS}")
         for field, value in limits.items():
             if value < 1:
                 raise SettingsError(f"{LIMITS[field].env} must be at least 1")
