@@ -543,6 +543,12 @@ def test_a_report_or_baseline_never_replaces_an_input(sdelint, tmp_path, example
     assert "Checked 1 file" in read.out and "15 known findings hidden" in read.out
     alone = sdelint("check", str(baseline), "--baseline", str(baseline))
     assert alone.code == 0 and "Checked 0 files" in alone.out
+    # but a folder that holds only the baseline is a gate pointed at the wrong folder, as ever (a review)
+    only = tmp_path / "only"
+    only.mkdir()
+    (only / "base.json").write_bytes(baseline.read_bytes())
+    walked = sdelint("check", str(only), "--baseline", str(only / "base.json"))
+    assert walked.code == 2 and "no input to check" in walked.err
     elsewhere = tmp_path / "report.json"
     assert sdelint("check", str(capture), option, str(elsewhere)).code in (0, 1) and elsewhere.read_bytes() != capture.read_bytes()
 

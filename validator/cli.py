@@ -234,9 +234,9 @@ def check(
             raise click.UsageError(str(exc)) from None
         for note in notes:
             click.echo(f"sdelint: {note}", err=True)
-        given = len(inputs)
-        inputs = _without_own_files(inputs, paths, {"-o/--output": output, "--write-baseline": write_baseline_path}, baseline_path)
-        if not inputs and not given:  # a gate pointed at the wrong folder must not pass
+        inputs, named_baseline = _without_own_files(inputs, paths, {"-o/--output": output, "--write-baseline": write_baseline_path}, baseline_path)
+        # a gate pointed at the wrong folder must not pass; the hook naming only the committed baseline may
+        if not inputs and not named_baseline:
             raise click.UsageError("no input to check: the paths given hold no file matching the include patterns")
         progress = ProgressBar(len(inputs), _progress_wanted(output_format, output))
         try:
@@ -329,8 +329,11 @@ def _written_by_sdelint(path: Path) -> str | None:
     return "report" if _TEXT_REPORT_END.fullmatch(lines[-1]) else None
 
 
-def _without_own_files(inputs: list[Input], named: tuple[str, ...], written: dict[str, Path | None], read: Path | None) -> list[Input]:
-    """The inputs without the report and baselines of this run (``sdelint check . -o report.json``, run twice).
+def _without_own_files(
+    inputs: list[Input], named: tuple[str, ...], written: dict[str, Path | None], read: Path | None,
+) -> tuple[list[Input], bool]:
+    """The inputs without the report and baselines of this run (``sdelint check . -o report.json``, run twice), and
+    whether the --baseline read was named as an input (and left out).
 
     A target that is an input is refused (exit 2): named on the command line, or met in a walk when it does not
     hold what sdelint writes (a capture would be replaced by the report). The --baseline read is left out, named
@@ -352,9 +355,10 @@ def _without_own_files(inputs: list[Input], named: tuple[str, ...], written: dic
         raise click.UsageError(f"-o/--output {output} holds a baseline: the report would replace it")
     targets = {identity: option for option, target in options.items() if target is not None and (identity := regular(target)) is not None}
     if not targets:
-        return inputs
+        return inputs, False
     named_files = {identity for path in named if path != "-" and (identity := regular(path)) is not None}
     kept = []
+    named_baseline = False
     for item in inputs:
         identity = regular(item.path) if item.path is not None else None
         option = targets.get(identity) if identity is not None else None
@@ -365,12 +369,13 @@ def _without_own_files(inputs: list[Input], named: tuple[str, ...], written: dic
         if option == "--baseline":
             if identity in named_files:
                 click.echo(f"sdelint: {item.name} is the baseline read (--baseline): not checked as an input", err=True)
+                named_baseline = True
             continue
         # a walk may meet what an earlier run wrote; a report never replaces a baseline, a baseline may replace a report
         replaceable = ("report",) if option == "-o/--output" else ("report", "baseline")
         if identity in named_files or (target is not None and _written_by_sdelint(target) not in replaceable):
             raise click.UsageError(f"{option} {target} is one of the inputs: it would be replaced")
-    return kept
+    return kept, named_baseline
 
 
 def _read_stdin() -> bytes:
