@@ -487,6 +487,10 @@ def test_select_never_passes_a_file_it_could_not_read(sdelint, tmp_path):
     assert result.code == 1 and [f[4] for f in parse_findings(result.lines[:-1])] == ["syntax-error"]
     ignored = sdelint("check", "--ignore", "syntax-error", broken)  # an explicit wish still silences it
     assert ignored.code == 0
+    other = tmp_path / "other.json"
+    other.write_text('{"name": "not a payload"}', encoding="utf-8")
+    unchecked = sdelint("check", "--select", "cart-arithmetic", other)
+    assert unchecked.code == 1 and [f[4] for f in parse_findings(unchecked.lines[:-1])] == ["unrecognized-document"]
 
 
 def test_select_gives_a_rule_the_configuration_turned_off_its_default_severity(sdelint, tmp_path):

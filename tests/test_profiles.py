@@ -770,3 +770,6 @@ def test_json_that_only_shares_a_member_name_is_not_a_payload(payload):
     web = {"type": "error", "error": {"message": "x"}}
     assert "unrecognized-document" not in [f.rule for f in validator.lint(web)]
     assert [f.rule for f in validator.lint({"events": [{"name": "click"}, {"sdeType": "LEAD"}]})].count("unrecognized-document") == 0
+    # an event with a misspelt container is still an event (a review: the hook passed it)
+    typo = {"events": [{"serverTimeStamp": "1528628536879", "cartstatus": {"serverTimeStamp": "1528628536879", "total": "1"}}]}
+    assert "missing-field" in [f.rule for f in validator.lint(typo)]

@@ -80,7 +80,11 @@ def _may_hold_events(events: Any) -> bool:
     if not isinstance(events, list):
         return True  # null or a wrong type in an events block: the schema says what is wrong
     members = [item for item in events if isinstance(item, dict) and item]  # {} is an empty event: its fields are missing
-    return not members or any(_is_event(item) for item in members)
+    # an event's own members count too: {"serverTimeStamp": ..., "cartstatus": {...}} is an event with a misspelt container
+    return not members or any(_is_event(item) or not _EVENT_MEMBERS.isdisjoint(item) for item in members)
+
+
+_EVENT_MEMBERS = frozenset({"serverTimeStamp", "originalTimeStamp", "isAuthenticated"})
 
 
 def detect_kind(data: Any) -> str | None:

@@ -10,6 +10,6 @@ RULES = [
 ]
 # What says an input could not be read or parsed at all: --select keeps them (as ruff reports a syntax error whatever
 # is selected), or a gate written as `--select X` would pass a file it never checked. --ignore or off still silences them.
-UNCHECKED_INPUT = ("syntax-error", "encoding-error", "too-deep", "read-error")
+UNCHECKED_INPUT = ("syntax-error", "encoding-error", "too-deep", "read-error", "unrecognized-document")
 # a pushed literal holding variables or expressions (JavaScript/HTML sources): reported, never guessed
 RULES.append(Rule("not-checkable", category="input", severity="info"))
