@@ -8,6 +8,7 @@ what was expected and what was found.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -142,6 +143,8 @@ def _problems_for(error: Any, base: str, version: str) -> Iterator[Problem]:
     elif kind == "pattern":
         expected = schema.get("title") or f"a string matching {error.validator_value}"
         yield Problem(pointer, "bad-value", f"expected {expected}, found {_found(instance)}", value=instance)
+    elif kind in ("minimum", "maximum") and isinstance(instance, float) and not math.isfinite(instance):
+        return  # 1e400: the parse reports the literal, the type check the number: a third finding would say nothing more
     elif kind in ("minimum", "maximum"):  # int and long: what a 32- or 64-bit integer cannot hold
         expected = schema.get("title") or "a number"
         low, high = schema.get("minimum"), schema.get("maximum")
