@@ -109,7 +109,8 @@ def test_a_number_no_double_can_hold_is_reported_where_it_is(tmp_path, cli):
     assert findings[0]["pointer"] == "/cartStatus/total"  # it was the root (an audit): the document is parsed, so it is known
     numbers = tmp_path / "items.json"
     numbers.write_text(text.replace('"total": 1e400', '"numItems": 1e400'))
-    rules = [f["rule"] for f in json.loads(cli("check", "--api-version", "v2", "--format", "json", numbers).output)["findings"]]
+    found = json.loads(cli("check", "--api-version", "v2", "--format", "json", numbers).output)["findings"]
+    rules = [f["rule"] for f in found if f["pointer"] == "/cartStatus/numItems"]
     assert sorted(rules) == ["syntax-error", "wrong-type"]  # not a third, bad-value for the int range (a review)
     deep = tmp_path / "deep.json"
     deep.write_text('{"events": [' + text + ', {"x": [[-1e999]]}]}')
