@@ -508,3 +508,21 @@ def test_a_configuration_link_to_nothing_is_an_error_and_a_misspelt_select_gets_
     assert result.exit_code == 2 and "the configuration is a link to a file that does not exist" in result.output
     hinted = cli("check", "--config", str(_write(tmp_path / "ok.yaml", "{}\n")), "--select", "timestamp-ordr", "c.json")
     assert hinted.exit_code == 2 and "did you mean 'timestamp-order'?" in hinted.output
+
+
+def test_every_broken_custom_rule_is_listed_at_once(tmp_path, cli, example_path):
+    """A review: custom-rule errors stopped at the first entry."""
+    config = _write(tmp_path / ".sdelint.yaml", """custom-rules:
+  - {name: a, where: cartStatus.total, check: range, options: {}, message: m}
+  - {name: b, where: 'nope.x', check: required, message: m}
+""")
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and ":2:" in result.output and ":3:" in result.output
+    assert "needs min, max or both" in result.output and "must start with an attribute type" in result.output
+
+
+def test_a_toml_configuration_in_sub_tables_is_placed(tmp_path, cli, example_path):
+    """A review: a .toml whose only header is [tool.sdelint.rules] had every error at 1:1."""
+    config = _write(tmp_path / "lint.toml", '# sdelint\n[tool.sdelint.rules]\ntimestamp-order = "loud"\n')
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and f"{config}:3:1: rules/timestamp-order: must be one of" in result.output

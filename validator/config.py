@@ -141,7 +141,8 @@ def _locator(path: Path | None, text: str) -> Callable[[list[Any], bool], tuple[
     if path is not None and path.suffix == ".toml":
         from .load.toml_positions import toml_locator
 
-        in_tool_table = path.name == "pyproject.toml" or re.search(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*sdelint[ \t]*\]", text, re.M)
+        # [tool.sdelint], [tool.sdelint.rules] or [[tool.sdelint.custom-rules]]: the configuration is that table
+        in_tool_table = path.name == "pyproject.toml" or re.search(r"^[ \t]*\[\[?[ \t]*tool[ \t]*\.[ \t]*sdelint[ \t]*[.\]]", text, re.M)
         locate = toml_locator(text, ("tool", "sdelint") if in_tool_table else ())
         return lambda keys, at_key: locate(keys)
     from .load.yaml_source import yaml_locator

@@ -283,9 +283,17 @@ def custom_rules(
     """
     rules: dict[str, CustomRule] = {}
     locate = locate or (lambda path: where)
+    errors: list[str] = []  # one per entry, all at once, as the configuration's other errors
     for index, entry in enumerate(entries):
         name = entry["name"]
-        if name in builtin or name in rules:
-            raise CustomRuleError(f"{locate(['custom-rules', index, 'name'])}: custom rule {name!r} has the name of another rule")
-        rules[name] = _compile(entry, source or where, locate, index)
+        try:
+            if name in builtin or name in rules:
+                raise CustomRuleError(f"{locate(['custom-rules', index, 'name'])}: custom rule {name!r} has the name of another rule")
+            rules[name] = _compile(entry, source or where, locate, index)
+        except CustomRuleError as exc:
+            errors.append(str(exc))
+    if len(errors) == 1:
+        raise CustomRuleError(errors[0])
+    if errors:
+        raise CustomRuleError("invalid custom rules:\n  " + "\n  ".join(errors))
     return rules

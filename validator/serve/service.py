@@ -164,7 +164,7 @@ def longest_key(data: Any, limit: int) -> tuple[str, str] | None:
                     return path_pointer(path), key
                 if isinstance(value, dict | list):
                     children.append((value, (path, key)))
-            stack.extend(reversed(children))  # the first child is walked first: the first long key in the text is named
+            stack.extend(reversed(children))  # depth first, children in order (an object's own keys before its children's)
         elif isinstance(node, list):
             stack.extend(reversed([(item, (path, index)) for index, item in enumerate(node) if isinstance(item, dict | list)]))
     return None
