@@ -8,6 +8,7 @@ spec example, the container shapes sdelint accepts, and API version detection.
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -545,7 +546,7 @@ def _findings_of(event: dict, rules: tuple[str, ...]) -> list[tuple[str, str]]:
     return sorted((f.rule, f.pointer) for f in validator.lint(event, api_version="v2", select=rules))
 
 
-def test_sde_type_of_another_type_is_reported_once():
+def test_sde_type_of_another_type_is_reported_once(tmp_path):
     """sdeType LEAD on a cartStatus event is one mistake: sde-type-key. Checked by the LEAD schema it was also a missing
     lead container (an error) and an unknown cartStatus (a warning), and the cart went unchecked (an audit)."""
     event = valid_event("cartStatus", "v2")
@@ -558,6 +559,20 @@ def test_sde_type_of_another_type_is_reported_once():
     event["cartStatus"]["numItems"] = "many"  # what the event holds is checked as that container
     event["cartStatus"]["bogus"] = 1
     assert _findings_of(event, with_key_rule) == [("bad-value", "/cartStatus/numItems"), ("sde-type-key", "/sdeType"), ("unknown-field", "/cartStatus/bogus")]
+    # decided per event: a pointer override turning the rule on at one event left the others with no finding, and the
+    # rule at info (not shown) hid more than the rule off did (a second review)
+    two = [valid_event("cartStatus", "v2"), valid_event("cartStatus", "v2")]
+    for item in two:
+        item["sdeType"] = "LEAD"
+    config = tmp_path / "key.yaml"
+    config.write_text("rules: {sde-type-key: 'off'}\noverrides: [{files: ['**'], pointers: ['/0'], rules: {sde-type-key: error}}]\n")
+    capture = tmp_path / "two.json"
+    capture.write_text(json.dumps(two), encoding="utf-8")
+    assert sorted((f.rule, f.pointer) for f in validator.lint_path(capture, api_version="v2", config=config)) == [
+        ("missing-field", "/1"), ("sde-type-key", "/0/sdeType"), ("unknown-field", "/1/cartStatus")]
+    quiet = tmp_path / "quiet.yaml"
+    quiet.write_text("min-severity: warning\nrules: {sde-type-key: info}\n")
+    assert sorted(f.rule for f in validator.lint(two[0], api_version="v2", config=quiet)) == ["missing-field", "unknown-field"]
     # Engagement History: sde-type-key runs there too (the mislabelled event was reported clean, a review found)
     eh = {"interactionHistoryRecords": [{"info": {"engagementId": "1"}, "sdes": {"events": [
         {"sdeType": "PURCHASE", "serverTimeStamp": "1440412721832", "cartStatus": {"serverTimeStamp": "1440412721832", "total": "11.7"}}]}}]}

@@ -17,13 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .findings import SEVERITY_RANK, Problem
+from .findings import SEVERITY_RANK, Problem, join_pointer
 from .model import EH_RESPONSE, ENGAGEMENT_HISTORY, EVENTS, RECORD, RECORD_KINDS, RESPONSE, RESPONSE_LIST, SECTIONS, WEB_KINDS
 from .parallel import can_fork
 from .profile_views import EhEvent, misplaced_members, missing_container, web_context, web_objects
 from .rules.base import EventContext, RecordContext
 from .rules.engine import RuleEngine
-from .validate.checker import SchemaChecker
+from .validate.checker import MislabelsReported, SchemaChecker
 from .walk import event_key, loose_events, record_events, records_of
 
 # Below this many records a fork costs more than it saves.
@@ -56,10 +56,13 @@ class DocumentChecker:
                 shown.append(problem)
         return shown
 
-    def _mislabels_reported(self) -> bool:
-        """Whether sde-type-key reports an event whose sdeType names a container it lacks (see SchemaChecker.check_event):
-        turned off (or not selected), the schema's own findings must say it."""
-        return self.rules is not None and self.rules.policy.active("sde-type-key")
+    def _mislabels_reported(self) -> MislabelsReported | None:
+        """Whether sde-type-key shows the mismatch of the event at a pointer (see SchemaChecker.check_event): where it is
+        off, or below the severities shown (a pointer override may say so), the schema's own findings must say it."""
+        if self.rules is None:
+            return None
+        policy = self.rules.policy
+        return lambda pointer: policy.shown("sde-type-key", join_pointer(pointer, "sdeType"))
 
     def check_document(self, data: Any, kind: str, version: str, workers: int = 1, longest_string: int | None = None) -> tuple[list[Problem], int]:
         """Problems of the whole document, and the number of events checked.

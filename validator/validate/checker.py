@@ -30,6 +30,8 @@ _EH_SHELLS = {**_SHELLS, EH_RESPONSE: ("eh-response", "eh-record"), RECORD: ("eh
 
 
 _NO_STUBS: frozenset[str] = frozenset()
+# pointer of an event -> whether sde-type-key shows its sdeType/container mismatch there
+MislabelsReported = Callable[[str], bool]
 # The detailed path's answers kept for small invalid instances: bounded in size and in count.
 _REMEMBERED_TEXT = 512
 _REMEMBERED_MEMBERS = 8
@@ -79,11 +81,12 @@ class SchemaChecker:
         name, stubbed = (_EH_SHELLS if version == ENGAGEMENT_HISTORY else _SHELLS)[kind]
         self._check(version, name, instance, pointer, frozenset({schema_uri(version, stubbed)}), out)
 
-    def check_event(self, version: str, event: Any, pointer: str, out: list[Problem], mislabels_reported: bool = False) -> bool:
+    def check_event(self, version: str, event: Any, pointer: str, out: list[Problem], mislabels_reported: MislabelsReported | None = None) -> bool:
         """Validate one event against its type's schema; True when it is valid.
 
-        ``mislabels_reported``: sde-type-key is on, so an event whose sdeType names a container it lacks, holding one
-        other, is checked as what it holds (``_check_mislabelled``); otherwise by its sdeType, whose schema says it.
+        ``mislabels_reported(pointer)``: sde-type-key shows it, so an event whose sdeType names a container it lacks,
+        holding one other, is checked as what it holds (``_check_mislabelled``); otherwise by its sdeType, whose schema
+        says it. Asked only of such an event.
         """
         if type(event) is dict:
             sde_type = event.get("sdeType")
@@ -94,8 +97,8 @@ class SchemaChecker:
                     return True
                 except ValidationFailed:
                     named = SDE_TYPES[sde_type]  # type: ignore[index]  # a str: it found a validator
-                    held = event_key(event) if mislabels_reported else None
-                    if held is not None and held != named:
+                    held = event_key(event)
+                    if held is not None and held != named and mislabels_reported is not None and mislabels_reported(pointer):
                         return self._check_mislabelled(version, held, event, pointer, out)
                     out.extend(self._detailed(version, named, event, pointer))
                     return False
@@ -113,7 +116,9 @@ class SchemaChecker:
         out.extend(problem for problem in found if problem.pointer != sde_type_at)
         return False
 
-    def _check_event_slowly(self, version: str, event: Any, pointer: str, out: list[Problem], mislabels_reported: bool = False) -> bool:
+    def _check_event_slowly(
+        self, version: str, event: Any, pointer: str, out: list[Problem], mislabels_reported: MislabelsReported | None = None,
+    ) -> bool:
         """An event that is not an object, has an unknown or no sdeType, or whose type is not compiled yet."""
         if not isinstance(event, dict):
             out.append(Problem(pointer, "wrong-type", f"expected an event object, found {json_type(event)}", value=event))
@@ -125,7 +130,7 @@ class SchemaChecker:
             out.extend(self._detailed(version, "event", event, pointer))
             return False
         if isinstance(sde_type, str) and sde_type in SDE_TYPES and SDE_TYPES[sde_type] != name:
-            if mislabels_reported:
+            if mislabels_reported is not None and mislabels_reported(pointer):
                 return self._check_mislabelled(version, name, event, pointer, out)
             name = SDE_TYPES[sde_type]
         if isinstance(sde_type, str) and SDE_TYPES.get(sde_type) == name:
