@@ -198,7 +198,10 @@ def test_fail_on_in_the_configuration(project, cli):
         ("rules:\n  cart-arithmetic: warn\n", [":2:20: rules/cart-arithmetic: must be one of error, warning, info, off", "did you mean 'warning'"]),
         ("rules:\n  message-time: on\n", [":2:17:", "found True (YAML 1.1 reads a bare on, yes or no as true or false)"]),
         ("overrides:\n  - files: ['*.json']\n    pointers: ['conversationHistoryRecords/**']\n    rules: {missing-field: warning}\n",
-         [":3:16:", "a JSON Pointer starts with '/' ('/conversationHistoryRecords/**'?)"]),
+         [":3:16:", "a JSON Pointer starts with '/' ('/conversationHistoryRecords/**' or '/**/conversationHistoryRecords/**'?)"]),
+        # '*' stops at the '/' every pointer starts with: '*/total' matched /total only (a second review)
+        ("overrides:\n  - files: ['*.json']\n    pointers: ['*/total']\n    rules: {cart-arithmetic: 'off'}\n",
+         [":3:16:", "('/total' or '/**/total'?)"]),
         # a date YAML 1.1 reads and cannot construct was placed at 0:0, without its key (an audit)
         ("rules:\n  timestamp-range: {latest: 2030-13-01}\n", [".sdelint.yaml:2:29:", "'2030-13-01' reads as a date (YAML 1.1) and is not one"]),
         # a repeated key kept the last silently: api-version v1 then v2 was a v2 run (an audit; TOML refuses a repeat itself)

@@ -773,3 +773,7 @@ def test_json_that_only_shares_a_member_name_is_not_a_payload(payload):
     # an event with a misspelt container is still an event (a review: the hook passed it)
     typo = {"events": [{"serverTimeStamp": "1528628536879", "cartstatus": {"serverTimeStamp": "1528628536879", "total": "1"}}]}
     assert "missing-field" in [f.rule for f in validator.lint(typo)]
+    # at the root and in a list too (a second review); isAuthenticated alone is no evidence (auth logs hold it)
+    assert "missing-field" in [f.rule for f in validator.lint(typo["events"][0])]
+    assert "missing-field" in [f.rule for f in validator.lint(typo["events"])]
+    assert [f.rule for f in validator.lint({"events": [{"user": "ada", "isAuthenticated": True}]})] == ["unrecognized-document"]

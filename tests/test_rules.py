@@ -274,6 +274,27 @@ def test_cart_arithmetic_adds_amounts_as_written():
         assert len(hits) == (1 if shown else 0), hits
 
 
+def test_the_float_fast_path_never_passes_what_the_exact_check_reports():
+    """A second review found carts the float check called fine and the exact check did not: many products, short
+    exponents ("1e-400" is 0.0 as a float), integer sums past 2**53, fractional quantities, subnormals at tolerance 0."""
+    from decimal import Decimal
+
+    from validator.rules.builtin import cart_arithmetic
+
+    carts = [
+        {"total": 2.2e9, "products": [{"quantity": 1, "product": {"price": 2.2e9}}] + [{"quantity": 1, "product": {"price": 2.3e-7}}] * 65000},
+        {"numItems": "0", "products": [{"quantity": "1e-400"}]},
+        {"total": "1e-400", "products": [{"quantity": "1", "product": {"price": "0"}}]},
+        {"numItems": 0, "products": [{"quantity": 2**53}, {"quantity": 1}, {"quantity": -(2**53)}]},
+        {"numItems": 0.30000000000000004, "products": [{"quantity": 0.1}, {"quantity": 0.2}]},
+        {"total": 5e-324, "products": [{"quantity": 5e-324, "product": {"price": 0.7}}]},
+    ]
+    for cart in carts:
+        for tolerance in (0.01, 0.0):
+            if cart_arithmetic._cart_hits(cart, "", Decimal(repr(tolerance))):
+                assert not cart_arithmetic._adds_up(cart, tolerance), (str(cart)[:100], tolerance)
+
+
 def test_negative_balance_is_legitimate():
     event = {"customerInfo": {"serverTimeStamp": "1528628536880", "customerInfo": {"balance": "-400.99"}}, "sdeType": "CUSTOMER_INFO", "serverTimeStamp": "1528628536880"}
     assert "negative-amount" not in {f.rule for f in validator.lint(event)}

@@ -323,9 +323,10 @@ class Configuration:
                     errors.append(f"{self._location(['overrides', i, 'files', j])}: overrides/{i}/files/{j}: {pattern!r}: {problem}")
             pointers = override.get("pointers") if isinstance(override, dict) else None
             for j, pattern in enumerate(pointers if isinstance(pointers, list) else []):
-                if isinstance(pattern, str) and pattern and not pattern.startswith(("/", "*")):  # it could match no pointer ('**/total' can)
+                # '**/total' matches /a/total; '*total' or '*/total' ('*' stops at the '/' every pointer starts with) match nothing
+                if isinstance(pattern, str) and pattern and not pattern.startswith(("/", "**")):
                     errors.append(f"{self._location(['overrides', i, 'pointers', j])}: overrides/{i}/pointers/{j}: {pattern!r}:"
-                                  f" a JSON Pointer starts with '/' ({'/' + pattern!r}?)")
+                                  f" a JSON Pointer starts with '/' ({'/' + pattern.lstrip('*/')!r} or {'/**/' + pattern.lstrip('*/')!r}?)")
         return errors
 
     def _check_cli(self) -> None:

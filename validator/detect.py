@@ -71,7 +71,12 @@ def _object_kind(obj: dict[str, Any]) -> str | None:
 
 
 def _is_event(obj: dict[str, Any]) -> bool:
-    return "sdeType" in obj or not CONTAINER_KEYS.isdisjoint(obj) or not EH_CONTAINER_KEYS.keys().isdisjoint(obj)
+    """An event by its own members: sdeType, a container, or an event's timestamps ({"serverTimeStamp": ...,
+    "cartstatus": {...}} is an event with a misspelt container, which the pre-commit hook must not pass)."""
+    return (
+        "sdeType" in obj or not CONTAINER_KEYS.isdisjoint(obj) or not EH_CONTAINER_KEYS.keys().isdisjoint(obj)
+        or not _EVENT_MEMBERS.isdisjoint(obj)
+    )
 
 
 def _may_hold_events(events: Any) -> bool:
@@ -80,11 +85,11 @@ def _may_hold_events(events: Any) -> bool:
     if not isinstance(events, list):
         return True  # null or a wrong type in an events block: the schema says what is wrong
     members = [item for item in events if isinstance(item, dict) and item]  # {} is an empty event: its fields are missing
-    # an event's own members count too: {"serverTimeStamp": ..., "cartstatus": {...}} is an event with a misspelt container
-    return not members or any(_is_event(item) or not _EVENT_MEMBERS.isdisjoint(item) for item in members)
+    return not members or any(_is_event(item) for item in members)
 
 
-_EVENT_MEMBERS = frozenset({"serverTimeStamp", "originalTimeStamp", "isAuthenticated"})
+# isAuthenticated is no evidence: auth logs are full of it
+_EVENT_MEMBERS = frozenset({"serverTimeStamp", "originalTimeStamp"})
 
 
 def detect_kind(data: Any) -> str | None:

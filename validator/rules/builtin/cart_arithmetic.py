@@ -37,8 +37,11 @@ def _adds_up(cart: dict[str, Any], tolerance: float) -> bool:
     products = cart.get("products")
     if not isinstance(products, list) or not products:
         return True
+    if len(products) > _MOST_FLOAT_PRODUCTS:  # the rounding error grows with the count: the margin below holds up to it
+        return False
     units = amounts = scale = 0.0
     all_quantities = all_amounts = True
+    units_exact = True  # every quantity and partial sum an integer a float holds exactly
     for item in products:
         if not isinstance(item, dict):
             return True
@@ -52,6 +55,7 @@ def _adds_up(cart: dict[str, Any], tolerance: float) -> bool:
             all_quantities = all_amounts = False
             continue
         units += quantity
+        units_exact = units_exact and quantity.is_integer() and abs(quantity) < _EXACT_FLOAT_INTEGERS and abs(units) < _EXACT_FLOAT_INTEGERS
         if price is None:
             all_amounts = False
         else:
@@ -60,21 +64,24 @@ def _adds_up(cart: dict[str, Any], tolerance: float) -> bool:
     if _finer_than_a_float(cart.get("numItems")) or _finer_than_a_float(cart.get("total")):
         return False
     num_items = as_number(cart.get("numItems"))
-    if num_items is not None and all_quantities and not (abs(units) < _EXACT_FLOAT_INTEGERS and (num_items == units or num_items == len(products))):
+    if num_items is not None and all_quantities and not (units_exact and (num_items == units or num_items == len(products))):
         return False
     total = as_number(cart.get("total"))
     if total is None or not all_amounts:
         return True
-    margin = (scale + abs(total)) * 1e-12  # far past the error of a few hundred float operations
+    # far past the error of a thousand float operations; never 0, so a tolerance of 0 is always the exact check's
+    margin = (scale + abs(total)) * 1e-12 + 1e-300
     return math.isfinite(margin) and abs(total - amounts) + margin <= tolerance
 
 
 _EXACT_FLOAT_INTEGERS = 2.0**53  # below it, sums of integral floats are exact
+_MOST_FLOAT_PRODUCTS = 1000
 
 
 def _finer_than_a_float(value: Any) -> bool:
-    """A numeric string with more digits than a float keeps ("1.00000000000000001"): floats cannot judge it."""
-    return type(value) is str and len(value) > 15
+    """A numeric string a float may not hold: more digits than it keeps ("1.00000000000000001"), or an exponent
+    ("1e-400" reads as 0.0). Floats cannot judge it."""
+    return type(value) is str and (len(value) > 15 or "e" in value or "E" in value)
 
 
 def _cart_hits(cart: dict[str, Any], pointer: str, tolerance: Decimal) -> list[Hit]:
