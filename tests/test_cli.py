@@ -553,6 +553,10 @@ def test_a_report_or_baseline_never_replaces_an_input(sdelint, tmp_path, example
     (only / "base.json").write_bytes(baseline.read_bytes())
     walked = sdelint("check", str(only), "--baseline", str(only / "base.json"))
     assert walked.code == 2 and "no input to check" in walked.err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    beside = sdelint("check", str(empty), str(baseline), "--baseline", str(baseline))  # named too, beside an empty folder
+    assert beside.code == 2 and "no input to check" in beside.err
     elsewhere = tmp_path / "report.json"
     assert sdelint("check", str(capture), option, str(elsewhere)).code in (0, 1) and elsewhere.read_bytes() != capture.read_bytes()
 

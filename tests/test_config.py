@@ -522,10 +522,18 @@ def test_every_broken_custom_rule_is_listed_at_once(tmp_path, cli, example_path)
     result = cli("check", "--config", str(config), str(example_path))
     assert result.exit_code == 2 and ":2:" in result.output and ":3:" in result.output
     assert "needs min, max or both" in result.output and "must start with an attribute type" in result.output
+    many = _write(tmp_path / "many.yaml", "custom-rules:\n" + "".join(f"  - {{name: r{i}, where: 'nope.x', check: required, message: m}}\n" for i in range(150)))
+    listed = cli("check", "--config", str(many), str(example_path)).output
+    assert listed.count("must start with an attribute type") == 100 and "... and 50 more" in listed  # capped as the others
 
 
-def test_a_toml_configuration_in_sub_tables_is_placed(tmp_path, cli, example_path):
-    """A review: a .toml whose only header is [tool.sdelint.rules] had every error at 1:1."""
-    config = _write(tmp_path / "lint.toml", '# sdelint\n[tool.sdelint.rules]\ntimestamp-order = "loud"\n')
+@pytest.mark.parametrize("text", [
+    '# sdelint\n[tool.sdelint.rules]\ntimestamp-order = "loud"\n',
+    '# sdelint\n[tool]\nsdelint.rules.timestamp-order = "loud"\n',
+    '# sdelint\n\ntool.sdelint.rules.timestamp-order = "loud"\n',
+])
+def test_a_toml_configuration_in_sub_tables_is_placed(tmp_path, cli, example_path, text):
+    """Two reviews: a .toml whose tool.sdelint table is spelt other than [tool.sdelint] had every error at 1:1."""
+    config = _write(tmp_path / "lint.toml", text)
     result = cli("check", "--config", str(config), str(example_path))
-    assert result.exit_code == 2 and f"{config}:3:1: rules/timestamp-order: must be one of" in result.output
+    assert result.exit_code == 2 and f"{config}:3:" in result.output and "rules/timestamp-order: must be one of" in result.output

@@ -333,7 +333,7 @@ def _without_own_files(
     inputs: list[Input], named: tuple[str, ...], written: dict[str, Path | None], read: Path | None,
 ) -> tuple[list[Input], bool]:
     """The inputs without the report and baselines of this run (``sdelint check . -o report.json``, run twice), and
-    whether the --baseline read was named as an input (and left out).
+    whether the --baseline read is all the command line named (and was left out).
 
     A target that is an input is refused (exit 2): named on the command line, or met in a walk when it does not
     hold what sdelint writes (a capture would be replaced by the report). The --baseline read is left out, named
@@ -375,7 +375,8 @@ def _without_own_files(
         replaceable = ("report",) if option == "-o/--output" else ("report", "baseline")
         if identity in named_files or (target is not None and _written_by_sdelint(target) not in replaceable):
             raise click.UsageError(f"{option} {target} is one of the inputs: it would be replaced")
-    return kept, named_baseline
+    # with nothing else to check, a run is fine only if the baseline is all it was given (an empty folder beside it is not)
+    return kept, named_baseline and all(regular(path) == read_identity for path in named)
 
 
 def _read_stdin() -> bytes:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,7 +21,7 @@ from .load.reader import read_file
 from .model import API_VERSION_CHOICES, PROFILE_CHOICES
 from .policy import Policy, Setting
 from .rules.builtin.inputs import UNCHECKED_INPUT
-from .rules.catalogue import CatalogueError, RuleSpec, did_you_mean, load_catalogue, rule_spec, schema_errors
+from .rules.catalogue import CatalogueError, RuleSpec, did_you_mean, listed, load_catalogue, rule_spec, schema_errors
 from .rules.custom import CustomRule, custom_rules
 
 CONFIG_FILES = (".sdelint.yaml", ".sdelint.yml", "pyproject.toml")
@@ -133,21 +132,27 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
     return (section if section is not None else {}), text
 
 
-MAX_CONFIG_ERRORS_SHOWN = 100
-
-
 def _locator(path: Path | None, text: str) -> Callable[[list[Any], bool], tuple[int, int]]:
     """(line, column) of a path in the configuration's text: TOML for pyproject.toml, else YAML."""
     if path is not None and path.suffix == ".toml":
         from .load.toml_positions import toml_locator
 
-        # [tool.sdelint], [tool.sdelint.rules] or [[tool.sdelint.custom-rules]]: the configuration is that table
-        in_tool_table = path.name == "pyproject.toml" or re.search(r"^[ \t]*\[\[?[ \t]*tool[ \t]*\.[ \t]*sdelint[ \t]*[.\]]", text, re.M)
-        locate = toml_locator(text, ("tool", "sdelint") if in_tool_table else ())
+        # the section is the tool.sdelint table however it is spelt, else (sdelint.toml) the top level: as _read took it
+        locate = toml_locator(text, ("tool", "sdelint") if path.name == "pyproject.toml" or _has_tool_table(text) else ())
         return lambda keys, at_key: locate(keys)
     from .load.yaml_source import yaml_locator
 
     return yaml_locator(text)
+
+
+def _has_tool_table(text: str) -> bool:
+    import tomllib
+
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return False
+    return isinstance(tool, dict) and isinstance(tool.get("sdelint"), dict)
 
 
 def discover(start: Path) -> Path | None:
@@ -235,10 +240,7 @@ class Configuration:
             config.__dict__["_locate"] = config_locator  # the text read once for every error's place
         errors += config._rule_name_errors() + config._file_pattern_errors()
         if errors:  # every error at once, each at its line and column (the first hundred: the rest are counted)
-            unique = list(dict.fromkeys(errors))
-            if len(unique) > MAX_CONFIG_ERRORS_SHOWN:
-                unique = [*unique[:MAX_CONFIG_ERRORS_SHOWN], f"... and {len(unique) - MAX_CONFIG_ERRORS_SHOWN} more"]
-            raise ConfigError("invalid configuration:\n  " + "\n  ".join(unique))
+            raise ConfigError("invalid configuration:\n  " + "\n  ".join(listed(errors)))
         if root is not None:
             config.__dict__["root"] = Path(root)  # the cached property, as the client resolved it
         # it validates their options; the rationale names the file relative to the configuration root (its own directory)

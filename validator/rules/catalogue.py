@@ -113,6 +113,17 @@ def _described(error: Any) -> list[tuple[list[Any], str, bool]]:
     return [(path, f"{where}: {error.message}", False)]
 
 
+MAX_ERRORS_SHOWN = 100  # of one configuration's errors: past them, the rest are counted
+
+
+def listed(errors: list[str]) -> list[str]:
+    """Distinct errors in order, the first MAX_ERRORS_SHOWN of them and a count of the rest."""
+    unique = list(dict.fromkeys(errors))
+    if len(unique) > MAX_ERRORS_SHOWN:
+        unique = [*unique[:MAX_ERRORS_SHOWN], f"... and {len(unique) - MAX_ERRORS_SHOWN} more"]
+    return unique
+
+
 def did_you_mean(given: str, known: list[str]) -> str:
     """`` (did you mean 'x'?)`` for a near miss (``fail_on`` for ``fail-on``), else nothing."""
     import difflib

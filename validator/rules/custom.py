@@ -25,7 +25,7 @@ from typing import Any
 from ..findings import join_pointer
 from ..model import CONTAINER_KEYS, DOUBLE_NESTED, ENGAGEMENT_HISTORY, MESSAGING
 from .base import EventContext, Hit, RecordContext, Rule
-from .catalogue import CatalogueError
+from .catalogue import CatalogueError, listed
 from .params import NUMBER_MAXIMUM, Number
 from .values import as_number, iter_path
 
@@ -295,5 +295,5 @@ def custom_rules(
     if len(errors) == 1:
         raise CustomRuleError(errors[0])
     if errors:
-        raise CustomRuleError("invalid custom rules:\n  " + "\n  ".join(errors))
+        raise CustomRuleError("invalid custom rules:\n  " + "\n  ".join(listed(errors)))
     return rules
