@@ -1012,3 +1012,15 @@ def test_a_body_timeout_from_the_environment_must_be_finite_and_positive(value):
 
     with pytest.raises(SettingsError, match="positive, finite number of seconds"):
         Settings.from_env({ENV_BODY_TIMEOUT: value})
+
+
+def test_an_empty_config_variable_means_no_configuration_as_under_any_asgi_server(tmp_path):
+    """A second review: SDELINT_SERVE_CONFIG="" is no configuration to the application, but `sdelint serve` (click passes
+    an empty variable over) discovered one: here a broken one, which stopped it."""
+    (tmp_path / ".sdelint.yaml").write_text("rules:\n  no-such-rule: error\n", encoding="utf-8")
+    server = start_server(tmp_path, env={"SDELINT_SERVE_CONFIG": ""})
+    try:
+        assert server.request("GET", "/readyz")[0] == 200
+    finally:
+        log = stop_server(server)
+    assert "configuration: none (defaults)" in log

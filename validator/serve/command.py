@@ -157,7 +157,10 @@ def serve(
         sys.exit(EXIT_USAGE)
     if token is not None and not token.strip():
         raise click.BadParameter("the token is empty: give a non-empty token, or unset SDELINT_TOKEN to serve without one", param_hint="--token")
-    source = config_path if config_path is not None else discover(Path.cwd())
+    # SDELINT_SERVE_CONFIG set but empty means no configuration, as the application reads it under any ASGI server
+    # (click passes an empty variable over, which would mean "discover" here)
+    no_config = config_path is None and os.environ.get(ENV_CONFIG) == ""
+    source = config_path if config_path is not None or no_config else discover(Path.cwd())
     # a bad configuration stops here with a message (exit 2), not in each worker; rule names are checked when
     # the policy is built, hence policy_for
     Configuration.load(source).policy_for(None)
