@@ -537,3 +537,13 @@ def test_a_toml_configuration_in_sub_tables_is_placed(tmp_path, cli, example_pat
     config = _write(tmp_path / "lint.toml", text)
     result = cli("check", "--config", str(config), str(example_path))
     assert result.exit_code == 2 and f"{config}:3:" in result.output and "rules/timestamp-order: must be one of" in result.output
+
+
+def test_a_pointer_pattern_of_many_stars_is_matched_in_linear_time(tmp_path, run_sdelint, example_path):
+    """A sweep: '/' followed by 24 stars backtracked for minutes in Python's re; pointer patterns are RE2's now."""
+    config = _write(tmp_path / ".sdelint.yaml", 'overrides:\n  - files: ["**"]\n    pointers: ["/' + "*" * 24 + '/q", "**/total"]\n    rules: {cart-arithmetic: "off"}\n')
+    capture = tmp_path / "p.json"
+    capture.write_bytes(example_path.read_bytes())
+    done = run_sdelint("check", "--config", config, "--format", "json", capture, timeout=60)
+    rules = [f["rule"] for f in json.loads(done.stdout)["findings"]]
+    assert "timestamp-order" in rules and rules.count("cart-arithmetic") == 1  # the numItems one: not under **/total
