@@ -181,6 +181,11 @@ def test_a_baseline_rewritten_for_some_files_keeps_the_others_and_gone_files_cou
     rewritten = cli("check", "--min-severity", "info", "--write-baseline", "base.json", "a.json")
     assert rewritten.exit_code == 0 and "wrote 71 findings to the baseline base.json (36 of them kept from the earlier baseline" in rewritten.output
     assert {name: files().count(name) for name in ("a.json", "b.json", "c.json")} == {"a.json": 35, "b.json": 36, "c.json": 0}
+    hostile = tmp_path / "hostile.json"  # a file name too long for the system, or with a NUL: the entry is simply gone
+    hostile.write_text(json.dumps({"sdelint_baseline": 1, "findings": [
+        {"file": name, "rule": "r", "pointer": "/", "value_hash": "0"} for name in ("x" * 300, "a\u0000b")]}), encoding="utf-8")
+    read = cli("check", "--baseline", "hostile.json", "b.json")
+    assert read.exit_code == 0 and "2 fixed since it was written" in read.output
     both = cli("check", "--write-baseline", "base.json", "-o", "report.json", "a.json")  # it writes no report: said, not ignored
     assert both.exit_code == 2 and "--write-baseline writes the baseline and no report" in both.output and not (tmp_path / "report.json").exists()
 

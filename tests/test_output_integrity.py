@@ -377,3 +377,19 @@ def test_github_annotation_keeps_a_line_break_in_a_file_name_for_the_runner(tmp_
     out = cli("check", name, "--format", "github", "-q").stdout
     (line,) = out.splitlines()
     assert line.startswith("::warning file=two%0Alines\\x1b.json,line=1,")
+
+
+@pytest.mark.parametrize("signum, code, said", [(2, 130, "sdelint: interrupted"), (15, 143, "sdelint: terminated")])
+def test_a_signal_after_the_report_is_written_is_no_traceback(tmp_path, signum, code, said):
+    """A sweep: a signal between the command's end and the exit printed a traceback (and SIGTERM exited 1)."""
+    script = (
+        "import os, sys\nsys.path.insert(0, sys.argv[1])\nimport validator.cli as cli\nfinished = cli.main\n"
+        "def main(*args, **kwargs):\n    try:\n        finished(*args, **kwargs)\n    finally:\n"
+        f"        os.kill(os.getpid(), {signum})\n"
+        "cli.main = main\nsys.argv = ['sdelint', 'check', sys.argv[2], '-o', sys.argv[3], '--format', 'json']\ncli.run()\n"
+    )
+    report = tmp_path / "report.json"
+    done = subprocess.run([sys.executable, "-c", script, str(ROOT), str(EXAMPLE), str(report)], capture_output=True, timeout=120)
+    assert done.returncode == code and b"Traceback" not in done.stderr, done.stderr
+    assert done.stderr.decode().strip().splitlines()[-1] == said
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["files"] == 1  # the report is whole

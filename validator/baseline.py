@@ -42,7 +42,8 @@ def _relative_file(file: str, root: Path) -> str:
 
 def _file_gone(file: str, root: Path) -> bool:
     """Whether a baseline entry's file no longer exists (a local path: not ``<stdin>``, not an object-store URL)."""
-    return not file.startswith("<") and ":/" not in file and not (root / file).exists()
+    # os.path.exists: False, not an error, for a name too long or holding a NUL (a hostile baseline; Path.exists raised)
+    return not file.startswith("<") and ":/" not in file and not os.path.exists(root / file)
 
 
 def write_baseline(path: Path, results: list[FileResult]) -> tuple[int, int]:

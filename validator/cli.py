@@ -495,6 +495,20 @@ def _terminate_here(signum: int, frame: Any, main_pid: int) -> None:
     raise Terminated
 
 
+def _main_status() -> str | int | None:
+    """``main``'s exit status."""
+    try:
+        main(prog_name="sdelint")
+    except SystemExit as exc:
+        return exc.code
+    except OSError as exc:  # --help or --version into a full or closed pipe (click writes them before any command runs)
+        status = EXIT_FINDINGS if isinstance(exc, BrokenPipeError) else EXIT_USAGE
+        if status == EXIT_USAGE:
+            _say_on_stderr(f"sdelint: cannot write output: {exc.strerror or exc}")
+        return status
+    return 0
+
+
 def run() -> None:
     """The ``sdelint`` console command: ``main``, then ``os._exit`` once the output is flushed.
 
@@ -505,13 +519,13 @@ def run() -> None:
     signal.signal(signal.SIGTERM, partial(_terminate_here, main_pid=os.getpid()))
     status: str | int | None = 0
     try:
-        main(prog_name="sdelint")
-    except SystemExit as exc:
-        status = exc.code
-    except OSError as exc:  # --help or --version into a full or closed pipe (click writes them before any command runs)
-        status = EXIT_FINDINGS if isinstance(exc, BrokenPipeError) else EXIT_USAGE
-        if status == EXIT_USAGE:
-            _say_on_stderr(f"sdelint: cannot write output: {exc.strerror or exc}")
+        status = _main_status()
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM outside the command (click's parsing, or after it ended): no traceback
+        terminated = isinstance(exc, Terminated)
+        _say_on_stderr("sdelint: terminated" if terminated else "sdelint: interrupted")
+        status = 128 + signal.SIGTERM if terminated else 130
+    for signum in (signal.SIGINT, signal.SIGTERM):  # what is written is complete: nothing may interrupt the exit now
+        signal.signal(signum, signal.SIG_IGN)
     if status is None:
         code = 0
     elif isinstance(status, int):

@@ -216,7 +216,7 @@ class Configuration:
         """
         data: dict[str, Any] = {}
         if path is not None:
-            data = section or {}
+            data = section if section is not None else {}  # false, 0, "" or [] is no mapping: refused below
             if not isinstance(data, dict):
                 raise ConfigError(f"{path}: the configuration must be a mapping, found {type(data).__name__}")
             data = dict(data)
