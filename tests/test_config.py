@@ -549,3 +549,14 @@ def test_a_pointer_pattern_of_many_stars_is_matched_in_linear_time(tmp_path, run
     done = run_sdelint("check", "--config", config, "--format", "json", capture, timeout=60)
     rules = [f["rule"] for f in json.loads(done.stdout)["findings"]]
     assert "timestamp-order" in rules and rules.count("cart-arithmetic") == 1  # the numItems one: not under **/total
+
+
+def test_a_valid_toml_configuration_is_parsed_once(tmp_path, monkeypatch):
+    """Its locator decided on load where tool.sdelint is, parsing the text again though no error needed a place."""
+    import tomllib
+
+    calls = []
+    original = tomllib.loads
+    monkeypatch.setattr(tomllib, "loads", lambda text, **kw: calls.append(1) or original(text, **kw))
+    Configuration.load(_write(tmp_path / "lint.toml", '[tool.sdelint]\nfail-on = "warning"\n'))
+    assert len(calls) == 1

@@ -74,10 +74,15 @@ def _earlier_entries(path: Path) -> list[dict]:
         entries = _entries(path)
     except BaselineError:
         return []
-    return [entry for entry in entries if isinstance(entry, dict) and all(isinstance(entry.get(key), str) for key in _KEY_FIELDS)]
+    return [entry for entry in entries if _well_formed(entry)]
 
 
 _KEY_FIELDS = ("file", "rule", "pointer", "value_hash")
+
+
+def _well_formed(entry: object) -> bool:
+    """An entry with the strings that identify a finding."""
+    return isinstance(entry, dict) and all(isinstance(entry.get(key), str) for key in _KEY_FIELDS)
 
 
 def _entries(path: Path) -> list:
@@ -108,7 +113,7 @@ def apply_baseline(path: Path, results: list[FileResult]) -> BaselineOutcome:
     """Drop findings the baseline lists (each entry absorbs one finding); return what it listed but no longer occurs."""
     entries = _entries(path)
     for index, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not all(isinstance(entry.get(key), str) for key in _KEY_FIELDS):
+        if not _well_formed(entry):
             fields = ", ".join(_KEY_FIELDS)
             raise BaselineError(f"{path}: cannot use baseline: findings[{index}] is not an object with the strings {fields}")
     remaining = Counter((e["file"], e["rule"], e["pointer"], e["value_hash"]) for e in entries)

@@ -69,12 +69,8 @@ class SdelintGroup(click.Group):
         except (CatalogueError, WorkerDied, ClusterError) as exc:
             click.echo(f"sdelint: {exc}", err=True)
             sys.exit(EXIT_USAGE)
-        except Terminated:
-            click.echo("sdelint: terminated", err=True)
-            sys.exit(128 + signal.SIGTERM)
-        except KeyboardInterrupt:
-            click.echo("sdelint: interrupted", err=True)
-            sys.exit(130)
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated)
+            sys.exit(_interrupted(exc))
         except BrokenPipeError:
             # the reader went away (`sdelint check ... | head`): stop quietly, no traceback at exit
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -487,6 +483,13 @@ class Terminated(KeyboardInterrupt):
     temporary files removed, workers stopped, one line said, exit 143."""
 
 
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    """Say that the run was interrupted or terminated; its exit status (130, or 143 for SIGTERM)."""
+    terminated = isinstance(exc, Terminated)
+    _say_on_stderr("sdelint: terminated" if terminated else "sdelint: interrupted")
+    return 128 + signal.SIGTERM if terminated else 130
+
+
 def _terminate_here(signum: int, frame: Any, main_pid: int) -> None:
     if os.getpid() != main_pid:  # a forked worker: die of the signal, as before (its parent notices)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -521,9 +524,7 @@ def run() -> None:
     try:
         status = _main_status()
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM outside the command (click's parsing, or after it ended): no traceback
-        terminated = isinstance(exc, Terminated)
-        _say_on_stderr("sdelint: terminated" if terminated else "sdelint: interrupted")
-        status = 128 + signal.SIGTERM if terminated else 130
+        status = _interrupted(exc)
     for signum in (signal.SIGINT, signal.SIGTERM):  # what is written is complete: nothing may interrupt the exit now
         signal.signal(signum, signal.SIG_IGN)
     if status is None:

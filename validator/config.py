@@ -128,7 +128,7 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
             " (only the last would count): remove one"
             for where, key in sorted(repeated, key=lambda found: (found[1].start_mark.line, found[1].start_mark.column))
         ]
-        raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
+        raise ConfigError(listed("invalid configuration", errors))
     return (section if section is not None else {}), text
 
 
@@ -137,9 +137,17 @@ def _locator(path: Path | None, text: str) -> Callable[[list[Any], bool], tuple[
     if path is not None and path.suffix == ".toml":
         from .load.toml_positions import toml_locator
 
-        # the section is the tool.sdelint table however it is spelt, else (sdelint.toml) the top level: as _read took it
-        locate = toml_locator(text, ("tool", "sdelint") if path.name == "pyproject.toml" or _has_tool_table(text) else ())
-        return lambda keys, at_key: locate(keys)
+        # the section is the tool.sdelint table however it is spelt, else (sdelint.toml) the top level, as _read took it;
+        # decided at the first error placed, so a configuration without errors is not parsed again
+        in_pyproject = path.name == "pyproject.toml"
+        located: list[Callable[[Sequence[str | int]], tuple[int, int]]] = []
+
+        def locate(keys: list[Any], at_key: bool) -> tuple[int, int]:
+            if not located:
+                located.append(toml_locator(text, ("tool", "sdelint") if in_pyproject or _has_tool_table(text) else ()))
+            return located[0](keys)
+
+        return locate
     from .load.yaml_source import yaml_locator
 
     return yaml_locator(text)
@@ -240,7 +248,7 @@ class Configuration:
             config.__dict__["_locate"] = config_locator  # the text read once for every error's place
         errors += config._rule_name_errors() + config._file_pattern_errors()
         if errors:  # every error at once, each at its line and column (the first hundred: the rest are counted)
-            raise ConfigError("invalid configuration:\n  " + "\n  ".join(listed(errors)))
+            raise ConfigError(listed("invalid configuration", errors))
         if root is not None:
             config.__dict__["root"] = Path(root)  # the cached property, as the client resolved it
         # it validates their options; the rationale names the file relative to the configuration root (its own directory)

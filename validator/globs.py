@@ -117,11 +117,24 @@ def pointer_matches(pointer: str, patterns: tuple[str, ...] | list[str]) -> bool
 @cache
 def _pointer_regex(pattern: str) -> Any:
     """Matched by RE2, in time linear in the pointer: '/****...*/q' backtracked for minutes in Python's re (a sweep)."""
+    return linear_pattern(_glob_body(without_lone_surrogates(pattern)) + "(?:/.*)?")
+
+
+def linear_pattern(pattern: str) -> Any:
+    """A matcher for ``pattern`` that runs in time linear in the text (RE2), for patterns users write (custom rules,
+    pointer globs); ValueError, with RE2's reason, for what RE2 does not support (raised, not logged to stderr).
+
+    RE2 is imported by the first such pattern: a run without one (most pre-commit runs) never loads it.
+    """
     import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
 
     options = re2.Options()
     options.log_errors = False
-    return re2.compile(_glob_body(without_lone_surrogates(pattern)) + "(?:/.*)?", options)
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise ValueError(reason) from None
 
 
 def path_matches(relative: str, patterns: Iterable[str]) -> bool:

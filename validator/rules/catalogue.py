@@ -116,12 +116,12 @@ def _described(error: Any) -> list[tuple[list[Any], str, bool]]:
 MAX_ERRORS_SHOWN = 100  # of one configuration's errors: past them, the rest are counted
 
 
-def listed(errors: list[str]) -> list[str]:
-    """Distinct errors in order, the first MAX_ERRORS_SHOWN of them and a count of the rest."""
+def listed(title: str, errors: list[str]) -> str:
+    """``title:`` and the distinct errors in order, one per line: the first MAX_ERRORS_SHOWN of them and a count of the rest."""
     unique = list(dict.fromkeys(errors))
     if len(unique) > MAX_ERRORS_SHOWN:
         unique = [*unique[:MAX_ERRORS_SHOWN], f"... and {len(unique) - MAX_ERRORS_SHOWN} more"]
-    return unique
+    return f"{title}:\n  " + "\n  ".join(unique)
 
 
 def did_you_mean(given: str, known: list[str]) -> str:

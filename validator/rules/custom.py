@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..findings import join_pointer
+from ..globs import linear_pattern
 from ..model import CONTAINER_KEYS, DOUBLE_NESTED, ENGAGEMENT_HISTORY, MESSAGING
 from .base import EventContext, Hit, RecordContext, Rule
 from .catalogue import CatalogueError, listed
@@ -144,7 +145,7 @@ class CustomRule(Rule):
                 return True
             # v1 sends every value as text: values [6] takes "6", as range does
             number = as_number(value) if type(value) is str else None
-            return number is not None and number in {v for v in o["values"] if type(v) in (int, float)}
+            return number is not None and number in o["_numbers"]
         if self.kind == "length":
             if not isinstance(value, (str, list, dict)):
                 return True
@@ -176,22 +177,6 @@ _OPTION_RULES: dict[str, tuple[set[str], set[str]]] = {
 
 
 Locate = Callable[[Sequence[str | int]], str]
-
-
-def compile_pattern(pattern: str) -> Any:
-    """A linear-time matcher for ``pattern``; ValueError, with RE2's reason, for what RE2 does not support (raised, not logged to stderr).
-
-    RE2 is imported here, by the first pattern rule: a run without one (most pre-commit runs) never loads it.
-    """
-    import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
-
-    options = re2.Options()
-    options.log_errors = False
-    try:
-        return re2.compile(pattern, options)
-    except re2.error as exc:
-        reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
-        raise ValueError(reason) from None
 
 
 def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> CustomRule:
@@ -232,7 +217,7 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
             raise CustomRuleError(f"{at('options', option)}: custom rule {name!r}: {option} must be {wanted}, found {options[option]!r}")
     if check == "pattern":
         try:
-            options["_regex"] = compile_pattern(options["regex"])
+            options["_regex"] = linear_pattern(options["regex"])
         except ValueError as exc:
             reason = str(exc)
             raise CustomRuleError(
@@ -241,6 +226,8 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
             ) from None
     if check == "enum" and not isinstance(options["values"], list):
         raise CustomRuleError(f"{at('options', 'values')}: custom rule {name!r}: enum values must be a list")
+    if check == "enum":
+        options["_numbers"] = frozenset(v for v in options["values"] if type(v) in (int, float))
     bound_contract = Number(0, minimum=0 if check == "length" else -NUMBER_MAXIMUM)  # what a built-in rule's number parameter meets
     for bound in ("min", "max"):
         if bound in options:
@@ -295,5 +282,5 @@ def custom_rules(
     if len(errors) == 1:
         raise CustomRuleError(errors[0])
     if errors:
-        raise CustomRuleError("invalid custom rules:\n  " + "\n  ".join(listed(errors)))
+        raise CustomRuleError(listed("invalid custom rules", errors))
     return rules

@@ -143,9 +143,10 @@ def cart_arithmetic(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
             return None
         # a purchase's own total ("Total amount of purchase") is not compared with its cart's ("Total cart value"):
         # shipping, tax and discounts may stand between them, and no table says they are equal
-    if _adds_up(cart, float(p["tolerance"])):
+    tolerance = float(p["tolerance"])
+    if _adds_up(cart, tolerance):
         return None
-    return _cart_hits(cart, pointer, Decimal(repr(float(p["tolerance"]))))
+    return _cart_hits(cart, pointer, Decimal(repr(tolerance)))
 
 
 RULE = Rule(
