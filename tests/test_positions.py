@@ -632,6 +632,47 @@ def test_placing_from_the_parsed_value_agrees_with_the_walk(document, style, spe
     assert locate(text, pointers, parsed) == locate(text, pointers)
 
 
+_KEY_LIKE = st.sampled_from(["a", "b", 'q"', "s\\", "é"])
+_KEY_LIKE_VALUES = st.recursive(
+    st.integers(-3, 3) | st.sampled_from([',"a":', ', "a": ', 'a":', '{"b":', "\\", '"', "é", ",", ":", "q\\\"", ""]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEY_LIKE, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, database=None, derandomize=True, deadline=None)
+@given(items=st.lists(st.dictionaries(_KEY_LIKE, _KEY_LIKE_VALUES, max_size=4), min_size=1, max_size=3),
+       style=st.sampled_from(["compact", "spaced", "ascii"]), choice=st.data())
+def test_keys_searched_in_an_item_are_placed_where_the_walk_places_them(items, style, choice):
+    """An array item written as its encoding has its wanted members found by a search for their keys: names repeated
+    at other depths, and strings that look like keys (quotes, backslashes, separators), never mislead it."""
+    document = {"events": items}
+    text = json.dumps(document, separators=(",", ":") if style == "compact" else None, ensure_ascii=style == "ascii")
+    everything = _all_pointers(document)
+    pointers = choice.draw(st.lists(st.sampled_from(everything), max_size=6)) + ["/events/0/missing", "/events/0/a/b"]
+    assert locate(text, pointers, document) == locate(text, pointers)
+
+
+def test_an_item_written_as_its_encoding_is_placed_by_its_keys(monkeypatch):
+    """An event in a minified text: its members are found by their keys (one search each), none stepped through;
+    a key that is also a nested object's ("total" of a purchase and of its cart) by the lengths before it."""
+    from validator.load import canonical
+
+    event = {"sdeType": "PURCHASE", "purchase": {"total": "9", "orderId": "o\",\"total\":", "cart": {"total": "9", "numItems": "1"}}}
+    document = {"events": [event, event]}
+    text = json.dumps(document, separators=(",", ":"))
+    pointers = ["/events/1/purchase/total", "/events/1/purchase/cart/total", "/events/1/purchase/orderId", "/events/0/sdeType"]
+    stepped = []
+    real = canonical._placed_members
+    monkeypatch.setattr(canonical, "_placed_members", lambda *args: stepped.append(args[2]) or real(*args))
+    placed = locate(text, pointers, document)
+    assert placed == locate(text, pointers)
+    assert stepped == []  # the document's "events" is found by its key, each event by its keys
+    second = text.index("{", text.index("},{") + 1)
+    assert placed["/events/1/purchase/total"][0] == text.index('"total"', second)
+    assert placed["/events/1/purchase/cart/total"][0] == text.index('"total"', text.index('"cart"', second))
+
+
 def test_placing_from_the_parsed_value_spares_the_walk(monkeypatch):
     """A minified record: its events are placed from their encodings, nothing is stepped over by the walk."""
     from validator.load import positions

@@ -80,6 +80,108 @@ def place_canonically(text: str, at: int, value: Any, node: dict, found: dict[st
         return False
 
 
+# Each wanted key of an object is searched for in the text of that object (or of an enclosing one): past this many
+# characters searched in all (wanted keys times that text's length), the members are stepped through instead.
+MOST_SEARCHED = 1 << 20
+
+
+def _found_by_keys(text: str, at: int, end: int, value: Any, node: dict, found: dict, style: _Style) -> bool:
+    """Place the targets of ``node`` below ``value``, whose encoding is known to be the text at ``at``, within ``text[at:end]``.
+
+    There a member's key can only be written as the item separator, its escaped name and the key separator (a
+    quote after an item separator opens a key: inside a string it would be escaped), so a key found once in the
+    text of its object, or of an enclosing one, is that member's. One found twice (a nested object has it too)
+    is placed by the lengths of the members before it. False only for an object with too many members to step.
+    """
+    kind = type(value)
+    if kind is dict:
+        places = _keys_found(text, at, end, value, node, style)
+        if places is None:
+            return _found_by_lengths(text, at, value, node, found, style)
+        for token, key_at, value_at in places:
+            child = node[token]
+            if None in child:
+                found[child[None]] = (key_at, value_at)
+            if len(child) > (None in child) and not _found_by_keys(text, value_at, end, value[token], child, found, style):
+                return False
+        return True
+    if kind is list:
+        targets = {int(token): child for token, child in node.items() if token is not None and token.isascii() and token.isdigit() and str(int(token)) == token}
+        escape, encode, item_separator = style.escape, style.encode, style.item_separator
+        position = at + 1
+        for index, item in enumerate(value[:max(targets, default=-1) + 1]):
+            if index:
+                position += len(item_separator)
+            piece = escape(item) if type(item) is str else encode(item)
+            child = targets.get(index)
+            if child is not None:
+                if None in child:
+                    found[child[None]] = (None, position)
+                if len(child) > (None in child) and not _found_by_keys(text, position, position + len(piece), item, child, found, style):
+                    return False
+            position += len(piece)
+    return True  # a scalar has nothing below it
+
+
+def _keys_found(text: str, at: int, end: int, value: dict, node: dict, style: _Style) -> list[tuple[str, int, int]] | None:
+    """(token, key offset, value offset) of each wanted member of ``value``, whose encoding is within ``text[at:end]``;
+    None when a key is written more than once there, or searching would cost more than MOST_SEARCHED."""
+    if len(node) * (end - at) > MOST_SEARCHED:
+        return None
+    escape, key_separator, item_separator = style.escape, style.key_separator, style.item_separator
+    first = next(iter(value), None)
+    places = []
+    for token in node:
+        if token is None or token not in value:
+            continue  # the object's own target is its caller's; a token naming no member has no place
+        key_text = escape(token)
+        if token == first:
+            key_at = at + 1
+        else:
+            wanted = item_separator + key_text + key_separator
+            where = text.find(wanted, at, end)
+            if where < 0 or (text.find(wanted, where + 1, end) >= 0 and _container_before(value, token)):
+                return None  # else the first is the member's: another would be in a container after it (or past the object)
+            key_at = where + len(item_separator)
+        places.append((token, key_at, key_at + len(key_text) + len(key_separator)))
+    return places
+
+
+def _container_before(value: dict, name: str) -> bool:
+    """Whether a member before ``name`` holds an object or array (where the key may be written too)."""
+    for key, member in value.items():
+        if key == name:
+            return False
+        if type(member) is dict or type(member) is list:
+            return True
+    return False
+
+
+def _found_by_lengths(text: str, at: int, value: dict, node: dict, found: dict, style: _Style) -> bool:
+    """Place the targets of ``node`` below ``value``, whose text at ``at`` is known to be its encoding, by summing the
+    lengths of the members before each."""
+    if len(value) > MOST_MEMBERS_STEPPED:
+        return False
+    escape, encode, key_separator, item_separator = style.escape, style.encode, style.key_separator, style.item_separator
+    wanted = len(node) - (None in node)
+    position = at + 1
+    for key, member in value.items():
+        if not wanted:
+            break
+        key_text = escape(key)
+        value_at = position + len(key_text) + len(key_separator)
+        piece = escape(member) if type(member) is str else encode(member)
+        child = node.get(key)
+        if child is not None:
+            wanted -= 1
+            if None in child:
+                found[child[None]] = (position, value_at)
+            if len(child) > (None in child) and not _found_by_keys(text, value_at, value_at + len(piece), member, child, found, style):
+                return False
+        position = value_at + len(piece) + len(item_separator)
+    return True
+
+
 # An object with more members is left to the walk, which steps over runs of flat members with one
 # regular expression, where stepping through them here costs a few Python operations each (an
 # object of 200,000 members: 5 to 8 times the walk). Events and records have tens.
@@ -175,10 +277,13 @@ def _placed_items(text: str, at: int, value: list, node: dict, found: dict, styl
                     return None
                 found[child[None]] = (None, at)
             if len(child) > (None in child):
-                past = _placed(text, at, item, child, found, style, index != last)
-                if past is None:
-                    return None
-                if index == last:
+                # an item written as its encoding (an event, a product) is placed by its keys; else it is stepped through
+                piece = escape(item) if type(item) is str else encode(item)
+                if startswith(piece, at) and _found_by_keys(text, at, at + len(piece), item, child, found, style):
+                    past: int | None = at + len(piece)
+                else:
+                    past = _placed(text, at, item, child, found, style, index != last)
+                if past is None or index == last:
                     return past
                 at = past
                 continue
