@@ -506,6 +506,9 @@ def test_a_real_subprocess_reads_a_push_from_stdin_named_as_js(run_sdelint):
         ("lpTag.sdes.push({a: !0, b: !1, c: (22.22), d: 017, e: 019, f: 0o17, g: 0b101, h: 0x1_0})", {"a": True, "b": False, "c": 22.22, "d": 15, "e": 19, "f": 15, "g": 5, "h": 16}),
         ("lpTag.sdes.push({a: 1e1_0, b: 0.5_1})", {"a": 1e10, "b": 0.51}),  # separators in an exponent and a fraction
         ("lpTag.sdes.push({a: 0xE_1, b: 0xdead_beef, c: 0x1_e})", {"a": 225, "b": 3735928559, "c": 30}),  # b and e are hex digits
+        # legacy octal escapes in strings (an audit: "\101" was read as the numeric string "101", not "A")
+        ("lpTag.sdes.push({a: '\\101', b: \"\\0\", c: '\\012', d: '\\400', e: '\\8', f: '\\08', g: '\\477', h: `\\0`})",
+         {"a": "A", "b": "\0", "c": "\n", "d": " 0", "e": "8", "f": "\x008", "g": "'7", "h": "\0"}),
     ],
 )
 def test_the_literal_parser_reads_javascript_literals(source, expected):
@@ -546,6 +549,7 @@ def test_the_literal_parser_reads_javascript_literals(source, expected):
         ("lpTag.sdes.push({a: 0x_1})", "syntax-error"),
         ("lpTag.sdes.push({a: 0" + "7" * 6000 + "})", "syntax-error"),
         ("lpTag.sdes.push({a: 0" + "9" * 6000 + "})", "syntax-error"),
+        ("lpTag.sdes.push({a: `\\101`})", "syntax-error"),  # no octal escape in a template, even in sloppy mode
     ],
 )
 def test_bad_or_unknowable_literals_become_one_finding_never_a_crash(source, rule):

@@ -45,7 +45,9 @@ _BAD_SEPARATOR = re.compile(r"__|_\Z|\A[+-]?_|_[.eE]|[.eE]_|\A[+-]?0[0-9]*_")  #
 _BAD_PREFIXED_SEPARATOR = re.compile(r"__|_\Z|\A[+-]?0[xXoObB]_")  # 0xdead_beef: b and e are hex digits there
 # !0 and !1: how minifiers write true and false
 _NOT_DIGIT = {"!0": True, "!1": False}
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v"}
+# A legacy octal escape (ECMAScript Annex B): up to three octal digits, at most \377.
+_OCTAL_ESCAPE = re.compile(r"[0-3][0-7]{0,2}|[4-7][0-7]?")
 _MAX_DEPTH = 200
 
 Spots = dict[str, tuple[int | None, int]]
@@ -236,17 +238,28 @@ class _Parser:
             if template and text.startswith("${", j):
                 raise NotLiteral("a template with a substitution (${...})", i)
             if ch == "\\":
-                j = self._escape(j, out)
+                j = self._escape(j, out, template)
                 continue
             out.append(ch)
             j += 1
         raise JsSyntaxError("unterminated template" if template else "unterminated string", i)
 
-    def _escape(self, j: int, out: list[str]) -> int:
+    def _escape(self, j: int, out: list[str], template: bool = False) -> int:
         text = self.text
         if j + 1 >= self.end:
             raise JsSyntaxError("unterminated string", j)
         ch = text[j + 1]
+        if ch in "01234567":
+            octal = _OCTAL_ESCAPE.match(text, j + 1, self.end)
+            assert octal is not None  # matches one digit at least
+            digits = octal.group()
+            if digits == "0" and not text[j + 2:j + 3].isdigit():
+                out.append("\0")  # NUL, also in a template
+                return j + 2
+            if template:
+                raise JsSyntaxError("an octal escape in a template literal", j)
+            out.append(chr(int(digits, 8)))  # sloppy mode's legacy octal escape: "\101" is "A"
+            return j + 1 + len(digits)
         if ch in "xu":
             digits = 2 if ch == "x" else 4
             if ch == "u" and text.startswith("{", j + 2):
