@@ -252,14 +252,14 @@ class _Parser:
         if ch in "01234567":
             octal = _OCTAL_ESCAPE.match(text, j + 1, self.end)
             assert octal is not None  # matches one digit at least
-            digits = octal.group()
-            if digits == "0" and not text[j + 2:j + 3].isdigit():
+            octal_digits = octal.group()
+            if octal_digits == "0" and not text[j + 2:j + 3].isdigit():
                 out.append("\0")  # NUL, also in a template
                 return j + 2
             if template:
                 raise JsSyntaxError("an octal escape in a template literal", j)
-            out.append(chr(int(digits, 8)))  # sloppy mode's legacy octal escape: "\101" is "A"
-            return j + 1 + len(digits)
+            out.append(chr(int(octal_digits, 8)))  # sloppy mode's legacy octal escape: "\101" is "A"
+            return j + 1 + len(octal_digits)
         if ch in "xu":
             digits = 2 if ch == "x" else 4
             if ch == "u" and text.startswith("{", j + 2):
