@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -67,6 +68,24 @@ def test_the_package_is_typed_for_mypy_users(tmp_path):
     assert 'Incompatible types in assignment (expression has type "list[Finding]", variable has type "str")' in done.stdout, done.stdout
     assert "import-untyped" not in done.stdout and "missing library stubs" not in done.stdout
     assert done.stdout.count("error:") == 1, done.stdout
+
+
+def test_a_set_is_shown_and_identified_the_same_under_every_hash_seed():
+    """A Python set (or YAML !!set read as one) has no JSON spelling: its message and fingerprint listed it in
+    hash-seed order, so a baseline written by one run called the finding fixed and new in the next."""
+    code = textwrap.dedent("""
+        import validator.api as api
+        event = {"sdeType": "CART_STATUS", "serverTimeStamp": 1528628536879,
+                 "cartStatus": {"serverTimeStamp": 1528628536879, "products": {"alpha", "beta", "gamma", "delta", 3, frozenset({"z", "y"})}}}
+        for finding in api.lint_object({"conversationHistoryRecords": [{"sdes": {"events": [event]}}]}):
+            print(finding.rule, finding.message, finding.fingerprint().encode().hex())
+    """)
+    outputs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    assert 'wrong-type expected products (array or null), found set [["y", "z"], 3, "alpha", "beta", "delta", "gamma"]' in outputs.pop()
 
 
 def test_findings_are_json_ready():

@@ -38,7 +38,7 @@ class Finding:  # three times slower to build, and a report builds one per findi
 
             value = input_error_identity(self.message)
         try:
-            encoded = json.dumps(value, sort_keys=True, default=str)
+            encoded = json.dumps(value, sort_keys=True, default=json_default)
         except TypeError:  # keys of mixed types (YAML {1: a, b: c}) cannot be sorted
             from .report.common import canonical_json
 
@@ -89,13 +89,22 @@ def unreadable_number(characters: int) -> str:
     return f"a number of {characters} characters is longer than can be read (at most {sys.get_int_max_str_digits()} digits)"
 
 
+def json_default(value: Any) -> Any:
+    """What JSON has no spelling for, as messages and fingerprints write it: a set (YAML's !!set read by an older
+    loader, a Python object given to the API) as its items in a fixed order, so neither changes from run to run
+    with the hash seed; anything else (a YAML date) as str()."""
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=lambda item: (type(item).__name__, repr(item)))
+    return str(value)
+
+
 def value_text(value: Any) -> str:
     """A value as a message shows it: as JSON writes it (true, null, "x"); str() for what JSON has no
     spelling for (a YAML date); an integer too long to print by its size."""
     if type(value) is int and too_long_to_print(value):
         return f"an integer of {value.bit_length()} bits"
     try:
-        return json.dumps(value, ensure_ascii=False, default=str)
+        return json.dumps(value, ensure_ascii=False, default=json_default)
     except (TypeError, ValueError, RecursionError):  # keys JSON cannot write, nesting past Python's limit
         return repr(value)
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path, PurePath
 from typing import IO, Any
 
-from ..findings import LONE_SURROGATE, Finding
+from ..findings import LONE_SURROGATE, Finding, json_default
 from ..result import Summary
 
 # What must not reach a terminal or a line-based log raw: C0 controls (a newline would forge a finding line,
@@ -92,7 +92,7 @@ def canonical_json(value: Any) -> str:
     ``json.dumps(sort_keys=True)`` fails on a YAML mapping with keys of mixed types (``{1: a, b: c}``)
     or non-scalar keys; here a mapping becomes its list of ``[key, value]`` pairs sorted by (type, text).
     """
-    return json.dumps(_canonical(value), default=str)
+    return json.dumps(_canonical(value), default=json_default)
 
 
 def _canonical(value: Any) -> Any:
