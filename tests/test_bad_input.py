@@ -133,6 +133,20 @@ def test_empty_and_whitespace_only_files(tmp_path, check_json):
         assert by_file[str(bad)] == [finding]
 
 
+def test_a_form_feed_or_no_break_space_is_not_read_as_an_empty_input(tmp_path, check_json):
+    """Only space, tab, line feed and carriage return are JSON whitespace: a file or JSON Lines line of a form
+    feed or a no-break space holds a character where a value must be, and was called empty."""
+    spaced = tmp_path / "nbsp.json"
+    spaced.write_text("\u00a0\n", encoding="utf-8")
+    lines = tmp_path / "feed.jsonl"
+    lines.write_text('{"events": []}\n\f\n{"events": []}\n', encoding="utf-8")
+    proc, _report, by_file = check_json(spaced, lines)
+    assert proc.returncode == 1
+    for bad, line in ((spaced, 1), (lines, 2)):
+        finding = only(by_file[str(bad)], "syntax-error")
+        assert (finding["line"], finding["column"], finding["message"]) == (line, 1, "invalid JSON: Expecting value"), bad.name
+
+
 def test_truncated_in_the_middle_of_a_string(tmp_path, check_json, example_path):
     text = example_path.read_text(encoding="utf-8")
     quote = text.index('"dummyCompanyBranch"')

@@ -178,6 +178,9 @@ def decode(raw: bytes, utf8_only: bool = True) -> tuple[str, list[Problem], bool
         return good, problems, True
 
 
+JSON_WHITESPACE = " \t\n\r"
+
+
 class NotPlain(Exception):
     """The text repeats a key or holds a non-finite number (``plain_only``): placing those costs a walk of it."""
 
@@ -190,7 +193,7 @@ def parse_text(name: str, text: str, key_limit: int | None = None, plain_only: b
     With ``key_limit``, a document whose keys are all that short says so (``keys_within``).
     """
     doc = Document(name=name, data=None, text=text)
-    if not text.strip():
+    if not text.strip(JSON_WHITESPACE):  # a form feed or a no-break space is no JSON whitespace: "Expecting value", not empty
         doc.problems.append(Problem("", "syntax-error", "input is empty: expected a JSON document", offset=0))
         return doc
     flags = Flags()
