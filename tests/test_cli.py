@@ -437,6 +437,33 @@ def test_directory_is_searched_recursively_in_sorted_order(sdelint, tmp_path):
     assert result.code == 1  # the [1] files are unrecognized documents
 
 
+def _walked(cli, folder: Path, *options: str) -> list[str]:
+    """The files a run over ``folder`` checks, relative to it, in report order."""
+    result = cli("check", "--format", "json", *options, folder)
+    assert result.exit_code in (0, 1), result.output
+    return [Path(entry["file"]).relative_to(folder).as_posix() for entry in json.loads(result.stdout)["files"]]
+
+
+def test_include_patterns_select_files_not_everything_in_a_folder_named_like_them(cli, tmp_path):
+    """A folder fixtures.json/ made every file in it (its README.md, ...) an input of the default *.json: false
+    syntax-errors. Include patterns match a file by its path, as ruff's include does; one ending in / takes a folder."""
+    folder = tmp_path / "w"
+    (folder / "fixtures.json" / "nested").mkdir(parents=True)
+    (folder / "fixtures.json" / "README.md").write_text("hi\n", encoding="utf-8")
+    (folder / "fixtures.json" / "nested" / "notes.txt").write_text("hi\n", encoding="utf-8")
+    shutil.copyfile(EXAMPLE, folder / "fixtures.json" / "a.json")
+    shutil.copyfile(EXAMPLE, folder / "fixtures.json" / "nested" / "b.json")
+    assert _walked(cli, folder) == ["fixtures.json/a.json", "fixtures.json/nested/b.json"]
+    assert _walked(cli, folder, "--include", "*.md") == ["fixtures.json/README.md"]
+    assert _walked(cli, folder, "--include", "*.json", "--include", "!b.json") == ["fixtures.json/a.json"]
+    everything = ["fixtures.json/README.md", "fixtures.json/a.json", "fixtures.json/nested/b.json", "fixtures.json/nested/notes.txt"]
+    assert _walked(cli, folder, "--include", "fixtures.json/") == everything
+    assert _walked(cli, folder, "--include", "nested/") == ["fixtures.json/nested/b.json", "fixtures.json/nested/notes.txt"]
+    assert _walked(cli, folder, "--include", "fixtures.json/**") == everything
+    result = cli("check", "--exclude", "*.json", folder)  # an exclude pattern still drops a folder and all in it
+    assert result.exit_code == 2 and "no input to check" in result.output
+
+
 def test_directory_without_json_files_prints_a_note(sdelint, tmp_path, reference):
     """Alone, an empty folder is a usage error (a gate pointed at the wrong path must not pass); beside a file, a note."""
     folder = tmp_path / "nothing-here"

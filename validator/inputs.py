@@ -1,9 +1,10 @@
 """Which inputs a run covers: files, directories searched recursively, URLs, stdin.
 
-Directories are searched for DEFAULT_INCLUDE unless ``--include`` says
+Directories are searched for files that DEFAULT_INCLUDE selects unless ``--include`` says
 otherwise; ``--exclude`` removes files found in directories (a file named on
 the command line is always checked). Patterns have gitignore semantics (see
-``globs``), relative to the directory searched.
+``globs``), relative to the directory searched, except that an include pattern
+selects files, never a directory and all it holds (unless it ends in ``/``).
 
 A URL (``s3://bucket/prefix/``, ``gs://...``, ``file://...``, ``memory://...``) is listed
 and read through fsspec (the ``dask`` extra), with the same rules: a prefix is searched like
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .globs import path_matches
+from .globs import file_matches, path_matches
 from .load.reader import MAX_INPUT_BYTES, read_at_most
 
 STDIN = "-"
@@ -44,13 +45,13 @@ class InputError(Exception):
     """A usage problem with the paths given (exit code 2)."""
 
 
-def _selected(relative: str, patterns: tuple[str, ...]) -> bool:
-    return path_matches(relative, patterns)
-
-
 def _chosen(relatives: list[str], include: tuple[str, ...], exclude: tuple[str, ...]) -> list[str]:
-    """The paths (relative to the directory or prefix searched) that --include and --exclude keep."""
-    return [relative for relative in relatives if _selected(relative, include) and not _selected(relative, exclude)]
+    """The files (paths relative to the directory or prefix searched) that --include selects and --exclude keeps.
+
+    An include pattern selects a file by its path (``*.json``: by its name), never through a directory: a folder
+    ``fixtures.json/`` does not make its README an input. An exclude pattern drops a directory and all in it.
+    """
+    return [relative for relative in relatives if file_matches(relative, include) and not path_matches(relative, exclude)]
 
 
 def is_url(raw: str) -> bool:
