@@ -464,6 +464,29 @@ def test_include_patterns_select_files_not_everything_in_a_folder_named_like_the
     assert result.exit_code == 2 and "no input to check" in result.output
 
 
+def test_an_input_is_its_absolute_path_and_a_symlink_is_checked_under_its_own_name(cli, tmp_path, monkeypatch):
+    """Duplicates were removed by the resolved path only when several paths were given: `check w8` reported a.json and
+    the link b.json -> a.json, `check w8 other.json` dropped b.json, and a named file could be dropped for an earlier
+    link to it. One rule now: the same normalised absolute path is one input; symlinks are not resolved."""
+    folder = tmp_path / "w8"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLE, folder / "a.json")
+    (folder / "b.json").symlink_to("a.json")
+    shutil.copyfile(EXAMPLE, tmp_path / "other.json")
+    monkeypatch.chdir(tmp_path)
+
+    def files(*paths: str) -> list[str]:
+        result = cli("check", "--format", "json", *paths)
+        assert result.exit_code in (0, 1), result.output
+        return [entry["file"] for entry in json.loads(result.stdout)["files"]]
+
+    assert files("w8") == ["w8/a.json", "w8/b.json"]
+    assert files("w8", "other.json") == ["w8/a.json", "w8/b.json", "other.json"]
+    assert files("w8/b.json", "w8/a.json") == ["w8/b.json", "w8/a.json"]  # a named file is never dropped for a link to it
+    assert files("w8/a.json", "./w8/a.json", str(tmp_path / "w8" / "a.json"), "w8/../w8/a.json") == ["w8/a.json"]
+    assert files("w8/b.json", "w8", "./w8/a.json") == ["w8/b.json", "w8/a.json"]  # each path once, at its first place
+
+
 def test_directory_without_json_files_prints_a_note(sdelint, tmp_path, reference):
     """Alone, an empty folder is a usage error (a gate pointed at the wrong path must not pass); beside a file, a note."""
     folder = tmp_path / "nothing-here"

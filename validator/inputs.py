@@ -137,6 +137,15 @@ def _file_to_check(path: Path) -> bool:
         return True
 
 
+def _identity(path: str | Path) -> str:
+    """What makes two local inputs one: the same normalised absolute path (``a.json``, ``./a.json``, ``$PWD/a.json``).
+
+    Symlinks are not resolved: a link is checked under its own name, as a file named twice is checked once, whatever
+    else the command line names (resolving them dropped a named file when an earlier link led to it).
+    """
+    return os.path.abspath(path)
+
+
 def collect(
     paths: tuple[str, ...],
     include: tuple[str, ...] = (),
@@ -144,14 +153,14 @@ def collect(
     stdin_name: str = "<stdin>",
     lister: Callable[[ListRequest], Listing] = list_url,
 ) -> tuple[list[Input], list[str]]:
-    """Inputs in a stable order, and notes about directories that held no matching file.
+    """Inputs in a stable order, each once (see ``_identity``), and notes about directories that held no matching file.
 
     ``lister`` lists URLs (here by default; on a cluster worker with ``--cluster``).
     """
     include = include or DEFAULT_INCLUDE
     inputs: list[Input] = []
     notes: list[str] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()  # _identity of each local input
     seen_urls: set[str] = set()
     for raw in paths:
         if raw == STDIN:
@@ -184,12 +193,12 @@ def collect(
             if not found:
                 notes.append(f"{raw}: no file matching {', '.join(include)} in this directory")
             for file in found:
-                key = Path(os.path.realpath(file)) if len(paths) > 1 else file  # one directory holds no duplicates
+                key = _identity(file)
                 if key not in seen:
                     seen.add(key)
                     inputs.append(Input(str(file), file))
         elif exists:
-            key = Path(os.path.realpath(raw))
+            key = _identity(raw)
             if key not in seen:
                 seen.add(key)
                 inputs.append(Input(raw, path))
