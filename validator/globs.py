@@ -191,6 +191,73 @@ def path_matches(relative: str, patterns: Iterable[str]) -> bool:
     return _spec(tuple(patterns)).match_file(without_lone_surrogates(relative))
 
 
+def selected_file(relative: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    """A file (relative to the directory or prefix searched) that ``include`` selects and ``exclude`` keeps.
+
+    An include pattern selects a file by its path (``*.json``: by its name), never through a directory: a folder
+    ``fixtures.json/`` does not make its README an input. An exclude pattern drops a directory and all in it.
+    """
+    return file_matches(relative, include) and not path_matches(relative, exclude)
+
+
+def folder_matches(relative: str, patterns: tuple[str, ...]) -> bool:
+    """Whether exclude ``patterns`` drop every file the folder at ``relative`` could hold, so it need not be listed.
+
+    Not every line that matches a folder drops what is in it (``b/*`` is ``^b/[^/]+/?$`` to pathspec: ``b/a`` and
+    ``b/a/``, not ``b/a/c.json``): a line's regex must match ``relative/`` without asserting the end of the text,
+    which it then matches in every path that begins so. Never when a line takes files back (``!``).
+    """
+    regexes = _folder_regexes(tuple(patterns)) if patterns else []
+    folder = without_lone_surrogates(relative) + "/"
+    return any(regex.search(folder) is not None for regex in regexes)
+
+
+@cache
+def _folder_regexes(patterns: tuple[str, ...]) -> list[Any]:
+    """The regexes path_matches uses for ``patterns``, each with its end assertions made to match nothing; none when
+    a line takes files back. A line RE2 then refuses only leaves its folders listed."""
+    lines = _spec(patterns).patterns
+    if any(line.include is False for line in lines):
+        return []
+    regexes = []
+    for line in lines:
+        if line.include and line.regex is not None:
+            try:
+                regexes.append(linear_pattern(_without_end(line.regex.pattern)))
+            except ValueError:
+                continue
+    return regexes
+
+
+def _without_end(regex: str) -> str:
+    """``regex`` with ``$``, ``\\z``, ``\\Z`` (and ``\\b``, ``\\B``, which look at the next character) outside character
+    classes made to match nothing: what the result matches in a text, ``regex`` matches in every text that starts so."""
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(regex):
+        char = regex[i]
+        if char == "\\":
+            pair = regex[i:i + 2]
+            out.append(_NOTHING if not in_class and pair[1:] in ("z", "Z", "b", "B") else pair)
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            start = i + 1 + (regex[i + 1:i + 2] == "^")
+            if regex[start:start + 1] == "]":  # a ] first in a class is the character
+                start += 1
+            out.append(regex[i:start])
+            i = start
+            continue
+        elif char == "$":
+            char = _NOTHING
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
 def file_matches(relative: str, patterns: Iterable[str]) -> bool:
     """Whether include ``patterns`` select the file at ``relative`` (slash-separated, relative to the directory searched).
 

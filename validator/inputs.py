@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .globs import file_matches, path_matches
+from .folders import search
+from .globs import selected_file
 from .load.reader import MAX_INPUT_BYTES, read_at_most
 
 STDIN = "-"
@@ -29,12 +30,13 @@ DEFAULT_INCLUDE = ("*.json", "*.jsonl", "*.ndjson", "*.json.gz", "*.jsonl.gz", "
 
 @dataclass(frozen=True)
 class Input:
-    """A file to read, or stdin when ``path`` is None."""
+    """A file to read, or stdin when ``path`` is None; with ``unlisted``, a folder a search could not list."""
 
     name: str
     path: Path | None
     url: str | None = None  # read through fsspec (path is None then too)
     size: int | None = None  # a URL's size as listed (it decides whether a big response is split)
+    unlisted: str | None = None  # why the folder at ``path`` could not be listed: its read-error, nothing to read
 
     @property
     def is_stdin(self) -> bool:
@@ -43,15 +45,6 @@ class Input:
 
 class InputError(Exception):
     """A usage problem with the paths given (exit code 2)."""
-
-
-def _chosen(relatives: list[str], include: tuple[str, ...], exclude: tuple[str, ...]) -> list[str]:
-    """The files (paths relative to the directory or prefix searched) that --include selects and --exclude keeps.
-
-    An include pattern selects a file by its path (``*.json``: by its name), never through a directory: a folder
-    ``fixtures.json/`` does not make its README an input. An exclude pattern drops a directory and all in it.
-    """
-    return [relative for relative in relatives if file_matches(relative, include) and not path_matches(relative, exclude)]
 
 
 def is_url(raw: str) -> bool:
@@ -100,7 +93,7 @@ def list_url(request: ListRequest) -> Listing:
         return Listing([], f"{request.url}: cannot list: {type(exc).__name__}: {exc}".splitlines()[0])
     prefix = root.rstrip("/") + "/"
     relatives = {path[len(prefix):]: info for path, info in found.items() if path.startswith(prefix)}
-    kept = _chosen(sorted(relatives), request.include, request.exclude)
+    kept = [relative for relative in sorted(relatives) if selected_file(relative, request.include, request.exclude)]
     base = request.url.rstrip("/") + "/"
     return Listing([(base + relative, _size(relatives[relative])) for relative in kept])
 
@@ -121,20 +114,6 @@ def read_url(url: str) -> bytes:
 def local_path(url: str) -> str | None:
     """The local path a ``file://`` URL names (configuration and overrides apply as to that path), else None."""
     return url[len("file://"):] if url.startswith("file://") else None
-
-
-def _broken_link(path: Path) -> bool:
-    """A symlink whose target is gone: checked like a file, so the run reports it (read-error) instead of skipping it."""
-    return path.is_symlink() and not path.exists()
-
-
-def _file_to_check(path: Path) -> bool:
-    """A file, a broken link, or an entry that cannot be examined (a link into a folder without search
-    permission): the last two are checked like files, so their read-error says why, and the run goes on."""
-    try:
-        return path.is_file() or _broken_link(path)
-    except OSError:
-        return True
 
 
 def _identity(path: str | Path) -> str:
@@ -187,16 +166,14 @@ def collect(
         except OSError:  # a name the system refuses (too long, say): its read-error finding says why
             is_dir, exists = False, True
         if is_dir:
-            candidates = sorted(p for p in path.rglob("*") if _file_to_check(p))
-            kept = set(_chosen([file.relative_to(path).as_posix() for file in candidates], include, exclude))
-            found = [file for file in candidates if file.relative_to(path).as_posix() in kept]
+            found = search(path, include, exclude)
             if not found:
                 notes.append(f"{raw}: no file matching {', '.join(include)} in this directory")
-            for file in found:
-                key = _identity(file)
+            for item in found:
+                key = _identity(item.path)
                 if key not in seen:
                     seen.add(key)
-                    inputs.append(Input(str(file), file))
+                    inputs.append(Input(str(item.path) if item.relative else raw, item.path, unlisted=item.error))
         elif exists:
             key = _identity(raw)
             if key not in seen:
