@@ -487,6 +487,31 @@ def test_an_input_is_its_absolute_path_and_a_symlink_is_checked_under_its_own_na
     assert files("w8/b.json", "w8", "./w8/a.json") == ["w8/b.json", "w8/a.json"]  # each path once, at its first place
 
 
+def test_a_search_does_not_enter_version_control_dependency_and_cache_folders(cli, tmp_path, monkeypatch):
+    """`sdelint check .` walked .git, node_modules, .venv, ..., reporting each package.json there as an unrecognized
+    document (exit 1), and slowly. As with ruff's default exclude, such folders are not entered; named, they are."""
+    repo = tmp_path / "repo"
+    (repo / "fixtures").mkdir(parents=True)
+    shutil.copyfile(EXAMPLE, repo / "fixtures" / "a.json")
+    skipped = [".git/x.json", ".hg/x.json", ".svn/x.json", ".bzr/x.json", "node_modules/pkg/package.json", "fixtures/node_modules/p/package.json",
+               ".venv/lib/x.json", "venv/x.json", ".tox/x.json", ".nox/x.json", ".direnv/x.json", ".eggs/x.json",
+               "__pycache__/x.json", ".mypy_cache/3.11/x.json", ".ruff_cache/x.json", ".pytest_cache/v/x.json"]
+    for name in skipped:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text('{"name": "pkg"}', encoding="utf-8")
+    monkeypatch.chdir(repo)
+
+    def checked(*paths: str) -> tuple[int, list[str]]:
+        result = cli("check", "--format", "json", *paths)
+        return result.exit_code, [entry["file"] for entry in json.loads(result.stdout)["files"]]
+
+    assert checked(".") == (0, ["fixtures/a.json"])
+    assert checked("fixtures") == (0, ["fixtures/a.json"])
+    assert checked("node_modules/pkg") == (1, ["node_modules/pkg/package.json"])  # a folder named is searched
+    assert checked("node_modules") == (1, ["node_modules/pkg/package.json"])
+    assert checked(".git/x.json") == (1, [".git/x.json"])  # and a file named is checked
+
+
 def test_directory_without_json_files_prints_a_note(sdelint, tmp_path, reference):
     """Alone, an empty folder is a usage error (a gate pointed at the wrong path must not pass); beside a file, a note."""
     folder = tmp_path / "nothing-here"

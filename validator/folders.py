@@ -4,6 +4,12 @@ pathlib's ``rglob`` passed over a folder it could not list (PermissionError) wit
 files in it went unchecked while the run passed. Here each folder is listed with ``os.scandir``; one
 that cannot be listed is returned with the reason, for its ``read-error`` finding, and the search goes
 on. Links to folders are not followed (as ``rglob`` did): a link loop cannot make a search endless.
+
+Folders no file of which can be an input are not entered at all, as ruff's default ``exclude`` does:
+those named in DEFAULT_EXCLUDE (version control, dependencies, virtual environments, tool caches: a
+search of ``.`` checked every ``package.json`` under ``node_modules`` as an unrecognized document, and
+slowly), and those ``--exclude`` drops whole. A folder named on the command line is searched whatever
+its name: only the folders met below it are compared.
 """
 
 from __future__ import annotations
@@ -13,6 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .globs import folder_matches, selected_file
+
+# Folder names a search does not enter (at any depth below the folder searched); short, and documented in the README
+DEFAULT_EXCLUDE = frozenset({
+    ".git", ".hg", ".svn", ".bzr",  # version control
+    "node_modules", ".venv", "venv", ".tox", ".nox", ".direnv", ".eggs",  # dependencies and environments
+    "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache",  # tool caches
+})
 
 
 @dataclass(frozen=True)
@@ -26,7 +39,7 @@ class Found:
 
 def search(top: Path, include: tuple[str, ...], exclude: tuple[str, ...]) -> list[Found]:
     """The files under ``top`` that ``include`` selects and ``exclude`` keeps, and the folders that could not be
-    listed (unless ``exclude`` drops them whole), sorted as paths."""
+    listed, sorted as paths; folders in DEFAULT_EXCLUDE, or that ``exclude`` drops whole, are not entered."""
     found: list[Found] = []
     pending = [(top, "")]
     while pending:
@@ -35,13 +48,13 @@ def search(top: Path, include: tuple[str, ...], exclude: tuple[str, ...]) -> lis
             with os.scandir(folder) as listing:
                 entries = list(listing)
         except OSError as exc:
-            if not relative or not folder_matches(relative, exclude):
-                found.append(Found(folder, relative, exc.strerror or str(exc)))
+            found.append(Found(folder, relative, exc.strerror or str(exc)))
             continue
         for entry in entries:
             path, inner = folder / entry.name, f"{relative}/{entry.name}" if relative else entry.name
             if _is_folder(entry):
-                pending.append((path, inner))
+                if entry.name not in DEFAULT_EXCLUDE and not folder_matches(inner, exclude):
+                    pending.append((path, inner))
             elif _to_check(entry) and selected_file(inner, include, exclude):
                 found.append(Found(path, inner))
     return sorted(found, key=lambda item: item.path)

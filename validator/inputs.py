@@ -8,8 +8,9 @@ selects files, never a directory and all it holds (unless it ends in ``/``).
 
 A URL (``s3://bucket/prefix/``, ``gs://...``, ``file://...``, ``memory://...``) is listed
 and read through fsspec (the ``dask`` extra), with the same rules: a prefix is searched like
-a directory. With ``--cluster`` the listing runs on a worker (``lister``), so that the client
-never needs access to the store; fsspec is imported only when a URL is given.
+a directory (without what a directory search leaves out: ``folders.DEFAULT_EXCLUDE``). With
+``--cluster`` the listing runs on a worker (``lister``), so that the client never needs access
+to the store; fsspec is imported only when a URL is given.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .folders import search
+from .folders import DEFAULT_EXCLUDE, search
 from .globs import selected_file
 from .load.reader import MAX_INPUT_BYTES, read_at_most
 
@@ -93,7 +94,8 @@ def list_url(request: ListRequest) -> Listing:
         return Listing([], f"{request.url}: cannot list: {type(exc).__name__}: {exc}".splitlines()[0])
     prefix = root.rstrip("/") + "/"
     relatives = {path[len(prefix):]: info for path, info in found.items() if path.startswith(prefix)}
-    kept = [relative for relative in sorted(relatives) if selected_file(relative, request.include, request.exclude)]
+    kept = [relative for relative in sorted(relatives) if selected_file(relative, request.include, request.exclude)
+            and DEFAULT_EXCLUDE.isdisjoint(relative.split("/")[:-1])]  # the folders a local search does not enter
     base = request.url.rstrip("/") + "/"
     return Listing([(base + relative, _size(relatives[relative])) for relative in kept])
 
