@@ -8,6 +8,7 @@ Commands run in the repository root, so the README's relative paths work.
 from __future__ import annotations
 
 import copy
+import gzip
 import json
 import os
 import re
@@ -510,6 +511,28 @@ def test_a_search_does_not_enter_version_control_dependency_and_cache_folders(cl
     assert checked("node_modules/pkg") == (1, ["node_modules/pkg/package.json"])  # a folder named is searched
     assert checked("node_modules") == (1, ["node_modules/pkg/package.json"])
     assert checked(".git/x.json") == (1, [".git/x.json"])  # and a file named is checked
+
+
+def test_the_default_include_takes_an_extension_in_any_case_a_pattern_given_as_written(cli, tmp_path):
+    """A search passed over UP.JSON and Z.JSON.GZ, which named are read as JSON and gzip (the reader lowercases)."""
+    folder = tmp_path / "captures"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copyfile(EXAMPLE, folder / "UP.JSON")
+    (folder / "sub" / "Z.JSON.GZ").write_bytes(gzip.compress(EXAMPLE.read_bytes()))
+    (folder / "x.NdJson").write_text('{"events": []}\n', encoding="utf-8")
+    (folder / "notes.TXT").write_text("{", encoding="utf-8")
+    result = cli("check", "--format", "json", folder)
+    assert result.exit_code in (0, 1), result.output
+    report = json.loads(result.stdout)
+    assert [(Path(entry["file"]).relative_to(folder).as_posix(), entry["events"]) for entry in report["files"]] == [
+        ("UP.JSON", 12), ("sub/Z.JSON.GZ", 12), ("x.NdJson", 0)]
+    result = cli("check", "--include", "*.json", folder)  # as written: no .JSON
+    assert result.exit_code == 2 and f"sdelint: {folder}: no file matching *.json in this directory" in result.stderr
+    (folder / "UP.JSON").unlink()
+    (folder / "sub" / "Z.JSON.GZ").unlink()
+    (folder / "x.NdJson").unlink()
+    result = cli("check", folder)  # the note names the default as --help does
+    assert f"sdelint: {folder}: no file matching *.json, *.jsonl, *.ndjson, *.json.gz, *.jsonl.gz, *.ndjson.gz in this directory" in result.stderr
 
 
 def test_directory_without_json_files_prints_a_note(sdelint, tmp_path, reference):

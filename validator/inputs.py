@@ -1,7 +1,7 @@
 """Which inputs a run covers: files, directories searched recursively, URLs, stdin.
 
-Directories are searched for files that DEFAULT_INCLUDE selects unless ``--include`` says
-otherwise; ``--exclude`` removes files found in directories (a file named on
+Directories are searched for files that DEFAULT_INCLUDE selects (the extension in any case)
+unless ``--include`` says otherwise; ``--exclude`` removes files found in directories (a file named on
 the command line is always checked). Patterns have gitignore semantics (see
 ``globs``), relative to the directory searched, except that an include pattern
 selects files, never a directory and all it holds (unless it ends in ``/``).
@@ -27,6 +27,9 @@ from .load.reader import MAX_INPUT_BYTES, read_at_most
 
 STDIN = "-"
 DEFAULT_INCLUDE = ("*.json", "*.jsonl", "*.ndjson", "*.json.gz", "*.jsonl.gz", "*.ndjson.gz")
+# What DEFAULT_INCLUDE matches: the extension in any case (*.[jJ][sS][oO][nN]), as UP.JSON named is read as JSON
+# (reader.format_of). Patterns a user gives are matched as written.
+_DEFAULT_PATTERNS = tuple("".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in p) for p in DEFAULT_INCLUDE)
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,8 @@ def collect(
 
     ``lister`` lists URLs (here by default; on a cluster worker with ``--cluster``).
     """
-    include = include or DEFAULT_INCLUDE
+    shown = ", ".join(include or DEFAULT_INCLUDE)  # in notes, as --help shows the default
+    include = include or _DEFAULT_PATTERNS
     inputs: list[Input] = []
     notes: list[str] = []
     seen: set[str] = set()  # _identity of each local input
@@ -154,7 +158,7 @@ def collect(
             if listing.error is not None:
                 raise InputError(listing.error)
             if not listing.files:
-                notes.append(f"{raw}: no file matching {', '.join(include)} under this prefix")
+                notes.append(f"{raw}: no file matching {shown} under this prefix")
             for url, size in listing.files:
                 if url not in seen_urls:
                     seen_urls.add(url)
@@ -170,7 +174,7 @@ def collect(
         if is_dir:
             found = search(path, include, exclude)
             if not found:
-                notes.append(f"{raw}: no file matching {', '.join(include)} in this directory")
+                notes.append(f"{raw}: no file matching {shown} in this directory")
             for item in found:
                 key = _identity(item.path)
                 if key not in seen:
