@@ -15,7 +15,9 @@ to the store; fsspec is imported only when a URL is given.
 
 from __future__ import annotations
 
+import errno
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +108,15 @@ def list_url(request: ListRequest) -> Listing:
 def _size(info: dict[str, Any]) -> int | None:
     size = info.get("size")
     return size if isinstance(size, int) else None
+
+
+def read_stdin(limit: int = MAX_INPUT_BYTES) -> bytes:
+    """Standard input's bytes, for ``-`` (the command line and ``lint_paths``); OSError when it is closed, is no
+    byte stream, or holds more than ``limit`` bytes (the input's read-error says why)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # `<&-` (Python has no stream for a closed descriptor), or a notebook's stand-in
+        raise OSError(errno.EBADF, "standard input is closed" if sys.stdin is None else "standard input is not a byte stream")
+    return read_at_most(stream, limit)
 
 
 def read_url(url: str) -> bytes:
