@@ -7,6 +7,7 @@ good file was still checked, and that nothing looks like a traceback.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -470,6 +471,43 @@ def test_directory_with_a_non_json_x_json_among_valid_ones(tmp_path, run_sdelint
         rules = Counter(f["rule"] for f in report["findings"] if f["file"] == str(folder / name))
         assert rules["timestamp-order"] == 9, name  # 9 of the 10 unAuthSdes events: the customerInfo table describes both timestamps as "Event creation time stamp."
     assert report["summary"]["api_versions"] == {"v2": 3}
+
+
+def test_a_folder_that_cannot_be_listed_is_a_read_error_and_the_search_goes_on(tmp_path, example_path, monkeypatch):
+    """pathlib's rglob passed over a folder it could not list (PermissionError) in silence: the files in it went
+    unchecked and the run passed. Root lists every folder, so here os.scandir refuses those named locked."""
+    from click.testing import CliRunner
+
+    from validator import cli
+
+    folder = tmp_path / "captures"
+    for name in ("a.json", "locked/b.json", "sub/locked/c.json", "z/d.json"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(example_path, folder / name)
+    listed = os.scandir
+
+    def scandir(path="."):
+        if os.path.basename(os.fspath(path)) == "locked":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+        return listed(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+    def check(*args: str):
+        result = CliRunner().invoke(cli.main, ["check", "--format", "json", *args])
+        report = json.loads(result.stdout)
+        errors = [(f["file"], f["rule"], f["message"]) for f in report["findings"] if f["severity"] == "error"]
+        return result, [entry["file"] for entry in report["files"]], errors
+
+    result, files, errors = check(str(folder))
+    assert files == [str(folder / name) for name in ("a.json", "locked", "sub/locked", "z/d.json")]
+    assert errors == [(str(folder / name), "read-error", "cannot list directory: Permission denied") for name in ("locked", "sub/locked")]
+    assert result.exit_code == 1
+    result, files, errors = check("--exclude", "locked", str(folder))  # a folder excluded whole need not be listed
+    assert (result.exit_code, files, errors) == (0, [str(folder / "a.json"), str(folder / "z/d.json")], [])
+    result, files, errors = check(str(folder / "locked"))  # the folder searched itself: not "no file matching"
+    assert (result.exit_code, files) == (1, [str(folder / "locked")]) and "no file matching" not in result.stderr
+    assert errors == [(str(folder / "locked"), "read-error", "cannot list directory: Permission denied")]
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read a chmod 000 file")

@@ -8,6 +8,7 @@ Commands run in the repository root, so the README's relative paths work.
 from __future__ import annotations
 
 import copy
+import gzip
 import json
 import os
 import re
@@ -435,6 +436,103 @@ def test_directory_is_searched_recursively_in_sorted_order(sdelint, tmp_path):
     order = [f["file"] for f in report["findings"]]
     assert order == sorted(order, key=expected.index), "findings follow the same order"
     assert result.code == 1  # the [1] files are unrecognized documents
+
+
+def _walked(cli, folder: Path, *options: str) -> list[str]:
+    """The files a run over ``folder`` checks, relative to it, in report order."""
+    result = cli("check", "--format", "json", *options, folder)
+    assert result.exit_code in (0, 1), result.output
+    return [Path(entry["file"]).relative_to(folder).as_posix() for entry in json.loads(result.stdout)["files"]]
+
+
+def test_include_patterns_select_files_not_everything_in_a_folder_named_like_them(cli, tmp_path):
+    """A folder fixtures.json/ made every file in it (its README.md, ...) an input of the default *.json: false
+    syntax-errors. Include patterns match a file by its path, as ruff's include does; one ending in / takes a folder."""
+    folder = tmp_path / "w"
+    (folder / "fixtures.json" / "nested").mkdir(parents=True)
+    (folder / "fixtures.json" / "README.md").write_text("hi\n", encoding="utf-8")
+    (folder / "fixtures.json" / "nested" / "notes.txt").write_text("hi\n", encoding="utf-8")
+    shutil.copyfile(EXAMPLE, folder / "fixtures.json" / "a.json")
+    shutil.copyfile(EXAMPLE, folder / "fixtures.json" / "nested" / "b.json")
+    assert _walked(cli, folder) == ["fixtures.json/a.json", "fixtures.json/nested/b.json"]
+    assert _walked(cli, folder, "--include", "*.md") == ["fixtures.json/README.md"]
+    assert _walked(cli, folder, "--include", "*.json", "--include", "!b.json") == ["fixtures.json/a.json"]
+    everything = ["fixtures.json/README.md", "fixtures.json/a.json", "fixtures.json/nested/b.json", "fixtures.json/nested/notes.txt"]
+    assert _walked(cli, folder, "--include", "fixtures.json/") == everything
+    assert _walked(cli, folder, "--include", "nested/") == ["fixtures.json/nested/b.json", "fixtures.json/nested/notes.txt"]
+    assert _walked(cli, folder, "--include", "fixtures.json/**") == everything
+    result = cli("check", "--exclude", "*.json", folder)  # an exclude pattern still drops a folder and all in it
+    assert result.exit_code == 2 and "no input to check" in result.output
+
+
+def test_an_input_is_its_absolute_path_and_a_symlink_is_checked_under_its_own_name(cli, tmp_path, monkeypatch):
+    """Duplicates were removed by the resolved path only when several paths were given: `check w8` reported a.json and
+    the link b.json -> a.json, `check w8 other.json` dropped b.json, and a named file could be dropped for an earlier
+    link to it. One rule now: the same normalised absolute path is one input; symlinks are not resolved."""
+    folder = tmp_path / "w8"
+    folder.mkdir()
+    shutil.copyfile(EXAMPLE, folder / "a.json")
+    (folder / "b.json").symlink_to("a.json")
+    shutil.copyfile(EXAMPLE, tmp_path / "other.json")
+    monkeypatch.chdir(tmp_path)
+
+    def files(*paths: str) -> list[str]:
+        result = cli("check", "--format", "json", *paths)
+        assert result.exit_code in (0, 1), result.output
+        return [entry["file"] for entry in json.loads(result.stdout)["files"]]
+
+    assert files("w8") == ["w8/a.json", "w8/b.json"]
+    assert files("w8", "other.json") == ["w8/a.json", "w8/b.json", "other.json"]
+    assert files("w8/b.json", "w8/a.json") == ["w8/b.json", "w8/a.json"]  # a named file is never dropped for a link to it
+    assert files("w8/a.json", "./w8/a.json", str(tmp_path / "w8" / "a.json"), "w8/../w8/a.json") == ["w8/a.json"]
+    assert files("w8/b.json", "w8", "./w8/a.json") == ["w8/b.json", "w8/a.json"]  # each path once, at its first place
+
+
+def test_a_search_does_not_enter_version_control_dependency_and_cache_folders(cli, tmp_path, monkeypatch):
+    """`sdelint check .` walked .git, node_modules, .venv, ..., reporting each package.json there as an unrecognized
+    document (exit 1), and slowly. As with ruff's default exclude, such folders are not entered; named, they are."""
+    repo = tmp_path / "repo"
+    (repo / "fixtures").mkdir(parents=True)
+    shutil.copyfile(EXAMPLE, repo / "fixtures" / "a.json")
+    skipped = [".git/x.json", ".hg/x.json", ".svn/x.json", ".bzr/x.json", "node_modules/pkg/package.json", "fixtures/node_modules/p/package.json",
+               ".venv/lib/x.json", "venv/x.json", ".tox/x.json", ".nox/x.json", ".direnv/x.json", ".eggs/x.json",
+               "__pycache__/x.json", ".mypy_cache/3.11/x.json", ".ruff_cache/x.json", ".pytest_cache/v/x.json"]
+    for name in skipped:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text('{"name": "pkg"}', encoding="utf-8")
+    monkeypatch.chdir(repo)
+
+    def checked(*paths: str) -> tuple[int, list[str]]:
+        result = cli("check", "--format", "json", *paths)
+        return result.exit_code, [entry["file"] for entry in json.loads(result.stdout)["files"]]
+
+    assert checked(".") == (0, ["fixtures/a.json"])
+    assert checked("fixtures") == (0, ["fixtures/a.json"])
+    assert checked("node_modules/pkg") == (1, ["node_modules/pkg/package.json"])  # a folder named is searched
+    assert checked("node_modules") == (1, ["node_modules/pkg/package.json"])
+    assert checked(".git/x.json") == (1, [".git/x.json"])  # and a file named is checked
+
+
+def test_the_default_include_takes_an_extension_in_any_case_a_pattern_given_as_written(cli, tmp_path):
+    """A search passed over UP.JSON and Z.JSON.GZ, which named are read as JSON and gzip (the reader lowercases)."""
+    folder = tmp_path / "captures"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copyfile(EXAMPLE, folder / "UP.JSON")
+    (folder / "sub" / "Z.JSON.GZ").write_bytes(gzip.compress(EXAMPLE.read_bytes()))
+    (folder / "x.NdJson").write_text('{"events": []}\n', encoding="utf-8")
+    (folder / "notes.TXT").write_text("{", encoding="utf-8")
+    result = cli("check", "--format", "json", folder)
+    assert result.exit_code in (0, 1), result.output
+    report = json.loads(result.stdout)
+    assert [(Path(entry["file"]).relative_to(folder).as_posix(), entry["events"]) for entry in report["files"]] == [
+        ("UP.JSON", 12), ("sub/Z.JSON.GZ", 12), ("x.NdJson", 0)]
+    result = cli("check", "--include", "*.json", folder)  # as written: no .JSON
+    assert result.exit_code == 2 and f"sdelint: {folder}: no file matching *.json in this directory" in result.stderr
+    (folder / "UP.JSON").unlink()
+    (folder / "sub" / "Z.JSON.GZ").unlink()
+    (folder / "x.NdJson").unlink()
+    result = cli("check", folder)  # the note names the default as --help does
+    assert f"sdelint: {folder}: no file matching *.json, *.jsonl, *.ndjson, *.json.gz, *.jsonl.gz, *.ndjson.gz in this directory" in result.stderr
 
 
 def test_directory_without_json_files_prints_a_note(sdelint, tmp_path, reference):

@@ -269,6 +269,27 @@ def test_one_include_or_exclude_pattern_is_a_pattern_not_its_characters(tmp_path
     assert {Path(f.file).name for f in validator.api.lint_paths([tmp_path], exclude="*.json", include=["*.json", "*.yaml"])} == {"b.yaml"}
 
 
+def test_lint_paths_reads_standard_input_for_dash_and_a_file_named_dash_as_a_file(tmp_path):
+    """lint_paths(["-"]) passed `bytes` as its stdin reader: bytes() is b"", so every run said "input is empty".
+    It reads sys.stdin.buffer, as `sdelint check -` does; "./-" and Path("-") name a file."""
+    (tmp_path / "-").write_text('{"sdeType": "LEAD"}', encoding="utf-8")
+    script = textwrap.dedent("""
+        import json
+        from pathlib import Path
+        import validator.api
+        key = lambda findings: [[f.file, f.line, f.pointer, f.rule, f.message] for f in findings]
+        print(json.dumps({"stdin": key(validator.api.lint_paths(["-"])), "dot": key(validator.api.lint_paths(["./-"])),
+                          "path": key(validator.api.lint_paths([Path("-")]))}))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], input=EXAMPLE.read_bytes(), capture_output=True, cwd=tmp_path, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    found = json.loads(done.stdout)
+    expected = [["<stdin>", f.line, f.pointer, f.rule, f.message] for f in validator.lint_path(EXAMPLE)]
+    assert len(expected) > 10 and found["stdin"] == expected
+    as_file = [["./-", f.line, f.pointer, f.rule, f.message] for f in validator.lint_path(tmp_path / "-")]
+    assert as_file and found["dot"] == found["path"] == as_file
+
+
 def test_an_empty_path_is_refused_not_read_as_the_working_directory(tmp_path):
     """Path("") is "."; `sdelint check "$UNSET"` checked every file below the working directory."""
     with pytest.raises(ValueError, match="an empty path was given"):

@@ -6,8 +6,8 @@
 ``min_severity`` works as ``sdelint check --min-severity``: findings below it are not returned. Unlike
 the command line, whose default is warning, the API returns every finding unless ``min_severity`` or
 the configuration's ``min-severity`` says otherwise: a program filters for itself.
-``lint_paths`` is ``sdelint check`` on many files, directories and URLs, locally or on a Dask
-cluster (``cluster=``).
+``lint_paths`` is ``sdelint check`` on many files, directories and URLs (and ``"-"``, standard input),
+locally or on a Dask cluster (``cluster=``).
 None of them searches for a configuration file unless ``config`` names one, so results do not
 depend on the working directory. An unusable configuration raises ``ConfigError``.
 """
@@ -102,6 +102,9 @@ def lint_paths(
 ) -> list[Finding]:
     """Lint files, directories and URLs (``s3://``, ``file://``, ...) as ``sdelint check`` does, in input order.
 
+    The str ``"-"`` reads standard input (``sys.stdin.buffer``), named ``<stdin>``, as in ``sdelint check -``; a file
+    named ``-`` is ``"./-"``, or ``Path("-")``: a PathLike is always a path.
+
     As the other functions: every finding unless ``min_severity`` (or the configuration's) says otherwise.
 
     ``cluster``: a Dask scheduler address (``tcp://host:8786``) or a ``distributed.Client``; the work
@@ -110,7 +113,7 @@ def lint_paths(
     An input sdelint itself fails on gives an ``internal-error`` finding, as in ``sdelint check``.
     """
     from .globs import bad_file_patterns
-    from .inputs import InputError, collect, list_url
+    from .inputs import STDIN, InputError, collect, list_url, read_stdin
     from .runner import Configurations, check_inputs, default_jobs
 
     if isinstance(paths, str | os.PathLike):  # one path, not the characters of one
@@ -138,10 +141,12 @@ def lint_paths(
     try:
         lister = executor.list_url if executor else list_url
         try:
-            inputs, _ = collect(tuple(os.fspath(path) for path in paths), tuple(include), tuple(exclude), lister=lister)
+            # Path("./-") is Path("-"): a PathLike cannot say "./-", and it names a file anyway
+            raws = tuple(os.fspath(path) if isinstance(path, str) or os.fspath(path) != STDIN else "./-" for path in paths)
+            inputs, _ = collect(raws, tuple(include), tuple(exclude), lister=lister)
         except InputError as exc:
             raise ValueError(str(exc)) from None
-        results = check_inputs(configs, inputs, bytes, "<stdin>", jobs or default_jobs(), cluster=executor)
+        results = check_inputs(configs, inputs, read_stdin, "<stdin>", jobs or default_jobs(), cluster=executor)
     finally:
         if executor is not None:
             executor.shutdown()

@@ -24,8 +24,8 @@ from .collector import collector_paused
 from .config import CommandLine, Configuration, discover, split_rule_names
 from .findings import SEVERITY_RANK
 from .globs import bad_file_patterns
-from .inputs import DEFAULT_INCLUDE, Input, InputError, collect, list_url
-from .load.reader import MAX_INPUT_BYTES, read_at_most
+from .inputs import DEFAULT_INCLUDE, Input, InputError, collect, list_url, read_stdin
+from .load.reader import MAX_INPUT_BYTES
 from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_CHOICES, PROFILES, SDE_TYPES, VERSIONS, WEB
 from .parallel import ClusterError, WorkerDied
 from .report import REPORTERS
@@ -376,9 +376,7 @@ def _without_own_files(
 
 
 def _read_stdin() -> bytes:
-    if sys.stdin is None:  # `<&-`: Python has no stream for a closed descriptor
-        raise OSError(errno.EBADF, "standard input is closed")
-    return read_at_most(sys.stdin.buffer, MAX_INPUT_BYTES)
+    return read_stdin(MAX_INPUT_BYTES)  # the limit named here, where a test lowers it
 
 
 def _internal_errors(files: list[str]) -> int:

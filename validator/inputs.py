@@ -1,39 +1,48 @@
 """Which inputs a run covers: files, directories searched recursively, URLs, stdin.
 
-Directories are searched for DEFAULT_INCLUDE unless ``--include`` says
-otherwise; ``--exclude`` removes files found in directories (a file named on
+Directories are searched for files that DEFAULT_INCLUDE selects (the extension in any case)
+unless ``--include`` says otherwise; ``--exclude`` removes files found in directories (a file named on
 the command line is always checked). Patterns have gitignore semantics (see
-``globs``), relative to the directory searched.
+``globs``), relative to the directory searched, except that an include pattern
+selects files, never a directory and all it holds (unless it ends in ``/``).
 
 A URL (``s3://bucket/prefix/``, ``gs://...``, ``file://...``, ``memory://...``) is listed
 and read through fsspec (the ``dask`` extra), with the same rules: a prefix is searched like
-a directory. With ``--cluster`` the listing runs on a worker (``lister``), so that the client
-never needs access to the store; fsspec is imported only when a URL is given.
+a directory (without what a directory search leaves out: ``folders.DEFAULT_EXCLUDE``). With
+``--cluster`` the listing runs on a worker (``lister``), so that the client never needs access
+to the store; fsspec is imported only when a URL is given.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .globs import path_matches
+from .folders import DEFAULT_EXCLUDE, search
+from .globs import selected_file
 from .load.reader import MAX_INPUT_BYTES, read_at_most
 
 STDIN = "-"
 DEFAULT_INCLUDE = ("*.json", "*.jsonl", "*.ndjson", "*.json.gz", "*.jsonl.gz", "*.ndjson.gz")
+# What DEFAULT_INCLUDE matches: the extension in any case (*.[jJ][sS][oO][nN]), as UP.JSON named is read as JSON
+# (reader.format_of). Patterns a user gives are matched as written.
+_DEFAULT_PATTERNS = tuple("".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in p) for p in DEFAULT_INCLUDE)
 
 
 @dataclass(frozen=True)
 class Input:
-    """A file to read, or stdin when ``path`` is None."""
+    """A file to read, or stdin when ``path`` is None; with ``unlisted``, a folder a search could not list."""
 
     name: str
     path: Path | None
     url: str | None = None  # read through fsspec (path is None then too)
     size: int | None = None  # a URL's size as listed (it decides whether a big response is split)
+    unlisted: str | None = None  # why the folder at ``path`` could not be listed: its read-error, nothing to read
 
     @property
     def is_stdin(self) -> bool:
@@ -42,15 +51,6 @@ class Input:
 
 class InputError(Exception):
     """A usage problem with the paths given (exit code 2)."""
-
-
-def _selected(relative: str, patterns: tuple[str, ...]) -> bool:
-    return path_matches(relative, patterns)
-
-
-def _chosen(relatives: list[str], include: tuple[str, ...], exclude: tuple[str, ...]) -> list[str]:
-    """The paths (relative to the directory or prefix searched) that --include and --exclude keep."""
-    return [relative for relative in relatives if _selected(relative, include) and not _selected(relative, exclude)]
 
 
 def is_url(raw: str) -> bool:
@@ -99,7 +99,8 @@ def list_url(request: ListRequest) -> Listing:
         return Listing([], f"{request.url}: cannot list: {type(exc).__name__}: {exc}".splitlines()[0])
     prefix = root.rstrip("/") + "/"
     relatives = {path[len(prefix):]: info for path, info in found.items() if path.startswith(prefix)}
-    kept = _chosen(sorted(relatives), request.include, request.exclude)
+    kept = [relative for relative in sorted(relatives) if selected_file(relative, request.include, request.exclude)
+            and DEFAULT_EXCLUDE.isdisjoint(relative.split("/")[:-1])]  # the folders a local search does not enter
     base = request.url.rstrip("/") + "/"
     return Listing([(base + relative, _size(relatives[relative])) for relative in kept])
 
@@ -107,6 +108,15 @@ def list_url(request: ListRequest) -> Listing:
 def _size(info: dict[str, Any]) -> int | None:
     size = info.get("size")
     return size if isinstance(size, int) else None
+
+
+def read_stdin(limit: int = MAX_INPUT_BYTES) -> bytes:
+    """Standard input's bytes, for ``-`` (the command line and ``lint_paths``); OSError when it is closed, is no
+    byte stream, or holds more than ``limit`` bytes (the input's read-error says why)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # `<&-` (Python has no stream for a closed descriptor), or a notebook's stand-in
+        raise OSError(errno.EBADF, "standard input is closed" if sys.stdin is None else "standard input is not a byte stream")
+    return read_at_most(stream, limit)
 
 
 def read_url(url: str) -> bytes:
@@ -122,18 +132,13 @@ def local_path(url: str) -> str | None:
     return url[len("file://"):] if url.startswith("file://") else None
 
 
-def _broken_link(path: Path) -> bool:
-    """A symlink whose target is gone: checked like a file, so the run reports it (read-error) instead of skipping it."""
-    return path.is_symlink() and not path.exists()
+def _identity(path: str | Path) -> str:
+    """What makes two local inputs one: the same normalised absolute path (``a.json``, ``./a.json``, ``$PWD/a.json``).
 
-
-def _file_to_check(path: Path) -> bool:
-    """A file, a broken link, or an entry that cannot be examined (a link into a folder without search
-    permission): the last two are checked like files, so their read-error says why, and the run goes on."""
-    try:
-        return path.is_file() or _broken_link(path)
-    except OSError:
-        return True
+    Symlinks are not resolved: a link is checked under its own name, as a file named twice is checked once, whatever
+    else the command line names (resolving them dropped a named file when an earlier link led to it).
+    """
+    return os.path.abspath(path)
 
 
 def collect(
@@ -143,14 +148,15 @@ def collect(
     stdin_name: str = "<stdin>",
     lister: Callable[[ListRequest], Listing] = list_url,
 ) -> tuple[list[Input], list[str]]:
-    """Inputs in a stable order, and notes about directories that held no matching file.
+    """Inputs in a stable order, each once (see ``_identity``), and notes about directories that held no matching file.
 
     ``lister`` lists URLs (here by default; on a cluster worker with ``--cluster``).
     """
-    include = include or DEFAULT_INCLUDE
+    shown = ", ".join(include or DEFAULT_INCLUDE)  # in notes, as --help shows the default
+    include = include or _DEFAULT_PATTERNS
     inputs: list[Input] = []
     notes: list[str] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()  # _identity of each local input
     seen_urls: set[str] = set()
     for raw in paths:
         if raw == STDIN:
@@ -163,7 +169,7 @@ def collect(
             if listing.error is not None:
                 raise InputError(listing.error)
             if not listing.files:
-                notes.append(f"{raw}: no file matching {', '.join(include)} under this prefix")
+                notes.append(f"{raw}: no file matching {shown} under this prefix")
             for url, size in listing.files:
                 if url not in seen_urls:
                     seen_urls.add(url)
@@ -177,18 +183,16 @@ def collect(
         except OSError:  # a name the system refuses (too long, say): its read-error finding says why
             is_dir, exists = False, True
         if is_dir:
-            candidates = sorted(p for p in path.rglob("*") if _file_to_check(p))
-            kept = set(_chosen([file.relative_to(path).as_posix() for file in candidates], include, exclude))
-            found = [file for file in candidates if file.relative_to(path).as_posix() in kept]
+            found = search(path, include, exclude)
             if not found:
-                notes.append(f"{raw}: no file matching {', '.join(include)} in this directory")
-            for file in found:
-                key = Path(os.path.realpath(file)) if len(paths) > 1 else file  # one directory holds no duplicates
+                notes.append(f"{raw}: no file matching {shown} in this directory")
+            for item in found:
+                key = _identity(item.path)
                 if key not in seen:
                     seen.add(key)
-                    inputs.append(Input(str(file), file))
+                    inputs.append(Input(str(item.path) if item.relative else raw, item.path, unlisted=item.error))
         elif exists:
-            key = Path(os.path.realpath(raw))
+            key = _identity(raw)
             if key not in seen:
                 seen.add(key)
                 inputs.append(Input(raw, path))

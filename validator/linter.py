@@ -242,6 +242,11 @@ class Linter:
         """The result of an input that could not be read: one ``read-error`` finding."""
         return self._one_problem(name, path, Problem("", "read-error", f"cannot read file: {reason}"))
 
+    def unlisted(self, name: str, path: str | None, reason: str) -> FileResult:
+        """The result of a folder a directory search could not list: one ``read-error`` finding, as for a file that
+        cannot be read (the files in it are unknown, so a run must not pass in silence)."""
+        return self._one_problem(name, path, Problem("", "read-error", f"cannot list directory: {reason}"))
+
     def failed(self, name: str, path: str | None, error: Exception) -> FileResult:
         """The result of an input that sdelint itself failed on: one ``internal-error`` finding, so the run goes on.
 

@@ -177,7 +177,7 @@ def check_inputs(
     if cluster is not None:
         return _check_on_cluster(configs, inputs, read_stdin, stdin_name, cluster, progress)
     jobs = min(jobs, default_jobs())  # CPU-bound: more processes than CPUs only cost memory
-    files = [item for item in inputs if not item.is_stdin]
+    files = [item for item in inputs if not _checked_here(item)]
     by_file: Iterator[FileResult]
     pool: Executor | None = None
     if jobs > 1 and len(files) >= MIN_FILES_PER_PARALLEL_RUN:
@@ -194,6 +194,8 @@ def check_inputs(
         for item in inputs:
             if item.is_stdin:
                 results.append(_check_stdin(configs, read_stdin, stdin_name, jobs))
+            elif item.unlisted is not None:
+                results.append(_unlisted(configs, item))
             else:
                 results.append(next(by_file))
             if progress:
@@ -202,6 +204,19 @@ def check_inputs(
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
     return results
+
+
+def _checked_here(item: Input) -> bool:
+    """Stdin, read by this process, and a folder that could not be listed, whose result needs no reading at all."""
+    return item.is_stdin or item.unlisted is not None
+
+
+def _unlisted(configs: Configurations, item: Input) -> FileResult:
+    """The read-error result of a folder a search could not list (its configuration: the folder's parent's)."""
+    path, reason = item.path, item.unlisted
+    assert path is not None and reason is not None
+    linter = configs.linter_for(path)
+    return _isolated(linter, item.name, str(path), lambda: linter.unlisted(item.name, str(path), reason))
 
 
 def _chunksize(files: int, workers: int) -> int:
@@ -241,7 +256,7 @@ def _check_on_cluster(
     tasks: list[FileTask] = []
     places: list[int] = []
     for index, item in enumerate(inputs):
-        if item.is_stdin:
+        if _checked_here(item):
             continue
         config = configs.linter_for(_config_path(item)).config  # every configuration is read (and checked) before work starts
         ship = shipped.get(id(config))
@@ -255,6 +270,9 @@ def _check_on_cluster(
     for index, item in enumerate(inputs):
         if item.is_stdin:
             results[index] = _check_stdin(configs, read_stdin, stdin_name, default_jobs())
+            done += 1
+        elif item.unlisted is not None:
+            results[index] = _unlisted(configs, item)
             done += 1
     for position, result in cluster.map_unordered(check_file, tasks, chunksize=_chunksize(len(tasks), cluster.threads())):
         results[places[position]] = result
