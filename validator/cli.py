@@ -29,6 +29,7 @@ from .load.reader import MAX_INPUT_BYTES, read_at_most
 from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_CHOICES, PROFILES, SDE_TYPES, VERSIONS, WEB
 from .parallel import ClusterError, WorkerDied
 from .report import REPORTERS
+from .report.ascii_out import report_stream
 from .report.common import COLOR_CHOICES, color_wanted
 from .result import worst
 from .rules.catalogue import CatalogueError
@@ -265,7 +266,7 @@ def check(
     if output is None:
         if sys.stdout is None:  # `>&-`: Python has no stream for a closed descriptor
             raise OSError(errno.EBADF, "cannot write the report: standard output is closed")
-        reporter.write(results, sys.stdout)
+        reporter.write(results, report_stream(sys.stdout, reporter.escape))  # JSON and HTML stay valid on a stdout not UTF-8
         sys.stdout.flush()
     else:
         with open_atomically(output) as stream:
