@@ -934,3 +934,70 @@ def test_stdout_closed_is_one_line_and_exit_2_not_a_traceback(output):
     assert done.stderr.decode().splitlines() == [
         "sdelint: /dev/stdout: Bad file descriptor" if output else "sdelint: cannot write the report: standard output is closed"
     ]
+
+
+# --- a working directory reached through a symlink -------------------------------------------------
+
+
+CURRENCY_CART = {"events": [{"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "isAuthenticated": False,
+                             "cartStatus": {"serverTimeStamp": "1528628536879", "currency": "usd"}}]}
+
+
+@pytest.fixture
+def linked_workdir(tmp_path, monkeypatch) -> tuple[Path, Path]:
+    """(physical folder, symlink to it), the working directory entered through the link as a shell's ``cd`` does:
+    ``os.getcwd()`` resolved, ``$PWD`` the link. The folder holds sub/bad.json (a currency-code warning) and a
+    symlinked file, alias.json, pointing at it."""
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    (real / "sub" / "bad.json").write_text(json.dumps(CURRENCY_CART), encoding="utf-8")
+    (real / "alias.json").symlink_to(real / "sub" / "bad.json")
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    monkeypatch.chdir(link)
+    monkeypatch.setenv("PWD", str(link))
+    return real, link
+
+
+def test_report_paths_are_relative_however_the_working_directory_is_spelt(linked_workdir):
+    """``cd /repo-link; sdelint check "$PWD/a.json" --format gitlab`` said /repo-link/a.json, with another fingerprint,
+    where ``a.json`` said a.json: CI could not match it to the checkout. A symlinked file keeps its own name."""
+    real, link = linked_workdir
+    env = {**os.environ, "PWD": str(link)}
+    seen = set()
+    for name in ("sub/bad.json", "./sub/bad.json", f"{link}/sub/bad.json", f"{real}/sub/bad.json", f"{link}/./sub/../sub/bad.json"):
+        proc = subprocess.run([*sdelint_command(), "check", name, "--format", "gitlab", "--exit-zero"], capture_output=True, cwd=link, env=env, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        (issue,) = json.loads(proc.stdout)
+        seen.add((issue["location"]["path"], issue["fingerprint"]))
+    assert len(seen) == 1 and next(iter(seen))[0] == "sub/bad.json"
+    proc = subprocess.run([*sdelint_command(), "check", f"{link}/alias.json", "--format", "sarif"], capture_output=True, cwd=link, env=env, timeout=120)
+    uri = json.loads(proc.stdout)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "alias.json"  # the link's own name, not the file it points at
+
+
+def test_a_stale_pwd_is_not_taken_for_the_working_directory(linked_workdir, tmp_path, monkeypatch, cli):
+    """$PWD counts only when it names the working directory: a program that changed directory without updating it
+    must not make another folder's files look local."""
+    real, link = linked_workdir
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "bad.json").write_text(json.dumps(CURRENCY_CART), encoding="utf-8")
+    monkeypatch.setenv("PWD", str(other))
+    (issue,) = json.loads(cli("check", str(other / "bad.json"), "--format", "gitlab").stdout)
+    assert issue["location"]["path"] == (other / "bad.json").as_posix()
+
+
+def test_a_baseline_and_overrides_match_a_path_given_through_a_symlinked_pwd(linked_workdir, cli):
+    """The baseline named "$PWD/a.json" ../link/a.json and took ``a.json`` for a new file, and an override anchored
+    at the configuration's folder (/sub/bad.json) did not apply to "$PWD/sub/bad.json"."""
+    real, link = linked_workdir
+    written = cli("check", f"{link}/sub/bad.json", "--write-baseline", "baseline.json")
+    assert written.exit_code == 0, written.output
+    assert [entry["file"] for entry in json.loads((real / "baseline.json").read_text(encoding="utf-8"))["findings"]] == ["sub/bad.json"]
+    again = cli("check", "sub/bad.json", "--baseline", f"{link}/baseline.json", "--fail-on", "warning")
+    assert again.exit_code == 0 and "1 known finding hidden" in again.stdout, again.output
+    (real / ".sdelint.yaml").write_text("overrides:\n  - files: [/sub/bad.json]\n    rules:\n      currency-code: off\n", encoding="utf-8")
+    for name in ("sub/bad.json", f"{link}/sub/bad.json"):
+        result = cli("check", name, "--fail-on", "warning")
+        assert result.exit_code == 0 and "0 warnings" in result.stdout, (name, result.output)

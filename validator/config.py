@@ -8,7 +8,6 @@ A configuration file is data only: nothing in it is ever evaluated as code.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,6 +22,7 @@ from .policy import Policy, Setting
 from .rules.builtin.inputs import UNCHECKED_INPUT
 from .rules.catalogue import CatalogueError, RuleSpec, did_you_mean, listed, load_catalogue, rule_spec, schema_errors
 from .rules.custom import CustomRule, custom_rules
+from .workdir import absolute_path
 
 CONFIG_FILES = (".sdelint.yaml", ".sdelint.yml", "pyproject.toml")
 
@@ -378,7 +378,7 @@ class Configuration:
         if "://" in file:  # an object-storage URL (s3://bucket/key): overrides match "bucket/key"
             return file.split("://", 1)[1]
         try:
-            return Path(os.path.abspath(file)).relative_to(self.root).as_posix()
+            return Path(absolute_path(file)).relative_to(self.root).as_posix()  # "$PWD/a.json" through a symlink too
         except ValueError:
             return Path(file).as_posix()
 
