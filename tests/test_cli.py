@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -857,21 +858,74 @@ def test_closed_stdout_is_not_an_internal_error(tmp_path):
     assert proc.returncode != 2, "2 means a usage error or an internal error"
 
 
-def test_a_reader_that_stops_early_gets_exit_1_and_no_traceback(tmp_path):
-    """`sdelint check ... | head -1`: the command stops quietly when its stdout closes."""
-    import subprocess
+# A script that runs the real command with one input failing inside sdelint (an internal error: exit 2)
+_FAILING_INPUT = (
+    "import sys\nsys.path.insert(0, sys.argv[1])\nimport validator.cli as cli\nfrom validator.linter import Linter\n"
+    "lint_path = Linter.lint_path\n"
+    "def failing(self, path, *args, **kwargs):\n"
+    "    if path.name == 'boom.json':\n        raise RuntimeError('boom')\n    return lint_path(self, path, *args, **kwargs)\n"
+    "Linter.lint_path = failing\nsys.argv = ['sdelint', *sys.argv[2:]]\ncli.run()\n"
+)
 
-    from tests.conftest import EXAMPLE, sdelint_command
 
+def _read_one_line_then_close(command: list[str], cwd: Path, *, merged: bool = False, at_once: bool = False) -> tuple[int, bytes, bytes]:
+    """``command | head -1`` (``2>&1 | head -1`` when ``merged``; ``| true`` when ``at_once``: nothing read at all):
+    (exit status, the line read, stderr)."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT if merged else subprocess.PIPE, cwd=cwd)
+    assert process.stdout is not None
+    first = b"" if at_once else process.stdout.readline()
+    process.stdout.close()  # the reader goes away with the rest of the output unread
+    stderr = process.stderr.read() if process.stderr is not None else b""
+    return process.wait(timeout=120), first, stderr
+
+
+@pytest.fixture
+def many_reports(tmp_path) -> Path:
+    """60 copies of the example (warnings, no error): a report far bigger than a pipe holds."""
     for i in range(60):
         (tmp_path / f"f{i:02d}.json").write_bytes(EXAMPLE.read_bytes())
-    process = subprocess.Popen([*sdelint_command(), "check", "--jobs", "1", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
-    first = process.stdout.readline()
-    process.stdout.close()  # the reader goes away with most of the report unread
-    stderr = process.stderr.read()
-    assert process.wait(timeout=120) == 1
-    assert first.startswith(str(tmp_path).encode())
+    return tmp_path
+
+
+@pytest.mark.parametrize("options, status", [
+    ((), 0),  # warnings only: the run passes, whoever stopped reading
+    (("--fail-on", "warning"), 1),
+    (("--fail-on", "warning", "--exit-zero"), 0),
+    (("--format", "json", "--fail-on", "warning", "--exit-zero"), 0),
+])
+def test_a_reader_that_stops_early_gets_the_runs_own_status_and_no_traceback(many_reports, options, status):
+    """`sdelint check ... | head -1` under `set -o pipefail` exited 1 whatever the run found, --exit-zero or not:
+    the report is written after every input is checked, so the status is the run's, as if all was read."""
+    code, first, stderr = _read_one_line_then_close([*sdelint_command(), "check", "--jobs", "1", *options, str(many_reports)], many_reports)
+    assert code == status, stderr
+    assert first.startswith(b"{" if "json" in options else str(many_reports).encode())
     assert b"Traceback" not in stderr and b"Exception ignored" not in stderr, stderr
+
+
+def test_an_internal_error_keeps_exit_2_when_the_reader_stops_early(many_reports):
+    """The internal-error status (2) was lost to a closed pipe: it came out as 1, findings. Also with stderr in the
+    same pipe (`2>&1 | head -1`), whose line about the failed input cannot be written either."""
+    (many_reports / "boom.json").write_bytes(EXAMPLE.read_bytes())
+    command = [sys.executable, "-c", _FAILING_INPUT, str(ROOT), "check", "--jobs", "1", str(many_reports)]
+    code, _, stderr = _read_one_line_then_close(command, many_reports)
+    assert code == 2 and b"sdelint: internal error on 1 input" in stderr, stderr
+    code, first, _ = _read_one_line_then_close(command, many_reports, merged=True)
+    assert code == 2 and b"Traceback" not in first
+
+
+@pytest.mark.parametrize("args, status", [
+    (("check", "clean.json", "--format", "json", "--exit-zero"), 0),  # `| true`: the reader leaves before the report
+    (("check", "clean.json", "--format", "json-lines", "--fail-on", "info"), 0),  # only stderr's "cannot fail on info"
+    (("rules",), 0),
+    (("--help",), 0),
+    (("check", "--help"), 0),
+    (("check", "missing.json"), 2),  # a usage error whose message goes into the closed pipe (2>&1 | true)
+])
+def test_a_reader_gone_before_anything_is_written(tmp_path, args, status):
+    """`sdelint check clean.json --format json --exit-zero | true` exited 1 (findings) for a clean run."""
+    (tmp_path / "clean.json").write_text('{"events": []}', encoding="utf-8")
+    code, _, stderr = _read_one_line_then_close([*sdelint_command(), *args], tmp_path, merged=True, at_once=True)
+    assert code == status, stderr
 
 
 def test_min_severity_from_the_configuration_and_the_command_line(sdelint, tmp_path):
