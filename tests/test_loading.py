@@ -297,3 +297,45 @@ def test_a_yaml_date_that_does_not_exist_is_placed(tmp_path, cli):
     capture.write_text('events:\n  - sdeType: LEAD\n    serverTimeStamp: "1528659491243"\n    lead: {serverTimeStamp: "1528659491243", lead: {topic: 2030-02-30}}\n')
     out = cli("check", str(capture)).output
     assert f"{capture}:4:60: error syntax-error invalid YAML: '2030-02-30' reads as a date (YAML 1.1) and is not one" in out
+
+
+# --- YAML positions after U+2028, U+2029 or U+0085 inside a string ---------------------------------
+
+_SEPARATED_HEAD = 'events:\n  - sdeType: CART_STATUS\n    k: "a{sep}b"\n    x: 1\n'  # the separator itself, unescaped, on line 3
+
+
+_TOO_MANY_ALIASES = "    y: &a [1, " + ", ".join(["*a"] * 101) + "]"
+
+
+@pytest.mark.parametrize("sep", ["\u2028", "\u2029", "\u0085"])
+@pytest.mark.parametrize("line5, message, column", [
+    ("    y: @bad", "cannot start any token", 8),  # a MarkedYAMLError; "    y: " is seven characters
+    ("    y: &a [*a]", "refers to itself through an alias", 8),
+    ("    y: " + "1" * 5000, "longer than can be read", 8),
+    ("    y: 2030-13-01", "reads as a date", 8),
+    (_TOO_MANY_ALIASES, "aliases", _TOO_MANY_ALIASES.rindex("*a") + 1),  # the 101st
+])
+def test_yaml_errors_after_a_line_separator_in_a_string_are_on_their_own_line(tmp_path, cli, sep, line5, message, column):
+    """PyYAML's mark.line counts U+2028, U+2029 and U+0085 as line breaks: every error after one inside a string was
+    placed a line too far (line 6 for an error on line 5). Editors, and every other position sdelint reports, do not."""
+    path = tmp_path / "sep.yaml"
+    path.write_text(_SEPARATED_HEAD.format(sep=sep) + line5 + "\n    z: 2\n", encoding="utf-8")
+    result = cli("check", "--format", "json", path)
+    (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["rule"] in ("syntax-error", "too-deep")]
+    assert message in finding["message"]
+    assert (finding["line"], finding["column"]) == (5, column), finding
+
+
+def test_configuration_errors_after_a_line_separator_are_on_their_own_line(tmp_path, cli):
+    """The same for a configuration: a repeated key, a bad value and a syntax error after a U+2028 in a string."""
+    (tmp_path / "clean.json").write_text('{"events": []}', encoding="utf-8")
+    config = tmp_path / ".sdelint.yaml"
+    cases = [
+        ('ignore: ["a\u2028b"]\nfail-on: error\nfail-on: warning\n', ":3:1: fail-on: the key repeats"),
+        ('overrides:\n  - files: ["a\u2028b"]\n    rules: {}\nmin-severity: loud\n', ":4:15: min-severity: must be one of"),
+        ('ignore: ["a\u2028b"]\nfail-on: [\n', ":3:1: "),
+    ]
+    for text, said in cases:
+        config.write_text(text, encoding="utf-8")
+        result = cli("check", "--config", config, tmp_path / "clean.json")
+        assert result.exit_code == 2 and f"{config}{said}" in result.output, (text, result.output)

@@ -115,7 +115,7 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
         if path.name != "pyproject.toml" and section is None:
             return document, text  # sdelint.toml: its [tool.sdelint] table, else its top level (as ruff.toml)
         return section, text
-    from .load.yaml_source import YamlError, load_yaml
+    from .load.yaml_source import YamlError, load_yaml, mark_position
 
     repeated: list = []
     try:
@@ -124,9 +124,9 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
         raise ConfigError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
     if repeated:  # PyYAML keeps the last silently: api-version v1 then v2 was a v2 run (TOML refuses a repeat itself)
         errors = [
-            f"{path}:{key.start_mark.line + 1}:{key.start_mark.column + 1}: {'/'.join(map(str, where))}: the key repeats in its mapping"
-            " (only the last would count): remove one"
-            for where, key in sorted(repeated, key=lambda found: (found[1].start_mark.line, found[1].start_mark.column))
+            f"{path}:{line}:{column}: {'/'.join(map(str, where))}: the key repeats in its mapping (only the last would count): remove one"
+            for where, key in sorted(repeated, key=lambda found: found[1].start_mark.index)
+            for line, column in [mark_position(text, key.start_mark)]
         ]
         raise ConfigError(listed("invalid configuration", errors))
     return (section if section is not None else {}), text
