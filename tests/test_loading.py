@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
 import validator
+from conftest import sdelint_command
 from validator.load import read_documents, read_input
 
 GOOD_EVENT = {"sdeType": "LEAD", "serverTimeStamp": "1528659491243", "lead": {"serverTimeStamp": "1528659491243", "lead": {"topic": "x"}}}
@@ -339,3 +343,41 @@ def test_configuration_errors_after_a_line_separator_are_on_their_own_line(tmp_p
         config.write_text(text, encoding="utf-8")
         result = cli("check", "--config", config, tmp_path / "clean.json")
         assert result.exit_code == 2 and f"{config}{said}" in result.output, (text, result.output)
+
+
+# --- YAML !!set: a mapping whose values are null ------------------------------------------------------
+
+_SET_YAML = """\
+events:
+  - sdeType: CART_STATUS
+    serverTimeStamp: "1528628536879"
+    cartStatus:
+      serverTimeStamp: "1528628536879"
+      currency: !!set {usd, eur, gbp, chf, jpy}
+      total: !!set
+        ? x
+        ? y
+"""
+
+
+def _sdelint_with_hash_seed(seed: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    return subprocess.run([*sdelint_command(), *args], capture_output=True, cwd=cwd, env=env, timeout=120)
+
+
+def test_a_yaml_set_is_a_mapping_and_reports_the_same_whatever_the_hash_seed(tmp_path):
+    """`!!set {a, b, c}` became a Python set: findings quoted it in hash-seed order, so two runs of one file differed
+    and a baseline written by one run saw "1 fixed, 1 new" in the next. YAML defines a set as a mapping with null values."""
+    (tmp_path / "set.yaml").write_text(_SET_YAML, encoding="utf-8")
+    runs = [_sdelint_with_hash_seed(seed, "check", "set.yaml", "--format", "json", "--min-severity", "info", cwd=tmp_path) for seed in ("1", "2", "3")]
+    assert runs[0].stdout == runs[1].stdout == runs[2].stdout and runs[0].returncode == 1, runs[0].stderr
+    findings = json.loads(runs[0].stdout)["findings"]
+    wrong = {f["pointer"]: f["message"] for f in findings if f["rule"] == "wrong-type"}
+    assert wrong["/events/0/cartStatus/currency"].endswith("found object")  # checked as the JSON object it is
+    quoted = [f["message"] for f in findings if f["rule"] == "currency-code"]
+    assert quoted == ["{'usd': None, 'eur': None, 'gbp': None, 'chf': None, 'jpy': None} is not an ISO 4217 currency code"]
+    written = _sdelint_with_hash_seed("1", "check", "set.yaml", "--write-baseline", "baseline.json", cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    again = _sdelint_with_hash_seed("2", "check", "set.yaml", "--baseline", "baseline.json", "--format", "json", cwd=tmp_path)
+    summary = json.loads(again.stdout)["summary"]
+    assert again.returncode == 0 and summary["baseline"] == {"known": 3, "fixed": []}, again.stdout

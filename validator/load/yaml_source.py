@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import yaml
@@ -69,9 +69,21 @@ class _LimitedLoader(yaml.SafeLoader):
             message = f"{node.value!r} reads as a date (YAML 1.1) and is not one ({exc}): quote it to keep it text"
             raise YamlError(message, *mark_position(self._text, node.start_mark)) from None
 
+    def construct_set_as_mapping(self, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
+        """``!!set {a, b}`` as what YAML defines it to be: a mapping whose values are null, ``{"a": None, "b": None}``.
+
+        PyYAML builds a Python set, which a finding quoted in hash-seed order ("{'c', 'a', 'b'}"): the message,
+        and the baseline fingerprint of its value, changed from one run to the next. A mapping keeps the order
+        written, is checked and printed as the JSON object it is, and a value written after a member stays.
+        """
+        data: dict[Any, Any] = {}
+        yield data  # filled once its members are built: an alias inside may refer back to it, as for a mapping
+        data.update(self.construct_mapping(node))
+
 
 _LimitedLoader.add_constructor("tag:yaml.org,2002:int", _LimitedLoader.construct_yaml_int)
 _LimitedLoader.add_constructor("tag:yaml.org,2002:timestamp", _LimitedLoader.construct_yaml_timestamp)
+_LimitedLoader.add_constructor("tag:yaml.org,2002:set", _LimitedLoader.construct_set_as_mapping)
 
 
 class _SelfReference(Exception):
