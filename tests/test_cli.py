@@ -1055,3 +1055,22 @@ def test_a_baseline_and_overrides_match_a_path_given_through_a_symlinked_pwd(lin
     for name in ("sub/bad.json", f"{link}/sub/bad.json"):
         result = cli("check", name, "--fail-on", "warning")
         assert result.exit_code == 0 and "0 warnings" in result.stdout, (name, result.output)
+
+
+# --- small usage errors -------------------------------------------------------------------------------
+
+
+def test_an_empty_stdin_filename_is_a_usage_error(cli):
+    """`--stdin-filename "$UNSET"` was accepted, and the findings came out named "" (":1:117: ...") or "."."""
+    result = cli("check", "-", "--stdin-filename", "", input=b'{"events": []}')
+    assert result.exit_code == 2 and "--stdin-filename" in result.stderr and "an empty name" in result.stderr, result.output
+
+
+@pytest.mark.parametrize("option, name", [("-o", "newdir/"), ("-o", "newdir/."), ("--write-baseline", "newdir/")])
+def test_a_file_to_write_that_names_a_directory_is_a_usage_error(tmp_path, cli, monkeypatch, option, name):
+    """`-o newdir/` with newdir missing wrote a file named newdir (Path drops the trailing separator)."""
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", str(EXAMPLE), option, name)
+    assert result.exit_code == 2 and f"{name!r} names a directory" in result.stderr, result.output
+    assert list(tmp_path.iterdir()) == []
+

@@ -105,12 +105,26 @@ def _rule_list(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 
 
 def _file_to_write(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
-    """-o/--write-baseline as a Path; an empty name (``-o "$UNSET"``), which Path reads as the working directory, is refused."""
+    """-o/--write-baseline as a Path; an empty name (``-o "$UNSET"``), which Path reads as the working directory, is refused.
+
+    So is a name that can only be a directory's (``-o reports/``, ``reports/.``): Path drops the trailing
+    separator, and a report was written as a file named ``reports`` where a folder was meant.
+    """
     if value is None:
         return None
     if not value:
         raise click.BadParameter("an empty file name was given")
+    separators = tuple(sep for sep in (os.sep, os.altsep) if sep)
+    if value.endswith(separators) or os.path.basename(value) in (".", ".."):
+        raise click.BadParameter(f"{value!r} names a directory: give a file name")
     return Path(value)
+
+
+def _stdin_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """--stdin-filename: an empty name (``--stdin-filename "$UNSET"``) is refused, as for -o, rather than reported as "" or "."."""
+    if not value:
+        raise click.BadParameter("an empty name was given (leave the option out to report '-' as <stdin>)")
+    return value
 
 
 def _progress_wanted(output_format: str, output: Path | None) -> bool:
@@ -171,7 +185,7 @@ def _file_patterns(ctx: click.Context, param: click.Parameter, patterns: tuple[s
     help="Run on a Dask cluster: the scheduler's address (tcp://host:8786); needs pip install 'sdelint[dask]'. [default: the configuration's cluster]",
 )
 @click.option(
-    "--stdin-filename", default="<stdin>", show_default=True,
+    "--stdin-filename", default="<stdin>", show_default=True, callback=_stdin_name,
     help="Name to report for '-'; its extension picks the format and it is matched against path overrides.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
