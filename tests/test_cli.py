@@ -1074,3 +1074,13 @@ def test_a_file_to_write_that_names_a_directory_is_a_usage_error(tmp_path, cli, 
     assert result.exit_code == 2 and f"{name!r} names a directory" in result.stderr, result.output
     assert list(tmp_path.iterdir()) == []
 
+
+@pytest.mark.skipif(not Path("/proc/version").is_file(), reason="needs Linux's /proc")
+def test_a_report_into_a_folder_that_takes_no_new_file_says_why(tmp_path, cli):
+    """`-o /proc/version` said "No such file or directory" of a file that exists: the temporary file beside it is
+    what /proc refuses. The message names the report and the folder's refusal; the write stays atomic."""
+    result = cli("check", str(EXAMPLE), "-o", "/proc/version")
+    assert result.exit_code == 2
+    said = result.stderr.strip().splitlines()[-1]
+    assert said.startswith("sdelint: /proc/version: cannot create a file beside it in /proc (No such file or directory)"), said
+    assert ".tmp" not in said
