@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -955,21 +956,74 @@ def test_closed_stdout_is_not_an_internal_error(tmp_path):
     assert proc.returncode != 2, "2 means a usage error or an internal error"
 
 
-def test_a_reader_that_stops_early_gets_exit_1_and_no_traceback(tmp_path):
-    """`sdelint check ... | head -1`: the command stops quietly when its stdout closes."""
-    import subprocess
+# A script that runs the real command with one input failing inside sdelint (an internal error: exit 2)
+_FAILING_INPUT = (
+    "import sys\nsys.path.insert(0, sys.argv[1])\nimport validator.cli as cli\nfrom validator.linter import Linter\n"
+    "lint_path = Linter.lint_path\n"
+    "def failing(self, path, *args, **kwargs):\n"
+    "    if path.name == 'boom.json':\n        raise RuntimeError('boom')\n    return lint_path(self, path, *args, **kwargs)\n"
+    "Linter.lint_path = failing\nsys.argv = ['sdelint', *sys.argv[2:]]\ncli.run()\n"
+)
 
-    from tests.conftest import EXAMPLE, sdelint_command
 
+def _read_one_line_then_close(command: list[str], cwd: Path, *, merged: bool = False, at_once: bool = False) -> tuple[int, bytes, bytes]:
+    """``command | head -1`` (``2>&1 | head -1`` when ``merged``; ``| true`` when ``at_once``: nothing read at all):
+    (exit status, the line read, stderr)."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT if merged else subprocess.PIPE, cwd=cwd)
+    assert process.stdout is not None
+    first = b"" if at_once else process.stdout.readline()
+    process.stdout.close()  # the reader goes away with the rest of the output unread
+    stderr = process.stderr.read() if process.stderr is not None else b""
+    return process.wait(timeout=120), first, stderr
+
+
+@pytest.fixture
+def many_reports(tmp_path) -> Path:
+    """60 copies of the example (warnings, no error): a report far bigger than a pipe holds."""
     for i in range(60):
         (tmp_path / f"f{i:02d}.json").write_bytes(EXAMPLE.read_bytes())
-    process = subprocess.Popen([*sdelint_command(), "check", "--jobs", "1", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
-    first = process.stdout.readline()
-    process.stdout.close()  # the reader goes away with most of the report unread
-    stderr = process.stderr.read()
-    assert process.wait(timeout=120) == 1
-    assert first.startswith(str(tmp_path).encode())
+    return tmp_path
+
+
+@pytest.mark.parametrize("options, status", [
+    ((), 0),  # warnings only: the run passes, whoever stopped reading
+    (("--fail-on", "warning"), 1),
+    (("--fail-on", "warning", "--exit-zero"), 0),
+    (("--format", "json", "--fail-on", "warning", "--exit-zero"), 0),
+])
+def test_a_reader_that_stops_early_gets_the_runs_own_status_and_no_traceback(many_reports, options, status):
+    """`sdelint check ... | head -1` under `set -o pipefail` exited 1 whatever the run found, --exit-zero or not:
+    the report is written after every input is checked, so the status is the run's, as if all was read."""
+    code, first, stderr = _read_one_line_then_close([*sdelint_command(), "check", "--jobs", "1", *options, str(many_reports)], many_reports)
+    assert code == status, stderr
+    assert first.startswith(b"{" if "json" in options else str(many_reports).encode())
     assert b"Traceback" not in stderr and b"Exception ignored" not in stderr, stderr
+
+
+def test_an_internal_error_keeps_exit_2_when_the_reader_stops_early(many_reports):
+    """The internal-error status (2) was lost to a closed pipe: it came out as 1, findings. Also with stderr in the
+    same pipe (`2>&1 | head -1`), whose line about the failed input cannot be written either."""
+    (many_reports / "boom.json").write_bytes(EXAMPLE.read_bytes())
+    command = [sys.executable, "-c", _FAILING_INPUT, str(ROOT), "check", "--jobs", "1", str(many_reports)]
+    code, _, stderr = _read_one_line_then_close(command, many_reports)
+    assert code == 2 and b"sdelint: internal error on 1 input" in stderr, stderr
+    code, first, _ = _read_one_line_then_close(command, many_reports, merged=True)
+    assert code == 2 and b"Traceback" not in first
+
+
+@pytest.mark.parametrize("args, status", [
+    (("check", "clean.json", "--format", "json", "--exit-zero"), 0),  # `| true`: the reader leaves before the report
+    (("check", "clean.json", "--format", "json-lines", "--fail-on", "info"), 0),  # only stderr's "cannot fail on info"
+    (("rules",), 0),
+    (("--help",), 0),
+    (("check", "--help"), 0),
+    (("check", "missing.json"), 2),  # a usage error whose message goes into the closed pipe (2>&1 | true)
+])
+def test_a_reader_gone_before_anything_is_written(tmp_path, args, status):
+    """`sdelint check clean.json --format json --exit-zero | true` exited 1 (findings) for a clean run."""
+    (tmp_path / "clean.json").write_text('{"events": []}', encoding="utf-8")
+    code, _, stderr = _read_one_line_then_close([*sdelint_command(), *args], tmp_path, merged=True, at_once=True)
+    assert code == status, stderr
 
 
 def test_min_severity_from_the_configuration_and_the_command_line(sdelint, tmp_path):
@@ -1032,3 +1086,99 @@ def test_stdout_closed_is_one_line_and_exit_2_not_a_traceback(output):
     assert done.stderr.decode().splitlines() == [
         "sdelint: /dev/stdout: Bad file descriptor" if output else "sdelint: cannot write the report: standard output is closed"
     ]
+
+
+# --- a working directory reached through a symlink -------------------------------------------------
+
+
+CURRENCY_CART = {"events": [{"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "isAuthenticated": False,
+                             "cartStatus": {"serverTimeStamp": "1528628536879", "currency": "usd"}}]}
+
+
+@pytest.fixture
+def linked_workdir(tmp_path, monkeypatch) -> tuple[Path, Path]:
+    """(physical folder, symlink to it), the working directory entered through the link as a shell's ``cd`` does:
+    ``os.getcwd()`` resolved, ``$PWD`` the link. The folder holds sub/bad.json (a currency-code warning) and a
+    symlinked file, alias.json, pointing at it."""
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    (real / "sub" / "bad.json").write_text(json.dumps(CURRENCY_CART), encoding="utf-8")
+    (real / "alias.json").symlink_to(real / "sub" / "bad.json")
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    monkeypatch.chdir(link)
+    monkeypatch.setenv("PWD", str(link))
+    return real, link
+
+
+def test_report_paths_are_relative_however_the_working_directory_is_spelt(linked_workdir):
+    """``cd /repo-link; sdelint check "$PWD/a.json" --format gitlab`` said /repo-link/a.json, with another fingerprint,
+    where ``a.json`` said a.json: CI could not match it to the checkout. A symlinked file keeps its own name."""
+    real, link = linked_workdir
+    env = {**os.environ, "PWD": str(link)}
+    seen = set()
+    for name in ("sub/bad.json", "./sub/bad.json", f"{link}/sub/bad.json", f"{real}/sub/bad.json", f"{link}/./sub/../sub/bad.json"):
+        proc = subprocess.run([*sdelint_command(), "check", name, "--format", "gitlab", "--exit-zero"], capture_output=True, cwd=link, env=env, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        (issue,) = json.loads(proc.stdout)
+        seen.add((issue["location"]["path"], issue["fingerprint"]))
+    assert len(seen) == 1 and next(iter(seen))[0] == "sub/bad.json"
+    proc = subprocess.run([*sdelint_command(), "check", f"{link}/alias.json", "--format", "sarif"], capture_output=True, cwd=link, env=env, timeout=120)
+    uri = json.loads(proc.stdout)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "alias.json"  # the link's own name, not the file it points at
+
+
+def test_a_stale_pwd_is_not_taken_for_the_working_directory(linked_workdir, tmp_path, monkeypatch, cli):
+    """$PWD counts only when it names the working directory: a program that changed directory without updating it
+    must not make another folder's files look local."""
+    real, link = linked_workdir
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "bad.json").write_text(json.dumps(CURRENCY_CART), encoding="utf-8")
+    monkeypatch.setenv("PWD", str(other))
+    (issue,) = json.loads(cli("check", str(other / "bad.json"), "--format", "gitlab").stdout)
+    assert issue["location"]["path"] == (other / "bad.json").as_posix()
+
+
+def test_a_baseline_and_overrides_match_a_path_given_through_a_symlinked_pwd(linked_workdir, cli):
+    """The baseline named "$PWD/a.json" ../link/a.json and took ``a.json`` for a new file, and an override anchored
+    at the configuration's folder (/sub/bad.json) did not apply to "$PWD/sub/bad.json"."""
+    real, link = linked_workdir
+    written = cli("check", f"{link}/sub/bad.json", "--write-baseline", "baseline.json")
+    assert written.exit_code == 0, written.output
+    assert [entry["file"] for entry in json.loads((real / "baseline.json").read_text(encoding="utf-8"))["findings"]] == ["sub/bad.json"]
+    again = cli("check", "sub/bad.json", "--baseline", f"{link}/baseline.json", "--fail-on", "warning")
+    assert again.exit_code == 0 and "1 known finding hidden" in again.stdout, again.output
+    (real / ".sdelint.yaml").write_text("overrides:\n  - files: [/sub/bad.json]\n    rules:\n      currency-code: off\n", encoding="utf-8")
+    for name in ("sub/bad.json", f"{link}/sub/bad.json"):
+        result = cli("check", name, "--fail-on", "warning")
+        assert result.exit_code == 0 and "0 warnings" in result.stdout, (name, result.output)
+
+
+# --- small usage errors -------------------------------------------------------------------------------
+
+
+def test_an_empty_stdin_filename_is_a_usage_error(cli):
+    """`--stdin-filename "$UNSET"` was accepted, and the findings came out named "" (":1:117: ...") or "."."""
+    result = cli("check", "-", "--stdin-filename", "", input=b'{"events": []}')
+    assert result.exit_code == 2 and "--stdin-filename" in result.stderr and "an empty name" in result.stderr, result.output
+
+
+@pytest.mark.parametrize("option, name", [("-o", "newdir/"), ("-o", "newdir/."), ("--write-baseline", "newdir/")])
+def test_a_file_to_write_that_names_a_directory_is_a_usage_error(tmp_path, cli, monkeypatch, option, name):
+    """`-o newdir/` with newdir missing wrote a file named newdir (Path drops the trailing separator)."""
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", str(EXAMPLE), option, name)
+    assert result.exit_code == 2 and f"{name!r} names a directory" in result.stderr, result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/proc/version").is_file(), reason="needs Linux's /proc")
+def test_a_report_into_a_folder_that_takes_no_new_file_says_why(tmp_path, cli):
+    """`-o /proc/version` said "No such file or directory" of a file that exists: the temporary file beside it is
+    what /proc refuses. The message names the report and the folder's refusal; the write stays atomic."""
+    result = cli("check", str(EXAMPLE), "-o", "/proc/version")
+    assert result.exit_code == 2
+    said = result.stderr.strip().splitlines()[-1]
+    assert said.startswith("sdelint: /proc/version: cannot create a file beside it in /proc (No such file or directory)"), said
+    assert ".tmp" not in said

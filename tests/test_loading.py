@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
 import validator
+from conftest import sdelint_command
 from validator.load import read_documents, read_input
 
 GOOD_EVENT = {"sdeType": "LEAD", "serverTimeStamp": "1528659491243", "lead": {"serverTimeStamp": "1528659491243", "lead": {"topic": "x"}}}
@@ -297,3 +301,83 @@ def test_a_yaml_date_that_does_not_exist_is_placed(tmp_path, cli):
     capture.write_text('events:\n  - sdeType: LEAD\n    serverTimeStamp: "1528659491243"\n    lead: {serverTimeStamp: "1528659491243", lead: {topic: 2030-02-30}}\n')
     out = cli("check", str(capture)).output
     assert f"{capture}:4:60: error syntax-error invalid YAML: '2030-02-30' reads as a date (YAML 1.1) and is not one" in out
+
+
+# --- YAML positions after U+2028, U+2029 or U+0085 inside a string ---------------------------------
+
+_SEPARATED_HEAD = 'events:\n  - sdeType: CART_STATUS\n    k: "a{sep}b"\n    x: 1\n'  # the separator itself, unescaped, on line 3
+
+
+_TOO_MANY_ALIASES = "    y: &a [1, " + ", ".join(["*a"] * 101) + "]"
+
+
+@pytest.mark.parametrize("sep", ["\u2028", "\u2029", "\u0085"])
+@pytest.mark.parametrize("line5, message, column", [
+    ("    y: @bad", "cannot start any token", 8),  # a MarkedYAMLError; "    y: " is seven characters
+    ("    y: &a [*a]", "refers to itself through an alias", 8),
+    ("    y: " + "1" * 5000, "longer than can be read", 8),
+    ("    y: 2030-13-01", "reads as a date", 8),
+    (_TOO_MANY_ALIASES, "aliases", _TOO_MANY_ALIASES.rindex("*a") + 1),  # the 101st
+])
+def test_yaml_errors_after_a_line_separator_in_a_string_are_on_their_own_line(tmp_path, cli, sep, line5, message, column):
+    """PyYAML's mark.line counts U+2028, U+2029 and U+0085 as line breaks: every error after one inside a string was
+    placed a line too far (line 6 for an error on line 5). Editors, and every other position sdelint reports, do not."""
+    path = tmp_path / "sep.yaml"
+    path.write_text(_SEPARATED_HEAD.format(sep=sep) + line5 + "\n    z: 2\n", encoding="utf-8")
+    result = cli("check", "--format", "json", path)
+    (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["rule"] in ("syntax-error", "too-deep")]
+    assert message in finding["message"]
+    assert (finding["line"], finding["column"]) == (5, column), finding
+
+
+def test_configuration_errors_after_a_line_separator_are_on_their_own_line(tmp_path, cli):
+    """The same for a configuration: a repeated key, a bad value and a syntax error after a U+2028 in a string."""
+    (tmp_path / "clean.json").write_text('{"events": []}', encoding="utf-8")
+    config = tmp_path / ".sdelint.yaml"
+    cases = [
+        ('ignore: ["a\u2028b"]\nfail-on: error\nfail-on: warning\n', ":3:1: fail-on: the key repeats"),
+        ('overrides:\n  - files: ["a\u2028b"]\n    rules: {}\nmin-severity: loud\n', ":4:15: min-severity: must be one of"),
+        ('ignore: ["a\u2028b"]\nfail-on: [\n', ":3:1: "),
+    ]
+    for text, said in cases:
+        config.write_text(text, encoding="utf-8")
+        result = cli("check", "--config", config, tmp_path / "clean.json")
+        assert result.exit_code == 2 and f"{config}{said}" in result.output, (text, result.output)
+
+
+# --- YAML !!set: a mapping whose values are null ------------------------------------------------------
+
+_SET_YAML = """\
+events:
+  - sdeType: CART_STATUS
+    serverTimeStamp: "1528628536879"
+    cartStatus:
+      serverTimeStamp: "1528628536879"
+      currency: !!set {usd, eur, gbp, chf, jpy}
+      total: !!set
+        ? x
+        ? y
+"""
+
+
+def _sdelint_with_hash_seed(seed: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    return subprocess.run([*sdelint_command(), *args], capture_output=True, cwd=cwd, env=env, timeout=120)
+
+
+def test_a_yaml_set_is_a_mapping_and_reports_the_same_whatever_the_hash_seed(tmp_path):
+    """`!!set {a, b, c}` became a Python set: findings quoted it in hash-seed order, so two runs of one file differed
+    and a baseline written by one run saw "1 fixed, 1 new" in the next. YAML defines a set as a mapping with null values."""
+    (tmp_path / "set.yaml").write_text(_SET_YAML, encoding="utf-8")
+    runs = [_sdelint_with_hash_seed(seed, "check", "set.yaml", "--format", "json", "--min-severity", "info", cwd=tmp_path) for seed in ("1", "2", "3")]
+    assert runs[0].stdout == runs[1].stdout == runs[2].stdout and runs[0].returncode == 1, runs[0].stderr
+    findings = json.loads(runs[0].stdout)["findings"]
+    wrong = {f["pointer"]: f["message"] for f in findings if f["rule"] == "wrong-type"}
+    assert wrong["/events/0/cartStatus/currency"].endswith("found object")  # checked as the JSON object it is
+    quoted = [f["message"] for f in findings if f["rule"] == "currency-code"]
+    assert quoted == ["{'usd': None, 'eur': None, 'gbp': None, 'chf': None, 'jpy': None} is not an ISO 4217 currency code"]
+    written = _sdelint_with_hash_seed("1", "check", "set.yaml", "--write-baseline", "baseline.json", cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    again = _sdelint_with_hash_seed("2", "check", "set.yaml", "--baseline", "baseline.json", "--format", "json", cwd=tmp_path)
+    summary = json.loads(again.stdout)["summary"]
+    assert again.returncode == 0 and summary["baseline"] == {"known": 3, "fixed": []}, again.stdout

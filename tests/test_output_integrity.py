@@ -393,3 +393,56 @@ def test_a_signal_after_the_report_is_written_is_no_traceback(tmp_path, signum, 
     assert done.returncode == code and b"Traceback" not in done.stderr, done.stderr
     assert done.stderr.decode().strip().splitlines()[-1] == said
     assert json.loads(report.read_text(encoding="utf-8"))["summary"]["files"] == 1  # the report is whole
+
+
+# --- machine-readable reports on a standard output that is not UTF-8 --------------------------------
+
+
+def _cart_with_a_currency(tmp_path: Path) -> Path:
+    """A finding whose message quotes a value with a character above U+FFFF and one in Latin-1."""
+    return write_cart(tmp_path / "f.json", {"currency": "\U0001d11e\u00e9"})
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+@pytest.mark.parametrize("fmt", ["json", "json-lines"])
+def test_json_reports_are_valid_utf8_json_whatever_the_stdout_encoding(tmp_path, encoding, fmt):
+    """PYTHONIOENCODING=ascii wrote Python's escapes (\\U0001d11e, \\xe9) into the JSON, which no parser reads, and
+    cp1252 (a Windows runner) wrote 0xe9, which is not UTF-8 (RFC 8259 says JSON is): both are now pure ASCII JSON."""
+    _cart_with_a_currency(tmp_path)
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    proc = subprocess.run([*sdelint_command(), "check", "f.json", "--format", fmt], capture_output=True, cwd=tmp_path, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.isascii()
+    text = proc.stdout.decode("utf-8")
+    findings = json.loads(text)["findings"] if fmt == "json" else [json.loads(line) for line in text.splitlines()]
+    assert [f["message"] for f in findings] == ["'\U0001d11e\u00e9' is not an ISO 4217 currency code"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "json-lines", "sarif", "gitlab", "junit", "html"])
+def test_every_machine_readable_format_decodes_to_the_same_text_on_any_stdout(tmp_path, monkeypatch, fmt):
+    """On a cp1252 or ASCII stdout, each format is ASCII that reads (as UTF-8, or in the code page) as the UTF-8 report."""
+    from click.testing import CliRunner
+
+    from validator.cli import main
+
+    _cart_with_a_currency(tmp_path)
+    (tmp_path / "key.json").write_text('{"events": [{"sdeType": "CART_STATUS", "\\ud800": 1}]}', encoding="utf-8")  # a lone surrogate
+    monkeypatch.chdir(tmp_path)
+    written = {}
+    for charset in ("utf-8", "cp1252", "ascii"):
+        result = CliRunner(charset=charset).invoke(main, ["check", "f.json", "key.json", "--format", fmt, "--exit-zero"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        written[charset] = result.stdout_bytes
+    assert written["cp1252"] == written["ascii"] and written["ascii"].isascii()
+    if fmt in ("json", "sarif", "gitlab"):
+        assert json.loads(written["ascii"]) == json.loads(written["utf-8"].decode("utf-8", "surrogatepass"))
+    elif fmt == "json-lines":
+        assert [json.loads(line) for line in written["ascii"].splitlines()] == [
+            json.loads(line) for line in written["utf-8"].decode("utf-8", "surrogatepass").splitlines()
+        ]
+    elif fmt == "html":
+        import html
+
+        assert "&#119070;&#233;" in written["ascii"].decode() and html.unescape(written["ascii"].decode()).count("\U0001d11e\u00e9") >= 1
+    else:  # junit: ASCII (XML character references) on any stream, as before
+        assert written["ascii"] == written["utf-8"]

@@ -49,6 +49,18 @@ def _descriptor(path: Path) -> int | None:
         raise OSError(errno.EBADF, os.strerror(errno.EBADF), str(path)) from None
 
 
+def _no_temporary_file(exc: OSError, folder: Path) -> str:
+    """Why ``path`` cannot be written when no temporary file can be made beside it.
+
+    A folder that exists and refuses new files (``-o /proc/version``: ENOENT, or one the user may not write in:
+    EACCES) said "No such file or directory" of a file that exists: the refusal is the folder's, so it is named.
+    A read-only or full file system is said as it is: that is true of the file too.
+    """
+    if exc.errno in (errno.ENOENT, errno.EACCES, errno.EPERM) and folder.is_dir():
+        return f"cannot create a file beside it in {folder} ({exc.strerror}): sdelint writes a new file there and renames it over"
+    return exc.strerror or str(exc)
+
+
 @contextmanager
 def _replacing(path: Path, mode: int | None = None) -> Iterator[BinaryIO]:
     """A binary file to write ``path``'s new content to; it replaces ``path`` only when the block ends without an error."""
@@ -73,7 +85,7 @@ def _replacing(path: Path, mode: int | None = None) -> Iterator[BinaryIO]:
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:  # a read-only or full file system: say so of the file asked for, not of a temporary name
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise OSError(exc.errno, _no_temporary_file(exc, target.parent), str(path)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle

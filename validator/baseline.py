@@ -17,6 +17,7 @@ from .atomic import write_atomically
 from .findings import Finding
 from .load.reader import read_file
 from .result import BaselineOutcome, FileResult
+from .workdir import absolute_path
 
 FORMAT_VERSION = 1
 
@@ -31,11 +32,14 @@ def _key(finding: Finding, root: Path) -> tuple[str, str, str, str]:
 
 
 def _relative_file(file: str, root: Path) -> str:
-    """A result's file as a baseline names it: relative to the baseline's folder (``<stdin>`` as it is)."""
+    """A result's file as a baseline names it: relative to the baseline's folder (``<stdin>`` as it is).
+
+    Both sides go through ``absolute_path``: ``"$PWD/a.json"`` with ``$PWD`` through a symlink is the same entry as ``a.json``.
+    """
     if file.startswith("<"):
         return file
     try:
-        return Path(os.path.relpath(os.path.abspath(file), root)).as_posix()
+        return Path(os.path.relpath(absolute_path(file), root)).as_posix()
     except ValueError:
         return Path(file).as_posix()
 
@@ -52,7 +56,7 @@ def write_baseline(path: Path, results: list[FileResult]) -> tuple[int, int]:
     Rewritten for some files only, an earlier baseline keeps its entries for the other files that still exist
     (an audit: a rewrite for one file dropped every other file's accepted findings, which came back as new).
     """
-    root = Path(os.path.abspath(path)).parent
+    root = Path(absolute_path(str(path))).parent
     entries = []
     checked = set()
     for result in results:
@@ -117,7 +121,7 @@ def apply_baseline(path: Path, results: list[FileResult]) -> BaselineOutcome:
             fields = ", ".join(_KEY_FIELDS)
             raise BaselineError(f"{path}: cannot use baseline: findings[{index}] is not an object with the strings {fields}")
     remaining = Counter((e["file"], e["rule"], e["pointer"], e["value_hash"]) for e in entries)
-    root = Path(os.path.abspath(path)).parent
+    root = Path(absolute_path(str(path))).parent
     outcome = BaselineOutcome()
     checked_files = set()
     for result in results:

@@ -20,6 +20,7 @@ import click
 from . import __version__
 from .atomic import open_atomically
 from .baseline import BaselineError, apply_baseline, is_baseline, write_baseline
+from .closed_pipe import SIGPIPE_STATUS, HelpCommand, emit, printing_only, reader_gone, reader_may_leave, tell
 from .collector import collector_paused
 from .config import CommandLine, Configuration, discover, split_rule_names
 from .findings import SEVERITY_RANK
@@ -29,6 +30,7 @@ from .load.reader import MAX_INPUT_BYTES
 from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_CHOICES, PROFILES, SDE_TYPES, VERSIONS, WEB
 from .parallel import ClusterError, WorkerDied
 from .report import REPORTERS
+from .report.ascii_out import report_stream
 from .report.common import COLOR_CHOICES, color_wanted
 from .result import worst
 from .rules.catalogue import CatalogueError
@@ -51,6 +53,10 @@ class SdelintGroup(click.Group):
     """
 
     lazy = {"serve": ("validator.serve.command", "serve")}
+    command_class = HelpCommand  # --help into a closed pipe exits 0
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any) -> click.Context:
+        return printing_only(partial(super().make_context, info_name, args, parent, **extra))  # --help, --version
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
@@ -67,21 +73,20 @@ class SdelintGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except (CatalogueError, WorkerDied, ClusterError) as exc:
-            click.echo(f"sdelint: {exc}", err=True)
+            tell(f"sdelint: {exc}")
             sys.exit(EXIT_USAGE)
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated)
             sys.exit(_interrupted(exc))
-        except BrokenPipeError:
-            # the reader went away (`sdelint check ... | head`): stop quietly, no traceback at exit
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(EXIT_FINDINGS)
+        except BrokenPipeError:  # a write to a closed pipe that nothing expected: the outcome may not be known yet
+            reader_gone(sys.stdout)
+            reader_gone(sys.stderr)
+            sys.exit(SIGPIPE_STATUS)
         except OSError as exc:  # a file sdelint itself had to write or read: -o under a file, a full disk
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"sdelint: {where}{exc.strerror or exc}", err=True)
+            tell(f"sdelint: {where}{exc.strerror or exc}")
             sys.exit(EXIT_USAGE)
         except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-            click.echo(f"sdelint: internal error: {type(exc).__name__}: {exc}", err=True)
+            tell(f"sdelint: internal error: {type(exc).__name__}: {exc}")
             sys.exit(EXIT_USAGE)
 
 
@@ -100,12 +105,26 @@ def _rule_list(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 
 
 def _file_to_write(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
-    """-o/--write-baseline as a Path; an empty name (``-o "$UNSET"``), which Path reads as the working directory, is refused."""
+    """-o/--write-baseline as a Path; an empty name (``-o "$UNSET"``), which Path reads as the working directory, is refused.
+
+    So is a name that can only be a directory's (``-o reports/``, ``reports/.``): Path drops the trailing
+    separator, and a report was written as a file named ``reports`` where a folder was meant.
+    """
     if value is None:
         return None
     if not value:
         raise click.BadParameter("an empty file name was given")
+    separators = tuple(sep for sep in (os.sep, os.altsep) if sep)
+    if value.endswith(separators) or os.path.basename(value) in (".", ".."):
+        raise click.BadParameter(f"{value!r} names a directory: give a file name")
     return Path(value)
+
+
+def _stdin_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """--stdin-filename: an empty name (``--stdin-filename "$UNSET"``) is refused, as for -o, rather than reported as "" or "."."""
+    if not value:
+        raise click.BadParameter("an empty name was given (leave the option out to report '-' as <stdin>)")
+    return value
 
 
 def _progress_wanted(output_format: str, output: Path | None) -> bool:
@@ -166,7 +185,7 @@ def _file_patterns(ctx: click.Context, param: click.Parameter, patterns: tuple[s
     help="Run on a Dask cluster: the scheduler's address (tcp://host:8786); needs pip install 'sdelint[dask]'. [default: the configuration's cluster]",
 )
 @click.option(
-    "--stdin-filename", default="<stdin>", show_default=True,
+    "--stdin-filename", default="<stdin>", show_default=True, callback=_stdin_name,
     help="Name to report for '-'; its extension picks the format and it is matched against path overrides.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
@@ -215,6 +234,7 @@ def check(
       2  usage error, bad configuration or internal error (an input sdelint
          failed on is reported as an internal-error finding; the others are checked)
       130, 143  interrupted (Ctrl-C) or terminated (SIGTERM)
+    A reader that stops reading (| head) changes none of them.
     """
     if write_baseline_path is not None and output is not None:  # it writes no report: a later upload step would find none
         raise click.UsageError("--write-baseline writes the baseline and no report: leave out -o/--output, or run once for each")
@@ -229,7 +249,7 @@ def check(
         except InputError as exc:
             raise click.UsageError(str(exc)) from None
         for note in notes:
-            click.echo(f"sdelint: {note}", err=True)
+            tell(f"sdelint: {note}")
         inputs, named_baseline = _without_own_files(inputs, paths, {"-o/--output": output, "--write-baseline": write_baseline_path}, baseline_path)
         # a gate pointed at the wrong folder must not pass; the hook naming only the committed baseline may
         if not inputs and not named_baseline:
@@ -246,11 +266,11 @@ def check(
     broken = [result.file for result in results if result.failed]
     if write_baseline_path is not None:
         if broken:  # their accepted findings would drop out of the baseline, and come back as new ones later
-            click.echo(f"sdelint: the baseline {write_baseline_path} was not written: sdelint failed on some inputs", err=True)
+            tell(f"sdelint: the baseline {write_baseline_path} was not written: sdelint failed on some inputs")
             sys.exit(_internal_errors(broken))
         count, kept = write_baseline(write_baseline_path, results)
         earlier = f" ({kept} of them kept from the earlier baseline, for files this run did not check)" if kept else ""
-        click.echo(f"sdelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}{earlier}", err=True)
+        tell(f"sdelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}{earlier}")
         sys.exit(EXIT_OK)
     outcome = None
     if baseline_path is not None:
@@ -265,17 +285,18 @@ def check(
     if output is None:
         if sys.stdout is None:  # `>&-`: Python has no stream for a closed descriptor
             raise OSError(errno.EBADF, "cannot write the report: standard output is closed")
-        reporter.write(results, sys.stdout)
-        sys.stdout.flush()
+        with reader_may_leave(sys.stdout):  # `| head`: the rest is dropped, and the exit status is the run's all the same
+            reporter.write(results, report_stream(sys.stdout, reporter.escape))  # JSON and HTML stay valid on a stdout not UTF-8
+            sys.stdout.flush()
     else:
-        with open_atomically(output) as stream:
+        with reader_may_leave(None), open_atomically(output) as stream:  # -o /dev/stdout or a FIFO: as stdout
             reporter.write(results, stream)
     threshold = fail_on or configs.fail_on()
     shown = configs.lowest_shown()
     if SEVERITY_RANK[threshold] < SEVERITY_RANK[shown]:  # a gate that can never fire on what it names: say so
         named = f"--fail-on {threshold}" if fail_on else f"fail-on: {threshold} (configuration)"
-        click.echo(f"sdelint: {named} cannot fail on {threshold} findings: they are below the lowest severity shown ({shown});"
-                   f" add --min-severity {threshold}", err=True)
+        tell(f"sdelint: {named} cannot fail on {threshold} findings: they are below the lowest severity shown ({shown});"
+             f" add --min-severity {threshold}")
     failed = worst(results) >= SEVERITY_RANK[threshold]
     sys.exit(_internal_errors(broken) or (EXIT_FINDINGS if failed and not exit_zero else EXIT_OK))
 
@@ -364,7 +385,7 @@ def _without_own_files(
         target = options[option]
         if option == "--baseline":
             if identity in named_files:
-                click.echo(f"sdelint: {item.name} is the baseline read (--baseline): not checked as an input", err=True)
+                tell(f"sdelint: {item.name} is the baseline read (--baseline): not checked as an input")
                 named_baseline = True
             continue
         # a walk may meet what an earlier run wrote; a report never replaces a baseline, a baseline may replace a report
@@ -384,7 +405,7 @@ def _internal_errors(files: list[str]) -> int:
     if not files:
         return 0
     named = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
-    click.echo(f"sdelint: internal error on {len(files)} input{'s' if len(files) != 1 else ''} ({named}): see their internal-error findings", err=True)
+    tell(f"sdelint: internal error on {len(files)} input{'s' if len(files) != 1 else ''} ({named}): see their internal-error findings")
     return EXIT_USAGE
 
 
@@ -416,11 +437,11 @@ def rules(config_path: Path | None, output_format: str) -> None:
     config = _load_config(config_path)
     rows = rule_table(config)
     if output_format == "json":
-        click.echo(json.dumps(rows, indent=2))
+        emit(json.dumps(rows, indent=2))
         return
     width = max(len(row["name"]) for row in rows)
     for row in rows:
-        click.echo(f"{row['name']:<{width}}  {row['severity']:<7}  {row['category']:<6}  {row['summary']}")
+        emit(f"{row['name']:<{width}}  {row['severity']:<7}  {row['category']:<6}  {row['summary']}")
 
 
 @main.command()
@@ -434,7 +455,7 @@ def explain(rule: str, config_path: Path | None) -> None:
     config = _load_config(config_path)
     if rule not in config.specs():
         raise click.BadParameter(f"unknown rule {rule!r}; see 'sdelint rules'", param_hint="RULE")
-    click.echo(explain_rule(config, rule))
+    emit(explain_rule(config, rule))
 
 
 # The schema `sdelint schema` prints when no NAME is given, per profile
@@ -461,13 +482,13 @@ def schema(name: str | None, api_version: str, profile: str, bundled: bool, list
     if profile != MESSAGING:
         api_version = profile  # a profile's schemas are a store of their own, named like it
     if list_names:
-        click.echo("\n".join(schema_names(api_version)))
+        emit("\n".join(schema_names(api_version)))
         return
     resolved = SDE_TYPES.get(name, name)
     if resolved not in schema_names(api_version):
         raise click.BadParameter(f"unknown schema {name!r}; see 'sdelint schema --list'", param_hint="NAME")
     document = bundle(api_version, resolved) if bundled else get_schema(api_version, resolved)
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    emit(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 
@@ -502,11 +523,12 @@ def _main_status() -> str | int | None:
         main(prog_name="sdelint")
     except SystemExit as exc:
         return exc.code
-    except OSError as exc:  # --help or --version into a full or closed pipe (click writes them before any command runs)
-        status = EXIT_FINDINGS if isinstance(exc, BrokenPipeError) else EXIT_USAGE
-        if status == EXIT_USAGE:
-            _say_on_stderr(f"sdelint: cannot write output: {exc.strerror or exc}")
-        return status
+    except BrokenPipeError:  # a usage error's message into a closed stderr (click writes it after the command): still 2
+        reader_gone(sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # --help or --version into a full disk (/dev/full), or a usage error's message
+        _say_on_stderr(f"sdelint: cannot write output: {exc.strerror or exc}")
+        return EXIT_USAGE
     return 0
 
 

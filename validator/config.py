@@ -8,7 +8,6 @@ A configuration file is data only: nothing in it is ever evaluated as code.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,6 +22,7 @@ from .policy import Policy, Setting
 from .rules.builtin.inputs import UNCHECKED_INPUT
 from .rules.catalogue import CatalogueError, RuleSpec, did_you_mean, listed, load_catalogue, rule_spec, schema_errors
 from .rules.custom import CustomRule, custom_rules
+from .workdir import absolute_path
 
 CONFIG_FILES = (".sdelint.yaml", ".sdelint.yml", "pyproject.toml")
 
@@ -115,7 +115,7 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
         if path.name != "pyproject.toml" and section is None:
             return document, text  # sdelint.toml: its [tool.sdelint] table, else its top level (as ruff.toml)
         return section, text
-    from .load.yaml_source import YamlError, load_yaml
+    from .load.yaml_source import YamlError, load_yaml, mark_position
 
     repeated: list = []
     try:
@@ -124,9 +124,9 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
         raise ConfigError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
     if repeated:  # PyYAML keeps the last silently: api-version v1 then v2 was a v2 run (TOML refuses a repeat itself)
         errors = [
-            f"{path}:{key.start_mark.line + 1}:{key.start_mark.column + 1}: {'/'.join(map(str, where))}: the key repeats in its mapping"
-            " (only the last would count): remove one"
-            for where, key in sorted(repeated, key=lambda found: (found[1].start_mark.line, found[1].start_mark.column))
+            f"{path}:{line}:{column}: {'/'.join(map(str, where))}: the key repeats in its mapping (only the last would count): remove one"
+            for where, key in sorted(repeated, key=lambda found: found[1].start_mark.index)
+            for line, column in [mark_position(text, key.start_mark)]
         ]
         raise ConfigError(listed("invalid configuration", errors))
     return (section if section is not None else {}), text
@@ -378,7 +378,7 @@ class Configuration:
         if "://" in file:  # an object-storage URL (s3://bucket/key): overrides match "bucket/key"
             return file.split("://", 1)[1]
         try:
-            return Path(os.path.abspath(file)).relative_to(self.root).as_posix()
+            return Path(absolute_path(file)).relative_to(self.root).as_posix()  # "$PWD/a.json" through a symlink too
         except ValueError:
             return Path(file).as_posix()
 

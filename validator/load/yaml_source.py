@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import yaml
@@ -14,6 +14,21 @@ from .positions import line_col
 MAX_ALIASES = 100
 MAX_EXPANDED_NODES = 1_000_000  # nodes after aliases are expanded: a few dozen aliases can mean billions
 MAX_EXPANDED_CHARS = 64 << 20  # scalar text after aliases are expanded: 100 aliases of a long string add up
+
+
+def mark_position(text: str, mark: Any) -> tuple[int, int]:
+    """1-based line and column of a PyYAML mark in ``text``, the string the loader read.
+
+    ``mark.line`` and ``mark.column`` count U+0085, U+2028 and U+2029 as line breaks (YAML 1.1 does), so
+    after such a character inside a string they were a line past where every editor, and every other
+    position sdelint reports, puts the text. ``mark.index`` is a character index into ``text`` itself
+    (PyYAML reads a ``str`` as it is, a leading BOM included), so it maps like every other offset. Inputs and
+    configurations reach here without a BOM; a text that keeps one does not count it as a column (nor does PyYAML).
+    """
+    line, column = line_col(text, mark.index)
+    if line == 1 and column > 1 and text.startswith("\ufeff"):
+        column -= 1
+    return line, column
 
 
 class YamlError(Exception):
@@ -30,20 +45,20 @@ class _LimitedLoader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._aliases = 0
+        self._text = stream  # what marks index into
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
-                mark = self.peek_event().start_mark
-                raise YamlError(f"more than {MAX_ALIASES} aliases: refusing a document that may expand without bound", mark.line + 1, mark.column + 1)
+                where = mark_position(self._text, self.peek_event().start_mark)
+                raise YamlError(f"more than {MAX_ALIASES} aliases: refusing a document that may expand without bound", *where)
         return super().compose_node(parent, index)
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         number: int = super().construct_yaml_int(node)
         if too_long_to_print(number):  # 0xfff...: read past the decimal limit, and no message could print it
-            mark = node.start_mark
-            raise YamlError(unreadable_number(len(node.value)), mark.line + 1, mark.column + 1)
+            raise YamlError(unreadable_number(len(node.value)), *mark_position(self._text, node.start_mark))
         return number
 
 
@@ -51,13 +66,24 @@ class _LimitedLoader(yaml.SafeLoader):
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as exc:  # 2030-13-01: YAML 1.1 reads it as a date, and there is no such date
-            mark = node.start_mark
             message = f"{node.value!r} reads as a date (YAML 1.1) and is not one ({exc}): quote it to keep it text"
-            raise YamlError(message, mark.line + 1, mark.column + 1) from None
+            raise YamlError(message, *mark_position(self._text, node.start_mark)) from None
+
+    def construct_set_as_mapping(self, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
+        """``!!set {a, b}`` as what YAML defines it to be: a mapping whose values are null, ``{"a": None, "b": None}``.
+
+        PyYAML builds a Python set, which a finding quoted in hash-seed order ("{'c', 'a', 'b'}"): the message,
+        and the baseline fingerprint of its value, changed from one run to the next. A mapping keeps the order
+        written, is checked and printed as the JSON object it is, and a value written after a member stays.
+        """
+        data: dict[Any, Any] = {}
+        yield data  # filled once its members are built: an alias inside may refer back to it, as for a mapping
+        data.update(self.construct_mapping(node))
 
 
 _LimitedLoader.add_constructor("tag:yaml.org,2002:int", _LimitedLoader.construct_yaml_int)
 _LimitedLoader.add_constructor("tag:yaml.org,2002:timestamp", _LimitedLoader.construct_yaml_timestamp)
+_LimitedLoader.add_constructor("tag:yaml.org,2002:set", _LimitedLoader.construct_set_as_mapping)
 
 
 class _SelfReference(Exception):
@@ -152,12 +178,11 @@ def load_yaml(text: str, duplicates: list[tuple[list[str | int], yaml.Node]] | N
             try:
                 nodes, chars = _expanded_size(root)
             except _SelfReference as exc:
-                mark = exc.node.start_mark
-                raise YamlError("refers to itself through an alias: it never ends once expanded", mark.line + 1, mark.column + 1) from None
+                where = mark_position(text, exc.node.start_mark)
+                raise YamlError("refers to itself through an alias: it never ends once expanded", *where) from None
             if nodes > MAX_EXPANDED_NODES or chars > MAX_EXPANDED_CHARS:
-                mark = root.start_mark
                 what = f"{MAX_EXPANDED_NODES} nodes" if nodes > MAX_EXPANDED_NODES else f"{MAX_EXPANDED_CHARS >> 20} MiB of text"
-                raise YamlError(f"expands to more than {what} through aliases: refusing it", mark.line + 1, mark.column + 1)
+                raise YamlError(f"expands to more than {what} through aliases: refusing it", *mark_position(text, root.start_mark))
             if duplicates is not None:
                 duplicates.extend(duplicate_keys(root))
             try:
@@ -166,8 +191,7 @@ def load_yaml(text: str, duplicates: list[tuple[list[str | int], yaml.Node]] | N
                 node = _first_long_number(root)
                 if node is None:
                     raise
-                mark = node.start_mark
-                raise YamlError(unreadable_number(len(node.value)), mark.line + 1, mark.column + 1) from None
+                raise YamlError(unreadable_number(len(node.value)), *mark_position(text, node.start_mark)) from None
         finally:
             loader.dispose()
     except YamlError:
@@ -175,7 +199,7 @@ def load_yaml(text: str, duplicates: list[tuple[list[str | int], yaml.Node]] | N
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise YamlError(message or str(exc), (mark.line + 1) if mark else 0, (mark.column + 1) if mark else 0) from None
+        raise YamlError(message or str(exc), *(mark_position(text, mark) if mark else (0, 0))) from None
     except yaml.reader.ReaderError as exc:  # a character YAML forbids: its position is an index into the text
         line, column = line_col(text, exc.position)
         what = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
@@ -246,6 +270,6 @@ def yaml_locator(text: str) -> Callable[[list, bool], tuple[int, int]]:
             node = key_node
         if node is None:
             return 1, 1
-        return node.start_mark.line + 1, node.start_mark.column + 1
+        return mark_position(text, node.start_mark)
 
     return position

@@ -13,6 +13,9 @@ class Reporter:
 
     name: ClassVar[str]
     machine_readable: ClassVar[bool] = True
+    # How the format writes a non-ASCII character when standard output is not UTF-8 ("json", "html": see
+    # ascii_out); None: as the stream's encoding does (text and github, for people, and junit, always ASCII)
+    escape: ClassVar[str | None] = None
     needs_context: ClassVar[bool] = False  # True: the run records each finding's SDE type and day (FileResult.context)
 
     def __init__(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -17,6 +16,7 @@ from typing import IO, Any
 
 from ..findings import LONE_SURROGATE, Finding, json_default
 from ..result import Summary
+from ..workdir import absolute_path
 
 # What must not reach a terminal or a line-based log raw: C0 controls (a newline would forge a finding line,
 # ESC starts terminal sequences), DEL, C1 controls, the Unicode line and paragraph separators, the bidi
@@ -31,12 +31,13 @@ def report_path(file: str) -> str:
 
     CI systems (code scanning, GitLab, Actions annotations) match paths against
     the repository checkout, so ``./a.json``, ``a.json`` and ``$PWD/a.json`` must
-    come out the same. Names that are not paths (``<stdin>``) are kept.
+    come out the same, also when ``$PWD`` reached the checkout through a symlink
+    (see ``workdir``). Names that are not paths (``<stdin>``) are kept.
     """
     path = PurePath(file)
     if path.is_absolute():
         try:
-            path = Path(os.path.abspath(file)).relative_to(Path.cwd())
+            path = Path(absolute_path(file)).relative_to(Path.cwd())
         except ValueError:
             return path.as_posix()
     return path.as_posix()  # also drops "./" prefixes; on Windows turns "\" into "/"

@@ -29,6 +29,7 @@ class GitlabReporter(Reporter):
     """
 
     name = "gitlab"
+    escape = "json"
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
         findings = all_findings(results)

@@ -257,6 +257,7 @@ class HtmlReporter(Reporter):
     """``--format html``: a page for people who look at a big run, not for machines (use ``json`` for those)."""
 
     name = "html"
+    escape = "html"
     needs_context = True
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:

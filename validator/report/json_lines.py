@@ -19,6 +19,7 @@ class JsonLinesReporter(Reporter):
     """
 
     name = "json-lines"
+    escape = "json"
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
         for result in results:

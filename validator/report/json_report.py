@@ -87,6 +87,7 @@ def _extra_text(extra: dict[str, Any]) -> str | None:
 
 class JsonReporter(Reporter):
     name = "json"
+    escape = "json"
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
         rest = "".join(f",\n  {encode_basestring(key)}: {_nested(value, 1)}" for key, value in _report_rest(results, self.baseline).items())

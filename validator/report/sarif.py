@@ -77,6 +77,7 @@ class SarifReporter(Reporter):
     """
 
     name = "sarif"
+    escape = "json"
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
         dump_json(self.document(results), stream)

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from ..closed_pipe import HelpCommand
 from ..config import Configuration, discover
 from .settings import (
     DEFAULT_BODY_TIMEOUT,
@@ -79,7 +80,7 @@ def limit_options(command: Any) -> Any:
     return command
 
 
-@click.command()
+@click.command(cls=HelpCommand)
 @click.option(
     "--host", default="127.0.0.1", show_default=True,
     help="Address to listen on; the default accepts local clients only (use 0.0.0.0 for every interface).",

@@ -1,0 +1,75 @@
+"""A reader that stops reading (``sdelint check ... | head -1``) does not change what a run does or how it exits.
+
+sdelint knows a run's outcome before it writes the report: every input is checked first, and the
+exit status follows from the findings, not from the writing. A closed pipe used to end the run with
+status 1 whatever that outcome was: ``--exit-zero``, a clean run and an internal error (2) all
+came out as "findings" under ``set -o pipefail``. Now the output that cannot be delivered is
+dropped (its descriptor is pointed at ``/dev/null``, so the final flush raises nothing either) and
+the run ends with its own status, as if the reader had read everything. The commands that only
+print (``rules``, ``explain``, ``schema``) exit 0 the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import IO, Any
+
+import click
+
+# A process killed by SIGPIPE, as a shell reports it (git's status for `git log | head`): a write to a
+# closed pipe sdelint did not expect, where the run's outcome may not be known; never a pass, never "findings"
+SIGPIPE_STATUS = 141
+
+
+def reader_gone(stream: IO[str] | None) -> None:
+    """Point ``stream``'s descriptor at /dev/null: what it still buffers, and any later write, goes nowhere quietly."""
+    if stream is None:  # closed from the start (`>&-`)
+        return
+    with contextlib.suppress(OSError, ValueError):  # no descriptor: CliRunner's streams
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, stream.fileno())
+        finally:
+            os.close(devnull)
+
+
+@contextlib.contextmanager
+def reader_may_leave(stream: IO[str] | None) -> Iterator[None]:
+    """Write to ``stream`` in this block; if its reader has gone, the rest is dropped and the run goes on."""
+    try:
+        yield
+    except BrokenPipeError:
+        reader_gone(stream)
+
+
+def tell(message: str) -> None:
+    """One line on stderr (``2>&1 | head`` may have closed it: the run goes on)."""
+    with reader_may_leave(sys.stderr):
+        click.echo(message, err=True)
+
+
+def emit(text: str) -> None:
+    """One line of a printing command's output on stdout (``| head`` may have closed it: the command still succeeds)."""
+    with reader_may_leave(sys.stdout):
+        click.echo(text)
+
+
+def printing_only(make_context: Callable[[], click.Context]) -> click.Context:
+    """``make_context()``, in which click prints --help and --version: into a closed pipe, they exit 0 all the same
+    (click's own handler says 1, the status of findings)."""
+    try:
+        return make_context()
+    except BrokenPipeError:
+        reader_gone(sys.stdout)
+        raise click.exceptions.Exit(0) from None
+
+
+class HelpCommand(click.Command):
+    """A command whose --help, printed into a closed pipe (``sdelint check --help | head -1``), still exits 0."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any) -> click.Context:
+        return printing_only(partial(super().make_context, info_name, args, parent, **extra))
