@@ -1140,6 +1140,14 @@ def test_a_stale_pwd_is_not_taken_for_the_working_directory(linked_workdir, tmp_
     assert issue["location"]["path"] == (other / "bad.json").as_posix()
 
 
+def test_a_file_named_both_ways_through_a_symlinked_pwd_is_one_input(linked_workdir, cli):
+    """``sub/bad.json`` and ``"$PWD/sub/bad.json"`` are one file: it was checked twice (its findings doubled)
+    when the working directory was entered through a link; a symlinked file is still its own input."""
+    _real, link = linked_workdir
+    result = cli("check", "--format", "json", "sub/bad.json", f"{link}/sub/bad.json", "alias.json")
+    assert [entry["file"] for entry in json.loads(result.output)["files"]] == ["sub/bad.json", "alias.json"]
+
+
 def test_a_baseline_and_overrides_match_a_path_given_through_a_symlinked_pwd(linked_workdir, cli):
     """The baseline named "$PWD/a.json" ../link/a.json and took ``a.json`` for a new file, and an override anchored
     at the configuration's folder (/sub/bad.json) did not apply to "$PWD/sub/bad.json"."""

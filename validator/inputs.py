@@ -26,6 +26,7 @@ from typing import Any
 from .folders import DEFAULT_EXCLUDE, search
 from .globs import selected_file
 from .load.reader import MAX_INPUT_BYTES, read_at_most
+from .workdir import absolute_path
 
 STDIN = "-"
 DEFAULT_INCLUDE = ("*.json", "*.jsonl", "*.ndjson", "*.json.gz", "*.jsonl.gz", "*.ndjson.gz")
@@ -133,12 +134,13 @@ def local_path(url: str) -> str | None:
 
 
 def _identity(path: str | Path) -> str:
-    """What makes two local inputs one: the same normalised absolute path (``a.json``, ``./a.json``, ``$PWD/a.json``).
+    """What makes two local inputs one: the same normalised absolute path (``a.json``, ``./a.json``, ``$PWD/a.json``,
+    also where ``$PWD`` is reached through a symlink: see ``workdir``).
 
     Symlinks are not resolved: a link is checked under its own name, as a file named twice is checked once, whatever
     else the command line names (resolving them dropped a named file when an earlier link led to it).
     """
-    return os.path.abspath(path)
+    return absolute_path(os.fspath(path))
 
 
 def collect(
