@@ -100,7 +100,7 @@ def test_directories_use_include_and_exclude(tmp_path, cli):
     assert files("--include", "keep/*.json", "--exclude", "/keep/b.json") == ["keep/a.json"]
 
 
-@pytest.mark.parametrize("pattern, words", [("\\", "Invalid git pattern"), ("{a,b}" * 18, "expand to more than 256 patterns")])
+@pytest.mark.parametrize("pattern, words", [("\\", "Invalid git pattern"), ("{a,b}" * 18, "expand to more than 256 patterns"), ("[z-a].json", "not a valid pattern: bad character range z-a")])
 @pytest.mark.parametrize("option", ["--include", "--exclude"])
 def test_a_pattern_pathspec_refuses_or_braces_that_explode_are_usage_errors(tmp_path, cli, option, pattern, words):
     """Both were internal errors or a half-minute stall (found by a crash hunt): {a,b} 18 times is 262,144 patterns."""

@@ -94,9 +94,12 @@ def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
     import pathspec  # only when a directory is searched or overrides name files: a pre-commit run on named files never needs it
 
     try:
-        return pathspec.PathSpec.from_lines("gitignore", _lines(patterns))
-    except KeyError:  # pathspec < 1.0 names the same patterns gitwildmatch
-        return pathspec.PathSpec.from_lines("gitwildmatch", _lines(patterns))
+        try:
+            return pathspec.PathSpec.from_lines("gitignore", _lines(patterns))
+        except KeyError:  # pathspec < 1.0 names the same patterns gitwildmatch
+            return pathspec.PathSpec.from_lines("gitwildmatch", _lines(patterns))
+    except re.error as exc:  # a class Python's re refuses ("[z-a]"): a ValueError every caller reports as a bad pattern
+        raise ValueError(f"not a valid pattern: {exc.msg}") from None
 
 
 def _lines(patterns: tuple[str, ...]) -> list[str]:
