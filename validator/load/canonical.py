@@ -91,13 +91,15 @@ def _found_by_keys(text: str, at: int, end: int, value: Any, node: dict, found: 
     There a member's key can only be written as the item separator, its escaped name and the key separator (a
     quote after an item separator opens a key: inside a string it would be escaped), so a key found once in the
     text of its object, or of an enclosing one, is that member's. One found twice (a nested object has it too)
-    is placed by the lengths of the members before it. False only for an object with too many members to step.
+    is placed by the lengths of the members before it. Only what comes before a target is encoded: a target's own
+    text is bounded by its container's end, so a deep target costs no encoding of each level above it.
+    False only for an object with too many members to step.
     """
     kind = type(value)
     if kind is dict:
         places = _keys_found(text, at, end, value, node, style)
         if places is None:
-            return _found_by_lengths(text, at, value, node, found, style)
+            return _found_by_lengths(text, at, end, value, node, found, style)
         for token, key_at, value_at in places:
             child = node[token]
             if None in child:
@@ -107,25 +109,36 @@ def _found_by_keys(text: str, at: int, end: int, value: Any, node: dict, found: 
         return True
     if kind is list:
         targets = {int(token): child for token, child in node.items() if token is not None and token.isascii() and token.isdigit() and str(int(token)) == token}
+        last = max((index for index in targets if index < len(value)), default=-1)
         escape, encode, item_separator = style.escape, style.encode, style.item_separator
         position = at + 1
-        for index, item in enumerate(value[:max(targets, default=-1) + 1]):
+        for index, item in enumerate(value[:last + 1]):
             if index:
                 position += len(item_separator)
-            piece = escape(item) if type(item) is str else encode(item)
+            piece_end = end if index == last else position + len(escape(item) if type(item) is str else encode(item))
             child = targets.get(index)
             if child is not None:
                 if None in child:
                     found[child[None]] = (None, position)
-                if len(child) > (None in child) and not _found_by_keys(text, position, position + len(piece), item, child, found, style):
+                if len(child) > (None in child) and not _found_by_keys(text, position, piece_end, item, child, found, style):
                     return False
-            position += len(piece)
+            position = piece_end
     return True  # a scalar has nothing below it
+
+
+# The first character of an escaped name that may also follow a string's closing quote (a key separator, an item
+# separator, the end of a container, the space of ", " and ": "): a search for such a name may match there
+_MAY_FOLLOW_A_STRING = frozenset(":,}] ")
 
 
 def _keys_found(text: str, at: int, end: int, value: dict, node: dict, style: _Style) -> list[tuple[str, int, int]] | None:
     """(token, key offset, value offset) of each wanted member of ``value``, whose encoding is within ``text[at:end]``;
-    None when a key is written more than once there, or searching would cost more than MOST_SEARCHED."""
+    None when that is not certain, or searching would cost more than MOST_SEARCHED.
+
+    A key found once is the member's (the member's own key is there). Found more than once, the first is the
+    member's when no member before it holds a container (another would be in a container after it, or past the
+    object) and the name cannot begin right after a string's closing quote (``{"x,":1,":y":2,":1,":3}``: a search
+    for ``,":1,":`` matches at the end of ``"x,"``)."""
     if len(node) * (end - at) > MOST_SEARCHED:
         return None
     escape, key_separator, item_separator = style.escape, style.key_separator, style.item_separator
@@ -140,8 +153,10 @@ def _keys_found(text: str, at: int, end: int, value: dict, node: dict, style: _S
         else:
             wanted = item_separator + key_text + key_separator
             where = text.find(wanted, at, end)
-            if where < 0 or (text.find(wanted, where + 1, end) >= 0 and _container_before(value, token)):
-                return None  # else the first is the member's: another would be in a container after it (or past the object)
+            if where < 0:
+                return None
+            if text.find(wanted, where + 1, end) >= 0 and (key_text[1:2] in _MAY_FOLLOW_A_STRING or _container_before(value, token)):
+                return None
             key_at = where + len(item_separator)
         places.append((token, key_at, key_at + len(key_text) + len(key_separator)))
     return places
@@ -157,28 +172,28 @@ def _container_before(value: dict, name: str) -> bool:
     return False
 
 
-def _found_by_lengths(text: str, at: int, value: dict, node: dict, found: dict, style: _Style) -> bool:
-    """Place the targets of ``node`` below ``value``, whose text at ``at`` is known to be its encoding, by summing the
-    lengths of the members before each."""
+def _found_by_lengths(text: str, at: int, end: int, value: dict, node: dict, found: dict, style: _Style) -> bool:
+    """Place the targets of ``node`` below ``value``, whose text at ``at`` is known to be its encoding (within
+    ``text[at:end]``), by summing the lengths of the members before each."""
     if len(value) > MOST_MEMBERS_STEPPED:
         return False
     escape, encode, key_separator, item_separator = style.escape, style.encode, style.key_separator, style.item_separator
-    wanted = len(node) - (None in node)
+    wanted = sum(1 for token in node if token is not None and token in value)
     position = at + 1
     for key, member in value.items():
         if not wanted:
             break
         key_text = escape(key)
         value_at = position + len(key_text) + len(key_separator)
-        piece = escape(member) if type(member) is str else encode(member)
         child = node.get(key)
+        wanted -= child is not None
+        piece_end = end if not wanted else value_at + len(escape(member) if type(member) is str else encode(member))
         if child is not None:
-            wanted -= 1
             if None in child:
                 found[child[None]] = (position, value_at)
-            if len(child) > (None in child) and not _found_by_keys(text, value_at, value_at + len(piece), member, child, found, style):
+            if len(child) > (None in child) and not _found_by_keys(text, value_at, piece_end, member, child, found, style):
                 return False
-        position = value_at + len(piece) + len(item_separator)
+        position = piece_end + len(item_separator)
     return True
 
 
