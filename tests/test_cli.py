@@ -1148,6 +1148,21 @@ def test_a_file_named_both_ways_through_a_symlinked_pwd_is_one_input(linked_work
     assert [entry["file"] for entry in json.loads(result.output)["files"]] == ["sub/bad.json", "alias.json"]
 
 
+def test_dot_dot_after_a_link_names_the_file_beside_the_links_target(cli, tmp_path, monkeypatch):
+    """A review: ``link/../a.json`` (beside the link's target) and ``a.json`` were taken for one file, as text says,
+    and only one was checked: a file with a warning went unchecked and the run passed."""
+    (tmp_path / "real" / "sub").mkdir(parents=True)
+    (tmp_path / "real" / "a.json").write_text('{"conversationHistoryRecords": []}', encoding="utf-8")
+    work = tmp_path / "w"
+    work.mkdir()
+    (work / "a.json").write_text(json.dumps(CURRENCY_CART), encoding="utf-8")
+    (work / "link").symlink_to(tmp_path / "real" / "sub", target_is_directory=True)
+    monkeypatch.chdir(work)
+    result = cli("check", "--format", "json", "--fail-on", "warning", "link/../a.json", "a.json")
+    assert [entry["file"] for entry in json.loads(result.output)["files"]] == ["link/../a.json", "a.json"]
+    assert result.exit_code == 1
+
+
 def test_a_baseline_and_overrides_match_a_path_given_through_a_symlinked_pwd(linked_workdir, cli):
     """The baseline named "$PWD/a.json" ../link/a.json and took ``a.json`` for a new file, and an override anchored
     at the configuration's folder (/sub/bad.json) did not apply to "$PWD/sub/bad.json"."""

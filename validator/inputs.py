@@ -26,7 +26,6 @@ from typing import Any
 from .folders import DEFAULT_EXCLUDE, search
 from .globs import selected_file
 from .load.reader import MAX_INPUT_BYTES, read_at_most
-from .workdir import absolute_path
 
 STDIN = "-"
 DEFAULT_INCLUDE = ("*.json", "*.jsonl", "*.ndjson", "*.json.gz", "*.jsonl.gz", "*.ndjson.gz")
@@ -133,14 +132,23 @@ def local_path(url: str) -> str | None:
     return url[len("file://"):] if url.startswith("file://") else None
 
 
-def _identity(path: str | Path) -> str:
-    """What makes two local inputs one: the same normalised absolute path (``a.json``, ``./a.json``, ``$PWD/a.json``,
-    also where ``$PWD`` is reached through a symlink: see ``workdir``).
+def _identity(path: str | Path, cwd: str, folders: dict[str, str]) -> str:
+    """What makes two local inputs one: the same file name in the same folder, the folder resolved (``a.json``,
+    ``./a.json``, ``$PWD/a.json`` also where ``$PWD`` is reached through a symlink, ``sub/../a.json``).
 
-    Symlinks are not resolved: a link is checked under its own name, as a file named twice is checked once, whatever
-    else the command line names (resolving them dropped a named file when an earlier link led to it).
+    The name itself is not resolved: a link is checked under its own name, and a file named twice is checked
+    once, whatever else the command line names (resolving it dropped a named file when an earlier link led to
+    it). The folder is resolved, not normalised as text: ``link/../a.json`` is beside the link's target, another
+    file than ``a.json`` (read as one, a file with errors went unchecked). ``folders`` caches the folders resolved.
     """
-    return absolute_path(os.fspath(path))
+    folder, name = os.path.split(os.path.join(cwd, os.fspath(path)))
+    real = folders.get(folder)
+    if real is None:
+        try:
+            real = folders[folder] = os.path.realpath(folder)
+        except (OSError, ValueError):  # a loop of links, a name the system refuses: the folder as written
+            real = folders[folder] = os.path.normpath(folder)
+    return os.path.normcase(os.path.join(real, name))  # normcase: one file on Windows, whatever the case
 
 
 def collect(
@@ -159,6 +167,7 @@ def collect(
     inputs: list[Input] = []
     notes: list[str] = []
     seen: set[str] = set()  # _identity of each local input
+    cwd, folders = os.getcwd(), dict[str, str]()
     seen_urls: set[str] = set()
     for raw in paths:
         if raw == STDIN:
@@ -189,12 +198,12 @@ def collect(
             if not found:
                 notes.append(f"{raw}: no file matching {shown} in this directory")
             for item in found:
-                key = _identity(item.path)
+                key = _identity(item.path, cwd, folders)
                 if key not in seen:
                     seen.add(key)
                     inputs.append(Input(str(item.path) if item.relative else raw, item.path, unlisted=item.error))
         elif exists:
-            key = _identity(raw)
+            key = _identity(raw, cwd, folders)
             if key not in seen:
                 seen.add(key)
                 inputs.append(Input(raw, path))
