@@ -462,6 +462,9 @@ def test_include_patterns_select_files_not_everything_in_a_folder_named_like_the
     assert _walked(cli, folder, "--include", "fixtures.json/") == everything
     assert _walked(cli, folder, "--include", "nested/") == ["fixtures.json/nested/b.json", "fixtures.json/nested/notes.txt"]
     assert _walked(cli, folder, "--include", "fixtures.json/**") == everything
+    # a name without a wildcard takes the folder it names, as --include fixtures did before (a review)
+    assert _walked(cli, folder, "--include", "nested") == ["fixtures.json/nested/b.json", "fixtures.json/nested/notes.txt"]
+    assert _walked(cli, folder, "--include", "fixtures.json/nested") == ["fixtures.json/nested/b.json", "fixtures.json/nested/notes.txt"]
     result = cli("check", "--exclude", "*.json", folder)  # an exclude pattern still drops a folder and all in it
     assert result.exit_code == 2 and "no input to check" in result.output
 
