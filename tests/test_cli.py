@@ -1029,6 +1029,23 @@ def test_a_reader_gone_before_anything_is_written(tmp_path, args, status):
     assert code == status, stderr
 
 
+def test_windows_reports_a_closed_pipe_as_invalid_argument_and_it_is_taken_for_one(monkeypatch):
+    """A review: on Windows a write into a pipe whose reader left often raises OSError(EINVAL), not BrokenPipeError
+    (python/cpython#79935), and went to the 'sdelint: Invalid argument' exit 2 path; elsewhere EINVAL stays an error."""
+    import errno
+
+    from validator import closed_pipe
+
+    invalid = OSError(errno.EINVAL, "Invalid argument")
+    assert closed_pipe.is_closed_pipe(BrokenPipeError(errno.EPIPE, "Broken pipe"))
+    monkeypatch.setattr(closed_pipe.sys, "platform", "linux")
+    assert not closed_pipe.is_closed_pipe(invalid)
+    monkeypatch.setattr(closed_pipe.sys, "platform", "win32")
+    assert closed_pipe.is_closed_pipe(invalid) and not closed_pipe.is_closed_pipe(OSError(errno.ENOSPC, "No space left"))
+    with closed_pipe.reader_may_leave(None):
+        raise OSError(errno.EINVAL, "Invalid argument")  # dropped, as a broken pipe is
+
+
 def test_min_severity_from_the_configuration_and_the_command_line(sdelint, tmp_path):
     config = tmp_path / ".sdelint.yaml"
     config.write_text("min-severity: info\n", encoding="utf-8")

@@ -20,7 +20,7 @@ import click
 from . import __version__
 from .atomic import open_atomically
 from .baseline import BaselineError, apply_baseline, is_baseline, write_baseline
-from .closed_pipe import SIGPIPE_STATUS, HelpCommand, emit, printing_only, reader_gone, reader_may_leave, tell
+from .closed_pipe import SIGPIPE_STATUS, HelpCommand, emit, is_closed_pipe, printing_only, reader_gone, reader_may_leave, tell
 from .collector import collector_paused
 from .config import CommandLine, Configuration, discover, split_rule_names
 from .findings import SEVERITY_RANK
@@ -77,11 +77,11 @@ class SdelintGroup(click.Group):
             sys.exit(EXIT_USAGE)
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated)
             sys.exit(_interrupted(exc))
-        except BrokenPipeError:  # a write to a closed pipe that nothing expected: the outcome may not be known yet
-            reader_gone(sys.stdout)
-            reader_gone(sys.stderr)
-            sys.exit(SIGPIPE_STATUS)
         except OSError as exc:  # a file sdelint itself had to write or read: -o under a file, a full disk
+            if is_closed_pipe(exc):  # a write to a closed pipe that nothing expected: the outcome may not be known yet
+                reader_gone(sys.stdout)
+                reader_gone(sys.stderr)
+                sys.exit(SIGPIPE_STATUS)
             where = f"{exc.filename}: " if exc.filename else ""
             tell(f"sdelint: {where}{exc.strerror or exc}")
             sys.exit(EXIT_USAGE)
@@ -523,10 +523,10 @@ def _main_status() -> str | int | None:
         main(prog_name="sdelint")
     except SystemExit as exc:
         return exc.code
-    except BrokenPipeError:  # a usage error's message into a closed stderr (click writes it after the command): still 2
-        reader_gone(sys.stderr)
-        return EXIT_USAGE
     except OSError as exc:  # --help or --version into a full disk (/dev/full), or a usage error's message
+        if is_closed_pipe(exc):  # a usage error's message into a closed stderr (click writes it after the command): still 2
+            reader_gone(sys.stderr)
+            return EXIT_USAGE
         _say_on_stderr(f"sdelint: cannot write output: {exc.strerror or exc}")
         return EXIT_USAGE
     return 0

@@ -12,6 +12,7 @@ print (``rules``, ``explain``, ``schema``) exit 0 the same way.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -37,12 +38,20 @@ def reader_gone(stream: IO[str] | None) -> None:
             os.close(devnull)
 
 
+def is_closed_pipe(error: OSError) -> bool:
+    """Whether ``error`` is a write into a pipe whose reader has gone: EPIPE, or on Windows often EINVAL
+    (python/cpython#79935: ``| Select-Object -First 1`` closes the pipe so)."""
+    return isinstance(error, BrokenPipeError) or (sys.platform == "win32" and error.errno == errno.EINVAL)
+
+
 @contextlib.contextmanager
 def reader_may_leave(stream: IO[str] | None) -> Iterator[None]:
     """Write to ``stream`` in this block; if its reader has gone, the rest is dropped and the run goes on."""
     try:
         yield
-    except BrokenPipeError:
+    except OSError as exc:
+        if not is_closed_pipe(exc):
+            raise
         reader_gone(stream)
 
 
@@ -63,7 +72,9 @@ def printing_only(make_context: Callable[[], click.Context]) -> click.Context:
     (click's own handler says 1, the status of findings)."""
     try:
         return make_context()
-    except BrokenPipeError:
+    except OSError as exc:
+        if not is_closed_pipe(exc):
+            raise
         reader_gone(sys.stdout)
         raise click.exceptions.Exit(0) from None
 
