@@ -294,6 +294,8 @@ def test_an_empty_path_is_refused_not_read_as_the_working_directory(tmp_path):
     """Path("") is "."; `sdelint check "$UNSET"` checked every file below the working directory."""
     with pytest.raises(ValueError, match="an empty path was given"):
         validator.api.lint_paths([""])
+    with pytest.raises(ValueError, match="an empty path was given"):  # it read "." as a file: "Is a directory" (an audit)
+        validator.lint_path("")
     (finding,) = validator.lint_path("a\0b.json")  # a NUL in a name: a read-error finding, as any unreadable file
     assert (finding.rule, finding.message) == ("read-error", "cannot read file: a file name cannot hold a NUL character")
 

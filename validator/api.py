@@ -83,6 +83,8 @@ def lint_path(
     """Lint a file; its format (JSON, JSON Lines, YAML, gzip) follows from its name."""
     _expect(path, (str, os.PathLike), "path")
     _expect(name, (str, type(None)), "name")
+    if not os.fspath(path):  # Path("") is the working directory: lint_path(os.environ.get("X", "")) read "." as a file
+        raise ValueError("an empty path was given")
     return _linter(api_version, config, select, ignore, min_severity, profile).lint_path(Path(path), name or os.fspath(path)).findings
 
 
