@@ -112,6 +112,27 @@ def test_code_list_accepts_documented_codes(event):
     assert _hits(event, "code-list") == []
 
 
+@pytest.mark.parametrize("gender", [0, 1, 2, "1", "FEMALE"])
+def test_a_gender_code_the_web_pushes_passes_through_api_v2_without_any_finding(gender):
+    """An audit: the MI v2 schema called the integer gender 1 wrong-type (alphanumeric) while code-list and the README
+    accept the web Types table's codes in every profile; v1 values are text, so there it stays an error."""
+    response = {"conversationHistoryRecords": [{"info": {"conversationId": "c1"}, "unAuthSdes": {"events": [
+        _personal({"name": "Ann", "gender": gender}, isAuthenticated=False)]}}]}
+    assert [(f.rule, f.severity) for f in validator.lint(response, api_version="v2") if f.severity != "info"] == []
+    v1 = {"conversationHistoryRecords": [{"info": {"conversationId": "c1"}, "sdes": {"events": [_personal({"gender": gender})]}}]}
+    expected = [] if isinstance(gender, str) else [("v1-alphanumeric", "error")]
+    assert [(f.rule, f.severity) for f in validator.lint(v1, api_version="v1") if f.severity != "info"] == expected
+
+
+@pytest.mark.parametrize("payload", [_personal({"gender": 5}), _web_personal({"gender": 5})], ids=["api", "web"])
+def test_a_gender_code_out_of_range_is_one_code_list_warning_naming_the_codes(payload):
+    """The web schema's anyOf said '5 is not valid under any of the given schemas' beside code-list's warning,
+    which listed MALE, FEMALE, OTHER but not the codes it accepts."""
+    findings = [f for f in validator.lint(payload, api_version="v2" if "sdeType" in payload else None) if f.severity != "info"]
+    assert [(f.rule, f.severity) for f in findings] == [("code-list", "warning")]
+    assert findings[0].message.endswith("(MALE, FEMALE, OTHER; any case; or the web Types table's codes 0, 1, 2)")
+
+
 def test_code_lists_are_parameters_a_brand_extends(tmp_path):
     config = _config(tmp_path, "rules:\n  code-list: {originating-channels: [0, 1, 2, 3, 4, 5, 6, 7], extra-languages: [Klingon], extra-countries: [XK], genders: [MALE, FEMALE, OTHER, DIVERSE]}\n")
     for event in (

@@ -123,8 +123,10 @@ def _unlisted(value: Any, p: dict[str, Any], key: str, field: str | None = None)
     code = _code(value)
     if (code.casefold() if fold else code) in codes:
         return None
-    shown = ", ".join(map(str, p[key]))
-    return f"{field} {shorten(repr(value))} is not one of the documented codes ({shown}{'; any case' if fold else ''})"
+    shown = ", ".join(map(str, p[key])) + ("; any case" if fold else "")
+    if key == "genders":
+        shown += "; or the web Types table's codes 0, 1, 2"  # accepted too (see code_list)
+    return f"{field} {shorten(repr(value))} is not one of the documented codes ({shown})"
 
 
 def _unknown_country(value: Any, extra: frozenset[str]) -> str | None:
