@@ -124,6 +124,27 @@ def test_a_gender_code_the_web_pushes_passes_through_api_v2_without_any_finding(
     assert [(f.rule, f.severity) for f in validator.lint(v1, api_version="v1") if f.severity != "info"] == expected
 
 
+@pytest.mark.parametrize(("container", "value", "bad"), [
+    ({"cartStatus": {"serverTimeStamp": STAMP, "numItems": "2147483648"}}, "2147483648", True),
+    ({"cartStatus": {"serverTimeStamp": STAMP, "numItems": "2147483647"}}, "2147483647", False),
+    ({"visitorError": {"serverTimeStamp": STAMP, "visitorError": {"level": "9223372036854775808"}}}, "9223372036854775808", True),
+    ({"visitorError": {"serverTimeStamp": STAMP, "visitorError": {"level": "-9223372036854775808"}}}, "-9223372036854775808", False),
+])
+def test_an_int_or_long_sent_as_digits_is_held_to_its_range(container, value, bad):
+    """A verdict audit: 2147483648 was bad-value for an int, "2147483648" only numeric-string info; the spec's v2
+    examples send almost every number as a string, so the common shape lost the range check."""
+    sde_type = "CART_STATUS" if "cartStatus" in container else "VISITOR_ERROR"
+    response = {"conversationHistoryRecords": [{"info": {"conversationId": "c1"}, "unAuthSdes": {"events": [
+        {**container, "sdeType": sde_type, "serverTimeStamp": STAMP, "isAuthenticated": False}]}}]}
+    found = [(f.rule, f.severity) for f in validator.lint(response, api_version="v2", min_severity="info") if f.value == value]
+    if bad:
+        assert found == [("bad-value", "error")]  # and no numeric-string beside it
+        (finding,) = [f for f in validator.lint(response, api_version="v2") if f.value == value]
+        assert finding.message.endswith(f'found string "{value}": out of its range') and " to " in finding.message
+    else:
+        assert found == [("numeric-string", "info")]
+
+
 @pytest.mark.parametrize("payload", [_personal({"gender": 5}), _web_personal({"gender": 5})], ids=["api", "web"])
 def test_a_gender_code_out_of_range_is_one_code_list_warning_naming_the_codes(payload):
     """The web schema's anyOf said '5 is not valid under any of the given schemas' beside code-list's warning,

@@ -100,6 +100,9 @@ def _where(path: list) -> str:
     return f" in {names[-1]}" if names else ""
 
 
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+\Z")
+
+
 def _problems_for(error: Any, base: str, version: str) -> Iterator[Problem]:
     path = list(error.absolute_path)
     pointer = join_pointer(base, *path)
@@ -140,6 +143,10 @@ def _problems_for(error: Any, base: str, version: str) -> Iterator[Problem]:
         yield Problem(pointer, "bad-value", f"expected {expected}, found {_found(instance)}", value=instance)
     elif kind == "const":
         yield Problem(pointer, "bad-value", f"expected{show(error.validator_value)}, found {_found(instance)}", value=instance)
+    elif kind == "pattern" and "maximum" in schema and isinstance(instance, str) and _INTEGER_TEXT.match(instance):
+        # v2's int and long: an integer string past what the type holds (the pattern holds strings to the range)
+        low, high = schema.get("minimum"), schema.get("maximum")
+        yield Problem(pointer, "bad-value", f"expected {schema.get('title')} ({low} to {high}), found {_found(instance)}: out of its range", value=instance)
     elif kind == "pattern":
         expected = schema.get("title") or f"a string matching {error.validator_value}"
         yield Problem(pointer, "bad-value", f"expected {expected}, found {_found(instance)}", value=instance)

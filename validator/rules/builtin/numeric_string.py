@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..base import EventContext, Hit, Rule
@@ -22,9 +23,22 @@ def _typed_string_hit(pointer: str, expected: str, text: str) -> Hit | None:
         if text != "true" and text != "false":
             return None
         return Hit(pointer, f"boolean value sent as the string {text!r}; API v2 types it as a JSON boolean", text)
-    if not is_number_text(text):
-        return None
+    if not (_holds(text, _BITS[expected]) if expected in _BITS else is_number_text(text)):
+        return None  # not an integer of its type's range ("34.0", "2147483648" for an int): the schema's bad-value
     return Hit(pointer, f"{expected} value sent as the string {text!r}; API v2 types it as a JSON number", text)
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+# the tables' integer types: the bits of a signed integer of each
+_BITS = {"int": 31, "long": 63}
+
+
+def _holds(text: str, bits: int) -> bool:
+    """Whether ``text`` is an integer (leading zeros and a sign allowed, as the schema's pattern) of a signed ``bits``-bit type."""
+    if _INTEGER.fullmatch(text) is None:
+        return False
+    digits = text.lstrip("+-").lstrip("0")
+    return len(digits) <= 19 and -(2**bits) <= int(text) < 2**bits  # past 19 digits, past any long (and int() stays cheap)
 
 
 RULE = Rule("numeric-string", category="event", severity="info", api_versions=("v2",), params={"include-timestamps": Bool(False)}, check_event=numeric_string)
