@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import gzip
+import io
 import json
 import os
 import re
@@ -465,6 +466,11 @@ def test_include_patterns_select_files_not_everything_in_a_folder_named_like_the
     # a name without a wildcard takes the folder it names, as --include fixtures did before (a review)
     assert _walked(cli, folder, "--include", "nested") == ["fixtures.json/nested/b.json", "fixtures.json/nested/notes.txt"]
     assert _walked(cli, folder, "--include", "fixtures.json/nested") == ["fixtures.json/nested/b.json", "fixtures.json/nested/notes.txt"]
+    # a second review: the last name decides, and an escaped bracket is no wildcard
+    assert _walked(cli, folder, "--include", "**/nested") == ["fixtures.json/nested/b.json", "fixtures.json/nested/notes.txt"]
+    (folder / "a[1]").mkdir()
+    (folder / "a[1]" / "c.txt").write_text("hi\n", encoding="utf-8")
+    assert _walked(cli, folder, "--include", "a\\[1\\]") == ["a[1]/c.txt"]
     result = cli("check", "--exclude", "*.json", folder)  # an exclude pattern still drops a folder and all in it
     assert result.exit_code == 2 and "no input to check" in result.output
 
@@ -1042,8 +1048,12 @@ def test_windows_reports_a_closed_pipe_as_invalid_argument_and_it_is_taken_for_o
     assert not closed_pipe.is_closed_pipe(invalid)
     monkeypatch.setattr(closed_pipe.sys, "platform", "win32")
     assert closed_pipe.is_closed_pipe(invalid) and not closed_pipe.is_closed_pipe(OSError(errno.ENOSPC, "No space left"))
-    with closed_pipe.reader_may_leave(None):
+    with closed_pipe.reader_may_leave(io.StringIO()):  # standard output or error (no descriptor here to point elsewhere)
         raise OSError(errno.EINVAL, "Invalid argument")  # dropped, as a broken pipe is
+    # a second review: a file name Windows refuses (-o 'rep?.json') is EINVAL too: never taken for a closed pipe
+    assert not closed_pipe.is_closed_pipe(invalid, writing_stdio=False)
+    with pytest.raises(OSError), closed_pipe.reader_may_leave(None):
+        raise OSError(errno.EINVAL, "Invalid argument")
 
 
 def test_min_severity_from_the_configuration_and_the_command_line(sdelint, tmp_path):
@@ -1181,6 +1191,15 @@ def test_dot_dot_after_a_link_names_the_file_beside_the_links_target(cli, tmp_pa
     result = cli("check", "--format", "json", "--fail-on", "warning", "link/../a.json", "a.json")
     assert [entry["file"] for entry in json.loads(result.output)["files"]] == ["link/../a.json", "a.json"]
     assert result.exit_code == 1
+
+
+def test_a_file_named_with_a_trailing_slash_or_dot_is_the_same_input(cli, tmp_path, monkeypatch):
+    """A second review: pathlib reads a.json/ and a.json/. as a.json, but the identity split them into a name "" or
+    ".", so the one file was checked twice."""
+    (tmp_path / "a.json").write_text(json.dumps(CURRENCY_CART), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", "--format", "json", "a.json", "a.json/", "a.json/.", f"{tmp_path}/a.json//")
+    assert [entry["file"] for entry in json.loads(result.output)["files"]] == ["a.json"]
 
 
 def test_a_baseline_and_overrides_match_a_path_given_through_a_symlinked_pwd(linked_workdir, cli):

@@ -78,7 +78,7 @@ class SdelintGroup(click.Group):
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated)
             sys.exit(_interrupted(exc))
         except OSError as exc:  # a file sdelint itself had to write or read: -o under a file, a full disk
-            if is_closed_pipe(exc):  # a write to a closed pipe that nothing expected: the outcome may not be known yet
+            if is_closed_pipe(exc, writing_stdio=False):  # a write to a closed pipe that nothing expected: the outcome may not be known
                 reader_gone(sys.stdout)
                 reader_gone(sys.stderr)
                 sys.exit(SIGPIPE_STATUS)

@@ -38,10 +38,11 @@ def reader_gone(stream: IO[str] | None) -> None:
             os.close(devnull)
 
 
-def is_closed_pipe(error: OSError) -> bool:
+def is_closed_pipe(error: OSError, writing_stdio: bool = True) -> bool:
     """Whether ``error`` is a write into a pipe whose reader has gone: EPIPE, or on Windows often EINVAL
-    (python/cpython#79935: ``| Select-Object -First 1`` closes the pipe so)."""
-    return isinstance(error, BrokenPipeError) or (sys.platform == "win32" and error.errno == errno.EINVAL)
+    (python/cpython#79935: ``| Select-Object -First 1`` closes the pipe so), but only from a write to standard
+    output or error (``writing_stdio``): a file name Windows refuses (``-o 'rep?.json'``) is EINVAL too."""
+    return isinstance(error, BrokenPipeError) or (writing_stdio and sys.platform == "win32" and error.errno == errno.EINVAL)
 
 
 @contextlib.contextmanager
@@ -50,7 +51,7 @@ def reader_may_leave(stream: IO[str] | None) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        if not is_closed_pipe(exc):
+        if not is_closed_pipe(exc, writing_stdio=stream is not None):
             raise
         reader_gone(stream)
 

@@ -94,8 +94,16 @@ def json_default(value: Any) -> Any:
     loader, a Python object given to the API) as its items in a fixed order, so neither changes from run to run
     with the hash seed; anything else (a YAML date) as str()."""
     if isinstance(value, set | frozenset):
-        return sorted(value, key=lambda item: (type(item).__name__, repr(item)))
+        return sorted(value, key=_set_item_order)
     return str(value)
+
+
+def _set_item_order(item: Any) -> tuple[str, str]:
+    """A set's item by its type and its JSON as written here (a frozenset's repr is in hash order too)."""
+    try:
+        return type(item).__name__, json.dumps(item, sort_keys=True, default=json_default)
+    except (TypeError, ValueError, RecursionError):  # keys JSON cannot sort or write
+        return type(item).__name__, repr(item)
 
 
 def value_text(value: Any) -> str:

@@ -115,7 +115,7 @@ def _lines(patterns: tuple[str, ...]) -> list[str]:
 # in its place a class that matches nothing: the pattern then matches a whole path only, never through a directory
 _DIRECTORY_MARK = "(?P<ps_d>/)"
 _NOTHING = r"[^\x00-\x{10FFFF}]"
-_WILDCARD = re.compile(r"[*?\[]")
+_WILDCARD = re.compile(r"(?<!\\)[*?\[]")  # not escaped
 
 
 @cache
@@ -123,8 +123,9 @@ def _file_regexes(patterns: tuple[str, ...]) -> list[tuple[bool, Any]]:
     """(include, RE2 matcher) per run of consecutive gitignore lines of ``patterns`` that agree on include, the last
     run first; blank lines and comments have none. ValueError for a line pathspec or RE2 refuses.
 
-    A line ending in ``/``, or naming a path without a wildcard (``fixtures``, ``recorded/2024``), keeps its directory
-    match (the files under such a directory); a line with a wildcard (``*.json``) matches a file's whole path only.
+    A line ending in ``/``, or whose last name has no wildcard (``fixtures``, ``recorded/2024``, ``**/fixtures``), keeps
+    its directory match (the files under such a directory); a line whose last name has one (``*.json``) matches a
+    file's whole path only.
     A run is one alternation: a search of 100,000 files calls RE2 once per file, not once per line.
     """
     try:  # the pattern class whose regexes mark a match through a directory (pathspec >= 1.0)
@@ -137,7 +138,8 @@ def _file_regexes(patterns: tuple[str, ...]) -> list[tuple[bool, Any]]:
         pattern = Pattern(line)
         if pattern.include is None or pattern.regex is None:
             continue
-        names_folders = line.rstrip(" ").endswith("/") or not _WILDCARD.search(line)  # recorded/, or fixtures as written
+        # recorded/, or a last name without a wildcard as written (fixtures, **/fixtures, a\[1\])
+        names_folders = line.rstrip(" ").endswith("/") or not _WILDCARD.search(line.rsplit("/", 1)[-1])
         regex = pattern.regex.pattern.replace(_DIRECTORY_MARK, "/" if names_folders else _NOTHING)
         linear_pattern(regex)  # each line on its own first: the error names what RE2 refuses in it
         if runs and runs[-1][0] == pattern.include:

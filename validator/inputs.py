@@ -141,7 +141,8 @@ def _identity(path: str | Path, cwd: str, folders: dict[str, str]) -> str:
     it). The folder is resolved, not normalised as text: ``link/../a.json`` is beside the link's target, another
     file than ``a.json`` (read as one, a file with errors went unchecked). ``folders`` caches the folders resolved.
     """
-    folder, name = os.path.split(os.path.join(cwd, os.fspath(path)))
+    # as pathlib reads it (the name read): a trailing "/" or "/." dropped, ".." kept for the folder's resolution
+    folder, name = os.path.split(os.path.join(cwd, os.fspath(Path(path))))
     real = folders.get(folder)
     if real is None:
         try:

@@ -276,6 +276,11 @@ class Linter:
             return self.lint_document(Document(name=name, data=data, text=None, parsed=True))
 
 
+# What a Python object given to the API may nest values in: a tuple or set is no JSON, but its items are quoted in
+# messages all the same (a review found 10**5000 in a set a ValueError from the message's repr)
+_PYTHON_CONTAINERS = (dict, list, tuple, set, frozenset)
+
+
 def _unusable_object(data: Any) -> Problem | None:
     """Why a Python object cannot be checked: nested past OBJECT_MAX_DEPTH (or holding itself), or an integer
     too long to print (10**5000: no JSON text holds one, and every message about it would fail). Level by level."""
@@ -284,7 +289,7 @@ def _unusable_object(data: Any) -> Problem | None:
 
     if isinstance(data, int) and too_long_to_print(data):
         return unprintable(data)
-    if not isinstance(data, dict | list):
+    if not isinstance(data, _PYTHON_CONTAINERS):
         return None
     level = [data]
     for _ in range(OBJECT_MAX_DEPTH + 1):
@@ -292,7 +297,7 @@ def _unusable_object(data: Any) -> Problem | None:
         for node in level:
             children = node.values() if isinstance(node, dict) else node
             for child in children:
-                if isinstance(child, dict | list):
+                if isinstance(child, _PYTHON_CONTAINERS):
                     below[id(child)] = child
                 elif isinstance(child, int) and too_long_to_print(child):
                     return unprintable(child)
