@@ -616,6 +616,10 @@ def test_web_side_names_get_the_other_sides_name_as_a_hint_and_codes_their_own_f
     api = validator.lint({"sdes": {"events": [{"marketingCampaignInfo": {"serverTimeStamp": stamp, "marketingCampaignInfo": {"channel": "1"}},
                                                "sdeType": "MARKETING_CAMPAIGN_INFO", "serverTimeStamp": stamp}]}})
     assert [f.message for f in api if f.rule == "unknown-field"] == ["unknown field 'channel' in marketingCampaignInfo (did you mean 'originatingChannel'?)"]
+    # Engagement History's container names in a Messaging Interactions event (a verdict audit: no hint)
+    drifted = validator.lint({"conversationHistoryRecords": [{"info": {"conversationId": "c1"}, "sdes": {"events": [
+        {"formFillingError": {"serverTimeStamp": stamp, "formFillingError": {}}, "sdeType": "VISITOR_ERROR", "serverTimeStamp": stamp}]}}]})
+    assert [f.message for f in drifted if f.rule == "unknown-field"] == ["unknown field 'formFillingError' (did you mean 'visitorError'?)"]
 
 
 def test_script_blocks_that_browsers_do_not_run_are_not_searched():

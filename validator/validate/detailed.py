@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ..findings import Problem, join_pointer, value_text
-from ..model import WEB_NAMES
+from ..model import EH_CONTAINER_KEYS, WEB_NAMES
 from .schemas import resolve, schema_uri
 
 _JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"), (dict, "object"), (type(None), "null"))
@@ -92,7 +92,9 @@ def _expects_text_only(types: str | list[str]) -> bool:
 
 # A payload that uses the other side's name for a field (web cstatus, API customerStatus: model.WEB_NAMES) is told this
 # side's.
-NAMES_ELSEWHERE = {**WEB_NAMES, **{web: api for api, web in WEB_NAMES.items()}}
+# A field's name on the other side (web cstatus, API customerStatus), and Engagement History's names of two containers
+# (formFillingError, viewProduct) with their Messaging Interactions keys: a payload that drifted gets the hint
+NAMES_ELSEWHERE = {**WEB_NAMES, **{web: api for api, web in WEB_NAMES.items()}, **EH_CONTAINER_KEYS}
 
 
 def _where(path: list) -> str:
