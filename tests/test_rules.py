@@ -116,6 +116,25 @@ def test_spec_example_reports_exactly_its_known_slips(example_path):
     assert "/conversationHistoryRecords/0/unAuthSdes/events/5/viewedProduct/products/0/quantity" not in {f.pointer for f in findings}
 
 
+def test_a_survey_dialogs_messages_are_numbered_in_their_dialog_without_a_warning():
+    """A verdict audit: a message of a post-conversation survey dialog, ms::dialog:<dialogId>::msg:<n> with that
+    dialogId, was warned on by message-id, and its seq starting anew by message-seq; a dialogId of "undefined"
+    (the published example's) vouches for nothing."""
+    conversation, survey = "e5c58e49-e4a5-40a8-8a18-d6580d1d5630", "47b2a7d4-0a2b-4bb5-9a2e-5f0b7f0d7d11"
+    messages = [
+        {"messageId": f"ms::conv:{conversation}::msg:0", "dialogId": conversation, "seq": 0},
+        {"messageId": f"ms::conv:{conversation}::msg:1", "dialogId": conversation, "seq": 1},
+        {"messageId": f"ms::dialog:{survey}::msg:0", "dialogId": survey, "seq": 0},
+        {"messageId": f"ms::dialog:{survey}::msg:1", "dialogId": survey, "seq": 1},
+        {"messageId": f"ms::dialog:{survey}::msg:2", "dialogId": "undefined", "seq": 2},
+        {"messageId": f"ms::conv:{conversation}::msg:2", "dialogId": conversation, "seq": 1},
+    ]
+    record = {"info": {"conversationId": conversation}, "messageRecords": messages}
+    found = {(f.rule, f.pointer) for f in validator.lint({"conversationHistoryRecords": [record]}) if f.rule in ("message-id", "message-seq")}
+    assert found == {("message-id", "/conversationHistoryRecords/0/messageRecords/4/messageId"),
+                     ("message-seq", "/conversationHistoryRecords/0/messageRecords/5/seq")}
+
+
 # --- parameters ---------------------------------------------------------------------------
 
 def _event(container: dict, key: str = "cartStatus", sde_type: str = "CART_STATUS", **outer) -> dict:

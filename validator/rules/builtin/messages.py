@@ -48,15 +48,26 @@ def message_time(ctx: RecordContext, p: dict[str, Any]) -> list[Hit]:
 
 
 def message_seq(ctx: RecordContext, p: dict[str, Any]) -> list[Hit]:
-    hits, previous = [], None
+    """Per dialog: a survey dialog after the main one may number its messages anew."""
+    hits: list[Hit] = []
+    previous: dict[Any, int] = {}
     for pointer, message in _messages(ctx):
         seq = as_int(message.get("seq"))
         if seq is None:
             continue
-        if previous is not None and seq <= previous:
-            hits.append(Hit(f"{pointer}/seq", f"seq {show_int(seq)} does not increase (the previous message has seq {show_int(previous)})", seq))
-        previous = seq
+        dialog = message.get("dialogId")
+        dialog = dialog if isinstance(dialog, str) else None
+        before = previous.get(dialog)
+        if before is not None and seq <= before:
+            hits.append(Hit(f"{pointer}/seq", f"seq {show_int(seq)} does not increase (the previous message has seq {show_int(before)})", seq))
+        previous[dialog] = seq
     return hits
+
+
+def _names_its_dialog(message_id: str, dialog: Any) -> bool:
+    """A message of another dialog than the main one (a post-conversation survey) is numbered in it:
+    ms::dialog:<dialogId>::msg:<n>, its own dialogId ("undefined", as in the published example, names none)."""
+    return isinstance(dialog, str) and dialog not in ("", "undefined") and f"dialog:{dialog}::" in message_id
 
 
 def message_id(ctx: RecordContext, p: dict[str, Any]) -> list[Hit] | None:
@@ -67,7 +78,7 @@ def message_id(ctx: RecordContext, p: dict[str, Any]) -> list[Hit] | None:
     hits = []
     for pointer, message in _messages(ctx):
         mid = message.get("messageId")
-        if isinstance(mid, str) and conversation not in mid:
+        if isinstance(mid, str) and conversation not in mid and not _names_its_dialog(mid, message.get("dialogId")):
             hits.append(Hit(f"{pointer}/messageId", f"messageId {mid!r} does not embed the conversation id {conversation!r}", mid))
     return hits
 
