@@ -622,6 +622,22 @@ def test_web_side_names_get_the_other_sides_name_as_a_hint_and_codes_their_own_f
     assert [f.message for f in drifted if f.rule == "unknown-field"] == ["unknown field 'formFillingError' (did you mean 'visitorError'?)"]
 
 
+def test_a_flat_container_in_messaging_interactions_is_named_as_engagement_historys_shape():
+    """A verdict audit: personalInfo written flat (Engagement History's shape) in an MI event was 'missing required
+    field personalInfo' and an unknown-field per member, with nothing saying why; an empty container gets no hint."""
+    stamp = "1528628536880"
+
+    def response(container: dict) -> dict:
+        return {"conversationHistoryRecords": [{"info": {"conversationId": "c1"}, "sdes": {"events": [
+            {"personalInfo": {"serverTimeStamp": stamp, **container}, "sdeType": "PERSONAL_INFO", "serverTimeStamp": stamp}]}}]}
+
+    (flat,) = [f for f in validator.lint(response({"name": "Ada", "gender": "FEMALE"})) if f.rule == "missing-field"]
+    assert flat.message == ("missing required field 'personalInfo' in personalInfo: its fields are written flat, as Engagement History does;"
+                            " Messaging Interactions nests them in personalInfo.personalInfo")
+    (empty,) = [f for f in validator.lint(response({})) if f.rule == "missing-field"]
+    assert empty.message == "missing required field 'personalInfo' in personalInfo"
+
+
 def test_script_blocks_that_browsers_do_not_run_are_not_searched():
     """A template (<%= %>, {{ }}) in a non-JavaScript <script> was parsed as JavaScript: syntax errors about '<' and '{'."""
     page = (

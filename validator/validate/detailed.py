@@ -103,6 +103,15 @@ def _where(path: list) -> str:
 
 
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]+\Z")
+_CONTAINER_OWN = frozenset(("serverTimeStamp", "originalTimeStamp", "isAuthenticated"))
+
+
+def _flat_hint(path: list, key: str, instance: dict, version: str) -> str:
+    """A Messaging Interactions double-nested container (personalInfo.personalInfo) written flat, as Engagement History
+    writes it: say so (its fields are each unknown-field beside this finding)."""
+    if version not in ("v1", "v2") or not path or path[-1] != key or _CONTAINER_OWN.issuperset(instance):
+        return ""
+    return f": its fields are written flat, as Engagement History does; Messaging Interactions nests them in {key}.{key}"
 
 
 def _problems_for(error: Any, base: str, version: str) -> Iterator[Problem]:
@@ -132,7 +141,7 @@ def _problems_for(error: Any, base: str, version: str) -> Iterator[Problem]:
     elif kind == "required":
         for key in error.validator_value:
             if isinstance(instance, dict) and key not in instance and f"{key!r} is a required" in error.message:
-                yield Problem(pointer, "missing-field", f"missing required field {key!r}{_where(path)}", value=key)
+                yield Problem(pointer, "missing-field", f"missing required field {key!r}{_where(path)}{_flat_hint(path, key, instance, version)}", value=key)
     elif kind == "type" and version == "v1" and isinstance(instance, (int, float)) and _expects_text_only(error.validator_value):
         yield Problem(pointer, "v1-alphanumeric", f"API v1 values are alphanumeric: expected a string, found {_found(instance)}", value=instance)
     elif kind == "type":
