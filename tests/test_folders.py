@@ -85,3 +85,64 @@ def test_a_prefix_listing_leaves_out_the_folders_a_search_does_not_enter():
         assert [url for url, _ in named.files] == ["memory://prefix-listing/node_modules/pkg/package.json"]
     finally:
         store.rm("/prefix-listing", recursive=True)
+
+
+# -- .gitignore, as git reads it ----------------------------------------------------------------------------------
+
+GITIGNORES = {
+    "": ["*.log", "build/", "/top.json", "!important.log", "secret*", "# a comment", "", "data/*.tmp.json"],
+    "a": ["*.json", "!keep.json", "deep/"],
+    "a/b": ["!*.json", "z.json"],
+    "vendorish": ["*", "!*/", "!*.json"],
+}
+
+
+@pytest.fixture(scope="module")
+def repository(tmp_path_factory) -> Path:
+    """A git repository whose .gitignore files ignore, take back and ignore folders at several depths."""
+    import subprocess
+
+    top = tmp_path_factory.mktemp("repo")
+    for folder in ["", "a", "a/b", "a/b/c", "a/deep", "build", "build/x", "data", "vendorish", "vendorish/v", "x"]:
+        (top / folder).mkdir(parents=True, exist_ok=True)
+        for name in ("keep.json", "z.json", "top.json", "n.log", "important.log", "secret.json", "r.tmp.json"):
+            (top / folder / name).write_text("{}", encoding="utf-8")
+    for folder, lines in GITIGNORES.items():
+        (top / folder / ".gitignore").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (top / ".git").mkdir()
+    subprocess.run(["git", "init", "-q", str(top)], check=True)
+    (top / ".git" / "info").mkdir(exist_ok=True)
+    (top / ".git" / "info" / "exclude").write_text("x/\n", encoding="utf-8")
+    return top
+
+
+def _git_keeps(top: Path, folder: str = "") -> set[str]:
+    """The files git would add under ``folder`` (untracked, not ignored), relative to ``folder``."""
+    import subprocess
+
+    listed = subprocess.run(["git", "-C", str(top / folder), "ls-files", "--others", "--exclude-standard", "-z", "."],
+                            check=True, capture_output=True).stdout.decode()
+    return {name for name in listed.split("\0") if name and not name.endswith(".gitignore")}
+
+
+@pytest.mark.parametrize("folder", ["", "a", "a/b", "vendorish"])
+def test_a_search_leaves_out_what_git_ignores_as_git_does(repository, folder):
+    """Compared with git itself (ls-files --others --exclude-standard): nested .gitignore files, ! taking back,
+    folder lines, anchored lines, .git/info/exclude; searched from the top or from a folder inside."""
+    found = {item.relative for item in search(repository / folder, ("*",), ()) if not item.relative.endswith(".gitignore")}
+    assert found == _git_keeps(repository, folder)
+    everything = {item.relative for item in search(repository / folder, ("*",), (), respect_gitignore=False)}
+    assert found < everything  # something was left out, and nothing added
+
+
+def test_a_folder_named_is_searched_though_git_ignores_it(repository):
+    """sdelint check build/ (ignored by build/): what the user names is searched, as a named file is checked; what
+    is ignored inside it still is (x/, by .git/info/exclude)."""
+    found = {item.relative for item in search(repository / "build", ("*.json",), ())}
+    assert {"keep.json", "z.json"} <= found and not any(name.startswith("x/") for name in found) and "secret.json" not in found
+
+
+def test_outside_a_repository_gitignore_files_mean_nothing(tmp_path):
+    (tmp_path / ".gitignore").write_text("*.json\n", encoding="utf-8")
+    (tmp_path / "a.json").write_text("{}", encoding="utf-8")
+    assert [item.relative for item in search(tmp_path, ("*.json",), ())] == ["a.json"]
