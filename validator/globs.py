@@ -126,17 +126,6 @@ def _file_regexes(patterns: tuple[str, ...]) -> list[tuple[bool, Any]]:
     A line ending in ``/``, or whose last name has no wildcard (``fixtures``, ``recorded/2024``, ``**/fixtures``), keeps
     its directory match (the files under such a directory); a line whose last name has one (``*.json``) matches a
     file's whole path only.
-    """
-    return _runs(tuple(_lines(patterns)), "include", strict=True)
-
-
-@cache
-def _runs(lines: tuple[str, ...], mode: str, strict: bool) -> list[tuple[bool, Any]]:
-    """(include, RE2 matcher) per run of consecutive ``lines`` that agree on include, the last run first.
-
-    ``mode``: "include" (see _file_regexes); "file", a line matches a file's whole path only (a folder's lines
-    are for folders); "folder", a line matches a folder's path with a slash, itself and not what is below it.
-    ``strict``: a line pathspec or RE2 refuses is a ValueError, else left out (as git leaves it out).
     A run is one alternation: a search of 100,000 files calls RE2 once per file, not once per line.
     """
     try:  # the pattern class whose regexes mark a match through a directory (pathspec >= 1.0)
@@ -145,22 +134,14 @@ def _runs(lines: tuple[str, ...], mode: str, strict: bool) -> list[tuple[bool, A
         from pathspec.patterns.gitwildmatch import GitWildMatchPattern as Pattern
 
     runs: list[tuple[bool, list[str]]] = []
-    for line in lines:
-        try:
-            pattern = Pattern(line)
-            if pattern.include is None or pattern.regex is None:
-                continue
-            if mode == "include":  # recorded/, or a last name without a wildcard as written (fixtures, **/fixtures, a\[1\])
-                folders = line.rstrip(" ").endswith("/") or not _WILDCARD.search(line.rsplit("/", 1)[-1])
-                mark = "/" if folders else _NOTHING
-            else:
-                mark = "/$" if mode == "folder" else _NOTHING
-            regex = pattern.regex.pattern.replace(_DIRECTORY_MARK, mark)
-            linear_pattern(regex)  # each line on its own first: the error names what RE2 refuses in it
-        except (ValueError, re.error):
-            if strict:
-                raise
+    for line in _lines(patterns):
+        pattern = Pattern(line)
+        if pattern.include is None or pattern.regex is None:
             continue
+        # recorded/, or a last name without a wildcard as written (fixtures, **/fixtures, a\[1\])
+        names_folders = line.rstrip(" ").endswith("/") or not _WILDCARD.search(line.rsplit("/", 1)[-1])
+        regex = pattern.regex.pattern.replace(_DIRECTORY_MARK, "/" if names_folders else _NOTHING)
+        linear_pattern(regex)  # each line on its own first: the error names what RE2 refuses in it
         if runs and runs[-1][0] == pattern.include:
             runs[-1][1].append(regex)
         else:
@@ -172,16 +153,6 @@ def _runs(lines: tuple[str, ...], mode: str, strict: bool) -> list[tuple[bool, A
         except ValueError:  # past RE2's memory for one program: a matcher per line
             compiled.extend((include, linear_pattern(regex)) for regex in regexes)
     return compiled
-
-
-def gitignore_says(relative: str, lines: tuple[str, ...], folder: bool) -> bool | None:
-    """What one ``.gitignore`` says of a path relative to its folder: True ignored, False taken back (``!``), None
-    nothing (an outer file may). A folder's lines (``build/``) match the folder itself, so the search need not enter it."""
-    path = without_lone_surrogates(relative) + ("/" if folder else "")
-    for ignore, regex in _runs(lines, "folder" if folder else "file", strict=False):
-        if regex.search(path) is not None:
-            return ignore
-    return None
 
 
 def _anchored(pattern: str) -> str:
