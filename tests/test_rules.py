@@ -128,11 +128,18 @@ def test_a_survey_dialogs_messages_are_numbered_in_their_dialog_without_a_warnin
         {"messageId": f"ms::dialog:{survey}::msg:1", "dialogId": survey, "seq": 1},
         {"messageId": f"ms::dialog:{survey}::msg:2", "dialogId": "undefined", "seq": 2},
         {"messageId": f"ms::conv:{conversation}::msg:2", "dialogId": conversation, "seq": 1},
+        # a review: no dialogId, or "undefined", is the main dialog's numbering too; and the dialog must begin the id
+        {"messageId": f"ms::conv:{conversation}::msg:3", "seq": 1},
+        {"messageId": f"ms::conv:{conversation}::msg:4", "dialogId": "undefined", "seq": 0},
+        {"messageId": f"ms::conv:other::dialog:{survey}::msg:5", "dialogId": survey, "seq": 3},
     ]
     record = {"info": {"conversationId": conversation}, "messageRecords": messages}
     found = {(f.rule, f.pointer) for f in validator.lint({"conversationHistoryRecords": [record]}) if f.rule in ("message-id", "message-seq")}
     assert found == {("message-id", "/conversationHistoryRecords/0/messageRecords/4/messageId"),
-                     ("message-seq", "/conversationHistoryRecords/0/messageRecords/5/seq")}
+                     ("message-seq", "/conversationHistoryRecords/0/messageRecords/5/seq"),
+                     ("message-seq", "/conversationHistoryRecords/0/messageRecords/6/seq"),
+                     ("message-seq", "/conversationHistoryRecords/0/messageRecords/7/seq"),
+                     ("message-id", "/conversationHistoryRecords/0/messageRecords/8/messageId")}
 
 
 # --- parameters ---------------------------------------------------------------------------

@@ -48,15 +48,16 @@ def message_time(ctx: RecordContext, p: dict[str, Any]) -> list[Hit]:
 
 
 def message_seq(ctx: RecordContext, p: dict[str, Any]) -> list[Hit]:
-    """Per dialog: a survey dialog after the main one may number its messages anew."""
+    """Per dialog: a survey dialog after the main one may number its messages anew. The main dialog is the
+    conversation's id, or none named ("undefined", missing), as in the published example."""
     hits: list[Hit] = []
-    previous: dict[Any, int] = {}
+    previous: dict[str | None, int] = {}
+    conversation = _conversation_id(ctx)
     for pointer, message in _messages(ctx):
         seq = as_int(message.get("seq"))
         if seq is None:
             continue
-        dialog = message.get("dialogId")
-        dialog = dialog if isinstance(dialog, str) else None
+        dialog = _other_dialog(message.get("dialogId"), conversation)
         before = previous.get(dialog)
         if before is not None and seq <= before:
             hits.append(Hit(f"{pointer}/seq", f"seq {show_int(seq)} does not increase (the previous message has seq {show_int(before)})", seq))
@@ -64,21 +65,30 @@ def message_seq(ctx: RecordContext, p: dict[str, Any]) -> list[Hit]:
     return hits
 
 
-def _names_its_dialog(message_id: str, dialog: Any) -> bool:
-    """A message of another dialog than the main one (a post-conversation survey) is numbered in it:
-    ms::dialog:<dialogId>::msg:<n>, its own dialogId ("undefined", as in the published example, names none)."""
-    return isinstance(dialog, str) and dialog not in ("", "undefined") and f"dialog:{dialog}::" in message_id
+def _conversation_id(ctx: RecordContext) -> str | None:
+    info = ctx.record.get("info")
+    conversation = info.get("conversationId") if isinstance(info, dict) else None
+    return conversation if isinstance(conversation, str) and conversation else None
+
+
+def _other_dialog(dialog: Any, conversation: str | None) -> str | None:
+    """The dialogId of a dialog other than the main one (a post-conversation survey); None for the main one: the
+    conversation's id, or none named ("undefined", as in the published example, missing or empty)."""
+    if not isinstance(dialog, str) or dialog in ("", "undefined") or dialog == conversation:
+        return None
+    return dialog
 
 
 def message_id(ctx: RecordContext, p: dict[str, Any]) -> list[Hit] | None:
-    info = ctx.record.get("info")
-    conversation = info.get("conversationId") if isinstance(info, dict) else None
-    if not isinstance(conversation, str) or not conversation:
+    conversation = _conversation_id(ctx)
+    if conversation is None:
         return None
     hits = []
     for pointer, message in _messages(ctx):
         mid = message.get("messageId")
-        if isinstance(mid, str) and conversation not in mid and not _names_its_dialog(mid, message.get("dialogId")):
+        dialog = _other_dialog(message.get("dialogId"), conversation)
+        # a survey dialog's message is numbered in it: ms::dialog:<its dialogId>::msg:<n>
+        if isinstance(mid, str) and conversation not in mid and not (dialog and mid.startswith(f"ms::dialog:{dialog}::")):
             hits.append(Hit(f"{pointer}/messageId", f"messageId {mid!r} does not embed the conversation id {conversation!r}", mid))
     return hits
 
