@@ -447,6 +447,25 @@ def _walked(cli, folder: Path, *options: str) -> list[str]:
     return [Path(entry["file"]).relative_to(folder).as_posix() for entry in json.loads(result.stdout)["files"]]
 
 
+def test_a_directory_search_respects_the_repositorys_gitignore_unless_told_not_to(cli, tmp_path):
+    """ruff's respect-gitignore: a repository's reports/ (ignored) held earlier reports and generated files that
+    `sdelint check .` read as unrecognized documents; a named file is checked whatever .gitignore says."""
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("reports/\n*.generated.json\n", encoding="utf-8")
+    (tmp_path / "reports").mkdir()
+    for name in ("capture.json", "out.generated.json", "reports/old.json"):
+        shutil.copyfile(EXAMPLE, tmp_path / name)
+    assert _walked(cli, tmp_path) == ["capture.json"]
+    assert _walked(cli, tmp_path, "--no-respect-gitignore") == ["capture.json", "out.generated.json", "reports/old.json"]
+    named = cli("check", "--format", "json", tmp_path / "out.generated.json")
+    assert [entry["file"] for entry in json.loads(named.stdout)["files"]] == [str(tmp_path / "out.generated.json")]
+    old = str(tmp_path / "reports" / "old.json")
+    assert old in {f.file for f in validator.api.lint_paths([tmp_path], respect_gitignore=False)}
+    assert old not in {f.file for f in validator.api.lint_paths([tmp_path])}
+
+
 def test_include_patterns_select_files_not_everything_in_a_folder_named_like_them(cli, tmp_path):
     """A folder fixtures.json/ made every file in it (its README.md, ...) an input of the default *.json: false
     syntax-errors. Include patterns match a file by its path, as ruff's include does; one ending in / takes a folder."""

@@ -85,3 +85,84 @@ def test_a_prefix_listing_leaves_out_the_folders_a_search_does_not_enter():
         assert [url for url, _ in named.files] == ["memory://prefix-listing/node_modules/pkg/package.json"]
     finally:
         store.rm("/prefix-listing", recursive=True)
+
+
+# -- what git ignores, asked of git -------------------------------------------------------------------------------
+
+GITIGNORES = {
+    "": ["*.log", "build/", "/top.json", "!important.log", "secret*", "# a comment", "", "fixtures/**", "!fixtures/keep.json", "a/**/"],
+    "a": ["*.json", "!keep.json", "deep/"],
+    "a/b": ["!*.json", "z.json"],
+    "vendorish": ["*", "!*/", "!*.json"],
+}
+FOLDERS = ["", "a", "a/b", "a/b/c", "a/deep", "build", "build/x", "fixtures", "fixtures/in", "vendorish", "vendorish/v", "x"]
+
+
+def _git(*args: str) -> bytes:
+    import subprocess
+
+    return subprocess.run(["git", *args], check=True, capture_output=True).stdout
+
+
+@pytest.fixture(scope="module")
+def repository(tmp_path_factory) -> Path:
+    """A git repository whose .gitignore files ignore, take back and ignore folders at several depths; one file that
+    a line ignores is tracked (added before the line), and nested/ is a repository of its own with its own rules."""
+    top = tmp_path_factory.mktemp("repo")
+    for folder in FOLDERS:
+        (top / folder).mkdir(parents=True, exist_ok=True)
+        for name in ("keep.json", "z.json", "top.json", "n.log", "important.log", "secret.json"):
+            (top / folder / name).write_text("{}", encoding="utf-8")
+    _git("init", "-q", str(top))
+    _git("-C", str(top), "add", "a/z.json")  # tracked, though a/.gitignore will ignore *.json there
+    for folder, lines in GITIGNORES.items():
+        (top / folder / ".gitignore").write_bytes(("\ufeff" if folder == "a/b" else "").encode() + "\r\n".join(lines).encode() + b"\r\n")
+    (top / ".git" / "info" / "exclude").write_text("x/\n", encoding="utf-8")
+    nested = top / "nested"
+    (nested / "sub").mkdir(parents=True)
+    for name in ("keep.json", "n.log", "sub/top.json"):
+        (nested / name).write_text("{}", encoding="utf-8")
+    _git("init", "-q", str(nested))
+    (nested / ".gitignore").write_text("keep.json\n", encoding="utf-8")  # the outer *.log and /top.json do not apply here
+    return top
+
+
+def _git_keeps(root: Path, folder: Path) -> set[str]:
+    """The files git keeps under ``folder`` (tracked, or untracked and not ignored), relative to it; none in nested repositories."""
+    listed = _git("-C", str(folder), "ls-files", "--cached", "--others", "--exclude-standard", "-z", ".").decode()
+    return {name for name in listed.split("\0") if name and not name.endswith("/") and not name.endswith(".gitignore")}
+
+
+@pytest.mark.parametrize("folder", ["", "a", "vendorish"])
+def test_a_search_leaves_out_what_git_ignores_as_git_does(repository, folder):
+    """Compared with git itself (ls-files --cached --others --exclude-standard): nested .gitignore files (CRLF, a BOM),
+    ! taking back, folder lines, a/** with a later !, anchored lines, .git/info/exclude, a tracked file an ignore
+    line matches; searched from the top or from a folder inside. A nested repository is asked by its own rules."""
+    found = {item.relative for item in search(repository / folder, ("*",), ()) if not item.relative.endswith(".gitignore")}
+    expected = _git_keeps(repository, repository / folder)
+    if not folder:
+        expected |= {f"nested/{name}" for name in _git_keeps(repository / "nested", repository / "nested")}
+        assert {"nested/n.log", "nested/sub/top.json", "a/z.json", "fixtures/keep.json"} <= found and "nested/keep.json" not in found
+    assert found == expected
+    everything = {item.relative for item in search(repository / folder, ("*",), (), respect_gitignore=False)}
+    assert found < everything  # something was left out, and nothing added
+
+
+@pytest.mark.parametrize("folder", ["build", "a/b", "fixtures", "x"])
+def test_a_folder_named_is_searched_though_git_ignores_it(repository, folder):
+    """sdelint check build/ (ignored by build/, a/b by a/**/, fixtures by fixtures/**, x by .git/info/exclude): what
+    the user names is searched whole, as a named file is checked."""
+    found = {item.relative for item in search(repository / folder, ("*",), ())}
+    assert found == {item.relative for item in search(repository / folder, ("*",), (), respect_gitignore=False)}
+    assert "keep.json" in found and "n.log" in found
+
+
+def test_without_git_or_outside_a_repository_nothing_is_left_out(repository, tmp_path, monkeypatch):
+    """Where git cannot answer, a file is checked needlessly rather than skipped in silence."""
+    from validator import gitignored
+
+    (tmp_path / ".gitignore").write_text("*.json\n", encoding="utf-8")
+    (tmp_path / "a.json").write_text("{}", encoding="utf-8")
+    assert [item.relative for item in search(tmp_path, ("*.json",), ())] == ["a.json"]
+    monkeypatch.setattr(gitignored.shutil, "which", lambda name: None)
+    assert {item.relative for item in search(repository, ("*",), ())} == {item.relative for item in search(repository, ("*",), (), respect_gitignore=False)}

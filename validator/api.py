@@ -95,6 +95,7 @@ def lint_paths(
     jobs: int | None = None,
     include: str | Iterable[str] = (),
     exclude: str | Iterable[str] = (),
+    respect_gitignore: bool = True,
     api_version: str | None = None,
     config: str | os.PathLike[str] | None = None,
     select: RuleNames = (),
@@ -125,6 +126,7 @@ def lint_paths(
     paths = list(paths)
     for path in paths:
         _expect(path, (str, os.PathLike), "each path")
+    _expect(respect_gitignore, (bool,), "respect_gitignore")
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int)):
         raise TypeError(f"jobs must be an int or None, not {jobs!r}")
     if jobs is not None and jobs < 0:
@@ -145,7 +147,7 @@ def lint_paths(
         try:
             # Path("./-") is Path("-"): a PathLike cannot say "./-", and it names a file anyway
             raws = tuple(os.fspath(path) if isinstance(path, str) or os.fspath(path) != STDIN else "./-" for path in paths)
-            inputs, _ = collect(raws, tuple(include), tuple(exclude), lister=lister)
+            inputs, _ = collect(raws, tuple(include), tuple(exclude), lister=lister, respect_gitignore=respect_gitignore)
         except InputError as exc:
             raise ValueError(str(exc)) from None
         results = check_inputs(configs, inputs, read_stdin, "<stdin>", jobs or default_jobs(), cluster=executor)

@@ -179,6 +179,10 @@ def _file_patterns(ctx: click.Context, param: click.Parameter, patterns: tuple[s
     help=f"Files to check in directories (repeatable). [default: {', '.join(DEFAULT_INCLUDE)}]",
 )
 @click.option("--exclude", multiple=True, metavar="GLOB", callback=_file_patterns, help="Files to skip in directories (repeatable).")
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
+    help="In directories, skip the files git ignores (.gitignore, .git/info/exclude; git is asked).",
+)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for many files. [default: the number of CPUs]")
 @click.option(
     "--cluster", metavar="ADDRESS", default=None,
@@ -212,6 +216,7 @@ def check(
     write_baseline_path: Path | None,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
+    respect_gitignore: bool,
     jobs: int | None,
     cluster: str | None,
     stdin_filename: str,
@@ -245,7 +250,9 @@ def check(
     executor = _cluster_executor(cluster, configs)
     try:
         try:
-            inputs, notes = collect(paths, include, exclude, stdin_name=stdin_filename, lister=executor.list_url if executor else list_url)
+            inputs, notes = collect(
+                paths, include, exclude, stdin_name=stdin_filename, lister=executor.list_url if executor else list_url, respect_gitignore=respect_gitignore,
+            )
         except InputError as exc:
             raise click.UsageError(str(exc)) from None
         for note in notes:

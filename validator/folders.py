@@ -37,10 +37,12 @@ class Found:
     error: str | None = None
 
 
-def search(top: Path, include: tuple[str, ...], exclude: tuple[str, ...]) -> list[Found]:
+def search(top: Path, include: tuple[str, ...], exclude: tuple[str, ...], respect_gitignore: bool = True) -> list[Found]:
     """The files under ``top`` that ``include`` selects and ``exclude`` keeps, and the folders that could not be
-    listed, sorted as paths; folders in DEFAULT_EXCLUDE, or that ``exclude`` drops whole, are not entered."""
+    listed, sorted as paths; folders in DEFAULT_EXCLUDE, or that ``exclude`` drops whole, are not entered. With
+    ``respect_gitignore``, files git ignores are left out (git answers: see ``gitignored``)."""
     found: list[Found] = []
+    repositories: list[Path] = []  # folders below top with a .git of their own (submodules, nested repositories)
     pending = [(top, "")]
     while pending:
         folder, relative = pending.pop()
@@ -50,6 +52,8 @@ def search(top: Path, include: tuple[str, ...], exclude: tuple[str, ...]) -> lis
         except OSError as exc:
             found.append(Found(folder, relative, exc.strerror or str(exc)))
             continue
+        if relative and any(entry.name == ".git" for entry in entries):
+            repositories.append(folder)
         for entry in entries:
             path, inner = folder / entry.name, f"{relative}/{entry.name}" if relative else entry.name
             if _is_folder(entry):
@@ -57,6 +61,11 @@ def search(top: Path, include: tuple[str, ...], exclude: tuple[str, ...]) -> lis
                     pending.append((path, inner))
             elif _to_check(entry) and selected_file(inner, include, exclude):
                 found.append(Found(path, inner))
+    if respect_gitignore and found:
+        from .gitignored import ignored  # a subprocess of git, only for a search
+
+        left_out = ignored([item.path for item in found if item.error is None], top, repositories)
+        found = [item for item in found if item.path not in left_out]
     return sorted(found, key=lambda item: item.path)
 
 

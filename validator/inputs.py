@@ -158,10 +158,12 @@ def collect(
     exclude: tuple[str, ...] = (),
     stdin_name: str = "<stdin>",
     lister: Callable[[ListRequest], Listing] = list_url,
+    respect_gitignore: bool = True,
 ) -> tuple[list[Input], list[str]]:
     """Inputs in a stable order, each once (see ``_identity``), and notes about directories that held no matching file.
 
-    ``lister`` lists URLs (here by default; on a cluster worker with ``--cluster``).
+    ``lister`` lists URLs (here by default; on a cluster worker with ``--cluster``). ``respect_gitignore``: a
+    directory search leaves out the files git ignores (``gitignored``).
     """
     shown = ", ".join(include or DEFAULT_INCLUDE)  # in notes, as --help shows the default
     include = include or _DEFAULT_PATTERNS
@@ -195,7 +197,7 @@ def collect(
         except OSError:  # a name the system refuses (too long, say): its read-error finding says why
             is_dir, exists = False, True
         if is_dir:
-            found = search(path, include, exclude)
+            found = search(path, include, exclude, respect_gitignore)
             if not found:
                 notes.append(f"{raw}: no file matching {shown} in this directory")
             for item in found:
