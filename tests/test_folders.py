@@ -166,3 +166,31 @@ def test_without_git_or_outside_a_repository_nothing_is_left_out(repository, tmp
     assert [item.relative for item in search(tmp_path, ("*.json",), ())] == ["a.json"]
     monkeypatch.setattr(gitignored.shutil, "which", lambda name: None)
     assert {item.relative for item in search(repository, ("*",), ())} == {item.relative for item in search(repository, ("*",), (), respect_gitignore=False)}
+
+
+def test_names_git_would_read_as_pathspec_magic_are_asked_as_names(tmp_path):
+    """A review: git reads each line as a pathspec, so :x.json was judged as x.json (ignored, skipped) and :!y.json
+    made git refuse the whole list (nothing left out)."""
+    _git("init", "-q", str(tmp_path))
+    (tmp_path / ".gitignore").write_text("/x.json\n", encoding="utf-8")
+    (tmp_path / ":").mkdir()
+    for name in ("x.json", ":x.json", ":/x.json", ":!y.json"):
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    found = {item.relative for item in search(tmp_path, ("*.json",), ())}
+    assert found == {":x.json", ":/x.json", ":!y.json"} == _git_keeps(tmp_path, tmp_path) - {".gitignore"}
+
+
+def test_a_nested_repository_is_asked_as_itself_whatever_a_hook_environment_names(tmp_path, monkeypatch):
+    """A review: git commit -a runs hooks with GIT_INDEX_FILE naming the outer repository's index; a nested
+    repository asked under it took its tracked (force-added) file for an untracked ignored one, and skipped it."""
+    nested = tmp_path / "lib"
+    nested.mkdir()
+    _git("init", "-q", str(tmp_path))
+    _git("init", "-q", str(nested))
+    (nested / ".gitignore").write_text("*.json\n", encoding="utf-8")
+    (nested / "tracked.json").write_text("{}", encoding="utf-8")
+    _git("-C", str(nested), "add", "-f", "tracked.json")
+    (tmp_path / "top.json").write_text("{}", encoding="utf-8")
+    _git("-C", str(tmp_path), "add", "top.json")
+    monkeypatch.setenv("GIT_INDEX_FILE", str(tmp_path / ".git" / "index"))
+    assert {item.relative for item in search(tmp_path, ("*.json",), ())} == {"top.json", "lib/tracked.json"}
