@@ -406,6 +406,13 @@ def test_stdin_filename_names_the_input(sdelint):
     findings = parse_findings(result.finding_lines)
     assert findings and {f[0] for f in findings} == {"recordings/capture-17.json"}
     assert SUMMARY.fullmatch(result.lines[-1])["versions"] == "1 as API v2"
+    assert "--stdin-filename" not in result.err
+
+
+def test_a_stdin_filename_without_stdin_among_the_paths_is_said_to_be_unused(sdelint):
+    """An audit: --stdin-filename given with files only (a script that forgot the '-') was ignored in silence."""
+    result = sdelint("check", "--stdin-filename", "capture.json", EXAMPLE_REL)
+    assert result.code == 0 and "--stdin-filename names standard input ('-'), which is not among the paths: it is not used" in result.err
 
 
 def test_stdin_together_with_files_keeps_the_order(sdelint):

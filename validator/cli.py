@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.core import ParameterSource
 
 from . import __version__
 from .atomic import open_atomically
@@ -25,7 +26,7 @@ from .collector import collector_paused
 from .config import CommandLine, Configuration, discover, split_rule_names
 from .findings import SEVERITY_RANK
 from .globs import bad_file_patterns
-from .inputs import DEFAULT_INCLUDE, Input, InputError, collect, list_url, read_stdin
+from .inputs import DEFAULT_INCLUDE, STDIN, Input, InputError, collect, list_url, read_stdin
 from .load.reader import MAX_INPUT_BYTES
 from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_CHOICES, PROFILES, SDE_TYPES, VERSIONS, WEB
 from .parallel import ClusterError, WorkerDied
@@ -257,6 +258,8 @@ def check(
             raise click.UsageError(str(exc)) from None
         for note in notes:
             tell(f"sdelint: {note}")
+        if STDIN not in paths and click.get_current_context().get_parameter_source("stdin_filename") != ParameterSource.DEFAULT:
+            tell("sdelint: --stdin-filename names standard input ('-'), which is not among the paths: it is not used")
         inputs, named_baseline = _without_own_files(inputs, paths, {"-o/--output": output, "--write-baseline": write_baseline_path}, baseline_path)
         # a gate pointed at the wrong folder must not pass; the hook naming only the committed baseline may
         if not inputs and not named_baseline:
