@@ -446,3 +446,21 @@ def test_every_machine_readable_format_decodes_to_the_same_text_on_any_stdout(tm
         assert "&#119070;&#233;" in written["ascii"].decode() and html.unescape(written["ascii"].decode()).count("\U0001d11e\u00e9") >= 1
     else:  # junit: ASCII (XML character references) on any stream, as before
         assert written["ascii"] == written["utf-8"]
+
+
+def test_a_report_or_baseline_name_near_the_longest_a_folder_takes_is_written(tmp_path, run_sdelint, example_path):
+    """A sweep: the temporary file beside the target is named after it, 14 bytes longer: a legal name of 242 to 255
+    bytes was refused ('File name too long') for -o and --write-baseline."""
+    for option, name in (("-o", "R" * 250), ("--write-baseline", "B" * 255)):
+        target = tmp_path / name
+        result = run_sdelint("check", str(example_path), option, str(target))
+        assert result.returncode in (0, 1), result.stderr
+        assert target.stat().st_size > 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["B" * 255, "R" * 250]  # no temporary file left
+
+
+def test_a_report_into_a_full_device_names_it(run_sdelint, example_path):
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full")
+    result = run_sdelint("check", str(example_path), "-o", "/dev/full")
+    assert result.returncode == 2 and b"/dev/full: No space left on device" in result.stderr

@@ -61,6 +61,10 @@ def _no_temporary_file(exc: OSError, folder: Path) -> str:
     return exc.strerror or str(exc)
 
 
+# The longest file name most file systems take, in bytes (NAME_MAX)
+_LONGEST_NAME = 255
+
+
 @contextmanager
 def _replacing(path: Path, mode: int | None = None) -> Iterator[BinaryIO]:
     """A binary file to write ``path``'s new content to; it replaces ``path`` only when the block ends without an error."""
@@ -76,14 +80,21 @@ def _replacing(path: Path, mode: int | None = None) -> Iterator[BinaryIO]:
     except FileNotFoundError:
         current = None
     if current is not None and not stat.S_ISREG(current.st_mode):
-        with open(path, "wb") as direct:  # a device or FIFO: nothing to rename over
-            yield direct
+        try:
+            with open(path, "wb") as direct:  # a device or FIFO: nothing to rename over
+                yield direct
+        except OSError as exc:
+            if exc.filename is None:  # a write's error (/dev/full: no space) names no file: name the one asked for
+                raise OSError(exc.errno, exc.strerror, str(path)) from None
+            raise
         return
     target = Path(os.path.realpath(path))  # through symlinks: replace the file a link points to, not the link
     target.parent.mkdir(parents=True, exist_ok=True)
     keep = stat.S_IMODE(current.st_mode) if current is not None else (mode if mode is not None else _umask_mode())
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        # beside the target, named after it while that fits: a name of 242 to 255 bytes would not take the 14 more
+        fits = len(os.fsencode(target.name)) <= _LONGEST_NAME - len(".XXXXXXXX.tmp") - 1
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}." if fits else ".sdelint.", suffix=".tmp")
     except OSError as exc:  # a read-only or full file system: say so of the file asked for, not of a temporary name
         raise OSError(exc.errno, _no_temporary_file(exc, target.parent), str(path)) from None
     try:
