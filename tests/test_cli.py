@@ -471,6 +471,9 @@ def test_a_directory_search_respects_the_repositorys_gitignore_unless_told_not_t
     old = str(tmp_path / "reports" / "old.json")
     assert old in {f.file for f in validator.api.lint_paths([tmp_path], respect_gitignore=False)}
     assert old not in {f.file for f in validator.api.lint_paths([tmp_path])}
+    (tmp_path / "capture.json").unlink()  # every match ignored: the note says so, not that nothing matched
+    empty = cli("check", tmp_path)
+    assert empty.exit_code == 2 and "that git does not ignore (--no-respect-gitignore checks them)" in empty.output
 
 
 def test_include_patterns_select_files_not_everything_in_a_folder_named_like_them(cli, tmp_path):

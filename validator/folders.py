@@ -9,7 +9,8 @@ Folders no file of which can be an input are not entered at all, as ruff's defau
 those named in DEFAULT_EXCLUDE (version control, dependencies, virtual environments, tool caches: a
 search of ``.`` checked every ``package.json`` under ``node_modules`` as an unrecognized document, and
 slowly), and those ``--exclude`` drops whole. A folder named on the command line is searched whatever
-its name: only the folders met below it are compared.
+its name: only the folders met below it are compared. The files git ignores are left out after the
+walk, git answering (``gitignored``).
 """
 
 from __future__ import annotations

@@ -33,7 +33,8 @@ def ignored(files: Iterable[Path], top: Path, repositories: Iterable[Path]) -> s
     if git is None:
         return set()
     roots = sorted({Path(os.path.abspath(root)) for root in repositories}, key=lambda root: len(root.parts), reverse=True)
-    outer = _repository_of(Path(os.path.abspath(top)))
+    named = Path(os.path.abspath(top))
+    outer = _repository_of(named)
     groups: dict[Path, list[Path]] = {}
     for file in files:
         absolute = Path(os.path.abspath(file))
@@ -42,7 +43,6 @@ def ignored(files: Iterable[Path], top: Path, repositories: Iterable[Path]) -> s
             groups.setdefault(root, []).append(file)
     left_out: set[Path] = set()
     for root, members in groups.items():
-        named = Path(os.path.abspath(top))
         folder = named if named.is_relative_to(root) else root  # the folder searched, or a repository inside it
         # a repository below the one the search is in is asked as itself: not through the index or git folder a
         # hook's environment names (git commit -a runs pre-commit with GIT_INDEX_FILE set to the outer one's)

@@ -5,8 +5,9 @@ File patterns (``--include``, ``--exclude``, ``overrides[].files``) mean what th
 name at any depth, a name matches a directory and everything in it, ``[ab]`` is a character
 class, ``**`` crosses directories. Braces (``*.{json,yaml}``), which gitignore lacks and ruff has,
 are expanded first. Include patterns select files, as ruff's ``include`` does (``file_matches``):
-``*.json`` takes a file by its own name, never a folder ``fixtures.json/`` and all it holds; only
-a pattern ending in ``/`` (``recorded/``) takes what is under a directory. JSON Pointer patterns
+``*.json`` takes a file by its own name, never a folder ``fixtures.json/`` and all it holds; a
+pattern ending in ``/`` (``recorded/``), or whose last name has no wildcard (``recorded``), takes
+what is under a directory. JSON Pointer patterns
 keep this module's simpler rules: ``*`` within one reference token, ``**`` across tokens, the
 whole pointer matched.
 """
@@ -325,7 +326,8 @@ def file_matches(relative: str, patterns: Iterable[str]) -> bool:
     """Whether include ``patterns`` select the file at ``relative`` (slash-separated, relative to the directory searched).
 
     As in gitignore, the last line that matches decides (``!b.json`` takes back what ``*.json`` took); unlike gitignore, a
-    line matches the file's own path (a name at any depth), not a directory above it, unless the line ends in ``/``.
+    line matches the file's own path (a name at any depth), not a directory above it, unless the line ends in ``/`` or
+    its last name has no wildcard (see ``_file_regexes``).
     """
     relative = without_lone_surrogates(relative)
     for include, regex in _file_regexes(tuple(patterns)):

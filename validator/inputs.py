@@ -4,7 +4,8 @@ Directories are searched for files that DEFAULT_INCLUDE selects (the extension i
 unless ``--include`` says otherwise; ``--exclude`` removes files found in directories (a file named on
 the command line is always checked). Patterns have gitignore semantics (see
 ``globs``), relative to the directory searched, except that an include pattern
-selects files, never a directory and all it holds (unless it ends in ``/``).
+selects files, never a directory and all it holds (unless it ends in ``/`` or its
+last name has no wildcard), and a search leaves out what git ignores (``gitignored``).
 
 A URL (``s3://bucket/prefix/``, ``gs://...``, ``file://...``, ``memory://...``) is listed
 and read through fsspec (the ``dask`` extra), with the same rules: a prefix is searched like
@@ -199,7 +200,10 @@ def collect(
         if is_dir:
             found = search(path, include, exclude, respect_gitignore)
             if not found:
-                notes.append(f"{raw}: no file matching {shown} in this directory")
+                # a second walk only here: say so when every match is one git ignores (they are not "missing")
+                ignored = respect_gitignore and search(path, include, exclude, respect_gitignore=False)
+                why = " that git does not ignore (--no-respect-gitignore checks them)" if ignored else ""
+                notes.append(f"{raw}: no file matching {shown}{why} in this directory")
             for item in found:
                 key = _identity(item.path, cwd, folders)
                 if key not in seen:
