@@ -44,16 +44,17 @@ def halves_used(monkeypatch):
     return outcomes
 
 
-def _lint(text: str, workers: int):
-    linter = Linter(Configuration.load(None))
-    result = linter.lint_bytes(text.encode("utf-8"), "big.json", workers=workers)
+def _lint(text: str, workers: int, config: Configuration | None = None):
+    linter = Linter(config or Configuration.load(None))
+    path = str(config.path.parent / "big.json") if config and config.path else None  # overrides by file need a path
+    result = linter.lint_bytes(text.encode("utf-8"), "big.json", path, workers=workers)
     findings = [(f.line, f.column, f.pointer, f.rule, f.severity, f.message) for f in result.findings]
-    return findings, result.kind, result.api_version, result.events
+    return findings, result.kind, result.api_version, result.events, result.hidden
 
 
-def _assert_same_as_serial(text: str) -> list:
-    serial = _lint(text, 1)
-    assert _lint(text, 2) == serial
+def _assert_same_as_serial(text: str, config: Configuration | None = None) -> list:
+    serial = _lint(text, 1, config)
+    assert _lint(text, 2, config) == serial
     return serial[0]
 
 
@@ -161,3 +162,23 @@ def test_a_long_value_in_either_half_is_found(halves_used):
     findings = _assert_same_as_serial(json.dumps(_response(records)))
     assert halves_used[-1] is not None
     assert [pointer.split("/")[2] for _, _, pointer, rule, _, _ in findings if rule == "value-length"] == ["3", "36"]
+
+
+def test_each_half_grades_its_findings_as_the_policy_says(halves_used, tmp_path):
+    """Each process grades its own problems: a pointer override on one record, hidden counts and "off" agree with a serial run."""
+    records = _records(40)
+    records[37]["sdes"]["events"].append(TYPO_EVENT)
+    records[38]["sdes"]["events"].append(TYPO_EVENT)
+    text = json.dumps(_response(records))
+    config_file = tmp_path / ".sdelint.yaml"
+    config_file.write_text(
+        "api-version: v2\nrules: {numeric-string: info}\n"
+        "overrides:\n  - files: ['**']\n    pointers: ['/conversationHistoryRecords/38/**']\n    rules: {unknown-field: off}\n"
+    )
+    config = Configuration.load(config_file)
+    findings = _assert_same_as_serial(text, config)
+    assert halves_used and halves_used[-1] is not None, "the document was not split"
+    typos = [pointer for _, _, pointer, rule, *_ in findings if rule == "unknown-field"]
+    assert typos == ["/conversationHistoryRecords/37/sdes/events/2/lead/lead/Topic"]
+    hidden = _lint(text, 2, config)[4]
+    assert hidden.get("info", 0) > 40  # numeric-string in the records of both halves, counted, not shown

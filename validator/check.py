@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .findings import SEVERITY_RANK, Problem, join_pointer
+from .findings import Problem, join_pointer
 from .model import EH_RESPONSE, ENGAGEMENT_HISTORY, EVENTS, RECORD, RECORD_KINDS, RESPONSE, RESPONSE_LIST, SECTIONS, WEB_KINDS
 from .parallel import can_fork
 from .profile_views import EhEvent, misplaced_members, missing_container, web_context, web_objects
@@ -42,19 +42,6 @@ class DocumentChecker:
     def __init__(self, schema: SchemaChecker, rules: RuleEngine | None) -> None:
         self.schema = schema
         self.rules = rules
-
-    def shown(self, problems: list[Problem]) -> list[Problem]:
-        """The problems the report will show (so the ones worth placing in the text)."""
-        if self.rules is None:
-            return problems
-        policy = self.rules.policy
-        severity_of, lowest = policy.severities(), SEVERITY_RANK[policy.min_severity]
-        shown = []
-        for problem in problems:
-            severity = problem.severity or severity_of(problem.rule, problem.pointer)
-            if severity != "off" and SEVERITY_RANK[severity] >= lowest:
-                shown.append(problem)
-        return shown
 
     def _mislabels_reported(self) -> MislabelsReported | None:
         """Whether sde-type-key shows the mismatch of the event at a pointer (see SchemaChecker.check_event): where it is

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +11,11 @@ from . import detect
 from .check import DocumentChecker
 from .collector import collector_paused
 from .config import Configuration, Policy
-from .findings import SEVERITY_RANK, Finding, Problem, bounded_value, split_pointer, too_long_to_print
-from .load import Decoded, Document, line_cols, locate, parse_input, read_input
-from .load.positions import problem_offsets
+from .findings import Finding, Problem, split_pointer, too_long_to_print
+from .load import Decoded, Document, locate, parse_input, read_input
 from .load.reader import read_file
 from .model import CONTAINER_KEYS, MESSAGING, RECORD_KINDS, RESPONSE, SDE_TYPES, WEB
+from .placing import finding_rows, findings_of, graded, place
 from .profile_views import text_may_name_web_members
 from .result import FileResult
 from .rules.engine import RuleEngine
@@ -29,43 +28,6 @@ INTERNAL_ERROR = "internal-error"
 # Deeper than this a Python object is not walked (a JSON text stops near 1,000 levels in the parser; no
 # engagement attribute nests more than a few). A list that holds itself is infinitely deep.
 OBJECT_MAX_DEPTH = 500
-
-
-_FINDING_ORDER = attrgetter("line", "column", "pointer", "rule")
-
-
-def place(doc: Document, problems: list[Problem], policy: Policy, api_version: str | None) -> tuple[list[Finding], dict[str, int]]:
-    """Give each problem its severity and a line and column; the text is walked once, only if needed.
-
-    Problems below the policy's minimum severity are only counted (by severity): they are never placed.
-    """
-    kept = []
-    hidden: Counter[str] = Counter()
-    lowest = SEVERITY_RANK[policy.min_severity]
-    severity_of = policy.severities()
-    for problem in problems:
-        severity = problem.severity or severity_of(problem.rule, problem.pointer)
-        if severity == "off":
-            continue
-        if SEVERITY_RANK[severity] < lowest:
-            hidden[severity] += 1
-        else:
-            kept.append((problem, severity))
-    extra = {"api_version": api_version} if api_version else {}
-    positions = [(0, 0)] * len(kept)
-    text = doc.text
-    if text is not None:
-        locator = doc.locator or (lambda pointers: locate(text, pointers, doc.data, duplicates=doc.duplicate_keys))
-        offsets = problem_offsets([problem for problem, _ in kept], locator)
-        positions = line_cols(text, offsets)
-        if doc.line_base:
-            positions = [(line + doc.line_base, column) for line, column in positions]
-    findings = [
-        Finding(doc.name, line, column, problem.pointer, problem.rule, severity, problem.message, extra, bounded_value(problem.value))
-        for (problem, severity), (line, column) in zip(kept, positions, strict=True)
-    ]
-    findings.sort(key=_FINDING_ORDER)
-    return findings, dict(hidden)
 
 
 # serverTimeStamps outside these years are not charted by day (a typo'd or hostile value would stretch the axis).
@@ -221,14 +183,15 @@ class Linter:
 
         text, name = decoded.text or "", decoded.name
         policy = self.config.policy_for(path)
-        halves = check_in_halves(text, self._checker(policy), policy.api_version)
+        halves = check_in_halves(text, self._checker(policy), policy)
         if halves is None:
             return None
-        doc = Document(name, halves.data, text, parsed=True, problems=list(decoded.problems))
+        kept, hidden = graded([*decoded.problems, *halves.problems], policy)
+        rows = finding_rows(kept, text, lambda pointers: locate(text, pointers, halves.data)) + halves.rows
+        findings = findings_of(name, rows, halves.version)
         reason = halves.version_reason
-        findings, hidden = place(doc, [*decoded.problems, *halves.problems], policy, halves.version)
         why = "given" if policy.profile == MESSAGING else "Messaging Interactions shapes (conversationHistoryRecords, sdes, events with sdeType)"
-        return FileResult(name, findings, RESPONSE, halves.version, halves.events, reason, hidden, profile=MESSAGING, profile_reason=why)
+        return FileResult(name, findings, RESPONSE, halves.version, halves.events, reason, dict(hidden + halves.hidden), profile=MESSAGING, profile_reason=why)
 
     def lint_path(self, path: Path, name: str | None = None, workers: int = 1) -> FileResult:
         name = name or str(path)

@@ -31,10 +31,11 @@ from .api import RuleNames, _rule_names
 from .config import CommandLine, Configuration, Shipped
 from .findings import SEVERITY_RANK, Problem
 from .inputs import DEFAULT_INCLUDE
-from .linter import Linter, place
+from .linter import Linter
 from .load import Document
 from .load.reader import FORMATS
 from .model import API_VERSION_CHOICES, PROFILE_CHOICES
+from .placing import place
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame

@@ -10,18 +10,21 @@ caller parses the whole text the ordinary way, so findings never depend on it.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .. import detect
-from ..findings import Problem, bounded_value, join_pointer
-from ..load.positions import UNKNOWN, locate, problem_offsets, skip_ws
+from ..findings import Problem, join_pointer
+from ..load.positions import UNKNOWN, locate, skip_ws
 from ..load.response_text import RECORDS_KEY, NotSplittable, Scanner, first_boundary, guess_boundary, read_head, read_items, read_tail
 from ..load.source import Flags, make_decoder, structural_problems
 from ..model import RECORDS, RESPONSE
 from ..parallel import WorkerDied, can_fork
 from ..parallel.local import Conversation, Peer
+from ..placing import FindingRow, finding_rows, graded
+from ..policy import Policy
 
 if TYPE_CHECKING:
     from ..check import DocumentChecker
@@ -32,7 +35,9 @@ _RECORDS_POINTER = "/" + RECORDS_KEY
 @dataclass
 class HalvesResult:
     data: dict[str, Any]  # the head, the tail and this process's half of the records
-    problems: list[Problem]
+    problems: list[Problem]  # what the text itself showed (repeated keys, non-finite numbers): not placed yet
+    rows: list[FindingRow]  # the findings of both halves, placed
+    hidden: Counter[str]  # the problems below the minimum severity, by severity
     version: str
     events: int
     version_reason: str | None  # with "auto": what decided the version
@@ -45,7 +50,7 @@ class SecondHalf:
     text: str
     start: int
     checker: DocumentChecker
-    requested: str  # the API version asked for, or "auto"
+    policy: Policy
     label: str = "the second half of the records"
 
 
@@ -77,11 +82,6 @@ def _pointed(records: list, base: int) -> list[tuple[str, Any]]:
     return [(join_pointer(_RECORDS_POINTER, base + i), record) for i, record in enumerate(records)]
 
 
-# A problem placed in the text, as it crosses the pipe: (pointer, rule, message, severity, offset, value).
-# Tuples pickle in C; a slotted dataclass pickles through Python calls for each object.
-PlacedRow = tuple[str, str, str, str | None, int, Any]
-
-
 def _placed_rows(
     text: str,
     problems: list[Problem],
@@ -89,47 +89,41 @@ def _placed_rows(
     records: list[Any],
     spans: list[int],
     base: int,
-    checker: DocumentChecker,
+    policy: Policy,
     root: Any = UNKNOWN,
     duplicates: bool = False,
-) -> list[PlacedRow]:
-    """Give each problem its text offset here, where the records' starts are known and the other process is busy too.
+) -> tuple[list[FindingRow], Counter[str]]:
+    """Grade and place this process's problems here, where the records' starts are known and the other process is busy too.
 
     ``first_record`` is where record ``base`` starts; ``spans`` are the lengths of the ``records``' texts.
-    A problem the report will not show (below the minimum severity) is not located: it is only counted.
-    ``duplicates``: this process's parse met a repeated key (see ``locate``).
+    ``duplicates``: this process's parse met a repeated key (see ``locate``). Lines count from the text's start.
     """
-    shown = checker.shown(problems)
-    if not shown:
-        return [(p.pointer, p.rule, p.message, p.severity, 0, bounded_value(p.value)) for p in problems]  # nothing to locate: no anchors
+    kept, hidden = graded(problems, policy)
     anchors = {}
-    at = first_record
-    for index, (record, span) in enumerate(zip(records, spans, strict=True), base):
-        anchors[join_pointer(_RECORDS_POINTER, index)] = (at, at + span, record)
-        at = skip_ws(text, skip_ws(text, at + span) + 1)  # past the comma to the next record
-    offsets = dict(zip(map(id, shown), problem_offsets(shown, partial(locate, text, root=root, anchors=anchors, duplicates=duplicates)), strict=True))
-    return [(p.pointer, p.rule, p.message, p.severity, offsets.get(id(p), 0), bounded_value(p.value)) for p in problems]
+    if kept:  # nothing to locate, no anchors
+        at = first_record
+        for index, (record, span) in enumerate(zip(records, spans, strict=True), base):
+            anchors[join_pointer(_RECORDS_POINTER, index)] = (at, at + span, record)
+            at = skip_ws(text, skip_ws(text, at + span) + 1)  # past the comma to the next record
+    return finding_rows(kept, text, partial(locate, text, root=root, anchors=anchors, duplicates=duplicates)), hidden
 
 
-def _placed_problems(rows: list[PlacedRow]) -> list[Problem]:
-    return [Problem(pointer, rule, message, severity, False, offset, value) for pointer, rule, message, severity, offset, value in rows]
-
-
-def _second_half(task: SecondHalf, parent: Peer) -> tuple[list[PlacedRow], int]:
+def _second_half(task: SecondHalf, parent: Peer) -> tuple[list[FindingRow], Counter[str], int]:
     """Worker: parse the records from ``task.start``, report, learn the version and index, check."""
     flags = Flags()
     records: list = []
     spans: list[int] = []
     end = read_items(task.text, task.start, _scanner(flags), records, spans=spans)
-    v2_seen = task.requested == "auto" and detect.detect_version(records, RECORDS) == "v2"
+    v2_seen = task.policy.api_version == "auto" and detect.detect_version(records, RECORDS) == "v2"
     parent.send(SecondHalfParsed(end, v2_seen, flags.duplicates, flags.non_finite, flags.overflow))
     order: CheckAs = parent.recv()
     out: list[Problem] = []
     events = task.checker.check_records(order.version, _pointed(records, order.base), out, max(spans, default=0))
-    return _placed_rows(task.text, out, task.start, records, spans, order.base, task.checker, duplicates=flags.duplicates), events
+    rows, hidden = _placed_rows(task.text, out, task.start, records, spans, order.base, task.policy, duplicates=flags.duplicates)
+    return rows, hidden, events
 
 
-def check_in_halves(text: str, checker: DocumentChecker, requested: str) -> HalvesResult | None:
+def check_in_halves(text: str, checker: DocumentChecker, policy: Policy) -> HalvesResult | None:
     """Problems of a response text checked in two processes, or None when it cannot be split.
 
     None also when the worker dies or finds the text not splittable: the caller then does
@@ -150,7 +144,7 @@ def check_in_halves(text: str, checker: DocumentChecker, requested: str) -> Halv
     if not (head and bounds and split):
         return None
     try:
-        worker = Conversation(_second_half, SecondHalf(text, split, checker, requested))
+        worker = Conversation(_second_half, SecondHalf(text, split, checker, policy))
     except OSError:  # no process to be had (limits, memory): the ordinary way
         return None
     try:
@@ -164,16 +158,15 @@ def check_in_halves(text: str, checker: DocumentChecker, requested: str) -> Halv
             flags.duplicates = flags.duplicates or parsed.duplicates or len(data) != len(pairs)
             flags.non_finite = flags.non_finite or parsed.non_finite
             flags.overflow = flags.overflow or parsed.overflow
-            version, reason = requested, None
-            if requested == "auto":
+            version, reason = policy.api_version, None
+            if version == "auto":
                 version, reason = detect.version_evidence(data, RESPONSE)
                 if version == "v1" and parsed.v2_seen:
                     version, reason = "v2", "unAuthSdes, isAuthenticated or a typed value in the second half of the records"
             worker.send(CheckAs(version, len(records)))
             found, events = checker.check_document(data, RESPONSE, version, longest_string=max(spans, default=0))
-            found_rows = _placed_rows(text, found, head.records_at, records, spans, 0, checker, data, flags.duplicates)
-            their_rows, their_events = worker.result()
+            rows, hidden = _placed_rows(text, found, head.records_at, records, spans, 0, policy, data, flags.duplicates)
+            their_rows, their_hidden, their_events = worker.result()
     except (NotSplittable, WorkerDied, OSError, TypeError, ValueError):
         return None
-    problems = [*structural_problems(text, flags), *_placed_problems(found_rows), *_placed_problems(their_rows)]
-    return HalvesResult(data, problems, version, events + their_events, reason)
+    return HalvesResult(data, structural_problems(text, flags), rows + their_rows, hidden + their_hidden, version, events + their_events, reason)

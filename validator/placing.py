@@ -1,0 +1,73 @@
+"""From problems to findings: each problem gets its severity under the policy and, if shown, its line and column.
+
+Split in steps so that a process holding part of a document (see validate.halves) can place its own
+problems and hand over finished rows: the parent then only builds the findings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from operator import attrgetter
+from typing import Any
+
+from .findings import SEVERITY_RANK, Finding, Problem, bounded_value
+from .load import Document, locate
+from .load.positions import line_cols, problem_offsets
+from .policy import Policy
+
+# A placed finding without its file, as it crosses a pipe: (line, column, pointer, rule, severity, message, value).
+# Tuples pickle in C; a slotted dataclass pickles through Python calls for each object.
+FindingRow = tuple[int, int, str, str, str, str, Any]
+Locator = Callable[[list[str]], Mapping[str, tuple[int | None, int]]]
+
+_FINDING_ORDER = attrgetter("line", "column", "pointer", "rule")
+
+
+def graded(problems: Iterable[Problem], policy: Policy) -> tuple[list[tuple[Problem, str]], Counter[str]]:
+    """The problems the report shows, each with its severity; the others only counted by severity ("off" not at all)."""
+    kept = []
+    hidden: Counter[str] = Counter()
+    lowest = SEVERITY_RANK[policy.min_severity]
+    severity_of = policy.severities()
+    for problem in problems:
+        severity = problem.severity or severity_of(problem.rule, problem.pointer)
+        if severity == "off":
+            continue
+        if SEVERITY_RANK[severity] < lowest:
+            hidden[severity] += 1
+        else:
+            kept.append((problem, severity))
+    return kept, hidden
+
+
+def finding_rows(kept: list[tuple[Problem, str]], text: str | None, locator: Locator | None, line_base: int = 0) -> list[FindingRow]:
+    """Rows of the graded problems, placed in ``text`` (lines counted from its start); 0, 0 without a text.
+
+    Only shown problems are located: a text is walked for them alone.
+    """
+    positions = [(0, 0)] * len(kept)
+    if text is not None and locator is not None and kept:
+        positions = line_cols(text, problem_offsets([problem for problem, _ in kept], locator))
+        if line_base:
+            positions = [(line + line_base, column) for line, column in positions]
+    return [
+        (line, column, problem.pointer, problem.rule, severity, problem.message, bounded_value(problem.value))
+        for (problem, severity), (line, column) in zip(kept, positions, strict=True)
+    ]
+
+
+def findings_of(name: str, rows: list[FindingRow], api_version: str | None) -> list[Finding]:
+    """The findings of one input, in report order (line, column, pointer, rule); they share one ``extra``."""
+    extra = {"api_version": api_version} if api_version else {}
+    findings = [Finding(name, line, column, pointer, rule, severity, message, extra, value) for line, column, pointer, rule, severity, message, value in rows]
+    findings.sort(key=_FINDING_ORDER)
+    return findings
+
+
+def place(doc: Document, problems: list[Problem], policy: Policy, api_version: str | None) -> tuple[list[Finding], dict[str, int]]:
+    """The findings of a document's problems, and the counts of those below the minimum severity (never placed)."""
+    kept, hidden = graded(problems, policy)
+    text = doc.text
+    locator = doc.locator or (lambda pointers: locate(text, pointers, doc.data, duplicates=doc.duplicate_keys)) if text is not None else None
+    return findings_of(doc.name, finding_rows(kept, text, locator, doc.line_base), api_version), dict(hidden)
