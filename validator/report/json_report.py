@@ -50,19 +50,27 @@ def _findings_text(results: list[FileResult]) -> str:
     heads: dict[str, str | None] = {}
     middles: dict[tuple[str, str], str | None] = {}
     extras: dict[int, str | None] = {}  # a file's findings share one extra dict, alive during the call
-    parts = []
+    parts: list[str] = []
+    append = parts.append
     for result in results:
         for f in result.findings:
-            head = heads[f.file] if f.file in heads else heads.setdefault(f.file, _head_text(f.file))
+            file, extra_members, line, column, pointer, message = f.file, f.extra, f.line, f.column, f.pointer, f.message
+            head = heads.get(file, False)
+            if head is False:
+                head = heads[file] = _head_text(file)
+            extra = extras.get(id(extra_members), False)
+            if extra is False:
+                extra = extras[id(extra_members)] = _extra_text(extra_members)
             rule_severity = (f.rule, f.severity)
-            middle = middles[rule_severity] if rule_severity in middles else middles.setdefault(rule_severity, _middle_text(*rule_severity))
-            extra = extras[id(f.extra)] if id(f.extra) in extras else extras.setdefault(id(f.extra), _extra_text(f.extra))
-            if (head is None or middle is None or extra is None or type(f.line) is not int or type(f.column) is not int
-                    or type(f.pointer) is not str or type(f.message) is not str):
-                parts.append(_nested(f.as_dict(), 2))
+            middle = middles.get(rule_severity, False)
+            if middle is False:
+                middle = middles[rule_severity] = _middle_text(*rule_severity)
+            if (head is None or middle is None or extra is None or type(line) is not int or type(column) is not int
+                    or type(pointer) is not str or type(message) is not str):
+                append(_nested(f.as_dict(), 2))
             else:
-                position = f'{f.line or 1},\n      "column": {f.column or 1},\n      "pointer": {encode_basestring(f.pointer)}'
-                parts.append(f"{head}{position}{middle}{encode_basestring(f.message)}{extra}\n    }}")
+                append(f'{head}{line or 1},\n      "column": {column or 1},\n      "pointer": {encode_basestring(pointer)}'
+                       f"{middle}{encode_basestring(message)}{extra}\n    }}")
     return "[\n    " + ",\n    ".join(parts) + "\n  ]" if parts else "[]"
 
 
