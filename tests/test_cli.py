@@ -1273,3 +1273,17 @@ def test_a_report_into_a_folder_that_takes_no_new_file_says_why(tmp_path, cli):
     said = result.stderr.strip().splitlines()[-1]
     assert said.startswith("sdelint: /proc/version: cannot create a file beside it in /proc (No such file or directory)"), said
     assert ".tmp" not in said
+
+
+def test_dash_as_output_is_stdout_and_refused_as_a_baseline(run_sdelint, tmp_path):
+    """`-o -` wrote a file named "-" (as inputs, "-" is the standard stream); a baseline cannot go to stdout."""
+    shutil.copy(EXAMPLE, tmp_path / "capture.json")
+    plain = run_sdelint("check", "--format", "json", "capture.json")
+    dashed = run_sdelint("check", "--format", "json", "-o", "-", "capture.json")
+    assert dashed.returncode == plain.returncode == 0  # warnings only
+    assert dashed.stdout == plain.stdout and json.loads(dashed.stdout)["findings"]
+    assert not (tmp_path / "-").exists()
+    baseline = run_sdelint("check", "--write-baseline", "-", "capture.json")
+    assert baseline.returncode == 2 and b"a baseline is a file" in baseline.stderr and not (tmp_path / "-").exists()
+    named = run_sdelint("check", "--write-baseline", "./-", "capture.json")
+    assert named.returncode == 0 and json.loads((tmp_path / "-").read_text())

@@ -115,6 +115,10 @@ def _file_to_write(ctx: click.Context, param: click.Parameter, value: str | None
         return None
     if not value:
         raise click.BadParameter("an empty file name was given")
+    if value == "-":  # as for the inputs, "-" is the standard stream: -o - is stdout; a baseline is a file
+        if param.name == "output":
+            return None
+        raise click.BadParameter("'-' would be standard output, and a baseline is a file: give its name (./- for a file named '-')")
     separators = tuple(sep for sep in (os.sep, os.altsep) if sep)
     if value.endswith(separators) or os.path.basename(value) in (".", ".."):
         raise click.BadParameter(f"{value!r} names a directory: give a file name")
