@@ -1287,3 +1287,14 @@ def test_dash_as_output_is_stdout_and_refused_as_a_baseline(run_sdelint, tmp_pat
     assert baseline.returncode == 2 and b"a baseline is a file" in baseline.stderr and not (tmp_path / "-").exists()
     named = run_sdelint("check", "--write-baseline", "./-", "capture.json")
     assert named.returncode == 0 and json.loads((tmp_path / "-").read_text())
+
+
+def test_a_deleted_working_directory_is_named(tmp_path):
+    """A shell left in a removed folder: os.getcwd() fails naming no file, and the run said only "No such file or directory"."""
+    gone = tmp_path / "gone"
+    script = 'cd "$1" && rmdir "$1" && shift && exec "$@"'
+    for args in (["check", str(EXAMPLE)], ["rules"]):
+        gone.mkdir()
+        result = subprocess.run(["sh", "-c", script, "sh", str(gone), *sdelint_command(), *args], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2, result.stderr
+        assert "the working directory no longer exists" in result.stderr and "Traceback" not in result.stderr

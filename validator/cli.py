@@ -83,6 +83,9 @@ class SdelintGroup(click.Group):
                 reader_gone(sys.stdout)
                 reader_gone(sys.stderr)
                 sys.exit(SIGPIPE_STATUS)
+            if isinstance(exc, FileNotFoundError) and exc.filename is None and not _working_directory_exists():
+                tell("sdelint: the working directory no longer exists (deleted or moved): change to a folder that does")
+                sys.exit(EXIT_USAGE)
             where = f"{exc.filename}: " if exc.filename else ""
             tell(f"sdelint: {where}{exc.strerror or exc}")
             sys.exit(EXIT_USAGE)
@@ -95,6 +98,15 @@ class SdelintGroup(click.Group):
 @click.version_option(__version__, "--version", prog_name="sdelint")
 def main() -> None:
     """Validate and lint LivePerson engagement attributes in Messaging Interactions API payloads."""
+
+
+def _working_directory_exists() -> bool:
+    """os.getcwd() fails with ENOENT, naming no file, once the folder a shell sits in is removed."""
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _rule_list(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
