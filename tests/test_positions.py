@@ -584,10 +584,9 @@ def test_anchored_records_find_their_sections_by_key_within_their_own_text(monke
     real_skip = positions._skip
     monkeypatch.setattr(positions, "_skip", lambda text, i: skipped.append(text[i]) or real_skip(text, i))
     assert locate(text, pointers, anchors=anchors) == expected
-    if indent is None:  # written as json.dumps writes it: the third record is placed from its parsed value, nothing is stepped over
-        assert skipped == []
-    else:  # the first two records' messages were not stepped over; the third's nested "sdes" makes the key ambiguous: walked
-        assert skipped.count("[") == 1
+    # written as json.dumps writes it, compact or indented: the third record, whose nested "sdes" makes the key ambiguous,
+    # is placed from its parsed value or its layout; nothing is stepped over
+    assert skipped == []
 
 
 # -- placing from the parsed value where the text is written as json.dumps writes it ----------------
@@ -810,3 +809,126 @@ def test_many_wanted_keys_in_one_object_are_placed_in_one_linear_walk():
     top_text = json.dumps(top)
     assert positions._members_found_directly(top_text, 0, {f"k{i}": {None: f"/k{i}"} for i in range(100)}, top, {}, lambda *a: None) is False
     assert positions._members_found_directly(top_text, 0, {"k1": {None: "/k1"}}, top, {}, lambda *a: None) is True
+
+
+# -- placing from the layout where the text is indented as json.dumps(indent=...) indents it ------------------------
+
+
+@pytest.mark.parametrize("indent", [2, 4, "\t", 1])
+def test_an_indented_record_is_placed_from_its_layout_without_a_walk(monkeypatch, example_path, indent):
+    """Recorded fixtures and request bodies are indented: each wanted member is found by one search for its key on a line
+    indented one level deeper than its object's closing bracket, each array item by its line; the walk steps over nothing."""
+    from validator.load import positions
+
+    record = json.loads(example_path.read_text(encoding="utf-8"))["conversationHistoryRecords"][0]
+    text = json.dumps(record, indent=indent, ensure_ascii=False)
+    pointers = [pointer for pointer in _all_pointers(record) if pointer.count("/") > 1]
+    expected = locate(text, pointers)
+    walked = []
+    real = positions._found_below
+    monkeypatch.setattr(positions, "_found_below", lambda *args: walked.append(args[2]) or real(*args))
+    assert locate(text, pointers, record) == expected
+    assert walked == []
+
+
+def test_the_tab_indented_example_is_placed_from_its_layout_without_a_walk(monkeypatch, example_path):
+    from validator.load import positions
+
+    text = example_path.read_text(encoding="utf-8")
+    document = json.loads(text)
+    pointers = _all_pointers(document)
+    expected = locate(text, pointers)
+    walked = []
+    monkeypatch.setattr(positions, "_found_below", lambda *args: walked.append(args) or 0)
+    assert locate(text, pointers, document) == expected
+    assert walked == []
+
+
+_LAYOUT_NAMES = st.sampled_from(["a", "b", "sdes", "é", 'q"', "s\\", ',\n  "a": ', '"a": ', "x,", "}", "]", "", " ", "\t"])
+_LAYOUT_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(['",\n  "a": 1', ',\n  "b": ', '\\', "é😀", "{", "]", "", "\n}"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_LAYOUT_NAMES, inner, max_size=4),
+    max_leaves=20,
+)
+_CHANGES = ["none", "none", "trailing space", "joined lines", "CRLF", "tab", "space", "dedent", "opened empty", "number spelling", "escaped key"]
+
+
+def _changed(text: str, change: str, choice: Any) -> str:
+    """``text`` with one thing json.dumps would not write (or none)."""
+    if change == "CRLF":
+        return text.replace("\n", "\r\n")
+    if change == "opened empty":
+        return text.replace(": []", ": [\n]", 1).replace(": {}", ": {\n  }", 1)
+    if change == "number spelling":
+        return re.sub(r"(?<=: )(-?\d+)(?=,?\n)", r"\1.0", text, count=1)
+    if change == "escaped key":
+        return text.replace('"a": ', '"\\u0061": ', 1)
+    lines = text.split("\n")
+    if change == "none" or len(lines) < 3:
+        return text
+    at = choice.draw(st.integers(1, len(lines) - 2))
+    if change == "trailing space":
+        lines[at] += " "
+    elif change == "joined lines":
+        lines[at:at + 2] = [lines[at] + lines[at + 1].lstrip(" \t")]
+    elif change in ("tab", "space"):
+        lines[at] = ("\t" if change == "tab" else " ") + lines[at]
+    elif change == "dedent" and lines[at][:1] in (" ", "\t"):
+        lines[at] = lines[at][1:]
+    return "\n".join(lines)
+
+
+@settings(max_examples=500, database=None, derandomize=True, deadline=None)
+@given(document=st.dictionaries(_LAYOUT_NAMES, _LAYOUT_VALUES, min_size=1, max_size=5), indent=st.sampled_from([1, 2, 4, "\t", 0, "  \t", 9]),
+       ascii_only=st.booleans(), change=st.sampled_from(_CHANGES), choice=st.data())
+def test_placing_indented_text_from_its_layout_agrees_with_the_walk(document, indent, ascii_only, change, choice):
+    """Indented as json.dumps indents (1, 2 or 4 spaces, a tab), or with one thing it would not write: a trailing space, two
+    lines joined, CRLF, one line indented otherwise, ``[\\n]``; keys and strings that look like separators and indents
+    (``",\\n  \\"a\\": "``), names repeated in nested objects. Wherever the layout is used, the offsets are the walk's."""
+    text = _changed(json.dumps(document, indent=indent, ensure_ascii=ascii_only), change, choice)
+    parsed = json.loads(text)
+    everything = _all_pointers(parsed)
+    pointers = choice.draw(st.lists(st.sampled_from(everything), max_size=8)) + ["/missing", "/a/0", "/b/a/9", "/a/b/c"]
+    assert locate(text, pointers, parsed) == locate(text, pointers)
+
+
+@pytest.mark.parametrize("change", ["trailing space", "CRLF", "opened empty", "mixed indent", "no space after colon", "comma at line start"])
+def test_text_laid_out_otherwise_is_not_placed_from_its_layout(change):
+    """One character json.dumps would not write, anywhere in the value, sends it to the walk (that then places it)."""
+    from validator.load.indented import place_indented
+
+    document = {"x": {"events": [{"a": 1, "b": []}, {"a": {"b": 2}, "c": "d"}]}}
+    text = json.dumps(document, indent=2)
+    changed = {
+        "trailing space": text.replace('"d"\n', '"d" \n'),
+        "CRLF": text.replace("\n", "\r\n"),
+        "opened empty": text.replace("[]", "[\n        ]"),
+        "mixed indent": text.replace('\n          "b": 2', '\n\t\t  "b": 2'),
+        "no space after colon": text.replace('"c": ', '"c":'),
+        "comma at line start": text.replace('},\n      {', '}\n      ,{'),
+    }[change]
+    assert changed != text
+    parsed = json.loads(changed)
+    pointers = ["/x/events/1/c", "/x/events/1/a/b", "/x/events/0/b"]
+    at = changed.index("{", 1)
+    assert place_indented(changed, at, parsed["x"], {"events": {"1": {"c": {None: pointers[0]}, "a": {"b": {None: pointers[1]}}}}}, {}) is False
+    assert place_indented(text, text.index("{", 1), document["x"], {"events": {"1": {"c": {None: pointers[0]}}}}, {}) is True
+    assert locate(changed, pointers, parsed) == locate(changed, pointers)
+
+
+def test_a_key_written_with_other_escapes_is_left_to_the_walk():
+    """The layout says where a member's key is only when the key is written as json.dumps writes it, with or without ASCII
+    escapes: "\\u0061" for "a" is not searched for (a search for the plain key could meet a nested object's)."""
+    from validator.load.indented import place_indented
+
+    document = {"x": {"b": {"a": 1}, "a": 2}}
+    text = json.dumps(document, indent=2).replace('\n    "a": 2', '\n    "\\u0061": 2')
+    at = text.index("{", 1)
+    assert place_indented(text, at, json.loads(text)["x"], {"a": {None: "/x/a"}}, {}) is False
+    assert locate(text, ["/x/a", "/x/b/a"], json.loads(text)) == locate(text, ["/x/a", "/x/b/a"])
+    assert locate(text, ["/x/a"], json.loads(text))["/x/a"][0] == text.index('"\\u0061"')
+    ascii_text = json.dumps({"x": {"é": [1, {"é": 2}]}}, indent=2)
+    found: dict = {}
+    assert place_indented(ascii_text, ascii_text.index("{", 1), {"é": [1, {"é": 2}]}, {"é": {"1": {"é": {None: "/x/é/1/é"}}}}, found) is True
+    assert found["/x/é/1/é"] == (ascii_text.rindex('"\\u00e9"'), ascii_text.rindex("2"))

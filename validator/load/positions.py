@@ -15,6 +15,7 @@ from typing import Any
 
 from ..findings import Problem, join_pointer, split_pointer
 from .canonical import place_canonically
+from .indented import place_indented
 
 _WS = re.compile(r"[ \t\n\r]*")
 _SKIPPER = json.JSONDecoder()
@@ -194,7 +195,7 @@ def locate(
     finds a wanted member by its key when the name is a key only once in the text
     (no ``\\u`` escape of an ASCII character in it), which skips what lies before it (a record's
     messages, participants, ...); below that, a text written as ``json.dumps``
-    writes it is placed from the parsed values (see ``canonical``).
+    writes it, compact or indented, is placed from the parsed values (see ``canonical`` and ``indented``).
     ``anchors`` maps the pointers of array items to where their values start and end,
     and their parsed values (a parse that went item by item knows them): pointers
     below an anchor are found from there, without a walk to it, and its wanted
@@ -212,7 +213,8 @@ def locate(
 
     def descend(node: dict, i: int, value: Any) -> None:
         """Record the targets below ``value`` (UNKNOWN: not parsed), whose text starts at ``i``."""
-        if value is UNKNOWN or duplicates or not place_canonically(text, i, value, node, found):
+        placed = place_indented if text.startswith("\n", i + 1) else place_canonically  # a canonical text has no newline
+        if value is UNKNOWN or duplicates or not placed(text, i, value, node, found):
             _found_below(text, node, i, found)
 
     for node, (offset, end, value) in anchored:
