@@ -561,3 +561,39 @@ def test_a_valid_toml_configuration_is_parsed_once(tmp_path, monkeypatch):
     monkeypatch.setattr(tomllib, "loads", lambda text, **kw: calls.append(1) or original(text, **kw))
     Configuration.load(_write(tmp_path / "lint.toml", '[tool.sdelint]\nfail-on = "warning"\n'))
     assert len(calls) == 1
+
+
+NESTED_CUSTOM = """
+custom-rules:
+  - name: cart-needs-currency
+    where: cartStatus.currency
+    check: required
+    message: the cart has no currency
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_select_takes_a_custom_rule_of_a_nested_configuration(project, cli, jobs):
+    """An audit: --select of a custom rule only fixtures/'s configuration defines was "unknown rule" (exit 2), even for
+    its own files alone, whenever the current folder had a configuration too (it was checked against that one)."""
+    _write(project / ".sdelint.yaml", "rules: {timestamp-order: error}\n")
+    _write(project / "fixtures" / ".sdelint.yaml", NESTED_CUSTOM)
+    for i in range(20):  # past the parallel threshold: the workers load the configurations themselves
+        _write(project / "fixtures" / "many" / f"{i}.json", json.dumps(SKEWED))
+    alone = _severities(cli, "-j", jobs, "--select", "cart-needs-currency", "fixtures/skewed/a.json")
+    assert alone == {"cart-needs-currency": {"warning"}}
+    both = cli("check", "-j", jobs, "--format", "json", "--select", "cart-needs-currency", "fixtures", "legacy/b.json")
+    assert both.exit_code == 0, both.output
+    files = {f["file"] for f in json.loads(both.output)["findings"]}
+    assert files == {f"fixtures/many/{i}.json" for i in range(20)} | {"fixtures/skewed/a.json"}  # legacy/'s configuration has no such rule
+    ignored = _severities(cli, "-j", jobs, "--ignore", "cart-needs-currency", "fixtures", "legacy/b.json")
+    assert "cart-needs-currency" not in ignored and ignored["timestamp-order"] == {"warning", "error"}
+
+
+def test_select_of_a_name_no_configuration_in_use_defines_is_still_an_error(project, cli):
+    _write(project / ".sdelint.yaml", "rules: {timestamp-order: error}\n")
+    _write(project / "fixtures" / ".sdelint.yaml", NESTED_CUSTOM)
+    result = cli("check", "--select", "cart-needs-currency", "legacy/b.json")  # fixtures/ is not checked: its rule is not in use
+    assert result.exit_code == 2 and "unknown rule 'cart-needs-currency' in --select/--ignore" in result.output
+    typo = cli("check", "--ignore", "cart-need-currency", "fixtures", "legacy/b.json")
+    assert typo.exit_code == 2 and "(did you mean 'cart-needs-currency'?)" in typo.output

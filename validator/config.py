@@ -74,6 +74,9 @@ class CommandLine:
     # the Python API and the service return every finding (their callers filter)
     default_min_severity: str = "warning"
     profile: str | None = None
+    # --select/--ignore names that a run over nested configurations checks against all of them together (a custom
+    # rule of one folder's configuration): a configuration that does not define one selects or ignores nothing by it
+    elsewhere: frozenset[str] = frozenset()
 
 
 def _normalise_severities(settings: Any) -> Any:
@@ -343,7 +346,7 @@ class Configuration:
         """What the command line (or the Python API, which fills it in) gives: click checks the CLI's choices, nothing the API's."""
         known = set(self.specs())
         for name in (*self.cli.select, *self.cli.ignore):
-            if name not in known:
+            if name not in known and name not in self.cli.elsewhere:
                 raise ConfigError(f"unknown rule {name!r} in --select/--ignore{did_you_mean(name, sorted(known))} (see 'sdelint rules')")
         for option, value, choices in (
             ("api_version", self.cli.api_version, API_VERSION_CHOICES),
@@ -416,7 +419,8 @@ class Configuration:
                     default = specs[name].severity
                     settings[name] = Setting(default if default != "off" else "warning", setting.params)
         for name in self.cli.ignore:
-            settings[name] = Setting("off", settings[name].params)
+            if name in settings:  # else a custom rule of another configuration of the run (CommandLine.elsewhere)
+                settings[name] = Setting("off", settings[name].params)
         if self.cli.select or self.cli.ignore:
             pointer_overrides = [(p, {n: ("off" if settings[n].severity == "off" else s) for n, s in sev.items()}) for p, sev in pointer_overrides]
         if self.cli.api_version:
