@@ -597,3 +597,57 @@ def test_select_of_a_name_no_configuration_in_use_defines_is_still_an_error(proj
     assert result.exit_code == 2 and "unknown rule 'cart-needs-currency' in --select/--ignore" in result.output
     typo = cli("check", "--ignore", "cart-need-currency", "fixtures", "legacy/b.json")
     assert typo.exit_code == 2 and "(did you mean 'cart-needs-currency'?)" in typo.output
+
+
+def _custom_findings(tmp_path, cli, entries: str, event: dict) -> dict[str, str]:
+    config = _write(tmp_path / ".sdelint.yaml", "custom-rules:\n" + entries)
+    fixture = _write(tmp_path / "e.json", json.dumps(event))
+    result = cli("check", "--format", "json", "--min-severity", "info", "--config", str(config), str(fixture))
+    assert result.exit_code in (0, 1), result.output
+    return {f["rule"]: f["message"] for f in json.loads(result.output)["findings"]}
+
+
+CART = {"cartStatus": {"serverTimeStamp": "1528628536879", "total": "5", "isAuthenticated": True,
+                       "products": [{"product": {"sku": "A" * 5000 + "\x1b[2J", "name": "{pointer}"}, "quantity": 1}]},
+        "sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879"}
+
+
+def test_custom_rule_values_are_quoted_as_the_built_in_rules_quote_them(tmp_path, cli):
+    """An audit: {value} was Python's repr of the whole value: 5,000 characters of a sku, a product as a Python dict,
+    True and None (a required member's "value" when missing) where the payload says true and nothing."""
+    messages = _custom_findings(tmp_path, cli, """
+  - {name: sku, where: "cartStatus.products[*].product.sku", check: length, options: {max: 3}, message: "sku {value}"}
+  - {name: product, where: "cartStatus.products[*].product", check: length, options: {max: 1}, message: "product {value}"}
+  - {name: named, where: "cartStatus.products[*].product.name", check: length, options: {max: 1}, message: "name {value}"}
+  - {name: auth, where: cartStatus.isAuthenticated, check: enum, options: {values: [false]}, message: "auth {value}"}
+  - {name: currency, where: cartStatus.currency, check: required, message: "currency {value} at {pointer}"}
+""", CART)
+    assert messages["sku"] == f"sku '{'A' * 40}…' (5004 characters)"
+    assert messages["product"] == "product an object of 2 members"
+    assert messages["auth"] == "auth true"
+    assert messages["currency"] == "currency (missing) at /cartStatus/currency"
+    assert messages["named"] == "name '{pointer}'"  # the payload's text is not substituted in turn
+
+
+def test_custom_rule_placeholders_in_the_styles_other_linters_use(tmp_path, cli):
+    """{{value}} (Spectral's, ESLint's) and { value } were printed with their braces, or as written."""
+    messages = _custom_findings(tmp_path, cli, """
+  - {name: total, where: cartStatus.total, check: range, options: {max: 1}, message: "total {{value}} at {{ pointer }}, { value }; {0} {value.x} {}"}
+""", CART)
+    assert messages["total"] == "total '5' at /cartStatus/total, '5'; {0} {value.x} {}"
+
+
+@pytest.mark.parametrize("written,hint", [("{Value}", "{value}"), ("{values}", "{value}"), ("{{val}}", "{value}"), ("{path}", "{pointer}"), ("{pointr}", "{pointer}")])
+def test_a_misspelt_placeholder_is_a_configuration_error(tmp_path, cli, example_path, written, hint):
+    """An audit: {Value} or Spectral's {{path}} was printed as written in every finding of the rule."""
+    config = _write(tmp_path / ".sdelint.yaml", f"custom-rules:\n  - name: total\n    where: cartStatus.total\n    check: required\n    message: 'total {written}'\n")
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2
+    assert f"{config}:5:14: custom rule 'total': message: {written} is no placeholder (did you mean {hint}?)" in result.output
+
+
+def test_a_summary_shows_no_raw_placeholder(tmp_path, cli):
+    """The summary defaults to the message: `sdelint rules` listed "sku {value} is not like ABC-123" as it was written."""
+    config = _write(tmp_path / ".sdelint.yaml", CUSTOM)
+    line = next(row for row in cli("rules", "--config", str(config)).output.splitlines() if row.startswith("sku-format"))
+    assert line.endswith("sku … is not like ABC-123")
