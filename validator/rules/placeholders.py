@@ -17,7 +17,8 @@ from .values import show_json
 PLACEHOLDERS = ("value", "pointer")
 _PLACEHOLDER = re.compile(r"\{\{\s*(value|pointer)\s*\}\}|\{\s*(value|pointer)\s*\}")
 _NAMED = re.compile(r"\{\{?\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}?\}")  # what reads as a placeholder: a name in braces
-_ALIASES = {"path": "pointer", "property": "pointer"}  # Spectral's names for the place
+# Spectral's names for the place, and the short spellings; other near misses by their likeness (not {poster})
+_ALIASES = {"path": "pointer", "property": "pointer", "val": "value", "ptr": "pointer"}
 _LONGEST = 40  # characters of a string value quoted in a message, as the built-in rules quote them
 
 
@@ -27,7 +28,7 @@ def placeholder_problem(template: str) -> str | None:
         name = match.group(1)
         if name in PLACEHOLDERS:
             continue
-        meant = _ALIASES.get(name.lower()) or next(iter(difflib.get_close_matches(name.lower(), PLACEHOLDERS, n=1, cutoff=0.7)), None)
+        meant = _ALIASES.get(name.lower()) or next(iter(difflib.get_close_matches(name.lower(), PLACEHOLDERS, n=1, cutoff=0.8)), None)
         if meant:
             return f"{match.group(0)} is no placeholder (did you mean {{{meant}}}?)"
     return None
