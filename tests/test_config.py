@@ -651,3 +651,45 @@ def test_a_summary_shows_no_raw_placeholder(tmp_path, cli):
     config = _write(tmp_path / ".sdelint.yaml", CUSTOM)
     line = next(row for row in cli("rules", "--config", str(config)).output.splitlines() if row.startswith("sku-format"))
     assert line.endswith("sku … is not like ABC-123")
+
+
+@pytest.mark.parametrize("where, said", [
+    ("personalInfo.personalInfo.contcts", "personalInfo has no member 'contcts' (did you mean 'contacts'?)"),
+    ("cartStatus.curency", "cartStatus has no member 'curency' (did you mean 'currency'?)"),
+    ("cartStatus.products.product.sku", "products is an array: products[*].product reads 'product' in each item, products[0].product in the first"),
+    ("personalInfo.personalContact.email", "personalInfo has no member 'personalContact' (did you mean 'contacts[*].personalContact'?)"),
+    ("'*.products[*].product.skuu'", "in cartStatus, product has no member 'skuu' (did you mean 'sku'?); no other attribute type has the path either"),
+    ("cartStatus.currency.code", "currency holds a value, not members: it has no 'code'"),
+    ("customerInfo.cstatus", "customerInfo has no member 'cstatus': that is the web side's name of 'customerStatus'"),
+    ("lead.serverTimestamp", "lead has no member 'serverTimestamp' (did you mean 'serverTimeStamp'?)"),
+])
+def test_a_custom_rule_path_no_schema_member_matches_is_a_warning(tmp_path, cli, example_path, where, said):
+    """An audit: a misspelt member matched nothing, silently: a gate that never closed (with required: one that always did).
+    A warning at the path's line and column, not an error: a brand's payloads may carry members the schemas do not define."""
+    config = _write(tmp_path / ".sdelint.yaml", f"custom-rules:\n  - name: typo\n    where: {where}\n    check: required\n    message: m\n")
+    result = cli("check", "--format", "json", "--config", str(config), str(example_path))
+    assert result.exit_code in (0, 1) and json.loads(result.stdout)["findings"] is not None  # the report is whole
+    assert result.stderr.startswith(f"sdelint: warning: {config}:3:12: custom rule 'typo': where {where.strip(chr(39))!r} matches no member the schemas define: {said}")
+
+
+@pytest.mark.parametrize("where", [
+    "personalInfo.contacts[*].personalContact.email", "personalInfo.personalInfo.contacts[0].personalContact.address.zipCode",
+    "*.products[*].product.sku", "purchase.cart.products[*].product.price", "viewedProduct.products[*].product.statusInStock",
+    "viewedProduct.products[*].quantityInStock", "lead.originalTimeStamp", "lead.lead.topic", "cartStatus.serverTimeStamp", "cartStatus.isAuthenticated",
+    "*.isAuthenticated", "customerInfo.lastPaymentDate.year", "personalInfo.customerAge.customerAgeInYears", "marketingCampaignInfo.originatingChannel",
+    "record.info.brandId", "record.anything.at.all", "*", "cartStatus",
+])
+def test_legal_custom_rule_paths_are_not_warned(tmp_path, cli, example_path, where):
+    config = _write(tmp_path / ".sdelint.yaml", f"custom-rules:\n  - {{name: ok, where: '{where}', check: length, options: {{max: 9}}, message: m}}\n"
+                                                "  - {name: cmp, where: lead.value, check: compare, options: {other: serverTimeStamp, op: '<'}, message: m}\n")
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code in (0, 1) and result.stderr == ""
+
+
+def test_turning_unknown_field_off_says_the_payloads_carry_other_members(tmp_path, cli, example_path):
+    """unknown-field is the rule of members the schemas do not define: off, a custom rule on one is meant."""
+    config = _write(tmp_path / ".sdelint.yaml", "rules: {unknown-field: off}\ncustom-rules:\n  - {name: t, where: lead.ticketId, check: required, message: m}\n")
+    assert cli("check", "--config", str(config), str(example_path)).stderr == ""
+    other = _write(tmp_path / "other.yaml", "custom-rules:\n  - {name: t, where: lead.value, check: compare, options: {other: lead.ticketId, op: '=='}, message: m}\n")
+    assert "custom rule 't': other 'lead.ticketId' matches no member the schemas define: lead has no member 'ticketId'" in cli(
+        "check", "--config", str(other), str(example_path)).stderr

@@ -272,6 +272,8 @@ def check(
     finally:
         if executor is not None:
             executor.shutdown()
+    for warning in configs.warnings():
+        tell(f"sdelint: warning: {warning}")
     # inputs sdelint failed on (a bug): reported like any finding, and the run ends with the internal-error status
     broken = [result.file for result in results if result.failed]
     if write_baseline_path is not None:

@@ -342,6 +342,31 @@ class Configuration:
                                   f" a JSON Pointer starts with '/' ({'/' + pattern.lstrip('*/')!r} or {'/**/' + pattern.lstrip('*/')!r}?)")
         return errors
 
+    @cached_property
+    def warnings(self) -> tuple[str, ...]:
+        """What is legal but likely a mistake, ``file:line:col: message`` each: a custom rule path no member of the schemas matches.
+
+        Such a rule never fires (or, with ``required``, fires on every event). A warning, not an error: a brand's
+        payloads may carry members the schemas do not define; a configuration that turns unknown-field off says
+        they do, and is not warned.
+        """
+        from .rules.custom_paths import path_problem
+
+        unknown_field = self.data.get("rules", {}).get("unknown-field")
+        if not self.custom_rules or "off" in (unknown_field, unknown_field.get("severity") if isinstance(unknown_field, dict) else None):
+            return ()
+        found = []
+        for index, entry in enumerate(self.data["custom-rules"]):
+            rule = self.custom_rules[entry["name"]]
+            paths = [(["where"], "where", entry["where"], rule.path)]
+            if rule.kind == "compare":
+                paths.append((["options", "other"], "other", entry["options"]["other"], rule.options["_other"]))
+            for keys, label, written, path in paths:
+                if problem := path_problem(rule.root, path):
+                    found.append(f"{self._location(['custom-rules', index, *keys])}: custom rule {rule.name!r}: {label} {written!r}"
+                                 f" matches no member the schemas define: {problem}")
+        return tuple(found)
+
     def _check_cli(self) -> None:
         """What the command line (or the Python API, which fills it in) gives: click checks the CLI's choices, nothing the API's."""
         known = set(self.specs())

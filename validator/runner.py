@@ -36,6 +36,7 @@ class Configurations:
         self._linters: dict[Path | None, Linter] = {}
         self._found: dict[Path, Path | None] = {}
         self._by_folder: dict[Path | None, Linter] = {}
+        self._used: dict[Path | None, None] = {}  # the configuration files of the inputs (prepare), in the order met
         if explicit is not None:
             self.linter_for(None)  # a bad --config is reported before any input is read
 
@@ -62,21 +63,26 @@ class Configurations:
             self._found[folder] = discover(folder)
         return self._found[folder]
 
-    def check_rule_names(self, paths: Iterable[Path | None]) -> None:
-        """Each --select/--ignore name no built-in rule has must be a custom rule of a configuration these inputs use.
+    def prepare(self, paths: Iterable[Path | None]) -> None:
+        """Load the configuration of every input (``_config_path``) before any is read: a bad one stops the run first.
 
-        Each configuration took such names on trust (``CommandLine.elsewhere``): one that none of them defines is a
-        typo, an error before any input is read, as a single configuration makes it.
+        A --select/--ignore name no built-in rule has must then be a custom rule of one of them: each configuration
+        took such names on trust (``CommandLine.elsewhere``), and one none defines is a typo, as for a single configuration.
         """
-        if not self.cli.elsewhere:
-            return
-        custom: set[str] = set()
         for path in paths:
-            custom.update(self.linter_for(path).config.custom_rules)
+            source = self.source_for(path)
+            self.linter_for(path)
+            if source not in self._used:
+                self._used[source] = None
+        custom = {name for source in self._used for name in self._linters[source].config.custom_rules}
         for name in (*self.cli.select, *self.cli.ignore):
             if name in self.cli.elsewhere and name not in custom:
                 known = sorted({*load_catalogue(), *custom})
                 raise ConfigError(f"unknown rule {name!r} in --select/--ignore{did_you_mean(name, known)} (see 'sdelint rules')")
+
+    def warnings(self) -> list[str]:
+        """The warnings of the configurations the inputs use (see ``Configuration.warnings``), each once."""
+        return [warning for source in self._used for warning in self._linters[source].config.warnings]
 
     def rule_specs(self) -> dict:
         """Every rule known to the configurations in use (custom rules included), for reporters."""
@@ -193,7 +199,7 @@ def check_inputs(
 
     Raises ``WorkerDied`` (a one-line message naming the file) when a worker process died twice on one file.
     """
-    configs.check_rule_names(_stdin_path(stdin_name) if item.is_stdin else _config_path(item) for item in inputs)
+    configs.prepare(_stdin_path(stdin_name) if item.is_stdin else _config_path(item) for item in inputs)
     if cluster is not None:
         return _check_on_cluster(configs, inputs, read_stdin, stdin_name, cluster, progress)
     jobs = min(jobs, default_jobs())  # CPU-bound: more processes than CPUs only cost memory
