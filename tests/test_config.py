@@ -693,3 +693,34 @@ def test_turning_unknown_field_off_says_the_payloads_carry_other_members(tmp_pat
     other = _write(tmp_path / "other.yaml", "custom-rules:\n  - {name: t, where: lead.value, check: compare, options: {other: lead.ticketId, op: '=='}, message: m}\n")
     assert "custom rule 't': other 'lead.ticketId' matches no member the schemas define: lead has no member 'ticketId'" in cli(
         "check", "--config", str(other), str(example_path)).stderr
+
+
+def test_explain_shows_a_custom_rules_definition(tmp_path, cli):
+    """An audit: explain of a custom rule said only "pattern on <path>": not its options, message or what it applies to."""
+    config = _write(tmp_path / ".sdelint.yaml", CUSTOM + """  - name: typo
+    where: personalInfo.contcts
+    check: required
+    message: "no contacts at {pointer}"
+""")
+    out = cli("explain", "sku-format", "--config", str(config)).output
+    assert "Where: cartStatus.products[*].product.sku (cartStatus events)\n" in out
+    assert "Check: pattern, regex = '^[A-Z]{3}-[0-9]+$'\n" in out
+    assert "Message: sku {value} is not like ABC-123\n" in out and "Severity: error (default error)\n" in out
+    compare = cli("explain", "created-before-processed", "--config", str(config)).output
+    assert "Check: compare, other = 'serverTimeStamp', op = '<='\n" in compare and "Where: lead.originalTimeStamp (lead events)\n" in compare
+    typo = cli("explain", "typo", "--config", str(config)).output  # why it never fires, without the configuration's path
+    assert "Warning: the path matches no member the schemas define: personalInfo has no member 'contcts' (did you mean 'contacts'?)" in typo
+    assert str(tmp_path) not in typo
+
+
+def test_explain_of_a_rule_it_cannot_see_says_which_configuration_it_read(project, cli):
+    """explain reads the current folder's configuration (or --config): a subfolder's custom rule is not in it, and the
+    message said only "unknown rule"; a near name had no hint either."""
+    _write(project / ".sdelint.yaml", "rules: {timestamp-order: error}\n")
+    _write(project / "fixtures" / ".sdelint.yaml", NESTED_CUSTOM)
+    result = cli("explain", "cart-needs-currency")
+    assert result.exit_code == 2
+    assert f"not a built-in rule, nor a custom rule of {project / '.sdelint.yaml'}" in result.output and "--config" in result.output
+    assert "(did you mean 'timestamp-order'?)" in cli("explain", "timestamp-ordr").output
+    found = cli("explain", "--config", "fixtures/.sdelint.yaml", "cart-needs-currency")
+    assert found.exit_code == 0 and "Where: cartStatus.currency" in found.output

@@ -68,12 +68,13 @@ def parse_path(text: str) -> tuple[str, tuple[str | int, ...]]:
 class CustomRule(Rule):
     """A rule from the configuration: a path (where) and a named check with options (what)."""
 
-    __slots__ = ("kind", "message", "options", "path", "rationale", "root", "summary")
+    __slots__ = ("kind", "message", "options", "path", "rationale", "root", "summary", "where")
 
     def __init__(
         self, name: str, *, severity: str, summary: str, rationale: str, root: str, path: tuple[str | int, ...], kind: str,
-        options: dict[str, Any], message: str,
+        options: dict[str, Any], message: str, where: str = "",
     ) -> None:
+        self.where = where or root  # as written, for explain
         self.summary = summary
         self.rationale = rationale
         self.root = root  # an attribute type, "*" or "record"
@@ -260,6 +261,7 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
         kind=check,
         options=options,
         message=entry["message"],
+        where=entry["where"],
     )
 
 
