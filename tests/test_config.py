@@ -724,3 +724,10 @@ def test_explain_of_a_rule_it_cannot_see_says_which_configuration_it_read(projec
     assert "(did you mean 'timestamp-order'?)" in cli("explain", "timestamp-ordr").output
     found = cli("explain", "--config", "fixtures/.sdelint.yaml", "cart-needs-currency")
     assert found.exit_code == 0 and "Where: cartStatus.currency" in found.output
+
+
+def test_a_misspelt_custom_rule_name_under_rules_gets_a_hint(tmp_path, cli, example_path):
+    """Under rules: and overrides, a near name was looked for among the built-in rules only."""
+    config = _write(tmp_path / ".sdelint.yaml", NESTED_CUSTOM + "overrides:\n  - files: ['**']\n    rules: {cart-need-currency: 'off'}\n")
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and "unknown rule 'cart-need-currency' (did you mean 'cart-needs-currency'?)" in result.output

@@ -288,7 +288,7 @@ class Configuration:
                             fail([*path, name, key], message, at_key=True)
                     continue
                 if name not in specs:
-                    fail([*path, name], f"unknown rule {name!r}{did_you_mean(str(name), list(specs))} (see 'sdelint rules')", at_key=True)
+                    fail([*path, name], f"unknown rule {name!r}{did_you_mean(str(name), [*specs, *custom_names])} (see 'sdelint rules')", at_key=True)
                     continue
                 if not isinstance(value, dict):
                     continue
