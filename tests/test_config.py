@@ -731,3 +731,16 @@ def test_a_misspelt_custom_rule_name_under_rules_gets_a_hint(tmp_path, cli, exam
     config = _write(tmp_path / ".sdelint.yaml", NESTED_CUSTOM + "overrides:\n  - files: ['**']\n    rules: {cart-need-currency: 'off'}\n")
     result = cli("check", "--config", str(config), str(example_path))
     assert result.exit_code == 2 and "unknown rule 'cart-need-currency' (did you mean 'cart-needs-currency'?)" in result.output
+
+
+@pytest.mark.parametrize("text, place", [
+    ("rules: {unknown-field: {severity: eror}}\n", "1:35"),
+    ("rules:\n  customer-entity: {severity: Warning, statuses: [a]}\n", "2:31"),
+    ("overrides:\n  - files: ['**']\n    rules: {timestamp-order: {severity: inf}}\n", "3:41"),
+])
+def test_a_misspelt_severity_in_a_rule_table_is_named(tmp_path, cli, example_path, text, place):
+    """An audit: {severity: eror} said only "{'severity': 'eror'} is not valid under any of the given schemas", at the table."""
+    config = _write(tmp_path / ".sdelint.yaml", text)
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and f"{config}:{place}: " in result.output and "/severity: must be one of error, warning, info, off, found" in result.output
+    assert "did you mean" in result.output and "not valid under any" not in result.output
