@@ -744,3 +744,10 @@ def test_a_misspelt_severity_in_a_rule_table_is_named(tmp_path, cli, example_pat
     result = cli("check", "--config", str(config), str(example_path))
     assert result.exit_code == 2 and f"{config}:{place}: " in result.output and "/severity: must be one of error, warning, info, off, found" in result.output
     assert "did you mean" in result.output and "not valid under any" not in result.output
+
+
+def test_a_yaml_error_without_a_place_names_no_line_zero(tmp_path, cli, example_path):
+    """Nested past the recursion limit, PyYAML gives no mark: the message read '.sdelint.yaml:0:0:', a place no editor opens."""
+    config = _write(tmp_path / ".sdelint.yaml", "rules: " + "[" * 20000 + "]" * 20000 + "\n")
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and f"sdelint: {config}: nested too deeply to read" in result.output and ":0:0:" not in result.output

@@ -124,7 +124,8 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
     try:
         section = load_yaml(text, repeated)
     except YamlError as exc:
-        raise ConfigError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+        where = f":{exc.line}:{exc.column}" if exc.line else ""  # 0: no place known (nested past the recursion limit)
+        raise ConfigError(f"{path}{where}: {exc.message}") from None
     if repeated:  # PyYAML keeps the last silently: api-version v1 then v2 was a v2 run (TOML refuses a repeat itself)
         errors = [
             f"{path}:{line}:{column}: {'/'.join(map(str, where))}: the key repeats in its mapping (only the last would count): remove one"
