@@ -751,3 +751,22 @@ def test_a_yaml_error_without_a_place_names_no_line_zero(tmp_path, cli, example_
     config = _write(tmp_path / ".sdelint.yaml", "rules: " + "[" * 20000 + "]" * 20000 + "\n")
     result = cli("check", "--config", str(config), str(example_path))
     assert result.exit_code == 2 and f"sdelint: {config}: nested too deeply to read" in result.output and ":0:0:" not in result.output
+
+
+def test_a_folded_message_or_summary_is_one_line(tmp_path, cli):
+    """An audit: YAML's folded style (`message: >`), the usual one for a long text, ends in a newline, and each finding
+    of the rule ended in a literal \\n; a summary over lines broke `sdelint rules`, one line per rule."""
+    entries = """
+  - name: long-currency
+    where: cartStatus.currency
+    check: required
+    summary: >
+      Carts name
+      their currency.
+    message: |
+      the cart
+      has no currency
+"""
+    assert _custom_findings(tmp_path, cli, entries, CART)["long-currency"] == "the cart has no currency"
+    listing = cli("rules", "--config", str(tmp_path / ".sdelint.yaml")).output.splitlines()
+    assert listing[-1].endswith("  custom  Carts name their currency.") and listing[-1].startswith("long-currency")

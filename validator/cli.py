@@ -32,7 +32,7 @@ from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_C
 from .parallel import ClusterError, WorkerDied
 from .report import REPORTERS
 from .report.ascii_out import report_stream
-from .report.common import COLOR_CHOICES, color_wanted
+from .report.common import COLOR_CHOICES, color_wanted, escape_controls
 from .result import worst
 from .rules.catalogue import CatalogueError, did_you_mean
 from .rules.explain import explain_rule, rule_table
@@ -453,7 +453,7 @@ def rules(config_path: Path | None, output_format: str) -> None:
         return
     width = max(len(row["name"]) for row in rows)
     for row in rows:
-        emit(f"{row['name']:<{width}}  {row['severity']:<7}  {row['category']:<6}  {row['summary']}")
+        emit(f"{row['name']:<{width}}  {row['severity']:<7}  {row['category']:<6}  {escape_controls(row['summary'])}")  # a custom summary's
 
 
 @main.command()

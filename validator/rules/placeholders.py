@@ -55,6 +55,12 @@ def render(template: str, value: Any, pointer: str, absent: bool = False) -> str
     return _PLACEHOLDER.sub(lambda match: pointer if "pointer" in (match.group(1), match.group(2)) else shown(value, absent), template)
 
 
+def one_line(text: str) -> str:
+    """A message or summary as written over lines (YAML's ``>`` and ``|`` end in a newline): one line, as findings and
+    `sdelint rules` print them."""
+    return re.sub(r"\s*[\r\n]\s*", " ", text.strip())
+
+
 def summary_text(template: str) -> str:
     """A summary (by default the message) describes the rule, not one finding: its placeholders read as an ellipsis."""
     return _PLACEHOLDER.sub("…", template)
