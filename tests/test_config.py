@@ -770,3 +770,10 @@ def test_a_folded_message_or_summary_is_one_line(tmp_path, cli):
     assert _custom_findings(tmp_path, cli, entries, CART)["long-currency"] == "the cart has no currency"
     listing = cli("rules", "--config", str(tmp_path / ".sdelint.yaml")).output.splitlines()
     assert listing[-1].endswith("  custom  Carts name their currency.") and listing[-1].startswith("long-currency")
+
+
+def test_an_empty_enum_is_a_configuration_error(tmp_path, cli, example_path):
+    """values: [] (a list left to fill in) failed every value of the path: a finding on every event, not a check."""
+    config = _write(tmp_path / ".sdelint.yaml", "custom-rules:\n  - {name: e, where: cartStatus.currency, check: enum, options: {values: []}, message: m}\n")
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and f"{config}:2:" in result.output and "custom rule 'e': enum values is empty: no value could pass" in result.output

@@ -230,6 +230,8 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
             ) from None
     if check == "enum" and not isinstance(options["values"], list):
         raise CustomRuleError(f"{at('options', 'values')}: custom rule {name!r}: enum values must be a list")
+    if check == "enum" and not options["values"]:
+        raise CustomRuleError(f"{at('options', 'values')}: custom rule {name!r}: enum values is empty: no value could pass")
     if check == "enum":
         options["_numbers"] = frozenset(v for v in options["values"] if type(v) in (int, float))
     bound_contract = Number(0, minimum=0 if check == "length" else -NUMBER_MAXIMUM)  # what a built-in rule's number parameter meets
