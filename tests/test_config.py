@@ -753,9 +753,9 @@ def test_a_yaml_error_without_a_place_names_no_line_zero(tmp_path, cli, example_
     assert result.exit_code == 2 and f"sdelint: {config}: nested too deeply to read" in result.output and ":0:0:" not in result.output
 
 
-def test_a_folded_message_or_summary_is_one_line(tmp_path, cli):
+def test_a_folded_message_or_summary_ends_in_no_newline(tmp_path, cli):
     """An audit: YAML's folded style (`message: >`), the usual one for a long text, ends in a newline, and each finding
-    of the rule ended in a literal \\n; a summary over lines broke `sdelint rules`, one line per rule."""
+    of the rule ended in a literal \\n; a summary written so broke `sdelint rules`, one line per rule."""
     entries = """
   - name: long-currency
     where: cartStatus.currency
@@ -763,7 +763,7 @@ def test_a_folded_message_or_summary_is_one_line(tmp_path, cli):
     summary: >
       Carts name
       their currency.
-    message: |
+    message: >
       the cart
       has no currency
 """

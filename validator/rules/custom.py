@@ -29,7 +29,7 @@ from ..model import CONTAINER_KEYS, DOUBLE_NESTED, ENGAGEMENT_HISTORY, MESSAGING
 from .base import EventContext, Hit, RecordContext, Rule
 from .catalogue import CatalogueError, listed
 from .params import NUMBER_MAXIMUM, Number
-from .placeholders import one_line, placeholder_problem, render, summary_text
+from .placeholders import placeholder_problem, render, summary_text, trimmed
 from .values import as_number, iter_path
 
 CONTAINER_MEMBERS = frozenset({"serverTimeStamp", "originalTimeStamp", "isAuthenticated"})
@@ -256,13 +256,13 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
     return CustomRule(
         name,
         severity=entry.get("severity", "warning"),
-        summary=summary_text(one_line(entry.get("summary", entry["message"]))),
+        summary=summary_text(trimmed(entry.get("summary", entry["message"]))),
         rationale=f"Custom rule from {source}: {check} on {entry['where']}.",
         root=root,
         path=path,
         kind=check,
         options=options,
-        message=one_line(entry["message"]),
+        message=trimmed(entry["message"]),
         where=entry["where"],
     )
 

@@ -55,10 +55,12 @@ def render(template: str, value: Any, pointer: str, absent: bool = False) -> str
     return _PLACEHOLDER.sub(lambda match: pointer if "pointer" in (match.group(1), match.group(2)) else shown(value, absent), template)
 
 
-def one_line(text: str) -> str:
-    """A message or summary as written over lines (YAML's ``>`` and ``|`` end in a newline): one line, as findings and
-    `sdelint rules` print them."""
-    return re.sub(r"\s*[\r\n]\s*", " ", text.strip())
+def trimmed(text: str) -> str:
+    """A message or summary without the newline YAML's block styles (``>``, ``|``) end it with, nor surrounding blanks.
+
+    A line break inside is the user's, written on purpose (``|``): the reports escape it as they escape any control.
+    """
+    return text.strip()
 
 
 def summary_text(template: str) -> str:
