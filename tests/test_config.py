@@ -561,3 +561,219 @@ def test_a_valid_toml_configuration_is_parsed_once(tmp_path, monkeypatch):
     monkeypatch.setattr(tomllib, "loads", lambda text, **kw: calls.append(1) or original(text, **kw))
     Configuration.load(_write(tmp_path / "lint.toml", '[tool.sdelint]\nfail-on = "warning"\n'))
     assert len(calls) == 1
+
+
+NESTED_CUSTOM = """
+custom-rules:
+  - name: cart-needs-currency
+    where: cartStatus.currency
+    check: required
+    message: the cart has no currency
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_select_takes_a_custom_rule_of_a_nested_configuration(project, cli, jobs):
+    """An audit: --select of a custom rule only fixtures/'s configuration defines was "unknown rule" (exit 2), even for
+    its own files alone, whenever the current folder had a configuration too (it was checked against that one)."""
+    _write(project / ".sdelint.yaml", "rules: {timestamp-order: error}\n")
+    _write(project / "fixtures" / ".sdelint.yaml", NESTED_CUSTOM)
+    for i in range(20):  # past the parallel threshold: the workers load the configurations themselves
+        _write(project / "fixtures" / "many" / f"{i}.json", json.dumps(SKEWED))
+    alone = _severities(cli, "-j", jobs, "--select", "cart-needs-currency", "fixtures/skewed/a.json")
+    assert alone == {"cart-needs-currency": {"warning"}}
+    both = cli("check", "-j", jobs, "--format", "json", "--select", "cart-needs-currency", "fixtures", "legacy/b.json")
+    assert both.exit_code == 0, both.output
+    files = {f["file"] for f in json.loads(both.output)["findings"]}
+    assert files == {f"fixtures/many/{i}.json" for i in range(20)} | {"fixtures/skewed/a.json"}  # legacy/'s configuration has no such rule
+    ignored = _severities(cli, "-j", jobs, "--ignore", "cart-needs-currency", "fixtures", "legacy/b.json")
+    assert "cart-needs-currency" not in ignored and ignored["timestamp-order"] == {"warning", "error"}
+
+
+def test_select_of_a_name_no_configuration_in_use_defines_is_still_an_error(project, cli):
+    _write(project / ".sdelint.yaml", "rules: {timestamp-order: error}\n")
+    _write(project / "fixtures" / ".sdelint.yaml", NESTED_CUSTOM)
+    result = cli("check", "--select", "cart-needs-currency", "legacy/b.json")  # fixtures/ is not checked: its rule is not in use
+    assert result.exit_code == 2 and "unknown rule 'cart-needs-currency' in --select/--ignore" in result.output
+    typo = cli("check", "--ignore", "cart-need-currency", "fixtures", "legacy/b.json")
+    assert typo.exit_code == 2 and "(did you mean 'cart-needs-currency'?)" in typo.output
+
+
+def _custom_findings(tmp_path, cli, entries: str, event: dict) -> dict[str, str]:
+    config = _write(tmp_path / ".sdelint.yaml", "custom-rules:\n" + entries)
+    fixture = _write(tmp_path / "e.json", json.dumps(event))
+    result = cli("check", "--format", "json", "--min-severity", "info", "--config", str(config), str(fixture))
+    assert result.exit_code in (0, 1), result.output
+    return {f["rule"]: f["message"] for f in json.loads(result.output)["findings"]}
+
+
+CART = {"cartStatus": {"serverTimeStamp": "1528628536879", "total": "5", "isAuthenticated": True,
+                       "products": [{"product": {"sku": "A" * 5000 + "\x1b[2J", "name": "{pointer}"}, "quantity": 1}]},
+        "sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879"}
+
+
+def test_custom_rule_values_are_quoted_as_the_built_in_rules_quote_them(tmp_path, cli):
+    """An audit: {value} was Python's repr of the whole value: 5,000 characters of a sku, a product as a Python dict,
+    True and None (a required member's "value" when missing) where the payload says true and nothing."""
+    messages = _custom_findings(tmp_path, cli, """
+  - {name: sku, where: "cartStatus.products[*].product.sku", check: length, options: {max: 3}, message: "sku {value}"}
+  - {name: product, where: "cartStatus.products[*].product", check: length, options: {max: 1}, message: "product {value}"}
+  - {name: named, where: "cartStatus.products[*].product.name", check: length, options: {max: 1}, message: "name {value}"}
+  - {name: auth, where: cartStatus.isAuthenticated, check: enum, options: {values: [false]}, message: "auth {value}"}
+  - {name: currency, where: cartStatus.currency, check: required, message: "currency {value} at {pointer}"}
+""", CART)
+    assert messages["sku"] == f"sku '{'A' * 40}…' (5004 characters)"
+    assert messages["product"] == "product an object of 2 members"
+    assert messages["auth"] == "auth true"
+    assert messages["currency"] == "currency (missing) at /cartStatus/currency"
+    assert messages["named"] == "name '{pointer}'"  # the payload's text is not substituted in turn
+
+
+def test_custom_rule_placeholders_in_the_styles_other_linters_use(tmp_path, cli):
+    """{{value}} (Spectral's, ESLint's) and { value } were printed with their braces, or as written."""
+    messages = _custom_findings(tmp_path, cli, """
+  - {name: total, where: cartStatus.total, check: range, options: {max: 1}, message: "total {{value}} at {{ pointer }}, { value }; {0} {value.x} {}"}
+""", CART)
+    assert messages["total"] == "total '5' at /cartStatus/total, '5'; {0} {value.x} {}"
+
+
+@pytest.mark.parametrize("written,hint", [("{Value}", "{value}"), ("{values}", "{value}"), ("{{val}}", "{value}"), ("{path}", "{pointer}"), ("{pointr}", "{pointer}")])
+def test_a_misspelt_placeholder_is_a_configuration_error(tmp_path, cli, example_path, written, hint):
+    """An audit: {Value} or Spectral's {{path}} was printed as written in every finding of the rule."""
+    config = _write(tmp_path / ".sdelint.yaml", f"custom-rules:\n  - name: total\n    where: cartStatus.total\n    check: required\n    message: 'total {written}'\n")
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2
+    assert f"{config}:5:14: custom rule 'total': message: {written} is no placeholder (did you mean {hint}?)" in result.output
+
+
+def test_a_summary_shows_no_raw_placeholder(tmp_path, cli):
+    """The summary defaults to the message: `sdelint rules` listed "sku {value} is not like ABC-123" as it was written."""
+    config = _write(tmp_path / ".sdelint.yaml", CUSTOM)
+    line = next(row for row in cli("rules", "--config", str(config)).output.splitlines() if row.startswith("sku-format"))
+    assert line.endswith("sku … is not like ABC-123")
+
+
+@pytest.mark.parametrize("where, said", [
+    ("personalInfo.personalInfo.contcts", "personalInfo has no member 'contcts' (did you mean 'contacts'?)"),
+    ("cartStatus.curency", "cartStatus has no member 'curency' (did you mean 'currency'?)"),
+    ("cartStatus.products.product.sku", "products is an array: products[*].product reads 'product' in each item, products[0].product in the first"),
+    ("personalInfo.personalContact.email", "personalInfo has no member 'personalContact' (did you mean 'contacts[*].personalContact'?)"),
+    ("'*.products[*].product.skuu'", "in cartStatus, product has no member 'skuu' (did you mean 'sku'?); no other attribute type has the path either"),
+    ("cartStatus.currency.code", "currency holds a value, not members: it has no 'code'"),
+    ("customerInfo.cstatus", "customerInfo has no member 'cstatus': that is the web side's name of 'customerStatus'"),
+    ("lead.serverTimestamp", "lead has no member 'serverTimestamp' (did you mean 'serverTimeStamp'?)"),
+])
+def test_a_custom_rule_path_no_schema_member_matches_is_a_warning(tmp_path, cli, example_path, where, said):
+    """An audit: a misspelt member matched nothing, silently: a gate that never closed (with required: one that always did).
+    A warning at the path's line and column, not an error: a brand's payloads may carry members the schemas do not define."""
+    config = _write(tmp_path / ".sdelint.yaml", f"custom-rules:\n  - name: typo\n    where: {where}\n    check: required\n    message: m\n")
+    result = cli("check", "--format", "json", "--config", str(config), str(example_path))
+    assert result.exit_code in (0, 1) and json.loads(result.stdout)["findings"] is not None  # the report is whole
+    assert result.stderr.startswith(f"sdelint: warning: {config}:3:12: custom rule 'typo': where {where.strip(chr(39))!r} matches no member the schemas define: {said}")
+
+
+@pytest.mark.parametrize("where", [
+    "personalInfo.contacts[*].personalContact.email", "personalInfo.personalInfo.contacts[0].personalContact.address.zipCode",
+    "*.products[*].product.sku", "purchase.cart.products[*].product.price", "viewedProduct.products[*].product.statusInStock",
+    "viewedProduct.products[*].quantityInStock", "lead.originalTimeStamp", "lead.lead.topic", "cartStatus.serverTimeStamp", "cartStatus.isAuthenticated",
+    "*.isAuthenticated", "customerInfo.lastPaymentDate.year", "personalInfo.customerAge.customerAgeInYears", "marketingCampaignInfo.originatingChannel",
+    "record.info.brandId", "record.anything.at.all", "*", "cartStatus",
+])
+def test_legal_custom_rule_paths_are_not_warned(tmp_path, cli, example_path, where):
+    config = _write(tmp_path / ".sdelint.yaml", f"custom-rules:\n  - {{name: ok, where: '{where}', check: length, options: {{max: 9}}, message: m}}\n"
+                                                "  - {name: cmp, where: lead.value, check: compare, options: {other: serverTimeStamp, op: '<'}, message: m}\n")
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code in (0, 1) and result.stderr == ""
+
+
+def test_turning_unknown_field_off_says_the_payloads_carry_other_members(tmp_path, cli, example_path):
+    """unknown-field is the rule of members the schemas do not define: off, a custom rule on one is meant."""
+    config = _write(tmp_path / ".sdelint.yaml", "rules: {unknown-field: off}\ncustom-rules:\n  - {name: t, where: lead.ticketId, check: required, message: m}\n")
+    assert cli("check", "--config", str(config), str(example_path)).stderr == ""
+    other = _write(tmp_path / "other.yaml", "custom-rules:\n  - {name: t, where: lead.value, check: compare, options: {other: lead.ticketId, op: '=='}, message: m}\n")
+    assert "custom rule 't': other 'lead.ticketId' matches no member the schemas define: lead has no member 'ticketId'" in cli(
+        "check", "--config", str(other), str(example_path)).stderr
+
+
+def test_explain_shows_a_custom_rules_definition(tmp_path, cli):
+    """An audit: explain of a custom rule said only "pattern on <path>": not its options, message or what it applies to."""
+    config = _write(tmp_path / ".sdelint.yaml", CUSTOM + """  - name: typo
+    where: personalInfo.contcts
+    check: required
+    message: "no contacts at {pointer}"
+""")
+    out = cli("explain", "sku-format", "--config", str(config)).output
+    assert "Where: cartStatus.products[*].product.sku (cartStatus events)\n" in out
+    assert "Check: pattern, regex = '^[A-Z]{3}-[0-9]+$'\n" in out
+    assert "Message: sku {value} is not like ABC-123\n" in out and "Severity: error (default error)\n" in out
+    compare = cli("explain", "created-before-processed", "--config", str(config)).output
+    assert "Check: compare, other = 'serverTimeStamp', op = '<='\n" in compare and "Where: lead.originalTimeStamp (lead events)\n" in compare
+    typo = cli("explain", "typo", "--config", str(config)).output  # why it never fires, without the configuration's path
+    assert "Warning: the path matches no member the schemas define: personalInfo has no member 'contcts' (did you mean 'contacts'?)" in typo
+    assert str(tmp_path) not in typo
+
+
+def test_explain_of_a_rule_it_cannot_see_says_which_configuration_it_read(project, cli):
+    """explain reads the current folder's configuration (or --config): a subfolder's custom rule is not in it, and the
+    message said only "unknown rule"; a near name had no hint either."""
+    _write(project / ".sdelint.yaml", "rules: {timestamp-order: error}\n")
+    _write(project / "fixtures" / ".sdelint.yaml", NESTED_CUSTOM)
+    result = cli("explain", "cart-needs-currency")
+    assert result.exit_code == 2
+    assert f"not a built-in rule, nor a custom rule of {project / '.sdelint.yaml'}" in result.output and "--config" in result.output
+    assert "(did you mean 'timestamp-order'?)" in cli("explain", "timestamp-ordr").output
+    found = cli("explain", "--config", "fixtures/.sdelint.yaml", "cart-needs-currency")
+    assert found.exit_code == 0 and "Where: cartStatus.currency" in found.output
+
+
+def test_a_misspelt_custom_rule_name_under_rules_gets_a_hint(tmp_path, cli, example_path):
+    """Under rules: and overrides, a near name was looked for among the built-in rules only."""
+    config = _write(tmp_path / ".sdelint.yaml", NESTED_CUSTOM + "overrides:\n  - files: ['**']\n    rules: {cart-need-currency: 'off'}\n")
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and "unknown rule 'cart-need-currency' (did you mean 'cart-needs-currency'?)" in result.output
+
+
+@pytest.mark.parametrize("text, place", [
+    ("rules: {unknown-field: {severity: eror}}\n", "1:35"),
+    ("rules:\n  customer-entity: {severity: Warning, statuses: [a]}\n", "2:31"),
+    ("overrides:\n  - files: ['**']\n    rules: {timestamp-order: {severity: inf}}\n", "3:41"),
+])
+def test_a_misspelt_severity_in_a_rule_table_is_named(tmp_path, cli, example_path, text, place):
+    """An audit: {severity: eror} said only "{'severity': 'eror'} is not valid under any of the given schemas", at the table."""
+    config = _write(tmp_path / ".sdelint.yaml", text)
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and f"{config}:{place}: " in result.output and "/severity: must be one of error, warning, info, off, found" in result.output
+    assert "did you mean" in result.output and "not valid under any" not in result.output
+
+
+def test_a_yaml_error_without_a_place_names_no_line_zero(tmp_path, cli, example_path):
+    """Nested past the recursion limit, PyYAML gives no mark: the message read '.sdelint.yaml:0:0:', a place no editor opens."""
+    config = _write(tmp_path / ".sdelint.yaml", "rules: " + "[" * 20000 + "]" * 20000 + "\n")
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and f"sdelint: {config}: nested too deeply to read" in result.output and ":0:0:" not in result.output
+
+
+def test_a_folded_message_or_summary_ends_in_no_newline(tmp_path, cli):
+    """An audit: YAML's folded style (`message: >`), the usual one for a long text, ends in a newline, and each finding
+    of the rule ended in a literal \\n; a summary written so broke `sdelint rules`, one line per rule."""
+    entries = """
+  - name: long-currency
+    where: cartStatus.currency
+    check: required
+    summary: >
+      Carts name
+      their currency.
+    message: >
+      the cart
+      has no currency
+"""
+    assert _custom_findings(tmp_path, cli, entries, CART)["long-currency"] == "the cart has no currency"
+    listing = cli("rules", "--config", str(tmp_path / ".sdelint.yaml")).output.splitlines()
+    assert listing[-1].endswith("  custom  Carts name their currency.") and listing[-1].startswith("long-currency")
+
+
+def test_an_empty_enum_is_a_configuration_error(tmp_path, cli, example_path):
+    """values: [] (a list left to fill in) failed every value of the path: a finding on every event, not a check."""
+    config = _write(tmp_path / ".sdelint.yaml", "custom-rules:\n  - {name: e, where: cartStatus.currency, check: enum, options: {values: []}, message: m}\n")
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and f"{config}:2:" in result.output and "custom rule 'e': enum values is empty: no value could pass" in result.output

@@ -1024,3 +1024,19 @@ def test_an_empty_config_variable_means_no_configuration_as_under_any_asgi_serve
     finally:
         log = stop_server(server)
     assert "configuration: none (defaults)" in log
+
+
+def test_serve_says_the_configurations_warnings_once_at_start(tmp_path, monkeypatch):
+    """A custom rule path no schema member matches is said by check on every run; the service said nothing of it."""
+    from validator.serve import guard
+
+    class Stop(guard.GuardedServer):
+        def __init__(self, *args, **kwargs):
+            raise SystemExit(0)  # before listening: the warnings are said by then
+
+    monkeypatch.setattr(guard, "GuardedServer", Stop)
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # serve hands its settings to its workers there: not to the next test
+    config = tmp_path / ".sdelint.yaml"
+    config.write_text("custom-rules:\n  - {name: t, where: cartStatus.curency, check: required, message: m}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["serve", "--port", "0", "--workers", "1", "--config", str(config)])
+    assert f"sdelint: warning: {config}:2:22: custom rule 't': where 'cartStatus.curency' matches no member" in result.stderr

@@ -32,9 +32,9 @@ from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_C
 from .parallel import ClusterError, WorkerDied
 from .report import REPORTERS
 from .report.ascii_out import report_stream
-from .report.common import COLOR_CHOICES, color_wanted
+from .report.common import COLOR_CHOICES, color_wanted, escape_controls
 from .result import worst
-from .rules.catalogue import CatalogueError
+from .rules.catalogue import CatalogueError, did_you_mean
 from .rules.explain import explain_rule, rule_table
 from .runner import Configurations, ProgressBar, check_inputs, default_jobs
 from .validate import get_schema, schema_names
@@ -288,6 +288,8 @@ def check(
     finally:
         if executor is not None:
             executor.shutdown()
+    for warning in configs.warnings():
+        tell(f"sdelint: warning: {warning}")
     # inputs sdelint failed on (a bug): reported like any finding, and the run ends with the internal-error status
     broken = [result.file for result in results if result.failed]
     if write_baseline_path is not None:
@@ -467,7 +469,7 @@ def rules(config_path: Path | None, output_format: str) -> None:
         return
     width = max(len(row["name"]) for row in rows)
     for row in rows:
-        emit(f"{row['name']:<{width}}  {row['severity']:<7}  {row['category']:<6}  {row['summary']}")
+        emit(f"{row['name']:<{width}}  {row['severity']:<7}  {row['category']:<6}  {escape_controls(row['summary'])}")  # a custom summary's
 
 
 @main.command()
@@ -479,8 +481,14 @@ def rules(config_path: Path | None, output_format: str) -> None:
 def explain(rule: str, config_path: Path | None) -> None:
     """Print a rule's documentation: summary, rationale, parameters, a bad and a good example."""
     config = _load_config(config_path)
-    if rule not in config.specs():
-        raise click.BadParameter(f"unknown rule {rule!r}; see 'sdelint rules'", param_hint="RULE")
+    specs = config.specs()
+    if rule not in specs:
+        # the current folder's configuration only: a subfolder's custom rule is explained with its file named
+        read = f"nor a custom rule of {config.path}" if config.path else "and no configuration was found above this folder"
+        raise click.BadParameter(
+            f"unknown rule {rule!r}{did_you_mean(rule, list(specs))}: not a built-in rule, {read} (a custom rule of another"
+            " folder's configuration: name that file with --config); see 'sdelint rules'", param_hint="RULE",
+        )
     emit(explain_rule(config, rule))
 
 

@@ -74,6 +74,9 @@ class CommandLine:
     # the Python API and the service return every finding (their callers filter)
     default_min_severity: str = "warning"
     profile: str | None = None
+    # --select/--ignore names that a run over nested configurations checks against all of them together (a custom
+    # rule of one folder's configuration): a configuration that does not define one selects or ignores nothing by it
+    elsewhere: frozenset[str] = frozenset()
 
 
 def _normalise_severities(settings: Any) -> Any:
@@ -121,7 +124,8 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
     try:
         section = load_yaml(text, repeated)
     except YamlError as exc:
-        raise ConfigError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+        where = f":{exc.line}:{exc.column}" if exc.line else ""  # 0: no place known (nested past the recursion limit)
+        raise ConfigError(f"{path}{where}: {exc.message}") from None
     if repeated:  # PyYAML keeps the last silently: api-version v1 then v2 was a v2 run (TOML refuses a repeat itself)
         errors = [
             f"{path}:{line}:{column}: {'/'.join(map(str, where))}: the key repeats in its mapping (only the last would count): remove one"
@@ -285,7 +289,7 @@ class Configuration:
                             fail([*path, name, key], message, at_key=True)
                     continue
                 if name not in specs:
-                    fail([*path, name], f"unknown rule {name!r}{did_you_mean(str(name), list(specs))} (see 'sdelint rules')", at_key=True)
+                    fail([*path, name], f"unknown rule {name!r}{did_you_mean(str(name), [*specs, *custom_names])} (see 'sdelint rules')", at_key=True)
                     continue
                 if not isinstance(value, dict):
                     continue
@@ -339,11 +343,36 @@ class Configuration:
                                   f" a JSON Pointer starts with '/' ({'/' + pattern.lstrip('*/')!r} or {'/**/' + pattern.lstrip('*/')!r}?)")
         return errors
 
+    @cached_property
+    def warnings(self) -> tuple[str, ...]:
+        """What is legal but likely a mistake, ``file:line:col: message`` each: a custom rule path no member of the schemas matches.
+
+        Such a rule never fires (or, with ``required``, fires on every event). A warning, not an error: a brand's
+        payloads may carry members the schemas do not define; a configuration that turns unknown-field off says
+        they do, and is not warned.
+        """
+        from .rules.custom_paths import path_problem
+
+        unknown_field = self.data.get("rules", {}).get("unknown-field")
+        if not self.custom_rules or "off" in (unknown_field, unknown_field.get("severity") if isinstance(unknown_field, dict) else None):
+            return ()
+        found = []
+        for index, entry in enumerate(self.data["custom-rules"]):
+            rule = self.custom_rules[entry["name"]]
+            paths = [(["where"], "where", entry["where"], rule.path)]
+            if rule.kind == "compare":
+                paths.append((["options", "other"], "other", entry["options"]["other"], rule.options["_other"]))
+            for keys, label, written, path in paths:
+                if problem := path_problem(rule.root, path):
+                    found.append(f"{self._location(['custom-rules', index, *keys])}: custom rule {rule.name!r}: {label} {written!r}"
+                                 f" matches no member the schemas define: {problem}")
+        return tuple(found)
+
     def _check_cli(self) -> None:
         """What the command line (or the Python API, which fills it in) gives: click checks the CLI's choices, nothing the API's."""
         known = set(self.specs())
         for name in (*self.cli.select, *self.cli.ignore):
-            if name not in known:
+            if name not in known and name not in self.cli.elsewhere:
                 raise ConfigError(f"unknown rule {name!r} in --select/--ignore{did_you_mean(name, sorted(known))} (see 'sdelint rules')")
         for option, value, choices in (
             ("api_version", self.cli.api_version, API_VERSION_CHOICES),
@@ -416,7 +445,8 @@ class Configuration:
                     default = specs[name].severity
                     settings[name] = Setting(default if default != "off" else "warning", setting.params)
         for name in self.cli.ignore:
-            settings[name] = Setting("off", settings[name].params)
+            if name in settings:  # else a custom rule of another configuration of the run (CommandLine.elsewhere)
+                settings[name] = Setting("off", settings[name].params)
         if self.cli.select or self.cli.ignore:
             pointer_overrides = [(p, {n: ("off" if settings[n].severity == "off" else s) for n, s in sev.items()}) for p, sev in pointer_overrides]
         if self.cli.api_version:

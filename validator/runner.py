@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import CommandLine, Configuration, Shipped, discover
+from .config import CommandLine, ConfigError, Configuration, Shipped, discover
 from .findings import SEVERITY_RANK
 from .inputs import Input, local_path, read_url
 from .linter import FileResult, Linter
 from .parallel import Executor, WorkerDied, process_pool
-from .rules.catalogue import load_catalogue
+from .rules.catalogue import did_you_mean, load_catalogue
 
 if TYPE_CHECKING:
     from .parallel.dask import DaskExecutor
@@ -28,11 +28,15 @@ class Configurations:
     """One Linter per configuration file in use: the nearest one above each input, or --config for all."""
 
     def __init__(self, explicit: Path | None, cli: CommandLine, search: bool = True, context: bool = False) -> None:
+        if explicit is None and search:  # nested configurations: a name no built-in rule has may be one folder's custom rule
+            builtin = load_catalogue()
+            cli = replace(cli, elsewhere=frozenset(name for name in (*cli.select, *cli.ignore) if name not in builtin))
         self.explicit, self.cli, self.search = explicit, cli, search  # search False: the defaults unless explicit
         self.context = context  # record each finding's SDE type and day (the HTML report charts them)
         self._linters: dict[Path | None, Linter] = {}
         self._found: dict[Path, Path | None] = {}
         self._by_folder: dict[Path | None, Linter] = {}
+        self._used: dict[Path | None, None] = {}  # the configuration files of the inputs (prepare), in the order met
         if explicit is not None:
             self.linter_for(None)  # a bad --config is reported before any input is read
 
@@ -58,6 +62,27 @@ class Configurations:
         if folder not in self._found:
             self._found[folder] = discover(folder)
         return self._found[folder]
+
+    def prepare(self, paths: Iterable[Path | None]) -> None:
+        """Load the configuration of every input (``_config_path``) before any is read: a bad one stops the run first.
+
+        A --select/--ignore name no built-in rule has must then be a custom rule of one of them: each configuration
+        took such names on trust (``CommandLine.elsewhere``), and one none defines is a typo, as for a single configuration.
+        """
+        for path in paths:
+            source = self.source_for(path)
+            self.linter_for(path)
+            if source not in self._used:
+                self._used[source] = None
+        custom = {name for source in self._used for name in self._linters[source].config.custom_rules}
+        for name in (*self.cli.select, *self.cli.ignore):
+            if name in self.cli.elsewhere and name not in custom:
+                known = sorted({*load_catalogue(), *custom})
+                raise ConfigError(f"unknown rule {name!r} in --select/--ignore{did_you_mean(name, known)} (see 'sdelint rules')")
+
+    def warnings(self) -> list[str]:
+        """The warnings of the configurations the inputs use (see ``Configuration.warnings``), each once."""
+        return [warning for source in self._used for warning in self._linters[source].config.warnings]
 
     def rule_specs(self) -> dict:
         """Every rule known to the configurations in use (custom rules included), for reporters."""
@@ -174,6 +199,7 @@ def check_inputs(
 
     Raises ``WorkerDied`` (a one-line message naming the file) when a worker process died twice on one file.
     """
+    configs.prepare(_stdin_path(stdin_name) if item.is_stdin else _config_path(item) for item in inputs)
     if cluster is not None:
         return _check_on_cluster(configs, inputs, read_stdin, stdin_name, cluster, progress)
     jobs = min(jobs, default_jobs())  # CPU-bound: more processes than CPUs only cost memory
@@ -224,8 +250,13 @@ def _chunksize(files: int, workers: int) -> int:
     return max(1, min(64, files // (workers * 4)))
 
 
+def _stdin_path(stdin_name: str) -> Path | None:
+    """What decides standard input's configuration: the --stdin-filename given, else the current folder (None)."""
+    return Path(stdin_name) if stdin_name != "<stdin>" else None
+
+
 def _check_stdin(configs: Configurations, read_stdin: Callable[[], bytes], stdin_name: str, jobs: int) -> FileResult:
-    name_path = Path(stdin_name) if stdin_name != "<stdin>" else None
+    name_path = _stdin_path(stdin_name)
     linter = configs.linter_for(name_path)
     policy_path = stdin_name if name_path else None
 

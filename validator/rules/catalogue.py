@@ -107,6 +107,11 @@ def _described(error: Any) -> list[tuple[list[Any], str, bool]]:
             table = " (or a table with a severity and parameters)" if takes_table else ""
             yaml_hint = " (YAML 1.1 reads a bare on, yes or no as true or false)" if isinstance(instance, bool) else ""
             return [(path, f"{where}: must be one of {', '.join(values)}{table}, found {instance!r}{yaml_hint}{did_you_mean(str(instance), values)}", False)]
+    if error.validator in ("oneOf", "anyOf") and isinstance(instance, dict):
+        # a rule's table whose severity is wrong: said inside the table, at the severity, not as "valid under no schema"
+        inner = [described for sub in error.context or [] if sub.relative_path for described in _described(sub)]
+        if inner:
+            return inner
     if error.validator == "required":
         missing = [key for key in error.validator_value if isinstance(instance, dict) and key not in instance]
         return [(path, f"{where}: missing {key!r}", False) for key in missing] or [(path, f"{where}: {error.message}", False)]

@@ -7,7 +7,8 @@
 Paths on double-nested types start inside the attributes: ``personalInfo.contacts``
 means ``personalInfo.personalInfo.contacts``; serverTimeStamp, originalTimeStamp
 and isAuthenticated name the container's own members. Nothing here is
-evaluated as code; messages may use {value} and {pointer}, nothing else.
+evaluated as code; messages may use {value} and {pointer}, nothing else
+(also written {{value}} or { value }, as Spectral and ESLint users write them).
 
 Patterns are matched by RE2 (google-re2): linear in the text, so a user's pattern cannot stall a
 run or a server worker with backtracking; what RE2 cannot compile (backreferences, lookaround) is
@@ -28,6 +29,7 @@ from ..model import CONTAINER_KEYS, DOUBLE_NESTED, ENGAGEMENT_HISTORY, MESSAGING
 from .base import EventContext, Hit, RecordContext, Rule
 from .catalogue import CatalogueError, listed
 from .params import NUMBER_MAXIMUM, Number
+from .placeholders import placeholder_problem, render, summary_text, trimmed
 from .values import as_number, iter_path
 
 CONTAINER_MEMBERS = frozenset({"serverTimeStamp", "originalTimeStamp", "isAuthenticated"})
@@ -63,19 +65,16 @@ def parse_path(text: str) -> tuple[str, tuple[str | int, ...]]:
     return root, rest
 
 
-def _render(template: str, value: Any, pointer: str) -> str:
-    return template.replace("{value}", repr(value)).replace("{pointer}", pointer)
-
-
 class CustomRule(Rule):
     """A rule from the configuration: a path (where) and a named check with options (what)."""
 
-    __slots__ = ("kind", "message", "options", "path", "rationale", "root", "summary")
+    __slots__ = ("kind", "message", "options", "path", "rationale", "root", "summary", "where")
 
     def __init__(
         self, name: str, *, severity: str, summary: str, rationale: str, root: str, path: tuple[str | int, ...], kind: str,
-        options: dict[str, Any], message: str,
+        options: dict[str, Any], message: str, where: str = "",
     ) -> None:
+        self.where = where or root  # as written, for explain
         self.summary = summary
         self.rationale = rationale
         self.root = root  # an attribute type, "*" or "record"
@@ -121,17 +120,19 @@ class CustomRule(Rule):
             last = path[-1]
             for parent_pointer, parent in iter_path(base, base_pointer, path[:-1]):
                 if type(last) is int:  # products[0]: the list must have that item
-                    missing = isinstance(parent, list) and (last >= len(parent) or parent[last] is None)
+                    absent = isinstance(parent, list) and last >= len(parent)
+                    missing = absent or (isinstance(parent, list) and parent[last] is None)
                 else:
+                    absent = isinstance(parent, dict) and last not in parent
                     missing = isinstance(parent, dict) and parent.get(last) is None
                 if missing:
-                    hits.append(Hit(parent_pointer, _render(self.message, None, join_pointer(parent_pointer, last))))
+                    hits.append(Hit(parent_pointer, render(self.message, None, join_pointer(parent_pointer, last), absent=absent)))
             return hits
         for pointer, value in iter_path(base, base_pointer, path):
             if value is None:
                 continue
             if not self._passes(value, other):
-                hits.append(Hit(pointer, _render(self.message, value, pointer), value))
+                hits.append(Hit(pointer, render(self.message, value, pointer), value))
         return hits
 
     def _passes(self, value: Any, other: Located | None) -> bool:
@@ -206,6 +207,9 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
             + (f"; missing {sorted(missing)}" if missing else "")
             + (f"; unknown {sorted(unknown)}" if unknown else "")
         )
+    for member in ("message", "summary"):
+        if isinstance(entry.get(member), str) and (problem := placeholder_problem(entry[member])):
+            raise CustomRuleError(f"{at(member)}: custom rule {name!r}: {member}: {problem}")
     if check == "required" and not path:
         raise CustomRuleError(f"{at('where')}: custom rule {name!r}: 'required' needs a field path after {root!r}")
     if check == "required" and path[-1] == "*":
@@ -226,6 +230,8 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
             ) from None
     if check == "enum" and not isinstance(options["values"], list):
         raise CustomRuleError(f"{at('options', 'values')}: custom rule {name!r}: enum values must be a list")
+    if check == "enum" and not options["values"]:
+        raise CustomRuleError(f"{at('options', 'values')}: custom rule {name!r}: enum values is empty: no value could pass")
     if check == "enum":
         options["_numbers"] = frozenset(v for v in options["values"] if type(v) in (int, float))
     bound_contract = Number(0, minimum=0 if check == "length" else -NUMBER_MAXIMUM)  # what a built-in rule's number parameter meets
@@ -250,13 +256,14 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
     return CustomRule(
         name,
         severity=entry.get("severity", "warning"),
-        summary=entry.get("summary", entry["message"]),
+        summary=summary_text(trimmed(entry.get("summary", entry["message"]))),
         rationale=f"Custom rule from {source}: {check} on {entry['where']}.",
         root=root,
         path=path,
         kind=check,
         options=options,
-        message=entry["message"],
+        message=trimmed(entry["message"]),
+        where=entry["where"],
     )
 
 

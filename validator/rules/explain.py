@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from ..policy import Policy
 from .catalogue import RuleSpec
+from .custom import CustomRule
 
 
 class ConfigurationView(Protocol):
@@ -59,6 +60,23 @@ def _as_written(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+def _definition(rule: CustomRule, judged: bool = True) -> list[str]:
+    """A custom rule's where, check with its options and message, as written; and why its path may never match.
+
+    The file is not named (the rationale names it relative to the configuration): a server's explain must not reveal its paths.
+    """
+    from .custom_paths import path_problem
+
+    scope = {"*": "every attribute type's events", "record": "each conversation record"}.get(rule.root, f"{rule.root} events")
+    options = [f"{key} = {value!r}" for key, value in rule.options.items() if not key.startswith("_")]
+    lines = [f"Where: {rule.where} ({scope})", f"Check: {', '.join([rule.kind, *options])}", f"Message: {rule.message}"]
+    paths = [("the path", rule.path)] + ([("other", rule.options["_other"])] if rule.kind == "compare" else [])
+    for label, path in paths if judged else ():
+        if problem := path_problem(rule.root, path):
+            lines.append(f"Warning: {label} matches no member the schemas define: {problem}")
+    return lines
+
+
 def explain_rule(config: ConfigurationView, name: str) -> str:
     spec = config.specs()[name]
     policy = config.policy_for(None)
@@ -71,6 +89,8 @@ def explain_rule(config: ConfigurationView, name: str) -> str:
     if spec.rule is not None and spec.rule.stage in ("event", "record"):  # input and schema rules apply to every payload
         applies.append(f"profiles {', '.join(spec.rule.profiles)}")
     lines.append(f"Applies to: {'; '.join(applies)}")
+    if isinstance(spec.rule, CustomRule):  # its paths judged as the configuration's warnings judge them (Configuration.warnings)
+        lines += _definition(spec.rule, judged=policy.severity("unknown-field") != "off")
     params = {k: _as_written(v) for k, v in policy.params(name).items()}
     if params:
         defaults = {k: _as_written(v) for k, v in spec.params.items()}

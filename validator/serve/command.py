@@ -164,7 +164,10 @@ def serve(
     source = config_path if config_path is not None or no_config else discover(Path.cwd())
     # a bad configuration stops here with a message (exit 2), not in each worker; rule names are checked when
     # the policy is built, hence policy_for
-    Configuration.load(source).policy_for(None)
+    configuration = Configuration.load(source)
+    configuration.policy_for(None)
+    for warning in configuration.warnings:  # a custom rule path no schema member matches: said once, at start
+        click.echo(f"sdelint: warning: {warning}", err=True)
     settings = Settings(
         config=source.resolve() if source is not None else None,
         max_body_bytes=max_body_bytes,
