@@ -713,6 +713,33 @@ def test_explain_shows_a_custom_rules_definition(tmp_path, cli):
     assert str(tmp_path) not in typo
 
 
+def test_explain_escapes_a_custom_rules_text_as_rules_and_the_reports_do(tmp_path, cli):
+    """A review: explain printed a custom summary and message raw (an OSC title sequence, BEL, a line break), where
+    `rules` and every report escape them."""
+    config = _write(tmp_path / ".sdelint.yaml", """custom-rules:
+  - name: loud
+    where: cartStatus.currency
+    check: required
+    message: "x \\e]0;PWNED\\a y"
+    summary: |
+      two
+      lines
+""")
+    out = cli("explain", "loud", "--config", str(config)).output
+    assert out.startswith("loud: two\\nlines\n") and "Message: x \\x1b]0;PWNED\\x07 y\n" in out
+    assert "\x1b" not in out and "\x07" not in out
+
+
+@pytest.mark.parametrize("member", ["message", "summary"])
+def test_a_blank_custom_message_is_a_configuration_error(tmp_path, cli, example_path, member):
+    """A review: a message of blanks passed the schema's non-empty check (made before the trim) and every finding said nothing."""
+    extra = "" if member == "message" else ', message: "no currency"'
+    first = "message" if member == "message" else "summary"
+    config = _write(tmp_path / ".sdelint.yaml", f'custom-rules:\n  - {{name: c, where: cartStatus.currency, check: required, {first}: "   \\n  "{extra}}}\n')
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and f"custom rule 'c': {member} is only blanks" in result.output
+
+
 def test_explain_of_a_rule_it_cannot_see_says_which_configuration_it_read(project, cli):
     """explain reads the current folder's configuration (or --config): a subfolder's custom rule is not in it, and the
     message said only "unknown rule"; a near name had no hint either."""

@@ -208,6 +208,8 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
             + (f"; unknown {sorted(unknown)}" if unknown else "")
         )
     for member in ("message", "summary"):
+        if isinstance(entry.get(member), str) and not trimmed(entry[member]):  # the schema's non-empty: before the trim
+            raise CustomRuleError(f"{at(member)}: custom rule {name!r}: {member} is only blanks: say what the finding is")
         if isinstance(entry.get(member), str) and (problem := placeholder_problem(entry[member])):
             raise CustomRuleError(f"{at(member)}: custom rule {name!r}: {member}: {problem}")
     if check == "required" and not path:

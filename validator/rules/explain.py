@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from ..policy import Policy
+from ..report.common import escape_controls
 from .catalogue import RuleSpec
 from .custom import CustomRule
 
@@ -69,7 +70,7 @@ def _definition(rule: CustomRule, judged: bool = True) -> list[str]:
 
     scope = {"*": "every attribute type's events", "record": "each conversation record"}.get(rule.root, f"{rule.root} events")
     options = [f"{key} = {value!r}" for key, value in rule.options.items() if not key.startswith("_")]
-    lines = [f"Where: {rule.where} ({scope})", f"Check: {', '.join([rule.kind, *options])}", f"Message: {rule.message}"]
+    lines = [f"Where: {escape_controls(rule.where)} ({scope})", f"Check: {', '.join([rule.kind, *options])}", f"Message: {escape_controls(rule.message)}"]
     paths = [("the path", rule.path)] + ([("other", rule.options["_other"])] if rule.kind == "compare" else [])
     for label, path in paths if judged else ():
         if problem := path_problem(rule.root, path):
@@ -80,7 +81,7 @@ def _definition(rule: CustomRule, judged: bool = True) -> list[str]:
 def explain_rule(config: ConfigurationView, name: str) -> str:
     spec = config.specs()[name]
     policy = config.policy_for(None)
-    lines = [f"{name}: {spec.summary}", ""]
+    lines = [f"{name}: {escape_controls(spec.summary)}", ""]  # a custom rule's is the user's text: escaped, as `rules` and the reports do
     lines.append(f"Category: {spec.category}")
     lines.append(f"Severity: {policy.severity(name)} (default {spec.severity})")
     applies = [f"API {', '.join(spec.api_versions)}"]
