@@ -1040,3 +1040,22 @@ def test_serve_says_the_configurations_warnings_once_at_start(tmp_path, monkeypa
     config.write_text("custom-rules:\n  - {name: t, where: cartStatus.curency, check: required, message: m}\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["serve", "--port", "0", "--workers", "1", "--config", str(config)])
     assert f"sdelint: warning: {config}:2:22: custom rule 't': where 'cartStatus.curency' matches no member" in result.stderr
+
+
+def test_the_warm_up_builds_every_types_rule_tables():
+    """The warm-up linted cart events only: a first request with the other nine types built their rule tables then
+    (the example record: 7 ms against 2). In a fresh interpreter, as the tables are per process."""
+    code = """
+import json, sys
+from validator.serve.service import LintService
+from validator.serve.settings import Settings
+from validator.rules.typed_fields import string_finder
+service = LintService(Settings())
+service.warm()
+before = string_finder.cache_info().misses
+service.lint(json.dumps(json.load(open(sys.argv[1]))).encode(), "json", None, None, "json")
+print(string_finder.cache_info().misses - before)
+"""
+    result = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0", "tables built by the first request"

@@ -172,7 +172,9 @@ def longest_key(data: Any, limit: int) -> tuple[str, str] | None:
 
 # Tiny payloads of every kind, linted at start-up so that every table is built before requests come.
 _WARM_EVENT = {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "cartStatus": {"total": "x", "products": [{}]}}
-_WARM_RECORD = {"info": {"conversationId": "warm"}, "sdes": {"events": [_WARM_EVENT]}, "unAuthSdes": {"events": [_WARM_EVENT]}}
+# one event of each type: the rules build their tables per type (numeric-string's finder, ...) on first sight
+_WARM_EVENTS = [_WARM_EVENT, *({"sdeType": sde_type, "serverTimeStamp": "1", key: {}} for sde_type, key in SDE_TYPES.items() if key != "cartStatus")]
+_WARM_RECORD = {"info": {"conversationId": "warm"}, "sdes": {"events": _WARM_EVENTS}, "unAuthSdes": {"events": _WARM_EVENTS}}
 _WARM_PAYLOADS = (
     {"_metadata": {}, "conversationHistoryRecords": [_WARM_RECORD]},
     _WARM_RECORD,
