@@ -191,6 +191,30 @@ def test_a_baseline_rewritten_for_some_files_keeps_the_others_and_gone_files_cou
     assert both.exit_code == 2 and "--write-baseline writes the baseline and no report" in both.output and not (tmp_path / "report.json").exists()
 
 
+def test_entries_of_rules_a_run_did_not_check_are_neither_fixed_nor_dropped_by_a_rewrite(tmp_path, cli, monkeypatch):
+    """An audit: with --select, --ignore or a higher --min-severity than the baseline was written with, every entry of the
+    other rules counted as fixed ("34 fixed since it was written (run --write-baseline to shrink it)"), and the rewrite
+    that advice asks for dropped them, so those accepted findings came back as new in the next full run."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes())
+    assert cli("check", "--min-severity", "info", "--write-baseline", "base.json", "a.json").exit_code == 0
+    for narrowed in (["--select", "message-id"], ["--ignore", "numeric-string", "--min-severity", "info"], ["--min-severity", "warning"]):
+        report = _json_report(cli("check", *narrowed, "--format", "json", "--baseline", "base.json", "a.json"))
+        assert report["findings"] == [] and report["summary"]["baseline"]["fixed"] == [], narrowed
+    rewritten = cli("check", "--select", "message-id", "--write-baseline", "base.json", "a.json")
+    assert rewritten.exit_code == 0 and "wrote 36 findings to the baseline base.json (34 of them kept" in rewritten.output
+    full = _json_report(cli("check", "--min-severity", "info", "--format", "json", "--baseline", "base.json", "a.json"))
+    assert full["findings"] == [] and full["summary"]["baseline"] == {"known": 36, "fixed": []}
+    # a rule that is checked still has its entries replaced: message-id fixed in the file drops out of the baseline
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    for record in data["conversationHistoryRecords"][0]["messageRecords"]:
+        record["messageId"] = "ms::conv:e5c58e49-e4a5-40a8-8a18-d6580d1d5630::msg:0"
+    (tmp_path / "a.json").write_text(json.dumps(data), encoding="utf-8")
+    assert _json_report(cli("check", "--select", "message-id", "--format", "json", "--baseline", "base.json", "a.json"))[
+        "summary"]["baseline"]["known"] == 0
+    assert "wrote 34 findings" in cli("check", "--select", "message-id", "--write-baseline", "base.json", "a.json").output
+
+
 @pytest.mark.parametrize(
     "content, says",
     [
