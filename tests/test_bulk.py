@@ -235,6 +235,15 @@ def test_bad_baseline_is_a_usage_error_that_says_what_is_wrong(tmp_path, cli, co
     assert result.exit_code == 2 and f"{bad}: cannot use baseline: {says}" in result.output
 
 
+def test_fixed_entries_of_a_hostile_baseline_are_listed_escaped(tmp_path, cli):
+    """An audit: -v wrote a fixed entry's rule raw, so a baseline could reverse the terminal's text (U+202E) or forge lines."""
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"sdelint_baseline": 1, "findings": [
+        {"file": "gone.json", "rule": "r\u202e\nfake.json:1:1: error x", "pointer": "/a", "value_hash": "0"}]}), encoding="utf-8")
+    result = cli("check", "-v", "--baseline", baseline, EXAMPLE)
+    assert "  fixed: gone.json: r\\u202e\\nfake.json:1:1: error x (/a)\n" in result.output and "\u202e" not in result.output
+
+
 def test_a_baseline_an_editor_saved_with_a_bom_is_read(tmp_path, cli):
     """A UTF-8 BOM was refused ("Unexpected UTF-8 BOM"); sdelint reads inputs and configurations with one too."""
     baseline = tmp_path / "baseline.json"
