@@ -244,6 +244,20 @@ def test_fixed_entries_of_a_hostile_baseline_are_listed_escaped(tmp_path, cli):
     assert "  fixed: gone.json: r\\u202e\\nfake.json:1:1: error x (/a)\n" in result.output and "\u202e" not in result.output
 
 
+def test_github_and_html_reports_say_what_the_baseline_hid_and_how_many_entries_are_fixed(tmp_path, cli, monkeypatch):
+    """An audit: only text and JSON said it; a GitHub Actions log or an HTML report never told of stale entries."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes())
+    assert cli("check", "--write-baseline", "base.json", "a.json").exit_code == 0
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data["conversationHistoryRecords"][0]["messageRecords"][1]["time"] = "2016-08-29 15:14:19.564+0000"  # message-time fixed
+    (tmp_path / "a.json").write_text(json.dumps(data), encoding="utf-8")
+    github = cli("check", "--format", "github", "--baseline", "base.json", "a.json")
+    assert github.output.endswith("Baseline: 14 known findings hidden; 1 fixed since it was written (run --write-baseline to shrink it).\n")
+    html = cli("check", "--format", "html", "--baseline", "base.json", "a.json")
+    assert "The baseline hid 14 known findings; 1 of its entries fixed since it was written" in html.output
+
+
 def test_a_baseline_an_editor_saved_with_a_bom_is_read(tmp_path, cli):
     """A UTF-8 BOM was refused ("Unexpected UTF-8 BOM"); sdelint reads inputs and configurations with one too."""
     baseline = tmp_path / "baseline.json"
