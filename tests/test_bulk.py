@@ -191,6 +191,30 @@ def test_a_baseline_rewritten_for_some_files_keeps_the_others_and_gone_files_cou
     assert both.exit_code == 2 and "--write-baseline writes the baseline and no report" in both.output and not (tmp_path / "report.json").exists()
 
 
+def test_entries_of_rules_a_run_did_not_check_are_neither_fixed_nor_dropped_by_a_rewrite(tmp_path, cli, monkeypatch):
+    """An audit: with --select, --ignore or a higher --min-severity than the baseline was written with, every entry of the
+    other rules counted as fixed ("34 fixed since it was written (run --write-baseline to shrink it)"), and the rewrite
+    that advice asks for dropped them, so those accepted findings came back as new in the next full run."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes())
+    assert cli("check", "--min-severity", "info", "--write-baseline", "base.json", "a.json").exit_code == 0
+    for narrowed in (["--select", "message-id"], ["--ignore", "numeric-string", "--min-severity", "info"], ["--min-severity", "warning"]):
+        report = _json_report(cli("check", *narrowed, "--format", "json", "--baseline", "base.json", "a.json"))
+        assert report["findings"] == [] and report["summary"]["baseline"]["fixed"] == [], narrowed
+    rewritten = cli("check", "--select", "message-id", "--write-baseline", "base.json", "a.json")
+    assert rewritten.exit_code == 0 and "wrote 36 findings to the baseline base.json (34 of them kept" in rewritten.output
+    full = _json_report(cli("check", "--min-severity", "info", "--format", "json", "--baseline", "base.json", "a.json"))
+    assert full["findings"] == [] and full["summary"]["baseline"] == {"known": 36, "fixed": []}
+    # a rule that is checked still has its entries replaced: message-id fixed in the file drops out of the baseline
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    for record in data["conversationHistoryRecords"][0]["messageRecords"]:
+        record["messageId"] = "ms::conv:e5c58e49-e4a5-40a8-8a18-d6580d1d5630::msg:0"
+    (tmp_path / "a.json").write_text(json.dumps(data), encoding="utf-8")
+    assert _json_report(cli("check", "--select", "message-id", "--format", "json", "--baseline", "base.json", "a.json"))[
+        "summary"]["baseline"]["known"] == 0
+    assert "wrote 34 findings" in cli("check", "--select", "message-id", "--write-baseline", "base.json", "a.json").output
+
+
 @pytest.mark.parametrize(
     "content, says",
     [
@@ -209,6 +233,29 @@ def test_bad_baseline_is_a_usage_error_that_says_what_is_wrong(tmp_path, cli, co
     bad.write_bytes(content)
     result = cli("check", "--baseline", bad, EXAMPLE)
     assert result.exit_code == 2 and f"{bad}: cannot use baseline: {says}" in result.output
+
+
+def test_fixed_entries_of_a_hostile_baseline_are_listed_escaped(tmp_path, cli):
+    """An audit: -v wrote a fixed entry's rule raw, so a baseline could reverse the terminal's text (U+202E) or forge lines."""
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"sdelint_baseline": 1, "findings": [
+        {"file": "gone.json", "rule": "r\u202e\nfake.json:1:1: error x", "pointer": "/a", "value_hash": "0"}]}), encoding="utf-8")
+    result = cli("check", "-v", "--baseline", baseline, EXAMPLE)
+    assert "  fixed: gone.json: r\\u202e\\nfake.json:1:1: error x (/a)\n" in result.output and "\u202e" not in result.output
+
+
+def test_github_and_html_reports_say_what_the_baseline_hid_and_how_many_entries_are_fixed(tmp_path, cli, monkeypatch):
+    """An audit: only text and JSON said it; a GitHub Actions log or an HTML report never told of stale entries."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes())
+    assert cli("check", "--write-baseline", "base.json", "a.json").exit_code == 0
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data["conversationHistoryRecords"][0]["messageRecords"][1]["time"] = "2016-08-29 15:14:19.564+0000"  # message-time fixed
+    (tmp_path / "a.json").write_text(json.dumps(data), encoding="utf-8")
+    github = cli("check", "--format", "github", "--baseline", "base.json", "a.json")
+    assert github.output.endswith("Baseline: 14 known findings hidden; 1 fixed since it was written (run --write-baseline to shrink it).\n")
+    html = cli("check", "--format", "html", "--baseline", "base.json", "a.json")
+    assert "The baseline hid 14 known findings; 1 of its entries fixed since it was written" in html.output
 
 
 def test_a_baseline_an_editor_saved_with_a_bom_is_read(tmp_path, cli):

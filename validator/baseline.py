@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
@@ -20,6 +21,14 @@ from .result import BaselineOutcome, FileResult
 from .workdir import absolute_path
 
 FORMAT_VERSION = 1
+
+# Whether a run checked a rule at a place of an input (result's file, rule, pointer): a rule --select/--ignore, a
+# configuration or --min-severity left out found nothing there, so its entries are neither fixed nor replaced.
+Checks = Callable[[str, str, str], bool]
+
+
+def _everything(file: str, rule: str, pointer: str) -> bool:
+    return True
 
 
 class BaselineError(Exception):
@@ -50,22 +59,27 @@ def _file_gone(file: str, root: Path) -> bool:
     return not file.startswith("<") and ":/" not in file and not os.path.exists(root / file)
 
 
-def write_baseline(path: Path, results: list[FileResult]) -> tuple[int, int]:
+def write_baseline(path: Path, results: list[FileResult], checks: Checks = _everything) -> tuple[int, int]:
     """Write this run's findings as the baseline at ``path``: (entries written, of which kept from the earlier one).
 
     Rewritten for some files only, an earlier baseline keeps its entries for the other files that still exist
-    (an audit: a rewrite for one file dropped every other file's accepted findings, which came back as new).
+    (an audit: a rewrite for one file dropped every other file's accepted findings, which came back as new), and
+    those of rules this run did not check (``--select``, ``--ignore``, ``--min-severity``; ``checks``) in the files it did.
     """
     root = Path(absolute_path(str(path))).parent
     entries = []
-    checked = set()
+    checked: dict[str, str] = {}  # a checked file as the baseline names it -> as the results name it
     for result in results:
-        checked.add(_relative_file(result.file, root))
+        checked.setdefault(_relative_file(result.file, root), result.file)
         for finding in result.findings:
             file, rule, pointer, digest = _key(finding, root)
-            checked.add(file)
+            checked.setdefault(file, finding.file)
             entries.append({"file": file, "rule": rule, "pointer": pointer, "value_hash": digest, "severity": finding.severity, "message": finding.message})
-    kept = [entry for entry in _earlier_entries(path) if entry["file"] not in checked and not _file_gone(entry["file"], root)]
+    kept = [
+        entry for entry in _earlier_entries(path)
+        if (entry["file"] not in checked and not _file_gone(entry["file"], root))
+        or (entry["file"] in checked and not checks(checked[entry["file"]], entry["rule"], entry["pointer"]))
+    ]
     entries += kept
     entries.sort(key=lambda e: (e["file"], e["rule"], e["pointer"], e["value_hash"]))
     write_atomically(path, json.dumps({"sdelint_baseline": FORMAT_VERSION, "tool_version": __version__, "findings": entries}, indent=2) + "\n")
@@ -113,8 +127,11 @@ def is_baseline(path: Path) -> bool:
     return True
 
 
-def apply_baseline(path: Path, results: list[FileResult]) -> BaselineOutcome:
-    """Drop findings the baseline lists (each entry absorbs one finding); return what it listed but no longer occurs."""
+def apply_baseline(path: Path, results: list[FileResult], checks: Checks = _everything) -> BaselineOutcome:
+    """Drop findings the baseline lists (each entry absorbs one finding); return what it listed but no longer occurs.
+
+    An entry of a rule the run did not check at its place (``checks``) is not fixed: it was not looked for.
+    """
     entries = _entries(path)
     for index, entry in enumerate(entries):
         if not _well_formed(entry):
@@ -123,14 +140,14 @@ def apply_baseline(path: Path, results: list[FileResult]) -> BaselineOutcome:
     remaining = Counter((e["file"], e["rule"], e["pointer"], e["value_hash"]) for e in entries)
     root = Path(absolute_path(str(path))).parent
     outcome = BaselineOutcome()
-    checked_files = set()
+    checked_files: dict[str, str] = {}  # a checked file as the baseline names it -> as the results name it
     for result in results:
         if result.failed:  # not checked: its entries are neither matched nor fixed
             continue
         kept = []
         for finding in result.findings:
             key = _key(finding, root)
-            checked_files.add(key[0])
+            checked_files.setdefault(key[0], finding.file)
             if remaining[key] > 0:
                 remaining[key] -= 1
                 outcome.known += 1
@@ -138,12 +155,13 @@ def apply_baseline(path: Path, results: list[FileResult]) -> BaselineOutcome:
                 kept.append(finding)
         result.findings = kept
         if not result.file.startswith("<"):
-            checked_files.add(_relative_file(result.file, root))
+            checked_files.setdefault(_relative_file(result.file, root), result.file)
     for entry in entries:
         key = (entry["file"], entry["rule"], entry["pointer"], entry["value_hash"])
         # fixed: checked and no longer found, or its file is gone (deleted or renamed: a file re-created there
         # later would otherwise have its findings hidden)
-        if remaining[key] > 0 and (key[0] in checked_files or _file_gone(key[0], root)):
+        looked_for = key[0] in checked_files and checks(checked_files[key[0]], key[1], key[2])
+        if remaining[key] > 0 and (looked_for or (key[0] not in checked_files and _file_gone(key[0], root))):
             remaining[key] -= 1
             outcome.fixed.append(entry)
     return outcome

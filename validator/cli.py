@@ -11,6 +11,7 @@ import re
 import signal
 import stat
 import sys
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,7 @@ from .report.common import COLOR_CHOICES, color_wanted, escape_controls
 from .result import worst
 from .rules.catalogue import CatalogueError, did_you_mean
 from .rules.explain import explain_rule, rule_table
-from .runner import Configurations, ProgressBar, check_inputs, default_jobs
+from .runner import Configurations, ProgressBar, check_inputs, default_jobs, policy_of
 from .validate import get_schema, schema_names
 from .validate.bundle import bundle
 
@@ -296,14 +297,14 @@ def check(
         if broken:  # their accepted findings would drop out of the baseline, and come back as new ones later
             tell(f"sdelint: the baseline {write_baseline_path} was not written: sdelint failed on some inputs")
             sys.exit(_internal_errors(broken))
-        count, kept = write_baseline(write_baseline_path, results)
+        count, kept = write_baseline(write_baseline_path, results, _rule_checks(configs, inputs, stdin_filename))
         earlier = f" ({kept} of them kept from the earlier baseline, for files this run did not check)" if kept else ""
         tell(f"sdelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}{earlier}")
         sys.exit(EXIT_OK)
     outcome = None
     if baseline_path is not None:
         try:
-            outcome = apply_baseline(baseline_path, results)
+            outcome = apply_baseline(baseline_path, results, _rule_checks(configs, inputs, stdin_filename))
         except BaselineError as exc:
             raise click.UsageError(str(exc)) from None
     colored = color_wanted(color, sys.stdout if output is None else None, os.environ)
@@ -348,6 +349,18 @@ _TEXT_REPORT_END = re.compile(
     rb"| *\d+  [a-z0-9-]+"  # -q --statistics: the per-rule table only
 )
 _COLOUR = re.compile(rb"\x1b\[[0-9;]*m")
+
+
+def _rule_checks(configs: Configurations, inputs: list[Input], stdin_name: str) -> Callable[[str, str, str], bool]:
+    """Whether this run checked (and would show) a rule at a place of an input: ``--select``, ``--ignore``, a configuration
+    and ``--min-severity`` leave rules out, and a baseline entry of a rule left out is not fixed (it was not looked for)."""
+    policies = {stdin_name if item.is_stdin else item.name: policy_of(configs, item, stdin_name) for item in inputs}
+
+    def checks(file: str, rule: str, pointer: str) -> bool:
+        policy = policies.get(file)
+        return policy is None or policy.shown(rule, pointer)
+
+    return checks
 
 
 def _written_by_sdelint(path: Path) -> str | None:

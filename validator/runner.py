@@ -15,6 +15,7 @@ from .findings import SEVERITY_RANK
 from .inputs import Input, local_path, read_url
 from .linter import FileResult, Linter
 from .parallel import Executor, WorkerDied, process_pool
+from .policy import Policy
 from .rules.catalogue import did_you_mean, load_catalogue
 
 if TYPE_CHECKING:
@@ -253,6 +254,15 @@ def _chunksize(files: int, workers: int) -> int:
 def _stdin_path(stdin_name: str) -> Path | None:
     """What decides standard input's configuration: the --stdin-filename given, else the current folder (None)."""
     return Path(stdin_name) if stdin_name != "<stdin>" else None
+
+
+def policy_of(configs: Configurations, item: Input, stdin_name: str) -> Policy:
+    """The policy an input was checked with (which rules, at which severities, what is shown), as ``check_inputs`` chose it."""
+    if item.is_stdin:
+        name_path = _stdin_path(stdin_name)
+        return configs.linter_for(name_path).config.policy_for(stdin_name if name_path else None)
+    policy_path = (local_path(item.url) or item.url) if item.url is not None else str(item.path)
+    return configs.linter_for(_config_path(item)).config.policy_for(policy_path)
 
 
 def _check_stdin(configs: Configurations, read_stdin: Callable[[], bytes], stdin_name: str, jobs: int) -> FileResult:

@@ -56,3 +56,7 @@ class GithubReporter(Reporter):
             return
         summary = Summary.of(results)
         stream.write(f"sdelint: checked {plural(summary.files, 'file')}: {severity_counts(summary)}.\n")
+        if self.baseline is not None:  # as the text report says it: known entries are hidden, stale ones should be dropped
+            fixed = len(self.baseline.fixed)
+            stream.write(f"Baseline: {plural(self.baseline.known, 'known finding')} hidden; {fixed} fixed since it was written")
+            stream.write(" (run --write-baseline to shrink it).\n" if fixed else ".\n")

@@ -303,7 +303,9 @@ class HtmlReporter(Reporter):
         note = summary.not_shown_note()
         note_html = f'<p class="muted">{text(note)}.</p>' if note else ""
         if self.baseline is not None:
-            note_html += f'<p class="muted">The baseline hid {plural(self.baseline.known, "known finding")}.</p>'
+            fixed = len(self.baseline.fixed)
+            note_html += (f'<p class="muted">The baseline hid {plural(self.baseline.known, "known finding")};'
+                          f' {fixed} of its entries fixed since it was written{" (rewrite it to shrink it)" if fixed else ""}.</p>')
         return f'<section aria-labelledby="summary-heading"><h2 id="summary-heading">Summary</h2><dl class="cards">{body}</dl>{note_html}</section>'
 
     def _table(self, results: list[FileResult], rule_ids: dict[str, str]) -> str:

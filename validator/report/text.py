@@ -69,4 +69,4 @@ class TextReporter(Reporter):
             stream.write(" (run --write-baseline to shrink it).\n" if fixed else ".\n")
             if self.verbose:
                 for entry in self.baseline.fixed:
-                    stream.write(f"  fixed: {escape_controls(entry['file'])}: {entry['rule']} {pointer_label(entry['pointer'])}\n")
+                    stream.write(f"  fixed: {escape_controls(entry['file'])}: {escape_controls(entry['rule'])} {pointer_label(entry['pointer'])}\n")
