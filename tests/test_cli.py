@@ -1298,3 +1298,24 @@ def test_a_deleted_working_directory_is_named(tmp_path):
         result = subprocess.run(["sh", "-c", script, "sh", str(gone), *sdelint_command(), *args], capture_output=True, text=True, timeout=120)
         assert result.returncode == 2, result.stderr
         assert "the working directory no longer exists" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_write_baseline_replaces_only_what_sdelint_wrote(run_sdelint, tmp_path):
+    """`--write-baseline fixtures/*.json`: the shell made the first capture the target, and the baseline replaced it."""
+    fixtures = tmp_path / "fixtures"
+    fixtures.mkdir()
+    for name in ("a.json", "b.json"):
+        shutil.copy(EXAMPLE, fixtures / name)
+    original = (fixtures / "a.json").read_bytes()
+    refused = run_sdelint("check", "--write-baseline", "fixtures/a.json", "fixtures/b.json")
+    assert refused.returncode == 2 and b"holds something sdelint did not write" in refused.stderr
+    assert (fixtures / "a.json").read_bytes() == original
+    baseline = tmp_path / "baseline.json"
+    for earlier in (b"", b'<<<<<<< HEAD\n{"sdelint_baseline": 1, "findings": [\n=======\n', None):
+        if earlier is None:  # a baseline written before
+            assert run_sdelint("check", "--write-baseline", "baseline.json", "fixtures/b.json").returncode == 0
+        else:
+            baseline.write_bytes(earlier)
+        written = run_sdelint("check", "--write-baseline", "baseline.json", "fixtures/b.json")
+        assert written.returncode == 0, written.stderr
+        assert json.loads(baseline.read_text())["sdelint_baseline"] == 1

@@ -278,6 +278,11 @@ def check(
         if STDIN not in paths and click.get_current_context().get_parameter_source("stdin_filename") != ParameterSource.DEFAULT:
             tell("sdelint: --stdin-filename names standard input ('-'), which is not among the paths: it is not used")
         inputs, named_baseline = _without_own_files(inputs, paths, {"-o/--output": output, "--write-baseline": write_baseline_path}, baseline_path)
+        if write_baseline_path is not None and not _may_hold_a_baseline(write_baseline_path):  # after: an input's own message
+            raise click.UsageError(
+                f"--write-baseline {write_baseline_path} holds something sdelint did not write (a capture?): it would be replaced;"
+                " name a new file or an earlier baseline"
+            )
         # a gate pointed at the wrong folder must not pass; the hook naming only the committed baseline may
         if not inputs and not named_baseline:
             raise click.UsageError("no input to check: the paths given hold no file matching the include patterns")
@@ -361,6 +366,19 @@ def _rule_checks(configs: Configurations, inputs: list[Input], stdin_name: str) 
         return policy is None or policy.shown(rule, pointer)
 
     return checks
+
+
+def _may_hold_a_baseline(path: Path) -> bool:
+    """Whether --write-baseline may replace ``path``: none there yet, or what sdelint writes (a baseline, even one a merge
+    left broken, a report, an empty file). ``--write-baseline fixtures/*.json`` took the first capture as its target."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return True  # none, or a device: the write says what goes wrong
+        with open(path, "rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return True
+    return b'"sdelint_baseline"' in head or _written_by_sdelint(path) is not None
 
 
 def _written_by_sdelint(path: Path) -> str | None:
