@@ -804,3 +804,25 @@ def test_an_empty_enum_is_a_configuration_error(tmp_path, cli, example_path):
     config = _write(tmp_path / ".sdelint.yaml", "custom-rules:\n  - {name: e, where: cartStatus.currency, check: enum, options: {values: []}, message: m}\n")
     result = cli("check", "--config", str(config), str(example_path))
     assert result.exit_code == 2 and f"{config}:2:" in result.output and "custom rule 'e': enum values is empty: no value could pass" in result.output
+
+
+def test_the_python_api_issues_configuration_warnings(tmp_path, example_path):
+    """The command line says a path no schema member matches on stderr; the API said nothing at all."""
+    import warnings
+
+    import validator
+    from validator.api import lint_paths
+
+    config = _write(tmp_path / ".sdelint.yaml", "custom-rules:\n  - {name: typo, where: cartStatus.curency, check: required, message: none}\n")
+    for call in (lambda: validator.lint_path(example_path, config=config), lambda: lint_paths([example_path], config=config, jobs=1)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            findings = call()
+        said = [w for w in caught if issubclass(w.category, validator.ConfigWarning)]
+        assert len(said) == 1 and "cartStatus.curency" in str(said[0].message) and "did you mean 'currency'" in str(said[0].message)
+        assert said[0].filename == __file__, "pointed at the caller"
+        assert findings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        validator.lint_path(example_path)
+    assert not [w for w in caught if issubclass(w.category, validator.ConfigWarning)]

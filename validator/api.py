@@ -15,16 +15,17 @@ depend on the working directory. An unusable configuration raises ``ConfigError`
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .config import CommandLine, ConfigError, Configuration, split_rule_names
+from .config import CommandLine, ConfigError, Configuration, ConfigWarning, split_rule_names
 from .findings import Finding
 from .linter import Linter
 from .load.reader import FORMATS
 
-__all__ = ["ConfigError", "lint", "lint_bytes", "lint_object", "lint_path", "lint_paths", "lint_text"]
+__all__ = ["ConfigError", "ConfigWarning", "lint", "lint_bytes", "lint_object", "lint_path", "lint_paths", "lint_text"]
 
 RuleNames = str | Iterable[str]
 
@@ -66,7 +67,15 @@ def _linter(
     min_severity: str | None = None, profile: str | None = None,
 ) -> Linter:
     cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity, default_min_severity="info", profile=profile)
-    return Linter(Configuration.load(_config_path(config), cli))
+    configuration = Configuration.load(_config_path(config), cli)
+    _warn(configuration.warnings, stacklevel=4)  # the caller of lint_path, lint_bytes, ...
+    return Linter(configuration)
+
+
+def _warn(messages: Iterable[str], stacklevel: int) -> None:
+    """The configuration's warnings, as ``sdelint check`` says them on stderr; shown once per message by default."""
+    for message in messages:
+        warnings.warn(message, ConfigWarning, stacklevel=stacklevel)
 
 
 def lint_path(
@@ -154,6 +163,7 @@ def lint_paths(
     finally:
         if executor is not None:
             executor.shutdown()
+    _warn(configs.warnings(), stacklevel=3)  # the caller of lint_paths
     return [finding for result in results for finding in result.findings]
 
 

@@ -31,6 +31,11 @@ class ConfigError(CatalogueError):
     """A configuration file or option that cannot be used (exit code 2)."""
 
 
+class ConfigWarning(UserWarning):
+    """What a configuration says that is legal but likely a mistake (``Configuration.warnings``): the command line
+    prints it on stderr, the Python API issues it through ``warnings`` (a program decides whether it is an error)."""
+
+
 @dataclass(frozen=True)
 class Shipped:
     """A configuration resolved on the client, sent to cluster workers with the tasks.
