@@ -303,7 +303,7 @@ def check(
             tell(f"sdelint: the baseline {write_baseline_path} was not written: sdelint failed on some inputs")
             sys.exit(_internal_errors(broken))
         count, kept = write_baseline(write_baseline_path, results, _rule_checks(configs, inputs, stdin_filename))
-        earlier = f" ({kept} of them kept from the earlier baseline, for files this run did not check)" if kept else ""
+        earlier = f" ({kept} of them kept from the earlier baseline, for files or rules this run did not check)" if kept else ""
         tell(f"sdelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}{earlier}")
         sys.exit(EXIT_OK)
     outcome = None
