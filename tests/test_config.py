@@ -814,7 +814,12 @@ def test_the_python_api_issues_configuration_warnings(tmp_path, example_path):
     from validator.api import lint_paths
 
     config = _write(tmp_path / ".sdelint.yaml", "custom-rules:\n  - {name: typo, where: cartStatus.curency, check: required, message: none}\n")
-    for call in (lambda: validator.lint_path(example_path, config=config), lambda: lint_paths([example_path], config=config, jobs=1)):
+    calls = (
+        lambda: validator.lint_path(example_path, config=config),
+        lambda: lint_paths([example_path], config=config, jobs=1),
+        lambda: validator.lint(json.loads(example_path.read_text()), config=config),  # lint -> lint_object -> _linter
+    )
+    for call in calls:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             findings = call()

@@ -15,6 +15,7 @@ depend on the working directory. An unusable configuration raises ``ConfigError`
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -68,14 +69,19 @@ def _linter(
 ) -> Linter:
     cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity, default_min_severity="info", profile=profile)
     configuration = Configuration.load(_config_path(config), cli)
-    _warn(configuration.warnings, stacklevel=4)  # the caller of lint_path, lint_bytes, ...
+    _warn(configuration.warnings)
     return Linter(configuration)
 
 
-def _warn(messages: Iterable[str], stacklevel: int) -> None:
-    """The configuration's warnings, as ``sdelint check`` says them on stderr; shown once per message by default."""
+def _warn(messages: Iterable[str]) -> None:
+    """The configuration's warnings, as ``sdelint check`` says them on stderr; shown once per message by default,
+    at the first caller outside this package (``lint`` calls ``lint_object``, which calls ``_linter``, ...)."""
+    package = os.path.dirname(__file__) + os.sep
+    level, frame = 2, sys._getframe(1)  # stacklevel 2: _warn's caller
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(package):
+        level, frame = level + 1, frame.f_back
     for message in messages:
-        warnings.warn(message, ConfigWarning, stacklevel=stacklevel)
+        warnings.warn(message, ConfigWarning, stacklevel=level)
 
 
 def lint_path(
@@ -163,7 +169,7 @@ def lint_paths(
     finally:
         if executor is not None:
             executor.shutdown()
-    _warn(configs.warnings(), stacklevel=3)  # the caller of lint_paths
+    _warn(configs.warnings())
     return [finding for result in results for finding in result.findings]
 
 
