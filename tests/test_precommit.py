@@ -189,3 +189,25 @@ def test_hook_rewrites_the_baseline_over_batches(hooked_repo):
         (project / ".sdelint-baseline.json").unlink(missing_ok=True)
         _configure(project, "      - id: sdelint\n")
         _git(project, "commit", "-q", "--no-verify", "-m", "the default hook again")
+
+
+def test_strict_hook_passes_over_a_folders_configuration(hooked_repo):
+    """The README's sdelint-strict set-up (files: ^fixtures/...ya?ml...) with a fixtures folder of its own
+    .sdelint.yaml (the nearest configuration applies): the configuration matched files: and failed the commit as
+    an unrecognized-document (an audit). The hooks' exclude: leaves sdelint's configuration files out."""
+    project, env = hooked_repo
+    try:
+        _configure(project, "      - id: sdelint-strict\n        files: ^fixtures/.*\\.(json|jsonl|ya?ml)(\\.gz)?$\n")
+        (project / "fixtures" / "v2").mkdir(parents=True)
+        (project / "fixtures" / "v2" / ".sdelint.yml").write_text("rules:\n  unknown-field: error\n", encoding="utf-8")
+        (project / "fixtures" / ".sdelint.yaml").write_text("fail-on: error\n", encoding="utf-8")
+        _git(project, "add", "fixtures")
+        result = _commit(project, env, "fixtures/v2/good.json", EXAMPLE.read_bytes())
+        output = result.stdout + result.stderr
+        assert result.returncode == 0, output
+        assert "unrecognized-document" not in output and re.search(r"^sdelint \(strict\)\.+Passed$", output, re.M), output
+    finally:
+        _git(project, "rm", "-rq", "--cached", "--ignore-unmatch", "fixtures")
+        shutil.rmtree(project / "fixtures", ignore_errors=True)
+        _configure(project, "      - id: sdelint\n")
+        _git(project, "commit", "-q", "--no-verify", "-m", "the default hook again")
