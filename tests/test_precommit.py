@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -144,3 +145,69 @@ def test_hook_passes_over_files_that_are_not_payloads_and_checks_yaml_and_json_l
     (project / "events.jsonl").write_bytes(bad_event.replace(b'"topic": 7', b'"topic": "x"') + b"\n")
     result = _commit(project, env, "events.jsonl", (project / "events.jsonl").read_bytes())
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _run_hooks(project: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pre_commit", "run", *args], cwd=project, capture_output=True, text=True, timeout=900, env=env)
+
+
+def test_hook_rewrites_the_baseline_over_batches(hooked_repo):
+    """A baseline rewrite through the hook (args: [--write-baseline, ...]): pre-commit names the committed baseline
+    among the files, which was refused (exit 2: "is one of the inputs: it would be replaced"; an audit). With more
+    files than one command line holds, pre-commit runs the hook once per batch, one after the other (require_serial):
+    each batch keeps the entries of the others' files, and with --baseline no batch counts them as fixed."""
+    project, env = hooked_repo
+    bad_event = b'{"sdeType": "LEAD", "serverTimeStamp": "1528659491243", "lead": {"serverTimeStamp": "1528659491243", "lead": {"topic": 7}}}\n'
+    folder = project / "recorded" / ("session-" + "x" * 100)
+    names = [folder / f"{'y' * 40}-{index:04d}.json" for index in range(1000)]  # about 160 kB of names: two batches
+    try:
+        folder.mkdir(parents=True)
+        for name in names:
+            name.write_bytes(bad_event)
+        (project / ".sdelint-baseline.json").write_text('{"sdelint_baseline": 1, "findings": []}\n', encoding="utf-8")
+        _configure(project, "      - id: sdelint\n        args: [--write-baseline, .sdelint-baseline.json]\n")
+        _git(project, "add", "-A")
+        assert _git(project, "commit", "-q", "--no-verify", "-m", "recordings").returncode == 0
+        result = _run_hooks(project, env, "--all-files", "--verbose")
+        output = result.stdout + result.stderr
+        assert "exit code: 2" not in output and "it would be replaced" not in output, output
+        assert output.count("sdelint: wrote ") == 2, output  # two batches, the baseline rewritten by each
+        assert "is the baseline written (--write-baseline): not checked as an input" in output
+        written = json.loads((project / ".sdelint-baseline.json").read_text(encoding="utf-8"))["findings"]
+        assert {entry["file"] for entry in written} >= {name.relative_to(project).as_posix() for name in names}
+        _git(project, "add", "-A")
+        result = _run_hooks(project, env, "--all-files")
+        assert result.returncode == 0 and re.search(r"^sdelint\.+Passed$", result.stdout, re.M), result.stdout + result.stderr  # unchanged now
+        _configure(project, "      - id: sdelint\n        args: [--baseline, .sdelint-baseline.json]\n")
+        result = _run_hooks(project, env, "--all-files", "--verbose")
+        output = result.stdout + result.stderr
+        assert result.returncode == 0, output
+        assert output.count("Baseline: ") == 2 and output.count("0 fixed since it was written") == 2, output
+    finally:
+        _git(project, "rm", "-rq", "--cached", "--ignore-unmatch", "recorded", ".sdelint-baseline.json")
+        shutil.rmtree(project / "recorded", ignore_errors=True)
+        (project / ".sdelint-baseline.json").unlink(missing_ok=True)
+        _configure(project, "      - id: sdelint\n")
+        _git(project, "commit", "-q", "--no-verify", "-m", "the default hook again")
+
+
+def test_strict_hook_passes_over_a_folders_configuration(hooked_repo):
+    """The README's sdelint-strict set-up (files: ^fixtures/...ya?ml...) with a fixtures folder of its own
+    .sdelint.yaml (the nearest configuration applies): the configuration matched files: and failed the commit as
+    an unrecognized-document (an audit). The hooks' exclude: leaves sdelint's configuration files out."""
+    project, env = hooked_repo
+    try:
+        _configure(project, "      - id: sdelint-strict\n        files: ^fixtures/.*\\.(json|jsonl|ya?ml)(\\.gz)?$\n")
+        (project / "fixtures" / "v2").mkdir(parents=True)
+        (project / "fixtures" / "v2" / ".sdelint.yml").write_text("rules:\n  unknown-field: error\n", encoding="utf-8")
+        (project / "fixtures" / ".sdelint.yaml").write_text("fail-on: error\n", encoding="utf-8")
+        _git(project, "add", "fixtures")
+        result = _commit(project, env, "fixtures/v2/good.json", EXAMPLE.read_bytes())
+        output = result.stdout + result.stderr
+        assert result.returncode == 0, output
+        assert "unrecognized-document" not in output and re.search(r"^sdelint \(strict\)\.+Passed$", output, re.M), output
+    finally:
+        _git(project, "rm", "-rq", "--cached", "--ignore-unmatch", "fixtures")
+        shutil.rmtree(project / "fixtures", ignore_errors=True)
+        _configure(project, "      - id: sdelint\n")
+        _git(project, "commit", "-q", "--no-verify", "-m", "the default hook again")

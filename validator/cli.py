@@ -409,11 +409,13 @@ def _without_own_files(
     inputs: list[Input], named: tuple[str, ...], written: dict[str, Path | None], read: Path | None,
 ) -> tuple[list[Input], bool]:
     """The inputs without the report and baselines of this run (``sdelint check . -o report.json``, run twice), and
-    whether the --baseline read is all the command line named (and was left out).
+    whether the baselines left out (the --baseline read, a --write-baseline target holding one) are all the command
+    line named.
 
     A target that is an input is refused (exit 2): named on the command line, or met in a walk when it does not
     hold what sdelint writes (a capture would be replaced by the report). The --baseline read is left out, named
-    too: the pre-commit hook names every staged file, the committed baseline among them.
+    too: the pre-commit hook names every staged file, the committed baseline among them; and so is a --write-baseline
+    target named that holds a baseline (a rewrite through the hook), while one holding anything else is refused.
     """
     def regular(path: str | Path) -> tuple[int, int] | None:
         try:
@@ -435,6 +437,7 @@ def _without_own_files(
     named_files = {identity for path in named if path != "-" and (identity := regular(path)) is not None}
     kept = []
     named_baseline = False
+    left_out: set[tuple[int, int]] = set()
     for item in inputs:
         identity = regular(item.path) if item.path is not None else None
         option = targets.get(identity) if identity is not None else None
@@ -446,13 +449,29 @@ def _without_own_files(
             if identity in named_files:
                 tell(f"sdelint: {item.name} is the baseline read (--baseline): not checked as an input")
                 named_baseline = True
+                left_out.add(identity)
+            continue
+        # the hook names every staged file: a baseline rewrite through it names the committed baseline too
+        if option == "--write-baseline" and identity in named_files and _holds_a_baseline(target):
+            tell(f"sdelint: {item.name} is the baseline written (--write-baseline): not checked as an input")
+            named_baseline = True
+            left_out.add(identity)
             continue
         # a walk may meet what an earlier run wrote; a report never replaces a baseline, a baseline may replace a report
         replaceable = ("report",) if option == "-o/--output" else ("report", "baseline")
         if identity in named_files or (target is not None and _written_by_sdelint(target) not in replaceable):
             raise click.UsageError(f"{option} {target} is one of the inputs: it would be replaced")
     # with nothing else to check, a run is fine only if the baseline is all it was given (an empty folder beside it is not)
-    return kept, named_baseline and all(regular(path) == read_identity for path in named)
+    return kept, named_baseline and all(regular(path) in left_out for path in named)
+
+
+def _holds_a_baseline(path: Path) -> bool:
+    """Whether ``path`` holds a baseline, even one a merge left broken (not a capture, a report or an empty file)."""
+    try:
+        with open(path, "rb") as stream:
+            return b'"sdelint_baseline"' in stream.read(4096)
+    except OSError:
+        return False
 
 
 def _read_stdin() -> bytes:
