@@ -374,11 +374,9 @@ def _may_hold_a_baseline(path: Path) -> bool:
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return True  # none, or a device: the write says what goes wrong
-        with open(path, "rb") as stream:
-            head = stream.read(4096)
     except OSError:
         return True
-    return b'"sdelint_baseline"' in head or _written_by_sdelint(path) is not None
+    return _holds_a_baseline(path) or _written_by_sdelint(path) is not None
 
 
 def _written_by_sdelint(path: Path) -> str | None:
@@ -452,7 +450,7 @@ def _without_own_files(
                 left_out.add(identity)
             continue
         # the hook names every staged file: a baseline rewrite through it names the committed baseline too
-        if option == "--write-baseline" and identity in named_files and _holds_a_baseline(target):
+        if option == "--write-baseline" and identity in named_files and target is not None and _holds_a_baseline(target):
             tell(f"sdelint: {item.name} is the baseline written (--write-baseline): not checked as an input")
             named_baseline = True
             left_out.add(identity)
