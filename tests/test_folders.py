@@ -87,6 +87,41 @@ def test_a_prefix_listing_leaves_out_the_folders_a_search_does_not_enter():
         store.rm("/prefix-listing", recursive=True)
 
 
+def test_sdelints_own_configuration_files_are_not_searched_as_payloads(tmp_path, monkeypatch):
+    """The README's CI advice, --include '*.{json,jsonl,ndjson,yaml,yml}', made a search check a fixtures folder's
+    .sdelint.yaml as a payload (unrecognized-document, an error): the gate failed on its own configuration."""
+    from click.testing import CliRunner
+
+    from tests.conftest import EXAMPLE
+    from validator.cli import main
+
+    fixtures = tmp_path / "fixtures"
+    fixtures.mkdir()
+    (fixtures / "capture.json").write_bytes(EXAMPLE.read_bytes())
+    (fixtures / ".sdelint.yaml").write_text("rules: {timestamp-order: info}\n", encoding="utf-8")
+    (fixtures / ".sdelint.yml").write_text("min-severity: info\n", encoding="utf-8")
+    (fixtures / "sdelint.yaml").write_text("not: a payload\n", encoding="utf-8")  # not the configuration's name: searched
+    found = [item.relative for item in search(fixtures, ("*.json", "*.yaml", "*.yml"), ())]
+    assert found == ["capture.json", "sdelint.yaml"]
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--include", "*.{json,jsonl,ndjson,yaml,yml}", "fixtures"])
+    files = [entry["file"] for entry in __import__("json").loads(result.stdout)["files"]]
+    assert files == ["fixtures/capture.json", "fixtures/sdelint.yaml"]
+    named = CliRunner().invoke(main, ["check", "fixtures/.sdelint.yaml"])  # named, it is checked, as a named folder is searched
+    assert named.exit_code == 1 and "unrecognized-document" in named.stdout
+    fsspec = pytest.importorskip("fsspec")
+    from validator.inputs import ListRequest, list_url
+
+    store = fsspec.filesystem("memory")
+    for name in ("a.yaml", "x/.sdelint.yaml", ".sdelint.yml"):
+        store.pipe(f"/own-configuration/{name}", b"{}")
+    try:
+        listing = list_url(ListRequest("memory://own-configuration/", ("*.yaml", "*.yml"), ()))
+        assert [url for url, _ in listing.files] == ["memory://own-configuration/a.yaml"]
+    finally:
+        store.rm("/own-configuration", recursive=True)
+
+
 # -- what git ignores, asked of git -------------------------------------------------------------------------------
 
 GITIGNORES = {

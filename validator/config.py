@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import SEVERITY_RANK
+from .folders import CONFIGURATION_FILES
 from .globs import file_pattern_problem, path_matches
 from .load.reader import read_file
 from .model import API_VERSION_CHOICES, PROFILE_CHOICES
@@ -24,7 +25,7 @@ from .rules.catalogue import CatalogueError, RuleSpec, did_you_mean, listed, loa
 from .rules.custom import CustomRule, custom_rules
 from .workdir import absolute_path
 
-CONFIG_FILES = (".sdelint.yaml", ".sdelint.yml", "pyproject.toml")
+CONFIG_FILES = (*CONFIGURATION_FILES, "pyproject.toml")
 
 
 class ConfigError(CatalogueError):

@@ -22,6 +22,10 @@ from pathlib import Path
 from .globs import folder_matches, selected_file
 
 # Folder names a search does not enter (at any depth below the folder searched); short, and documented in the README
+# sdelint's own configuration files, in the order discovery prefers them: a search leaves them out, as they are read
+# as configuration and hold no payload (--include '*.yaml' checked a fixtures folder's .sdelint.yaml: unrecognized-document)
+CONFIGURATION_FILES = (".sdelint.yaml", ".sdelint.yml")
+
 DEFAULT_EXCLUDE = frozenset({
     ".git", ".hg", ".svn", ".bzr",  # version control
     "node_modules", ".venv", "venv", ".tox", ".nox", ".direnv", ".eggs",  # dependencies and environments
@@ -60,7 +64,7 @@ def search(top: Path, include: tuple[str, ...], exclude: tuple[str, ...], respec
             if _is_folder(entry):
                 if entry.name not in DEFAULT_EXCLUDE and not folder_matches(inner, exclude):
                     pending.append((path, inner))
-            elif _to_check(entry) and selected_file(inner, include, exclude):
+            elif entry.name not in CONFIGURATION_FILES and _to_check(entry) and selected_file(inner, include, exclude):
                 found.append(Found(path, inner))
     if respect_gitignore and found:
         from .gitignored import ignored  # a subprocess of git, only for a search

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .folders import DEFAULT_EXCLUDE, search
+from .folders import CONFIGURATION_FILES, DEFAULT_EXCLUDE, search
 from .globs import selected_file
 from .load.reader import MAX_INPUT_BYTES, read_at_most
 
@@ -101,7 +101,8 @@ def list_url(request: ListRequest) -> Listing:
     prefix = root.rstrip("/") + "/"
     relatives = {path[len(prefix):]: info for path, info in found.items() if path.startswith(prefix)}
     kept = [relative for relative in sorted(relatives) if selected_file(relative, request.include, request.exclude)
-            and DEFAULT_EXCLUDE.isdisjoint(relative.split("/")[:-1])]  # the folders a local search does not enter
+            and DEFAULT_EXCLUDE.isdisjoint(relative.split("/")[:-1])  # the folders a local search does not enter
+            and relative.rsplit("/", 1)[-1] not in CONFIGURATION_FILES]
     base = request.url.rstrip("/") + "/"
     return Listing([(base + relative, _size(relatives[relative])) for relative in kept])
 
