@@ -283,9 +283,10 @@ def test_a_bug_on_one_input_is_reported_on_it_and_the_run_goes_on(tmp_path, jobs
     assert f"{folder / 'boom.json'}:1:1: error internal-error sdelint failed on this input" in selected.stdout.decode()
     # a baseline is not rewritten from a run that could not check every input: the broken one's entries would be lost
     baseline = tmp_path / "baseline.json"
-    baseline.write_text("unchanged", encoding="utf-8")
+    earlier = '{"sdelint_baseline": 1, "findings": []}\n'  # an earlier baseline: --write-baseline replaces nothing else
+    baseline.write_text(earlier, encoding="utf-8")
     written = run("--write-baseline", baseline, folder)
-    assert written.returncode == 2 and "was not written" in written.stderr.decode() and baseline.read_text(encoding="utf-8") == "unchanged"
+    assert written.returncode == 2 and "was not written" in written.stderr.decode() and baseline.read_text(encoding="utf-8") == earlier
     # and a baseline written before the bug does not count the broken input's entries as fixed
     subprocess.run([*sdelint_command(), "check", "--write-baseline", baseline, folder], check=True, capture_output=True, timeout=120, cwd=tmp_path)
     entries = json.loads(baseline.read_text(encoding="utf-8"))["findings"]
