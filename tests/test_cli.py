@@ -1311,7 +1311,8 @@ def test_write_baseline_replaces_only_what_sdelint_wrote(run_sdelint, tmp_path):
     assert refused.returncode == 2 and b"holds something sdelint did not write" in refused.stderr
     assert (fixtures / "a.json").read_bytes() == original
     baseline = tmp_path / "baseline.json"
-    for earlier in (b"", b'<<<<<<< HEAD\n{"sdelint_baseline": 1, "findings": [\n=======\n', None):
+    merged = b'{\n  "sdelint_baseline": 1,\n<<<<<<< HEAD\n  "tool_version": "0.1.0",\n=======\n  "tool_version": "0.2.0",\n>>>>>>> other\n'
+    for earlier in (b"", merged, None):  # (a merge conflicts below the first key, which never changes)
         if earlier is None:  # a baseline written before
             assert run_sdelint("check", "--write-baseline", "baseline.json", "fixtures/b.json").returncode == 0
         else:
@@ -1319,3 +1320,43 @@ def test_write_baseline_replaces_only_what_sdelint_wrote(run_sdelint, tmp_path):
         written = run_sdelint("check", "--write-baseline", "baseline.json", "fixtures/b.json")
         assert written.returncode == 0, written.stderr
         assert json.loads(baseline.read_text())["sdelint_baseline"] == 1
+
+
+def test_what_write_baseline_and_output_take_for_sdelints_own_files(run_sdelint, tmp_path):
+    """A review: a capture that mentions "sdelint_baseline" was replaced by a baseline; a merge-broken baseline met by a walk
+    was refused; a baseline whose keys another tool sorted was replaced by -o (its head read as a JSON report); a file of
+    one newline and a report saved with CRLF were refused as not sdelint's."""
+    shutil.copy(EXAMPLE, tmp_path / "a.json")
+    capture = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    mentioning = tmp_path / "mentioning.json"
+    mentioning.write_text(json.dumps({"note": "sdelint_baseline", **capture}, indent=2), encoding="utf-8")
+    original = mentioning.read_bytes()
+    refused = run_sdelint("check", "--write-baseline", "mentioning.json", "a.json")
+    assert refused.returncode == 2 and mentioning.read_bytes() == original
+    named = run_sdelint("check", "--write-baseline", "mentioning.json", "a.json", "mentioning.json")
+    assert named.returncode == 2 and b"is one of the inputs" in named.stderr and mentioning.read_bytes() == original
+    # a baseline a merge left broken, met by a walk of its folder: rewritten
+    walked = tmp_path / "walked"
+    walked.mkdir()
+    shutil.copy(EXAMPLE, walked / "a.json")
+    assert run_sdelint("check", "--write-baseline", "base.json", ".", cwd=walked).returncode == 0
+    lines = (walked / "base.json").read_text(encoding="utf-8").splitlines(keepends=True)
+    (walked / "base.json").write_text("".join([*lines[:4], "<<<<<<< HEAD\n", "=======\n", ">>>>>>> other\n", *lines[4:]]), encoding="utf-8")
+    rewritten = run_sdelint("check", "--write-baseline", "base.json", ".", cwd=walked)
+    assert rewritten.returncode == 0, rewritten.stderr
+    assert json.loads((walked / "base.json").read_text(encoding="utf-8"))["sdelint_baseline"] == 1
+    # a baseline with its keys sorted (jq -S), its marker past the first 4 KiB
+    baseline = json.loads((walked / "base.json").read_text(encoding="utf-8"))
+    baseline["findings"] *= 20
+    for name, indent in (("sorted.json", 2), ("sorted-min.json", None)):
+        (tmp_path / name).write_text(json.dumps(baseline, indent=indent, sort_keys=True), encoding="utf-8")
+    kept = (tmp_path / "sorted.json").read_bytes()
+    output = run_sdelint("check", "-o", "sorted.json", "a.json")
+    assert output.returncode == 2 and b"holds a baseline" in output.stderr and (tmp_path / "sorted.json").read_bytes() == kept
+    assert run_sdelint("check", "--write-baseline", "sorted-min.json", "a.json").returncode == 0
+    # nothing to lose, or an earlier report saved with CRLF
+    (tmp_path / "newline.json").write_text("\n", encoding="utf-8")
+    report = run_sdelint("check", "a.json").stdout.replace(b"\n", b"\r\n")
+    (tmp_path / "report.txt").write_bytes(report)
+    for target in ("newline.json", "report.txt"):
+        assert run_sdelint("check", "--write-baseline", target, "a.json").returncode == 0, target

@@ -74,7 +74,7 @@ def _linter(
 
 
 def _warn(messages: Iterable[str]) -> None:
-    """The configuration's warnings, as ``sdelint check`` says them on stderr; shown once per message by default,
+    """The configuration's warnings, as ``sdelint check`` says them on stderr; shown once per calling line by default,
     at the first caller outside this package (``lint`` calls ``lint_object``, which calls ``_linter``, ...)."""
     package = os.path.dirname(__file__) + os.sep
     level, frame = 2, sys._getframe(1)  # stacklevel 2: _warn's caller

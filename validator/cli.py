@@ -379,6 +379,21 @@ def _may_hold_a_baseline(path: Path) -> bool:
     return _holds_a_baseline(path) or _written_by_sdelint(path) is not None
 
 
+# How a baseline sdelint wrote begins (its first key), a merge's conflict markers further down or not
+_BASELINE_HEAD = re.compile(rb'(?:\xef\xbb\xbf)?\s*\{\s*"sdelint_baseline"\s*:')
+
+
+def _holds_a_baseline(path: Path) -> bool:
+    """Whether ``path`` holds a baseline, even one a merge left broken: it begins as sdelint writes one, or parses as one
+    (keys sorted by another tool). A capture that merely mentions "sdelint_baseline" in a string is not one."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return False
+    return _BASELINE_HEAD.match(head) is not None or _written_by_sdelint(path) == "baseline"
+
+
 def _written_by_sdelint(path: Path) -> str | None:
     """What ``path`` holds of sdelint's: "baseline", "report" (a report of any format, or an empty file), else None."""
     try:
@@ -388,10 +403,11 @@ def _written_by_sdelint(path: Path) -> str | None:
             tail = stream.read(4096)
     except OSError:
         return None
-    if not head:
-        return "report"  # nothing to lose
-    if b'"sdelint_baseline"' in head:
+    if not head.strip() and len(head) < 4096:
+        return "report"  # nothing to lose (an empty file, or `echo > file`'s newline)
+    if b'"sdelint_baseline"' in head or b'"value_hash"' in head:  # a baseline's entries hold value_hash (its keys may be sorted)
         return "baseline" if is_baseline(path) else None
+    head, tail = head.replace(b"\r\n", b"\n"), tail.replace(b"\r\n", b"\n")  # a report saved with CRLF (Windows, autocrlf)
     if _JSON_LINES_REPORT.match(head):  # (an empty gitlab report, [], is not told from a capture holding no events)
         return "report"
     if head.startswith(_REPORT_HEADS):
@@ -457,19 +473,11 @@ def _without_own_files(
             continue
         # a walk may meet what an earlier run wrote; a report never replaces a baseline, a baseline may replace a report
         replaceable = ("report",) if option == "-o/--output" else ("report", "baseline")
-        if identity in named_files or (target is not None and _written_by_sdelint(target) not in replaceable):
+        ours = target is not None and (_written_by_sdelint(target) in replaceable or (option == "--write-baseline" and _holds_a_baseline(target)))
+        if identity in named_files or not ours:
             raise click.UsageError(f"{option} {target} is one of the inputs: it would be replaced")
     # with nothing else to check, a run is fine only if the baseline is all it was given (an empty folder beside it is not)
     return kept, named_baseline and all(regular(path) in left_out for path in named)
-
-
-def _holds_a_baseline(path: Path) -> bool:
-    """Whether ``path`` holds a baseline, even one a merge left broken (not a capture, a report or an empty file)."""
-    try:
-        with open(path, "rb") as stream:
-            return b'"sdelint_baseline"' in stream.read(4096)
-    except OSError:
-        return False
 
 
 def _read_stdin() -> bytes:
