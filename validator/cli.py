@@ -376,26 +376,16 @@ def _may_hold_a_baseline(path: Path) -> bool:
             return True  # none, or a device: the write says what goes wrong
     except OSError:
         return True
-    return _holds_a_baseline(path) or _written_by_sdelint(path) is not None
+    return _written_by_sdelint(path) is not None
 
 
-# How a baseline sdelint wrote begins (its first key), a merge's conflict markers further down or not
+# How a baseline sdelint wrote begins (its first key): a merge's conflict markers, if any, come below it
 _BASELINE_HEAD = re.compile(rb'(?:\xef\xbb\xbf)?\s*\{\s*"sdelint_baseline"\s*:')
 
 
-def _holds_a_baseline(path: Path) -> bool:
-    """Whether ``path`` holds a baseline, even one a merge left broken: it begins as sdelint writes one, or parses as one
-    (keys sorted by another tool). A capture that merely mentions "sdelint_baseline" in a string is not one."""
-    try:
-        with open(path, "rb") as stream:
-            head = stream.read(4096)
-    except OSError:
-        return False
-    return _BASELINE_HEAD.match(head) is not None or _written_by_sdelint(path) == "baseline"
-
-
 def _written_by_sdelint(path: Path) -> str | None:
-    """What ``path`` holds of sdelint's: "baseline", "report" (a report of any format, or an empty file), else None."""
+    """What ``path`` holds of sdelint's: "baseline" (one a merge left broken too), "report" (a report of any format, or an
+    empty file), else None."""
     try:
         with open(path, "rb") as stream:
             head = stream.read(4096)
@@ -405,6 +395,8 @@ def _written_by_sdelint(path: Path) -> str | None:
         return None
     if not head.strip() and len(head) < 4096:
         return "report"  # nothing to lose (an empty file, or `echo > file`'s newline)
+    if _BASELINE_HEAD.match(head):  # as sdelint writes one, whole or left broken by a merge (not a capture that mentions the key)
+        return "baseline"
     if b'"sdelint_baseline"' in head or b'"value_hash"' in head:  # a baseline's entries hold value_hash (its keys may be sorted)
         return "baseline" if is_baseline(path) else None
     head, tail = head.replace(b"\r\n", b"\n"), tail.replace(b"\r\n", b"\n")  # a report saved with CRLF (Windows, autocrlf)
@@ -466,15 +458,14 @@ def _without_own_files(
                 left_out.add(identity)
             continue
         # the hook names every staged file: a baseline rewrite through it names the committed baseline too
-        if option == "--write-baseline" and identity in named_files and target is not None and _holds_a_baseline(target):
+        if option == "--write-baseline" and identity in named_files and target is not None and _written_by_sdelint(target) == "baseline":
             tell(f"sdelint: {item.name} is the baseline written (--write-baseline): not checked as an input")
             named_baseline = True
             left_out.add(identity)
             continue
         # a walk may meet what an earlier run wrote; a report never replaces a baseline, a baseline may replace a report
         replaceable = ("report",) if option == "-o/--output" else ("report", "baseline")
-        ours = target is not None and (_written_by_sdelint(target) in replaceable or (option == "--write-baseline" and _holds_a_baseline(target)))
-        if identity in named_files or not ours:
+        if identity in named_files or (target is not None and _written_by_sdelint(target) not in replaceable):
             raise click.UsageError(f"{option} {target} is one of the inputs: it would be replaced")
     # with nothing else to check, a run is fine only if the baseline is all it was given (an empty folder beside it is not)
     return kept, named_baseline and all(regular(path) in left_out for path in named)

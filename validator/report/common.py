@@ -15,7 +15,7 @@ from pathlib import Path, PurePath
 from typing import IO, Any
 
 from ..findings import LONE_SURROGATE, Finding, json_default
-from ..result import Summary
+from ..result import BaselineOutcome, Summary
 from ..workdir import absolute_path
 
 # What must not reach a terminal or a line-based log raw: C0 controls (a newline would forge a finding line,
@@ -168,6 +168,13 @@ def color_wanted(choice: str, stream: IO[str] | None, environ: Mapping[str, str]
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def baseline_line(outcome: BaselineOutcome) -> str:
+    """The line the text and github reports end with under --baseline: what it hid, and whether it should shrink."""
+    fixed = len(outcome.fixed)
+    hint = " (run --write-baseline to shrink it)" if fixed else ""
+    return f"Baseline: {plural(outcome.known, 'known finding')} hidden; {fixed} fixed since it was written{hint}.\n"
 
 
 def severity_counts(summary: Summary) -> str:

@@ -7,7 +7,7 @@ from typing import IO
 from ..findings import Finding, without_lone_surrogates
 from ..result import FileResult, Summary
 from .base import Reporter
-from .common import display_position, escape_controls, plural, pointer_label, report_path, severity_counts
+from .common import baseline_line, display_position, escape_controls, plural, pointer_label, report_path, severity_counts
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -57,6 +57,4 @@ class GithubReporter(Reporter):
         summary = Summary.of(results)
         stream.write(f"sdelint: checked {plural(summary.files, 'file')}: {severity_counts(summary)}.\n")
         if self.baseline is not None:  # as the text report says it: known entries are hidden, stale ones should be dropped
-            fixed = len(self.baseline.fixed)
-            stream.write(f"Baseline: {plural(self.baseline.known, 'known finding')} hidden; {fixed} fixed since it was written")
-            stream.write(" (run --write-baseline to shrink it).\n" if fixed else ".\n")
+            stream.write(baseline_line(self.baseline))

@@ -9,7 +9,7 @@ from ..findings import Finding
 from ..model import MESSAGING
 from ..result import FileResult, Summary
 from .base import Reporter
-from .common import escape_controls, finding_text, plural, pointer_label, report_path, severity_counts
+from .common import baseline_line, escape_controls, finding_text, plural, pointer_label, report_path, severity_counts
 
 # ANSI SGR codes: bold for the place, red/yellow/cyan for the severities, magenta for rule names.
 RESET = "\x1b[0m"
@@ -64,9 +64,7 @@ class TextReporter(Reporter):
         checked = f"Checked {plural(summary.files, 'file')}" + (f" ({versions})" if versions else "")
         stream.write(f"{checked}: {severity_counts(summary)}.\n")
         if self.baseline is not None:
-            fixed = len(self.baseline.fixed)
-            stream.write(f"Baseline: {plural(self.baseline.known, 'known finding')} hidden; {fixed} fixed since it was written")
-            stream.write(" (run --write-baseline to shrink it).\n" if fixed else ".\n")
+            stream.write(baseline_line(self.baseline))
             if self.verbose:
                 for entry in self.baseline.fixed:
                     stream.write(f"  fixed: {escape_controls(entry['file'])}: {escape_controls(entry['rule'])} {pointer_label(entry['pointer'])}\n")
