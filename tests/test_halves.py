@@ -182,3 +182,41 @@ def test_each_half_grades_its_findings_as_the_policy_says(halves_used, tmp_path)
     assert typos == ["/conversationHistoryRecords/37/sdes/events/2/lead/lead/Topic"]
     hidden = _lint(text, 2, config)[4]
     assert hidden.get("info", 0) > 40  # numeric-string in the records of both halves, counted, not shown
+
+
+def test_a_process_ending_with_exit_keeps_each_document_until_the_next_input(halves_used, monkeypatch):
+    """The CLI ends with os._exit: freeing the last big document object by object only delays it (tens of ms).
+    The split path's document is kept after its lint and freed when the next input begins, never two at once."""
+    import weakref
+
+    import validator.collector as collector
+
+    monkeypatch.setattr(collector, "_ends_with_exit", True)
+    monkeypatch.setattr(collector, "_retired", None)
+    text = json.dumps(_response(_records(4)))
+    linter = Linter(Configuration.load(None))
+    linter.lint_bytes(text.encode(), "big.json", workers=2)
+    assert halves_used and halves_used[0] is not None  # split
+    halves_used.clear()  # the spy's own reference to the split's result
+    kept = collector._retired
+    assert isinstance(kept, dict) and len(kept["conversationHistoryRecords"]) >= 1
+    probe = _Probe()
+    kept["probe"] = probe
+    alive = weakref.ref(probe)
+    del kept, probe
+    assert alive() is not None
+    seen_at_start = []
+    real = Linter._lint_bytes
+
+    def spy(self, *args, **kwargs):
+        seen_at_start.append(alive() is None)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Linter, "_lint_bytes", spy)
+    linter.lint_bytes(b'{"events": [{"sdeType": "LEAD"}]}', "small.json")
+    assert seen_at_start == [True]  # freed before the next input was read
+    assert isinstance(collector._retired, list)  # the small input's documents, kept in turn
+
+
+class _Probe:
+    """Something a weak reference can watch inside a kept document."""

@@ -334,3 +334,13 @@ def test_the_service_names_the_first_key_past_its_limit():
     data = {"events": [{"cartStatus": {long: 1}, "n": i} for i in range(5)], "tail": [{long: 2}]}
     assert longest_key(data, 64) == ("/events/0/cartStatus", long)
     assert longest_key({"a": {"b": 1}, long: 1}, 64) == ("", long)
+
+
+def test_the_api_frees_each_document_when_its_lint_ends():
+    """Only a process that ends with os._exit (the CLI) keeps an input's document past its lint: a library caller
+    or the service would otherwise hold the last big document for as long as it runs."""
+    import validator.collector as collector
+
+    assert not collector._ends_with_exit
+    validator.lint_bytes(b'{"events": [{"sdeType": "LEAD"}]}')
+    assert collector._retired is None

@@ -23,7 +23,7 @@ from . import __version__
 from .atomic import open_atomically
 from .baseline import BaselineError, apply_baseline, is_baseline, write_baseline
 from .closed_pipe import SIGPIPE_STATUS, HelpCommand, emit, is_closed_pipe, printing_only, reader_gone, reader_may_leave, tell
-from .collector import collector_paused
+from .collector import collector_paused, ending_with_exit
 from .config import CommandLine, Configuration, discover, split_rule_names
 from .findings import SEVERITY_RANK
 from .globs import bad_file_patterns
@@ -621,6 +621,7 @@ def run() -> None:
     then (reports and baselines are written atomically, pools are joined).
     """
     signal.signal(signal.SIGTERM, partial(_terminate_here, main_pid=os.getpid()))
+    ending_with_exit()
     status: str | int | None = 0
     try:
         status = _main_status()

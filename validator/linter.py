@@ -9,7 +9,7 @@ from typing import Any
 
 from . import detect
 from .check import DocumentChecker
-from .collector import collector_paused
+from .collector import collector_paused, next_input, retire
 from .config import Configuration, Policy
 from .findings import Finding, Problem, split_pointer, too_long_to_print
 from .load import Decoded, Document, locate, parse_input, read_input
@@ -163,6 +163,7 @@ class Linter:
 
         ``workers`` > 1: a big input may be parsed and checked by that many processes.
         """
+        next_input()
         with collector_paused():
             return self._lint_bytes(raw, name, path, input_format, workers)
 
@@ -175,7 +176,10 @@ class Linter:
             result = self._lint_in_halves(decoded, path)
             if result is not None:
                 return result
-        return self.lint_documents(name, parse_input(decoded), path, workers)
+        documents = parse_input(decoded)
+        result = self.lint_documents(name, documents, path, workers)
+        retire(documents)
+        return result
 
     def _lint_in_halves(self, decoded: Decoded, path: str | None) -> FileResult | None:
         """A big response over two processes (see validate.halves); None when it cannot be split."""
@@ -186,6 +190,7 @@ class Linter:
         halves = check_in_halves(text, self._checker(policy), policy)
         if halves is None:
             return None
+        retire(halves.data)
         kept, hidden = graded([*decoded.problems, *halves.problems], policy)
         rows = finding_rows(kept, text, lambda pointers: locate(text, pointers, halves.data)) + halves.rows
         findings = findings_of(name, rows, halves.version)
