@@ -369,3 +369,30 @@ def test_stock_fields_are_accepted_in_product_and_beside_quantity():
     item["quantityInStock"] = -1
     hits = [(f.rule, f.pointer) for f in validator.lint(event, api_version="v2")]
     assert hits == [("negative-amount", "/viewedProduct/products/0/quantityInStock")]
+
+
+def test_timestamps_and_spans_in_messages_read_as_the_calendar_and_clock_say():
+    """format_ms and format_duration against datetime and plain arithmetic, over edges and a spread of values."""
+    import random
+    from datetime import datetime, timedelta
+
+    from validator.rules.values import format_duration, format_ms
+
+    epoch = datetime(1970, 1, 1)
+    rng = random.Random(7)
+    samples = [0, 1, 999, 1000, 59_999, 60_000, 3_599_999, 86_399_999, 86_400_000, -1, -86_400_001, 1528628536879, 253402300799999]
+    samples += [rng.randrange(-62135596800000, 253402300800000) for _ in range(3000)]
+    for ms in samples:
+        when = epoch + timedelta(milliseconds=ms)
+        assert format_ms(ms) == when.isoformat(sep=" ", timespec="milliseconds") + " UTC"
+    assert format_ms(253402300800000) == "253402300800000 ms"  # past the year 9999: the number itself
+    for ms in samples + [10**6 * 86_400_000, 10**40]:
+        seconds, millis = divmod(abs(ms), 1000)
+        minutes, seconds = divmod(seconds, 60)
+        hours, minutes = divmod(minutes, 60)
+        days, hours = divmod(hours, 24)
+        if days >= 10**6:
+            assert format_duration(ms).endswith(" days")
+            continue
+        expected = " ".join(f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m"), (seconds, "s")) if n) or f"{millis}ms"
+        assert format_duration(ms) == expected, ms

@@ -135,21 +135,28 @@ def format_ms(ms: int) -> str:
         day_text = _day_text(day)
     except (OverflowError, ValueError):
         return f"{show_int(ms)} ms"
-    hours, rest = divmod(rest, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{day_text} {hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d} UTC"
+    # no divmod tuples: two of these per timestamp-order finding, 50,000 findings in a big capture
+    return f"{day_text} {rest // 3_600_000:02d}:{rest // 60_000 % 60:02d}:{rest // 1000 % 60:02d}.{rest % 1000:03d} UTC"
 
 
 def format_duration(ms: int) -> str:
+    """A span as days, hours, minutes and seconds (units that are 0 left out); under a second, as milliseconds."""
     seconds, millis = divmod(abs(ms), 1000)
+    if seconds < 60:  # the common case in messages: no list to build
+        return f"{seconds}s" if seconds else f"{millis}ms"
     minutes, seconds = divmod(seconds, 60)
     hours, minutes = divmod(minutes, 60)
     days, hours = divmod(hours, 24)
     if days >= 10**6:  # a value thousands of digits long: its size is the news, not its hours
         return f"{show_int(days)} days"
-    parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m"), (seconds, "s")) if n]
-    return " ".join(parts) or f"{millis}ms"
+    parts = [f"{days}d"] if days else []
+    if hours:
+        parts.append(f"{hours}h")
+    if minutes:
+        parts.append(f"{minutes}m")
+    if seconds:
+        parts.append(f"{seconds}s")
+    return " ".join(parts)
 
 
 def iter_strings(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
