@@ -657,3 +657,17 @@ def test_json_writer_is_json_dumps_of_the_report_object(extra):
     for chosen in (results, results[2:], []):
         expected = json.dumps(report_object(chosen), indent=2, ensure_ascii=False) + "\n"
         assert _json_written(chosen) == expected
+
+
+@pytest.mark.parametrize("count", [4095, 4096, 4097, 8193])
+def test_json_writer_joins_findings_in_batches_as_one_array(count):
+    """Findings are joined and written a batch at a time: around the batch size the text is still json.dumps'."""
+    from validator.linter import FileResult
+    from validator.report import json_report
+    from validator.report.json_report import report_object
+
+    assert json_report._BATCH == 4096
+    half = count // 2
+    results = [FileResult("a.json", [Finding("a.json", i + 1, 1, f"/{i}", "numeric-string", "info", f"m{i}", {"api_version": "v2"}) for i in range(half)]),
+               FileResult("b.json", [Finding("b.json", i + 1, 2, f"/{i}", "wrong-type", "error", f"n{i}", {}) for i in range(count - half)])]
+    assert _json_written(results) == json.dumps(report_object(results), indent=2, ensure_ascii=False) + "\n"
