@@ -344,3 +344,19 @@ def test_the_api_frees_each_document_when_its_lint_ends():
     assert not collector._ends_with_exit
     validator.lint_bytes(b'{"events": [{"sdeType": "LEAD"}]}')
     assert collector._retired is None
+
+
+def test_a_process_ending_with_exit_leaves_the_collector_off_after_the_last_pause(monkeypatch):
+    """Its next collection would walk every object the run made just before os._exit frees them all at once."""
+    import gc
+
+    import validator.collector as collector
+
+    assert gc.isenabled()
+    monkeypatch.setattr(collector, "_ends_with_exit", True)
+    try:
+        with collector.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
