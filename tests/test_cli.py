@@ -698,6 +698,32 @@ def test_a_report_or_baseline_never_replaces_an_input(sdelint, tmp_path, example
     assert sdelint("check", str(capture), option, str(elsewhere)).code in (0, 1) and elsewhere.read_bytes() != capture.read_bytes()
 
 
+@pytest.mark.parametrize(
+    "name, capture",
+    [
+        ("a.json", None),  # the example response
+        ("events.yaml", "events:\n  - sdeType: LEAD\n    lead:\n      lead:\n        topic: x\n"),
+        ("records.jsonl", '{"events": [{"sdeType": "LEAD", "lead": {"lead": {"topic": "x"}}}]}\n'),
+        ("page.js", 'lpTag.sdes.push({type: "cart", total: 1, numItems: 1});\n'),
+    ],
+)
+def test_o_never_replaces_a_capture_a_glob_gave_it(sdelint, tmp_path, example_path, name, capture):
+    """`sdelint check -o fixtures/*.json`: the shell gives -o the first capture, which is no input, and the report replaced
+    it. A file holding a payload sdelint checks is refused (exit 2); another tool's report is replaced as before."""
+    target = tmp_path / name
+    original = example_path.read_bytes() if capture is None else capture.encode()
+    target.write_bytes(original)
+    other = tmp_path / "b.json"
+    other.write_bytes(example_path.read_bytes())
+    refused = sdelint("check", "-o", str(target), str(other))
+    assert refused.code == 2 and f"-o/--output {target} holds an engagement-attributes payload (a capture?)" in refused.err, refused.err
+    assert target.read_bytes() == original
+    foreign = tmp_path / "theirs.json"
+    foreign.write_text('{"results": [{"sdeType": "none of ours"}]}\n', encoding="utf-8")
+    replaced = sdelint("check", "--format", "json", "-o", str(foreign), str(other))
+    assert replaced.code in (0, 1) and json.loads(foreign.read_text(encoding="utf-8"))["files"][0]["file"] == str(other)
+
+
 @pytest.mark.parametrize("option", ["-o", "--write-baseline"])
 def test_a_folder_walk_leaves_out_the_report_and_baseline_of_the_run(sdelint, tmp_path, example_path, option):
     """Run twice on a folder, the first run's report or baseline was checked by the second (unrecognized-document),
