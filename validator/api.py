@@ -131,7 +131,7 @@ def lint_paths(
     An input sdelint itself fails on gives an ``internal-error`` finding, as in ``sdelint check``.
     """
     from .globs import bad_file_patterns
-    from .inputs import STDIN, InputError, collect, list_url, read_stdin
+    from .inputs import STDIN, STDIN_NAME, InputError, collect, list_url, read_stdin
     from .runner import Configurations, check_inputs, default_jobs
 
     if isinstance(paths, str | os.PathLike):  # one path, not the characters of one
@@ -165,7 +165,7 @@ def lint_paths(
             inputs, _ = collect(raws, tuple(include), tuple(exclude), lister=lister, respect_gitignore=respect_gitignore)
         except InputError as exc:
             raise ValueError(str(exc)) from None
-        results = check_inputs(configs, inputs, read_stdin, "<stdin>", jobs or default_jobs(), cluster=executor)
+        results = check_inputs(configs, inputs, read_stdin, STDIN_NAME, jobs or default_jobs(), cluster=executor)
     finally:
         if executor is not None:
             executor.shutdown()

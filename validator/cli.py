@@ -25,7 +25,7 @@ from .collector import collector_paused, ending_with_exit
 from .config import CommandLine, Configuration, discover, split_rule_names
 from .findings import SEVERITY_RANK
 from .globs import bad_file_patterns
-from .inputs import DEFAULT_INCLUDE, STDIN, Input, InputError, collect, list_url, read_stdin
+from .inputs import DEFAULT_INCLUDE, STDIN, STDIN_NAME, Input, InputError, collect, list_url, read_stdin
 from .load.reader import MAX_INPUT_BYTES
 from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_CHOICES, PROFILES, SDE_TYPES, VERSIONS, WEB
 from .own_files import Refused, may_hold_a_baseline, without_own_files
@@ -206,7 +206,7 @@ def _file_patterns(ctx: click.Context, param: click.Parameter, patterns: tuple[s
     help="Run on a Dask cluster: the scheduler's address (tcp://host:8786); needs pip install 'sdelint[dask]'. [default: the configuration's cluster]",
 )
 @click.option(
-    "--stdin-filename", default="<stdin>", show_default=True, callback=_stdin_name,
+    "--stdin-filename", default=STDIN_NAME, show_default=True, callback=_stdin_name,
     help="Name to report for '-'; its extension picks the format and it is matched against path overrides.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")

@@ -29,6 +29,7 @@ from .globs import selected_file
 from .load.reader import MAX_INPUT_BYTES, read_at_most
 
 STDIN = "-"
+STDIN_NAME = "<stdin>"  # standard input's name in reports, unless --stdin-filename names it
 DEFAULT_INCLUDE = ("*.json", "*.jsonl", "*.ndjson", "*.json.gz", "*.jsonl.gz", "*.ndjson.gz")
 # What DEFAULT_INCLUDE matches: the extension in any case (*.[jJ][sS][oO][nN]), as UP.JSON named is read as JSON
 # (reader.format_of). Patterns a user gives are matched as written.
@@ -158,7 +159,7 @@ def collect(
     paths: tuple[str, ...],
     include: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
-    stdin_name: str = "<stdin>",
+    stdin_name: str = STDIN_NAME,
     lister: Callable[[ListRequest], Listing] = list_url,
     respect_gitignore: bool = True,
 ) -> tuple[list[Input], list[str]]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .config import CommandLine, ConfigError, Configuration, Shipped, discover
 from .findings import SEVERITY_RANK
-from .inputs import Input, local_path, read_url
+from .inputs import STDIN_NAME, Input, local_path, read_url
 from .linter import FileResult, Linter
 from .parallel import Executor, WorkerDied, process_pool
 from .policy import Policy
@@ -147,7 +147,7 @@ def check_file(task: FileTask) -> FileResult:
 def _lint_one(linter: Linter, name: str, path: Path | None, url: str | None, workers: int) -> FileResult:
     """One file or URL; what sdelint fails on becomes that input's internal-error finding (see ``_isolated``)."""
     if url is not None:
-        return _isolated(linter, name, local_path(url) or url, lambda: lint_url(linter, url, name, workers))
+        return _isolated(linter, name, _url_policy_path(url), lambda: lint_url(linter, url, name, workers))
     assert path is not None
     return _isolated(linter, name, str(path), lambda: linter.lint_path(path, name, workers=workers))
 
@@ -170,7 +170,7 @@ def _isolated(linter: Linter, name: str, policy_path: str | None, lint: Callable
 
 def lint_url(linter: Linter, url: str, name: str, workers: int = 1) -> FileResult:
     """A URL read through fsspec; any failure to read it is a read-error finding, as for a local file."""
-    policy_path = local_path(url) or url
+    policy_path = _url_policy_path(url)
     try:
         raw = read_url(url)
     except Exception as exc:  # noqa: BLE001 - each store raises its own errors (OSError, botocore's, ...)
@@ -179,8 +179,16 @@ def lint_url(linter: Linter, url: str, name: str, workers: int = 1) -> FileResul
     return linter.lint_bytes(raw, name, policy_path, workers=workers)
 
 
-def _config_path(item: Input) -> Path | None:
-    """What decides an input's configuration: its path (a file:// URL's too); None (the current folder) for a store URL."""
+def _url_policy_path(url: str) -> str:
+    """What a URL's configuration overrides are matched against: a file:// URL's local path, else the URL."""
+    return local_path(url) or url
+
+
+def _config_path(item: Input, stdin_name: str = STDIN_NAME) -> Path | None:
+    """What decides an input's configuration: its path (a file:// URL's too, stdin's --stdin-filename); None (the current
+    folder) for a store URL and unnamed standard input."""
+    if item.is_stdin:
+        return _stdin_path(stdin_name)
     if item.url is not None:
         local = local_path(item.url)
         return Path(local) if local is not None else None
@@ -200,7 +208,7 @@ def check_inputs(
 
     Raises ``WorkerDied`` (a one-line message naming the file) when a worker process died twice on one file.
     """
-    configs.prepare(_stdin_path(stdin_name) if item.is_stdin else _config_path(item) for item in inputs)
+    configs.prepare(_config_path(item, stdin_name) for item in inputs)
     if cluster is not None:
         return _check_on_cluster(configs, inputs, read_stdin, stdin_name, cluster, progress)
     jobs = min(jobs, default_jobs())  # CPU-bound: more processes than CPUs only cost memory
@@ -220,7 +228,7 @@ def check_inputs(
     try:
         for item in inputs:
             if item.is_stdin:
-                results.append(_check_stdin(configs, read_stdin, stdin_name, jobs))
+                results.append(_check_stdin(configs, item, read_stdin, stdin_name, jobs))
             elif item.unlisted is not None:
                 results.append(_unlisted(configs, item))
             else:
@@ -253,22 +261,24 @@ def _chunksize(files: int, workers: int) -> int:
 
 def _stdin_path(stdin_name: str) -> Path | None:
     """What decides standard input's configuration: the --stdin-filename given, else the current folder (None)."""
-    return Path(stdin_name) if stdin_name != "<stdin>" else None
+    return Path(stdin_name) if stdin_name != STDIN_NAME else None
+
+
+def _policy_path(item: Input, stdin_name: str) -> str | None:
+    """What an input's configuration overrides are matched against (see ``Configuration.policy_for``)."""
+    if item.is_stdin:
+        return stdin_name if _stdin_path(stdin_name) else None
+    return _url_policy_path(item.url) if item.url is not None else str(item.path)
 
 
 def policy_of(configs: Configurations, item: Input, stdin_name: str) -> Policy:
     """The policy an input was checked with (which rules, at which severities, what is shown), as ``check_inputs`` chose it."""
-    if item.is_stdin:
-        name_path = _stdin_path(stdin_name)
-        return configs.linter_for(name_path).config.policy_for(stdin_name if name_path else None)
-    policy_path = (local_path(item.url) or item.url) if item.url is not None else str(item.path)
-    return configs.linter_for(_config_path(item)).config.policy_for(policy_path)
+    return configs.linter_for(_config_path(item, stdin_name)).config.policy_for(_policy_path(item, stdin_name))
 
 
-def _check_stdin(configs: Configurations, read_stdin: Callable[[], bytes], stdin_name: str, jobs: int) -> FileResult:
-    name_path = _stdin_path(stdin_name)
-    linter = configs.linter_for(name_path)
-    policy_path = stdin_name if name_path else None
+def _check_stdin(configs: Configurations, item: Input, read_stdin: Callable[[], bytes], stdin_name: str, jobs: int) -> FileResult:
+    linter = configs.linter_for(_config_path(item, stdin_name))
+    policy_path = _policy_path(item, stdin_name)
 
     def lint() -> FileResult:
         try:
@@ -310,7 +320,7 @@ def _check_on_cluster(
     done = 0
     for index, item in enumerate(inputs):
         if item.is_stdin:
-            results[index] = _check_stdin(configs, read_stdin, stdin_name, default_jobs())
+            results[index] = _check_stdin(configs, item, read_stdin, stdin_name, default_jobs())
             done += 1
         elif item.unlisted is not None:
             results[index] = _unlisted(configs, item)
