@@ -440,10 +440,10 @@ def test_custom_compare_reads_a_double_nested_types_timestamps_from_its_containe
     == and != compare text too (they compared numbers only)."""
     config = _write(tmp_path / ".sdelint.yaml", """custom-rules:
   - {name: value-above-stamp, where: lead.value, check: compare, options: {other: serverTimeStamp, op: '>'}, message: "{value}"}
-  - {name: same-topic, where: lead.topic, check: compare, options: {other: lead.lead.ticketId, op: '=='}, message: "{value}"}
+  - {name: same-topic, where: lead.topic, check: compare, options: {other: lead.lead.leadId, op: '=='}, message: "{value}"}
   - {name: known-code, where: 'serviceActivity.status', check: enum, options: {values: [0, 1, 2]}, message: "{value}"}
 """)
-    lead = {"lead": {"serverTimeStamp": "1528628536882", "lead": {"value": "22.22", "topic": "a", "ticketId": "b"}}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882"}
+    lead = {"lead": {"serverTimeStamp": "1528628536882", "lead": {"value": "22.22", "topic": "a", "leadId": "b"}}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882"}
     service = {"serviceActivity": {"serverTimeStamp": "1528628536882", "serviceActivity": {"status": "1"}}, "sdeType": "SERVICE_ACTIVITY", "serverTimeStamp": "1528628536882"}
     found = {(f.rule, f.pointer) for f in validator.lint([lead, service], config=config)} & {("value-above-stamp", "/0/lead/lead/value"),
                                                                                              ("same-topic", "/0/lead/lead/topic"), ("known-code", "/1/serviceActivity/serviceActivity/status")}
