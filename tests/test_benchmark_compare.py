@@ -37,3 +37,23 @@ def test_compare_passes_the_options_after_a_double_dash_to_check():
     rows = [line for line in run.stdout.splitlines() if line.startswith("| conversation-response.json |")]
     assert [row.rstrip(" |").rsplit("|", 1)[-1].strip() for row in rows] == ["0", "1", "1"]  # --fail-on info: the example fails
     assert "byte for byte" not in run.stdout  # no -o: no reports to compare
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs a git checkout")
+def test_compare_takes_a_folder_its_bare_side_parsing_each_json_file(tmp_path):
+    """A folder as --input (the corpus' small files): the bare side exited 1 on it (json.load of a folder)."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    example = ROOT / "examples" / "conversation-response.json"
+    for name in ("a.json", "b.json"):
+        (folder / name).write_bytes(example.read_bytes())
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "compare.py"), "HEAD", "--rounds", "1", "--input", str(folder), "--", "-q"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    rows = [line for line in run.stdout.splitlines() if line.startswith("| small |")]
+    assert [row.split("|")[2].strip() for row in rows] == ["bare", "base", "new"]
+    assert rows[0].rstrip(" |").rsplit("|", 1)[-1].strip() == "0"
+    (folder / "c.json").write_text("{", encoding="utf-8")  # the bare side does parse each file: a broken one fails it
+    broken = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "compare.py"), "HEAD", "--rounds", "1", "--input", str(folder), "--", "-q"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert [line for line in broken.stdout.splitlines() if line.startswith("| small | bare |")][0].rstrip(" |").rsplit("|", 1)[-1].strip() == "1"
