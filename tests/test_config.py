@@ -345,6 +345,21 @@ def test_rules_command_shows_configured_severities(tmp_path, cli, monkeypatch):
     assert rows["unknown-field"]["severity"] == "warning"
 
 
+def test_rules_json_writes_a_yaml_date_as_text_and_shows_a_custom_rules_definition(tmp_path, cli, monkeypatch):
+    """An unquoted date (earliest: 2001-01-01, as YAML reads it) ended `rules --format json` in an internal error;
+    a custom rule's row had no definition (explain showed it)."""
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path / ".sdelint.yaml", "rules:\n  timestamp-range: {earliest: 2001-01-01}\ncustom-rules:\n"
+           "  - {name: big-total, where: cartStatus.total, check: compare, options: {other: cartStatus.numItems, op: '>'}, message: 'total {value}'}\n")
+    result = cli("rules", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {row["name"]: row for row in json.loads(result.output)}
+    assert rows["timestamp-range"]["params"] == {"earliest": "2001-01-01", "latest": "2100-01-01"}
+    assert rows["big-total"]["definition"] == {"where": "cartStatus.total", "check": "compare", "options": {"other": "cartStatus.numItems", "op": ">"},
+                                               "message": "total {value}"}
+    assert "definition" not in rows["timestamp-range"]
+
+
 def test_the_readme_configuration_examples_load_and_apply(tmp_path, cli):
     import re
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from datetime import date
 from typing import Any, Protocol
 
+from ..findings import json_default
 from ..policy import Policy
 from ..report.common import escape_controls
 from .catalogue import RuleSpec
@@ -26,11 +28,22 @@ _GENERATED = {
 
 
 def rule_table(config: ConfigurationView) -> list[dict[str, Any]]:
+    """A row per rule, JSON-ready (``rules --format json``, the service's /rules): a YAML date in a parameter as its ISO text."""
     policy = config.policy_for(None)
-    return [
-        {"name": name, "severity": policy.severity(name), "category": spec.category, "summary": spec.summary, "params": policy.params(name)}
-        for name, spec in sorted(config.specs().items(), key=lambda item: (_CATEGORY_ORDER.get(item[1].category, 9), item[0]))
-    ]
+    rows = []
+    for name, spec in sorted(config.specs().items(), key=lambda item: (_CATEGORY_ORDER.get(item[1].category, 9), item[0])):
+        row = {"name": name, "severity": policy.severity(name), "category": spec.category, "summary": spec.summary, "params": policy.params(name)}
+        if isinstance(spec.rule, CustomRule):  # what explain shows of it: where, the check with its options, the message
+            rule = spec.rule
+            options = {key: value for key, value in rule.options.items() if not key.startswith("_")}
+            row["definition"] = {"where": rule.where, "check": rule.kind, "options": options, "message": rule.message}
+        rows.append(_json_ready(row))
+    return rows
+
+
+def _json_ready(value: Any) -> Any:
+    """``value`` with what JSON has no spelling for written as reports write it (a date as its ISO text)."""
+    return json.loads(json.dumps(value, default=json_default))
 
 
 _CATEGORY_ORDER = {"input": 0, "schema": 1, "event": 2, "record": 3, "custom": 4}
