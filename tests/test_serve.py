@@ -1059,3 +1059,15 @@ print(string_finder.cache_info().misses - before)
     result = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "0", "tables built by the first request"
+
+
+def test_serve_is_no_short_run_it_frees_documents_and_collects_cycles(monkeypatch):
+    """cli.run says every command ends with os._exit (the check's last document is never freed, the collector stays
+    off after it); a server runs for as long as it is up, and its forked workers inherit what it says."""
+    import validator.collector as collector
+
+    monkeypatch.setattr(collector, "_ends_with_exit", True)
+    monkeypatch.setattr(collector, "_retired", {"a": "document"})
+    result = CliRunner().invoke(main, ["serve", "--port", "0", "--token", " "])  # refused after the serve command began
+    assert result.exit_code == 2 and "the token is empty" in result.output
+    assert collector._ends_with_exit is False and collector._retired is None

@@ -51,10 +51,13 @@ def collector_paused() -> Iterator[None]:
                 gc.enable()
 
 
-def ending_with_exit() -> None:
-    """Say that this process ends with ``os._exit``: an input's document need not be freed when its lint ends."""
-    global _ends_with_exit
-    _ends_with_exit = True
+def ending_with_exit(ends: bool = True) -> None:
+    """Say whether this process is a short run that ends with ``os._exit`` (the CLI): then an input's document need
+    not be freed when its lint ends, nor the collector resumed. A server says False: it runs for as long as it is up."""
+    global _ends_with_exit, _retired
+    _ends_with_exit = ends
+    if not ends:
+        _retired = None
 
 
 def retire(document: object) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from ..closed_pipe import HelpCommand
+from ..collector import ending_with_exit
 from ..config import Configuration, discover
 from .settings import (
     DEFAULT_BODY_TIMEOUT,
@@ -156,6 +157,7 @@ def serve(
     except ImportError as exc:
         click.echo(f"sdelint: 'sdelint serve' needs the serve extra ({exc.name or exc} is not installed): pip install 'sdelint[serve]'", err=True)
         sys.exit(EXIT_USAGE)
+    ending_with_exit(False)  # cli.run said so of every command; a server frees each request's objects and collects cycles
     if token is not None and not token.strip():
         raise click.BadParameter("the token is empty: give a non-empty token, or unset SDELINT_TOKEN to serve without one", param_hint="--token")
     # SDELINT_SERVE_CONFIG set but empty means no configuration, as the application reads it under any ASGI server
