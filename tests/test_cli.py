@@ -724,6 +724,27 @@ def test_o_never_replaces_a_capture_a_glob_gave_it(sdelint, tmp_path, example_pa
     assert replaced.code in (0, 1) and json.loads(foreign.read_text(encoding="utf-8"))["files"][0]["file"] == str(other)
 
 
+@pytest.mark.parametrize(
+    "name, held",
+    [
+        ("gl-code-quality-report.json", "[]\n"),  # sdelint's own GitLab report of a clean run (and ruff's, eslint's ...)
+        ("report.html", "<!DOCTYPE html>\n<html><head><title>coverage</title></head><body>no pushes</body></html>\n"),
+        ("bundle.js", 'console.log("no lpTag here");\n'),
+    ],
+    ids=["empty-array", "html-page", "script"],
+)
+def test_o_replaces_a_file_that_holds_no_payload_at_all(sdelint, tmp_path, example_path, name, held):
+    """A file holding nothing to check (an empty array, a page or script without lpTag.sdes pushes) is no capture:
+    `check --format gitlab -o gl-code-quality-report.json` run twice on clean inputs refused its own report (exit 2)."""
+    target = tmp_path / name
+    target.write_text(held, encoding="utf-8")
+    clean = tmp_path / "clean.json"
+    clean.write_text('{"conversationHistoryRecords": []}\n', encoding="utf-8")
+    replaced = sdelint("check", "--format", "gitlab", "-o", str(target), str(clean))
+    assert replaced.code == 0, replaced.err
+    assert json.loads(target.read_text(encoding="utf-8")) == []
+
+
 @pytest.mark.parametrize("option", ["-o", "--write-baseline"])
 def test_a_folder_walk_leaves_out_the_report_and_baseline_of_the_run(sdelint, tmp_path, example_path, option):
     """Run twice on a folder, the first run's report or baseline was checked by the second (unrecognized-document),

@@ -88,14 +88,22 @@ def written_by_sdelint(path: Path) -> str | None:
 
 
 def holds_a_payload(path: Path) -> bool:
-    """Whether ``path`` holds what sdelint checks (a capture): read only for a target that holds nothing sdelint wrote."""
+    """Whether ``path`` holds what sdelint checks (a capture): read only for a target that holds nothing sdelint wrote.
+
+    A document holding nothing (``[]``, a page or script without lpTag.sdes pushes) is no capture: detection takes an
+    empty array for an event list and any JavaScript or HTML for a web source, and ``[]`` is sdelint's own GitLab report
+    of a clean run (run twice, ``-o gl-code-quality-report.json`` refused it).
+    """
     try:
         decoded = read_input(read_file(path), str(path))
     except OSError:
         return False
     if decoded.fatal:
         return False
-    return any(doc.parsed and detect.profile_evidence(doc.data, source_kind=doc.source_kind)[1] is not None for doc in parse_input(decoded))
+    return any(
+        doc.parsed and doc.data and detect.profile_evidence(doc.data, source_kind=doc.source_kind)[1] is not None
+        for doc in parse_input(decoded)
+    )
 
 
 def without_own_files(
