@@ -745,6 +745,65 @@ def test_o_replaces_a_file_that_holds_no_payload_at_all(sdelint, tmp_path, examp
     assert json.loads(target.read_text(encoding="utf-8")) == []
 
 
+@pytest.mark.parametrize(
+    "name, held, refused",
+    [
+        ("cut.json", None, True),  # the example cut short: a capture with a syntax error is what a linter is run on
+        ("comma.json", '{"events": [{"sdeType": "LEAD", "lead": {"lead": {"topic": "x"}}},]}', True),
+        ("broken.yaml", "events:\n  - sdeType: LEAD\n    lead: {lead: {topic: x}\n", True),
+        ("openapi.json", '{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {}}', False),  # "info", as a record has
+        ("no-events.json", '{"events": []}', False),
+        ("other-tool.json", '{"results": [{"path": "/conversations/0", "message": "bad"}]}', False),
+    ],
+)
+def test_o_judges_a_target_by_the_names_only_payloads_use(sdelint, tmp_path, example_path, name, held, refused):
+    """A review: a capture with a syntax error was replaced (it did not parse, so it was not recognised), and files of
+    other kinds that detection reads as a record or events block were refused; a text naming no member only payloads
+    have (conversationHistoryRecords, sdeType, ...) is not a capture, and is not even parsed."""
+    target = tmp_path / name
+    original = example_path.read_bytes()[:3000] if held is None else held.encode()
+    target.write_bytes(original)
+    clean = tmp_path / "clean.json"
+    clean.write_text('{"conversationHistoryRecords": []}\n', encoding="utf-8")
+    result = sdelint("check", "-o", str(target), str(clean))
+    if refused:
+        assert result.code == 2 and "holds an engagement-attributes payload (a capture?)" in result.err, result.err
+        assert target.read_bytes() == original
+    else:
+        assert result.code == 0, result.err
+        assert target.read_bytes() != original
+
+
+def test_o_parses_no_target_that_names_no_payload_member(tmp_path, monkeypatch):
+    """Another tool's big report as the -o target cost a whole parse (1.6 s and 220 MB for 34 MB)."""
+    import validator.own_files as own_files
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(own_files, "parse_input", refuse)
+    target = tmp_path / "eslint.json"
+    target.write_text(json.dumps([{"filePath": f"/src/{i}.js", "messages": [{"ruleId": "no-unused-vars"}]} for i in range(20000)]), encoding="utf-8")
+    assert own_files.holds_a_payload(target) is False
+    target.write_text('{"conversationHistoryRecords": [', encoding="utf-8")  # names one: parsed (and, broken, a capture)
+    with pytest.raises(AssertionError, match="parsed"):
+        own_files.holds_a_payload(target)
+
+
+def test_o_onto_a_descriptor_appends_and_replaces_nothing(tmp_path, example_path):
+    """`sdelint check x.json -o /dev/stdout >> c.json`, c.json a capture: the report is appended to it, nothing is
+    replaced, so nothing is refused (a review found it refused)."""
+    capture = tmp_path / "c.json"
+    capture.write_bytes(example_path.read_bytes())
+    clean = tmp_path / "clean.json"
+    clean.write_text('{"conversationHistoryRecords": []}\n', encoding="utf-8")
+    with open(capture, "ab") as out:
+        run = subprocess.run([*sdelint_command(), "check", "-o", "/dev/stdout", str(clean)], stdout=out, stderr=subprocess.PIPE, timeout=120)
+    assert run.returncode == 0, run.stderr
+    written = capture.read_bytes()
+    assert written.startswith(example_path.read_bytes()) and b"Checked 1 file" in written[len(example_path.read_bytes()):]
+
+
 @pytest.mark.parametrize("option", ["-o", "--write-baseline"])
 def test_a_folder_walk_leaves_out_the_report_and_baseline_of_the_run(sdelint, tmp_path, example_path, option):
     """Run twice on a folder, the first run's report or baseline was checked by the second (unrecognized-document),

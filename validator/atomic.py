@@ -49,6 +49,18 @@ def _descriptor(path: Path) -> int | None:
         raise OSError(errno.EBADF, os.strerror(errno.EBADF), str(path)) from None
 
 
+def names_a_descriptor(path: Path) -> bool:
+    """Whether ``path`` names a descriptor this process has open (``/dev/stdout``): written to as it is, nothing replaced."""
+    try:
+        duplicate = _descriptor(path)
+    except OSError:
+        return False
+    if duplicate is None:
+        return False
+    os.close(duplicate)
+    return True
+
+
 def _no_temporary_file(exc: OSError, folder: Path) -> str:
     """Why ``path`` cannot be written when no temporary file can be made beside it.
 

@@ -12,6 +12,7 @@ import stat
 from pathlib import Path
 
 from . import detect
+from .atomic import names_a_descriptor
 from .baseline import is_baseline
 from .closed_pipe import tell
 from .inputs import Input
@@ -87,22 +88,31 @@ def written_by_sdelint(path: Path) -> str | None:
     return "report" if _TEXT_REPORT_END.fullmatch(lines[-1]) else None
 
 
+# Member names only engagement-attribute payloads use: a file naming none of them is no capture, and is not parsed
+_PAYLOAD_NAMES = re.compile(r"conversationHistoryRecords|interactionHistoryRecords|sdeType|unAuthSdes|engagementAttributes|lp_sdes|lpTag")
+
+
 def holds_a_payload(path: Path) -> bool:
     """Whether ``path`` holds what sdelint checks (a capture): read only for a target that holds nothing sdelint wrote.
 
-    A document holding nothing (``[]``, a page or script without lpTag.sdes pushes) is no capture: detection takes an
-    empty array for an event list and any JavaScript or HTML for a web source, and ``[]`` is sdelint's own GitLab report
-    of a clean run (run twice, ``-o gl-code-quality-report.json`` refused it).
+    A text naming no member only payloads have is no capture, unparsed (another tool's 30 MB report costs a read, not
+    a parse). One that names them is a capture when it does not parse (a capture with a syntax error is what a linter
+    is run on) or when detection recognises a document holding something: detection takes an empty array for an event
+    list and any JavaScript or HTML for a web source, and ``[]`` is sdelint's own GitLab report of a clean run.
     """
     try:
         decoded = read_input(read_file(path), str(path))
     except OSError:
         return False
-    if decoded.fatal:
+    text = decoded.text if decoded.text is not None else "\n".join(line for _, line, _ in decoded.lines)
+    if not _PAYLOAD_NAMES.search(text):
         return False
+    if decoded.fatal:
+        return True  # names a payload's members in a text that cannot be read as its format: a broken capture
+    documents = parse_input(decoded)
     return any(
-        doc.parsed and doc.data and detect.profile_evidence(doc.data, source_kind=doc.source_kind)[1] is not None
-        for doc in parse_input(decoded)
+        not doc.parsed or (doc.data and detect.profile_evidence(doc.data, source_kind=doc.source_kind)[1] is not None)
+        for doc in documents
     )
 
 
@@ -163,7 +173,8 @@ def without_own_files(
         if identity in named_files or (target is not None and written_by_sdelint(target) not in replaceable):
             raise Refused(f"{option} {target} is one of the inputs: it would be replaced")
     # `-o fixtures/*.json`: the shell gives -o the first capture, and the report would replace it
-    if output is not None and regular(output) is not None and written_by_sdelint(output) is None and holds_a_payload(output):
+    if (output is not None and regular(output) is not None and not names_a_descriptor(output)  # -o /dev/stdout >> c.json appends
+            and written_by_sdelint(output) is None and holds_a_payload(output)):
         raise Refused(
             f"-o/--output {output} holds an engagement-attributes payload (a capture?): the report would replace it;"
             " name another file (a glob after -o gives it the first file the glob matches)"
