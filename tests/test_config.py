@@ -358,6 +358,15 @@ def test_rules_json_writes_a_yaml_date_as_text_and_shows_a_custom_rules_definiti
     assert rows["big-total"]["definition"] == {"where": "cartStatus.total", "check": "compare", "options": {"other": "cartStatus.numItems", "op": ">"},
                                                "message": "total {value}"}
     assert "definition" not in rows["timestamp-range"]
+    # YAML's .nan and .inf in a custom rule's options: json.dumps wrote them bare (NaN, Infinity), which is not JSON
+    _write(tmp_path / ".sdelint.yaml", "custom-rules:\n  - {name: odd, where: lead.topic, check: enum, options: {values: [.nan, .inf, -.inf, 2001-01-01, 1.5]}, message: m}\n")
+    result = cli("rules", "--format", "json")
+
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+
+    rows = {row["name"]: row for row in json.loads(result.output, parse_constant=refuse)}
+    assert rows["odd"]["definition"]["options"] == {"values": ["NaN", "Infinity", "-Infinity", "2001-01-01", 1.5]}
 
 
 def test_the_readme_configuration_examples_load_and_apply(tmp_path, cli):

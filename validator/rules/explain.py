@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import math
 import textwrap
 from datetime import date
 from typing import Any, Protocol
@@ -42,8 +42,17 @@ def rule_table(config: ConfigurationView) -> list[dict[str, Any]]:
 
 
 def _json_ready(value: Any) -> Any:
-    """``value`` with what JSON has no spelling for written as reports write it (a date as its ISO text)."""
-    return json.loads(json.dumps(value, default=json_default))
+    """``value`` with what JSON has no spelling for written as text: a YAML date as its ISO text (as reports write it),
+    a YAML ``.nan`` or ``.inf`` as ``NaN`` or ``Infinity`` in a string (json.dumps would write them bare: not JSON)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if value != value else "Infinity" if value > 0 else "-Infinity"
+    if isinstance(value, dict):
+        return {str(key): _json_ready(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(item) for item in value]
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return _json_ready(json_default(value))  # a date as its text; a set as its items in a fixed order
 
 
 _CATEGORY_ORDER = {"input": 0, "schema": 1, "event": 2, "record": 3, "custom": 4}

@@ -120,6 +120,12 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
             "category": {"type": "string"},
             "summary": {"type": "string"},
             "params": {"type": "object"},
+            "definition": {
+                "type": "object",
+                "description": "a custom rule's, from the configuration (absent for a built-in rule)",
+                "required": ["where", "check", "options", "message"],
+                "properties": {"where": {"type": "string"}, "check": {"type": "string"}, "options": {"type": "object"}, "message": {"type": "string"}},
+            },
         },
     }
     rule_detail = {
