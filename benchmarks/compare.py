@@ -42,12 +42,19 @@ run()
 """
 
 
-# The bare side: json.load of the input, or of each .json file under a folder (a folder of small files)
+# The bare side: json.load of the input, or of each JSON file under a folder (a folder of small files); JSON Lines
+# line by line. Other files (YAML, gzip) have no bare JSON parse to compare with: a folder of them is not measured here.
 BARE_PARSE = """
 import json, pathlib, sys
 top = pathlib.Path(sys.argv[1])
-for path in sorted(top.rglob("*.json")) if top.is_dir() else [top]:
-    json.load(open(path, "rb"))
+paths = sorted(p for p in top.rglob("*") if p.is_file() and p.suffix.lower() in (".json", ".jsonl", ".ndjson")) if top.is_dir() else [top]
+for path in paths:
+    if path.suffix.lower() == ".json":
+        json.load(open(path, "rb"))
+    else:
+        for line in open(path, "rb"):
+            if line.strip():
+                json.loads(line)
 """
 
 

@@ -45,15 +45,16 @@ def test_compare_takes_a_folder_its_bare_side_parsing_each_json_file(tmp_path):
     folder = tmp_path / "small"
     folder.mkdir()
     example = ROOT / "examples" / "conversation-response.json"
-    for name in ("a.json", "b.json"):
+    for name in ("a.json", "b.JSON"):
         (folder / name).write_bytes(example.read_bytes())
+    (folder / "c.jsonl").write_text('{"events": []}\n\n{"events": []}\n', encoding="utf-8")  # line by line
     run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "compare.py"), "HEAD", "--rounds", "1", "--input", str(folder), "--", "-q"],
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     rows = [line for line in run.stdout.splitlines() if line.startswith("| small |")]
     assert [row.split("|")[2].strip() for row in rows] == ["bare", "base", "new"]
     assert rows[0].rstrip(" |").rsplit("|", 1)[-1].strip() == "0"
-    (folder / "c.json").write_text("{", encoding="utf-8")  # the bare side does parse each file: a broken one fails it
+    (folder / "d.ndjson").write_text("{\n", encoding="utf-8")  # the bare side does parse each file: a broken one fails it
     broken = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "compare.py"), "HEAD", "--rounds", "1", "--input", str(folder), "--", "-q"],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert [line for line in broken.stdout.splitlines() if line.startswith("| small | bare |")][0].rstrip(" |").rsplit("|", 1)[-1].strip() == "1"

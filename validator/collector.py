@@ -68,6 +68,7 @@ def retire(document: object) -> None:
 
 
 def next_input() -> None:
-    """An input begins: the document retired before it is freed now, so that two are never held at once."""
+    """An input begins (a file before its bytes are read, bytes before they are parsed): the document retired before
+    it is freed now, so that two are never held at once."""
     global _retired
     _retired = None

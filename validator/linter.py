@@ -200,6 +200,7 @@ class Linter:
 
     def lint_path(self, path: Path, name: str | None = None, workers: int = 1) -> FileResult:
         name = name or str(path)
+        next_input()  # before its bytes are read, not only before they are parsed (lint_bytes)
         try:
             raw = read_file(path)
         except OSError as exc:
