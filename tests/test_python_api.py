@@ -360,3 +360,44 @@ def test_a_process_ending_with_exit_leaves_the_collector_off_after_the_last_paus
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_an_object_of_python_types_json_writes_as_json_is_checked_as_that_json():
+    """An OrderedDict (json.load's object_pairs_hook), a defaultdict or any dict subclass gave no finding at all: the
+    checks test for dict exactly. So did a tuple's items, an enum member's value and json.load's parse_float=Decimal."""
+    import collections
+    import decimal
+    import enum
+
+    text = EXAMPLE.read_text()
+    expected = _key(validator.lint_object(json.loads(text)))
+    assert len(expected) > 30
+
+    class Payload(dict):
+        pass
+
+    ordered = json.loads(text, object_pairs_hook=collections.OrderedDict)
+    assert _key(validator.lint_object(ordered)) == expected
+    assert _key(validator.lint_object(json.loads(text, object_pairs_hook=Payload))) == expected
+    assert _key(validator.lint_object(json.loads(text, parse_float=decimal.Decimal))) == expected
+    assert type(ordered) is collections.OrderedDict and ordered == json.loads(text)  # the caller's object is not changed
+
+    class SdeType(enum.StrEnum):
+        CART_STATUS = "CART_STATUS"
+
+    class Count(enum.IntEnum):
+        SIX = 6
+
+    event = json.loads(text)["conversationHistoryRecords"][0]["unAuthSdes"]["events"][0]
+    cart = {**event, "sdeType": SdeType.CART_STATUS}
+    cart["cartStatus"] = collections.defaultdict(list, {**event["cartStatus"], "products": tuple(event["cartStatus"]["products"]), "numItems": Count.SIX})
+    plain = {**event, "cartStatus": {**event["cartStatus"], "numItems": 6}}
+    assert "cart-arithmetic" in {f.rule for f in validator.lint_object(plain)}
+    assert _key(validator.lint_object(cart)) == _key(validator.lint_object(plain))
+    shared = {"events": [cart, cart]}  # one object held twice is one copy, checked at both places
+    assert _key(validator.lint_object(shared)) == _key(validator.lint_object({"events": [plain, plain]}))
+    for number in ("sNaN", "NaN", "-Infinity", "1e999999"):  # as the floats they read as, and no ValueError
+        odd = {**event, "cartStatus": {**event["cartStatus"], "total": decimal.Decimal(number)}}
+        assert _key(validator.lint_object(odd)) == _key(validator.lint_object({**odd, "cartStatus": {**odd["cartStatus"], "total": float(number.lstrip("s"))}}))
+    as_set = {**event, "cartStatus": {**event["cartStatus"], "products": {"a"}}}  # no JSON: reported, not converted
+    assert ("wrong-type", "/cartStatus/products") in {(f.rule, f.pointer) for f in validator.lint_object(as_set)}
