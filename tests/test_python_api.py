@@ -138,12 +138,15 @@ def test_the_cyclic_collector_is_paused_while_an_input_is_linted_and_resumed_aft
         gc.enable()
 
 
-def test_collector_pauses_overlapping_in_threads_resume_it_once_the_last_ends():
+def test_collector_pauses_overlapping_in_threads_resume_it_once_the_last_ends(monkeypatch):
     """Threads linting at once share one collector: it stays off until the last of them is done."""
     import gc
     import threading
 
+    import validator.collector
     from validator.collector import collector_paused
+
+    monkeypatch.setattr(validator.collector, "MAX_OVERLAP_SECONDS", 60.0)  # however slow the machine: a short overlap
 
     first_inside, second_done, release = threading.Event(), threading.Event(), threading.Event()
     states = []
@@ -401,3 +404,43 @@ def test_an_object_of_python_types_json_writes_as_json_is_checked_as_that_json()
         assert _key(validator.lint_object(odd)) == _key(validator.lint_object({**odd, "cartStatus": {**odd["cartStatus"], "total": float(number.lstrip("s"))}}))
     as_set = {**event, "cartStatus": {**event["cartStatus"], "products": {"a"}}}  # no JSON: reported, not converted
     assert ("wrong-type", "/cartStatus/products") in {(f.rule, f.pointer) for f in validator.lint_object(as_set)}
+
+
+def test_threads_whose_pauses_overlap_without_end_do_not_keep_the_collector_off(monkeypatch):
+    """Two threads linting back to back kept the collector off for as long as they ran: the cycles the rest of a
+    service made were never freed (hundreds of MB a minute). Past MAX_OVERLAP_SECONDS, the end of one thread's
+    pause turns it back on; a pause within a pause of the same thread (the command line's) does not."""
+    import gc
+    import threading
+
+    import validator.collector as collector
+
+    monkeypatch.setattr(collector, "MAX_OVERLAP_SECONDS", 0.0, raising=False)
+    assert gc.isenabled()
+    inside, release = threading.Event(), threading.Event()
+    states = []
+
+    def long_lint():
+        with collector.collector_paused():
+            inside.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=long_lint)
+    thread.start()
+    try:
+        inside.wait(10)
+        with collector.collector_paused():
+            with collector.collector_paused():
+                pass
+            states.append(("own inner pause ended", gc.isenabled()))
+        states.append(("this thread's pause ended, the other's not", gc.isenabled()))
+        with collector.collector_paused():  # begun while the collector is back on: it stays on
+            states.append(("new pause during the overlap", gc.isenabled()))
+    finally:
+        release.set()
+        thread.join(10)
+    assert states == [("own inner pause ended", False), ("this thread's pause ended, the other's not", True), ("new pause during the overlap", True)]
+    assert gc.isenabled()
+    with collector.collector_paused():  # no pause left in between: pauses work again
+        assert not gc.isenabled()
+    assert gc.isenabled()
