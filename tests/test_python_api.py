@@ -444,3 +444,19 @@ def test_threads_whose_pauses_overlap_without_end_do_not_keep_the_collector_off(
     with collector.collector_paused():  # no pause left in between: pauses work again
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_lint_paths_refuses_paths_that_hold_no_file_to_check(tmp_path):
+    """They returned no finding, a pass, where sdelint check refuses them (exit 2): a folder renamed, a glob of
+    nothing, an include pattern that matches no file."""
+    from validator.api import lint_paths
+
+    (tmp_path / "a.yaml").write_text("sdeType: LEAD\n")
+    for paths, options, words in (
+        ([tmp_path], {}, f"no input to check: {tmp_path}: no file matching"),
+        ([tmp_path], {"include": "*.yml"}, "no file matching \\*.yml in this directory"),
+        ([], {}, "no input to check: no path was given"),
+    ):
+        with pytest.raises(ValueError, match=words):
+            lint_paths(paths, **options)
+    assert lint_paths([tmp_path], include="*.yaml")  # the same folder, with a file to check

@@ -127,7 +127,8 @@ def lint_paths(
 
     ``cluster``: a Dask scheduler address (``tcp://host:8786``) or a ``distributed.Client``; the work
     then runs there (a Client given is left open). Raises ``ValueError`` for a path that does not
-    exist or an unusable URL, ``validator.parallel.ClusterError`` for a cluster that cannot be reached.
+    exist or an unusable URL, and when the paths hold no file to check (none given, or folders with no file
+    ``include`` takes), ``validator.parallel.ClusterError`` for a cluster that cannot be reached.
     An input sdelint itself fails on gives an ``internal-error`` finding, as in ``sdelint check``.
     """
     from .globs import bad_file_patterns
@@ -162,9 +163,12 @@ def lint_paths(
         try:
             # Path("./-") is Path("-"): a PathLike cannot say "./-", and it names a file anyway
             raws = tuple(os.fspath(path) if isinstance(path, str) or os.fspath(path) != STDIN else "./-" for path in paths)
-            inputs, _ = collect(raws, tuple(include), tuple(exclude), lister=lister, respect_gitignore=respect_gitignore)
+            inputs, notes = collect(raws, tuple(include), tuple(exclude), lister=lister, respect_gitignore=respect_gitignore)
         except InputError as exc:
             raise ValueError(str(exc)) from None
+        if not inputs:  # as sdelint check refuses it: a gate pointed at the wrong folder (or a glob of none) must not pass
+            why = "; ".join(notes) if notes else "no path was given"
+            raise ValueError(f"no input to check: {why}")
         results = check_inputs(configs, inputs, read_stdin, STDIN_NAME, jobs or default_jobs(), cluster=executor)
     finally:
         if executor is not None:
