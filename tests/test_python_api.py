@@ -460,3 +460,17 @@ def test_lint_paths_refuses_paths_that_hold_no_file_to_check(tmp_path):
         with pytest.raises(ValueError, match=words):
             lint_paths(paths, **options)
     assert lint_paths([tmp_path], include="*.yaml")  # the same folder, with a file to check
+
+
+def test_a_file_is_read_in_the_format_of_its_path_whatever_name_labels_its_findings(tmp_path):
+    """lint_path(p, name="capture-17") read a YAML or JSON Lines file as JSON: one syntax-error instead of its findings."""
+    record = json.loads(EXAMPLE.read_text())["conversationHistoryRecords"][0]
+    (tmp_path / "record.yaml").write_text("# a record\n" + json.dumps(record, indent=1))
+    (tmp_path / "events.jsonl").write_text("".join(json.dumps(event) + "\n" for event in record["unAuthSdes"]["events"]))
+    for name in ("record.yaml", "events.jsonl"):
+        path = tmp_path / name
+        expected = _key(validator.lint_path(path))
+        assert expected and "syntax-error" not in {f.rule for f in validator.lint_path(path)}
+        assert _key(validator.lint_path(path, name="capture-17")) == expected
+        assert _key(validator.lint(str(path), name="capture-17.json")) == expected
+        assert {f.file for f in validator.lint_path(path, name="capture-17")} == {"capture-17"}

@@ -95,7 +95,7 @@ def lint_path(
     profile: str | None = None,
     name: str | None = None,
 ) -> list[Finding]:
-    """Lint a file; its format (JSON, JSON Lines, YAML, gzip) follows from its name."""
+    """Lint a file; its format (JSON, JSON Lines, YAML, gzip) follows from its path, not from ``name``, a label."""
     _expect(path, (str, os.PathLike), "path")
     _expect(name, (str, type(None)), "name")
     if not os.fspath(path):  # Path("") is the working directory: lint_path(os.environ.get("X", "")) read "." as a file

@@ -15,7 +15,7 @@ from .collector import collector_paused, next_input, retire
 from .config import Configuration, Policy
 from .findings import Finding, Problem, split_pointer, too_long_to_print
 from .load import Decoded, Document, locate, parse_input, read_input
-from .load.reader import read_file
+from .load.reader import format_of, read_file
 from .model import CONTAINER_KEYS, MESSAGING, RECORD_KINDS, RESPONSE, SDE_TYPES, WEB
 from .placing import finding_rows, findings_of, graded, place
 from .profile_views import text_may_name_web_members
@@ -201,13 +201,14 @@ class Linter:
         return FileResult(name, findings, RESPONSE, halves.version, halves.events, reason, dict(hidden + halves.hidden), profile=MESSAGING, profile_reason=why)
 
     def lint_path(self, path: Path, name: str | None = None, workers: int = 1) -> FileResult:
+        """Lint a file, its format following from its path; ``name`` only labels its findings."""
         name = name or str(path)
         next_input()  # before its bytes are read, not only before they are parsed (lint_bytes)
         try:
             raw = read_file(path)
         except OSError as exc:
             return self.unreadable(name, str(path), exc.strerror or str(exc))
-        return self.lint_bytes(raw, name, str(path), workers=workers)
+        return self.lint_bytes(raw, name, str(path), input_format=format_of(str(path))[0], workers=workers)
 
     def unreadable(self, name: str, path: str | None, reason: str) -> FileResult:
         """The result of an input that could not be read: one ``read-error`` finding."""
