@@ -62,6 +62,8 @@ def test_the_package_is_typed_for_mypy_users(tmp_path):
 
         findings: list[validator.Finding] = validator.lint_text("{}", select=["timestamp-order"])
         lines: list[int] = [f.line for f in findings]
+        for name in (None, "capture-17"):  # None is the default name, as the functions take it
+            findings += validator.lint_bytes(b"{}", name=name) + validator.lint_text("{}", name=name) + validator.lint_object({}, name=name)
         wrong: str = validator.lint_path("x.json")
     '''))
     done = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", "--strict", str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=300)

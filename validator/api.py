@@ -186,7 +186,7 @@ def lint_bytes(
     ignore: RuleNames = (),
     min_severity: str | None = None,
     profile: str | None = None,
-    name: str = "<bytes>",
+    name: str | None = "<bytes>",
     input_format: str | None = None,
 ) -> list[Finding]:
     """Lint raw bytes (encoding problems are findings); ``input_format`` json, jsonl, yaml, js or html, else from ``name``.
@@ -210,7 +210,7 @@ def lint_text(
     ignore: RuleNames = (),
     min_severity: str | None = None,
     profile: str | None = None,
-    name: str = "<text>",
+    name: str | None = "<text>",
     input_format: str | None = None,
 ) -> list[Finding]:
     """Lint JSON (or JSON Lines, YAML) text given as a ``str``; positions count its characters."""
@@ -231,7 +231,7 @@ def lint_object(
     ignore: RuleNames = (),
     min_severity: str | None = None,
     profile: str | None = None,
-    name: str = "<object>",
+    name: str | None = "<object>",
 ) -> list[Finding]:
     """Lint an already parsed payload; it has no text, so its findings carry line and column 0."""
     _expect(name, (str, type(None)), "name")
