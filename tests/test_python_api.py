@@ -315,6 +315,21 @@ def test_an_empty_path_is_refused_not_read_as_the_working_directory(tmp_path):
     assert (finding.rule, finding.message) == ("read-error", "cannot read file: a file name cannot hold a NUL character")
 
 
+def test_an_empty_configuration_path_is_refused_not_taken_for_none():
+    """config=os.environ.get("SDELINT_CONFIG", "") linted with the defaults, without a word, where sdelint check
+    --config "" is a usage error: the configuration's rules and overrides went unapplied."""
+    from validator.api import lint_paths
+
+    for call in (
+        lambda config: validator.lint_bytes(b"{}", config=config),
+        lambda config: validator.lint_path(EXAMPLE, config=config),
+        lambda config: lint_paths([EXAMPLE], config=config),
+    ):
+        with pytest.raises(ValueError, match="config is an empty path: give None for no configuration file"):
+            call("")
+        assert isinstance(call(None), list)
+
+
 def test_an_integer_too_long_to_print_in_an_object_is_one_finding_not_a_value_error():
     """10**5000 reaches no rule from JSON text (its parser refuses it), but lint_object took it, and every message
     that named it raised ValueError (Python's 4,300-digit limit). It is refused as the JSON parser refuses it."""

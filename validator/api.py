@@ -50,7 +50,9 @@ def _expect(value: Any, kind: type | tuple[type, ...], what: str) -> None:
 
 def _config_path(config: str | os.PathLike[str] | None) -> Path | None:
     _expect(config, (str, os.PathLike, type(None)), "config")
-    return Path(config) if config else None
+    if config is not None and not os.fspath(config):  # config=os.environ.get("X", "") went without the configuration
+        raise ValueError("config is an empty path: give None for no configuration file")
+    return Path(config) if config is not None else None
 
 
 def _patterns(patterns: str | Iterable[str], what: str) -> tuple[str, ...]:
