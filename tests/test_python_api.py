@@ -305,6 +305,18 @@ def test_lint_paths_reads_standard_input_for_dash_and_a_file_named_dash_as_a_fil
     assert as_file and found["dot"] == found["path"] == as_file
 
 
+def test_lint_paths_reads_a_closed_standard_input_as_a_read_error(monkeypatch):
+    """A service or script that had closed sys.stdin got an internal-error, "a bug in sdelint: please report it"."""
+    import io
+
+    from validator.api import lint_paths
+
+    closed = io.TextIOWrapper(io.BytesIO(b"{}"))
+    closed.close()
+    monkeypatch.setattr(sys, "stdin", closed)
+    assert [(f.file, f.rule, f.message) for f in lint_paths(["-"])] == [("<stdin>", "read-error", "cannot read file: standard input is closed")]
+
+
 def test_an_empty_path_is_refused_not_read_as_the_working_directory(tmp_path):
     """Path("") is "."; `sdelint check "$UNSET"` checked every file below the working directory."""
     with pytest.raises(ValueError, match="an empty path was given"):
