@@ -105,6 +105,15 @@ def test_findings_are_json_ready():
     assert json.loads(json.dumps(finding.as_dict()))["rule"] == finding.rule
 
 
+def test_findings_can_be_compared_as_sets():
+    """Finding was unhashable (a dataclass with eq and no hash): set(findings) raised TypeError."""
+    findings = validator.lint_path(EXAMPLE)
+    again = validator.lint_bytes(EXAMPLE.read_bytes(), name=str(EXAMPLE))
+    assert len(set(findings)) == len(findings) and set(findings) == set(again)
+    assert hash(findings[0]) == hash(findings[0].with_(extra={"other": 1}))  # as == has it: extra and value are not compared
+    assert set(findings) - {findings[0]} == set(findings[1:])
+
+
 def test_the_cyclic_collector_is_paused_while_an_input_is_linted_and_resumed_after(monkeypatch):
     """Parsed JSON holds no cycles: the collector's passes over it are wasted (a third of the API's time on a big
     input). It is off during the lint, back on after, also after an error, and left off when the caller had it off."""
