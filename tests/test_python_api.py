@@ -62,6 +62,8 @@ def test_the_package_is_typed_for_mypy_users(tmp_path):
 
         findings: list[validator.Finding] = validator.lint_text("{}", select=["timestamp-order"])
         lines: list[int] = [f.line for f in findings]
+        for name in (None, "capture-17"):  # None is the default name, as the functions take it
+            findings += validator.lint_bytes(b"{}", name=name) + validator.lint_text("{}", name=name) + validator.lint_object({}, name=name)
         wrong: str = validator.lint_path("x.json")
     '''))
     done = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", "--strict", str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
@@ -103,6 +105,15 @@ def test_findings_are_json_ready():
     assert json.loads(json.dumps(finding.as_dict()))["rule"] == finding.rule
 
 
+def test_findings_can_be_compared_as_sets():
+    """Finding was unhashable (a dataclass with eq and no hash): set(findings) raised TypeError."""
+    findings = validator.lint_path(EXAMPLE)
+    again = validator.lint_bytes(EXAMPLE.read_bytes(), name=str(EXAMPLE))
+    assert len(set(findings)) == len(findings) and set(findings) == set(again)
+    assert hash(findings[0]) == hash(findings[0].with_(extra={"other": 1}))  # as == has it: extra and value are not compared
+    assert set(findings) - {findings[0]} == set(findings[1:])
+
+
 def test_the_cyclic_collector_is_paused_while_an_input_is_linted_and_resumed_after(monkeypatch):
     """Parsed JSON holds no cycles: the collector's passes over it are wasted (a third of the API's time on a big
     input). It is off during the lint, back on after, also after an error, and left off when the caller had it off."""
@@ -138,12 +149,15 @@ def test_the_cyclic_collector_is_paused_while_an_input_is_linted_and_resumed_aft
         gc.enable()
 
 
-def test_collector_pauses_overlapping_in_threads_resume_it_once_the_last_ends():
+def test_collector_pauses_overlapping_in_threads_resume_it_once_the_last_ends(monkeypatch):
     """Threads linting at once share one collector: it stays off until the last of them is done."""
     import gc
     import threading
 
+    import validator.collector
     from validator.collector import collector_paused
+
+    monkeypatch.setattr(validator.collector, "MAX_OVERLAP_SECONDS", 60.0)  # however slow the machine: a short overlap
 
     first_inside, second_done, release = threading.Event(), threading.Event(), threading.Event()
     states = []
@@ -300,6 +314,18 @@ def test_lint_paths_reads_standard_input_for_dash_and_a_file_named_dash_as_a_fil
     assert as_file and found["dot"] == found["path"] == as_file
 
 
+def test_lint_paths_reads_a_closed_standard_input_as_a_read_error(monkeypatch):
+    """A service or script that had closed sys.stdin got an internal-error, "a bug in sdelint: please report it"."""
+    import io
+
+    from validator.api import lint_paths
+
+    closed = io.TextIOWrapper(io.BytesIO(b"{}"))
+    closed.close()
+    monkeypatch.setattr(sys, "stdin", closed)
+    assert [(f.file, f.rule, f.message) for f in lint_paths(["-"])] == [("<stdin>", "read-error", "cannot read file: standard input is closed")]
+
+
 def test_an_empty_path_is_refused_not_read_as_the_working_directory(tmp_path):
     """Path("") is "."; `sdelint check "$UNSET"` checked every file below the working directory."""
     with pytest.raises(ValueError, match="an empty path was given"):
@@ -308,6 +334,21 @@ def test_an_empty_path_is_refused_not_read_as_the_working_directory(tmp_path):
         validator.lint_path("")
     (finding,) = validator.lint_path("a\0b.json")  # a NUL in a name: a read-error finding, as any unreadable file
     assert (finding.rule, finding.message) == ("read-error", "cannot read file: a file name cannot hold a NUL character")
+
+
+def test_an_empty_configuration_path_is_refused_not_taken_for_none():
+    """config=os.environ.get("SDELINT_CONFIG", "") linted with the defaults, without a word, where sdelint check
+    --config "" is a usage error: the configuration's rules and overrides went unapplied."""
+    from validator.api import lint_paths
+
+    for call in (
+        lambda config: validator.lint_bytes(b"{}", config=config),
+        lambda config: validator.lint_path(EXAMPLE, config=config),
+        lambda config: lint_paths([EXAMPLE], config=config),
+    ):
+        with pytest.raises(ValueError, match="config is an empty path: give None for no configuration file"):
+            call("")
+        assert isinstance(call(None), list)
 
 
 def test_an_integer_too_long_to_print_in_an_object_is_one_finding_not_a_value_error():
@@ -360,3 +401,114 @@ def test_a_process_ending_with_exit_leaves_the_collector_off_after_the_last_paus
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_an_object_of_python_types_json_writes_as_json_is_checked_as_that_json():
+    """An OrderedDict (json.load's object_pairs_hook), a defaultdict or any dict subclass gave no finding at all: the
+    checks test for dict exactly. So did a tuple's items, an enum member's value and json.load's parse_float=Decimal."""
+    import collections
+    import decimal
+    import enum
+
+    text = EXAMPLE.read_text()
+    expected = _key(validator.lint_object(json.loads(text)))
+    assert len(expected) > 30
+
+    class Payload(dict):
+        pass
+
+    ordered = json.loads(text, object_pairs_hook=collections.OrderedDict)
+    assert _key(validator.lint_object(ordered)) == expected
+    assert _key(validator.lint_object(json.loads(text, object_pairs_hook=Payload))) == expected
+    assert _key(validator.lint_object(json.loads(text, parse_float=decimal.Decimal))) == expected
+    assert type(ordered) is collections.OrderedDict and ordered == json.loads(text)  # the caller's object is not changed
+
+    class SdeType(enum.StrEnum):
+        CART_STATUS = "CART_STATUS"
+
+    class Count(enum.IntEnum):
+        SIX = 6
+
+    event = json.loads(text)["conversationHistoryRecords"][0]["unAuthSdes"]["events"][0]
+    cart = {**event, "sdeType": SdeType.CART_STATUS}
+    cart["cartStatus"] = collections.defaultdict(list, {**event["cartStatus"], "products": tuple(event["cartStatus"]["products"]), "numItems": Count.SIX})
+    plain = {**event, "cartStatus": {**event["cartStatus"], "numItems": 6}}
+    assert "cart-arithmetic" in {f.rule for f in validator.lint_object(plain)}
+    assert _key(validator.lint_object(cart)) == _key(validator.lint_object(plain))
+    shared = {"events": [cart, cart]}  # one object held twice is one copy, checked at both places
+    assert _key(validator.lint_object(shared)) == _key(validator.lint_object({"events": [plain, plain]}))
+    for number in ("sNaN", "NaN", "-Infinity", "1e999999"):  # as the floats they read as, and no ValueError
+        odd = {**event, "cartStatus": {**event["cartStatus"], "total": decimal.Decimal(number)}}
+        assert _key(validator.lint_object(odd)) == _key(validator.lint_object({**odd, "cartStatus": {**odd["cartStatus"], "total": float(number.lstrip("s"))}}))
+    as_set = {**event, "cartStatus": {**event["cartStatus"], "products": {"a"}}}  # no JSON: reported, not converted
+    assert ("wrong-type", "/cartStatus/products") in {(f.rule, f.pointer) for f in validator.lint_object(as_set)}
+
+
+def test_threads_whose_pauses_overlap_without_end_do_not_keep_the_collector_off(monkeypatch):
+    """Two threads linting back to back kept the collector off for as long as they ran: the cycles the rest of a
+    service made were never freed (hundreds of MB a minute). Past MAX_OVERLAP_SECONDS, the end of one thread's
+    pause turns it back on; a pause within a pause of the same thread (the command line's) does not."""
+    import gc
+    import threading
+
+    import validator.collector as collector
+
+    monkeypatch.setattr(collector, "MAX_OVERLAP_SECONDS", 0.0, raising=False)
+    assert gc.isenabled()
+    inside, release = threading.Event(), threading.Event()
+    states = []
+
+    def long_lint():
+        with collector.collector_paused():
+            inside.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=long_lint)
+    thread.start()
+    try:
+        inside.wait(10)
+        with collector.collector_paused():
+            with collector.collector_paused():
+                pass
+            states.append(("own inner pause ended", gc.isenabled()))
+        states.append(("this thread's pause ended, the other's not", gc.isenabled()))
+        with collector.collector_paused():  # begun while the collector is back on: it stays on
+            states.append(("new pause during the overlap", gc.isenabled()))
+    finally:
+        release.set()
+        thread.join(10)
+    assert states == [("own inner pause ended", False), ("this thread's pause ended, the other's not", True), ("new pause during the overlap", True)]
+    assert gc.isenabled()
+    with collector.collector_paused():  # no pause left in between: pauses work again
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_lint_paths_refuses_paths_that_hold_no_file_to_check(tmp_path):
+    """They returned no finding, a pass, where sdelint check refuses them (exit 2): a folder renamed, a glob of
+    nothing, an include pattern that matches no file."""
+    from validator.api import lint_paths
+
+    (tmp_path / "a.yaml").write_text("sdeType: LEAD\n")
+    for paths, options, words in (
+        ([tmp_path], {}, f"no input to check: {tmp_path}: no file matching"),
+        ([tmp_path], {"include": "*.yml"}, "no file matching \\*.yml in this directory"),
+        ([], {}, "no input to check: no path was given"),
+    ):
+        with pytest.raises(ValueError, match=words):
+            lint_paths(paths, **options)
+    assert lint_paths([tmp_path], include="*.yaml")  # the same folder, with a file to check
+
+
+def test_a_file_is_read_in_the_format_of_its_path_whatever_name_labels_its_findings(tmp_path):
+    """lint_path(p, name="capture-17") read a YAML or JSON Lines file as JSON: one syntax-error instead of its findings."""
+    record = json.loads(EXAMPLE.read_text())["conversationHistoryRecords"][0]
+    (tmp_path / "record.yaml").write_text("# a record\n" + json.dumps(record, indent=1))
+    (tmp_path / "events.jsonl").write_text("".join(json.dumps(event) + "\n" for event in record["unAuthSdes"]["events"]))
+    for name in ("record.yaml", "events.jsonl"):
+        path = tmp_path / name
+        expected = _key(validator.lint_path(path))
+        assert expected and "syntax-error" not in {f.rule for f in validator.lint_path(path)}
+        assert _key(validator.lint_path(path, name="capture-17")) == expected
+        assert _key(validator.lint(str(path), name="capture-17.json")) == expected
+        assert {f.file for f in validator.lint_path(path, name="capture-17")} == {"capture-17"}

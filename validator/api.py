@@ -50,7 +50,9 @@ def _expect(value: Any, kind: type | tuple[type, ...], what: str) -> None:
 
 def _config_path(config: str | os.PathLike[str] | None) -> Path | None:
     _expect(config, (str, os.PathLike, type(None)), "config")
-    return Path(config) if config else None
+    if config is not None and not os.fspath(config):  # config=os.environ.get("X", "") went without the configuration
+        raise ValueError("config is an empty path: give None for no configuration file")
+    return Path(config) if config is not None else None
 
 
 def _patterns(patterns: str | Iterable[str], what: str) -> tuple[str, ...]:
@@ -95,7 +97,7 @@ def lint_path(
     profile: str | None = None,
     name: str | None = None,
 ) -> list[Finding]:
-    """Lint a file; its format (JSON, JSON Lines, YAML, gzip) follows from its name."""
+    """Lint a file; its format (JSON, JSON Lines, YAML, gzip) follows from its path, not from ``name``, a label."""
     _expect(path, (str, os.PathLike), "path")
     _expect(name, (str, type(None)), "name")
     if not os.fspath(path):  # Path("") is the working directory: lint_path(os.environ.get("X", "")) read "." as a file
@@ -127,7 +129,8 @@ def lint_paths(
 
     ``cluster``: a Dask scheduler address (``tcp://host:8786``) or a ``distributed.Client``; the work
     then runs there (a Client given is left open). Raises ``ValueError`` for a path that does not
-    exist or an unusable URL, ``validator.parallel.ClusterError`` for a cluster that cannot be reached.
+    exist or an unusable URL, and when the paths hold no file to check (none given, or folders with no file
+    ``include`` takes), ``validator.parallel.ClusterError`` for a cluster that cannot be reached.
     An input sdelint itself fails on gives an ``internal-error`` finding, as in ``sdelint check``.
     """
     from .globs import bad_file_patterns
@@ -162,9 +165,12 @@ def lint_paths(
         try:
             # Path("./-") is Path("-"): a PathLike cannot say "./-", and it names a file anyway
             raws = tuple(os.fspath(path) if isinstance(path, str) or os.fspath(path) != STDIN else "./-" for path in paths)
-            inputs, _ = collect(raws, tuple(include), tuple(exclude), lister=lister, respect_gitignore=respect_gitignore)
+            inputs, notes = collect(raws, tuple(include), tuple(exclude), lister=lister, respect_gitignore=respect_gitignore)
         except InputError as exc:
             raise ValueError(str(exc)) from None
+        if not inputs:  # as sdelint check refuses it: a gate pointed at the wrong folder (or a glob of none) must not pass
+            why = "; ".join(notes) if notes else "no path was given"
+            raise ValueError(f"no input to check: {why}")
         results = check_inputs(configs, inputs, read_stdin, STDIN_NAME, jobs or default_jobs(), cluster=executor)
     finally:
         if executor is not None:
@@ -182,7 +188,7 @@ def lint_bytes(
     ignore: RuleNames = (),
     min_severity: str | None = None,
     profile: str | None = None,
-    name: str = "<bytes>",
+    name: str | None = "<bytes>",
     input_format: str | None = None,
 ) -> list[Finding]:
     """Lint raw bytes (encoding problems are findings); ``input_format`` json, jsonl, yaml, js or html, else from ``name``.
@@ -206,7 +212,7 @@ def lint_text(
     ignore: RuleNames = (),
     min_severity: str | None = None,
     profile: str | None = None,
-    name: str = "<text>",
+    name: str | None = "<text>",
     input_format: str | None = None,
 ) -> list[Finding]:
     """Lint JSON (or JSON Lines, YAML) text given as a ``str``; positions count its characters."""
@@ -227,7 +233,7 @@ def lint_object(
     ignore: RuleNames = (),
     min_severity: str | None = None,
     profile: str | None = None,
-    name: str = "<object>",
+    name: str | None = "<object>",
 ) -> list[Finding]:
     """Lint an already parsed payload; it has no text, so its findings carry line and column 0."""
     _expect(name, (str, type(None)), "name")

@@ -6,7 +6,8 @@ passes over its millions of fresh objects free nothing, yet they cost about half
 32 MB parse and a third of checking it. Reference counting still frees everything as
 usual. The CLI pauses it for a whole ``check`` run, the Python API per input (and so
 Dask and Spark, which lint through it); the service's requests are small and are not
-paused. It runs again when the last pause ends, for cycles made elsewhere.
+paused. It runs again when the last pause ends, for cycles made elsewhere, and when threads
+linting one after the other keep it paused (their pauses overlapping) for more than a second.
 
 A command that ends its process with ``os._exit`` (the CLI) frees nothing at the end: freeing a
 parsed 30 MB document object by object takes tens of milliseconds. There an input's document is
@@ -17,12 +18,20 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+# Threads whose pauses overlap without end (a service linting in several threads) keep the collector off for no
+# longer than this: then it is back on, as if nothing paused it, until no pause is left (the cycles other code
+# makes would otherwise never be freed: a thread making them grew by hundreds of MB a minute).
+MAX_OVERLAP_SECONDS = 1.0
 
 _lock = threading.Lock()
 _depth = 0  # pauses in progress, in any thread: the collector is one per process
 _resume = False  # whether the outermost pause switched it off (and so switches it back on)
+_off_since = 0.0  # time.monotonic() when the outermost pause switched it off
+_threads: dict[int, int] = {}  # thread ident -> its pauses in progress
 _ends_with_exit = False  # the process ends with os._exit: see ``retire`` and ``collector_paused``
 _retired: object = None  # the last input's document, in such a process
 
@@ -32,22 +41,32 @@ def collector_paused() -> Iterator[None]:
     """Pause the cyclic collector for the block; pauses nest and overlap across threads.
 
     The collector comes back on when the last pause ends, and only if a pause switched it
-    off: a program that runs with it off keeps it off. A process ending with ``os._exit`` keeps
+    off: a program that runs with it off keeps it off. Pauses of several threads that overlap for
+    more than MAX_OVERLAP_SECONDS turn it back on when one of them ends. A process ending with ``os._exit`` keeps
     it off too: its next collection would walk every object the run made (60 ms after a report
     of 200,000 findings) just before the exit frees them all at once.
     """
-    global _depth, _resume
+    global _depth, _resume, _off_since
+    thread = threading.get_ident()
     with _lock:
         if _depth == 0:
             _resume = gc.isenabled()
             gc.disable()
+            _off_since = time.monotonic()
         _depth += 1
+        _threads[thread] = _threads.get(thread, 0) + 1
     try:
         yield
     finally:
         with _lock:
             _depth -= 1
-            if _depth == 0 and _resume and not _ends_with_exit:
+            left = _threads.pop(thread) - 1
+            if left:
+                _threads[thread] = left
+            # the last pause, or a thread's last while other threads' overlap it for too long (not a pause within
+            # a pause of the same thread: the command line pauses for a whole run, and per input inside it)
+            overlapped = not left and _depth and time.monotonic() - _off_since >= MAX_OVERLAP_SECONDS
+            if (_depth == 0 or overlapped) and _resume and not _ends_with_exit:
                 gc.enable()
 
 

@@ -12,9 +12,12 @@ from typing import Any
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
 
-@dataclass(slots=True)  # not frozen: a frozen dataclass sets each field through object.__setattr__,
-class Finding:  # three times slower to build, and a report builds one per finding
-    """A problem at one place in one input (treated as immutable: change one with ``with_``).
+# not frozen: a frozen dataclass sets each field through object.__setattr__, three times slower to build, and a
+# report builds one per finding; hashed all the same (by the fields it is compared by), as it is treated as immutable
+@dataclass(slots=True, unsafe_hash=True)
+class Finding:
+    """A problem at one place in one input (treated as immutable: change one with ``with_``); hashable, so a set of
+    findings (``set(lint_path(a)) - set(lint_path(b))``) works.
 
     ``line``/``column`` are 1-based and count characters; they are 0 when the
     input has no text position (a Python object given to ``lint``).

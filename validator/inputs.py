@@ -119,6 +119,8 @@ def read_stdin(limit: int = MAX_INPUT_BYTES) -> bytes:
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:  # `<&-` (Python has no stream for a closed descriptor), or a notebook's stand-in
         raise OSError(errno.EBADF, "standard input is closed" if sys.stdin is None else "standard input is not a byte stream")
+    if getattr(stream, "closed", False):  # sys.stdin.close() in this process: its read's ValueError was an internal-error
+        raise OSError(errno.EBADF, "standard input is closed")
     return read_at_most(stream, limit)
 
 

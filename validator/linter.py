@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ from .collector import collector_paused, next_input, retire
 from .config import Configuration, Policy
 from .findings import Finding, Problem, split_pointer, too_long_to_print
 from .load import Decoded, Document, locate, parse_input, read_input
-from .load.reader import read_file
+from .load.reader import format_of, read_file
 from .model import CONTAINER_KEYS, MESSAGING, RECORD_KINDS, RESPONSE, SDE_TYPES, WEB
 from .placing import finding_rows, findings_of, graded, place
 from .profile_views import text_may_name_web_members
@@ -199,13 +201,14 @@ class Linter:
         return FileResult(name, findings, RESPONSE, halves.version, halves.events, reason, dict(hidden + halves.hidden), profile=MESSAGING, profile_reason=why)
 
     def lint_path(self, path: Path, name: str | None = None, workers: int = 1) -> FileResult:
+        """Lint a file, its format following from its path; ``name`` only labels its findings."""
         name = name or str(path)
         next_input()  # before its bytes are read, not only before they are parsed (lint_bytes)
         try:
             raw = read_file(path)
         except OSError as exc:
             return self.unreadable(name, str(path), exc.strerror or str(exc))
-        return self.lint_bytes(raw, name, str(path), workers=workers)
+        return self.lint_bytes(raw, name, str(path), input_format=format_of(str(path))[0], workers=workers)
 
     def unreadable(self, name: str, path: str | None, reason: str) -> FileResult:
         """The result of an input that could not be read: one ``read-error`` finding."""
@@ -239,41 +242,103 @@ class Linter:
     def lint_object(self, data: Any, name: str = "<object>") -> FileResult:
         """A Python object is as deep as its caller made it, and may hold itself: past OBJECT_MAX_DEPTH it is one finding."""
         with collector_paused():
-            problem = _unusable_object(data)
+            problem, plain = _unusable_object(data)
             if problem is not None:
                 return self._one_problem(name, None, problem)
+            if not plain:  # the checks test JSON's own types: an OrderedDict's members went unchecked, without a finding
+                data = _as_json_types(data)
             return self.lint_document(Document(name=name, data=data, text=None, parsed=True))
 
 
 # What a Python object given to the API may nest values in: a tuple or set is no JSON, but its items are quoted in
 # messages all the same (a review found 10**5000 in a set a ValueError from the message's repr)
 _PYTHON_CONTAINERS = (dict, list, tuple, set, frozenset)
+# The types json.loads makes: the checks test for these exactly (``type(x) is dict``), which is fast
+_JSON_TYPES = frozenset({dict, list, str, int, float, bool, type(None)})
 
 
-def _unusable_object(data: Any) -> Problem | None:
+def _unusable_object(data: Any) -> tuple[Problem | None, bool]:
     """Why a Python object cannot be checked: nested past OBJECT_MAX_DEPTH (or holding itself), or an integer
-    too long to print (10**5000: no JSON text holds one, and every message about it would fail). Level by level."""
+    too long to print (10**5000: no JSON text holds one, and every message about it would fail). Level by level.
+
+    Also whether it holds only the types json.loads makes, str keys included: if not, ``_as_json_types`` is wanted."""
     def unprintable(number: int) -> Problem:
         return Problem("", "syntax-error", f"an integer of {number.bit_length()} bits is longer than can be printed: not checked")
 
+    plain = type(data) in _JSON_TYPES
     if isinstance(data, int) and too_long_to_print(data):
-        return unprintable(data)
+        return unprintable(data), plain
     if not isinstance(data, _PYTHON_CONTAINERS):
-        return None
+        return None, plain
     level = [data]
     for _ in range(OBJECT_MAX_DEPTH + 1):
         below: dict[int, Any] = {}  # the containers of the next level, each once: an object shared or held twice is walked once per level
         for node in level:
-            children = node.values() if isinstance(node, dict) else node
+            children: Iterable[Any] = node
+            if isinstance(node, dict):
+                plain = plain and all(type(key) is str for key in node)
+                children = node.values()
             for child in children:
-                if isinstance(child, _PYTHON_CONTAINERS):
+                kind = type(child)
+                if kind is dict or kind is list:
                     below[id(child)] = child
-                elif isinstance(child, int) and too_long_to_print(child):
-                    return unprintable(child)
+                elif kind is str or kind is float or kind is bool or child is None:
+                    continue
+                elif kind is not int:  # anything else, the slow way
+                    plain = False
+                    if isinstance(child, _PYTHON_CONTAINERS):
+                        below[id(child)] = child
+                    elif isinstance(child, int) and too_long_to_print(child):
+                        return unprintable(child), plain
+                elif too_long_to_print(child):
+                    return unprintable(child), plain
         if not below:
-            return None
+            return None, plain
         level = list(below.values())
-    return Problem("", "too-deep", f"object nests more than {OBJECT_MAX_DEPTH} levels, or contains itself: not checked")
+    return Problem("", "too-deep", f"object nests more than {OBJECT_MAX_DEPTH} levels, or contains itself: not checked"), plain
+
+
+def _as_json_types(data: Any) -> Any:
+    """``data`` made of the types json.loads gives, which the checks expect, for what ``json.dumps`` writes as JSON:
+    a dict subclass (OrderedDict, defaultdict) as a dict, a tuple or a list subclass as a list, a str, int or float
+    subclass (an enum's member) as its value; and a Decimal (``json.load(f, parse_float=Decimal)``) as the float its
+    text reads as, the number the schemas already took it for. Anything else (a set, a date, bytes) is kept: it is no
+    JSON value, and is reported as one of the wrong type. Parts held twice are copied once; ``data`` is known not to
+    hold itself (``_unusable_object``).
+    """
+    copies: dict[int, Any] = {}  # id of a container -> its copy (the containers outlive this: their ids are not reused)
+
+    def container(value: Any) -> bool:
+        return isinstance(value, dict | list | tuple)
+
+    def converted(value: Any) -> Any:
+        if container(value):
+            return copies[id(value)]
+        if type(value) in _JSON_TYPES:
+            return value
+        if isinstance(value, str):
+            return str.__str__(value)
+        if isinstance(value, int):  # not a bool: bool cannot be subclassed
+            return int.__int__(value)
+        if isinstance(value, float):
+            return float.__float__(value)
+        if isinstance(value, Decimal):
+            return float("nan") if value.is_snan() else float(value)  # a signalling NaN refuses float()
+        return value
+
+    stack: list[tuple[Any, bool]] = [(data, False)] if container(data) else []
+    while stack:  # depth first, a container copied once its children are: no recursion, however deep
+        node, children_copied = stack.pop()
+        if id(node) in copies:
+            continue
+        if not children_copied:
+            stack.append((node, True))
+            stack.extend((child, False) for child in (node.values() if isinstance(node, dict) else node) if container(child))
+        elif isinstance(node, dict):
+            copies[id(node)] = {(str.__str__(key) if isinstance(key, str) else key): converted(value) for key, value in node.items()}
+        else:
+            copies[id(node)] = [converted(item) for item in node]
+    return converted(data)
 
 
 def _version(policy: Policy, data: Any, kind: str) -> tuple[str, str | None]:
