@@ -205,6 +205,8 @@ def test_bad_options_fail_on_the_driver_with_one_line(spark, tmp_path: Path) -> 
         spark_module.lint_column(table, "payload", api_version="v3")
     with pytest.raises(ValueError, match="min_severity"):
         spark_module.lint_column(table, "payload", min_severity="loud")
+    with pytest.raises(ValueError, match="config is an empty path"):  # config=os.environ.get("X", ""): not a run without it
+        spark_module.lint_column(table, "payload", config="")
     with pytest.raises(TypeError, match="column 'id' holds int"):
         spark_module.lint_column(table, "id")
     with pytest.raises(ValueError, match="no column 'body'"):

@@ -27,7 +27,7 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import BinaryType, IntegerType, StringType, StructField, StructType
 
-from .api import RuleNames, _rule_names
+from .api import RuleNames, _config_path, _rule_names
 from .config import CommandLine, Configuration, Shipped
 from .findings import SEVERITY_RANK, Problem
 from .inputs import DEFAULT_INCLUDE
@@ -166,7 +166,8 @@ def _settings(options: LintOptions) -> bytes:
     # as the Python API: every finding unless min_severity or the configuration's min-severity says otherwise
     cli = CommandLine(api_version, select, ignore, min_severity, default_min_severity="info", profile=profile)
     # resolved here: an executor's working directory is not the driver's
-    configuration = Configuration.load(Path(config).resolve() if config else None, cli)
+    path = _config_path(config)  # config="" (an unset variable) is an error, as in the API, not a run without it
+    configuration = Configuration.load(path.resolve() if path is not None else None, cli)
     return pickle.dumps(configuration.shipped())
 
 
