@@ -512,3 +512,23 @@ def test_a_file_is_read_in_the_format_of_its_path_whatever_name_labels_its_findi
         assert _key(validator.lint_path(path, name="capture-17")) == expected
         assert _key(validator.lint(str(path), name="capture-17.json")) == expected
         assert {f.file for f in validator.lint_path(path, name="capture-17")} == {"capture-17"}
+
+
+@pytest.mark.parametrize("option, value", [("api_version", 2), ("min_severity", 3), ("profile", 1), ("input_format", 1)])
+def test_an_option_of_the_wrong_type_is_a_type_error_naming_it(option, value):
+    """The README: an argument of the wrong type raises a TypeError that names it. api_version=2 raised ConfigError,
+    input_format=1 ValueError (an audit); a str that is no choice is still a ConfigError or ValueError."""
+    with pytest.raises(TypeError, match=f"{option} must be str or None, not int"):
+        validator.lint_bytes(b"{}", **{option: value})
+    if option != "input_format":
+        with pytest.raises(TypeError, match=f"{option} must be str or None"):
+            validator.lint_paths([str(EXAMPLE)], **{option: value})
+    with pytest.raises((validator.ConfigError, ValueError), match="is not one of"):
+        validator.lint_bytes(b"{}", **{option: "nope"})
+
+
+def test_lint_paths_is_exported_with_the_other_functions():
+    """`from validator import lint_paths` failed (only validator.api.lint_paths), also for mypy."""
+    from validator import lint_paths
+
+    assert lint_paths is validator.api.lint_paths and "lint_paths" in validator.__all__

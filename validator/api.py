@@ -65,11 +65,19 @@ def _patterns(patterns: str | Iterable[str], what: str) -> tuple[str, ...]:
     return values
 
 
+def _command_line(api_version: str | None, select: RuleNames, ignore: RuleNames, min_severity: str | None, profile: str | None) -> CommandLine:
+    """The options as the command line gives them; a value of the wrong type (``api_version=2``) is a TypeError that
+    names it, as for the other arguments (a str that is no choice is a ConfigError, as in a configuration)."""
+    for value, what in ((api_version, "api_version"), (min_severity, "min_severity"), (profile, "profile")):
+        _expect(value, (str, type(None)), what)
+    return CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity, default_min_severity="info", profile=profile)
+
+
 def _linter(
     api_version: str | None, config: str | os.PathLike[str] | None, select: RuleNames, ignore: RuleNames,
     min_severity: str | None = None, profile: str | None = None,
 ) -> Linter:
-    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity, default_min_severity="info", profile=profile)
+    cli = _command_line(api_version, select, ignore, min_severity, profile)
     configuration = Configuration.load(_config_path(config), cli)
     _warn(configuration.warnings)
     return Linter(configuration)
@@ -153,7 +161,7 @@ def lint_paths(
     if problem := bad_file_patterns((*include, *exclude)):
         raise ValueError(problem)
 
-    cli = CommandLine(api_version, _rule_names(select), _rule_names(ignore), min_severity, default_min_severity="info", profile=profile)
+    cli = _command_line(api_version, select, ignore, min_severity, profile)
     configs = Configurations(_config_path(config), cli, search=False)
     executor = None
     if cluster is not None:
@@ -197,6 +205,7 @@ def lint_bytes(
     """
     _expect(data, (bytes, bytearray, memoryview), "data")
     _expect(name, (str, type(None)), "name")
+    _expect(input_format, (str, type(None)), "input_format")
     if input_format is not None and input_format not in FORMATS:
         raise ValueError(f"input_format {input_format!r} is not one of {', '.join(FORMATS)}")
     linter = _linter(api_version, config, select, ignore, min_severity, profile)
