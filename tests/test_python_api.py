@@ -31,6 +31,11 @@ def test_every_entry_point_gives_the_cli_findings(example):
 def test_json_text_given_to_lint_is_refused_with_a_pointer_to_lint_text():
     with pytest.raises(TypeError, match="lint_text"):
         validator.lint('{"sdeType": "LEAD"}')
+    with pytest.raises(TypeError, match="reads like JSON or YAML text: use validator.lint_text"):  # YAML was a read-error
+        validator.lint("events:\n  - sdeType: LEAD\n")
+    # an unfilled template is a path that does not exist, not JSON text (an audit found it called JSON text)
+    (finding,) = validator.lint("{name}.json")
+    assert finding.rule == "read-error" and "{name}.json" in finding.file
 
 
 def test_lint_text_reports_syntax_errors_at_their_place():

@@ -262,19 +262,28 @@ def lint(
 ) -> list[Finding]:
     """Lint a path (``str`` or ``os.PathLike``), raw ``bytes`` or an already parsed object.
 
-    A ``str`` is always a path; a ``str`` that is not a file but reads like JSON text raises
+    A ``str`` is always a path; a ``str`` that is not a file but reads like JSON or YAML text raises
     ``TypeError`` pointing to ``lint_text``, rather than reporting a file that does not exist.
     """
     options: dict[str, Any] = {
         "api_version": api_version, "config": config, "select": select, "ignore": ignore, "min_severity": min_severity, "profile": profile,
     }
     if isinstance(source, str | os.PathLike):
-        if isinstance(source, str) and source.lstrip()[:1] in ("{", "[") and not _is_file(source):
-            raise TypeError("validator.lint() takes a str as a file path; this one reads like JSON text: use validator.lint_text()")
+        if isinstance(source, str) and _reads_like_text(source) and not _is_file(source):
+            raise TypeError("validator.lint() takes a str as a file path; this one reads like JSON or YAML text: use validator.lint_text()")
         return lint_path(source, name=name, **options)
     if isinstance(source, bytes | bytearray | memoryview):
         return lint_bytes(source, name=name or "<bytes>", **options)
     return lint_object(source, name=name or "<object>", **options)
+
+
+def _reads_like_text(source: str) -> bool:
+    """A str that can only be a payload's text, not a path: a JSON object or array, or more than one line (YAML).
+
+    ``"{name}.json"`` (a template left unfilled) is a path that does not exist: said so, not taken for JSON text.
+    """
+    text = source.strip()
+    return "\n" in text or (text[:1], text[-1:]) in (("{", "}"), ("[", "]"))
 
 
 def _is_file(path: str) -> bool:
