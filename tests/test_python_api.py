@@ -537,3 +537,18 @@ def test_lint_paths_is_exported_with_the_other_functions():
     from validator import lint_paths
 
     assert lint_paths is validator.api.lint_paths and "lint_paths" in validator.__all__
+
+
+def test_lint_object_reports_nan_and_infinity_where_they_stand_as_in_json_text():
+    """json.dumps writes them as NaN and Infinity, which a JSON text may not hold: lint_text reports each, lint_object
+    gave no finding (an audit)."""
+    import math
+
+    event = {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536882",
+             "cartStatus": {"serverTimeStamp": "1528628536882", "total": math.nan, "numItems": math.inf, "products": [{"product": {"price": -math.inf}}]}}
+    as_object = [(f.pointer, f.message) for f in validator.lint_object({"events": [event]}) if f.rule == "syntax-error"]
+    as_text = [(f.pointer, f.message) for f in validator.lint_text(json.dumps({"events": [event]})) if f.rule == "syntax-error"]
+    assert sorted(as_object) == sorted(as_text) and len(as_object) == 3
+    assert ("/events/0/cartStatus/total", "NaN is not valid JSON (RFC 8259 has no non-finite numbers)") in as_object
+    assert not [f for f in validator.lint_object({"events": [{**event, "cartStatus": {"serverTimeStamp": "1528628536882", "total": 1.5}}]})
+                if f.rule == "syntax-error"]
