@@ -78,6 +78,19 @@ def test_duplicate_keys_in_yaml_are_reported_at_the_repeated_key(tmp_path, cli):
     assert result.exit_code == 1
 
 
+def test_yaml_nan_and_infinity_are_syntax_errors_where_they_stand_as_in_json_text(tmp_path, cli):
+    """YAML has .nan and .inf, JSON (and so the API) has not: a YAML capture holding them passed without a finding,
+    where the same payload as JSON text is a syntax-error at each."""
+    path = tmp_path / "cart.yaml"
+    path.write_text('sdeType: CART_STATUS\nserverTimeStamp: "1528659491243"\ncartStatus:\n  serverTimeStamp: "1528659491243"\n'
+                    "  total: .nan\n  products: [{product: {price: -.inf}}]\n", encoding="utf-8")
+    result = cli("check", "--format", "json", path)
+    findings = [(f["line"], f["column"], f["pointer"], f["message"]) for f in json.loads(result.output)["findings"] if f["rule"] == "syntax-error"]
+    assert findings == [(5, 10, "/cartStatus/total", "NaN is not valid JSON (RFC 8259 has no non-finite numbers)"),
+                        (6, 32, "/cartStatus/products/0/product/price", "-Infinity is not valid JSON (RFC 8259 has no non-finite numbers)")]
+    assert result.exit_code == 1
+
+
 @pytest.mark.parametrize(
     ("name", "text", "column"),
     [

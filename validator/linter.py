@@ -13,9 +13,10 @@ from . import detect
 from .check import DocumentChecker
 from .collector import collector_paused, next_input, retire
 from .config import Configuration, Policy
-from .findings import Finding, Problem, join_pointer, split_pointer, too_long_to_print
+from .findings import Finding, Problem, split_pointer, too_long_to_print
 from .load import Decoded, Document, locate, parse_input, read_input
 from .load.reader import format_of, read_file
+from .load.source import non_finite_numbers
 from .model import CONTAINER_KEYS, MESSAGING, RECORD_KINDS, RESPONSE, SDE_TYPES, WEB
 from .placing import finding_rows, findings_of, graded, place
 from .profile_views import text_may_name_web_members
@@ -248,7 +249,7 @@ class Linter:
             problems: list[Problem] = []
             if not plain:  # the checks test JSON's own types: an OrderedDict's members went unchecked, without a finding
                 data = _as_json_types(data)
-                problems = _non_finite_numbers(data)
+                problems = non_finite_numbers(data)
             return self.lint_document(Document(name=name, data=data, text=None, parsed=True, problems=problems))
 
 
@@ -264,7 +265,7 @@ def _unusable_object(data: Any) -> tuple[Problem | None, bool]:
     too long to print (10**5000: no JSON text holds one, and every message about it would fail). Level by level.
 
     Also whether it holds only the types json.loads makes, str keys included, and no NaN or infinity (which json.loads
-    refuses in a text: a finding there): if not, ``_as_json_types`` and ``_non_finite_numbers`` are wanted."""
+    refuses in a text: a finding there): if not, ``_as_json_types`` and ``non_finite_numbers`` are wanted."""
     def unprintable(number: int) -> Problem:
         return Problem("", "syntax-error", f"an integer of {number.bit_length()} bits is longer than can be printed: not checked")
 
@@ -301,23 +302,6 @@ def _unusable_object(data: Any) -> tuple[Problem | None, bool]:
             return None, plain
         level = list(below.values())
     return Problem("", "too-deep", f"object nests more than {OBJECT_MAX_DEPTH} levels, or contains itself: not checked"), plain
-
-
-def _non_finite_numbers(data: Any) -> list[Problem]:
-    """NaN and infinities in a parsed object, each a syntax-error where it stands, as in a JSON text (json.dumps writes
-    them as NaN and Infinity, which no JSON parser need read). ``data`` is of json.loads's types (``_as_json_types``)."""
-    problems = []
-    stack: list[tuple[str, Any]] = [("", data)]
-    while stack:
-        pointer, value = stack.pop()
-        if type(value) is dict:
-            stack.extend((join_pointer(pointer, key), item) for key, item in value.items())
-        elif type(value) is list:
-            stack.extend((f"{pointer}/{index}", item) for index, item in enumerate(value))
-        elif type(value) is float and value - value != 0:
-            literal = "NaN" if value != value else "Infinity" if value > 0 else "-Infinity"
-            problems.append(Problem(pointer, "syntax-error", f"{literal} is not valid JSON (RFC 8259 has no non-finite numbers)"))
-    return sorted(problems, key=lambda problem: problem.pointer)
 
 
 def _as_json_types(data: Any) -> Any:

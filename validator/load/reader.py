@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..findings import Problem, join_pointer
-from .source import UTF8_BOM, Document, decode, duplicate_key_problems, parse_text
+from .source import UTF8_BOM, Document, decode, duplicate_key_problems, non_finite_numbers, parse_text
 
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx")
 HTML_SUFFIXES = (".html", ".htm")
@@ -328,6 +328,7 @@ def _yaml(name: str, text: str, problems: list[Problem]) -> Document:
         doc.problems.append(Problem("", exc.rule, message, offset=_offset_of(text, exc.line, exc.column)))
         return doc
     doc.problems.extend(duplicate_key_problems((join_pointer("", *path), key_node.start_mark.index) for path, key_node in duplicates))
+    doc.problems.extend(non_finite_numbers(data))  # .nan and .inf: YAML has them, JSON (and so the API) does not
     doc.data, doc.parsed = data, True
     doc.locator = _yaml_offsets(text)
     return doc

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..findings import Problem, split_pointer, unreadable_number
+from ..findings import Problem, join_pointer, split_pointer, unreadable_number
 from .positions import STRING_TOKEN, depth_exceeded_at, scan_document
 from .syntax import syntax_problems
 
@@ -145,8 +145,30 @@ def structural_problems(text: str, flags: Flags) -> list[Problem]:
             message = f"number {shown} is out of range: no IEEE 754 double holds it (RFC 8259 section 6), so consumers read infinity or fail"
             problems.append(Problem(pointer, "syntax-error", message, offset=offset, value=literal))
         else:
-            problems.append(Problem(pointer, "syntax-error", f"{literal} is not valid JSON (RFC 8259 has no non-finite numbers)", offset=offset))
+            problems.append(Problem(pointer, "syntax-error", _non_finite_message(literal), offset=offset))
     return problems
+
+
+def _non_finite_message(literal: str) -> str:
+    return f"{literal} is not valid JSON (RFC 8259 has no non-finite numbers)"
+
+
+def non_finite_numbers(data: Any) -> list[Problem]:
+    """NaN and infinities in a parsed value (a Python object given to the API, YAML's ``.nan`` and ``.inf``), each a
+    syntax-error where it stands, as in a JSON text: json.dumps writes them as NaN and Infinity, which no JSON parser
+    need read."""
+    problems = []
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        pointer, value = stack.pop()
+        if type(value) is dict:
+            stack.extend((join_pointer(pointer, str(key)), item) for key, item in value.items())
+        elif type(value) is list:
+            stack.extend((f"{pointer}/{index}", item) for index, item in enumerate(value))
+        elif type(value) is float and value - value != 0:  # NaN - NaN and inf - inf are NaN
+            literal = "NaN" if value != value else "Infinity" if value > 0 else "-Infinity"
+            problems.append(Problem(pointer, "syntax-error", _non_finite_message(literal)))
+    return sorted(problems, key=lambda problem: problem.pointer)
 
 
 def decode(raw: bytes, utf8_only: bool = True) -> tuple[str, list[Problem], bool]:
