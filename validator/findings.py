@@ -66,6 +66,11 @@ class Finding:
         return out
 
 
+def non_finite_text(number: float) -> str:
+    """A NaN or infinity as json.dumps spells it (NaN, Infinity, -Infinity): no JSON text may hold one."""
+    return "NaN" if number != number else "Infinity" if number > 0 else "-Infinity"
+
+
 def too_long_to_print(number: int) -> bool:
     """Whether Python would refuse to print ``number`` in decimal (more digits than sys.get_int_max_str_digits).
 

@@ -140,7 +140,9 @@ def without_own_files(
     output = written.get("-o/--output")
     if output is not None and read_identity is not None and regular(output) == read_identity:
         raise Refused(f"-o/--output {output} is the baseline read (--baseline): the report would replace it")
-    if output is not None and regular(output) is not None and written_by_sdelint(output) == "baseline":
+    # what an existing -o file holds of sdelint's ("baseline", "report" or None), read once
+    output_held = written_by_sdelint(output) if output is not None and regular(output) is not None else "none there"
+    if output_held == "baseline":
         raise Refused(f"-o/--output {output} holds a baseline: the report would replace it")
     targets = {identity: option for option, target in options.items() if target is not None and (identity := regular(target)) is not None}
     if not targets:
@@ -173,8 +175,7 @@ def without_own_files(
         if identity in named_files or (target is not None and written_by_sdelint(target) not in replaceable):
             raise Refused(f"{option} {target} is one of the inputs: it would be replaced")
     # `-o fixtures/*.json`: the shell gives -o the first capture, and the report would replace it
-    if (output is not None and regular(output) is not None and not names_a_descriptor(output)  # -o /dev/stdout >> c.json appends
-            and written_by_sdelint(output) is None and holds_a_payload(output)):
+    if output is not None and output_held is None and not names_a_descriptor(output) and holds_a_payload(output):  # not -o /dev/stdout >> c.json
         raise Refused(
             f"-o/--output {output} holds an engagement-attributes payload (a capture?): the report would replace it;"
             " name another file (a glob after -o gives it the first file the glob matches)"

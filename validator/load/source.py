@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..findings import Problem, join_pointer, split_pointer, unreadable_number
+from ..findings import Problem, join_pointer, non_finite_text, split_pointer, unreadable_number
 from .positions import STRING_TOKEN, depth_exceeded_at, scan_document
 from .syntax import syntax_problems
 
@@ -158,16 +158,20 @@ def non_finite_numbers(data: Any) -> list[Problem]:
     syntax-error where it stands, as in a JSON text: json.dumps writes them as NaN and Infinity, which no JSON parser
     need read."""
     problems = []
-    stack: list[tuple[str, Any]] = [("", data)]
-    while stack:
-        pointer, value = stack.pop()
-        if type(value) is dict:
-            stack.extend((join_pointer(pointer, str(key)), item) for key, item in value.items())
-        elif type(value) is list:
-            stack.extend((f"{pointer}/{index}", item) for index, item in enumerate(value))
-        elif type(value) is float and value - value != 0:  # NaN - NaN and inf - inf are NaN
-            literal = "NaN" if value != value else "Infinity" if value > 0 else "-Infinity"
-            problems.append(Problem(pointer, "syntax-error", _non_finite_message(literal)))
+
+    def wanted(value: Any) -> bool:  # a container to walk, or a NaN or infinity (NaN - NaN and inf - inf are NaN)
+        kind = type(value)
+        return kind is dict or kind is list or (kind is float and value - value != 0)
+
+    stack: list[tuple[str, Any]] = [("", data)] if wanted(data) else []
+    while stack:  # pointers are built for containers and hits only: the leaves are most of a document
+        pointer, node = stack.pop()
+        if type(node) is dict:
+            stack.extend((join_pointer(pointer, str(key)), item) for key, item in node.items() if wanted(item))
+        elif type(node) is list:
+            stack.extend((f"{pointer}/{index}", item) for index, item in enumerate(node) if wanted(item))
+        else:
+            problems.append(Problem(pointer, "syntax-error", _non_finite_message(non_finite_text(node))))
     return sorted(problems, key=lambda problem: problem.pointer)
 
 

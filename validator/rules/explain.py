@@ -7,7 +7,7 @@ import textwrap
 from datetime import date
 from typing import Any, Protocol
 
-from ..findings import json_default
+from ..findings import json_default, non_finite_text
 from ..policy import Policy
 from ..report.common import escape_controls
 from .catalogue import RuleSpec
@@ -45,7 +45,7 @@ def _json_ready(value: Any) -> Any:
     """``value`` with what JSON has no spelling for written as text: a YAML date as its ISO text (as reports write it),
     a YAML ``.nan`` or ``.inf`` as ``NaN`` or ``Infinity`` in a string (json.dumps would write them bare: not JSON)."""
     if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if value != value else "Infinity" if value > 0 else "-Infinity"
+        return non_finite_text(value)
     if isinstance(value, dict):
         return {str(key): _json_ready(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
