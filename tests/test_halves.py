@@ -220,3 +220,23 @@ def test_a_process_ending_with_exit_keeps_each_document_until_the_next_input(hal
 
 class _Probe:
     """Something a weak reference can watch inside a kept document."""
+
+
+def test_the_workers_rows_cross_the_pipe_unchanged():
+    """The worker's rows go to the parent as marshal bytes: every JSON type comes back as it was (True is not 1, a
+    tuple stays a tuple); a value marshal does not write travels as the rows themselves."""
+    from decimal import Decimal
+
+    rows = [
+        (1, 5, "/a", "numeric-string", "info", "m", "2009"),
+        (1, 9, "/b", "value-type", "error", "m", True),
+        (2, 1, "/c", "value-type", "error", "m", {"x": [1, 2.5, None, False, "é", 10**30]}),
+        (3, 1, "/d", "value-type", "error", "m", float("nan")),
+    ]
+    packed = halves_module._packed(rows)
+    assert isinstance(packed, bytes)
+    back = halves_module._unpacked(packed)
+    assert back[:3] == rows[:3] and all(type(row) is tuple for row in back)
+    assert back[1][6] is True and type(back[2][6]["x"][0]) is int and back[3][6] != back[3][6]
+    odd = [(1, 1, "/e", "custom", "error", "m", Decimal("1.5"))]
+    assert halves_module._packed(odd) is odd and halves_module._unpacked(odd) is odd
