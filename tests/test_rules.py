@@ -396,3 +396,17 @@ def test_timestamps_and_spans_in_messages_read_as_the_calendar_and_clock_say():
             continue
         expected = " ".join(f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m"), (seconds, "s")) if n) or f"{millis}ms"
         assert format_duration(ms) == expected, ms
+
+
+@pytest.mark.parametrize(("text", "bits", "holds"), [
+    ("0", 31, True), ("000000001", 31, True), ("999999999", 31, True), ("2147483647", 31, True), ("2147483648", 31, False),
+    ("+7", 31, True), ("-2147483648", 31, True), ("-2147483649", 31, False), ("9223372036854775807", 63, True),
+    ("9223372036854775808", 63, False), ("0000000000000000000000001", 63, True), ("", 31, False), ("²", 31, False),
+    ("١٢", 31, False), ("12a", 31, False), ("1 ", 31, False),
+])
+def test_an_integer_string_holds_in_its_type_as_the_schema_reads_it(text, bits, holds):
+    """numeric-string speaks of "int"/"long" strings within range only (out of range is the schema's bad-value); the
+    short-digits shortcut agrees with the full reading: Unicode digits are not ASCII digits, an empty string no number."""
+    from validator.rules.builtin.numeric_string import _holds
+
+    assert _holds(text, bits) is holds

@@ -135,8 +135,12 @@ def format_ms(ms: int) -> str:
         day_text = _day_text(day)
     except (OverflowError, ValueError):
         return f"{show_int(ms)} ms"
-    # no divmod tuples: two of these per timestamp-order finding, 50,000 findings in a big capture
-    return f"{day_text} {rest // 3_600_000:02d}:{rest // 60_000 % 60:02d}:{rest // 1000 % 60:02d}.{rest % 1000:03d} UTC"
+    # the fields looked up, not formatted: two of these per timestamp-order finding, 50,000 findings in a big capture
+    return f"{day_text} {_TWO_DIGITS[rest // 3_600_000]}:{_TWO_DIGITS[rest // 60_000 % 60]}:{_TWO_DIGITS[rest // 1000 % 60]}.{_THREE_DIGITS[rest % 1000]} UTC"
+
+
+_TWO_DIGITS = [f"{n:02d}" for n in range(100)]
+_THREE_DIGITS = [f"{n:03d}" for n in range(1000)]
 
 
 def format_duration(ms: int) -> str:

@@ -35,6 +35,8 @@ _BITS = {"int": 31, "long": 63}
 
 def _holds(text: str, bits: int) -> bool:
     """Whether ``text`` is an integer (leading zeros and a sign allowed, as the schema's pattern) of a signed ``bits``-bit type."""
+    if len(text) <= 9 and text.isdigit() and text.isascii():
+        return True  # the common case: below 10**9, within an int's range and a long's
     if _INTEGER.fullmatch(text) is None:
         return False
     digits = text.lstrip("+-").lstrip("0")
