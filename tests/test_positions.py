@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from json.decoder import scanstring
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -615,20 +618,75 @@ def _render(value: Any, spelling: Any) -> str:
     return json.dumps(value, ensure_ascii=spelling.draw(st.booleans()))
 
 
+@contextmanager
+def _quick_encoder(used: bool) -> Iterator[None]:
+    """Placing with orjson's encoder (a dependency on CPython) or with the standard library's alone."""
+    from validator.load import canonical
+
+    real = canonical._quick_encoder
+    if not used:
+        canonical._quick_encoder = lambda: None
+    elif real() is None:
+        pytest.skip("orjson is not installed")
+    canonical._style.cache_clear()
+    try:
+        yield
+    finally:
+        canonical._quick_encoder = real
+        canonical._style.cache_clear()
+
+
+@pytest.mark.parametrize("quick", [True, False], ids=["orjson", "stdlib"])
 @settings(max_examples=400, database=None, derandomize=True, deadline=None)
-@given(document=st.dictionaries(_NAMES, _VALUES, max_size=5), style=st.sampled_from(["compact", "spaced", "ascii", "indented", "drawn"]),
+@given(document=st.dictionaries(_NAMES, _VALUES, max_size=5), style=st.sampled_from(["compact", "spaced", "ascii", "indented", "drawn", "orjson"]),
        spelling=st.data())
-def test_placing_from_the_parsed_value_agrees_with_the_walk(document, style, spelling):
-    """Compact, json.dumps' default, ASCII-escaped, indented and randomly spaced or spelt texts: whether the
+def test_placing_from_the_parsed_value_agrees_with_the_walk(quick, document, style, spelling):
+    """Compact, json.dumps' default, ASCII-escaped, indented, orjson's and randomly spaced or spelt texts: whether the
     encoding matches all, part or none of the text, the offsets are the walk's."""
     if style == "drawn":
         text = _render(document, spelling)
+    elif style == "orjson":
+        try:
+            text = orjson.dumps(document).decode()  # its own spelling of some floats (0.000015)
+        except TypeError:  # an integer past 64 bits
+            text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
     else:
         separators = (",", ":") if style == "compact" else None
         text = json.dumps(document, separators=separators, ensure_ascii=style == "ascii", indent=1 if style == "indented" else None)
     parsed = json.loads(text)
     pointers = _all_pointers(parsed) + ["/missing", "/sdes/9", "/a/-"]
-    assert locate(text, pointers, parsed) == locate(text, pointers)
+    with _quick_encoder(quick):
+        assert locate(text, pointers, parsed) == locate(text, pointers)
+
+
+@pytest.mark.parametrize("quick", [True, False], ids=["orjson", "stdlib"])
+@pytest.mark.parametrize("writer", ["json.dumps", "orjson"])
+def test_numbers_the_two_encoders_spell_apart_are_placed_where_the_walk_places_them(quick, writer):
+    """orjson writes 1.5e-05 as 0.000015, refuses integers past 64 bits and NaN; json.dumps writes them its own way.
+    Items and members before a target holding such numbers are compared with the text like any other, so a text
+    written by either encoder, with the other one in use, is placed as the walk places it."""
+    big = 2**70 if writer == "json.dumps" else 2**62  # orjson refuses to write the larger
+    before = [1.5e-05, big, -1e-7, {"f": 3.0e-06, "n": big}]
+    document = {"events": [{"a": before, "t": {"x": 1}}, {"b": before[3], "c": [before[0], {"y": 2}], "t": [5e-06, "z"]}]}
+    text = orjson.dumps(document).decode() if writer == "orjson" else json.dumps(document, separators=(",", ":"))
+    assert ("0.000015" in text) is (writer == "orjson")
+    parsed = json.loads(text)
+    pointers = ["/events/0/t/x", "/events/0/a/3/n", "/events/1/c/1/y", "/events/1/t/1", "/events/1/b/n"]
+    with _quick_encoder(quick):
+        placed = locate(text, pointers, parsed)
+        assert placed == locate(text, pointers)
+    assert {pointer for pointer in pointers if _resolves(parsed, pointer)} <= set(placed)
+
+
+def _resolves(value: Any, pointer: str) -> bool:
+    for token in pointer.split("/")[1:]:
+        if isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        elif isinstance(value, dict) and token in value:
+            value = value[token]
+        else:
+            return False
+    return True
 
 
 _KEY_LIKE = st.sampled_from(["a", "b", 'q"', "s\\", "é", "x,", ":1,", ",", ": y", "}", "]a"])
@@ -639,17 +697,19 @@ _KEY_LIKE_VALUES = st.recursive(
 )
 
 
+@pytest.mark.parametrize("quick", [True, False], ids=["orjson", "stdlib"])
 @settings(max_examples=400, database=None, derandomize=True, deadline=None)
 @given(items=st.lists(st.dictionaries(_KEY_LIKE, _KEY_LIKE_VALUES, max_size=4), min_size=1, max_size=3),
        style=st.sampled_from(["compact", "spaced", "ascii"]), choice=st.data())
-def test_keys_searched_in_an_item_are_placed_where_the_walk_places_them(items, style, choice):
+def test_keys_searched_in_an_item_are_placed_where_the_walk_places_them(quick, items, style, choice):
     """An array item written as its encoding has its wanted members found by a search for their keys: names repeated
     at other depths, and strings that look like keys (quotes, backslashes, separators), never mislead it."""
     document = {"events": items}
     text = json.dumps(document, separators=(",", ":") if style == "compact" else None, ensure_ascii=style == "ascii")
     everything = _all_pointers(document)
     pointers = choice.draw(st.lists(st.sampled_from(everything), max_size=6)) + ["/events/0/missing", "/events/0/a/b"]
-    assert locate(text, pointers, document) == locate(text, pointers)
+    with _quick_encoder(quick):
+        assert locate(text, pointers, document) == locate(text, pointers)
 
 
 @pytest.mark.parametrize("document", [
@@ -687,6 +747,8 @@ def test_a_deep_target_costs_one_encoding_of_its_item_not_one_per_level(monkeypa
         style = real(*args)
         counted = canonical._Style(style.item_separator, style.key_separator, style.escape is canonical.encode_basestring_ascii)
         counted.encode = lambda item: encoded.append(len(piece := style.encode(item))) or piece
+        if style.quick is not None:
+            counted.quick = lambda item: encoded.append(len(piece := style.quick(item))) or piece
         return counted
 
     monkeypatch.setattr(canonical, "_style", counting)

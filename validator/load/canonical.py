@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - every CPython build has it
 class _Style:
     """How a text is written: its separators and whether non-ASCII characters are escaped."""
 
-    __slots__ = ("encode", "escape", "item_separator", "key_separator")
+    __slots__ = ("encode", "escape", "item_separator", "key_separator", "quick")
 
     def __init__(self, item_separator: str, key_separator: str, ascii_only: bool) -> None:
         self.item_separator = item_separator
@@ -33,10 +33,44 @@ class _Style:
         self.escape: Callable[[str], str] = encode_basestring_ascii if ascii_only else encode_basestring
         chunks = c_make_encoder(None, _refuse, self.escape, None, key_separator, item_separator, False, False, True)
         self.encode: Callable[[Any], str] = lambda value: "".join(chunks(value, 0))
+        self.quick = _quick_encoder() if (item_separator, key_separator) == (",", ":") else None
+
+
+def _quick_encoder() -> Callable[[Any], bytes] | None:
+    """orjson's compact encoder, when installed: 4 to 5 times the standard library's speed on an event. Its text
+    differs from json.dumps's only for some floats (1.5e-05), NaN and integers past 64 bits (which it refuses),
+    so what it writes is compared with the text like anything else, and json.dumps's tried when it differs."""
+    try:
+        from orjson import dumps
+    except ImportError:  # an optional speed-up: the standard library's encoder does the same work
+        return None
+    quick: Callable[[Any], bytes] = dumps
+    return quick
 
 
 def _refuse(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON")  # a parsed document holds none
+
+
+def _encoded_at(text: str, at: int, value: Any, style: _Style) -> int | None:
+    """The offset past ``value`` when the text at ``at`` is its encoding in ``style``, else None.
+
+    Every length summed here is compared with the text first: a text written any other way is noticed
+    where it differs, and a region matched by orjson's encoding is as good as one matched by json.dumps's.
+    """
+    if type(value) is str:
+        piece = style.escape(value)
+        return at + len(piece) if text.startswith(piece, at) else None
+    if style.quick is not None:
+        try:
+            piece = style.quick(value).decode()
+        except TypeError:  # an integer past 64 bits, a lone surrogate, nesting past orjson's depth: the standard library
+            pass
+        else:
+            if text.startswith(piece, at):
+                return at + len(piece)
+    piece = style.encode(value)
+    return at + len(piece) if text.startswith(piece, at) else None
 
 
 @lru_cache(maxsize=8)
@@ -110,12 +144,14 @@ def _found_by_keys(text: str, at: int, end: int, value: Any, node: dict, found: 
     if kind is list:
         targets = {int(token): child for token, child in node.items() if token is not None and token.isascii() and token.isdigit() and str(int(token)) == token}
         last = max((index for index in targets if index < len(value)), default=-1)
-        escape, encode, item_separator = style.escape, style.encode, style.item_separator
+        item_separator = style.item_separator
         position = at + 1
         for index, item in enumerate(value[:last + 1]):
             if index:
                 position += len(item_separator)
-            piece_end = end if index == last else position + len(escape(item) if type(item) is str else encode(item))
+            piece_end = end if index == last else _encoded_at(text, position, item, style)
+            if piece_end is None:
+                return False
             child = targets.get(index)
             if child is not None:
                 if None in child:
@@ -177,17 +213,21 @@ def _found_by_lengths(text: str, at: int, end: int, value: dict, node: dict, fou
     ``text[at:end]``), by summing the lengths of the members before each."""
     if len(value) > MOST_MEMBERS_STEPPED:
         return False
-    escape, encode, key_separator, item_separator = style.escape, style.encode, style.key_separator, style.item_separator
+    escape, key_separator, item_separator = style.escape, style.key_separator, style.item_separator
     wanted = sum(1 for token in node if token is not None and token in value)
     position = at + 1
     for key, member in value.items():
         if not wanted:
             break
         key_text = escape(key)
+        if not text.startswith(key_text, position):
+            return False
         value_at = position + len(key_text) + len(key_separator)
         child = node.get(key)
         wanted -= child is not None
-        piece_end = end if not wanted else value_at + len(escape(member) if type(member) is str else encode(member))
+        piece_end = end if not wanted else _encoded_at(text, value_at, member, style)
+        if piece_end is None:
+            return False
         if child is not None:
             if None in child:
                 found[child[None]] = (position, value_at)
@@ -224,15 +264,14 @@ def _placed(text: str, at: int, value: Any, node: dict, found: dict, style: _Sty
         return _placed_members(text, at, value, node, found, style, to_end)
     if kind is list:
         return _placed_items(text, at, value, node, found, style, to_end)
-    piece = style.encode(value)  # a scalar has nothing below it
-    return at + len(piece) if text.startswith(piece, at) else None
+    return _encoded_at(text, at, value, style)  # a scalar has nothing below it
 
 
 def _placed_members(text: str, at: int, value: dict, node: dict, found: dict, style: _Style, to_end: bool) -> int | None:
     if not text.startswith("{", at) or len(value) > MOST_MEMBERS_STEPPED:
         return None
     wanted = len(node) - (None in node)
-    escape, encode, key_separator, item_separator = style.escape, style.encode, style.key_separator, style.item_separator
+    escape, key_separator, item_separator = style.escape, style.key_separator, style.item_separator
     startswith = text.startswith
     at += 1
     first = True
@@ -265,10 +304,10 @@ def _placed_members(text: str, at: int, value: dict, node: dict, found: dict, st
                 continue
             if not (wanted or to_end):
                 return at
-        piece = escape(member) if type(member) is str else encode(member)
-        if not startswith(piece, at):
+        past = _encoded_at(text, at, member, style)
+        if past is None:
             return None
-        at += len(piece)
+        at = past
     return at + 1 if startswith("}", at) else None  # some tokens name no member: the object must end here, as parsed
 
 
@@ -276,7 +315,7 @@ def _placed_items(text: str, at: int, value: list, node: dict, found: dict, styl
     if not text.startswith("[", at):
         return None
     targets = {int(token): child for token, child in node.items() if token is not None and token.isascii() and token.isdigit() and str(int(token)) == token}
-    escape, encode, item_separator = style.escape, style.encode, style.item_separator
+    item_separator = style.item_separator
     startswith = text.startswith
     last = max(targets, default=-1) if not to_end else len(value)
     at += 1
@@ -293,10 +332,8 @@ def _placed_items(text: str, at: int, value: list, node: dict, found: dict, styl
                 found[child[None]] = (None, at)
             if len(child) > (None in child):
                 # an item written as its encoding (an event, a product) is placed by its keys; else it is stepped through
-                piece = escape(item) if type(item) is str else encode(item)
-                if startswith(piece, at) and _found_by_keys(text, at, at + len(piece), item, child, found, style):
-                    past: int | None = at + len(piece)
-                else:
+                past = _encoded_at(text, at, item, style)
+                if past is None or not _found_by_keys(text, at, past, item, child, found, style):
                     past = _placed(text, at, item, child, found, style, index != last)
                 if past is None or index == last:
                     return past
@@ -304,8 +341,8 @@ def _placed_items(text: str, at: int, value: list, node: dict, found: dict, styl
                 continue
             if index == last:
                 return at
-        piece = escape(item) if type(item) is str else encode(item)
-        if not startswith(piece, at):
+        past = _encoded_at(text, at, item, style)
+        if past is None:
             return None
-        at += len(piece)
+        at = past
     return at + 1 if startswith("]", at) else None
