@@ -671,3 +671,45 @@ def test_json_writer_joins_findings_in_batches_as_one_array(count):
     results = [FileResult("a.json", [Finding("a.json", i + 1, 1, f"/{i}", "numeric-string", "info", f"m{i}", {"api_version": "v2"}) for i in range(half)]),
                FileResult("b.json", [Finding("b.json", i + 1, 2, f"/{i}", "wrong-type", "error", f"n{i}", {}) for i in range(count - half)])]
     assert _json_written(results) == json.dumps(report_object(results), indent=2, ensure_ascii=False) + "\n"
+
+
+_ODD_TEXT = "".join(map(chr, range(0x20))) + '"\\/\x7f\u2028\u2029é😀\U0010ffff'
+
+
+@pytest.mark.parametrize("stream_kind", ["text", "utf-8 file", "utf-8 stdout"])
+@pytest.mark.parametrize("quick", [True, False], ids=["orjson", "stdlib"])
+def test_json_writer_writes_json_dumps_text_through_orjson_and_without(stream_kind, quick, monkeypatch):
+    """Batches orjson writes (in UTF-8 bytes straight to a UTF-8 file's buffer, or decoded for other streams) and
+    batches it leaves to the hand-written text (a lone surrogate, a float or a huge integer among the extra members,
+    a bool for a line) join into exactly what json.dumps(indent=2) writes."""
+    import io
+
+    from validator.linter import FileResult
+    from validator.report import json_report
+    from validator.report.json_report import JsonReporter, report_object
+
+    if not quick:
+        monkeypatch.setattr(json_report, "orjson", None)
+    elif json_report.orjson is None:
+        pytest.skip("orjson is not installed")
+    size = json_report._BATCH
+    plain = [Finding(f"d/{_ODD_TEXT}.json", i + 1, i % 7, f"/{_ODD_TEXT}/{i}", "numeric-string", "info", f"{_ODD_TEXT} {i}", {"api_version": "v2"})
+             for i in range(size)]
+    odd = [Finding("s.json", 1, 1, "/\ud800", "r", "error", "lone surrogate", {})] + [Finding("s.json", 2, 1, "/x", "r", "error", "m", {})] * (size - 1)
+    floats = [Finding("f.json", 1, 1, "/x", "r", "warning", "m", {"score": 1.5e-05, "big": 2**70})] * size
+    bool_line = [Finding("b.json", True, 1, "/x", "r", "warning", "m", {})]
+    results = [FileResult(plain[0].file, plain), FileResult("s.json", odd), FileResult("f.json", floats), FileResult("b.json", bool_line)]
+    assert (json_report._quick_batch(plain) is not None) is quick
+    assert json_report._quick_batch(odd) is None and json_report._quick_batch(floats) is None and json_report._quick_batch(bool_line) is None
+    expected = json.dumps(report_object(results), indent=2, ensure_ascii=False) + "\n"
+    stream: io.StringIO | io.TextIOWrapper
+    if stream_kind == "text":
+        stream = io.StringIO()
+    else:
+        stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace", newline="" if stream_kind == "utf-8 file" else None)
+    JsonReporter(rules={}).write(results, stream)
+    if isinstance(stream, io.StringIO):
+        assert stream.getvalue() == expected
+    else:
+        stream.flush()
+        assert stream.buffer.getvalue() == expected.encode("utf-8", "backslashreplace")  # type: ignore[attr-defined]
