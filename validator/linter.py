@@ -195,8 +195,8 @@ class Linter:
             return None
         retire(halves.data)
         kept, hidden = graded([*decoded.problems, *halves.problems], policy)
-        rows = finding_rows(kept, text, lambda pointers: locate(text, pointers, halves.data)) + halves.rows
-        findings = findings_of(name, rows, halves.version)
+        structural = finding_rows(kept, text, lambda pointers: locate(text, pointers, halves.data))
+        findings = findings_of(name, structural + halves.rows, halves.version, in_order=halves.in_order and not structural)
         reason = halves.version_reason
         why = "given" if policy.profile == MESSAGING else "Messaging Interactions shapes (conversationHistoryRecords, sdes, events with sdeType)"
         return FileResult(name, findings, RESPONSE, halves.version, halves.events, reason, dict(hidden + halves.hidden), profile=MESSAGING, profile_reason=why)

@@ -25,7 +25,7 @@ from ..load.source import Flags, make_decoder, structural_problems
 from ..model import RECORDS, RESPONSE
 from ..parallel import WorkerDied, can_fork
 from ..parallel.local import Conversation, Peer
-from ..placing import FindingRow, finding_rows, graded
+from ..placing import ROW_ORDER, FindingRow, finding_rows, graded
 from ..policy import Policy
 
 if TYPE_CHECKING:
@@ -38,7 +38,8 @@ _RECORDS_POINTER = "/" + RECORDS_KEY
 class HalvesResult:
     data: dict[str, Any]  # the head, the tail and this process's half of the records
     problems: list[Problem]  # what the text itself showed (repeated keys, non-finite numbers): not placed yet
-    rows: list[FindingRow]  # the findings of both halves, placed
+    rows: list[FindingRow]  # the findings of both halves, placed, each half's in report order
+    in_order: bool  # the rows as a whole are in report order (no finding of this process's comes after the worker's first)
     hidden: Counter[str]  # the problems below the minimum severity, by severity
     version: str
     events: int
@@ -107,7 +108,9 @@ def _placed_rows(
         for index, (record, span) in enumerate(zip(records, spans, strict=True), base):
             anchors[join_pointer(_RECORDS_POINTER, index)] = (at, at + span, record)
             at = skip_ws(text, skip_ws(text, at + span) + 1)  # past the comma to the next record
-    return finding_rows(kept, text, partial(locate, text, root=root, anchors=anchors, duplicates=duplicates)), hidden
+    rows = finding_rows(kept, text, partial(locate, text, root=root, anchors=anchors, duplicates=duplicates))
+    rows.sort(key=ROW_ORDER)  # here, in parallel: the parent then only checks where the two halves meet
+    return rows, hidden
 
 
 def _packed(rows: list[FindingRow]) -> bytes | list[FindingRow]:
@@ -189,4 +192,5 @@ def check_in_halves(text: str, checker: DocumentChecker, policy: Policy) -> Halv
             their_rows = _unpacked(packed)
     except (NotSplittable, WorkerDied, OSError, TypeError, ValueError):
         return None
-    return HalvesResult(data, structural_problems(text, flags), rows + their_rows, hidden + their_hidden, version, events + their_events, reason)
+    in_order = not rows or not their_rows or ROW_ORDER(rows[-1]) <= ROW_ORDER(their_rows[0])  # else a member after the records
+    return HalvesResult(data, structural_problems(text, flags), rows + their_rows, in_order, hidden + their_hidden, version, events + their_events, reason)
