@@ -198,8 +198,9 @@ def test_a_process_ending_with_exit_keeps_each_document_until_the_next_input(hal
     linter.lint_bytes(text.encode(), "big.json", workers=2)
     assert halves_used and halves_used[0] is not None  # split
     halves_used.clear()  # the spy's own reference to the split's result
-    kept = collector._retired
+    kept = collector._retired[0]  # the document, then what was built from it (rows, problems)
     assert isinstance(kept, dict) and len(kept["conversationHistoryRecords"]) >= 1
+    assert len(collector._retired) == 3 and all(isinstance(built, list) and built for built in collector._retired[1:])
     probe = _Probe()
     kept["probe"] = probe
     alive = weakref.ref(probe)
@@ -215,7 +216,7 @@ def test_a_process_ending_with_exit_keeps_each_document_until_the_next_input(hal
     monkeypatch.setattr(Linter, "_lint_bytes", spy)
     linter.lint_bytes(b'{"events": [{"sdeType": "LEAD"}]}', "small.json")
     assert seen_at_start == [True]  # freed before the next input was read
-    assert isinstance(collector._retired, list)  # the small input's documents, kept in turn
+    assert isinstance(collector._retired[0], list)  # the small input's documents, kept in turn
 
 
 class _Probe:

@@ -33,7 +33,7 @@ _resume = False  # whether the outermost pause switched it off (and so switches 
 _off_since = 0.0  # time.monotonic() when the outermost pause switched it off
 _threads: dict[int, int] = {}  # thread ident -> its pauses in progress
 _ends_with_exit = False  # the process ends with os._exit: see ``retire`` and ``collector_paused``
-_retired: object = None  # the last input's document, in such a process
+_retired: tuple[object, ...] | None = None  # the last input's document and what was built from it, in such a process
 
 
 @contextmanager
@@ -79,11 +79,12 @@ def ending_with_exit(ends: bool = True) -> None:
         _retired = None
 
 
-def retire(document: object) -> None:
-    """Done with an input's ``document``: freed now, or, in a process ending with ``os._exit``, when the next input begins."""
+def retire(document: object, *built_from_it: object) -> None:
+    """Done with an input's ``document`` and what was built from it (problems, rows): freed now, or, in a process
+    ending with ``os._exit``, when the next input begins."""
     global _retired
     if _ends_with_exit:
-        _retired = document
+        _retired = (document, *built_from_it)
 
 
 def next_input() -> None:

@@ -193,7 +193,7 @@ class Linter:
         halves = check_in_halves(text, self._checker(policy), policy)
         if halves is None:
             return None
-        retire(halves.data)
+        retire(halves.data, halves.rows, halves.checked)
         kept, hidden = graded([*decoded.problems, *halves.problems], policy)
         structural = finding_rows(kept, text, lambda pointers: locate(text, pointers, halves.data))
         findings = findings_of(name, structural + halves.rows, halves.version, in_order=halves.in_order and not structural)

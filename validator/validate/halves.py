@@ -44,6 +44,7 @@ class HalvesResult:
     version: str
     events: int
     version_reason: str | None  # with "auto": what decided the version
+    checked: list[Problem]  # this process's problems of the records, placed in ``rows``: freed with the document (see retire)
 
 
 @dataclass
@@ -141,7 +142,7 @@ def _second_half(task: SecondHalf, parent: Peer) -> tuple[bytes | list[FindingRo
     out: list[Problem] = []
     events = task.checker.check_records(order.version, _pointed(records, order.base), out, max(spans, default=0))
     rows, hidden = _placed_rows(task.text, out, task.start, records, spans, order.base, task.policy, duplicates=flags.duplicates)
-    retire((records, out))  # a worker forked by the CLI ends with os._exit: freeing them here would only delay the answer
+    retire(records, out)  # a worker forked by the CLI ends with os._exit: freeing them here would only delay the answer
     return _packed(rows), hidden, events
 
 
@@ -193,4 +194,5 @@ def check_in_halves(text: str, checker: DocumentChecker, policy: Policy) -> Halv
     except (NotSplittable, WorkerDied, OSError, TypeError, ValueError):
         return None
     in_order = not rows or not their_rows or ROW_ORDER(rows[-1]) <= ROW_ORDER(their_rows[0])  # else a member after the records
-    return HalvesResult(data, structural_problems(text, flags), rows + their_rows, in_order, hidden + their_hidden, version, events + their_events, reason)
+    problems = structural_problems(text, flags)
+    return HalvesResult(data, problems, rows + their_rows, in_order, hidden + their_hidden, version, events + their_events, reason, found)
