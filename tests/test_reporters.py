@@ -706,10 +706,41 @@ def test_json_writer_writes_json_dumps_text_through_orjson_and_without(stream_ki
     if stream_kind == "text":
         stream = io.StringIO()
     else:
-        stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace", newline="" if stream_kind == "utf-8 file" else None)
+        from validator.atomic import ReportText
+
+        kind = ReportText if stream_kind == "utf-8 file" else io.TextIOWrapper  # a report file's bytes go to its buffer
+        stream = kind(io.BytesIO(), encoding="utf-8", errors="backslashreplace", newline="" if stream_kind == "utf-8 file" else None)
     JsonReporter(rules={}).write(results, stream)
     if isinstance(stream, io.StringIO):
         assert stream.getvalue() == expected
     else:
         stream.flush()
         assert stream.buffer.getvalue() == expected.encode("utf-8", "backslashreplace")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r", None, ""])
+def test_json_writer_keeps_a_text_streams_own_newline_translation(newline):
+    """A text stream that translates "\\n" (newline="\\r\\n" or "\\r", on any system) writes the whole report so:
+    orjson's batches go through its text layer, not around it into its buffer. sdelint's own report files
+    (open_atomically: newline="") and Python's standard output on POSIX write newlines as given: their buffer may
+    take the bytes."""
+    import io
+    import os
+
+    from validator.atomic import ReportText
+    from validator.linter import FileResult
+    from validator.report import json_report
+    from validator.report.json_report import JsonReporter, report_object
+
+    results = [FileResult("a.json", [Finding("a.json", i + 1, 1, f"/{i}", "numeric-string", "info", f"m{i} é", {"api_version": "v2"}) for i in range(3)])]
+    text = json.dumps(report_object(results), indent=2, ensure_ascii=False) + "\n"
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline=newline)
+    JsonReporter(rules={}).write(results, stream)
+    stream.flush()
+    translated = text.replace("\n", os.linesep if newline is None else newline or "\n")
+    assert stream.buffer.getvalue() == translated.encode("utf-8")  # type: ignore[attr-defined]
+    report_file = ReportText(io.BytesIO(), encoding="utf-8", errors="backslashreplace", newline="")
+    assert json_report._utf8_bytes_under(report_file) is report_file.buffer
+    JsonReporter(rules={}).write(results, report_file)
+    report_file.flush()
+    assert report_file.buffer.getvalue() == text.encode("utf-8")  # type: ignore[attr-defined]

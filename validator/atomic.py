@@ -135,12 +135,19 @@ def write_atomically(path: Path, text: str) -> None:
     write_bytes_atomically(path, text.encode("utf-8", errors="backslashreplace"))
 
 
+class ReportText(io.TextIOWrapper):
+    """The text layer of a report file: UTF-8 with ``newline=""``, so it writes each newline as it is given and a
+    writer may put UTF-8 bytes straight into its buffer (a text stream does not say how it translates newlines)."""
+
+    newlines_as_given = True
+
+
 @contextmanager
 def open_atomically(path: Path) -> Iterator[TextIO]:
     """A text stream onto ``path``, written as ``write_atomically`` writes: a report of 80 MB goes out as it is
     produced, with no whole copy of it in memory first."""
     with _replacing(path) as handle:
-        stream = io.TextIOWrapper(handle, encoding="utf-8", errors="backslashreplace", newline="")
+        stream = ReportText(handle, encoding="utf-8", errors="backslashreplace", newline="")
         try:
             yield stream
             stream.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from json.encoder import encode_basestring  # the escaper json.dumps uses with ensure_ascii=False
@@ -116,9 +117,18 @@ def _utf8_bytes_under(stream: IO[str]) -> IO[bytes] | None:
     """The binary stream under a UTF-8 text stream that writes newlines as they are (a report file, stdout on POSIX):
     orjson's bytes go there, not decoded to be encoded again; None for any other stream."""
     buffer: IO[bytes] | None = getattr(stream, "buffer", None)
-    if buffer is None or os.linesep != "\n" or not getattr(stream, "encoding", None) or not writes_utf8(stream):
-        return None  # Windows' text streams write "\r\n" for each "\n" they are given
+    if buffer is None or not _newlines_as_given(stream) or not getattr(stream, "encoding", None) or not writes_utf8(stream):
+        return None
     return buffer
+
+
+def _newlines_as_given(stream: IO[str]) -> bool:
+    """Whether ``stream`` is known to write each "\\n" as it is: a report file (open_atomically's, newline=""), or
+    Python's own standard output on POSIX. A text stream does not say how it translates newlines: one opened with
+    newline="\\r\\n" or "\\r" translates them on any system, and every default one on Windows."""
+    if getattr(stream, "newlines_as_given", False) is True:
+        return True
+    return os.linesep == "\n" and stream is sys.__stdout__
 
 
 def _write_findings(results: list[FileResult], stream: IO[str]) -> None:
