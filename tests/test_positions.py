@@ -15,10 +15,14 @@ from contextlib import contextmanager
 from json.decoder import scanstring
 from typing import Any
 
-import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+try:
+    import orjson
+except ImportError:  # a dependency on CPython only: the placing is then tested with the standard library's encoder
+    orjson = None  # type: ignore[assignment]
 
 import validator
 from validator.load.positions import UNKNOWN, _skip, line_col, line_cols, locate
@@ -648,7 +652,7 @@ def test_placing_from_the_parsed_value_agrees_with_the_walk(quick, document, sty
     elif style == "orjson":
         try:
             text = orjson.dumps(document).decode()  # its own spelling of some floats (0.000015)
-        except TypeError:  # an integer past 64 bits
+        except (TypeError, AttributeError):  # an integer past 64 bits; or orjson not installed
             text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
     else:
         separators = (",", ":") if style == "compact" else None
@@ -665,6 +669,8 @@ def test_numbers_the_two_encoders_spell_apart_are_placed_where_the_walk_places_t
     """orjson writes 1.5e-05 as 0.000015, refuses integers past 64 bits and NaN; json.dumps writes them its own way.
     Items and members before a target holding such numbers are compared with the text like any other, so a text
     written by either encoder, with the other one in use, is placed as the walk places it."""
+    if writer == "orjson" and orjson is None:
+        pytest.skip("orjson is not installed")
     big = 2**70 if writer == "json.dumps" else 2**62  # orjson refuses to write the larger
     before = [1.5e-05, big, -1e-7, {"f": 3.0e-06, "n": big}]
     document = {"events": [{"a": before, "t": {"x": 1}}, {"b": before[3], "c": [before[0], {"y": 2}], "t": [5e-06, "z"]}]}
@@ -994,3 +1000,15 @@ def test_a_key_written_with_other_escapes_is_left_to_the_walk():
     found: dict = {}
     assert place_indented(ascii_text, ascii_text.index("{", 1), {"é": [1, {"é": 2}]}, {"é": {"1": {"é": {None: "/x/é/1/é"}}}}, found) is True
     assert found["/x/é/1/é"] == (ascii_text.rindex('"\\u00e9"'), ascii_text.rindex("2"))
+
+
+def test_the_placing_tests_run_without_orjson():
+    """orjson is a dependency on CPython only, and placing works without it: so do these tests (collected, the
+    standard library's variants run and orjson's skip), rather than failing to import."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import sys; sys.modules['orjson'] = None; import tests.test_positions as t; assert t.orjson is None"
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
