@@ -98,7 +98,8 @@ def _quick_batch(findings: list[Finding]) -> bytes | None:
     for name, kind in _FIXED_TYPES:
         if set(map(type, map(attrgetter(name), findings))) != {kind}:  # counted in C: a Python loop costs what it saves
             return None
-    extras = {id(extra): extra for extra in map(attrgetter("extra"), findings)}
+    extra_members = list(map(attrgetter("extra"), findings))
+    extras = dict(zip(map(id, extra_members), extra_members, strict=True))  # one per file, usually: made in C
     if any(type(value) not in _PLAIN_EXTRA for extra in extras.values() for value in extra.values()):
         return None
     members = [
