@@ -79,6 +79,35 @@ def test_hook_accepts_a_good_payload(hooked_repo):
     assert "add good.json" in _git(project, "log", "--oneline").stdout
 
 
+def test_hook_refuses_a_bad_payload_whose_extension_is_in_capitals(hooked_repo):
+    """sdelint reads CAPTURE.JSON as JSON, but the hooks' files: pattern was case-sensitive: such a capture was
+    never given to the hook, and a broken one was committed (a note left from an earlier round)."""
+    project, env = hooked_repo
+    result = _commit(project, env, "CAPTURE.JSON", UNREPAIRED.read_bytes())
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "CAPTURE.JSON:528:8: error syntax-error" in output
+    _git(project, "reset", "-q", "CAPTURE.JSON")
+    (project / "CAPTURE.JSON").unlink()
+
+
+@pytest.mark.parametrize(("name", "given"), [
+    ("fixtures/a.json", True), ("A.JSON", True), ("b.Jsonl", True), ("c.YML", True), ("d.json.GZ", True), ("e.txt", False),
+    ("TSCONFIG.JSON", False), ("sub/.SDELINT.YAML", False), (".vscode/Settings.json", False), ("jsonfile", False),
+])
+def test_hook_patterns_take_extensions_in_any_case(name, given):
+    """pre-commit matches files: and exclude: with Python's re.search, as here."""
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    default = hooks[0]
+    assert (re.search(default["files"], name) is not None and re.search(default["exclude"], name) is None) is given
+    strict = hooks[1]
+    config_file = name.lower().endswith((".sdelint.yaml", ".sdelint.yml"))
+    assert (re.search(strict["files"], name) is not None and re.search(strict["exclude"], name) is None) is (given or (
+        name in ("TSCONFIG.JSON", ".vscode/Settings.json") and not config_file))
+
+
 def test_hook_definition_runs_all_files_in_one_process():
     import yaml
 
