@@ -74,6 +74,7 @@ def recordings(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "nested" / "response.json.gz").write_bytes(gzip.compress(EXAMPLE.read_bytes()))
     (root / "legacy").mkdir()
     (root / "legacy" / "typed.json").write_text(json.dumps({"events": [EVENT_V2]}, indent=2))
+    (root / "CAPITALS.JSON").write_text(json.dumps({"events": [EVENT_V2]}))  # a directory run reads it: Spark too
     (root / "notes.txt").write_text("not a recording")
     (root / "fixture.yaml").write_text("events:\n  - sdeType: LEAD\n")
     return root
@@ -116,7 +117,7 @@ def test_lint_files_matches_the_cli_row_for_row_and_needs_no_config_file_on_exec
     assert findings.columns == ["path", *spark_module.FINDING_COLUMNS]
     assert got == expected
     linted = {Path(row["path"]).name for row in got}
-    assert {"unrepaired.json", "with space.json", "latin1.json", "events.jsonl", "response.json.gz", "typed.json"} <= linted
+    assert {"unrepaired.json", "with space.json", "latin1.json", "events.jsonl", "response.json.gz", "typed.json", "CAPITALS.JSON"} <= linted
     assert not linted & {"clean.json", "notes.txt", "fixture.yaml"}
     # the override for legacy/** applied on the executors: the same event is v1 there, v2 elsewhere
     versions = {Path(row["path"]).name: row["api_version"] for row in got if row["api_version"]}

@@ -33,7 +33,7 @@ STDIN_NAME = "<stdin>"  # standard input's name in reports, unless --stdin-filen
 DEFAULT_INCLUDE = ("*.json", "*.jsonl", "*.ndjson", "*.json.gz", "*.jsonl.gz", "*.ndjson.gz")
 # What DEFAULT_INCLUDE matches: the extension in any case (*.[jJ][sS][oO][nN]), as UP.JSON named is read as JSON
 # (reader.format_of). Patterns a user gives are matched as written.
-_DEFAULT_PATTERNS = tuple("".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in p) for p in DEFAULT_INCLUDE)
+DEFAULT_PATTERNS = tuple("".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in p) for p in DEFAULT_INCLUDE)
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def collect(
     directory search leaves out the files git ignores (``gitignored``).
     """
     shown = ", ".join(include or DEFAULT_INCLUDE)  # in notes, as --help shows the default
-    include = include or _DEFAULT_PATTERNS
+    include = include or DEFAULT_PATTERNS
     inputs: list[Input] = []
     notes: list[str] = []
     seen: set[str] = set()  # _identity of each local input

@@ -30,7 +30,7 @@ from pyspark.sql.types import BinaryType, IntegerType, StringType, StructField, 
 from .api import RuleNames, _config_path, _rule_names
 from .config import CommandLine, Configuration, Shipped
 from .findings import SEVERITY_RANK, Problem
-from .inputs import DEFAULT_INCLUDE
+from .inputs import DEFAULT_PATTERNS
 from .linter import Linter
 from .load import Document
 from .load.reader import FORMATS
@@ -48,8 +48,9 @@ _FINDING_SCHEMA = StructType(
     [StructField("line", IntegerType()), StructField("column", IntegerType())]
     + [StructField(name, StringType()) for name in FINDING_COLUMNS[2:]]
 )
-# binaryFile's pathGlobFilter takes one Hadoop glob: the CLI's directory patterns as one brace group.
-DEFAULT_FILE_GLOB = "*.{" + ",".join(pattern.removeprefix("*.") for pattern in DEFAULT_INCLUDE) + "}"
+# binaryFile's pathGlobFilter takes one Hadoop glob: the CLI's directory patterns (the extension in any case) as one
+# brace group, {*.[jJ][sS][oO][nN],...}
+DEFAULT_FILE_GLOB = "{" + ",".join(DEFAULT_PATTERNS) + "}"
 
 
 class LintOptions(TypedDict, total=False):
