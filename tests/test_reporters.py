@@ -744,3 +744,28 @@ def test_json_writer_keeps_a_text_streams_own_newline_translation(newline):
     JsonReporter(rules={}).write(results, report_file)
     report_file.flush()
     assert report_file.buffer.getvalue() == text.encode("utf-8")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("count", [1, 4096, 4097])
+def test_json_lines_are_json_dumps_of_each_finding(count):
+    """One encoder made for the run (json.dumps made one per finding): every line is still json.dumps(ensure_ascii=False)
+    of the finding, a lone surrogate escaped, floats, NaN, nested and non-string keys in extra members alike."""
+    import io
+
+    from validator.linter import FileResult
+    from validator.report.json_lines import JsonLinesReporter
+
+    extras = [{"api_version": "v2"}, {"score": 1.5e-05, "big": 2**70, "nan": float("nan"), 7: [None, True, {"k": "é"}]}, {}]
+    findings = [Finding(f"{_ODD_TEXT}.json", i, i % 3, f"/{_ODD_TEXT}/{i}", "r", "info", f"m {i} {_ODD_TEXT}", extras[i % 3]) for i in range(count)]
+    findings.append(Finding("s.json", 1, 1, "/\ud800", "r", "error", "lone \udfff", {}))
+    results = [FileResult("x.json", findings[:-1]), FileResult("s.json", findings[-1:]), FileResult("empty.json", [])]
+    stream = io.StringIO()
+    JsonLinesReporter(rules={}).write(results, stream)
+    expected = "".join(json.dumps(f.as_dict(), ensure_ascii=False) + "\n" for f in findings)
+    expected = expected.replace("\ud800", "\\ud800").replace("\udfff", "\\udfff")
+    assert stream.getvalue() == expected
+    stream = io.StringIO()
+    JsonLinesReporter(rules={}).write([FileResult("empty.json", [])], stream)
+    assert stream.getvalue() == ""
+    with pytest.raises(TypeError, match="Object of type set is not JSON serializable"):
+        JsonLinesReporter(rules={}).write([FileResult("x.json", [Finding("x.json", 1, 1, "/x", "r", "info", "m", {"odd": {1}})])], io.StringIO())

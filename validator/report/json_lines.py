@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-from typing import IO
+from itertools import islice
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]  # the C accelerator, not in typeshed
+from typing import IO, Any
 
+from ..findings import LONE_SURROGATE
 from ..result import FileResult
 from .base import Reporter
-from .common import dump_json
+
+# Findings encoded and written this many at a time, one line each
+_BATCH = 4096
+
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")  # json.dumps' words
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class JsonLinesReporter(Reporter):
@@ -22,7 +39,12 @@ class JsonLinesReporter(Reporter):
     escape = "json"
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
-        for result in results:
-            for finding in result.findings:
-                dump_json(finding.as_dict(), stream, indent=None, ensure_ascii=False)
-                stream.write("\n")
+        # json.dumps(ensure_ascii=False)'s own C encoder, made once (json.dumps makes one per call), and the
+        # lone-surrogate escape once per batch, only where one can be (a JSON key may hold \ud800)
+        encode = c_make_encoder({}, _not_json, encode_basestring, None, ": ", ", ", False, False, True)
+        findings = (f for r in results for f in r.findings)
+        while batch := list(islice(findings, _BATCH)):
+            text = "".join(["".join(encode(f.as_dict(), 0)) + "\n" for f in batch])
+            if not text.isascii() and _has_lone_surrogate(text):
+                text = LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+            stream.write(text)
