@@ -769,3 +769,30 @@ def test_json_lines_are_json_dumps_of_each_finding(count):
     assert stream.getvalue() == ""
     with pytest.raises(TypeError, match="Object of type set is not JSON serializable"):
         JsonLinesReporter(rules={}).write([FileResult("x.json", [Finding("x.json", 1, 1, "/x", "r", "info", "m", {"odd": {1}})])], io.StringIO())
+
+
+def test_json_lines_writes_the_lines_before_a_value_json_cannot_write_and_json_dumps_error():
+    """As json.dumps per finding did: the findings before the one JSON cannot write are written (not dropped with the
+    rest of their batch), and the error is json.dumps' own (its words use ``__class__``, as a mock's spec sets it)."""
+    import io
+
+    from validator.linter import FileResult
+    from validator.report.json_lines import JsonLinesReporter
+
+    class Disguised:
+        @property  # type: ignore[misc]
+        def __class__(self):
+            return frozenset
+
+    shared = {"api_version": "v2"}
+    good = [Finding("x.json", i, 1, f"/{i}", "r", "info", "m é", shared) for i in range(5)]
+    for odd in ({1}, Disguised()):
+        bad = Finding("x.json", 9, 1, "/9", "r", "info", "m", {"odd": {"deep": [odd]}})
+        stream = io.StringIO()
+        with pytest.raises(TypeError) as raised:
+            JsonLinesReporter(rules={}).write([FileResult("x.json", [*good, bad, *good])], stream)
+        with pytest.raises(TypeError) as expected:
+            json.dumps(bad.as_dict(), ensure_ascii=False)
+        assert str(raised.value) == str(expected.value)
+        assert raised.value.__context__ is None  # json.dumps' error alone, not raised while handling another
+        assert stream.getvalue() == "".join(json.dumps(f.as_dict(), ensure_ascii=False) + "\n" for f in good)
