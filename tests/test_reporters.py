@@ -796,3 +796,19 @@ def test_json_lines_writes_the_lines_before_a_value_json_cannot_write_and_json_d
         assert str(raised.value) == str(expected.value)
         assert raised.value.__context__ is None  # json.dumps' error alone, not raised while handling another
         assert stream.getvalue() == "".join(json.dumps(f.as_dict(), ensure_ascii=False) + "\n" for f in good)
+
+
+def test_json_lines_without_json_s_c_accelerator(monkeypatch):
+    """A Python without json's C encoder (json.encoder.c_make_encoder is None there, as load.canonical allows for)
+    writes the same lines, json.dumps per finding, instead of failing on calling None."""
+    import io
+
+    from validator.linter import FileResult
+    from validator.report import json_lines
+
+    monkeypatch.setattr(json_lines, "c_make_encoder", None)
+    findings = [Finding("x.json", i, 1, f"/\ud800{i}", "r", "info", "m é", {"api_version": "v2"}) for i in range(3)]
+    stream = io.StringIO()
+    json_lines.JsonLinesReporter(rules={}).write([FileResult("x.json", findings)], stream)
+    expected = "".join(json.dumps(f.as_dict(), ensure_ascii=False).replace("\ud800", "\\ud800") + "\n" for f in findings)
+    assert stream.getvalue() == expected

@@ -28,7 +28,9 @@ def _has_lone_surrogate(text: str) -> bool:
 
 
 def _encoder() -> Any:
-    """json.dumps(ensure_ascii=False)'s own C encoder (json.dumps makes one per call)."""
+    """json.dumps(ensure_ascii=False)'s own C encoder (json.dumps makes one per call); None on a Python without it."""
+    if c_make_encoder is None:  # json without its C accelerator (as load.canonical allows for): json.dumps per finding
+        return None
     return c_make_encoder({}, _not_json, encode_basestring, None, ": ", ", ", False, False, True)
 
 
@@ -58,6 +60,9 @@ class JsonLinesReporter(Reporter):
         encode = _encoder()
         findings = (f for r in results for f in r.findings)
         while batch := list(islice(findings, _BATCH)):
+            if encode is None:
+                _write_each(batch, stream)
+                continue
             try:
                 text: str | None = "".join(["".join(encode(f.as_dict(), 0)) + "\n" for f in batch])
             except Exception:  # a value JSON cannot write (TypeError, ValueError, RecursionError): json.dumps says so
