@@ -108,6 +108,22 @@ def test_hook_patterns_take_extensions_in_any_case(name, given):
         name in ("TSCONFIG.JSON", ".vscode/Settings.json") and not config_file))
 
 
+@pytest.mark.parametrize(("name", "given"), [
+    ("a.j\u017fon", False), ("b.ndj\u017fon", False),  # ſ (long s): (?i) alone matches it to s; sdelint's any case is ASCII
+    ("t\u017fconfig.json", True), ("tsconf\u0131g.json", True), ("devconta\u0131ner.json", True),  # ı (dotless i): not i
+])
+def test_hook_patterns_fold_ascii_letters_only(name, given):
+    """In any case means ASCII case, as sdelint's directory search ([jJ][sS]...) and reader (str.lower) take it:
+    Python's re.IGNORECASE without re.ASCII also matches ſ to s and ı to i, so a.jſon was given to the hook."""
+    import yaml
+
+    for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")):
+        chosen = re.search(hook["files"], name) is not None and re.search(hook["exclude"], name) is None
+        assert chosen is given, hook["id"]
+    for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")):
+        assert re.search(hook["exclude"], "sub/.sdel\u0131nt.yaml") is None, hook["id"]  # not sdelint's configuration
+
+
 def test_hook_definition_runs_all_files_in_one_process():
     import yaml
 
