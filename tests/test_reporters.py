@@ -812,3 +812,72 @@ def test_json_lines_without_json_s_c_accelerator(monkeypatch):
     json_lines.JsonLinesReporter(rules={}).write([FileResult("x.json", findings)], stream)
     expected = "".join(json.dumps(f.as_dict(), ensure_ascii=False).replace("\ud800", "\\ud800") + "\n" for f in findings)
     assert stream.getvalue() == expected
+
+
+def _every_code_point_text() -> list[str]:
+    """Strings that together hold every code point but the surrogates, DEL and the controls among them."""
+    points = [c for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    return ["".join(map(chr, points[i:i + 4096])) for i in range(0, len(points), 4096)]
+
+
+def test_float_free_documents_written_by_orjson_are_json_dumps_text():
+    """SARIF and GitLab reports hold no float: orjson writes them (indent 2, every non-ASCII character escaped as
+    json.dumps does, DEL too), or declines where json.dumps has its own way (a lone surrogate, 2**64, a subclass)."""
+    import io
+
+    from validator.report import common
+
+    document = {"texts": _every_code_point_text(), "nested": [{"a": [], "b": {}, "c": [1, -2, 2**63 - 1, -(2**63)]}, True, False, None],
+                "": "\x7f\x00\x1f\u2028😀", "keys \x7f é 😀": {"x": "y"}}
+    quick = common._indented_ascii_by_orjson(document)
+    assert quick is not None and quick == json.dumps(document, indent=2)
+
+    class Label(str):
+        """A subclass: json.dumps writes it as a string, orjson (told to) declines it."""
+
+    for declined in ({"x": "\ud800"}, {"x": 2**64}, {"x": Label("red")}, {1: "x"}):
+        assert common._indented_ascii_by_orjson(declined) is None
+        stream = io.StringIO()
+        common.dump_json(declined, stream, floats=False)
+        assert stream.getvalue() == json.dumps(declined, indent=2)
+
+
+def test_sarif_and_gitlab_reports_are_json_dumps_of_their_documents(monkeypatch):
+    """The reports written by orjson are the bytes json.dumps writes of the same documents, with orjson or without it."""
+    import io
+    import sys
+
+    from validator.linter import FileResult
+    from validator.report.gitlab import GitlabReporter
+    from validator.report.sarif import SarifReporter
+
+    findings = [Finding(f"d/{_ODD_TEXT}.json", i + 1, 2, f"/{_ODD_TEXT}/{i}", "numeric-string", "info", f"é {i} {_ODD_TEXT}", {"api_version": "v2"})
+                for i in range(50)]
+    results = [FileResult(findings[0].file, findings, "response", "v2", 3), FileResult("clean.json", [])]
+    sarif = SarifReporter(rules={})
+    expected_sarif = json.dumps(sarif.document(results), indent=2) + "\n"
+    gitlab = GitlabReporter(rules={})
+    gitlab_written = []
+    for hide_orjson in (False, True):
+        if hide_orjson:
+            monkeypatch.setitem(sys.modules, "orjson", None)  # import orjson raises ImportError
+        stream = io.StringIO()
+        sarif.write(results, stream)
+        assert stream.getvalue() == expected_sarif
+        stream = io.StringIO()
+        gitlab.write(results, stream)
+        gitlab_written.append(stream.getvalue())
+    assert gitlab_written[0] == gitlab_written[1] and gitlab_written[0].isascii() and "\\u00e9" in gitlab_written[0]
+
+
+def test_report_paths_follow_the_working_directory(tmp_path, monkeypatch):
+    """report_path is remembered per file, working directory and $PWD: a change of directory is seen."""
+    from validator.report.common import report_path
+
+    (tmp_path / "sub").mkdir()
+    target = str(tmp_path / "sub" / "a.json")
+    monkeypatch.delenv("PWD", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert report_path(target) == "sub/a.json"
+    monkeypatch.chdir(tmp_path / "sub")
+    assert report_path(target) == "a.json"

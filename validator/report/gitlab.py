@@ -45,5 +45,5 @@ class GitlabReporter(Reporter):
                     "location": {"path": report_path(f.file), "lines": {"begin": display_position(f)[0]}},
                 }
             )
-        dump_json(issues, stream)
+        dump_json(issues, stream, floats=False)  # ints, strings and booleans only
         stream.write("\n")

@@ -80,7 +80,7 @@ class SarifReporter(Reporter):
     escape = "json"
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
-        dump_json(self.document(results), stream)
+        dump_json(self.document(results), stream, floats=False)  # ints, strings and booleans only
         stream.write("\n")
 
     def document(self, results: list[FileResult]) -> dict[str, Any]:
