@@ -881,3 +881,10 @@ def test_report_paths_follow_the_working_directory(tmp_path, monkeypatch):
     assert report_path(target) == "sub/a.json"
     monkeypatch.chdir(tmp_path / "sub")
     assert report_path(target) == "a.json"
+
+
+def test_a_fingerprint_can_name_the_file_as_reports_do():
+    """stable_fingerprints names each file as CI tools expect (report_path) without copying the finding."""
+    f = Finding("./dir/a.json", 3, 4, "/x", "r", "error", "m", {}, {"v": 1})
+    assert f.fingerprint("dir/a.json") == f.with_(file="dir/a.json").fingerprint() != f.fingerprint()
+    assert f.fingerprint() == f.with_().fingerprint()

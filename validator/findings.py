@@ -33,8 +33,11 @@ class Finding:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     value: Any = field(default=None, compare=False, repr=False)  # the offending value, for baselines
 
-    def fingerprint(self) -> str:
-        """Identity that survives reformatting: file, rule, pointer and a hash of the value (not the line)."""
+    def fingerprint(self, file: str | None = None) -> str:
+        """Identity that survives reformatting: file, rule, pointer and a hash of the value (not the line).
+
+        ``file``: the file as the identity should name it (reports name it as CI tools do), instead of ``self.file``.
+        """
         value = self.value
         if value is None and not self.pointer:  # an input error: only its message tells one from another
             from .report.common import input_error_identity
@@ -47,7 +50,7 @@ class Finding:
 
             encoded = canonical_json(value)
         digest = hashlib.sha256(encoded.encode()).hexdigest()[:16]
-        return f"{self.file}\0{self.rule}\0{self.pointer}\0{digest}"
+        return f"{self.file if file is None else file}\0{self.rule}\0{self.pointer}\0{digest}"
 
     def with_(self, **changes: Any) -> Finding:
         return replace(self, **changes)

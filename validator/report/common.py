@@ -139,7 +139,7 @@ def stable_fingerprints(findings: list[Finding]) -> list[str]:
     seen: Counter[str] = Counter()
     out = []
     for finding in findings:
-        identity = finding.with_(file=report_path(finding.file)).fingerprint()
+        identity = finding.fingerprint(report_path(finding.file))
         n = seen[identity]
         seen[identity] += 1
         key = identity if n == 0 else f"{identity}\0{n}"

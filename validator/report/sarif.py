@@ -49,13 +49,20 @@ def rule_display_name(rule: str) -> str:
 
 
 def artifact_location(file: str) -> dict[str, str]:
-    """A SARIF artifactLocation: a percent-encoded relative reference against %SRCROOT%, else a file: URI."""
-    path = report_path(file)
+    """A SARIF artifactLocation: a percent-encoded relative reference against %SRCROOT%, else a file: URI.
+
+    A fresh dict each time (callers add to it); its members are worked out once per path (one per finding).
+    """
+    return dict(_artifact_location(report_path(file)))
+
+
+@lru_cache(maxsize=4096)
+def _artifact_location(path: str) -> tuple[tuple[str, str], ...]:
     if PurePath(path).is_absolute():
-        return {"uri": Path(path).as_uri()}
+        return (("uri", Path(path).as_uri()),)
     # quote() leaves only unreserved characters and "/": a ":" in the first segment cannot pose as a scheme.
     # os.fsencode gives a name that is not valid UTF-8 its original bytes back, which are percent-encoded.
-    return {"uri": quote(os.fsencode(path), safe="/"), "uriBaseId": SRCROOT}
+    return (("uri", quote(os.fsencode(path), safe="/")), ("uriBaseId", SRCROOT))
 
 
 class SarifReporter(Reporter):
