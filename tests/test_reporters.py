@@ -888,3 +888,31 @@ def test_a_fingerprint_can_name_the_file_as_reports_do():
     f = Finding("./dir/a.json", 3, 4, "/x", "r", "error", "m", {}, {"v": 1})
     assert f.fingerprint("dir/a.json") == f.with_(file="dir/a.json").fingerprint() != f.fingerprint()
     assert f.fingerprint() == f.with_().fingerprint()
+
+
+def test_a_remembered_report_path_is_worked_out_for_its_own_working_directory(tmp_path, monkeypatch):
+    """The cache's key is the answer's input: a chdir (or $PWD change) by another thread between reading the key and
+    working out the answer must not leave another directory's answer remembered under it."""
+    from validator.report import common
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path.parent / f"{tmp_path.name}-link").symlink_to(tmp_path)
+    link = str(tmp_path.parent / f"{tmp_path.name}-link")
+    target = str(tmp_path / "sub" / "a.json")
+    monkeypatch.chdir(tmp_path / "sub")  # the process is elsewhere than the key says
+    monkeypatch.setenv("PWD", str(tmp_path / "sub"))
+    assert common._report_path(target, str(tmp_path), None) == "sub/a.json"
+    assert common._report_path(f"{link}/sub/b.json", str(tmp_path), link) == "sub/b.json"
+    assert common._report_path(f"{link}/sub/c.json", str(tmp_path), None) == f"{link}/sub/c.json"
+
+
+def test_report_paths_of_relative_names_need_no_working_directory(tmp_path, monkeypatch):
+    """An API user in a deleted working directory still gets relative names and stdin's back (as before the cache)."""
+    from validator.report.common import report_path
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert report_path("<stdin>") == "<stdin>"
+    assert report_path("./d/a.json") == "d/a.json"

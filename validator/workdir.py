@@ -31,16 +31,17 @@ def _logical(pwd: str, cwd: str) -> str | None:
         return None
 
 
-def absolute_path(path: str) -> str:
+def absolute_path(path: str, where: tuple[str, str | None] | None = None) -> str:
     """``os.path.abspath(path)``, with a path under a logical ``$PWD`` spelt under ``os.getcwd()``.
 
-    Like abspath, ``..`` is removed as text, and nothing else is resolved.
+    Like abspath, ``..`` is removed as text, and nothing else is resolved. ``where``: the working directory and
+    ``$PWD`` to use for an absolute ``path`` (a cache's key), instead of the process's at this moment.
     """
     absolute = os.path.abspath(path)
-    pwd = os.environ.get("PWD")
+    pwd = os.environ.get("PWD") if where is None else where[1]
     if not pwd or not os.path.isabs(path):  # a relative path was joined to os.getcwd() already
         return absolute
-    cwd = os.getcwd()
+    cwd = os.getcwd() if where is None else where[0]
     logical = _logical(pwd, cwd)
     if logical is None:
         return absolute

@@ -38,16 +38,24 @@ def report_path(file: str) -> str:
     (see ``workdir``). Names that are not paths (``<stdin>``) are kept.
     Asked once or twice per finding (200,000 in a big report): remembered per file, working directory and $PWD.
     """
-    return _report_path(file, os.getcwd(), os.environ.get("PWD"))
+    pwd = os.environ.get("PWD")
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the working directory was deleted: a relative name ("<stdin>") needs none, as before
+        return _report_path.__wrapped__(file, None, pwd)
+    return _report_path(file, cwd, pwd)
 
 
 @lru_cache(maxsize=4096)
-def _report_path(file: str, cwd: str, pwd: str | None) -> str:
-    """report_path's answer, for the working directory and $PWD it depends on (keys of the cache only)."""
+def _report_path(file: str, cwd: str | None, pwd: str | None) -> str:
+    """report_path's answer for this working directory and $PWD: worked out from them, not from the process's
+    (another thread may chdir between the key and the answer, which would then be remembered under the wrong key)."""
     path = PurePath(file)
     if path.is_absolute():
+        if cwd is None:
+            cwd = os.getcwd()  # gone: raises as before
         try:
-            path = Path(absolute_path(file)).relative_to(Path.cwd())
+            path = Path(absolute_path(file, (cwd, pwd))).relative_to(cwd)
         except ValueError:
             return path.as_posix()
     return path.as_posix()  # also drops "./" prefixes; on Windows turns "\" into "/"
