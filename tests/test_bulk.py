@@ -163,6 +163,22 @@ def test_baseline_gates_only_new_findings_and_survives_reformatting(tmp_path, cl
     assert "fixed since it was written" in text.output
 
 
+def test_a_baseline_takes_a_key_holding_a_nul(tmp_path, cli, monkeypatch):
+    """A key "a\\u0000b" gives a finding whose pointer holds NUL, the character that separates a fingerprint's fields:
+    --write-baseline split the fingerprint on it and ended in an internal error (exit 2)."""
+    monkeypatch.chdir(tmp_path)
+    event = {**EVENT, "lead": {**EVENT["lead"], "lead": {**EVENT["lead"]["lead"], "a\0b": 1}}}
+    (tmp_path / "nul.json").write_text(json.dumps({"events": [event]}), encoding="utf-8")
+    before = _json_report(cli("check", "--format", "json", "nul.json"))
+    assert [f["pointer"] for f in before["findings"] if f["rule"] == "unknown-field"] == ["/events/0/lead/lead/a\0b"]
+    written = cli("check", "--write-baseline", "baseline.json", "nul.json")
+    assert written.exit_code == 0, written.output
+    stored = json.loads((tmp_path / "baseline.json").read_text())
+    assert [e["pointer"] for e in stored["findings"]] == [f["pointer"] for f in before["findings"]]
+    report = _json_report(cli("check", "--format", "json", "--baseline", "baseline.json", "nul.json"))
+    assert report["findings"] == [] and report["summary"]["baseline"]["known"] == len(before["findings"])
+
+
 def test_a_baseline_rewritten_for_some_files_keeps_the_others_and_gone_files_count_as_fixed(tmp_path, cli, monkeypatch):
     """An audit: --write-baseline on one file dropped every other file's accepted findings (they came back as new), and
     entries of a renamed or deleted file were never reported, so a file re-created there later had its findings hidden."""

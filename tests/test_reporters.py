@@ -829,14 +829,14 @@ def test_float_free_documents_written_by_orjson_are_json_dumps_text():
 
     document = {"texts": _every_code_point_text(), "nested": [{"a": [], "b": {}, "c": [1, -2, 2**63 - 1, -(2**63)]}, True, False, None],
                 "": "\x7f\x00\x1f\u2028😀", "keys \x7f é 😀": {"x": "y"}}
-    quick = common._indented_ascii_by_orjson(document)
+    quick = common.indented_ascii_json_by_orjson(document)
     assert quick is not None and quick == json.dumps(document, indent=2)
 
     class Label(str):
         """A subclass: json.dumps writes it as a string, orjson (told to) declines it."""
 
     for declined in ({"x": "\ud800"}, {"x": 2**64}, {"x": Label("red")}, {1: "x"}):
-        assert common._indented_ascii_by_orjson(declined) is None
+        assert common.indented_ascii_json_by_orjson(declined) is None
         stream = io.StringIO()
         common.dump_json(declined, stream, floats=False)
         assert stream.getvalue() == json.dumps(declined, indent=2)
@@ -916,3 +916,22 @@ def test_report_paths_of_relative_names_need_no_working_directory(tmp_path, monk
     gone.rmdir()
     assert report_path("<stdin>") == "<stdin>"
     assert report_path("./d/a.json") == "d/a.json"
+
+
+def test_a_baseline_is_written_as_json_dumps_writes_it(tmp_path):
+    """A new baseline (strings and integers only) is written by orjson in json.dumps' bytes; with an earlier
+    baseline's entries kept (which may hold anything) or a lone surrogate, by json.dumps itself."""
+    from validator.baseline import write_baseline
+    from validator.linter import FileResult
+
+    (tmp_path / "a.json").write_text("{}")  # its entries are kept while it exists
+    findings = [Finding(str(tmp_path / "a.json"), i, 1, f"/{_ODD_TEXT}/{i}", "numeric-string", "info", f"é {_ODD_TEXT} {i}", {}, i) for i in range(20)]
+    path = tmp_path / "baseline.json"
+    write_baseline(path, [FileResult(str(tmp_path / "a.json"), findings)])
+    written = path.read_text(encoding="utf-8")
+    document = json.loads(written)
+    assert written == json.dumps(document, indent=2) + "\n" and len(document["findings"]) == 20
+    surrogate = [Finding(str(tmp_path / "b.json"), 1, 1, "/\ud800", "r", "error", "m", {}, None)]
+    write_baseline(path, [FileResult(str(tmp_path / "b.json"), surrogate)])  # a.json's entries are kept
+    written = path.read_text(encoding="utf-8")
+    assert written == json.dumps(json.loads(written), indent=2) + "\n" and len(json.loads(written)["findings"]) == 21

@@ -17,6 +17,7 @@ from . import __version__
 from .atomic import write_atomically
 from .findings import Finding
 from .load.reader import read_file
+from .report.common import indented_ascii_json_by_orjson
 from .result import BaselineOutcome, FileResult
 from .workdir import absolute_path
 
@@ -35,9 +36,16 @@ class BaselineError(Exception):
     """An unreadable baseline file (exit code 2)."""
 
 
-def _key(finding: Finding, root: Path) -> tuple[str, str, str, str]:
-    _, rule, pointer, digest = finding.fingerprint().split("\0")
-    return _relative_file(finding.file, root), rule, pointer, digest
+def _key(finding: Finding, root: Path, files: dict[str, str]) -> tuple[str, str, str, str]:
+    """The baseline's identity of a finding; ``files`` remembers each file as the baseline names it (one per result).
+
+    Taken field by field, not split out of ``fingerprint()``: a pointer may hold the NUL that separates its fields
+    (a key "a\\u0000b"), and --write-baseline ended in an internal error on it.
+    """
+    file = files.get(finding.file)
+    if file is None:
+        file = files[finding.file] = _relative_file(finding.file, root)
+    return file, finding.rule, finding.pointer, finding.value_hash()
 
 
 def _relative_file(file: str, root: Path) -> str:
@@ -69,10 +77,11 @@ def write_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
     root = Path(absolute_path(str(path))).parent
     entries = []
     checked: dict[str, str] = {}  # a checked file as the baseline names it -> as the results name it
+    files: dict[str, str] = {}
     for result in results:
         checked.setdefault(_relative_file(result.file, root), result.file)
         for finding in result.findings:
-            file, rule, pointer, digest = _key(finding, root)
+            file, rule, pointer, digest = _key(finding, root, files)
             checked.setdefault(file, finding.file)
             entries.append({"file": file, "rule": rule, "pointer": pointer, "value_hash": digest, "severity": finding.severity, "message": finding.message})
     kept = [
@@ -82,7 +91,10 @@ def write_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
     ]
     entries += kept
     entries.sort(key=lambda e: (e["file"], e["rule"], e["pointer"], e["value_hash"]))
-    write_atomically(path, json.dumps({"sdelint_baseline": FORMAT_VERSION, "tool_version": __version__, "findings": entries}, indent=2) + "\n")
+    document = {"sdelint_baseline": FORMAT_VERSION, "tool_version": __version__, "findings": entries}
+    # strings and integers only (an earlier baseline's entries may hold anything: orjson declines what it would spell otherwise)
+    text = indented_ascii_json_by_orjson(document) if not kept else None
+    write_atomically(path, (text if text is not None else json.dumps(document, indent=2)) + "\n")
     return len(entries), len(kept)
 
 
@@ -141,12 +153,13 @@ def apply_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
     root = Path(absolute_path(str(path))).parent
     outcome = BaselineOutcome()
     checked_files: dict[str, str] = {}  # a checked file as the baseline names it -> as the results name it
+    files: dict[str, str] = {}
     for result in results:
         if result.failed:  # not checked: its entries are neither matched nor fixed
             continue
         kept = []
         for finding in result.findings:
-            key = _key(finding, root)
+            key = _key(finding, root, files)
             checked_files.setdefault(key[0], finding.file)
             if remaining[key] > 0:
                 remaining[key] -= 1

@@ -38,6 +38,10 @@ class Finding:
 
         ``file``: the file as the identity should name it (reports name it as CI tools do), instead of ``self.file``.
         """
+        return f"{self.file if file is None else file}\0{self.rule}\0{self.pointer}\0{self.value_hash()}"
+
+    def value_hash(self) -> str:
+        """The fingerprint's hash of the value (16 hex digits); of the message for an input error, which has neither."""
         value = self.value
         if value is None and not self.pointer:  # an input error: only its message tells one from another
             from .report.common import input_error_identity
@@ -49,8 +53,7 @@ class Finding:
             from .report.common import canonical_json
 
             encoded = canonical_json(value)
-        digest = hashlib.sha256(encoded.encode()).hexdigest()[:16]
-        return f"{self.file if file is None else file}\0{self.rule}\0{self.pointer}\0{digest}"
+        return hashlib.sha256(encoded.encode()).hexdigest()[:16]
 
     def with_(self, **changes: Any) -> Finding:
         return replace(self, **changes)

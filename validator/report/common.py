@@ -162,7 +162,7 @@ def dump_json(document: Any, stream: IO[str], *, indent: int | None = 2, ensure_
     it, ten times faster than json's indenting encoder, in the same bytes (it spells some floats otherwise).
     """
     if not floats and indent == 2 and ensure_ascii:
-        quick = _indented_ascii_by_orjson(document)
+        quick = indented_ascii_json_by_orjson(document)
         if quick is not None:
             stream.write(quick)
             return
@@ -209,7 +209,7 @@ def severity_counts(summary: Summary) -> str:
     return f"{plural(summary.errors, 'error')}, {plural(summary.warnings, 'warning')}, {summary.infos} info"
 
 
-def _indented_ascii_by_orjson(document: Any) -> str | None:
+def indented_ascii_json_by_orjson(document: Any) -> str | None:
     """``json.dumps(document, indent=2)`` (ensure_ascii) for a document without floats, written by orjson; None when
     orjson is not installed or refuses a value (a lone surrogate, an integer past 64 bits, a key that is not a string,
     a subclass, a dataclass or a date, which json.dumps writes, or refuses, its own way)."""
