@@ -16,6 +16,8 @@ from functools import lru_cache
 from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
+from ..fastjson import orjson_module
+
 try:
     from json.encoder import c_make_encoder  # type: ignore[attr-defined]  # the C accelerator, not in typeshed
 except ImportError:  # pragma: no cover - every CPython build has it
@@ -40,11 +42,10 @@ def _quick_encoder() -> Callable[[Any], bytes] | None:
     """orjson's compact encoder, when installed: 4 to 5 times the standard library's speed on an event. Its text
     differs from json.dumps's only for some floats (1.5e-05), NaN and integers past 64 bits (which it refuses),
     so what it writes is compared with the text like anything else, and json.dumps's tried when it differs."""
-    try:
-        from orjson import dumps
-    except ImportError:  # an optional speed-up: the standard library's encoder does the same work
+    orjson = orjson_module()
+    if orjson is None:  # an optional speed-up: the standard library's encoder does the same work
         return None
-    quick: Callable[[Any], bytes] = dumps
+    quick: Callable[[Any], bytes] = orjson.dumps
     return quick
 
 

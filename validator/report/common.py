@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path, PurePath
 from typing import IO, Any
 
+from ..fastjson import orjson_module
 from ..findings import LONE_SURROGATE, Finding, json_default
 from ..result import BaselineOutcome, Summary
 from ..workdir import absolute_path
@@ -213,9 +214,8 @@ def indented_ascii_json_by_orjson(document: Any) -> str | None:
     """``json.dumps(document, indent=2)`` (ensure_ascii) for a document without floats, written by orjson; None when
     orjson is not installed or refuses a value (a lone surrogate, an integer past 64 bits, a key that is not a string,
     a subclass, a dataclass or a date, which json.dumps writes, or refuses, its own way)."""
-    try:
-        import orjson
-    except ImportError:  # a dependency on CPython only
+    orjson = orjson_module()
+    if orjson is None:
         return None
     options = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
     try:

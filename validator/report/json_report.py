@@ -11,15 +11,13 @@ from json.encoder import encode_basestring  # the escaper json.dumps uses with e
 from operator import attrgetter
 from typing import IO, Any
 
+from ..fastjson import orjson_module
 from ..findings import Finding
 from ..result import BaselineOutcome, FileResult, Summary
 from .ascii_out import writes_utf8
 from .base import Reporter
 
-try:
-    import orjson
-except ImportError:  # a dependency on CPython only: the findings are then written by _finding_texts alone
-    orjson = None  # type: ignore[assignment]  # a missing module is None; checked before use
+orjson = orjson_module()  # None where not installed: the findings are then written by _finding_texts alone
 
 _FINDING_FIELDS = frozenset(("file", "line", "column", "pointer", "rule", "severity", "message"))
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from .. import detect
 from ..config import CommandLine, Configuration
+from ..fastjson import orjson_module
 from ..findings import SEVERITY_RANK, Path, nests_deeper_than, path_pointer
 from ..linter import Linter
 from ..load import Document, parse_input, parse_text, read_input
@@ -37,10 +38,7 @@ from ..validate.detailed import DetailedPathRefused, detailed_path_refused
 from ..walk import records_of
 from .settings import BODY_LIMIT, LIMITS, Settings
 
-try:
-    import orjson
-except ImportError:  # pragma: no cover - the serve extra installs it
-    orjson = None  # type: ignore[assignment]  # a missing module is None; checked before each use
+orjson = orjson_module()  # None where not installed: the json module writes the answers
 
 REQUEST_NAME = "<request>"
 API_VERSIONS = API_VERSION_CHOICES  # the query parameter takes what --api-version takes
