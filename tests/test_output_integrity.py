@@ -397,6 +397,53 @@ def test_a_signal_after_the_report_is_written_is_no_traceback(tmp_path, signum, 
 
 # --- machine-readable reports on a standard output that is not UTF-8 --------------------------------
 
+_INTERRUPTED_WHILE_LOADING = """\
+import builtins, os, signal, sys
+sys.path.insert(0, sys.argv[1])
+sys.argv = ["sdelint", "check", sys.argv[2]]
+real_import = builtins.__import__
+def interrupting_import(name, globals=None, locals=None, fromlist=(), level=0):
+    if name == "cli" and level == 1:  # the command's modules start to load: Ctrl-C now
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_import(name, globals, locals, fromlist, level)
+builtins.__import__ = interrupting_import
+from validator.__main__ import main
+main()
+"""
+
+
+@pytest.mark.parametrize("ignored", [False, True])
+def test_ctrl_c_while_the_command_loads_is_no_traceback(tmp_path, ignored):
+    """Ctrl-C in the first tenth of a second (sdelint's modules loading) printed a KeyboardInterrupt traceback from
+    inside an import, exit -2. It now says "interrupted" and exits 130 as later; where Ctrl-C is ignored (a job started
+    with `&` by a script) it still is, and the run goes on."""
+    script = tmp_path / "interrupting.py"
+    script.write_text(_INTERRUPTED_WHILE_LOADING, encoding="utf-8")
+    import signal
+
+    def ignore_ctrl_c() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    done = subprocess.run([sys.executable, str(script), str(ROOT), str(EXAMPLE)], capture_output=True, timeout=120,
+                          preexec_fn=ignore_ctrl_c if ignored else None)
+    assert b"Traceback" not in done.stderr, done.stderr
+    if ignored:
+        assert done.returncode == 0 and b"Checked 1 file" in done.stdout  # the run went on to its summary
+    else:
+        assert (done.returncode, done.stderr, done.stdout) == (130, b"sdelint: interrupted\n", b"")
+
+
+def test_the_console_command_enters_where_ctrl_c_is_taken_early():
+    """The `sdelint` script must start at validator.__main__:main (its light module), not at validator.cli."""
+    from importlib.metadata import entry_points
+
+    (command,) = [point for point in entry_points(group="console_scripts") if point.name == "sdelint"]
+    assert command.value == "validator.__main__:main"
+    import validator.__main__
+
+    assert command.load() is validator.__main__.main
+
+
 
 def _cart_with_a_currency(tmp_path: Path) -> Path:
     """A finding whose message quotes a value with a character above U+FFFF and one in Latin-1."""
