@@ -774,6 +774,37 @@ def test_o_judges_a_target_by_the_names_only_payloads_use(sdelint, tmp_path, exa
         assert target.read_bytes() != original
 
 
+@pytest.mark.parametrize("failure", ["unreadable", "too big"])
+def test_o_refuses_a_target_it_cannot_read(cli, tmp_path, monkeypatch, failure):
+    """An -o target that could not be read (no read permission, or past the size sdelint reads) was taken for no
+    capture and replaced: a file that cannot be told apart is now refused (exit 2) and left as it was."""
+    import errno
+    from functools import partial
+
+    import validator.own_files as own_files
+    from validator.load import reader
+
+    target = tmp_path / "capture.json"
+    original = b'{"conversationHistoryRecords": [{"sdes": {"events": []}}]}\n'
+    target.write_bytes(original)
+    clean = tmp_path / "clean.json"
+    clean.write_text('{"conversationHistoryRecords": []}\n', encoding="utf-8")
+    if failure == "unreadable":  # as root, chmod 000 does not stop a read
+        def refuse(path, *args, **kwargs):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+        monkeypatch.setattr(own_files, "read_file", refuse)
+        monkeypatch.setattr(own_files, "written_by_sdelint", lambda path: None)
+        reason = "Permission denied"
+    else:
+        monkeypatch.setattr(own_files, "read_file", partial(reader.read_file, limit=16))
+        reason = "larger than 16 bytes: not read"
+    result = cli("check", "-o", str(target), str(clean))
+    assert result.exit_code == 2, result.output
+    assert f"-o/--output {target} cannot be read ({reason}), so sdelint cannot tell that it holds no capture" in result.stderr
+    assert target.read_bytes() == original
+
+
 def test_o_parses_no_target_that_names_no_payload_member(tmp_path, monkeypatch):
     """Another tool's big report as the -o target cost a whole parse (1.6 s and 220 MB for 34 MB)."""
     import validator.own_files as own_files

@@ -94,6 +94,7 @@ _PAYLOAD_NAMES = re.compile(r"conversationHistoryRecords|interactionHistoryRecor
 
 def holds_a_payload(path: Path) -> bool:
     """Whether ``path`` holds what sdelint checks (a capture): read only for a target that holds nothing sdelint wrote.
+    Refused when it cannot be read (permissions, past the size limit): a file that cannot be told apart is not replaced.
 
     A text naming no member only payloads have is no capture, unparsed (another tool's 30 MB report costs a read, not
     a parse). One that names them is a capture when it does not parse (a capture with a syntax error is what a linter
@@ -102,8 +103,11 @@ def holds_a_payload(path: Path) -> bool:
     """
     try:
         decoded = read_input(read_file(path), str(path))
-    except OSError:
+    except FileNotFoundError:  # gone since it was looked at: nothing to lose
         return False
+    except OSError as error:  # unreadable, or past the size sdelint reads: what it holds cannot be told
+        why = error.strerror or str(error)
+        raise Refused(f"-o/--output {path} cannot be read ({why}), so sdelint cannot tell that it holds no capture: name another file") from None
     text = decoded.text if decoded.text is not None else "\n".join(line for _, line, _ in decoded.lines)
     if not _PAYLOAD_NAMES.search(text):
         return False
