@@ -891,3 +891,17 @@ def test_explicit_version_overrides_detection():
     assert [(f.rule, f.pointer) for f in validator.lint(typed, api_version="v1", select="v1-unauthenticated")] == [("v1-unauthenticated", "/isAuthenticated")]
     assert {f.pointer for f in findings if f.rule == "v1-alphanumeric"} == {"/cartStatus/total", "/cartStatus/numItems", "/cartStatus/products/0/quantity", "/cartStatus/products/0/product/price"}
     assert {f.extra["api_version"] for f in findings} == {"v1"}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("shape", ["response", "record"])
+def test_record_members_are_wrong_type_in_both_versions(version, shape):
+    """v1's "their attribute type will be alphanumeric" types engagement attribute values, not the record around
+    them: a number where the published example shows text (info.latestAgentId, campaign.campaignId) is the same
+    wrong-type in v1 as in v2, never v1-alphanumeric (which --ignore v1-alphanumeric would then hide)."""
+    record = {"info": {"conversationId": "c1", "latestAgentId": 3677470410}, "campaign": {"campaignId": 2266771712}, "sdes": {"events": []}}
+    document, base = ({"conversationHistoryRecords": [record]}, "/conversationHistoryRecords/0") if shape == "response" else (record, "")
+    findings = validator.lint(document, api_version=version, select=SCHEMA_RULES)
+    assert sorted((f.rule, f.pointer) for f in findings) == [
+        ("wrong-type", f"{base}/campaign/campaignId"), ("wrong-type", f"{base}/info/latestAgentId"),
+    ]

@@ -396,6 +396,21 @@ def test_an_unauthenticated_event_without_the_flag_is_legal():
     assert finding.message == "event under unAuthSdes says isAuthenticated: true; expected false"  # as JSON writes it, not Python's True
 
 
+@pytest.mark.parametrize(("section", "flag", "contradicts"), [
+    ("unAuthSdes", "false", False), ("unAuthSdes", None, False), ("unAuthSdes", 0, False), ("unAuthSdes", "true", True),
+    ("sdes", "true", False), ("sdes", None, False), ("sdes", 1, False), ("sdes", "false", True),
+])
+def test_auth_section_reads_what_the_flag_says_in_either_section(section, flag, contradicts):
+    """A flag of the wrong type is the schema's wrong-type; auth-section reports only a flag whose value contradicts
+    its section, the same way under sdes and unAuthSdes: unAuthSdes "false" says false (not a contradiction), "true"
+    under unAuthSdes and "false" under sdes do contradict."""
+    event = {"cartStatus": {"serverTimeStamp": STAMP}, "sdeType": "CART_STATUS", "serverTimeStamp": STAMP, "isAuthenticated": flag}
+    record = {"sdes": {"events": []}, "unAuthSdes": {"events": []}}
+    record[section]["events"].append(event)
+    rules = {f.rule for f in validator.lint(record, api_version="v2") if f.pointer == f"/{section}/events/0/isAuthenticated"}
+    assert rules == ({"auth-section", "wrong-type"} if contradicts else {"wrong-type"})
+
+
 # --- issue 11.4 and 11.5: values past the int/float/date limits --------------------------------
 
 HUGE = "9" * 5000

@@ -114,7 +114,14 @@ def _flat_hint(path: list, key: str, instance: dict, version: str) -> str:
     return f": its fields are written flat, as Engagement History does; Messaging Interactions nests them in {key}.{key}"
 
 
-def _problems_for(error: Any, base: str, version: str) -> Iterator[Problem]:
+# The document shapes around the events (checked with their events stubbed out): their members are not engagement
+# attribute values, so v1's "their attribute type will be alphanumeric" does not type them; a number where the
+# published example shows text (info.latestAgentId) is the same wrong-type in v1 as in v2.
+_SHELL_SCHEMAS = frozenset(("response", "response-list", "record", "events"))
+
+
+def _problems_for(error: Any, base: str, version: str, attributes: bool = True) -> Iterator[Problem]:
+    """``attributes``: the schema holds engagement attribute values (an event's), not only a document's shape."""
     path = list(error.absolute_path)
     pointer = join_pointer(base, *path)
     kind, schema, instance = error.validator, error.schema, error.instance
@@ -142,7 +149,7 @@ def _problems_for(error: Any, base: str, version: str) -> Iterator[Problem]:
         for key in error.validator_value:
             if isinstance(instance, dict) and key not in instance and f"{key!r} is a required" in error.message:
                 yield Problem(pointer, "missing-field", f"missing required field {key!r}{_where(path)}{_flat_hint(path, key, instance, version)}", value=key)
-    elif kind == "type" and version == "v1" and isinstance(instance, (int, float)) and _expects_text_only(error.validator_value):
+    elif kind == "type" and version == "v1" and attributes and isinstance(instance, (int, float)) and _expects_text_only(error.validator_value):
         yield Problem(pointer, "v1-alphanumeric", f"API v1 values are alphanumeric: expected a string, found {_found(instance)}", value=instance)
     elif kind == "type":
         yield Problem(pointer, "wrong-type", f"expected {_expected(schema)}, found {_found(instance)}", value=instance)
@@ -208,9 +215,10 @@ def detailed_problems(version: str, name: str, instance: Any, base: str, stubs: 
         raise DetailedPathRefused(name)
     validator = detailed_validator(version, name, stubs)
     problems: list[Problem] = []
+    attributes = name not in _SHELL_SCHEMAS
     try:
         for error in validator.iter_errors(instance):
-            problems.extend(_problems_for(error, base, version))
+            problems.extend(_problems_for(error, base, version, attributes))
     except RecursionError:  # jsonschema descends, and quotes values, by recursion: a value the parser just managed
         problems.append(Problem(base, "too-deep", f"{name} is nested too deeply for its schema errors to be listed"))
     return problems

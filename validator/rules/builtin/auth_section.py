@@ -22,13 +22,15 @@ def flags_against_section(ctx: EventContext, p: dict[str, Any]) -> list[Hit]:
     inner = ctx.container.get("isAuthenticated") if ctx.container is not None else None
     hits = []
     if ctx.section == "sdes":
-        if flag is False:
-            hits.append(Hit(join_pointer(ctx.pointer, "isAuthenticated"), "event under sdes (authenticated) says isAuthenticated: false", flag))
+        if flag is False or flag == "false":
+            message = f"event under sdes (authenticated) says isAuthenticated: {show_json(flag)}"
+            hits.append(Hit(join_pointer(ctx.pointer, "isAuthenticated"), message, flag))
         if inner is False:
             hits.append(Hit(join_pointer(ctx.container_pointer, "isAuthenticated"), f"{ctx.key} under sdes (authenticated) says isAuthenticated: false", inner))
     elif ctx.section == "unAuthSdes":
-        # no field table lists isAuthenticated (field reference: "not in any table"): a missing flag contradicts nothing
-        if flag is not None and flag is not False:
+        # no field table lists isAuthenticated (field reference: "not in any table"): a missing flag contradicts nothing;
+        # nor does one that says false in the wrong type ("false", null): the schema's wrong-type, as under sdes
+        if flag is True or flag == "true":
             message = f"event under unAuthSdes says isAuthenticated: {show_json(flag)}; expected false"
             hits.append(Hit(join_pointer(ctx.pointer, "isAuthenticated"), message, flag))
         if inner is True:
