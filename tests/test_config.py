@@ -224,6 +224,19 @@ def test_bad_configuration_is_a_clear_usage_error(tmp_path, cli, text, words, ex
     assert not (tmp_path / "pwned").exists()
 
 
+def test_a_repeated_key_is_listed_with_the_files_other_errors(tmp_path, cli, example_path):
+    """The README: a configuration's errors, a key written twice among them, are listed every one at once. A repeated
+    key was reported alone: fixed and run again, the same file then showed its unknown rule and bad severity."""
+    config = _write(tmp_path / ".sdelint.yaml", "rules:\n  nope-rule: error\n  timestamp-order: {tolerance-ms: 5000, tolerance-ms: 1}\nfail-on: loud\n")
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2
+    assert ".sdelint.yaml:3:41: rules/timestamp-order/tolerance-ms: the key repeats" in result.output
+    assert ".sdelint.yaml:2:3: unknown rule 'nope-rule'" in result.output
+    assert ".sdelint.yaml:4:10: fail-on: must be one of error, warning, info" in result.output
+    with pytest.raises(ConfigError, match="(?s)the key repeats.*unknown rule 'nope-rule'"):
+        validator.lint(example_path, config=config)
+
+
 @pytest.mark.parametrize("bound", ["1e1", "'1e1'", "'10'", "10"])
 def test_custom_rule_bounds_read_as_before(tmp_path, bound):
     """A review found `max: 1e3` (text to YAML 1.1, a number to as_number) refused once the bounds were checked:

@@ -229,3 +229,32 @@ def test_a_nested_repository_is_asked_as_itself_whatever_a_hook_environment_name
     _git("-C", str(tmp_path), "add", "top.json")
     monkeypatch.setenv("GIT_INDEX_FILE", str(tmp_path / ".git" / "index"))
     assert {item.relative for item in search(tmp_path, ("*.json",), ())} == {"top.json", "lib/tracked.json"}
+
+
+def test_the_readme_ci_include_takes_the_files_the_pre_commit_hook_checks(tmp_path, monkeypatch):
+    """The README's CI advice for fixtures with YAML gives the gate the hook's list: the same names as the hook's
+    files: pattern, in any case and as .gz. It was '*.{json,jsonl,ndjson,yaml,yml}', which an --include matches as
+    written: CAPTURE.JSON and every .gz, which the hook refuses when they are broken, passed the gate unread."""
+    import json
+    import re
+
+    import yaml
+    from click.testing import CliRunner
+
+    from tests.conftest import ROOT
+    from validator.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    advice = readme[readme.index("which the pre-commit hook checks") :]
+    include = re.search(r"`--include '([^']+)'`", advice).group(1)
+    (hook,) = [entry for entry in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")) if entry["id"] == "sdelint"]
+    names = ["a.json", "B.JSON", "c.jsonl", "d.ndjson", "E.NdJson", "f.yaml", "G.YML", "h.Yaml", "i.json.gz", "J.JSONL.GZ", "k.yml.Gz",
+             "l.txt", "m.json.bz2", "n.jsonx", "o.gz", "p.xml", "q.yaml.gz.bak"]
+    fixtures = tmp_path / "fixtures"
+    fixtures.mkdir()
+    for name in names:
+        (fixtures / name).write_bytes(b"{}")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--include", include, "--no-respect-gitignore", "fixtures"])
+    walked = sorted(entry["file"].removeprefix("fixtures/") for entry in json.loads(result.stdout)["files"])
+    assert walked == sorted(name for name in names if re.search(hook["files"], name))

@@ -378,6 +378,23 @@ def test_lp_sdes_is_held_to_the_authenticated_flow(cli, tmp_path):
     assert check_json(cli, write(tmp_path, "body.json", body))["findings"] == []
 
 
+def test_the_readme_claims_example_prints_what_the_readme_shows(cli, tmp_path, monkeypatch):
+    """The README's web-side example: its claims.json, checked, prints the block under it, line for line (the block
+    cut the message short with '...' and left out the summary line)."""
+    import re
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (claims,) = re.findall(r'```json\n(\{"iss".*?)```', readme, re.S)
+    (shown,) = re.findall(r"```text\n\$ sdelint check claims\.json\n(.*?)```", readme, re.S)
+    write(tmp_path, "claims.json", claims)
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", "claims.json")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == shown.splitlines()
+
+
 def test_web_side_names_and_types_follow_the_web_tables(cli, tmp_path):
     sde = {"type": "ctmrinfo", "info": {"customerStatus": "vip", "balance": "lots", "lastPaymentDate": {"day": 31, "month": 2, "year": 2020}}}
     text = json.dumps(sde)

@@ -102,15 +102,16 @@ def _normalise_severities(settings: Any) -> Any:
 MAX_CONFIG_BYTES = 16 << 20  # far past any real configuration; a device named by --config is not read forever
 
 
-def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
-    """The sdelint section of a file (None when a pyproject.toml has none) and its text."""
+def _read(path: Path) -> tuple[dict[str, Any] | None, str, list[str]]:
+    """The sdelint section of a file (None when a pyproject.toml has none), its text, and its repeated keys' errors
+    (YAML; listed with the file's other errors, every error at once)."""
     try:
         text = read_file(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}") from None
     if path.suffix == ".toml":
         if path.name == "pyproject.toml" and "sdelint" not in text and "\\u" not in text and "\\U" not in text:
-            return None, text  # no tool.sdelint table can be spelt without the name (or an escape of it): tomllib not even loaded
+            return None, text, []  # no tool.sdelint table can be spelt without the name (or an escape of it): tomllib not even loaded
         import tomllib
 
         try:
@@ -122,8 +123,8 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
         tool = document.get("tool")
         section = tool.get("sdelint") if isinstance(tool, dict) else None  # tool = "sdelint" is some other setting
         if path.name != "pyproject.toml" and section is None:
-            return document, text  # sdelint.toml: its [tool.sdelint] table, else its top level (as ruff.toml)
-        return section, text
+            return document, text, []  # sdelint.toml: its [tool.sdelint] table, else its top level (as ruff.toml)
+        return section, text, []
     from .load.yaml_source import YamlError, load_yaml, mark_position
 
     repeated: list = []
@@ -132,14 +133,13 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
     except YamlError as exc:
         where = f":{exc.line}:{exc.column}" if exc.line else ""  # 0: no place known (nested past the recursion limit)
         raise ConfigError(f"{path}{where}: {exc.message}") from None
-    if repeated:  # PyYAML keeps the last silently: api-version v1 then v2 was a v2 run (TOML refuses a repeat itself)
-        errors = [
-            f"{path}:{line}:{column}: {'/'.join(map(str, where))}: the key repeats in its mapping (only the last would count): remove one"
-            for where, key in sorted(repeated, key=lambda found: found[1].start_mark.index)
-            for line, column in [mark_position(text, key.start_mark)]
-        ]
-        raise ConfigError(listed("invalid configuration", errors))
-    return (section if section is not None else {}), text
+    # PyYAML keeps the last silently: api-version v1 then v2 was a v2 run (TOML refuses a repeat itself)
+    repeats = [
+        f"{path}:{line}:{column}: {'/'.join(map(str, where))}: the key repeats in its mapping (only the last would count): remove one"
+        for where, key in sorted(repeated, key=lambda found: found[1].start_mark.index)
+        for line, column in [mark_position(text, key.start_mark)]
+    ]
+    return (section if section is not None else {}), text, repeats
 
 
 def _locator(path: Path | None, text: str) -> Callable[[list[Any], bool], tuple[int, int]]:
@@ -220,17 +220,20 @@ class Configuration:
 
     @classmethod
     def load(cls, path: Path | None, cli: CommandLine = CommandLine()) -> Configuration:
-        section, text = _read(path) if path is not None else ({}, "")
+        section, text, repeats = _read(path) if path is not None else ({}, "", [])
         if path is not None and section is None:  # discovery passes such a pyproject.toml over: it was named (--config)
             raise ConfigError(f"{path}: no [tool.sdelint] table (a misspelt one is not read either)")
-        return cls.from_data(path, section, text, cli)
+        return cls.from_data(path, section, text, cli, repeats=repeats)
 
     @classmethod
-    def from_data(cls, path: Path | None, section: Any, text: str = "", cli: CommandLine = CommandLine(), root: str | None = None) -> Configuration:
+    def from_data(
+        cls, path: Path | None, section: Any, text: str = "", cli: CommandLine = CommandLine(), root: str | None = None, repeats: Sequence[str] = ()
+    ) -> Configuration:
         """A configuration from a file's section already read (``path`` only names it in messages).
 
         A cluster worker builds it from what the client read (``Shipped``): it needs no file of the user's.
         ``root`` (an absolute folder) replaces the folder of ``path`` that override globs are relative to.
+        ``repeats``: the file's repeated keys (``_read``), listed first among its errors.
         """
         data: dict[str, Any] = {}
         if path is not None:
@@ -249,7 +252,7 @@ class Configuration:
                     {**o, "rules": _normalise_severities(o.get("rules"))} if isinstance(o, dict) and "rules" in o else o for o in data["overrides"]
                 ]
             config_locator = _locator(path, text)
-            errors = schema_errors(data, "config.schema", text, str(path), config_locator, names_checked=True)
+            errors = [*repeats, *schema_errors(data, "config.schema", text, str(path), config_locator, names_checked=True)]
         else:
             errors = []
         config = cls(path=path, data=data, cli=cli)
