@@ -855,3 +855,18 @@ def test_the_python_api_issues_configuration_warnings(tmp_path, example_path):
         warnings.simplefilter("always")
         validator.lint_path(example_path)
     assert not [w for w in caught if issubclass(w.category, validator.ConfigWarning)]
+
+
+def test_the_current_folders_configuration_does_not_gate_inputs_it_does_not_cover(tmp_path, monkeypatch, cli):
+    """Run from the root, a subfolder's input uses the subfolder's configuration: the root's fail-on (read for its
+    cluster: only) must not make the exit status stricter than the same run from inside the subfolder."""
+    _write(tmp_path / ".sdelint.yaml", "fail-on: warning\nmin-severity: info\n")
+    _write(tmp_path / "sub" / ".sdelint.yaml", "api-version: v2\n")
+    _write(tmp_path / "sub" / "a.json", json.dumps(SKEWED))  # a timestamp-order warning
+    monkeypatch.chdir(tmp_path / "sub")
+    assert cli("check", "a.json").exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", "sub/a.json")
+    assert result.exit_code == 0, result.output
+    assert "cannot fail on" not in result.output
+    assert cli("check", "sub/a.json", _write(tmp_path / "b.json", json.dumps(SKEWED))).exit_code == 1  # the root's, in use
