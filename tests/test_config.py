@@ -158,7 +158,12 @@ def test_fail_on_in_the_configuration(project, cli):
         ("rules:\n  customer-entity: {statuses: gold}\n", ["statuses must be a list of strings"]),
         ("rules:\n  value-length: {unit: bytes}\n", ["unit must be one of characters, utf16, utf8"]),
         ("rules:\n  numeric-string: {include-timestamps: 'no'}\n", ["must be true or false"]),
-        ("rules:\n  timestamp-range: {earliest: 2100-01-01, latest: 2000-01-01}\n", ["earliest must come before latest"]),
+        ("rules:\n  timestamp-range: {earliest: 2100-01-01, latest: 2000-01-01}\n", ["earliest (2100-01-01) must come before latest (2000-01-01)"]),
+        # one day alone is judged against the other's default, an override's against the file's own: every timestamp fired
+        ("rules:\n  timestamp-range: {earliest: 2150-01-01}\n", [":2:", "earliest (2150-01-01) must come before latest (2100-01-01)"]),
+        ("rules:\n  timestamp-range: {latest: 1999-01-01}\n", [":2:", "earliest (2000-01-01) must come before latest (1999-01-01)"]),
+        ("rules:\n  timestamp-range: {earliest: 2010-01-01}\noverrides:\n  - files: ['*.json']\n    rules: {timestamp-range: {latest: 2005-01-01}}\n",
+         [":5:", "earliest (2010-01-01) must come before latest (2005-01-01)"]),
         ("overrides:\n  - files: ['*.json']\n    pointers: ['/**']\n    rules: {value-length: {max: 5}}\n", [":4:", "sets severities only"]),
         # found by a crash hunt: each was an internal error, a hang or a blow-up
         ("a: &a [*a]\n", [":1:", "refers to itself through an alias"]),
@@ -222,6 +227,15 @@ def test_bad_configuration_is_a_clear_usage_error(tmp_path, cli, text, words, ex
     for word in words:
         assert word in result.output
     assert not (tmp_path / "pwned").exists()
+
+
+def test_a_timestamp_window_is_ordered_by_date_not_by_text(tmp_path, cli):
+    """IsoDate takes the compact form too: as text, earliest 20200101 came after latest 2020-06-01 and was refused."""
+    config = _write(tmp_path / ".sdelint.yaml", "rules:\n  timestamp-range: {earliest: '20200101', latest: '2020-06-01'}\n")
+    event = {"lead": {"serverTimeStamp": "1580000000000"}, "sdeType": "LEAD", "serverTimeStamp": "1580000000000"}  # 2020-01-26
+    result = cli("check", "--config", str(config), "--select", "timestamp-range", _write(tmp_path / "a.json", json.dumps(event)))
+    assert result.exit_code == 0, result.output
+    assert "timestamp-range" not in result.output
 
 
 @pytest.mark.parametrize("bound", ["1e1", "'1e1'", "'10'", "10"])

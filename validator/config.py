@@ -311,8 +311,17 @@ class Configuration:
                         fail([*path, name, key], f"rule {name!r} has no parameter {key!r}{hint} (it has: {', '.join(sorted(params)) or 'none'})", at_key=True)
                     elif problem := params[key].problem(given):
                         fail([*path, name, key], f"rule {name!r}: {key} {problem}, found {given!r}")
-                together = rule.params_check(value) if rule is not None and rule.params_check is not None else None
-                if together:
+                if rule is None or rule.params_check is None or pointer_scoped or not set(value) - {"severity"}:
+                    continue
+                # parameters set together are judged as the rule will run with them: over its defaults (timestamp-range's
+                # earliest: 2150-01-01 alone is after the default latest) and, in an override, over the file's own rules: entry
+                layered = dict(specs[name].params)
+                if path[0] == "overrides" and isinstance(rules, dict) and isinstance(rules.get(name), dict):
+                    layered.update(rules[name])
+                layered.update(value)
+                layered.pop("severity", None)
+                valid = all(key in params and params[key].problem(given) is None for key, given in layered.items())  # else said above
+                if valid and (together := rule.params_check(layered)):
                     fail([*path, name], f"rule {name!r}: {together}")
         return errors
 
