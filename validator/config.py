@@ -22,7 +22,7 @@ from .model import API_VERSION_CHOICES, PROFILE_CHOICES
 from .policy import Policy, Setting
 from .rules.builtin.inputs import UNCHECKED_INPUT
 from .rules.catalogue import CatalogueError, RuleSpec, did_you_mean, listed, load_catalogue, rule_spec, schema_errors
-from .rules.custom import CustomRule, custom_rules
+from .rules.custom import CustomRule, CustomRuleError, custom_rules
 from .workdir import absolute_path
 
 CONFIG_FILES = (*CONFIGURATION_FILES, "pyproject.toml")
@@ -263,7 +263,10 @@ class Configuration:
             config.__dict__["root"] = Path(root)  # the cached property, as the client resolved it
         # it validates their options; the rationale names the file relative to the configuration root (its own directory)
         source = path.name if path is not None else "the command line"
-        config.custom_rules = custom_rules(data.get("custom-rules", []), set(load_catalogue()), str(path), source, config._location)
+        try:
+            config.custom_rules = custom_rules(data.get("custom-rules", []), set(load_catalogue()), str(path), source, config._location)
+        except CustomRuleError as exc:  # a ConfigError, as the Python API promises (``except validator.ConfigError`` missed it)
+            raise ConfigError(str(exc)) from None
         config._custom_specs = {name: rule_spec(rule, rule.summary, rule.rationale) for name, rule in config.custom_rules.items()}
         config._check_cli()
         return config
