@@ -884,3 +884,15 @@ def test_the_current_folders_configuration_does_not_gate_inputs_it_does_not_cove
     assert result.exit_code == 0, result.output
     assert "cannot fail on" not in result.output
     assert cli("check", "sub/a.json", _write(tmp_path / "b.json", json.dumps(SKEWED))).exit_code == 1  # the root's, in use
+
+
+def test_a_custom_pattern_meets_a_lone_surrogate_without_an_internal_error(tmp_path, cli):
+    """"\\ud800" is a valid JSON escape; RE2 takes UTF-8 only, and the pattern's search raised UnicodeEncodeError:
+    an internal-error finding and exit 2 for a capture that only breaks the rule."""
+    config = _write(tmp_path / ".sdelint.yaml", "custom-rules:\n  - name: iso\n    where: cartStatus.currency\n    check: pattern\n"
+                    "    options: {regex: '^[A-Z]{3}$'}\n    message: 'bad {value}'\n")
+    event = '{"cartStatus": {"serverTimeStamp": "1528628536879", "currency": "\\ud800"}, "sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879"}'
+    result = cli("check", "--config", str(config), "--select", "iso", _write(tmp_path / "a.json", event))
+    assert result.exit_code == 0, result.output  # a warning
+    assert "internal-error" not in result.output
+    assert "warning iso bad '\\ud800' (/cartStatus/currency)" in result.output
