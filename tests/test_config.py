@@ -449,6 +449,26 @@ def test_custom_rule_paths_take_an_array_index(tmp_path, cli):
     assert got == [("first-sku", "/events/0/cartStatus/products/0/product/sku"), ("has-a-product", "/events/1/cartStatus/products")]
 
 
+@pytest.mark.parametrize("kind", ["unknown rules", "repeated keys"])
+def test_many_configuration_errors_are_placed_without_counting_lines_again(tmp_path, monkeypatch, kind):
+    """Each error's line counted the newlines from the top of the file: quadratic in its size, so 200,000 misspelt
+    rule names (3 MB, of the 16 MiB allowed) took minutes. The line starts are found once; the places do not change."""
+    from validator.load import yaml_source
+
+    counted = []
+    original = yaml_source.line_col
+    monkeypatch.setattr(yaml_source, "line_col", lambda *a: counted.append(1) or original(*a))
+    lines = [f"  bogus-rule-{i}: 'off'" if kind == "unknown rules" else "  cart-arithmetic: 'off'" for i in range(300)]
+    path = _write(tmp_path / ".sdelint.yaml", "\ufeffrules:\n" + "\n".join(lines) + "\n")
+    with pytest.raises(ConfigError) as caught:
+        Configuration.load(path)
+    shown = str(caught.value).splitlines()
+    assert len(counted) <= 1
+    first, hundredth = (2, 101) if kind == "unknown rules" else (3, 102)  # a repeated key: each after the first
+    assert shown[1].strip().startswith(f"{path}:{first}:3: ") and shown[100].strip().startswith(f"{path}:{hundredth}:3: ")
+    assert shown[-1].strip() == ("... and 200 more" if kind == "unknown rules" else "... and 199 more")
+
+
 @pytest.mark.parametrize("name, counted", [(".sdelint.yaml", "validator.load.yaml_source.compose"), ("pyproject.toml", "validator.load.toml_positions._places")])
 def test_many_configuration_errors_read_the_text_once_and_show_a_hundred(tmp_path, monkeypatch, name, counted):
     """Each error's place composed the whole YAML again: 800 misspelt rule names took a minute, 3,000 never ended (an audit)."""

@@ -124,7 +124,7 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
         if path.name != "pyproject.toml" and section is None:
             return document, text  # sdelint.toml: its [tool.sdelint] table, else its top level (as ruff.toml)
         return section, text
-    from .load.yaml_source import YamlError, load_yaml, mark_position
+    from .load.yaml_source import YamlError, load_yaml, mark_locator
 
     repeated: list = []
     try:
@@ -133,10 +133,11 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
         where = f":{exc.line}:{exc.column}" if exc.line else ""  # 0: no place known (nested past the recursion limit)
         raise ConfigError(f"{path}{where}: {exc.message}") from None
     if repeated:  # PyYAML keeps the last silently: api-version v1 then v2 was a v2 run (TOML refuses a repeat itself)
+        mark_position = mark_locator(text)
         errors = [
             f"{path}:{line}:{column}: {'/'.join(map(str, where))}: the key repeats in its mapping (only the last would count): remove one"
             for where, key in sorted(repeated, key=lambda found: found[1].start_mark.index)
-            for line, column in [mark_position(text, key.start_mark)]
+            for line, column in [mark_position(key.start_mark)]
         ]
         raise ConfigError(listed("invalid configuration", errors))
     return (section if section is not None else {}), text
