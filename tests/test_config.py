@@ -916,3 +916,15 @@ def test_a_custom_pattern_meets_a_lone_surrogate_without_an_internal_error(tmp_p
     assert result.exit_code == 0, result.output  # a warning
     assert "internal-error" not in result.output
     assert "warning iso bad '\\ud800' (/cartStatus/currency)" in result.output
+
+
+@pytest.mark.parametrize("name", [".sdelint.yaml", "lint.toml"])
+def test_a_configuration_not_utf8_is_refused_at_its_line_and_column(tmp_path, cli, name, example_path):
+    """A bad byte was named by its offset in the decoder's words ('position 24'), at no line; a BOM shifted it."""
+    config = tmp_path / name
+    config.write_bytes(b"\xef\xbb\xbf# \xc3\xa9t\xc3\xa9\n" + (b'api-version: "v2\xe9"\n' if name.endswith(".yaml") else b'api-version = "v2\xe9"\n'))
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2
+    column = 17 if name.endswith(".yaml") else 18  # after 'api-version: "v2' or 'api-version = "v2'
+    assert f"sdelint: {config}:2:{column}: cannot read configuration: invalid UTF-8 byte b'\\xe9'" in result.output
+    assert "Traceback" not in result.output

@@ -17,7 +17,7 @@ from typing import Any
 from .findings import SEVERITY_RANK
 from .folders import CONFIGURATION_FILES
 from .globs import file_pattern_problem, path_matches
-from .load.reader import read_file
+from .load.reader import UTF8_BOM, read_file
 from .model import API_VERSION_CHOICES, PROFILE_CHOICES
 from .policy import Policy, Setting
 from .rules.builtin.inputs import UNCHECKED_INPUT
@@ -105,9 +105,16 @@ MAX_CONFIG_BYTES = 16 << 20  # far past any real configuration; a device named b
 def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
     """The sdelint section of a file (None when a pyproject.toml has none) and its text."""
     try:
-        text = read_file(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}") from None
+        raw = read_file(path, MAX_CONFIG_BYTES)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
+    bom = len(UTF8_BOM) if raw.startswith(UTF8_BOM) else 0
+    try:
+        text = raw[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:  # at its line and column, as an input's encoding-error is
+        start = bom + exc.start
+        raise ConfigError(f"{path}:{_byte_position(raw, start)}: cannot read configuration: invalid UTF-8 byte"
+                          f" {raw[start:start + 1]!r}: {exc.reason} (a configuration is UTF-8 text)") from None
     if path.suffix == ".toml":
         if path.name == "pyproject.toml" and "sdelint" not in text and "\\u" not in text and "\\U" not in text:
             return None, text  # no tool.sdelint table can be spelt without the name (or an escape of it): tomllib not even loaded
@@ -141,6 +148,16 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
         ]
         raise ConfigError(listed("invalid configuration", errors))
     return (section if section is not None else {}), text
+
+
+def _byte_position(raw: bytes, offset: int) -> str:
+    """``line:column`` of a byte offset, the column in characters (what decodes before it on its line; a BOM is none)."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    before = raw[line_start:offset]
+    if line_start == 0:
+        before = before.removeprefix(UTF8_BOM)
+    line = raw.count(b"\n", 0, offset) + 1
+    return f"{line}:{len(before.decode('utf-8', 'replace')) + 1}"
 
 
 def _locator(path: Path | None, text: str) -> Callable[[list[Any], bool], tuple[int, int]]:
