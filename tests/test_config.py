@@ -158,7 +158,12 @@ def test_fail_on_in_the_configuration(project, cli):
         ("rules:\n  customer-entity: {statuses: gold}\n", ["statuses must be a list of strings"]),
         ("rules:\n  value-length: {unit: bytes}\n", ["unit must be one of characters, utf16, utf8"]),
         ("rules:\n  numeric-string: {include-timestamps: 'no'}\n", ["must be true or false"]),
-        ("rules:\n  timestamp-range: {earliest: 2100-01-01, latest: 2000-01-01}\n", ["earliest must come before latest"]),
+        ("rules:\n  timestamp-range: {earliest: 2100-01-01, latest: 2000-01-01}\n", ["earliest (2100-01-01) must come before latest (2000-01-01)"]),
+        # one day alone is judged against the other's default, an override's against the file's own: every timestamp fired
+        ("rules:\n  timestamp-range: {earliest: 2150-01-01}\n", [":2:", "earliest (2150-01-01) must come before latest (2100-01-01)"]),
+        ("rules:\n  timestamp-range: {latest: 1999-01-01}\n", [":2:", "earliest (2000-01-01) must come before latest (1999-01-01)"]),
+        ("rules:\n  timestamp-range: {earliest: 2010-01-01}\noverrides:\n  - files: ['*.json']\n    rules: {timestamp-range: {latest: 2005-01-01}}\n",
+         [":5:", "earliest (2010-01-01) must come before latest (2005-01-01)"]),
         ("overrides:\n  - files: ['*.json']\n    pointers: ['/**']\n    rules: {value-length: {max: 5}}\n", [":4:", "sets severities only"]),
         # found by a crash hunt: each was an internal error, a hang or a blow-up
         ("a: &a [*a]\n", [":1:", "refers to itself through an alias"]),
@@ -235,6 +240,15 @@ def test_a_repeated_key_is_listed_with_the_files_other_errors(tmp_path, cli, exa
     assert ".sdelint.yaml:4:10: fail-on: must be one of error, warning, info" in result.output
     with pytest.raises(ConfigError, match="(?s)the key repeats.*unknown rule 'nope-rule'"):
         validator.lint(example_path, config=config)
+
+
+def test_a_timestamp_window_is_ordered_by_date_not_by_text(tmp_path, cli):
+    """IsoDate takes the compact form too: as text, earliest 20200101 came after latest 2020-06-01 and was refused."""
+    config = _write(tmp_path / ".sdelint.yaml", "rules:\n  timestamp-range: {earliest: '20200101', latest: '2020-06-01'}\n")
+    event = {"lead": {"serverTimeStamp": "1580000000000"}, "sdeType": "LEAD", "serverTimeStamp": "1580000000000"}  # 2020-01-26
+    result = cli("check", "--config", str(config), "--select", "timestamp-range", _write(tmp_path / "a.json", json.dumps(event)))
+    assert result.exit_code == 0, result.output
+    assert "timestamp-range" not in result.output
 
 
 @pytest.mark.parametrize("bound", ["1e1", "'1e1'", "'10'", "10"])
@@ -446,6 +460,26 @@ def test_custom_rule_paths_take_an_array_index(tmp_path, cli):
     report = json.loads(cli("check", "--format", "json", str(fixture)).output)
     got = sorted((f["rule"], f["pointer"]) for f in report["findings"] if f["rule"] in ("first-sku", "has-a-product"))
     assert got == [("first-sku", "/events/0/cartStatus/products/0/product/sku"), ("has-a-product", "/events/1/cartStatus/products")]
+
+
+@pytest.mark.parametrize("kind", ["unknown rules", "repeated keys"])
+def test_many_configuration_errors_are_placed_without_counting_lines_again(tmp_path, monkeypatch, kind):
+    """Each error's line counted the newlines from the top of the file: quadratic in its size, so 200,000 misspelt
+    rule names (3 MB, of the 16 MiB allowed) took minutes. The line starts are found once; the places do not change."""
+    from validator.load import yaml_source
+
+    counted = []
+    original = yaml_source.line_col
+    monkeypatch.setattr(yaml_source, "line_col", lambda *a: counted.append(1) or original(*a))
+    lines = [f"  bogus-rule-{i}: 'off'" if kind == "unknown rules" else "  cart-arithmetic: 'off'" for i in range(300)]
+    path = _write(tmp_path / ".sdelint.yaml", "\ufeffrules:\n" + "\n".join(lines) + "\n")
+    with pytest.raises(ConfigError) as caught:
+        Configuration.load(path)
+    shown = str(caught.value).splitlines()
+    assert len(counted) <= 1
+    first, hundredth = (2, 101) if kind == "unknown rules" else (3, 102)  # a repeated key: each after the first
+    assert shown[1].strip().startswith(f"{path}:{first}:3: ") and shown[100].strip().startswith(f"{path}:{hundredth}:3: ")
+    assert shown[-1].strip() == ("... and 200 more" if kind == "unknown rules" else "... and 199 more")
 
 
 @pytest.mark.parametrize("name, counted", [(".sdelint.yaml", "validator.load.yaml_source.compose"), ("pyproject.toml", "validator.load.toml_positions._places")])
@@ -868,3 +902,42 @@ def test_the_python_api_issues_configuration_warnings(tmp_path, example_path):
         warnings.simplefilter("always")
         validator.lint_path(example_path)
     assert not [w for w in caught if issubclass(w.category, validator.ConfigWarning)]
+
+
+def test_the_current_folders_configuration_does_not_gate_inputs_it_does_not_cover(tmp_path, monkeypatch, cli):
+    """Run from the root, a subfolder's input uses the subfolder's configuration: the root's fail-on (read for its
+    cluster: only) must not make the exit status stricter than the same run from inside the subfolder."""
+    _write(tmp_path / ".sdelint.yaml", "fail-on: warning\nmin-severity: info\n")
+    _write(tmp_path / "sub" / ".sdelint.yaml", "api-version: v2\n")
+    _write(tmp_path / "sub" / "a.json", json.dumps(SKEWED))  # a timestamp-order warning
+    monkeypatch.chdir(tmp_path / "sub")
+    assert cli("check", "a.json").exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", "sub/a.json")
+    assert result.exit_code == 0, result.output
+    assert "cannot fail on" not in result.output
+    assert cli("check", "sub/a.json", _write(tmp_path / "b.json", json.dumps(SKEWED))).exit_code == 1  # the root's, in use
+
+
+def test_a_custom_pattern_meets_a_lone_surrogate_without_an_internal_error(tmp_path, cli):
+    """"\\ud800" is a valid JSON escape; RE2 takes UTF-8 only, and the pattern's search raised UnicodeEncodeError:
+    an internal-error finding and exit 2 for a capture that only breaks the rule."""
+    config = _write(tmp_path / ".sdelint.yaml", "custom-rules:\n  - name: iso\n    where: cartStatus.currency\n    check: pattern\n"
+                    "    options: {regex: '^[A-Z]{3}$'}\n    message: 'bad {value}'\n")
+    event = '{"cartStatus": {"serverTimeStamp": "1528628536879", "currency": "\\ud800"}, "sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879"}'
+    result = cli("check", "--config", str(config), "--select", "iso", _write(tmp_path / "a.json", event))
+    assert result.exit_code == 0, result.output  # a warning
+    assert "internal-error" not in result.output
+    assert "warning iso bad '\\ud800' (/cartStatus/currency)" in result.output
+
+
+@pytest.mark.parametrize("name", [".sdelint.yaml", "lint.toml"])
+def test_a_configuration_not_utf8_is_refused_at_its_line_and_column(tmp_path, cli, name, example_path):
+    """A bad byte was named by its offset in the decoder's words ('position 24'), at no line; a BOM shifted it."""
+    config = tmp_path / name
+    config.write_bytes(b"\xef\xbb\xbf# \xc3\xa9t\xc3\xa9\n" + (b'api-version: "v2\xe9"\n' if name.endswith(".yaml") else b'api-version = "v2\xe9"\n'))
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2
+    column = 17 if name.endswith(".yaml") else 18  # after 'api-version: "v2' or 'api-version = "v2'
+    assert f"sdelint: {config}:2:{column}: cannot read configuration: invalid UTF-8 byte b'\\xe9'" in result.output
+    assert "Traceback" not in result.output

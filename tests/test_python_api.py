@@ -552,3 +552,17 @@ def test_lint_object_reports_nan_and_infinity_where_they_stand_as_in_json_text()
     assert ("/events/0/cartStatus/total", "NaN is not valid JSON (RFC 8259 has no non-finite numbers)") in as_object
     assert not [f for f in validator.lint_object({"events": [{**event, "cartStatus": {"serverTimeStamp": "1528628536882", "total": 1.5}}]})
                 if f.rule == "syntax-error"]
+
+
+@pytest.mark.parametrize("entry", [
+    "{name: x, where: cartStatus.currency, check: pattern, options: {regex: '('}, message: m}",  # an invalid regex
+    "{name: x, where: nope.currency, check: required, message: m}",  # a path that starts nowhere
+    "{name: timestamp-order, where: lead.topic, check: required, message: m}",  # a built-in rule's name
+])
+def test_a_bad_custom_rule_is_a_config_error(tmp_path, entry):
+    """The README: an unusable configuration raises validator.ConfigError. A custom rule's own errors raised
+    CustomRuleError, which `except validator.ConfigError` did not catch (the command line said them as usage errors)."""
+    config = tmp_path / "lint.yaml"
+    config.write_text(f"custom-rules:\n  - {entry}\n", encoding="utf-8")
+    with pytest.raises(validator.ConfigError, match=r"lint\.yaml:2:"):
+        validator.lint_text('{"events": []}', config=config)

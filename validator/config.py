@@ -17,12 +17,12 @@ from typing import Any
 from .findings import SEVERITY_RANK
 from .folders import CONFIGURATION_FILES
 from .globs import file_pattern_problem, path_matches
-from .load.reader import read_file
+from .load.reader import UTF8_BOM, read_file
 from .model import API_VERSION_CHOICES, PROFILE_CHOICES
 from .policy import Policy, Setting
 from .rules.builtin.inputs import UNCHECKED_INPUT
 from .rules.catalogue import CatalogueError, RuleSpec, did_you_mean, listed, load_catalogue, rule_spec, schema_errors
-from .rules.custom import CustomRule, custom_rules
+from .rules.custom import CustomRule, CustomRuleError, custom_rules
 from .workdir import absolute_path
 
 CONFIG_FILES = (*CONFIGURATION_FILES, "pyproject.toml")
@@ -106,9 +106,16 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str, list[str]]:
     """The sdelint section of a file (None when a pyproject.toml has none), its text, and its repeated keys' errors
     (YAML; listed with the file's other errors, every error at once)."""
     try:
-        text = read_file(path, MAX_CONFIG_BYTES).decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}") from None
+        raw = read_file(path, MAX_CONFIG_BYTES)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
+    bom = len(UTF8_BOM) if raw.startswith(UTF8_BOM) else 0
+    try:
+        text = raw[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:  # at its line and column, as an input's encoding-error is
+        start = bom + exc.start
+        raise ConfigError(f"{path}:{_byte_position(raw, start)}: cannot read configuration: invalid UTF-8 byte"
+                          f" {raw[start:start + 1]!r}: {exc.reason} (a configuration is UTF-8 text)") from None
     if path.suffix == ".toml":
         if path.name == "pyproject.toml" and "sdelint" not in text and "\\u" not in text and "\\U" not in text:
             return None, text, []  # no tool.sdelint table can be spelt without the name (or an escape of it): tomllib not even loaded
@@ -125,7 +132,7 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str, list[str]]:
         if path.name != "pyproject.toml" and section is None:
             return document, text, []  # sdelint.toml: its [tool.sdelint] table, else its top level (as ruff.toml)
         return section, text, []
-    from .load.yaml_source import YamlError, load_yaml, mark_position
+    from .load.yaml_source import YamlError, load_yaml, mark_locator
 
     repeated: list = []
     try:
@@ -134,12 +141,23 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str, list[str]]:
         where = f":{exc.line}:{exc.column}" if exc.line else ""  # 0: no place known (nested past the recursion limit)
         raise ConfigError(f"{path}{where}: {exc.message}") from None
     # PyYAML keeps the last silently: api-version v1 then v2 was a v2 run (TOML refuses a repeat itself)
+    mark_position = mark_locator(text)
     repeats = [
         f"{path}:{line}:{column}: {'/'.join(map(str, where))}: the key repeats in its mapping (only the last would count): remove one"
         for where, key in sorted(repeated, key=lambda found: found[1].start_mark.index)
-        for line, column in [mark_position(text, key.start_mark)]
+        for line, column in [mark_position(key.start_mark)]
     ]
     return (section if section is not None else {}), text, repeats
+
+
+def _byte_position(raw: bytes, offset: int) -> str:
+    """``line:column`` of a byte offset, the column in characters (what decodes before it on its line; a BOM is none)."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    before = raw[line_start:offset]
+    if line_start == 0:
+        before = before.removeprefix(UTF8_BOM)
+    line = raw.count(b"\n", 0, offset) + 1
+    return f"{line}:{len(before.decode('utf-8', 'replace')) + 1}"
 
 
 def _locator(path: Path | None, text: str) -> Callable[[list[Any], bool], tuple[int, int]]:
@@ -266,7 +284,10 @@ class Configuration:
             config.__dict__["root"] = Path(root)  # the cached property, as the client resolved it
         # it validates their options; the rationale names the file relative to the configuration root (its own directory)
         source = path.name if path is not None else "the command line"
-        config.custom_rules = custom_rules(data.get("custom-rules", []), set(load_catalogue()), str(path), source, config._location)
+        try:
+            config.custom_rules = custom_rules(data.get("custom-rules", []), set(load_catalogue()), str(path), source, config._location)
+        except CustomRuleError as exc:  # a ConfigError, as the Python API promises (``except validator.ConfigError`` missed it)
+            raise ConfigError(str(exc)) from None
         config._custom_specs = {name: rule_spec(rule, rule.summary, rule.rationale) for name, rule in config.custom_rules.items()}
         config._check_cli()
         return config
@@ -314,8 +335,17 @@ class Configuration:
                         fail([*path, name, key], f"rule {name!r} has no parameter {key!r}{hint} (it has: {', '.join(sorted(params)) or 'none'})", at_key=True)
                     elif problem := params[key].problem(given):
                         fail([*path, name, key], f"rule {name!r}: {key} {problem}, found {given!r}")
-                together = rule.params_check(value) if rule is not None and rule.params_check is not None else None
-                if together:
+                if rule is None or rule.params_check is None or pointer_scoped or not set(value) - {"severity"}:
+                    continue
+                # parameters set together are judged as the rule will run with them: over its defaults (timestamp-range's
+                # earliest: 2150-01-01 alone is after the default latest) and, in an override, over the file's own rules: entry
+                layered = dict(specs[name].params)
+                if path[0] == "overrides" and isinstance(rules, dict) and isinstance(rules.get(name), dict):
+                    layered.update(rules[name])
+                layered.update(value)
+                layered.pop("severity", None)
+                valid = all(key in params and params[key].problem(given) is None for key, given in layered.items())  # else said above
+                if valid and (together := rule.params_check(layered)):
                     fail([*path, name], f"rule {name!r}: {together}")
         return errors
 

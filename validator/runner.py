@@ -101,13 +101,18 @@ class Configurations:
             specs.update(linter.config.specs())
         return specs
 
+    def _in_use(self) -> list[Configuration]:
+        """The configurations the inputs use (``prepare``): not the current folder's, loaded only for its ``cluster:``
+        when no input is under it (running from the repository root must not make a subfolder's run stricter)."""
+        return [self._linters[source].config for source in self._used]
+
     def fail_on(self) -> str:
         """The strictest fail-on of the configurations in use (one run, one exit code)."""
-        return min((linter.config.fail_on() for linter in self._linters.values()), key=SEVERITY_RANK.__getitem__, default="error")
+        return min((config.fail_on() for config in self._in_use()), key=SEVERITY_RANK.__getitem__, default="error")
 
     def lowest_shown(self) -> str:
         """The lowest severity any configuration in use shows (and so counts against fail-on)."""
-        return min((linter.config.min_severity() for linter in self._linters.values()), key=SEVERITY_RANK.__getitem__, default="warning")
+        return min((config.min_severity() for config in self._in_use()), key=SEVERITY_RANK.__getitem__, default="warning")
 
 
 def default_jobs() -> int:

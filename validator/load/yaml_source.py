@@ -31,6 +31,29 @@ def mark_position(text: str, mark: Any) -> tuple[int, int]:
     return line, column
 
 
+def mark_locator(text: str) -> Callable[[Any], tuple[int, int]]:
+    """``mark_position`` for many marks of one text: its line starts found once, each mark placed by bisection.
+
+    ``line_col`` counts the newlines before each offset: a configuration of 200,000 misspelt rule names (3 MB) took
+    minutes to place its errors, quadratic in its size, where a 16 MiB configuration is allowed.
+    """
+    import bisect
+    import re
+
+    starts = [0, *(match.end() for match in re.finditer("\n", text))]
+    bom = text.startswith("\ufeff")
+
+    def position(mark: Any) -> tuple[int, int]:
+        offset = max(0, min(mark.index, len(text)))
+        line = bisect.bisect_right(starts, offset)
+        column = offset - starts[line - 1] + 1
+        if line == 1 and column > 1 and bom:
+            column -= 1
+        return line, column
+
+    return position
+
+
 class YamlError(Exception):
     """A YAML document that cannot be used, with its 1-based position when known."""
 
@@ -261,15 +284,17 @@ def yaml_locator(text: str) -> Callable[[list, bool], tuple[int, int]]:
     800 misspelt rule names composed it 800 times: a minute)."""
     members: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
     tree: list[yaml.Node | None] = []
+    placed: list[Callable[[Any], tuple[int, int]]] = []
 
     def position(path: list, at_key: bool = False) -> tuple[int, int]:
         if not tree:
             tree.append(compose(text))
+            placed.append(mark_locator(text))
         key_node, node = node_at(tree[0], path, exact=False, members=members)
         if at_key and key_node is not None:
             node = key_node
         if node is None:
             return 1, 1
-        return mark_position(text, node.start_mark)
+        return placed[0](node.start_mark)
 
     return position

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..findings import join_pointer
+from ..findings import join_pointer, without_lone_surrogates
 from ..globs import linear_pattern
 from ..model import CONTAINER_KEYS, DOUBLE_NESTED, ENGAGEMENT_HISTORY, MESSAGING
 from .base import EventContext, Hit, RecordContext, Rule
@@ -138,7 +138,8 @@ class CustomRule(Rule):
     def _passes(self, value: Any, other: Located | None) -> bool:
         o = self.options
         if self.kind == "pattern":
-            return not isinstance(value, str) or o["_regex"].search(value) is not None
+            # RE2 takes UTF-8 only: a lone surrogate ("\ud800", a valid JSON escape) is U+FFFD to it, as in pointer globs
+            return not isinstance(value, str) or o["_regex"].search(without_lone_surrogates(value)) is not None
         if self.kind == "enum":
             if o.get("case-insensitive") and isinstance(value, str):
                 return value.casefold() in {str(v).casefold() for v in o["values"]}

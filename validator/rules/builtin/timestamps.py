@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
@@ -109,8 +109,11 @@ def timestamp_mismatch(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None
 
 
 def _window_problem(given: Mapping[str, Any]) -> str | None:
-    if {"earliest", "latest"} <= set(given) and str(given["earliest"]) >= str(given["latest"]):
-        return "earliest must come before latest"
+    """Both days as dates (each valid alone: IsoDate): as text, 20200101 came after 2020-06-01."""
+    if {"earliest", "latest"} <= set(given):
+        earliest, latest = (date.fromisoformat(str(given[key])) for key in ("earliest", "latest"))
+        if earliest >= latest:
+            return f"earliest ({earliest}) must come before latest ({latest})"
     return None
 
 
