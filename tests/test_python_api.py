@@ -566,3 +566,25 @@ def test_a_bad_custom_rule_is_a_config_error(tmp_path, entry):
     config.write_text(f"custom-rules:\n  - {entry}\n", encoding="utf-8")
     with pytest.raises(validator.ConfigError, match=r"lint\.yaml:2:"):
         validator.lint_text('{"events": []}', config=config)
+
+
+def test_importing_the_package_loads_no_linter_yet_its_names_and_submodules_are_there():
+    """The API names load on first use (so that the command takes Ctrl-C while it loads): `import validator` must still
+    give validator.lint, validator.Finding and validator.api (a test used validator.api.lint_paths, and failed when run
+    alone once the package stopped importing api itself)."""
+    code = textwrap.dedent("""
+        import sys, validator
+        loaded_at_import = "validator.api" in sys.modules
+        names = (validator.api.lint_paths.__name__, validator.lint.__module__, validator.Finding.__module__)  # api first
+        try:
+            validator.no_such_name
+        except AttributeError as error:
+            missing = str(error)
+        print(loaded_at_import, names, missing, sorted(set(validator.__all__) - set(dir(validator))))
+    """)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        "False ('lint_paths', 'validator.api', 'validator.findings') module 'validator' has no attribute 'no_such_name' []"
+    )

@@ -22,12 +22,21 @@ _HOMES = {"Finding": "findings", **dict.fromkeys(__all__[:2] + __all__[4:], "api
 
 
 def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'validator' has no attribute {name!r}")
+    """An API name, or a submodule (``validator.api``), as when this module imported them at once."""
     import importlib
 
-    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    home = _HOMES.get(name)
+    if home is not None:
+        value = getattr(importlib.import_module(f".{home}", __name__), name)
+    elif not name.startswith("__"):
+        try:
+            value = importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module 'validator' has no attribute {name!r}") from None
+    else:
+        raise AttributeError(f"module 'validator' has no attribute {name!r}")
     globals()[name] = value
     return value
 
