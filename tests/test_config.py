@@ -877,6 +877,28 @@ def test_an_empty_enum_is_a_configuration_error(tmp_path, cli, example_path):
     assert result.exit_code == 2 and f"{config}:2:" in result.output and "custom rule 'e': enum values is empty: no value could pass" in result.output
 
 
+@pytest.mark.parametrize("values, said", [
+    ("[MALE, 2020-01-01]", "enum value 2020-01-01 is a date or time, not text (unquoted, YAML and TOML read it so): no JSON value could match it;"
+                           " quote it, '2020-01-01'"),
+    ("[MALE, .nan]", "enum value nan is not a finite number: no JSON value could match it"),
+    ("[MALE, !!binary aGk=]", "enum value is binary data (!!binary): no JSON value could match it"),
+    ("[MALE, [2020-01-01T10:00:00]]", "enum value 2020-01-01T10:00:00 is a date or time"),
+])
+def test_an_enum_value_no_json_value_can_equal_is_a_configuration_error(tmp_path, cli, example_path, values, said):
+    """YAML 1.1 reads a bare 2020-01-01 as a date: a rule listing it failed every "2020-01-01" it met, a false finding on
+    each (JSON has no dates, nor NaN, nor bytes)."""
+    config = _write(tmp_path / ".sdelint.yaml", f"custom-rules:\n  - {{name: e, where: personalInfo.gender, check: enum, options: {{values: {values}}}, message: m}}\n")
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and f"{config}:2:" in result.output and f"custom rule 'e': {said}" in result.output, result.output
+
+
+def test_an_enum_of_quoted_dates_matches_the_dates_sent_as_text(tmp_path, cli):
+    config = _write(tmp_path / ".sdelint.yaml", "custom-rules:\n  - {name: e, where: lead.topic, check: enum, options: {values: ['2020-01-01']}, message: m}\n")
+    lead = {"sdeType": "LEAD", "serverTimeStamp": "1528628536879", "lead": {"serverTimeStamp": "1528628536879", "lead": {"topic": "2020-01-01"}}}
+    result = cli("check", "--config", str(config), "--select", "e", _write(tmp_path / "a.json", json.dumps({"events": [lead]})))
+    assert result.exit_code == 0 and "Checked 1 file" in result.output and " e " not in result.output, result.output
+
+
 def test_the_python_api_issues_configuration_warnings(tmp_path, example_path):
     """The command line says a path no schema member matches on stderr; the API said nothing at all."""
     import warnings

@@ -17,6 +17,7 @@ refused at load.
 
 from __future__ import annotations
 
+import datetime
 import math
 import operator
 import re
@@ -181,6 +182,24 @@ _OPTION_RULES: dict[str, tuple[set[str], set[str]]] = {
 Locate = Callable[[Sequence[str | int]], str]
 
 
+def _never_json(value: Any) -> str | None:
+    """What makes an enum value one no JSON value can equal, or None. YAML 1.1 (and TOML) read a bare 2020-01-01 as a
+    date: a rule listing it failed every "2020-01-01" it met."""
+    if isinstance(value, (datetime.date, datetime.time)):
+        return f"{value.isoformat()} is a date or time, not text (unquoted, YAML and TOML read it so): quote it, '{value.isoformat()}'"
+    if isinstance(value, (bytes, bytearray)):
+        return "is binary data (!!binary)"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is not a finite number"
+    if isinstance(value, list):
+        return next((why for item in value if (why := _never_json(item))), None)
+    if isinstance(value, dict):
+        if any(not isinstance(key, str) for key in value):
+            return "has a member name that is not text"
+        return next((why for item in value.values() if (why := _never_json(item))), None)
+    return None
+
+
 def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> CustomRule:
     """The rule an entry of custom-rules describes; its options are checked here, with messages naming it.
 
@@ -236,6 +255,12 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
     if check == "enum" and not options["values"]:
         raise CustomRuleError(f"{at('options', 'values')}: custom rule {name!r}: enum values is empty: no value could pass")
     if check == "enum":
+        for value in options["values"]:
+            if why := _never_json(value):
+                problem, _, advice = why.partition(": ")
+                raise CustomRuleError(
+                    f"{at('options', 'values')}: custom rule {name!r}: enum value {problem}: no JSON value could match it" + (f"; {advice}" if advice else "")
+                )
         options["_numbers"] = frozenset(v for v in options["values"] if type(v) in (int, float))
     bound_contract = Number(0, minimum=0 if check == "length" else -NUMBER_MAXIMUM)  # what a built-in rule's number parameter meets
     for bound in ("min", "max"):
