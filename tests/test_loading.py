@@ -394,3 +394,13 @@ def test_a_yaml_set_is_a_mapping_and_reports_the_same_whatever_the_hash_seed(tmp
     again = _sdelint_with_hash_seed("2", "check", "set.yaml", "--baseline", "baseline.json", "--format", "json", cwd=tmp_path)
     summary = json.loads(again.stdout)["summary"]
     assert again.returncode == 0 and summary["baseline"] == {"known": 3, "fixed": []}, again.stdout
+
+
+@pytest.mark.parametrize("first_line", [b"", b"   ", b"\r"])
+def test_a_bom_on_a_blank_first_line_of_json_lines_is_no_empty_document(tmp_path, cli, first_line):
+    """A UTF-8 BOM is not text: the line it stands alone on is blank, skipped as any blank line is."""
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + first_line + b"\n" + _jsonl(BAD_EVENT))
+    result = cli("check", "--format", "json", path)
+    findings = json.loads(result.output)["findings"]
+    assert [(f["rule"], f["line"]) for f in findings if f["severity"] != "info"] == [("unknown-field", 2)]

@@ -216,6 +216,8 @@ def _decoded_lines(chunks: Iterable[bytes]) -> list[tuple[int, str, list[Problem
     for index, line in _line_spans(chunks):
         if index == 0:
             line = line.removeprefix(UTF8_BOM)
+            if not line.strip(b" \t\r"):  # a BOM alone on the first line: a blank line, as it would be without it
+                continue
         try:
             lines.append((index, line.decode("utf-8"), []))
         except UnicodeDecodeError as exc:
