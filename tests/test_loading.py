@@ -404,3 +404,14 @@ def test_a_bom_on_a_blank_first_line_of_json_lines_is_no_empty_document(tmp_path
     result = cli("check", "--format", "json", path)
     findings = json.loads(result.output)["findings"]
     assert [(f["rule"], f["line"]) for f in findings if f["severity"] != "info"] == [("unknown-field", 2)]
+
+
+def test_undecodable_utf16_json_lines_are_placed_at_the_bad_byte(tmp_path, cli):
+    """UTF-16 JSON Lines are decoded whole: one that cannot be is reported where decoding stopped, as a JSON file is."""
+    raw = _jsonl(GOOD_EVENT, GOOD_EVENT).decode().encode("utf-16-le")[:-3]  # the last line's '}' cut in half
+    for name in ("cut.jsonl", "cut.json"):
+        (tmp_path / name).write_bytes(raw)
+    result = cli("check", "--format", "json", tmp_path / "cut.jsonl", tmp_path / "cut.json")
+    placed = {(f["file"].rsplit("/", 1)[-1], f["line"], f["column"]) for f in json.loads(result.output)["findings"] if "truncated" in f["message"]}
+    column = len(json.dumps(GOOD_EVENT))  # the last character of line 2
+    assert placed == {("cut.jsonl", 2, column), ("cut.json", 2, column)}

@@ -250,7 +250,8 @@ def read_input(raw: bytes, name: str, input_format: str | None = None) -> Decode
         return Decoded(name, kind, None, [Problem("", "encoding-error", str(exc), offset=0)], fatal=True)
     text, problems, fatal = decode(raw, utf8_only=kind in ("json", "jsonl"))
     if kind == "jsonl":  # UTF-16 or UTF-32 JSON Lines: decoded whole, then split
-        return Decoded(name, kind, None, problems, fatal, lines=[] if fatal else _decoded_text_lines(text))
+        # undecodable: the text up to the bad byte is kept, so that the finding has that byte's line and column
+        return Decoded(name, kind, text if fatal else None, problems, fatal, lines=[] if fatal else _decoded_text_lines(text))
     return Decoded(name, kind, text, problems, fatal)
 
 
