@@ -415,3 +415,20 @@ def test_undecodable_utf16_json_lines_are_placed_at_the_bad_byte(tmp_path, cli):
     placed = {(f["file"].rsplit("/", 1)[-1], f["line"], f["column"]) for f in json.loads(result.output)["findings"] if "truncated" in f["message"]}
     column = len(json.dumps(GOOD_EVENT))  # the last character of line 2
     assert placed == {("cut.jsonl", 2, column), ("cut.json", 2, column)}
+
+
+def test_a_run_of_nul_bytes_heading_a_file_is_not_read_as_utf32(tmp_path, cli):
+    """Four NUL bytes would be U+0000 in UTF-32, which no text begins with: a crash's NUL run, reported where it is,
+    and the lines after it (JSON Lines) read as written, not decoded as garbage UTF-32."""
+    (tmp_path / "crashed.jsonl").write_bytes(b"\0" * 4096 + b"\n" + _jsonl(BAD_EVENT, BAD_EVENT))
+    (tmp_path / "crashed.json").write_bytes(b"\0" * 4096 + json.dumps(BAD_EVENT).encode())
+    result = cli("check", "--format", "json", tmp_path / "crashed.jsonl", tmp_path / "crashed.json")
+    findings = json.loads(result.output)["findings"]
+    assert not [f for f in findings if f["rule"] == "encoding-error"]
+    placed = sorted((f["file"].rsplit("/", 1)[-1], f["line"], f["column"], f["rule"]) for f in findings if f["severity"] != "info")
+    assert placed == [
+        ("crashed.json", 1, 1, "syntax-error"),
+        ("crashed.jsonl", 1, 1, "syntax-error"),
+        ("crashed.jsonl", 2, placed[2][2], "unknown-field"),
+        ("crashed.jsonl", 3, placed[2][2], "unknown-field"),
+    ]

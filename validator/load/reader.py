@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import io
 import itertools
-import json
 import os
 import re
 import stat
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..findings import Problem, join_pointer
-from .source import UTF8_BOM, Document, decode, duplicate_key_problems, non_finite_numbers, parse_text
+from .source import UTF8_BOM, Document, decode, duplicate_key_problems, non_finite_numbers, parse_text, sniff_encoding
 
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx")
 HTML_SUFFIXES = (".html", ".htm")
@@ -241,7 +240,7 @@ def read_input(raw: bytes, name: str, input_format: str | None = None) -> Decode
         if kind == "jsonl":
             chunks = _gunzip_chunks(raw) if gzipped else iter((raw,))
             first = next(chunks, b"")
-            if json.detect_encoding(first.removeprefix(UTF8_BOM)[:4]) == "utf-8":
+            if sniff_encoding(first.removeprefix(UTF8_BOM)[:4]) == "utf-8":
                 return Decoded(name, kind, None, lines=_decoded_lines(itertools.chain((first,), chunks)))
             raw = first + b"".join(chunks)  # UTF-16 or UTF-32: lines cannot be split as bytes
         elif gzipped:
