@@ -137,8 +137,8 @@ def test_a_number_no_double_can_hold_is_reported_where_it_is(tmp_path, cli):
 
 def test_yaml_positions_from_the_keyed_mappings_match_a_search_of_each_mapping():
     """node_at keeps each mapping's pairs by key across the pointers of one locate (a wide mapping was searched
-    key by key for every finding: quadratic). The first of repeated keys wins, as in a search; keys that are not
-    strings (a sequence as a key) are never a pointer's step."""
+    key by key for every finding: quadratic). The last of repeated keys wins, as in the loaded document (its value
+    is the one checked); keys that are not strings (a sequence as a key) are never a pointer's step."""
     import yaml
 
     from validator.load.yaml_source import compose, node_at
@@ -150,7 +150,7 @@ def test_yaml_positions_from_the_keyed_mappings_match_a_search_of_each_mapping()
         node, key_node = root, None
         for step in path:
             if isinstance(node, yaml.MappingNode):
-                pair = next(((k, v) for k, v in node.value if k.value == str(step)), None)
+                pair = next(((k, v) for k, v in reversed(node.value) if k.value == str(step)), None)
             elif isinstance(node, yaml.SequenceNode) and str(step).isdigit() and int(step) < len(node.value):
                 pair = (None, node.value[int(step)])
             else:
@@ -164,7 +164,7 @@ def test_yaml_positions_from_the_keyed_mappings_match_a_search_of_each_mapping()
     paths = [["a"], ["b", "x"], ["b", "3"], ["b", 3], ["b", "['k']"], ["b", "y", 1, "z"], ["b", "y", "1"], ["b", "nope"], ["c"], ["b", "y", 9]]
     for path in paths:
         assert node_at(root, path, members=members) == searched(path), path
-    assert node_at(root, ["b", "x"], members=members)[1].value == "1"
+    assert node_at(root, ["b", "x"], members=members)[1].value == "2"
 
 
 @pytest.mark.parametrize(

@@ -1012,3 +1012,16 @@ def test_the_placing_tests_run_without_orjson():
     code = "import sys; sys.modules['orjson'] = None; import tests.test_positions as t; assert t.orjson is None"
     done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_yaml_repeated_key_points_at_the_checked_value():
+    """YAML keeps the last of a repeated key, as JSON does: a finding about its value points at that one."""
+    text = ("sdeType: CART_STATUS\nserverTimeStamp: '1528628536879'\ncartStatus:\n  serverTimeStamp: '1528628536879'\n"
+            "  numItems: 1\n  numItems: {many: 2}\n")
+    findings = validator.lint(text.encode(), name="dup.yaml", api_version="v2", select=(*SCHEMA_RULES, "duplicate-key"))
+    got = sorted((f.rule, f.pointer, f.line, f.column) for f in findings)
+    assert got == [
+        ("duplicate-key", "/cartStatus/numItems", 6, 3),
+        ("wrong-type", "/cartStatus/numItems", *position(text, only(text, "{many: 2}"))),
+    ]
+

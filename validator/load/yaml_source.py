@@ -256,10 +256,8 @@ def node_at(
         if isinstance(node, yaml.MappingNode):
             table = members.get(id(node))
             if table is None:
-                table = members[id(node)] = {}
-                for k, v in node.value:
-                    if isinstance(k.value, str):
-                        table.setdefault(k.value, (k, v))
+                # the pair each key's loaded value comes from: the last of a repeated key
+                table = members[id(node)] = {k.value: (k, v) for k, v in node.value if isinstance(k.value, str)}
             pair = table.get(str(step))
         elif isinstance(node, yaml.SequenceNode) and str(step).isdigit() and int(step) < len(node.value):
             pair = (None, node.value[int(step)])
