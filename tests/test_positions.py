@@ -1025,3 +1025,24 @@ def test_yaml_repeated_key_points_at_the_checked_value():
         ("wrong-type", "/cartStatus/numItems", *position(text, only(text, "{many: 2}"))),
     ]
 
+
+def test_yaml_members_merged_with_a_merge_key_are_placed_where_they_are_written():
+    """``<<: *base`` copies a mapping's members: a finding about one is at its key or value in the anchored mapping
+    (it was at 1:1), and among merged mappings, and the mapping's own members, at the one the loader kept."""
+    text = (
+        "base: &b {serverTimeStamp: '1528628536879', Currency: USD, numItems: one}\n"
+        "other: &o {numItems: two, total: 1}\n"
+        "events:\n"
+        "  - {sdeType: CART_STATUS, serverTimeStamp: '1528628536879', cartStatus: {<<: *b, total: 1}}\n"
+        "  - {sdeType: CART_STATUS, serverTimeStamp: '1528628536879', cartStatus: {<<: [*o, *b], total: oops}}\n"
+    )
+    findings = validator.lint(text.encode(), name="merged.yaml", api_version="v2", select=SCHEMA_RULES)
+    got = sorted((f.rule, f.pointer, f.line, f.column) for f in findings)
+    currency, one, two, oops = (position(text, only(text, needle)) for needle in ("Currency", "one}", "two,", "oops"))
+    assert got == sorted([
+        ("unknown-field", "/events/0/cartStatus/Currency", *currency),
+        ("bad-value", "/events/0/cartStatus/numItems", *one),
+        ("unknown-field", "/events/1/cartStatus/Currency", *currency),
+        ("bad-value", "/events/1/cartStatus/numItems", *two),  # the first mapping of the list wins
+        ("bad-value", "/events/1/cartStatus/total", *oops),  # the mapping's own member wins
+    ])
