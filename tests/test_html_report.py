@@ -351,3 +351,15 @@ def test_a_file_over_the_cap_is_not_read_again_for_its_lines(tmp_path: Path):
     page = io.StringIO()
     HtmlReporter().write([FileResult(str(big), [finding])], page)
     assert f"Over {SOURCE_MAX_BYTES >> 20} MiB: its lines are not shown." in page.getvalue()
+
+
+def test_json_lines_files_show_their_offending_lines(tmp_path: Path):
+    """A .jsonl file is decoded line by line (``Decoded.lines``, no ``text``): its lines are shown all the same, numbered as the findings are."""
+    event = {"sdeType": "LEAD", "serverTimeStamp": "1528659491243",
+             "lead": {"serverTimeStamp": "1528659491243", "lead": {"topic": "x"}, "oops": "1"}}
+    (tmp_path / "log.jsonl").write_text("\n" + json.dumps(event) + "\n\n" + json.dumps(event) + "\r\n")
+    run_cli(["check", "--format", "html", "-o", "page.html", "--exit-zero", "log.jsonl"], tmp_path)
+    page = (tmp_path / "page.html").read_text()
+    assert "Cannot be decoded" not in page
+    assert '<span class="ln">2 </span>' in page and '<span class="ln">4 </span>' in page
+    assert page.count("<mark>&quot;oops&quot;</mark>") == 2

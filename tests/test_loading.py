@@ -137,8 +137,8 @@ def test_a_number_no_double_can_hold_is_reported_where_it_is(tmp_path, cli):
 
 def test_yaml_positions_from_the_keyed_mappings_match_a_search_of_each_mapping():
     """node_at keeps each mapping's pairs by key across the pointers of one locate (a wide mapping was searched
-    key by key for every finding: quadratic). The first of repeated keys wins, as in a search; keys that are not
-    strings (a sequence as a key) are never a pointer's step."""
+    key by key for every finding: quadratic). The last of repeated keys wins, as in the loaded document (its value
+    is the one checked); keys that are not strings (a sequence as a key) are never a pointer's step."""
     import yaml
 
     from validator.load.yaml_source import compose, node_at
@@ -150,7 +150,7 @@ def test_yaml_positions_from_the_keyed_mappings_match_a_search_of_each_mapping()
         node, key_node = root, None
         for step in path:
             if isinstance(node, yaml.MappingNode):
-                pair = next(((k, v) for k, v in node.value if k.value == str(step)), None)
+                pair = next(((k, v) for k, v in reversed(node.value) if k.value == str(step)), None)
             elif isinstance(node, yaml.SequenceNode) and str(step).isdigit() and int(step) < len(node.value):
                 pair = (None, node.value[int(step)])
             else:
@@ -164,7 +164,7 @@ def test_yaml_positions_from_the_keyed_mappings_match_a_search_of_each_mapping()
     paths = [["a"], ["b", "x"], ["b", "3"], ["b", 3], ["b", "['k']"], ["b", "y", 1, "z"], ["b", "y", "1"], ["b", "nope"], ["c"], ["b", "y", 9]]
     for path in paths:
         assert node_at(root, path, members=members) == searched(path), path
-    assert node_at(root, ["b", "x"], members=members)[1].value == "1"
+    assert node_at(root, ["b", "x"], members=members)[1].value == "2"
 
 
 @pytest.mark.parametrize(
@@ -394,3 +394,41 @@ def test_a_yaml_set_is_a_mapping_and_reports_the_same_whatever_the_hash_seed(tmp
     again = _sdelint_with_hash_seed("2", "check", "set.yaml", "--baseline", "baseline.json", "--format", "json", cwd=tmp_path)
     summary = json.loads(again.stdout)["summary"]
     assert again.returncode == 0 and summary["baseline"] == {"known": 3, "fixed": []}, again.stdout
+
+
+@pytest.mark.parametrize("first_line", [b"", b"   ", b"\r"])
+def test_a_bom_on_a_blank_first_line_of_json_lines_is_no_empty_document(tmp_path, cli, first_line):
+    """A UTF-8 BOM is not text: the line it stands alone on is blank, skipped as any blank line is."""
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + first_line + b"\n" + _jsonl(BAD_EVENT))
+    result = cli("check", "--format", "json", path)
+    findings = json.loads(result.output)["findings"]
+    assert [(f["rule"], f["line"]) for f in findings if f["severity"] != "info"] == [("unknown-field", 2)]
+
+
+def test_undecodable_utf16_json_lines_are_placed_at_the_bad_byte(tmp_path, cli):
+    """UTF-16 JSON Lines are decoded whole: one that cannot be is reported where decoding stopped, as a JSON file is."""
+    raw = _jsonl(GOOD_EVENT, GOOD_EVENT).decode().encode("utf-16-le")[:-3]  # the last line's '}' cut in half
+    for name in ("cut.jsonl", "cut.json"):
+        (tmp_path / name).write_bytes(raw)
+    result = cli("check", "--format", "json", tmp_path / "cut.jsonl", tmp_path / "cut.json")
+    placed = {(f["file"].rsplit("/", 1)[-1], f["line"], f["column"]) for f in json.loads(result.output)["findings"] if "truncated" in f["message"]}
+    column = len(json.dumps(GOOD_EVENT))  # the last character of line 2
+    assert placed == {("cut.jsonl", 2, column), ("cut.json", 2, column)}
+
+
+def test_a_run_of_nul_bytes_heading_a_file_is_not_read_as_utf32(tmp_path, cli):
+    """Four NUL bytes would be U+0000 in UTF-32, which no text begins with: a crash's NUL run, reported where it is,
+    and the lines after it (JSON Lines) read as written, not decoded as garbage UTF-32."""
+    (tmp_path / "crashed.jsonl").write_bytes(b"\0" * 4096 + b"\n" + _jsonl(BAD_EVENT, BAD_EVENT))
+    (tmp_path / "crashed.json").write_bytes(b"\0" * 4096 + json.dumps(BAD_EVENT).encode())
+    result = cli("check", "--format", "json", tmp_path / "crashed.jsonl", tmp_path / "crashed.json")
+    findings = json.loads(result.output)["findings"]
+    assert not [f for f in findings if f["rule"] == "encoding-error"]
+    placed = sorted((f["file"].rsplit("/", 1)[-1], f["line"], f["column"], f["rule"]) for f in findings if f["severity"] != "info")
+    assert placed == [
+        ("crashed.json", 1, 1, "syntax-error"),
+        ("crashed.jsonl", 1, 1, "syntax-error"),
+        ("crashed.jsonl", 2, placed[2][2], "unknown-field"),
+        ("crashed.jsonl", 3, placed[2][2], "unknown-field"),
+    ]

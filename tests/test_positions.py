@@ -1012,3 +1012,37 @@ def test_the_placing_tests_run_without_orjson():
     code = "import sys; sys.modules['orjson'] = None; import tests.test_positions as t; assert t.orjson is None"
     done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_yaml_repeated_key_points_at_the_checked_value():
+    """YAML keeps the last of a repeated key, as JSON does: a finding about its value points at that one."""
+    text = ("sdeType: CART_STATUS\nserverTimeStamp: '1528628536879'\ncartStatus:\n  serverTimeStamp: '1528628536879'\n"
+            "  numItems: 1\n  numItems: {many: 2}\n")
+    findings = validator.lint(text.encode(), name="dup.yaml", api_version="v2", select=(*SCHEMA_RULES, "duplicate-key"))
+    got = sorted((f.rule, f.pointer, f.line, f.column) for f in findings)
+    assert got == [
+        ("duplicate-key", "/cartStatus/numItems", 6, 3),
+        ("wrong-type", "/cartStatus/numItems", *position(text, only(text, "{many: 2}"))),
+    ]
+
+
+def test_yaml_members_merged_with_a_merge_key_are_placed_where_they_are_written():
+    """``<<: *base`` copies a mapping's members: a finding about one is at its key or value in the anchored mapping
+    (it was at 1:1), and among merged mappings, and the mapping's own members, at the one the loader kept."""
+    text = (
+        "base: &b {serverTimeStamp: '1528628536879', Currency: USD, numItems: one}\n"
+        "other: &o {numItems: two, total: 1}\n"
+        "events:\n"
+        "  - {sdeType: CART_STATUS, serverTimeStamp: '1528628536879', cartStatus: {<<: *b, total: 1}}\n"
+        "  - {sdeType: CART_STATUS, serverTimeStamp: '1528628536879', cartStatus: {<<: [*o, *b], total: oops}}\n"
+    )
+    findings = validator.lint(text.encode(), name="merged.yaml", api_version="v2", select=SCHEMA_RULES)
+    got = sorted((f.rule, f.pointer, f.line, f.column) for f in findings)
+    currency, one, two, oops = (position(text, only(text, needle)) for needle in ("Currency", "one}", "two,", "oops"))
+    assert got == sorted([
+        ("unknown-field", "/events/0/cartStatus/Currency", *currency),
+        ("bad-value", "/events/0/cartStatus/numItems", *one),
+        ("unknown-field", "/events/1/cartStatus/Currency", *currency),
+        ("bad-value", "/events/1/cartStatus/numItems", *two),  # the first mapping of the list wins
+        ("bad-value", "/events/1/cartStatus/total", *oops),  # the mapping's own member wins
+    ])

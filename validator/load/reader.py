@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import io
 import itertools
-import json
 import os
 import re
 import stat
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..findings import Problem, join_pointer
-from .source import UTF8_BOM, Document, decode, duplicate_key_problems, non_finite_numbers, parse_text
+from .source import UTF8_BOM, Document, decode, duplicate_key_problems, non_finite_numbers, parse_text, sniff_encoding
 
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx")
 HTML_SUFFIXES = (".html", ".htm")
@@ -216,6 +215,8 @@ def _decoded_lines(chunks: Iterable[bytes]) -> list[tuple[int, str, list[Problem
     for index, line in _line_spans(chunks):
         if index == 0:
             line = line.removeprefix(UTF8_BOM)
+            if not line.strip(b" \t\r"):  # a BOM alone on the first line: a blank line, as it would be without it
+                continue
         try:
             lines.append((index, line.decode("utf-8"), []))
         except UnicodeDecodeError as exc:
@@ -239,7 +240,7 @@ def read_input(raw: bytes, name: str, input_format: str | None = None) -> Decode
         if kind == "jsonl":
             chunks = _gunzip_chunks(raw) if gzipped else iter((raw,))
             first = next(chunks, b"")
-            if json.detect_encoding(first.removeprefix(UTF8_BOM)[:4]) == "utf-8":
+            if sniff_encoding(first.removeprefix(UTF8_BOM)[:4]) == "utf-8":
                 return Decoded(name, kind, None, lines=_decoded_lines(itertools.chain((first,), chunks)))
             raw = first + b"".join(chunks)  # UTF-16 or UTF-32: lines cannot be split as bytes
         elif gzipped:
@@ -248,7 +249,8 @@ def read_input(raw: bytes, name: str, input_format: str | None = None) -> Decode
         return Decoded(name, kind, None, [Problem("", "encoding-error", str(exc), offset=0)], fatal=True)
     text, problems, fatal = decode(raw, utf8_only=kind in ("json", "jsonl"))
     if kind == "jsonl":  # UTF-16 or UTF-32 JSON Lines: decoded whole, then split
-        return Decoded(name, kind, None, problems, fatal, lines=[] if fatal else _decoded_text_lines(text))
+        # undecodable: the text up to the bad byte is kept, so that the finding has that byte's line and column
+        return Decoded(name, kind, text if fatal else None, problems, fatal, lines=[] if fatal else _decoded_text_lines(text))
     return Decoded(name, kind, text, problems, fatal)
 
 

@@ -175,6 +175,19 @@ def non_finite_numbers(data: Any) -> list[Problem]:
     return sorted(problems, key=lambda problem: problem.pointer)
 
 
+def sniff_encoding(raw: bytes) -> str:
+    """The encoding of a JSON or YAML text from its first bytes, as RFC 4627 sniffs it (``json.detect_encoding``).
+
+    Except that four NUL bytes are not the start of UTF-32 text, which would begin with U+0000 (no JSON, YAML,
+    JavaScript or HTML text does): they are a run of NUL bytes, as a crash leaves at the head of a file, and the
+    text is read as UTF-8 so that they are reported where they are, and the rest of the file (a JSON Lines
+    file's other lines) is read as written rather than as garbage UTF-32.
+    """
+    if not raw or raw.startswith(b"\0\0\0\0"):
+        return "utf-8"
+    return json.detect_encoding(raw)
+
+
 def decode(raw: bytes, utf8_only: bool = True) -> tuple[str, list[Problem], bool]:
     """Decoded text, encoding problems, and whether the text is too broken to parse.
 
@@ -183,7 +196,7 @@ def decode(raw: bytes, utf8_only: bool = True) -> tuple[str, list[Problem], bool
     """
     if raw.startswith(UTF8_BOM):
         raw = raw[len(UTF8_BOM):]
-    encoding = json.detect_encoding(raw) if raw else "utf-8"
+    encoding = sniff_encoding(raw)
     problems: list[Problem] = []
     if encoding != "utf-8" and utf8_only:
         problems.append(

@@ -241,6 +241,27 @@ def compose(text: str) -> yaml.Node | None:
         return None
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _merged_pairs(node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node]]:
+    """The mapping's pairs with its merge keys (``<<: *base``, ``<<: [*a, *b]``) expanded, in the order PyYAML's
+    ``flatten_mapping`` gives them, without changing the tree: merged members first (of a list of mappings, the
+    first mapping's last), then the mapping's own. A dict built from them in order keeps what the loader kept."""
+    merged: list[tuple[yaml.Node, yaml.Node]] = []
+    own: list[tuple[yaml.Node, yaml.Node]] = []
+    for key, value in node.value:
+        if key.tag != _MERGE_TAG:
+            own.append((key, value))
+        elif isinstance(value, yaml.MappingNode):
+            merged.extend(_merged_pairs(value))
+        elif isinstance(value, yaml.SequenceNode):
+            for mapping in reversed(value.value):
+                if isinstance(mapping, yaml.MappingNode):
+                    merged.extend(_merged_pairs(mapping))
+    return merged + own
+
+
 def node_at(
     root: yaml.Node | None, path: list, exact: bool = True, members: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] | None = None
 ) -> tuple[yaml.Node | None, yaml.Node | None]:
@@ -256,10 +277,9 @@ def node_at(
         if isinstance(node, yaml.MappingNode):
             table = members.get(id(node))
             if table is None:
-                table = members[id(node)] = {}
-                for k, v in node.value:
-                    if isinstance(k.value, str):
-                        table.setdefault(k.value, (k, v))
+                # the pair each key's loaded value comes from: the last of a repeated key, a merged (<<) member
+                # where it is written, unless the mapping sets it
+                table = members[id(node)] = {k.value: (k, v) for k, v in _merged_pairs(node) if isinstance(k.value, str)}
             pair = table.get(str(step))
         elif isinstance(node, yaml.SequenceNode) and str(step).isdigit() and int(step) < len(node.value):
             pair = (None, node.value[int(step)])

@@ -393,6 +393,11 @@ class HtmlReporter(Reporter):
         except (EOFError, zlib.error) as exc:
             return None, text(f"Cannot be read again: {exc}.")
         decoded = read_input(raw, name, input_format)
+        if decoded.text is None and decoded.lines:  # JSON Lines: its non-blank lines, each decoded on its own
+            lines = [""] * (decoded.lines[-1][0] + 1)
+            for index, line, _ in decoded.lines:
+                lines[index] = line
+            return [line.removesuffix("\r") for line in lines], ""
         if decoded.text is None:
             return None, "Cannot be decoded: its lines are not shown."
         return [line.removesuffix("\r") for line in decoded.text.split("\n")], ""
