@@ -385,15 +385,12 @@ def test_rules_json_writes_a_yaml_date_as_text_and_shows_a_custom_rules_definiti
     assert rows["big-total"]["definition"] == {"where": "cartStatus.total", "check": "compare", "options": {"other": "cartStatus.numItems", "op": ">"},
                                                "message": "total {value}"}
     assert "definition" not in rows["timestamp-range"]
-    # YAML's .nan and .inf in a custom rule's options: json.dumps wrote them bare (NaN, Infinity), which is not JSON
+    # YAML's .nan, .inf and dates in a custom rule's enum: json.dumps wrote them bare (NaN, Infinity), which is not JSON;
+    # no JSON value can equal them, so they are now refused at load (with the file's line), here as in `check`
     _write(tmp_path / ".sdelint.yaml", "custom-rules:\n  - {name: odd, where: lead.topic, check: enum, options: {values: [.nan, .inf, -.inf, 2001-01-01, 1.5]}, message: m}\n")
     result = cli("rules", "--format", "json")
-
-    def refuse(constant):
-        raise ValueError(f"not JSON: {constant}")
-
-    rows = {row["name"]: row for row in json.loads(result.output, parse_constant=refuse)}
-    assert rows["odd"]["definition"]["options"] == {"values": ["NaN", "Infinity", "-Infinity", "2001-01-01", 1.5]}
+    assert result.exit_code == 2 and result.stdout == ""
+    assert ".sdelint.yaml:2:" in result.stderr and "custom rule 'odd': enum value nan is not a finite number: no JSON value could match it" in result.stderr
 
 
 def test_the_readme_configuration_examples_load_and_apply(tmp_path, cli):
