@@ -1005,6 +1005,46 @@ def test_readyz_is_503_until_the_validators_are_compiled(tmp_path, monkeypatch):
     asyncio.run(scenario())
 
 
+def test_a_request_cancelled_by_a_shutdown_is_answered_503_in_json():
+    """uvicorn cancels the requests still running once a graceful shutdown has lasted its 10 s (a slow upload, a
+    long lint): the answer is the service's JSON error, not uvicorn's plain-text 500 with a traceback in the log."""
+    import asyncio
+
+    from validator.serve.app import create_app
+    from validator.serve.settings import Settings
+
+    app = create_app(Settings())
+    scope = {"type": "http", "method": "POST", "path": "/v1/lint", "raw_path": b"/v1/lint", "query_string": b"", "root_path": "",
+             "headers": [(b"content-type", b"application/json"), (b"content-length", b"100")], "scheme": "http",
+             "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1234), "http_version": "1.1", "asgi": {"version": "3.0"}}
+    sent: list[dict] = []
+
+    async def scenario():
+        reading, never = asyncio.Event(), asyncio.Event()
+        first = [{"type": "http.request", "body": b"{", "more_body": True}]
+
+        async def receive():
+            if first:
+                return first.pop()
+            reading.set()  # the rest of the body is slow to come
+            await never.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+
+        request = asyncio.ensure_future(app(scope, receive, send))
+        await asyncio.wait_for(reading.wait(), 60)
+        request.cancel(msg="Task cancelled, timeout graceful shutdown exceeded")  # as uvicorn's shutdown does
+        await asyncio.wait_for(request, 10)  # answered, not raised: uvicorn would log a traceback and send its own 500
+
+    asyncio.run(scenario())
+    start, body = sent[0], b"".join(m.get("body", b"") for m in sent[1:])
+    assert start["status"] == 503 and (b"content-type", b"application/json") in start["headers"]
+    assert (b"connection", b"close") in start["headers"]
+    assert json.loads(body) == {"error": "the server is shutting down: send the request again"}
+
+
 @pytest.mark.parametrize("value", ["nan", "inf", "0"])
 def test_a_body_timeout_from_the_environment_must_be_finite_and_positive(value):
     """Workers read their settings from the environment: inf passed there though the option refuses it."""

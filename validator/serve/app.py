@@ -353,6 +353,7 @@ class FrontDoor:
         started = time.perf_counter()
         status = DISCONNECTED
         body_done = False
+        started_response = False
         headers = scope["headers"]
         chunked = any(n == b"transfer-encoding" for n, _ in headers)
         declared = next((v for n, v in headers if n == b"content-length"), b"0")
@@ -366,8 +367,9 @@ class FrontDoor:
             return message
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
+                started_response = True
                 status = message["status"]
                 if big_body and not body_done and status != DISCONNECTED:
                     # do not read (even to discard) a body nobody wants: close once answered
@@ -384,6 +386,13 @@ class FrontDoor:
                     await response(scope, receive_wrapper, send_wrapper)
                     return
             await self.app(scope, receive_wrapper, send_wrapper)
+        except asyncio.CancelledError:
+            # uvicorn cancels the requests still running when a graceful shutdown has lasted too long (a slow
+            # upload, a long lint): answer in JSON, as every error, instead of its plain-text 500 and traceback
+            if started_response:
+                raise
+            response = error_response(503, "the server is shutting down: send the request again", {"Connection": "close"})
+            await response(scope, receive_wrapper, send_wrapper)
         finally:
             self.state.metrics.observe_request(self.endpoint(scope), scope.get("method", ""), status, time.perf_counter() - started)
 

@@ -173,7 +173,7 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
         "413": _error(f"The body is larger than {max_body_bytes} bytes (decided from Content-Length before reading, else while reading)."),
         "415": _error("Content-Type is neither JSON nor JSON Lines, or Content-Encoding is neither identity nor gzip."),
         "422": _response("BadParameters"),
-        "503": _error("This worker is still compiling its validators, or could not."),
+        "503": _error("This worker is still compiling its validators, or could not; or it is shutting down and the request was still running."),
     }
     document: dict[str, Any] = {
         "openapi": "3.0.3",
