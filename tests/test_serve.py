@@ -1045,6 +1045,27 @@ def test_a_request_cancelled_by_a_shutdown_is_answered_503_in_json():
     assert json.loads(body) == {"error": "the server is shutting down: send the request again"}
 
 
+@pytest.mark.parametrize("variable, value, said", [
+    ("SDELINT_SERVE_MAX_RECORDS", "1e3", "SDELINT_SERVE_MAX_RECORDS: invalid value '1e3': expected a whole number"),
+    ("SDELINT_SERVE_BODY_TIMEOUT", "soon", "SDELINT_SERVE_BODY_TIMEOUT: invalid value 'soon': expected a number of seconds"),
+    ("SDELINT_SERVE_MAX_BODY_BYTES", "10 parsecs", "SDELINT_SERVE_MAX_BODY_BYTES: invalid size"),
+    ("SDELINT_SERVE_CONFIG", "broken.yaml", "broken.yaml:2:1:"),
+])
+def test_under_another_asgi_server_a_bad_setting_is_one_line_naming_it(tmp_path, variable, value, said):
+    """uvicorn ... create_app --factory: a variable or configuration that cannot be used is said in one line naming it, and the
+    server exits 3 (as a server that cannot start), not with a traceback ending in a message that names no variable."""
+    (tmp_path / "broken.yaml").write_text("rules: [\n")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SDELINT_")}
+    environment.update({"PYTHONPATH": str(ROOT), "SDELINT_CACHE_DIR": str(tmp_path / "cache"), variable: value})
+    done = subprocess.run(
+        [sys.executable, "-m", "uvicorn", "validator.serve.app:create_app", "--factory", "--port", str(free_port())],
+        capture_output=True, text=True, cwd=tmp_path, env=environment, timeout=60,
+    )
+    assert done.returncode == 3, done.stderr
+    assert said in done.stderr and "sdelint: cannot start:" in done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+
+
 @pytest.mark.parametrize("value", ["nan", "inf", "0"])
 def test_a_body_timeout_from_the_environment_must_be_finite_and_positive(value):
     """Workers read their settings from the environment: inf passed there though the option refuses it."""

@@ -29,12 +29,13 @@ from starlette.responses import Response
 from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..rules.catalogue import CatalogueError
 from . import metrics as metrics_module
 from .metrics import Metrics
 from .openapi import NDJSON_TYPES, build_openapi
 from .pages import PAGE_HEADERS, assets, public_paths
 from .service import API_VERSIONS, FAIL_ON, JSON, MIN_SEVERITY, NDJSON, LimitExceeded, LintService, available_formats, dumps
-from .settings import Settings
+from .settings import Settings, SettingsError
 
 Outcome = TypeVar("Outcome")
 log = logging.getLogger("uvicorn.error")  # uvicorn configures it: messages appear with its own
@@ -43,6 +44,7 @@ OPEN_PATHS = frozenset({"/healthz"})  # answered without the token, for liveness
 UNMATCHED = "<unmatched>"  # the endpoint label of requests no route matches
 CLOSE_AFTER_UNREAD_BODY = 64 * 1024  # an unread body bigger than this (or chunked) closes the connection
 DISCONNECTED = 499  # nginx's "client closed request": counted, never sent
+STARTUP_FAILURE = 3  # the exit status of a server that cannot start (uvicorn's, and `sdelint serve`'s for its workers)
 
 
 class ApiError(Exception):
@@ -399,8 +401,15 @@ class FrontDoor:
 
 def create_app(settings: Settings | None = None) -> ASGIApp:
     """The ASGI application; without ``settings`` they are read from the environment."""
-    settings = settings or Settings.from_env()
-    state = State(settings)
+    if settings is None:  # under an ASGI server: the settings and the configuration come from the environment
+        try:
+            settings = Settings.from_env()
+            state = State(settings)
+        except (SettingsError, CatalogueError) as exc:  # a bad variable or configuration: one line naming it, no traceback
+            log.error("sdelint: cannot start: %s", exc)
+            raise SystemExit(STARTUP_FAILURE) from None
+    else:
+        state = State(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
