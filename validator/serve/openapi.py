@@ -150,6 +150,10 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
     }
     ok_header = {
         "Sdelint-Ok": {"description": "the verdict: `true` or `false`", "schema": {"type": "string", "enum": ["true", "false"]}},
+        "Sdelint-Findings-Dropped": {
+            "description": "only when the answer lists fewer findings than there are (the server's max_findings): how many it left out",
+            "schema": {"type": "integer", "minimum": 1},
+        },
     }
     version_param = {
         "name": "version",
