@@ -955,6 +955,37 @@ def test_several_workers_share_the_connections_and_are_supervised(tmp_path):
     assert "died" in log
 
 
+def test_no_worker_outlives_a_supervisor_killed_with_sigkill(tmp_path):
+    """kill -9 of `sdelint serve --workers N` (an OOM killer, an impatient operator): its workers stop too, instead of
+    serving on (and holding the port) with nobody to restart or stop them."""
+
+    def gone(pid: int) -> bool:
+        status = Path(f"/proc/{pid}/status")
+        try:
+            return "zombie" in status.read_text().lower()
+        except OSError:
+            return True
+
+    server = start_server(tmp_path, "--workers", "2", "--no-access-log")
+    pids: list[int] = []
+    try:
+        pids += [int(pid) for pid in worker_pids(server)]
+        assert len(pids) == 2
+        server.process.kill()
+        server.process.wait()
+        deadline = time.monotonic() + 20
+        while not all(gone(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert all(gone(pid) for pid in pids), [pid for pid in pids if not gone(pid)]
+        with pytest.raises(OSError):
+            server.request("GET", "/healthz")
+    finally:
+        for pid in pids:
+            if not gone(pid):
+                os.kill(pid, signal.SIGKILL)
+        stop_server(server)
+
+
 # -- readiness, in process ---------------------------------------------------------------------------
 
 
