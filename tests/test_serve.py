@@ -1076,6 +1076,43 @@ def test_a_request_cancelled_by_a_shutdown_is_answered_503_in_json():
     assert json.loads(body) == {"error": "the server is shutting down: send the request again"}
 
 
+@pytest.mark.parametrize("blocked_at", ["http.response.start", "http.response.body"])
+def test_a_shutdown_that_cancels_an_answer_nobody_reads_raises_nothing(blocked_at):
+    """A client that reads none of its answers (pipelined requests) leaves uvicorn waiting to write, until the shutdown
+    cancels the request (and the loop's end cancels it again): the application ends quietly, no traceback in the log."""
+    import asyncio
+
+    from validator.serve.app import create_app
+    from validator.serve.settings import Settings
+
+    app = create_app(Settings())
+    scope = {"type": "http", "method": "GET", "path": "/healthz", "raw_path": b"/healthz", "query_string": b"", "root_path": "",
+             "headers": [], "scheme": "http", "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1234), "http_version": "1.1",
+             "asgi": {"version": "3.0"}}
+    sent: list[dict] = []
+
+    async def scenario():
+        writing, never = asyncio.Event(), asyncio.Event()
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            if message["type"] == blocked_at:
+                writing.set()
+                await never.wait()  # the client's window is closed: the write never completes
+            sent.append(message)
+
+        request = asyncio.ensure_future(app(scope, receive, send))
+        await asyncio.wait_for(writing.wait(), 60)
+        request.cancel()  # the shutdown's cancellation
+        await asyncio.sleep(0.05)
+        request.cancel()  # and the loop's end
+        await asyncio.wait_for(request, 10)  # ends without raising
+
+    asyncio.run(scenario())
+
+
 @pytest.mark.parametrize("variable, value, said", [
     ("SDELINT_SERVE_MAX_RECORDS", "1e3", "SDELINT_SERVE_MAX_RECORDS: invalid value '1e3': expected a whole number"),
     ("SDELINT_SERVE_BODY_TIMEOUT", "soon", "SDELINT_SERVE_BODY_TIMEOUT: invalid value 'soon': expected a number of seconds"),

@@ -14,6 +14,7 @@ unauthenticated client learns nothing, not even which paths exist.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import time
@@ -371,13 +372,14 @@ class FrontDoor:
         async def send_wrapper(message: Message) -> None:
             nonlocal status, started_response
             if message["type"] == "http.response.start":
-                started_response = True
                 status = message["status"]
                 if big_body and not body_done and status != DISCONNECTED:
                     # do not read (even to discard) a body nobody wants: close once answered
                     out = [(n, v) for n, v in message.get("headers", []) if n.lower() != b"connection"]
                     message = {**message, "headers": [*out, (b"connection", b"close")]}
             await send(message)
+            # sent: uvicorn waits for a client that reads nothing before it sends the start of an answer
+            started_response = started_response or message["type"] == "http.response.start"
 
         try:
             if self.token is not None and scope["path"] not in self.open_paths:
@@ -390,11 +392,12 @@ class FrontDoor:
             await self.app(scope, receive_wrapper, send_wrapper)
         except asyncio.CancelledError:
             # uvicorn cancels the requests still running when a graceful shutdown has lasted too long (a slow
-            # upload, a long lint): answer in JSON, as every error, instead of its plain-text 500 and traceback
-            if started_response:
-                raise
-            response = error_response(503, "the server is shutting down: send the request again", {"Connection": "close"})
-            await response(scope, receive_wrapper, send_wrapper)
+            # upload, a long lint, an answer the client does not read): answer in JSON, as every error, instead
+            # of its plain-text 500 and a traceback; an answer already begun is cut (uvicorn closes the connection)
+            if not started_response:
+                response = error_response(503, "the server is shutting down: send the request again", {"Connection": "close"})
+                with contextlib.suppress(asyncio.CancelledError):  # a client that reads nothing: the loop's end cancels this too
+                    await response(scope, receive_wrapper, send_wrapper)
         finally:
             self.state.metrics.observe_request(self.endpoint(scope), scope.get("method", ""), status, time.perf_counter() - started)
 
