@@ -293,3 +293,17 @@ def test_the_playground_files_are_public_and_locked_down(playground):
     assert playground.request("POST", "/v1/lint", EXAMPLE.read_bytes(), auth=False)[0] == 401
     assert playground.request("GET", "/v1/rules", auth=False)[0] == 401
 
+
+
+def test_the_playground_marks_the_right_text_after_a_byte_order_mark(browser, playground):
+    """A payload pasted with a byte order mark: the service counts no column for it, so line 1's marks must not shift."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(playground.base + "/")
+    browser.find_element(By.ID, "token").send_keys(TOKEN)
+    Select(browser.find_element(By.ID, "min-severity")).select_by_value("info")
+    event = {"sdeType": "CART_STATUS", "serverTimeStamp": "1", "cartStatus": {"currency": "ZZZ"}}
+    lint_in_page(browser, "\ufeff" + json.dumps({"events": [event]}))
+    marks = [mark.text for mark in browser.find_elements(By.CSS_SELECTOR, "#marked mark")]
+    assert '"1"' in marks and '"ZZZ"' in marks, marks

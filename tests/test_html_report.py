@@ -363,3 +363,23 @@ def test_json_lines_files_show_their_offending_lines(tmp_path: Path):
     assert "Cannot be decoded" not in page
     assert '<span class="ln">2 </span>' in page and '<span class="ln">4 </span>' in page
     assert page.count("<mark>&quot;oops&quot;</mark>") == 2
+
+
+def test_json_lines_and_gzip_files_show_their_offending_lines(tmp_path: Path):
+    """"Findings in place" reads every file again, JSON Lines and gzip ones too: their lines were said not to decode
+    (a JSON Lines input has no whole text, and a .gz name had the decompressed bytes decompressed again)."""
+    import gzip
+    import re
+
+    good = json.dumps({"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "cartStatus": {"total": "1"}})
+    lines = f'\n{good}\r\n\n{{"sdeType": "NOPE"}}\n'
+    (tmp_path / "lines.jsonl").write_text(lines)
+    (tmp_path / "lines.ndjson.gz").write_bytes(gzip.compress(lines.encode()))
+    (tmp_path / "event.json.gz").write_bytes(gzip.compress(b'{"sdeType": "NOPE"}'))
+    status, output = run_cli(["check", "--format", "html", "."], tmp_path)
+    assert status == 1, output
+    assert "Cannot be decoded" not in output
+    for name, line in (("lines.jsonl", 4), ("lines.ndjson.gz", 4), ("event.json.gz", 1)):
+        section = re.search(rf"<h3>{re.escape(name)}</h3>(.*?)</pre>", output, re.S)
+        assert section, name
+        assert re.search(rf'<span class="ln">{line} </span>\{{&quot;sdeType&quot;: <mark>&quot;NOPE&quot;</mark>}}', section.group(1)), (name, section.group(1))

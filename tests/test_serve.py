@@ -955,6 +955,37 @@ def test_several_workers_share_the_connections_and_are_supervised(tmp_path):
     assert "died" in log
 
 
+def test_no_worker_outlives_a_supervisor_killed_with_sigkill(tmp_path):
+    """kill -9 of `sdelint serve --workers N` (an OOM killer, an impatient operator): its workers stop too, instead of
+    serving on (and holding the port) with nobody to restart or stop them."""
+
+    def gone(pid: int) -> bool:
+        status = Path(f"/proc/{pid}/status")
+        try:
+            return "zombie" in status.read_text().lower()
+        except OSError:
+            return True
+
+    server = start_server(tmp_path, "--workers", "2", "--no-access-log")
+    pids: list[int] = []
+    try:
+        pids += [int(pid) for pid in worker_pids(server)]
+        assert len(pids) == 2
+        server.process.kill()
+        server.process.wait()
+        deadline = time.monotonic() + 20
+        while not all(gone(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert all(gone(pid) for pid in pids), [pid for pid in pids if not gone(pid)]
+        with pytest.raises(OSError):
+            server.request("GET", "/healthz")
+    finally:
+        for pid in pids:
+            if not gone(pid):
+                os.kill(pid, signal.SIGKILL)
+        stop_server(server)
+
+
 # -- readiness, in process ---------------------------------------------------------------------------
 
 
@@ -1003,6 +1034,104 @@ def test_readyz_is_503_until_the_validators_are_compiled(tmp_path, monkeypatch):
         assert await call("/readyz") == (200, {"status": "ready"})
 
     asyncio.run(scenario())
+
+
+def test_a_request_cancelled_by_a_shutdown_is_answered_503_in_json():
+    """uvicorn cancels the requests still running once a graceful shutdown has lasted its 10 s (a slow upload, a
+    long lint): the answer is the service's JSON error, not uvicorn's plain-text 500 with a traceback in the log."""
+    import asyncio
+
+    from validator.serve.app import create_app
+    from validator.serve.settings import Settings
+
+    app = create_app(Settings())
+    scope = {"type": "http", "method": "POST", "path": "/v1/lint", "raw_path": b"/v1/lint", "query_string": b"", "root_path": "",
+             "headers": [(b"content-type", b"application/json"), (b"content-length", b"100")], "scheme": "http",
+             "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1234), "http_version": "1.1", "asgi": {"version": "3.0"}}
+    sent: list[dict] = []
+
+    async def scenario():
+        reading, never = asyncio.Event(), asyncio.Event()
+        first = [{"type": "http.request", "body": b"{", "more_body": True}]
+
+        async def receive():
+            if first:
+                return first.pop()
+            reading.set()  # the rest of the body is slow to come
+            await never.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+
+        request = asyncio.ensure_future(app(scope, receive, send))
+        await asyncio.wait_for(reading.wait(), 60)
+        request.cancel(msg="Task cancelled, timeout graceful shutdown exceeded")  # as uvicorn's shutdown does
+        await asyncio.wait_for(request, 10)  # answered, not raised: uvicorn would log a traceback and send its own 500
+
+    asyncio.run(scenario())
+    start, body = sent[0], b"".join(m.get("body", b"") for m in sent[1:])
+    assert start["status"] == 503 and (b"content-type", b"application/json") in start["headers"]
+    assert (b"connection", b"close") in start["headers"]
+    assert json.loads(body) == {"error": "the server is shutting down: send the request again"}
+
+
+@pytest.mark.parametrize("blocked_at", ["http.response.start", "http.response.body"])
+def test_a_shutdown_that_cancels_an_answer_nobody_reads_raises_nothing(blocked_at):
+    """A client that reads none of its answers (pipelined requests) leaves uvicorn waiting to write, until the shutdown
+    cancels the request (and the loop's end cancels it again): the application ends quietly, no traceback in the log."""
+    import asyncio
+
+    from validator.serve.app import create_app
+    from validator.serve.settings import Settings
+
+    app = create_app(Settings())
+    scope = {"type": "http", "method": "GET", "path": "/healthz", "raw_path": b"/healthz", "query_string": b"", "root_path": "",
+             "headers": [], "scheme": "http", "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1234), "http_version": "1.1",
+             "asgi": {"version": "3.0"}}
+    sent: list[dict] = []
+
+    async def scenario():
+        writing, never = asyncio.Event(), asyncio.Event()
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            if message["type"] == blocked_at:
+                writing.set()
+                await never.wait()  # the client's window is closed: the write never completes
+            sent.append(message)
+
+        request = asyncio.ensure_future(app(scope, receive, send))
+        await asyncio.wait_for(writing.wait(), 60)
+        request.cancel()  # the shutdown's cancellation
+        await asyncio.sleep(0.05)
+        request.cancel()  # and the loop's end
+        await asyncio.wait_for(request, 10)  # ends without raising
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("variable, value, said", [
+    ("SDELINT_SERVE_MAX_RECORDS", "1e3", "SDELINT_SERVE_MAX_RECORDS: invalid value '1e3': expected a whole number"),
+    ("SDELINT_SERVE_BODY_TIMEOUT", "soon", "SDELINT_SERVE_BODY_TIMEOUT: invalid value 'soon': expected a number of seconds"),
+    ("SDELINT_SERVE_MAX_BODY_BYTES", "10 parsecs", "SDELINT_SERVE_MAX_BODY_BYTES: invalid size"),
+    ("SDELINT_SERVE_CONFIG", "broken.yaml", "broken.yaml:2:1:"),
+])
+def test_under_another_asgi_server_a_bad_setting_is_one_line_naming_it(tmp_path, variable, value, said):
+    """uvicorn ... create_app --factory: a variable or configuration that cannot be used is said in one line naming it, and the
+    server exits 3 (as a server that cannot start), not with a traceback ending in a message that names no variable."""
+    (tmp_path / "broken.yaml").write_text("rules: [\n")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SDELINT_")}
+    environment.update({"PYTHONPATH": str(ROOT), "SDELINT_CACHE_DIR": str(tmp_path / "cache"), variable: value})
+    done = subprocess.run(
+        [sys.executable, "-m", "uvicorn", "validator.serve.app:create_app", "--factory", "--port", str(free_port())],
+        capture_output=True, text=True, cwd=tmp_path, env=environment, timeout=60,
+    )
+    assert done.returncode == 3, done.stderr
+    assert said in done.stderr and "sdelint: cannot start:" in done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "0"])

@@ -155,6 +155,7 @@ def test_the_openapi_document_describes_the_limits(limited):
     assert status == 200
     assert "truncated" in document["components"]["schemas"]["LintReport"]["properties"]
     assert "limit" in document["components"]["schemas"]["Error"]["properties"]
+    assert set(document["paths"]["/v1/lint"]["post"]["responses"]["200"]["headers"]) == {"Sdelint-Ok", "Sdelint-Findings-Dropped"}
 
 
 # -- item 16: idle connections and slow header senders are closed ----------------------------------------

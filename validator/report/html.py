@@ -380,12 +380,14 @@ class HtmlReporter(Reporter):
             if not path.is_file():
                 return None, "Not a file on disk: its lines are not shown."
             raw = read_file(path, SOURCE_MAX_BYTES)  # refused from its size, or as it grows past the cap
-            input_format = format_of(name)[0]
+            input_format, named_gzip = format_of(name)
             if raw.startswith(GZIP_MAGIC):  # decompressed here up to the cap: a gzip bomb must not be inflated again
                 with gzip.open(io.BytesIO(raw)) as inflated:
                     raw = inflated.read(SOURCE_MAX_BYTES + 1)
                 if len(raw) > SOURCE_MAX_BYTES:
                     return None, too_big
+                if named_gzip:  # read_input must not take the name's .gz for a second decompression
+                    name = name[:-3]
         except OSError as exc:
             if exc.errno == errno.EFBIG:
                 return None, too_big
@@ -393,8 +395,8 @@ class HtmlReporter(Reporter):
         except (EOFError, zlib.error) as exc:
             return None, text(f"Cannot be read again: {exc}.")
         decoded = read_input(raw, name, input_format)
-        if decoded.text is None and decoded.lines:  # JSON Lines: its non-blank lines, each decoded on its own
-            lines = [""] * (decoded.lines[-1][0] + 1)
+        if decoded.format == "jsonl" and not decoded.fatal:  # its non-blank lines, each decoded on its own
+            lines = [""] * (decoded.lines[-1][0] + 1 if decoded.lines else 1)
             for index, line, _ in decoded.lines:
                 lines[index] = line
             return [line.removesuffix("\r") for line in lines], ""

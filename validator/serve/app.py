@@ -14,6 +14,7 @@ unauthenticated client learns nothing, not even which paths exist.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import time
@@ -29,12 +30,13 @@ from starlette.responses import Response
 from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..rules.catalogue import CatalogueError
 from . import metrics as metrics_module
 from .metrics import Metrics
 from .openapi import NDJSON_TYPES, build_openapi
 from .pages import PAGE_HEADERS, assets, public_paths
 from .service import API_VERSIONS, FAIL_ON, JSON, MIN_SEVERITY, NDJSON, LimitExceeded, LintService, available_formats, dumps
-from .settings import Settings
+from .settings import Settings, SettingsError
 
 Outcome = TypeVar("Outcome")
 log = logging.getLogger("uvicorn.error")  # uvicorn configures it: messages appear with its own
@@ -43,6 +45,7 @@ OPEN_PATHS = frozenset({"/healthz"})  # answered without the token, for liveness
 UNMATCHED = "<unmatched>"  # the endpoint label of requests no route matches
 CLOSE_AFTER_UNREAD_BODY = 64 * 1024  # an unread body bigger than this (or chunked) closes the connection
 DISCONNECTED = 499  # nginx's "client closed request": counted, never sent
+STARTUP_FAILURE = 3  # the exit status of a server that cannot start (uvicorn's, and `sdelint serve`'s for its workers)
 
 
 class ApiError(Exception):
@@ -353,6 +356,7 @@ class FrontDoor:
         started = time.perf_counter()
         status = DISCONNECTED
         body_done = False
+        started_response = False
         headers = scope["headers"]
         chunked = any(n == b"transfer-encoding" for n, _ in headers)
         declared = next((v for n, v in headers if n == b"content-length"), b"0")
@@ -366,7 +370,7 @@ class FrontDoor:
             return message
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
                 status = message["status"]
                 if big_body and not body_done and status != DISCONNECTED:
@@ -374,6 +378,8 @@ class FrontDoor:
                     out = [(n, v) for n, v in message.get("headers", []) if n.lower() != b"connection"]
                     message = {**message, "headers": [*out, (b"connection", b"close")]}
             await send(message)
+            # sent: uvicorn waits for a client that reads nothing before it sends the start of an answer
+            started_response = started_response or message["type"] == "http.response.start"
 
         try:
             if self.token is not None and scope["path"] not in self.open_paths:
@@ -384,14 +390,29 @@ class FrontDoor:
                     await response(scope, receive_wrapper, send_wrapper)
                     return
             await self.app(scope, receive_wrapper, send_wrapper)
+        except asyncio.CancelledError:
+            # uvicorn cancels the requests still running when a graceful shutdown has lasted too long (a slow
+            # upload, a long lint, an answer the client does not read): answer in JSON, as every error, instead
+            # of its plain-text 500 and a traceback; an answer already begun is cut (uvicorn closes the connection)
+            if not started_response:
+                response = error_response(503, "the server is shutting down: send the request again", {"Connection": "close"})
+                with contextlib.suppress(asyncio.CancelledError):  # a client that reads nothing: the loop's end cancels this too
+                    await response(scope, receive_wrapper, send_wrapper)
         finally:
             self.state.metrics.observe_request(self.endpoint(scope), scope.get("method", ""), status, time.perf_counter() - started)
 
 
 def create_app(settings: Settings | None = None) -> ASGIApp:
     """The ASGI application; without ``settings`` they are read from the environment."""
-    settings = settings or Settings.from_env()
-    state = State(settings)
+    if settings is None:  # under an ASGI server: the settings and the configuration come from the environment
+        try:
+            settings = Settings.from_env()
+            state = State(settings)
+        except (SettingsError, CatalogueError) as exc:  # a bad variable or configuration: one line naming it, no traceback
+            log.error("sdelint: cannot start: %s", exc)
+            raise SystemExit(STARTUP_FAILURE) from None
+    else:
+        state = State(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -150,6 +150,10 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
     }
     ok_header = {
         "Sdelint-Ok": {"description": "the verdict: `true` or `false`", "schema": {"type": "string", "enum": ["true", "false"]}},
+        "Sdelint-Findings-Dropped": {
+            "description": "only when the answer lists fewer findings than there are (the server's max_findings): how many it left out",
+            "schema": {"type": "integer", "minimum": 1},
+        },
     }
     version_param = {
         "name": "version",
@@ -173,7 +177,7 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
         "413": _error(f"The body is larger than {max_body_bytes} bytes (decided from Content-Length before reading, else while reading)."),
         "415": _error("Content-Type is neither JSON nor JSON Lines, or Content-Encoding is neither identity nor gzip."),
         "422": _response("BadParameters"),
-        "503": _error("This worker is still compiling its validators, or could not."),
+        "503": _error("This worker is still compiling its validators, or could not; or it is shutting down and the request was still running."),
     }
     document: dict[str, Any] = {
         "openapi": "3.0.3",

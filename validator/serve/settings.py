@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ENV_CONFIG = "SDELINT_SERVE_CONFIG"  # configuration file; empty or unset: none
 ENV_MAX_BODY = "SDELINT_SERVE_MAX_BODY_BYTES"
@@ -95,13 +97,24 @@ class Settings:
     def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         config = env.get(ENV_CONFIG) or None
-        try:
-            max_body = parse_size(env[ENV_MAX_BODY]) if env.get(ENV_MAX_BODY) else DEFAULT_MAX_BODY
-            timeout = float(env[ENV_BODY_TIMEOUT]) if env.get(ENV_BODY_TIMEOUT) else DEFAULT_BODY_TIMEOUT
-            threads = int(env[ENV_LINT_THREADS]) if env.get(ENV_LINT_THREADS) else DEFAULT_LINT_THREADS
-            limits = {field: int(env[limit.env]) if env.get(limit.env) else limit.default for field, limit in LIMITS.items()}
-        except ValueError as exc:
-            raise SettingsError(str(exc)) from None
+
+        def read(name: str, kind: Callable[[str], Any], default: Any) -> Any:
+            """The variable's value read by ``kind``, its default when unset or empty; an unreadable one names the variable."""
+            text = env.get(name)
+            if not text:
+                return default
+            try:
+                return kind(text)
+            except SettingsError as exc:
+                raise SettingsError(f"{name}: {exc}") from None
+            except ValueError:
+                what = "a whole number" if kind is int else "a number of seconds" if kind is float else "a value"
+                raise SettingsError(f"{name}: invalid value {text!r}: expected {what}") from None
+
+        max_body = read(ENV_MAX_BODY, parse_size, DEFAULT_MAX_BODY)
+        timeout = read(ENV_BODY_TIMEOUT, float, DEFAULT_BODY_TIMEOUT)
+        threads = read(ENV_LINT_THREADS, int, DEFAULT_LINT_THREADS)
+        limits = {field: read(limit.env, int, limit.default) for field, limit in LIMITS.items()}
         if not 0 < timeout < math.inf:  # nan compares false both ways
             raise SettingsError(f"{ENV_BODY_TIMEOUT} must be a positive, finite number of seconds")
         if not 1 <= threads <= MAX_LINT_THREADS:  # as `sdelint serve --threads` takes it

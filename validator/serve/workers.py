@@ -12,11 +12,15 @@ application and compiles its own validators; their metrics meet in one
 directory (prometheus_client's multiprocess mode, see ``metrics``). The parent
 only supervises: it restarts a worker that dies, stops everything when a
 worker cannot start, and passes SIGINT/SIGTERM on for a graceful shutdown.
+A worker gets SIGTERM from Linux when the supervisor dies (PR_SET_PDEATHSIG),
+even of SIGKILL: no worker outlives it.
 Elsewhere (macOS, Windows), ``sdelint serve`` uses uvicorn's workers.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import socket
 import sys
@@ -55,7 +59,23 @@ def bind(host: str, port: int, listen: bool = True) -> socket.socket:
     return sock
 
 
-def _worker(app: str, host: str, port: int, options: dict[str, Any], header_timeout: float) -> None:  # pragma: no cover - runs in a child
+PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+def _die_with(parent_pid: int) -> None:
+    """Ask Linux for SIGTERM (a graceful shutdown) when the supervisor dies, even of SIGKILL: no worker goes on
+    serving, and holding the port, with nobody to stop it. Then check that the parent is still there (the race)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):  # an unusual libc: no such guard
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent_pid:
+        sys.exit(1)
+
+
+def _worker(app: str, host: str, port: int, options: dict[str, Any], header_timeout: float, parent_pid: int) -> None:  # pragma: no cover - runs in a child
+    _die_with(parent_pid)
     import uvicorn
 
     from .guard import GuardedServer
@@ -80,7 +100,8 @@ class Supervisor:
         self.restarts: list[float] = []
 
     def _start(self) -> Any:
-        return start_server_process(_worker, (self.app, self.host, self.port, self.options, self.header_timeout), "sdelint-worker")
+        args = (self.app, self.host, self.port, self.options, self.header_timeout, os.getpid())
+        return start_server_process(_worker, args, "sdelint-worker")
 
     def _stop(self, signum: int, frame: Any) -> None:
         self.stopping = True

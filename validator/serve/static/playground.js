@@ -61,8 +61,9 @@
     return Math.max(end - start, 1);
   }
 
+  // Where each line starts. The service reads a byte order mark as no column: line 1 starts after it.
   function offsets(text) {
-    var starts = [0];
+    var starts = [text.charCodeAt(0) === 0xFEFF ? 1 : 0];
     for (var i = 0; i < text.length; i++) { if (text[i] === "\n") { starts.push(i + 1); } }
     return starts;
   }
