@@ -1200,3 +1200,28 @@ def test_serve_is_no_short_run_it_frees_documents_and_collects_cycles(monkeypatc
     result = CliRunner().invoke(main, ["serve", "--port", "0", "--token", " "])  # refused after the serve command began
     assert result.exit_code == 2 and "the token is empty" in result.output
     assert collector._ends_with_exit is False and collector._retired is None
+
+
+@pytest.mark.parametrize("workers, stop", [("1", signal.SIGTERM), ("1", signal.SIGINT), ("2", signal.SIGINT)])
+def test_a_stopped_server_exits_0_with_one_worker_as_with_several(tmp_path, workers, stop):
+    """A stop by SIGTERM or Ctrl-C is how a server ends: `--workers N` exited 0, one worker 143 ("sdelint: terminated")
+    or 130, as uvicorn raised the signal again once it had shut down."""
+    server = start_server(tmp_path, "--workers", workers, "--no-access-log")
+    server.process.send_signal(stop)
+    server.process.wait(timeout=30)
+    log = server.log.read_text(errors="replace")
+    assert server.process.returncode == 0, log
+    assert "sdelint: terminated" not in log and "sdelint: interrupted" not in log and "Traceback" not in log, log
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_port_in_use_is_exit_3_with_one_worker_or_several(tmp_path, workers):
+    """The start-up failure status is 3 either way (it was 1 with --workers N)."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "validator", "serve", "--port", str(port), "--workers", workers],
+                              capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 3, done.stderr
+    assert "address already in use" in done.stderr.lower() and "Traceback" not in done.stderr, done.stderr

@@ -36,7 +36,7 @@ from .metrics import Metrics
 from .openapi import NDJSON_TYPES, build_openapi
 from .pages import PAGE_HEADERS, assets, public_paths
 from .service import API_VERSIONS, FAIL_ON, JSON, MIN_SEVERITY, NDJSON, LimitExceeded, LintService, available_formats, dumps
-from .settings import Settings, SettingsError
+from .settings import STARTUP_FAILURE, Settings, SettingsError
 
 Outcome = TypeVar("Outcome")
 log = logging.getLogger("uvicorn.error")  # uvicorn configures it: messages appear with its own
@@ -45,7 +45,6 @@ OPEN_PATHS = frozenset({"/healthz"})  # answered without the token, for liveness
 UNMATCHED = "<unmatched>"  # the endpoint label of requests no route matches
 CLOSE_AFTER_UNREAD_BODY = 64 * 1024  # an unread body bigger than this (or chunked) closes the connection
 DISCONNECTED = 499  # nginx's "client closed request": counted, never sent
-STARTUP_FAILURE = 3  # the exit status of a server that cannot start (uvicorn's, and `sdelint serve`'s for its workers)
 
 
 class ApiError(Exception):

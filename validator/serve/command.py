@@ -209,7 +209,8 @@ def serve(
     else:
         options["http"] = BoundedHeadProtocol
     from .metrics import multiprocess_directory
-    from .workers import STARTUP_FAILURE, reuse_port_supported, run_workers
+    from .settings import STARTUP_FAILURE
+    from .workers import reuse_port_supported, run_workers
 
     if workers == 1:
         server = GuardedServer(uvicorn.Config(APP, factory=True, host=host, port=port, **options), header_timeout)

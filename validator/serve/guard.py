@@ -9,11 +9,17 @@ header timeout. A request being answered is left alone: its body has
 ``--body-timeout``, and its lint is bounded by the request limits.
 
 The size of a request's head is bounded too, in ``bounded_head``.
+
+A stop by SIGTERM or Ctrl-C is how a server ends: once the requests in flight are answered, ``run`` returns and
+the command exits 0, as with ``--workers N``. (uvicorn raises the signal again once it has shut down, so that
+the command's own handlers ran: one worker then ended "terminated", 143, and several 0.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Generator
 from typing import Any
 
 import uvicorn
@@ -27,6 +33,14 @@ class GuardedServer(uvicorn.Server):
         self.header_timeout = header_timeout
         # connection -> (its request cycle, when it was first seen waiting with that cycle)
         self._waiting: dict[Any, tuple[Any, float]] = {}
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        with super().capture_signals():
+            try:
+                yield
+            finally:
+                getattr(self, "_captured_signals", []).clear()  # handled: the graceful shutdown was the answer to them
 
     async def on_tick(self, counter: int) -> bool:
         if counter % TICKS_PER_CHECK == 0:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+STARTUP_FAILURE = 3  # the exit status of a server that cannot start: uvicorn's, and `sdelint serve`'s (one worker or several)
 ENV_CONFIG = "SDELINT_SERVE_CONFIG"  # configuration file; empty or unset: none
 ENV_MAX_BODY = "SDELINT_SERVE_MAX_BODY_BYTES"
 ENV_BODY_TIMEOUT = "SDELINT_SERVE_BODY_TIMEOUT"

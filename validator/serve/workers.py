@@ -31,8 +31,8 @@ import click
 
 from ..parallel import start_server_process
 from .metrics import mark_worker_dead
+from .settings import STARTUP_FAILURE
 
-STARTUP_FAILURE = 3  # uvicorn's exit code for a worker that could not start
 RESTART_LIMIT = 5  # restarts within RESTART_WINDOW seconds before giving up
 RESTART_WINDOW = 60.0
 
@@ -111,7 +111,7 @@ class Supervisor:
             probe = bind(self.host, self.port, listen=False)  # the port is free (or ours); port 0 picks one
         except OSError as exc:
             click.echo(f"sdelint: cannot listen on {self.host}:{self.port}: {exc}", err=True)
-            return 1
+            return STARTUP_FAILURE
         self.port = probe.getsockname()[1]
         previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         status = 0
