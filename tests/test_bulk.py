@@ -377,3 +377,19 @@ def test_posix_character_classes_in_patterns_mean_what_git_says(tmp_path, cli, p
     result = cli("check", "--format", "json", "--include", pattern, tmp_path)
     assert sorted(Path(entry["file"]).name for entry in json.loads(result.stdout)["files"]) == sorted(expected)
     assert "FutureWarning" not in result.stderr
+
+
+def test_a_broken_symlinks_entry_is_kept_by_a_rewrite_for_other_files(tmp_path, cli, monkeypatch):
+    """A broken symlink is a read-error finding a baseline may accept. The check that an entry's file is gone followed
+    the link, so a rewrite for another file dropped the entry (and a run of another file counted it as fixed): the
+    next full run failed on the symlink's read-error as a new finding."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes())
+    (tmp_path / "broken.json").symlink_to(tmp_path / "missing-target.json")
+    assert cli("check", "--write-baseline", "base.json", "a.json", "broken.json").exit_code == 0
+    other = _json_report(cli("check", "--format", "json", "--baseline", "base.json", "a.json"))
+    assert other["summary"]["baseline"]["fixed"] == []  # not checked, and still there: neither matched nor fixed
+    rewritten = cli("check", "--write-baseline", "base.json", "a.json")
+    assert rewritten.exit_code == 0 and "(1 of them kept from the earlier baseline" in rewritten.output
+    full = cli("check", "--format", "json", "--baseline", "base.json", "a.json", "broken.json")
+    assert full.exit_code == 0 and _json_report(full)["findings"] == []

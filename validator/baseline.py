@@ -63,8 +63,10 @@ def _relative_file(file: str, root: Path) -> str:
 
 def _file_gone(file: str, root: Path) -> bool:
     """Whether a baseline entry's file no longer exists (a local path: not ``<stdin>``, not an object-store URL)."""
-    # os.path.exists: False, not an error, for a name too long or holding a NUL (a hostile baseline; Path.exists raised)
-    return not file.startswith("<") and ":/" not in file and not os.path.exists(root / file)
+    # os.path.lexists: False, not an error, for a name too long or holding a NUL (a hostile baseline; Path.exists raised);
+    # lexists, not exists: a broken symlink is still there (its read-error finding is accepted like any other), and
+    # exists() took it for gone, so a rewrite for other files dropped its entry and the next full run failed on it
+    return not file.startswith("<") and ":/" not in file and not os.path.lexists(root / file)
 
 
 def write_baseline(path: Path, results: list[FileResult], checks: Checks = _everything) -> tuple[int, int]:
