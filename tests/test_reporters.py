@@ -10,6 +10,7 @@ non-ASCII and astral characters.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -31,6 +32,7 @@ from validator.report.github import GithubReporter
 from validator.report.gitlab import GitlabReporter
 from validator.report.junit import JunitReporter
 from validator.report.sarif import SarifReporter
+from validator.result import FileResult
 from validator.rules.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -428,6 +430,12 @@ def test_junit_is_valid_against_pytests_xunit2_constraints(cli, in_root, tmp_pat
     clean.write_text("{}", encoding="utf-8")
     for args in ((EXAMPLE, UNREPAIRED), (EXAMPLE, "--select", "too-deep"), (clean, EXAMPLE)):
         schema.validate(run(cli, *args, "--format", "junit")[0])
+    # an input sdelint failed on is a JUnit <error> (junit-10.xsd's element; the schema here named it "errors")
+    broken = FileResult("boom.json", [Finding("boom.json", 1, 1, "", "internal-error", "error", "sdelint failed on this input: X")], failed=True)
+    stream = io.StringIO()
+    JunitReporter().write([broken], stream)
+    assert "<error " in stream.getvalue()
+    schema.validate(stream.getvalue())
 
 
 # --- github --------------------------------------------------------------------------------
