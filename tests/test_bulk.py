@@ -393,3 +393,27 @@ def test_a_broken_symlinks_entry_is_kept_by_a_rewrite_for_other_files(tmp_path, 
     assert rewritten.exit_code == 0 and "(1 of them kept from the earlier baseline" in rewritten.output
     full = cli("check", "--format", "json", "--baseline", "base.json", "a.json", "broken.json")
     assert full.exit_code == 0 and _json_report(full)["findings"] == []
+
+
+def test_a_rewrite_over_an_unreadable_baseline_says_its_entries_are_not_kept(tmp_path, cli, monkeypatch):
+    """A baseline a merge left broken (or of another format) is replaced whole by --write-baseline, as documented; but a
+    rewrite for some files keeps the other files' entries, and here it dropped them all without a word, so they came
+    back as new findings in the next full run. A baseline of another format was called "not an sdelint baseline"."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("a.json", "b.json"):
+        (tmp_path / name).write_bytes(EXAMPLE.read_bytes())
+    assert cli("check", "--write-baseline", "base.json", "a.json", "b.json").exit_code == 0
+    text = (tmp_path / "base.json").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    (tmp_path / "base.json").write_text("".join([*lines[:12], "<<<<<<< HEAD\n", *lines[12:20], "=======\n", ">>>>>>> other\n", *lines[20:]]))
+    rewritten = cli("check", "--write-baseline", "base.json", "a.json")
+    assert rewritten.exit_code == 0
+    assert "sdelint: note: the earlier baseline cannot be read, so none of its entries are kept (base.json: cannot use baseline: not JSON" in rewritten.output
+    assert "wrote 15 findings" in rewritten.output
+    quiet = cli("check", "--write-baseline", "base.json", "a.json")  # readable now: nothing to say
+    assert quiet.exit_code == 0 and "note" not in quiet.output
+    (tmp_path / "base.json").write_text(text.replace('"sdelint_baseline": 1', '"sdelint_baseline": 2'), encoding="utf-8")
+    read = cli("check", "--baseline", "base.json", "a.json")
+    assert read.exit_code == 2 and "base.json: cannot use baseline: it is of baseline format 2, which sdelint" in read.output
+    assert "another version of sdelint wrote it" in read.output
+    assert "of baseline format 2" in cli("check", "--write-baseline", "base.json", "a.json").output

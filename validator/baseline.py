@@ -127,9 +127,23 @@ def _entries(path: Path) -> list:
         raise BaselineError(f"{path}: cannot use baseline: not JSON: {exc}") from None
     entries = document.get("findings") if isinstance(document, dict) else None
     version = document.get("sdelint_baseline") if isinstance(document, dict) else None
+    if type(version) is int and version != FORMAT_VERSION and isinstance(entries, list):  # another sdelint's format
+        raise BaselineError(
+            f"{path}: cannot use baseline: it is of baseline format {version}, which sdelint {__version__} does not read"
+            f" (it reads format {FORMAT_VERSION}): another version of sdelint wrote it"
+        )
     if type(version) is not int or version != FORMAT_VERSION or not isinstance(entries, list):  # true == 1 in Python, not here
         raise BaselineError(f"{path}: cannot use baseline: not an sdelint baseline (an object with sdelint_baseline: {FORMAT_VERSION} and a findings list)")
     return entries
+
+
+def baseline_error(path: Path) -> str | None:
+    """Why the baseline at ``path`` cannot be used (BaselineError's message), or None when it can."""
+    try:
+        _entries(path)
+    except BaselineError as exc:
+        return str(exc)
+    return None
 
 
 def is_baseline(path: Path) -> bool:
