@@ -69,7 +69,7 @@ def _file_gone(file: str, root: Path) -> bool:
     return not file.startswith("<") and ":/" not in file and not os.path.lexists(root / file)
 
 
-def write_baseline(path: Path, results: list[FileResult], checks: Checks = _everything) -> tuple[int, int]:
+def write_baseline(path: Path, results: list[FileResult], checks: Checks = _everything) -> tuple[int, int, str | None]:
     """Write this run's findings as the baseline at ``path``: (entries written, of which kept from the earlier one).
 
     Rewritten for some files only, an earlier baseline keeps its entries for the other files that still exist
@@ -86,8 +86,9 @@ def write_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
             file, rule, pointer, digest = _key(finding, root, files)
             checked.setdefault(file, finding.file)
             entries.append({"file": file, "rule": rule, "pointer": pointer, "value_hash": digest, "severity": finding.severity, "message": finding.message})
+    earlier, unreadable = _earlier_entries(path)
     kept = [
-        entry for entry in _earlier_entries(path)
+        entry for entry in earlier
         if (entry["file"] not in checked and not _file_gone(entry["file"], root))
         or (entry["file"] in checked and not checks(checked[entry["file"]], entry["rule"], entry["pointer"]))
     ]
@@ -97,16 +98,19 @@ def write_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
     # strings and integers only (an earlier baseline's entries may hold anything: orjson declines what it would spell otherwise)
     text = indented_ascii_json_by_orjson(document) if not kept else None
     write_atomically(path, (text if text is not None else json.dumps(document, indent=2)) + "\n")
-    return len(entries), len(kept)
+    return len(entries), len(kept), unreadable
 
 
-def _earlier_entries(path: Path) -> list[dict]:
-    """The well-formed entries of the baseline being replaced; none when there is none (or it is no baseline)."""
+def _earlier_entries(path: Path) -> tuple[list[dict], str | None]:
+    """The well-formed entries of the baseline being replaced, none when there is none; and why an earlier baseline
+    (as its head reads: one a merge left broken, one of another format) could not be read, so that none are kept."""
     try:
         entries = _entries(path)
-    except BaselineError:
-        return []
-    return [entry for entry in entries if _well_formed(entry)]
+    except BaselineError as exc:
+        from .own_files import written_by_sdelint  # it imports this module: here only when no earlier baseline was read
+
+        return [], str(exc) if written_by_sdelint(path) == "baseline" else None
+    return [entry for entry in entries if _well_formed(entry)], None
 
 
 _KEY_FIELDS = ("file", "rule", "pointer", "value_hash")
@@ -135,15 +139,6 @@ def _entries(path: Path) -> list:
     if type(version) is not int or version != FORMAT_VERSION or not isinstance(entries, list):  # true == 1 in Python, not here
         raise BaselineError(f"{path}: cannot use baseline: not an sdelint baseline (an object with sdelint_baseline: {FORMAT_VERSION} and a findings list)")
     return entries
-
-
-def baseline_error(path: Path) -> str | None:
-    """Why the baseline at ``path`` cannot be used (BaselineError's message), or None when it can."""
-    try:
-        _entries(path)
-    except BaselineError as exc:
-        return str(exc)
-    return None
 
 
 def is_baseline(path: Path) -> bool:

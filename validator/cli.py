@@ -19,7 +19,7 @@ from click.core import ParameterSource
 
 from . import __version__
 from .atomic import open_atomically
-from .baseline import BaselineError, apply_baseline, baseline_error, write_baseline
+from .baseline import BaselineError, apply_baseline, write_baseline
 from .closed_pipe import SIGPIPE_STATUS, HelpCommand, emit, is_closed_pipe, printing_only, reader_gone, reader_may_leave, tell
 from .collector import collector_paused, ending_with_exit
 from .config import CommandLine, Configuration, discover, split_rule_names
@@ -28,7 +28,7 @@ from .globs import bad_file_patterns
 from .inputs import DEFAULT_INCLUDE, STDIN, STDIN_NAME, Input, InputError, collect, list_url, read_stdin
 from .load.reader import MAX_INPUT_BYTES
 from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_CHOICES, PROFILES, SDE_TYPES, VERSIONS, WEB
-from .own_files import Refused, may_hold_a_baseline, without_own_files, written_by_sdelint
+from .own_files import Refused, may_hold_a_baseline, without_own_files
 from .parallel import ClusterError, WorkerDied
 from .report import REPORTERS
 from .report.ascii_out import report_stream
@@ -304,12 +304,11 @@ def check(
         if broken:  # their accepted findings would drop out of the baseline, and come back as new ones later
             tell(f"sdelint: the baseline {write_baseline_path} was not written: sdelint failed on some inputs")
             sys.exit(_internal_errors(broken))
+        count, kept, unreadable = write_baseline(write_baseline_path, results, _rule_checks(configs, inputs, stdin_filename))
         # one a merge left broken, or of another sdelint's format, is replaced whole: say that its entries for the files
         # and rules this run did not check are not kept (a rewrite for some files otherwise keeps them)
-        unreadable = baseline_error(write_baseline_path) if written_by_sdelint(write_baseline_path) == "baseline" else None
         if unreadable is not None:
             tell(f"sdelint: note: the earlier baseline cannot be read, so none of its entries are kept ({unreadable})")
-        count, kept = write_baseline(write_baseline_path, results, _rule_checks(configs, inputs, stdin_filename))
         earlier = f" ({kept} of them kept from the earlier baseline, for files or rules this run did not check)" if kept else ""
         tell(f"sdelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}{earlier}")
         sys.exit(EXIT_OK)
