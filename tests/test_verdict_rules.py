@@ -515,3 +515,21 @@ def test_discovery_still_walks_up_outside_a_repository(tmp_path):
     (tmp_path / ".sdelint.yaml").write_text("rules: {}\n", encoding="utf-8")
     (tmp_path / "a" / "b").mkdir(parents=True)
     assert discover(tmp_path / "a" / "b") == (tmp_path / ".sdelint.yaml").resolve()
+
+
+@pytest.mark.parametrize(("section", "flag", "contradicts"), [
+    ("unAuthSdes", "false", False), ("unAuthSdes", "true", True), ("unAuthSdes", True, True),
+    ("sdes", "true", False), ("sdes", "false", True), ("sdes", False, True),
+])
+def test_auth_section_reads_a_containers_flag_as_it_reads_the_events(section, flag, contradicts):
+    """customerInfo.isAuthenticated is read as the event's own flag is: "false" under sdes says false (it was
+    passed over there while the event's "false" was reported), "true" under unAuthSdes says true."""
+    container = {"serverTimeStamp": STAMP, "isAuthenticated": flag, "customerInfo": {}}
+    event = {"customerInfo": container, "sdeType": "CUSTOMER_INFO", "serverTimeStamp": STAMP}
+    record = {"sdes": {"events": []}, "unAuthSdes": {"events": []}}
+    record[section]["events"].append(event)
+    pointer = f"/{section}/events/0/customerInfo/isAuthenticated"
+    found = [f for f in validator.lint(record, api_version="v2") if f.pointer == pointer and f.rule == "auth-section"]
+    assert bool(found) == contradicts
+    if found:
+        assert found[0].message.endswith(f"says isAuthenticated: {json.dumps(flag)}")

@@ -17,24 +17,31 @@ from ..values import show_json
 V1_FLAGGED_CONTAINERS = ("customerInfo", "personalInfo")  # the containers the published example gives an isAuthenticated
 
 
+def _says(flag: Any, truth: bool) -> bool:
+    """Whether a flag says ``truth``: the boolean, or its text ("false"; the schema reports that one's type)."""
+    return flag is truth or flag == ("true" if truth else "false")
+
+
 def flags_against_section(ctx: EventContext, p: dict[str, Any]) -> list[Hit]:
     flag = ctx.event.get("isAuthenticated")
     inner = ctx.container.get("isAuthenticated") if ctx.container is not None else None
     hits = []
     if ctx.section == "sdes":
-        if flag is False or flag == "false":
+        if _says(flag, False):
             message = f"event under sdes (authenticated) says isAuthenticated: {show_json(flag)}"
             hits.append(Hit(join_pointer(ctx.pointer, "isAuthenticated"), message, flag))
-        if inner is False:
-            hits.append(Hit(join_pointer(ctx.container_pointer, "isAuthenticated"), f"{ctx.key} under sdes (authenticated) says isAuthenticated: false", inner))
+        if _says(inner, False):  # the container's flag read as the event's: "false" says false in both
+            message = f"{ctx.key} under sdes (authenticated) says isAuthenticated: {show_json(inner)}"
+            hits.append(Hit(join_pointer(ctx.container_pointer, "isAuthenticated"), message, inner))
     elif ctx.section == "unAuthSdes":
         # no field table lists isAuthenticated (field reference: "not in any table"): a missing flag contradicts nothing;
         # nor does one that says false in the wrong type ("false", null): the schema's wrong-type, as under sdes
-        if flag is True or flag == "true":
+        if _says(flag, True):
             message = f"event under unAuthSdes says isAuthenticated: {show_json(flag)}; expected false"
             hits.append(Hit(join_pointer(ctx.pointer, "isAuthenticated"), message, flag))
-        if inner is True:
-            hits.append(Hit(join_pointer(ctx.container_pointer, "isAuthenticated"), f"{ctx.key} under unAuthSdes says isAuthenticated: true", inner))
+        if _says(inner, True):
+            message = f"{ctx.key} under unAuthSdes says isAuthenticated: {show_json(inner)}"
+            hits.append(Hit(join_pointer(ctx.container_pointer, "isAuthenticated"), message, inner))
     return hits
 
 
