@@ -588,3 +588,13 @@ def test_importing_the_package_loads_no_linter_yet_its_names_and_submodules_are_
     assert done.stdout.strip() == (
         "False ('lint_paths', 'validator.api', 'validator.findings') module 'validator' has no attribute 'no_such_name' []"
     )
+
+
+@pytest.mark.parametrize("name", ["api.lint", "no.such", "", ".api"])
+def test_a_name_no_module_can_have_is_no_attribute_of_the_package(name):
+    """getattr with a name that is no identifier is an AttributeError, as for any module (hasattr relies on it):
+    the package's __getattr__ imported it as a submodule path, raising ModuleNotFoundError for "no.such", and
+    answering "" with the package itself."""
+    assert not hasattr(validator, name)
+    with pytest.raises(AttributeError, match="has no attribute"):
+        getattr(validator, name)

@@ -28,7 +28,7 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is not None:
         value = getattr(importlib.import_module(f".{home}", __name__), name)
-    elif not name.startswith("__"):
+    elif name.isidentifier() and not name.startswith("__"):  # "a.b" or "" would import validator.a, or be the package
         try:
             value = importlib.import_module(f".{name}", __name__)
         except ModuleNotFoundError as exc:
