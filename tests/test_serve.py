@@ -1225,3 +1225,20 @@ def test_a_port_in_use_is_exit_3_with_one_worker_or_several(tmp_path, workers):
                               capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert done.returncode == 3, done.stderr
     assert "address already in use" in done.stderr.lower() and "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_worker_that_cannot_start_stops_the_supervisor_with_the_startup_status(monkeypatch):
+    """A worker that exits with the start-up failure status (3: a configuration or variable it cannot use) stops
+    `sdelint serve --workers N` with that status, as one worker's failure to start does (README: "3 when it cannot
+    start"); it was 1, a status the README does not list."""
+    from types import SimpleNamespace
+
+    from validator.serve import workers
+    from validator.serve.settings import STARTUP_FAILURE
+
+    monkeypatch.setattr(workers, "mark_worker_dead", lambda pid: None)
+    supervisor = workers.Supervisor("validator.serve.app:create_app", "127.0.0.1", 0, 2, {}, 5.0)
+    alive = SimpleNamespace(pid=1, is_alive=lambda: True, exitcode=None)
+    failed = SimpleNamespace(pid=2, is_alive=lambda: False, exitcode=STARTUP_FAILURE)
+    supervisor.processes = [alive, failed]
+    assert supervisor._keep_alive() == STARTUP_FAILURE

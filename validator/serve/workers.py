@@ -138,7 +138,7 @@ class Supervisor:
             mark_worker_dead(process.pid)  # its counters stay in the totals; its readiness no longer counts
             if process.exitcode == STARTUP_FAILURE:
                 click.echo(f"sdelint: worker {process.pid} could not start; stopping", err=True)
-                return 1
+                return STARTUP_FAILURE  # the status of a server that cannot start, as one worker's (README)
             now = time.monotonic()
             self.restarts = [t for t in self.restarts if now - t < RESTART_WINDOW] + [now]
             if len(self.restarts) > RESTART_LIMIT:
