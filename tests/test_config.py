@@ -889,6 +889,17 @@ def test_an_enum_value_no_json_value_can_equal_is_a_configuration_error(tmp_path
     assert result.exit_code == 2 and f"{config}:2:" in result.output and f"custom rule 'e': {said}" in result.output, result.output
 
 
+def test_a_case_insensitive_enum_still_takes_an_unquoted_date_as_its_text(tmp_path, cli):
+    """case-insensitive compares the text of each value, a date's too ("2020-01-01"): such a configuration worked, and
+    the refusal of values no JSON value can equal must not break it (a review)."""
+    config = _write(tmp_path / ".sdelint.yaml", "custom-rules:\n  - {name: e, where: lead.topic, check: enum, options: {values: [2020-01-01], case-insensitive: true}, message: m}\n")
+    lead = {"sdeType": "LEAD", "serverTimeStamp": "1528628536879", "lead": {"serverTimeStamp": "1528628536879", "lead": {"topic": "2020-01-01"}}}
+    other = {**lead, "lead": {"serverTimeStamp": "1528628536879", "lead": {"topic": "2021-01-01"}}}
+    result = cli("check", "--config", str(config), "--select", "e", "--format", "json", _write(tmp_path / "a.json", json.dumps({"events": [lead, other]})))
+    assert result.exit_code == 0, result.output
+    assert [f["pointer"] for f in json.loads(result.stdout)["findings"]] == ["/events/1/lead/lead/topic"]
+
+
 def test_an_enum_of_quoted_dates_matches_the_dates_sent_as_text(tmp_path, cli):
     config = _write(tmp_path / ".sdelint.yaml", "custom-rules:\n  - {name: e, where: lead.topic, check: enum, options: {values: ['2020-01-01']}, message: m}\n")
     lead = {"sdeType": "LEAD", "serverTimeStamp": "1528628536879", "lead": {"serverTimeStamp": "1528628536879", "lead": {"topic": "2020-01-01"}}}

@@ -254,7 +254,7 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
         raise CustomRuleError(f"{at('options', 'values')}: custom rule {name!r}: enum values must be a list")
     if check == "enum" and not options["values"]:
         raise CustomRuleError(f"{at('options', 'values')}: custom rule {name!r}: enum values is empty: no value could pass")
-    if check == "enum":
+    if check == "enum" and not options.get("case-insensitive"):  # case-insensitive compares each value's text: a date's too
         for value in options["values"]:
             if why := _never_json(value):
                 problem, _, advice = why.partition(": ")
