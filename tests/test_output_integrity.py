@@ -511,3 +511,31 @@ def test_a_report_into_a_full_device_names_it(run_sdelint, example_path):
         pytest.skip("needs /dev/full")
     result = run_sdelint("check", str(example_path), "-o", "/dev/full")
     assert result.returncode == 2 and b"/dev/full: No space left on device" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("encoding", "command"),
+    [
+        ("latin-1", ["explain", "bad-value"]),  # "—": cp1252 has it, Latin-1 does not
+        ("latin-1", ["explain", "code-list"]),  # "…"
+        *((encoding, command) for encoding in ("latin-1", "cp1252") for command in (["explain", "odd-summary"], ["rules"])),  # "✓"
+    ],
+)
+def test_rules_and_explain_write_what_the_stdout_encoding_cannot_as_escapes(tmp_path, encoding, command):
+    """`explain code-list` on a Latin-1 stdout (its rationale's "…"), and `rules`/`explain` of a custom rule whose summary
+    has a character cp1252 lacks, ended as "sdelint: internal error: UnicodeEncodeError" with exit 2. Text for people
+    keeps the locale's encoding, as check's text report does: such a character is shown as a Python escape."""
+    (tmp_path / ".sdelint.yaml").write_text(
+        "custom-rules:\n  - name: odd-summary\n    summary: \"Carts name their currency \\u2014 \\u2713\"\n"
+        "    where: cartStatus.currency\n    check: required\n    message: no currency\n",
+        encoding="utf-8",
+    )
+    def run(charset: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "PYTHONIOENCODING": charset}
+        return subprocess.run([*sdelint_command(), *command], capture_output=True, cwd=tmp_path, env=env, timeout=120)
+
+    proc, utf8 = run(encoding), run("utf-8")
+    assert (proc.returncode, proc.stderr) == (0, b"")
+    expected = utf8.stdout.decode("utf-8")
+    assert expected.encode(encoding, "replace").decode(encoding) != expected, "the output has a character the encoding lacks"
+    assert proc.stdout == expected.encode(encoding, "backslashreplace")

@@ -410,3 +410,15 @@ def test_an_integer_string_holds_in_its_type_as_the_schema_reads_it(text, bits, 
     from validator.rules.builtin.numeric_string import _holds
 
     assert _holds(text, bits) is holds
+
+
+def test_bad_value_rationale_leaves_v1_auth_members_to_v1_unauthenticated(tmp_path):
+    """bad-value's rationale said that "under API v1, isAuthenticated and unAuthSdes are bad values"; they are
+    v1-unauthenticated's errors (schemas/README.md: "accepted by the schema"), and with that rule off nothing reports them."""
+    config = tmp_path / ".sdelint.yaml"
+    config.write_text("api-version: v1\n", encoding="utf-8")
+    record = {"sdes": {"events": [{"cartStatus": {"serverTimeStamp": "1528628536879"}, "sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "isAuthenticated": False}]}, "unAuthSdes": {"events": []}}
+    rules = {f.rule for f in validator.lint(json.dumps(record).encode(), config=config, name="r.json")}
+    assert rules == {"v1-unauthenticated"}
+    rationale = " ".join(CATALOGUE["bad-value"]["rationale"].split())
+    assert "are bad values" not in rationale and "reported by v1-unauthenticated" in rationale

@@ -383,6 +383,14 @@ def _load_config(config_path: Path | None) -> Configuration:
     return Configuration.load(config_path if config_path else discover(Path.cwd()))
 
 
+def _text_for_people() -> None:
+    """Text for people (``rules``, ``explain``) keeps the locale's encoding, as ``check``'s text report does: a
+    character it cannot write (a rationale's "—" or "…", a custom rule's summary on cp1252 or Latin-1) is shown
+    as a Python escape, where it ended the command as an internal error (exit 2)."""
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")
+
+
 @main.command()
 @click.option(
     "--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -396,6 +404,7 @@ def rules(config_path: Path | None, output_format: str) -> None:
     if output_format == "json":
         emit(json.dumps(rows, indent=2))
         return
+    _text_for_people()
     width = max(len(row["name"]) for row in rows)
     for row in rows:
         emit(f"{row['name']:<{width}}  {row['severity']:<7}  {row['category']:<6}  {escape_controls(row['summary'])}")  # a custom summary's
@@ -418,6 +427,7 @@ def explain(rule: str, config_path: Path | None) -> None:
             f"unknown rule {rule!r}{did_you_mean(rule, list(specs))}: not a built-in rule, {read} (a custom rule of another"
             " folder's configuration: name that file with --config); see 'sdelint rules'", param_hint="RULE",
         )
+    _text_for_people()
     emit(explain_rule(config, rule))
 
 
