@@ -294,6 +294,25 @@ def test_an_unreachable_scheduler_is_exit_2_with_one_line(corpus):
     assert time.monotonic() - started < 30
 
 
+@pytest.mark.parametrize("address", ["bogus", "tcp://", "inproc://x"])
+def test_an_address_dask_cannot_use_leaves_nothing_behind_at_exit(corpus, address):
+    """A Client that fails to start stayed on distributed's loop: the program's exit then waited 10 s and printed a
+    TimeoutError traceback from Client.__del__, long after the API's ClusterError was handled."""
+    code = (
+        "import validator\n"
+        "from validator.parallel import ClusterError\n"
+        "try:\n"
+        f"    validator.lint_paths([{str(corpus)!r}], cluster={address!r})\n"
+        "except ClusterError as exc:\n"
+        "    print('ClusterError', exc)\n"
+    )
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, env=_env(), timeout=60)
+    assert run.returncode == 0 and run.stdout.decode().startswith("ClusterError cannot reach the Dask scheduler at ")
+    assert run.stderr == b"", run.stderr.decode()[-2000:]
+    assert time.monotonic() - started < 8
+
+
 def test_a_plain_run_imports_nothing_of_dask(corpus):
     code = (
         "import sys\n"
