@@ -449,6 +449,24 @@ def test_an_object_of_python_types_json_writes_as_json_is_checked_as_that_json()
     assert ("wrong-type", "/cartStatus/products") in {(f.rule, f.pointer) for f in validator.lint_object(as_set)}
 
 
+@pytest.mark.parametrize("make", ["complex", "fraction", "numpy-int64", "numpy-float32"])
+def test_a_number_json_cannot_write_is_a_wrong_type_finding_not_no_finding(make):
+    """A complex, a Fraction or numpy's int64 (a payload built from a pandas frame) is no JSON value: the fast path
+    refused it, the detailed one took it for a number (numbers.Number) and the value went without any finding."""
+    import fractions
+
+    if make.startswith("numpy"):
+        np = pytest.importorskip("numpy")
+        value = np.int64(3) if make == "numpy-int64" else np.float32(1.5)
+    else:
+        value = 1j if make == "complex" else fractions.Fraction(1, 3)
+    event = json.loads(EXAMPLE.read_text())["conversationHistoryRecords"][0]["unAuthSdes"]["events"][0]
+    for member in ("total", "numItems"):  # a double and an int
+        odd = {**event, "cartStatus": {**event["cartStatus"], member: value}}
+        found = {(f.rule, f.pointer) for f in validator.lint_object(odd, api_version="v2")}
+        assert ("wrong-type", f"/cartStatus/{member}") in found, found
+
+
 def test_threads_whose_pauses_overlap_without_end_do_not_keep_the_collector_off(monkeypatch):
     """Two threads linting back to back kept the collector off for as long as they ran: the cycles the rest of a
     service made were never freed (hundreds of MB a minute). Past MAX_OVERLAP_SECONDS, the end of one thread's
