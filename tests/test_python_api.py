@@ -372,6 +372,17 @@ def test_an_integer_too_long_to_print_in_an_object_is_one_finding_not_a_value_er
     assert [f.rule for f in validator.lint_object(cart, api_version="v1")] == ["syntax-error"]
 
 
+def test_an_integer_too_long_to_print_as_a_key_is_the_same_one_finding():
+    """{10**5000: 1} (a key, or inside a tuple key) raised ValueError from the str() of a pointer: the walk that refuses
+    such integers looked at values only."""
+    cart = {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "cartStatus": {"serverTimeStamp": "1528628536879"}}
+    for key in (10**5000, (1, (-(10**5000),))):
+        odd = {**cart, "cartStatus": {**cart["cartStatus"], key: 1}}
+        [finding] = validator.lint_object({"events": [odd]})
+        assert finding.rule == "syntax-error" and "longer than can be printed" in finding.message
+    assert "syntax-error" not in {f.rule for f in validator.lint_object({"events": [{**cart, 10**4000: 1}]})}  # printable
+
+
 def test_the_service_names_the_first_key_past_its_limit():
     """With five identical events the 422 named /events/4 (an audit): the walk popped the last child first."""
     from validator.serve.service import longest_key
