@@ -191,6 +191,18 @@ def test_python_api_takes_an_address_or_a_client(cluster, corpus):
     assert client.status == "running"  # a Client given is the caller's: left open
 
 
+def test_a_closed_client_given_to_the_python_api_is_a_cluster_error(cluster, corpus):
+    """A closed Client raised distributed's ClosedClientError from the first task, not the documented ClusterError."""
+    from validator.api import lint_paths
+    from validator.parallel import ClusterError
+
+    local, _ = cluster
+    closed = distributed.Client(local.scheduler_address, set_as_default=False)
+    closed.close()
+    with pytest.raises(ClusterError, match="the Dask client given is closed"):
+        lint_paths([corpus], cluster=closed)
+
+
 def test_a_big_response_is_split_on_its_worker_with_the_same_findings(cluster, tmp_path):
     """A response over the split threshold: checked inside the worker that read it, in one process (a Dask worker
     runs threads, and a fork would inherit their locks), with the findings of a local run."""

@@ -54,6 +54,8 @@ class DaskExecutor:
         from distributed import Client
 
         if isinstance(cluster, Client):
+            if cluster.status in ("closing", "closed"):  # was distributed's ClosedClientError from the first task sent
+                raise ClusterError(f"the Dask client given is {cluster.status}: give an open one, or the scheduler's address")
             return cls(cluster, owned=False)
         try:
             client = _closing_client_class()(cluster, timeout=timeout, set_as_default=False)
