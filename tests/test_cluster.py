@@ -191,6 +191,18 @@ def test_python_api_takes_an_address_or_a_client(cluster, corpus):
     assert client.status == "running"  # a Client given is the caller's: left open
 
 
+def test_a_closed_client_given_to_the_python_api_is_a_cluster_error(cluster, corpus):
+    """A closed Client raised distributed's ClosedClientError from the first task, not the documented ClusterError."""
+    from validator.api import lint_paths
+    from validator.parallel import ClusterError
+
+    local, _ = cluster
+    closed = distributed.Client(local.scheduler_address, set_as_default=False)
+    closed.close()
+    with pytest.raises(ClusterError, match="the Dask client given is closed"):
+        lint_paths([corpus], cluster=closed)
+
+
 def test_a_big_response_is_split_on_its_worker_with_the_same_findings(cluster, tmp_path):
     """A response over the split threshold: checked inside the worker that read it, in one process (a Dask worker
     runs threads, and a fork would inherit their locks), with the findings of a local run."""
@@ -292,6 +304,25 @@ def test_an_unreachable_scheduler_is_exit_2_with_one_line(corpus):
     lines = run.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("sdelint: cannot reach the Dask scheduler at tcp://127.0.0.1:"), lines
     assert time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize("address", ["bogus", "tcp://", "inproc://x"])
+def test_an_address_dask_cannot_use_leaves_nothing_behind_at_exit(corpus, address):
+    """A Client that fails to start stayed on distributed's loop: the program's exit then waited 10 s and printed a
+    TimeoutError traceback from Client.__del__, long after the API's ClusterError was handled."""
+    code = (
+        "import validator\n"
+        "from validator.parallel import ClusterError\n"
+        "try:\n"
+        f"    validator.lint_paths([{str(corpus)!r}], cluster={address!r})\n"
+        "except ClusterError as exc:\n"
+        "    print('ClusterError', exc)\n"
+    )
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, env=_env(), timeout=60)
+    assert run.returncode == 0 and run.stdout.decode().startswith("ClusterError cannot reach the Dask scheduler at ")
+    assert run.stderr == b"", run.stderr.decode()[-2000:]
+    assert time.monotonic() - started < 8
 
 
 def test_a_plain_run_imports_nothing_of_dask(corpus):

@@ -372,6 +372,17 @@ def test_an_integer_too_long_to_print_in_an_object_is_one_finding_not_a_value_er
     assert [f.rule for f in validator.lint_object(cart, api_version="v1")] == ["syntax-error"]
 
 
+def test_an_integer_too_long_to_print_as_a_key_is_the_same_one_finding():
+    """{10**5000: 1} (a key, or inside a tuple key) raised ValueError from the str() of a pointer: the walk that refuses
+    such integers looked at values only."""
+    cart = {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "cartStatus": {"serverTimeStamp": "1528628536879"}}
+    for key in (10**5000, (1, (-(10**5000),))):
+        odd = {**cart, "cartStatus": {**cart["cartStatus"], key: 1}}
+        [finding] = validator.lint_object({"events": [odd]})
+        assert finding.rule == "syntax-error" and "longer than can be printed" in finding.message
+    assert "syntax-error" not in {f.rule for f in validator.lint_object({"events": [{**cart, 10**4000: 1}]})}  # printable
+
+
 def test_the_service_names_the_first_key_past_its_limit():
     """With five identical events the 422 named /events/4 (an audit): the walk popped the last child first."""
     from validator.serve.service import longest_key
@@ -447,6 +458,24 @@ def test_an_object_of_python_types_json_writes_as_json_is_checked_as_that_json()
         assert _key(validator.lint_object(odd)) == _key(validator.lint_object({**odd, "cartStatus": {**odd["cartStatus"], "total": float(number.lstrip("s"))}}))
     as_set = {**event, "cartStatus": {**event["cartStatus"], "products": {"a"}}}  # no JSON: reported, not converted
     assert ("wrong-type", "/cartStatus/products") in {(f.rule, f.pointer) for f in validator.lint_object(as_set)}
+
+
+@pytest.mark.parametrize("make", ["complex", "fraction", "numpy-int64", "numpy-float32"])
+def test_a_number_json_cannot_write_is_a_wrong_type_finding_not_no_finding(make):
+    """A complex, a Fraction or numpy's int64 (a payload built from a pandas frame) is no JSON value: the fast path
+    refused it, the detailed one took it for a number (numbers.Number) and the value went without any finding."""
+    import fractions
+
+    if make.startswith("numpy"):
+        np = pytest.importorskip("numpy")
+        value = np.int64(3) if make == "numpy-int64" else np.float32(1.5)
+    else:
+        value = 1j if make == "complex" else fractions.Fraction(1, 3)
+    event = json.loads(EXAMPLE.read_text())["conversationHistoryRecords"][0]["unAuthSdes"]["events"][0]
+    for member in ("total", "numItems"):  # a double and an int
+        odd = {**event, "cartStatus": {**event["cartStatus"], member: value}}
+        found = {(f.rule, f.pointer) for f in validator.lint_object(odd, api_version="v2")}
+        assert ("wrong-type", f"/cartStatus/{member}") in found, found
 
 
 def test_threads_whose_pauses_overlap_without_end_do_not_keep_the_collector_off(monkeypatch):

@@ -281,3 +281,26 @@ def test_the_spark_extra_installs_a_pandas_pyspark_supports() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)
         require_minimum_pandas_version()
+
+
+def test_arguments_of_the_wrong_kind_fail_on_the_driver_not_in_the_job(spark, tmp_path: Path) -> None:
+    """include=5 was the glob "5": no file, no finding, a passing gate; keys=["id", "id"] failed inside the job with
+    a JVM Arrow error; keys="source" was the columns "s", "o", ... ; path_or_glob=5 was "'int' object is not iterable"."""
+    _, table = payload_table(spark)
+    (tmp_path / "a.json").write_text("{")
+    with pytest.raises(TypeError, match="include"):
+        spark_module.lint_files(spark, str(tmp_path), include=5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="recursive must be bool"):
+        spark_module.lint_files(spark, str(tmp_path), recursive="no")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="path_or_glob must be a str or a list of str, not int"):
+        spark_module.lint_files(spark, 5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="each path_or_glob must be str"):
+        spark_module.lint_files(spark, [str(tmp_path), tmp_path])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="keys name the column 'id' more than once"):
+        spark_module.lint_column(table, "payload", keys=["id", "id"])
+    with pytest.raises(TypeError, match="each key must be str, not int"):
+        spark_module.lint_column(table, "payload", keys=[5])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="column must be str, not int"):
+        spark_module.lint_column(table, 5)  # type: ignore[arg-type]
+    one_key = spark_rows(spark_module.lint_column(table, "payload", keys="id"))  # one column, not its characters
+    assert one_key and all(set(row) == {"id", *spark_module.FINDING_COLUMNS} for row in one_key)

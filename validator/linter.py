@@ -281,7 +281,8 @@ def _unusable_object(data: Any) -> tuple[Problem | None, bool]:
             children: Iterable[Any] = node
             if isinstance(node, dict):
                 plain = plain and all(type(key) is str for key in node)
-                children = node.values()
+                # a key that is no str is looked at as a value is: {10**5000: 1} raised ValueError from a pointer's str()
+                children = node.values() if plain else [*node, *node.values()]
             for child in children:
                 kind = type(child)
                 if kind is dict or kind is list:

@@ -27,7 +27,7 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import BinaryType, IntegerType, StringType, StructField, StructType
 
-from .api import RuleNames, _config_path, _rule_names
+from .api import RuleNames, _config_path, _expect, _rule_names
 from .config import CommandLine, Configuration, Shipped
 from .findings import SEVERITY_RANK, Problem
 from .inputs import DEFAULT_PATTERNS
@@ -84,11 +84,22 @@ def lint_files(
     the file (``file:/data/a.json``); override globs of the configuration match its local path (or,
     on another store, its key in the bucket).
     """
+    if isinstance(path_or_glob, str):
+        paths: str | list[str] = path_or_glob
+    elif isinstance(path_or_glob, Iterable) and not isinstance(path_or_glob, bytes | bytearray):
+        paths = list(path_or_glob)
+        for path in paths:
+            _expect(path, str, "each path_or_glob")
+    else:
+        raise TypeError(f"path_or_glob must be a str or a list of str, not {type(path_or_glob).__name__}")
+    # include=5 was the glob "5", which matches no file: no finding, and a gate built on it passed
+    _expect(include, (str, type(None)), "include (one Hadoop glob)")
+    _expect(recursive, bool, "recursive")
     settings = _settings(options)
     reader = spark.read.format("binaryFile").option("recursiveFileLookup", str(recursive).lower())
     if include is not None:
         reader = reader.option("pathGlobFilter", include)
-    files = reader.load(list(path_or_glob) if not isinstance(path_or_glob, str) else path_or_glob).select("path", "content")
+    files = reader.load(paths).select("path", "content")
     schema = StructType([StructField("path", StringType()), *_FINDING_SCHEMA.fields])
     return files.mapInArrow(_lint_batches(settings, ["path"], None, by_path=True), schema)
 
@@ -108,6 +119,7 @@ def lint_column(
     yaml; gzip is recognised by its bytes); a null payload is a ``read-error`` finding. Lines and
     columns are positions in the payload's text.
     """
+    _expect(column, str, "column")
     if column not in df.columns:
         raise ValueError(f"no column {column!r} in the DataFrame (it has: {', '.join(df.columns)})")
     payload_type = df.schema[column].dataType
@@ -115,7 +127,14 @@ def lint_column(
         raise TypeError(f"column {column!r} holds {payload_type.simpleString()}: payloads must be a string (JSON text) or binary column")
     if input_format not in FORMATS:
         raise ValueError(f"input_format must be one of {', '.join(FORMATS)}, not {input_format!r}")
+    if isinstance(keys, str):  # one column, not the characters of one
+        keys = [keys]
     carried = [name for name in df.columns if name != column] if keys is None else list(keys)
+    for name in carried:
+        _expect(name, str, "each key")
+    if len(set(carried)) != len(carried):  # the same column twice: Arrow failed inside the job, in the JVM
+        twice = next(name for name in carried if carried.count(name) > 1)
+        raise ValueError(f"keys name the column {twice!r} more than once")
     unknown = [name for name in carried if name not in df.columns]
     if unknown:
         raise ValueError(f"keys name no column of the DataFrame: {', '.join(unknown)}")

@@ -17,6 +17,7 @@ Imported only with ``--cluster`` (or ``cluster=`` in the Python API): a plain ru
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -53,9 +54,11 @@ class DaskExecutor:
         from distributed import Client
 
         if isinstance(cluster, Client):
+            if cluster.status in ("closing", "closed"):  # was distributed's ClosedClientError from the first task sent
+                raise ClusterError(f"the Dask client given is {cluster.status}: give an open one, or the scheduler's address")
             return cls(cluster, owned=False)
         try:
-            client = Client(cluster, timeout=timeout, set_as_default=False)
+            client = _closing_client_class()(cluster, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError, TypeError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ClusterError(f"cannot reach the Dask scheduler at {cluster}: {reason}") from None
@@ -150,6 +153,29 @@ class DaskExecutor:
         if self._owned:
             with contextlib.suppress(Exception):  # a cluster already gone
                 self.client.close()
+
+
+@functools.cache
+def _closing_client_class() -> type[Client]:
+    """``distributed.Client``, closing itself when it fails to start.
+
+    A Client whose ``start`` raises (an address without a port, ``inproc://x``, ``tls://`` without a context) is
+    left running on distributed's event loop, out of the caller's reach: at the interpreter's exit its ``__del__``
+    then waits 10 seconds for the stopped loop and prints a ``TimeoutError`` traceback, long after the
+    ``ClusterError`` was handled. Closed here, while the loop still runs, it goes at once.
+    """
+    from distributed import Client
+
+    class ClosingClient(Client):
+        def start(self, **kwargs: Any) -> Any:
+            try:
+                return super().start(**kwargs)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    self.close()
+                raise
+
+    return ClosingClient
 
 
 def _version() -> str:

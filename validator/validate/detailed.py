@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
 
@@ -52,7 +53,21 @@ def _validator_class():
         if isinstance(instance, str) and not re.search(re.sub(r"(?<!\\)\$$", r"\\Z", pattern), instance):
             yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
-    return jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": ecma_pattern})
+    # A number is what fastjsonschema's fast path takes for one (int, float, Decimal; not bool), not jsonschema's
+    # numbers.Number: a complex, a Fraction or numpy's int64 in a Python object failed the fast path and passed this
+    # one, and the value went without any finding (a parsed object of such types is a wrong-type finding)
+    def is_number(checker, instance):
+        return isinstance(instance, int | float | Decimal) and not isinstance(instance, bool)
+
+    def is_integer(checker, instance):
+        if isinstance(instance, float):
+            return instance.is_integer()
+        if isinstance(instance, Decimal):
+            return instance.is_finite() and instance == instance.to_integral_value()
+        return isinstance(instance, int) and not isinstance(instance, bool)
+
+    types = jsonschema.Draft7Validator.TYPE_CHECKER.redefine_many({"number": is_number, "integer": is_integer})
+    return jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": ecma_pattern}, type_checker=types)
 
 
 def _without_dialect(schema: dict) -> dict:
