@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     options = parser.parse_args(argv)
     from distributed import LocalCluster
 
-    with tempfile.TemporaryDirectory() as scratch, LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with tempfile.TemporaryDirectory() as scratch, LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         small, big = make_inputs(Path(scratch), options.files, options.big_mb)
         address = cluster.scheduler_address
         timed(["--cluster", address, str(small)], 1)  # warm: the workers import and compile once

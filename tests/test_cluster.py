@@ -87,7 +87,7 @@ def corpus(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def cluster():
     with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1") as local,
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1") as local,  # None still takes 8787
         distributed.Client(local) as client,
     ):
         client.wait_for_workers(2, timeout=60)
