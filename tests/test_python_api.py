@@ -627,3 +627,16 @@ def test_a_name_no_module_can_have_is_no_attribute_of_the_package(name):
     assert not hasattr(validator, name)
     with pytest.raises(AttributeError, match="has no attribute"):
         getattr(validator, name)
+
+
+def test_a_surrogate_written_as_utf8_is_named_not_taken_for_a_bad_byte():
+    """A str holding a lone surrogate (lint_text), or bytes holding one encoded as Java's or JavaScript's encoders can
+    (CESU-8, WTF-8), was "invalid UTF-8 byte b'\\xed' ...: invalid continuation byte", an odd account of a str."""
+    (text,) = validator.lint_text('{"a\ud800": 1}')
+    assert (text.rule, text.line, text.column) == ("encoding-error", 1, 4)
+    assert text.message == "a surrogate U+D800 written as UTF-8 bytes b'\\xed\\xa0\\x80' at byte offset 3: CESU-8 or WTF-8, which no UTF-8 text holds"
+    (line,) = [f for f in validator.lint_bytes(b'{"sdeType": "LEAD"}\n{"a": "x\xed\xb0\x80"}\n', name="x.jsonl") if f.line == 2]
+    assert (line.rule, line.line, line.column) == ("encoding-error", 2, 9)
+    assert line.message.startswith("a surrogate U+DC00 written as UTF-8 bytes b'\\xed\\xb0\\x80' at byte offset 8 of line 2: ")
+    (other,) = validator.lint_bytes(b'{"a": "x\xed\x9f\xbf\xff"}')  # U+D7FF is no surrogate: the bad byte after it is named
+    assert other.message == "invalid UTF-8 byte b'\\xff' at byte offset 11: invalid start byte"

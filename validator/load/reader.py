@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..findings import Problem, join_pointer
-from .source import UTF8_BOM, Document, decode, duplicate_key_problems, non_finite_numbers, parse_text, sniff_encoding
+from .source import UTF8_BOM, Document, decode, duplicate_key_problems, non_finite_numbers, parse_text, sniff_encoding, undecodable
 
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx")
 HTML_SUFFIXES = (".html", ".htm")
@@ -221,7 +221,7 @@ def _decoded_lines(chunks: Iterable[bytes]) -> list[tuple[int, str, list[Problem
             lines.append((index, line.decode("utf-8"), []))
         except UnicodeDecodeError as exc:
             good = line[: exc.start].decode("utf-8", errors="replace")
-            message = f"invalid UTF-8 byte {line[exc.start:exc.start + 1]!r} at byte offset {exc.start} of line {index + 1}: {exc.reason}"
+            message = undecodable(line, exc, where=f" of line {index + 1}")
             lines.append((index, line.decode("utf-8", errors="replace"), [Problem("", "encoding-error", message, offset=len(good))]))
     return lines
 

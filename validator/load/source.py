@@ -206,15 +206,20 @@ def decode(raw: bytes, utf8_only: bool = True) -> tuple[str, list[Problem], bool
         return raw.decode(encoding), problems, False
     except UnicodeDecodeError as exc:
         good = raw[: exc.start].decode(encoding, errors="replace")
-        problems.append(
-            Problem(
-                "",
-                "encoding-error",
-                f"invalid {encoding.upper()} byte {raw[exc.start:exc.start + 1]!r} at byte offset {exc.start}: {exc.reason}",
-                offset=len(good),
-            )
-        )
+        problems.append(Problem("", "encoding-error", undecodable(raw, exc, encoding), offset=len(good)))
         return good, problems, True
+
+
+def undecodable(raw: bytes, error: UnicodeDecodeError, encoding: str = "utf-8", where: str = "") -> str:
+    """The message for the bytes a decode stopped at (``where``: after the byte offset, " of line 4"). A surrogate
+    written as UTF-8 (CESU-8 or WTF-8, as Java's and JavaScript's encoders can write one; a Python str holding one,
+    given to lint_text) is named as such, not as its first byte."""
+    start = error.start
+    if encoding == "utf-8" and len(raw) >= start + 3 and raw[start] == 0xED and 0xA0 <= raw[start + 1] <= 0xBF and 0x80 <= raw[start + 2] <= 0xBF:
+        code = ((raw[start] & 0x0F) << 12) | ((raw[start + 1] & 0x3F) << 6) | (raw[start + 2] & 0x3F)
+        written = raw[start:start + 3]
+        return f"a surrogate U+{code:04X} written as UTF-8 bytes {written!r} at byte offset {start}{where}: CESU-8 or WTF-8, which no UTF-8 text holds"
+    return f"invalid {encoding.upper()} byte {raw[start:start + 1]!r} at byte offset {start}{where}: {error.reason}"
 
 
 JSON_WHITESPACE = " \t\n\r"
