@@ -673,6 +673,21 @@ def test_script_blocks_that_browsers_do_not_run_are_not_searched():
     assert doc.problems == [] and [sde["numItems"] for sde in doc.data] == ["module", "classic", "untyped", "old", "noted"]
 
 
+def test_commented_out_and_text_only_markup_hides_no_script_and_a_quoted_gt_ends_no_tag():
+    """A review: a <script> inside <!-- --> (commented out, never run) or a <textarea> was linted (false findings), and
+    a '>' in a quoted attribute value (data-x="a>b") ended the tag early, so the push after it was read as a string."""
+    page = (
+        '<!-- <script>lpTag.sdes.push({type: "cart", total: "old", numItems: 1});</script> -->\n'
+        '<textarea><script>lpTag.sdes.push({type: "cart", total: "typed", numItems: 1});</script></textarea>\n'
+        '<noscript><script>lpTag.sdes.push({type: "cart", total: "never", numItems: 1});</script></noscript>\n'
+        '<!---><script>lpTag.sdes.push({type: "cart", total: 7.8, numItems: "after-empty-comment"});</script>\n'
+        '<script data-x="a>b">lpTag.sdes.push({type: "cart", total: 7.8, numItems: "quoted-gt"});</script>\n'
+        '<script>\n<!--\nlpTag.sdes.push({type: "cart", total: 7.8, numItems: "legacy-comment"});\n//--></script>\n'
+    )
+    doc = parse_source("page.html", page, html=True)
+    assert doc.problems == [] and [sde["numItems"] for sde in doc.data] == ["after-empty-comment", "quoted-gt", "legacy-comment"]
+
+
 # --- configuration, API, schemas, imports -----------------------------------------------------
 
 

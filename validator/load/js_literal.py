@@ -24,8 +24,10 @@ from .source import Document
 
 # lpTag.sdes.push( and the other ways JavaScript writes the same member accesses: lpTag["sdes"]["push"](, lpTag?.sdes?.push(
 _PUSH = re.compile(r"""\blpTag\s*(?:\??\.\s*sdes|\[\s*(["'])sdes\1\s*\])\s*(?:\??\.\s*(?:push|send)|\[\s*(["'])(?:push|send)\2\s*\])\s*\(""")
-_SCRIPT_OPEN = re.compile(r"<script\b", re.I)
-_SCRIPT_CLOSE = re.compile(r"</script\s*>", re.I)
+# Where markup that may hide a <script> begins: a comment, or an element whose content is text to the HTML parser
+# (raw text or RCDATA: a "<script>" in a <textarea>, a <style> or a <noscript> is no element, and never runs)
+_MARKUP = re.compile(r"<(?:(!--)|(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript)(?![^\s/>]))", re.I)
+_COMMENT_CLOSE = re.compile(r"--!?>")
 # One attribute of a tag: its name and its value, quoted or not (a "type=" inside another attribute's value is no attribute)
 _ATTRIBUTE = re.compile(r"""([^\s=>/"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 # What browsers run (the HTML standard's JavaScript MIME types, "module", none); Babel's in-browser types too
@@ -388,23 +390,53 @@ def _script_type(tag: str) -> str:
     return ""
 
 
+def _tag_end(text: str, i: int) -> int:
+    """Where the tag whose attributes start at ``i`` ends (its '>'), -1 when it never does: a '>' inside a quoted
+    attribute value (``data-x="a>b"``) does not end it."""
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == ">":
+            return i
+        if ch == "=":
+            j = i + 1
+            while j < n and text[j].isspace():
+                j += 1
+            if j < n and text[j] in "\"'":
+                close = text.find(text[j], j + 1)
+                if close < 0:
+                    return -1
+                i = close + 1
+                continue
+        i += 1
+    return -1
+
+
 def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
     """The code of each complete ``<script ...>...</script>`` element, in one pass over the text.
 
     One expression (``<script\\b[^>]*>(.*?)</script\\s*>``) rescanned the rest of the page from every
     tag left open: quadratic (200 KB of ``<script>`` took 51 s). An opening tag with no ``>`` or no
-    closing tag after it ends the search: nothing after it can close.
+    closing tag after it ends the search: nothing after it can close. A ``<!-- -->`` comment and the
+    text of a ``<textarea>``, ``<style>``, ``<noscript>``... hold no script element: they are stepped over.
     """
     if not html:
         return [(0, len(text))]
     ranges = []
     at = 0
-    while (opening := _SCRIPT_OPEN.search(text, at)) is not None:
-        start = text.find(">", opening.end())
-        closing = _SCRIPT_CLOSE.search(text, start + 1) if start >= 0 else None
+    while (opening := _MARKUP.search(text, at)) is not None:
+        if opening.group(1):  # a comment: <!-- <script>...</script> --> is commented out, not run
+            comment_close = _COMMENT_CLOSE.search(text, opening.start() + 2)  # <!--> and <!---> are comments too
+            if comment_close is None:
+                break
+            at = comment_close.end()
+            continue
+        name = opening.group(2)
+        start = _tag_end(text, opening.end())
+        closing = re.compile(rf"</{name}\s*>", re.I).search(text, start + 1) if start >= 0 else None
         if closing is None:
             break
-        if _script_type(text[opening.end():start]) in _JAVASCRIPT_TYPES:  # a template or JSON block never runs
+        if name.lower() == "script" and _script_type(text[opening.end():start]) in _JAVASCRIPT_TYPES:  # a template or JSON block never runs
             ranges.append((start + 1, closing.start()))
         at = closing.end()
     return ranges
