@@ -16,6 +16,7 @@ import bisect
 import re
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import PurePath
 from typing import Any
 
 from ..findings import Problem, join_pointer, too_long_to_print
@@ -51,6 +52,9 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v"}
 # A legacy octal escape (ECMAScript Annex B): up to three octal digits, at most \377.
 _OCTAL_ESCAPE = re.compile(r"[0-3][0-7]{0,2}|[4-7][0-7]?")
 _MAX_DEPTH = 200
+# A TypeScript type assertion after a value: 'cart' as const, {...} satisfies Sde, [...] as unknown as Sde[]
+_TS_ASSERTION = re.compile(r"(?:as|satisfies)(?![A-Za-z0-9_$])(?!\s*[:,}])")
+_TYPESCRIPT_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
 
 Spots = dict[str, tuple[int | None, int]]
 
@@ -91,11 +95,60 @@ def _skip_space(text: str, i: int, end: int) -> int:
 class _Parser:
     """A recursive-descent reader of one JavaScript literal in ``text[start:end]``, noting positions by pointer."""
 
-    def __init__(self, text: str, end: int) -> None:
-        self.text, self.end = text, end
+    def __init__(self, text: str, end: int, typescript: bool = False, jsx: bool = False) -> None:
+        self.text, self.end, self.typescript, self.jsx = text, end, typescript, jsx
         self.spots: Spots = {}
 
     def value(self, i: int, pointer: str, key_at: int | None, depth: int = 0) -> tuple[Any, int]:
+        """A value; in TypeScript also with its type assertions (``<const>{...}``, ``'cart' as const``,
+        ``{...} satisfies Sde``, ``{...}!``), which change nothing in the value pushed."""
+        if self.typescript:
+            i = _skip_space(self.text, i, self.end)
+            if i < self.end and self.text[i] == "<" and not self.jsx:  # <Type>value (not in .tsx, where it is JSX)
+                i = self._type_end(i, angle=True)
+        found, i = self._value(i, pointer, key_at, depth)
+        while self.typescript:
+            j = _skip_space(self.text, i, self.end)
+            assertion = _TS_ASSERTION.match(self.text, j, self.end)
+            if assertion:
+                i = self._type_end(assertion.end())
+            elif self.text.startswith("!", j) and not self.text.startswith("!=", j):
+                i = j + 1
+            else:
+                break
+        return found, i
+
+    def _type_end(self, i: int, angle: bool = False) -> int:
+        """Past a TypeScript type: up to a ',', ')', '}', ']' or ';' outside brackets (or, with ``angle``, past the
+        '>' closing the '<' at ``i``). Strings in it (``as 'cart'``) are stepped over."""
+        text, depth = self.text, 0
+        while i < self.end:
+            i = _skip_space(text, i, self.end)
+            if i >= self.end:
+                break
+            ch = text[i]
+            if ch in "\"'`":  # a string literal type: only its end matters (what follows is type syntax: 'a' | 'b')
+                j = i + 1
+                while j < self.end and text[j] != ch:
+                    j += 2 if text[j] == "\\" else 1
+                i = min(j + 1, self.end)
+                continue
+            if ch in "([{<":
+                depth += 1
+            elif ch == ">" and text[i - 1] != "=":
+                depth -= 1
+                if angle and depth == 0:
+                    return i + 1
+            elif ch in ")]}":
+                if depth == 0:
+                    return i
+                depth -= 1
+            elif ch in ",;" and depth == 0:
+                return i
+            i += 1
+        raise JsSyntaxError("unterminated type", i)
+
+    def _value(self, i: int, pointer: str, key_at: int | None, depth: int) -> tuple[Any, int]:
         text = self.text
         i = _skip_space(text, i, self.end)
         if i >= self.end:
@@ -463,8 +516,10 @@ def parse_source(name: str, text: str, html: bool) -> Document:
     arguments: list[Any] = []
     spots: Spots = {}
     problems: list[Problem] = []
+    suffixes = [] if html else PurePath(name.lower()).suffixes
+    typescript = any(suffix in _TYPESCRIPT_SUFFIXES for suffix in suffixes)
     for i, end in _push_starts(text, html):
-        parser = _Parser(text, end)
+        parser = _Parser(text, end, typescript, jsx=".tsx" in suffixes)
         try:
             i = _skip_space(text, i, end)
             while i < end and text[i] != ")":
