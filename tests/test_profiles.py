@@ -673,6 +673,17 @@ def test_script_blocks_that_browsers_do_not_run_are_not_searched():
     assert doc.problems == [] and [sde["numItems"] for sde in doc.data] == ["module", "classic", "untyped", "old", "noted"]
 
 
+def test_a_syntax_error_after_a_read_argument_adds_no_argument():
+    """A review: push({...} x) counted two arguments (the object and a None for the syntax error), so every later
+    push's pointer was one too far (/2/total for the second push's total)."""
+    source = "lpTag.sdes.push({type: 'cart', total: 1, numItems: 1} x);\nlpTag.sdes.push({type: 'cart', total: 2, numItems: 1});\n"
+    doc = parse_source("x.js", source, html=False)
+    assert [(p.pointer, p.rule) for p in doc.problems] == [("/0", "syntax-error")]
+    assert len(doc.data) == 2 and doc.data[1]["total"] == 2
+    broken = parse_source("x.js", "lpTag.sdes.push({a: 1}, {b: );\nlpTag.sdes.push(\n", html=False)
+    assert [(p.pointer, p.rule) for p in broken.problems] == [("/1", "syntax-error"), ("/2", "syntax-error")]
+
+
 def test_typescript_type_assertions_around_a_pushed_literal_are_read_through():
     """A review: legal TypeScript ('cart' as const, {...} as any, satisfies, <Sde>{...}, {...}!) was a syntax-error
     in .ts files; in a .js file it still is one."""

@@ -520,10 +520,13 @@ def parse_source(name: str, text: str, html: bool) -> Document:
     typescript = any(suffix in _TYPESCRIPT_SUFFIXES for suffix in suffixes)
     for i, end in _push_starts(text, html):
         parser = _Parser(text, end, typescript, jsx=".tsx" in suffixes)
+        reading = True  # False between arguments: a syntax error there (push({...} x)) breaks the call, it adds no argument
+        first = len(arguments)
         try:
             i = _skip_space(text, i, end)
             while i < end and text[i] != ")":
                 pointer = f"/{len(arguments)}"
+                reading = True
                 try:
                     value, i = parser.value(i, pointer, None)
                 except NotLiteral as exc:
@@ -532,6 +535,7 @@ def parse_source(name: str, text: str, html: bool) -> Document:
                     problems.append(Problem(pointer, "not-checkable", message, offset=exc.offset))
                     break
                 arguments.append(value)
+                reading = False
                 i = _skip_space(text, i, end)
                 if i < end and text[i] == ",":
                     i = _skip_space(text, i + 1, end)
@@ -540,7 +544,8 @@ def parse_source(name: str, text: str, html: bool) -> Document:
             if i >= end:
                 raise JsSyntaxError("unterminated call: expected ')'", i)
         except JsSyntaxError as exc:
-            arguments.append(None)
+            if reading or len(arguments) == first:
+                arguments.append(None)
             problems.append(Problem(f"/{len(arguments) - 1}", "syntax-error", f"invalid JavaScript in lpTag.sdes call: {exc.message}", offset=exc.offset))
         spots.update(parser.spots)
     return Document(name=name, data=arguments, text=text, parsed=True, problems=problems, locator=_locator(spots), source_kind=WEB_SOURCE)
