@@ -673,6 +673,48 @@ def test_script_blocks_that_browsers_do_not_run_are_not_searched():
     assert doc.problems == [] and [sde["numItems"] for sde in doc.data] == ["module", "classic", "untyped", "old", "noted"]
 
 
+def test_a_syntax_error_after_a_read_argument_adds_no_argument():
+    """A review: push({...} x) counted two arguments (the object and a None for the syntax error), so every later
+    push's pointer was one too far (/2/total for the second push's total)."""
+    source = "lpTag.sdes.push({type: 'cart', total: 1, numItems: 1} x);\nlpTag.sdes.push({type: 'cart', total: 2, numItems: 1});\n"
+    doc = parse_source("x.js", source, html=False)
+    assert [(p.pointer, p.rule) for p in doc.problems] == [("/0", "syntax-error")]
+    assert len(doc.data) == 2 and doc.data[1]["total"] == 2
+    broken = parse_source("x.js", "lpTag.sdes.push({a: 1}, {b: );\nlpTag.sdes.push(\n", html=False)
+    assert [(p.pointer, p.rule) for p in broken.problems] == [("/1", "syntax-error"), ("/2", "syntax-error")]
+
+
+def test_typescript_type_assertions_around_a_pushed_literal_are_read_through():
+    """A review: legal TypeScript ('cart' as const, {...} as any, satisfies, <Sde>{...}, {...}!) was a syntax-error
+    in .ts files; in a .js file it still is one."""
+    source = (
+        "lpTag.sdes.push({type: 'cart' as const, total: 1, numItems: 1} as any);\n"
+        "lpTag.sdes.push({type: 'cart', total: 2, numItems: 1} satisfies Sde, <Sde>{type: 'cart', total: 3, numItems: 1});\n"
+        "lpTag.sdes.push([{type: 'cart' as 'cart' | \"x\", total: 4, numItems: 1}] as unknown as Array<Record<string, (x: number) => void>>);\n"
+        "lpTag.sdes.push({type: 'cart', total: 5, numItems: 1}!, {as: 6, satisfies: 7});\n"
+    )
+    doc = parse_source("checkout.ts", source, html=False)
+    assert doc.problems == []
+    assert [sde["total"] for sde in doc.data[:3]] == [1, 2, 3] and doc.data[3][0]["total"] == 4 and doc.data[4]["total"] == 5
+    assert doc.data[5] == {"as": 6, "satisfies": 7}
+    assert {p.rule for p in parse_source("checkout.js", source, html=False).problems} == {"syntax-error"}
+
+
+def test_commented_out_and_text_only_markup_hides_no_script_and_a_quoted_gt_ends_no_tag():
+    """A review: a <script> inside <!-- --> (commented out, never run) or a <textarea> was linted (false findings), and
+    a '>' in a quoted attribute value (data-x="a>b") ended the tag early, so the push after it was read as a string."""
+    page = (
+        '<!-- <script>lpTag.sdes.push({type: "cart", total: "old", numItems: 1});</script> -->\n'
+        '<textarea><script>lpTag.sdes.push({type: "cart", total: "typed", numItems: 1});</script></textarea>\n'
+        '<noscript><script>lpTag.sdes.push({type: "cart", total: "never", numItems: 1});</script></noscript>\n'
+        '<!---><script>lpTag.sdes.push({type: "cart", total: 7.8, numItems: "after-empty-comment"});</script>\n'
+        '<script data-x="a>b">lpTag.sdes.push({type: "cart", total: 7.8, numItems: "quoted-gt"});</script>\n'
+        '<script>\n<!--\nlpTag.sdes.push({type: "cart", total: 7.8, numItems: "legacy-comment"});\n//--></script>\n'
+    )
+    doc = parse_source("page.html", page, html=True)
+    assert doc.problems == [] and [sde["numItems"] for sde in doc.data] == ["after-empty-comment", "quoted-gt", "legacy-comment"]
+
+
 # --- configuration, API, schemas, imports -----------------------------------------------------
 
 

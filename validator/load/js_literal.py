@@ -16,6 +16,7 @@ import bisect
 import re
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import PurePath
 from typing import Any
 
 from ..findings import Problem, join_pointer, too_long_to_print
@@ -24,8 +25,10 @@ from .source import Document
 
 # lpTag.sdes.push( and the other ways JavaScript writes the same member accesses: lpTag["sdes"]["push"](, lpTag?.sdes?.push(
 _PUSH = re.compile(r"""\blpTag\s*(?:\??\.\s*sdes|\[\s*(["'])sdes\1\s*\])\s*(?:\??\.\s*(?:push|send)|\[\s*(["'])(?:push|send)\2\s*\])\s*\(""")
-_SCRIPT_OPEN = re.compile(r"<script\b", re.I)
-_SCRIPT_CLOSE = re.compile(r"</script\s*>", re.I)
+# Where markup that may hide a <script> begins: a comment, or an element whose content is text to the HTML parser
+# (raw text or RCDATA: a "<script>" in a <textarea>, a <style> or a <noscript> is no element, and never runs)
+_MARKUP = re.compile(r"<(?:(!--)|(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript)(?![^\s/>]))", re.I)
+_COMMENT_CLOSE = re.compile(r"--!?>")
 # One attribute of a tag: its name and its value, quoted or not (a "type=" inside another attribute's value is no attribute)
 _ATTRIBUTE = re.compile(r"""([^\s=>/"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 # What browsers run (the HTML standard's JavaScript MIME types, "module", none); Babel's in-browser types too
@@ -49,6 +52,9 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v"}
 # A legacy octal escape (ECMAScript Annex B): up to three octal digits, at most \377.
 _OCTAL_ESCAPE = re.compile(r"[0-3][0-7]{0,2}|[4-7][0-7]?")
 _MAX_DEPTH = 200
+# A TypeScript type assertion after a value: 'cart' as const, {...} satisfies Sde, [...] as unknown as Sde[]
+_TS_ASSERTION = re.compile(r"(?:as|satisfies)(?![A-Za-z0-9_$])(?!\s*[:,}])")
+_TYPESCRIPT_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
 
 Spots = dict[str, tuple[int | None, int]]
 
@@ -89,11 +95,60 @@ def _skip_space(text: str, i: int, end: int) -> int:
 class _Parser:
     """A recursive-descent reader of one JavaScript literal in ``text[start:end]``, noting positions by pointer."""
 
-    def __init__(self, text: str, end: int) -> None:
-        self.text, self.end = text, end
+    def __init__(self, text: str, end: int, typescript: bool = False, jsx: bool = False) -> None:
+        self.text, self.end, self.typescript, self.jsx = text, end, typescript, jsx
         self.spots: Spots = {}
 
     def value(self, i: int, pointer: str, key_at: int | None, depth: int = 0) -> tuple[Any, int]:
+        """A value; in TypeScript also with its type assertions (``<const>{...}``, ``'cart' as const``,
+        ``{...} satisfies Sde``, ``{...}!``), which change nothing in the value pushed."""
+        if self.typescript:
+            i = _skip_space(self.text, i, self.end)
+            if i < self.end and self.text[i] == "<" and not self.jsx:  # <Type>value (not in .tsx, where it is JSX)
+                i = self._type_end(i, angle=True)
+        found, i = self._value(i, pointer, key_at, depth)
+        while self.typescript:
+            j = _skip_space(self.text, i, self.end)
+            assertion = _TS_ASSERTION.match(self.text, j, self.end)
+            if assertion:
+                i = self._type_end(assertion.end())
+            elif self.text.startswith("!", j) and not self.text.startswith("!=", j):
+                i = j + 1
+            else:
+                break
+        return found, i
+
+    def _type_end(self, i: int, angle: bool = False) -> int:
+        """Past a TypeScript type: up to a ',', ')', '}', ']' or ';' outside brackets (or, with ``angle``, past the
+        '>' closing the '<' at ``i``). Strings in it (``as 'cart'``) are stepped over."""
+        text, depth = self.text, 0
+        while i < self.end:
+            i = _skip_space(text, i, self.end)
+            if i >= self.end:
+                break
+            ch = text[i]
+            if ch in "\"'`":  # a string literal type: only its end matters (what follows is type syntax: 'a' | 'b')
+                j = i + 1
+                while j < self.end and text[j] != ch:
+                    j += 2 if text[j] == "\\" else 1
+                i = min(j + 1, self.end)
+                continue
+            if ch in "([{<":
+                depth += 1
+            elif ch == ">" and text[i - 1] != "=":
+                depth -= 1
+                if angle and depth == 0:
+                    return i + 1
+            elif ch in ")]}":
+                if depth == 0:
+                    return i
+                depth -= 1
+            elif ch in ",;" and depth == 0:
+                return i
+            i += 1
+        raise JsSyntaxError("unterminated type", i)
+
+    def _value(self, i: int, pointer: str, key_at: int | None, depth: int) -> tuple[Any, int]:
         text = self.text
         i = _skip_space(text, i, self.end)
         if i >= self.end:
@@ -388,23 +443,53 @@ def _script_type(tag: str) -> str:
     return ""
 
 
+def _tag_end(text: str, i: int) -> int:
+    """Where the tag whose attributes start at ``i`` ends (its '>'), -1 when it never does: a '>' inside a quoted
+    attribute value (``data-x="a>b"``) does not end it."""
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == ">":
+            return i
+        if ch == "=":
+            j = i + 1
+            while j < n and text[j].isspace():
+                j += 1
+            if j < n and text[j] in "\"'":
+                close = text.find(text[j], j + 1)
+                if close < 0:
+                    return -1
+                i = close + 1
+                continue
+        i += 1
+    return -1
+
+
 def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
     """The code of each complete ``<script ...>...</script>`` element, in one pass over the text.
 
     One expression (``<script\\b[^>]*>(.*?)</script\\s*>``) rescanned the rest of the page from every
     tag left open: quadratic (200 KB of ``<script>`` took 51 s). An opening tag with no ``>`` or no
-    closing tag after it ends the search: nothing after it can close.
+    closing tag after it ends the search: nothing after it can close. A ``<!-- -->`` comment and the
+    text of a ``<textarea>``, ``<style>``, ``<noscript>``... hold no script element: they are stepped over.
     """
     if not html:
         return [(0, len(text))]
     ranges = []
     at = 0
-    while (opening := _SCRIPT_OPEN.search(text, at)) is not None:
-        start = text.find(">", opening.end())
-        closing = _SCRIPT_CLOSE.search(text, start + 1) if start >= 0 else None
+    while (opening := _MARKUP.search(text, at)) is not None:
+        if opening.group(1):  # a comment: <!-- <script>...</script> --> is commented out, not run
+            comment_close = _COMMENT_CLOSE.search(text, opening.start() + 2)  # <!--> and <!---> are comments too
+            if comment_close is None:
+                break
+            at = comment_close.end()
+            continue
+        name = opening.group(2)
+        start = _tag_end(text, opening.end())
+        closing = re.compile(rf"</{name}\s*>", re.I).search(text, start + 1) if start >= 0 else None
         if closing is None:
             break
-        if _script_type(text[opening.end():start]) in _JAVASCRIPT_TYPES:  # a template or JSON block never runs
+        if name.lower() == "script" and _script_type(text[opening.end():start]) in _JAVASCRIPT_TYPES:  # a template or JSON block never runs
             ranges.append((start + 1, closing.start()))
         at = closing.end()
     return ranges
@@ -431,12 +516,17 @@ def parse_source(name: str, text: str, html: bool) -> Document:
     arguments: list[Any] = []
     spots: Spots = {}
     problems: list[Problem] = []
+    suffixes = [] if html else PurePath(name.lower()).suffixes
+    typescript = any(suffix in _TYPESCRIPT_SUFFIXES for suffix in suffixes)
     for i, end in _push_starts(text, html):
-        parser = _Parser(text, end)
+        parser = _Parser(text, end, typescript, jsx=".tsx" in suffixes)
+        reading = True  # False between arguments: a syntax error there (push({...} x)) breaks the call, it adds no argument
+        first = len(arguments)
         try:
             i = _skip_space(text, i, end)
             while i < end and text[i] != ")":
                 pointer = f"/{len(arguments)}"
+                reading = True
                 try:
                     value, i = parser.value(i, pointer, None)
                 except NotLiteral as exc:
@@ -445,6 +535,7 @@ def parse_source(name: str, text: str, html: bool) -> Document:
                     problems.append(Problem(pointer, "not-checkable", message, offset=exc.offset))
                     break
                 arguments.append(value)
+                reading = False
                 i = _skip_space(text, i, end)
                 if i < end and text[i] == ",":
                     i = _skip_space(text, i + 1, end)
@@ -453,7 +544,8 @@ def parse_source(name: str, text: str, html: bool) -> Document:
             if i >= end:
                 raise JsSyntaxError("unterminated call: expected ')'", i)
         except JsSyntaxError as exc:
-            arguments.append(None)
+            if reading or len(arguments) == first:
+                arguments.append(None)
             problems.append(Problem(f"/{len(arguments) - 1}", "syntax-error", f"invalid JavaScript in lpTag.sdes call: {exc.message}", offset=exc.offset))
         spots.update(parser.spots)
     return Document(name=name, data=arguments, text=text, parsed=True, problems=problems, locator=_locator(spots), source_kind=WEB_SOURCE)
