@@ -818,3 +818,22 @@ def test_json_that_only_shares_a_member_name_is_not_a_payload(payload):
     assert "missing-field" in [f.rule for f in validator.lint(typo["events"][0])]
     assert "missing-field" in [f.rule for f in validator.lint(typo["events"])]
     assert [f.rule for f in validator.lint({"events": [{"user": "ada", "isAuthenticated": True}]})] == ["unrecognized-document"]
+
+
+def test_a_record_with_unauthsdes_is_messaging_even_when_its_sdes_events_lack_sdetype(cli, tmp_path):
+    """unAuthSdes is Messaging Interactions v2's block (field reference §1); Engagement History has none. A record
+    holding it whose sdes events lacked sdeType was taken for Engagement History, which reads sdes only: the
+    unAuthSdes events and their defects went unseen, and the missing sdeType was no defect."""
+    stamp = "1528628536879"
+    signed = {"serverTimeStamp": stamp, "customerInfo": {"serverTimeStamp": stamp, "customerInfo": {"customerId": "1"}}}
+    unauth = {"sdeType": "CART_STATUS", "isAuthenticated": False, "serverTimeStamp": stamp,
+              "cartStatus": {"serverTimeStamp": stamp, "currency": "XYZ"}}
+    record = {"info": {"conversationId": "c"}, "sdes": {"events": [signed]}, "unAuthSdes": {"events": [unauth]}}
+    for name, data in (("record.json", record), ("records.json", [record])):
+        report = check_json(cli, write(tmp_path, name, json.dumps(data)))
+        assert report["files"][0]["profile"] == "messaging"
+        prefix = "/0" if isinstance(data, list) else ""
+        assert {(f["rule"], f["pointer"]) for f in report["findings"]} == {
+            ("missing-field", f"{prefix}/sdes/events/0"),
+            ("currency-code", f"{prefix}/unAuthSdes/events/0/cartStatus/currency"),
+        }
