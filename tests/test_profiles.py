@@ -837,3 +837,21 @@ def test_a_record_with_unauthsdes_is_messaging_even_when_its_sdes_events_lack_sd
             ("missing-field", f"{prefix}/sdes/events/0"),
             ("currency-code", f"{prefix}/unAuthSdes/events/0/cartStatus/currency"),
         }
+
+
+def test_sde_type_key_on_engagement_history_names_the_container_key_the_payload_uses(cli, tmp_path):
+    """The check sees viewProduct as viewedProduct; its message said "the event holds 'viewedProduct'", a key the
+    payload does not have (field reference §2: EH-Methods examples use viewProduct, formFillingError)."""
+    stamp = "1440412721832"
+    events = [
+        {"sdeType": "CART_STATUS", "serverTimeStamp": stamp, "viewProduct": {"serverTimeStamp": stamp, "products": []}},
+        {"sdeType": "LEAD", "serverTimeStamp": stamp, "formFillingError": {"serverTimeStamp": stamp, "visitorError": {"level": "2"}}},
+    ]
+    path = write(tmp_path, "eh-sdetype.json", json.dumps({"interactionHistoryRecords": [{"sdes": {"events": events}}]}))
+    found = [(f["rule"], f["pointer"], f["message"]) for f in check_json(cli, path)["findings"]]
+    assert found == [
+        ("sde-type-key", "/interactionHistoryRecords/0/sdes/events/0/sdeType",
+         "sdeType 'CART_STATUS' goes with a 'cartStatus' container, but the event holds 'viewProduct'"),
+        ("sde-type-key", "/interactionHistoryRecords/0/sdes/events/1/sdeType",
+         "sdeType 'LEAD' goes with a 'lead' container, but the event holds 'formFillingError'"),
+    ]
