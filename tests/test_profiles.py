@@ -860,3 +860,40 @@ def test_json_that_only_shares_a_member_name_is_not_a_payload(payload):
     assert "missing-field" in [f.rule for f in validator.lint(typo["events"][0])]
     assert "missing-field" in [f.rule for f in validator.lint(typo["events"])]
     assert [f.rule for f in validator.lint({"events": [{"user": "ada", "isAuthenticated": True}]})] == ["unrecognized-document"]
+
+
+def test_a_record_with_unauthsdes_is_messaging_even_when_its_sdes_events_lack_sdetype(cli, tmp_path):
+    """unAuthSdes is Messaging Interactions v2's block (field reference §1); Engagement History has none. A record
+    holding it whose sdes events lacked sdeType was taken for Engagement History, which reads sdes only: the
+    unAuthSdes events and their defects went unseen, and the missing sdeType was no defect."""
+    stamp = "1528628536879"
+    signed = {"serverTimeStamp": stamp, "customerInfo": {"serverTimeStamp": stamp, "customerInfo": {"customerId": "1"}}}
+    unauth = {"sdeType": "CART_STATUS", "isAuthenticated": False, "serverTimeStamp": stamp,
+              "cartStatus": {"serverTimeStamp": stamp, "currency": "XYZ"}}
+    record = {"info": {"conversationId": "c"}, "sdes": {"events": [signed]}, "unAuthSdes": {"events": [unauth]}}
+    for name, data in (("record.json", record), ("records.json", [record])):
+        report = check_json(cli, write(tmp_path, name, json.dumps(data)))
+        assert report["files"][0]["profile"] == "messaging"
+        prefix = "/0" if isinstance(data, list) else ""
+        assert {(f["rule"], f["pointer"]) for f in report["findings"]} == {
+            ("missing-field", f"{prefix}/sdes/events/0"),
+            ("currency-code", f"{prefix}/unAuthSdes/events/0/cartStatus/currency"),
+        }
+
+
+def test_sde_type_key_on_engagement_history_names_the_container_key_the_payload_uses(cli, tmp_path):
+    """The check sees viewProduct as viewedProduct; its message said "the event holds 'viewedProduct'", a key the
+    payload does not have (field reference §2: EH-Methods examples use viewProduct, formFillingError)."""
+    stamp = "1440412721832"
+    events = [
+        {"sdeType": "CART_STATUS", "serverTimeStamp": stamp, "viewProduct": {"serverTimeStamp": stamp, "products": []}},
+        {"sdeType": "LEAD", "serverTimeStamp": stamp, "formFillingError": {"serverTimeStamp": stamp, "visitorError": {"level": "2"}}},
+    ]
+    path = write(tmp_path, "eh-sdetype.json", json.dumps({"interactionHistoryRecords": [{"sdes": {"events": events}}]}))
+    found = [(f["rule"], f["pointer"], f["message"]) for f in check_json(cli, path)["findings"]]
+    assert found == [
+        ("sde-type-key", "/interactionHistoryRecords/0/sdes/events/0/sdeType",
+         "sdeType 'CART_STATUS' goes with a 'cartStatus' container, but the event holds 'viewProduct'"),
+        ("sde-type-key", "/interactionHistoryRecords/0/sdes/events/1/sdeType",
+         "sdeType 'LEAD' goes with a 'lead' container, but the event holds 'formFillingError'"),
+    ]

@@ -210,7 +210,12 @@ def _messaging_by_own_members(data: Any) -> bool:
 
 
 def _eh_events_reason(data: Any, kind: str, version_given: bool) -> str | None:
-    """Why a record, events block or event is Engagement History's: its container keys, or events without sdeType."""
+    """Why a record, events block or event is Engagement History's: its container keys, or events without sdeType.
+
+    None for records holding ``unAuthSdes``: only Messaging Interactions (v2) returns that block, which an Engagement
+    History check would not read at all (its events and their defects were dropped unseen)."""
+    if kind in (RECORD, RECORDS) and any(isinstance(record, dict) and "unAuthSdes" in record for _, record in records_of(data, kind)):
+        return None
     events = [(p, e) for p, _, e in events_of(data, kind, ("sdes",)) if isinstance(e, dict)]
     for pointer, event in events:
         for key in event:

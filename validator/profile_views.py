@@ -124,6 +124,16 @@ class EhEvent:
             pointer = self.original_pointer(problem.pointer, base)
             if pointer != problem.pointer:
                 problems[index] = replace(problem, pointer=pointer, message=self._original_names(problem.message, problem.pointer, base))
+            elif problem.rule == "sde-type-key" and problem.pointer == f"{base}/sdeType":
+                problems[index] = replace(problem, message=self._original_keys(problem.message))
+
+    def _original_keys(self, message: str) -> str:
+        """sde-type-key's "the event holds 'viewedProduct'" names a renamed container as the original does ('viewProduct')."""
+        head, sep, held = message.partition(" but the event holds ")
+        for copied, original in self.rewrites:
+            if copied.count("/") == 1:
+                held = held.replace(repr(copied[1:]), repr(original[1:]))
+        return head + sep + held
 
     def _original_names(self, message: str, pointer: str, base: str) -> str:
         """A message naming a renamed container (" in viewedProduct") names it as the original does (viewProduct)."""
