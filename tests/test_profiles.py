@@ -715,6 +715,21 @@ def test_commented_out_and_text_only_markup_hides_no_script_and_a_quoted_gt_ends
     assert doc.problems == [] and [sde["numItems"] for sde in doc.data] == ["after-empty-comment", "quoted-gt", "legacy-comment"]
 
 
+
+def test_svg_style_and_title_are_elements_not_text_and_hide_no_later_script():
+    """A review: <svg><title/></svg> (SVG's <style> and <title> close themselves and hold markup) was read as an
+    HTML <title> left open, so every push after it was dropped without a word; after </svg> they are text again."""
+    push = '<script>lpTag.sdes.push({type: "cart", total: 1, numItems: %r});</script>'
+    page = (
+        '<svg viewBox="0 0 8 8"><title/><style/><path d="M0 0"/></svg>' + push % "after-svg"
+        + '<svg/><math><mi>x</mi></math>' + push % "after-math"
+        + "<svg><title>Cart</title><style>.a{fill:red}</style>" + push % "in-svg" + "</svg>"
+        + "<textarea>" + push % "typed" + "</textarea>" + push % "last"
+    )
+    doc = parse_source("page.html", page, html=True)
+    assert doc.problems == [] and [sde["numItems"] for sde in doc.data] == ["after-svg", "after-math", "in-svg", "last"]
+
+
 # --- configuration, API, schemas, imports -----------------------------------------------------
 
 

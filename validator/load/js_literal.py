@@ -26,8 +26,11 @@ from .source import Document
 # lpTag.sdes.push( and the other ways JavaScript writes the same member accesses: lpTag["sdes"]["push"](, lpTag?.sdes?.push(
 _PUSH = re.compile(r"""\blpTag\s*(?:\??\.\s*sdes|\[\s*(["'])sdes\1\s*\])\s*(?:\??\.\s*(?:push|send)|\[\s*(["'])(?:push|send)\2\s*\])\s*\(""")
 # Where markup that may hide a <script> begins: a comment, or an element whose content is text to the HTML parser
-# (raw text or RCDATA: a "<script>" in a <textarea>, a <style> or a <noscript> is no element, and never runs)
-_MARKUP = re.compile(r"<(?:(!--)|(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript)(?![^\s/>]))", re.I)
+# (raw text or RCDATA: a "<script>" in a <textarea>, a <style> or a <noscript> is no element, and never runs); and
+# where SVG or MathML begins or ends, inside which <style> and <title> are elements like others (<svg><title/></svg>)
+_MARKUP = re.compile(
+    r"<(?:(!--)|(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript)(?![^\s/>])|(/?)(svg|math)(?![^\s/>]))", re.I
+)
 _COMMENT_CLOSE = re.compile(r"--!?>")
 # One attribute of a tag: its name and its value, quoted or not (a "type=" inside another attribute's value is no attribute)
 _ATTRIBUTE = re.compile(r"""([^\s=>/"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
@@ -477,6 +480,7 @@ def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
         return [(0, len(text))]
     ranges = []
     at = 0
+    foreign = 0  # how many <svg> and <math> elements are open here
     while (opening := _MARKUP.search(text, at)) is not None:
         if opening.group(1):  # a comment: <!-- <script>...</script> --> is commented out, not run
             comment_close = _COMMENT_CLOSE.search(text, opening.start() + 2)  # <!--> and <!---> are comments too
@@ -485,6 +489,17 @@ def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
             at = comment_close.end()
             continue
         name = opening.group(2)
+        if name is None or (foreign and name.lower() != "script"):
+            # <svg>, </math>...; or an SVG <style> or <title>: markup goes on inside it (and <title/> closes itself)
+            end = _tag_end(text, opening.end())
+            if end < 0:
+                break
+            if name is None and opening.group(3):
+                foreign = max(foreign - 1, 0)
+            elif name is None and text[end - 1] != "/":
+                foreign += 1
+            at = end + 1
+            continue
         start = _tag_end(text, opening.end())
         closing = re.compile(rf"</{name}\s*>", re.I).search(text, start + 1) if start >= 0 else None
         if closing is None:
