@@ -700,6 +700,14 @@ def test_typescript_type_assertions_around_a_pushed_literal_are_read_through():
     assert {p.rule for p in parse_source("checkout.js", source, html=False).problems} == {"syntax-error"}
 
 
+def test_typescript_is_read_by_the_files_own_extension():
+    """A review: any .ts among a name's suffixes made it TypeScript (bundle.ts.js accepted 'as const')."""
+    push = "lpTag.sdes.push({type: 'cart', total: 1, numItems: 1} as const);"
+    assert parse_source("bundle.ts.js", push, html=False).problems[0].rule == "syntax-error"
+    assert parse_source("checkout.ts.gz", push, html=False).problems == []
+    assert parse_source("checkout.mts.bak.ts", push, html=False).problems == []
+
+
 def test_commented_out_and_text_only_markup_hides_no_script_and_a_quoted_gt_ends_no_tag():
     """A review: a <script> inside <!-- --> (commented out, never run) or a <textarea> was linted (false findings), and
     a '>' in a quoted attribute value (data-x="a>b") ended the tag early, so the push after it was read as a string."""

@@ -531,10 +531,12 @@ def parse_source(name: str, text: str, html: bool) -> Document:
     arguments: list[Any] = []
     spots: Spots = {}
     problems: list[Problem] = []
-    suffixes = [] if html else PurePath(name.lower()).suffixes
-    typescript = any(suffix in _TYPESCRIPT_SUFFIXES for suffix in suffixes)
+    # the file's own extension (as reader.format_of reads it, past a .gz): bundle.ts.js is JavaScript, app.ts.gz TypeScript
+    lower = name.lower()
+    suffix = "" if html else PurePath(lower[:-3] if lower.endswith(".gz") else lower).suffix
+    typescript = suffix in _TYPESCRIPT_SUFFIXES
     for i, end in _push_starts(text, html):
-        parser = _Parser(text, end, typescript, jsx=".tsx" in suffixes)
+        parser = _Parser(text, end, typescript, jsx=suffix == ".tsx")
         reading = True  # False between arguments: a syntax error there (push({...} x)) breaks the call, it adds no argument
         first = len(arguments)
         try:
