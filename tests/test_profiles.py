@@ -708,6 +708,15 @@ def test_typescript_is_read_by_the_files_own_extension():
     assert parse_source("checkout.mts.bak.ts", push, html=False).problems == []
 
 
+def test_a_typescript_assertion_without_a_type_is_a_syntax_error():
+    """A review: push({...} satisfies) or '{...} as)' was read as if a type followed: TypeScript wants one."""
+    for bare in ("satisfies", "as /* nothing */"):
+        broken = parse_source("checkout.ts", f"lpTag.sdes.push({{type: 'cart', total: 1, numItems: 1}} {bare});", html=False)
+        assert [(p.rule, p.message) for p in broken.problems] == [
+            ("syntax-error", f"invalid JavaScript in lpTag.sdes call: expected a type after '{bare.split()[0]}'")
+        ]
+
+
 def test_commented_out_and_text_only_markup_hides_no_script_and_a_quoted_gt_ends_no_tag():
     """A review: a <script> inside <!-- --> (commented out, never run) or a <textarea> was linted (false findings), and
     a '>' in a quoted attribute value (data-x="a>b") ended the tag early, so the push after it was read as a string."""

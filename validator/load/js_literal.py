@@ -115,6 +115,8 @@ class _Parser:
             assertion = _TS_ASSERTION.match(self.text, j, self.end)
             if assertion:
                 i = self._type_end(assertion.end())
+                if _skip_space(self.text, assertion.end(), i) >= i:  # push({...} satisfies): TypeScript wants a type there
+                    raise JsSyntaxError(f"expected a type after '{assertion.group()}'", i)
             elif self.text.startswith("!", j) and not self.text.startswith("!=", j):
                 i = j + 1
             else:
