@@ -747,6 +747,22 @@ def test_svg_style_and_title_are_elements_not_text_and_hide_no_later_script():
     assert doc.problems == [] and [sde["numItems"] for sde in doc.data] == ["after-svg", "after-math", "in-svg", "last"]
 
 
+def test_markup_in_another_elements_attribute_value_hides_no_later_script():
+    """A review: once comments and text-only elements were stepped over, a '<!--' or '<textarea>' inside another
+    element's quoted attribute value (title='<!--') was taken for one, and every later push was dropped unseen (the
+    code before read them). Every start tag's attributes are stepped over now, as browsers read them."""
+    push = '<script>lpTag.sdes.push({type: "cart", total: 1, numItems: %r});</script>'
+    page = (
+        "<div title='<!--'></div>" + push % "after-comment-text"
+        + '<p data-x="<textarea>" class=a>x</p>' + push % "after-textarea-text"
+        + "<img alt='a > b <style>'>" + push % "after-style-text"
+        + "<p>1 < 2</p>" + push % "after-a-less-than"
+    )
+    doc = parse_source("page.html", page, html=True)
+    assert doc.problems == []
+    assert [sde["numItems"] for sde in doc.data] == ["after-comment-text", "after-textarea-text", "after-style-text", "after-a-less-than"]
+
+
 # --- configuration, API, schemas, imports -----------------------------------------------------
 
 

@@ -29,7 +29,9 @@ _PUSH = re.compile(r"""\blpTag\s*(?:\??\.\s*sdes|\[\s*(["'])sdes\1\s*\])\s*(?:\?
 # (raw text or RCDATA: a "<script>" in a <textarea>, a <style> or a <noscript> is no element, and never runs); and
 # where SVG or MathML begins or ends, inside which <style> and <title> are elements like others (<svg><title/></svg>)
 _MARKUP = re.compile(
-    r"<(?:(!--)|(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript)(?![^\s/>])|(/?)(svg|math)(?![^\s/>]))", re.I
+    r"<(?:(!--)|(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript)(?![^\s/>])|(/?)(svg|math)(?![^\s/>])"
+    r"|([a-z][^\s/>]*))",  # any other start tag: its attribute values (title='<!--') are stepped over
+    re.I,
 )
 _COMMENT_CLOSE = re.compile(r"--!?>")
 # One attribute of a tag: its name and its value, quoted or not (a "type=" inside another attribute's value is no attribute)
@@ -483,12 +485,18 @@ def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
     ranges = []
     at = 0
     foreign = 0  # how many <svg> and <math> elements are open here
+    unended = False  # a start tag was met that no '>' ends
     while (opening := _MARKUP.search(text, at)) is not None:
         if opening.group(1):  # a comment: <!-- <script>...</script> --> is commented out, not run
             comment_close = _COMMENT_CLOSE.search(text, opening.start() + 2)  # <!--> and <!---> are comments too
             if comment_close is None:
                 break
             at = comment_close.end()
+            continue
+        if opening.group(5):  # another element's start tag: past its attributes, quoted values and all
+            end = -1 if unended else _tag_end(text, opening.end())
+            unended = unended or end < 0  # no later tag can end either: do not look again (200 KB of '<a' was quadratic)
+            at = opening.end() if end < 0 else end + 1  # never ended: read on after its name
             continue
         name = opening.group(2)
         if name is None or (foreign and name.lower() != "script"):
