@@ -708,6 +708,15 @@ def test_typescript_is_read_by_the_files_own_extension():
     assert parse_source("checkout.mts.bak.ts", push, html=False).problems == []
 
 
+@pytest.mark.parametrize("suffix", [".mts", ".cts"])
+def test_mts_and_cts_files_are_read_as_typescript_sources(tmp_path, suffix):
+    """A review: .mts and .cts were TypeScript to the parser but not sources to the reader: `sdelint check a.mts` read the
+    module as JSON (a syntax-error at 1:1) and never saw its pushes."""
+    source = write(tmp_path, f"checkout{suffix}", "export const x = 1;\nlpTag.sdes.push({type: 'cart', total: 'abc', numItems: 1} as const);\n")
+    findings = validator.lint_path(source)
+    assert [(f.rule, f.line) for f in findings if f.severity == "error"] == [("bad-value", 2)], findings
+
+
 def test_a_typescript_assertion_without_a_type_is_a_syntax_error():
     """A review: push({...} satisfies) or '{...} as)' was read as if a type followed: TypeScript wants one."""
     for bare in ("satisfies", "as /* nothing */"):

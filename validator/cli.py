@@ -246,7 +246,8 @@ def check(
 
     Inputs may be JSON, JSON Lines (.jsonl, .ndjson), YAML (.yaml, .yml), each
     optionally gzip-compressed (.gz), and JavaScript, TypeScript or HTML sources
-    (.js, .mjs, .cjs, .jsx, .ts, .tsx, .html, .htm: their lpTag.sdes pushes) when named
+    (.js, .mjs, .cjs, .jsx, .ts, .mts, .cts, .tsx, .html, .htm: their lpTag.sdes
+    pushes) when named
     or --include'd.
 
     \b

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 from ..findings import Problem, join_pointer
 from .source import UTF8_BOM, Document, decode, duplicate_key_problems, non_finite_numbers, parse_text, sniff_encoding, undecodable
 
-JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx")
+JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx")
 HTML_SUFFIXES = (".html", ".htm")
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 YAML_SUFFIXES = (".yaml", ".yml")
