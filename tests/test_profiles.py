@@ -954,3 +954,14 @@ def test_sde_type_key_on_engagement_history_names_the_container_key_the_payload_
         ("sde-type-key", "/interactionHistoryRecords/0/sdes/events/1/sdeType",
          "sdeType 'LEAD' goes with a 'lead' container, but the event holds 'formFillingError'"),
     ]
+    # the container an sdeType goes with, named as Engagement History writes it too (a review: "a 'viewedProduct' container")
+    events = [
+        {"sdeType": "VIEWED_PRODUCT", "serverTimeStamp": stamp, "cartStatus": {"serverTimeStamp": stamp, "products": []}},
+        {"sdeType": "VISITOR_ERROR", "serverTimeStamp": stamp, "lead": {"serverTimeStamp": stamp, "lead": {"topic": "x"}}},
+    ]
+    path = write(tmp_path, "eh-sdetype-2.json", json.dumps({"interactionHistoryRecords": [{"sdes": {"events": events}}]}))
+    messages = [f["message"] for f in check_json(cli, path)["findings"] if f["rule"] == "sde-type-key"]
+    assert messages == [
+        "sdeType 'VIEWED_PRODUCT' goes with a 'viewProduct' container, but the event holds 'cartStatus'",
+        "sdeType 'VISITOR_ERROR' goes with a 'formFillingError' container, but the event holds 'lead'",
+    ]

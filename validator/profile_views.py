@@ -117,19 +117,20 @@ class EhEvent:
         if self.borrowed_stamp:
             borrowed = f"{base}/serverTimeStamp"
             problems[start:] = [problem for problem in problems[start:] if problem.pointer != borrowed]
-        if not self.rewrites:
-            return
         for index in range(start, len(problems)):
             problem = problems[index]
-            pointer = self.original_pointer(problem.pointer, base)
+            pointer = self.original_pointer(problem.pointer, base) if self.rewrites else problem.pointer
             if pointer != problem.pointer:
                 problems[index] = replace(problem, pointer=pointer, message=self._original_names(problem.message, problem.pointer, base))
             elif problem.rule == "sde-type-key" and problem.pointer == f"{base}/sdeType":
                 problems[index] = replace(problem, message=self._original_keys(problem.message))
 
     def _original_keys(self, message: str) -> str:
-        """sde-type-key's "the event holds 'viewedProduct'" names a renamed container as the original does ('viewProduct')."""
+        """sde-type-key's "goes with a 'viewedProduct' container, but the event holds 'viewedProduct'" names containers as
+        Engagement History writes them ('viewProduct'): the key its sdeType goes with, and a renamed one the event holds."""
         head, sep, held = message.partition(" but the event holds ")
+        for history_key, api_key in EH_CONTAINER_KEYS.items():
+            head = head.replace(f"goes with a {api_key!r} container", f"goes with a {history_key!r} container")
         for copied, original in self.rewrites:
             if copied.count("/") == 1:
                 held = held.replace(repr(copied[1:]), repr(original[1:]))
