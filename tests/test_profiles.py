@@ -756,6 +756,15 @@ def test_svg_style_and_title_are_elements_not_text_and_hide_no_later_script():
     assert doc.problems == [] and [sde["numItems"] for sde in doc.data] == ["after-svg", "after-math", "in-svg", "last"]
 
 
+def test_the_text_of_a_script_with_src_is_not_linted():
+    """Browsers load a <script src=...>'s file and never run the text inside it: its pushes were linted (false findings
+    on code that never runs, a reviewer). A script after it is read as before."""
+    push = '<script%s>lpTag.sdes.push({type: "cart", total: 1, numItems: %r});</script>'
+    page = push % (' src="/lp.js"', "ignored") + push % (" type=module SRC='x.js'", "ignored-too") + push % ("", "run") + push % (' data-src="x"', "run-too")
+    doc = parse_source("page.html", page, html=True)
+    assert doc.problems == [] and [sde["numItems"] for sde in doc.data] == ["run", "run-too"]
+
+
 def test_markup_in_another_elements_attribute_value_hides_no_later_script():
     """A review: once comments and text-only elements were stepped over, a '<!--' or '<textarea>' inside another
     element's quoted attribute value (title='<!--') was taken for one, and every later push was dropped unseen (the

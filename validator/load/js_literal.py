@@ -441,13 +441,18 @@ def _code_ranges(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     yield code_from, end
 
 
-def _script_type(tag: str) -> str:
-    """The ``type`` of a ``<script ...>`` tag's attributes, lower case and without parameters; "" when it has none."""
+def _script_type(tag: str) -> str | None:
+    """The ``type`` of a ``<script ...>`` tag's attributes, lower case and without parameters; "" when it has none.
+    None when the element's text never runs: a ``src`` attribute makes browsers load that file instead."""
+    found: str | None = None
     for match in _ATTRIBUTE.finditer(tag):
-        if match.group(1).lower() == "type":
+        name = match.group(1).lower()
+        if name == "src":
+            return None
+        if name == "type" and found is None:  # the first of repeated attributes counts, as in browsers
             value = next((v for v in match.group(2, 3, 4) if v is not None), "")
-            return value.split(";", 1)[0].strip().lower()
-    return ""
+            found = value.split(";", 1)[0].strip().lower()
+    return found or ""
 
 
 def _tag_end(text: str, i: int) -> int:
