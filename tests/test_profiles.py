@@ -756,13 +756,18 @@ def test_svg_style_and_title_are_elements_not_text_and_hide_no_later_script():
     assert doc.problems == [] and [sde["numItems"] for sde in doc.data] == ["after-svg", "after-math", "in-svg", "last"]
 
 
-def test_the_text_of_a_script_with_src_is_not_linted():
-    """Browsers load a <script src=...>'s file and never run the text inside it: its pushes were linted (false findings
-    on code that never runs, a reviewer). A script after it is read as before."""
+def test_the_text_of_a_script_with_src_or_a_vbscript_language_is_not_linted():
+    """Browsers load a <script src=...>'s file and never run the text inside it, nor a language="vbscript" one: their
+    pushes were linted (false findings on code that never runs, a reviewer). A script after them is read as before."""
     push = '<script%s>lpTag.sdes.push({type: "cart", total: 1, numItems: %r});</script>'
     page = push % (' src="/lp.js"', "ignored") + push % (" type=module SRC='x.js'", "ignored-too") + push % ("", "run") + push % (' data-src="x"', "run-too")
     doc = parse_source("page.html", page, html=True)
     assert doc.problems == [] and [sde["numItems"] for sde in doc.data] == ["run", "run-too"]
+    # no type but a language: "text/" + it, as the HTML standard has it (VBScript never ran in a browser that runs these)
+    page = (push % (' language="VBScript"', "vbscript") + push % (' language="JavaScript1.2"', "js12") + push % (" language=''", "empty")
+            + push % (' type="text/javascript" language="vbscript"', "typed"))
+    doc = parse_source("page.html", page, html=True)
+    assert doc.problems == [] and [sde["numItems"] for sde in doc.data] == ["js12", "empty", "typed"]
 
 
 def test_markup_in_another_elements_attribute_value_hides_no_later_script():

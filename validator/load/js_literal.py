@@ -445,13 +445,18 @@ def _script_type(tag: str) -> str | None:
     """The ``type`` of a ``<script ...>`` tag's attributes, lower case and without parameters; "" when it has none.
     None when the element's text never runs: a ``src`` attribute makes browsers load that file instead."""
     found: str | None = None
+    language = ""
     for match in _ATTRIBUTE.finditer(tag):
         name = match.group(1).lower()
         if name == "src":
             return None
+        value = next((v for v in match.group(2, 3, 4) if v is not None), "")
         if name == "type" and found is None:  # the first of repeated attributes counts, as in browsers
-            value = next((v for v in match.group(2, 3, 4) if v is not None), "")
             found = value.split(";", 1)[0].strip().lower()
+        elif name == "language" and not language:
+            language = value.strip().lower()
+    if found is None and language:  # the HTML standard: no type, a language: "text/" + it (language=vbscript never runs)
+        return f"text/{language}"
     return found or ""
 
 
