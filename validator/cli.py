@@ -261,8 +261,7 @@ def check(
     """
     if write_baseline_path is not None and output is not None:  # it writes no report: a later upload step would find none
         raise click.UsageError("--write-baseline writes the baseline and no report: leave out -o/--output, or run once for each")
-    if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(errors="backslashreplace")  # a lone surrogate in a key must not stop the report
+    _text_for_people()  # a lone surrogate in a key must not stop the report
     cli = CommandLine(api_version, select, ignore, min_severity, profile=profile)
     configs = Configurations(config_path, cli, context=REPORTERS[output_format].needs_context)
     executor = _cluster_executor(cluster, configs)
@@ -385,9 +384,9 @@ def _load_config(config_path: Path | None) -> Configuration:
 
 
 def _text_for_people() -> None:
-    """Text for people (``rules``, ``explain``) keeps the locale's encoding, as ``check``'s text report does: a
-    character it cannot write (a rationale's "—" or "…", a custom rule's summary on cp1252 or Latin-1) is shown
-    as a Python escape, where it ended the command as an internal error (exit 2)."""
+    """Text for people (``check``'s reports, ``rules``, ``explain``) keeps the locale's encoding: a character it cannot
+    write (a rationale's "—" or "…", a custom rule's summary on cp1252 or Latin-1) is shown as a Python escape, where
+    it ended the command as an internal error (exit 2)."""
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="backslashreplace")
 

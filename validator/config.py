@@ -17,6 +17,7 @@ from typing import Any
 from .findings import SEVERITY_RANK
 from .folders import CONFIGURATION_FILES
 from .globs import file_pattern_problem, path_matches
+from .load.positions import line_col
 from .load.reader import UTF8_BOM, read_file
 from .model import API_VERSION_CHOICES, PROFILE_CHOICES
 from .policy import Policy, Setting
@@ -113,9 +114,9 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str, list[str]]:
     try:
         text = raw[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:  # at its line and column, as an input's encoding-error is
-        start = bom + exc.start
-        raise ConfigError(f"{path}:{_byte_position(raw, start)}: cannot read configuration: invalid UTF-8 byte"
-                          f" {raw[start:start + 1]!r}: {exc.reason} (a configuration is UTF-8 text)") from None
+        line, column = line_col(before := raw[bom:bom + exc.start].decode("utf-8"), len(before))
+        raise ConfigError(f"{path}:{line}:{column}: cannot read configuration: invalid UTF-8 byte"
+                          f" {raw[bom + exc.start:bom + exc.start + 1]!r}: {exc.reason} (a configuration is UTF-8 text)") from None
     if path.suffix == ".toml":
         if path.name == "pyproject.toml" and "sdelint" not in text and "\\u" not in text and "\\U" not in text:
             return None, text, []  # no tool.sdelint table can be spelt without the name (or an escape of it): tomllib not even loaded
@@ -141,23 +142,14 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str, list[str]]:
         where = f":{exc.line}:{exc.column}" if exc.line else ""  # 0: no place known (nested past the recursion limit)
         raise ConfigError(f"{path}{where}: {exc.message}") from None
     # PyYAML keeps the last silently: api-version v1 then v2 was a v2 run (TOML refuses a repeat itself)
-    mark_position = mark_locator(text)
+    place = mark_locator(text) if repeated else None
     repeats = [
         f"{path}:{line}:{column}: {'/'.join(map(str, where))}: the key repeats in its mapping (only the last would count): remove one"
         for where, key in sorted(repeated, key=lambda found: found[1].start_mark.index)
-        for line, column in [mark_position(key.start_mark)]
+        if place is not None
+        for line, column in [place(key.start_mark)]
     ]
     return (section if section is not None else {}), text, repeats
-
-
-def _byte_position(raw: bytes, offset: int) -> str:
-    """``line:column`` of a byte offset, the column in characters (what decodes before it on its line; a BOM is none)."""
-    line_start = raw.rfind(b"\n", 0, offset) + 1
-    before = raw[line_start:offset]
-    if line_start == 0:
-        before = before.removeprefix(UTF8_BOM)
-    line = raw.count(b"\n", 0, offset) + 1
-    return f"{line}:{len(before.decode('utf-8', 'replace')) + 1}"
 
 
 def _locator(path: Path | None, text: str) -> Callable[[list[Any], bool], tuple[int, int]]:

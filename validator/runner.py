@@ -84,7 +84,7 @@ class Configurations:
             self.linter_for(path)
             if source not in self._used:
                 self._used[source] = None
-        custom = {name for source in self._used for name in self._linters[source].config.custom_rules}
+        custom = {name for config in self._in_use() for name in config.custom_rules}
         for name in (*self.cli.select, *self.cli.ignore):
             if name in self.cli.elsewhere and name not in custom:
                 known = sorted({*load_catalogue(), *custom})
@@ -92,7 +92,7 @@ class Configurations:
 
     def warnings(self) -> list[str]:
         """The warnings of the configurations the inputs use (see ``Configuration.warnings``), each once."""
-        return [warning for source in self._used for warning in self._linters[source].config.warnings]
+        return [warning for config in self._in_use() for warning in config.warnings]
 
     def rule_specs(self) -> dict:
         """Every rule known to the configurations in use (custom rules included), for reporters."""

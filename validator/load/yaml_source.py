@@ -25,10 +25,12 @@ def mark_position(text: str, mark: Any) -> tuple[int, int]:
     (PyYAML reads a ``str`` as it is, a leading BOM included), so it maps like every other offset. Inputs and
     configurations reach here without a BOM; a text that keeps one does not count it as a column (nor does PyYAML).
     """
-    line, column = line_col(text, mark.index)
-    if line == 1 and column > 1 and text.startswith("\ufeff"):
-        column -= 1
-    return line, column
+    return _past_bom(text, *line_col(text, mark.index))
+
+
+def _past_bom(text: str, line: int, column: int) -> tuple[int, int]:
+    """A leading BOM is no column (nor is it to PyYAML)."""
+    return (line, column - 1) if line == 1 and column > 1 and text.startswith("\ufeff") else (line, column)
 
 
 def mark_locator(text: str) -> Callable[[Any], tuple[int, int]]:
@@ -41,15 +43,11 @@ def mark_locator(text: str) -> Callable[[Any], tuple[int, int]]:
     import re
 
     starts = [0, *(match.end() for match in re.finditer("\n", text))]
-    bom = text.startswith("\ufeff")
 
     def position(mark: Any) -> tuple[int, int]:
         offset = max(0, min(mark.index, len(text)))
         line = bisect.bisect_right(starts, offset)
-        column = offset - starts[line - 1] + 1
-        if line == 1 and column > 1 and bom:
-            column -= 1
-        return line, column
+        return _past_bom(text, line, offset - starts[line - 1] + 1)
 
     return position
 

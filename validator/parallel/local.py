@@ -107,8 +107,8 @@ class _Child:
 
 
 @lru_cache(maxsize=1)
-def _prctl() -> Callable[..., int] | None:
-    """libc's prctl, looked up in the parent once (a child must not pay for ctypes)."""
+def prctl_function() -> Callable[..., int] | None:
+    """libc's prctl (None but on Linux), looked up in the parent once (a forked child must not pay for ctypes)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -120,12 +120,18 @@ def _prctl() -> Callable[..., int] | None:
         return None
 
 
+def die_with_parent(parent_pid: int, signum: int, prctl: Callable[..., int] | None) -> None:
+    """Have Linux send ``signum`` when the parent dies, even of SIGKILL (``prctl`` from ``prctl_function()``; None elsewhere),
+    and exit at once if it died before that was set: no child goes on with nobody to stop it."""
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0)
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
 def _become_child(parent_pid: int, prctl: Callable[..., int] | None, inherited: Iterable[Connection]) -> None:
     """Right after the fork: die with the parent, hold none of its other pipes, never print."""
-    if prctl is not None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent_pid:  # the parent died before PDEATHSIG was set
-        os._exit(1)
+    die_with_parent(parent_pid, signal.SIGKILL, prctl)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for conn in inherited:
         conn.close()
@@ -137,7 +143,7 @@ def _become_child(parent_pid: int, prctl: Callable[..., int] | None, inherited: 
 
 def _fork(body: Callable[[Connection], None], inherited: Iterable[Connection] = ()) -> _Child:
     """A child running ``body`` on its end of a new pipe; it exits when ``body`` returns."""
-    parent_pid, prctl = os.getpid(), _prctl()
+    parent_pid, prctl = os.getpid(), prctl_function()
     ours, theirs = Pipe()
     try:
         pid = os.fork()

@@ -182,22 +182,19 @@ _OPTION_RULES: dict[str, tuple[set[str], set[str]]] = {
 Locate = Callable[[Sequence[str | int]], str]
 
 
-def _never_json(value: Any) -> str | None:
-    """What makes an enum value one no JSON value can equal, or None. YAML 1.1 (and TOML) read a bare 2020-01-01 as a
-    date: a rule listing it failed every "2020-01-01" it met."""
+def _never_json(value: Any) -> tuple[str, str] | None:
+    """What makes an enum value one no JSON value can equal, and what to do, or None. YAML 1.1 (and TOML) read a bare
+    2020-01-01 as a date: a rule listing it failed every "2020-01-01" it met."""
     if isinstance(value, (datetime.date, datetime.time)):
-        return f"{value.isoformat()} is a date or time, not text (unquoted, YAML and TOML read it so): quote it, '{value.isoformat()}'"
+        return f"{value.isoformat()} is a date or time, not text (unquoted, YAML and TOML read it so)", f"quote it, '{value.isoformat()}'"
     if isinstance(value, (bytes, bytearray)):
-        return "is binary data (!!binary)"
+        return "is binary data (!!binary)", ""
     if isinstance(value, float) and not math.isfinite(value):
-        return f"{value} is not a finite number"
-    if isinstance(value, list):
-        return next((why for item in value if (why := _never_json(item))), None)
-    if isinstance(value, dict):
-        if any(not isinstance(key, str) for key in value):
-            return "has a member name that is not text"
-        return next((why for item in value.values() if (why := _never_json(item))), None)
-    return None
+        return f"{value} is not a finite number", ""
+    if isinstance(value, dict) and any(not isinstance(key, str) for key in value):
+        return "has a member name that is not text", ""
+    items = value if isinstance(value, list) else value.values() if isinstance(value, dict) else ()
+    return next((why for item in items if (why := _never_json(item))), None)
 
 
 def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> CustomRule:
@@ -257,7 +254,7 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
     if check == "enum" and not options.get("case-insensitive"):  # case-insensitive compares each value's text: a date's too
         for value in options["values"]:
             if why := _never_json(value):
-                problem, _, advice = why.partition(": ")
+                problem, advice = why
                 raise CustomRuleError(
                     f"{at('options', 'values')}: custom rule {name!r}: enum value {problem}: no JSON value could match it" + (f"; {advice}" if advice else "")
                 )

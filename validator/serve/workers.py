@@ -19,7 +19,6 @@ Elsewhere (macOS, Windows), ``sdelint serve`` uses uvicorn's workers.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import socket
@@ -59,23 +58,10 @@ def bind(host: str, port: int, listen: bool = True) -> socket.socket:
     return sock
 
 
-PR_SET_PDEATHSIG = 1  # prctl(2)
-
-
-def _die_with(parent_pid: int) -> None:
-    """Ask Linux for SIGTERM (a graceful shutdown) when the supervisor dies, even of SIGKILL: no worker goes on
-    serving, and holding the port, with nobody to stop it. Then check that the parent is still there (the race)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        with contextlib.suppress(OSError, AttributeError):  # an unusual libc: no such guard
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    if os.getppid() != parent_pid:
-        sys.exit(1)
-
-
 def _worker(app: str, host: str, port: int, options: dict[str, Any], header_timeout: float, parent_pid: int) -> None:  # pragma: no cover - runs in a child
-    _die_with(parent_pid)
+    from ..parallel.local import die_with_parent, prctl_function
+
+    die_with_parent(parent_pid, signal.SIGTERM, prctl_function())  # a graceful shutdown when the supervisor dies
     import uvicorn
 
     from .guard import GuardedServer

@@ -129,12 +129,6 @@ def _flat_hint(path: list, key: str, instance: dict, version: str) -> str:
     return f": its fields are written flat, as Engagement History does; Messaging Interactions nests them in {key}.{key}"
 
 
-# The document shapes around the events (checked with their events stubbed out): their members are not engagement
-# attribute values, so v1's "their attribute type will be alphanumeric" does not type them; a number where the
-# published example shows text (info.latestAgentId) is the same wrong-type in v1 as in v2.
-_SHELL_SCHEMAS = frozenset(("response", "response-list", "record", "events"))
-
-
 def _problems_for(error: Any, base: str, version: str, attributes: bool = True) -> Iterator[Problem]:
     """``attributes``: the schema holds engagement attribute values (an event's), not only a document's shape."""
     path = list(error.absolute_path)
@@ -230,7 +224,10 @@ def detailed_problems(version: str, name: str, instance: Any, base: str, stubs: 
         raise DetailedPathRefused(name)
     validator = detailed_validator(version, name, stubs)
     problems: list[Problem] = []
-    attributes = name not in _SHELL_SCHEMAS
+    # stubs: a document's shape around its events, checked with them stubbed out; its members are not engagement
+    # attribute values, so v1's "their attribute type will be alphanumeric" does not type them (info.latestAgentId as a
+    # number is the same wrong-type in v1 as in v2)
+    attributes = not stubs
     try:
         for error in validator.iter_errors(instance):
             problems.extend(_problems_for(error, base, version, attributes))
