@@ -1000,7 +1000,15 @@ def test_explain_shows_a_yaml_date_parameter_as_the_date_it_is(tmp_path, cli):
     config = tmp_path / ".sdelint.yaml"
     config.write_text("rules:\n  timestamp-range: {earliest: 2000-01-01, latest: 2090-01-01}\n", encoding="utf-8")
     out = cli("explain", "timestamp-range", "--config", str(config)).output
-    assert "Parameters: earliest = '2000-01-01', latest = '2090-01-01' (default '2100-01-01')\n" in out
+    assert 'Parameters: earliest = "2000-01-01", latest = "2090-01-01" (default "2100-01-01")\n' in out
+
+
+def test_explain_writes_parameters_as_a_configuration_would(cli):
+    """Parameters are set in YAML or TOML: explain showed Python's spelling (False, 'characters', ['MALE', ...]),
+    which neither reads as written (TOML has no False; YAML reads 'x' only as a quoted string, True only loosely)."""
+    assert "Parameters: include-timestamps = false\n" in cli("explain", "numeric-string").output
+    assert 'Parameters: max = 50000, unit = "characters"\n' in cli("explain", "value-length").output
+    assert 'genders = ["MALE", "FEMALE", "OTHER"]' in cli("explain", "code-list").output
 
 
 def test_explain_unknown_rule(sdelint):

@@ -772,10 +772,10 @@ def test_explain_shows_a_custom_rules_definition(tmp_path, cli):
 """)
     out = cli("explain", "sku-format", "--config", str(config)).output
     assert "Where: cartStatus.products[*].product.sku (cartStatus events)\n" in out
-    assert "Check: pattern, regex = '^[A-Z]{3}-[0-9]+$'\n" in out
+    assert 'Check: pattern, regex = "^[A-Z]{3}-[0-9]+$"\n' in out
     assert "Message: sku {value} is not like ABC-123\n" in out and "Severity: error (default error)\n" in out
     compare = cli("explain", "created-before-processed", "--config", str(config)).output
-    assert "Check: compare, other = 'serverTimeStamp', op = '<='\n" in compare and "Where: lead.originalTimeStamp (lead events)\n" in compare
+    assert 'Check: compare, other = "serverTimeStamp", op = "<="\n' in compare and "Where: lead.originalTimeStamp (lead events)\n" in compare
     typo = cli("explain", "typo", "--config", str(config)).output  # why it never fires, without the configuration's path
     assert "Warning: the path matches no member the schemas define: personalInfo has no member 'contcts' (did you mean 'contacts'?)" in typo
     assert str(tmp_path) not in typo

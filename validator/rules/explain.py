@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
 import textwrap
-from datetime import date
 from typing import Any, Protocol
 
 from ..findings import json_default, non_finite_text
@@ -78,9 +78,10 @@ def _example(docs: dict[str, Any], kind: str) -> str | None:
     return None
 
 
-def _as_written(value: Any) -> Any:
-    """A parameter as its default is written: YAML reads an unquoted 2000-01-01 as a date (IsoDate takes either)."""
-    return value.isoformat() if isinstance(value, date) else value
+def _as_written(value: Any) -> str:
+    """A parameter as a user writes it in YAML or TOML (``false``, ``"characters"``, ``[0, 1]``), not as Python shows it;
+    a date as the text it was written as (YAML reads an unquoted 2000-01-01 as one; IsoDate takes either)."""
+    return escape_controls(json.dumps(_json_ready(value), ensure_ascii=False))
 
 
 def _definition(rule: CustomRule, judged: bool = True) -> list[str]:
@@ -91,7 +92,7 @@ def _definition(rule: CustomRule, judged: bool = True) -> list[str]:
     from .custom_paths import path_problem
 
     scope = {"*": "every attribute type's events", "record": "each conversation record"}.get(rule.root, f"{rule.root} events")
-    options = [f"{key} = {value!r}" for key, value in rule.options.items() if not key.startswith("_")]
+    options = [f"{key} = {_as_written(value)}" for key, value in rule.options.items() if not key.startswith("_")]
     lines = [f"Where: {escape_controls(rule.where)} ({scope})", f"Check: {', '.join([rule.kind, *options])}", f"Message: {escape_controls(rule.message)}"]
     paths = [("the path", rule.path)] + ([("other", rule.options["_other"])] if rule.kind == "compare" else [])
     for label, path in paths if judged else ():
@@ -118,7 +119,7 @@ def explain_rule(config: ConfigurationView, name: str) -> str:
     if params:
         defaults = {k: _as_written(v) for k, v in spec.params.items()}
         lines.append("Parameters: " + ", ".join(
-            f"{k} = {v!r}" + (f" (default {defaults[k]!r})" if k in defaults and defaults[k] != v else "") for k, v in params.items()
+            f"{k} = {v}" + (f" (default {defaults[k]})" if k in defaults and defaults[k] != v else "") for k, v in params.items()
         ))
     lines += ["", "Why:", textwrap.indent(spec.rationale, "  ")]
     for kind, title in (("bad", "Bad"), ("good", "Good")):
