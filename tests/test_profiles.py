@@ -952,6 +952,27 @@ def test_a_record_with_unauthsdes_is_messaging_even_when_its_sdes_events_lack_sd
         }
 
 
+def test_an_engagement_history_record_is_known_by_the_engagement_its_info_names(cli, tmp_path):
+    """An EH-Methods record (field reference §2: personalInfo flat, events with sdeType) saved on its own, without
+    interactionHistoryRecords, was checked as a Messaging Interactions v1 record: a missing personalInfo.personalInfo
+    error and an unknown-field warning per attribute on a payload as the API returns it. Its info names an engagement
+    (engagementId); a Messaging Interactions record's names a conversation, and stays one."""
+    stamp = "1440412721832"
+    personal = {"serverTimeStamp": stamp, "sdeType": "PERSONAL_INFO",
+                "personalInfo": {"serverTimeStamp": stamp, "name": "Ada", "surname": "L", "gender": "FEMALE"}}
+    record = {"info": {"engagementId": "2", "startTime": "2016-08-29 15:14:19.564+0000"}, "sdes": {"events": [personal]}}
+    for name, data in (("eh-record.json", record), ("eh-records.json", [record])):
+        report = check_json(cli, write(tmp_path, name, json.dumps(data)))
+        prefix = "/0" if isinstance(data, list) else ""
+        assert report["files"][0]["profile"] == "engagement-history"
+        assert report["files"][0]["profile_reason"] == f"an engagementId in the record's info at {prefix}/info/engagementId"
+        assert report["findings"] == []
+    both = {**record, "info": {"engagementId": "2", "conversationId": "c"}}
+    report = check_json(cli, write(tmp_path, "mi-record.json", json.dumps(both)))
+    assert report["files"][0]["profile"] == "messaging"
+    assert ("missing-field", "/sdes/events/0/personalInfo") in {(f["rule"], f["pointer"]) for f in report["findings"]}
+
+
 def test_sde_type_key_on_engagement_history_names_the_container_key_the_payload_uses(cli, tmp_path):
     """The check sees viewProduct as viewedProduct; its message said "the event holds 'viewedProduct'", a key the
     payload does not have (field reference §2: EH-Methods examples use viewProduct, formFillingError)."""

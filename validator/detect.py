@@ -12,7 +12,8 @@ prints every value as a string; timestamps are "long" in both versions and
 decide nothing); otherwise v1, the API's default.
 
 Profile ``auto`` (``profile_evidence``): Engagement History for an ``interactionHistoryRecords``
-response and for records or events whose events use its container keys (``viewProduct``,
+response, for records whose ``info`` names an ``engagementId`` (and no ``conversationId``), and
+for records or events whose events use its container keys (``viewProduct``,
 ``formFillingError``) or carry no ``sdeType`` at all; web for objects with an lpTag ``type``
 (one, or a list), for any object holding ``engagementAttributes`` or ``lp_sdes`` (except inside a response or
 record, which says what it is by its own members), and for JavaScript and HTML sources;
@@ -210,12 +211,18 @@ def _messaging_by_own_members(data: Any) -> bool:
 
 
 def _eh_events_reason(data: Any, kind: str, version_given: bool) -> str | None:
-    """Why a record, events block or event is Engagement History's: its container keys, or events without sdeType.
+    """Why a record, events block or event is Engagement History's: a record's info naming an engagement (a Messaging
+    Interactions record names a conversation), its container keys, or events without sdeType.
 
     None for records holding ``unAuthSdes``: only Messaging Interactions (v2) returns that block, which an Engagement
     History check would not read at all (its events and their defects were dropped unseen)."""
-    if kind in (RECORD, RECORDS) and any(isinstance(record, dict) and "unAuthSdes" in record for _, record in records_of(data, kind)):
+    records = [(p, r) for p, r in records_of(data, kind) if isinstance(r, dict)] if kind in (RECORD, RECORDS) else []
+    if any("unAuthSdes" in record for _, record in records):
         return None
+    for pointer, record in records:
+        info = record.get("info")
+        if isinstance(info, dict) and "engagementId" in info and "conversationId" not in info:  # an EH-Methods record
+            return f"an engagementId in the record's info at {join_pointer(join_pointer(pointer, 'info'), 'engagementId')}"
     events = [(p, e) for p, _, e in events_of(data, kind, ("sdes",)) if isinstance(e, dict)]
     for pointer, event in events:
         for key in event:
