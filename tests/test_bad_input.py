@@ -134,6 +134,22 @@ def test_empty_and_whitespace_only_files(tmp_path, check_json):
         assert by_file[str(bad)] == [finding]
 
 
+def test_an_empty_yaml_file_is_empty_as_a_json_one_is(tmp_path, check_json):
+    """An empty YAML file (or one of comments only) holds no document: it was "not an engagement-attributes payload:
+    ... found null", as if it held one, where an empty JSON file is "input is empty". An explicit null document
+    (`~`, a bare `---`) is one, and stays unrecognized."""
+    empty, comments, null = tmp_path / "empty.yaml", tmp_path / "comments.yml", tmp_path / "null.yaml"
+    empty.write_bytes(b"\xef\xbb\xbf")
+    comments.write_text("# recorded 2026-11-30\n\n# nothing yet\n", encoding="utf-8")
+    null.write_text("~\n", encoding="utf-8")
+    proc, _report, by_file = check_json(empty, comments, null)
+    assert proc.returncode == 1
+    for bad in (empty, comments):
+        assert [(f["rule"], f["line"], f["column"], f["message"]) for f in by_file[str(bad)]] == [
+            ("syntax-error", 1, 1, "input is empty: expected a YAML document")], bad.name
+    assert [f["rule"] for f in by_file[str(null)]] == ["unrecognized-document"]
+
+
 def test_a_form_feed_or_no_break_space_is_not_read_as_an_empty_input(tmp_path, check_json):
     """Only space, tab, line feed and carriage return are JSON whitespace: a file or JSON Lines line of a form
     feed or a no-break space holds a character where a value must be, and was called empty."""

@@ -319,7 +319,7 @@ def _yaml_offsets(text: str):  # noqa: ANN202 - a closure of Document.locator's 
 
 
 def _yaml(name: str, text: str, problems: list[Problem]) -> Document:
-    from .yaml_source import YamlError, load_yaml
+    from .yaml_source import YamlError, compose, load_yaml
 
     doc = Document(name=name, data=None, text=text, problems=list(problems))
     duplicates: list = []
@@ -328,6 +328,9 @@ def _yaml(name: str, text: str, problems: list[Problem]) -> Document:
     except YamlError as exc:
         message = f"invalid YAML: {exc.message}" if exc.rule == "syntax-error" else f"document is {exc.message}"
         doc.problems.append(Problem("", exc.rule, message, offset=_offset_of(text, exc.line, exc.column)))
+        return doc
+    if data is None and compose(text) is None:  # no document at all (blank, or comments only), not a `null` one
+        doc.problems.append(Problem("", "syntax-error", "input is empty: expected a YAML document", offset=0))
         return doc
     doc.problems.extend(duplicate_key_problems((join_pointer("", *path), key_node.start_mark.index) for path, key_node in duplicates))
     doc.problems.extend(non_finite_numbers(data))  # .nan and .inf: YAML has them, JSON (and so the API) does not
