@@ -87,7 +87,9 @@ LONGEST_FILE_PATTERN = 4096
 def file_pattern_problem(pattern: str) -> str | None:
     """Why ``pattern`` cannot be a file pattern (empty, too long, too many brace expansions, or not a gitignore pattern), or None."""
     if not pattern.strip():  # gitignore reads it as no pattern: `--include "$UNSET"` would select nothing, silently
-        return "an empty pattern matches no file"
+        return "an empty pattern matches no file" if not pattern else "a pattern of blanks only matches no file"
+    if pattern.startswith("#"):  # a gitignore comment, also no pattern: `--include '#draft.json'` selected nothing
+        return r"a pattern that starts with # is a gitignore comment and matches no file (\# matches a name that starts with #)"
     if len(pattern) > LONGEST_FILE_PATTERN:
         return f"longer than {LONGEST_FILE_PATTERN:,} characters"
     try:
