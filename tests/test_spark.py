@@ -202,10 +202,14 @@ def test_bad_options_fail_on_the_driver_with_one_line(spark, tmp_path: Path) -> 
         spark_module.lint_files(spark, str(tmp_path), config=bad_config)
     with pytest.raises(ConfigError, match="unknown rule 'nope'"):
         spark_module.lint_column(table, "payload", select="nope")
-    with pytest.raises(ValueError, match="api_version must be one of auto, v1, v2"):
+    # as the Python API raises them (a ConfigError for a str that is no choice, a TypeError for another type): one
+    # except clause serves both; they were ValueErrors in other words here
+    with pytest.raises(ConfigError, match="api_version 'v3' is not one of auto, v1, v2"):
         spark_module.lint_column(table, "payload", api_version="v3")
-    with pytest.raises(ValueError, match="min_severity"):
+    with pytest.raises(ConfigError, match="min_severity 'loud' is not one of"):
         spark_module.lint_column(table, "payload", min_severity="loud")
+    with pytest.raises(TypeError, match="api_version must be str or None, not int"):
+        spark_module.lint_column(table, "payload", api_version=2)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="config is an empty path"):  # config=os.environ.get("X", ""): not a run without it
         spark_module.lint_column(table, "payload", config="")
     with pytest.raises(TypeError, match="column 'id' holds int"):
@@ -220,7 +224,7 @@ def test_bad_options_fail_on_the_driver_with_one_line(spark, tmp_path: Path) -> 
         spark_module.lint_files(spark, str(tmp_path), selects="syntax-error")  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="input_format"):
         spark_module.lint_column(table, "payload", input_format="xml")
-    with pytest.raises(ValueError, match="profile must be one of auto, messaging, engagement-history, web"):
+    with pytest.raises(ConfigError, match="profile 'lpTag' is not one of auto, messaging, engagement-history, web"):
         spark_module.lint_column(table, "payload", profile="lpTag")
 
 

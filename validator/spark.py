@@ -27,14 +27,13 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import BinaryType, IntegerType, StringType, StructField, StructType
 
-from .api import RuleNames, _config_path, _expect, _rule_names
-from .config import CommandLine, Configuration, Shipped
-from .findings import SEVERITY_RANK, Problem
+from .api import RuleNames, _command_line, _config_path, _expect
+from .config import Configuration, Shipped
+from .findings import Problem
 from .inputs import DEFAULT_PATTERNS
 from .linter import Linter
 from .load import Document
 from .load.reader import FORMATS
-from .model import API_VERSION_CHOICES, PROFILE_CHOICES
 from .placing import place
 
 if TYPE_CHECKING:
@@ -174,17 +173,11 @@ def _settings(options: LintOptions) -> bytes:
     unknown = set(options) - set(LintOptions.__annotations__)
     if unknown:
         raise TypeError(f"unknown option {sorted(unknown)[0]!r}: the options are {', '.join(LintOptions.__annotations__)}")
-    api_version, min_severity, config = options.get("api_version"), options.get("min_severity"), options.get("config")
-    if api_version is not None and api_version not in API_VERSION_CHOICES:
-        raise ValueError(f"api_version must be one of {', '.join(API_VERSION_CHOICES)}, not {api_version!r}")
-    if min_severity is not None and min_severity not in SEVERITY_RANK:
-        raise ValueError(f"min_severity must be one of error, warning, info, not {min_severity!r}")
-    profile = options.get("profile")
-    if profile is not None and profile not in PROFILE_CHOICES:
-        raise ValueError(f"profile must be one of {', '.join(PROFILE_CHOICES)}, not {profile!r}")
-    select, ignore = _rule_names(options.get("select", ())), _rule_names(options.get("ignore", ()))
-    # as the Python API: every finding unless min_severity or the configuration's min-severity says otherwise
-    cli = CommandLine(api_version, select, ignore, min_severity, default_min_severity="info", profile=profile)
+    # as the Python API: every finding unless min_severity or the configuration's min-severity says otherwise; a value
+    # of the wrong type a TypeError, a str that is no choice a ConfigError (Configuration.load), with the API's messages
+    cli = _command_line(options.get("api_version"), options.get("select", ()), options.get("ignore", ()),
+                        options.get("min_severity"), options.get("profile"))
+    config = options.get("config")
     # resolved here: an executor's working directory is not the driver's
     path = _config_path(config)  # config="" (an unset variable) is an error, as in the API, not a run without it
     configuration = Configuration.load(path.resolve() if path is not None else None, cli)
