@@ -432,3 +432,21 @@ def test_a_run_of_nul_bytes_heading_a_file_is_not_read_as_utf32(tmp_path, cli):
         ("crashed.jsonl", 2, placed[2][2], "unknown-field"),
         ("crashed.jsonl", 3, placed[2][2], "unknown-field"),
     ]
+
+
+def test_a_stream_of_yaml_documents_is_said_to_be_one_not_invalid_yaml(tmp_path, cli):
+    """A file of several YAML documents (a Kubernetes manifest the pre-commit hook is given) is valid YAML that sdelint
+    does not read: it was "invalid YAML: expected a single document in the stream but found another document"."""
+    event = "sdeType: LEAD\nserverTimeStamp: '1528659491243'\nlead: {serverTimeStamp: '1528659491243', lead: {topic: x}}\n"
+    path = tmp_path / "stream.yaml"
+    path.write_text(f"---\n{event}---\n{event}", encoding="utf-8")
+    result = cli("check", path)
+    assert result.exit_code == 1
+    assert (f"{path}:5:1: error syntax-error a second YAML document begins here: sdelint reads one document per YAML file"
+            " (split the stream into one file per document, or record the payloads as JSON Lines) (root)") in result.output
+    assert "invalid YAML" not in result.output
+    config = tmp_path / "conf" / ".sdelint.yaml"
+    config.parent.mkdir()
+    config.write_text("fail-on: error\n---\nfail-on: warning\n", encoding="utf-8")
+    result = cli("check", "--config", config, path)
+    assert result.exit_code == 2 and f"{config}:2:1: a second YAML document begins here" in result.output

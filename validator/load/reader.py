@@ -326,7 +326,10 @@ def _yaml(name: str, text: str, problems: list[Problem]) -> Document:
     try:
         data: Any = load_yaml(text, duplicates)
     except YamlError as exc:
-        message = f"invalid YAML: {exc.message}" if exc.rule == "syntax-error" else f"document is {exc.message}"
+        if exc.valid_yaml:  # a stream of documents: what to do instead
+            message = f"{exc.message} (split the stream into one file per document, or record the payloads as JSON Lines)"
+        else:
+            message = f"invalid YAML: {exc.message}" if exc.rule == "syntax-error" else f"document is {exc.message}"
         doc.problems.append(Problem("", exc.rule, message, offset=_offset_of(text, exc.line, exc.column)))
         return doc
     if data is None and compose(text) is None:  # no document at all (blank, or comments only), not a `null` one

@@ -55,9 +55,10 @@ def mark_locator(text: str) -> Callable[[Any], tuple[int, int]]:
 class YamlError(Exception):
     """A YAML document that cannot be used, with its 1-based position when known."""
 
-    def __init__(self, message: str, line: int = 0, column: int = 0, rule: str = "syntax-error") -> None:
+    def __init__(self, message: str, line: int = 0, column: int = 0, rule: str = "syntax-error", valid_yaml: bool = False) -> None:
         super().__init__(message)
         self.message, self.line, self.column, self.rule = message, line, column, rule
+        self.valid_yaml = valid_yaml  # YAML as the specification has it, that sdelint does not read (a stream of documents)
 
 
 class _LimitedLoader(yaml.SafeLoader):
@@ -219,6 +220,10 @@ def load_yaml(text: str, duplicates: list[tuple[list[str | int], yaml.Node]] | N
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if isinstance(exc, yaml.composer.ComposerError) and exc.problem == "but found another document" and mark:
+            # valid YAML (Kubernetes manifests are such streams), which "invalid YAML: expected a single document" said it was not
+            where = mark_position(text, mark)
+            raise YamlError("a second YAML document begins here: sdelint reads one document per YAML file", *where, valid_yaml=True) from None
         message = " ".join(part for part in (exc.context, exc.problem) if part)
         raise YamlError(message or str(exc), *(mark_position(text, mark) if mark else (0, 0))) from None
     except yaml.reader.ReaderError as exc:  # a character YAML forbids: its position is an index into the text
