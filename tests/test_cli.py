@@ -913,6 +913,29 @@ def test_reports_of_runs_with_a_baseline_or_odd_names_are_recognised_and_odd_bas
     assert sdelint("check", str(folder), "-o", str(empty)).code == 2 and empty.read_text(encoding="utf-8") == "[]\n"
 
 
+def test_a_walk_leaves_out_the_reports_and_baseline_earlier_runs_wrote(sdelint, tmp_path, example_path):
+    """`sdelint check .` in CI, after a step that wrote its GitLab report into the checkout, took that report for an
+    input: an unrecognized-document error, and the gate failed on recordings with warnings only (a sweep of the
+    README's CI examples). The same for a JSON, SARIF or JSON Lines report and a baseline. Named, one is checked."""
+    folder = tmp_path / "repo"
+    (folder / "fixtures").mkdir(parents=True)
+    (folder / "fixtures" / "capture.json").write_bytes(example_path.read_bytes())
+    written = {"gitlab": "gl-code-quality-report.json", "json": "report.json", "sarif": "sdelint.sarif.json", "json-lines": "findings.jsonl"}
+    for output_format, name in written.items():
+        assert sdelint("check", str(folder / "fixtures"), "--format", output_format, "-o", str(folder / name)).code == 0
+    assert sdelint("check", str(folder / "fixtures"), "--write-baseline", str(folder / ".sdelint-baseline.json")).code == 0
+    alone = sdelint("check", "--format", "json", str(folder / "fixtures"))
+    walked = sdelint("check", "--format", "json", str(folder))
+    assert walked.code == alone.code == 0
+    assert walked.json()["findings"] == alone.json()["findings"] != []
+    assert walked.json()["summary"]["files"] == 1
+    for name in [*written.values(), ".sdelint-baseline.json"]:
+        kind = "baseline" if "baseline" in name else "report"
+        assert f"sdelint: {folder / name} holds an sdelint {kind}: not checked (name it to check it)" in walked.err
+    named = sdelint("check", "--format", "json", str(folder / "report.json"))
+    assert named.code == 1 and [f["rule"] for f in named.json()["findings"]] == ["unrecognized-document"]
+
+
 def test_a_report_never_replaces_a_baseline(sdelint, tmp_path, example_path):
     """-o onto the --baseline read, or onto a baseline a walk meets (a typo of its name), replaced it silently."""
     capture, baseline = tmp_path / "capture.json", tmp_path / "base.json"

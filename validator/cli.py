@@ -28,7 +28,7 @@ from .globs import bad_file_patterns
 from .inputs import DEFAULT_INCLUDE, STDIN, STDIN_NAME, Input, InputError, collect, list_url, read_stdin
 from .load.reader import MAX_INPUT_BYTES
 from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_CHOICES, PROFILES, SDE_TYPES, VERSIONS, WEB
-from .own_files import Refused, may_hold_a_baseline, without_own_files
+from .own_files import Refused, may_hold_a_baseline, without_earlier_reports, without_own_files
 from .parallel import ClusterError, WorkerDied
 from .report import REPORTERS
 from .report.ascii_out import report_stream
@@ -293,6 +293,7 @@ def check(
             results = check_inputs(configs, inputs, _read_stdin, stdin_filename, jobs or default_jobs(), progress, executor)
         finally:
             progress.close()
+        results = without_earlier_reports(inputs, results, paths)
     finally:
         if executor is not None:
             executor.shutdown()

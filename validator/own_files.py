@@ -18,6 +18,7 @@ from .closed_pipe import tell
 from .inputs import Input
 from .load import parse_input, read_input
 from .load.reader import read_file
+from .result import FileResult
 
 
 class Refused(ValueError):
@@ -120,6 +121,33 @@ def holds_a_payload(path: Path) -> bool:
     )
 
 
+def _regular(path: str | Path) -> tuple[int, int] | None:
+    """A regular file's identity (device, inode); None for anything else (/dev/stdout, a tty, nothing there)."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
+
+
+def without_earlier_reports(inputs: list[Input], results: list[FileResult], named: tuple[str, ...]) -> list[FileResult]:
+    """The results (in the order of ``inputs``) without those of reports and baselines of earlier runs that a folder
+    walk met: `sdelint check .` in CI, after a step that wrote gl-code-quality-report.json, failed the gate on that
+    report's unrecognized-document error. Only a file that is no payload to detection is looked at; one named on
+    the command line is checked as asked."""
+    named_files = {identity for path in named if path != "-" and (identity := _regular(path)) is not None}
+    kept = []
+    for item, result in zip(inputs, results, strict=True):
+        if (
+            item.path is not None and result.findings and all(finding.rule == "unrecognized-document" for finding in result.findings)
+            and (held := written_by_sdelint(item.path)) is not None and _regular(item.path) not in named_files
+        ):
+            tell(f"sdelint: {item.name} holds an sdelint {held}: not checked (name it to check it)")
+            continue
+        kept.append(result)
+    return kept
+
+
 def without_own_files(
     inputs: list[Input], named: tuple[str, ...], written: dict[str, Path | None], read: Path | None,
 ) -> tuple[list[Input], bool]:
@@ -132,31 +160,24 @@ def without_own_files(
     too: the pre-commit hook names every staged file, the committed baseline among them; and so is a --write-baseline
     target named that holds a baseline (a rewrite through the hook), while one holding anything else is refused.
     """
-    def regular(path: str | Path) -> tuple[int, int] | None:
-        try:
-            info = os.stat(path)
-        except (OSError, ValueError):
-            return None
-        return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None  # /dev/stdout and ttys are not files
-
     options = {**written, "--baseline": read}
-    read_identity = regular(read) if read is not None else None
+    read_identity = _regular(read) if read is not None else None
     output = written.get("-o/--output")
-    if output is not None and read_identity is not None and regular(output) == read_identity:
+    if output is not None and read_identity is not None and _regular(output) == read_identity:
         raise Refused(f"-o/--output {output} is the baseline read (--baseline): the report would replace it")
     # what an existing -o file holds of sdelint's ("baseline", "report" or None), read once
-    output_held = written_by_sdelint(output) if output is not None and regular(output) is not None else "none there"
+    output_held = written_by_sdelint(output) if output is not None and _regular(output) is not None else "none there"
     if output_held == "baseline":
         raise Refused(f"-o/--output {output} holds a baseline: the report would replace it")
-    targets = {identity: option for option, target in options.items() if target is not None and (identity := regular(target)) is not None}
+    targets = {identity: option for option, target in options.items() if target is not None and (identity := _regular(target)) is not None}
     if not targets:
         return inputs, False
-    named_files = {identity for path in named if path != "-" and (identity := regular(path)) is not None}
+    named_files = {identity for path in named if path != "-" and (identity := _regular(path)) is not None}
     kept = []
     named_baseline = False
     left_out: set[tuple[int, int]] = set()
     for item in inputs:
-        identity = regular(item.path) if item.path is not None else None
+        identity = _regular(item.path) if item.path is not None else None
         option = targets.get(identity) if identity is not None else None
         if option is None:
             kept.append(item)
@@ -185,4 +206,4 @@ def without_own_files(
             " name another file (a glob after -o gives it the first file the glob matches)"
         )
     # with nothing else to check, a run is fine only if the baseline is all it was given (an empty folder beside it is not)
-    return kept, named_baseline and all(regular(path) in left_out for path in named)
+    return kept, named_baseline and all(_regular(path) in left_out for path in named)
