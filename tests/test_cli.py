@@ -1078,6 +1078,9 @@ def test_schema_list(sdelint, reference):
     assert containers | {"response", "record", "events", "event", "event-list", "definitions"} <= names
     assert len(result.lines) == len(names), "no name twice"
     assert names == set(reference("schema", "--list", "--api-version", "v1").lines) | names
+    # every name that is neither a container key nor an sdeType is named in --help (response-list was left out)
+    helped = " ".join(reference("schema", "--help").lines)
+    assert all(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", helped) for n in names - containers), helped
 
 
 @pytest.mark.parametrize("args", [("no-such-schema",), ("CART", "--api-version", "v1")])
