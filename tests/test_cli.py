@@ -310,6 +310,16 @@ def test_statistics_counts_findings_per_rule(sdelint, reference):
     assert not any(re.fullmatch(r"\s*\d+\s+[a-z0-9-]+\s*", line) for line in reference("check", EXAMPLE_REL).lines)
 
 
+def test_statistics_with_verbose_still_says_what_each_input_was_checked_as(sdelint, reference):
+    """-v once dropped the summary's "API v2: ..." line and printed no per-file line under --statistics: it said less than without -v."""
+    result = sdelint("check", "--statistics", "-v", EXAMPLE_REL)
+    assert f"{EXAMPLE_REL}: v2 response (has unAuthSdes at /conversationHistoryRecords/0/unAuthSdes), 12 events; default configuration" in result.lines
+    assert [line for line in result.lines if re.fullmatch(r"\s*\d+\s+[a-z0-9-]+\s*", line)] == [
+        line for line in reference("check", "--statistics", EXAMPLE_REL).lines if re.fullmatch(r"\s*\d+\s+[a-z0-9-]+\s*", line)
+    ]
+    assert not FINDING.fullmatch(result.lines[0]) and not any(FINDING.fullmatch(line) for line in result.lines)
+
+
 # --------------------------------------------------------------------------- --api-version
 
 
@@ -1099,6 +1109,9 @@ def test_schema_list(sdelint, reference):
     assert containers | {"response", "record", "events", "event", "event-list", "definitions"} <= names
     assert len(result.lines) == len(names), "no name twice"
     assert names == set(reference("schema", "--list", "--api-version", "v1").lines) | names
+    # every name that is neither a container key nor an sdeType is named in --help (response-list was left out)
+    helped = " ".join(reference("schema", "--help").lines)
+    assert all(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", helped) for n in names - containers), helped
 
 
 @pytest.mark.parametrize("args", [("no-such-schema",), ("CART", "--api-version", "v1")])

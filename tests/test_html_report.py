@@ -383,3 +383,22 @@ def test_json_lines_and_gzip_files_show_their_offending_lines(tmp_path: Path):
         section = re.search(rf"<h3>{re.escape(name)}</h3>(.*?)</pre>", output, re.S)
         assert section, name
         assert re.search(rf'<span class="ln">{line} </span>\{{&quot;sdeType&quot;: <mark>&quot;NOPE&quot;</mark>}}', section.group(1)), (name, section.group(1))
+
+
+def test_engagement_history_and_web_findings_are_charted_by_their_sde_type_and_day(tmp_path: Path):
+    """The charts found an event only by sdeType or the API's container keys: a finding in an Engagement History
+    viewProduct or bare purchase, or in a web-side lpTag object, was "(not in an event)", which the README keeps
+    for record-level and input findings, and a bare EH event had no day."""
+    stamp = "1440412721832"  # 2015-08-24
+    eh = {"interactionHistoryRecords": [{"sdes": {"events": [
+        {"serverTimeStamp": stamp, "viewProduct": {"serverTimeStamp": stamp, "Currency": "EUR"}},
+        {"purchase": {"serverTimeStamp": stamp, "total": "5", "currency": "EUX"}},
+    ]}}]}
+    (tmp_path / "eh.json").write_text(json.dumps(eh, indent=1))
+    (tmp_path / "claims.json").write_text(json.dumps({"sub": "c", "lp_sdes": [{"type": "ctmrinfo", "info": {"storeNumber": "12"}}]}))
+    (tmp_path / "push.js").write_text('lpTag.sdes.push({type: "cart", total: -1, numItems: 0});\n')
+    code, _ = run_cli(["check", "--format", "html", "-o", "page.html", "--exit-zero", "eh.json", "claims.json", "push.js"], tmp_path)
+    assert code == 0
+    parsed = parse((tmp_path / "page.html").read_text(encoding="utf-8"))
+    assert dict(parsed.bars["chart-types"]) == {"VIEWED_PRODUCT": 1, "PURCHASE": 1, "CUSTOMER_INFO": 1, "CART_STATUS": 1}
+    assert dict(parsed.bars["chart-days"]) == {"2015-08-24": 2}

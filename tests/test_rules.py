@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
@@ -80,6 +81,17 @@ def test_explain_prints_the_documentation(cli, name):
     assert entry["rationale"].split()[0] in result.output
     assert "Bad:" in result.output and "Good:" in result.output
     assert entry["good"].strip() in result.output
+
+
+@pytest.mark.parametrize("name", sorted(name for name, entry in CATALOGUE.items() if "example-name" in entry))
+def test_explain_names_the_file_its_examples_are_checked_as(cli, name, tmp_path, monkeypatch):
+    """A JavaScript example copied into a .json file is a syntax error: explain says which name the examples were checked under."""
+    output = cli("explain", name).output
+    match = re.search(r"^\(examples checked as a file named (\S+)\)$", output, re.M)
+    assert match and match[1] == CATALOGUE[name]["example-name"], output
+    (tmp_path / match[1]).write_text(CATALOGUE[name]["bad"], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert f" {name} " in cli("check", "--min-severity", "info", match[1]).output
 
 
 # --- the specification's example: exactly its known slips ------------------------------

@@ -447,7 +447,8 @@ _DEFAULT_SCHEMA = {MESSAGING: "response", ENGAGEMENT_HISTORY: "eh-response", WEB
 @click.option("--list", "list_names", is_flag=True, help="List the schema names.")
 def schema(name: str | None, api_version: str, profile: str, bundled: bool, list_names: bool) -> None:
     """Print a JSON Schema. NAME is an sdeType (CART_STATUS), a container key
-    (cartStatus) or response, record, events, event, event-list, definitions;
+    (cartStatus) or response, response-list, record, events, event, event-list,
+    definitions;
     with --profile web an lpTag type (cart, ctmrinfo...), sde or lp-sde; with
     --profile engagement-history also eh-response and eh-record."""
     if list_names and (bundled or name is not None):

@@ -17,7 +17,7 @@ from .findings import Finding, Problem, split_pointer, too_long_to_print
 from .load import Decoded, Document, locate, parse_input, read_input
 from .load.reader import format_of, read_file
 from .load.source import non_finite_numbers
-from .model import CONTAINER_KEYS, MESSAGING, RECORD_KINDS, RESPONSE, SDE_TYPES, WEB
+from .model import EH_CONTAINER_KEYS, MESSAGING, RECORD_KINDS, RESPONSE, SDE_TYPES, WEB, WEB_TYPES
 from .placing import finding_rows, findings_of, graded, place
 from .profile_views import text_may_name_web_members
 from .result import FileResult
@@ -36,24 +36,34 @@ OBJECT_MAX_DEPTH = 500
 # serverTimeStamps outside these years are not charted by day (a typo'd or hostile value would stretch the axis).
 _CHARTED_YEARS = range(2000, 2101)
 _TYPE_BY_CONTAINER = {container: sde_type for sde_type, container in SDE_TYPES.items()}
+# the keys an event's container may have: the API's, and Engagement History's own (viewProduct, formFillingError)
+_TYPE_BY_CONTAINER |= {eh_key: _TYPE_BY_CONTAINER[container] for eh_key, container in EH_CONTAINER_KEYS.items()}
 
 
-def finding_context(data: Any, findings: list[Finding]) -> dict[tuple[int, str], tuple[str | None, str | None]]:
+def finding_context(data: Any, findings: list[Finding], profile: str | None = MESSAGING) -> dict[tuple[int, str], tuple[str | None, str | None]]:
     """(sdeType, UTC day of serverTimeStamp) of the event each finding lies in, keyed by (line, pointer).
 
     Only the HTML report charts findings by type and day, and the reporters never see the document:
-    this is worked out here, once per finding, and only when that report asks for it.
+    this is worked out here, once per finding, and only when that report asks for it. The event is
+    found in the shape its profile writes (an lpTag ``type`` on the web side, EH's container keys).
     """
     context: dict[tuple[int, str], tuple[str | None, str | None]] = {}
     for finding in findings:
         key = (finding.line, finding.pointer)
         if key not in context:
-            context[key] = _event_context(data, finding.pointer)
+            context[key] = _event_context(data, finding.pointer, profile == WEB)
     return context
 
 
-def _event_context(data: Any, pointer: str) -> tuple[str | None, str | None]:
-    """The innermost event on the way to ``pointer``: an object with ``sdeType``, else the outermost with a container key."""
+def _web_type(node: dict[str, Any]) -> str | None:
+    """The sdeType of a web-side object by its lpTag ``type`` (``cart`` -> CART_STATUS), None when it names none."""
+    found = WEB_TYPES.get(node["type"]) if type(node.get("type")) is str else None
+    return _TYPE_BY_CONTAINER[found[0]] if found else None
+
+
+def _event_context(data: Any, pointer: str, web: bool = False) -> tuple[str | None, str | None]:
+    """The innermost event on the way to ``pointer``: an object with ``sdeType`` (on the web side, an lpTag
+    ``type``), else the outermost with a container key."""
     event = keyed = None
     node = data
     for index, token in enumerate(["", *split_pointer(pointer)]):
@@ -65,17 +75,20 @@ def _event_context(data: Any, pointer: str) -> tuple[str | None, str | None]:
             else:
                 break
         if isinstance(node, dict):
-            if "sdeType" in node:
+            if "sdeType" in node or (web and _web_type(node)):
                 event = node
-            elif keyed is None and not CONTAINER_KEYS.isdisjoint(node):
-                keyed = node  # an event without sdeType (missing-field): its container key still names the type
+            elif keyed is None and not _TYPE_BY_CONTAINER.keys().isdisjoint(node):
+                keyed = node  # an event without sdeType (missing-field, or Engagement History's): its container key names the type
     event = event if event is not None else keyed
     if event is None:
         return None, None
     sde_type = event.get("sdeType")
     if not isinstance(sde_type, str):
-        sde_type = next((_TYPE_BY_CONTAINER[key] for key in event if key in _TYPE_BY_CONTAINER), None)
-    return sde_type, _day(event.get("serverTimeStamp"))
+        sde_type = (_web_type(event) if web else None) or next((_TYPE_BY_CONTAINER[key] for key in event if key in _TYPE_BY_CONTAINER), None)
+    stamp = event.get("serverTimeStamp")
+    if stamp is None:  # Engagement History prints some events bare: the container's serverTimeStamp stands for the event's
+        stamp = next((event[key].get("serverTimeStamp") for key in event if key in _TYPE_BY_CONTAINER and isinstance(event[key], dict)), None)
+    return sde_type, _day(stamp)
 
 
 def _day(stamp: Any) -> str | None:
@@ -134,7 +147,7 @@ class Linter:
         findings, hidden = place(doc, problems, policy, version)
         result = FileResult(doc.name, findings, kind, version, events, reason, hidden, profile=profile, profile_reason=profile_reason)
         if self.context and kind is not None:
-            result.context = finding_context(doc.data, findings)
+            result.context = finding_context(doc.data, findings, profile)
             result.records = len(records_of(doc.data, kind)) if kind in RECORD_KINDS else 0
         return result
 

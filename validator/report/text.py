@@ -36,20 +36,19 @@ class TextReporter(Reporter):
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
         summary = Summary.of(results)
-        if self.statistics:  # the per-rule table instead of the findings, as ruff's --statistics
-            if summary.by_rule:
-                for rule, count in sorted(summary.by_rule.items(), key=lambda item: (-item[1], item[0])):
-                    stream.write(f"{count:>6}  {rule}\n")
-        else:
-            for result in results:
-                if self.verbose:
-                    what = f"{result.api_version or result.profile} {result.kind}" if result.kind else "not checked"
-                    reason = result.version_reason if result.api_version else result.profile_reason
-                    why = f" ({escape_controls(reason)})" if reason and reason != "given" else (" (as given)" if result.kind else "")
-                    config = f"configuration {escape_controls(report_path(result.config))}" if result.config else "default configuration"
-                    stream.write(f"{escape_controls(result.file)}: {what}{why}, {plural(result.events, 'event')}; {config}\n")
+        for result in results:
+            if self.verbose:  # with --statistics too: what each input was checked as is not a finding, and -v drops the summary's reason lines
+                what = f"{result.api_version or result.profile} {result.kind}" if result.kind else "not checked"
+                reason = result.version_reason if result.api_version else result.profile_reason
+                why = f" ({escape_controls(reason)})" if reason and reason != "given" else (" (as given)" if result.kind else "")
+                config = f"configuration {escape_controls(report_path(result.config))}" if result.config else "default configuration"
+                stream.write(f"{escape_controls(result.file)}: {what}{why}, {plural(result.events, 'event')}; {config}\n")
+            if not self.statistics:
                 for f in result.findings:
                     stream.write(self.finding_line(f))
+        if self.statistics and summary.by_rule:  # the per-rule table instead of the findings, as ruff's --statistics
+            for rule, count in sorted(summary.by_rule.items(), key=lambda item: (-item[1], item[0])):
+                stream.write(f"{count:>6}  {rule}\n")
         if self.quiet:
             return
         if len(results) == 1 and results[0].version_reason and not self.verbose:

@@ -169,7 +169,7 @@ def parse_catalogue(text: str, filename: str, document: dict[str, Any] | None = 
             params=dict(entry.get("params", {})),
             api_versions=tuple(applies.get("api-versions", ("v1", "v2"))),
             sde_types=tuple(applies["sde-types"]) if "sde-types" in applies else None,
-            docs={k: v for k, v in entry.items() if k in ("bad", "good", "bad-bytes", "bad-generate", "example-config")},
+            docs={k: v for k, v in entry.items() if k in ("bad", "good", "bad-bytes", "bad-generate", "example-config", "example-name")},
         )
     return specs
 

@@ -128,4 +128,6 @@ def explain_rule(config: ConfigurationView, name: str) -> str:
             lines += ["", f"{title}:", textwrap.indent(example, "  ")]
     if "example-config" in spec.docs:
         lines += ["", f"(examples checked with configuration {spec.docs['example-config']})"]
+    if "example-name" in spec.docs:  # its name picks the format: JavaScript in a .json file is a syntax error
+        lines += ["", f"(examples checked as a file named {spec.docs['example-name']})"]
     return "\n".join(lines)
