@@ -907,6 +907,24 @@ def test_an_enum_of_quoted_dates_matches_the_dates_sent_as_text(tmp_path, cli):
     assert result.exit_code == 0 and "Checked 1 file" in result.output and " e " not in result.output, result.output
 
 
+def test_an_enum_tells_true_from_1_as_json_does(tmp_path, cli):
+    """Python's True == 1: values [1, 2, 3] passed a numItems sent as true, and [true, false] passed an isAuthenticated
+    sent as 1 (a missed finding); JSON and JSON Schema's enum keep them apart, while 1.0 still equals 1."""
+    config = _write(tmp_path / ".sdelint.yaml", """custom-rules:
+  - {name: count, where: cartStatus.numItems, check: enum, options: {values: [1, 2, 3]}, message: m}
+  - {name: flag, where: cartStatus.isAuthenticated, check: enum, options: {values: [true, false]}, message: m}
+  - {name: nested, where: cartStatus.products, check: enum, options: {values: [[1]]}, message: m}
+""")
+    cart = {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879",
+            "cartStatus": {"serverTimeStamp": "1528628536879", "numItems": True, "isAuthenticated": 1, "products": [True]}}
+    same = {**cart, "cartStatus": {"serverTimeStamp": "1528628536879", "numItems": 2.0, "isAuthenticated": False, "products": [1.0]}}
+    result = cli("check", "--config", str(config), "--select", "count,flag,nested", "--format", "json",
+                 _write(tmp_path / "a.json", json.dumps({"events": [cart, same]})))
+    found = sorted((f["rule"], f["pointer"]) for f in json.loads(result.stdout)["findings"])
+    assert found == [("count", "/events/0/cartStatus/numItems"), ("flag", "/events/0/cartStatus/isAuthenticated"),
+                     ("nested", "/events/0/cartStatus/products")], result.output
+
+
 def test_the_python_api_issues_configuration_warnings(tmp_path, example_path):
     """The command line says a path no schema member matches on stderr; the API said nothing at all."""
     import warnings
