@@ -90,6 +90,19 @@ def test_another_tools_broken_pyproject_is_passed_over_but_a_broken_sdelint_sect
     assert result.exit_code == 2 and "invalid TOML" in result.output and "pyproject.toml" in result.output
 
 
+@pytest.mark.parametrize("text, place, said", [
+    ('[tool.sdelint]\napi-version = "v1\n', "2:18", "invalid TOML: Illegal character"),
+    ("[tool.sdelint]\nrules = {}\n[tool.sdelint]\n", "3:14", "invalid TOML: Cannot declare ('tool', 'sdelint') twice"),
+    ("[tool.sdelint]\nrules = {a = 1", "2:15", "invalid TOML: Unclosed inline table"),
+])
+def test_a_toml_error_is_placed_as_file_line_column(tmp_path, cli, example_path, text, place, said):
+    """tomllib ends its message with "(at line 3, column 14)": the error read "pyproject.toml: invalid TOML: ... (at line
+    3, column 14)", no file:line:col an editor or a CI annotation opens, unlike every other configuration error."""
+    config = _write(tmp_path / "pyproject.toml", text)
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and f"sdelint: {config}:{place}: {said}" in result.output and "(at " not in result.output, result.output
+
+
 def test_a_pyproject_whose_tool_is_not_a_table_or_that_nests_too_deep_is_no_internal_error(tmp_path, cli):
     """`tool = "sdelint"` is some other setting (no [tool.sdelint] table): passed over, like any pyproject without the
     section. Arrays nested 1,500 deep made tomllib raise RecursionError: an invalid-TOML message, exit 2."""

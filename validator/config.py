@@ -8,6 +8,7 @@ A configuration file is data only: nothing in it is ever evaluated as code.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -125,7 +126,7 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str, list[str]]:
         try:
             document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+            raise ConfigError(_toml_error(path, text, str(exc))) from None
         except RecursionError:  # arrays or inline tables nested about a thousand deep, in any tool's table
             raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
         tool = document.get("tool")
@@ -150,6 +151,21 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str, list[str]]:
         for line, column in [place(key.start_mark)]
     ]
     return (section if section is not None else {}), text, repeats
+
+
+_TOML_PLACE = re.compile(r"(?s)(.*) \((?:at line (\d+), column (\d+)|(at end of document))\)\Z")
+
+
+def _toml_error(path: Path, text: str, message: str) -> str:
+    """tomllib's message with its place moved to the front, ``file:line:col:``, as every other configuration error
+    (and what editors and CI annotations read): "(at line 3, column 14)" at the end was no place they open."""
+    found = _TOML_PLACE.match(message)
+    if found is None:
+        return f"{path}: invalid TOML: {message}"
+    reason, line, column, at_end = found.groups()
+    if at_end:
+        line, column = map(str, line_col(text, len(text)))
+    return f"{path}:{line}:{column}: invalid TOML: {reason}"
 
 
 def _locator(path: Path | None, text: str) -> Callable[[list[Any], bool], tuple[int, int]]:
