@@ -165,7 +165,7 @@ def test_fail_on_in_the_configuration(project, cli):
         ("custom-rules:\n  - {name: x, where: 'nope.a', check: required, message: m}\n", ["must start with an attribute type"]),
         ("custom-rules:\n  - {name: x, where: 'lead.value', check: pattern, options: {regex: '('}, message: m}\n", ["invalid regex"]),
         ("custom-rules:\n  - {name: timestamp-order, where: 'lead.value', check: required, message: m}\n", ["name of another rule"]),
-        ("custom-rules:\n  - {name: x, where: 'lead.value', check: range, options: {low: 1}, message: m}\n", ["unknown ['low']"]),
+        ("custom-rules:\n  - {name: x, where: 'lead.value', check: range, options: {low: 1}, message: m}\n", ["check 'range' has no option 'low' (it takes: max, min)"]),
         ("rules:\n  value-length: {max: big}\n", [":2:", "max must be a number"]),
         ("rules:\n  timestamp-order: {tolerance-ms: -5}\n", ["must not be negative"]),
         ("rules:\n  customer-entity: {statuses: gold}\n", ["statuses must be a list of strings"]),
@@ -201,7 +201,13 @@ def test_fail_on_in_the_configuration(project, cli):
         ("custom-rules:\n  - {name: x, where: lead.topic, check: length, options: {min: -1}, message: m}\n", [":2:", "min must not be negative"]),
         ("custom-rules:\n  - name: x\n    where: 'nope.a'\n    check: required\n    message: m\n", [".sdelint.yaml:3:", "must start with an attribute type"]),
         ("custom-rules:\n  - {name: x, where: lead.a, check: required, message: m}\n  - name: x\n    where: lead.b\n    check: required\n    message: m\n", [".sdelint.yaml:3:", "name of another rule"]),
-        ("custom-rules:\n  - name: x\n    where: lead.value\n    check: range\n    options:\n      low: 1\n    message: m\n", [".sdelint.yaml:6:", "unknown ['low']"]),
+        ("custom-rules:\n  - name: x\n    where: lead.value\n    check: range\n    options:\n      low: 1\n    message: m\n", [".sdelint.yaml:6:7:", "has no option 'low'"]),
+        # a misspelt option is named at its key with the one meant, as a misspelt key anywhere else (it said "needs options
+        # none, may take ['max', 'min']; unknown ['mn']", at the options mapping)
+        ("custom-rules:\n  - name: x\n    where: lead.value\n    check: range\n    options: {max: 4, mn: 1, foo: 2}\n    message: m\n",
+         [".sdelint.yaml:5:23:", "check 'range' has no option 'mn' (did you mean 'min'?) (it takes: max, min); also unknown: 'foo'"]),
+        ("custom-rules:\n  - {name: x, where: lead.value, check: required, options: {min: 1}, message: m}\n", [":2:", "has no option 'min' (it takes no options)"]),
+        ("custom-rules:\n  - name: x\n    where: lead.value\n    check: compare\n    message: m\n", [".sdelint.yaml:4:12:", "check 'compare' needs op and other under options"]),
         # options of the wrong type did nothing, or the wrong thing, silently (an audit): a list of currencies compiled
         # as the character class "['USD', 'EUR']", a null regex as the pattern "None", "false" taken for true
         ("custom-rules:\n  - name: x\n    where: cartStatus.currency\n    check: pattern\n    options: {regex: [USD, EUR]}\n    message: m\n",

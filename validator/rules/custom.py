@@ -28,7 +28,7 @@ from ..findings import join_pointer, without_lone_surrogates
 from ..globs import linear_pattern
 from ..model import CONTAINER_KEYS, DOUBLE_NESTED, ENGAGEMENT_HISTORY, MESSAGING
 from .base import EventContext, Hit, RecordContext, Rule
-from .catalogue import CatalogueError, listed
+from .catalogue import CatalogueError, did_you_mean, listed
 from .params import NUMBER_MAXIMUM, Number
 from .placeholders import placeholder_problem, render, summary_text, trimmed
 from .values import as_number, iter_path
@@ -193,7 +193,7 @@ _OPTION_RULES: dict[str, tuple[set[str], set[str]]] = {
 }
 
 
-Locate = Callable[[Sequence[str | int]], str]
+Locate = Callable[[Sequence[str | int], bool], str]  # file:line:col of a node of the configuration (of its key: True)
 
 
 def _never_json(value: Any) -> tuple[str, str] | None:
@@ -219,9 +219,9 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
     """
     name, check = entry["name"], entry["check"]
 
-    def at(*keys: str | int) -> str:
-        """file:line:col of this entry's member ``keys`` (of its options when there are some), for messages."""
-        return locate(["custom-rules", index, *keys])
+    def at(*keys: str | int, key: bool = False) -> str:
+        """file:line:col of this entry's member ``keys`` (of its options when there are some; its name with ``key``), for messages."""
+        return locate(["custom-rules", index, *keys], key)
 
     try:
         root, path = parse_path(entry["where"])
@@ -230,14 +230,16 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
     options = dict(entry.get("options", {}))
     options_at = ("options",) if "options" in entry else ()
     required, optional = _OPTION_RULES[check]
-    missing, unknown = required - set(options), set(options) - required - optional
-    if missing or unknown:
-        raise CustomRuleError(
-            f"{at(*options_at)}: custom rule {name!r}: check {check!r} needs options {sorted(required) or 'none'}"
-            + (f", may take {sorted(optional)}" if optional else "")
-            + (f"; missing {sorted(missing)}" if missing else "")
-            + (f"; unknown {sorted(unknown)}" if unknown else "")
-        )
+    takes = f"it takes: {', '.join([*sorted(required), *sorted(optional)])}" if required | optional else "it takes no options"
+    unknown = [key for key in options if key not in required | optional]  # as written: the first is placed and named
+    if unknown:
+        # a misspelt option (mn for min) at its own place, with the one meant, as an unknown key anywhere else is
+        key, others = unknown[0], (f"; also unknown: {', '.join(map(repr, unknown[1:]))}" if unknown[1:] else "")
+        raise CustomRuleError(f"{at('options', key, key=True)}: custom rule {name!r}: check {check!r} has no option {key!r}"
+                              f"{did_you_mean(str(key), [*required, *optional])} ({takes}){others}")
+    if missing := sorted(required - set(options)):
+        raise CustomRuleError(f"{at(*options_at) if options_at else at('check')}: custom rule {name!r}: check {check!r} needs"
+                              f" {' and '.join(missing)} under options ({takes})")
     for member in ("message", "summary"):
         if isinstance(entry.get(member), str) and not trimmed(entry[member]):  # the schema's non-empty: before the trim
             raise CustomRuleError(f"{at(member)}: custom rule {name!r}: {member} is only blanks: say what the finding is")
@@ -315,13 +317,13 @@ def custom_rules(
     of a node of the configuration (default: the file alone).
     """
     rules: dict[str, CustomRule] = {}
-    locate = locate or (lambda path: where)
+    locate = locate or (lambda path, at_key: where)
     errors: list[str] = []  # one per entry, all at once, as the configuration's other errors
     for index, entry in enumerate(entries):
         name = entry["name"]
         try:
             if name in builtin or name in rules:
-                raise CustomRuleError(f"{locate(['custom-rules', index, 'name'])}: custom rule {name!r} has the name of another rule")
+                raise CustomRuleError(f"{locate(['custom-rules', index, 'name'], False)}: custom rule {name!r} has the name of another rule")
             rules[name] = _compile(entry, source or where, locate, index)
         except CustomRuleError as exc:
             errors.append(str(exc))
