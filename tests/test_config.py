@@ -201,6 +201,10 @@ def test_fail_on_in_the_configuration(project, cli):
         ("custom-rules:\n  - {name: x, where: lead.topic, check: length, options: {min: -1}, message: m}\n", [":2:", "min must not be negative"]),
         ("custom-rules:\n  - name: x\n    where: 'nope.a'\n    check: required\n    message: m\n", [".sdelint.yaml:3:", "must start with an attribute type"]),
         ("custom-rules:\n  - {name: x, where: lead.a, check: required, message: m}\n  - name: x\n    where: lead.b\n    check: required\n    message: m\n", [".sdelint.yaml:3:", "name of another rule"]),
+        # a repeat was missed when the first entry had an error of its own (it was never compiled), and said not which rule
+        ("custom-rules:\n  - {name: x, where: lead.a, check: range, options: {}, message: m}\n  - name: x\n    where: lead.b\n    check: required\n    message: m\n",
+         [".sdelint.yaml:2:", "needs min, max or both", ".sdelint.yaml:3:11: custom rule 'x' has the name of another rule, the custom rule at ", ".sdelint.yaml:2:12:"]),
+        ("custom-rules:\n  - {name: unknown-field, where: lead.a, check: required, message: m}\n", [":2:", "the name of another rule, a built-in one (see 'sdelint explain unknown-field')"]),
         ("custom-rules:\n  - name: x\n    where: lead.value\n    check: range\n    options:\n      low: 1\n    message: m\n", [".sdelint.yaml:6:7:", "has no option 'low'"]),
         # a misspelt option is named at its key with the one meant, as a misspelt key anywhere else (it said "needs options
         # none, may take ['max', 'min']; unknown ['mn']", at the options mapping)

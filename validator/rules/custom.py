@@ -319,11 +319,18 @@ def custom_rules(
     rules: dict[str, CustomRule] = {}
     locate = locate or (lambda path, at_key: where)
     errors: list[str] = []  # one per entry, all at once, as the configuration's other errors
+    first: dict[str, int] = {}  # each name's first entry, compiled or not: a second one is a repeat either way
     for index, entry in enumerate(entries):
         name = entry["name"]
         try:
-            if name in builtin or name in rules:
-                raise CustomRuleError(f"{locate(['custom-rules', index, 'name'], False)}: custom rule {name!r} has the name of another rule")
+            if name in builtin:
+                raise CustomRuleError(f"{locate(['custom-rules', index, 'name'], False)}: custom rule {name!r} has the name of another rule,"
+                                      f" a built-in one (see 'sdelint explain {name}'): give it a name of its own")
+            if name in first:
+                earlier = locate(["custom-rules", first[name], "name"], False)
+                raise CustomRuleError(f"{locate(['custom-rules', index, 'name'], False)}: custom rule {name!r} has the name of another rule,"
+                                      f" the custom rule at {earlier}: give each its own name")
+            first[name] = index
             rules[name] = _compile(entry, source or where, locate, index)
         except CustomRuleError as exc:
             errors.append(str(exc))
