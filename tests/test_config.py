@@ -200,6 +200,12 @@ def test_fail_on_in_the_configuration(project, cli):
         ("custom-rules:\n  - {name: x, where: cartStatus.total, check: range, options: {min: 5, max: 1}, message: m}\n", [":2:", "min 5 is above max 1"]),
         ("custom-rules:\n  - {name: x, where: lead.topic, check: length, options: {min: -1}, message: m}\n", [":2:", "min must not be negative"]),
         ("custom-rules:\n  - name: x\n    where: 'nope.a'\n    check: required\n    message: m\n", [".sdelint.yaml:3:", "must start with an attribute type"]),
+        # "[*].currency" was taken for "*.currency"; a type misspelt or named as another surface names it was not pointed to
+        ("custom-rules:\n  - {name: x, where: '[*].currency', check: required, message: m}\n", [":2:", "path '[*].currency' must start with an attribute type"]),
+        ("custom-rules:\n  - {name: x, where: CartStatus.total, check: required, message: m}\n", [":2:", "or 'record' (did you mean 'cartStatus'?)"]),
+        ("custom-rules:\n  - {name: x, where: cart.total, check: required, message: m}\n", [":2:", "(did you mean 'cartStatus'? custom rule paths name a type"]),
+        ("custom-rules:\n  - {name: x, where: VIEWED_PRODUCT.products, check: required, message: m}\n", [":2:", "(did you mean 'viewedProduct'?"]),
+        ("custom-rules:\n  - {name: x, where: formFillingError.message, check: required, message: m}\n", [":2:", "(did you mean 'visitorError'?"]),
         ("custom-rules:\n  - {name: x, where: lead.a, check: required, message: m}\n  - name: x\n    where: lead.b\n    check: required\n    message: m\n", [".sdelint.yaml:3:", "name of another rule"]),
         # a repeat was missed when the first entry had an error of its own (it was never compiled), and said not which rule
         ("custom-rules:\n  - {name: x, where: lead.a, check: range, options: {}, message: m}\n  - name: x\n    where: lead.b\n    check: required\n    message: m\n",

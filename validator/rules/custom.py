@@ -26,7 +26,7 @@ from typing import Any
 
 from ..findings import join_pointer, without_lone_surrogates
 from ..globs import linear_pattern
-from ..model import CONTAINER_KEYS, DOUBLE_NESTED, ENGAGEMENT_HISTORY, MESSAGING
+from ..model import CONTAINER_KEYS, DOUBLE_NESTED, EH_CONTAINER_KEYS, ENGAGEMENT_HISTORY, MESSAGING, SDE_TYPES, WEB_TYPES
 from .base import EventContext, Hit, RecordContext, Rule
 from .catalogue import CatalogueError, did_you_mean, listed
 from .params import NUMBER_MAXIMUM, Number
@@ -61,9 +61,20 @@ def parse_path(text: str) -> tuple[str, tuple[str | int, ...]]:
     if position != len(text) or not tokens:
         raise ValueError(f"cannot read path {text!r}")
     root, rest = tokens[0], tuple(tokens[1:])
-    if not isinstance(root, str) or (root not in CONTAINER_KEYS and root not in ("*", "record")):
-        raise ValueError(f"path {text!r} must start with an attribute type ({', '.join(sorted(CONTAINER_KEYS))}), '*' or 'record'")
+    if text.startswith("[") or not isinstance(root, str) or (root not in CONTAINER_KEYS and root not in ("*", "record")):
+        # "[*].x" read as "*.x": a path starts with a name, and a name that is no type's is said with the one meant
+        raise ValueError(f"path {text!r} must start with an attribute type ({', '.join(sorted(CONTAINER_KEYS))}), '*' or 'record'"
+                         + (_meant_root(root) if isinstance(root, str) and not text.startswith("[") else ""))
     return root, rest
+
+
+def _meant_root(given: str) -> str:
+    """`` (did you mean 'cartStatus'?)`` for a misspelt type, its sdeType (CART_STATUS), or another surface's name of it
+    (the web side's cart, Engagement History's viewProduct)."""
+    other_names = {**{web: api for web, (api, _) in WEB_TYPES.items()}, **EH_CONTAINER_KEYS, **SDE_TYPES}
+    if given in other_names and given not in CONTAINER_KEYS:
+        return f" (did you mean {other_names[given]!r}? custom rule paths name a type by its container's key in API payloads)"
+    return did_you_mean(given, [*sorted(CONTAINER_KEYS), "record"])
 
 
 class CustomRule(Rule):
