@@ -228,6 +228,8 @@ def test_fail_on_in_the_configuration(project, cli):
         ("custom-rules:\n  - {name: x, where: lead.value, check: compare, options: {other: [1], op: '<'}, message: m}\n", [":2:", "other must be a path"]),
         ("custom-rules:\n  - {name: x, where: 'cartStatus.products[*]', check: required, message: m}\n", [":2:", "not [*]"]),
         ("custom-rules:\n  - {name: x, where: cartStatus.total, check: range, options: {}, message: m}\n", [":2:", "needs min, max or both"]),
+        # a list where a severity stands said only "['error'] is not valid under any of the given schemas"
+        ("rules:\n  cart-arithmetic: [error]\n", [".sdelint.yaml:2:20: rules/cart-arithmetic: must be one of error, warning, info, off", "found ['error']"]),
         # said plainly, once (an audit): "'warn' is not valid under any of the given schemas"; "True is not valid...";
         # a bad rule name twice, once with a regular expression
         ("rules:\n  cart-arithmetic: warn\n", [":2:20: rules/cart-arithmetic: must be one of error, warning, info, off", "did you mean 'warning'"]),
