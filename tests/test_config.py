@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -872,11 +873,16 @@ def test_a_misspelt_severity_in_a_rule_table_is_named(tmp_path, cli, example_pat
     assert "did you mean" in result.output and "not valid under any" not in result.output
 
 
-def test_a_yaml_error_without_a_place_names_no_line_zero(tmp_path, cli, example_path):
-    """Nested past the recursion limit, PyYAML gives no mark: the message read '.sdelint.yaml:0:0:', a place no editor opens."""
-    config = _write(tmp_path / ".sdelint.yaml", "rules: " + "[" * 20000 + "]" * 20000 + "\n")
+@pytest.mark.parametrize("text", ["rules: " + "[" * 20000 + "]" * 20000 + "\n", "rules:\n  x:\n" + "".join("    " + "  " * i + f"a{i}:\n" for i in range(3000))])
+def test_a_yaml_configuration_nested_too_deep_names_the_place(tmp_path, cli, example_path, text):
+    """Nested past the recursion limit, PyYAML gives no mark: the message read '.sdelint.yaml:0:0:', a place no editor
+    opens, then named the file alone; now the line and column where the nesting got too deep."""
+    config = _write(tmp_path / ".sdelint.yaml", text)
     result = cli("check", "--config", str(config), str(example_path))
-    assert result.exit_code == 2 and f"sdelint: {config}: nested too deeply to read" in result.output and ":0:0:" not in result.output
+    found = re.search(rf"sdelint: {re.escape(str(config))}:(\d+):(\d+): nested too deeply to read", result.output)
+    assert result.exit_code == 2 and found and ":0:0:" not in result.output, result.output
+    line, column = map(int, found.groups())
+    assert 1 <= line <= text.count("\n") and 1 < column <= len(text.splitlines()[line - 1]) + 1
 
 
 def test_a_folded_message_or_summary_ends_in_no_newline(tmp_path, cli):
