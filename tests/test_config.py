@@ -104,6 +104,15 @@ def test_a_toml_error_is_placed_as_file_line_column(tmp_path, cli, example_path,
     assert result.exit_code == 2 and f"sdelint: {config}:{place}: {said}" in result.output and "(at " not in result.output, result.output
 
 
+def test_a_toml_configuration_nested_too_deep_names_the_deepest_place(tmp_path, cli, example_path):
+    """tomllib gives no place when nesting exhausts the stack: the error named the file alone. Brackets in strings
+    and comments are not nesting."""
+    text = '[tool.sdelint]\n# [[[[[[[[\ns = "[[[[\\"[[[["\nt = """\n[[[[[[[[[[\n"""\nx = [1,\n  ' + "[" * 3000 + "1" + "]" * 3001 + "\n"
+    config = _write(tmp_path / "pyproject.toml", text)
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and f"sdelint: {config}:8:3002: invalid TOML: nested too deeply to read" in result.output, result.output
+
+
 def test_a_pyproject_whose_tool_is_not_a_table_or_that_nests_too_deep_is_no_internal_error(tmp_path, cli):
     """`tool = "sdelint"` is some other setting (no [tool.sdelint] table): passed over, like any pyproject without the
     section. Arrays nested 1,500 deep made tomllib raise RecursionError: an invalid-TOML message, exit 2."""

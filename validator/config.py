@@ -127,8 +127,11 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str, list[str]]:
             document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(_toml_error(path, text, str(exc))) from None
-        except RecursionError:  # arrays or inline tables nested about a thousand deep, in any tool's table
-            raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
+        except RecursionError:  # arrays or inline tables nested about a thousand deep, in any tool's table: at the deepest
+            from .load.toml_positions import deepest_place
+
+            line, column = deepest_place(text)
+            raise ConfigError(f"{path}:{line}:{column}: invalid TOML: nested too deeply to read") from None
         tool = document.get("tool")
         section = tool.get("sdelint") if isinstance(tool, dict) else None  # tool = "sdelint" is some other setting
         if path.name != "pyproject.toml" and section is None:
