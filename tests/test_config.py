@@ -249,8 +249,10 @@ def test_fail_on_in_the_configuration(project, cli):
         # '*' stops at the '/' every pointer starts with: '*/total' matched /total only (a second review)
         ("overrides:\n  - files: ['*.json']\n    pointers: ['*/total']\n    rules: {cart-arithmetic: 'off'}\n",
          [":3:16:", "('/total' or '/**/total'?)"]),
-        ("false\n", ["the configuration must be a mapping, found bool"]),  # was read as an empty configuration (a sweep)
-        ("[]\n", ["the configuration must be a mapping, found list"]),
+        ("false\n", [".sdelint.yaml:1:1: the configuration must be a mapping", "found true or false"]),  # was read as an empty configuration (a sweep)
+        ("[]\n", [".sdelint.yaml:1:1: the configuration must be a mapping", "found a list"]),
+        # at its place, as every other configuration error (it named the file alone, and Python's type: "found str")
+        ("# settings\n\n  - timestamp-order: off\n", [".sdelint.yaml:3:3: the configuration must be a mapping of settings (api-version, rules,", "found a list"]),
         # a date YAML 1.1 reads and cannot construct was placed at 0:0, without its key (an audit)
         ("rules:\n  timestamp-range: {latest: 2030-13-01}\n", [".sdelint.yaml:2:29:", "'2030-13-01' reads as a date (YAML 1.1) and is not one"]),
         # a repeated key kept the last silently: api-version v1 then v2 was a v2 run (an audit; TOML refuses a repeat itself)

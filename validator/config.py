@@ -267,8 +267,12 @@ class Configuration:
         data: dict[str, Any] = {}
         if path is not None:
             data = section if section is not None else {}  # false, 0, "" or [] is no mapping: refused below
-            if not isinstance(data, dict):
-                raise ConfigError(f"{path}: the configuration must be a mapping, found {type(data).__name__}")
+            if not isinstance(data, dict):  # at the document's value, in the words of the file's own language
+                line, column = _locator(path, text)([], False)
+                found = "true or false" if isinstance(data, bool) else "a string" if isinstance(data, str) else "a number" if isinstance(data, (int, float)) \
+                    else "a list" if isinstance(data, list) else f"a {type(data).__name__}"
+                raise ConfigError(f"{path}:{line}:{column}: the configuration must be a mapping of settings (api-version, rules, custom-rules, ...),"
+                                  f" found {found}")
             data = dict(data)
             if "rules" in data:
                 data["rules"] = _normalise_severities(data["rules"])
