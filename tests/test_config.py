@@ -113,6 +113,14 @@ def test_a_toml_configuration_nested_too_deep_names_the_deepest_place(tmp_path, 
     assert result.exit_code == 2 and f"sdelint: {config}:8:3002: invalid TOML: nested too deeply to read" in result.output, result.output
 
 
+def test_a_setting_written_below_the_rules_table_is_said_to_belong_above_it(tmp_path, cli, example_path):
+    """In TOML every key after [tool.sdelint.rules] is a rule's: fail-on there read "unknown rule 'fail-on'"."""
+    config = _write(tmp_path / "pyproject.toml", '[tool.sdelint.rules]\ntimestamp-order = "off"\nfail-on = "warning"\n')
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and f"{config}:3:1: unknown rule 'fail-on': fail-on is a setting of the configuration, not a rule:" \
+        " write it above the rules table's header" in result.output, result.output
+
+
 def test_a_pyproject_whose_tool_is_not_a_table_or_that_nests_too_deep_is_no_internal_error(tmp_path, cli):
     """`tool = "sdelint"` is some other setting (no [tool.sdelint] table): passed over, like any pyproject without the
     section. Arrays nested 1,500 deep made tomllib raise RecursionError: an invalid-TOML message, exit 2."""
@@ -240,6 +248,8 @@ def test_fail_on_in_the_configuration(project, cli):
         ("custom-rules:\n  - {name: x, where: cartStatus.total, check: range, options: {}, message: m}\n", [":2:", "needs min, max or both"]),
         # a list where a severity stands said only "['error'] is not valid under any of the given schemas"
         ("rules:\n  cart-arithmetic: [error]\n", [".sdelint.yaml:2:20: rules/cart-arithmetic: must be one of error, warning, info, off", "found ['error']"]),
+        # a setting under rules: (TOML's keys after [tool.sdelint.rules] belong to it; YAML indented) was "unknown rule 'fail-on'"
+        ("rules:\n  timestamp-order: off\n  fail-on: warning\n", [".sdelint.yaml:3:3: unknown rule 'fail-on': fail-on is a setting of the configuration, not a rule"]),
         # said plainly, once (an audit): "'warn' is not valid under any of the given schemas"; "True is not valid...";
         # a bad rule name twice, once with a regular expression
         ("rules:\n  cart-arithmetic: warn\n", [":2:20: rules/cart-arithmetic: must be one of error, warning, info, off", "did you mean 'warning'"]),

@@ -58,6 +58,13 @@ class Shipped:
         return Configuration.from_data(self.path, self.section, self.text, self.cli, self.root)
 
 
+def settings_names() -> frozenset[str]:
+    """The configuration's own settings (config.schema.json's), no rule's name: one found under rules: was put there by mistake."""
+    from .validate.schemas import get_schema
+
+    return frozenset(get_schema("", "config.schema")["properties"])
+
+
 def split_rule_names(values: Iterable[str]) -> tuple[str, ...]:
     """--select/--ignore values ("a,b", repeatable) as rule names; ValueError for a value that names none
     (``--select "$UNSET"`` would otherwise mean every rule)."""
@@ -332,6 +339,11 @@ class Configuration:
                         if key != "severity":
                             message = f"custom rule {name!r} takes a severity here, not {key!r} (its options are in its custom-rules entry)"
                             fail([*path, name, key], message, at_key=True)
+                    continue
+                if name in settings_names():  # a setting written under rules: (indented in YAML, below [tool.sdelint.rules] in TOML)
+                    toml = self.path is not None and self.path.suffix == ".toml"
+                    where_to = "write it above the rules table's header" if toml else "indent it as 'rules:' is"
+                    fail([*path, name], f"unknown rule {name!r}: {name} is a setting of the configuration, not a rule: {where_to}", at_key=True)
                     continue
                 if name not in specs:
                     fail([*path, name], f"unknown rule {name!r}{did_you_mean(str(name), [*specs, *custom_names])} (see 'sdelint rules')", at_key=True)
