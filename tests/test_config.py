@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,36 @@ def test_another_tools_broken_pyproject_is_passed_over_but_a_broken_sdelint_sect
     assert result.exit_code == 2 and "invalid TOML" in result.output and "pyproject.toml" in result.output
 
 
+@pytest.mark.parametrize("text, place, said", [
+    ('[tool.sdelint]\napi-version = "v1\n', "2:18", "invalid TOML: Illegal character"),
+    ("[tool.sdelint]\nrules = {}\n[tool.sdelint]\n", "3:14", "invalid TOML: Cannot declare ('tool', 'sdelint') twice"),
+    ("[tool.sdelint]\nrules = {a = 1", "2:15", "invalid TOML: Unclosed inline table"),
+])
+def test_a_toml_error_is_placed_as_file_line_column(tmp_path, cli, example_path, text, place, said):
+    """tomllib ends its message with "(at line 3, column 14)": the error read "pyproject.toml: invalid TOML: ... (at line
+    3, column 14)", no file:line:col an editor or a CI annotation opens, unlike every other configuration error."""
+    config = _write(tmp_path / "pyproject.toml", text)
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and f"sdelint: {config}:{place}: {said}" in result.output and "(at " not in result.output, result.output
+
+
+def test_a_toml_configuration_nested_too_deep_names_the_deepest_place(tmp_path, cli, example_path):
+    """tomllib gives no place when nesting exhausts the stack: the error named the file alone. Brackets in strings
+    and comments are not nesting."""
+    text = '[tool.sdelint]\n# [[[[[[[[\ns = "[[[[\\"[[[["\nt = """\n[[[[[[[[[[\n"""\nx = [1,\n  ' + "[" * 3000 + "1" + "]" * 3001 + "\n"
+    config = _write(tmp_path / "pyproject.toml", text)
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and f"sdelint: {config}:8:3002: invalid TOML: nested too deeply to read" in result.output, result.output
+
+
+def test_a_setting_written_below_the_rules_table_is_said_to_belong_above_it(tmp_path, cli, example_path):
+    """In TOML every key after [tool.sdelint.rules] is a rule's: fail-on there read "unknown rule 'fail-on'"."""
+    config = _write(tmp_path / "pyproject.toml", '[tool.sdelint.rules]\ntimestamp-order = "off"\nfail-on = "warning"\n')
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and f"{config}:3:1: unknown rule 'fail-on': fail-on is a setting of the configuration, not a rule:" \
+        " write it above the rules table's header" in result.output, result.output
+
+
 def test_a_pyproject_whose_tool_is_not_a_table_or_that_nests_too_deep_is_no_internal_error(tmp_path, cli):
     """`tool = "sdelint"` is some other setting (no [tool.sdelint] table): passed over, like any pyproject without the
     section. Arrays nested 1,500 deep made tomllib raise RecursionError: an invalid-TOML message, exit 2."""
@@ -152,7 +183,7 @@ def test_fail_on_in_the_configuration(project, cli):
         ("custom-rules:\n  - {name: x, where: 'nope.a', check: required, message: m}\n", ["must start with an attribute type"]),
         ("custom-rules:\n  - {name: x, where: 'lead.value', check: pattern, options: {regex: '('}, message: m}\n", ["invalid regex"]),
         ("custom-rules:\n  - {name: timestamp-order, where: 'lead.value', check: required, message: m}\n", ["name of another rule"]),
-        ("custom-rules:\n  - {name: x, where: 'lead.value', check: range, options: {low: 1}, message: m}\n", ["unknown ['low']"]),
+        ("custom-rules:\n  - {name: x, where: 'lead.value', check: range, options: {low: 1}, message: m}\n", ["check 'range' has no option 'low' (it takes: max, min)"]),
         ("rules:\n  value-length: {max: big}\n", [":2:", "max must be a number"]),
         ("rules:\n  timestamp-order: {tolerance-ms: -5}\n", ["must not be negative"]),
         ("rules:\n  customer-entity: {statuses: gold}\n", ["statuses must be a list of strings"]),
@@ -187,8 +218,24 @@ def test_fail_on_in_the_configuration(project, cli):
         ("custom-rules:\n  - {name: x, where: cartStatus.total, check: range, options: {min: 5, max: 1}, message: m}\n", [":2:", "min 5 is above max 1"]),
         ("custom-rules:\n  - {name: x, where: lead.topic, check: length, options: {min: -1}, message: m}\n", [":2:", "min must not be negative"]),
         ("custom-rules:\n  - name: x\n    where: 'nope.a'\n    check: required\n    message: m\n", [".sdelint.yaml:3:", "must start with an attribute type"]),
+        # "[*].currency" was taken for "*.currency"; a type misspelt or named as another surface names it was not pointed to
+        ("custom-rules:\n  - {name: x, where: '[*].currency', check: required, message: m}\n", [":2:", "path '[*].currency' must start with an attribute type"]),
+        ("custom-rules:\n  - {name: x, where: CartStatus.total, check: required, message: m}\n", [":2:", "or 'record' (did you mean 'cartStatus'?)"]),
+        ("custom-rules:\n  - {name: x, where: cart.total, check: required, message: m}\n", [":2:", "(did you mean 'cartStatus'? custom rule paths name a type"]),
+        ("custom-rules:\n  - {name: x, where: VIEWED_PRODUCT.products, check: required, message: m}\n", [":2:", "(did you mean 'viewedProduct'?"]),
+        ("custom-rules:\n  - {name: x, where: formFillingError.message, check: required, message: m}\n", [":2:", "(did you mean 'visitorError'?"]),
         ("custom-rules:\n  - {name: x, where: lead.a, check: required, message: m}\n  - name: x\n    where: lead.b\n    check: required\n    message: m\n", [".sdelint.yaml:3:", "name of another rule"]),
-        ("custom-rules:\n  - name: x\n    where: lead.value\n    check: range\n    options:\n      low: 1\n    message: m\n", [".sdelint.yaml:6:", "unknown ['low']"]),
+        # a repeat was missed when the first entry had an error of its own (it was never compiled), and said not which rule
+        ("custom-rules:\n  - {name: x, where: lead.a, check: range, options: {}, message: m}\n  - name: x\n    where: lead.b\n    check: required\n    message: m\n",
+         [".sdelint.yaml:2:", "needs min, max or both", ".sdelint.yaml:3:11: custom rule 'x' has the name of another rule, the custom rule at ", ".sdelint.yaml:2:12:"]),
+        ("custom-rules:\n  - {name: unknown-field, where: lead.a, check: required, message: m}\n", [":2:", "the name of another rule, a built-in one (see 'sdelint explain unknown-field')"]),
+        ("custom-rules:\n  - name: x\n    where: lead.value\n    check: range\n    options:\n      low: 1\n    message: m\n", [".sdelint.yaml:6:7:", "has no option 'low'"]),
+        # a misspelt option is named at its key with the one meant, as a misspelt key anywhere else (it said "needs options
+        # none, may take ['max', 'min']; unknown ['mn']", at the options mapping)
+        ("custom-rules:\n  - name: x\n    where: lead.value\n    check: range\n    options: {max: 4, mn: 1, foo: 2}\n    message: m\n",
+         [".sdelint.yaml:5:23:", "check 'range' has no option 'mn' (did you mean 'min'?) (it takes: max, min); also unknown: 'foo'"]),
+        ("custom-rules:\n  - {name: x, where: lead.value, check: required, options: {min: 1}, message: m}\n", [":2:", "has no option 'min' (it takes no options)"]),
+        ("custom-rules:\n  - name: x\n    where: lead.value\n    check: compare\n    message: m\n", [".sdelint.yaml:4:12:", "check 'compare' needs op and other under options"]),
         # options of the wrong type did nothing, or the wrong thing, silently (an audit): a list of currencies compiled
         # as the character class "['USD', 'EUR']", a null regex as the pattern "None", "false" taken for true
         ("custom-rules:\n  - name: x\n    where: cartStatus.currency\n    check: pattern\n    options: {regex: [USD, EUR]}\n    message: m\n",
@@ -199,6 +246,10 @@ def test_fail_on_in_the_configuration(project, cli):
         ("custom-rules:\n  - {name: x, where: lead.value, check: compare, options: {other: [1], op: '<'}, message: m}\n", [":2:", "other must be a path"]),
         ("custom-rules:\n  - {name: x, where: 'cartStatus.products[*]', check: required, message: m}\n", [":2:", "not [*]"]),
         ("custom-rules:\n  - {name: x, where: cartStatus.total, check: range, options: {}, message: m}\n", [":2:", "needs min, max or both"]),
+        # a list where a severity stands said only "['error'] is not valid under any of the given schemas"
+        ("rules:\n  cart-arithmetic: [error]\n", [".sdelint.yaml:2:20: rules/cart-arithmetic: must be one of error, warning, info, off", "found ['error']"]),
+        # a setting under rules: (TOML's keys after [tool.sdelint.rules] belong to it; YAML indented) was "unknown rule 'fail-on'"
+        ("rules:\n  timestamp-order: off\n  fail-on: warning\n", [".sdelint.yaml:3:3: unknown rule 'fail-on': fail-on is a setting of the configuration, not a rule"]),
         # said plainly, once (an audit): "'warn' is not valid under any of the given schemas"; "True is not valid...";
         # a bad rule name twice, once with a regular expression
         ("rules:\n  cart-arithmetic: warn\n", [":2:20: rules/cart-arithmetic: must be one of error, warning, info, off", "did you mean 'warning'"]),
@@ -208,8 +259,10 @@ def test_fail_on_in_the_configuration(project, cli):
         # '*' stops at the '/' every pointer starts with: '*/total' matched /total only (a second review)
         ("overrides:\n  - files: ['*.json']\n    pointers: ['*/total']\n    rules: {cart-arithmetic: 'off'}\n",
          [":3:16:", "('/total' or '/**/total'?)"]),
-        ("false\n", ["the configuration must be a mapping, found bool"]),  # was read as an empty configuration (a sweep)
-        ("[]\n", ["the configuration must be a mapping, found list"]),
+        ("false\n", [".sdelint.yaml:1:1: the configuration must be a mapping", "found true or false"]),  # was read as an empty configuration (a sweep)
+        ("[]\n", [".sdelint.yaml:1:1: the configuration must be a mapping", "found a list"]),
+        # at its place, as every other configuration error (it named the file alone, and Python's type: "found str")
+        ("# settings\n\n  - timestamp-order: off\n", [".sdelint.yaml:3:3: the configuration must be a mapping of settings (api-version, rules,", "found a list"]),
         # a date YAML 1.1 reads and cannot construct was placed at 0:0, without its key (an audit)
         ("rules:\n  timestamp-range: {latest: 2030-13-01}\n", [".sdelint.yaml:2:29:", "'2030-13-01' reads as a date (YAML 1.1) and is not one"]),
         # a repeated key kept the last silently: api-version v1 then v2 was a v2 run (an audit; TOML refuses a repeat itself)
@@ -841,11 +894,16 @@ def test_a_misspelt_severity_in_a_rule_table_is_named(tmp_path, cli, example_pat
     assert "did you mean" in result.output and "not valid under any" not in result.output
 
 
-def test_a_yaml_error_without_a_place_names_no_line_zero(tmp_path, cli, example_path):
-    """Nested past the recursion limit, PyYAML gives no mark: the message read '.sdelint.yaml:0:0:', a place no editor opens."""
-    config = _write(tmp_path / ".sdelint.yaml", "rules: " + "[" * 20000 + "]" * 20000 + "\n")
+@pytest.mark.parametrize("text", ["rules: " + "[" * 20000 + "]" * 20000 + "\n", "rules:\n  x:\n" + "".join("    " + "  " * i + f"a{i}:\n" for i in range(3000))])
+def test_a_yaml_configuration_nested_too_deep_names_the_place(tmp_path, cli, example_path, text):
+    """Nested past the recursion limit, PyYAML gives no mark: the message read '.sdelint.yaml:0:0:', a place no editor
+    opens, then named the file alone; now the line and column where the nesting got too deep."""
+    config = _write(tmp_path / ".sdelint.yaml", text)
     result = cli("check", "--config", str(config), str(example_path))
-    assert result.exit_code == 2 and f"sdelint: {config}: nested too deeply to read" in result.output and ":0:0:" not in result.output
+    found = re.search(rf"sdelint: {re.escape(str(config))}:(\d+):(\d+): nested too deeply to read", result.output)
+    assert result.exit_code == 2 and found and ":0:0:" not in result.output, result.output
+    line, column = map(int, found.groups())
+    assert 1 <= line <= text.count("\n") and 1 < column <= len(text.splitlines()[line - 1]) + 1
 
 
 def test_a_folded_message_or_summary_ends_in_no_newline(tmp_path, cli):
@@ -905,6 +963,24 @@ def test_an_enum_of_quoted_dates_matches_the_dates_sent_as_text(tmp_path, cli):
     lead = {"sdeType": "LEAD", "serverTimeStamp": "1528628536879", "lead": {"serverTimeStamp": "1528628536879", "lead": {"topic": "2020-01-01"}}}
     result = cli("check", "--config", str(config), "--select", "e", _write(tmp_path / "a.json", json.dumps({"events": [lead]})))
     assert result.exit_code == 0 and "Checked 1 file" in result.output and " e " not in result.output, result.output
+
+
+def test_an_enum_tells_true_from_1_as_json_does(tmp_path, cli):
+    """Python's True == 1: values [1, 2, 3] passed a numItems sent as true, and [true, false] passed an isAuthenticated
+    sent as 1 (a missed finding); JSON and JSON Schema's enum keep them apart, while 1.0 still equals 1."""
+    config = _write(tmp_path / ".sdelint.yaml", """custom-rules:
+  - {name: count, where: cartStatus.numItems, check: enum, options: {values: [1, 2, 3]}, message: m}
+  - {name: flag, where: cartStatus.isAuthenticated, check: enum, options: {values: [true, false]}, message: m}
+  - {name: nested, where: cartStatus.products, check: enum, options: {values: [[1]]}, message: m}
+""")
+    cart = {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879",
+            "cartStatus": {"serverTimeStamp": "1528628536879", "numItems": True, "isAuthenticated": 1, "products": [True]}}
+    same = {**cart, "cartStatus": {"serverTimeStamp": "1528628536879", "numItems": 2.0, "isAuthenticated": False, "products": [1.0]}}
+    result = cli("check", "--config", str(config), "--select", "count,flag,nested", "--format", "json",
+                 _write(tmp_path / "a.json", json.dumps({"events": [cart, same]})))
+    found = sorted((f["rule"], f["pointer"]) for f in json.loads(result.stdout)["findings"])
+    assert found == [("count", "/events/0/cartStatus/numItems"), ("flag", "/events/0/cartStatus/isAuthenticated"),
+                     ("nested", "/events/0/cartStatus/products")], result.output
 
 
 def test_the_python_api_issues_configuration_warnings(tmp_path, example_path):

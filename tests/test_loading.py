@@ -187,8 +187,6 @@ def test_a_hexadecimal_integer_too_long_to_print_is_a_syntax_error_at_its_place(
     [
         # a character YAML forbids: it read "invalid YAML: invalid YAML: ... position 9" at 1:1
         ("x.yaml", "a: 1\nb: 'x\x07'\n", ("syntax-error", 2, 6, "invalid YAML: unacceptable character #x0007: special characters are not allowed")),
-        # nesting past the recursion limit: it was a syntax-error quoting Python ("maximum recursion depth exceeded")
-        ("x.yaml", "[" * 100_000, ("too-deep", 1, 1, "document is nested too deeply to read (deeper than Python's recursion limit allows)")),
         # the digit limit, without Python's advice to call sys.set_int_max_str_digits()
         ("x.json", '{"events": [{"total": ' + "1" * 5000 + "}]}", ("syntax-error", 1, 23, "a number of 5000 characters is longer than can be read (at most 4300 digits)")),
         ("x.yaml", "total: " + "1" * 5000 + "\n", ("syntax-error", 1, 8, "invalid YAML: a number of 5000 characters is longer than can be read (at most 4300 digits)")),
@@ -200,6 +198,17 @@ def test_a_hexadecimal_integer_too_long_to_print_is_a_syntax_error_at_its_place(
 def test_unreadable_input_is_said_once_at_its_place_in_the_tools_words(name, text, expected):
     findings = validator.lint_bytes(text.encode(), name=name)
     assert [(f.rule, f.line, f.column, f.message) for f in findings] == [expected]
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000, "a:\n" + "- " * 5_000 + "1\n", "".join("  " * i + f"a{i}:\n" for i in range(3_000))])
+def test_yaml_nested_past_the_recursion_limit_is_too_deep_where_it_gets_too_deep(text):
+    """It was a syntax-error quoting Python ("maximum recursion depth exceeded"), then a too-deep at 1:1, the document's
+    start, as PyYAML gives no mark: now at the place the nesting got too deep (how deep depends on the stack)."""
+    findings = validator.lint_bytes(text.encode(), name="x.yaml")
+    assert [(f.rule, f.message) for f in findings] == [("too-deep", "document is nested too deeply to read (deeper than Python's recursion limit allows)")]
+    lines = text.splitlines()
+    assert (findings[0].line, findings[0].column) > (1, 1) or len(lines) == 1 and findings[0].column > 1
+    assert findings[0].line <= len(lines) and 1 < findings[0].column <= len(lines[findings[0].line - 1]) + 1
 
 
 @pytest.mark.parametrize(

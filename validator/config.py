@@ -8,6 +8,7 @@ A configuration file is data only: nothing in it is ever evaluated as code.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -55,6 +56,13 @@ class Shipped:
 
     def load(self) -> Configuration:
         return Configuration.from_data(self.path, self.section, self.text, self.cli, self.root)
+
+
+def settings_names() -> frozenset[str]:
+    """The configuration's own settings (config.schema.json's), no rule's name: one found under rules: was put there by mistake."""
+    from .validate.schemas import get_schema
+
+    return frozenset(get_schema("", "config.schema")["properties"])
 
 
 def split_rule_names(values: Iterable[str]) -> tuple[str, ...]:
@@ -125,9 +133,12 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str, list[str]]:
         try:
             document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-        except RecursionError:  # arrays or inline tables nested about a thousand deep, in any tool's table
-            raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
+            raise ConfigError(_toml_error(path, text, str(exc))) from None
+        except RecursionError:  # arrays or inline tables nested about a thousand deep, in any tool's table: at the deepest
+            from .load.toml_positions import deepest_place
+
+            line, column = deepest_place(text)
+            raise ConfigError(f"{path}:{line}:{column}: invalid TOML: nested too deeply to read") from None
         tool = document.get("tool")
         section = tool.get("sdelint") if isinstance(tool, dict) else None  # tool = "sdelint" is some other setting
         if path.name != "pyproject.toml" and section is None:
@@ -150,6 +161,21 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str, list[str]]:
         for line, column in [place(key.start_mark)]
     ]
     return (section if section is not None else {}), text, repeats
+
+
+_TOML_PLACE = re.compile(r"(?s)(.*) \((?:at line (\d+), column (\d+)|(at end of document))\)\Z")
+
+
+def _toml_error(path: Path, text: str, message: str) -> str:
+    """tomllib's message with its place moved to the front, ``file:line:col:``, as every other configuration error
+    (and what editors and CI annotations read): "(at line 3, column 14)" at the end was no place they open."""
+    found = _TOML_PLACE.match(message)
+    if found is None:
+        return f"{path}: invalid TOML: {message}"
+    reason, line, column, at_end = found.groups()
+    if at_end:
+        line, column = map(str, line_col(text, len(text)))
+    return f"{path}:{line}:{column}: invalid TOML: {reason}"
 
 
 def _locator(path: Path | None, text: str) -> Callable[[list[Any], bool], tuple[int, int]]:
@@ -248,8 +274,12 @@ class Configuration:
         data: dict[str, Any] = {}
         if path is not None:
             data = section if section is not None else {}  # false, 0, "" or [] is no mapping: refused below
-            if not isinstance(data, dict):
-                raise ConfigError(f"{path}: the configuration must be a mapping, found {type(data).__name__}")
+            if not isinstance(data, dict):  # at the document's value, in the words of the file's own language
+                line, column = _locator(path, text)([], False)
+                found = "true or false" if isinstance(data, bool) else "a string" if isinstance(data, str) else "a number" if isinstance(data, (int, float)) \
+                    else "a list" if isinstance(data, list) else f"a {type(data).__name__}"
+                raise ConfigError(f"{path}:{line}:{column}: the configuration must be a mapping of settings (api-version, rules, custom-rules, ...),"
+                                  f" found {found}")
             data = dict(data)
             if "rules" in data:
                 data["rules"] = _normalise_severities(data["rules"])
@@ -309,6 +339,11 @@ class Configuration:
                         if key != "severity":
                             message = f"custom rule {name!r} takes a severity here, not {key!r} (its options are in its custom-rules entry)"
                             fail([*path, name, key], message, at_key=True)
+                    continue
+                if name in settings_names():  # a setting written under rules: (indented in YAML, below [tool.sdelint.rules] in TOML)
+                    toml = self.path is not None and self.path.suffix == ".toml"
+                    where_to = "write it above the rules table's header" if toml else "indent it as 'rules:' is"
+                    fail([*path, name], f"unknown rule {name!r}: {name} is a setting of the configuration, not a rule: {where_to}", at_key=True)
                     continue
                 if name not in specs:
                     fail([*path, name], f"unknown rule {name!r}{did_you_mean(str(name), [*specs, *custom_names])} (see 'sdelint rules')", at_key=True)

@@ -60,3 +60,41 @@ def _places(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
         if key:
             places.setdefault((*table, *_parts(key.group(1))), (number, key.start(1) + 1))
     return places
+
+
+def deepest_place(text: str) -> tuple[int, int]:
+    """1-based line and column of the first bracket at the greatest nesting of arrays and inline tables.
+
+    tomllib gives no place when nesting exhausts Python's stack: this is where the nesting goes deepest, strings
+    (basic, literal, multi-line) and comments skipped, read without recursion.
+    """
+    depth = deepest = 0
+    place = (1, 1)
+    line, line_start, i, end = 1, 0, 0, len(text)
+    while i < end:
+        ch = text[i]
+        if ch == "\n":
+            line, line_start = line + 1, i + 1
+        elif ch == "#":
+            newline = text.find("\n", i)
+            i = end if newline < 0 else newline
+            continue
+        elif ch in "\"'":
+            quote = ch * 3 if text.startswith(ch * 3, i) else ch
+            j = i + len(quote)
+            while j < end and not text.startswith(quote, j):
+                j += 2 if ch == '"' and text[j] == "\\" else 1
+            j = min(end, j + len(quote))
+            newlines = text.count("\n", i, j)
+            if newlines:
+                line, line_start = line + newlines, text.rindex("\n", i, j) + 1
+            i = j
+            continue
+        elif ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, place = depth, (line, i - line_start + 1)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return place

@@ -186,11 +186,29 @@ def _first_long_number(root: yaml.Node) -> yaml.Node | None:
     return None
 
 
+def _deepest(root: yaml.Node) -> yaml.Node:
+    """The first node at the greatest depth of a composed tree (walked without recursion, aliases once)."""
+    deepest, depth = root, 0
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    while stack:
+        node, level = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if level > depth:
+            deepest, depth = node, level
+        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value if isinstance(node, yaml.SequenceNode) else []
+        stack.extend((child, level + 1) for child in reversed(children))
+    return deepest
+
+
 def load_yaml(text: str, duplicates: list[tuple[list[str | int], yaml.Node]] | None = None) -> Any:
     """Parse one YAML document safely; every failure is a YamlError with a position.
 
     With ``duplicates``, the keys that repeat in a mapping are appended to it (see ``duplicate_keys``).
     """
+    root: yaml.Node | None = None
     try:
         loader = _LimitedLoader(text)
         try:
@@ -214,6 +232,9 @@ def load_yaml(text: str, duplicates: list[tuple[list[str | int], yaml.Node]] | N
                 if node is None:
                     raise
                 raise YamlError(unreadable_number(len(node.value)), *mark_position(text, node.start_mark)) from None
+        except RecursionError:  # at the place the nesting got too deep: an editor opens it, a configuration error names it
+            where = mark_position(text, _deepest(root).start_mark if root is not None else loader.get_mark())
+            raise YamlError("nested too deeply to read (deeper than Python's recursion limit allows)", *where, rule="too-deep") from None
         finally:
             loader.dispose()
     except YamlError:

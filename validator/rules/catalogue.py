@@ -98,7 +98,7 @@ def _described(error: Any) -> list[tuple[list[Any], str, bool]]:
     if error.validator == "enum":
         shown = ", ".join(map(str, error.validator_value))
         return [(path, f"{where}: must be one of {shown}, found {instance!r}{did_you_mean(str(instance), list(map(str, error.validator_value)))}", False)]
-    if error.validator in ("oneOf", "anyOf") and not isinstance(instance, (dict, list)):
+    if error.validator in ("oneOf", "anyOf") and not isinstance(instance, dict):
         # a severity where a severity or a table may stand: jsonschema says only "not valid under any of the given schemas"
         branches = error.context or []
         values = [str(v) for sub in branches if sub.validator == "enum" and not sub.relative_path for v in sub.validator_value]

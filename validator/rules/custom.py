@@ -26,9 +26,9 @@ from typing import Any
 
 from ..findings import join_pointer, without_lone_surrogates
 from ..globs import linear_pattern
-from ..model import CONTAINER_KEYS, DOUBLE_NESTED, ENGAGEMENT_HISTORY, MESSAGING
+from ..model import CONTAINER_KEYS, DOUBLE_NESTED, EH_CONTAINER_KEYS, ENGAGEMENT_HISTORY, MESSAGING, SDE_TYPES, WEB_TYPES
 from .base import EventContext, Hit, RecordContext, Rule
-from .catalogue import CatalogueError, listed
+from .catalogue import CatalogueError, did_you_mean, listed
 from .params import NUMBER_MAXIMUM, Number
 from .placeholders import placeholder_problem, render, summary_text, trimmed
 from .values import as_number, iter_path
@@ -61,9 +61,20 @@ def parse_path(text: str) -> tuple[str, tuple[str | int, ...]]:
     if position != len(text) or not tokens:
         raise ValueError(f"cannot read path {text!r}")
     root, rest = tokens[0], tuple(tokens[1:])
-    if not isinstance(root, str) or (root not in CONTAINER_KEYS and root not in ("*", "record")):
-        raise ValueError(f"path {text!r} must start with an attribute type ({', '.join(sorted(CONTAINER_KEYS))}), '*' or 'record'")
+    if text.startswith("[") or not isinstance(root, str) or (root not in CONTAINER_KEYS and root not in ("*", "record")):
+        # "[*].x" read as "*.x": a path starts with a name, and a name that is no type's is said with the one meant
+        raise ValueError(f"path {text!r} must start with an attribute type ({', '.join(sorted(CONTAINER_KEYS))}), '*' or 'record'"
+                         + (_meant_root(root) if isinstance(root, str) and not text.startswith("[") else ""))
     return root, rest
+
+
+def _meant_root(given: str) -> str:
+    """`` (did you mean 'cartStatus'?)`` for a misspelt type, its sdeType (CART_STATUS), or another surface's name of it
+    (the web side's cart, Engagement History's viewProduct)."""
+    other_names = {**{web: api for web, (api, _) in WEB_TYPES.items()}, **EH_CONTAINER_KEYS, **SDE_TYPES}
+    if given in other_names and given not in CONTAINER_KEYS:
+        return f" (did you mean {other_names[given]!r}? custom rule paths name a type by its container's key in API payloads)"
+    return did_you_mean(given, [*sorted(CONTAINER_KEYS), "record"])
 
 
 class CustomRule(Rule):
@@ -144,7 +155,7 @@ class CustomRule(Rule):
         if self.kind == "enum":
             if o.get("case-insensitive") and isinstance(value, str):
                 return value.casefold() in {str(v).casefold() for v in o["values"]}
-            if value in o["values"]:
+            if any(_json_equal(value, allowed) for allowed in o["values"]):
                 return True
             # v1 sends every value as text: values [6] takes "6", as range does
             number = as_number(value) if type(value) is str else None
@@ -169,6 +180,20 @@ class CustomRule(Rule):
         return True
 
 
+def _json_equal(a: Any, b: Any) -> bool:
+    """Equal as JSON values, as JSON Schema's enum compares them: Python's ``True == 1`` made values [1, 2, 3] take ``true``
+    and [true, false] take 1; a number equals a number of the same value (1 and 1.0), and containers compare member by member."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_json_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_json_equal(a[key], b[key]) for key in a)
+    if isinstance(a, (list, dict)) or isinstance(b, (list, dict)):
+        return False
+    return bool(a == b)
+
+
 _OPTION_RULES: dict[str, tuple[set[str], set[str]]] = {
     "required": (set(), set()),
     "pattern": ({"regex"}, set()),
@@ -179,7 +204,7 @@ _OPTION_RULES: dict[str, tuple[set[str], set[str]]] = {
 }
 
 
-Locate = Callable[[Sequence[str | int]], str]
+Locate = Callable[[Sequence[str | int], bool], str]  # file:line:col of a node of the configuration (of its key: True)
 
 
 def _never_json(value: Any) -> tuple[str, str] | None:
@@ -205,9 +230,9 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
     """
     name, check = entry["name"], entry["check"]
 
-    def at(*keys: str | int) -> str:
-        """file:line:col of this entry's member ``keys`` (of its options when there are some), for messages."""
-        return locate(["custom-rules", index, *keys])
+    def at(*keys: str | int, key: bool = False) -> str:
+        """file:line:col of this entry's member ``keys`` (of its options when there are some; its name with ``key``), for messages."""
+        return locate(["custom-rules", index, *keys], key)
 
     try:
         root, path = parse_path(entry["where"])
@@ -216,14 +241,16 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
     options = dict(entry.get("options", {}))
     options_at = ("options",) if "options" in entry else ()
     required, optional = _OPTION_RULES[check]
-    missing, unknown = required - set(options), set(options) - required - optional
-    if missing or unknown:
-        raise CustomRuleError(
-            f"{at(*options_at)}: custom rule {name!r}: check {check!r} needs options {sorted(required) or 'none'}"
-            + (f", may take {sorted(optional)}" if optional else "")
-            + (f"; missing {sorted(missing)}" if missing else "")
-            + (f"; unknown {sorted(unknown)}" if unknown else "")
-        )
+    takes = f"it takes: {', '.join([*sorted(required), *sorted(optional)])}" if required | optional else "it takes no options"
+    unknown = [key for key in options if key not in required | optional]  # as written: the first is placed and named
+    if unknown:
+        # a misspelt option (mn for min) at its own place, with the one meant, as an unknown key anywhere else is
+        key, others = unknown[0], (f"; also unknown: {', '.join(map(repr, unknown[1:]))}" if unknown[1:] else "")
+        raise CustomRuleError(f"{at('options', key, key=True)}: custom rule {name!r}: check {check!r} has no option {key!r}"
+                              f"{did_you_mean(str(key), [*required, *optional])} ({takes}){others}")
+    if missing := sorted(required - set(options)):
+        raise CustomRuleError(f"{at(*options_at) if options_at else at('check')}: custom rule {name!r}: check {check!r} needs"
+                              f" {' and '.join(missing)} under options ({takes})")
     for member in ("message", "summary"):
         if isinstance(entry.get(member), str) and not trimmed(entry[member]):  # the schema's non-empty: before the trim
             raise CustomRuleError(f"{at(member)}: custom rule {name!r}: {member} is only blanks: say what the finding is")
@@ -301,13 +328,20 @@ def custom_rules(
     of a node of the configuration (default: the file alone).
     """
     rules: dict[str, CustomRule] = {}
-    locate = locate or (lambda path: where)
+    locate = locate or (lambda path, at_key: where)
     errors: list[str] = []  # one per entry, all at once, as the configuration's other errors
+    first: dict[str, int] = {}  # each name's first entry, compiled or not: a second one is a repeat either way
     for index, entry in enumerate(entries):
         name = entry["name"]
         try:
-            if name in builtin or name in rules:
-                raise CustomRuleError(f"{locate(['custom-rules', index, 'name'])}: custom rule {name!r} has the name of another rule")
+            if name in builtin:
+                raise CustomRuleError(f"{locate(['custom-rules', index, 'name'], False)}: custom rule {name!r} has the name of another rule,"
+                                      f" a built-in one (see 'sdelint explain {name}'): give it a name of its own")
+            if name in first:
+                earlier = locate(["custom-rules", first[name], "name"], False)
+                raise CustomRuleError(f"{locate(['custom-rules', index, 'name'], False)}: custom rule {name!r} has the name of another rule,"
+                                      f" the custom rule at {earlier}: give each its own name")
+            first[name] = index
             rules[name] = _compile(entry, source or where, locate, index)
         except CustomRuleError as exc:
             errors.append(str(exc))
