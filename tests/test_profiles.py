@@ -979,3 +979,23 @@ def test_sde_type_key_on_engagement_history_names_the_container_key_the_payload_
         "sdeType 'VIEWED_PRODUCT' goes with a 'viewProduct' container, but the event holds 'cartStatus'",
         "sdeType 'VISITOR_ERROR' goes with a 'formFillingError' container, but the event holds 'lead'",
     ]
+
+
+@pytest.mark.parametrize(("container", "fields"), [
+    ("lead", {"topic": "test drive", "value": "22.22"}),
+    ("visitorError", {"message": "Expiration date missing"}),
+    ("marketingCampaignInfo", {"affiliate": "Yahoo"}),
+    ("serviceActivity", {"topic": "order checkbook"}),
+    ("customerInfo", {"customerId": "c-1"}),
+])
+def test_a_flat_container_engagement_history_nests_too_is_not_called_engagement_historys_shape(cli, tmp_path, container, fields):
+    """A verdict sweep: every flat double-nested container was told 'as Engagement History does', but only personalInfo is
+    printed flat there (field reference §2: lead, visitorError, ... are double-nested in MI and EH alike)."""
+    sde_type = {"lead": "LEAD", "visitorError": "VISITOR_ERROR", "marketingCampaignInfo": "MARKETING_CAMPAIGN_INFO",
+                "serviceActivity": "SERVICE_ACTIVITY", "customerInfo": "CUSTOMER_INFO"}[container]
+    stamp = "1528628536882"
+    event = {container: {"serverTimeStamp": stamp, **fields}, "sdeType": sde_type, "serverTimeStamp": stamp}
+    report = check_json(cli, write(tmp_path, "flat.json", json.dumps({"sdes": {"events": [event]}})), "--api-version", "v2")
+    (flat,) = [f for f in report["findings"] if f["rule"] == "missing-field"]
+    assert flat["message"] == (f"missing required field {container!r} in {container}: its fields are written flat;"
+                               f" Messaging Interactions nests them in {container}.{container}")

@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ..findings import Problem, join_pointer, value_text
-from ..model import EH_CONTAINER_KEYS, WEB_NAMES
+from ..model import EH_CONTAINER_KEYS, EH_FLAT_CONTAINER, WEB_NAMES
 from .schemas import resolve, schema_uri
 
 _JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"), (dict, "object"), (type(None), "null"))
@@ -122,11 +122,12 @@ _CONTAINER_OWN = frozenset(("serverTimeStamp", "originalTimeStamp", "isAuthentic
 
 
 def _flat_hint(path: list, key: str, instance: dict, version: str) -> str:
-    """A Messaging Interactions double-nested container (personalInfo.personalInfo) written flat, as Engagement History
-    writes it: say so (its fields are each unknown-field beside this finding)."""
+    """A Messaging Interactions double-nested container (lead.lead) written flat: say so (its fields are each
+    unknown-field beside this finding), and that it is Engagement History's shape only where it is (personalInfo)."""
     if version not in ("v1", "v2") or not path or path[-1] != key or _CONTAINER_OWN.issuperset(instance):
         return ""
-    return f": its fields are written flat, as Engagement History does; Messaging Interactions nests them in {key}.{key}"
+    whose = ", as Engagement History does" if key == EH_FLAT_CONTAINER else ""
+    return f": its fields are written flat{whose}; Messaging Interactions nests them in {key}.{key}"
 
 
 def _problems_for(error: Any, base: str, version: str, attributes: bool = True) -> Iterator[Problem]:
