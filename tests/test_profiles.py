@@ -999,3 +999,22 @@ def test_a_flat_container_engagement_history_nests_too_is_not_called_engagement_
     (flat,) = [f for f in report["findings"] if f["rule"] == "missing-field"]
     assert flat["message"] == (f"missing required field {container!r} in {container}: its fields are written flat;"
                                f" Messaging Interactions nests them in {container}.{container}")
+
+
+def test_a_field_written_one_level_too_high_is_told_where_it_belongs(cli, tmp_path):
+    """A verdict sweep: contacts[]{email, phone} without personalContact (VisitInfo's and the web side's shape, field
+    reference §7.4) and a product line with its product's fields said only "unknown field 'email' in contacts", though
+    email is a field of the table, one level down."""
+    stamp = "1528628536880"
+    personal = {"personalInfo": {"serverTimeStamp": stamp, "personalInfo": {"contacts": [{"email": "a@example.com", "phone": "12345678"}]}},
+                "sdeType": "PERSONAL_INFO", "serverTimeStamp": stamp}
+    cart = {"cartStatus": {"serverTimeStamp": stamp, "products": [{"quantity": "1", "price": "7.8"}]}, "sdeType": "CART_STATUS", "serverTimeStamp": stamp}
+    flat = {"lead": {"serverTimeStamp": stamp, "topic": "loan"}, "sdeType": "LEAD", "serverTimeStamp": stamp}
+    path = write(tmp_path, "one-level-up.json", json.dumps({"sdes": {"events": [personal, cart, flat]}}))
+    messages = {f["pointer"]: f["message"] for f in check_json(cli, path, "--api-version", "v1")["findings"] if f["rule"] == "unknown-field"}
+    assert messages == {
+        "/sdes/events/0/personalInfo/personalInfo/contacts/0/email": "unknown field 'email' in contacts (did you mean 'personalContact.email'?)",
+        "/sdes/events/0/personalInfo/personalInfo/contacts/0/phone": "unknown field 'phone' in contacts (did you mean 'personalContact.phone'?)",
+        "/sdes/events/1/cartStatus/products/0/price": "unknown field 'price' in products (did you mean 'product.price'?)",
+        "/sdes/events/2/lead/topic": "unknown field 'topic' in lead (did you mean 'lead.topic'?)",
+    }
