@@ -217,6 +217,21 @@ def test_attribution_window_on_integer_timestamps_and_without_info():
     assert _hits(record, "attribution-window") == []
 
 
+def test_attribution_window_says_how_far_past_the_window_an_event_is(cli, tmp_path):
+    """A verdict sweep: an event 12 hours and 1 ms before the start read '12h before the conversation started: more
+    than 12 hours before', the excess rounded away, so the message contradicted itself."""
+    path = tmp_path / "edge.json"
+    path.write_text(json.dumps(_record(START - 12 * HOUR - 1)), encoding="utf-8")
+    result = cli("check", "--format", "json", "--select", "attribution-window", path)
+    (finding,) = json.loads(result.output)["findings"]
+    assert finding["message"] == ("dated 2018-06-09 23:02:16.878 UTC, 12h before the conversation started (2018-06-10 11:02:16.879 UTC),"
+                                  " 1ms more than the 12 hours attributed: it is not attributed to this conversation")
+    path.write_text(json.dumps(_record(END + 13 * HOUR + 2500)), encoding="utf-8")
+    (finding,) = json.loads(cli("check", "--format", "json", "--select", "attribution-window", path).output)["findings"]
+    assert finding["message"].endswith("13h 2s after the conversation ended (2018-06-10 13:02:16.879 UTC),"
+                                       " 1h 2s more than the 12 hours attributed: it is not attributed to this conversation")
+
+
 # --- age-consistency -------------------------------------------------------------------------
 
 def _age(in_years, year="1980", month="4", day="15", stamp=STAMP) -> dict:
