@@ -548,3 +548,20 @@ def test_auth_section_reads_a_containers_flag_as_it_reads_the_events(section, fl
     assert bool(found) == contradicts
     if found:
         assert found[0].message.endswith(f"says isAuthenticated: {json.dumps(flag)}")
+
+
+def test_code_list_leaves_a_v2_code_that_is_no_integer_to_the_schema(cli, tmp_path):
+    """A verdict sweep: in v2 originatingChannel "Search" (and a serviceActivity status " 1") were a bad-value error
+    and, beside it, a code-list warning saying the same; v1, where any text is a value, keeps the warning alone."""
+    events = [_double("marketingCampaignInfo", "MARKETING_CAMPAIGN_INFO", {"originatingChannel": "Search"}),
+              _double("serviceActivity", "SERVICE_ACTIVITY", {"status": " 1"})]
+    events[1]["serverTimeStamp"] = events[1]["serviceActivity"]["serverTimeStamp"] = "1528628536881"
+    path = tmp_path / "codes.json"
+    path.write_text(json.dumps({"sdes": {"events": events}}), encoding="utf-8")
+
+    def rules(version: str) -> list[tuple[str, str]]:
+        report = json.loads(cli("check", "--format", "json", "--api-version", version, path).output)
+        return [(f["rule"], f["pointer"].rsplit("/", 1)[1]) for f in report["findings"]]
+
+    assert rules("v2") == [("bad-value", "originatingChannel"), ("bad-value", "status")]
+    assert rules("v1") == [("code-list", "originatingChannel"), ("code-list", "status")]
