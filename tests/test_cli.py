@@ -1541,3 +1541,14 @@ def test_what_write_baseline_and_output_take_for_sdelints_own_files(run_sdelint,
     (tmp_path / "report.txt").write_bytes(report)
     for target in ("newline.json", "report.txt"):
         assert run_sdelint("check", "--write-baseline", target, "a.json").returncode == 0, target
+
+
+def test_an_is_authenticated_flag_in_a_container_is_named_as_the_flag_it_is(sdelint, tmp_path):
+    """A verdict sweep: isAuthenticated inside customerInfo (as the example's unAuthSdes events carry it) made the input
+    v2, rightly, but the reason called it 'typed boolean at ...', as if it were an attribute value."""
+    event = {"customerInfo": {"serverTimeStamp": "1528628536879", "isAuthenticated": False, "customerInfo": {"customerId": "c-1"}},
+             "sdeType": "CUSTOMER_INFO", "serverTimeStamp": "1528628536879"}
+    path = tmp_path / "container-flag.json"
+    path.write_text(json.dumps({"sdes": {"events": [event]}}), encoding="utf-8")
+    result = sdelint("check", "-v", str(path))
+    assert f"{path}: v2 record (has isAuthenticated at /sdes/events/0/customerInfo/isAuthenticated), 1 event; default configuration" in result.lines

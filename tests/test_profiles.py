@@ -1000,3 +1000,42 @@ def test_sde_type_key_on_engagement_history_names_the_container_key_the_payload_
         "sdeType 'VIEWED_PRODUCT' goes with a 'viewProduct' container, but the event holds 'cartStatus'",
         "sdeType 'VISITOR_ERROR' goes with a 'formFillingError' container, but the event holds 'lead'",
     ]
+
+
+@pytest.mark.parametrize(("container", "fields"), [
+    ("lead", {"topic": "test drive", "value": "22.22"}),
+    ("visitorError", {"message": "Expiration date missing"}),
+    ("marketingCampaignInfo", {"affiliate": "Yahoo"}),
+    ("serviceActivity", {"topic": "order checkbook"}),
+    ("customerInfo", {"customerId": "c-1"}),
+])
+def test_a_flat_container_engagement_history_nests_too_is_not_called_engagement_historys_shape(cli, tmp_path, container, fields):
+    """A verdict sweep: every flat double-nested container was told 'as Engagement History does', but only personalInfo is
+    printed flat there (field reference §2: lead, visitorError, ... are double-nested in MI and EH alike)."""
+    sde_type = {"lead": "LEAD", "visitorError": "VISITOR_ERROR", "marketingCampaignInfo": "MARKETING_CAMPAIGN_INFO",
+                "serviceActivity": "SERVICE_ACTIVITY", "customerInfo": "CUSTOMER_INFO"}[container]
+    stamp = "1528628536882"
+    event = {container: {"serverTimeStamp": stamp, **fields}, "sdeType": sde_type, "serverTimeStamp": stamp}
+    report = check_json(cli, write(tmp_path, "flat.json", json.dumps({"sdes": {"events": [event]}})), "--api-version", "v2")
+    (flat,) = [f for f in report["findings"] if f["rule"] == "missing-field"]
+    assert flat["message"] == (f"missing required field {container!r} in {container}: its fields are written flat;"
+                               f" Messaging Interactions nests them in {container}.{container}")
+
+
+def test_a_field_written_one_level_too_high_is_told_where_it_belongs(cli, tmp_path):
+    """A verdict sweep: contacts[]{email, phone} without personalContact (VisitInfo's and the web side's shape, field
+    reference §7.4) and a product line with its product's fields said only "unknown field 'email' in contacts", though
+    email is a field of the table, one level down."""
+    stamp = "1528628536880"
+    personal = {"personalInfo": {"serverTimeStamp": stamp, "personalInfo": {"contacts": [{"email": "a@example.com", "phone": "12345678"}]}},
+                "sdeType": "PERSONAL_INFO", "serverTimeStamp": stamp}
+    cart = {"cartStatus": {"serverTimeStamp": stamp, "products": [{"quantity": "1", "price": "7.8"}]}, "sdeType": "CART_STATUS", "serverTimeStamp": stamp}
+    flat = {"lead": {"serverTimeStamp": stamp, "topic": "loan"}, "sdeType": "LEAD", "serverTimeStamp": stamp}
+    path = write(tmp_path, "one-level-up.json", json.dumps({"sdes": {"events": [personal, cart, flat]}}))
+    messages = {f["pointer"]: f["message"] for f in check_json(cli, path, "--api-version", "v1")["findings"] if f["rule"] == "unknown-field"}
+    assert messages == {
+        "/sdes/events/0/personalInfo/personalInfo/contacts/0/email": "unknown field 'email' in contacts (did you mean 'personalContact.email'?)",
+        "/sdes/events/0/personalInfo/personalInfo/contacts/0/phone": "unknown field 'phone' in contacts (did you mean 'personalContact.phone'?)",
+        "/sdes/events/1/cartStatus/products/0/price": "unknown field 'price' in products (did you mean 'product.price'?)",
+        "/sdes/events/2/lead/topic": "unknown field 'topic' in lead (did you mean 'lead.topic'?)",
+    }

@@ -217,6 +217,21 @@ def test_attribution_window_on_integer_timestamps_and_without_info():
     assert _hits(record, "attribution-window") == []
 
 
+def test_attribution_window_says_how_far_past_the_window_an_event_is(cli, tmp_path):
+    """A verdict sweep: an event 12 hours and 1 ms before the start read '12h before the conversation started: more
+    than 12 hours before', the excess rounded away, so the message contradicted itself."""
+    path = tmp_path / "edge.json"
+    path.write_text(json.dumps(_record(START - 12 * HOUR - 1)), encoding="utf-8")
+    result = cli("check", "--format", "json", "--select", "attribution-window", path)
+    (finding,) = json.loads(result.output)["findings"]
+    assert finding["message"] == ("dated 2018-06-09 23:02:16.878 UTC, 12h before the conversation started (2018-06-10 11:02:16.879 UTC),"
+                                  " 1ms more than the 12 hours attributed: it is not attributed to this conversation")
+    path.write_text(json.dumps(_record(END + 13 * HOUR + 2500)), encoding="utf-8")
+    (finding,) = json.loads(cli("check", "--format", "json", "--select", "attribution-window", path).output)["findings"]
+    assert finding["message"].endswith("13h 2s after the conversation ended (2018-06-10 13:02:16.879 UTC),"
+                                       " 1h 2s more than the 12 hours attributed: it is not attributed to this conversation")
+
+
 # --- age-consistency -------------------------------------------------------------------------
 
 def _age(in_years, year="1980", month="4", day="15", stamp=STAMP) -> dict:
@@ -533,3 +548,20 @@ def test_auth_section_reads_a_containers_flag_as_it_reads_the_events(section, fl
     assert bool(found) == contradicts
     if found:
         assert found[0].message.endswith(f"says isAuthenticated: {json.dumps(flag)}")
+
+
+def test_code_list_leaves_a_v2_code_that_is_no_integer_to_the_schema(cli, tmp_path):
+    """A verdict sweep: in v2 originatingChannel "Search" (and a serviceActivity status " 1") were a bad-value error
+    and, beside it, a code-list warning saying the same; v1, where any text is a value, keeps the warning alone."""
+    events = [_double("marketingCampaignInfo", "MARKETING_CAMPAIGN_INFO", {"originatingChannel": "Search"}),
+              _double("serviceActivity", "SERVICE_ACTIVITY", {"status": " 1"})]
+    events[1]["serverTimeStamp"] = events[1]["serviceActivity"]["serverTimeStamp"] = "1528628536881"
+    path = tmp_path / "codes.json"
+    path.write_text(json.dumps({"sdes": {"events": events}}), encoding="utf-8")
+
+    def rules(version: str) -> list[tuple[str, str]]:
+        report = json.loads(cli("check", "--format", "json", "--api-version", version, path).output)
+        return [(f["rule"], f["pointer"].rsplit("/", 1)[1]) for f in report["findings"]]
+
+    assert rules("v2") == [("bad-value", "originatingChannel"), ("bad-value", "status")]
+    assert rules("v1") == [("code-list", "originatingChannel"), ("code-list", "status")]

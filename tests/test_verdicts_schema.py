@@ -271,6 +271,19 @@ def _v2_text_in_an_int(record: Record) -> str:
     return put(customer_info(record), "companySize", "50-100")
 
 
+def _v2_text_in_a_date_part(record: Record) -> str:
+    """v2 date parts are the table's integers: digits are accepted (numeric-string notes them), a month name is not
+    (v1 takes it: _v1_any_text_in_typed_fields). The README's version table says so."""
+    pointer, info = customer_info(record)
+    info["lastPaymentDate"] = {"year": "2014", "month": "October", "day": "15"}
+    return f"{pointer}/lastPaymentDate/month"
+
+
+def _v1_keywords_as_text(record: Record) -> str:
+    """keywords is "array, alphanumeric": v1's alphanumeric types its items, not the array (the README says so)."""
+    return put(attrs(record, "SEARCH_CONTENT", "searchContent"), "keywords", "word")
+
+
 def _v2_boolean_in_a_double(record: Record) -> str:
     return put(attrs(record, "CART_STATUS", "cartStatus"), "total", True)
 
@@ -322,8 +335,10 @@ DEFECTS: list[tuple[str, str, Callable[[Record], str], str, str]] = [
     ("isAuthenticated-in-customerInfo", "v1", _is_authenticated_in_container("CUSTOMER_INFO", "customerInfo"), "v1-unauthenticated", "error"),
     ("isAuthenticated-in-personalInfo", "v1", _is_authenticated_in_container("PERSONAL_INFO", "personalInfo"), "v1-unauthenticated", "error"),
     ("unAuthSdes", "v1", _v1_unauth_sdes, "v1-unauthenticated", "error"),
+    ("keywords-as-text", "v1", _v1_keywords_as_text, "wrong-type", "error"),
     ("text-in-a-double", "v2", _v2_text_in_a_double, "bad-value", "error"),
     ("text-in-an-int", "v2", _v2_text_in_an_int, "bad-value", "error"),
+    ("text-in-a-date-part", "v2", _v2_text_in_a_date_part, "bad-value", "error"),
     ("boolean-in-a-double", "v2", _v2_boolean_in_a_double, "wrong-type", "error"),
     ("isAuthenticated-in-cartStatus", "v2", _is_authenticated_in_container("CART_STATUS", "cartStatus"), "unknown-field", "warning"),
 ]

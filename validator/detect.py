@@ -149,6 +149,9 @@ def version_evidence(data: Any, kind: str) -> tuple[str, str]:
     for pointer, event in events:
         if "isAuthenticated" in event:
             return "v2", f"has isAuthenticated at {join_pointer(pointer, 'isAuthenticated')}"
+        for key, container in event.items():  # the flag the example's customerInfo and personalInfo carry too
+            if key in CONTAINER_KEYS and isinstance(container, dict) and "isAuthenticated" in container:
+                return "v2", f"has isAuthenticated at {join_pointer(pointer, key, 'isAuthenticated')}"
     for pointer, event in events:
         for key, container in event.items():
             if key in CONTAINER_KEYS and _has_typed_scalar(container):  # pointers are built only for the one that decides

@@ -18,6 +18,9 @@ SDE_TYPES: dict[str, str] = {
 CONTAINER_KEYS = frozenset(SDE_TYPES.values())
 # Types whose attributes sit in an inner object named like the container: {"lead": {"lead": {...}}}
 DOUBLE_NESTED = frozenset({"customerInfo", "personalInfo", "marketingCampaignInfo", "visitorError", "lead", "serviceActivity"})
+# The one of them Engagement History prints flat, its fields next to serverTimeStamp (field reference §2: EH-Methods);
+# it nests the other five as Messaging Interactions does
+EH_FLAT_CONTAINER = "personalInfo"
 # Epoch-milliseconds timestamps: "long" in every field table, with no v1/v2 split (digits or integers in both)
 TIMESTAMP_KEYS = ("serverTimeStamp", "originalTimeStamp")
 # customerInfo's dates: "3 integer fields: Year, month, and day", JSON { "year": 2011, "month": 3, "day": 21},

@@ -22,7 +22,7 @@ from typing import Any
 
 from .findings import Path, Problem, join_pointer, path_pointer
 from .load.positions import may_escape_ascii
-from .model import CONTAINER_KEYS, EH_CONTAINER_KEYS, SDE_TYPES, WEB_BODY, WEB_MEMBERS, WEB_SDE, WEB_SDE_LIST, WEB_SOURCE, WEB_TYPES
+from .model import CONTAINER_KEYS, EH_CONTAINER_KEYS, EH_FLAT_CONTAINER, SDE_TYPES, WEB_BODY, WEB_MEMBERS, WEB_SDE, WEB_SDE_LIST, WEB_SOURCE, WEB_TYPES
 from .rules.base import EventContext
 from .validate.detailed import json_type
 
@@ -71,13 +71,13 @@ class EhEvent:
                 self.rewrites.append((f"/{canonical}", f"/{key}"))
                 key = canonical
             event[key] = _unwrap(value)
-        personal = event.get("personalInfo")
-        if type(personal) is dict and not isinstance(personal.get("personalInfo"), dict) and set(personal) - _TIMESTAMP_KEYS:
+        personal = event.get(EH_FLAT_CONTAINER)
+        if type(personal) is dict and not isinstance(personal.get(EH_FLAT_CONTAINER), dict) and set(personal) - _TIMESTAMP_KEYS:
             # EH-Methods prints personalInfo flat: its fields next to serverTimeStamp
             outer = {key: value for key, value in personal.items() if key in _TIMESTAMP_KEYS}
-            outer["personalInfo"] = {key: value for key, value in personal.items() if key not in _TIMESTAMP_KEYS}
-            event["personalInfo"] = outer
-            self.rewrites.insert(0, ("/personalInfo/personalInfo", "/personalInfo"))
+            outer[EH_FLAT_CONTAINER] = {key: value for key, value in personal.items() if key not in _TIMESTAMP_KEYS}
+            event[EH_FLAT_CONTAINER] = outer
+            self.rewrites.insert(0, (f"/{EH_FLAT_CONTAINER}/{EH_FLAT_CONTAINER}", f"/{EH_FLAT_CONTAINER}"))
         containers = [key for key in event if key in CONTAINER_KEYS]
         if "sdeType" not in event and len(containers) == 1:
             event["sdeType"] = _TYPE_OF_KEY[containers[0]]  # the API leaves it out; the container says it

@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ..findings import Problem, join_pointer, value_text
-from ..model import EH_CONTAINER_KEYS, WEB_NAMES
+from ..model import EH_CONTAINER_KEYS, EH_FLAT_CONTAINER, WEB_NAMES
 from .schemas import resolve, schema_uri
 
 _JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"), (dict, "object"), (type(None), "null"))
@@ -112,6 +112,14 @@ def _expects_text_only(types: str | list[str]) -> bool:
 NAMES_ELSEWHERE = {**WEB_NAMES, **{web: api for api, web in WEB_NAMES.items()}, **EH_CONTAINER_KEYS}
 
 
+def _one_level_down(schema: dict[str, Any], key: str) -> list[str]:
+    """``member.key`` when exactly one member of the object holds ``key`` itself: a field written one level too high
+    (contacts[]{email} for contacts[].personalContact.email, a flat lead's topic for lead.lead.topic)."""
+    homes = [name for name, member in schema.get("properties", {}).items()
+             if isinstance(member, dict) and isinstance(member.get("properties"), dict) and key in member["properties"]]
+    return [f"{homes[0]}.{key}"] if len(homes) == 1 else []
+
+
 def _where(path: list) -> str:
     names = [p for p in path if isinstance(p, str)]
     return f" in {names[-1]}" if names else ""
@@ -122,11 +130,12 @@ _CONTAINER_OWN = frozenset(("serverTimeStamp", "originalTimeStamp", "isAuthentic
 
 
 def _flat_hint(path: list, key: str, instance: dict, version: str) -> str:
-    """A Messaging Interactions double-nested container (personalInfo.personalInfo) written flat, as Engagement History
-    writes it: say so (its fields are each unknown-field beside this finding)."""
+    """A Messaging Interactions double-nested container (lead.lead) written flat: say so (its fields are each
+    unknown-field beside this finding), and that it is Engagement History's shape only where it is (personalInfo)."""
     if version not in ("v1", "v2") or not path or path[-1] != key or _CONTAINER_OWN.issuperset(instance):
         return ""
-    return f": its fields are written flat, as Engagement History does; Messaging Interactions nests them in {key}.{key}"
+    whose = ", as Engagement History does" if key == EH_FLAT_CONTAINER else ""
+    return f": its fields are written flat{whose}; Messaging Interactions nests them in {key}.{key}"
 
 
 def _problems_for(error: Any, base: str, version: str, attributes: bool = True) -> Iterator[Problem]:
@@ -144,8 +153,8 @@ def _problems_for(error: Any, base: str, version: str, attributes: bool = True) 
             # the key's length: a long key gets no "did you mean"
             other_name = NAMES_ELSEWHERE.get(key)
             hint = ([other_name] if other_name in known else []) or [k for k in known if k.lower() == key.lower()] or (
-                difflib.get_close_matches(key, known, n=1, cutoff=0.75) if len(key) <= 64 else []
-            )
+                _one_level_down(schema, key)
+            ) or (difflib.get_close_matches(key, known, n=1, cutoff=0.75) if len(key) <= 64 else [])
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
             yield Problem(
                 join_pointer(pointer, key),

@@ -39,13 +39,15 @@ def attribution_window(ctx: RecordContext, p: dict[str, Any]) -> list[Hit] | Non
             if stamp is None or low <= stamp <= high:
                 continue  # None: missing or not a timestamp, the schema's finding
             pointer = join_pointer(ctx.pointer, section, "events", str(i), "serverTimeStamp")
+            # the excess said apart: format_duration rounds 12h 0.001s to "12h", which reads as inside a 12-hour window
             if start is not None and stamp < start - window:
-                when = f"{format_duration(start - stamp)} before the conversation started ({format_ms(start)}): more than {p['hours']:g} hours before"
+                when = f"{format_duration(start - stamp)} before the conversation started ({format_ms(start)}), {format_duration(start - window - stamp)}"
             elif end is not None and stamp > end + window:
-                when = f"{format_duration(stamp - end)} after the conversation ended ({format_ms(end)}): more than {p['hours']:g} hours after"
+                when = f"{format_duration(stamp - end)} after the conversation ended ({format_ms(end)}), {format_duration(stamp - end - window)}"
             else:
                 continue
-            hits.append(Hit(pointer, f"dated {format_ms(stamp)}, {when}, it is not attributed to this conversation", raw))
+            why = f"more than the {p['hours']:g} hours attributed: it is not attributed to this conversation"
+            hits.append(Hit(pointer, f"dated {format_ms(stamp)}, {when} {why}", raw))
     return hits
 
 

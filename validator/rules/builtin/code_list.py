@@ -168,6 +168,12 @@ _SINGLE = {
 _WEB_GENDER_CODES = ("0", "1", "2")
 
 
+# where originatingChannel and status are typed int (v2, and the web side, which takes v2's value types); in v1 and
+# Engagement History they are alphanumeric, so any text is a value and this rule the one to say it is no code
+_TYPED = frozenset(("v2", WEB))
+_INTEGER_LISTS = frozenset(("originating-channels", "service-statuses"))
+
+
 def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     attrs = ctx.attrs
     if attrs is None:
@@ -179,6 +185,8 @@ def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     value = attrs.get(field)
     if field == "gender" and type(value) is not bool and _code(value) in _WEB_GENDER_CODES:
         value = None  # the Types table's integer codes (0-MALE, 1-FEMALE, 2-OTHER), as numbers or text as channel's
+    elif ctx.version in _TYPED and key in _INTEGER_LISTS and type(value) is str and as_number(value) is None:
+        value = None  # v2 and the web side type channel and status int: text that is no number is the schema's bad-value
     why = _unlisted(value, p, key, field) if value is not None else None
     if why:
         hits.append(Hit(f"{ctx.attrs_pointer}/{field}", why, value))
