@@ -307,3 +307,25 @@ def test_the_playground_marks_the_right_text_after_a_byte_order_mark(browser, pl
     lint_in_page(browser, "\ufeff" + json.dumps({"events": [event]}))
     marks = [mark.text for mark in browser.find_elements(By.CSS_SELECTOR, "#marked mark")]
     assert '"1"' in marks and '"ZZZ"' in marks, marks
+
+
+def test_the_playground_marks_a_big_minified_payload_quickly(browser, playground):
+    """A minified payload (one line, as the API sends it) with the most findings an answer lists: each is marked at its
+    own text, astral characters before it counted as Python counts them, without rescanning the line for each finding."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(playground.base + "/")
+    browser.find_element(By.ID, "token").send_keys(TOKEN)
+    Select(browser.find_element(By.ID, "min-severity")).select_by_value("warning")
+    events = [{"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879",
+               "cartStatus": {"serverTimeStamp": "1528628536879", "currency": f"Z\U0001f600{n % 10}"}} for n in range(1000)]
+    payload = json.dumps({"events": events}, ensure_ascii=False) + " " * 1_000_000  # a long line, cheap for the service to parse
+    browser.execute_script("document.getElementById('payload').value = arguments[0]", payload)
+    started = time.monotonic()
+    lint_in_page(browser)
+    took = time.monotonic() - started
+    assert browser.find_element(By.ID, "status").text == "1000 findings."
+    marks = browser.execute_script("return [].map.call(document.querySelectorAll('#marked mark'), function (m) { return m.textContent; })")
+    assert marks == [f'"Z\U0001f600{n % 10}"' for n in range(1000)]
+    assert took < 6, f"linting and marking took {took:.1f} s"

@@ -44,11 +44,6 @@
     });
   }
 
-  // Python counts columns in code points, JavaScript strings in UTF-16 units.
-  function unitsBefore(line, column) {
-    return Array.from(line).slice(0, Math.max(column - 1, 0)).join("").length;
-  }
-
   // How much to mark from an offset: a JSON string with its quotes, else up to the next separator.
   function tokenLength(text, start) {
     var end = start;
@@ -68,21 +63,37 @@
     return starts;
   }
 
+  // The offset in the text (UTF-16 units) of each finding's line and column (code points, as Python counts them),
+  // in one sweep in line and column order: a minified payload is one long line, and scanning it from its start
+  // for each finding would take the page minutes for a big payload with many findings.
+  function places(text, findings) {
+    var starts = offsets(text);
+    var order = findings.map(function (finding, index) {
+      return { line: Math.min(Math.max(finding.line || 1, 1), starts.length), column: Math.max(finding.column || 1, 1), index: index };
+    });
+    order.sort(function (a, b) { return a.line - b.line || a.column - b.column || a.index - b.index; });
+    var line = 0, at = 0, column = 1, end = 0;
+    return order.map(function (place) {
+      if (place.line !== line) {
+        line = place.line;
+        at = starts[line - 1];
+        column = 1;
+        end = line < starts.length ? starts[line] - 1 : text.length;  // the line's "\n", or the end of the text
+      }
+      while (column < place.column && at < end) {
+        var unit = text.charCodeAt(at), next = text.charCodeAt(at + 1);
+        at += unit >= 0xD800 && unit <= 0xDBFF && next >= 0xDC00 && next <= 0xDFFF && at + 1 < end ? 2 : 1;  // a surrogate pair is one code point
+        column += 1;
+      }
+      return { at: at, index: place.index, finding: findings[place.index] };
+    });
+  }
+
   function renderMarked(text, findings) {
     marked.textContent = "";
-    var starts = offsets(text);
-    var places = [];
-    findings.forEach(function (finding, index) {
-      var lineStart = starts[Math.min(finding.line, starts.length) - 1];
-      var lineEnd = text.indexOf("\n", lineStart);
-      var line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
-      var at = Math.min(lineStart + unitsBefore(line, finding.column), text.length);
-      places.push({ at: at, index: index, finding: finding });
-    });
-    places.sort(function (a, b) { return a.at - b.at || a.index - b.index; });
     var position = 0;
     var previous = null;
-    places.forEach(function (place) {
+    places(text, findings).forEach(function (place) {
       if (previous && place.at < position) {  // the same token as the previous finding: one mark names both
         previous.title += "\n" + place.finding.rule + ": " + place.finding.message;
         place.finding.markId = previous.id;
