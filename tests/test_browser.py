@@ -329,3 +329,22 @@ def test_the_playground_marks_a_big_minified_payload_quickly(browser, playground
     marks = browser.execute_script("return [].map.call(document.querySelectorAll('#marked mark'), function (m) { return m.textContent; })")
     assert marks == [f'"Z\U0001f600{n % 10}"' for n in range(1000)]
     assert took < 6, f"linting and marking took {took:.1f} s"
+
+
+def test_the_playground_says_when_its_server_is_gone(browser, tmp_path):
+    """The server stopped after the page was opened: Lint and Load the example both say so, and the box keeps its text."""
+    from selenium.webdriver.common.by import By
+
+    server = start_server(tmp_path)
+    try:
+        browser.get(server.base + "/")
+    finally:
+        stop_server(server)
+    lint_in_page(browser, '{"events": []}')
+    status = browser.find_element(By.ID, "status")
+    assert status.text.startswith("The server could not be reached") and "error" in status.get_attribute("class")
+    browser.execute_script("document.getElementById('status').textContent = ''")
+    browser.find_element(By.ID, "example-button").click()
+    wait_for(lambda: status.text, "a word about the example")
+    assert status.text.startswith("The example could not be loaded") and "error" in status.get_attribute("class")
+    assert browser.find_element(By.ID, "payload").get_attribute("value") == '{"events": []}'

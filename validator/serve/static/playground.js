@@ -192,17 +192,21 @@
   function load(file) {
     if (!file) { return; }
     document.getElementById("content-type").value = /\.(jsonl|ndjson)$/i.test(file.name) ? "application/x-ndjson" : "application/json";
-    file.text().then(function (text) { payload.value = text; say("Loaded " + file.name + ".", false); });
+    file.text().then(function (text) { payload.value = text; say("Loaded " + file.name + ".", false); })
+      .catch(function (error) { say(file.name + " could not be read: " + error.message, true); });
   }
 
   form.addEventListener("submit", lint);
   document.getElementById("file").addEventListener("change", function (event) { load(event.target.files[0]); });
   document.getElementById("example-button").addEventListener("click", function () {
-    fetch("/static/example.json", { cache: "no-store" }).then(function (response) { return response.text(); }).then(function (text) {
+    fetch("/static/example.json", { cache: "no-store" }).then(function (response) {
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      return response.text();
+    }).then(function (text) {
       payload.value = text;
       document.getElementById("content-type").value = "application/json";
       say("Loaded the specification's example response.", false);
-    });
+    }).catch(function (error) { say("The example could not be loaded (" + error.message + "); the payload box is unchanged.", true); });
   });
   payload.addEventListener("dragover", function (event) { event.preventDefault(); payload.classList.add("dragging"); });
   payload.addEventListener("dragleave", function () { payload.classList.remove("dragging"); });
