@@ -348,3 +348,19 @@ def test_the_playground_says_when_its_server_is_gone(browser, tmp_path):
     wait_for(lambda: status.text, "a word about the example")
     assert status.text.startswith("The example could not be loaded") and "error" in status.get_attribute("class")
     assert browser.find_element(By.ID, "payload").get_attribute("value") == '{"events": []}'
+
+
+def test_the_playground_says_what_is_wrong_with_a_token(browser, playground):
+    """A wrong token is called wrong, not missing; one a browser cannot send is named, not taken for a server that is down."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(playground.base + "/")
+    token = browser.find_element(By.ID, "token")
+    status = browser.find_element(By.ID, "status")
+    token.send_keys("not-" + TOKEN)
+    lint_in_page(browser, '{"events": []}')
+    assert status.text == "The server refused the token: check the Token field."
+    token.clear()
+    token.send_keys(TOKEN + "\u00e9\u20ac")
+    lint_in_page(browser)
+    assert "other than printable ASCII" in status.text and "could not be reached" not in status.text

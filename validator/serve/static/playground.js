@@ -32,8 +32,19 @@
     return all;
   }
 
+  // A browser sends header values as single bytes (ISO-8859-1) and refuses other characters, while the server
+  // compares the token's UTF-8 bytes: only an ASCII token can match. Said here, not as "could not be reached".
+  function tokenTrouble() {
+    return /[^\x20-\x7e]/.test(document.getElementById("token").value.trim()) ?
+      "The token holds a character other than printable ASCII, which a browser cannot send as the server expects: " +
+      "use curl with this token, or give the server an ASCII one." : "";
+  }
+
   function explainFailure(response, body) {
-    if (response.status === 401) { return "The server requires a token: type it in the Token field."; }
+    if (response.status === 401) {
+      return document.getElementById("token").value.trim() ? "The server refused the token: check the Token field." :
+        "The server requires a token: type it in the Token field.";
+    }
     var detail = body && typeof body.error === "string" ? body.error : "HTTP " + response.status;
     return "The server refused the request: " + detail;
   }
@@ -118,7 +129,8 @@
     var body = document.getElementById("rule-doc-text");
     ruleDoc.hidden = false;
     title.textContent = "Rule " + name;
-    body.textContent = "Loading\u2026";
+    body.textContent = tokenTrouble() || "Loading\u2026";
+    if (tokenTrouble()) { return; }
     fetch("/v1/rules/" + encodeURIComponent(name), { headers: headers(), cache: "no-store" }).then(function (response) {
       return readJson(response).then(function (document_) {
         body.textContent = response.ok && document_ ? document_.explanation : explainFailure(response, document_);
@@ -167,6 +179,7 @@
   function lint(event) {
     event.preventDefault();
     var text = payload.value;
+    if (tokenTrouble()) { results.hidden = true; say(tokenTrouble(), true); return; }
     var query = "?api_version=" + encodeURIComponent(document.getElementById("api-version").value) +
       "&min_severity=" + encodeURIComponent(document.getElementById("min-severity").value);
     say("Linting\u2026", false);
