@@ -364,3 +364,23 @@ def test_the_playground_says_what_is_wrong_with_a_token(browser, playground):
     token.send_keys(TOKEN + "\u00e9\u20ac")
     lint_in_page(browser)
     assert "other than printable ASCII" in status.text and "could not be reached" not in status.text
+
+
+def test_the_playground_shows_the_last_lint_asked_for(browser, playground):
+    """Lint a big payload, then at once a small one: the big one's answer, arriving last, must not replace the small one's."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(playground.base + "/")
+    browser.find_element(By.ID, "token").send_keys(TOKEN)
+    events = [{"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879",
+               "cartStatus": {"serverTimeStamp": "1528628536879", "currency": f"ZZ{n % 10}"}} for n in range(6000)]
+    small = json.dumps({"events": [{"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879",
+                                    "cartStatus": {"serverTimeStamp": "1528628536879", "currency": "QQQ"}}]})
+    browser.execute_script(
+        "var box = document.getElementById('payload'), button = document.getElementById('lint-button');"
+        "box.value = arguments[0]; button.click(); box.value = arguments[1]; button.click();",
+        json.dumps({"events": events}), small)
+    wait_for(lambda: browser.find_element(By.ID, "status").text == "1 finding.", "the small payload's answer")
+    time.sleep(3)  # the big payload's answer comes in meanwhile
+    assert browser.find_element(By.ID, "status").text == "1 finding."
+    assert browser.find_element(By.ID, "marked").text == small

@@ -176,9 +176,12 @@
     results.hidden = false;
   }
 
+  var latest = 0;  // the last lint asked for: an earlier one that answers later (a bigger payload) is not shown over it
+
   function lint(event) {
     event.preventDefault();
     var text = payload.value;
+    var asked = ++latest;
     if (tokenTrouble()) { results.hidden = true; say(tokenTrouble(), true); return; }
     var query = "?api_version=" + encodeURIComponent(document.getElementById("api-version").value) +
       "&min_severity=" + encodeURIComponent(document.getElementById("min-severity").value);
@@ -190,6 +193,7 @@
       cache: "no-store",
     }).then(function (response) {
       return readJson(response).then(function (report) {
+        if (asked !== latest) { return; }
         if (!response.ok || !report || !report.findings) {
           results.hidden = true;
           say(explainFailure(response, report), true);
@@ -199,7 +203,7 @@
         var n = report.findings.length;
         say(n === 0 ? "No findings." : n + (n === 1 ? " finding." : " findings."), false);
       });
-    }).catch(function (error) { say("The server could not be reached: " + error, true); });
+    }).catch(function (error) { if (asked === latest) { say("The server could not be reached: " + error, true); } });
   }
 
   function load(file) {
