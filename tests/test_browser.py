@@ -366,6 +366,16 @@ def test_the_playground_says_what_is_wrong_with_a_token(browser, playground):
     assert "other than printable ASCII" in status.text and "could not be reached" not in status.text
 
 
+def test_the_playground_counts_one_finding_in_the_singular(browser, playground):
+    from selenium.webdriver.common.by import By
+
+    browser.get(playground.base + "/")
+    browser.find_element(By.ID, "token").send_keys(TOKEN)
+    lint_in_page(browser, '{"events": [}')
+    assert browser.find_element(By.ID, "status").text == "1 finding."
+    assert browser.find_element(By.ID, "summary").text == "1 error, 0 warnings, 0 info."
+
+
 def test_the_playground_shows_the_last_lint_asked_for(browser, playground):
     """Lint a big payload, then at once a small one: the big one's answer, arriving last, must not replace the small one's."""
     from selenium.webdriver.common.by import By

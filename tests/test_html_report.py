@@ -383,3 +383,9 @@ def test_json_lines_and_gzip_files_show_their_offending_lines(tmp_path: Path):
         section = re.search(rf"<h3>{re.escape(name)}</h3>(.*?)</pre>", output, re.S)
         assert section, name
         assert re.search(rf'<span class="ln">{line} </span>\{{&quot;sdeType&quot;: <mark>&quot;NOPE&quot;</mark>}}', section.group(1)), (name, section.group(1))
+
+
+def test_the_title_counts_one_error_as_the_text_format_does(tmp_path: Path):
+    (tmp_path / "broken.json").write_text('{"events": [}\n')
+    code, page = run_cli(["check", "--format", "html", "--exit-zero", "broken.json"], tmp_path)
+    assert code == 0 and "<title>sdelint report: 1 error, 0 warnings, 0 info</title>" in page

@@ -269,7 +269,7 @@ class HtmlReporter(Reporter):
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">',
             '<meta name="referrer" content="no-referrer">',
-            f"<title>sdelint report: {summary.errors} errors, {summary.warnings} warnings, {summary.infos} info</title>",
+            f"<title>sdelint report: {plural(summary.errors, 'error')}, {plural(summary.warnings, 'warning')}, {summary.infos} info</title>",
             f"<style>{STYLE}</style></head><body>",
             '<a class="skip" href="#findings">Skip to the findings</a>',
             f'<header><h1>sdelint report</h1><p class="muted">sdelint {text(__version__)}: {plural(summary.files, "file")} checked.</p></header>',

@@ -163,9 +163,11 @@
     });
   }
 
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
   function render(text, report) {
     var counts = report.summary;
-    var parts = [counts.errors + " errors", counts.warnings + " warnings", counts.info + " info"];
+    var parts = [plural(counts.errors, "error"), plural(counts.warnings, "warning"), counts.info + " info"];
     var hidden = counts.not_shown ? Object.keys(counts.not_shown).map(function (s) { return counts.not_shown[s] + " " + s; }) : [];
     var files = report.files[0] || {};
     summary.textContent = parts.join(", ") + (files.api_version ? "; checked as API " + files.api_version : "") +
