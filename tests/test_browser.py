@@ -307,6 +307,7 @@ def test_the_playground_marks_the_right_text_after_a_byte_order_mark(browser, pl
     lint_in_page(browser, "\ufeff" + json.dumps({"events": [event]}))
     marks = [mark.text for mark in browser.find_elements(By.CSS_SELECTOR, "#marked mark")]
     assert '"1"' in marks and '"ZZZ"' in marks, marks
+    assert "{" in marks, "missing-field marks the object's bracket, not its first key"
 
 
 def test_the_playground_marks_a_big_minified_payload_quickly(browser, playground):

@@ -455,7 +455,10 @@ def _window(line: str, columns: list[int]) -> tuple[str, int]:
 
 
 def _token_length(line: str, start: int) -> int:
-    """How much of ``line`` from ``start`` to mark: a JSON string with its quotes, else up to the next separator."""
+    """How much of ``line`` from ``start`` to mark: a JSON string with its quotes, an object's or array's opening
+    bracket alone (the finding is about the whole of it, not its first key), else up to the next separator."""
+    if line[start] in "{[":
+        return 1
     if line[start] == '"':
         index = start + 1
         while index < len(line) and line[index] != '"':

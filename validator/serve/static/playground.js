@@ -55,9 +55,11 @@
     });
   }
 
-  // How much to mark from an offset: a JSON string with its quotes, else up to the next separator.
+  // How much to mark from an offset: a JSON string with its quotes, an object's or array's opening bracket alone
+  // (the finding is about the whole object, not its first key), else up to the next separator.
   function tokenLength(text, start) {
     var end = start;
+    if (text[start] === "{" || text[start] === "[") { return 1; }
     if (text[start] === '"') {
       end = start + 1;
       while (end < text.length && text[end] !== '"' && text[end] !== "\n") { end += text[end] === "\\" ? 2 : 1; }
