@@ -395,3 +395,20 @@ def test_the_playground_shows_the_last_lint_asked_for(browser, playground):
     time.sleep(3)  # the big payload's answer comes in meanwhile
     assert browser.find_element(By.ID, "status").text == "1 finding."
     assert browser.find_element(By.ID, "marked").text == small
+
+
+def test_the_playground_shows_bidi_and_control_characters_escaped(browser, playground):
+    """A right-to-left override in a key or value would reverse the rest of its line on screen (the pointer, the
+    line and column after it, the payload's following text): it is shown as an escape, as the text format does."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(playground.base + "/")
+    browser.find_element(By.ID, "token").send_keys(TOKEN)
+    cart = '{"serverTimeStamp": "1528628536879", "currency": "A\u202eBCD", "x\u202eyz": 1, "tot\u2028al": "1"}'
+    lint_in_page(browser, '{"events": [{"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "cartStatus": ' + cart + "}]}")
+    listed = browser.find_element(By.ID, "finding-list").text
+    marked = browser.find_element(By.ID, "marked").text
+    assert "(/events/0/cartStatus/x\\u202eyz)" in listed and "(/events/0/cartStatus/tot\\u2028al)" in listed
+    assert not any(char in listed + marked for char in "\u202e\u2028")
+    marks = [mark.text for mark in browser.find_elements(By.CSS_SELECTOR, "#marked mark")]
+    assert marks == ['"A\\u202eBCD"', '"x\\u202eyz"', '"tot\\u2028al"'], marks

@@ -1,6 +1,7 @@
 // The playground: sends the payload to POST /v1/lint and shows the findings listed and marked in the text.
-// Every value from the payload or the server reaches the page through textContent (never innerHTML), and the
-// token stays in the password field: it is sent as a header, never stored or put in a URL.
+// Every value from the payload or the server reaches the page through textContent (never innerHTML), with control
+// and bidi characters shown escaped, and the token stays in the password field: it is sent as a header, never stored
+// or put in a URL.
 "use strict";
 
 (function () {
@@ -23,6 +24,37 @@
     if (className) { node.className = className; }
     if (text !== undefined) { node.textContent = text; }
     return node;
+  }
+
+  // Characters that would reverse or break what is shown (bidi embeddings and isolates, line separators, C0 and C1
+  // controls), as the text format and the HTML report write them: a pointer or a payload must not display as another.
+  var UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+  var UNSAFE_IN_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+  function escaped(char) {
+    var code = char.charCodeAt(0);
+    var hex = code.toString(16);
+    return code < 0x100 ? "\\x" + ("0" + hex).slice(-2) : "\\u" + ("000" + hex).slice(-4);
+  }
+
+  // A value of one line (a pointer, a file name) as text: newlines and tabs escaped too.
+  function shown(value) {
+    return String(value).replace(/[\n\r\t]/g, function (c) { return { "\n": "\\n", "\r": "\\r", "\t": "\\t" }[c]; }).replace(UNSAFE, escaped);
+  }
+
+  // Payload text into a node: its line breaks and tabs kept, each unsafe character as a marked escape.
+  function appendText(parent, text) {
+    if (!UNSAFE_IN_LINES.test(text)) { parent.appendChild(document.createTextNode(text)); return; }
+    var start = 0;
+    text.replace(UNSAFE, function (char, at) {
+      parent.appendChild(document.createTextNode(text.slice(start, at)));
+      var escape = element("span", "ctl", escaped(char));
+      escape.title = "U+" + ("000" + char.charCodeAt(0).toString(16).toUpperCase()).slice(-4) + " in the payload";
+      parent.appendChild(escape);
+      start = at + 1;
+      return char;
+    });
+    parent.appendChild(document.createTextNode(text.slice(start)));
   }
 
   function headers(extra) {
@@ -112,9 +144,10 @@
         place.finding.markId = previous.id;
         return;
       }
-      marked.appendChild(document.createTextNode(text.slice(position, place.at)));
+      appendText(marked, text.slice(position, place.at));
       var length = place.at < text.length ? tokenLength(text, place.at) : 0;
-      var mark = element("mark", "sev-" + place.finding.severity, text.slice(place.at, place.at + length) || "\u2038");
+      var mark = element("mark", "sev-" + place.finding.severity);
+      appendText(mark, text.slice(place.at, place.at + length) || "\u2038");
       mark.id = "finding-" + place.index;
       mark.tabIndex = -1;
       mark.title = place.finding.rule + ": " + place.finding.message;
@@ -123,7 +156,7 @@
       position = place.at + length;
       previous = mark;
     });
-    marked.appendChild(document.createTextNode(text.slice(position)));
+    appendText(marked, text.slice(position));
   }
 
   function showRule(name) {
@@ -147,13 +180,13 @@
     report.findings.forEach(function (finding) {
       var item = element("li");
       item.appendChild(element("span", "sev sev-" + finding.severity, finding.severity));
-      var rule = element("a", "rule", finding.rule);
+      var rule = element("a", "rule", shown(finding.rule));
       rule.href = "#rule-doc";
       rule.title = "What " + finding.rule + " checks, with examples";
       rule.addEventListener("click", function (event) { event.preventDefault(); showRule(finding.rule); });
       item.appendChild(rule);
-      item.appendChild(document.createTextNode(" " + finding.message + " "));
-      var where = element("a", "where", "line " + finding.line + ", column " + finding.column + " (" + (finding.pointer || "root") + ")");
+      item.appendChild(document.createTextNode(" " + shown(finding.message) + " "));
+      var where = element("a", "where", "line " + finding.line + ", column " + finding.column + " (" + (finding.pointer ? shown(finding.pointer) : "root") + ")");
       where.href = "#" + finding.markId;
       where.addEventListener("click", function (event) {
         event.preventDefault();
@@ -213,8 +246,8 @@
   function load(file) {
     if (!file) { return; }
     document.getElementById("content-type").value = /\.(jsonl|ndjson)$/i.test(file.name) ? "application/x-ndjson" : "application/json";
-    file.text().then(function (text) { payload.value = text; say("Loaded " + file.name + ".", false); })
-      .catch(function (error) { say(file.name + " could not be read: " + error.message, true); });
+    file.text().then(function (text) { payload.value = text; say("Loaded " + shown(file.name) + ".", false); })
+      .catch(function (error) { say(shown(file.name) + " could not be read: " + error.message, true); });
   }
 
   form.addEventListener("submit", lint);
