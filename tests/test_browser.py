@@ -307,3 +307,108 @@ def test_the_playground_marks_the_right_text_after_a_byte_order_mark(browser, pl
     lint_in_page(browser, "\ufeff" + json.dumps({"events": [event]}))
     marks = [mark.text for mark in browser.find_elements(By.CSS_SELECTOR, "#marked mark")]
     assert '"1"' in marks and '"ZZZ"' in marks, marks
+    assert "{" in marks, "missing-field marks the object's bracket, not its first key"
+
+
+def test_the_playground_marks_a_big_minified_payload_quickly(browser, playground):
+    """A minified payload (one line, as the API sends it) with the most findings an answer lists: each is marked at its
+    own text, astral characters before it counted as Python counts them, without rescanning the line for each finding."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(playground.base + "/")
+    browser.find_element(By.ID, "token").send_keys(TOKEN)
+    Select(browser.find_element(By.ID, "min-severity")).select_by_value("warning")
+    events = [{"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879",
+               "cartStatus": {"serverTimeStamp": "1528628536879", "currency": f"Z\U0001f600{n % 10}"}} for n in range(1000)]
+    payload = json.dumps({"events": events}, ensure_ascii=False) + " " * 1_000_000  # a long line, cheap for the service to parse
+    browser.execute_script("document.getElementById('payload').value = arguments[0]", payload)
+    started = time.monotonic()
+    lint_in_page(browser)
+    took = time.monotonic() - started
+    assert browser.find_element(By.ID, "status").text == "1000 findings."
+    marks = browser.execute_script("return [].map.call(document.querySelectorAll('#marked mark'), function (m) { return m.textContent; })")
+    assert marks == [f'"Z\U0001f600{n % 10}"' for n in range(1000)]
+    assert took < 6, f"linting and marking took {took:.1f} s"
+
+
+def test_the_playground_says_when_its_server_is_gone(browser, tmp_path):
+    """The server stopped after the page was opened: Lint and Load the example both say so, and the box keeps its text."""
+    from selenium.webdriver.common.by import By
+
+    server = start_server(tmp_path)
+    try:
+        browser.get(server.base + "/")
+    finally:
+        stop_server(server)
+    lint_in_page(browser, '{"events": []}')
+    status = browser.find_element(By.ID, "status")
+    assert status.text.startswith("The server could not be reached") and "error" in status.get_attribute("class")
+    browser.execute_script("document.getElementById('status').textContent = ''")
+    browser.find_element(By.ID, "example-button").click()
+    wait_for(lambda: status.text, "a word about the example")
+    assert status.text.startswith("The example could not be loaded") and "error" in status.get_attribute("class")
+    assert browser.find_element(By.ID, "payload").get_attribute("value") == '{"events": []}'
+
+
+def test_the_playground_says_what_is_wrong_with_a_token(browser, playground):
+    """A wrong token is called wrong, not missing; one a browser cannot send is named, not taken for a server that is down."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(playground.base + "/")
+    token = browser.find_element(By.ID, "token")
+    status = browser.find_element(By.ID, "status")
+    token.send_keys("not-" + TOKEN)
+    lint_in_page(browser, '{"events": []}')
+    assert status.text == "The server refused the token: check the Token field."
+    token.clear()
+    token.send_keys(TOKEN + "\u00e9\u20ac")
+    lint_in_page(browser)
+    assert "other than printable ASCII" in status.text and "could not be reached" not in status.text
+
+
+def test_the_playground_counts_one_finding_in_the_singular(browser, playground):
+    from selenium.webdriver.common.by import By
+
+    browser.get(playground.base + "/")
+    browser.find_element(By.ID, "token").send_keys(TOKEN)
+    lint_in_page(browser, '{"events": [}')
+    assert browser.find_element(By.ID, "status").text == "1 finding."
+    assert browser.find_element(By.ID, "summary").text == "1 error, 0 warnings, 0 info."
+
+
+def test_the_playground_shows_the_last_lint_asked_for(browser, playground):
+    """Lint a big payload, then at once a small one: the big one's answer, arriving last, must not replace the small one's."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(playground.base + "/")
+    browser.find_element(By.ID, "token").send_keys(TOKEN)
+    events = [{"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879",
+               "cartStatus": {"serverTimeStamp": "1528628536879", "currency": f"ZZ{n % 10}"}} for n in range(6000)]
+    small = json.dumps({"events": [{"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879",
+                                    "cartStatus": {"serverTimeStamp": "1528628536879", "currency": "QQQ"}}]})
+    browser.execute_script(
+        "var box = document.getElementById('payload'), button = document.getElementById('lint-button');"
+        "box.value = arguments[0]; button.click(); box.value = arguments[1]; button.click();",
+        json.dumps({"events": events}), small)
+    wait_for(lambda: browser.find_element(By.ID, "status").text == "1 finding.", "the small payload's answer")
+    time.sleep(3)  # the big payload's answer comes in meanwhile
+    assert browser.find_element(By.ID, "status").text == "1 finding."
+    assert browser.find_element(By.ID, "marked").text == small
+
+
+def test_the_playground_shows_bidi_and_control_characters_escaped(browser, playground):
+    """A right-to-left override in a key or value would reverse the rest of its line on screen (the pointer, the
+    line and column after it, the payload's following text): it is shown as an escape, as the text format does."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(playground.base + "/")
+    browser.find_element(By.ID, "token").send_keys(TOKEN)
+    cart = '{"serverTimeStamp": "1528628536879", "currency": "A\u202eBCD", "x\u202eyz": 1, "tot\u2028al": "1"}'
+    lint_in_page(browser, '{"events": [{"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "cartStatus": ' + cart + "}]}")
+    listed = browser.find_element(By.ID, "finding-list").text
+    marked = browser.find_element(By.ID, "marked").text
+    assert "(/events/0/cartStatus/x\\u202eyz)" in listed and "(/events/0/cartStatus/tot\\u2028al)" in listed
+    assert not any(char in listed + marked for char in "\u202e\u2028")
+    marks = [mark.text for mark in browser.find_elements(By.CSS_SELECTOR, "#marked mark")]
+    assert marks == ['"A\\u202eBCD"', '"x\\u202eyz"', '"tot\\u2028al"'], marks

@@ -402,3 +402,18 @@ def test_engagement_history_and_web_findings_are_charted_by_their_sde_type_and_d
     parsed = parse((tmp_path / "page.html").read_text(encoding="utf-8"))
     assert dict(parsed.bars["chart-types"]) == {"VIEWED_PRODUCT": 1, "PURCHASE": 1, "CUSTOMER_INFO": 1, "CART_STATUS": 1}
     assert dict(parsed.bars["chart-days"]) == {"2015-08-24": 2}
+
+
+def test_the_title_counts_one_error_as_the_text_format_does(tmp_path: Path):
+    (tmp_path / "broken.json").write_text('{"events": [}\n')
+    code, page = run_cli(["check", "--format", "html", "--exit-zero", "broken.json"], tmp_path)
+    assert code == 0 and "<title>sdelint report: 1 error, 0 warnings, 0 info</title>" in page
+
+
+def test_a_finding_about_an_object_marks_its_bracket_not_its_first_key(tmp_path: Path):
+    """missing-field is about the object: marking up to the next colon would mark its first key, which is not at fault."""
+    event = {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "cartStatus": {"currency": "USD"}}
+    (tmp_path / "cart.json").write_text(json.dumps({"events": [event]}))
+    code, page = run_cli(["check", "--format", "html", "--exit-zero", "cart.json"], tmp_path)
+    assert code == 0 and "missing-field" in page
+    assert '&quot;cartStatus&quot;: <mark>{</mark>&quot;currency&quot;' in page

@@ -269,7 +269,7 @@ class HtmlReporter(Reporter):
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">',
             '<meta name="referrer" content="no-referrer">',
-            f"<title>sdelint report: {summary.errors} errors, {summary.warnings} warnings, {summary.infos} info</title>",
+            f"<title>sdelint report: {plural(summary.errors, 'error')}, {plural(summary.warnings, 'warning')}, {summary.infos} info</title>",
             f"<style>{STYLE}</style></head><body>",
             '<a class="skip" href="#findings">Skip to the findings</a>',
             f'<header><h1>sdelint report</h1><p class="muted">sdelint {text(__version__)}: {plural(summary.files, "file")} checked.</p></header>',
@@ -455,7 +455,10 @@ def _window(line: str, columns: list[int]) -> tuple[str, int]:
 
 
 def _token_length(line: str, start: int) -> int:
-    """How much of ``line`` from ``start`` to mark: a JSON string with its quotes, else up to the next separator."""
+    """How much of ``line`` from ``start`` to mark: a JSON string with its quotes, an object's or array's opening
+    bracket alone (the finding is about the whole of it, not its first key), else up to the next separator."""
+    if line[start] in "{[":
+        return 1
     if line[start] == '"':
         index = start + 1
         while index < len(line) and line[index] != '"':
