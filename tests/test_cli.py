@@ -320,6 +320,17 @@ def test_statistics_with_verbose_still_says_what_each_input_was_checked_as(sdeli
     assert not FINDING.fullmatch(result.lines[0]) and not any(FINDING.fullmatch(line) for line in result.lines)
 
 
+def test_statistics_with_another_format_says_it_is_not_used(sdelint, reference):
+    """--statistics with --format json/sarif/... was dropped without a word (a review following the README): the report
+    is the usual one, and stderr says so (and where JSON counts by rule)."""
+    result = sdelint("check", "--statistics", "--format", "json", EXAMPLE_REL)
+    assert result.json()["summary"]["by_rule"] == reference("check", "--format", "json", EXAMPLE_REL).json()["summary"]["by_rule"]
+    assert "sdelint: --statistics is for --format text: the json report lists the findings (its summary counts findings by rule: by_rule)" in result.err
+    sarif = sdelint("check", "--statistics", "--format", "sarif", EXAMPLE_REL)
+    assert "sdelint: --statistics is for --format text: the sarif report lists the findings\n" in sarif.err
+    assert "--statistics" not in sdelint("check", "--statistics", EXAMPLE_REL).err
+
+
 # --------------------------------------------------------------------------- --api-version
 
 

@@ -276,6 +276,9 @@ def check(
             tell(f"sdelint: {note}")
         if STDIN not in paths and click.get_current_context().get_parameter_source("stdin_filename") != ParameterSource.DEFAULT:
             tell("sdelint: --stdin-filename names standard input ('-'), which is not among the paths: it is not used")
+        if statistics and output_format != "text":  # a count per rule was asked for, and the report would not hold one
+            counted = " (its summary counts findings by rule: by_rule)" if output_format == "json" else ""
+            tell(f"sdelint: --statistics is for --format text: the {output_format} report lists the findings{counted}")
         try:
             inputs, named_baseline = without_own_files(inputs, paths, {"-o/--output": output, "--write-baseline": write_baseline_path}, baseline_path)
         except Refused as exc:
