@@ -172,7 +172,7 @@ def test_summary_counts_match_the_json_report(report):
     assert values["errors"] == str(summary["errors"]) and values["warnings"] == str(summary["warnings"]) and values["info"] == str(summary["info"])
     assert values["events"] == str(sum(f["events"] for f in reference["files"]))
     assert values["records"] == "2", "one conversation record in each copy of the example"
-    assert "v2 (2)" in values["api versions"] and "v1 (1)" in values["api versions"]
+    assert values["checked as"] == "API v1 (1), API v2 (2)"
     assert "response (2)" in values["payload kinds"] and "events (1)" in values["payload kinds"]
 
 
@@ -402,6 +402,8 @@ def test_engagement_history_and_web_findings_are_charted_by_their_sde_type_and_d
     parsed = parse((tmp_path / "page.html").read_text(encoding="utf-8"))
     assert dict(parsed.bars["chart-types"]) == {"VIEWED_PRODUCT": 1, "PURCHASE": 1, "CUSTOMER_INFO": 1, "CART_STATUS": 1}
     assert dict(parsed.bars["chart-days"]) == {"2015-08-24": 2}
+    # what they were checked as, as the text summary says it ("API versions: none" before)
+    assert summary_values((tmp_path / "page.html").read_text(encoding="utf-8"))["checked as"] == "engagement-history (1), web (2)"
 
 
 def test_the_title_counts_one_error_as_the_text_format_does(tmp_path: Path):

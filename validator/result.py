@@ -12,6 +12,7 @@ from operator import attrgetter
 from typing import Any
 
 from .findings import SEVERITY_RANK, Finding
+from .model import MESSAGING
 
 _rule = attrgetter("rule")
 _severity = attrgetter("severity")
@@ -81,6 +82,14 @@ class Summary:
             "api_versions": dict(sorted(self.by_version.items())),
             **({"not_shown": {severity: self.hidden[severity] for severity in ("error", "warning", "info") if self.hidden[severity]}} if self.hidden else {}),
         }
+
+    @staticmethod
+    def checked_as(results: list[FileResult]) -> list[tuple[str, int]]:
+        """(what, files) per API version ("API v2") and per profile other than Messaging Interactions ("web"), whose
+        inputs have no API version: every summary says what the files were checked as."""
+        versions = Counter(r.api_version for r in results if r.api_version)
+        profiles = Counter(r.profile for r in results if r.profile not in (None, MESSAGING))
+        return [*((f"API {v}", n) for v, n in sorted(versions.items())), *sorted(profiles.items())]
 
     def not_shown_note(self) -> str | None:
         """The summary's note on findings below the display threshold, or None when none were."""

@@ -292,12 +292,12 @@ class HtmlReporter(Reporter):
         records = sum(r.records or 0 for r in results)
         events = sum(r.events for r in results)
         kinds = Counter(r.kind for r in results if r.kind)
-        versions = ", ".join(f"{text(v)} ({n})" for v, n in sorted(summary.by_version.items())) or "none"
+        versions = ", ".join(f"{text(what)} ({n})" for what, n in Summary.checked_as(results)) or "none"
         kinds_text = ", ".join(f"{text(k)} ({n})" for k, n in sorted(kinds.items())) or "none"
         cards = [
             ("Files", str(summary.files)), ("Records", str(records)), ("Events", str(events)),
             ("Errors", str(summary.errors)), ("Warnings", str(summary.warnings)), ("Info", str(summary.infos)),
-            ("API versions", versions), ("Payload kinds", kinds_text),
+            ("Checked as", versions), ("Payload kinds", kinds_text),
         ]
         body = "".join(f'<div><dt>{name}</dt><dd data-summary="{name.lower()}">{value}</dd></div>' for name, value in cards)
         note = summary.not_shown_note()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import IO
 
 from ..findings import Finding
@@ -58,8 +57,7 @@ class TextReporter(Reporter):
         note = summary.not_shown_note()
         if note:
             stream.write(f"{note}.\n")
-        profiles = Counter(r.profile for r in results if r.profile not in (None, MESSAGING))
-        versions = ", ".join([*(f"{n} as API {v}" for v, n in sorted(summary.by_version.items())), *(f"{n} as {p}" for p, n in sorted(profiles.items()))])
+        versions = ", ".join(f"{n} as {what}" for what, n in Summary.checked_as(results))
         checked = f"Checked {plural(summary.files, 'file')}" + (f" ({versions})" if versions else "")
         stream.write(f"{checked}: {severity_counts(summary)}.\n")
         if self.baseline is not None:
