@@ -322,7 +322,7 @@ def test_non_numeric_string_in_a_numeric_field_is_bad_value(name, version, value
         ("visitorError", ("visitorError", "visitorError", "level"), "2.0"),  # long
         ("visitorError", ("visitorError", "visitorError", "resolved"), "yes"),  # boolean
         ("visitorError", ("visitorError", "visitorError", "resolved"), "True"),
-        ("cartStatus", ("cartStatus", "serverTimeStamp"), "-1528628536882"),  # timestamp: digits only
+        ("cartStatus", ("cartStatus", "serverTimeStamp"), "1528628536882ms"),  # timestamp: digits only (a minus sign too: a long)
         ("cartStatus", ("serverTimeStamp",), "1528628536882.0"),
         ("customerInfo", ("customerInfo", "customerInfo", "lastPaymentDate", "month"), "October"),
     ],

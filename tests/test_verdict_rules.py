@@ -48,6 +48,20 @@ def test_timestamp_order_has_no_basis_in_customer_info():
     assert [f.pointer for f in _hits(personal, "timestamp-order")] == ["/personalInfo/originalTimeStamp"]
 
 
+@pytest.mark.parametrize("api_version", ["v1", "v2"])
+def test_a_timestamp_never_set_gets_the_same_one_warning_as_an_integer_or_as_text(api_version):
+    """"long" takes -1 (the API's own sentinel: the example's endTimeL). Sent as the integer -1 it was a timestamp-range
+    warning, plus a timestamp-order warning ordering 1969 against 2018; sent as "-1" (numbers printed as strings,
+    field reference §1) it was a bad-value error plus the same timestamp-range warning at the same place."""
+    verdicts = []
+    for never in (-1, "-1", 0, "0"):
+        lead = {"serverTimeStamp": never, "originalTimeStamp": "1528628536879", "lead": {"topic": "x"}}
+        event = {"lead": lead, "sdeType": "LEAD", "serverTimeStamp": never}
+        verdicts.append(sorted((f.rule, f.severity, f.pointer) for f in validator.lint(event, api_version=api_version)))
+    assert verdicts[0] == verdicts[1] == [("timestamp-range", "warning", "/lead/serverTimeStamp"), ("timestamp-range", "warning", "/serverTimeStamp")]
+    assert verdicts[2] == verdicts[3] == verdicts[0]
+
+
 # --- code-list -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(

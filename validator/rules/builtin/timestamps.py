@@ -25,8 +25,8 @@ def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     if type(raw_created) is str and type(raw_processed) is str and len(raw_created) == len(raw_processed) and raw_created <= raw_processed:
         return None  # equal-length digit strings order like their numbers: created no later than processed
     created, processed = as_int(raw_created), as_int(raw_processed)
-    if created is None or processed is None or created - processed <= p["tolerance-ms"]:
-        return None
+    if created is None or processed is None or created - processed <= p["tolerance-ms"] or min(created, processed) <= 0:
+        return None  # 0 or negative: a time never set (-1, as endTimeL), which timestamp-range reports; no order to judge
     return [Hit(
         ctx.container_pointer + "/originalTimeStamp",
         f"created (originalTimeStamp {format_ms(created)}) {format_duration(created - processed)} after it was processed"
