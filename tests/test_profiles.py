@@ -786,6 +786,16 @@ def test_markup_in_another_elements_attribute_value_hides_no_later_script():
     assert [sde["numItems"] for sde in doc.data] == ["after-comment-text", "after-textarea-text", "after-style-text", "after-a-less-than"]
 
 
+def test_a_surrogate_pair_written_as_two_escapes_is_one_character_as_in_json(cli, tmp_path):
+    """A sweep: '\\uD83D\\uDE00' in a push stayed two lone surrogates (JavaScript strings are UTF-16; JSON's decoder
+    joins the same escapes into U+1F600), so the finding printed escapes where the JSON file printed the character."""
+    pushed = write(tmp_path, "emoji.js", "lpTag.sdes.push({type: 'cart', total: '\\uD83D\\uDE00', numItems: 1, x: '\\uD83D'});\n")
+    sent = write(tmp_path, "emoji.json", '{"type": "cart", "total": "\\uD83D\\uDE00", "numItems": 1, "x": "\\uD83D"}')
+    messages = [[(f["rule"], f["message"]) for f in check_json(cli, path, "--profile", "web")["findings"]] for path in (pushed, sent)]
+    assert messages[0] == messages[1] and ("bad-value", 'expected double, found string "\U0001F600"') in messages[0]
+    assert parse_source("x.js", "lpTag.sdes.push({a: '\\u{D83D}\\u{DE00}', b: `\\uDE00\\uD83D`})", html=False).data == [{"a": "\U0001F600", "b": "\uDE00\uD83D"}]
+
+
 # --- configuration, API, schemas, imports -----------------------------------------------------
 
 

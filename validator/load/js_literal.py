@@ -60,6 +60,8 @@ _MAX_DEPTH = 200
 # A TypeScript type assertion after a value: 'cart' as const, {...} satisfies Sde, [...] as unknown as Sde[]
 _TS_ASSERTION = re.compile(r"(?:as|satisfies)(?![A-Za-z0-9_$])(?!\s*[:,}])")
 _TYPESCRIPT_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
+# A UTF-16 surrogate pair written as two escapes ('\uD83D\uDE00'): one character, as JSON's decoder reads "\ud83d\ude00"
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 Spots = dict[str, tuple[int | None, int]]
 
@@ -294,7 +296,7 @@ class _Parser:
         while j < self.end:
             ch = text[j]
             if ch == quote:
-                return "".join(out), self._after_value(j + 1, i)
+                return _joined_pairs("".join(out)), self._after_value(j + 1, i)
             if ch == "\n" and not template:
                 break
             if template and text.startswith("${", j):
@@ -339,6 +341,14 @@ class _Parser:
         if ch != "\n":
             out.append(_ESCAPES.get(ch, ch))
         return j + 2
+
+
+def _joined_pairs(text: str) -> str:
+    """JavaScript strings are UTF-16: '\\uD83D\\uDE00' is the one character U+1F600, as the same JSON string is (not two
+    surrogates, which counted twice for value-length and printed as escapes). A lone surrogate stays one."""
+    if not _SURROGATE_PAIR.search(text):
+        return text
+    return _SURROGATE_PAIR.sub(lambda pair: pair.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
 
 
 # After one of these characters (or at the start) a '/' begins a regular expression literal, not a division
