@@ -617,6 +617,23 @@ def test_a_push_written_with_brackets_or_optional_chaining_is_found():
     assert doc.problems == [] and [sde["total"] for sde in doc.data] == [1, 2, 3]
 
 
+def test_optional_calls_window_brackets_and_typescript_casts_around_lptag_are_pushes_too(tmp_path):
+    """A sweep: push?.(, window["lpTag"], lpTag!.sdes and (lpTag.sdes as Sde[]).push( were not found: 0 events, no
+    finding, the literal never checked. $lpTag and my_lpTag are other objects."""
+    source = (
+        "window.lpTag?.sdes?.push?.({type: 'cart', total: 'a', numItems: 1});\n"
+        "window['lpTag']?.['sdes']?.['push']?.({type: 'cart', total: 'b', numItems: 1});\n"
+        "window.lpTag!.sdes!.push({type: 'cart', total: 'c', numItems: 1});\n"
+        "(lpTag.sdes as Array<Sde>).push({type: 'cart', total: 'd', numItems: 1});\n"
+        "(lpTag as any).sdes.send({type: 'cart', total: 'e', numItems: 1});\n"
+        "$lpTag.sdes.push({type: 'cart', total: 'no', numItems: 1}); my_lpTag.sdes.push({type: 'cart', total: 'no', numItems: 1});\n"
+    )
+    findings = validator.lint_path(write(tmp_path, "checkout.ts", source))
+    assert [(f.line, f.pointer, f.message) for f in findings] == [
+        (line, f"/{line - 1}/total", f'expected double, found string "{total}"') for line, total in enumerate("abcde", 1)
+    ]
+
+
 def test_web_side_names_get_the_other_sides_name_as_a_hint_and_codes_their_own_forms():
     """unknown-field suggested nothing for documented name drift (MI channel, web customerStatus, name), web gender
     "1" warned while channel "1" (the Types example) did not, and a web channel code was named originatingChannel."""

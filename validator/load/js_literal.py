@@ -23,8 +23,13 @@ from ..findings import Problem, join_pointer, too_long_to_print
 from ..model import WEB_SOURCE
 from .source import Document
 
-# lpTag.sdes.push( and the other ways JavaScript writes the same member accesses: lpTag["sdes"]["push"](, lpTag?.sdes?.push(
-_PUSH = re.compile(r"""\blpTag\s*(?:\??\.\s*sdes|\[\s*(["'])sdes\1\s*\])\s*(?:\??\.\s*(?:push|send)|\[\s*(["'])(?:push|send)\2\s*\])\s*\(""")
+# lpTag.sdes.push( and the other ways JavaScript writes the same member accesses: window["lpTag"], lpTag["sdes"]["push"](,
+# lpTag?.sdes?.push?.(; and TypeScript's around them: lpTag!.sdes, (lpTag.sdes as Sde[]).push(, (lpTag as any).sdes.push(
+_TS_CAST = r"(?:!|\s+as\s+[^();]{1,80}?\))?"  # a non-null assertion, or a cast closing the parenthesis that opened before
+_PUSH = re.compile(
+    rf"""(?:(?<![\w$])lpTag|\[\s*(["'])lpTag\1\s*\]){_TS_CAST}\s*(?:\??\.\s*sdes|(?:\?\.)?\[\s*(["'])sdes\2\s*\]){_TS_CAST}"""
+    r"""\s*(?:\??\.\s*(?:push|send)|(?:\?\.)?\[\s*(["'])(?:push|send)\3\s*\])\s*(?:\?\.\s*)?\("""
+)
 # Where markup that may hide a <script> begins: a comment, or an element whose content is text to the HTML parser
 # (raw text or RCDATA: a "<script>" in a <textarea>, a <style> or a <noscript> is no element, and never runs); and
 # where SVG or MathML begins or ends, inside which <style> and <title> are elements like others (<svg><title/></svg>)
