@@ -575,6 +575,27 @@ def test_bad_or_unknowable_literals_become_one_finding_never_a_crash(source, rul
     assert doc.data == [None]
 
 
+def test_legal_javascript_keys_and_values_are_read_or_not_checkable_never_a_syntax_error():
+    """A sweep: a key with a non-ASCII letter (prénom) or a \\u escape (typ\\u0065, which is type), a BigInt (10n) and a
+    method ({toJSON() {...}}, {get total() {...}}) are valid JavaScript, and each was a syntax-error."""
+    read = parse_source("x.js", "lpTag.sdes.push({typ\\u0065: 'cart', \\u{74}otal: 1, prénom: 'Zoë', 名前: 2});", html=False)
+    assert read.problems == [] and read.data == [{"type": "cart", "total": 1, "prénom": "Zoë", "名前": 2}]
+    for source, what in [
+        ("lpTag.sdes.push({type: 'cart', total: 10n})", "a BigInt (10n)"),
+        ("lpTag.sdes.push({type: 'cart', toJSON() { return {}; }})", "a method (toJSON...)"),
+        ("lpTag.sdes.push({type: 'cart', get total() { return 1; }})", "a method (get...)"),
+        ("lpTag.sdes.push({type: 'cart', total: prix})", "the expression 'prix'"),
+        ("lpTag.sdes.push({type: 'cart', total: ñandú})", "the expression 'ñandú'"),
+        ("lpTag.sdes.push({type: 'cart', prénom})", "the shorthand property 'prénom' (a variable)"),
+    ]:
+        doc = parse_source("x.js", source, html=False)
+        assert [(p.rule, p.message) for p in doc.problems] == [
+            ("not-checkable", f"lpTag.sdes argument holds {what}: only literal objects and arrays can be checked")
+        ], source
+    plain = parse_source("x.js", "lpTag.sdes.push({get: 1, set: 2, async: 3, n: 4n5})", html=False)
+    assert [p.rule for p in plain.problems] == ["syntax-error"]  # 4n5 is no number
+
+
 @pytest.mark.parametrize(
     ("source", "numbers"),
     [

@@ -47,7 +47,10 @@ _JAVASCRIPT_TYPES = frozenset({
     "text/x-javascript", "text/jscript", "text/livescript", "text/babel", "text/jsx", "application/x-ecmascript", "text/x-ecmascript",
     *(f"text/javascript1.{minor}" for minor in range(6)),
 })
-_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+# A name as JavaScript spells one: any letter (prénom, 名前), $ and _, and \u escapes (typ\u0065 is type)
+_NAME_ESCAPE = r"\\u(?:[0-9a-fA-F]{4}|\{[0-9a-fA-F]{1,6}\})"
+_IDENTIFIER = re.compile(rf"(?:[^\W\d]|\$|{_NAME_ESCAPE})(?:[\w$\u200c\u200d]|{_NAME_ESCAPE})*")
+_NAME_ESCAPES = re.compile(r"\\u\{?([0-9a-fA-F]+)\}?")
 _IDENTIFIER_PART = re.compile(r"[A-Za-z0-9_$]")
 _EXPRESSION_HEAD = re.compile(r"[^,;}\]\n]{1,40}")  # an expression as far as its member or item goes, to name it in a message
 _NUMBER = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9][0-9_]*)?)")
@@ -179,6 +182,8 @@ class _Parser:
             return self._string(i)
         number = _NUMBER.match(text, i, self.end)
         if number and (ch.isdigit() or ch in "+-.") and not text.startswith("...", i):
+            if text.startswith("n", number.end()) and not _IDENTIFIER_PART.match(text, number.end() + 1, self.end):
+                raise NotLiteral(f"a BigInt ({number.group()}n)", i)  # valid JavaScript, which no JSON holds
             return self._number(number.group(0), i), self._after_value(number.end(), i)
         if ch == "!" and text[i:i + 2] in _NOT_DIGIT and not _IDENTIFIER_PART.match(text, i + 2, self.end):
             return _NOT_DIGIT[text[i:i + 2]], self._after_value(i + 2, i)
@@ -269,8 +274,10 @@ class _Parser:
                 word = _IDENTIFIER.match(text, i, self.end) or _NUMBER.match(text, i, self.end)
                 if not word:
                     raise JsSyntaxError(f"unexpected character {text[i]!r}: expected a key", i)
-                key, i = word.group(0), word.end()
+                key, i = _NAME_ESCAPES.sub(lambda escape: chr(int(escape.group(1), 16)), word.group(0)), word.end()
             i = _skip_space(text, i, self.end)
+            if i < self.end and (text[i] == "(" or key in ("get", "set", "async") and _IDENTIFIER.match(text, i, self.end)):
+                raise NotLiteral(f"a method ({key}...)", key_at)  # {toJSON() {...}}, {get total() {...}}: code, not a value
             if i >= self.end or text[i] != ":":
                 if i < self.end and text[i] in ",}" and _IDENTIFIER.fullmatch(str(key)):
                     raise NotLiteral(f"the shorthand property {key!r} (a variable)", key_at)
