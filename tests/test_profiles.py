@@ -824,6 +824,26 @@ def test_markup_in_another_elements_attribute_value_hides_no_later_script():
     assert [sde["numItems"] for sde in doc.data] == ["after-comment-text", "after-textarea-text", "after-style-text", "after-a-less-than"]
 
 
+def test_event_handler_attributes_and_javascript_urls_are_searched_as_scripts(cli, tmp_path):
+    """A sweep: onclick="lpTag.sdes.push(...)" and href="javascript:lpTag.sdes.push(...)" run as a <script> does, and
+    were never searched: 0 events, no finding. A character reference there is decoded by HTML first: not-checkable."""
+    page = (
+        "<body onload=\"lpTag.sdes.push({type: 'cart', total: 'a', numItems: 1})\">\n"
+        "<button class=buy onClick='lpTag.sdes.push({type: \"cart\", total: \"b\", numItems: 1}); return false;'>Buy</button>\n"
+        "<a href=\" JavaScript:lpTag.sdes.send({type: 'cart', total: 'c', numItems: 1})\">x</a>\n"
+        "<iframe onload=\"lpTag.sdes.push({type: 'cart', total: 'd', numItems: 1})\"></iframe>"
+        "<svg onload=\"lpTag.sdes.push({type: 'cart', total: 'e', numItems: 1})\"></svg>\n"
+        '<button onclick="lpTag.sdes.push({type: &quot;cart&quot;, total: 1, numItems: 1})">q</button>\n'
+        "<a href=\"/help?q=lpTag.sdes.push({})\" data-onclick=\"lpTag.sdes.push({total: 'no'})\" title=\"onclick=lpTag.sdes.push(1)\">h</a>\n"
+        "<p>onclick=\"lpTag.sdes.push({type: 'cart', total: 'no', numItems: 1})\"</p>\n"
+    )
+    report = check_json(cli, write(tmp_path, "page.html", page), "--min-severity", "info")
+    assert places(report) == {
+        (*at(page, "'a'"), "bad-value", "/0/total"), (*at(page, '"b"'), "bad-value", "/1/total"), (*at(page, "'c'"), "bad-value", "/2/total"),
+        (*at(page, "'d'"), "bad-value", "/3/total"), (*at(page, "'e'"), "bad-value", "/4/total"), (*at(page, "&quot;"), "not-checkable", "/5"),
+    }
+
+
 def test_a_surrogate_pair_written_as_two_escapes_is_one_character_as_in_json(cli, tmp_path):
     """A sweep: '\\uD83D\\uDE00' in a push stayed two lone surrogates (JavaScript strings are UTF-16; JSON's decoder
     joins the same escapes into U+1F600), so the finding printed escapes where the JSON file printed the character."""

@@ -39,6 +39,10 @@ _MARKUP = re.compile(
     re.I,
 )
 _COMMENT_CLOSE = re.compile(r"--!?>")
+# Attributes whose value browsers run as script: event handlers (onclick=...), and javascript: URLs
+_HANDLER = re.compile(r"on[a-z]+", re.I)
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction"})
+_JAVASCRIPT_URL = re.compile(r"\s*javascript:", re.I)
 # One attribute of a tag: its name and its value, quoted or not (a "type=" inside another attribute's value is no attribute)
 _ATTRIBUTE = re.compile(r"""([^\s=>/"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 # What browsers run (the HTML standard's JavaScript MIME types, "module", none); Babel's in-browser types too
@@ -504,8 +508,24 @@ def _tag_end(text: str, i: int) -> int:
     return -1
 
 
-def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
-    """The code of each complete ``<script ...>...</script>`` element, in one pass over the text.
+def _script_attributes(text: str, start: int, end: int) -> Iterator[tuple[int, int, bool]]:
+    """The values of the attributes in ``text[start:end]`` that browsers run: onclick="lpTag.sdes.push(...)" and
+    href="javascript:..." push as a <script> does (they were never searched: a push there went unseen)."""
+    if end < 0 or text.find("lpTag", start, end) < 0:
+        return
+    for match in _ATTRIBUTE.finditer(text, start, end):
+        group = next((g for g in (2, 3, 4) if match.group(g) is not None), None)
+        if group is None:
+            continue
+        name, value_start, value_end = match.group(1), match.start(group), match.end(group)
+        if _HANDLER.fullmatch(name):
+            yield value_start, value_end, True
+        elif name.lower() in _URL_ATTRIBUTES and (url := _JAVASCRIPT_URL.match(text, value_start, value_end)):
+            yield url.end(), value_end, True
+
+
+def _script_ranges(text: str, html: bool) -> list[tuple[int, int, bool]]:
+    """The code of each complete ``<script ...>...</script>`` element and script attribute (True), in one pass over the text.
 
     One expression (``<script\\b[^>]*>(.*?)</script\\s*>``) rescanned the rest of the page from every
     tag left open: quadratic (200 KB of ``<script>`` took 51 s). An opening tag with no ``>`` or no
@@ -513,8 +533,8 @@ def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
     text of a ``<textarea>``, ``<style>``, ``<noscript>``... hold no script element: they are stepped over.
     """
     if not html:
-        return [(0, len(text))]
-    ranges = []
+        return [(0, len(text), False)]
+    ranges: list[tuple[int, int, bool]] = []
     at = 0
     foreign = 0  # how many <svg> and <math> elements are open here
     unended = False  # a start tag was met that no '>' ends
@@ -528,6 +548,7 @@ def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
         if opening.group(5):  # another element's start tag: past its attributes, quoted values and all
             end = -1 if unended else _tag_end(text, opening.end())
             unended = unended or end < 0  # no later tag can end either: do not look again (200 KB of '<a' was quadratic)
+            ranges.extend(_script_attributes(text, opening.end(), end))
             at = opening.end() if end < 0 else end + 1  # never ended: read on after its name
             continue
         name = opening.group(2)
@@ -536,6 +557,7 @@ def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
             end = _tag_end(text, opening.end())
             if end < 0:
                 break
+            ranges.extend(_script_attributes(text, opening.end(), end))
             if name is None and opening.group(3):
                 foreign = max(foreign - 1, 0)
             elif name is None and text[end - 1] != "/":
@@ -546,22 +568,24 @@ def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
         closing = re.compile(rf"</{name}\s*>", re.I).search(text, start + 1) if start >= 0 else None
         if closing is None:
             break
+        ranges.extend(_script_attributes(text, opening.end(), start))  # <script onload=...>, <iframe onload=...>
         if name.lower() == "script" and _script_type(text[opening.end():start]) in _JAVASCRIPT_TYPES:  # a template or JSON block never runs
-            ranges.append((start + 1, closing.start()))
+            ranges.append((start + 1, closing.start(), False))
         at = closing.end()
     return ranges
 
 
-def _push_starts(text: str, html: bool) -> Iterator[tuple[int, int]]:
-    """(offset after its '(', end of its script) for each push or send whose ``lpTag`` is code (``lpTag["sdes"]``
-    holds a string: the call is searched in the whole script, then kept only where it starts in code)."""
-    for start, end in _script_ranges(text, html):
+def _push_starts(text: str, html: bool) -> Iterator[tuple[int, int, bool]]:
+    """(offset after its '(', end of its script, whether the script is an attribute's value) for each push or send whose
+    ``lpTag`` is code (``lpTag["sdes"]`` holds a string: the call is searched in the whole script, then kept only where
+    it starts in code)."""
+    for start, end, attribute in _script_ranges(text, html):
         code = list(_code_ranges(text, start, end))
         starts = [code_start for code_start, _ in code]
         for match in _PUSH.finditer(text, start, end):
             at = bisect.bisect_right(starts, match.start()) - 1
             if at >= 0 and match.start() < code[at][1]:
-                yield match.end(), end
+                yield match.end(), end, attribute
 
 
 def parse_source(name: str, text: str, html: bool) -> Document:
@@ -577,10 +601,16 @@ def parse_source(name: str, text: str, html: bool) -> Document:
     lower = name.lower()
     suffix = "" if html else PurePath(lower[:-3] if lower.endswith(".gz") else lower).suffix
     typescript = suffix in _TYPESCRIPT_SUFFIXES
-    for i, end in _push_starts(text, html):
+    for i, end, attribute in _push_starts(text, html):
         parser = _Parser(text, end, typescript, jsx=suffix == ".tsx")
         reading = True  # False between arguments: a syntax error there (push({...} x)) breaks the call, it adds no argument
         first = len(arguments)
+        reference = text.find("&", i, end) if attribute else -1
+        if reference >= 0:  # onclick="lpTag.sdes.push({type: &quot;cart&quot;})": the HTML parser decodes it first; never guessed
+            message = "lpTag.sdes call in an HTML attribute holds a character reference (&...;): only literal objects and arrays can be checked"
+            arguments.append(None)
+            problems.append(Problem(f"/{len(arguments) - 1}", "not-checkable", message, offset=reference))
+            continue
         try:
             i = _skip_space(text, i, end)
             while i < end and text[i] != ")":
