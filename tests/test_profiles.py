@@ -575,6 +575,27 @@ def test_bad_or_unknowable_literals_become_one_finding_never_a_crash(source, rul
     assert doc.data == [None]
 
 
+def test_legal_javascript_keys_and_values_are_read_or_not_checkable_never_a_syntax_error():
+    """A sweep: a key with a non-ASCII letter (prénom) or a \\u escape (typ\\u0065, which is type), a BigInt (10n) and a
+    method ({toJSON() {...}}, {get total() {...}}) are valid JavaScript, and each was a syntax-error."""
+    read = parse_source("x.js", "lpTag.sdes.push({typ\\u0065: 'cart', \\u{74}otal: 1, prénom: 'Zoë', 名前: 2});", html=False)
+    assert read.problems == [] and read.data == [{"type": "cart", "total": 1, "prénom": "Zoë", "名前": 2}]
+    for source, what in [
+        ("lpTag.sdes.push({type: 'cart', total: 10n})", "a BigInt (10n)"),
+        ("lpTag.sdes.push({type: 'cart', toJSON() { return {}; }})", "a method (toJSON...)"),
+        ("lpTag.sdes.push({type: 'cart', get total() { return 1; }})", "a method (get...)"),
+        ("lpTag.sdes.push({type: 'cart', total: prix})", "the expression 'prix'"),
+        ("lpTag.sdes.push({type: 'cart', total: ñandú})", "the expression 'ñandú'"),
+        ("lpTag.sdes.push({type: 'cart', prénom})", "the shorthand property 'prénom' (a variable)"),
+    ]:
+        doc = parse_source("x.js", source, html=False)
+        assert [(p.rule, p.message) for p in doc.problems] == [
+            ("not-checkable", f"lpTag.sdes argument holds {what}: only literal objects and arrays can be checked")
+        ], source
+    plain = parse_source("x.js", "lpTag.sdes.push({get: 1, set: 2, async: 3, n: 4n5})", html=False)
+    assert [p.rule for p in plain.problems] == ["syntax-error"]  # 4n5 is no number
+
+
 @pytest.mark.parametrize(
     ("source", "numbers"),
     [
@@ -615,6 +636,23 @@ def test_a_push_written_with_brackets_or_optional_chaining_is_found():
     )
     doc = parse_source("x.js", source, html=False)
     assert doc.problems == [] and [sde["total"] for sde in doc.data] == [1, 2, 3]
+
+
+def test_optional_calls_window_brackets_and_typescript_casts_around_lptag_are_pushes_too(tmp_path):
+    """A sweep: push?.(, window["lpTag"], lpTag!.sdes and (lpTag.sdes as Sde[]).push( were not found: 0 events, no
+    finding, the literal never checked. $lpTag and my_lpTag are other objects."""
+    source = (
+        "window.lpTag?.sdes?.push?.({type: 'cart', total: 'a', numItems: 1});\n"
+        "window['lpTag']?.['sdes']?.['push']?.({type: 'cart', total: 'b', numItems: 1});\n"
+        "window.lpTag!.sdes!.push({type: 'cart', total: 'c', numItems: 1});\n"
+        "(lpTag.sdes as Array<Sde>).push({type: 'cart', total: 'd', numItems: 1});\n"
+        "(lpTag as any).sdes.send({type: 'cart', total: 'e', numItems: 1});\n"
+        "$lpTag.sdes.push({type: 'cart', total: 'no', numItems: 1}); my_lpTag.sdes.push({type: 'cart', total: 'no', numItems: 1});\n"
+    )
+    findings = validator.lint_path(write(tmp_path, "checkout.ts", source))
+    assert [(f.line, f.pointer, f.message) for f in findings] == [
+        (line, f"/{line - 1}/total", f'expected double, found string "{total}"') for line, total in enumerate("abcde", 1)
+    ]
 
 
 def test_web_side_names_get_the_other_sides_name_as_a_hint_and_codes_their_own_forms():
@@ -784,6 +822,36 @@ def test_markup_in_another_elements_attribute_value_hides_no_later_script():
     doc = parse_source("page.html", page, html=True)
     assert doc.problems == []
     assert [sde["numItems"] for sde in doc.data] == ["after-comment-text", "after-textarea-text", "after-style-text", "after-a-less-than"]
+
+
+def test_event_handler_attributes_and_javascript_urls_are_searched_as_scripts(cli, tmp_path):
+    """A sweep: onclick="lpTag.sdes.push(...)" and href="javascript:lpTag.sdes.push(...)" run as a <script> does, and
+    were never searched: 0 events, no finding. A character reference there is decoded by HTML first: not-checkable."""
+    page = (
+        "<body onload=\"lpTag.sdes.push({type: 'cart', total: 'a', numItems: 1})\">\n"
+        "<button class=buy onClick='lpTag.sdes.push({type: \"cart\", total: \"b\", numItems: 1}); return false;'>Buy</button>\n"
+        "<a href=\" JavaScript:lpTag.sdes.send({type: 'cart', total: 'c', numItems: 1})\">x</a>\n"
+        "<iframe onload=\"lpTag.sdes.push({type: 'cart', total: 'd', numItems: 1})\"></iframe>"
+        "<svg onload=\"lpTag.sdes.push({type: 'cart', total: 'e', numItems: 1})\"></svg>\n"
+        '<button onclick="lpTag.sdes.push({type: &quot;cart&quot;, total: 1, numItems: 1})">q</button>\n'
+        "<a href=\"/help?q=lpTag.sdes.push({})\" data-onclick=\"lpTag.sdes.push({total: 'no'})\" title=\"onclick=lpTag.sdes.push(1)\">h</a>\n"
+        "<p>onclick=\"lpTag.sdes.push({type: 'cart', total: 'no', numItems: 1})\"</p>\n"
+    )
+    report = check_json(cli, write(tmp_path, "page.html", page), "--min-severity", "info")
+    assert places(report) == {
+        (*at(page, "'a'"), "bad-value", "/0/total"), (*at(page, '"b"'), "bad-value", "/1/total"), (*at(page, "'c'"), "bad-value", "/2/total"),
+        (*at(page, "'d'"), "bad-value", "/3/total"), (*at(page, "'e'"), "bad-value", "/4/total"), (*at(page, "&quot;"), "not-checkable", "/5"),
+    }
+
+
+def test_a_surrogate_pair_written_as_two_escapes_is_one_character_as_in_json(cli, tmp_path):
+    """A sweep: '\\uD83D\\uDE00' in a push stayed two lone surrogates (JavaScript strings are UTF-16; JSON's decoder
+    joins the same escapes into U+1F600), so the finding printed escapes where the JSON file printed the character."""
+    pushed = write(tmp_path, "emoji.js", "lpTag.sdes.push({type: 'cart', total: '\\uD83D\\uDE00', numItems: 1, x: '\\uD83D'});\n")
+    sent = write(tmp_path, "emoji.json", '{"type": "cart", "total": "\\uD83D\\uDE00", "numItems": 1, "x": "\\uD83D"}')
+    messages = [[(f["rule"], f["message"]) for f in check_json(cli, path, "--profile", "web")["findings"]] for path in (pushed, sent)]
+    assert messages[0] == messages[1] and ("bad-value", 'expected double, found string "\U0001F600"') in messages[0]
+    assert parse_source("x.js", "lpTag.sdes.push({a: '\\u{D83D}\\u{DE00}', b: `\\uDE00\\uD83D`})", html=False).data == [{"a": "\U0001F600", "b": "\uDE00\uD83D"}]
 
 
 # --- configuration, API, schemas, imports -----------------------------------------------------

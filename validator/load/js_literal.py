@@ -23,8 +23,13 @@ from ..findings import Problem, join_pointer, too_long_to_print
 from ..model import WEB_SOURCE
 from .source import Document
 
-# lpTag.sdes.push( and the other ways JavaScript writes the same member accesses: lpTag["sdes"]["push"](, lpTag?.sdes?.push(
-_PUSH = re.compile(r"""\blpTag\s*(?:\??\.\s*sdes|\[\s*(["'])sdes\1\s*\])\s*(?:\??\.\s*(?:push|send)|\[\s*(["'])(?:push|send)\2\s*\])\s*\(""")
+# lpTag.sdes.push( and the other ways JavaScript writes the same member accesses: window["lpTag"], lpTag["sdes"]["push"](,
+# lpTag?.sdes?.push?.(; and TypeScript's around them: lpTag!.sdes, (lpTag.sdes as Sde[]).push(, (lpTag as any).sdes.push(
+_TS_CAST = r"(?:!|\s+as\s+[^();]{1,80}?\))?"  # a non-null assertion, or a cast closing the parenthesis that opened before
+_PUSH = re.compile(
+    rf"""(?:(?<![\w$])lpTag|\[\s*(["'])lpTag\1\s*\]){_TS_CAST}\s*(?:\??\.\s*sdes|(?:\?\.)?\[\s*(["'])sdes\2\s*\]){_TS_CAST}"""
+    r"""\s*(?:\??\.\s*(?:push|send)|(?:\?\.)?\[\s*(["'])(?:push|send)\3\s*\])\s*(?:\?\.\s*)?\("""
+)
 # Where markup that may hide a <script> begins: a comment, or an element whose content is text to the HTML parser
 # (raw text or RCDATA: a "<script>" in a <textarea>, a <style> or a <noscript> is no element, and never runs); and
 # where SVG or MathML begins or ends, inside which <style> and <title> are elements like others (<svg><title/></svg>)
@@ -34,6 +39,10 @@ _MARKUP = re.compile(
     re.I,
 )
 _COMMENT_CLOSE = re.compile(r"--!?>")
+# Attributes whose value browsers run as script: event handlers (onclick=...), and javascript: URLs
+_HANDLER = re.compile(r"on[a-z]+", re.I)
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction"})
+_JAVASCRIPT_URL = re.compile(r"\s*javascript:", re.I)
 # One attribute of a tag: its name and its value, quoted or not (a "type=" inside another attribute's value is no attribute)
 _ATTRIBUTE = re.compile(r"""([^\s=>/"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 # What browsers run (the HTML standard's JavaScript MIME types, "module", none); Babel's in-browser types too
@@ -42,7 +51,10 @@ _JAVASCRIPT_TYPES = frozenset({
     "text/x-javascript", "text/jscript", "text/livescript", "text/babel", "text/jsx", "application/x-ecmascript", "text/x-ecmascript",
     *(f"text/javascript1.{minor}" for minor in range(6)),
 })
-_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+# A name as JavaScript spells one: any letter (prénom, 名前), $ and _, and \u escapes (typ\u0065 is type)
+_NAME_ESCAPE = r"\\u(?:[0-9a-fA-F]{4}|\{[0-9a-fA-F]{1,6}\})"
+_IDENTIFIER = re.compile(rf"(?:[^\W\d]|\$|{_NAME_ESCAPE})(?:[\w$\u200c\u200d]|{_NAME_ESCAPE})*")
+_NAME_ESCAPES = re.compile(r"\\u\{?([0-9a-fA-F]+)\}?")
 _IDENTIFIER_PART = re.compile(r"[A-Za-z0-9_$]")
 _EXPRESSION_HEAD = re.compile(r"[^,;}\]\n]{1,40}")  # an expression as far as its member or item goes, to name it in a message
 _NUMBER = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9][0-9_]*)?)")
@@ -60,6 +72,8 @@ _MAX_DEPTH = 200
 # A TypeScript type assertion after a value: 'cart' as const, {...} satisfies Sde, [...] as unknown as Sde[]
 _TS_ASSERTION = re.compile(r"(?:as|satisfies)(?![A-Za-z0-9_$])(?!\s*[:,}])")
 _TYPESCRIPT_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
+# A UTF-16 surrogate pair written as two escapes ('\uD83D\uDE00'): one character, as JSON's decoder reads "\ud83d\ude00"
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 Spots = dict[str, tuple[int | None, int]]
 
@@ -172,6 +186,8 @@ class _Parser:
             return self._string(i)
         number = _NUMBER.match(text, i, self.end)
         if number and (ch.isdigit() or ch in "+-.") and not text.startswith("...", i):
+            if text.startswith("n", number.end()) and not _IDENTIFIER_PART.match(text, number.end() + 1, self.end):
+                raise NotLiteral(f"a BigInt ({number.group()}n)", i)  # valid JavaScript, which no JSON holds
             return self._number(number.group(0), i), self._after_value(number.end(), i)
         if ch == "!" and text[i:i + 2] in _NOT_DIGIT and not _IDENTIFIER_PART.match(text, i + 2, self.end):
             return _NOT_DIGIT[text[i:i + 2]], self._after_value(i + 2, i)
@@ -262,8 +278,10 @@ class _Parser:
                 word = _IDENTIFIER.match(text, i, self.end) or _NUMBER.match(text, i, self.end)
                 if not word:
                     raise JsSyntaxError(f"unexpected character {text[i]!r}: expected a key", i)
-                key, i = word.group(0), word.end()
+                key, i = _NAME_ESCAPES.sub(lambda escape: chr(int(escape.group(1), 16)), word.group(0)), word.end()
             i = _skip_space(text, i, self.end)
+            if i < self.end and (text[i] == "(" or key in ("get", "set", "async") and _IDENTIFIER.match(text, i, self.end)):
+                raise NotLiteral(f"a method ({key}...)", key_at)  # {toJSON() {...}}, {get total() {...}}: code, not a value
             if i >= self.end or text[i] != ":":
                 if i < self.end and text[i] in ",}" and _IDENTIFIER.fullmatch(str(key)):
                     raise NotLiteral(f"the shorthand property {key!r} (a variable)", key_at)
@@ -294,7 +312,7 @@ class _Parser:
         while j < self.end:
             ch = text[j]
             if ch == quote:
-                return "".join(out), self._after_value(j + 1, i)
+                return _joined_pairs("".join(out)), self._after_value(j + 1, i)
             if ch == "\n" and not template:
                 break
             if template and text.startswith("${", j):
@@ -339,6 +357,14 @@ class _Parser:
         if ch != "\n":
             out.append(_ESCAPES.get(ch, ch))
         return j + 2
+
+
+def _joined_pairs(text: str) -> str:
+    """JavaScript strings are UTF-16: '\\uD83D\\uDE00' is the one character U+1F600, as the same JSON string is (not two
+    surrogates, which counted twice for value-length and printed as escapes). A lone surrogate stays one."""
+    if not _SURROGATE_PAIR.search(text):
+        return text
+    return _SURROGATE_PAIR.sub(lambda pair: pair.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
 
 
 # After one of these characters (or at the start) a '/' begins a regular expression literal, not a division
@@ -482,8 +508,24 @@ def _tag_end(text: str, i: int) -> int:
     return -1
 
 
-def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
-    """The code of each complete ``<script ...>...</script>`` element, in one pass over the text.
+def _script_attributes(text: str, start: int, end: int) -> Iterator[tuple[int, int, bool]]:
+    """The values of the attributes in ``text[start:end]`` that browsers run: onclick="lpTag.sdes.push(...)" and
+    href="javascript:..." push as a <script> does (they were never searched: a push there went unseen)."""
+    if end < 0 or text.find("lpTag", start, end) < 0:
+        return
+    for match in _ATTRIBUTE.finditer(text, start, end):
+        group = next((g for g in (2, 3, 4) if match.group(g) is not None), None)
+        if group is None:
+            continue
+        name, value_start, value_end = match.group(1), match.start(group), match.end(group)
+        if _HANDLER.fullmatch(name):
+            yield value_start, value_end, True
+        elif name.lower() in _URL_ATTRIBUTES and (url := _JAVASCRIPT_URL.match(text, value_start, value_end)):
+            yield url.end(), value_end, True
+
+
+def _script_ranges(text: str, html: bool) -> list[tuple[int, int, bool]]:
+    """The code of each complete ``<script ...>...</script>`` element and script attribute (True), in one pass over the text.
 
     One expression (``<script\\b[^>]*>(.*?)</script\\s*>``) rescanned the rest of the page from every
     tag left open: quadratic (200 KB of ``<script>`` took 51 s). An opening tag with no ``>`` or no
@@ -491,8 +533,8 @@ def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
     text of a ``<textarea>``, ``<style>``, ``<noscript>``... hold no script element: they are stepped over.
     """
     if not html:
-        return [(0, len(text))]
-    ranges = []
+        return [(0, len(text), False)]
+    ranges: list[tuple[int, int, bool]] = []
     at = 0
     foreign = 0  # how many <svg> and <math> elements are open here
     unended = False  # a start tag was met that no '>' ends
@@ -506,6 +548,7 @@ def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
         if opening.group(5):  # another element's start tag: past its attributes, quoted values and all
             end = -1 if unended else _tag_end(text, opening.end())
             unended = unended or end < 0  # no later tag can end either: do not look again (200 KB of '<a' was quadratic)
+            ranges.extend(_script_attributes(text, opening.end(), end))
             at = opening.end() if end < 0 else end + 1  # never ended: read on after its name
             continue
         name = opening.group(2)
@@ -514,6 +557,7 @@ def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
             end = _tag_end(text, opening.end())
             if end < 0:
                 break
+            ranges.extend(_script_attributes(text, opening.end(), end))
             if name is None and opening.group(3):
                 foreign = max(foreign - 1, 0)
             elif name is None and text[end - 1] != "/":
@@ -524,22 +568,24 @@ def _script_ranges(text: str, html: bool) -> list[tuple[int, int]]:
         closing = re.compile(rf"</{name}\s*>", re.I).search(text, start + 1) if start >= 0 else None
         if closing is None:
             break
+        ranges.extend(_script_attributes(text, opening.end(), start))  # <script onload=...>, <iframe onload=...>
         if name.lower() == "script" and _script_type(text[opening.end():start]) in _JAVASCRIPT_TYPES:  # a template or JSON block never runs
-            ranges.append((start + 1, closing.start()))
+            ranges.append((start + 1, closing.start(), False))
         at = closing.end()
     return ranges
 
 
-def _push_starts(text: str, html: bool) -> Iterator[tuple[int, int]]:
-    """(offset after its '(', end of its script) for each push or send whose ``lpTag`` is code (``lpTag["sdes"]``
-    holds a string: the call is searched in the whole script, then kept only where it starts in code)."""
-    for start, end in _script_ranges(text, html):
+def _push_starts(text: str, html: bool) -> Iterator[tuple[int, int, bool]]:
+    """(offset after its '(', end of its script, whether the script is an attribute's value) for each push or send whose
+    ``lpTag`` is code (``lpTag["sdes"]`` holds a string: the call is searched in the whole script, then kept only where
+    it starts in code)."""
+    for start, end, attribute in _script_ranges(text, html):
         code = list(_code_ranges(text, start, end))
         starts = [code_start for code_start, _ in code]
         for match in _PUSH.finditer(text, start, end):
             at = bisect.bisect_right(starts, match.start()) - 1
             if at >= 0 and match.start() < code[at][1]:
-                yield match.end(), end
+                yield match.end(), end, attribute
 
 
 def parse_source(name: str, text: str, html: bool) -> Document:
@@ -555,10 +601,16 @@ def parse_source(name: str, text: str, html: bool) -> Document:
     lower = name.lower()
     suffix = "" if html else PurePath(lower[:-3] if lower.endswith(".gz") else lower).suffix
     typescript = suffix in _TYPESCRIPT_SUFFIXES
-    for i, end in _push_starts(text, html):
+    for i, end, attribute in _push_starts(text, html):
         parser = _Parser(text, end, typescript, jsx=suffix == ".tsx")
         reading = True  # False between arguments: a syntax error there (push({...} x)) breaks the call, it adds no argument
         first = len(arguments)
+        reference = text.find("&", i, end) if attribute else -1
+        if reference >= 0:  # onclick="lpTag.sdes.push({type: &quot;cart&quot;})": the HTML parser decodes it first; never guessed
+            message = "lpTag.sdes call in an HTML attribute holds a character reference (&...;): only literal objects and arrays can be checked"
+            arguments.append(None)
+            problems.append(Problem(f"/{len(arguments) - 1}", "not-checkable", message, offset=reference))
+            continue
         try:
             i = _skip_space(text, i, end)
             while i < end and text[i] != ")":
