@@ -1112,6 +1112,14 @@ def test_schema_list_takes_no_name_nor_bundle(sdelint):
         assert result.code == 2 and "takes neither NAME nor --bundle" in result.err
 
 
+def test_schema_of_another_profile_says_the_api_version_is_not_used(sdelint, reference):
+    """`schema --profile web --api-version v1` printed the web schema and dropped the version without a word."""
+    result = sdelint("schema", "--profile", "web", "--api-version", "v1", "cart")
+    assert result.code == 0 and json.loads(result.out) == json.loads(reference("schema", "--profile", "web", "cart").out)
+    assert "--api-version is for Messaging Interactions schemas: the web profile's are its own (not used)" in result.err
+    assert sdelint("schema", "--profile", "web", "cart").err == ""
+
+
 def test_schema_list(sdelint, reference):
     result = sdelint("schema", "--list")
     assert result.code == 0

@@ -458,6 +458,8 @@ def schema(name: str | None, api_version: str, profile: str, bundled: bool, list
         raise click.UsageError("--list prints the names only: it takes neither NAME nor --bundle")
     name = name or _DEFAULT_SCHEMA[profile]
     if profile != MESSAGING:
+        if click.get_current_context().get_parameter_source("api_version") != ParameterSource.DEFAULT:
+            tell(f"sdelint: --api-version is for Messaging Interactions schemas: the {profile} profile's are its own (not used)")
         api_version = profile  # a profile's schemas are a store of their own, named like it
     if list_names:
         emit("\n".join(schema_names(api_version)))
