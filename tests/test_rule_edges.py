@@ -36,3 +36,28 @@ def test_duplicate_event_keeps_true_and_1_apart(cli, tmp_path):
     same = {"sdes": {"events": [_cart(total=1), _cart(total=1.0)]}}
     (hit,) = _rule(_findings(cli, tmp_path, same, "--api-version", "v2"), "duplicate-event")
     assert hit["pointer"] == "/sdes/events/1" and hit["message"] == "this event repeats sdes/events/0 exactly"
+
+
+# --- age-consistency -------------------------------------------------------------------------
+
+def _personal_age(age: dict, stamp: str = STAMP, container_stamp: str = STAMP) -> dict:
+    return {"personalInfo": {"serverTimeStamp": container_stamp, "personalInfo": {"customerAge": age}}, "sdeType": "PERSONAL_INFO", "serverTimeStamp": stamp}
+
+
+def test_age_consistency_does_not_date_an_event_by_a_timestamp_in_seconds(cli, tmp_path):
+    """A serverTimeStamp in seconds read as milliseconds is 1970-01-18: the right age was said to contradict a date of
+    birth 'after the event's day'. timestamp-range reports the timestamp; the age is not judged on a day it cannot know."""
+    age = {"customerAgeInYears": "38", "customerYearOfBirth": "1980", "customerMonthOfBirth": "4", "customerDateOfBirth": "15"}
+    findings = _findings(cli, tmp_path, _personal_age(age, stamp="1528628536", container_stamp="1528628536"))
+    assert _rule(findings, "age-consistency") == []
+    assert {f["pointer"] for f in _rule(findings, "timestamp-range")} == {"/serverTimeStamp", "/personalInfo/serverTimeStamp"}
+    # the container's timestamp in milliseconds dates the event when the event's own is in seconds
+    wrong = dict(age, customerAgeInYears="34")
+    (hit,) = _rule(_findings(cli, tmp_path, _personal_age(wrong, stamp="1528628536")), "age-consistency")
+    assert hit["message"] == "customerAgeInYears 34 contradicts the date of birth 1980-04-15: 38 years on the event's day (2018-06-10), tolerance 1"
+
+
+def test_age_consistency_quotes_an_age_past_a_float_as_written(cli, tmp_path):
+    age = {"customerAgeInYears": "1" + "0" * 400, "customerYearOfBirth": "1980"}
+    (hit,) = _rule(_findings(cli, tmp_path, _personal_age(age)), "age-consistency")
+    assert hit["message"].startswith("customerAgeInYears 10000000000000000000… (401 characters) contradicts the date of birth 1980:")
