@@ -61,3 +61,32 @@ def test_age_consistency_quotes_an_age_past_a_float_as_written(cli, tmp_path):
     age = {"customerAgeInYears": "1" + "0" * 400, "customerYearOfBirth": "1980"}
     (hit,) = _rule(_findings(cli, tmp_path, _personal_age(age)), "age-consistency")
     assert hit["message"].startswith("customerAgeInYears 10000000000000000000… (401 characters) contradicts the date of birth 1980:")
+
+
+# --- currency-code ---------------------------------------------------------------------------
+
+def test_currency_code_leaves_a_currency_of_the_wrong_type_to_the_schema(cli, tmp_path):
+    """A number, boolean or object as currency is the schema's wrong-type (v1-alphanumeric in v1); currency-code said it
+    again, in Python's words ("True is not an ISO 4217 currency code", "{'code': 'USD'}")."""
+    for value, schema_rule in ((840, "wrong-type"), (True, "wrong-type"), ({"code": "USD"}, "wrong-type")):
+        findings = _findings(cli, tmp_path, {"sdes": {"events": [_cart(currency=value)]}}, "--api-version", "v2")
+        assert [f["rule"] for f in findings if f["pointer"] == "/sdes/events/0/cartStatus/currency"] == [schema_rule], value
+    findings = _findings(cli, tmp_path, {"sdes": {"events": [_cart(currency=840)]}}, "--api-version", "v1")
+    assert [f["rule"] for f in findings if f["pointer"] == "/sdes/events/0/cartStatus/currency"] == ["v1-alphanumeric"]
+    web = {"type": "cart", "total": 5, "numItems": 1, "currency": True, "products": [{"product": {"price": 5}, "quantity": 1}]}
+    assert [f["rule"] for f in _findings(cli, tmp_path, web) if f["pointer"] == "/currency"] == ["wrong-type"]
+
+
+def test_currency_code_on_a_numeric_code(cli, tmp_path):
+    """840 is ISO 4217's numeric code for USD: 'not an ISO 4217 currency code' was false. Engagement History takes a
+    number where its tables say text, so there the rule is the one to say it, in JSON's words."""
+    (hit,) = _rule(_findings(cli, tmp_path, {"sdes": {"events": [_cart(currency="840")]}}), "currency-code")
+    assert hit["message"] == "'840' is not an ISO 4217 alphabetic currency code: currency takes the three letters (USD), not ISO 4217's numeric code"
+    eh = {"interactionHistoryRecords": [{"info": {"engagementId": "1"}, "sdes": {"events": [
+        {"serverTimeStamp": STAMP, "lead": {"serverTimeStamp": STAMP, "lead": {"currency": 840}}},
+        {"serverTimeStamp": STAMP, "lead": {"serverTimeStamp": STAMP, "lead": {"currency": 8.4}}}]}}]}
+    findings = _findings(cli, tmp_path, eh)
+    assert [(f["rule"], f["message"]) for f in findings if f["pointer"].endswith("/currency")] == [
+        ("currency-code", "840 is not an ISO 4217 alphabetic currency code: currency takes the three letters (USD), not ISO 4217's numeric code"),
+        ("currency-code", "8.4 is not an ISO 4217 currency code"),
+    ]
