@@ -90,3 +90,25 @@ def test_currency_code_on_a_numeric_code(cli, tmp_path):
         ("currency-code", "840 is not an ISO 4217 alphabetic currency code: currency takes the three letters (USD), not ISO 4217's numeric code"),
         ("currency-code", "8.4 is not an ISO 4217 currency code"),
     ]
+
+
+# --- code-list -------------------------------------------------------------------------------
+
+def test_code_list_leaves_an_int_field_the_schema_rejects_to_the_schema(cli, tmp_path):
+    """API v2 and the web side type originatingChannel and status int: 99.5 (wrong-type) and 2147483648 or "99.5"
+    (bad-value) were reported a second time as codes outside the list. An int outside the list still is."""
+    def service(status):
+        return {"serviceActivity": {"serverTimeStamp": STAMP, "serviceActivity": {"status": status}}, "sdeType": "SERVICE_ACTIVITY", "serverTimeStamp": STAMP}
+
+    pointer = "/sdes/events/0/serviceActivity/serviceActivity/status"
+    for status, schema_rule in ((99.5, "wrong-type"), ("99.5", "bad-value"), (2147483648, "bad-value"), ("2147483648", "bad-value")):
+        findings = _findings(cli, tmp_path, {"sdes": {"events": [service(status)]}}, "--api-version", "v2")
+        assert [f["rule"] for f in findings if f["pointer"] == pointer and f["severity"] != "info"] == [schema_rule], status
+    for status in (-1, "42", 14.0):
+        findings = _findings(cli, tmp_path, {"sdes": {"events": [service(status)]}}, "--api-version", "v2")
+        assert [f["rule"] for f in findings if f["pointer"] == pointer and f["severity"] != "info"] == ["code-list"], status
+    web = [{"type": "mrktInfo", "info": {"channel": 99.5}}, {"type": "mrktInfo", "info": {"channel": 9}}]
+    assert [(f["rule"], f["pointer"]) for f in _findings(cli, tmp_path, web)] == [("wrong-type", "/0/info/channel"), ("code-list", "/1/info/channel")]
+    # API v1 types them alphanumeric: any text is a value, and this rule the one to say it is no code
+    (hit,) = _findings(cli, tmp_path, {"sdes": {"events": [service("99.5")]}}, "--api-version", "v1")
+    assert hit["rule"] == "code-list" and hit["message"].startswith("status '99.5' is not one of the documented codes")
