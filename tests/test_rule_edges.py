@@ -112,3 +112,22 @@ def test_code_list_leaves_an_int_field_the_schema_rejects_to_the_schema(cli, tmp
     # API v1 types them alphanumeric: any text is a value, and this rule the one to say it is no code
     (hit,) = _findings(cli, tmp_path, {"sdes": {"events": [service("99.5")]}}, "--api-version", "v1")
     assert hit["rule"] == "code-list" and hit["message"].startswith("status '99.5' is not one of the documented codes")
+
+
+# --- timestamp-range -------------------------------------------------------------------------
+
+def test_timestamp_range_names_a_unit_only_when_the_value_read_in_it_is_a_plausible_time(cli, tmp_path):
+    """253402300799999 (9999-12-31 23:59:59.999, a 'no end' sentinel) and Long.MAX_VALUE were said to 'look like
+    microseconds or nanoseconds'; read so, they are 1978 and 2262. The unit is named when the window agrees."""
+    cases = {
+        "253402300799999": "253402300799999 is 9999-12-31 23:59:59.999 UTC",
+        "9223372036854775807": "9223372036854775807 is the largest long (Java's Long.MAX_VALUE): a placeholder, not a time",
+        "1528628536879000": "1528628536879000 looks like microseconds, not milliseconds (2018-06-10 11:02:16.879 UTC if microseconds)",
+        "1528628536879000000": "1528628536879000000 looks like nanoseconds, not milliseconds (2018-06-10 11:02:16.879 UTC if nanoseconds)",
+        "1528628536": "1528628536 looks like seconds, not milliseconds (2018-06-10 11:02:16.000 UTC if seconds)",
+        "12345678901234567890123": "12345678901234567890123 is past the year 9999",
+    }
+    for stamp, why in cases.items():
+        findings = _rule(_findings(cli, tmp_path, _cart() | {"serverTimeStamp": stamp}, "--select", "timestamp-range"), "timestamp-range")
+        assert [f["message"] for f in findings] == [
+            f"implausible epoch-milliseconds timestamp: {why}; expected between 2000-01-01 and 2100-01-01"], stamp

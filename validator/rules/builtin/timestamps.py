@@ -11,7 +11,7 @@ from ...findings import join_pointer
 from ...model import SDE_TYPES, TIMESTAMP_KEYS
 from ..base import EventContext, Hit, Rule
 from ..params import IsoDate, Number
-from ..values import as_int, format_duration, format_ms, is_integer_text, shorten, show_int
+from ..values import as_int, format_duration, format_ms, is_integer_text, shorten, show_int, utc_date
 
 # customerInfo's table describes both of its timestamps as "Event creation time stamp.": no order to check there
 ORDERED_TYPES = tuple(sde_type for sde_type in SDE_TYPES if sde_type != "CUSTOMER_INFO")
@@ -43,6 +43,9 @@ def _window(earliest: str, latest: str) -> tuple[int, int]:
     return ms(earliest), ms(latest)
 
 
+_LONG_MAX = 2**63 - 1
+
+
 def _range_hit(pointer: str, value: Any, low: int, high: int) -> Hit | None:
     ms = as_int(value)
     if ms is None:
@@ -55,10 +58,16 @@ def _range_hit(pointer: str, value: Any, low: int, high: int) -> Hit | None:
         why = "0: the time was never set"
     elif ms < 0:
         why = f"{show_int(ms)} is negative: a time before 1970"
-    elif 10**9 <= abs(ms) < 10**11:
+    elif low <= ms * 1000 <= high:
         why = f"{ms} looks like seconds, not milliseconds ({format_ms(ms * 1000)} if seconds)"
-    elif abs(ms) >= 10**14:
-        why = f"{show_int(ms)} looks like microseconds or nanoseconds, not milliseconds"
+    elif low <= ms // 1000 <= high:  # the unit named only when the window says so: 253402300799999 is 9999-12-31, no microseconds
+        why = f"{ms} looks like microseconds, not milliseconds ({format_ms(ms // 1000)} if microseconds)"
+    elif low <= ms // 1_000_000 <= high:
+        why = f"{ms} looks like nanoseconds, not milliseconds ({format_ms(ms // 1_000_000)} if nanoseconds)"
+    elif ms == _LONG_MAX:
+        why = f"{ms} is the largest long (Java's Long.MAX_VALUE): a placeholder, not a time"
+    elif utc_date(ms) is None:
+        why = f"{show_int(ms)} is past the year 9999"
     else:
         why = f"{ms} is {format_ms(ms)}"
     return Hit(pointer, f"implausible epoch-milliseconds timestamp: {why}; expected between {format_ms(low)[:10]} and {format_ms(high)[:10]}", value)
