@@ -131,3 +131,17 @@ def test_timestamp_range_names_a_unit_only_when_the_value_read_in_it_is_a_plausi
         findings = _rule(_findings(cli, tmp_path, _cart() | {"serverTimeStamp": stamp}, "--select", "timestamp-range"), "timestamp-range")
         assert [f["message"] for f in findings] == [
             f"implausible epoch-milliseconds timestamp: {why}; expected between 2000-01-01 and 2100-01-01"], stamp
+
+
+# --- timestamp-order -------------------------------------------------------------------------
+
+def test_timestamp_order_just_past_its_tolerance_says_by_how_much(cli, tmp_path):
+    """60,001 ms late read '1m after it was processed', the tolerance itself: the excess is said when the span,
+    rounded to the second, does not show it."""
+    edge = _cart(serverTimeStamp="1528628536879", originalTimeStamp="1528628596880") | {"serverTimeStamp": "1528628536879"}
+    (hit,) = _rule(_findings(cli, tmp_path, edge), "timestamp-order")
+    assert hit["message"] == ("created (originalTimeStamp 2018-06-10 11:03:16.880 UTC) 1m after it was processed"
+                              " (serverTimeStamp 2018-06-10 11:02:16.879 UTC), 1ms more than the tolerance of 1m")
+    later = _cart(serverTimeStamp="1528628536879", originalTimeStamp="1528628598379") | {"serverTimeStamp": "1528628536879"}
+    (hit,) = _rule(_findings(cli, tmp_path, later), "timestamp-order")
+    assert hit["message"].endswith("1m 1s after it was processed (serverTimeStamp 2018-06-10 11:02:16.879 UTC)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from functools import cache
@@ -25,12 +26,18 @@ def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     if type(raw_created) is str and type(raw_processed) is str and len(raw_created) == len(raw_processed) and raw_created <= raw_processed:
         return None  # equal-length digit strings order like their numbers: created no later than processed
     created, processed = as_int(raw_created), as_int(raw_processed)
-    if created is None or processed is None or created - processed <= p["tolerance-ms"]:
+    tolerance = p["tolerance-ms"]
+    if created is None or processed is None or created - processed <= tolerance:
         return None
+    late = created - processed
+    excess = ""
+    # format_duration leaves out the milliseconds of a span past a second: 60,001 ms reads "1m", as if within a 1m tolerance
+    if tolerance > 0 and (late if late < 1000 else late - late % 1000) <= tolerance:
+        excess = f", {format_duration(math.ceil(late - tolerance))} more than the tolerance of {format_duration(math.floor(tolerance))}"
     return [Hit(
         ctx.container_pointer + "/originalTimeStamp",
-        f"created (originalTimeStamp {format_ms(created)}) {format_duration(created - processed)} after it was processed"
-        f" (serverTimeStamp {format_ms(processed)})",
+        f"created (originalTimeStamp {format_ms(created)}) {format_duration(late)} after it was processed"
+        f" (serverTimeStamp {format_ms(processed)}){excess}",
         created,
     )]
 
