@@ -145,3 +145,19 @@ def test_timestamp_order_just_past_its_tolerance_says_by_how_much(cli, tmp_path)
     later = _cart(serverTimeStamp="1528628536879", originalTimeStamp="1528628598379") | {"serverTimeStamp": "1528628536879"}
     (hit,) = _rule(_findings(cli, tmp_path, later), "timestamp-order")
     assert hit["message"].endswith("1m 1s after it was processed (serverTimeStamp 2018-06-10 11:02:16.879 UTC)")
+
+
+# --- message-time ----------------------------------------------------------------------------
+
+def test_message_time_does_not_roll_an_impossible_date_over(cli, tmp_path):
+    """calendar.timegm reads 2016-02-30 as March 1st (and hour 25 as the next day): the message quoted a span of
+    '181d before timeL' from a date the text does not say. A leap second (:60) is UTC's and still compared."""
+    def record(text, millis=1472483659564):
+        message = {"messageId": "ms::conv:c1::msg:0", "seq": 0, "time": text, "timeL": millis}
+        return {"info": {"conversationId": "c1"}, "messageRecords": [message]}
+
+    (hit,) = _rule(_findings(cli, tmp_path, record("2016-02-30 15:14:19.564+0000")), "message-time")
+    assert hit["message"] == "time '2016-02-30 15:14:19.564+0000' is no calendar date and time of day, so it cannot say timeL 1472483659564"
+    assert len(_rule(_findings(cli, tmp_path, record("2016-08-29 25:14:19.564+0000")), "message-time")) == 1
+    assert _rule(_findings(cli, tmp_path, record("2016-12-31 23:59:60.000+0000", 1483228800000)), "message-time") == []
+    assert _rule(_findings(cli, tmp_path, record("2016-02-29 15:14:19.564+0000", 1456758859564)), "message-time") == []
