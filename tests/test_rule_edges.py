@@ -161,3 +161,17 @@ def test_message_time_does_not_roll_an_impossible_date_over(cli, tmp_path):
     assert len(_rule(_findings(cli, tmp_path, record("2016-08-29 25:14:19.564+0000")), "message-time")) == 1
     assert _rule(_findings(cli, tmp_path, record("2016-12-31 23:59:60.000+0000", 1483228800000)), "message-time") == []
     assert _rule(_findings(cli, tmp_path, record("2016-02-29 15:14:19.564+0000", 1456758859564)), "message-time") == []
+
+
+# --- cart-arithmetic -------------------------------------------------------------------------
+
+def test_cart_arithmetic_keeps_the_exponent_of_a_huge_sum(cli, tmp_path):
+    """A sum of 2E+5000 read 'adds up to 2.000000000000000000… (1007 characters)': cut to 20 characters, the
+    exponent was lost and the sum read as 2. A mantissa cut short says "about"."""
+    huge = "1" + "0" * 5000
+    cart = _cart(total=huge, numItems="1", products=[{"quantity": "1", "product": {"price": "2" + "0" * 5000}}])
+    (hit,) = _rule(_findings(cli, tmp_path, cart), "cart-arithmetic")
+    assert hit["message"] == "total is 10000000000000000000… (5001 characters) but price times quantity adds up to 2E+5000"
+    cart = _cart(total=huge, numItems="1", products=[{"quantity": "1", "product": {"price": "3" + "1" * 30 + "0" * 4970}}])
+    (hit,) = _rule(_findings(cli, tmp_path, cart), "cart-arithmetic")
+    assert hit["message"].endswith(" but price times quantity adds up to about 3.11111111111111E+5000")
