@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
 from ..base import EventContext, Hit, Rule
 from ..params import Number
-from ..values import as_int, as_number, utc_date
+from ..values import as_int, as_number, shorten, utc_date
 
 
 def _birth(age: dict[str, Any]) -> tuple[int, int | None, int | None] | None:
@@ -33,6 +34,20 @@ def _age_range(born: tuple[int, int | None, int | None], on: date) -> tuple[int,
     return exact, exact
 
 
+# Epoch milliseconds from 1973 to 5138: below, a time in seconds (ten digits: 1970 read as milliseconds), 0 or a
+# negative; above, microseconds. timestamp-range reports those; the event's day is then unknown, and no age is compared.
+_MILLISECONDS = range(10**11, 10**14)
+
+
+def _event_day(ctx: EventContext) -> date | None:
+    """The UTC day of the event's serverTimeStamp (or, when that is missing or not in milliseconds, its container's)."""
+    for holder in (ctx.event, ctx.container):
+        stamp = as_int(holder.get("serverTimeStamp")) if holder is not None else None
+        if stamp is not None and stamp in _MILLISECONDS:
+            return utc_date(stamp)
+    return None
+
+
 def age_consistency(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     age = ctx.attrs.get("customerAge") if ctx.attrs is not None else None
     if type(age) is not dict:
@@ -41,10 +56,7 @@ def age_consistency(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     born = _birth(age)
     if given is None or born is None:
         return None
-    stamp = as_int(ctx.event.get("serverTimeStamp"))
-    if stamp is None and ctx.container is not None:
-        stamp = as_int(ctx.container.get("serverTimeStamp"))
-    on = utc_date(stamp) if stamp is not None else None
+    on = _event_day(ctx)
     if on is None:
         return None
     youngest, oldest = _age_range(born, on)
@@ -58,7 +70,10 @@ def age_consistency(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     else:
         expected = str(max(youngest, 0)) if max(youngest, 0) == oldest else f"{youngest} or {oldest}"
         why = f"the date of birth {birth}: {expected} years on the event's day ({on.isoformat()}), tolerance {tolerance:g}"
-    return [Hit(f"{ctx.attrs_pointer}/customerAge/customerAgeInYears", f"customerAgeInYears {given:g} contradicts {why}", age.get("customerAgeInYears"))]
+    raw = age.get("customerAgeInYears")
+    # as written when a float cannot say it: a 400-digit age is no "inf"
+    shown = f"{given:g}" if math.isfinite(given) else shorten(str(raw), 20)
+    return [Hit(f"{ctx.attrs_pointer}/customerAge/customerAgeInYears", f"customerAgeInYears {shown} contradicts {why}", raw)]
 
 
 RULE = Rule(

@@ -19,9 +19,19 @@ _EXACT = Context(prec=1000, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[])
 
 def _shown(number: Decimal) -> str:
     """A number for a message as written (1234567, not 1.23457e+06), past 20 characters shortened; with an exponent
-    past 20 digits either way as Decimal writes it (1E+99999999): written out, it would take gigabytes."""
-    if not number.is_finite() or abs(number.adjusted()) > 20:
+    past 20 digits either way as Decimal writes it (1E+99999999): written out, it would take gigabytes. When Decimal
+    writes a long mantissa, it is cut to 15 digits and the exponent kept ("2.000000000000000000…" was a sum of
+    2E+5000), with "about" when that rounds."""
+    if not number.is_finite():
         return shorten(str(number), 20)
+    if abs(number.adjusted()) > 20:
+        text = str(number)
+        if "E" not in text or len(text) <= 20:
+            return shorten(text, 20)  # digits (10**309 as its first digits and length), or a short E form
+        mantissa, _, exponent = format(number, ".14E").partition("E")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        rounded = _EXACT.compare(Decimal(f"{mantissa}E{exponent}"), number) != 0
+        return f"{'about ' if rounded else ''}{mantissa}E{exponent}"
     text = format(number, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")

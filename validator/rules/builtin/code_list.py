@@ -15,7 +15,8 @@ from ...model import PROFILES, WEB, WEB_NAMES
 from ..base import EventContext, Hit, Rule
 from ..datafiles import data_lines
 from ..params import CodeList, StringList
-from ..values import as_number, shorten, unset
+from ..values import as_int, as_number, shorten, unset
+from .numeric_string import holds_integer
 
 # field reference §5, quoting LivePerson's documentation
 ORIGINATING_CHANNELS = list(range(7))  # "0-Direct, 1-Search, 2-Social, 3-Email, 4-Referral, 5-Paid Search, 6-Display"
@@ -174,6 +175,14 @@ _TYPED = frozenset(("v2", WEB))
 _INTEGER_LISTS = frozenset(("originating-channels", "service-statuses"))
 
 
+def _an_int(value: Any) -> bool:
+    """Whether the typed schemas take a value as an int: a JSON integer (or integral number), or its digits as text, in 32 bits."""
+    if type(value) is str:
+        return holds_integer(value, 31)
+    number = as_int(value) if type(value) in (int, float) else None
+    return number is not None and -(2**31) <= number < 2**31
+
+
 def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     attrs = ctx.attrs
     if attrs is None:
@@ -185,8 +194,8 @@ def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     value = attrs.get(field)
     if field == "gender" and type(value) is not bool and _code(value) in _WEB_GENDER_CODES:
         value = None  # the Types table's integer codes (0-MALE, 1-FEMALE, 2-OTHER), as numbers or text as channel's
-    elif ctx.version in _TYPED and key in _INTEGER_LISTS and type(value) is str and as_number(value) is None:
-        value = None  # v2 and the web side type channel and status int: text that is no number is the schema's bad-value
+    elif ctx.version in _TYPED and key in _INTEGER_LISTS and value is not None and not _an_int(value):
+        value = None  # v2 and the web side type channel and status int: anything else ("Search", 99.5, 2**31) is the schema's
     why = _unlisted(value, p, key, field) if value is not None else None
     if why:
         hits.append(Hit(f"{ctx.attrs_pointer}/{field}", why, value))

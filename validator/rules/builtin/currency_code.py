@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from ...model import PROFILES
+from ...model import ENGAGEMENT_HISTORY, PROFILES
 from ..base import EventContext, Hit, Rule
 from ..datafiles import data_lines
-from ..values import unset
+from ..values import show_json
 
 
 @lru_cache(maxsize=1)
@@ -17,8 +17,23 @@ def currency_codes() -> frozenset[str]:
 
 
 def _currency_hit(pointer: str, value: Any) -> Hit:
-    hint = f" (did you mean {value.strip().upper()!r}?)" if isinstance(value, str) and value.strip().upper() in currency_codes() else ""
-    return Hit(f"{pointer}/currency", f"{value!r} is not an ISO 4217 currency code{hint}", value)
+    text = str(value)
+    if text.isdigit() and text.isascii():  # 840: ISO 4217 has numeric codes too, but the field takes the letters
+        why = "is not an ISO 4217 alphabetic currency code: currency takes the three letters (USD), not ISO 4217's numeric code"
+    else:
+        hint = f" (did you mean {value.strip().upper()!r}?)" if isinstance(value, str) and value.strip().upper() in currency_codes() else ""
+        why = f"is not an ISO 4217 currency code{hint}"
+    shown = repr(value) if isinstance(value, str) else show_json(value)
+    return Hit(f"{pointer}/currency", f"{shown} {why}", value)
+
+
+def _wrong(value: Any, codes: frozenset[str], numbers: bool) -> bool:
+    """Whether a currency is set and no code. Only text is judged, and numbers where the schema takes them for text
+    (Engagement History: socialId 4444); another type is the schema's wrong-type (v1-alphanumeric in API v1)."""
+    kind = type(value)
+    if kind is str:
+        return value != "" and value not in codes
+    return numbers and (kind is int or kind is float)
 
 
 def currency_code(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
@@ -26,14 +41,15 @@ def currency_code(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     if attrs is None:
         return None
     codes = currency_codes()
+    numbers = ctx.version == ENGAGEMENT_HISTORY
     hits = []
     value = attrs.get("currency")
-    if not unset(value) and not (type(value) is str and value in codes):
+    if value is not None and _wrong(value, codes, numbers):
         hits.append(_currency_hit(ctx.attrs_pointer, value))
     cart = attrs.get("cart") if ctx.key == "purchase" else None
     if type(cart) is dict:
         value = cart.get("currency")
-        if not unset(value) and not (type(value) is str and value in codes):
+        if value is not None and _wrong(value, codes, numbers):
             hits.append(_currency_hit(f"{ctx.attrs_pointer}/cart", value))
     return hits
 

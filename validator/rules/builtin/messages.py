@@ -20,11 +20,15 @@ def parse_time_text(text: str) -> int | None:
     year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
     millis = int((match.group(7) or "0").ljust(3, "0"))
     offset = (int(match.group(9)) * 60 + int(match.group(10))) * (1 if match.group(8) == "+" else -1)
-    try:
-        seconds = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
-    except (ValueError, OverflowError):
-        return None
+    if not _is_date_and_time(year, month, day, hour, minute, second):
+        return None  # timegm would roll 2016-02-30 over to March 1st, and the message quote a span from there
+    seconds = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
     return (seconds - offset * 60) * 1000 + millis
+
+
+def _is_date_and_time(year: int, month: int, day: int, hour: int, minute: int, second: int) -> bool:
+    """A day of the calendar and a time of day; second 60 is a leap second, as UTC has them."""
+    return year >= 1 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1] and hour < 24 and minute < 60 and second <= 60
 
 
 def _messages(ctx: RecordContext) -> list[tuple[str, dict[str, Any]]]:
@@ -41,7 +45,9 @@ def message_time(ctx: RecordContext, p: dict[str, Any]) -> list[Hit]:
         if not isinstance(text, str) or millis is None:
             continue
         parsed = parse_time_text(text)
-        if parsed is not None and parsed != millis:
+        if parsed is None and _TIME.match(text):
+            hits.append(Hit(f"{pointer}/time", f"time {text!r} is no calendar date and time of day, so it cannot say timeL {show_int(millis)}", text))
+        elif parsed is not None and parsed != millis:
             direction = "after" if parsed > millis else "before"
             hits.append(Hit(f"{pointer}/time", f"time {text!r} is {format_duration(parsed - millis)} {direction} timeL {show_int(millis)}", text))
     return hits

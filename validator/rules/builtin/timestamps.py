@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from functools import cache
@@ -11,7 +12,7 @@ from ...findings import join_pointer
 from ...model import SDE_TYPES, TIMESTAMP_KEYS
 from ..base import EventContext, Hit, Rule
 from ..params import IsoDate, Number
-from ..values import as_int, format_duration, format_ms, is_integer_text, shorten, show_int
+from ..values import as_int, format_duration, format_ms, is_integer_text, shorten, show_int, utc_date
 
 # customerInfo's table describes both of its timestamps as "Event creation time stamp.": no order to check there
 ORDERED_TYPES = tuple(sde_type for sde_type in SDE_TYPES if sde_type != "CUSTOMER_INFO")
@@ -25,12 +26,18 @@ def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     if type(raw_created) is str and type(raw_processed) is str and len(raw_created) == len(raw_processed) and raw_created <= raw_processed:
         return None  # equal-length digit strings order like their numbers: created no later than processed
     created, processed = as_int(raw_created), as_int(raw_processed)
-    if created is None or processed is None or created - processed <= p["tolerance-ms"] or min(created, processed) <= 0:
+    tolerance = p["tolerance-ms"]
+    if created is None or processed is None or created - processed <= tolerance or min(created, processed) <= 0:
         return None  # 0 or negative: a time never set (-1, as endTimeL), which timestamp-range reports; no order to judge
+    late = created - processed
+    excess = ""
+    # format_duration leaves out the milliseconds of a span past a second: 60,001 ms reads "1m", as if within a 1m tolerance
+    if tolerance > 0 and (late if late < 1000 else late - late % 1000) <= tolerance:
+        excess = f", {format_duration(math.ceil(late - tolerance))} more than the tolerance of {format_duration(math.floor(tolerance))}"
     return [Hit(
         ctx.container_pointer + "/originalTimeStamp",
-        f"created (originalTimeStamp {format_ms(created)}) {format_duration(created - processed)} after it was processed"
-        f" (serverTimeStamp {format_ms(processed)})",
+        f"created (originalTimeStamp {format_ms(created)}) {format_duration(late)} after it was processed"
+        f" (serverTimeStamp {format_ms(processed)}){excess}",
         created,
     )]
 
@@ -41,6 +48,9 @@ def _window(earliest: str, latest: str) -> tuple[int, int]:
         return int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp() * 1000)
 
     return ms(earliest), ms(latest)
+
+
+_LONG_MAX = 2**63 - 1
 
 
 def _range_hit(pointer: str, value: Any, low: int, high: int) -> Hit | None:
@@ -55,10 +65,16 @@ def _range_hit(pointer: str, value: Any, low: int, high: int) -> Hit | None:
         why = "0: the time was never set"
     elif ms < 0:
         why = f"{show_int(ms)} is negative: a time before 1970"
-    elif 10**9 <= abs(ms) < 10**11:
+    elif low <= ms * 1000 <= high:
         why = f"{ms} looks like seconds, not milliseconds ({format_ms(ms * 1000)} if seconds)"
-    elif abs(ms) >= 10**14:
-        why = f"{show_int(ms)} looks like microseconds or nanoseconds, not milliseconds"
+    elif low <= ms // 1000 <= high:  # the unit named only when the window says so: 253402300799999 is 9999-12-31, no microseconds
+        why = f"{ms} looks like microseconds, not milliseconds ({format_ms(ms // 1000)} if microseconds)"
+    elif low <= ms // 1_000_000 <= high:
+        why = f"{ms} looks like nanoseconds, not milliseconds ({format_ms(ms // 1_000_000)} if nanoseconds)"
+    elif ms == _LONG_MAX:
+        why = f"{ms} is the largest long (Java's Long.MAX_VALUE): a placeholder, not a time"
+    elif utc_date(ms) is None:
+        why = f"{show_int(ms)} is past the year 9999"
     else:
         why = f"{ms} is {format_ms(ms)}"
     return Hit(pointer, f"implausible epoch-milliseconds timestamp: {why}; expected between {format_ms(low)[:10]} and {format_ms(high)[:10]}", value)
