@@ -62,6 +62,17 @@ def test_a_timestamp_never_set_gets_the_same_one_warning_as_an_integer_or_as_tex
     assert verdicts[2] == verdicts[3] == verdicts[0]
 
 
+def test_timestamp_order_leaves_a_time_in_seconds_or_microseconds_to_timestamp_range():
+    """A serverTimeStamp in seconds made the event "created 17674d after it was processed" beside timestamp-range's
+    "looks like seconds": one defect, two warnings (the rules sweep). Both in milliseconds, the order is still judged."""
+    for processed in ("1528628536", "1528628536879000"):
+        lead = {"serverTimeStamp": processed, "originalTimeStamp": "1528636540046", "lead": {"topic": "x"}}
+        found = validator.lint({"lead": lead, "sdeType": "LEAD", "serverTimeStamp": processed})
+        assert sorted(f.rule for f in found) == ["timestamp-range", "timestamp-range"], processed
+    lead = {"serverTimeStamp": "1528628536879", "originalTimeStamp": "1528636540046", "lead": {"topic": "x"}}
+    assert [f.rule for f in validator.lint({"lead": lead, "sdeType": "LEAD", "serverTimeStamp": "1528628536879"})] == ["timestamp-order"]
+
+
 # --- code-list -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(

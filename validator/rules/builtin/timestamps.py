@@ -18,6 +18,11 @@ from ..values import as_int, format_duration, format_ms, is_integer_text, shorte
 ORDERED_TYPES = tuple(sde_type for sde_type in SDE_TYPES if sde_type != "CUSTOMER_INFO")
 
 
+# Epoch milliseconds by size, whatever the window: 1973-03-03 to the year 5138. A time in seconds is below (up to the
+# year 5138), one in microseconds above (from 1973 on): compared with a time in milliseconds, either is decades off.
+_MILLIS_LOW, _MILLIS_HIGH = 10**11, 10**14
+
+
 def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     c = ctx.container
     if c is None:
@@ -27,8 +32,10 @@ def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
         return None  # equal-length digit strings order like their numbers: created no later than processed
     created, processed = as_int(raw_created), as_int(raw_processed)
     tolerance = p["tolerance-ms"]
-    if created is None or processed is None or created - processed <= tolerance or min(created, processed) <= 0:
-        return None  # 0 or negative: a time never set (-1, as endTimeL), which timestamp-range reports; no order to judge
+    if created is None or processed is None or created - processed <= tolerance:
+        return None
+    if min(created, processed) < _MILLIS_LOW or max(created, processed) >= _MILLIS_HIGH:
+        return None  # one is no epoch-milliseconds time (never set: 0, -1 as endTimeL; seconds; microseconds): timestamp-range says so
     late = created - processed
     excess = ""
     # format_duration leaves out the milliseconds of a span past a second: 60,001 ms reads "1m", as if within a 1m tolerance
