@@ -31,7 +31,7 @@ from .base import EventContext, Hit, RecordContext, Rule
 from .catalogue import CatalogueError, did_you_mean, listed
 from .params import NUMBER_MAXIMUM, Number
 from .placeholders import placeholder_problem, render, summary_text, trimmed
-from .values import as_number, iter_path
+from .values import as_number, iter_path, same_json
 
 CONTAINER_MEMBERS = frozenset({"serverTimeStamp", "originalTimeStamp", "isAuthenticated"})
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\*|[0-9]+)\]")
@@ -155,7 +155,7 @@ class CustomRule(Rule):
         if self.kind == "enum":
             if o.get("case-insensitive") and isinstance(value, str):
                 return value.casefold() in {str(v).casefold() for v in o["values"]}
-            if any(_json_equal(value, allowed) for allowed in o["values"]):
+            if any(same_json(value, allowed) for allowed in o["values"]):
                 return True
             # v1 sends every value as text: values [6] takes "6", as range does
             number = as_number(value) if type(value) is str else None
@@ -178,20 +178,6 @@ class CustomRule(Rule):
         if o["op"] in ("==", "!=") and type(value) is str and type(others[0]) is str:
             return _OPERATORS[o["op"]](value, others[0])
         return True
-
-
-def _json_equal(a: Any, b: Any) -> bool:
-    """Equal as JSON values, as JSON Schema's enum compares them: Python's ``True == 1`` made values [1, 2, 3] take ``true``
-    and [true, false] take 1; a number equals a number of the same value (1 and 1.0), and containers compare member by member."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_json_equal(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_json_equal(a[key], b[key]) for key in a)
-    if isinstance(a, (list, dict)) or isinstance(b, (list, dict)):
-        return False
-    return bool(a == b)
 
 
 _OPTION_RULES: dict[str, tuple[set[str], set[str]]] = {

@@ -198,3 +198,28 @@ def iter_path(value: Any, pointer: str, path: tuple[str | int, ...]) -> list[tup
             return found
         items = found
     return items
+
+
+def same_json(a: Any, b: Any) -> bool:
+    """Equal as JSON values: Python's == takes true for 1 and false for 0, which JSON keeps apart.
+
+    1 and 1.0 are one number (JSON has no integer type); "1" and 1 are not.
+    """
+    pairs = [(a, b)]  # a stack, not recursion: an event may nest as deep as its document
+    while pairs:
+        x, y = pairs.pop()
+        kind = type(x)
+        if kind is dict:
+            if type(y) is not dict or x.keys() != y.keys():
+                return False
+            pairs.extend((value, y[key]) for key, value in x.items())
+        elif kind is list:
+            if type(y) is not list or len(x) != len(y):
+                return False
+            pairs.extend(zip(x, y, strict=True))
+        elif kind is bool or type(y) is bool:
+            if x is not y:
+                return False
+        elif x != y:
+            return False
+    return True
