@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import sdelint_command
+
 # A "slow" mark without touching the shared configuration: registering markers
 # needs conftest.py or pyproject.toml, so the unknown-mark warning is silenced
 # here. Deselect with -m "not slow".
@@ -538,6 +540,33 @@ def test_unreadable_file_is_a_read_error(tmp_path, check_json, example_path):
     assert proc.returncode == 1
     finding = only(by_file[str(bad)], "read-error")
     assert "permission" in finding["message"].lower()
+
+
+def test_a_named_file_without_read_permission_is_a_read_error_not_a_usage_error(tmp_path, good, tmp_path_factory):
+    """Click's Path type refused such a path before any input was checked (exit 2); root runs it without the
+    capabilities that let root read anything, so the permission bits count as for any user."""
+    bad = tmp_path / "locked.json"
+    shutil.copyfile(good, bad)
+    bad.chmod(0)
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        drop = "-dac_override,-dac_read_search"
+        if setpriv is None or subprocess.run([setpriv, f"--bounding-set={drop}", f"--inh-caps={drop}", "cat", str(bad)], capture_output=True).returncode == 0:
+            pytest.skip("cannot run without root's right to read every file")
+        prefix = [setpriv, f"--bounding-set={drop}", f"--inh-caps={drop}"]
+    env = {**os.environ, "SDELINT_CACHE_DIR": str(tmp_path_factory.getbasetemp() / "sdelint-cache")}
+    try:
+        proc = subprocess.run([*prefix, *sdelint_command(), "check", "--format", "json", bad, good], capture_output=True, env=env, timeout=TIMEOUT)
+    finally:
+        bad.chmod(0o644)
+    assert_no_crash(proc)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    assert [entry["file"] for entry in report["files"]] == [str(bad), str(good)]
+    assert [(f["line"], f["column"], f["rule"], f["message"]) for f in report["findings"] if f["file"] == str(bad)] == [
+        (1, 1, "read-error", "cannot read file: Permission denied")
+    ]
 
 
 @pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from validator.cli import main
 from validator.folders import search
 from validator.globs import selected_file
 from validator.inputs import DEFAULT_INCLUDE
@@ -258,3 +263,19 @@ def test_the_readme_ci_include_takes_the_files_the_pre_commit_hook_checks(tmp_pa
     result = CliRunner().invoke(main, ["check", "--format", "json", "--include", include, "--no-respect-gitignore", "fixtures"])
     walked = sorted(entry["file"].removeprefix("fixtures/") for entry in json.loads(result.stdout)["files"])
     assert walked == sorted(name for name in names if re.search(hook["files"], name))
+
+
+def test_a_fifo_met_in_a_search_is_skipped_and_one_named_is_read(tmp_path, example_path, run_sdelint):
+    """Opening a FIFO waits for a writer: a search that opened one would hang; named, it is read like cat reads it."""
+    shutil.copyfile(example_path, tmp_path / "a.json")
+    fifo = tmp_path / "b.json"
+    os.mkfifo(fifo)
+    result = CliRunner().invoke(main, ["check", "--format", "json", str(tmp_path)])
+    assert [entry["file"] for entry in json.loads(result.stdout)["files"]] == [str(tmp_path / "a.json")]
+    writer = threading.Thread(target=lambda: fifo.write_bytes(example_path.read_bytes()))
+    writer.start()
+    try:
+        proc = run_sdelint("check", "--format", "json", fifo, timeout=60)
+    finally:
+        writer.join(timeout=60)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["files"][0]["events"] == 12

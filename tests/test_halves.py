@@ -82,6 +82,42 @@ def test_version_evidence_only_in_the_second_half_decides_auto(halves_used):
     assert halves_used[-1] is not None and halves_used[-1].version == "v2"
 
 
+def _typed(record: dict) -> None:
+    record["sdes"]["events"][0]["customerInfo"]["customerInfo"]["customerId"] = 5
+
+
+def _authenticated(record: dict) -> None:
+    record["sdes"]["events"][0]["isAuthenticated"] = True
+
+
+def _unauth(record: dict) -> None:
+    record["unAuthSdes"] = {"events": [UNAUTH_EVENT]}
+
+
+@pytest.mark.parametrize(
+    ("marks", "reason"),
+    [
+        ({36: _authenticated}, "has isAuthenticated at /conversationHistoryRecords/36/sdes/events/0/isAuthenticated"),
+        ({2: _typed, 35: _unauth}, "has unAuthSdes at /conversationHistoryRecords/35/unAuthSdes"),
+        ({3: _authenticated, 37: _authenticated, 38: _unauth}, "has unAuthSdes at /conversationHistoryRecords/38/unAuthSdes"),
+        ({3: _authenticated, 37: _authenticated}, "has isAuthenticated at /conversationHistoryRecords/3/sdes/events/0/isAuthenticated"),
+        ({39: _typed}, "typed number at /conversationHistoryRecords/39/sdes/events/0/customerInfo/customerInfo/customerId"),
+        ({}, "no unAuthSdes, isAuthenticated or typed value: v1, the API's default"),
+    ],
+)
+def test_the_version_reason_is_the_serial_runs(halves_used, marks, reason):
+    """The reason names what the whole response shows first, by rank, wherever the split falls."""
+    records = _records(40)
+    for record in records:
+        del record["unAuthSdes"]
+    for index, mark in marks.items():
+        mark(records[index])
+    raw = json.dumps(_response(records)).encode("utf-8")
+    reasons = [Linter(Configuration.load(None)).lint_bytes(raw, "big.json", None, workers=jobs).version_reason for jobs in (1, 2)]
+    assert halves_used[-1] is not None, "the document was not split"
+    assert reasons == [reason, reason]
+
+
 def test_duplicate_key_in_the_second_half_is_found(halves_used):
     records = _records(40)
     text = json.dumps(_response(records))

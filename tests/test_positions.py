@@ -9,7 +9,10 @@ the value.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from json.decoder import scanstring
@@ -1046,3 +1049,37 @@ def test_yaml_members_merged_with_a_merge_key_are_placed_where_they_are_written(
         ("bad-value", "/events/1/cartStatus/numItems", *two),  # the first mapping of the list wins
         ("bad-value", "/events/1/cartStatus/total", *oops),  # the mapping's own member wins
     ])
+
+
+_PEAK_AT_EXIT = (  # the command in a fresh interpreter that prints its peak memory (VmHWM: not the forking parent's, as ru_maxrss)
+    "import atexit, sys\n"
+    "atexit.register(lambda: sys.stderr.write(next(line for line in open('/proc/self/status') if line.startswith('VmHWM:'))))\n"
+    "from validator.cli import main\n"
+    "main()\n"
+)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux /proc for a process's peak memory")
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [
+        ("x\n" * 1_000_000, 1),  # placing the findings: a backtracking point per escape (1.7 GB for 10 million)
+        ("x" * 4_000_000, "1e400"),  # finding the number no double holds: one per character (4.9 GB for 40 million)
+    ],
+)
+def test_a_long_value_is_placed_without_memory_per_character(tmp_path, example_path, value, number):
+    """String patterns that kept a backtracking point per escape or character took gigabytes for one long value."""
+    data = json.loads(example_path.read_text(encoding="utf-8"))
+    info = data["conversationHistoryRecords"][0]["sdes"]["events"][0]["customerInfo"]["customerInfo"]
+    info["customerId"] = value
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps(data, indent=2).replace('"companyBranch":', f'"n": {number}, "companyBranch":', 1), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", _PEAK_AT_EXIT, "check", "--jobs", "1", "--format", "json", path], capture_output=True, timeout=60)
+    findings = [(f["line"], f["rule"]) for f in json.loads(proc.stdout)["findings"] if f["rule"] in ("value-length", "syntax-error")]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    expected = [(next(i for i, line in enumerate(lines, 1) if '"customerId"' in line), "value-length")]
+    if number == "1e400":
+        expected.insert(0, (next(i for i, line in enumerate(lines, 1) if "1e400" in line), "syntax-error"))
+    assert sorted(findings) == sorted(expected)
+    peak_kib = int(proc.stderr.decode().rsplit("VmHWM:", 1)[1].split()[0])
+    assert peak_kib < 100 * 1024, f"{peak_kib // 1024} MiB"

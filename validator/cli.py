@@ -156,7 +156,8 @@ def _file_patterns(ctx: click.Context, param: click.Parameter, patterns: tuple[s
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+# readable=False: an input without read permission is a read-error finding, not a usage error
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True, readable=False))
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), callback=_file_to_write, help="Write the report to FILE (atomically) instead of stdout.")
 @click.option(

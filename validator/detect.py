@@ -53,7 +53,7 @@ from .walk import events_of, records_of
 
 __all__ = [
     "EVENT", "EVENTS", "EVENT_LIST", "RECORD", "RECORDS", "RESPONSE", "RESPONSE_LIST",
-    "detect_kind", "detect_version", "profile_evidence", "version_evidence",
+    "detect_kind", "detect_version", "profile_evidence", "v2_evidence", "version_evidence", "version_of_evidence",
 ]
 
 RECORD_KEYS = ("sdes", "unAuthSdes", "info", "messageRecords")
@@ -139,26 +139,41 @@ def _typed_scalar_at(value: Any, pointer: str) -> tuple[str, str] | None:
     return None
 
 
-def version_evidence(data: Any, kind: str) -> tuple[str, str]:
-    """The API version an input was recorded with, and why: what in it decided, or that nothing did."""
+def v2_evidence(data: Any, kind: str) -> tuple[int, str, str] | None:
+    """(rank, pointer, what) of the first sign of v2, or None: rank 0 is unAuthSdes, 1 isAuthenticated, 2 a typed
+    value (``what`` is its JSON type). A lower rank anywhere wins over a higher one earlier: halves.py compares two
+    halves' evidence by it, so a split response says what the whole one says."""
     if kind in RECORD_KINDS:
         for pointer, record in records_of(data, kind):
             if isinstance(record, dict) and "unAuthSdes" in record:
-                return "v2", f"has unAuthSdes at {join_pointer(pointer, 'unAuthSdes')}"
+                return 0, join_pointer(pointer, "unAuthSdes"), ""
     events = [(p, e) for p, _, e in events_of(data, kind, ("sdes", "unAuthSdes")) if isinstance(e, dict)]
     for pointer, event in events:
         if "isAuthenticated" in event:
-            return "v2", f"has isAuthenticated at {join_pointer(pointer, 'isAuthenticated')}"
+            return 1, join_pointer(pointer, "isAuthenticated"), ""
         for key, container in event.items():  # the flag the example's customerInfo and personalInfo carry too
             if key in CONTAINER_KEYS and isinstance(container, dict) and "isAuthenticated" in container:
-                return "v2", f"has isAuthenticated at {join_pointer(pointer, key, 'isAuthenticated')}"
+                return 1, join_pointer(pointer, key, "isAuthenticated"), ""
     for pointer, event in events:
         for key, container in event.items():
             if key in CONTAINER_KEYS and _has_typed_scalar(container):  # pointers are built only for the one that decides
                 typed = _typed_scalar_at(container, join_pointer(pointer, key))
                 if typed is not None:
-                    return "v2", f"typed {typed[1]} at {typed[0]}"
-    return "v1", "no unAuthSdes, isAuthenticated or typed value: v1, the API's default"
+                    return 2, typed[0], typed[1]
+    return None
+
+
+def version_of_evidence(evidence: tuple[int, str, str] | None) -> tuple[str, str]:
+    """The version ``v2_evidence`` shows, and why."""
+    if evidence is None:
+        return "v1", "no unAuthSdes, isAuthenticated or typed value: v1, the API's default"
+    rank, pointer, what = evidence
+    return "v2", f"has {('unAuthSdes', 'isAuthenticated')[rank]} at {pointer}" if rank < 2 else f"typed {what} at {pointer}"
+
+
+def version_evidence(data: Any, kind: str) -> tuple[str, str]:
+    """The API version an input was recorded with, and why: what in it decided, or that nothing did."""
+    return version_of_evidence(v2_evidence(data, kind))
 
 
 def detect_version(data: Any, kind: str) -> str:

@@ -183,30 +183,48 @@ _NON_BLANK_BYTE = re.compile(rb"[^ \t\r\n]")
 
 
 def _line_spans(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
-    """(0-based line number, bytes) of each non-blank line; runs of blank lines are skipped by a regex."""
+    """(0-based line number, bytes) of each non-blank line; runs of blank lines are skipped by a regex.
+
+    A line that goes on past its chunk is kept as a list of parts, joined once it ends: joining at every chunk
+    re-copied (and re-searched) all of it each time, quadratic in its length (a line of a gigabyte took 46 s).
+    The blanks that begin a line are kept with it when they end a chunk, so its columns stay right.
+    """
     index = 0
-    pending = b""
+    parts: list[bytes] = []  # the line that goes on from the last chunk, if any
+    seen = False  # it holds a non-blank byte
     for chunk in chunks:
-        data = pending + chunk if pending else chunk
         start = 0
+        if parts:
+            end = chunk.find(b"\n")
+            piece = chunk if end < 0 else chunk[:end]
+            seen = seen or _NON_BLANK_BYTE.search(piece) is not None
+            parts.append(piece)
+            if end < 0:
+                continue
+            if seen:
+                yield index, b"".join(parts)
+            index += 1
+            start, parts, seen = end + 1, [], False
         while True:
-            found = _NON_BLANK_BYTE.search(data, start)
+            found = _NON_BLANK_BYTE.search(chunk, start)
             if found is None:
-                index += data.count(b"\n", start)
-                pending = b""
+                last = chunk.rfind(b"\n", start)
+                index += chunk.count(b"\n", start)
+                tail = chunk[last + 1 if last >= 0 else start :]
+                parts = [tail] if tail else []
                 break
-            newline = data.rfind(b"\n", start, found.start())
+            newline = chunk.rfind(b"\n", start, found.start())
             line_start = newline + 1 if newline >= 0 else start
-            index += data.count(b"\n", start, line_start)
-            end = data.find(b"\n", found.start())
+            index += chunk.count(b"\n", start, line_start)
+            end = chunk.find(b"\n", found.start())
             if end < 0:  # the line goes on in the next chunk
-                pending = data[line_start:]
+                parts, seen = [chunk[line_start:]], True
                 break
-            yield index, data[line_start:end]
+            yield index, chunk[line_start:end]
             index += 1
             start = end + 1
-    if pending:
-        yield index, pending
+    if seen:
+        yield index, b"".join(parts)
 
 
 def _decoded_lines(chunks: Iterable[bytes]) -> list[tuple[int, str, list[Problem]]]:

@@ -21,7 +21,7 @@ _JSON_LINES_HINT = "one document per line is JSON Lines: a .jsonl name, or an ND
 _REPARSE_CHARACTERS = 256 << 20  # what the re-parses of one text may read in all: a huge text gets few
 _PLAIN = json.JSONDecoder()
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.S)  # from inside a string to past its closing quote
+_STRING_REST = re.compile(r'[^"\\]*+(?:\\.[^"\\]*+)*+"', re.S)  # from inside a string to past its closing quote
 _UNICODE_ESCAPE = re.compile(r'[^"\\\x00-\x1f]{0,4}')
 _VALUE_START = frozenset('"{[-0123456789tfnNI')  # what may begin a value (NaN and Infinity parse, then are reported)
 

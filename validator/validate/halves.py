@@ -63,7 +63,7 @@ class SecondHalfParsed:
     """Worker to parent, once parsed: where the records array ends and what the parse saw."""
 
     end: int
-    v2_seen: bool
+    v2_evidence: tuple[int, str, str] | None  # with "auto": detect.v2_evidence of the worker's records, pointers from "/0"
     duplicates: bool
     non_finite: bool
     overflow: bool
@@ -136,14 +136,25 @@ def _second_half(task: SecondHalf, parent: Peer) -> tuple[bytes | list[FindingRo
     records: list = []
     spans: list[int] = []
     end = read_items(task.text, task.start, _scanner(flags), records, spans=spans)
-    v2_seen = task.policy.api_version == "auto" and detect.detect_version(records, RECORDS) == "v2"
-    parent.send(SecondHalfParsed(end, v2_seen, flags.duplicates, flags.non_finite, flags.overflow))
+    evidence = detect.v2_evidence(records, RECORDS) if task.policy.api_version == "auto" else None
+    parent.send(SecondHalfParsed(end, evidence, flags.duplicates, flags.non_finite, flags.overflow))
     order: CheckAs = parent.recv()
     out: list[Problem] = []
     events = task.checker.check_records(order.version, _pointed(records, order.base), out, max(spans, default=0))
     rows, hidden = _placed_rows(task.text, out, task.start, records, spans, order.base, task.policy, duplicates=flags.duplicates)
     retire(records, out)  # a worker forked by the CLI ends with os._exit: freeing them here would only delay the answer
     return _packed(rows), hidden, events
+
+
+def _version_of(data: dict[str, Any], theirs: tuple[int, str, str] | None, base: int) -> tuple[str, str]:
+    """The version and reason the whole response would get: the worker's evidence, its pointers moved to its records'
+    places, wins over this half's only by a lower rank (unAuthSdes before isAuthenticated before a typed value)."""
+    ours = detect.v2_evidence(data, RESPONSE)
+    if theirs is not None and (ours is None or theirs[0] < ours[0]):
+        rank, pointer, what = theirs
+        _, index, *rest = pointer.split("/", 2)
+        ours = rank, "/".join((join_pointer(_RECORDS_POINTER, base + int(index)), *rest)), what
+    return detect.version_of_evidence(ours)
 
 
 def check_in_halves(text: str, checker: DocumentChecker, policy: Policy) -> HalvesResult | None:
@@ -183,9 +194,7 @@ def check_in_halves(text: str, checker: DocumentChecker, policy: Policy) -> Halv
             flags.overflow = flags.overflow or parsed.overflow
             version, reason = policy.api_version, None
             if version == "auto":
-                version, reason = detect.version_evidence(data, RESPONSE)
-                if version == "v1" and parsed.v2_seen:
-                    version, reason = "v2", "unAuthSdes, isAuthenticated or a typed value in the second half of the records"
+                version, reason = _version_of(data, parsed.v2_evidence, len(records))
             worker.send(CheckAs(version, len(records)))
             found, events = checker.check_document(data, RESPONSE, version, longest_string=max(spans, default=0))
             rows, hidden = _placed_rows(text, found, head.records_at, records, spans, 0, policy, data, flags.duplicates)
