@@ -412,3 +412,24 @@ def test_the_playground_shows_bidi_and_control_characters_escaped(browser, playg
     assert not any(char in listed + marked for char in "\u202e\u2028")
     marks = [mark.text for mark in browser.find_elements(By.CSS_SELECTOR, "#marked mark")]
     assert marks == ['"A\\u202eBCD"', '"x\\u202eyz"', '"tot\\u2028al"'], marks
+
+
+def test_the_playground_checks_as_the_server_is_configured_unless_told_otherwise(browser, tmp_path):
+    """The page always sent api_version=auto: a server started with a configuration naming `api-version: v1` checked
+    the playground's payloads as auto (the example as v2), unlike every other client of it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    (tmp_path / "v1.yaml").write_text("api-version: v1\n", encoding="utf-8")
+    server = start_server(tmp_path, "--config", str(tmp_path / "v1.yaml"))
+    try:
+        browser.get(server.base + "/")
+        lint_in_page(browser, EXAMPLE.read_text(encoding="utf-8"))
+        summary = browser.find_element(By.ID, "summary").text
+        assert "checked as API v1" in summary, summary
+        assert "v1-unauthenticated" in browser.find_element(By.ID, "finding-list").text
+        Select(browser.find_element(By.ID, "api-version")).select_by_value("auto")
+        lint_in_page(browser)
+        assert "checked as API v2" in browser.find_element(By.ID, "summary").text
+    finally:
+        stop_server(server)

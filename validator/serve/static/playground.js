@@ -220,8 +220,9 @@
     var text = payload.value;
     var asked = ++latest;
     if (tokenTrouble()) { results.hidden = true; say(tokenTrouble(), true); return; }
-    var query = "?api_version=" + encodeURIComponent(document.getElementById("api-version").value) +
-      "&min_severity=" + encodeURIComponent(document.getElementById("min-severity").value);
+    var version = document.getElementById("api-version").value;  // "": the server's configuration decides, as for any client
+    var query = "?min_severity=" + encodeURIComponent(document.getElementById("min-severity").value) +
+      (version ? "&api_version=" + encodeURIComponent(version) : "");
     say("Linting\u2026", false);
     fetch("/v1/lint" + query, {
       method: "POST",
