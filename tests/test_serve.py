@@ -381,6 +381,26 @@ def test_wrong_method_is_405_with_allow(server):
         assert allowed in headers["allow"]
 
 
+def test_every_answer_forbids_content_sniffing(server, token_server):
+    """A JSON answer quotes the request (an unknown rule's name, a query parameter): no browser may read it as HTML."""
+    answers = [
+        server.request("POST", "/v1/lint", EXAMPLE.read_bytes(), JSON_TYPE),
+        server.request("POST", "/v1/lint?format=sarif", b"<script>", JSON_TYPE),
+        server.request("POST", "/v1/lint?<b>=1", b"{}", JSON_TYPE),
+        server.request("POST", "/v1/lint", b"{}", {"Content-Type": "text/html"}),
+        server.request("GET", "/v1/rules/%3Cscript%3Ealert(1)%3C%2Fscript%3E"),
+        server.request("GET", "/v1/lint"),
+        server.request("GET", "/no/such/path"),
+        *(server.request("GET", path) for path in ("/v1/rules", "/v1/schemas/v2/CART_STATUS", "/healthz", "/readyz", "/metrics", "/openapi.json")),
+        token_server.request("GET", "/v1/rules", auth=False),
+        token_server.request("POST", "/v1/lint", b"x" * (SMALL_LIMIT + 1), JSON_TYPE),
+    ]
+    for status, headers, body in answers:
+        assert headers.get("x-content-type-options") == "nosniff", (status, body[:80])
+    assert [status for status, _, _ in answers][:7] == [200, 200, 422, 415, 404, 405, 404]
+    assert answers[-2][0] == 401 and answers[-1][0] == 413
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "application/jsonx"])
 def test_unsupported_content_type_is_415(server, content_type):
     status, _, body = server.lint(b"{}", headers={"Content-Type": content_type})
@@ -522,7 +542,7 @@ def test_without_the_token_every_endpoint_but_healthz_is_401(token_server):
         assert status == 401, (method, path)
         assert json.loads(body) == {"error": "unauthorized"}
         assert headers["www-authenticate"] == 'Bearer realm="sdelint"'
-        assert set(headers) <= {"www-authenticate", "content-type", "content-length", "date", "connection"}
+        assert set(headers) <= {"www-authenticate", "content-type", "content-length", "date", "connection", "x-content-type-options"}
     status, _, body = token_server.json("GET", "/healthz", auth=False)
     assert status == 200 and body == {"status": "ok"}
 

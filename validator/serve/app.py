@@ -45,6 +45,7 @@ OPEN_PATHS = frozenset({"/healthz"})  # answered without the token, for liveness
 UNMATCHED = "<unmatched>"  # the endpoint label of requests no route matches
 CLOSE_AFTER_UNREAD_BODY = 64 * 1024  # an unread body bigger than this (or chunked) closes the connection
 DISCONNECTED = 499  # nginx's "client closed request": counted, never sent
+NOSNIFF = (b"x-content-type-options", b"nosniff")  # on every answer: a browser never reads a JSON error as HTML or script
 
 
 class ApiError(Exception):
@@ -372,10 +373,14 @@ class FrontDoor:
             nonlocal status, started_response
             if message["type"] == "http.response.start":
                 status = message["status"]
+                out = list(message.get("headers", []))
+                if not any(n.lower() == NOSNIFF[0] for n, _ in out):
+                    out.append(NOSNIFF)
                 if big_body and not body_done and status != DISCONNECTED:
                     # do not read (even to discard) a body nobody wants: close once answered
-                    out = [(n, v) for n, v in message.get("headers", []) if n.lower() != b"connection"]
-                    message = {**message, "headers": [*out, (b"connection", b"close")]}
+                    out = [(n, v) for n, v in out if n.lower() != b"connection"]
+                    out.append((b"connection", b"close"))
+                message = {**message, "headers": out}
             await send(message)
             # sent: uvicorn waits for a client that reads nothing before it sends the start of an answer
             started_response = started_response or message["type"] == "http.response.start"
