@@ -328,6 +328,10 @@ class FrontDoor:
         self.token = token.encode("utf-8") if token else None
         self.open_paths = OPEN_PATHS | public_paths()
 
+    def refused(self, status: int) -> None:
+        """Count an answer the HTTP protocol sent itself (``bounded_head``): no request reached the application."""
+        self.state.metrics.observe_refused(status)
+
     def endpoint(self, scope: Scope) -> str:
         """The route template of the request (bounded label values), or UNMATCHED."""
         template = self.templates.get(scope.get("endpoint"))  # set by the router when a route matched
@@ -403,6 +407,8 @@ class FrontDoor:
                 with contextlib.suppress(asyncio.CancelledError):  # a client that reads nothing: the loop's end cancels this too
                     await response(scope, receive_wrapper, send_wrapper)
         finally:
+            if status == DISCONNECTED:  # or refused by the protocol mid-body (bounded_head): the client got that status
+                status = scope.get(metrics_module.REFUSED, DISCONNECTED)
             self.state.metrics.observe_request(self.endpoint(scope), scope.get("method", ""), status, time.perf_counter() - started)
 
 
