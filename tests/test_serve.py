@@ -842,6 +842,41 @@ def test_the_openapi_document_is_valid_and_complete(server):
     assert {f"{method.upper()} {path}" for path, item in document["paths"].items() for method in item if path != "/openapi.json"} <= labels
 
 
+def test_the_openapi_document_declares_every_member_of_a_report(server):
+    """A client generated from the document dropped what it did not declare: files[].api_version_reason, not_shown."""
+    import jsonschema
+
+    _, _, document = server.json("GET", "/openapi.json")
+    schemas = document["components"]["schemas"]
+
+    def strict(schema):
+        """The schema with no member beyond those it declares (OpenAPI's nullable as JSON Schema's null type)."""
+        if isinstance(schema, list):
+            return [strict(item) for item in schema]
+        if not isinstance(schema, dict):
+            return schema
+        out = {key: strict(value) for key, value in schema.items() if key != "nullable"}
+        if schema.get("nullable"):
+            out["type"] = [schema["type"], "null"]
+        if "properties" in schema:
+            out.setdefault("additionalProperties", False)
+        return out
+
+    validator = jsonschema.Draft4Validator({"$ref": "#/components/schemas/LintReport", "components": {"schemas": strict(schemas)}})
+    unrepaired = UNREPAIRED.read_bytes()
+    answers = [
+        server.lint(EXAMPLE.read_bytes(), "?min_severity=error"),
+        server.lint(unrepaired, "?api_version=v1&min_severity=warning"),
+        server.lint(b"{", ""),
+        server.lint(EXAMPLE.read_bytes().replace(b"\n", b" ") + b"\n[]\n", headers=NDJSON_TYPE),
+    ]
+    for status, _, report in answers:
+        assert status == 200
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(report)]
+        assert not errors, errors
+    assert "not_shown" in answers[0][2]["summary"] and "not_shown" in answers[0][2]["files"][0]
+
+
 def test_the_openapi_document_declares_the_token(token_server):
     status, _, document = token_server.json("GET", "/openapi.json")
     assert status == 200
