@@ -447,6 +447,64 @@ def read_response(sock: socket.socket, timeout: float = 10) -> tuple[int, dict, 
     return int(lines[0].split()[1]), headers, rest
 
 
+def read_answers(sock: socket.socket, count: int) -> list[tuple[int, dict]]:
+    """``count`` answers of a keep-alive connection, in order: (status, JSON body); each sized by its Content-Length."""
+    sock.settimeout(10)
+    data, answers = b"", []
+    while len(answers) < count:
+        head, found, rest = data.partition(b"\r\n\r\n")
+        length = int(re.search(rb"(?i)\r\ncontent-length: *(\d+)", head).group(1)) if found else -1
+        if found and len(rest) >= length:
+            answers.append((int(head.split()[1]), json.loads(rest[:length])))
+            data = rest[length:]
+            continue
+        chunk = sock.recv(65536)
+        assert chunk, f"closed after {len(answers)} answers"
+        data += chunk
+    assert not data, data
+    return answers
+
+
+H2C_OFFER = b"Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n"
+
+
+def test_a_request_offering_an_upgrade_is_linted_with_its_body(server):
+    """curl --http2 and Java's RestClient offer h2c on plain http. httptools ended such a request at its head: the
+    payload was linted as an empty body ("input is empty", ok false) and its bytes were then parsed as HTTP."""
+    example = EXAMPLE.read_bytes()
+    _, _, expected = server.lint(example)
+    head = b"POST /v1/lint HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n" + H2C_OFFER
+    with socket.create_connection((server.host, server.port)) as sock:  # the body in pieces, after the head
+        sock.sendall(head + b"Content-Length: %d\r\n\r\n" % len(example))
+        for start in range(0, len(example), 4096):
+            time.sleep(0.02)
+            sock.sendall(example[start:start + 4096])
+        assert read_answers(sock, 1) == [(200, expected)]
+    events = b'{"events": []}'
+    with socket.create_connection((server.host, server.port)) as sock:  # chunked, then the connection goes on
+        sock.sendall(head + b"Transfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: t\r\n\r\n" % (len(events), events))
+        (status, report), health = read_answers(sock, 2)
+        assert status == 200 and report["ok"] is True and report["files"][0]["kind"] == "events"
+        assert health == (200, {"status": "ok"})
+    smuggled = b"GET /v1/rules HTTP/1.1\r\nHost: t\r\n\r\n"
+    with socket.create_connection((server.host, server.port)) as sock:  # a body is a body, never a request
+        sock.sendall(head + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(smuggled) + smuggled)
+        status, _, body = read_response(sock)
+        assert status == 200 and json.loads(body)["summary"]["by_rule"] == {"syntax-error": 1}
+        assert _read_rest(sock) == b"", "one request, one answer"
+    with socket.create_connection((server.host, server.port)) as sock:  # a request without a body, as before
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n" + H2C_OFFER + b"\r\nGET /readyz HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert read_answers(sock, 2) == [(200, {"status": "ok"}), (200, {"status": "ready"})]
+
+
+def _read_rest(sock: socket.socket) -> bytes:
+    sock.settimeout(10)
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data
+
+
 def test_413_from_content_length_before_reading_the_body(server):
     with socket.create_connection((server.host, server.port)) as sock:
         sock.sendall(

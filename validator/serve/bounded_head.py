@@ -6,23 +6,23 @@ only where httptools is installed; without it uvicorn uses h11, which bounds an 
 itself (16 KiB).
 
 Both of its refusals, that 431 and uvicorn's 400 for malformed HTTP, are counted in ``/metrics`` (endpoint
-``<malformed>``) and carry ``X-Content-Type-Options`` as every answer of the application does.
+``<malformed>``) and carry ``X-Content-Type-Options`` as every answer of the application does. It reads the
+body of a request whose Upgrade it does not take (``upgrade``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-
 from .metrics import REFUSED
+from .upgrade import PlainUpgradeProtocol
 
 # Bytes a connection may send without completing a head or delivering body: 64 KiB, four times Node.js's limit.
 MAX_HEAD_BYTES = 64 << 10
 _TOO_LARGE = b"Request header fields too large: a request's line and headers (or a chunked body's trailer) may take 64 KiB."
 
 
-class BoundedHeadProtocol(HttpToolsProtocol):
+class BoundedHeadProtocol(PlainUpgradeProtocol):
     """Answers 431 and closes once 64 KiB arrive, read after read, in which the parser completes no head and
     delivers no body: a head or trailer that never ends. A read that completes a head (a big head in one
     read, many pipelined requests) starts the count again, so only a head still open past the limit is refused.
