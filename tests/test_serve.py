@@ -612,6 +612,14 @@ def test_a_wrong_token_is_401(token_server, authorization):
     assert headers["www-authenticate"].startswith("Bearer")
 
 
+def test_only_a_wrong_bearer_token_is_an_invalid_token(token_server):
+    """RFC 6750, 3.1: a request with another scheme lacks the credential; its challenge names no error."""
+    for authorization, challenge in ((f"Bearer {TOKEN}x", 'Bearer realm="sdelint", error="invalid_token"'), ("Bearer ", 'Bearer realm="sdelint", error="invalid_token"'),
+                                     (f"Basic {TOKEN}", 'Bearer realm="sdelint"'), (TOKEN, 'Bearer realm="sdelint"')):
+        status, headers, _ = token_server.request("GET", "/v1/rules", headers={"Authorization": authorization})
+        assert (status, headers["www-authenticate"]) == (401, challenge), authorization
+
+
 def test_the_right_token_is_accepted(token_server):
     for authorization in (f"Bearer {TOKEN}", f"bearer {TOKEN}", f"BEARER  {TOKEN}"):
         status, _, body = token_server.json("GET", "/v1/rules", headers={"Authorization": authorization})

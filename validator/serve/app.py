@@ -344,13 +344,14 @@ class FrontDoor:
         return UNMATCHED
 
     def authorized(self, scope: Scope) -> tuple[bool, bool]:
-        """(authorized, a credential was presented)."""
+        """(authorized, a bearer token was presented): only a wrong bearer token is an ``invalid_token`` (RFC 6750,
+        3.1); another scheme (Basic) is a request without the credential this server takes."""
         header = next((value for name, value in scope["headers"] if name == b"authorization"), None)
         if header is None:
             return False, False
         scheme, _, credential = header.partition(b" ")
         if scheme.lower() != b"bearer":
-            return False, True
+            return False, False
         return hmac.compare_digest(credential.strip(), self.token), True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
