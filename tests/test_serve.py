@@ -381,6 +381,26 @@ def test_wrong_method_is_405_with_allow(server):
         assert allowed in headers["allow"]
 
 
+def test_every_answer_forbids_content_sniffing(server, token_server):
+    """A JSON answer quotes the request (an unknown rule's name, a query parameter): no browser may read it as HTML."""
+    answers = [
+        server.request("POST", "/v1/lint", EXAMPLE.read_bytes(), JSON_TYPE),
+        server.request("POST", "/v1/lint?format=sarif", b"<script>", JSON_TYPE),
+        server.request("POST", "/v1/lint?<b>=1", b"{}", JSON_TYPE),
+        server.request("POST", "/v1/lint", b"{}", {"Content-Type": "text/html"}),
+        server.request("GET", "/v1/rules/%3Cscript%3Ealert(1)%3C%2Fscript%3E"),
+        server.request("GET", "/v1/lint"),
+        server.request("GET", "/no/such/path"),
+        *(server.request("GET", path) for path in ("/v1/rules", "/v1/schemas/v2/CART_STATUS", "/healthz", "/readyz", "/metrics", "/openapi.json")),
+        token_server.request("GET", "/v1/rules", auth=False),
+        token_server.request("POST", "/v1/lint", b"x" * (SMALL_LIMIT + 1), JSON_TYPE),
+    ]
+    for status, headers, body in answers:
+        assert headers.get("x-content-type-options") == "nosniff", (status, body[:80])
+    assert [status for status, _, _ in answers][:7] == [200, 200, 422, 415, 404, 405, 404]
+    assert answers[-2][0] == 401 and answers[-1][0] == 413
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "application/jsonx"])
 def test_unsupported_content_type_is_415(server, content_type):
     status, _, body = server.lint(b"{}", headers={"Content-Type": content_type})
@@ -425,6 +445,64 @@ def read_response(sock: socket.socket, timeout: float = 10) -> tuple[int, dict, 
             break
         rest += chunk
     return int(lines[0].split()[1]), headers, rest
+
+
+def read_answers(sock: socket.socket, count: int) -> list[tuple[int, dict]]:
+    """``count`` answers of a keep-alive connection, in order: (status, JSON body); each sized by its Content-Length."""
+    sock.settimeout(10)
+    data, answers = b"", []
+    while len(answers) < count:
+        head, found, rest = data.partition(b"\r\n\r\n")
+        length = int(re.search(rb"(?i)\r\ncontent-length: *(\d+)", head).group(1)) if found else -1
+        if found and len(rest) >= length:
+            answers.append((int(head.split()[1]), json.loads(rest[:length])))
+            data = rest[length:]
+            continue
+        chunk = sock.recv(65536)
+        assert chunk, f"closed after {len(answers)} answers"
+        data += chunk
+    assert not data, data
+    return answers
+
+
+H2C_OFFER = b"Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n"
+
+
+def test_a_request_offering_an_upgrade_is_linted_with_its_body(server):
+    """curl --http2 and Java's RestClient offer h2c on plain http. httptools ended such a request at its head: the
+    payload was linted as an empty body ("input is empty", ok false) and its bytes were then parsed as HTTP."""
+    example = EXAMPLE.read_bytes()
+    _, _, expected = server.lint(example)
+    head = b"POST /v1/lint HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n" + H2C_OFFER
+    with socket.create_connection((server.host, server.port)) as sock:  # the body in pieces, after the head
+        sock.sendall(head + b"Content-Length: %d\r\n\r\n" % len(example))
+        for start in range(0, len(example), 4096):
+            time.sleep(0.02)
+            sock.sendall(example[start:start + 4096])
+        assert read_answers(sock, 1) == [(200, expected)]
+    events = b'{"events": []}'
+    with socket.create_connection((server.host, server.port)) as sock:  # chunked, then the connection goes on
+        sock.sendall(head + b"Transfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: t\r\n\r\n" % (len(events), events))
+        (status, report), health = read_answers(sock, 2)
+        assert status == 200 and report["ok"] is True and report["files"][0]["kind"] == "events"
+        assert health == (200, {"status": "ok"})
+    smuggled = b"GET /v1/rules HTTP/1.1\r\nHost: t\r\n\r\n"
+    with socket.create_connection((server.host, server.port)) as sock:  # a body is a body, never a request
+        sock.sendall(head + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(smuggled) + smuggled)
+        status, _, body = read_response(sock)
+        assert status == 200 and json.loads(body)["summary"]["by_rule"] == {"syntax-error": 1}
+        assert _read_rest(sock) == b"", "one request, one answer"
+    with socket.create_connection((server.host, server.port)) as sock:  # a request without a body, as before
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n" + H2C_OFFER + b"\r\nGET /readyz HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert read_answers(sock, 2) == [(200, {"status": "ok"}), (200, {"status": "ready"})]
+
+
+def _read_rest(sock: socket.socket) -> bytes:
+    sock.settimeout(10)
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data
 
 
 def test_413_from_content_length_before_reading_the_body(server):
@@ -522,7 +600,7 @@ def test_without_the_token_every_endpoint_but_healthz_is_401(token_server):
         assert status == 401, (method, path)
         assert json.loads(body) == {"error": "unauthorized"}
         assert headers["www-authenticate"] == 'Bearer realm="sdelint"'
-        assert set(headers) <= {"www-authenticate", "content-type", "content-length", "date", "connection"}
+        assert set(headers) <= {"www-authenticate", "content-type", "content-length", "date", "connection", "x-content-type-options"}
     status, _, body = token_server.json("GET", "/healthz", auth=False)
     assert status == 200 and body == {"status": "ok"}
 
@@ -532,6 +610,14 @@ def test_a_wrong_token_is_401(token_server, authorization):
     status, headers, body = token_server.request("GET", "/v1/rules", headers={"Authorization": authorization})
     assert status == 401 and json.loads(body) == {"error": "unauthorized"}
     assert headers["www-authenticate"].startswith("Bearer")
+
+
+def test_only_a_wrong_bearer_token_is_an_invalid_token(token_server):
+    """RFC 6750, 3.1: a request with another scheme lacks the credential; its challenge names no error."""
+    for authorization, challenge in ((f"Bearer {TOKEN}x", 'Bearer realm="sdelint", error="invalid_token"'), ("Bearer ", 'Bearer realm="sdelint", error="invalid_token"'),
+                                     (f"Basic {TOKEN}", 'Bearer realm="sdelint"'), (TOKEN, 'Bearer realm="sdelint"')):
+        status, headers, _ = token_server.request("GET", "/v1/rules", headers={"Authorization": authorization})
+        assert (status, headers["www-authenticate"]) == (401, challenge), authorization
 
 
 def test_the_right_token_is_accepted(token_server):
@@ -820,6 +906,41 @@ def test_the_openapi_document_is_valid_and_complete(server):
     schema.validate()
     labels = {result.ok().label for result in schema.get_all_operations()}
     assert {f"{method.upper()} {path}" for path, item in document["paths"].items() for method in item if path != "/openapi.json"} <= labels
+
+
+def test_the_openapi_document_declares_every_member_of_a_report(server):
+    """A client generated from the document dropped what it did not declare: files[].api_version_reason, not_shown."""
+    import jsonschema
+
+    _, _, document = server.json("GET", "/openapi.json")
+    schemas = document["components"]["schemas"]
+
+    def strict(schema):
+        """The schema with no member beyond those it declares (OpenAPI's nullable as JSON Schema's null type)."""
+        if isinstance(schema, list):
+            return [strict(item) for item in schema]
+        if not isinstance(schema, dict):
+            return schema
+        out = {key: strict(value) for key, value in schema.items() if key != "nullable"}
+        if schema.get("nullable"):
+            out["type"] = [schema["type"], "null"]
+        if "properties" in schema:
+            out.setdefault("additionalProperties", False)
+        return out
+
+    validator = jsonschema.Draft4Validator({"$ref": "#/components/schemas/LintReport", "components": {"schemas": strict(schemas)}})
+    unrepaired = UNREPAIRED.read_bytes()
+    answers = [
+        server.lint(EXAMPLE.read_bytes(), "?min_severity=error"),
+        server.lint(unrepaired, "?api_version=v1&min_severity=warning"),
+        server.lint(b"{", ""),
+        server.lint(EXAMPLE.read_bytes().replace(b"\n", b" ") + b"\n[]\n", headers=NDJSON_TYPE),
+    ]
+    for status, _, report in answers:
+        assert status == 200
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(report)]
+        assert not errors, errors
+    assert "not_shown" in answers[0][2]["summary"] and "not_shown" in answers[0][2]["files"][0]
 
 
 def test_the_openapi_document_declares_the_token(token_server):

@@ -261,6 +261,44 @@ def test_a_pipelined_oversized_head_is_refused_after_the_answer_before_it(defaul
     assert first == b"HTTP/1.1 200 OK" and b"HTTP/1.1 431 " in rest, answer[:300]
 
 
+def _exchange(server: Server, head: bytes, junk: int = 0) -> bytes:
+    """Send ``head``, then ``junk`` pieces of 16 KiB of header bytes, and read what comes back until the close."""
+    with socket.create_connection((server.host, server.port)) as sock:
+        sock.sendall(head)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            for _ in range(junk):
+                sock.sendall(b"a" * (16 << 10))
+                time.sleep(0.01)
+        return _read_all(sock)
+
+
+def test_what_the_protocol_refuses_is_counted_in_the_metrics(default):
+    """The 400 for malformed HTTP and the 431 reached no route: /metrics counted neither, so an operator saw no sign
+    of them; refused while a body was being read, they were counted as 499 (the client gone), not what it was told."""
+    before = metric_samples(default)
+    answers = [
+        _exchange(default, b"GET /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: abc\r\n\r\n"),
+        _exchange(default, b"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Junk: ", junk=6),
+        _exchange(default, b"POST /v1/lint HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nZZ\r\n"),  # a broken chunk
+        _exchange(default, b"POST /v1/lint HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nX-T: ", junk=6),
+    ]
+    assert [answer[:12] for answer in answers] == [b"HTTP/1.1 400", b"HTTP/1.1 431", b"HTTP/1.1 400", b"HTTP/1.1 431"], answers
+    assert all(b"\r\nx-content-type-options: nosniff\r\n" in answer for answer in answers)
+    expected = {
+        'sdelint_http_requests_total{endpoint="<malformed>",method="other",status="400"}': 1,
+        'sdelint_http_requests_total{endpoint="<malformed>",method="other",status="431"}': 1,
+        'sdelint_http_requests_total{endpoint="/v1/lint",method="POST",status="400"}': 1,
+        'sdelint_http_requests_total{endpoint="/v1/lint",method="POST",status="431"}': 1,
+    }
+
+    def changed() -> dict[str, float]:
+        after = metric_samples(default)
+        return {name: after[name] - before.get(name, 0) for name in after
+                if name.startswith("sdelint_http_requests_total") and "/metrics" not in name and after[name] != before.get(name, 0)}
+
+    assert wait_until(changed, lambda found: found == expected, seconds=10) == expected  # the application counts once it sees the close
+
+
 def test_without_httptools_the_server_runs_on_h11(tmp_path):
     """The bounded protocol needs httptools; without it uvicorn's h11 (which bounds a head itself) serves, as before.
     A review found `sdelint serve` ending in an internal error once the protocol module imported httptools."""

@@ -45,6 +45,7 @@ OPEN_PATHS = frozenset({"/healthz"})  # answered without the token, for liveness
 UNMATCHED = "<unmatched>"  # the endpoint label of requests no route matches
 CLOSE_AFTER_UNREAD_BODY = 64 * 1024  # an unread body bigger than this (or chunked) closes the connection
 DISCONNECTED = 499  # nginx's "client closed request": counted, never sent
+NOSNIFF = (b"x-content-type-options", b"nosniff")  # on every answer: a browser never reads a JSON error as HTML or script
 
 
 class ApiError(Exception):
@@ -327,6 +328,10 @@ class FrontDoor:
         self.token = token.encode("utf-8") if token else None
         self.open_paths = OPEN_PATHS | public_paths()
 
+    def refused(self, status: int) -> None:
+        """Count an answer the HTTP protocol sent itself (``bounded_head``): no request reached the application."""
+        self.state.metrics.observe_refused(status)
+
     def endpoint(self, scope: Scope) -> str:
         """The route template of the request (bounded label values), or UNMATCHED."""
         template = self.templates.get(scope.get("endpoint"))  # set by the router when a route matched
@@ -339,13 +344,14 @@ class FrontDoor:
         return UNMATCHED
 
     def authorized(self, scope: Scope) -> tuple[bool, bool]:
-        """(authorized, a credential was presented)."""
+        """(authorized, a bearer token was presented): only a wrong bearer token is an ``invalid_token`` (RFC 6750,
+        3.1); another scheme (Basic) is a request without the credential this server takes."""
         header = next((value for name, value in scope["headers"] if name == b"authorization"), None)
         if header is None:
             return False, False
         scheme, _, credential = header.partition(b" ")
         if scheme.lower() != b"bearer":
-            return False, True
+            return False, False
         return hmac.compare_digest(credential.strip(), self.token), True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -372,10 +378,14 @@ class FrontDoor:
             nonlocal status, started_response
             if message["type"] == "http.response.start":
                 status = message["status"]
+                out = list(message.get("headers", []))
+                if not any(n.lower() == NOSNIFF[0] for n, _ in out):
+                    out.append(NOSNIFF)
                 if big_body and not body_done and status != DISCONNECTED:
                     # do not read (even to discard) a body nobody wants: close once answered
-                    out = [(n, v) for n, v in message.get("headers", []) if n.lower() != b"connection"]
-                    message = {**message, "headers": [*out, (b"connection", b"close")]}
+                    out = [(n, v) for n, v in out if n.lower() != b"connection"]
+                    out.append((b"connection", b"close"))
+                message = {**message, "headers": out}
             await send(message)
             # sent: uvicorn waits for a client that reads nothing before it sends the start of an answer
             started_response = started_response or message["type"] == "http.response.start"
@@ -398,6 +408,8 @@ class FrontDoor:
                 with contextlib.suppress(asyncio.CancelledError):  # a client that reads nothing: the loop's end cancels this too
                     await response(scope, receive_wrapper, send_wrapper)
         finally:
+            if status == DISCONNECTED:  # or refused by the protocol mid-body (bounded_head): the client got that status
+                status = scope.get(metrics_module.REFUSED, DISCONNECTED)
             self.state.metrics.observe_request(self.endpoint(scope), scope.get("method", ""), status, time.perf_counter() - started)
 
 

@@ -29,6 +29,8 @@ MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # Seconds; a lint of the specification's example takes a few milliseconds.
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 LINT_PLACES = ("event_loop", "thread")
+REFUSED = "sdelint.refused"  # scope key: the status the protocol answered a request with while the application read its body
+MALFORMED = "<malformed>"  # the endpoint label of requests refused before a head was complete or parsed (400, 431)
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"})
 
 # The *_created series would double every counter's lines, and the multiprocess mode has none anyway.
@@ -157,6 +159,15 @@ class Metrics:
         if latency is None:
             latency = self._latency_children[endpoint] = self._latency.labels(endpoint)
         latency.observe(seconds)
+
+    def observe_refused(self, status: int) -> None:
+        """A request the HTTP protocol answered itself (400 for malformed HTTP, 431 for an endless head): counted,
+        not timed, as it never reached the application."""
+        key = (MALFORMED, "other", status)
+        counter = self._request_children.get(key)
+        if counter is None:
+            counter = self._request_children[key] = self._requests.labels(MALFORMED, "other", str(status))
+        counter.inc()
 
     def observe_lint(self, findings: list[tuple[str, str]], ok: bool, where: str) -> None:
         counts: dict[tuple[str, str], int] = {}

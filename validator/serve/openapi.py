@@ -54,6 +54,12 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
             "api_version": {"type": "string", "enum": list(VERSIONS)},
         },
     }
+    not_shown = {
+        "type": "object",
+        "description": "only when `min_severity` (or the configuration) left findings out: how many, by severity",
+        "properties": {severity: {"type": "integer", "minimum": 1} for severity in FAIL_ON},
+        "additionalProperties": False,
+    }
     report = {
         "type": "object",
         "description": "The object `sdelint check --format json` prints, plus the verdict `ok`.",
@@ -84,9 +90,13 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
                             "nullable": True,
                             "description": "messaging, engagement-history or web: the contract the input was checked against; null when unrecognised",
                         },
+                        "api_version_reason": {
+                            "type": "string", "nullable": True, "description": "why that version: what in the input decided, or `given`",
+                        },
                         "profile_reason": {"type": "string", "nullable": True, "description": "why that profile: what in the input decided, or given"},
                         "events": {"type": "integer", "minimum": 0},
                         "findings": {"type": "integer", "minimum": 0},
+                        "not_shown": not_shown,
                     },
                 },
             },
@@ -100,6 +110,7 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
                     "info": {"type": "integer", "minimum": 0},
                     "api_versions": {"type": "object", "additionalProperties": {"type": "integer"}},
                     "by_rule": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    "not_shown": not_shown,
                 },
             },
             "truncated": {
@@ -208,7 +219,8 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
                         "required": False,
                         "description": (
                             f"Any payload `sdelint check` accepts, at most {max_body_bytes} bytes. Without a Content-Type it is read as JSON. "
-                            "An empty body is linted too: it is a `syntax-error` finding."
+                            "An empty body is linted too: it is a `syntax-error` finding. It may be gzip-compressed (`Content-Encoding: gzip`, or "
+                            "recognised from its bytes), within the same limit once decompressed."
                         ),
                         "content": {
                             "application/json": {"schema": {}},
