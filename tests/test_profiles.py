@@ -596,6 +596,15 @@ def test_legal_javascript_keys_and_values_are_read_or_not_checkable_never_a_synt
     assert [p.rule for p in plain.problems] == ["syntax-error"]  # 4n5 is no number
 
 
+def test_a_key_escape_past_the_last_code_point_is_a_syntax_error_not_a_crash():
+    """typ\\u{FFFFFF} matches a name's escape (1 to 6 hex digits) but names no character: chr() raised ValueError."""
+    source = "lpTag.sdes.push({type: 'cart', \\u{FFFFFF}x: 1})"
+    doc = parse_source("x.js", source, html=False)
+    assert [(p.rule, p.message, p.offset) for p in doc.problems] == [
+        ("syntax-error", "invalid JavaScript in lpTag.sdes call: invalid \\u escape", source.index("\\"))
+    ]
+
+
 @pytest.mark.parametrize(
     ("source", "numbers"),
     [

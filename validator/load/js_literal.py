@@ -278,7 +278,7 @@ class _Parser:
                 word = _IDENTIFIER.match(text, i, self.end) or _NUMBER.match(text, i, self.end)
                 if not word:
                     raise JsSyntaxError(f"unexpected character {text[i]!r}: expected a key", i)
-                key, i = _NAME_ESCAPES.sub(lambda escape: chr(int(escape.group(1), 16)), word.group(0)), word.end()
+                key, i = _unescaped_name(word.group(0), word.start()), word.end()
             i = _skip_space(text, i, self.end)
             if i < self.end and (text[i] == "(" or key in ("get", "set", "async") and _IDENTIFIER.match(text, i, self.end)):
                 raise NotLiteral(f"a method ({key}...)", key_at)  # {toJSON() {...}}, {get total() {...}}: code, not a value
@@ -357,6 +357,16 @@ class _Parser:
         if ch != "\n":
             out.append(_ESCAPES.get(ch, ch))
         return j + 2
+
+
+def _unescaped_name(name: str, at: int) -> str:
+    """A key as JavaScript reads it (typ\\u0065 is type); an escape past U+10FFFF (\\u{FFFFFF}) is a syntax error, as in a string."""
+    if "\\" not in name:
+        return name
+    for escape in _NAME_ESCAPES.finditer(name):
+        if int(escape.group(1), 16) > sys.maxunicode:
+            raise JsSyntaxError("invalid \\u escape", at + escape.start())
+    return _NAME_ESCAPES.sub(lambda escape: chr(int(escape.group(1), 16)), name)
 
 
 def _joined_pairs(text: str) -> str:
