@@ -853,6 +853,14 @@ def test_event_handler_attributes_and_javascript_urls_are_searched_as_scripts(cl
     }
 
 
+def test_an_ampersand_that_begins_no_character_reference_leaves_a_handler_checkable(cli, tmp_path):
+    """Any & after the call made the handler not-checkable: onclick="lpTag.sdes.push({...}) && go()" is written as
+    browsers run it (an & before a space or another & is text to HTML), and its bad total went unreported."""
+    page = "<button onclick=\"lpTag.sdes.push({type: 'cart', total: 'a & b', numItems: 1}) && go()\">x</button>\n"
+    report = check_json(cli, write(tmp_path, "page.html", page), "--min-severity", "info")
+    assert places(report) == {(*at(page, "'a & b'"), "bad-value", "/0/total")}
+
+
 def test_a_surrogate_pair_written_as_two_escapes_is_one_character_as_in_json(cli, tmp_path):
     """A sweep: '\\uD83D\\uDE00' in a push stayed two lone surrogates (JavaScript strings are UTF-16; JSON's decoder
     joins the same escapes into U+1F600), so the finding printed escapes where the JSON file printed the character."""

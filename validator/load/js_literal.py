@@ -43,6 +43,8 @@ _COMMENT_CLOSE = re.compile(r"--!?>")
 _HANDLER = re.compile(r"on[a-z]+", re.I)
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction"})
 _JAVASCRIPT_URL = re.compile(r"\s*javascript:", re.I)
+# What may begin a character reference the HTML parser decodes in an attribute (&quot;, &#39;): an & alone (a && b) is text
+_CHARACTER_REFERENCE = re.compile(r"&[#A-Za-z]")
 # One attribute of a tag: its name and its value, quoted or not (a "type=" inside another attribute's value is no attribute)
 _ATTRIBUTE = re.compile(r"""([^\s=>/"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 # What browsers run (the HTML standard's JavaScript MIME types, "module", none); Babel's in-browser types too
@@ -615,8 +617,9 @@ def parse_source(name: str, text: str, html: bool) -> Document:
         parser = _Parser(text, end, typescript, jsx=suffix == ".tsx")
         reading = True  # False between arguments: a syntax error there (push({...} x)) breaks the call, it adds no argument
         first = len(arguments)
-        reference = text.find("&", i, end) if attribute else -1
-        if reference >= 0:  # onclick="lpTag.sdes.push({type: &quot;cart&quot;})": the HTML parser decodes it first; never guessed
+        found = _CHARACTER_REFERENCE.search(text, i, end) if attribute else None
+        if found is not None:  # onclick="lpTag.sdes.push({type: &quot;cart&quot;})": the HTML parser decodes it first; never guessed
+            reference = found.start()
             message = "lpTag.sdes call in an HTML attribute holds a character reference (&...;): only literal objects and arrays can be checked"
             arguments.append(None)
             problems.append(Problem(f"/{len(arguments) - 1}", "not-checkable", message, offset=reference))
