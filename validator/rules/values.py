@@ -143,9 +143,12 @@ _TWO_DIGITS = [f"{n:02d}" for n in range(100)]
 _THREE_DIGITS = [f"{n:03d}" for n in range(1000)]
 
 
-def format_duration(ms: int) -> str:
-    """A span as days, hours, minutes and seconds (units that are 0 left out); under a second, as milliseconds."""
+def format_duration(ms: int, exact: bool = False) -> str:
+    """A span as days, hours, minutes and seconds (units that are 0 left out); under a second, as milliseconds.
+    ``exact``: with the milliseconds past a second too (1s 500ms), where rounding them off would read as another span."""
     seconds, millis = divmod(abs(ms), 1000)
+    if seconds and exact and millis:
+        return f"{format_duration(seconds * 1000)} {millis}ms"
     if seconds < 60:  # the common case in messages: no list to build
         return f"{seconds}s" if seconds else f"{millis}ms"
     minutes, seconds = divmod(seconds, 60)

@@ -38,12 +38,14 @@ def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
         return None  # one is no epoch-milliseconds time (never set: 0, -1 as endTimeL; seconds; microseconds): timestamp-range says so
     late = created - processed
     excess = ""
-    # format_duration leaves out the milliseconds of a span past a second: 60,001 ms reads "1m", as if within a 1m tolerance
-    if tolerance > 0 and (late if late < 1000 else late - late % 1000) <= tolerance:
-        excess = f", {format_duration(math.ceil(late - tolerance))} more than the tolerance of {format_duration(math.floor(tolerance))}"
+    # format_duration leaves out the milliseconds of a span past a second: 60,001 ms reads "1m", as if within a 1m
+    # tolerance, and a tolerance of 1,500 ms "1s": both are written exactly then, with the excess
+    exact = tolerance > 0 and (late if late < 1000 else late - late % 1000) <= tolerance
+    if exact:
+        excess = f", {format_duration(math.ceil(late - tolerance))} more than the tolerance of {format_duration(math.floor(tolerance), exact=True)}"
     return [Hit(
         ctx.container_pointer + "/originalTimeStamp",
-        f"created (originalTimeStamp {format_ms(created)}) {format_duration(late)} after it was processed"
+        f"created (originalTimeStamp {format_ms(created)}) {format_duration(late, exact=exact)} after it was processed"
         f" (serverTimeStamp {format_ms(processed)}){excess}",
         created,
     )]
