@@ -112,6 +112,12 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _MS_PER_DAY = 86_400_000
 
 
+# Epoch milliseconds by size, whatever timestamp-range's window: 1973-03-03 to the year 5138. A time in seconds (ten
+# digits: 1970 read as milliseconds), 0 or a negative is below; one in microseconds above. timestamp-range reports
+# those; a rule that compares times (timestamp-order, age-consistency) leaves them alone rather than judge decades off.
+MILLISECONDS_BY_SIZE = range(10**11, 10**14)
+
+
 def utc_date(ms: int) -> date | None:
     """The UTC day of epoch milliseconds; None outside the years 1 to 9999."""
     try:
