@@ -1047,6 +1047,15 @@ def test_explain_shows_a_yaml_date_parameter_as_the_date_it_is(tmp_path, cli):
     assert 'Parameters: earliest = "2000-01-01", latest = "2090-01-01" (default "2100-01-01")\n' in out
 
 
+def test_explain_calls_a_parameter_the_default_when_its_value_is_the_default(tmp_path, cli):
+    """Parameters written as JSON text were compared as text: hours 12.0 (YAML's float) was said to differ from its
+    default 12, and tolerance-ms 5000 from 5000.0."""
+    config = tmp_path / ".sdelint.yaml"
+    config.write_text("rules:\n  attribution-window: {hours: 12.0}\n  timestamp-order: {tolerance-ms: 60000.0}\n", encoding="utf-8")
+    assert "Parameters: hours = 12.0\n" in cli("explain", "attribution-window", "--config", str(config)).output
+    assert "Parameters: tolerance-ms = 60000.0\n" in cli("explain", "timestamp-order", "--config", str(config)).output
+
+
 def test_explain_writes_parameters_as_a_configuration_would(cli):
     """Parameters are set in YAML or TOML: explain showed Python's spelling (False, 'characters', ['MALE', ...]),
     which neither reads as written (TOML has no False; YAML reads 'x' only as a quoted string, True only loosely)."""

@@ -983,6 +983,27 @@ def test_an_enum_tells_true_from_1_as_json_does(tmp_path, cli):
                      ("nested", "/events/0/cartStatus/products")], result.output
 
 
+def test_an_enum_looks_a_scalar_up_by_hash_not_by_a_scan_of_its_values(tmp_path, monkeypatch):
+    """Comparing each value checked with each allowed one by same_json (a Python loop) took 28 times as long as a
+    lookup for 50 values, on every event of a big file; a scalar is now looked up, true still apart from 1."""
+    import validator.rules.custom as custom
+
+    calls = []
+    same_json = custom.same_json
+    monkeypatch.setattr(custom, "same_json", lambda a, b: calls.append((a, b)) or same_json(a, b))
+    codes = ", ".join(f"C{i}" for i in range(50))
+    config = _write(tmp_path / ".sdelint.yaml", f"""custom-rules:
+  - {{name: code, where: cartStatus.currency, check: enum, options: {{values: [{codes}]}}, message: m}}
+  - {{name: count, where: cartStatus.numItems, check: enum, options: {{values: [1, 2, 3]}}, message: m}}
+""")
+    events = [{"sdeType": "CART_STATUS", "serverTimeStamp": 1528628536879,
+               "cartStatus": {"serverTimeStamp": 1528628536879, "currency": currency, "numItems": items}}
+              for currency, items in (("C49", 2.0), ("USD", True), ("C0", 1))]
+    found = [(f.rule, f.pointer) for f in validator.lint({"events": events}, config=config) if f.rule in ("code", "count")]
+    assert found == [("code", "/events/1/cartStatus/currency"), ("count", "/events/1/cartStatus/numItems")]
+    assert calls == []
+
+
 def test_the_python_api_issues_configuration_warnings(tmp_path, example_path):
     """The command line says a path no schema member matches on stderr; the API said nothing at all."""
     import warnings

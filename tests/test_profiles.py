@@ -596,6 +596,15 @@ def test_legal_javascript_keys_and_values_are_read_or_not_checkable_never_a_synt
     assert [p.rule for p in plain.problems] == ["syntax-error"]  # 4n5 is no number
 
 
+def test_a_key_escape_past_the_last_code_point_is_a_syntax_error_not_a_crash():
+    """typ\\u{FFFFFF} matches a name's escape (1 to 6 hex digits) but names no character: chr() raised ValueError."""
+    source = "lpTag.sdes.push({type: 'cart', \\u{FFFFFF}x: 1})"
+    doc = parse_source("x.js", source, html=False)
+    assert [(p.rule, p.message, p.offset) for p in doc.problems] == [
+        ("syntax-error", "invalid JavaScript in lpTag.sdes call: invalid \\u escape", source.index("\\"))
+    ]
+
+
 @pytest.mark.parametrize(
     ("source", "numbers"),
     [
@@ -842,6 +851,14 @@ def test_event_handler_attributes_and_javascript_urls_are_searched_as_scripts(cl
         (*at(page, "'a'"), "bad-value", "/0/total"), (*at(page, '"b"'), "bad-value", "/1/total"), (*at(page, "'c'"), "bad-value", "/2/total"),
         (*at(page, "'d'"), "bad-value", "/3/total"), (*at(page, "'e'"), "bad-value", "/4/total"), (*at(page, "&quot;"), "not-checkable", "/5"),
     }
+
+
+def test_an_ampersand_that_begins_no_character_reference_leaves_a_handler_checkable(cli, tmp_path):
+    """Any & after the call made the handler not-checkable: onclick="lpTag.sdes.push({...}) && go()" is written as
+    browsers run it (an & before a space or another & is text to HTML), and its bad total went unreported."""
+    page = "<button onclick=\"lpTag.sdes.push({type: 'cart', total: 'a & b', numItems: 1}) && go()\">x</button>\n"
+    report = check_json(cli, write(tmp_path, "page.html", page), "--min-severity", "info")
+    assert places(report) == {(*at(page, "'a & b'"), "bad-value", "/0/total")}
 
 
 def test_a_surrogate_pair_written_as_two_escapes_is_one_character_as_in_json(cli, tmp_path):

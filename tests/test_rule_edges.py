@@ -140,7 +140,7 @@ def test_timestamp_order_just_past_its_tolerance_says_by_how_much(cli, tmp_path)
     rounded to the second, does not show it."""
     edge = _cart(serverTimeStamp="1528628536879", originalTimeStamp="1528628596880") | {"serverTimeStamp": "1528628536879"}
     (hit,) = _rule(_findings(cli, tmp_path, edge), "timestamp-order")
-    assert hit["message"] == ("created (originalTimeStamp 2018-06-10 11:03:16.880 UTC) 1m after it was processed"
+    assert hit["message"] == ("created (originalTimeStamp 2018-06-10 11:03:16.880 UTC) 1m 1ms after it was processed"
                               " (serverTimeStamp 2018-06-10 11:02:16.879 UTC), 1ms more than the tolerance of 1m")
     later = _cart(serverTimeStamp="1528628536879", originalTimeStamp="1528628598379") | {"serverTimeStamp": "1528628536879"}
     (hit,) = _rule(_findings(cli, tmp_path, later), "timestamp-order")
@@ -175,3 +175,14 @@ def test_cart_arithmetic_keeps_the_exponent_of_a_huge_sum(cli, tmp_path):
     cart = _cart(total=huge, numItems="1", products=[{"quantity": "1", "product": {"price": "3" + "1" * 30 + "0" * 4970}}])
     (hit,) = _rule(_findings(cli, tmp_path, cart), "cart-arithmetic")
     assert hit["message"].endswith(" but price times quantity adds up to about 3.11111111111111E+5000")
+
+
+def test_timestamp_order_writes_a_tolerance_past_whole_seconds_exactly(cli, tmp_path):
+    """tolerance-ms 1500 and 1,501 ms late read '1s after it was processed, 1ms more than the tolerance of 1s':
+    the seconds said of both spans were rounded down, and the message contradicted itself."""
+    config = tmp_path / ".sdelint.yaml"
+    config.write_text("rules:\n  timestamp-order: {tolerance-ms: 1500}\n", encoding="utf-8")
+    edge = _cart(serverTimeStamp="1528628536879", originalTimeStamp="1528628538380") | {"serverTimeStamp": "1528628536879"}
+    (hit,) = _rule(_findings(cli, tmp_path, edge, "--config", str(config)), "timestamp-order")
+    assert hit["message"] == ("created (originalTimeStamp 2018-06-10 11:02:18.380 UTC) 1s 501ms after it was processed"
+                              " (serverTimeStamp 2018-06-10 11:02:16.879 UTC), 1ms more than the tolerance of 1s 500ms")

@@ -43,6 +43,8 @@ _COMMENT_CLOSE = re.compile(r"--!?>")
 _HANDLER = re.compile(r"on[a-z]+", re.I)
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction"})
 _JAVASCRIPT_URL = re.compile(r"\s*javascript:", re.I)
+# What may begin a character reference the HTML parser decodes in an attribute (&quot;, &#39;): an & alone (a && b) is text
+_CHARACTER_REFERENCE = re.compile(r"&[#A-Za-z]")
 # One attribute of a tag: its name and its value, quoted or not (a "type=" inside another attribute's value is no attribute)
 _ATTRIBUTE = re.compile(r"""([^\s=>/"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 # What browsers run (the HTML standard's JavaScript MIME types, "module", none); Babel's in-browser types too
@@ -278,7 +280,7 @@ class _Parser:
                 word = _IDENTIFIER.match(text, i, self.end) or _NUMBER.match(text, i, self.end)
                 if not word:
                     raise JsSyntaxError(f"unexpected character {text[i]!r}: expected a key", i)
-                key, i = _NAME_ESCAPES.sub(lambda escape: chr(int(escape.group(1), 16)), word.group(0)), word.end()
+                key, i = _unescaped_name(word.group(0), word.start()), word.end()
             i = _skip_space(text, i, self.end)
             if i < self.end and (text[i] == "(" or key in ("get", "set", "async") and _IDENTIFIER.match(text, i, self.end)):
                 raise NotLiteral(f"a method ({key}...)", key_at)  # {toJSON() {...}}, {get total() {...}}: code, not a value
@@ -357,6 +359,16 @@ class _Parser:
         if ch != "\n":
             out.append(_ESCAPES.get(ch, ch))
         return j + 2
+
+
+def _unescaped_name(name: str, at: int) -> str:
+    """A key as JavaScript reads it (typ\\u0065 is type); an escape past U+10FFFF (\\u{FFFFFF}) is a syntax error, as in a string."""
+    if "\\" not in name:
+        return name
+    for escape in _NAME_ESCAPES.finditer(name):
+        if int(escape.group(1), 16) > sys.maxunicode:
+            raise JsSyntaxError("invalid \\u escape", at + escape.start())
+    return _NAME_ESCAPES.sub(lambda escape: chr(int(escape.group(1), 16)), name)
 
 
 def _joined_pairs(text: str) -> str:
@@ -605,8 +617,9 @@ def parse_source(name: str, text: str, html: bool) -> Document:
         parser = _Parser(text, end, typescript, jsx=suffix == ".tsx")
         reading = True  # False between arguments: a syntax error there (push({...} x)) breaks the call, it adds no argument
         first = len(arguments)
-        reference = text.find("&", i, end) if attribute else -1
-        if reference >= 0:  # onclick="lpTag.sdes.push({type: &quot;cart&quot;})": the HTML parser decodes it first; never guessed
+        found = _CHARACTER_REFERENCE.search(text, i, end) if attribute else None
+        if found is not None:  # onclick="lpTag.sdes.push({type: &quot;cart&quot;})": the HTML parser decodes it first; never guessed
+            reference = found.start()
             message = "lpTag.sdes call in an HTML attribute holds a character reference (&...;): only literal objects and arrays can be checked"
             arguments.append(None)
             problems.append(Problem(f"/{len(arguments) - 1}", "not-checkable", message, offset=reference))

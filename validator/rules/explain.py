@@ -12,6 +12,7 @@ from ..policy import Policy
 from ..report.common import escape_controls
 from .catalogue import RuleSpec
 from .custom import CustomRule
+from .values import same_json
 
 
 class ConfigurationView(Protocol):
@@ -115,11 +116,12 @@ def explain_rule(config: ConfigurationView, name: str) -> str:
     lines.append(f"Applies to: {'; '.join(applies)}")
     if isinstance(spec.rule, CustomRule):  # its paths judged as the configuration's warnings judge them (Configuration.warnings)
         lines += _definition(spec.rule, judged=policy.severity("unknown-field") != "off")
-    params = {k: _as_written(v) for k, v in policy.params(name).items()}
+    params = policy.params(name)
     if params:
-        defaults = {k: _as_written(v) for k, v in spec.params.items()}
+        # compared as values, written as text: hours 12.0 is the default 12, and an unquoted YAML date its ISO text
+        changed = {k for k, v in params.items() if k in spec.params and not same_json(_json_ready(v), _json_ready(spec.params[k]))}
         lines.append("Parameters: " + ", ".join(
-            f"{k} = {v}" + (f" (default {defaults[k]})" if k in defaults and defaults[k] != v else "") for k, v in params.items()
+            f"{k} = {_as_written(v)}" + (f" (default {_as_written(spec.params[k])})" if k in changed else "") for k, v in params.items()
         ))
     lines += ["", "Why:", textwrap.indent(spec.rationale, "  ")]
     for kind, title in (("bad", "Bad"), ("good", "Good")):

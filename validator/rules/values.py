@@ -112,6 +112,12 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _MS_PER_DAY = 86_400_000
 
 
+# Epoch milliseconds by size, whatever timestamp-range's window: 1973-03-03 to the year 5138. A time in seconds (ten
+# digits: 1970 read as milliseconds), 0 or a negative is below; one in microseconds above. timestamp-range reports
+# those; a rule that compares times (timestamp-order, age-consistency) leaves them alone rather than judge decades off.
+MILLISECONDS_BY_SIZE = range(10**11, 10**14)
+
+
 def utc_date(ms: int) -> date | None:
     """The UTC day of epoch milliseconds; None outside the years 1 to 9999."""
     try:
@@ -143,9 +149,12 @@ _TWO_DIGITS = [f"{n:02d}" for n in range(100)]
 _THREE_DIGITS = [f"{n:03d}" for n in range(1000)]
 
 
-def format_duration(ms: int) -> str:
-    """A span as days, hours, minutes and seconds (units that are 0 left out); under a second, as milliseconds."""
+def format_duration(ms: int, exact: bool = False) -> str:
+    """A span as days, hours, minutes and seconds (units that are 0 left out); under a second, as milliseconds.
+    ``exact``: with the milliseconds past a second too (1s 500ms), where rounding them off would read as another span."""
     seconds, millis = divmod(abs(ms), 1000)
+    if seconds and exact and millis:
+        return f"{format_duration(seconds * 1000)} {millis}ms"
     if seconds < 60:  # the common case in messages: no list to build
         return f"{seconds}s" if seconds else f"{millis}ms"
     minutes, seconds = divmod(seconds, 60)

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..base import EventContext, Hit, Rule
 from ..params import Number
-from ..values import as_int, as_number, shorten, utc_date
+from ..values import MILLISECONDS_BY_SIZE, as_int, as_number, shorten, utc_date
 
 
 def _birth(age: dict[str, Any]) -> tuple[int, int | None, int | None] | None:
@@ -34,16 +34,11 @@ def _age_range(born: tuple[int, int | None, int | None], on: date) -> tuple[int,
     return exact, exact
 
 
-# Epoch milliseconds from 1973 to 5138: below, a time in seconds (ten digits: 1970 read as milliseconds), 0 or a
-# negative; above, microseconds. timestamp-range reports those; the event's day is then unknown, and no age is compared.
-_MILLISECONDS = range(10**11, 10**14)
-
-
 def _event_day(ctx: EventContext) -> date | None:
     """The UTC day of the event's serverTimeStamp (or, when that is missing or not in milliseconds, its container's)."""
     for holder in (ctx.event, ctx.container):
         stamp = as_int(holder.get("serverTimeStamp")) if holder is not None else None
-        if stamp is not None and stamp in _MILLISECONDS:
+        if stamp is not None and stamp in MILLISECONDS_BY_SIZE:  # else the event's day is unknown: no age is compared
             return utc_date(stamp)
     return None
 

@@ -43,7 +43,4 @@ def holds_integer(text: str, bits: int) -> bool:
     return len(digits) <= 19 and -(2**bits) <= int(text) < 2**bits  # past 19 digits, past any long (and int() stays cheap)
 
 
-_holds = holds_integer  # the name the tests knew it by
-
-
 RULE = Rule("numeric-string", category="event", severity="info", api_versions=("v2",), params={"include-timestamps": Bool(False)}, check_event=numeric_string)

@@ -12,15 +12,10 @@ from ...findings import join_pointer
 from ...model import SDE_TYPES, TIMESTAMP_KEYS
 from ..base import EventContext, Hit, Rule
 from ..params import IsoDate, Number
-from ..values import as_int, format_duration, format_ms, is_integer_text, shorten, show_int, utc_date
+from ..values import MILLISECONDS_BY_SIZE, as_int, format_duration, format_ms, is_integer_text, shorten, show_int, utc_date
 
 # customerInfo's table describes both of its timestamps as "Event creation time stamp.": no order to check there
 ORDERED_TYPES = tuple(sde_type for sde_type in SDE_TYPES if sde_type != "CUSTOMER_INFO")
-
-
-# Epoch milliseconds by size, whatever the window: 1973-03-03 to the year 5138. A time in seconds is below (up to the
-# year 5138), one in microseconds above (from 1973 on): compared with a time in milliseconds, either is decades off.
-_MILLIS_LOW, _MILLIS_HIGH = 10**11, 10**14
 
 
 def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
@@ -34,16 +29,18 @@ def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     tolerance = p["tolerance-ms"]
     if created is None or processed is None or created - processed <= tolerance:
         return None
-    if min(created, processed) < _MILLIS_LOW or max(created, processed) >= _MILLIS_HIGH:
+    if created not in MILLISECONDS_BY_SIZE or processed not in MILLISECONDS_BY_SIZE:
         return None  # one is no epoch-milliseconds time (never set: 0, -1 as endTimeL; seconds; microseconds): timestamp-range says so
     late = created - processed
     excess = ""
-    # format_duration leaves out the milliseconds of a span past a second: 60,001 ms reads "1m", as if within a 1m tolerance
-    if tolerance > 0 and (late if late < 1000 else late - late % 1000) <= tolerance:
-        excess = f", {format_duration(math.ceil(late - tolerance))} more than the tolerance of {format_duration(math.floor(tolerance))}"
+    # format_duration leaves out the milliseconds of a span past a second: 60,001 ms reads "1m", as if within a 1m
+    # tolerance, and a tolerance of 1,500 ms "1s": both are written exactly then, with the excess
+    exact = tolerance > 0 and (late if late < 1000 else late - late % 1000) <= tolerance
+    if exact:
+        excess = f", {format_duration(math.ceil(late - tolerance))} more than the tolerance of {format_duration(math.floor(tolerance), exact=True)}"
     return [Hit(
         ctx.container_pointer + "/originalTimeStamp",
-        f"created (originalTimeStamp {format_ms(created)}) {format_duration(late)} after it was processed"
+        f"created (originalTimeStamp {format_ms(created)}) {format_duration(late, exact=exact)} after it was processed"
         f" (serverTimeStamp {format_ms(processed)}){excess}",
         created,
     )]
