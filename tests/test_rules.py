@@ -419,7 +419,7 @@ def test_timestamps_and_spans_in_messages_read_as_the_calendar_and_clock_say():
 def test_an_integer_string_holds_in_its_type_as_the_schema_reads_it(text, bits, holds):
     """numeric-string speaks of "int"/"long" strings within range only (out of range is the schema's bad-value); the
     short-digits shortcut agrees with the full reading: Unicode digits are not ASCII digits, an empty string no number."""
-    from validator.rules.builtin.numeric_string import holds_integer
+    from validator.rules.values import holds_integer
 
     assert holds_integer(text, bits) is holds
 

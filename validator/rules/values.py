@@ -232,3 +232,13 @@ def same_json(a: Any, b: Any) -> bool:
         elif x != y:
             return False
     return True
+
+
+def holds_integer(text: str, bits: int) -> bool:
+    """Whether ``text`` is an integer (leading zeros and a sign allowed, as the schema's pattern) of a signed ``bits``-bit type."""
+    if len(text) <= 9 and text.isdigit() and text.isascii():
+        return True  # the common case: below 10**9, within an int's range and a long's
+    if _INT.match(text) is None:
+        return False
+    digits = text.lstrip("+-").lstrip("0")
+    return len(digits) <= 19 and -(2**bits) <= int(text) < 2**bits  # past 19 digits, past any long (and int() stays cheap)
