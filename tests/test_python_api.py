@@ -77,6 +77,35 @@ def test_the_package_is_typed_for_mypy_users(tmp_path):
     assert done.stdout.count("error:") == 1, done.stdout
 
 
+def test_the_calls_the_readme_shows_type_check_under_strict_mypy(tmp_path):
+    """A program written as the README says must pass ``mypy --strict``: ``lint_paths(Path("recordings"))``, one
+    path, runs and is documented, but its annotation took only an iterable of paths."""
+    script = tmp_path / "user.py"
+    script.write_text(textwrap.dedent('''
+        import warnings
+        from pathlib import Path
+
+        import validator
+        from validator import ConfigError, ConfigWarning, Finding
+
+        warnings.simplefilter("error", ConfigWarning)
+        found: list[Finding] = validator.lint_paths(Path("recordings"))
+        found += validator.lint_paths("recordings") + validator.lint_paths([Path("a.json"), "b.json"], include="*.json", jobs=2)
+        found += validator.lint_path(Path("a.json"), config=Path("c.yaml"), select="cart-arithmetic", ignore=["numeric-string"])
+        found += validator.lint_bytes(bytearray(b"{}"), input_format="json") + validator.lint_bytes(memoryview(b"{}"))
+        found += validator.lint(Path("a.json")) + validator.lint(b"{}") + validator.lint({"events": []})
+        try:
+            found += validator.lint_text("{}", api_version="v2", profile="messaging", min_severity="warning")
+        except ConfigError as error:
+            print(error)
+        unique: set[Finding] = {f.with_(line=1) for f in found}
+        rows: list[dict[str, object]] = [f.as_dict() for f in unique]
+        print(rows, validator.__version__)
+    '''))
+    done = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", "--strict", str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stdout
+
+
 def test_a_set_is_shown_and_identified_the_same_under_every_hash_seed():
     """A Python set (or YAML !!set read as one) has no JSON spelling: its message and fingerprint listed it in
     hash-seed order, so a baseline written by one run called the finding fixed and new in the next."""
