@@ -489,6 +489,27 @@ def test_an_object_of_python_types_json_writes_as_json_is_checked_as_that_json()
     assert ("wrong-type", "/cartStatus/products") in {(f.rule, f.pointer) for f in validator.lint_object(as_set)}
 
 
+def test_integers_read_as_decimals_are_the_integers_their_text_is():
+    """json.load(f, parse_int=Decimal), or DynamoDB's boto3 (every number a Decimal): Decimal("7") was the float 7.0,
+    so a legal long, 9223372036854775807, became 2**63, a false bad-value, and "found integer 7" read "found number 7.0".
+    A Decimal of more digits than Python prints is the one finding an int of them is, not an Infinity."""
+    import decimal
+
+    def error(level, code="c"):
+        return {"events": [{
+            "sdeType": "VISITOR_ERROR", "serverTimeStamp": 1528628536879, "isAuthenticated": True,
+            "visitorError": {"serverTimeStamp": 1528628536879, "visitorError": {"contextId": "x", "code": code, "level": level, "resolved": False}},
+        }]}
+
+    assert validator.lint_object(error(decimal.Decimal("9223372036854775807")), api_version="v2") == []
+    for level in ("9223372036854775807", "9223372036854775808", "-0", "7.0", "1E+2", "1" + "0" * 4000, "1" + "0" * 5000):
+        text = json.dumps(error(0, code=7)).replace('"level": 0', f'"level": {level}')
+        as_decimals = json.loads(text, parse_int=decimal.Decimal, parse_float=decimal.Decimal)
+        as_read = json.loads(text) if len(level) < 4300 else error(10**5000)  # json.loads refuses so long a number
+        for version in ("auto", "v1", "v2"):
+            assert _key(validator.lint_object(as_decimals, api_version=version)) == _key(validator.lint_object(as_read, api_version=version)), level
+
+
 @pytest.mark.parametrize("make", ["complex", "fraction", "numpy-int64", "numpy-float32"])
 def test_a_number_json_cannot_write_is_a_wrong_type_finding_not_no_finding(make):
     """A complex, a Fraction or numpy's int64 (a payload built from a pandas frame) is no JSON value: the fast path
