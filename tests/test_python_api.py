@@ -690,3 +690,46 @@ def test_a_surrogate_written_as_utf8_is_named_not_taken_for_a_bad_byte():
     assert line.message.startswith("a surrogate U+DC00 written as UTF-8 bytes b'\\xed\\xb0\\x80' at byte offset 8 of line 2: ")
     (other,) = validator.lint_bytes(b'{"a": "x\xed\x9f\xbf\xff"}')  # U+D7FF is no surrogate: the bad byte after it is named
     assert other.message == "invalid UTF-8 byte b'\\xff' at byte offset 11: invalid start byte"
+
+
+def test_an_absolute_path_is_linted_from_a_working_directory_that_was_removed(tmp_path):
+    """A service or test suite sitting in a removed temporary folder: lint_path("/abs/a.json") raised
+    FileNotFoundError naming no file (os.getcwd() in placing overrides), as lint_paths did; results do not
+    depend on the working directory. A relative path there names no file: a read-error, or lint_paths' ValueError."""
+    (tmp_path / "sub").mkdir()
+    capture = tmp_path / "sub" / "a.json"
+    capture.write_bytes(EXAMPLE.read_bytes())
+    config = tmp_path / "c.yaml"
+    config.write_text('overrides:\n  - files: ["sub/**"]\n    rules: {message-id: "off"}\n', encoding="utf-8")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = textwrap.dedent(f'''
+        import json, os, sys
+        import validator
+
+        os.rmdir({str(gone)!r})
+        capture, config = {str(capture)!r}, {str(config)!r}
+        def rules(findings):
+            return sorted({{f.rule for f in findings}})
+        out = {{
+            "path": rules(validator.lint_path(capture)),
+            "overridden": rules(validator.lint_path(capture, config=config)),
+            "paths": rules(validator.lint_paths(os.path.dirname(capture), config=config, jobs=1)),
+            "relative": rules(validator.lint_path("a.json", config=config)),
+        }}
+        try:
+            validator.lint_paths(["a.json"])
+        except ValueError as error:
+            out["relative paths"] = str(error)
+        print(json.dumps(out))
+    ''')
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=gone, timeout=120)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["path"] == _rules(validator.lint_path(capture)) and "message-id" in out["path"]
+    assert out["overridden"] == out["paths"] == [rule for rule in out["path"] if rule != "message-id"]
+    assert out["relative"] == ["read-error"] and out["relative paths"] == "path does not exist: a.json"
+
+
+def _rules(findings: list[validator.Finding]) -> list[str]:
+    return sorted({f.rule for f in findings})
