@@ -77,6 +77,35 @@ def test_the_package_is_typed_for_mypy_users(tmp_path):
     assert done.stdout.count("error:") == 1, done.stdout
 
 
+def test_the_calls_the_readme_shows_type_check_under_strict_mypy(tmp_path):
+    """A program written as the README says must pass ``mypy --strict``: ``lint_paths(Path("recordings"))``, one
+    path, runs and is documented, but its annotation took only an iterable of paths."""
+    script = tmp_path / "user.py"
+    script.write_text(textwrap.dedent('''
+        import warnings
+        from pathlib import Path
+
+        import validator
+        from validator import ConfigError, ConfigWarning, Finding
+
+        warnings.simplefilter("error", ConfigWarning)
+        found: list[Finding] = validator.lint_paths(Path("recordings"))
+        found += validator.lint_paths("recordings") + validator.lint_paths([Path("a.json"), "b.json"], include="*.json", jobs=2)
+        found += validator.lint_path(Path("a.json"), config=Path("c.yaml"), select="cart-arithmetic", ignore=["numeric-string"])
+        found += validator.lint_bytes(bytearray(b"{}"), input_format="json") + validator.lint_bytes(memoryview(b"{}"))
+        found += validator.lint(Path("a.json")) + validator.lint(b"{}") + validator.lint({"events": []})
+        try:
+            found += validator.lint_text("{}", api_version="v2", profile="messaging", min_severity="warning")
+        except ConfigError as error:
+            print(error)
+        unique: set[Finding] = {f.with_(line=1) for f in found}
+        rows: list[dict[str, object]] = [f.as_dict() for f in unique]
+        print(rows, validator.__version__)
+    '''))
+    done = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", "--strict", str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stdout
+
+
 def test_a_set_is_shown_and_identified_the_same_under_every_hash_seed():
     """A Python set (or YAML !!set read as one) has no JSON spelling: its message and fingerprint listed it in
     hash-seed order, so a baseline written by one run called the finding fixed and new in the next."""
@@ -460,6 +489,27 @@ def test_an_object_of_python_types_json_writes_as_json_is_checked_as_that_json()
     assert ("wrong-type", "/cartStatus/products") in {(f.rule, f.pointer) for f in validator.lint_object(as_set)}
 
 
+def test_integers_read_as_decimals_are_the_integers_their_text_is():
+    """json.load(f, parse_int=Decimal), or DynamoDB's boto3 (every number a Decimal): Decimal("7") was the float 7.0,
+    so a legal long, 9223372036854775807, became 2**63, a false bad-value, and "found integer 7" read "found number 7.0".
+    A Decimal of more digits than Python prints is the one finding an int of them is, not an Infinity."""
+    import decimal
+
+    def error(level, code="c"):
+        return {"events": [{
+            "sdeType": "VISITOR_ERROR", "serverTimeStamp": 1528628536879, "isAuthenticated": True,
+            "visitorError": {"serverTimeStamp": 1528628536879, "visitorError": {"contextId": "x", "code": code, "level": level, "resolved": False}},
+        }]}
+
+    assert validator.lint_object(error(decimal.Decimal("9223372036854775807")), api_version="v2") == []
+    for level in ("9223372036854775807", "9223372036854775808", "-0", "7.0", "1E+2", "1" + "0" * 4000, "1" + "0" * 5000):
+        text = json.dumps(error(0, code=7)).replace('"level": 0', f'"level": {level}')
+        as_decimals = json.loads(text, parse_int=decimal.Decimal, parse_float=decimal.Decimal)
+        as_read = json.loads(text) if len(level) < 4300 else error(10**5000)  # json.loads refuses so long a number
+        for version in ("auto", "v1", "v2"):
+            assert _key(validator.lint_object(as_decimals, api_version=version)) == _key(validator.lint_object(as_read, api_version=version)), level
+
+
 @pytest.mark.parametrize("make", ["complex", "fraction", "numpy-int64", "numpy-float32"])
 def test_a_number_json_cannot_write_is_a_wrong_type_finding_not_no_finding(make):
     """A complex, a Fraction or numpy's int64 (a payload built from a pandas frame) is no JSON value: the fast path
@@ -640,3 +690,46 @@ def test_a_surrogate_written_as_utf8_is_named_not_taken_for_a_bad_byte():
     assert line.message.startswith("a surrogate U+DC00 written as UTF-8 bytes b'\\xed\\xb0\\x80' at byte offset 8 of line 2: ")
     (other,) = validator.lint_bytes(b'{"a": "x\xed\x9f\xbf\xff"}')  # U+D7FF is no surrogate: the bad byte after it is named
     assert other.message == "invalid UTF-8 byte b'\\xff' at byte offset 11: invalid start byte"
+
+
+def test_an_absolute_path_is_linted_from_a_working_directory_that_was_removed(tmp_path):
+    """A service or test suite sitting in a removed temporary folder: lint_path("/abs/a.json") raised
+    FileNotFoundError naming no file (os.getcwd() in placing overrides), as lint_paths did; results do not
+    depend on the working directory. A relative path there names no file: a read-error, or lint_paths' ValueError."""
+    (tmp_path / "sub").mkdir()
+    capture = tmp_path / "sub" / "a.json"
+    capture.write_bytes(EXAMPLE.read_bytes())
+    config = tmp_path / "c.yaml"
+    config.write_text('overrides:\n  - files: ["sub/**"]\n    rules: {message-id: "off"}\n', encoding="utf-8")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = textwrap.dedent(f'''
+        import json, os, sys
+        import validator
+
+        os.rmdir({str(gone)!r})
+        capture, config = {str(capture)!r}, {str(config)!r}
+        def rules(findings):
+            return sorted({{f.rule for f in findings}})
+        out = {{
+            "path": rules(validator.lint_path(capture)),
+            "overridden": rules(validator.lint_path(capture, config=config)),
+            "paths": rules(validator.lint_paths(os.path.dirname(capture), config=config, jobs=1)),
+            "relative": rules(validator.lint_path("a.json", config=config)),
+        }}
+        try:
+            validator.lint_paths(["a.json"])
+        except ValueError as error:
+            out["relative paths"] = str(error)
+        print(json.dumps(out))
+    ''')
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=gone, timeout=120)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["path"] == _rules(validator.lint_path(capture)) and "message-id" in out["path"]
+    assert out["overridden"] == out["paths"] == [rule for rule in out["path"] if rule != "message-id"]
+    assert out["relative"] == ["read-error"] and out["relative paths"] == "path does not exist: a.json"
+
+
+def _rules(findings: list[validator.Finding]) -> list[str]:
+    return sorted({f.rule for f in findings})

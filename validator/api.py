@@ -114,7 +114,7 @@ def lint_path(
 
 
 def lint_paths(
-    paths: Iterable[str | os.PathLike[str]],
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
     cluster: Any = None,
     jobs: int | None = None,
@@ -128,7 +128,8 @@ def lint_paths(
     min_severity: str | None = None,
     profile: str | None = None,
 ) -> list[Finding]:
-    """Lint files, directories and URLs (``s3://``, ``file://``, ...) as ``sdelint check`` does, in input order.
+    """Lint files, directories and URLs (``s3://``, ``file://``, ...) as ``sdelint check`` does, in input order;
+    one path (a str or a PathLike) is one input, not the characters of one.
 
     The str ``"-"`` reads standard input (``sys.stdin.buffer``), named ``<stdin>``, as in ``sdelint check -``; a file
     named ``-`` is ``"./-"``, or ``Path("-")``: a PathLike is always a path.

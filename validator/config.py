@@ -474,12 +474,13 @@ class Configuration:
             return file.split("://", 1)[1]
         try:
             return Path(absolute_path(file)).relative_to(self.root).as_posix()  # "$PWD/a.json" through a symlink too
-        except ValueError:
+        except (ValueError, OSError):  # OSError: a relative path in a working directory that was removed
             return Path(file).as_posix()
 
     def policy_for(self, file: str | None) -> Policy:
         overrides = self.data.get("overrides", [])
-        relative = self._relative(file) if file else ""
+        # without overrides no path is needed: not the working directory either, which may have been removed
+        relative = self._relative(file) if file and overrides else ""
         chosen = tuple(i for i, o in enumerate(overrides) if file and path_matches(relative, o["files"]))
         policy = self._policies.get(chosen)
         if policy is None:

@@ -175,7 +175,11 @@ def collect(
     inputs: list[Input] = []
     notes: list[str] = []
     seen: set[str] = set()  # _identity of each local input
-    cwd, folders = os.getcwd(), dict[str, str]()
+    try:
+        cwd = os.getcwd()
+    except FileNotFoundError:  # the working directory was removed: no relative path exists, an absolute one is itself
+        cwd = ""
+    folders = dict[str, str]()
     seen_urls: set[str] = set()
     for raw in paths:
         if raw == STDIN:

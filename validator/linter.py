@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -287,8 +288,8 @@ def _unusable_object(data: Any) -> tuple[Problem | None, bool]:
         return Problem("", "syntax-error", f"an integer of {number.bit_length()} bits is longer than can be printed: not checked")
 
     plain = type(data) in _JSON_TYPES
-    if isinstance(data, int) and too_long_to_print(data):
-        return unprintable(data), plain
+    if isinstance(data, int | Decimal) and _too_long(data):
+        return unprintable(int(data)), plain
     if not isinstance(data, _PYTHON_CONTAINERS):
         return None, plain
     level = [data]
@@ -312,8 +313,8 @@ def _unusable_object(data: Any) -> tuple[Problem | None, bool]:
                     plain = False
                     if isinstance(child, _PYTHON_CONTAINERS):
                         below[id(child)] = child
-                    elif isinstance(child, int) and too_long_to_print(child):
-                        return unprintable(child), plain
+                    elif isinstance(child, int | Decimal) and _too_long(child):
+                        return unprintable(int(child)), plain
                 elif too_long_to_print(child):
                     return unprintable(child), plain
         if not below:
@@ -322,13 +323,27 @@ def _unusable_object(data: Any) -> tuple[Problem | None, bool]:
     return Problem("", "too-deep", f"object nests more than {OBJECT_MAX_DEPTH} levels, or contains itself: not checked"), plain
 
 
+def _integral(number: Decimal) -> bool:
+    """Whether a Decimal is written without a point or an exponent (``Decimal("7")``, as ``parse_int=Decimal`` and
+    DynamoDB give integers): an integer, as json.loads reads its text."""
+    return number.is_finite() and number.as_tuple().exponent == 0
+
+
+def _too_long(number: int | Decimal) -> bool:
+    """An integer (an integral Decimal too) too long to print: see findings.too_long_to_print."""
+    if isinstance(number, Decimal):  # by its digits: int() of a Decimal of a million digits takes a while
+        limit = sys.get_int_max_str_digits()
+        return bool(limit) and _integral(number) and len(number.as_tuple().digits) > limit
+    return too_long_to_print(number)
+
+
 def _as_json_types(data: Any) -> Any:
     """``data`` made of the types json.loads gives, which the checks expect, for what ``json.dumps`` writes as JSON:
     a dict subclass (OrderedDict, defaultdict) as a dict, a tuple or a list subclass as a list, a str, int or float
-    subclass (an enum's member) as its value; and a Decimal (``json.load(f, parse_float=Decimal)``) as the float its
-    text reads as, the number the schemas already took it for. Anything else (a set, a date, bytes) is kept: it is no
-    JSON value, and is reported as one of the wrong type. Parts held twice are copied once; ``data`` is known not to
-    hold itself (``_unusable_object``).
+    subclass (an enum's member) as its value; and a Decimal (``json.load(f, parse_float=Decimal)``) as the number its
+    text reads as: an int for ``Decimal("7")`` (``parse_int=Decimal``, DynamoDB), else a float (``Decimal("7.0")``).
+    Anything else (a set, a date, bytes) is kept: it is no JSON value, and is reported as one of the wrong type.
+    Parts held twice are copied once; ``data`` is known not to hold itself (``_unusable_object``).
     """
     copies: dict[int, Any] = {}  # id of a container -> its copy (the containers outlive this: their ids are not reused)
 
@@ -346,7 +361,9 @@ def _as_json_types(data: Any) -> Any:
             return int.__int__(value)
         if isinstance(value, float):
             return float.__float__(value)
-        if isinstance(value, Decimal):
+        if isinstance(value, Decimal):  # as a float, 9223372036854775807 (a legal long) was 2**63: out of its range
+            if _integral(value):
+                return int(value)
             return float("nan") if value.is_snan() else float(value)  # a signalling NaN refuses float()
         return value
 

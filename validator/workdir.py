@@ -41,7 +41,10 @@ def absolute_path(path: str, where: tuple[str, str | None] | None = None) -> str
     pwd = os.environ.get("PWD") if where is None else where[1]
     if not pwd or not os.path.isabs(path):  # a relative path was joined to os.getcwd() already
         return absolute
-    cwd = os.getcwd() if where is None else where[0]
+    try:
+        cwd = os.getcwd() if where is None else where[0]
+    except OSError:  # the working directory was removed: an absolute path is itself (a library caller may sit there)
+        return absolute
     logical = _logical(pwd, cwd)
     if logical is None:
         return absolute
