@@ -347,3 +347,23 @@ def test_an_unreadable_url_is_a_read_error_finding(tmp_path):
     result = lint_url(Linter(), (tmp_path / "missing.json").as_uri(), "missing.json")
     assert [(f.rule, f.severity) for f in result.findings] == [("read-error", "error")]
     assert "\n" not in result.findings[0].message
+
+
+def test_a_url_naming_only_its_scheme_lists_and_reads_its_root(tmp_path, monkeypatch):
+    """`sdelint check file://` listed the working directory but named each file `file:/a.json`, which names no file:
+    a false read-error per file (a Python API sweep). `memory://` alone is the store's root, likewise."""
+    import fsspec
+
+    import validator
+
+    (tmp_path / "a.json").write_text(json.dumps({"events": [{"x": 1}]}), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--format", "json", "file://"])
+    assert [(f["file"], f["rule"]) for f in json.loads(result.output)["findings"]] == [("file://a.json", "unrecognized-document")]
+    store = fsspec.filesystem("memory")
+    store.pipe("/scheme-only/b.json", json.dumps({"events": [{"x": 1}]}).encode())
+    try:
+        found = [(f.file, f.rule) for f in validator.lint_paths(["memory://"]) if f.file.startswith("memory://scheme-only/")]
+        assert found == [("memory://scheme-only/b.json", "unrecognized-document")]
+    finally:
+        store.rm("/scheme-only", recursive=True)

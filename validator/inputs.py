@@ -104,7 +104,9 @@ def list_url(request: ListRequest) -> Listing:
     kept = [relative for relative in sorted(relatives) if selected_file(relative, request.include, request.exclude)
             and DEFAULT_EXCLUDE.isdisjoint(relative.split("/")[:-1])  # the folders a local search does not enter
             and relative.rsplit("/", 1)[-1] not in CONFIGURATION_FILES]
-    base = request.url.rstrip("/") + "/"
+    # names as the URL given spells them; `file://` or `memory://` alone (the working directory, the store's root) is
+    # followed by the relative path, where "file:/" + it named no file (a false read-error per file)
+    base = request.url if request.url.endswith("://") else request.url.rstrip("/") + "/"
     return Listing([(base + relative, _size(relatives[relative])) for relative in kept])
 
 
