@@ -421,3 +421,21 @@ def test_a_rewrite_over_an_unreadable_baseline_says_its_entries_are_not_kept(tmp
     assert read.exit_code == 2 and "base.json: cannot use baseline: it is of baseline format 2, which sdelint" in read.output
     assert "another version of sdelint wrote it" in read.output
     assert "of baseline format 2" in cli("check", "--write-baseline", "base.json", "a.json").output
+
+
+def test_entries_of_a_file_left_broken_are_neither_fixed_nor_dropped(tmp_path, cli, monkeypatch):
+    """A sweep: a capture left unparsable mid-edit (or unreadable for a moment) had every accepted entry counted as fixed,
+    and the rewrite that advice asks for dropped them, so once the file was mended they all came back as new findings.
+    No rule but the loader's looked at it: only entries of those (its syntax-error) are judged."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes())
+    assert cli("check", "--write-baseline", "base.json", "a.json").exit_code == 0
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes() + b"{broken")
+    broken = _json_report(cli("check", "--format", "json", "--baseline", "base.json", "a.json"))
+    assert [f["rule"] for f in broken["findings"]] == ["syntax-error"] and broken["summary"]["baseline"]["fixed"] == []
+    rewritten = cli("check", "--write-baseline", "base.json", "a.json")
+    assert rewritten.exit_code == 0 and "wrote 16 findings to the baseline base.json (15 of them kept" in rewritten.output
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes())
+    mended = cli("check", "-v", "--fail-on", "warning", "--baseline", "base.json", "a.json")
+    assert mended.exit_code == 0, mended.output
+    assert "15 known findings hidden; 1 fixed" in mended.output and "fixed: a.json: syntax-error (root)" in mended.output

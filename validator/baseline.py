@@ -19,6 +19,7 @@ from .findings import Finding
 from .load.reader import read_file
 from .report.common import indented_ascii_json_by_orjson
 from .result import BaselineOutcome, FileResult
+from .rules.builtin.inputs import RULES as INPUT_RULES
 from .workdir import absolute_path
 
 FORMAT_VERSION = 1
@@ -30,6 +31,24 @@ Checks = Callable[[str, str, str], bool]
 
 def _everything(file: str, rule: str, pointer: str) -> bool:
     return True
+
+
+# The rules that look at an input no document of which was checked (it did not parse, could not be read, is no payload)
+_LOADER_RULES = frozenset(rule.name for rule in INPUT_RULES)
+
+
+def _looked_for(results: list[FileResult], checks: Checks) -> Checks:
+    """``checks``, where in an input the rules never saw (a result without a kind: a capture left broken mid-edit, a file
+    that could not be read) only the loader's rules were checked: its other entries were not looked for. They counted as
+    fixed, and a rewrite dropped them, so once the file was mended its accepted findings came back as new."""
+    unchecked = {result.file for result in results if result.kind is None}
+    if not unchecked:
+        return checks
+
+    def looked(file: str, rule: str, pointer: str) -> bool:
+        return (file not in unchecked or rule in _LOADER_RULES) and checks(file, rule, pointer)
+
+    return looked
 
 
 class BaselineError(Exception):
@@ -77,6 +96,7 @@ def write_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
     those of rules this run did not check (``--select``, ``--ignore``, ``--min-severity``; ``checks``) in the files it did.
     """
     root = Path(absolute_path(str(path))).parent
+    checks = _looked_for(results, checks)
     entries = []
     checked: dict[str, str] = {}  # a checked file as the baseline names it -> as the results name it
     files: dict[str, str] = {}
@@ -162,6 +182,7 @@ def apply_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
             raise BaselineError(f"{path}: cannot use baseline: findings[{index}] is not an object with the strings {fields}")
     remaining = Counter((e["file"], e["rule"], e["pointer"], e["value_hash"]) for e in entries)
     root = Path(absolute_path(str(path))).parent
+    checks = _looked_for(results, checks)
     outcome = BaselineOutcome()
     checked_files: dict[str, str] = {}  # a checked file as the baseline names it -> as the results name it
     files: dict[str, str] = {}
