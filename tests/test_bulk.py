@@ -103,12 +103,14 @@ def test_directories_use_include_and_exclude(tmp_path, cli):
 @pytest.mark.parametrize("pattern, words", [("\\", "Invalid git pattern"), ("{a,b}" * 18, "expand to more than 256 patterns"), ("[z-a].json", "not a valid pattern: bad character range z-a"),
                                             ("a" * 100_000, "longer than 4,096 characters"), ("[[:letter:]].json", "[:letter:] is not a POSIX character class"),
                                             ("", "an empty pattern matches no file"), ("  ", "a pattern of blanks only matches no file"),
-                                            ("#draft.json", "a pattern that starts with # is a gitignore comment and matches no file")])
+                                            ("#draft.json", "a pattern that starts with # is a gitignore comment and matches no file"),
+                                            (".\\legacy\\*.json", "(\\l is just l): separate folders with '/' (./legacy/*.json)")])
 @pytest.mark.parametrize("option", ["--include", "--exclude"])
 def test_a_pattern_pathspec_refuses_or_braces_that_explode_are_usage_errors(tmp_path, cli, option, pattern, words):
     """Both were internal errors or a half-minute stall (found by a crash hunt): {a,b} 18 times is 262,144 patterns.
     An empty pattern (`--include "$UNSET"`) selected nothing: "no file matching  in this directory"; so did a
-    gitignore comment (`--include '#draft.json'`), and blanks were called empty."""
+    gitignore comment (`--include '#draft.json'`), and blanks were called empty; a Windows path (`--exclude legacy\\old`)
+    escaped its letters and excluded nothing."""
     (tmp_path / "a.json").write_text(json.dumps(EVENT), encoding="utf-8")
     result = cli("check", option, pattern, tmp_path)
     assert result.exit_code == 2 and f"Invalid value for '{option}'" in result.output and words in result.output

@@ -204,6 +204,8 @@ def test_fail_on_in_the_configuration(project, cli):
         ("overrides:\n  - files: ['ok.json', '\\']\n", [":2:", "overrides/0/files/1", "Invalid git pattern"]),
         ("overrides:\n  - files: ['" + "{a,b}" * 18 + "']\n", [":2:", "expand to more than 256 patterns"]),
         ("overrides:\n  - files: ['[z-a].json']\n", [":2:", "not a valid pattern: bad character range z-a"]),
+        # a Windows path's backslashes escape letters in a gitignore pattern: fixtures\legacy\** matched nothing, in silence
+        ("overrides:\n  - files: ['fixtures\\legacy\\**']\n", [":2:", "overrides/0/files/0", "(\\l is just l): separate folders with '/' (fixtures/legacy/**)"]),
         ("rules:\n  attribution-window: {hours: .inf}\n", [":2:", "hours must be a finite number"]),
         ("rules:\n  value-length: {max: 5e4}\n", [":2:", "YAML 1.1 reads 5e4 as text: write 5.0e+04"]),
         ("rules:\n  value-length: {max: " + "9" * 5000 + "}\n", [".sdelint.yaml:2:23:", "a number of 5000 characters is longer than can be read"]),
