@@ -164,6 +164,20 @@ overrides:
     assert set(by_pointer.values()) == {"warning"} and len(by_pointer) == 8  # not customerInfo's: both its timestamps are "Event creation time stamp."
 
 
+def test_pointer_overrides_take_rfc_6901_escapes_and_refuse_a_tilde_no_pointer_holds(tmp_path, cli, example_path):
+    """A sweep: '/**/t~z' (a key 't~z' is spelt t~0z in a pointer) was accepted and matched nothing, in silence."""
+    data = json.loads(example_path.read_text(encoding="utf-8"))
+    data["conversationHistoryRecords"][0]["unAuthSdes"]["events"][0]["cartStatus"].update({"x/y": 1, "t~z": 1, "u~v": 1})
+    fixture = _write(tmp_path / "resp.json", json.dumps(data))
+    config = "overrides:\n  - files: ['*.json']\n    pointers: [{}]\n    rules: {{unknown-field: 'off'}}\n"
+    _write(tmp_path / ".sdelint.yaml", config.format("'/**/cartStatus/x~1y', '/**/t~0z', '/**/u~*'"))
+    report = json.loads(cli("check", "--format", "json", "--select", "unknown-field", str(fixture)).output)
+    assert report["findings"] == []
+    _write(tmp_path / ".sdelint.yaml", config.format("'/**/x~1y', '/**/t~z'"))
+    result = cli("check", str(fixture))
+    assert result.exit_code == 2 and ".sdelint.yaml:3:28: overrides/0/pointers/1: '/**/t~z': a JSON Pointer writes '~' in a key as ~0" in result.output
+
+
 def test_fail_on_in_the_configuration(project, cli):
     _write(project / ".sdelint.yaml", "fail-on: warning\n")
     assert cli("check", "legacy/b.json").exit_code == 1
