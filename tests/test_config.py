@@ -149,6 +149,17 @@ def test_path_override_pins_the_api_version(project, cli):
     assert report["files"][0]["api_version"] == "v2"
 
 
+def test_a_file_named_through_a_folder_symlink_takes_the_overrides_of_the_configuration_it_is_checked_with(project, cli):
+    """A sweep: legacy/.sdelint.yaml, found above the folder a link resolves to, applies to link/b.json, but its
+    override was matched against 'link/b.json' as the command line spelt it, outside that configuration's folder: the
+    anchored '/b.json' never applied, while the same file named legacy/b.json had it."""
+    _write(project / "legacy" / ".sdelint.yaml", 'overrides:\n  - files: ["/b.json"]\n    rules: {timestamp-order: info}\n')
+    (project / "link").symlink_to(project / "legacy", target_is_directory=True)
+    assert _severities(cli, "legacy/b.json")["timestamp-order"] == {"info"}
+    assert _severities(cli, "link/b.json")["timestamp-order"] == {"info"}
+    assert _severities(cli, str(project / "link" / "b.json"))["timestamp-order"] == {"info"}
+
+
 def test_pointer_override_changes_severity_only_inside_matching_pointers(tmp_path, cli, example_path):
     fixture = _write(tmp_path / "resp.json", example_path.read_text(encoding="utf-8"))
     _write(tmp_path / ".sdelint.yaml", """

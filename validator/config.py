@@ -477,9 +477,14 @@ class Configuration:
     def _relative(self, file: str) -> str:
         if "://" in file:  # an object-storage URL (s3://bucket/key): overrides match "bucket/key"
             return file.split("://", 1)[1]
+        absolute = Path(absolute_path(file))
         try:
-            return Path(absolute_path(file)).relative_to(self.root).as_posix()  # "$PWD/a.json" through a symlink too
+            return absolute.relative_to(self.root).as_posix()  # "$PWD/a.json" through a symlink too
         except ValueError:
+            pass
+        try:  # named through a folder symlink: the configuration was found above the folder resolved, so is the path
+            return (absolute.parent.resolve() / absolute.name).relative_to(self.root).as_posix()
+        except (ValueError, OSError, RuntimeError):  # outside the configuration's folder (--config), or a loop of links
             return Path(file).as_posix()
 
     def policy_for(self, file: str | None) -> Policy:
