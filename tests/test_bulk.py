@@ -414,7 +414,7 @@ def test_a_rewrite_over_an_unreadable_baseline_says_its_entries_are_not_kept(tmp
     (tmp_path / "base.json").write_text("".join([*lines[:12], "<<<<<<< HEAD\n", *lines[12:20], "=======\n", ">>>>>>> other\n", *lines[20:]]))
     rewritten = cli("check", "--write-baseline", "base.json", "a.json")
     assert rewritten.exit_code == 0
-    assert "sdelint: note: the earlier baseline cannot be read, so none of its entries are kept (base.json: cannot use baseline: not JSON" in rewritten.output
+    assert "sdelint: note: the earlier baseline cannot be read, so none of its entries are kept (base.json: cannot use baseline: a merge" in rewritten.output
     assert "wrote 15 findings" in rewritten.output
     quiet = cli("check", "--write-baseline", "base.json", "a.json")  # readable now: nothing to say
     assert quiet.exit_code == 0 and "note" not in quiet.output
@@ -441,3 +441,19 @@ def test_entries_of_a_file_left_broken_are_neither_fixed_nor_dropped(tmp_path, c
     mended = cli("check", "-v", "--fail-on", "warning", "--baseline", "base.json", "a.json")
     assert mended.exit_code == 0, mended.output
     assert "15 known findings hidden; 1 fixed" in mended.output and "fixed: a.json: syntax-error (root)" in mended.output
+
+
+def test_a_baseline_a_merge_left_conflicted_says_so_and_how_to_mend_it(tmp_path, cli, monkeypatch):
+    """A sweep: two branches that each added entries conflict line by line in the sorted list (their entries differ only
+    in "file"), and --baseline said only "not JSON: Expecting property name enclosed in double quotes: line 10"."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes())
+    assert cli("check", "--write-baseline", "base.json", "a.json").exit_code == 0
+    lines = (tmp_path / "base.json").read_text(encoding="utf-8").splitlines(keepends=True)
+    mine, theirs = lines[5], lines[5].replace("a.json", "b.json")
+    (tmp_path / "base.json").write_text("".join([*lines[:5], "<<<<<<< HEAD\n", mine, "=======\n", theirs, ">>>>>>> other\n", *lines[6:]]))
+    result = cli("check", "--baseline", "base.json", "a.json")
+    assert result.exit_code == 2
+    assert "base.json: cannot use baseline: a merge left conflict markers in it (line 6): take one side (git checkout --theirs -- base.json)" in result.output
+    (tmp_path / "base.json").write_text("".join(lines)[:-3])  # broken, no markers: as before
+    assert "cannot use baseline: not JSON: Expecting" in cli("check", "--baseline", "base.json", "a.json").output

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -148,6 +149,12 @@ def _entries(path: Path) -> list:
     except OSError as exc:
         raise BaselineError(f"{path}: cannot use baseline: {exc.strerror or exc}") from None
     except (ValueError, RecursionError) as exc:  # not JSON (a JSONDecodeError says where), or not UTF-8
+        if conflict := _conflict_line(path):
+            raise BaselineError(
+                f"{path}: cannot use baseline: a merge left conflict markers in it (line {conflict}): take one side"
+                f" (git checkout --theirs -- {path}) and rewrite it with --write-baseline for the files the other side"
+                " changed, or from a run over every file"
+            ) from None
         raise BaselineError(f"{path}: cannot use baseline: not JSON: {exc}") from None
     entries = document.get("findings") if isinstance(document, dict) else None
     version = document.get("sdelint_baseline") if isinstance(document, dict) else None
@@ -159,6 +166,22 @@ def _entries(path: Path) -> list:
     if type(version) is not int or version != FORMAT_VERSION or not isinstance(entries, list):  # true == 1 in Python, not here
         raise BaselineError(f"{path}: cannot use baseline: not an sdelint baseline (an object with sdelint_baseline: {FORMAT_VERSION} and a findings list)")
     return entries
+
+
+_CONFLICT_MARKER = re.compile(rb"^(?:<{7}|>{7})(?: |\r?$)", re.MULTILINE)
+
+
+def _conflict_line(path: Path) -> int | None:
+    """The line of the first merge conflict marker (``<<<<<<< HEAD``, ``>>>>>>> branch``) in the file, if any.
+
+    "not JSON: Expecting property name enclosed in double quotes: line 270" did not say that a merge of two branches
+    that each added entries was left unresolved."""
+    try:
+        text = read_file(path)
+    except OSError:
+        return None
+    found = _CONFLICT_MARKER.search(text)
+    return text.count(b"\n", 0, found.start()) + 1 if found else None
 
 
 def is_baseline(path: Path) -> bool:
