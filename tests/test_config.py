@@ -643,6 +643,16 @@ def test_override_patterns_mean_what_their_users_mean(tmp_path, cli, monkeypatch
     assert ("currency-code", "error") in got and "negative-amount" not in {rule for rule, _ in got}
 
 
+@pytest.mark.parametrize("pattern", [".//sub/c.json", "sub//c.json", "././sub//*.json"])
+def test_an_override_glob_with_a_doubled_slash_matches_as_the_path_it_spells(project, cli, pattern):
+    """A sweep: './/sub/c.json' was anchored as '//sub/c.json', and 'sub//c.json' kept its '//': no path holds one, so
+    the override matched nothing, in silence, where the system reads the same spelling as sub/c.json."""
+    _write(project / "sub" / "c.json", json.dumps(SKEWED))
+    _write(project / ".sdelint.yaml", f"overrides:\n  - files: ['{pattern}']\n    rules: {{timestamp-order: info}}\n")
+    assert _severities(cli, "sub/c.json")["timestamp-order"] == {"info"}
+    assert _severities(cli, "--exclude", pattern, ".").get("timestamp-order") == {"warning"}  # the file it names is left out
+
+
 def test_custom_rules_run_on_engagement_history_events(tmp_path):
     """An audit: a custom rule never ran on an Engagement History input, and nothing said so."""
     config = _write(tmp_path / ".sdelint.yaml", "custom-rules:\n  - {name: usd-only, where: '*.currency', check: enum, options: {values: [USD]}, message: '{value}'}\n")

@@ -235,12 +235,17 @@ def _file_regexes(patterns: tuple[str, ...]) -> list[tuple[bool, Any]]:
     return compiled
 
 
+_SLASHES = re.compile(r"//+")
+
+
 def _anchored(pattern: str) -> str:
-    """``./c.json`` as ``/c.json``: what ruff's users mean by it, where gitignore would match nothing."""
+    """``./c.json`` as ``/c.json``: what ruff's users mean by it, where gitignore would match nothing; ``a//b`` as
+    ``a/b``, as the system reads such a path (no path holds ``//``: ``.//a/*`` and ``fixtures//old`` matched nothing)."""
+    pattern = _SLASHES.sub("/", pattern)
     if not pattern.startswith("./"):
         return pattern
     while pattern.startswith("./"):
-        pattern = pattern[2:]
+        pattern = pattern[2:].lstrip("/")
     return "/" + pattern
 
 
