@@ -103,12 +103,14 @@ def test_directories_use_include_and_exclude(tmp_path, cli):
 @pytest.mark.parametrize("pattern, words", [("\\", "Invalid git pattern"), ("{a,b}" * 18, "expand to more than 256 patterns"), ("[z-a].json", "not a valid pattern: bad character range z-a"),
                                             ("a" * 100_000, "longer than 4,096 characters"), ("[[:letter:]].json", "[:letter:] is not a POSIX character class"),
                                             ("", "an empty pattern matches no file"), ("  ", "a pattern of blanks only matches no file"),
-                                            ("#draft.json", "a pattern that starts with # is a gitignore comment and matches no file")])
+                                            ("#draft.json", "a pattern that starts with # is a gitignore comment and matches no file"),
+                                            (".\\legacy\\*.json", "(\\l is just l): separate folders with '/' (./legacy/*.json)")])
 @pytest.mark.parametrize("option", ["--include", "--exclude"])
 def test_a_pattern_pathspec_refuses_or_braces_that_explode_are_usage_errors(tmp_path, cli, option, pattern, words):
     """Both were internal errors or a half-minute stall (found by a crash hunt): {a,b} 18 times is 262,144 patterns.
     An empty pattern (`--include "$UNSET"`) selected nothing: "no file matching  in this directory"; so did a
-    gitignore comment (`--include '#draft.json'`), and blanks were called empty."""
+    gitignore comment (`--include '#draft.json'`), and blanks were called empty; a Windows path (`--exclude legacy\\old`)
+    escaped its letters and excluded nothing."""
     (tmp_path / "a.json").write_text(json.dumps(EVENT), encoding="utf-8")
     result = cli("check", option, pattern, tmp_path)
     assert result.exit_code == 2 and f"Invalid value for '{option}'" in result.output and words in result.output
@@ -412,7 +414,7 @@ def test_a_rewrite_over_an_unreadable_baseline_says_its_entries_are_not_kept(tmp
     (tmp_path / "base.json").write_text("".join([*lines[:12], "<<<<<<< HEAD\n", *lines[12:20], "=======\n", ">>>>>>> other\n", *lines[20:]]))
     rewritten = cli("check", "--write-baseline", "base.json", "a.json")
     assert rewritten.exit_code == 0
-    assert "sdelint: note: the earlier baseline cannot be read, so none of its entries are kept (base.json: cannot use baseline: not JSON" in rewritten.output
+    assert "sdelint: note: the earlier baseline cannot be read, so none of its entries are kept (base.json: cannot use baseline: a merge" in rewritten.output
     assert "wrote 15 findings" in rewritten.output
     quiet = cli("check", "--write-baseline", "base.json", "a.json")  # readable now: nothing to say
     assert quiet.exit_code == 0 and "note" not in quiet.output
@@ -421,3 +423,37 @@ def test_a_rewrite_over_an_unreadable_baseline_says_its_entries_are_not_kept(tmp
     assert read.exit_code == 2 and "base.json: cannot use baseline: it is of baseline format 2, which sdelint" in read.output
     assert "another version of sdelint wrote it" in read.output
     assert "of baseline format 2" in cli("check", "--write-baseline", "base.json", "a.json").output
+
+
+def test_entries_of_a_file_left_broken_are_neither_fixed_nor_dropped(tmp_path, cli, monkeypatch):
+    """A sweep: a capture left unparsable mid-edit (or unreadable for a moment) had every accepted entry counted as fixed,
+    and the rewrite that advice asks for dropped them, so once the file was mended they all came back as new findings.
+    No rule but the loader's looked at it: only entries of those (its syntax-error) are judged."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes())
+    assert cli("check", "--write-baseline", "base.json", "a.json").exit_code == 0
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes() + b"{broken")
+    broken = _json_report(cli("check", "--format", "json", "--baseline", "base.json", "a.json"))
+    assert [f["rule"] for f in broken["findings"]] == ["syntax-error"] and broken["summary"]["baseline"]["fixed"] == []
+    rewritten = cli("check", "--write-baseline", "base.json", "a.json")
+    assert rewritten.exit_code == 0 and "wrote 16 findings to the baseline base.json (15 of them kept" in rewritten.output
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes())
+    mended = cli("check", "-v", "--fail-on", "warning", "--baseline", "base.json", "a.json")
+    assert mended.exit_code == 0, mended.output
+    assert "15 known findings hidden; 1 fixed" in mended.output and "fixed: a.json: syntax-error (root)" in mended.output
+
+
+def test_a_baseline_a_merge_left_conflicted_says_so_and_how_to_mend_it(tmp_path, cli, monkeypatch):
+    """A sweep: two branches that each added entries conflict line by line in the sorted list (their entries differ only
+    in "file"), and --baseline said only "not JSON: Expecting property name enclosed in double quotes: line 10"."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes())
+    assert cli("check", "--write-baseline", "base.json", "a.json").exit_code == 0
+    lines = (tmp_path / "base.json").read_text(encoding="utf-8").splitlines(keepends=True)
+    mine, theirs = lines[5], lines[5].replace("a.json", "b.json")
+    (tmp_path / "base.json").write_text("".join([*lines[:5], "<<<<<<< HEAD\n", mine, "=======\n", theirs, ">>>>>>> other\n", *lines[6:]]))
+    result = cli("check", "--baseline", "base.json", "a.json")
+    assert result.exit_code == 2
+    assert "base.json: cannot use baseline: a merge left conflict markers in it (line 6): take one side (git checkout --theirs -- base.json)" in result.output
+    (tmp_path / "base.json").write_text("".join(lines)[:-3])  # broken, no markers: as before
+    assert "cannot use baseline: not JSON: Expecting" in cli("check", "--baseline", "base.json", "a.json").output

@@ -149,6 +149,17 @@ def test_path_override_pins_the_api_version(project, cli):
     assert report["files"][0]["api_version"] == "v2"
 
 
+def test_a_file_named_through_a_folder_symlink_takes_the_overrides_of_the_configuration_it_is_checked_with(project, cli):
+    """A sweep: legacy/.sdelint.yaml, found above the folder a link resolves to, applies to link/b.json, but its
+    override was matched against 'link/b.json' as the command line spelt it, outside that configuration's folder: the
+    anchored '/b.json' never applied, while the same file named legacy/b.json had it."""
+    _write(project / "legacy" / ".sdelint.yaml", 'overrides:\n  - files: ["/b.json"]\n    rules: {timestamp-order: info}\n')
+    (project / "link").symlink_to(project / "legacy", target_is_directory=True)
+    assert _severities(cli, "legacy/b.json")["timestamp-order"] == {"info"}
+    assert _severities(cli, "link/b.json")["timestamp-order"] == {"info"}
+    assert _severities(cli, str(project / "link" / "b.json"))["timestamp-order"] == {"info"}
+
+
 def test_pointer_override_changes_severity_only_inside_matching_pointers(tmp_path, cli, example_path):
     fixture = _write(tmp_path / "resp.json", example_path.read_text(encoding="utf-8"))
     _write(tmp_path / ".sdelint.yaml", """
@@ -162,6 +173,20 @@ overrides:
     by_pointer = {f["pointer"]: f["severity"] for f in report["findings"] if f["rule"] == "timestamp-order"}
     assert by_pointer.pop("/conversationHistoryRecords/0/unAuthSdes/events/0/cartStatus/originalTimeStamp") == "error"
     assert set(by_pointer.values()) == {"warning"} and len(by_pointer) == 8  # not customerInfo's: both its timestamps are "Event creation time stamp."
+
+
+def test_pointer_overrides_take_rfc_6901_escapes_and_refuse_a_tilde_no_pointer_holds(tmp_path, cli, example_path):
+    """A sweep: '/**/t~z' (a key 't~z' is spelt t~0z in a pointer) was accepted and matched nothing, in silence."""
+    data = json.loads(example_path.read_text(encoding="utf-8"))
+    data["conversationHistoryRecords"][0]["unAuthSdes"]["events"][0]["cartStatus"].update({"x/y": 1, "t~z": 1, "u~v": 1})
+    fixture = _write(tmp_path / "resp.json", json.dumps(data))
+    config = "overrides:\n  - files: ['*.json']\n    pointers: [{}]\n    rules: {{unknown-field: 'off'}}\n"
+    _write(tmp_path / ".sdelint.yaml", config.format("'/**/cartStatus/x~1y', '/**/t~0z', '/**/u~*'"))
+    report = json.loads(cli("check", "--format", "json", "--select", "unknown-field", str(fixture)).output)
+    assert report["findings"] == []
+    _write(tmp_path / ".sdelint.yaml", config.format("'/**/x~1y', '/**/t~z'"))
+    result = cli("check", str(fixture))
+    assert result.exit_code == 2 and ".sdelint.yaml:3:28: overrides/0/pointers/1: '/**/t~z': a JSON Pointer writes '~' in a key as ~0" in result.output
 
 
 def test_fail_on_in_the_configuration(project, cli):
@@ -204,6 +229,8 @@ def test_fail_on_in_the_configuration(project, cli):
         ("overrides:\n  - files: ['ok.json', '\\']\n", [":2:", "overrides/0/files/1", "Invalid git pattern"]),
         ("overrides:\n  - files: ['" + "{a,b}" * 18 + "']\n", [":2:", "expand to more than 256 patterns"]),
         ("overrides:\n  - files: ['[z-a].json']\n", [":2:", "not a valid pattern: bad character range z-a"]),
+        # a Windows path's backslashes escape letters in a gitignore pattern: fixtures\legacy\** matched nothing, in silence
+        ("overrides:\n  - files: ['fixtures\\legacy\\**']\n", [":2:", "overrides/0/files/0", "(\\l is just l): separate folders with '/' (fixtures/legacy/**)"]),
         ("rules:\n  attribution-window: {hours: .inf}\n", [":2:", "hours must be a finite number"]),
         ("rules:\n  value-length: {max: 5e4}\n", [":2:", "YAML 1.1 reads 5e4 as text: write 5.0e+04"]),
         ("rules:\n  value-length: {max: " + "9" * 5000 + "}\n", [".sdelint.yaml:2:23:", "a number of 5000 characters is longer than can be read"]),
@@ -614,6 +641,16 @@ def test_override_patterns_mean_what_their_users_mean(tmp_path, cli, monkeypatch
     report = json.loads(cli("check", "--config", str(config), "--format", "json", "c.json").output)
     got = {(f["rule"], f["severity"]) for f in report["findings"]}
     assert ("currency-code", "error") in got and "negative-amount" not in {rule for rule, _ in got}
+
+
+@pytest.mark.parametrize("pattern", [".//sub/c.json", "sub//c.json", "././sub//*.json"])
+def test_an_override_glob_with_a_doubled_slash_matches_as_the_path_it_spells(project, cli, pattern):
+    """A sweep: './/sub/c.json' was anchored as '//sub/c.json', and 'sub//c.json' kept its '//': no path holds one, so
+    the override matched nothing, in silence, where the system reads the same spelling as sub/c.json."""
+    _write(project / "sub" / "c.json", json.dumps(SKEWED))
+    _write(project / ".sdelint.yaml", f"overrides:\n  - files: ['{pattern}']\n    rules: {{timestamp-order: info}}\n")
+    assert _severities(cli, "sub/c.json")["timestamp-order"] == {"info"}
+    assert _severities(cli, "--exclude", pattern, ".").get("timestamp-order") == {"warning"}  # the file it names is left out
 
 
 def test_custom_rules_run_on_engagement_history_events(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ from .findings import Finding
 from .load.reader import read_file
 from .report.common import indented_ascii_json_by_orjson
 from .result import BaselineOutcome, FileResult
+from .rules.builtin.inputs import RULES as INPUT_RULES
 from .workdir import absolute_path
 
 FORMAT_VERSION = 1
@@ -30,6 +32,24 @@ Checks = Callable[[str, str, str], bool]
 
 def _everything(file: str, rule: str, pointer: str) -> bool:
     return True
+
+
+# The rules that look at an input no document of which was checked (it did not parse, could not be read, is no payload)
+_LOADER_RULES = frozenset(rule.name for rule in INPUT_RULES)
+
+
+def _looked_for(results: list[FileResult], checks: Checks) -> Checks:
+    """``checks``, where in an input the rules never saw (a result without a kind: a capture left broken mid-edit, a file
+    that could not be read) only the loader's rules were checked: its other entries were not looked for. They counted as
+    fixed, and a rewrite dropped them, so once the file was mended its accepted findings came back as new."""
+    unchecked = {result.file for result in results if result.kind is None}
+    if not unchecked:
+        return checks
+
+    def looked(file: str, rule: str, pointer: str) -> bool:
+        return (file not in unchecked or rule in _LOADER_RULES) and checks(file, rule, pointer)
+
+    return looked
 
 
 class BaselineError(Exception):
@@ -77,6 +97,7 @@ def write_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
     those of rules this run did not check (``--select``, ``--ignore``, ``--min-severity``; ``checks``) in the files it did.
     """
     root = Path(absolute_path(str(path))).parent
+    checks = _looked_for(results, checks)
     entries = []
     checked: dict[str, str] = {}  # a checked file as the baseline names it -> as the results name it
     files: dict[str, str] = {}
@@ -128,6 +149,12 @@ def _entries(path: Path) -> list:
     except OSError as exc:
         raise BaselineError(f"{path}: cannot use baseline: {exc.strerror or exc}") from None
     except (ValueError, RecursionError) as exc:  # not JSON (a JSONDecodeError says where), or not UTF-8
+        if conflict := _conflict_line(path):
+            raise BaselineError(
+                f"{path}: cannot use baseline: a merge left conflict markers in it (line {conflict}): take one side"
+                f" (git checkout --theirs -- {path}) and rewrite it with --write-baseline for the files the other side"
+                " changed, or from a run over every file"
+            ) from None
         raise BaselineError(f"{path}: cannot use baseline: not JSON: {exc}") from None
     entries = document.get("findings") if isinstance(document, dict) else None
     version = document.get("sdelint_baseline") if isinstance(document, dict) else None
@@ -139,6 +166,22 @@ def _entries(path: Path) -> list:
     if type(version) is not int or version != FORMAT_VERSION or not isinstance(entries, list):  # true == 1 in Python, not here
         raise BaselineError(f"{path}: cannot use baseline: not an sdelint baseline (an object with sdelint_baseline: {FORMAT_VERSION} and a findings list)")
     return entries
+
+
+_CONFLICT_MARKER = re.compile(rb"^(?:<{7}|>{7})(?: |\r?$)", re.MULTILINE)
+
+
+def _conflict_line(path: Path) -> int | None:
+    """The line of the first merge conflict marker (``<<<<<<< HEAD``, ``>>>>>>> branch``) in the file, if any.
+
+    "not JSON: Expecting property name enclosed in double quotes: line 270" did not say that a merge of two branches
+    that each added entries was left unresolved."""
+    try:
+        text = read_file(path)
+    except OSError:
+        return None
+    found = _CONFLICT_MARKER.search(text)
+    return text.count(b"\n", 0, found.start()) + 1 if found else None
 
 
 def is_baseline(path: Path) -> bool:
@@ -162,6 +205,7 @@ def apply_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
             raise BaselineError(f"{path}: cannot use baseline: findings[{index}] is not an object with the strings {fields}")
     remaining = Counter((e["file"], e["rule"], e["pointer"], e["value_hash"]) for e in entries)
     root = Path(absolute_path(str(path))).parent
+    checks = _looked_for(results, checks)
     outcome = BaselineOutcome()
     checked_files: dict[str, str] = {}  # a checked file as the baseline names it -> as the results name it
     files: dict[str, str] = {}

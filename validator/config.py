@@ -163,6 +163,8 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str, list[str]]:
     return (section if section is not None else {}), text, repeats
 
 
+# A JSON Pointer escapes '~' as ~0 and '/' as ~1 (RFC 6901): any other '~' (but a wildcard's: ~*) is in no pointer
+_BAD_TILDE = re.compile(r"~(?![01*?])")
 _TOML_PLACE = re.compile(r"(?s)(.*) \((?:at line (\d+), column (\d+)|(at end of document))\)\Z")
 
 
@@ -407,6 +409,9 @@ class Configuration:
                 if isinstance(pattern, str) and pattern and not pattern.startswith(("/", "**")):
                     errors.append(f"{self._location(['overrides', i, 'pointers', j])}: overrides/{i}/pointers/{j}: {pattern!r}:"
                                   f" a JSON Pointer starts with '/' ({'/' + pattern.lstrip('*/')!r} or {'/**/' + pattern.lstrip('*/')!r}?)")
+                elif isinstance(pattern, str) and _BAD_TILDE.search(pattern):  # '/**/t~z' matched nothing, in silence
+                    errors.append(f"{self._location(['overrides', i, 'pointers', j])}: overrides/{i}/pointers/{j}: {pattern!r}:"
+                                  " a JSON Pointer writes '~' in a key as ~0 and '/' as ~1; a '~' followed by anything else matches no pointer")
         return errors
 
     @cached_property
@@ -473,8 +478,16 @@ class Configuration:
         if "://" in file:  # an object-storage URL (s3://bucket/key): overrides match "bucket/key"
             return file.split("://", 1)[1]
         try:
-            return Path(absolute_path(file)).relative_to(self.root).as_posix()  # "$PWD/a.json" through a symlink too
-        except (ValueError, OSError):  # OSError: a relative path in a working directory that was removed
+            absolute = Path(absolute_path(file))
+        except OSError:  # a relative path in a working directory that was removed
+            return Path(file).as_posix()
+        try:
+            return absolute.relative_to(self.root).as_posix()  # "$PWD/a.json" through a symlink too
+        except ValueError:
+            pass
+        try:  # named through a folder symlink: the configuration was found above the folder resolved, so is the path
+            return (absolute.parent.resolve() / absolute.name).relative_to(self.root).as_posix()
+        except (ValueError, OSError, RuntimeError):  # outside the configuration's folder (--config), or a loop of links
             return Path(file).as_posix()
 
     def policy_for(self, file: str | None) -> Policy:

@@ -84,6 +84,23 @@ def bad_file_patterns(patterns: Iterable[str]) -> str | None:
 LONGEST_FILE_PATTERN = 4096
 
 
+def _windows_separator(pattern: str) -> str | None:
+    """The first backslash-and-letter (or digit) of ``pattern``, which escapes nothing gitignore needs escaped: a
+    Windows path's separator (``fixtures\\legacy\\**`` is ``fixtureslegacy**``, and matched nothing, in silence)."""
+    i = pattern.find("\\")
+    while i >= 0:
+        following = pattern[i + 1:i + 2]
+        if following.isalnum():
+            return pattern[i:i + 2]
+        i = pattern.find("\\", i + 2)  # past an escaped character, an escaped backslash included
+    return None
+
+
+def _with_slashes(pattern: str) -> str:
+    """``pattern`` with the backslashes that stand for folder separators as ``/`` (``.\\a\\*.json`` -> ``./a/*.json``)."""
+    return re.sub(r"\\(?=\w|\*|\?)", "/", pattern)
+
+
 def file_pattern_problem(pattern: str) -> str | None:
     """Why ``pattern`` cannot be a file pattern (empty, too long, too many brace expansions, or not a gitignore pattern), or None."""
     if not pattern.strip():  # gitignore reads it as no pattern: `--include "$UNSET"` would select nothing, silently
@@ -92,6 +109,9 @@ def file_pattern_problem(pattern: str) -> str | None:
         return r"a pattern that starts with # is a gitignore comment and matches no file (\# matches a name that starts with #)"
     if len(pattern) > LONGEST_FILE_PATTERN:
         return f"longer than {LONGEST_FILE_PATTERN:,} characters"
+    if escaped := _windows_separator(pattern):
+        return (f"a backslash escapes the next character in a gitignore pattern ({escaped} is just {escaped[1]}):"
+                f" separate folders with '/' ({_with_slashes(pattern)})")
     try:
         _spec((pattern,))
         _file_regexes((pattern,))
@@ -215,12 +235,17 @@ def _file_regexes(patterns: tuple[str, ...]) -> list[tuple[bool, Any]]:
     return compiled
 
 
+_SLASHES = re.compile(r"//+")
+
+
 def _anchored(pattern: str) -> str:
-    """``./c.json`` as ``/c.json``: what ruff's users mean by it, where gitignore would match nothing."""
+    """``./c.json`` as ``/c.json``: what ruff's users mean by it, where gitignore would match nothing; ``a//b`` as
+    ``a/b``, as the system reads such a path (no path holds ``//``: ``.//a/*`` and ``fixtures//old`` matched nothing)."""
+    pattern = _SLASHES.sub("/", pattern)
     if not pattern.startswith("./"):
         return pattern
     while pattern.startswith("./"):
-        pattern = pattern[2:]
+        pattern = pattern[2:].lstrip("/")
     return "/" + pattern
 
 
