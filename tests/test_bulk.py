@@ -169,6 +169,18 @@ def test_baseline_gates_only_new_findings_and_survives_reformatting(tmp_path, cl
     assert "fixed since it was written" in text.output
 
 
+def test_a_baseline_read_beside_one_written_is_said_to_be_unused(tmp_path, cli, monkeypatch):
+    """`--baseline old.json --write-baseline new.json` wrote every finding and dropped --baseline without a word
+    (a baselines sweep): one might expect only the findings old.json does not hold."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "resp.json").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert cli("check", "--write-baseline", "old.json", "resp.json").exit_code == 0
+    both = cli("check", "--baseline", "old.json", "--write-baseline", "new.json", "resp.json")
+    assert both.exit_code == 0 and "--baseline is not used with --write-baseline" in both.output
+    assert json.loads((tmp_path / "new.json").read_text())["findings"] == json.loads((tmp_path / "old.json").read_text())["findings"]
+    assert "--baseline is not used" not in cli("check", "--write-baseline", "new.json", "resp.json").output
+
+
 def test_a_baseline_takes_a_key_holding_a_nul(tmp_path, cli, monkeypatch):
     """A key "a\\u0000b" gives a finding whose pointer holds NUL, the character that separates a fingerprint's fields:
     --write-baseline split the fingerprint on it and ended in an internal error (exit 2)."""
