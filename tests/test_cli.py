@@ -1324,7 +1324,7 @@ def test_check_pauses_the_cyclic_collector_only_for_its_run(cli, monkeypatch):
 
 
 def _run_with_closed(stream: str, *args: str) -> subprocess.CompletedProcess:
-    """This checkout's sdelint with its standard input (``<&-``) or output (``>&-``) closed by the shell."""
+    """This checkout's sdelint with its standard input (``<&-``), output (``>&-``) or error (``2>&-``) closed by the shell."""
     import sys
 
     code = "from validator.cli import run; run()"
@@ -1354,6 +1354,27 @@ def test_stdout_closed_is_one_line_and_exit_2_not_a_traceback(output):
     assert done.stderr.decode().splitlines() == [
         "sdelint: /dev/stdout: Bad file descriptor" if output else "sdelint: cannot write the report: standard output is closed"
     ]
+
+
+@pytest.mark.parametrize("args", [
+    ("check", "--format", "json", "no-such-file.json"),  # a usage error of the command
+    ("check", "--format", "json", "-o", "-", "--fail-on", "bogus", EXAMPLE_REL),  # of an option's value
+    ("no-such-command",),  # of the group
+])
+def test_stderr_closed_keeps_usage_errors_out_of_stdout(args):
+    """`sdelint check --format json x 2>&- > report.json`: with no sys.stderr, click wrote its usage error
+    ("Usage: ... Error: ...") to standard output, into the report a pipe or a file read. Now it is dropped, as the
+    shell asked, and the exit status is 2 all the same."""
+    done = _run_with_closed("2>&-", *args)
+    assert done.returncode == 2
+    assert done.stdout == b""
+
+
+def test_stderr_closed_leaves_the_report_alone():
+    """What is said on stderr goes nowhere; the report on stdout is whole."""
+    done = _run_with_closed("2>&-", "check", "--format", "json", "--statistics", EXAMPLE_REL)  # --statistics: a note on stderr
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["summary"]["files"] == 1
 
 
 # --- a working directory reached through a symlink -------------------------------------------------

@@ -20,7 +20,7 @@ from click.core import ParameterSource
 from . import __version__
 from .atomic import open_atomically
 from .baseline import BaselineError, apply_baseline, write_baseline
-from .closed_pipe import SIGPIPE_STATUS, HelpCommand, emit, is_closed_pipe, printing_only, reader_gone, reader_may_leave, tell
+from .closed_pipe import SIGPIPE_STATUS, HelpCommand, emit, is_closed_pipe, printing_only, reader_gone, reader_may_leave, stderr_kept_open, tell
 from .collector import collector_paused, ending_with_exit
 from .config import CommandLine, Configuration, discover, split_rule_names
 from .findings import SEVERITY_RANK
@@ -529,6 +529,7 @@ def run() -> None:
     then (reports and baselines are written atomically, pools are joined).
     """
     signal.signal(signal.SIGTERM, partial(_terminate_here, main_pid=os.getpid()))
+    stderr_kept_open()  # `2>&-`: click's messages would otherwise go to stdout
     ending_with_exit()
     status: str | int | None = 0
     ended_by: list[BaseException] = []  # alive until os._exit (see _main_status)

@@ -68,6 +68,27 @@ def emit(text: str) -> None:
         click.echo(text)
 
 
+def stderr_kept_open() -> None:
+    """``2>&-``: Python then has no ``sys.stderr``, and click wrote a usage error to standard *output* instead, into the
+    report a pipe or ``> report.json`` reads (``Usage: ... Error: path does not exist``, exit 2). Descriptor 2 is pointed at
+    /dev/null: what sdelint says there is dropped, as the shell asked, and the descriptor is not handed to the next file
+    sdelint opens (a report's temporary file), where a worker process would inherit it as its standard error."""
+    if sys.stderr is not None:
+        return
+    try:
+        os.fstat(2)
+    except OSError:  # closed: open /dev/null there (the lowest free descriptor, 2 unless 0 or 1 are closed too)
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            if devnull != 2:
+                os.dup2(devnull, 2)
+                os.close(devnull)
+    else:
+        return  # open, yet no stream (an embedding program's choice): left alone
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115 - for the whole run
+
+
 def printing_only(make_context: Callable[[], click.Context]) -> click.Context:
     """``make_context()``, in which click prints --help and --version: into a closed pipe, they exit 0 all the same
     (click's own handler says 1, the status of findings)."""
