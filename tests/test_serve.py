@@ -1276,6 +1276,23 @@ def test_an_empty_config_variable_means_no_configuration_as_under_any_asgi_serve
     assert "configuration: none (defaults)" in log
 
 
+@pytest.mark.parametrize("value", ["", " "])
+def test_an_empty_token_variable_is_refused_as_under_any_asgi_server(monkeypatch, value):
+    """SDELINT_TOKEN="" (a CI secret that did not reach the job) stops the application under any ASGI server ("set but
+    empty"), and `--token ""` is refused; `sdelint serve` (click passes an empty variable over) served without one."""
+    from validator.serve import guard
+
+    class Stop(guard.GuardedServer):
+        def __init__(self, *args, **kwargs):
+            raise SystemExit(0)  # it would have started serving
+
+    monkeypatch.setattr(guard, "GuardedServer", Stop)
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # serve hands its settings to its workers there: not to the next test
+    result = CliRunner().invoke(main, ["serve", "--port", "0", "--workers", "1"], env={"SDELINT_TOKEN": value, "SDELINT_SERVE_CONFIG": ""})
+    assert result.exit_code == 2, result.output
+    assert "the token is empty: give a non-empty token, or unset SDELINT_TOKEN to serve without one" in result.stderr
+
+
 def test_serve_says_the_configurations_warnings_once_at_start(tmp_path, monkeypatch):
     """A custom rule path no schema member matches is said by check on every run; the service said nothing of it."""
     from validator.serve import guard

@@ -158,7 +158,9 @@ def serve(
         click.echo(f"sdelint: 'sdelint serve' needs the serve extra ({exc.name or exc} is not installed): pip install 'sdelint[serve]'", err=True)
         sys.exit(EXIT_USAGE)
     ending_with_exit(False)  # cli.run said so of every command; a server frees each request's objects and collects cycles
-    if token is not None and not token.strip():
+    # SDELINT_TOKEN set but empty (a secret that did not reach the job) is refused as under any ASGI server, not served
+    # without authentication (click passes an empty variable over, as if it were unset)
+    if (token is not None and not token.strip()) or (token is None and os.environ.get(ENV_TOKEN) == ""):
         raise click.BadParameter("the token is empty: give a non-empty token, or unset SDELINT_TOKEN to serve without one", param_hint="--token")
     # SDELINT_SERVE_CONFIG set but empty means no configuration, as the application reads it under any ASGI server
     # (click passes an empty variable over, which would mean "discover" here)
