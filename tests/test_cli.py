@@ -1601,3 +1601,58 @@ def test_an_is_authenticated_flag_in_a_container_is_named_as_the_flag_it_is(sdel
     path.write_text(json.dumps({"sdes": {"events": [event]}}), encoding="utf-8")
     result = sdelint("check", "-v", str(path))
     assert f"{path}: v2 record (has isAuthenticated at /sdes/events/0/customerInfo/isAuthenticated), 1 event; default configuration" in result.lines
+
+
+# --- what stderr says about names that came from the files -------------------------------------------------
+
+FORGED = "a\n::error file=x.json::forged"  # a folder name a pull request may add: its own line would be a workflow command
+
+
+def _no_forged_line(text: str) -> None:
+    assert not [line for line in text.splitlines() if line.startswith("::")], text
+    assert "a\\n::error file=x.json::forged" in text, text
+
+
+def test_a_configuration_error_escapes_a_folder_name_s_line_break(cli, tmp_path, monkeypatch):
+    """A broken configuration in a folder named with a line break: the error's path wrote two lines on stderr, the second
+    an ``::error`` workflow command GitHub Actions obeys (an annotation of the pull request's choosing)."""
+    folder = tmp_path / FORGED
+    folder.mkdir()
+    (folder / ".sdelint.yaml").write_text("rules: [\n", encoding="utf-8")
+    shutil.copy(EXAMPLE, folder / "capture.json")
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", "--format", "github", f"{FORGED}/capture.json")
+    assert result.exit_code == 2
+    _no_forged_line(result.stderr)
+
+
+def test_an_invalid_configuration_listing_escapes_the_name_and_keeps_its_lines(cli, tmp_path, monkeypatch):
+    folder = tmp_path / FORGED
+    folder.mkdir()
+    (folder / ".sdelint.yaml").write_text("api-version: v3\nfail-on: bad\n", encoding="utf-8")
+    shutil.copy(EXAMPLE, folder / "capture.json")
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", f"{FORGED}/capture.json")
+    assert result.exit_code == 2
+    _no_forged_line(result.stderr)
+    lines = result.stderr.splitlines()
+    assert lines[0] == "sdelint: invalid configuration:" and len(lines) == 3 and all(line.startswith("  ") for line in lines[1:]), lines
+
+
+def test_a_usage_error_escapes_a_path_s_line_break(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", f"{FORGED}.json")
+    assert result.exit_code == 2
+    _no_forged_line(result.stderr)
+    assert result.stderr.splitlines()[-1] == "Error: path does not exist: a\\n::error file=x.json::forged.json"
+
+
+def test_a_note_escapes_a_walked_file_s_name(cli, tmp_path, monkeypatch):
+    """A report met in a folder walk is named in a note: a bidi override in its name reversed the rest of the line."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(EXAMPLE, tmp_path / "capture.json")
+    report = cli("check", "--format", "json", "capture.json").stdout
+    (tmp_path / "r\u202enosj.json").write_text(report, encoding="utf-8")
+    result = cli("check", ".")
+    assert "sdelint: r\\u202enosj.json holds an sdelint report: not checked" in result.stderr, result.stderr
+    assert "\u202e" not in result.stderr

@@ -20,7 +20,7 @@ from click.core import ParameterSource
 from . import __version__
 from .atomic import open_atomically
 from .baseline import BaselineError, apply_baseline, write_baseline
-from .closed_pipe import SIGPIPE_STATUS, HelpCommand, emit, is_closed_pipe, printing_only, reader_gone, reader_may_leave, stderr_kept_open, tell
+from .closed_pipe import SIGPIPE_STATUS, HelpCommand, emit, is_closed_pipe, printing_only, reader_gone, reader_may_leave, shown, stderr_kept_open, tell
 from .collector import collector_paused, ending_with_exit
 from .config import CommandLine, Configuration, discover, split_rule_names
 from .findings import SEVERITY_RANK
@@ -71,7 +71,10 @@ class SdelintGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+        except click.ClickException as exc:  # a usage error naming a path: its control characters escaped, as in tell
+            exc.message = shown(exc.message)  # type: ignore[misc]  # Final in click's stubs; set once, before it is shown
+            raise
+        except (click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except (CatalogueError, WorkerDied, ClusterError) as exc:
             tell(f"sdelint: {exc}")

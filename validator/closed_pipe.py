@@ -56,10 +56,24 @@ def reader_may_leave(stream: IO[str] | None) -> Iterator[None]:
         reader_gone(stream)
 
 
+# the line break before each item of a listing ("invalid configuration:" and its errors): the only one a message may hold
+LISTED = "\n  "
+
+
+def shown(message: str) -> str:
+    """``message`` with the control characters a file or folder name brought in escaped, as the reports show them
+    (``\\n``, ``\\x1b``, ``\\u202e``): a name holding a line break wrote a line of its own on stderr, which a CI
+    runner reads as a command (``::error ...`` in GitHub Actions), and an ``ESC[`` sequence reached the terminal.
+    Only a listing's own breaks (``LISTED``) stay."""
+    from .report.common import escape_controls
+
+    return LISTED.join(map(escape_controls, message.split(LISTED)))
+
+
 def tell(message: str) -> None:
     """One line on stderr (``2>&1 | head`` may have closed it: the run goes on)."""
     with reader_may_leave(sys.stderr):
-        click.echo(message, err=True)
+        click.echo(shown(message), err=True)
 
 
 def emit(text: str) -> None:

@@ -126,7 +126,7 @@ def listed(title: str, errors: list[str]) -> str:
     unique = list(dict.fromkeys(errors))
     if len(unique) > MAX_ERRORS_SHOWN:
         unique = [*unique[:MAX_ERRORS_SHOWN], f"... and {len(unique) - MAX_ERRORS_SHOWN} more"]
-    return f"{title}:\n  " + "\n  ".join(unique)
+    return f"{title}:\n  " + "\n  ".join(unique)  # each error one line (see closed_pipe.shown)
 
 
 def did_you_mean(given: str, known: list[str]) -> str:
