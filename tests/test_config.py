@@ -104,6 +104,21 @@ def test_a_toml_error_is_placed_as_file_line_column(tmp_path, cli, example_path,
     assert result.exit_code == 2 and f"sdelint: {config}:{place}: {said}" in result.output and "(at " not in result.output, result.output
 
 
+@pytest.mark.parametrize("text, place, said", [
+    ("rules: [\n", "2:1", "invalid YAML: while parsing a flow node expected the node content, but found '<stream end>'"),
+    ('api-version: "v1\n', "2:1", "invalid YAML: while scanning a quoted scalar found unexpected end of stream"),
+    ("a: '\x07'\n", "1:5", "invalid YAML: unacceptable character #x0007: special characters are not allowed"),
+    # valid YAML that sdelint does not read is not said to be invalid
+    ("a: 1\n---\nb: 2\n", "2:1", "a second YAML document begins here: sdelint reads one document per YAML file"),
+])
+def test_a_yaml_syntax_error_says_invalid_yaml_as_toml_s_says_invalid_toml(tmp_path, cli, example_path, text, place, said):
+    """A YAML configuration's syntax error was PyYAML's words alone ("sdelint: .sdelint.yaml:2:1: while parsing a flow
+    node ..."), where a TOML one says "invalid TOML:" and an input's YAML syntax-error "invalid YAML:"."""
+    config = _write(tmp_path / ".sdelint.yaml", text)
+    result = cli("check", "--config", str(config), str(example_path))
+    assert result.exit_code == 2 and result.stderr == f"sdelint: {config}:{place}: {said}\n", result.stderr
+
+
 def test_a_toml_configuration_nested_too_deep_names_the_deepest_place(tmp_path, cli, example_path):
     """tomllib gives no place when nesting exhausts the stack: the error named the file alone. Brackets in strings
     and comments are not nesting."""

@@ -151,7 +151,10 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str, list[str]]:
         section = load_yaml(text, repeated)
     except YamlError as exc:
         where = f":{exc.line}:{exc.column}" if exc.line else ""  # 0: no place known (nested past the recursion limit)
-        raise ConfigError(f"{path}{where}: {exc.message}") from None
+        # in the words of an input's syntax-error and of a TOML configuration's ("invalid TOML: ..."): PyYAML's own
+        # ("while parsing a flow node expected the node content") did not say that the file's syntax was at fault
+        said = f"invalid YAML: {exc.message}" if exc.rule == "syntax-error" and not exc.valid_yaml else exc.message
+        raise ConfigError(f"{path}{where}: {said}") from None
     # PyYAML keeps the last silently: api-version v1 then v2 was a v2 run (TOML refuses a repeat itself)
     place = mark_locator(text) if repeated else None
     repeats = [
