@@ -1356,6 +1356,16 @@ def test_stdout_closed_is_one_line_and_exit_2_not_a_traceback(output):
     ]
 
 
+@pytest.mark.parametrize("args", [("rules",), ("rules", "--format", "json"), ("explain", "cart-arithmetic"), ("schema",), ("schema", "--list")])
+def test_stdout_closed_fails_the_printing_commands_as_it_fails_check(args):
+    """`sdelint schema >&-` printed nothing and exited 0, where `sdelint check x >&-` says its report cannot be written
+    (exit 2): a script saving the schema or the rule list had nothing, and no sign of it."""
+    done = _run_with_closed(">&-", *args)
+    assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr, done.stderr
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == ["sdelint: cannot write the output: standard output is closed"]
+
+
 @pytest.mark.parametrize("args", [
     ("check", "--format", "json", "no-such-file.json"),  # a usage error of the command
     ("check", "--format", "json", "-o", "-", "--fail-on", "bogus", EXAMPLE_REL),  # of an option's value

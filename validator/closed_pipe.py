@@ -77,7 +77,12 @@ def tell(message: str) -> None:
 
 
 def emit(text: str) -> None:
-    """One line of a printing command's output on stdout (``| head`` may have closed it: the command still succeeds)."""
+    """One line of a printing command's output on stdout (``| head`` may have closed it: the command still succeeds).
+
+    Closed from the start (``>&-``), it is an error (exit 2), as for ``check``'s report: the output was lost and the
+    command exited 0."""
+    if sys.stdout is None:  # Python has no stream for a closed descriptor; click.echo wrote nothing, in silence
+        raise OSError(errno.EBADF, "cannot write the output: standard output is closed")
     with reader_may_leave(sys.stdout):
         click.echo(text)
 
