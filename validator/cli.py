@@ -267,7 +267,7 @@ def check(
         raise click.UsageError("--write-baseline writes the baseline and no report: leave out -o/--output, or run once for each")
     _text_for_people()  # a lone surrogate in a key must not stop the report
     if write_baseline_path is not None and baseline_path is not None:  # hides nothing: what is written is every finding
-        tell("sdelint: note: --baseline is not used with --write-baseline: the baseline written lists every finding of this run"
+        tell("sdelint: --baseline is not used with --write-baseline: the baseline written lists every finding of this run"
              " (and keeps its own earlier entries for files and rules the run did not check)")
     cli = CommandLine(api_version, select, ignore, min_severity, profile=profile)
     configs = Configurations(config_path, cli, context=REPORTERS[output_format].needs_context)
