@@ -347,3 +347,44 @@ def test_an_unreadable_url_is_a_read_error_finding(tmp_path):
     result = lint_url(Linter(), (tmp_path / "missing.json").as_uri(), "missing.json")
     assert [(f.rule, f.severity) for f in result.findings] == [("read-error", "error")]
     assert "\n" not in result.findings[0].message
+
+
+def _dask_scheduler(port: int, **quiet) -> subprocess.Popen:
+    dask = str(Path(sys.executable).with_name("dask"))
+    return subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], **quiet)
+
+
+def test_workers_that_cannot_import_sdelint_are_exit_2_with_one_line_not_a_hang(corpus, tmp_path):
+    """A worker without sdelint cannot read a task off the wire: it dropped its connection and stopped, and the run
+    waited for ever for workers. They are asked first (Client.run), which leaves them running."""
+    blocked = tmp_path / "no-sdelint"
+    blocked.mkdir()
+    (blocked / "sitecustomize.py").write_text(
+        "import sys\n"
+        "class _NoSdelint:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'validator':\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, _NoSdelint())\n"
+    )
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": _env()}
+    processes = [_dask_scheduler(port, **quiet)]
+    try:
+        worker = [str(Path(sys.executable).with_name("dask")), "worker", address, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"]
+        processes.append(subprocess.Popen(worker, **{**quiet, "env": {**os.environ, "PYTHONPATH": str(blocked)}}))
+        with distributed.Client(address, timeout=30) as client:
+            client.wait_for_workers(1, timeout=60)
+        for target in (str(corpus / "plain"), corpus.as_uri()):  # a URL is listed by a worker: the same
+            run = subprocess.run([sys.executable, "-m", "validator", "check", "--cluster", address, target], capture_output=True, env=_env(), timeout=60)
+            lines = run.stderr.decode().strip().splitlines()
+            assert run.returncode == 2 and run.stdout == b"", lines
+            assert len(lines) == 1 and lines[0].startswith("sdelint: the Dask worker at tcp://127.0.0.1:"), lines
+            assert "cannot import sdelint" in lines[0] and "No module named 'validator'" in lines[0]
+        assert processes[1].poll() is None  # the worker was asked, not killed
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait()
+

@@ -12,6 +12,8 @@ Imported only with ``--cluster`` (or ``cluster=`` in the Python API): a plain ru
   results arrive once); after ``distributed.scheduler.allowed-failures`` deaths on one chunk the
   run fails with ``WorkerDied`` naming its first file. A scheduler that cannot be reached, or
   that goes away, is a ``ClusterError`` with a one-line message (the CLI exits 2).
+- The workers are asked to import sdelint on connecting (``Client.run``): one that cannot is a
+  ``ClusterError`` before any task goes out.
 """
 
 from __future__ import annotations
@@ -56,13 +58,20 @@ class DaskExecutor:
         if isinstance(cluster, Client):
             if cluster.status in ("closing", "closed"):  # was distributed's ClosedClientError from the first task sent
                 raise ClusterError(f"the Dask client given is {cluster.status}: give an open one, or the scheduler's address")
+            _workers_import_sdelint(cluster)
             return cls(cluster, owned=False)
         try:
             client = _closing_client_class()(cluster, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError, TypeError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ClusterError(f"cannot reach the Dask scheduler at {cluster}: {reason}") from None
-        return cls(client)
+        executor = cls(client)
+        try:
+            _workers_import_sdelint(client)
+        except BaseException:
+            executor.shutdown()
+            raise
+        return executor
 
     def __enter__(self) -> Self:
         return self
@@ -182,6 +191,28 @@ def _version() -> str:
     from .. import __version__
 
     return __version__
+
+
+def _workers_import_sdelint(client: Client) -> None:
+    """Ask the workers there now to import sdelint (``Client.run``), before any task goes to them.
+
+    A worker that cannot import it does not fail a task: it cannot read the task off the wire, so it
+    drops its connection and stops (its nanny with it), and a run on such workers waited for ever for
+    workers that would never come. ``Client.run`` unpickles the function inside a handler instead: the
+    error comes back as an answer, and the worker lives. Workers that join later are not asked.
+    """
+    try:
+        answers = client.run(_version, on_error="return")
+    except (OSError, TimeoutError) as exc:  # the scheduler went away just now
+        raise ClusterError(f"lost the Dask scheduler while asking its workers for sdelint: {_first_line(exc)}") from None
+    for address, answer in sorted(answers.items()):
+        if isinstance(answer, BaseException):
+            install = f"install this sdelint ({_version()}) on the workers"
+            raise ClusterError(f"the Dask worker at {address} cannot import sdelint ({_first_line(answer)}): {install}")
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _chunks(payloads: Iterable[P], size: int) -> Iterator[tuple[int, list[P]]]:
