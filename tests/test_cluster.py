@@ -388,3 +388,39 @@ def test_workers_that_cannot_import_sdelint_are_exit_2_with_one_line_not_a_hang(
             process.kill()
             process.wait()
 
+
+LOSE_THE_SCHEDULER = """
+import os, signal, sys, threading, time
+from validator.parallel import ClusterError
+from validator.parallel.dask import DaskExecutor
+
+scheduler = int(sys.argv[2])
+with DaskExecutor.connect(sys.argv[1]) as executor:
+    if sys.argv[3] == "waiting":  # tasks in flight (no worker runs them) when the scheduler dies
+        threading.Timer(1.0, os.kill, (scheduler, signal.SIGKILL)).start()
+    else:  # tasks submitted while the client tries to reconnect
+        os.kill(scheduler, signal.SIGKILL)
+        time.sleep(0.5)
+    try:
+        list(executor.map_unordered(len, [[1]] * 10))
+    except ClusterError as exc:
+        print(exc)
+"""
+
+
+@pytest.mark.parametrize("when", ["waiting", "submitting"])
+def test_a_scheduler_that_dies_mid_run_is_one_line_never_a_hang(when):
+    """Tasks submitted while the client reconnected to a dead scheduler waited for ever; tasks in flight were 'cancelled'
+    (as if on purpose), and closing the client printed a traceback of its cancelled reconnection."""
+    port = _free_port()
+    scheduler = _dask_scheduler(port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())
+    try:
+        with distributed.Client(f"tcp://127.0.0.1:{port}", timeout=30):
+            pass
+        run = subprocess.run([sys.executable, "-c", LOSE_THE_SCHEDULER, f"tcp://127.0.0.1:{port}", str(scheduler.pid), when],
+                             capture_output=True, env=_env(), timeout=60)
+        assert run.stdout.decode().strip() == "lost the Dask scheduler while checking list", run.stderr.decode()[-2000:]
+        assert run.stderr == b"", run.stderr.decode()[-2000:]
+    finally:
+        scheduler.kill()
+        scheduler.wait()

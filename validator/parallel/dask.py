@@ -18,8 +18,10 @@ Imported only with ``--cluster`` (or ``cluster=`` in the Python API): a plain ru
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -36,6 +38,8 @@ R = TypeVar("R")
 
 # Seconds to wait for the scheduler before giving up: a wrong address must not hang a CI job.
 CONNECT_TIMEOUT = 5.0
+# Seconds between looks at the client while waiting for a task: how soon a client that gave up is noticed.
+_POLL = 0.5
 
 
 def run_chunk(fn: Callable[[P], R], payloads: list[P]) -> list[R]:
@@ -49,6 +53,8 @@ class DaskExecutor:
     def __init__(self, client: Client, owned: bool = True) -> None:
         self.client = client
         self._owned = owned
+        if owned:
+            logging.getLogger("distributed.client").addFilter(_GIVING_UP)
 
     @classmethod
     def connect(cls, cluster: str | Client, timeout: float = CONNECT_TIMEOUT) -> DaskExecutor:
@@ -118,7 +124,9 @@ class DaskExecutor:
             return
         pending = as_completed(first, loop=self.client.loop)
         try:
-            for future in pending:
+            while not pending.is_empty():
+                self._wait_for_one(pending, next(iter(starts.values()))[1])
+                future = next(pending)
                 start, label = starts.pop(future.key)
                 results: list[R] = self._result(future, label)
                 for next_start, chunk in _take(chunks, 1):
@@ -133,10 +141,24 @@ class DaskExecutor:
         starts[future.key] = (start, label_of(chunk[0]))
         return future
 
+    def _wait_for_one(self, pending: Any, label: str) -> None:
+        """Until a future of ``pending`` (an ``as_completed``) is ready, or the client has given up on its scheduler.
+
+        A task submitted while the client was reconnecting (the scheduler had just died) is never sent nor
+        cancelled: once the client gave up (``CONNECT_TIMEOUT``) and closed, its future waited for ever.
+        """
+        while not pending.has_ready() and not pending.is_empty():
+            if self.client.status in ("closing", "closed"):
+                raise ClusterError(f"lost the Dask scheduler while checking {label}")
+            with pending.thread_condition:  # notified as each future finishes, as in as_completed's own __next__
+                pending.thread_condition.wait(timeout=_POLL)
+
     def _result(self, future: Future, label: str) -> Any:
         """A task's value; a task's own exception is raised as it is, the cluster's failures as one line."""
-        from distributed import KilledWorker
+        from distributed import KilledWorker, as_completed
 
+        if not future.done():
+            self._wait_for_one(as_completed([future], loop=self.client.loop), label)
         try:
             return future.result()
         except KilledWorker:
@@ -144,6 +166,8 @@ class DaskExecutor:
         except (OSError, TimeoutError) as exc:  # the scheduler went away (CommClosedError is an OSError)
             raise ClusterError(f"lost the Dask cluster while checking {label}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
         except Exception as exc:
+            if getattr(exc, "reason", None) == "scheduler-connection-lost":  # the client cancels what it waits for
+                raise ClusterError(f"lost the Dask scheduler while checking {label}") from None
             if type(exc).__name__ == "FutureCancelledError":  # the scheduler dropped the task (it restarted)
                 raise ClusterError(f"the Dask cluster cancelled the task checking {label}") from None
             if str(exc).startswith("Error during deserialization"):  # the scheduler unpickles tasks: it needs sdelint too
@@ -162,6 +186,7 @@ class DaskExecutor:
         if self._owned:
             with contextlib.suppress(Exception):  # a cluster already gone
                 self.client.close()
+            logging.getLogger("distributed.client").removeFilter(_GIVING_UP)
 
 
 @functools.cache
@@ -185,6 +210,19 @@ def _closing_client_class() -> type[Client]:
                 raise
 
     return ClosingClient
+
+
+class _GivingUpOnTheScheduler(logging.Filter):
+    """Drops what distributed logs when a client of ours loses its scheduler: an ERROR line when it gives up
+    reconnecting, and a traceback of the cancelled reconnection when it closes. sdelint says it in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith("Failed to reconnect to scheduler"):
+            return False
+        return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+
+
+_GIVING_UP = _GivingUpOnTheScheduler()
 
 
 def _version() -> str:
