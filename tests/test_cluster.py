@@ -7,6 +7,7 @@ One ``distributed.LocalCluster`` with two worker processes serves most tests; on
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import gzip
 import json
@@ -304,6 +305,39 @@ def test_an_unreachable_scheduler_is_exit_2_with_one_line(corpus):
     lines = run.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("sdelint: cannot reach the Dask scheduler at tcp://127.0.0.1:"), lines
     assert time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize("answer", [None, b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"])
+def test_a_server_that_is_no_scheduler_is_exit_2_with_one_line(corpus, answer):
+    """A port that accepts and says nothing (an HTTP server: the dashboard's 8787) hung the run for ever in the
+    handshake; one that answers with text was an internal error allocating exabytes for a frame length read from it."""
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    accepted: list[socket.socket] = []
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                connection, _ = server.accept()
+                accepted.append(connection)
+                if answer is not None:
+                    connection.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        started = time.monotonic()
+        run = subprocess.run([sys.executable, "-m", "validator", "check", "--cluster", address, str(corpus)], capture_output=True, env=_env(), timeout=30)
+        lines = run.stderr.decode().strip().splitlines()
+        assert run.returncode == 2 and len(lines) == 1 and lines[0].startswith(f"sdelint: cannot reach the Dask scheduler at {address}: "), lines
+        assert "Error" not in lines[0] and time.monotonic() - started < 20
+    finally:
+        server.close()
+        for connection in accepted:
+            connection.close()
 
 
 @pytest.mark.parametrize("address", ["bogus", "tcp://", "inproc://x"])

@@ -68,8 +68,9 @@ class DaskExecutor:
             return cls(cluster, owned=False)
         try:
             client = _closing_client_class()(cluster, timeout=timeout, set_as_default=False)
-        except (OSError, TimeoutError, ValueError, TypeError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError, TypeError; MemoryError for a server
+            # that answers with something else (a frame length read from its text), ...: no scheduler there, in one line
+            reason = "it answers, but not as a Dask scheduler" if isinstance(exc, MemoryError) else _first_line(exc)
             raise ClusterError(f"cannot reach the Dask scheduler at {cluster}: {reason}") from None
         executor = cls(client)
         try:
@@ -203,7 +204,9 @@ def _closing_client_class() -> type[Client]:
     class ClosingClient(Client):
         def start(self, **kwargs: Any) -> Any:
             try:
-                return super().start(**kwargs)
+                # within the connection's timeout as a whole: distributed bounds the TCP connection by it, but then
+                # waits for ever for the handshake of a server that accepts and says nothing (an HTTP port: 8787)
+                return super().start(callback_timeout=kwargs.get("timeout", CONNECT_TIMEOUT), **kwargs)
             except BaseException:
                 with contextlib.suppress(Exception):
                     self.close()
