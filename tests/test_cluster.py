@@ -458,3 +458,31 @@ def test_a_scheduler_that_dies_mid_run_is_one_line_never_a_hang(when):
     finally:
         scheduler.kill()
         scheduler.wait()
+
+
+INTERRUPT_A_WAIT = """
+import os, signal, threading, time
+import distributed
+from validator.parallel.dask import DaskExecutor
+
+if __name__ == "__main__":
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as cluster:
+        with DaskExecutor.connect(cluster.scheduler_address) as executor:
+            executor.client.loop.add_callback(time.sleep, 1.0)  # the loop is busy: the call's coroutine has not started
+            threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+            try:
+                executor.threads()
+            except KeyboardInterrupt:
+                print("interrupted")
+            time.sleep(1.0)  # the loop runs distributed's clean-up callback
+"""
+
+
+def test_ctrl_c_while_waiting_for_the_client_logs_no_traceback(tmp_path):
+    """Ctrl-C before the event loop started a call: distributed's clean-up failed with a NameError that tornado
+    logged with its traceback, after 'sdelint: interrupted' (about one Ctrl-C of a cluster run in sixteen)."""
+    script = tmp_path / "interrupt.py"
+    script.write_text(INTERRUPT_A_WAIT)
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, env=_env(), timeout=60)
+    assert run.stdout.decode().strip() == "interrupted", run.stderr.decode()[-2000:]
+    assert b"Traceback" not in run.stderr and b"NameError" not in run.stderr, run.stderr.decode()[-2000:]

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -54,7 +55,8 @@ class DaskExecutor:
         self.client = client
         self._owned = owned
         if owned:
-            logging.getLogger("distributed.client").addFilter(_GIVING_UP)
+            for name in _NOISY_LOGGERS:
+                logging.getLogger(name).addFilter(_NOISE)
 
     @classmethod
     def connect(cls, cluster: str | Client, timeout: float = CONNECT_TIMEOUT) -> DaskExecutor:
@@ -187,7 +189,8 @@ class DaskExecutor:
         if self._owned:
             with contextlib.suppress(Exception):  # a cluster already gone
                 self.client.close()
-            logging.getLogger("distributed.client").removeFilter(_GIVING_UP)
+            for name in _NOISY_LOGGERS:
+                logging.getLogger(name).removeFilter(_NOISE)
 
 
 @functools.cache
@@ -215,17 +218,37 @@ def _closing_client_class() -> type[Client]:
     return ClosingClient
 
 
-class _GivingUpOnTheScheduler(logging.Filter):
-    """Drops what distributed logs when a client of ours loses its scheduler: an ERROR line when it gives up
-    reconnecting, and a traceback of the cancelled reconnection when it closes. sdelint says it in one line."""
+class _DistributedNoise(logging.Filter):
+    """Drops what distributed logs, with tracebacks, on the way out of a run that sdelint ends in one line.
+
+    - A lost scheduler: an ERROR line when the client gives up reconnecting, and a traceback of the cancelled
+      reconnection when it closes.
+    - Ctrl-C or SIGTERM while a call waits for the client's event loop, before the loop started it: distributed's
+      clean-up callback (``sync``'s ``cancel``) fails with a NameError, which tornado logs.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.getMessage().startswith("Failed to reconnect to scheduler"):
             return False
-        return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, asyncio.CancelledError):
+            return False
+        return not (isinstance(error, NameError) and _raised_in(error, "distributed", "cancel"))
 
 
-_GIVING_UP = _GivingUpOnTheScheduler()
+def _raised_in(error: BaseException, package: str, function: str) -> bool:
+    """Whether ``error`` was raised in ``function`` of a module of ``package``."""
+    trace = error.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    if trace is None:
+        return False
+    code = trace.tb_frame.f_code
+    return code.co_name == function and f"{os.sep}{package}{os.sep}" in code.co_filename
+
+
+_NOISE = _DistributedNoise()
+_NOISY_LOGGERS = ("distributed.client", "tornado.application")
 
 
 def _version() -> str:
