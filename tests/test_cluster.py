@@ -7,6 +7,7 @@ One ``distributed.LocalCluster`` with two worker processes serves most tests; on
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import gzip
 import json
@@ -306,6 +307,39 @@ def test_an_unreachable_scheduler_is_exit_2_with_one_line(corpus):
     assert time.monotonic() - started < 30
 
 
+@pytest.mark.parametrize("answer", [None, b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"])
+def test_a_server_that_is_no_scheduler_is_exit_2_with_one_line(corpus, answer):
+    """A port that accepts and says nothing (an HTTP server: the dashboard's 8787) hung the run for ever in the
+    handshake; one that answers with text was an internal error allocating exabytes for a frame length read from it."""
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    accepted: list[socket.socket] = []
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                connection, _ = server.accept()
+                accepted.append(connection)
+                if answer is not None:
+                    connection.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        started = time.monotonic()
+        run = subprocess.run([sys.executable, "-m", "validator", "check", "--cluster", address, str(corpus)], capture_output=True, env=_env(), timeout=30)
+        lines = run.stderr.decode().strip().splitlines()
+        assert run.returncode == 2 and len(lines) == 1 and lines[0].startswith(f"sdelint: cannot reach the Dask scheduler at {address}: "), lines
+        assert "Error" not in lines[0] and time.monotonic() - started < 20
+    finally:
+        server.close()
+        for connection in accepted:
+            connection.close()
+
+
 @pytest.mark.parametrize("address", ["bogus", "tcp://", "inproc://x"])
 def test_an_address_dask_cannot_use_leaves_nothing_behind_at_exit(corpus, address):
     """A Client that fails to start stayed on distributed's loop: the program's exit then waited 10 s and printed a
@@ -367,3 +401,108 @@ def test_a_url_naming_only_its_scheme_lists_and_reads_its_root(tmp_path, monkeyp
         assert found == [("memory://scheme-only/b.json", "unrecognized-document")]
     finally:
         store.rm("/scheme-only", recursive=True)
+
+
+def _dask_scheduler(port: int, **quiet) -> subprocess.Popen:
+    dask = str(Path(sys.executable).with_name("dask"))
+    return subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], **quiet)
+
+
+def test_workers_that_cannot_import_sdelint_are_exit_2_with_one_line_not_a_hang(corpus, tmp_path):
+    """A worker without sdelint cannot read a task off the wire: it dropped its connection and stopped, and the run
+    waited for ever for workers. They are asked first (Client.run), which leaves them running."""
+    blocked = tmp_path / "no-sdelint"
+    blocked.mkdir()
+    (blocked / "sitecustomize.py").write_text(
+        "import sys\n"
+        "class _NoSdelint:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'validator':\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, _NoSdelint())\n"
+    )
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": _env()}
+    processes = [_dask_scheduler(port, **quiet)]
+    try:
+        worker = [str(Path(sys.executable).with_name("dask")), "worker", address, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"]
+        processes.append(subprocess.Popen(worker, **{**quiet, "env": {**os.environ, "PYTHONPATH": str(blocked)}}))
+        with distributed.Client(address, timeout=30) as client:
+            client.wait_for_workers(1, timeout=60)
+        for target in (str(corpus / "plain"), corpus.as_uri()):  # a URL is listed by a worker: the same
+            run = subprocess.run([sys.executable, "-m", "validator", "check", "--cluster", address, target], capture_output=True, env=_env(), timeout=60)
+            lines = run.stderr.decode().strip().splitlines()
+            assert run.returncode == 2 and run.stdout == b"", lines
+            assert len(lines) == 1 and lines[0].startswith("sdelint: the Dask worker at tcp://127.0.0.1:"), lines
+            assert "cannot import sdelint" in lines[0] and "No module named 'validator'" in lines[0]
+        assert processes[1].poll() is None  # the worker was asked, not killed
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait()
+
+
+LOSE_THE_SCHEDULER = """
+import os, signal, sys, threading, time
+from validator.parallel import ClusterError
+from validator.parallel.dask import DaskExecutor
+
+scheduler = int(sys.argv[2])
+with DaskExecutor.connect(sys.argv[1]) as executor:
+    if sys.argv[3] == "waiting":  # tasks in flight (no worker runs them) when the scheduler dies
+        threading.Timer(1.0, os.kill, (scheduler, signal.SIGKILL)).start()
+    else:  # tasks submitted while the client tries to reconnect
+        os.kill(scheduler, signal.SIGKILL)
+        time.sleep(0.5)
+    try:
+        list(executor.map_unordered(len, [[1]] * 10))
+    except ClusterError as exc:
+        print(exc)
+"""
+
+
+@pytest.mark.parametrize("when", ["waiting", "submitting"])
+def test_a_scheduler_that_dies_mid_run_is_one_line_never_a_hang(when):
+    """Tasks submitted while the client reconnected to a dead scheduler waited for ever; tasks in flight were 'cancelled'
+    (as if on purpose), and closing the client printed a traceback of its cancelled reconnection."""
+    port = _free_port()
+    scheduler = _dask_scheduler(port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())
+    try:
+        with distributed.Client(f"tcp://127.0.0.1:{port}", timeout=30):
+            pass
+        run = subprocess.run([sys.executable, "-c", LOSE_THE_SCHEDULER, f"tcp://127.0.0.1:{port}", str(scheduler.pid), when],
+                             capture_output=True, env=_env(), timeout=60)
+        assert run.stdout.decode().strip() == "lost the Dask scheduler while checking list", run.stderr.decode()[-2000:]
+        assert run.stderr == b"", run.stderr.decode()[-2000:]
+    finally:
+        scheduler.kill()
+        scheduler.wait()
+
+
+INTERRUPT_A_WAIT = """
+import os, signal, threading, time
+import distributed
+from validator.parallel.dask import DaskExecutor
+
+if __name__ == "__main__":
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as cluster:
+        with DaskExecutor.connect(cluster.scheduler_address) as executor:
+            executor.client.loop.add_callback(time.sleep, 1.0)  # the loop is busy: the call's coroutine has not started
+            threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+            try:
+                executor.threads()
+            except KeyboardInterrupt:
+                print("interrupted")
+            time.sleep(1.0)  # the loop runs distributed's clean-up callback
+"""
+
+
+def test_ctrl_c_while_waiting_for_the_client_logs_no_traceback(tmp_path):
+    """Ctrl-C before the event loop started a call: distributed's clean-up failed with a NameError that tornado
+    logged with its traceback, after 'sdelint: interrupted' (about one Ctrl-C of a cluster run in sixteen)."""
+    script = tmp_path / "interrupt.py"
+    script.write_text(INTERRUPT_A_WAIT)
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, env=_env(), timeout=60)
+    assert run.stdout.decode().strip() == "interrupted", run.stderr.decode()[-2000:]
+    assert b"Traceback" not in run.stderr and b"NameError" not in run.stderr, run.stderr.decode()[-2000:]

@@ -352,6 +352,23 @@ def test_many_files_from_a_threaded_program_go_to_spawned_workers(another_thread
     assert findings == lint_paths([tmp_path], jobs=1) and len({f.file for f in findings}) == 20
 
 
+def test_memory_urls_from_a_threaded_program_are_read_where_they_are(another_thread):
+    """memory:// is the process's own store: spawned workers found it empty and said every file was missing."""
+    import fsspec
+
+    from validator.api import lint_paths
+
+    store = fsspec.filesystem("memory")
+    for number in range(20):
+        store.pipe(f"/threaded-memory/copy{number:02}.json", EXAMPLE.read_bytes().replace(b'"total": 11.7', f'"total": {number}'.encode()))
+    try:
+        findings = lint_paths(["memory://threaded-memory/"], jobs=2)
+        assert not [f.message for f in findings if f.rule == "read-error"]
+        assert findings == lint_paths(["memory://threaded-memory/"], jobs=1) and len({f.file for f in findings}) == 20
+    finally:
+        store.rm("/threaded-memory", recursive=True)
+
+
 def test_a_big_response_from_a_threaded_program_is_checked_in_one_process(another_thread, monkeypatch):
     from validator import linter as linter_module
     from validator.config import Configuration

@@ -75,6 +75,7 @@ def recordings(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "legacy").mkdir()
     (root / "legacy" / "typed.json").write_text(json.dumps({"events": [EVENT_V2]}, indent=2))
     (root / "CAPITALS.JSON").write_text(json.dumps({"events": [EVENT_V2]}))  # a directory run reads it: Spark too
+    (root / "nested" / "empty 100% \u00e9t\u00e9.json").write_bytes(b"")  # a syntax error; Spark's scan reads no 0-byte file
     (root / "notes.txt").write_text("not a recording")
     (root / "fixture.yaml").write_text("events:\n  - sdeType: LEAD\n")
     return root
@@ -117,7 +118,8 @@ def test_lint_files_matches_the_cli_row_for_row_and_needs_no_config_file_on_exec
     assert findings.columns == ["path", *spark_module.FINDING_COLUMNS]
     assert got == expected
     linted = {Path(row["path"]).name for row in got}
-    assert {"unrepaired.json", "with space.json", "latin1.json", "events.jsonl", "response.json.gz", "typed.json", "CAPITALS.JSON"} <= linted
+    assert {"unrepaired.json", "with space.json", "latin1.json", "events.jsonl", "response.json.gz", "typed.json", "CAPITALS.JSON",
+            "empty 100% \u00e9t\u00e9.json"} <= linted
     assert not linted & {"clean.json", "notes.txt", "fixture.yaml"}
     # the override for legacy/** applied on the executors: the same event is v1 there, v2 elsewhere
     versions = {Path(row["path"]).name: row["api_version"] for row in got if row["api_version"]}
@@ -308,3 +310,15 @@ def test_arguments_of_the_wrong_kind_fail_on_the_driver_not_in_the_job(spark, tm
         spark_module.lint_column(table, 5)  # type: ignore[arg-type]
     one_key = spark_rows(spark_module.lint_column(table, "payload", keys="id"))  # one column, not its characters
     assert one_key and all(set(row) == {"id", *spark_module.FINDING_COLUMNS} for row in one_key)
+
+
+def test_an_empty_file_is_left_out_only_where_spark_is_told_to_skip_files(spark, tmp_path: Path) -> None:
+    """With ignoreMissingFiles (or ignoreCorruptFiles) a file the scan leaves out may be one it was told to skip."""
+    (tmp_path / "empty.json").write_bytes(b"")
+    rules = [row.rule for row in spark_module.lint_files(spark, str(tmp_path)).collect()]
+    assert rules == ["syntax-error"]
+    spark.conf.set("spark.sql.files.ignoreMissingFiles", "true")
+    try:
+        assert spark_module.lint_files(spark, str(tmp_path)).count() == 0
+    finally:
+        spark.conf.unset("spark.sql.files.ignoreMissingFiles")

@@ -226,7 +226,7 @@ def check_inputs(
     if cluster is not None:
         return _check_on_cluster(configs, inputs, read_stdin, stdin_name, cluster, progress)
     jobs = min(jobs, default_jobs())  # CPU-bound: more processes than CPUs only cost memory
-    files = [item for item in inputs if not _checked_here(item)]
+    files = [item for item in inputs if not _checked_here(item) and not _in_this_process(item)]
     by_file: Iterator[FileResult]
     pool: Executor | None = None
     if jobs > 1 and len(files) >= MIN_FILES_PER_PARALLEL_RUN:
@@ -245,6 +245,8 @@ def check_inputs(
                 results.append(_check_stdin(configs, item, read_stdin, stdin_name, jobs))
             elif item.unlisted is not None:
                 results.append(_unlisted(configs, item))
+            elif _in_this_process(item):
+                results.append(_check_serially(configs.linter_for(_config_path(item)), item, jobs))
             else:
                 results.append(next(by_file))
             if progress:
@@ -258,6 +260,12 @@ def check_inputs(
 def _checked_here(item: Input) -> bool:
     """Stdin, read by this process, and a folder that could not be listed, whose result needs no reading at all."""
     return item.is_stdin or item.unlisted is not None
+
+
+def _in_this_process(item: Input) -> bool:
+    """A ``memory://`` URL, whose store is this process's own: a spawned worker (where this process runs other
+    threads) had an empty one, and said every file was missing (a read-error finding each)."""
+    return item.url is not None and item.url.startswith("memory://")
 
 
 def _unlisted(configs: Configurations, item: Input) -> FileResult:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pyarrow as pa
 from pyspark.sql import SparkSession
@@ -98,7 +98,7 @@ def lint_files(
     reader = spark.read.format("binaryFile").option("recursiveFileLookup", str(recursive).lower())
     if include is not None:
         reader = reader.option("pathGlobFilter", include)
-    files = reader.load(paths).select("path", "content")
+    files = _with_empty_files(spark, reader.load(paths).select("path", "content"))
     schema = StructType([StructField("path", StringType()), *_FINDING_SCHEMA.fields])
     return files.mapInArrow(_lint_batches(settings, ["path"], None, by_path=True), schema)
 
@@ -145,6 +145,32 @@ def lint_column(
     # positional names going in: mapInArrow reads a column "a.b" as field b of a struct a
     payloads = df.select(*[F.col(_quoted(name)).alias(f"_{index}") for index, name in enumerate([*carried, column])])
     return payloads.mapInArrow(_lint_batches(settings, carried, input_format, name=column), schema)
+
+
+def _with_empty_files(spark: SparkSession, files: DataFrame) -> DataFrame:
+    """``files`` and a row with empty content for each listed file its scan leaves out: an empty one.
+
+    Spark splits a file into byte ranges to read, and a file of 0 bytes has none: it had no row and so no
+    finding, where ``sdelint check`` says it is no JSON document (an error, and a failed gate). Only while Spark
+    fails the job on a file it cannot read or that went missing (its default): with ``ignoreCorruptFiles`` or
+    ``ignoreMissingFiles`` set, a file left out may be one of those, which the setting asks to skip.
+    """
+    if any(str(spark.conf.get(f"spark.sql.files.{name}", "false")).lower() == "true" for name in ("ignoreCorruptFiles", "ignoreMissingFiles")):
+        return files
+    listed = [_hadoop_path(uri) for uri in files.inputFiles()]
+    if not listed:
+        return files
+    names = spark.createDataFrame([(name,) for name in listed], StructType([StructField("path", StringType())]))
+    empty = names.join(files.select("path"), "path", "left_anti").withColumn("content", F.lit(b"").cast(BinaryType()))
+    return files.unionByName(empty)
+
+
+def _hadoop_path(uri: str) -> str:
+    """A file as Hadoop's ``Path.toString`` names it (the ``path`` column: ``file:/a b.json``), from the URI
+    ``inputFiles`` gives (``file:///a%20b.json``)."""
+    parts = urlsplit(uri)
+    authority = f"//{unquote(parts.netloc)}" if parts.netloc else ""
+    return f"{parts.scheme}:{authority}{unquote(parts.path)}" if parts.scheme else unquote(parts.path)
 
 
 def _quoted(name: str) -> str:

@@ -12,12 +12,17 @@ Imported only with ``--cluster`` (or ``cluster=`` in the Python API): a plain ru
   results arrive once); after ``distributed.scheduler.allowed-failures`` deaths on one chunk the
   run fails with ``WorkerDied`` naming its first file. A scheduler that cannot be reached, or
   that goes away, is a ``ClusterError`` with a one-line message (the CLI exits 2).
+- The workers are asked to import sdelint on connecting (``Client.run``): one that cannot is a
+  ``ClusterError`` before any task goes out.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
+import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -34,6 +39,8 @@ R = TypeVar("R")
 
 # Seconds to wait for the scheduler before giving up: a wrong address must not hang a CI job.
 CONNECT_TIMEOUT = 5.0
+# Seconds between looks at the client while waiting for a task: how soon a client that gave up is noticed.
+_POLL = 0.5
 
 
 def run_chunk(fn: Callable[[P], R], payloads: list[P]) -> list[R]:
@@ -47,6 +54,9 @@ class DaskExecutor:
     def __init__(self, client: Client, owned: bool = True) -> None:
         self.client = client
         self._owned = owned
+        if owned:
+            for name in _NOISY_LOGGERS:
+                logging.getLogger(name).addFilter(_NOISE)
 
     @classmethod
     def connect(cls, cluster: str | Client, timeout: float = CONNECT_TIMEOUT) -> DaskExecutor:
@@ -56,13 +66,21 @@ class DaskExecutor:
         if isinstance(cluster, Client):
             if cluster.status in ("closing", "closed"):  # was distributed's ClosedClientError from the first task sent
                 raise ClusterError(f"the Dask client given is {cluster.status}: give an open one, or the scheduler's address")
+            _workers_import_sdelint(cluster)
             return cls(cluster, owned=False)
         try:
             client = _closing_client_class()(cluster, timeout=timeout, set_as_default=False)
-        except (OSError, TimeoutError, ValueError, TypeError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError, TypeError; MemoryError for a server
+            # that answers with something else (a frame length read from its text), ...: no scheduler there, in one line
+            reason = "it answers, but not as a Dask scheduler" if isinstance(exc, MemoryError) else _first_line(exc)
             raise ClusterError(f"cannot reach the Dask scheduler at {cluster}: {reason}") from None
-        return cls(client)
+        executor = cls(client)
+        try:
+            _workers_import_sdelint(client)
+        except BaseException:
+            executor.shutdown()
+            raise
+        return executor
 
     def __enter__(self) -> Self:
         return self
@@ -109,7 +127,9 @@ class DaskExecutor:
             return
         pending = as_completed(first, loop=self.client.loop)
         try:
-            for future in pending:
+            while not pending.is_empty():
+                self._wait_for_one(pending, next(iter(starts.values()))[1])
+                future = next(pending)
                 start, label = starts.pop(future.key)
                 results: list[R] = self._result(future, label)
                 for next_start, chunk in _take(chunks, 1):
@@ -124,10 +144,24 @@ class DaskExecutor:
         starts[future.key] = (start, label_of(chunk[0]))
         return future
 
+    def _wait_for_one(self, pending: Any, label: str) -> None:
+        """Until a future of ``pending`` (an ``as_completed``) is ready, or the client has given up on its scheduler.
+
+        A task submitted while the client was reconnecting (the scheduler had just died) is never sent nor
+        cancelled: once the client gave up (``CONNECT_TIMEOUT``) and closed, its future waited for ever.
+        """
+        while not pending.has_ready() and not pending.is_empty():
+            if self.client.status in ("closing", "closed"):
+                raise ClusterError(f"lost the Dask scheduler while checking {label}")
+            with pending.thread_condition:  # notified as each future finishes, as in as_completed's own __next__
+                pending.thread_condition.wait(timeout=_POLL)
+
     def _result(self, future: Future, label: str) -> Any:
         """A task's value; a task's own exception is raised as it is, the cluster's failures as one line."""
-        from distributed import KilledWorker
+        from distributed import KilledWorker, as_completed
 
+        if not future.done():
+            self._wait_for_one(as_completed([future], loop=self.client.loop), label)
         try:
             return future.result()
         except KilledWorker:
@@ -135,6 +169,8 @@ class DaskExecutor:
         except (OSError, TimeoutError) as exc:  # the scheduler went away (CommClosedError is an OSError)
             raise ClusterError(f"lost the Dask cluster while checking {label}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
         except Exception as exc:
+            if getattr(exc, "reason", None) == "scheduler-connection-lost":  # the client cancels what it waits for
+                raise ClusterError(f"lost the Dask scheduler while checking {label}") from None
             if type(exc).__name__ == "FutureCancelledError":  # the scheduler dropped the task (it restarted)
                 raise ClusterError(f"the Dask cluster cancelled the task checking {label}") from None
             if str(exc).startswith("Error during deserialization"):  # the scheduler unpickles tasks: it needs sdelint too
@@ -153,6 +189,8 @@ class DaskExecutor:
         if self._owned:
             with contextlib.suppress(Exception):  # a cluster already gone
                 self.client.close()
+            for name in _NOISY_LOGGERS:
+                logging.getLogger(name).removeFilter(_NOISE)
 
 
 @functools.cache
@@ -169,7 +207,9 @@ def _closing_client_class() -> type[Client]:
     class ClosingClient(Client):
         def start(self, **kwargs: Any) -> Any:
             try:
-                return super().start(**kwargs)
+                # within the connection's timeout as a whole: distributed bounds the TCP connection by it, but then
+                # waits for ever for the handshake of a server that accepts and says nothing (an HTTP port: 8787)
+                return super().start(callback_timeout=kwargs.get("timeout", CONNECT_TIMEOUT), **kwargs)
             except BaseException:
                 with contextlib.suppress(Exception):
                     self.close()
@@ -178,10 +218,65 @@ def _closing_client_class() -> type[Client]:
     return ClosingClient
 
 
+class _DistributedNoise(logging.Filter):
+    """Drops what distributed logs, with tracebacks, on the way out of a run that sdelint ends in one line.
+
+    - A lost scheduler: an ERROR line when the client gives up reconnecting, and a traceback of the cancelled
+      reconnection when it closes.
+    - Ctrl-C or SIGTERM while a call waits for the client's event loop, before the loop started it: distributed's
+      clean-up callback (``sync``'s ``cancel``) fails with a NameError, which tornado logs.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith("Failed to reconnect to scheduler"):
+            return False
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, asyncio.CancelledError):
+            return False
+        return not (isinstance(error, NameError) and _raised_in(error, "distributed", "cancel"))
+
+
+def _raised_in(error: BaseException, package: str, function: str) -> bool:
+    """Whether ``error`` was raised in ``function`` of a module of ``package``."""
+    trace = error.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    if trace is None:
+        return False
+    code = trace.tb_frame.f_code
+    return code.co_name == function and f"{os.sep}{package}{os.sep}" in code.co_filename
+
+
+_NOISE = _DistributedNoise()
+_NOISY_LOGGERS = ("distributed.client", "tornado.application")
+
+
 def _version() -> str:
     from .. import __version__
 
     return __version__
+
+
+def _workers_import_sdelint(client: Client) -> None:
+    """Ask the workers there now to import sdelint (``Client.run``), before any task goes to them.
+
+    A worker that cannot import it does not fail a task: it cannot read the task off the wire, so it
+    drops its connection and stops (its nanny with it), and a run on such workers waited for ever for
+    workers that would never come. ``Client.run`` unpickles the function inside a handler instead: the
+    error comes back as an answer, and the worker lives. Workers that join later are not asked.
+    """
+    try:
+        answers = client.run(_version, on_error="return")
+    except (OSError, TimeoutError) as exc:  # the scheduler went away just now
+        raise ClusterError(f"lost the Dask scheduler while asking its workers for sdelint: {_first_line(exc)}") from None
+    for address, answer in sorted(answers.items()):
+        if isinstance(answer, BaseException):
+            install = f"install this sdelint ({_version()}) on the workers"
+            raise ClusterError(f"the Dask worker at {address} cannot import sdelint ({_first_line(answer)}): {install}")
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _chunks(payloads: Iterable[P], size: int) -> Iterator[tuple[int, list[P]]]:
