@@ -308,3 +308,24 @@ def test_arguments_of_the_wrong_kind_fail_on_the_driver_not_in_the_job(spark, tm
         spark_module.lint_column(table, 5)  # type: ignore[arg-type]
     one_key = spark_rows(spark_module.lint_column(table, "payload", keys="id"))  # one column, not its characters
     assert one_key and all(set(row) == {"id", *spark_module.FINDING_COLUMNS} for row in one_key)
+
+
+@pytest.mark.parametrize("missing", ["pyarrow", "pyspark"])
+def test_without_the_extra_the_import_says_which_extra_to_install(tmp_path: Path, missing: str) -> None:
+    """Installed without the spark extra, ``import validator.spark`` was a bare ``No module named 'pyarrow'``."""
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name.split('.')[0] == {missing!r}:\n"
+        "            raise ImportError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "try:\n"
+        "    import validator.spark\n"
+        "except ImportError as exc:\n"
+        "    print(type(exc).__name__, exc.name, exc)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert run.stdout.startswith(f"ImportError {missing} validator.spark needs the spark extra ({missing}"), run.stdout + run.stderr
+    assert "pip install 'sdelint[spark]'" in run.stdout

@@ -22,10 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from urllib.parse import urlsplit
 
-import pyarrow as pa
-from pyspark.sql import SparkSession
-from pyspark.sql import functions as F
-from pyspark.sql.types import BinaryType, IntegerType, StringType, StructField, StructType
+try:
+    import pyarrow as pa
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import BinaryType, IntegerType, StringType, StructField, StructType
+except ImportError as exc:  # which extra to install, not only the first module found missing
+    raise ImportError(f"validator.spark needs the spark extra ({exc.name or exc} is not installed): pip install 'sdelint[spark]'",
+                      name=exc.name) from exc
 
 from .api import RuleNames, _command_line, _config_path, _expect
 from .config import Configuration, Shipped
