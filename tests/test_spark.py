@@ -329,3 +329,26 @@ def test_without_the_extra_the_import_says_which_extra_to_install(tmp_path: Path
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
     assert run.stdout.startswith(f"ImportError {missing} validator.spark needs the spark extra ({missing}"), run.stdout + run.stderr
     assert "pip install 'sdelint[spark]'" in run.stdout
+
+
+def test_local_session_workers_run_this_interpreter(tmp_path: Path) -> None:
+    """A virtualenv's python run without activating it (cron, an IDE): the workers started the first python3 on
+    PATH, which has no sdelint nor pyarrow, and the first job failed with 'No module named pyarrow'. Here that
+    python3 is one that fails at once; PYSPARK_PYTHON is unset, as for a user who never heard of it."""
+    decoy = tmp_path / "bin"
+    decoy.mkdir()
+    (decoy / "python3").write_text("#!/bin/sh\necho 'not this python' >&2\nexit 1\n")
+    (decoy / "python3").chmod(0o755)
+    code = (
+        "from validator.spark import lint_column, local_session\n"
+        "spark = local_session('sdelint-interpreter', cores=1)\n"
+        "spark.sparkContext.setLogLevel('ERROR')\n"
+        "rows = spark.createDataFrame([('a', '{\"events\": [{}]}')], 'id string, body string')\n"
+        "print('findings', lint_column(rows, 'body').count())\n"
+        "spark.stop()\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key not in ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON")}
+    env["PATH"] = f"{decoy}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    assert run.returncode == 0 and "findings " in run.stdout, run.stdout + run.stderr[-3000:]

@@ -15,7 +15,9 @@ This is the only module that imports pyspark: the CLI, the Python API and the se
 
 from __future__ import annotations
 
+import os
 import pickle
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -164,7 +166,12 @@ def summary(findings: DataFrame) -> DataFrame:
 
 
 def local_session(app_name: str = "sdelint", cores: int = 2) -> SparkSession:
-    """A small local session (no UI, few shuffle partitions, 1 GB for the driver): to try this module, for its tests and benchmark."""
+    """A small local session (no UI, few shuffle partitions, 1 GB for the driver): to try this module, for its tests and benchmark.
+
+    Its Python workers run this interpreter, which has sdelint (unless ``PYSPARK_PYTHON`` says otherwise): PySpark's
+    default, the first ``python3`` on PATH, is another one when a virtualenv's python runs the job without being activated.
+    """
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.master(f"local[{cores}]").appName(app_name)
     settings = {"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": str(cores), "spark.driver.memory": "1g"}
     for key, value in settings.items():
