@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tarfile
+import time
+import urllib.error
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -102,17 +106,18 @@ _LOWEST_RUNS = (
 )
 
 
-def _lowest_allowed(wheel: Path) -> list[str]:
-    """``name==lower bound`` for each runtime dependency the wheel declares, with its environment marker."""
+def _lowest_allowed(wheel: Path, extra: str | None = None) -> list[str]:
+    """``name==lower bound`` for each runtime dependency the wheel declares (with its environment marker), or for
+    each of an extra's (without its marker: these tests run on Linux and CPython)."""
     names = zipfile.ZipFile(wheel).namelist()
     metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     pins = []
     for requirement in re.findall(r"^Requires-Dist: (.+)$", metadata, re.M):
-        if "extra ==" in requirement:
+        if ("extra ==" in requirement) != (extra is not None) or (extra is not None and f"extra == '{extra}'" not in requirement):
             continue
         found = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([^,;\s]+)\s*(;.*)?", requirement.strip())
-        assert found, f"a runtime dependency without a lower bound: {requirement}"
-        pins.append(f"{found[1]}=={found[2]}{found[3] or ''}")
+        assert found, f"a dependency without a lower bound: {requirement}"
+        pins.append(f"{found[1]}=={found[2]}{found[3] or ''}" if extra is None else f"{found[1]}=={found[2]}")
     return pins
 
 
@@ -155,3 +160,55 @@ def test_the_lowest_dependency_versions_allowed_give_the_same_reports(dist, tmp_
     for run, low, now in zip(_LOWEST_RUNS, lowest, today, strict=True):
         assert "internal error" not in low[2] and "Traceback" not in low[2], (run, low[2][-2000:])
         assert low == now, run
+
+
+def _get(url: str, body: bytes | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"} if body is not None else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_the_serve_extra_at_its_lowest_versions_serves_and_says_when_it_cannot_start(dist, tmp_path):
+    """prometheus_client>=0.17 was not kept: disable_created_metrics came in 0.18, so with 0.17 every start of
+    sdelint serve was an internal error. uvicorn before 0.50 exits 1 when the port is taken: the README's 3 was
+    uvicorn's own status from 0.50 on, and is now sdelint's whatever uvicorn says."""
+    (wheel,) = dist.glob("*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    install = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q", f"{wheel}[serve]",
+                              *_lowest_allowed(wheel, "serve")], capture_output=True, text=True, timeout=600)
+    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["SDELINT_CACHE_DIR"] = str(tmp_path / "cache")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [str(venv / "bin" / "sdelint"), "serve", "--port", str(port)]
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, log.read_text(errors="replace")[-3000:]
+            try:
+                if _get(f"http://127.0.0.1:{port}/readyz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+            time.sleep(0.2)
+        status, body = _get(f"http://127.0.0.1:{port}/v1/lint", (ROOT / "examples" / "conversation-response.json").read_bytes())
+        assert status == 200 and b'"rule":"timestamp-order"' in body, body[:500]
+        assert _get(f"http://127.0.0.1:{port}/")[0] == 200  # the playground's page, from the wheel's static files
+        status, body = _get(f"http://127.0.0.1:{port}/metrics")
+        assert status == 200 and b"sdelint_http_requests_total" in body and b"_created" not in body
+        taken = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+        assert taken.returncode == 3, taken.stdout + taken.stderr
+        assert "Traceback" not in taken.stderr and "address already in use" in taken.stderr
+    finally:
+        server.terminate()
+        assert server.wait(timeout=60) == 0, log.read_text(errors="replace")[-3000:]
