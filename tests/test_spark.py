@@ -352,3 +352,24 @@ def test_local_session_workers_run_this_interpreter(tmp_path: Path) -> None:
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
     assert run.returncode == 0 and "findings " in run.stdout, run.stdout + run.stderr[-3000:]
+
+
+def test_a_spark_dependency_that_cannot_load_is_not_said_to_be_missing(tmp_path: Path) -> None:
+    """pyarrow installed beside a NumPy it does not take raises ImportError without a module name: the message read
+    '(pyarrow requires NumPy 2.0 or newer, found 1.26.4 is not installed)'."""
+    code = (
+        "import sys\n"
+        "class Broken:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'pyarrow':\n"
+        "            raise ImportError('pyarrow requires NumPy 2.0 or newer, found 1.26.4')\n"
+        "sys.meta_path.insert(0, Broken())\n"
+        "try:\n"
+        "    import validator.spark\n"
+        "except ImportError as exc:\n"
+        "    print(exc)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert run.stdout.strip() == ("validator.spark needs the spark extra (pyarrow requires NumPy 2.0 or newer, found 1.26.4): "
+                                  "pip install 'sdelint[spark]'"), run.stdout + run.stderr

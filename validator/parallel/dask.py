@@ -27,8 +27,8 @@ from . import ClusterError, WorkerDied, label_of
 try:  # here, not in connect: an ImportError from importing this module is what the CLI and the API report
     import distributed  # noqa: F401
 except ImportError as exc:
-    raise ImportError(f"a Dask cluster needs the dask extra ({exc.name or exc} is not installed): pip install 'sdelint[dask]'",
-                      name=exc.name) from exc
+    reason = f"{exc.name} is not installed" if exc.name else str(exc)  # a module that is there but cannot load says why
+    raise ImportError(f"a Dask cluster needs the dask extra ({reason}): pip install 'sdelint[dask]'", name=exc.name) from exc
 
 if TYPE_CHECKING:
     from distributed import Client, Future
