@@ -359,6 +359,43 @@ def test_an_address_dask_cannot_use_leaves_nothing_behind_at_exit(corpus, addres
     assert time.monotonic() - started < 8
 
 
+_WITHOUT_DASK = (
+    "import sys\n"
+    "class Block:\n"
+    "    def find_spec(self, name, path=None, target=None):\n"
+    "        if name.split('.')[0] in ('dask', 'distributed'):\n"
+    "            raise ImportError(f'No module named {name!r}', name=name)\n"
+    "sys.meta_path.insert(0, Block())\n"
+)
+
+
+@pytest.mark.parametrize("where", ["option", "configuration"])
+def test_a_cluster_without_the_extra_says_how_to_install_it(tmp_path, where):
+    """distributed is imported in DaskExecutor.connect, after the CLI's ImportError guard: without the dask extra,
+    --cluster (or cluster: in the configuration) was 'internal error: ModuleNotFoundError: No module named
+    'distributed'' (found installing sdelint alone and trying --cluster)."""
+    (tmp_path / ".git").mkdir()  # no configuration above this folder is found
+    args = ["check", "--cluster", "tcp://127.0.0.1:1", str(EXAMPLE)] if where == "option" else ["check", str(EXAMPLE)]
+    if where == "configuration":
+        (tmp_path / ".sdelint.yaml").write_text("cluster: tcp://127.0.0.1:1\n", encoding="utf-8")
+    code = _WITHOUT_DASK + f"from validator.cli import main\nmain({args!r}, prog_name='sdelint')\n"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=60)
+    assert run.returncode == 2 and "pip install 'sdelint[dask]'" in run.stderr, run.stderr
+    assert "internal error" not in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_python_api_without_the_extra_says_how_to_install_it(tmp_path):
+    code = _WITHOUT_DASK + (
+        "import validator\n"
+        "try:\n"
+        f"    validator.lint_paths({str(EXAMPLE)!r}, cluster='tcp://127.0.0.1:1')\n"
+        "except ImportError as exc:\n"
+        "    print('ImportError', exc)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=60)
+    assert run.stdout.startswith("ImportError ") and "pip install 'sdelint[dask]'" in run.stdout, run.stdout + run.stderr
+
+
 def test_a_plain_run_imports_nothing_of_dask(corpus):
     code = (
         "import sys\n"

@@ -322,3 +322,68 @@ def test_an_empty_file_is_left_out_only_where_spark_is_told_to_skip_files(spark,
         assert spark_module.lint_files(spark, str(tmp_path)).count() == 0
     finally:
         spark.conf.unset("spark.sql.files.ignoreMissingFiles")
+
+
+@pytest.mark.parametrize("missing", ["pyarrow", "pyspark"])
+def test_without_the_extra_the_import_says_which_extra_to_install(tmp_path: Path, missing: str) -> None:
+    """Installed without the spark extra, ``import validator.spark`` was a bare ``No module named 'pyarrow'``."""
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name.split('.')[0] == {missing!r}:\n"
+        "            raise ImportError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "try:\n"
+        "    import validator.spark\n"
+        "except ImportError as exc:\n"
+        "    print(type(exc).__name__, exc.name, exc)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert run.stdout.startswith(f"ImportError {missing} validator.spark needs the spark extra ({missing}"), run.stdout + run.stderr
+    assert "pip install 'sdelint[spark]'" in run.stdout
+
+
+def test_local_session_workers_run_this_interpreter(tmp_path: Path) -> None:
+    """A virtualenv's python run without activating it (cron, an IDE): the workers started the first python3 on
+    PATH, which has no sdelint nor pyarrow, and the first job failed with 'No module named pyarrow'. Here that
+    python3 is one that fails at once; PYSPARK_PYTHON is unset, as for a user who never heard of it."""
+    decoy = tmp_path / "bin"
+    decoy.mkdir()
+    (decoy / "python3").write_text("#!/bin/sh\necho 'not this python' >&2\nexit 1\n")
+    (decoy / "python3").chmod(0o755)
+    code = (
+        "from validator.spark import lint_column, local_session\n"
+        "spark = local_session('sdelint-interpreter', cores=1)\n"
+        "spark.sparkContext.setLogLevel('ERROR')\n"
+        "rows = spark.createDataFrame([('a', '{\"events\": [{}]}')], 'id string, body string')\n"
+        "print('findings', lint_column(rows, 'body').count())\n"
+        "spark.stop()\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key not in ("PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON")}
+    env["PATH"] = f"{decoy}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    assert run.returncode == 0 and "findings " in run.stdout, run.stdout + run.stderr[-3000:]
+
+
+def test_a_spark_dependency_that_cannot_load_is_not_said_to_be_missing(tmp_path: Path) -> None:
+    """pyarrow installed beside a NumPy it does not take raises ImportError without a module name: the message read
+    '(pyarrow requires NumPy 2.0 or newer, found 1.26.4 is not installed)'."""
+    code = (
+        "import sys\n"
+        "class Broken:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'pyarrow':\n"
+        "            raise ImportError('pyarrow requires NumPy 2.0 or newer, found 1.26.4')\n"
+        "sys.meta_path.insert(0, Broken())\n"
+        "try:\n"
+        "    import validator.spark\n"
+        "except ImportError as exc:\n"
+        "    print(exc)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    assert run.stdout.strip() == ("validator.spark needs the spark extra (pyarrow requires NumPy 2.0 or newer, found 1.26.4): "
+                                  "pip install 'sdelint[spark]'"), run.stdout + run.stderr

@@ -386,7 +386,7 @@ def _cluster_executor(address: str | None, configs: Configurations) -> DaskExecu
     try:
         from .parallel.dask import DaskExecutor
     except ImportError as exc:
-        raise click.UsageError(f"--cluster needs Dask: pip install 'sdelint[dask]' ({exc})") from None
+        raise click.UsageError(str(exc)) from None  # --cluster or the configuration's cluster: alike
     return DaskExecutor.connect(address)
 
 

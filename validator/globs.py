@@ -125,10 +125,7 @@ def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
     import pathspec  # only when a directory is searched or overrides name files: a pre-commit run on named files never needs it
 
     try:
-        try:
-            return pathspec.PathSpec.from_lines("gitignore", _lines(patterns))
-        except KeyError:  # pathspec < 1.0 names the same patterns gitwildmatch
-            return pathspec.PathSpec.from_lines("gitwildmatch", _lines(patterns))
+        return pathspec.PathSpec.from_lines("gitignore", _lines(patterns))
     except re.error as exc:  # a class Python's re refuses ("[z-a]"): a ValueError every caller reports as a bad pattern
         raise ValueError(f"not a valid pattern: {exc.msg}") from None
 
@@ -208,10 +205,7 @@ def _file_regexes(patterns: tuple[str, ...]) -> list[tuple[bool, Any]]:
     file's whole path only.
     A run is one alternation: a search of 100,000 files calls RE2 once per file, not once per line.
     """
-    try:  # the pattern class whose regexes mark a match through a directory (pathspec >= 1.0)
-        from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern as Pattern
-    except ImportError:  # pathspec 0.12: its gitwildmatch patterns mark it the same way
-        from pathspec.patterns.gitwildmatch import GitWildMatchPattern as Pattern
+    from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern as Pattern  # its regexes mark a match through a directory
 
     runs: list[tuple[bool, list[str]]] = []
     for line in _lines(patterns):

@@ -15,17 +15,23 @@ This is the only module that imports pyspark: the CLI, the Python API and the se
 
 from __future__ import annotations
 
+import os
 import pickle
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from urllib.parse import unquote, urlsplit
 
-import pyarrow as pa
-from pyspark.sql import SparkSession
-from pyspark.sql import functions as F
-from pyspark.sql.types import BinaryType, IntegerType, StringType, StructField, StructType
+try:
+    import pyarrow as pa
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import BinaryType, IntegerType, StringType, StructField, StructType
+except ImportError as exc:  # which extra to install, not only the first module found missing
+    reason = f"{exc.name} is not installed" if exc.name else str(exc)  # a module that is there but cannot load says why
+    raise ImportError(f"validator.spark needs the spark extra ({reason}): pip install 'sdelint[spark]'", name=exc.name) from exc
 
 from .api import RuleNames, _command_line, _config_path, _expect
 from .config import Configuration, Shipped
@@ -186,7 +192,12 @@ def summary(findings: DataFrame) -> DataFrame:
 
 
 def local_session(app_name: str = "sdelint", cores: int = 2) -> SparkSession:
-    """A small local session (no UI, few shuffle partitions, 1 GB for the driver): to try this module, for its tests and benchmark."""
+    """A small local session (no UI, few shuffle partitions, 1 GB for the driver): to try this module, for its tests and benchmark.
+
+    Its Python workers run this interpreter, which has sdelint (unless ``PYSPARK_PYTHON`` says otherwise): PySpark's
+    default, the first ``python3`` on PATH, is another one when a virtualenv's python runs the job without being activated.
+    """
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.master(f"local[{cores}]").appName(app_name)
     settings = {"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": str(cores), "spark.driver.memory": "1g"}
     for key, value in settings.items():

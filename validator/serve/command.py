@@ -216,7 +216,12 @@ def serve(
 
     if workers == 1:
         server = GuardedServer(uvicorn.Config(APP, factory=True, host=host, port=port, **options), header_timeout)
-        server.run()
+        try:
+            server.run()
+        except SystemExit:  # uvicorn before 0.50 exits 1 when it cannot bind: 3 as from later ones, and as the README says
+            if server.started:
+                raise
+            sys.exit(STARTUP_FAILURE)
         if not server.started:
             sys.exit(STARTUP_FAILURE)
         return
