@@ -22,9 +22,14 @@ def _says(flag: Any, truth: bool) -> bool:
     return flag is truth or flag == ("true" if truth else "false")
 
 
-def flags_against_section(ctx: EventContext, p: dict[str, Any]) -> list[Hit]:
+def flags_against_section(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     flag = ctx.event.get("isAuthenticated")
     inner = ctx.container.get("isAuthenticated") if ctx.container is not None else None
+    # the flags a capture sends agree with their section (false under unAuthSdes, none or true under sdes): no call to _says
+    if ctx.section == "unAuthSdes" and (flag is False or flag is None) and (inner is False or inner is None):
+        return None
+    if ctx.section == "sdes" and (flag is True or flag is None) and (inner is True or inner is None):
+        return None
     hits = []
     if ctx.section == "sdes":
         if _says(flag, False):

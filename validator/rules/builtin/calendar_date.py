@@ -40,16 +40,17 @@ def _date_hit(base: str, field_name: str, value: Any, parts: tuple[str, str, str
     return None
 
 
+# (field, its year, month and day members), worked out once rather than per event
+_CUSTOMER_INFO_DATES = tuple((k, ("year", "month", "day")) for k in DATE_KEYS)
+_AGE = (("customerAge", ("customerYearOfBirth", "customerMonthOfBirth", "customerDateOfBirth")),)
+_WEB_AGE = ((WEB_NAMES["customerAge"], ("year", "month", "day")),)  # the web side's personal.age: {age, year, month, day}
+
+
 def calendar_date(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     attrs = ctx.attrs
     if attrs is None:
         return None
-    if ctx.key == "customerInfo":
-        checks = [(k, ("year", "month", "day")) for k in DATE_KEYS]
-    else:
-        web = ctx.version == WEB  # the web side's personal.age: {age, year, month, day}
-        parts = ("year", "month", "day") if web else ("customerYearOfBirth", "customerMonthOfBirth", "customerDateOfBirth")
-        checks = [(WEB_NAMES["customerAge"] if web else "customerAge", parts)]
+    checks = _CUSTOMER_INFO_DATES if ctx.key == "customerInfo" else _WEB_AGE if ctx.version == WEB else _AGE
     hits = []
     for field_name, parts in checks:
         if field_name in attrs:

@@ -17,16 +17,19 @@ def duplicate_event(ctx: RecordContext, p: dict[str, Any]) -> list[Hit]:
                 continue
             key: tuple[Any, Any] = (event.get("sdeType"), event.get("serverTimeStamp"))
             try:
-                earlier_events = groups.get(key, [])
+                earlier_events = groups.get(key)
             except TypeError:  # an unhashable (object or array) timestamp or type
                 key = (str(key[0]), str(key[1]))
-                earlier_events = groups.get(key, [])
+                earlier_events = groups.get(key)
+            if earlier_events is None:  # the common case: the first of its type and time (no list made to find that out)
+                groups[key] = [(i, event)]
+                continue
             for j, earlier in earlier_events:
                 if earlier == event and same_json(earlier, event):  # == first: in C, and never false for a repeat
                     hits.append(Hit(f"{ctx.pointer}/{section}/events/{i}", f"this event repeats {section}/events/{j} exactly"))
                     break
             else:
-                groups.setdefault(key, []).append((i, event))
+                earlier_events.append((i, event))
     return hits
 
 
