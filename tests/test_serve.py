@@ -1380,3 +1380,26 @@ def test_a_worker_that_cannot_start_stops_the_supervisor_with_the_startup_status
     failed = SimpleNamespace(pid=2, is_alive=lambda: False, exitcode=STARTUP_FAILURE)
     supervisor.processes = [alive, failed]
     assert supervisor._keep_alive() == STARTUP_FAILURE
+
+
+def test_a_supervisor_removes_the_metric_directories_of_supervisors_killed_before_it(tmp_path, monkeypatch):
+    """`kill -9` of a --workers supervisor left its /tmp/sdelint-metrics-* directory for ever (one per killed run;
+    the test suite's own SIGKILL test left one per run). Each is now named after its supervisor's pid, and the next
+    supervisor removes those whose process is gone; a live one's, another name's, stay."""
+    import tempfile
+
+    from validator.serve import metrics
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    orphan = tmp_path / f"sdelint-metrics-{gone.pid}-abc"
+    alive = tmp_path / f"sdelint-metrics-{os.getpid()}-def"
+    other = tmp_path / "sdelint-metrics-unnamed"
+    for folder in (orphan, alive, other):
+        folder.mkdir()
+        (folder / "counter_1.db").write_bytes(b"x")
+    with metrics.multiprocess_directory() as directory:
+        assert Path(directory).name.startswith(f"sdelint-metrics-{os.getpid()}-") and Path(directory).parent == tmp_path
+        assert not orphan.exists() and alive.exists() and other.exists()
+    assert not Path(directory).exists()

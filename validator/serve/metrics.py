@@ -41,10 +41,31 @@ def multiprocess_mode() -> bool:
     return bool(os.environ.get(MULTIPROCESS_ENV))
 
 
+_DIRECTORY_PREFIX = "sdelint-metrics-"
+
+
+def _remove_orphaned_directories() -> None:
+    """Remove the metric directories of supervisors that are gone (SIGKILL, a power cut: no exit removed them): each is
+    named after its supervisor's process id. Only this user's; a live process of that id (one reused) keeps its own."""
+    if not hasattr(os, "getuid"):  # no owner to tell by (Windows, where --workers does not fork either)
+        return
+    for path in Path(tempfile.gettempdir()).glob(f"{_DIRECTORY_PREFIX}*-*"):
+        pid = path.name[len(_DIRECTORY_PREFIX):].split("-", 1)[0]
+        try:
+            if not pid.isdigit() or path.lstat().st_uid != os.getuid() or not path.is_dir():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except OSError:  # not ours to signal (alive), or gone meanwhile
+            continue
+
+
 @contextmanager
 def multiprocess_directory() -> Iterator[str]:
     """A private directory for the workers' metric files, named in the environment the workers inherit; removed at exit."""
-    directory = tempfile.mkdtemp(prefix="sdelint-metrics-")
+    _remove_orphaned_directories()
+    directory = tempfile.mkdtemp(prefix=f"{_DIRECTORY_PREFIX}{os.getpid()}-")
     previous = os.environ.get(MULTIPROCESS_ENV)
     os.environ[MULTIPROCESS_ENV] = directory
     try:
