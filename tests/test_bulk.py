@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -98,6 +100,26 @@ def test_directories_use_include_and_exclude(tmp_path, cli):
     assert files("--include", "[ab].json") == ["keep/a.json", "keep/b.json"]
     assert files("--include", "*.{yaml,jsonl}") == ["keep/b.jsonl", "keep/d.yaml"]
     assert files("--include", "keep/*.json", "--exclude", "/keep/b.json") == ["keep/a.json"]
+
+
+@pytest.mark.parametrize("pattern", ["sub/*", "/sub/*", "sub/x", "x/", "*/x"])
+def test_an_exclude_pattern_drops_what_git_ignores_for_it(tmp_path, cli, pattern):
+    """The README: patterns mean what they mean in .gitignore. `--exclude 'sub/*'` matched sub/x as a folder for git,
+    which then ignores everything in it, but sdelint checked sub/x/c.json (a packaging sweep, comparing pathspec
+    versions). git itself is the reference here: `git check-ignore` with the pattern as the .gitignore's line."""
+    if shutil.which("git") is None:
+        pytest.skip("no git")
+    names = ["sub/c.json", "sub/x/c.json", "keep/k.json", "keep/x/y.json"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(json.dumps(EVENT), encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text(pattern + "\n", encoding="utf-8")
+    ignored = subprocess.run(["git", "-C", str(tmp_path), "check-ignore", *names], capture_output=True, text=True).stdout.split()
+    (tmp_path / ".gitignore").unlink()
+    report = _json_report(cli("check", "--format", "json", "--exclude", pattern, tmp_path))
+    checked = sorted(Path(f["file"]).relative_to(tmp_path).as_posix() for f in report["files"])
+    assert checked == sorted(set(names) - set(ignored))
 
 
 @pytest.mark.parametrize("pattern, words", [("\\", "Invalid git pattern"), ("{a,b}" * 18, "expand to more than 256 patterns"), ("[z-a].json", "not a valid pattern: bad character range z-a"),

@@ -125,7 +125,8 @@ def _spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
     import pathspec  # only when a directory is searched or overrides name files: a pre-commit run on named files never needs it
 
     try:
-        return pathspec.PathSpec.from_lines("gitignore", _lines(patterns))
+        # git's own reading (GitIgnoreSpec): `sub/*` matches the folder sub/x, so everything in it, as git ignores it
+        return pathspec.GitIgnoreSpec.from_lines(_lines(patterns))
     except re.error as exc:  # a class Python's re refuses ("[z-a]"): a ValueError every caller reports as a bad pattern
         raise ValueError(f"not a valid pattern: {exc.msg}") from None
 
