@@ -20,6 +20,24 @@ EXAMPLE = ROOT / "examples" / "conversation-response.json"
 UNREPAIRED = ROOT / "tests" / "data" / "spec-example-unrepaired.json"
 
 
+def without_modules(*names: str) -> str:
+    """Python source that, run first in a subprocess, makes an import of any of ``names`` (or of a submodule) fail as a
+    module that is not installed does: sdelint installed without an extra."""
+    return (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name.split('.')[0] in {names!r}:\n"
+        "            raise ImportError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+    )
+
+
+def checkout_env() -> dict[str, str]:
+    """The environment with this checkout first on the path, for subprocesses and the workers they start."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+
+
 
 def to_v1(value: Any) -> Any:
     """The v1 form of engagement attributes: every value a string (v1 returns authenticated attributes only: no isAuthenticated)."""

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import checkout_env, without_modules
 from validator.cli import main
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is part of the test extra")
@@ -47,9 +48,7 @@ custom-rules:
 """
 
 
-def _env() -> dict[str, str]:
-    """This checkout first on the path, for subprocesses and the workers they start."""
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+_env = checkout_env
 
 
 def _variant(example: dict, number: int) -> dict:
@@ -359,14 +358,7 @@ def test_an_address_dask_cannot_use_leaves_nothing_behind_at_exit(corpus, addres
     assert time.monotonic() - started < 8
 
 
-_WITHOUT_DASK = (
-    "import sys\n"
-    "class Block:\n"
-    "    def find_spec(self, name, path=None, target=None):\n"
-    "        if name.split('.')[0] in ('dask', 'distributed'):\n"
-    "            raise ImportError(f'No module named {name!r}', name=name)\n"
-    "sys.meta_path.insert(0, Block())\n"
-)
+_WITHOUT_DASK = without_modules("dask", "distributed")
 
 
 @pytest.mark.parametrize("where", ["option", "configuration"])

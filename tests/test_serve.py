@@ -28,6 +28,7 @@ pytest.importorskip("uvicorn")
 pytest.importorskip("starlette")
 
 import validator  # noqa: E402
+from conftest import checkout_env, without_modules  # noqa: E402
 from validator.cli import main  # noqa: E402
 from validator.config import Configuration  # noqa: E402
 from validator.model import SDE_TYPES  # noqa: E402
@@ -1403,3 +1404,16 @@ def test_a_supervisor_removes_the_metric_directories_of_supervisors_killed_befor
         assert Path(directory).name.startswith(f"sdelint-metrics-{os.getpid()}-") and Path(directory).parent == tmp_path
         assert not orphan.exists() and alive.exists() and other.exists()
     assert not Path(directory).exists()
+
+
+@pytest.mark.parametrize("blocked, says", [
+    (without_modules("uvicorn"), "(uvicorn is not installed)"),
+    # installed, but failing to load (an ImportError without a module name): why, not "... is not installed"
+    (without_modules("uvicorn").replace("f'No module named {name!r}', name=name", "'uvicorn needs a newer h11'"), "(uvicorn needs a newer h11)"),
+])
+def test_serve_without_its_extra_says_which_to_install_and_why(tmp_path, blocked, says):
+    """One wording for every extra (validator/extras.py); serve's said "(uvicorn needs a newer h11 is not installed)"."""
+    code = blocked + "from validator.cli import main\nmain(['serve', '--port', '0'], prog_name='sdelint')\n"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=checkout_env(), cwd=tmp_path, timeout=60)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.strip() == f"sdelint: 'sdelint serve' needs the serve extra {says}: pip install 'sdelint[serve]'"

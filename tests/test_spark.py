@@ -20,6 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 import validator.spark as spark_module
+from conftest import checkout_env, without_modules
 from validator.cli import main
 from validator.config import ConfigError
 
@@ -327,20 +328,13 @@ def test_an_empty_file_is_left_out_only_where_spark_is_told_to_skip_files(spark,
 @pytest.mark.parametrize("missing", ["pyarrow", "pyspark"])
 def test_without_the_extra_the_import_says_which_extra_to_install(tmp_path: Path, missing: str) -> None:
     """Installed without the spark extra, ``import validator.spark`` was a bare ``No module named 'pyarrow'``."""
-    code = (
-        "import sys\n"
-        "class Block:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        f"        if name.split('.')[0] == {missing!r}:\n"
-        "            raise ImportError(f'No module named {name!r}', name=name)\n"
-        "sys.meta_path.insert(0, Block())\n"
+    code = without_modules(missing) + (
         "try:\n"
         "    import validator.spark\n"
         "except ImportError as exc:\n"
         "    print(type(exc).__name__, exc.name, exc)\n"
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=checkout_env(), cwd=tmp_path, timeout=60)
     assert run.stdout.startswith(f"ImportError {missing} validator.spark needs the spark extra ({missing}"), run.stdout + run.stderr
     assert "pip install 'sdelint[spark]'" in run.stdout
 
@@ -383,7 +377,6 @@ def test_a_spark_dependency_that_cannot_load_is_not_said_to_be_missing(tmp_path:
         "except ImportError as exc:\n"
         "    print(exc)\n"
     )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=checkout_env(), cwd=tmp_path, timeout=60)
     assert run.stdout.strip() == ("validator.spark needs the spark extra (pyarrow requires NumPy 2.0 or newer, found 1.26.4): "
                                   "pip install 'sdelint[spark]'"), run.stdout + run.stderr

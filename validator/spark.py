@@ -30,8 +30,9 @@ try:
     from pyspark.sql import functions as F
     from pyspark.sql.types import BinaryType, IntegerType, StringType, StructField, StructType
 except ImportError as exc:  # which extra to install, not only the first module found missing
-    reason = f"{exc.name} is not installed" if exc.name else str(exc)  # a module that is there but cannot load says why
-    raise ImportError(f"validator.spark needs the spark extra ({reason}): pip install 'sdelint[spark]'", name=exc.name) from exc
+    from .extras import needs_extra
+
+    raise ImportError(needs_extra("validator.spark", "spark", exc), name=exc.name) from exc
 
 from .api import RuleNames, _command_line, _config_path, _expect
 from .config import Configuration, Shipped

@@ -27,13 +27,13 @@ from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
+from ..extras import needs_extra
 from . import ClusterError, WorkerDied, label_of
 
 try:  # here, not in connect: an ImportError from importing this module is what the CLI and the API report
     import distributed  # noqa: F401
 except ImportError as exc:
-    reason = f"{exc.name} is not installed" if exc.name else str(exc)  # a module that is there but cannot load says why
-    raise ImportError(f"a Dask cluster needs the dask extra ({reason}): pip install 'sdelint[dask]'", name=exc.name) from exc
+    raise ImportError(needs_extra("a Dask cluster", "dask", exc), name=exc.name) from exc
 
 if TYPE_CHECKING:
     from distributed import Client, Future

@@ -17,6 +17,7 @@ import click
 from ..closed_pipe import HelpCommand
 from ..collector import ending_with_exit
 from ..config import Configuration, discover
+from ..extras import needs_extra
 from .settings import (
     DEFAULT_BODY_TIMEOUT,
     DEFAULT_LINT_THREADS,
@@ -155,7 +156,7 @@ def serve(
         import starlette  # noqa: F401
         import uvicorn
     except ImportError as exc:
-        click.echo(f"sdelint: 'sdelint serve' needs the serve extra ({exc.name or exc} is not installed): pip install 'sdelint[serve]'", err=True)
+        click.echo("sdelint: " + needs_extra("'sdelint serve'", "serve", exc), err=True)
         sys.exit(EXIT_USAGE)
     ending_with_exit(False)  # cli.run said so of every command; a server frees each request's objects and collects cycles
     # SDELINT_TOKEN set but empty (a secret that did not reach the job) is refused as under any ASGI server, not served
