@@ -125,25 +125,50 @@ def _found_by_keys(text: str, at: int, end: int, value: Any, node: dict, found: 
 
     There a member's key can only be written as the item separator, its escaped name and the key separator (a
     quote after an item separator opens a key: inside a string it would be escaped), so a key found once in the
-    text of its object, or of an enclosing one, is that member's. One found twice (a nested object has it too)
-    is placed by the lengths of the members before it. Only what comes before a target is encoded: a target's own
-    text is bounded by its container's end, so a deep target costs no encoding of each level above it.
-    False only for an object with too many members to step.
+    text of its object, or of an enclosing one, is that member's. Found more than once, the first is the member's
+    when no member before it holds a container (another would be in a container after it, or past the object) and
+    the name cannot begin right after a string's closing quote (``{"x,":1,":y":2,":1,":3}``: a search for ``,":1,":``
+    matches at the end of ``"x,"``); else the member is placed by the lengths of the members before it. Only what
+    comes before a target is encoded: a target's own text is bounded by its container's end, so a deep target costs
+    no encoding of each level above it. False only for an object with too many members to step.
+
+    One function for both steps (search, then descend): with a finding in most events it runs for every object
+    on the way to each, 250,000 times in a capture of 200,000 findings.
     """
     kind = type(value)
     if kind is dict:
-        places = _keys_found(text, at, end, value, node, style)
-        if places is None:
+        if len(node) * (end - at) > MOST_SEARCHED:
             return _found_by_lengths(text, at, end, value, node, found, style)
-        for token, key_at, value_at in places:
-            child = node[token]
-            if None in child:
-                found[child[None]] = (key_at, value_at)
-            if len(child) > (None in child) and not _found_by_keys(text, value_at, end, value[token], child, found, style):
+        escape, key_separator, item_separator = style.escape, style.key_separator, style.item_separator
+        find = text.find
+        first = next(iter(value), None)
+        for token, child in node.items():
+            if token is None or token not in value:
+                continue  # the object's own target is its caller's; a token naming no member has no place
+            key_text = escape(token)
+            if token == first:
+                key_at = at + 1
+            else:
+                wanted = item_separator + key_text + key_separator
+                where = find(wanted, at, end)
+                if where < 0 or (
+                    find(wanted, where + 1, end) >= 0 and (key_text[1:2] in _MAY_FOLLOW_A_STRING or _container_before(value, token))
+                ):
+                    return _found_by_lengths(text, at, end, value, node, found, style)  # what was found so far is found again
+                key_at = where + len(item_separator)
+            value_at = key_at + len(key_text) + len(key_separator)
+            target = child.get(None)
+            if target is not None:
+                found[target] = (key_at, value_at)
+            if len(child) > (target is not None) and not _found_by_keys(text, value_at, end, value[token], child, found, style):
                 return False
         return True
     if kind is list:
-        targets = {int(token): child for token, child in node.items() if token is not None and token.isascii() and token.isdigit() and str(int(token)) == token}
+        targets = {}
+        for token, child in node.items():
+            # an index as RFC 6901 writes one: ASCII digits, no leading zero
+            if token is not None and token.isdigit() and token.isascii() and (token[0] != "0" or token == "0"):
+                targets[int(token)] = child
         last = max((index for index in targets if index < len(value)), default=-1)
         item_separator = style.item_separator
         position = at + 1
@@ -155,9 +180,10 @@ def _found_by_keys(text: str, at: int, end: int, value: Any, node: dict, found: 
                 return False
             child = targets.get(index)
             if child is not None:
-                if None in child:
-                    found[child[None]] = (None, position)
-                if len(child) > (None in child) and not _found_by_keys(text, position, piece_end, item, child, found, style):
+                target = child.get(None)
+                if target is not None:
+                    found[target] = (None, position)
+                if len(child) > (target is not None) and not _found_by_keys(text, position, piece_end, item, child, found, style):
                     return False
             position = piece_end
     return True  # a scalar has nothing below it
@@ -166,37 +192,6 @@ def _found_by_keys(text: str, at: int, end: int, value: Any, node: dict, found: 
 # The first character of an escaped name that may also follow a string's closing quote (a key separator, an item
 # separator, the end of a container, the space of ", " and ": "): a search for such a name may match there
 _MAY_FOLLOW_A_STRING = frozenset(":,}] ")
-
-
-def _keys_found(text: str, at: int, end: int, value: dict, node: dict, style: _Style) -> list[tuple[str, int, int]] | None:
-    """(token, key offset, value offset) of each wanted member of ``value``, whose encoding is within ``text[at:end]``;
-    None when that is not certain, or searching would cost more than MOST_SEARCHED.
-
-    A key found once is the member's (the member's own key is there). Found more than once, the first is the
-    member's when no member before it holds a container (another would be in a container after it, or past the
-    object) and the name cannot begin right after a string's closing quote (``{"x,":1,":y":2,":1,":3}``: a search
-    for ``,":1,":`` matches at the end of ``"x,"``)."""
-    if len(node) * (end - at) > MOST_SEARCHED:
-        return None
-    escape, key_separator, item_separator = style.escape, style.key_separator, style.item_separator
-    first = next(iter(value), None)
-    places = []
-    for token in node:
-        if token is None or token not in value:
-            continue  # the object's own target is its caller's; a token naming no member has no place
-        key_text = escape(token)
-        if token == first:
-            key_at = at + 1
-        else:
-            wanted = item_separator + key_text + key_separator
-            where = text.find(wanted, at, end)
-            if where < 0:
-                return None
-            if text.find(wanted, where + 1, end) >= 0 and (key_text[1:2] in _MAY_FOLLOW_A_STRING or _container_before(value, token)):
-                return None
-            key_at = where + len(item_separator)
-        places.append((token, key_at, key_at + len(key_text) + len(key_separator)))
-    return places
 
 
 def _container_before(value: dict, name: str) -> bool:
