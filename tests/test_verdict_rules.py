@@ -590,3 +590,19 @@ def test_code_list_leaves_a_v2_code_that_is_no_integer_to_the_schema(cli, tmp_pa
 
     assert rules("v2") == [("bad-value", "originatingChannel"), ("bad-value", "status")]
     assert rules("v1") == [("code-list", "originatingChannel"), ("code-list", "status")]
+
+
+# --- conversation-end ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "status, end, fires",
+    [
+        ("OPEN", -1, False), ("OPEN", 1472481100000, True),
+        ("CLOSE", -1, True), ("CLOSED", -1, True), ("CLOSE", 1472481100000, False), ("CLOSE", 1472481000000, True),
+        # the specification lists no statuses: one it does not show is no sign of an ended conversation
+        ("OVERDUE", -1, False), ("PENDING", -1, False), ("OVERDUE", 1472481000000, True),
+    ],
+)
+def test_conversation_end_judges_an_end_only_by_the_statuses_it_knows(status, end, fires):
+    record = {"info": {"conversationId": "c1", "status": status, "startTimeL": 1472481024565, "endTimeL": end}}
+    assert [f.pointer for f in _hits(record, "conversation-end")] == (["/info/endTimeL"] if fires else [])
