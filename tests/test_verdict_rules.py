@@ -606,3 +606,37 @@ def test_code_list_leaves_a_v2_code_that_is_no_integer_to_the_schema(cli, tmp_pa
 def test_conversation_end_judges_an_end_only_by_the_statuses_it_knows(status, end, fires):
     record = {"info": {"conversationId": "c1", "status": status, "startTimeL": 1472481024565, "endTimeL": end}}
     assert [f.pointer for f in _hits(record, "conversation-end")] == (["/info/endTimeL"] if fires else [])
+
+
+# --- one defect, one finding: negative-amount and cart-arithmetic beside the schema -----------
+
+def _cart(attrs: dict, **outer) -> dict:
+    return {"cartStatus": {"serverTimeStamp": STAMP, **attrs}, "sdeType": "CART_STATUS", "serverTimeStamp": STAMP, **outer}
+
+
+def test_a_stock_count_where_no_table_has_one_is_only_unknown_field():
+    """quantityInStock is viewedProduct's (its table): in a cart's products, or on the web side's prodView, it is an
+    unknown-field, and negative-amount does not report the same member again."""
+    cart = _cart({"products": [{"quantity": "1", "quantityInStock": "-3", "product": {"price": "7.8", "quantityInStock": -2}}]})
+    web = {"type": "prodView", "products": [{"product": {"name": "boot", "quantityInStock": -4}}]}
+    for payload in (cart, web):
+        found = [(f.rule, f.pointer) for f in validator.lint(payload) if f.rule in ("negative-amount", "unknown-field")]
+        assert found and {rule for rule, _ in found} == {"unknown-field"}
+    viewed = {"viewedProduct": {"serverTimeStamp": STAMP, "products": [{"quantityInStock": "-3", "product": {"quantityInStock": -2}}]},
+              "sdeType": "VIEWED_PRODUCT", "serverTimeStamp": STAMP, "isAuthenticated": False}
+    assert {f.pointer for f in _hits(viewed, "negative-amount")} == {
+        "/viewedProduct/products/0/quantityInStock", "/viewedProduct/products/0/product/quantityInStock"}
+
+
+def test_an_int_the_v2_schema_rejects_enters_no_sum_and_no_sign_check():
+    """In v2 numItems "1.5" and quantity "-1.5" are bad-value (not ints): cart-arithmetic and negative-amount leave them to it."""
+    cart = _cart({"total": "7.8", "numItems": "1.5", "products": [{"quantity": "-1.5", "product": {"price": "7.8"}}]}, isAuthenticated=False)
+    found = {(f.rule, f.pointer) for f in validator.lint(cart) if f.severity != "info"}
+    assert found == {("bad-value", "/cartStatus/numItems"), ("bad-value", "/cartStatus/products/0/quantity")}
+    # the cart is still added up where its numbers are ints: here numItems does not match
+    cart = _cart({"total": "7.8", "numItems": "3", "products": [{"quantity": "1", "product": {"price": "7.8"}}, {"quantity": "2147483648"}]},
+                 isAuthenticated=False)
+    assert {(f.rule, f.pointer) for f in validator.lint(cart) if f.severity != "info"} == {("bad-value", "/cartStatus/products/1/quantity")}
+    # in v1 every value is text: the rules are the only ones to say it
+    v1 = _cart({"total": "7.8", "numItems": "1.5", "products": [{"quantity": "-1.5", "product": {"price": "7.8"}}]})
+    assert {f.rule for f in validator.lint(v1, api_version="v1")} == {"cart-arithmetic", "negative-amount"}

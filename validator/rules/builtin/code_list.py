@@ -15,7 +15,7 @@ from ...model import PROFILES, WEB, WEB_NAMES
 from ..base import EventContext, Hit, Rule
 from ..datafiles import data_lines
 from ..params import CodeList, StringList
-from ..values import as_int, as_number, holds_integer, shorten, unset
+from ..values import TYPED_VERSIONS, as_number, is_typed_int, shorten, unset
 
 # field reference §5, quoting LivePerson's documentation
 ORIGINATING_CHANNELS = list(range(7))  # "0-Direct, 1-Search, 2-Social, 3-Email, 4-Referral, 5-Paid Search, 6-Display"
@@ -168,18 +168,7 @@ _SINGLE = {
 _WEB_GENDER_CODES = ("0", "1", "2")
 
 
-# where originatingChannel and status are typed int (v2, and the web side, which takes v2's value types); in v1 and
-# Engagement History they are alphanumeric, so any text is a value and this rule the one to say it is no code
-_TYPED = frozenset(("v2", WEB))
 _INTEGER_LISTS = frozenset(("originating-channels", "service-statuses"))
-
-
-def _an_int(value: Any) -> bool:
-    """Whether the typed schemas take a value as an int: a JSON integer (or integral number), or its digits as text, in 32 bits."""
-    if type(value) is str:
-        return holds_integer(value, 31)
-    number = as_int(value) if type(value) in (int, float) else None
-    return number is not None and -(2**31) <= number < 2**31
 
 
 def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
@@ -193,7 +182,7 @@ def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     value = attrs.get(field)
     if field == "gender" and type(value) is not bool and _code(value) in _WEB_GENDER_CODES:
         value = None  # the Types table's integer codes (0-MALE, 1-FEMALE, 2-OTHER), as numbers or text as channel's
-    elif ctx.version in _TYPED and key in _INTEGER_LISTS and value is not None and not _an_int(value):
+    elif ctx.version in TYPED_VERSIONS and key in _INTEGER_LISTS and value is not None and not is_typed_int(value):
         value = None  # v2 and the web side type channel and status int: anything else ("Search", 99.5, 2**31) is the schema's
     why = _unlisted(value, p, key, field) if value is not None else None
     if why:
