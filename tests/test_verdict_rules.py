@@ -367,6 +367,10 @@ def test_an_empty_string_is_no_value_for_the_code_and_format_rules():
         {"phone": "（03）1234\u30005678 ext. １２"},
         {"phone": "+1\u2212212\u2212788\u22128877"},
         {"email": "", "phone": ""},  # sent without a value, as null is
+        # RFC 5321's quoted local part, and RFC 3966's tel: URI (whose ";ext=" was accepted already)
+        {"email": '"john doe"@example.com'},
+        {"phone": "tel:+1-201-555-0123"},
+        {"phone": "tel:+1-201-555-0123;ext=12"},
     ],
 )
 def test_contact_format_leaves_real_contact_data_alone(contact):
@@ -376,7 +380,9 @@ def test_contact_format_leaves_real_contact_data_alone(contact):
 
 @pytest.mark.parametrize(
     "field, value",
-    [("email", "myname.example.com"), ("phone", "call me"), ("phone", "212-CALL-NOW"), ("phone", "12a45678"), ("phone", "+(44"), ("phone", " "), ("email", " ")],
+    [("email", "myname.example.com"), ("phone", "call me"), ("phone", "212-CALL-NOW"), ("phone", "12a45678"), ("phone", "+(44"), ("phone", " "), ("email", " "),
+     # a domain with an empty label is no domain
+     ("email", "user@example..com"), ("email", "user@.example.com"), ("phone", "tel:call-me")],
 )
 def test_contact_format_warns_on_what_is_no_contact(field, value):
     nested = _hits(_personal({"contacts": [{"personalContact": {field: value}}]}), "contact-format")
