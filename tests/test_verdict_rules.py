@@ -91,6 +91,9 @@ def test_timestamp_order_leaves_a_time_in_seconds_or_microseconds_to_timestamp_r
         (_personal({"language": "zh-Hant-XX"}), "/personalInfo/personalInfo/language"),
         (_personal({"language": "en-UK"}), "/personalInfo/personalInfo/language"),
         (_personal({"language": "en-999"}), "/personalInfo/personalInfo/language"),  # no such M.49 area
+        (_personal({"language": "fil-PH"}), "/personalInfo/personalInfo/language"),  # no ISO 639-1 code
+        (_personal({"language": "de-DE-u"}), "/personalInfo/personalInfo/language"),  # an extension with no subtag
+        (_personal({"language": "en-XX-1901"}), "/personalInfo/personalInfo/language"),
         (_personal({"contacts": [{"personalContact": {"phoneType": "CELL"}}]}), "/personalInfo/personalInfo/contacts/0/personalContact/phoneType"),
         # the web table's code list: "2 letter code in uppser case ISO3166-1 Alpha-2"
         (_web_personal({"contacts": [{"address": {"country": "Israel"}}]}), "/personal/contacts/0/address/country"),
@@ -126,6 +129,10 @@ def test_code_list_hints():
     ] + [
         # well-formed tags with a script or a UN M.49 area name a language as exactly (an audit found them warned on)
         _personal({"language": value}) for value in ("es-419", "zh-Hant", "zh-Hant-TW", "sr_Latn_RS")
+    ] + [
+        # BCP 47's variants, extensions and private use after a documented tag, and what Java's Locale writes for
+        # Hebrew, Indonesian and Yiddish until Java 17 (a review found these warned on)
+        _personal({"language": value}) for value in ("de-CH-1901", "en-GB-oxendict", "pt-BR-u-ca-gregory", "en-US-x-twain", "iw_IL", "iw", "in_ID", "ji")
     ] + [
         _personal({"contacts": [{"personalContact": {"phoneType": "MOBILE", "address": {"country": "IL", "region": "Moscow"}}}]}),
         _web_personal({"contacts": [{"phoneType": "MOBILE", "address": {"country": "IL", "region": "Moscow"}}]}),

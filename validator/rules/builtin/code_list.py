@@ -23,8 +23,18 @@ SERVICE_STATUSES = list(range(14))  # "0-Complete, 1-In Progress, ... 12-Pending
 GENDERS = ["MALE", "FEMALE", "OTHER"]
 PHONE_TYPES = ["HOME", "MOBILE", "WORK", "FAX", "MAIN", "HOME_FAX", "WORK_FAX", "PAGER", "OTHER"]
 
-# ISO 639-1, optionally a script (zh-Hant) and a region: ISO 3166-1 alpha-2 as documented, or a UN M.49 area (es-419)
-_LANGUAGE_TAG = re.compile(r"([a-z]{2})(?:[-_][A-Z][a-z]{3})?(?:[-_]([A-Z]{2}|[0-9]{3}))?\Z")
+# ISO 639-1, optionally a script (zh-Hant) and a region: ISO 3166-1 alpha-2 as documented, or a UN M.49 area (es-419);
+# then what BCP 47 (RFC 5646) adds to such a tag without changing its language: variants (de-CH-1901), extensions
+# (pt-BR-u-ca-gregory) and a private-use part (en-US-x-twain)
+_LANGUAGE_TAG = re.compile(
+    r"([a-z]{2})(?:[-_][A-Z][a-z]{3})?(?:[-_]([A-Z]{2}|[0-9]{3}))?"
+    r"(?:[-_](?:[0-9A-Za-z]{5,8}|[0-9][0-9A-Za-z]{3}))*"
+    r"(?:[-_][0-9A-WYZa-wyz](?:[-_][0-9A-Za-z]{2,8})+)*"
+    r"(?:[-_][xX](?:[-_][0-9A-Za-z]{1,8})+)?\Z"
+)
+# The codes ISO 639 withdrew for Hebrew, Indonesian and Yiddish, which Java's Locale wrote until Java 17 (and Android's
+# still does): a Locale.toString() of Hebrew in Israel is "iw_IL"
+_JAVA_LANGUAGES = frozenset(("iw", "in", "ji"))
 
 
 # The numeric regions of the IANA language subtag registry (UN M.49 areas: 001 World, 150 Europe, 419 Latin America...)
@@ -88,7 +98,7 @@ def language_problem(value: str, extra: frozenset[str]) -> str | None:
     tag = _LANGUAGE_TAG.match(value)
     if tag:
         language, region = tag.groups()
-        if language not in codes:
+        if language not in codes and language not in _JAVA_LANGUAGES:
             return f"has {language!r}, which is not an ISO 639-1 language code"
         if region is not None and region.isdigit():
             if region not in UN_M49_AREAS:
@@ -104,7 +114,7 @@ def language_problem(value: str, extra: frozenset[str]) -> str | None:
         hint = " (the language is lower case, the region upper case)"
     return (
         "is neither a language tag (an ISO 639-1 code, optionally a dash or underscore and an ISO 3166-1 alpha-2 region: en-US, fr_CA;"
-        " a script or a UN M.49 area may be added or take the region's place: zh-Hant-TW, es-419)"
+        " a script or a UN M.49 area may be added or take the region's place: zh-Hant-TW, es-419; BCP 47 variants and extensions may follow)"
         f" nor an English language name{hint}"
     )
 
