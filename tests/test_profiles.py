@@ -1124,3 +1124,11 @@ def test_a_field_written_one_level_too_high_is_told_where_it_belongs(cli, tmp_pa
         "/sdes/events/1/cartStatus/products/0/price": "unknown field 'price' in products (did you mean 'product.price'?)",
         "/sdes/events/2/lead/topic": "unknown field 'topic' in lead (did you mean 'lead.topic'?)",
     }
+
+
+def test_an_eh_resolved_that_is_neither_true_nor_false_is_told_so_not_typed_boolean(cli, tmp_path):
+    """Engagement History types resolved alphanumeric ("Resolution status (false.true)."): "expected boolean" named a
+    type its table does not give; the finding says what the documentation allows."""
+    event = {"serverTimeStamp": "1440412721832", "formFillingError": {"serverTimeStamp": "1440412721832", "visitorError": {"resolved": "yes"}}}
+    report = check_json(cli, write(tmp_path, "eh.json", json.dumps({"interactionHistoryRecords": [{"sdes": {"events": [event]}}]})))
+    assert [(f["rule"], f["message"]) for f in report["findings"]] == [("bad-value", 'expected true or false, found string "yes"')]

@@ -91,6 +91,9 @@ def test_timestamp_order_leaves_a_time_in_seconds_or_microseconds_to_timestamp_r
         (_personal({"language": "zh-Hant-XX"}), "/personalInfo/personalInfo/language"),
         (_personal({"language": "en-UK"}), "/personalInfo/personalInfo/language"),
         (_personal({"language": "en-999"}), "/personalInfo/personalInfo/language"),  # no such M.49 area
+        (_personal({"language": "fil-PH"}), "/personalInfo/personalInfo/language"),  # no ISO 639-1 code
+        (_personal({"language": "de-DE-u"}), "/personalInfo/personalInfo/language"),  # an extension with no subtag
+        (_personal({"language": "en-XX-1901"}), "/personalInfo/personalInfo/language"),
         (_personal({"contacts": [{"personalContact": {"phoneType": "CELL"}}]}), "/personalInfo/personalInfo/contacts/0/personalContact/phoneType"),
         # the web table's code list: "2 letter code in uppser case ISO3166-1 Alpha-2"
         (_web_personal({"contacts": [{"address": {"country": "Israel"}}]}), "/personal/contacts/0/address/country"),
@@ -126,6 +129,10 @@ def test_code_list_hints():
     ] + [
         # well-formed tags with a script or a UN M.49 area name a language as exactly (an audit found them warned on)
         _personal({"language": value}) for value in ("es-419", "zh-Hant", "zh-Hant-TW", "sr_Latn_RS")
+    ] + [
+        # BCP 47's variants, extensions and private use after a documented tag, and what Java's Locale writes for
+        # Hebrew, Indonesian and Yiddish until Java 17 (a review found these warned on)
+        _personal({"language": value}) for value in ("de-CH-1901", "en-GB-oxendict", "pt-BR-u-ca-gregory", "en-US-x-twain", "iw_IL", "iw", "in_ID", "ji")
     ] + [
         _personal({"contacts": [{"personalContact": {"phoneType": "MOBILE", "address": {"country": "IL", "region": "Moscow"}}}]}),
         _web_personal({"contacts": [{"phoneType": "MOBILE", "address": {"country": "IL", "region": "Moscow"}}]}),
@@ -367,6 +374,10 @@ def test_an_empty_string_is_no_value_for_the_code_and_format_rules():
         {"phone": "（03）1234\u30005678 ext. １２"},
         {"phone": "+1\u2212212\u2212788\u22128877"},
         {"email": "", "phone": ""},  # sent without a value, as null is
+        # RFC 5321's quoted local part, and RFC 3966's tel: URI (whose ";ext=" was accepted already)
+        {"email": '"john doe"@example.com'},
+        {"phone": "tel:+1-201-555-0123"},
+        {"phone": "tel:+1-201-555-0123;ext=12"},
     ],
 )
 def test_contact_format_leaves_real_contact_data_alone(contact):
@@ -376,7 +387,9 @@ def test_contact_format_leaves_real_contact_data_alone(contact):
 
 @pytest.mark.parametrize(
     "field, value",
-    [("email", "myname.example.com"), ("phone", "call me"), ("phone", "212-CALL-NOW"), ("phone", "12a45678"), ("phone", "+(44"), ("phone", " "), ("email", " ")],
+    [("email", "myname.example.com"), ("phone", "call me"), ("phone", "212-CALL-NOW"), ("phone", "12a45678"), ("phone", "+(44"), ("phone", " "), ("email", " "),
+     # a domain with an empty label is no domain
+     ("email", "user@example..com"), ("email", "user@.example.com"), ("phone", "tel:call-me")],
 )
 def test_contact_format_warns_on_what_is_no_contact(field, value):
     nested = _hits(_personal({"contacts": [{"personalContact": {field: value}}]}), "contact-format")
@@ -590,3 +603,53 @@ def test_code_list_leaves_a_v2_code_that_is_no_integer_to_the_schema(cli, tmp_pa
 
     assert rules("v2") == [("bad-value", "originatingChannel"), ("bad-value", "status")]
     assert rules("v1") == [("code-list", "originatingChannel"), ("code-list", "status")]
+
+
+# --- conversation-end ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "status, end, fires",
+    [
+        ("OPEN", -1, False), ("OPEN", 1472481100000, True),
+        ("CLOSE", -1, True), ("CLOSED", -1, True), ("CLOSE", 1472481100000, False), ("CLOSE", 1472481000000, True),
+        # the specification lists no statuses: one it does not show is no sign of an ended conversation
+        ("OVERDUE", -1, False), ("PENDING", -1, False), ("OVERDUE", 1472481000000, True),
+    ],
+)
+def test_conversation_end_judges_an_end_only_by_the_statuses_it_knows(status, end, fires):
+    record = {"info": {"conversationId": "c1", "status": status, "startTimeL": 1472481024565, "endTimeL": end}}
+    assert [f.pointer for f in _hits(record, "conversation-end")] == (["/info/endTimeL"] if fires else [])
+
+
+# --- one defect, one finding: negative-amount and cart-arithmetic beside the schema -----------
+
+def _cart(attrs: dict, **outer) -> dict:
+    return {"cartStatus": {"serverTimeStamp": STAMP, **attrs}, "sdeType": "CART_STATUS", "serverTimeStamp": STAMP, **outer}
+
+
+def test_a_stock_count_where_no_table_has_one_is_only_unknown_field():
+    """quantityInStock is viewedProduct's (its table): in a cart's products, or on the web side's prodView, it is an
+    unknown-field, and negative-amount does not report the same member again."""
+    cart = _cart({"products": [{"quantity": "1", "quantityInStock": "-3", "product": {"price": "7.8", "quantityInStock": -2}}]})
+    web = {"type": "prodView", "products": [{"product": {"name": "boot", "quantityInStock": -4}}]}
+    for payload in (cart, web):
+        found = [(f.rule, f.pointer) for f in validator.lint(payload) if f.rule in ("negative-amount", "unknown-field")]
+        assert found and {rule for rule, _ in found} == {"unknown-field"}
+    viewed = {"viewedProduct": {"serverTimeStamp": STAMP, "products": [{"quantityInStock": "-3", "product": {"quantityInStock": -2}}]},
+              "sdeType": "VIEWED_PRODUCT", "serverTimeStamp": STAMP, "isAuthenticated": False}
+    assert {f.pointer for f in _hits(viewed, "negative-amount")} == {
+        "/viewedProduct/products/0/quantityInStock", "/viewedProduct/products/0/product/quantityInStock"}
+
+
+def test_an_int_the_v2_schema_rejects_enters_no_sum_and_no_sign_check():
+    """In v2 numItems "1.5" and quantity "-1.5" are bad-value (not ints): cart-arithmetic and negative-amount leave them to it."""
+    cart = _cart({"total": "7.8", "numItems": "1.5", "products": [{"quantity": "-1.5", "product": {"price": "7.8"}}]}, isAuthenticated=False)
+    found = {(f.rule, f.pointer) for f in validator.lint(cart) if f.severity != "info"}
+    assert found == {("bad-value", "/cartStatus/numItems"), ("bad-value", "/cartStatus/products/0/quantity")}
+    # the cart is still added up where its numbers are ints: here numItems does not match
+    cart = _cart({"total": "7.8", "numItems": "3", "products": [{"quantity": "1", "product": {"price": "7.8"}}, {"quantity": "2147483648"}]},
+                 isAuthenticated=False)
+    assert {(f.rule, f.pointer) for f in validator.lint(cart) if f.severity != "info"} == {("bad-value", "/cartStatus/products/1/quantity")}
+    # in v1 every value is text: the rules are the only ones to say it
+    v1 = _cart({"total": "7.8", "numItems": "1.5", "products": [{"quantity": "-1.5", "product": {"price": "7.8"}}]})
+    assert {f.rule for f in validator.lint(v1, api_version="v1")} == {"cart-arithmetic", "negative-amount"}

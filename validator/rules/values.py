@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..findings import escape_token, join_pointer, too_long_to_print, value_text
+from ..model import WEB
 
 _INT = re.compile(r"[+-]?[0-9]+\Z")
 _NUMBER = re.compile(r"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?\Z")
@@ -242,3 +243,20 @@ def holds_integer(text: str, bits: int) -> bool:
         return False
     digits = text.lstrip("+-").lstrip("0")
     return len(digits) <= 19 and -(2**bits) <= int(text) < 2**bits  # past 19 digits, past any long (and int() stays cheap)
+
+
+# Where the tables' int and double are typed (API v2, and the web side, which takes v2's value types); in v1 and
+# Engagement History they are alphanumeric, any text a value
+TYPED_VERSIONS = frozenset(("v2", WEB))
+
+
+def is_typed_int(value: Any) -> bool:
+    """Whether the typed schemas take a value as an int: a JSON integer (or integral number), or its digits as text, in 32 bits.
+
+    Anything else in an int field there ("Search", 1.5, 2147483648) is the schema's bad-value: a rule that reads the
+    field as a number leaves it alone, so that one defect is one finding.
+    """
+    if type(value) is str:
+        return holds_integer(value, 31)
+    number = as_int(value) if type(value) in (int, float) else None
+    return number is not None and -(2**31) <= number < 2**31

@@ -9,7 +9,7 @@ from typing import Any
 from ...model import PROFILES
 from ..base import EventContext, Hit, Rule
 from ..params import Number
-from ..values import as_decimal, as_number, shorten
+from ..values import TYPED_VERSIONS, as_decimal, as_number, is_typed_int, shorten
 
 # Amounts are added as the decimals they are written as: in floats, a correct 12345678901234.57 x 7 misses its
 # total by more than a cent. The precision is past any real amount's digits, so nothing is rounded that could decide;
@@ -141,6 +141,22 @@ def _sum(numbers: list[Decimal]) -> Decimal:
     return added
 
 
+def _without_bad_ints(cart: dict[str, Any]) -> dict[str, Any]:
+    """The cart with a numItems or quantity that is no int (1.5, "2147483648") taken as absent: where the tables' int
+    is typed, such a value is the schema's bad-value, and a sum it enters would report the same defect again."""
+    def bad(value: Any) -> bool:
+        return value is not None and as_number(value) is not None and not is_typed_int(value)
+
+    products = cart.get("products")
+    lines = products if isinstance(products, list) else []
+    if not bad(cart.get("numItems")) and not any(isinstance(item, dict) and bad(item.get("quantity")) for item in lines):
+        return cart  # the common case: nothing to take out, no copy
+    view = {**cart, "numItems": None} if bad(cart.get("numItems")) else dict(cart)
+    if lines:
+        view["products"] = [{**item, "quantity": None} if isinstance(item, dict) and bad(item.get("quantity")) else item for item in lines]
+    return view
+
+
 def cart_arithmetic(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     attrs = ctx.attrs
     if attrs is None:
@@ -153,6 +169,8 @@ def cart_arithmetic(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
             return None
         # a purchase's own total ("Total amount of purchase") is not compared with its cart's ("Total cart value"):
         # shipping, tax and discounts may stand between them, and no table says they are equal
+    if ctx.version in TYPED_VERSIONS:
+        cart = _without_bad_ints(cart)
     tolerance = float(p["tolerance"])
     if _adds_up(cart, tolerance):
         return None

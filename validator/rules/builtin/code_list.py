@@ -15,7 +15,7 @@ from ...model import PROFILES, WEB, WEB_NAMES
 from ..base import EventContext, Hit, Rule
 from ..datafiles import data_lines
 from ..params import CodeList, StringList
-from ..values import as_int, as_number, holds_integer, shorten, unset
+from ..values import TYPED_VERSIONS, as_number, is_typed_int, shorten, unset
 
 # field reference §5, quoting LivePerson's documentation
 ORIGINATING_CHANNELS = list(range(7))  # "0-Direct, 1-Search, 2-Social, 3-Email, 4-Referral, 5-Paid Search, 6-Display"
@@ -23,8 +23,18 @@ SERVICE_STATUSES = list(range(14))  # "0-Complete, 1-In Progress, ... 12-Pending
 GENDERS = ["MALE", "FEMALE", "OTHER"]
 PHONE_TYPES = ["HOME", "MOBILE", "WORK", "FAX", "MAIN", "HOME_FAX", "WORK_FAX", "PAGER", "OTHER"]
 
-# ISO 639-1, optionally a script (zh-Hant) and a region: ISO 3166-1 alpha-2 as documented, or a UN M.49 area (es-419)
-_LANGUAGE_TAG = re.compile(r"([a-z]{2})(?:[-_][A-Z][a-z]{3})?(?:[-_]([A-Z]{2}|[0-9]{3}))?\Z")
+# ISO 639-1, optionally a script (zh-Hant) and a region: ISO 3166-1 alpha-2 as documented, or a UN M.49 area (es-419);
+# then what BCP 47 (RFC 5646) adds to such a tag without changing its language: variants (de-CH-1901), extensions
+# (pt-BR-u-ca-gregory) and a private-use part (en-US-x-twain)
+_LANGUAGE_TAG = re.compile(
+    r"([a-z]{2})(?:[-_][A-Z][a-z]{3})?(?:[-_]([A-Z]{2}|[0-9]{3}))?"
+    r"(?:[-_](?:[0-9A-Za-z]{5,8}|[0-9][0-9A-Za-z]{3}))*"
+    r"(?:[-_][0-9A-WYZa-wyz](?:[-_][0-9A-Za-z]{2,8})+)*"
+    r"(?:[-_][xX](?:[-_][0-9A-Za-z]{1,8})+)?\Z"
+)
+# The codes ISO 639 withdrew for Hebrew, Indonesian and Yiddish, which Java's Locale wrote until Java 17 (and Android's
+# still does): a Locale.toString() of Hebrew in Israel is "iw_IL"
+_JAVA_LANGUAGES = frozenset(("iw", "in", "ji"))
 
 
 # The numeric regions of the IANA language subtag registry (UN M.49 areas: 001 World, 150 Europe, 419 Latin America...)
@@ -88,7 +98,7 @@ def language_problem(value: str, extra: frozenset[str]) -> str | None:
     tag = _LANGUAGE_TAG.match(value)
     if tag:
         language, region = tag.groups()
-        if language not in codes:
+        if language not in codes and language not in _JAVA_LANGUAGES:
             return f"has {language!r}, which is not an ISO 639-1 language code"
         if region is not None and region.isdigit():
             if region not in UN_M49_AREAS:
@@ -104,7 +114,7 @@ def language_problem(value: str, extra: frozenset[str]) -> str | None:
         hint = " (the language is lower case, the region upper case)"
     return (
         "is neither a language tag (an ISO 639-1 code, optionally a dash or underscore and an ISO 3166-1 alpha-2 region: en-US, fr_CA;"
-        " a script or a UN M.49 area may be added or take the region's place: zh-Hant-TW, es-419)"
+        " a script or a UN M.49 area may be added or take the region's place: zh-Hant-TW, es-419; BCP 47 variants and extensions may follow)"
         f" nor an English language name{hint}"
     )
 
@@ -168,18 +178,7 @@ _SINGLE = {
 _WEB_GENDER_CODES = ("0", "1", "2")
 
 
-# where originatingChannel and status are typed int (v2, and the web side, which takes v2's value types); in v1 and
-# Engagement History they are alphanumeric, so any text is a value and this rule the one to say it is no code
-_TYPED = frozenset(("v2", WEB))
 _INTEGER_LISTS = frozenset(("originating-channels", "service-statuses"))
-
-
-def _an_int(value: Any) -> bool:
-    """Whether the typed schemas take a value as an int: a JSON integer (or integral number), or its digits as text, in 32 bits."""
-    if type(value) is str:
-        return holds_integer(value, 31)
-    number = as_int(value) if type(value) in (int, float) else None
-    return number is not None and -(2**31) <= number < 2**31
 
 
 def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
@@ -193,7 +192,7 @@ def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     value = attrs.get(field)
     if field == "gender" and type(value) is not bool and _code(value) in _WEB_GENDER_CODES:
         value = None  # the Types table's integer codes (0-MALE, 1-FEMALE, 2-OTHER), as numbers or text as channel's
-    elif ctx.version in _TYPED and key in _INTEGER_LISTS and value is not None and not _an_int(value):
+    elif ctx.version in TYPED_VERSIONS and key in _INTEGER_LISTS and value is not None and not is_typed_int(value):
         value = None  # v2 and the web side type channel and status int: anything else ("Search", 99.5, 2**31) is the schema's
     why = _unlisted(value, p, key, field) if value is not None else None
     if why:

@@ -1,7 +1,8 @@
 """contact-format: an email address or phone number that does not look like one.
 
 Real contact data stays legal: extensions ("ext. 12", "x12", "#12"), "+", brackets, dashes and
-spaces in phone numbers, internationalised addresses (josé@exämple.de). An empty string is no value.
+spaces in phone numbers, RFC 3966 tel: URIs, internationalised addresses (josé@exämple.de) and
+RFC 5321's quoted local parts ("john doe"@example.com). An empty string is no value.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from ...model import PROFILES, WEB
 from ..base import EventContext, Hit, Rule
 from ..values import shorten, unset
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+\Z")
+# A local part as written (internationalised, any characters but "@" and spaces; dots as they come: carriers have issued
+# "a..b") or quoted as RFC 5321 allows ("john doe"@example.com); a domain of two labels at least, none empty
+# ("example..com", ".example.com" and "example.com." are no domain a message is delivered to)
+_EMAIL = re.compile(r'(?:[^@\s"]+|"(?:[^"\\\r\n]|\\.)*")@[^@\s.]+(?:\.[^@\s.]+)+\Z')
 # Phone characters, three digits at least: a "+" first or after "(" ("(+44) 20 7946 0958"); digits of any script
 # (full-width, Arabic-Indic); dashes of any width ("212–788–8877"), the minus sign and no-break spaces, as copied from documents.
 _PHONE = re.compile(r"(?:\(?\+)?(?=(?:\D*\d){3})[\d ().\-/\u00a0\u202f\u2010-\u2015\u2212]+\Z")
@@ -44,7 +48,10 @@ def _without_extension(text: str) -> str:
 
 def is_phone(text: str) -> bool:
     # NFKC first: a number typed in full-width mode (０３－１２３４, ＋８１, （03）, ideographic spaces) is ASCII to it
-    return _PHONE.match(_without_extension(unicodedata.normalize("NFKC", text))) is not None
+    text = unicodedata.normalize("NFKC", text)
+    if text[:4].lower() == "tel:":  # an RFC 3966 tel: URI ("tel:+1-201-555-0123;ext=12") names a phone number too
+        text = text[4:]
+    return _PHONE.match(_without_extension(text)) is not None
 
 
 def _check(holder: dict[str, Any], pointer: str, hits: list[Hit]) -> None:
