@@ -161,9 +161,9 @@ def test_a_form_feed_or_no_break_space_is_not_read_as_an_empty_input(tmp_path, c
     lines.write_text('{"events": []}\n\f\n{"events": []}\n', encoding="utf-8")
     proc, _report, by_file = check_json(spaced, lines)
     assert proc.returncode == 1
-    for bad, line in ((spaced, 1), (lines, 2)):
+    for bad, line, found in ((spaced, 1, "U+00A0 (a no-break space)"), (lines, 2, "U+000C (a form feed)")):
         finding = only(by_file[str(bad)], "syntax-error")
-        assert (finding["line"], finding["column"], finding["message"]) == (line, 1, "invalid JSON: Expecting value"), bad.name
+        assert (finding["line"], finding["column"], finding["message"]) == (line, 1, f"invalid JSON: Expecting value: found {found}"), bad.name
 
 
 def test_truncated_in_the_middle_of_a_string(tmp_path, check_json, example_path):

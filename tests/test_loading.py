@@ -511,3 +511,43 @@ def test_a_json_lines_file_works_out_its_configuration_policy_once_not_per_line(
     findings = json.loads(cli("check", "--jobs", "1", "--format", "json", path).output)["findings"]
     assert [(f["rule"], f["line"]) for f in findings if f["severity"] != "info"] == [("unknown-field", 300)]
     assert len(calls) < 10, len(calls)
+
+
+@pytest.mark.parametrize("nuls", [1, 2, 3])
+def test_nul_bytes_before_a_utf8_document_are_reported_where_they_are_not_as_utf16_or_utf32(tmp_path, cli, nuls):
+    """RFC 4627 tells UTF-16 and UTF-32 by NUL bytes in exact places (00 xx 00 xx, 00 00 00 xx, ...): one to three NUL
+    bytes before a UTF-8 document were read as "input is UTF-16-BE" or "UTF-32-BE" and a decode error of the whole
+    file, and a JSON Lines file lost every line."""
+    (tmp_path / "lead.json").write_bytes(b"\0" * nuls + json.dumps(BAD_EVENT).encode())
+    (tmp_path / "lead.jsonl").write_bytes(b"\0" * nuls + _jsonl(GOOD_EVENT, BAD_EVENT))
+    result = cli("check", "--format", "json", tmp_path / "lead.json", tmp_path / "lead.jsonl")
+    findings = json.loads(result.output)["findings"]
+    placed = sorted((f["file"].rsplit("/", 1)[-1], f["line"], f["column"], f["rule"], f["message"]) for f in findings if f["severity"] != "info")
+    nul = "invalid JSON: Expecting value: found U+0000 (a NUL byte)"
+    assert placed == [
+        ("lead.json", 1, 1, "syntax-error", nul),
+        ("lead.jsonl", 1, 1, "syntax-error", nul),
+        ("lead.jsonl", 2, placed[2][2], "unknown-field", placed[2][4]),
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_without_a_bom_are_still_told_by_their_nul_bytes(encoding):
+    """The exact patterns still read UTF-16 and UTF-32 written without a BOM; and YAML whose second character is not
+    ASCII (no RFC 4627 pattern), as YAML 1.2 tells it by its first character only."""
+    (doc,) = read_documents("a.json", json.dumps(GOOD_EVENT).encode(encoding))
+    assert doc.parsed and doc.data == GOOD_EVENT
+    assert [p.message for p in doc.problems] == [f"input is {encoding.upper()}; JSON exchanged between systems must be UTF-8 (RFC 8259)"]
+    (doc,) = read_documents("a.yaml", "a€: 1\n".encode(encoding))
+    assert doc.parsed and doc.data == {"a€": 1} and not doc.problems
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    (b'{"events": []}\0\0\0', "Extra data: U+0000 (a NUL byte) after the end of the document"),
+    (b'{"events": \xef\xbb\xbf[]}', "Expecting value: found U+FEFF (a byte order mark)"),
+])
+def test_an_invisible_character_where_json_stops_is_named(raw, message):
+    """A NUL padding a crashed file's end, a BOM inside a text (files joined with cat): the parser's words named nothing
+    an editor shows."""
+    (doc,) = read_documents("a.json", raw)
+    assert [p.message for p in doc.problems] == [f"invalid JSON: {message}"]

@@ -105,8 +105,24 @@ def _described(text: str, error: json.JSONDecodeError) -> tuple[str, int, str, i
         line_start = text.rfind("\n", 0, at) + 1
         if found in ("{", "[") and not text[line_start:at].strip():  # a document per line, saved under a JSON name
             return f"Extra data: a second document after the first ({_JSON_LINES_HINT})", at, text, None
+        if unseen := _unseen(found):
+            return f"Extra data: {unseen} after the end of the document", at, text, None
         return "Extra data: text after the end of the document", at, text, None
+    if unseen := _unseen(found):
+        return f"{error.msg}: found {unseen}", at, text, None
     return error.msg, at, text, None
+
+
+_UNSEEN = {"\0": "a NUL byte", "\ufeff": "a byte order mark", "\u00a0": "a no-break space", "\f": "a form feed"}
+
+
+def _unseen(character: str) -> str:
+    """A character an editor shows as nothing, or as a space, named (a NUL a crash left, a BOM of a file joined
+    to another): "Expecting value" at line 1, column 1 of what looks like a good document said nothing."""
+    if not character or character in " \t\n\r" or (character.isprintable() and not character.isspace()):
+        return ""
+    name = _UNSEEN.get(character)
+    return f"U+{ord(character):04X} ({name})" if name else f"U+{ord(character):04X}"
 
 
 def _unclosed(text: str, at: int, original: str, inserted: list[int]) -> str:
