@@ -448,7 +448,7 @@ def test_a_bom_on_a_blank_first_line_of_json_lines_is_no_empty_document(tmp_path
 
 
 def test_undecodable_utf16_json_lines_are_placed_at_the_bad_byte(tmp_path, cli):
-    """UTF-16 JSON Lines are decoded whole: one that cannot be is reported where decoding stopped, as a JSON file is."""
+    """UTF-16 JSON Lines that cannot be decoded are reported where decoding stopped, as a JSON file is."""
     raw = _jsonl(GOOD_EVENT, GOOD_EVENT).decode().encode("utf-16-le")[:-3]  # the last line's '}' cut in half
     for name in ("cut.jsonl", "cut.json"):
         (tmp_path / name).write_bytes(raw)
@@ -551,3 +551,23 @@ def test_an_invisible_character_where_json_stops_is_named(raw, message):
     an editor shows."""
     (doc,) = read_documents("a.json", raw)
     assert [p.message for p in doc.problems] == [f"invalid JSON: {message}"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"])
+@pytest.mark.parametrize("cut", ["surrogate", "odd byte"])
+def test_one_bad_code_unit_in_utf16_or_utf32_json_lines_spoils_only_its_line(tmp_path, cli, encoding, cut):
+    """UTF-16 and UTF-32 JSON Lines were decoded whole: an unpaired surrogate or a cut last code unit lost every line's
+    findings, where in UTF-8 only the bad line is lost."""
+    good, bad = json.dumps(GOOD_EVENT), json.dumps(BAD_EVENT)
+    if cut == "surrogate":  # a lone high surrogate inside line 2's topic (the BOM, if any, only at the start)
+        raw = "\n".join([bad, good.replace('"x"', '"x\ud800"'), bad, ""]).encode(encoding, "surrogatepass")
+    else:  # the file cut one byte short: line 3 loses half its last code unit
+        raw = "\n".join([bad, "", bad, bad]).encode(encoding)[:-1]
+    path = tmp_path / "wide.jsonl"
+    path.write_bytes(raw)
+    findings = json.loads(cli("check", "--format", "json", path).output)["findings"]
+    placed = [(f["line"], f["rule"]) for f in findings if f["severity"] != "info"]
+    bad_line = 2 if cut == "surrogate" else 4
+    assert placed == sorted([(1, "encoding-error"), (bad_line, "encoding-error"), (1, "unknown-field"), (3, "unknown-field")])
+    (error,) = (f for f in findings if f["line"] == bad_line)
+    assert f"of line {bad_line}:" in error["message"]

@@ -216,17 +216,18 @@ def decode(raw: bytes, utf8_only: bool = True) -> tuple[str, list[Problem], bool
     encoding = sniff_encoding(raw)
     if encoding == "utf-8" and (loose := json.detect_encoding(raw[:4])) != "utf-8" and not _decodes(raw, "utf-8") and _decodes(raw, loose):
         encoding = loose  # UTF-16 whose second character is not ASCII (a YAML key 'aé'): no RFC 4627 pattern, and no UTF-8 either
-    problems: list[Problem] = []
-    if encoding != "utf-8" and utf8_only:
-        problems.append(
-            Problem("", "encoding-error", f"input is {encoding.upper()}; JSON exchanged between systems must be UTF-8 (RFC 8259)", offset=0)
-        )
+    problems = [not_utf8(encoding)] if encoding != "utf-8" and utf8_only else []
     try:
         return raw.decode(encoding), problems, False
     except UnicodeDecodeError as exc:
         good = raw[: exc.start].decode(encoding, errors="replace")
         problems.append(Problem("", "encoding-error", undecodable(raw, exc, encoding), offset=len(good)))
         return good, problems, True
+
+
+def not_utf8(encoding: str) -> Problem:
+    """The finding on JSON (or JSON Lines) in UTF-16 or UTF-32."""
+    return Problem("", "encoding-error", f"input is {encoding.upper()}; JSON exchanged between systems must be UTF-8 (RFC 8259)", offset=0)
 
 
 def _decodes(raw: bytes, encoding: str) -> bool:
@@ -246,6 +247,8 @@ def undecodable(raw: bytes, error: UnicodeDecodeError, encoding: str = "utf-8", 
         code = ((raw[start] & 0x0F) << 12) | ((raw[start + 1] & 0x3F) << 6) | (raw[start + 2] & 0x3F)
         written = raw[start:start + 3]
         return f"a surrogate U+{code:04X} written as UTF-8 bytes {written!r} at byte offset {start}{where}: CESU-8 or WTF-8, which no UTF-8 text holds"
+    if encoding != "utf-8" and error.end - start > 1:  # a code unit: one of its bytes (b'\x00' of a surrogate) says nothing
+        return f"invalid {encoding.upper()} bytes {raw[start:error.end]!r} at byte offset {start}{where}: {error.reason}"
     return f"invalid {encoding.upper()} byte {raw[start:start + 1]!r} at byte offset {start}{where}: {error.reason}"
 
 
