@@ -646,12 +646,22 @@ def test_stdin_from_a_terminal_ends_at_the_first_end_of_file():
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-@pytest.mark.parametrize(("option", "what"), [("--config", "cannot read configuration: larger than 16 MiB"), ("--baseline", "cannot use baseline: larger than 1 GiB")])
+@pytest.mark.parametrize(("option", "what"), [("--config", "cannot read configuration: larger than 16 MiB"), ("--baseline", "cannot use baseline: larger than 256 MiB")])
 def test_a_device_named_as_configuration_or_baseline_is_not_read_forever(run_sdelint, good, option, what):
+    """A baseline is held to 256 MiB, as a configuration to 16 MiB: it was read to the 1 GiB an input may hold."""
     proc = run_sdelint("check", option, "/dev/zero", good, timeout=TIMEOUT)
     assert_no_crash(proc)
     assert proc.returncode == 2
     assert f"/dev/zero: {what}: not read" in proc.stderr.decode()
+
+
+def test_a_baseline_past_its_limit_is_refused_from_its_size(run_sdelint, good, tmp_path):
+    huge = tmp_path / "baseline.json"
+    with open(huge, "wb") as stream:  # sparse: no disk
+        stream.truncate((256 << 20) + 1)
+    proc = run_sdelint("check", "--baseline", huge, good, timeout=TIMEOUT)
+    assert proc.returncode == 2
+    assert f"{huge}: cannot use baseline: larger than 256 MiB: not read" in proc.stderr.decode()
 
 
 # --------------------------------------------------------------------------- usage errors
