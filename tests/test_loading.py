@@ -571,3 +571,25 @@ def test_one_bad_code_unit_in_utf16_or_utf32_json_lines_spoils_only_its_line(tmp
     assert placed == sorted([(1, "encoding-error"), (bad_line, "encoding-error"), (1, "unknown-field"), (3, "unknown-field")])
     (error,) = (f for f in findings if f["line"] == bad_line)
     assert f"of line {bad_line}:" in error["message"]
+
+
+def test_json_lines_whose_lines_end_in_cr_alone_say_so(tmp_path, cli):
+    """Lines are counted at LF, as json's errors, jq and git count them: JSON Lines whose lines end in CR alone are
+    one line of several documents, which said only "Extra data: text after the end of the document"."""
+    path = tmp_path / "mac.jsonl"
+    path.write_bytes(json.dumps(GOOD_EVENT).encode() + b"\r" + json.dumps(GOOD_EVENT).encode() + b"\r")
+    (finding,) = json.loads(cli("check", "--format", "json", path).output)["findings"]
+    assert (finding["rule"], finding["line"], finding["column"]) == ("syntax-error", 1, len(json.dumps(GOOD_EVENT)) + 2)
+    assert finding["message"].startswith("invalid JSON: Extra data: a second document after the first, past a line end that is a CR alone")
+
+
+@pytest.mark.parametrize("name", ["empty.js", "empty.html", "empty.json", "empty.jsonl", "empty.yaml"])
+def test_an_empty_source_has_nothing_to_check_and_an_empty_document_is_a_syntax_error(tmp_path, cli, name):
+    """As the README has it: a JSON text, a JSON Lines file or a YAML document holds a value; a script need push nothing."""
+    path = tmp_path / name
+    path.write_bytes(b"")
+    findings = json.loads(cli("check", "--format", "json", path).output)["findings"]
+    if name.endswith((".js", ".html")):
+        assert findings == []
+    else:
+        assert [(f["rule"], f["message"].split(":")[0]) for f in findings] == [("syntax-error", "input is empty")]

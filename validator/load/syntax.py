@@ -18,6 +18,7 @@ from .positions import BRACKETS, line_col
 
 MAX_SYNTAX_ERRORS = 10
 _JSON_LINES_HINT = "one document per line is JSON Lines: a .jsonl name, or an NDJSON content type, reads it so"
+_CR_HINT = "JSON Lines end each line with LF, and lines are counted at LF: convert the line ends, as `tr '\\r' '\\n'` does"
 _REPARSE_CHARACTERS = 256 << 20  # what the re-parses of one text may read in all: a huge text gets few
 _PLAIN = json.JSONDecoder()
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -105,6 +106,8 @@ def _described(text: str, error: json.JSONDecodeError) -> tuple[str, int, str, i
         line_start = text.rfind("\n", 0, at) + 1
         if found in ("{", "[") and not text[line_start:at].strip():  # a document per line, saved under a JSON name
             return f"Extra data: a second document after the first ({_JSON_LINES_HINT})", at, text, None
+        if found in ("{", "[") and "\r" in text[_last_token_end(text, at):at]:  # lines ended by CR alone (classic Mac OS)
+            return f"Extra data: a second document after the first, past a line end that is a CR alone ({_CR_HINT})", at, text, None
         if unseen := _unseen(found):
             return f"Extra data: {unseen} after the end of the document", at, text, None
         return "Extra data: text after the end of the document", at, text, None
