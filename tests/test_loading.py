@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import random
 import subprocess
 import tracemalloc
 from pathlib import Path
@@ -593,3 +594,19 @@ def test_an_empty_source_has_nothing_to_check_and_an_empty_document_is_a_syntax_
         assert findings == []
     else:
         assert [(f["rule"], f["message"].split(":")[0]) for f in findings] == [("syntax-error", "input is empty")]
+
+
+def test_a_truncated_gzip_json_lines_file_keeps_the_lines_before_the_break(tmp_path, cli):
+    """A capture cut off while it was written (a full disk, a killed job) lost every line's findings to "truncated
+    gzip file", where zcat shows every line before the break."""
+    words = random.Random(1)
+    events = [{**BAD_EVENT, "lead": {**BAD_EVENT["lead"], "lead": {"topic": f"{words.getrandbits(64):x}"}}} for _ in range(200)]
+    raw = gzip.compress(_jsonl(*events))
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(raw[: len(raw) // 2])
+    findings = json.loads(cli("check", "--format", "json", path).output)["findings"]
+    assert findings[0]["rule"] == "encoding-error" and findings[0]["message"].startswith("truncated gzip file: the lines before the break are checked")
+    assert len([f for f in findings if f["rule"] == "unknown-field"]) > 50
+    (path.parent / "whole.json.gz").write_bytes(gzip.compress(json.dumps(BAD_EVENT).encode())[:-10])  # one document: nothing to keep
+    (finding,) = json.loads(cli("check", "--format", "json", path.parent / "whole.json.gz").output)["findings"]
+    assert (finding["rule"], finding["message"]) == ("encoding-error", "truncated gzip file")

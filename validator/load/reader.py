@@ -228,6 +228,17 @@ def _line_spans(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
         yield index, b"".join(parts)
 
 
+def _until_broken(chunks: Iterator[bytes], broken: list[Problem]) -> Iterator[bytes]:
+    """The chunks of a JSON Lines input until its gzip stream breaks, the break noted in ``broken``: the lines
+    before a truncated or corrupt part are as good as ``zcat`` shows them, and were all lost with it."""
+    try:
+        yield from chunks
+    except _GzipTooLarge:
+        raise
+    except _GzipError as exc:
+        broken.append(Problem("", "encoding-error", f"{exc}: the lines before the break are checked, the last of them perhaps cut short", offset=0))
+
+
 def _decoded_lines(chunks: Iterable[bytes]) -> list[tuple[int, str, list[Problem]]]:
     """Each non-blank line decoded on its own: an invalid UTF-8 byte spoils only its line."""
     lines: list[tuple[int, str, list[Problem]]] = []
@@ -260,7 +271,9 @@ def read_input(raw: bytes, name: str, input_format: str | None = None) -> Decode
             chunks = _gunzip_chunks(raw) if gzipped else iter((raw,))
             first = next(chunks, b"")
             if sniff_encoding(first.removeprefix(UTF8_BOM)[:8]) == "utf-8":
-                return Decoded(name, kind, None, lines=_decoded_lines(itertools.chain((first,), chunks)))
+                broken: list[Problem] = []
+                lines = _decoded_lines(_until_broken(itertools.chain((first,), chunks), broken))
+                return Decoded(name, kind, None, broken, lines=lines)
             return _wide_json_lines(name, (first + b"".join(chunks)).removeprefix(UTF8_BOM))
         elif gzipped:
             raw = b"".join(_gunzip_chunks(raw))
