@@ -161,9 +161,9 @@ def test_a_form_feed_or_no_break_space_is_not_read_as_an_empty_input(tmp_path, c
     lines.write_text('{"events": []}\n\f\n{"events": []}\n', encoding="utf-8")
     proc, _report, by_file = check_json(spaced, lines)
     assert proc.returncode == 1
-    for bad, line in ((spaced, 1), (lines, 2)):
+    for bad, line, found in ((spaced, 1, "U+00A0 (a no-break space)"), (lines, 2, "U+000C (a form feed)")):
         finding = only(by_file[str(bad)], "syntax-error")
-        assert (finding["line"], finding["column"], finding["message"]) == (line, 1, "invalid JSON: Expecting value"), bad.name
+        assert (finding["line"], finding["column"], finding["message"]) == (line, 1, f"invalid JSON: Expecting value: found {found}"), bad.name
 
 
 def test_truncated_in_the_middle_of_a_string(tmp_path, check_json, example_path):
@@ -646,12 +646,22 @@ def test_stdin_from_a_terminal_ends_at_the_first_end_of_file():
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
-@pytest.mark.parametrize(("option", "what"), [("--config", "cannot read configuration: larger than 16 MiB"), ("--baseline", "cannot use baseline: larger than 1 GiB")])
+@pytest.mark.parametrize(("option", "what"), [("--config", "cannot read configuration: larger than 16 MiB"), ("--baseline", "cannot use baseline: larger than 256 MiB")])
 def test_a_device_named_as_configuration_or_baseline_is_not_read_forever(run_sdelint, good, option, what):
+    """A baseline is held to 256 MiB, as a configuration to 16 MiB: it was read to the 1 GiB an input may hold."""
     proc = run_sdelint("check", option, "/dev/zero", good, timeout=TIMEOUT)
     assert_no_crash(proc)
     assert proc.returncode == 2
     assert f"/dev/zero: {what}: not read" in proc.stderr.decode()
+
+
+def test_a_baseline_past_its_limit_is_refused_from_its_size(run_sdelint, good, tmp_path):
+    huge = tmp_path / "baseline.json"
+    with open(huge, "wb") as stream:  # sparse: no disk
+        stream.truncate((256 << 20) + 1)
+    proc = run_sdelint("check", "--baseline", huge, good, timeout=TIMEOUT)
+    assert proc.returncode == 2
+    assert f"{huge}: cannot use baseline: larger than 256 MiB: not read" in proc.stderr.decode()
 
 
 # --------------------------------------------------------------------------- usage errors

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import random
 import subprocess
 import tracemalloc
 from pathlib import Path
@@ -448,7 +449,7 @@ def test_a_bom_on_a_blank_first_line_of_json_lines_is_no_empty_document(tmp_path
 
 
 def test_undecodable_utf16_json_lines_are_placed_at_the_bad_byte(tmp_path, cli):
-    """UTF-16 JSON Lines are decoded whole: one that cannot be is reported where decoding stopped, as a JSON file is."""
+    """UTF-16 JSON Lines that cannot be decoded are reported where decoding stopped, as a JSON file is."""
     raw = _jsonl(GOOD_EVENT, GOOD_EVENT).decode().encode("utf-16-le")[:-3]  # the last line's '}' cut in half
     for name in ("cut.jsonl", "cut.json"):
         (tmp_path / name).write_bytes(raw)
@@ -511,3 +512,101 @@ def test_a_json_lines_file_works_out_its_configuration_policy_once_not_per_line(
     findings = json.loads(cli("check", "--jobs", "1", "--format", "json", path).output)["findings"]
     assert [(f["rule"], f["line"]) for f in findings if f["severity"] != "info"] == [("unknown-field", 300)]
     assert len(calls) < 10, len(calls)
+
+
+@pytest.mark.parametrize("nuls", [1, 2, 3])
+def test_nul_bytes_before_a_utf8_document_are_reported_where_they_are_not_as_utf16_or_utf32(tmp_path, cli, nuls):
+    """RFC 4627 tells UTF-16 and UTF-32 by NUL bytes in exact places (00 xx 00 xx, 00 00 00 xx, ...): one to three NUL
+    bytes before a UTF-8 document were read as "input is UTF-16-BE" or "UTF-32-BE" and a decode error of the whole
+    file, and a JSON Lines file lost every line."""
+    (tmp_path / "lead.json").write_bytes(b"\0" * nuls + json.dumps(BAD_EVENT).encode())
+    (tmp_path / "lead.jsonl").write_bytes(b"\0" * nuls + _jsonl(GOOD_EVENT, BAD_EVENT))
+    result = cli("check", "--format", "json", tmp_path / "lead.json", tmp_path / "lead.jsonl")
+    findings = json.loads(result.output)["findings"]
+    placed = sorted((f["file"].rsplit("/", 1)[-1], f["line"], f["column"], f["rule"], f["message"]) for f in findings if f["severity"] != "info")
+    nul = "invalid JSON: Expecting value: found U+0000 (a NUL byte)"
+    assert placed == [
+        ("lead.json", 1, 1, "syntax-error", nul),
+        ("lead.jsonl", 1, 1, "syntax-error", nul),
+        ("lead.jsonl", 2, placed[2][2], "unknown-field", placed[2][4]),
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_without_a_bom_are_still_told_by_their_nul_bytes(encoding):
+    """The exact patterns still read UTF-16 and UTF-32 written without a BOM; and YAML whose second character is not
+    ASCII (no RFC 4627 pattern), as YAML 1.2 tells it by its first character only."""
+    (doc,) = read_documents("a.json", json.dumps(GOOD_EVENT).encode(encoding))
+    assert doc.parsed and doc.data == GOOD_EVENT
+    assert [p.message for p in doc.problems] == [f"input is {encoding.upper()}; JSON exchanged between systems must be UTF-8 (RFC 8259)"]
+    (doc,) = read_documents("a.yaml", "a€: 1\n".encode(encoding))
+    assert doc.parsed and doc.data == {"a€": 1} and not doc.problems
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    (b'{"events": []}\0\0\0', "Extra data: U+0000 (a NUL byte) after the end of the document"),
+    (b'{"events": \xef\xbb\xbf[]}', "Expecting value: found U+FEFF (a byte order mark)"),
+])
+def test_an_invisible_character_where_json_stops_is_named(raw, message):
+    """A NUL padding a crashed file's end, a BOM inside a text (files joined with cat): the parser's words named nothing
+    an editor shows."""
+    (doc,) = read_documents("a.json", raw)
+    assert [p.message for p in doc.problems] == [f"invalid JSON: {message}"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"])
+@pytest.mark.parametrize("cut", ["surrogate", "odd byte"])
+def test_one_bad_code_unit_in_utf16_or_utf32_json_lines_spoils_only_its_line(tmp_path, cli, encoding, cut):
+    """UTF-16 and UTF-32 JSON Lines were decoded whole: an unpaired surrogate or a cut last code unit lost every line's
+    findings, where in UTF-8 only the bad line is lost."""
+    good, bad = json.dumps(GOOD_EVENT), json.dumps(BAD_EVENT)
+    if cut == "surrogate":  # a lone high surrogate inside line 2's topic (the BOM, if any, only at the start)
+        raw = "\n".join([bad, good.replace('"x"', '"x\ud800"'), bad, ""]).encode(encoding, "surrogatepass")
+    else:  # the file cut one byte short: line 3 loses half its last code unit
+        raw = "\n".join([bad, "", bad, bad]).encode(encoding)[:-1]
+    path = tmp_path / "wide.jsonl"
+    path.write_bytes(raw)
+    findings = json.loads(cli("check", "--format", "json", path).output)["findings"]
+    placed = [(f["line"], f["rule"]) for f in findings if f["severity"] != "info"]
+    bad_line = 2 if cut == "surrogate" else 4
+    assert placed == sorted([(1, "encoding-error"), (bad_line, "encoding-error"), (1, "unknown-field"), (3, "unknown-field")])
+    (error,) = (f for f in findings if f["line"] == bad_line)
+    assert f"of line {bad_line}:" in error["message"]
+
+
+def test_json_lines_whose_lines_end_in_cr_alone_say_so(tmp_path, cli):
+    """Lines are counted at LF, as json's errors, jq and git count them: JSON Lines whose lines end in CR alone are
+    one line of several documents, which said only "Extra data: text after the end of the document"."""
+    path = tmp_path / "mac.jsonl"
+    path.write_bytes(json.dumps(GOOD_EVENT).encode() + b"\r" + json.dumps(GOOD_EVENT).encode() + b"\r")
+    (finding,) = json.loads(cli("check", "--format", "json", path).output)["findings"]
+    assert (finding["rule"], finding["line"], finding["column"]) == ("syntax-error", 1, len(json.dumps(GOOD_EVENT)) + 2)
+    assert finding["message"].startswith("invalid JSON: Extra data: a second document after the first, past a line end that is a CR alone")
+
+
+@pytest.mark.parametrize("name", ["empty.js", "empty.html", "empty.json", "empty.jsonl", "empty.yaml"])
+def test_an_empty_source_has_nothing_to_check_and_an_empty_document_is_a_syntax_error(tmp_path, cli, name):
+    """As the README has it: a JSON text, a JSON Lines file or a YAML document holds a value; a script need push nothing."""
+    path = tmp_path / name
+    path.write_bytes(b"")
+    findings = json.loads(cli("check", "--format", "json", path).output)["findings"]
+    if name.endswith((".js", ".html")):
+        assert findings == []
+    else:
+        assert [(f["rule"], f["message"].split(":")[0]) for f in findings] == [("syntax-error", "input is empty")]
+
+
+def test_a_truncated_gzip_json_lines_file_keeps_the_lines_before_the_break(tmp_path, cli):
+    """A capture cut off while it was written (a full disk, a killed job) lost every line's findings to "truncated
+    gzip file", where zcat shows every line before the break."""
+    words = random.Random(1)
+    events = [{**BAD_EVENT, "lead": {**BAD_EVENT["lead"], "lead": {"topic": f"{words.getrandbits(64):x}"}}} for _ in range(200)]
+    raw = gzip.compress(_jsonl(*events))
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(raw[: len(raw) // 2])
+    findings = json.loads(cli("check", "--format", "json", path).output)["findings"]
+    assert findings[0]["rule"] == "encoding-error" and findings[0]["message"].startswith("truncated gzip file: the lines before the break are checked")
+    assert len([f for f in findings if f["rule"] == "unknown-field"]) > 50
+    (path.parent / "whole.json.gz").write_bytes(gzip.compress(json.dumps(BAD_EVENT).encode())[:-10])  # one document: nothing to keep
+    (finding,) = json.loads(cli("check", "--format", "json", path.parent / "whole.json.gz").output)["findings"]
+    assert (finding["rule"], finding["message"]) == ("encoding-error", "truncated gzip file")

@@ -9,6 +9,7 @@ response can be split by ``validate.halves`` without decoding it a second time.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import io
 import itertools
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..findings import Problem, join_pointer
-from .source import UTF8_BOM, Document, decode, duplicate_key_problems, non_finite_numbers, parse_text, sniff_encoding, undecodable
+from .source import UTF8_BOM, Document, decode, duplicate_key_problems, non_finite_numbers, not_utf8, parse_text, sniff_encoding, undecodable
 
 JS_SUFFIXES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx")
 HTML_SUFFIXES = (".html", ".htm")
@@ -227,6 +228,17 @@ def _line_spans(chunks: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
         yield index, b"".join(parts)
 
 
+def _until_broken(chunks: Iterator[bytes], broken: list[Problem]) -> Iterator[bytes]:
+    """The chunks of a JSON Lines input until its gzip stream breaks, the break noted in ``broken``: the lines
+    before a truncated or corrupt part are as good as ``zcat`` shows them, and were all lost with it."""
+    try:
+        yield from chunks
+    except _GzipTooLarge:
+        raise
+    except _GzipError as exc:
+        broken.append(Problem("", "encoding-error", f"{exc}: the lines before the break are checked, the last of them perhaps cut short", offset=0))
+
+
 def _decoded_lines(chunks: Iterable[bytes]) -> list[tuple[int, str, list[Problem]]]:
     """Each non-blank line decoded on its own: an invalid UTF-8 byte spoils only its line."""
     lines: list[tuple[int, str, list[Problem]]] = []
@@ -258,22 +270,60 @@ def read_input(raw: bytes, name: str, input_format: str | None = None) -> Decode
         if kind == "jsonl":
             chunks = _gunzip_chunks(raw) if gzipped else iter((raw,))
             first = next(chunks, b"")
-            if sniff_encoding(first.removeprefix(UTF8_BOM)[:4]) == "utf-8":
-                return Decoded(name, kind, None, lines=_decoded_lines(itertools.chain((first,), chunks)))
-            raw = first + b"".join(chunks)  # UTF-16 or UTF-32: lines cannot be split as bytes
+            if sniff_encoding(first.removeprefix(UTF8_BOM)[:8]) == "utf-8":
+                broken: list[Problem] = []
+                lines = _decoded_lines(_until_broken(itertools.chain((first,), chunks), broken))
+                return Decoded(name, kind, None, broken, lines=lines)
+            return _wide_json_lines(name, (first + b"".join(chunks)).removeprefix(UTF8_BOM))
         elif gzipped:
             raw = b"".join(_gunzip_chunks(raw))
     except _GzipError as exc:
         return Decoded(name, kind, None, [Problem("", "encoding-error", str(exc), offset=0)], fatal=True)
-    text, problems, fatal = decode(raw, utf8_only=kind in ("json", "jsonl"))
-    if kind == "jsonl":  # UTF-16 or UTF-32 JSON Lines: decoded whole, then split
-        # undecodable: the text up to the bad byte is kept, so that the finding has that byte's line and column
-        return Decoded(name, kind, text if fatal else None, problems, fatal, lines=[] if fatal else _decoded_text_lines(text))
+    text, problems, fatal = decode(raw, utf8_only=kind == "json")
     return Decoded(name, kind, text, problems, fatal)
 
 
-def _decoded_text_lines(text: str) -> list[tuple[int, str, list[Problem]]]:
-    return [(index, line, []) for index, line in enumerate(text.split("\n")) if line.strip(" \t\r")]
+_BYTE_ORDERS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def _wide_json_lines(name: str, raw: bytes) -> Decoded:
+    """UTF-16 or UTF-32 JSON Lines, split at the line feed's own code unit and each line decoded on its own, as UTF-8
+    lines are: an unpaired surrogate or a cut last code unit spoils its line, where decoding the whole file lost them all.
+
+    A line feed is one code unit of its own in both (no surrogate or other code unit holds it), so a line ends at the
+    first aligned one; a byte lost or added shifts every code unit after it, and the lines after it read as one.
+    """
+    encoding = sniff_encoding(raw)
+    bom = 0
+    for mark, ordered in _BYTE_ORDERS:  # the BOM says the byte order; the finding names the encoding as sniffed
+        if raw.startswith(mark) and encoding in ("utf-16", "utf-32"):
+            bom, byte_order = len(mark), ordered
+            break
+    else:
+        byte_order = encoding
+    unit = 4 if "32" in byte_order else 2
+    newline = "\n".encode(byte_order)
+    lines: list[tuple[int, str, list[Problem]]] = []
+    start = search = bom
+    index = 0
+    while True:
+        end = raw.find(newline, search)
+        if end >= 0 and (end - bom) % unit:  # the bytes of two code units, not a line feed
+            search = end + 1
+            continue
+        line = raw[start:] if end < 0 else raw[start:end]
+        try:
+            text = line.decode(byte_order)
+            if text.strip(" \t\r"):
+                lines.append((index, text, []))
+        except UnicodeDecodeError as exc:
+            good = line[: exc.start].decode(byte_order, errors="replace")
+            message = undecodable(line, exc, byte_order, where=f" of line {index + 1}")
+            lines.append((index, line.decode(byte_order, errors="replace"), [Problem("", "encoding-error", message, offset=len(good))]))
+        if end < 0:
+            return Decoded(name, "jsonl", None, [not_utf8(encoding)], lines=lines)
+        start = search = end + unit
+        index += 1
 
 
 def parse_input(decoded: Decoded, key_limit: int | None = None, plain_only: bool = False) -> list[Document]:

@@ -6,6 +6,7 @@ goes on with the next input.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import sys
@@ -177,16 +178,31 @@ def non_finite_numbers(data: Any) -> list[Problem]:
 
 
 def sniff_encoding(raw: bytes) -> str:
-    """The encoding of a JSON or YAML text from its first bytes, as RFC 4627 sniffs it (``json.detect_encoding``).
+    """The encoding of a JSON or YAML text from its first bytes: a BOM, else RFC 4627's patterns of NUL bytes, exactly.
 
-    Except that four NUL bytes are not the start of UTF-32 text, which would begin with U+0000 (no JSON, YAML,
-    JavaScript or HTML text does): they are a run of NUL bytes, as a crash leaves at the head of a file, and the
-    text is read as UTF-8 so that they are reported where they are, and the rest of the file (a JSON Lines
-    file's other lines) is read as written rather than as garbage UTF-32.
+    Without a BOM, UTF-16 and UTF-32 are told by where the NUL bytes of the first two (ASCII) characters fall:
+    ``00 00 00 xx`` UTF-32BE, ``00 xx 00 xx`` UTF-16BE, ``xx 00 00 00`` UTF-32LE, ``xx 00 xx 00`` UTF-16LE (xx not
+    NUL), and in UTF-32 the second character's four bytes as the first's. ``json.detect_encoding`` reads any NUL
+    first byte as UTF-16 or UTF-32: one to three stray NUL bytes before a UTF-8 document (a crash's, a C writer's)
+    made the whole file a UTF-16 or UTF-32 decode error. Read as UTF-8, the NUL is reported where it is, and the rest
+    of the file (a JSON Lines file's other lines) is read as written.
     """
-    if not raw or raw.startswith(b"\0\0\0\0"):
-        return "utf-8"
-    return json.detect_encoding(raw)
+    if len(raw) < 4 or raw.startswith(_BOMS):
+        return json.detect_encoding(raw)
+    pattern = tuple(byte == 0 for byte in raw[:4])
+    encoding = _NUL_PATTERNS.get(pattern, "utf-8")
+    if encoding.startswith("utf-32") and len(raw) >= 8 and tuple(byte == 0 for byte in raw[4:8]) != pattern:
+        return "utf-8"  # not a second ASCII character in UTF-32 after the first: NUL bytes before a text (b'\0\0\0{"a"')
+    return encoding
+
+
+_BOMS = (codecs.BOM_UTF32_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF16_LE, UTF8_BOM)
+_NUL_PATTERNS: dict[tuple[bool, ...], str] = {
+    (True, True, True, False): "utf-32-be",
+    (True, False, True, False): "utf-16-be",
+    (False, True, True, True): "utf-32-le",
+    (False, True, False, True): "utf-16-le",
+}
 
 
 def decode(raw: bytes, utf8_only: bool = True) -> tuple[str, list[Problem], bool]:
@@ -198,17 +214,28 @@ def decode(raw: bytes, utf8_only: bool = True) -> tuple[str, list[Problem], bool
     if raw.startswith(UTF8_BOM):
         raw = raw[len(UTF8_BOM):]
     encoding = sniff_encoding(raw)
-    problems: list[Problem] = []
-    if encoding != "utf-8" and utf8_only:
-        problems.append(
-            Problem("", "encoding-error", f"input is {encoding.upper()}; JSON exchanged between systems must be UTF-8 (RFC 8259)", offset=0)
-        )
+    if encoding == "utf-8" and (loose := json.detect_encoding(raw[:4])) != "utf-8" and not _decodes(raw, "utf-8") and _decodes(raw, loose):
+        encoding = loose  # UTF-16 whose second character is not ASCII (a YAML key 'aé'): no RFC 4627 pattern, and no UTF-8 either
+    problems = [not_utf8(encoding)] if encoding != "utf-8" and utf8_only else []
     try:
         return raw.decode(encoding), problems, False
     except UnicodeDecodeError as exc:
         good = raw[: exc.start].decode(encoding, errors="replace")
         problems.append(Problem("", "encoding-error", undecodable(raw, exc, encoding), offset=len(good)))
         return good, problems, True
+
+
+def not_utf8(encoding: str) -> Problem:
+    """The finding on JSON (or JSON Lines) in UTF-16 or UTF-32."""
+    return Problem("", "encoding-error", f"input is {encoding.upper()}; JSON exchanged between systems must be UTF-8 (RFC 8259)", offset=0)
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def undecodable(raw: bytes, error: UnicodeDecodeError, encoding: str = "utf-8", where: str = "") -> str:
@@ -220,6 +247,8 @@ def undecodable(raw: bytes, error: UnicodeDecodeError, encoding: str = "utf-8", 
         code = ((raw[start] & 0x0F) << 12) | ((raw[start + 1] & 0x3F) << 6) | (raw[start + 2] & 0x3F)
         written = raw[start:start + 3]
         return f"a surrogate U+{code:04X} written as UTF-8 bytes {written!r} at byte offset {start}{where}: CESU-8 or WTF-8, which no UTF-8 text holds"
+    if encoding != "utf-8" and error.end - start > 1:  # a code unit: one of its bytes (b'\x00' of a surrogate) says nothing
+        return f"invalid {encoding.upper()} bytes {raw[start:error.end]!r} at byte offset {start}{where}: {error.reason}"
     return f"invalid {encoding.upper()} byte {raw[start:start + 1]!r} at byte offset {start}{where}: {error.reason}"
 
 

@@ -18,6 +18,7 @@ from .positions import BRACKETS, line_col
 
 MAX_SYNTAX_ERRORS = 10
 _JSON_LINES_HINT = "one document per line is JSON Lines: a .jsonl name, or an NDJSON content type, reads it so"
+_CR_HINT = "JSON Lines end each line with LF, and lines are counted at LF: convert the line ends, as `tr '\\r' '\\n'` does"
 _REPARSE_CHARACTERS = 256 << 20  # what the re-parses of one text may read in all: a huge text gets few
 _PLAIN = json.JSONDecoder()
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -105,8 +106,26 @@ def _described(text: str, error: json.JSONDecodeError) -> tuple[str, int, str, i
         line_start = text.rfind("\n", 0, at) + 1
         if found in ("{", "[") and not text[line_start:at].strip():  # a document per line, saved under a JSON name
             return f"Extra data: a second document after the first ({_JSON_LINES_HINT})", at, text, None
+        if found in ("{", "[") and "\r" in text[_last_token_end(text, at):at]:  # lines ended by CR alone (classic Mac OS)
+            return f"Extra data: a second document after the first, past a line end that is a CR alone ({_CR_HINT})", at, text, None
+        if unseen := _unseen(found):
+            return f"Extra data: {unseen} after the end of the document", at, text, None
         return "Extra data: text after the end of the document", at, text, None
+    if unseen := _unseen(found):
+        return f"{error.msg}: found {unseen}", at, text, None
     return error.msg, at, text, None
+
+
+_UNSEEN = {"\0": "a NUL byte", "\ufeff": "a byte order mark", "\u00a0": "a no-break space", "\f": "a form feed"}
+
+
+def _unseen(character: str) -> str:
+    """A character an editor shows as nothing, or as a space, named (a NUL a crash left, a BOM of a file joined
+    to another): "Expecting value" at line 1, column 1 of what looks like a good document said nothing."""
+    if not character or character in " \t\n\r" or (character.isprintable() and not character.isspace()):
+        return ""
+    name = _UNSEEN.get(character)
+    return f"U+{ord(character):04X} ({name})" if name else f"U+{ord(character):04X}"
 
 
 def _unclosed(text: str, at: int, original: str, inserted: list[int]) -> str:
