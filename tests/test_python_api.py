@@ -733,3 +733,19 @@ def test_an_absolute_path_is_linted_from_a_working_directory_that_was_removed(tm
 
 def _rules(findings: list[validator.Finding]) -> list[str]:
     return sorted({f.rule for f in findings})
+
+
+def test_lint_object_lists_findings_in_document_order_as_lint_text_does():
+    """lint_object (no lines to order by) listed findings by pointer text: /events/10 before /events/2, and a
+    member's findings by key name, not where the member stands; lint_text of the same document lists them by line."""
+
+    def event(i):  # "zeta" first: an object's members in their order, not their names'
+        return {"zeta": i, "sdeType": "CART_STATUS", "serverTimeStamp": str(1528628536879 - i),
+                "cartStatus": {"total": -1.0 if i % 2 else "x", "products": [], "numItems": 3, "currency": "XXQ"}}
+
+    doc = {"events": [event(i) for i in range(12)]}
+    listed = [(f.pointer, f.rule) for f in validator.lint_object(doc)]
+    assert len(listed) == 60 and listed[:2] == [("/events/0/zeta", "unknown-field"), ("/events/0/cartStatus", "missing-field")]
+    assert listed == [(f.pointer, f.rule) for f in validator.lint_text(json.dumps(doc, indent=1))]
+    assert listed == [(f.pointer, f.rule) for f in validator.lint_text(json.dumps(doc))]  # one line: by column
+    assert [f.pointer for f in validator.lint_object(doc, select="empty-cart")] == [f"/events/{i}/cartStatus/numItems" for i in range(12)]

@@ -245,7 +245,7 @@ def lint_object(
     profile: str | None = None,
     name: str | None = "<object>",
 ) -> list[Finding]:
-    """Lint an already parsed payload; it has no text, so its findings carry line and column 0."""
+    """Lint an already parsed payload; it has no text, so its findings carry line and column 0, in document order."""
     _expect(name, (str, type(None)), "name")
     return _linter(api_version, config, select, ignore, min_severity, profile).lint_object(data, name or "<object>").findings
 
