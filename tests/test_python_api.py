@@ -749,3 +749,31 @@ def test_lint_object_lists_findings_in_document_order_as_lint_text_does():
     assert listed == [(f.pointer, f.rule) for f in validator.lint_text(json.dumps(doc, indent=1))]
     assert listed == [(f.pointer, f.rule) for f in validator.lint_text(json.dumps(doc))]  # one line: by column
     assert [f.pointer for f in validator.lint_object(doc, select="empty-cart")] == [f"/events/{i}/cartStatus/numItems" for i in range(12)]
+
+
+def test_an_object_that_holds_its_parts_in_exponentially_many_places_is_one_finding_not_a_hang():
+    """A DAG built in code (x = [x, x], sixty times) is 2**60 values written out, and the checks walked every one:
+    lint_object never returned. Past OBJECT_MAX_REPEATED values more than it holds it is one too-deep finding; a part
+    held in a few places (a record repeated) is checked at each, as its JSON text would be."""
+    script = textwrap.dedent("""
+        import json
+        import validator
+        node = {"leaf": 1}
+        for _ in range(60):
+            node = {"a": node, "b": node}
+        event = {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "extra": node,
+                 "cartStatus": {"serverTimeStamp": "1528628536879", "total": 1.0, "numItems": 0, "products": []}}
+        print(json.dumps([(f.rule, f.pointer, f.message) for f in validator.lint_object({"events": [event]})]))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=os.environ | {"PYTHONPATH": str(Path(validator.__file__).parents[1])})
+    assert done.returncode == 0, done.stderr
+    ((rule, pointer, message),) = json.loads(done.stdout)
+    assert (rule, pointer) == ("too-deep", "") and "the same dict or list in so many places" in message
+
+    def cart(i):
+        return {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "cartStatus": {"total": -1.0, "products": [], "numItems": i}}
+
+    event = cart(0)
+    shared = {"events": [event, cart(1), event, event]}  # held three times: checked three times, in document order
+    assert [(f.pointer, f.rule) for f in validator.lint_object(shared)] == [(f.pointer, f.rule) for f in validator.lint_text(json.dumps(shared))]
+    assert [f.pointer for f in validator.lint_object(shared, select="negative-amount")] == [f"/events/{i}/cartStatus/total" for i in range(4)]

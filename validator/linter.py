@@ -32,6 +32,10 @@ INTERNAL_ERROR = "internal-error"
 # Deeper than this a Python object is not walked (a JSON text stops near 1,000 levels in the parser; no
 # engagement attribute nests more than a few). A list that holds itself is infinitely deep.
 OBJECT_MAX_DEPTH = 500
+# A Python object may hold one dict or list in many places, each written out (and walked by the checks) in full: a few
+# dozen levels of ``x = [x, x]`` never ended. Past this many values more than it holds (about a 300 MB JSON text's,
+# which takes a minute) it is not checked; a record repeated a few thousand times (35 MB written out) is.
+OBJECT_MAX_REPEATED = 10_000_000
 
 
 # serverTimeStamps outside these years are not charted by day (a typo'd or hostile value would stretch the axis).
@@ -279,8 +283,9 @@ _JSON_TYPES = frozenset({dict, list, str, int, float, bool, type(None)})
 
 
 def _unusable_object(data: Any) -> tuple[Problem | None, bool]:
-    """Why a Python object cannot be checked: nested past OBJECT_MAX_DEPTH (or holding itself), or an integer
-    too long to print (10**5000: no JSON text holds one, and every message about it would fail). Level by level.
+    """Why a Python object cannot be checked: nested past OBJECT_MAX_DEPTH (or holding itself), an integer too long
+    to print (10**5000: no JSON text holds one, and every message about it would fail), or parts held in so many places
+    that it has OBJECT_MAX_REPEATED values more written out than it holds (see ``_repeated_values``). Level by level.
 
     Also whether it holds only the types json.loads makes, str keys included, and no NaN or infinity (which json.loads
     refuses in a text: a finding there): if not, ``_as_json_types`` and ``non_finite_numbers`` are wanted."""
@@ -293,8 +298,10 @@ def _unusable_object(data: Any) -> tuple[Problem | None, bool]:
     if not isinstance(data, _PYTHON_CONTAINERS):
         return None, plain
     level = [data]
+    shared = False  # whether a container is held twice on one level: only then can the object be much more written out
     for _ in range(OBJECT_MAX_DEPTH + 1):
         below: dict[int, Any] = {}  # the containers of the next level, each once: an object shared or held twice is walked once per level
+        held = 0
         for node in level:
             children: Iterable[Any] = node
             if isinstance(node, dict):
@@ -305,6 +312,7 @@ def _unusable_object(data: Any) -> tuple[Problem | None, bool]:
                 kind = type(child)
                 if kind is dict or kind is list:
                     below[id(child)] = child
+                    held += 1
                 elif kind is str or kind is bool or child is None:
                     continue
                 elif kind is float:
@@ -313,14 +321,44 @@ def _unusable_object(data: Any) -> tuple[Problem | None, bool]:
                     plain = False
                     if isinstance(child, _PYTHON_CONTAINERS):
                         below[id(child)] = child
+                        held += 1
                     elif isinstance(child, int | Decimal) and _too_long(child):
                         return unprintable(int(child)), plain
                 elif too_long_to_print(child):
                     return unprintable(child), plain
+        shared = shared or held > len(below)
         if not below:
+            if shared and _repeated_values(data) > OBJECT_MAX_REPEATED:
+                return Problem("", "too-deep", (
+                    f"object holds the same dict or list in so many places that, written out, it has more than {OBJECT_MAX_REPEATED:,} "
+                    "values it does not hold itself: not checked (copy the parts it repeats, or lint its JSON text)"
+                )), plain
             return None, plain
         level = list(below.values())
     return Problem("", "too-deep", f"object nests more than {OBJECT_MAX_DEPTH} levels, or contains itself: not checked"), plain
+
+
+def _repeated_values(data: Any) -> int:
+    """How many values more ``data`` has written out (by json.dumps, and as the checks walk it) than it holds: each
+    container counts once per place that holds it. Level by level, each container once per level with the number of
+    its places; ``data`` is known to nest at most OBJECT_MAX_DEPTH levels. The count stops growing past the limit."""
+    cap = OBJECT_MAX_REPEATED + 1
+    level: dict[int, tuple[Any, int]] = {id(data): (data, 1)}
+    counted: set[int] = set()
+    written = own = 0
+    while level and written - own <= OBJECT_MAX_REPEATED:
+        below: dict[int, tuple[Any, int]] = {}
+        for node, places in level.values():
+            written += places * len(node)
+            if id(node) not in counted:
+                counted.add(id(node))
+                own += len(node)
+            for child in node.values() if isinstance(node, dict) else node:
+                if isinstance(child, _PYTHON_CONTAINERS):
+                    before = below.get(id(child))
+                    below[id(child)] = (child, min(cap, places + (before[1] if before else 0)))
+        level = below
+    return written - own
 
 
 def _integral(number: Decimal) -> bool:
