@@ -777,3 +777,29 @@ def test_an_object_that_holds_its_parts_in_exponentially_many_places_is_one_find
     shared = {"events": [event, cart(1), event, event]}  # held three times: checked three times, in document order
     assert [(f.pointer, f.rule) for f in validator.lint_object(shared)] == [(f.pointer, f.rule) for f in validator.lint_text(json.dumps(shared))]
     assert [f.pointer for f in validator.lint_object(shared, select="negative-amount")] == [f"/events/{i}/cartStatus/total" for i in range(4)]
+
+
+def test_keys_that_are_no_str_are_the_strings_json_dumps_writes_and_one_it_refuses_is_a_finding():
+    """lint_object showed True as /True and None as /None (json.dumps writes "true" and "null"), checked 1 and "1"
+    as two members (one object with a duplicate key, written out), and a tuple key as the member '(1, 2)'."""
+    import enum
+
+    class Code(enum.IntEnum):
+        SEVEN = 7
+
+    def event(extra):
+        return {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879",
+                "cartStatus": {"serverTimeStamp": "1528628536879", "total": 1.0, "numItems": 0, "products": [], **extra}}
+
+    writable = event({True: 1, None: 2, 1.5: 3, float("nan"): 4, Code.SEVEN: 5, 8: "a", "8": "b"})
+    doc = {"events": [writable, writable]}  # held twice: each place is reported, as in the text
+    listed = [(f.pointer, f.rule) for f in validator.lint_object(doc)]
+    assert listed == [(f.pointer, f.rule) for f in validator.lint_text(json.dumps(doc))]
+    assert {pointer.rsplit("/", 1)[1] for pointer, rule in listed if rule == "unknown-field"} == {"true", "null", "1.5", "NaN", "7", "8"}
+    assert listed.count(("/events/1/cartStatus/8", "duplicate-key")) == 1
+
+    with pytest.raises(TypeError, match="keys must be str, int, float, bool or None, not tuple"):
+        json.dumps(event({(1, 2): 3}))
+    (finding,) = validator.lint_object({"events": [event({(1, 2): 3})]})
+    assert (finding.pointer, finding.rule, finding.severity) == ("/events/0/cartStatus", "wrong-type", "error")
+    assert "a tuple key, [1, 2], cannot be written as JSON" in finding.message

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,7 @@ from . import detect
 from .check import DocumentChecker
 from .collector import collector_paused, next_input, retire
 from .config import Configuration, Policy
-from .findings import Finding, Problem, split_pointer, too_long_to_print
+from .findings import Finding, Problem, join_pointer, non_finite_text, split_pointer, too_long_to_print, value_text
 from .load import Decoded, Document, locate, parse_input, read_input
 from .load.reader import format_of, read_file
 from .load.source import non_finite_numbers
@@ -270,8 +271,8 @@ class Linter:
                 return self._one_problem(name, None, problem)
             problems: list[Problem] = []
             if not plain:  # the checks test JSON's own types: an OrderedDict's members went unchecked, without a finding
-                data = _as_json_types(data)
-                problems = non_finite_numbers(data)
+                data, keys = _as_json_types(data)
+                problems = non_finite_numbers(data) + _key_problems(data, keys)
             return self.lint_document(Document(name=name, data=data, text=None, parsed=True, problems=problems))
 
 
@@ -381,9 +382,13 @@ def _as_json_types(data: Any) -> Any:
     subclass (an enum's member) as its value; and a Decimal (``json.load(f, parse_float=Decimal)``) as the number its
     text reads as: an int for ``Decimal("7")`` (``parse_int=Decimal``, DynamoDB), else a float (``Decimal("7.0")``).
     Anything else (a set, a date, bytes) is kept: it is no JSON value, and is reported as one of the wrong type.
-    Parts held twice are copied once; ``data`` is known not to hold itself (``_unusable_object``).
+    Keys are the strings json.dumps writes (``True`` is ``"true"``, ``1`` is ``"1"``, ``None`` is ``"null"``); one it
+    refuses (a tuple, a Decimal) is left out, and one written as a key before it in the object (``1`` and ``"1"``) keeps
+    the later value, as json.loads of the text does: each is said in the second value returned, by id of the copy
+    (see ``_key_problems``). Parts held twice are copied once; ``data`` is known not to hold itself (``_unusable_object``).
     """
     copies: dict[int, Any] = {}  # id of a container -> its copy (the containers outlive this: their ids are not reused)
+    keys: dict[int, list[Problem]] = {}  # id of an object's copy -> its keys' problems, each at a pointer from the object
 
     def container(value: Any) -> bool:
         return isinstance(value, dict | list | tuple)
@@ -414,10 +419,69 @@ def _as_json_types(data: Any) -> Any:
             stack.append((node, True))
             stack.extend((child, False) for child in (node.values() if isinstance(node, dict) else node) if container(child))
         elif isinstance(node, dict):
-            copies[id(node)] = {(str.__str__(key) if isinstance(key, str) else key): converted(value) for key, value in node.items()}
+            if all(type(key) is str for key in node):
+                copies[id(node)] = {key: converted(value) for key, value in node.items()}
+            else:
+                copies[id(node)], problems = _json_members(node, converted)
+                if problems:
+                    keys[id(copies[id(node)])] = problems
         else:
             copies[id(node)] = [converted(item) for item in node]
-    return converted(data)
+    return converted(data), keys
+
+
+def _json_key(key: Any) -> str | None:
+    """The key as json.dumps writes it (``sort_keys`` aside), None for one it refuses: only str, int, float, bool and None."""
+    if isinstance(key, str):
+        return str.__str__(key)
+    if key is True or key is False or key is None:
+        return "true" if key is True else "false" if key is False else "null"
+    if isinstance(key, int):  # an IntEnum's member as its number, as json.dumps writes it
+        return int.__repr__(key)
+    if isinstance(key, float):
+        return non_finite_text(key) if key - key != 0 else float.__repr__(key)
+    return None
+
+
+def _json_members(node: dict[Any, Any], converted: Any) -> tuple[dict[str, Any], list[Problem]]:
+    """An object whose keys are not all str, as json.loads reads what json.dumps writes of it, and its keys' problems
+    (pointers relative to the object)."""
+    members: dict[str, Any] = {}
+    written: dict[str, Any] = {}  # the key each text was written from first
+    problems = []
+    for key, value in node.items():
+        text = _json_key(key)
+        if text is None:
+            shown = value_text(key)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            problems.append(Problem("", "wrong-type", f"a {type(key).__name__} key, {shown}, cannot be written as JSON (json.dumps writes str, "
+                                    "int, float, bool and None keys as strings, and refuses others): its member is not checked", value=shown))
+            continue
+        if text in written:
+            problems.append(Problem(join_pointer("", text), "duplicate-key", f"duplicate key {text!r}: json.dumps writes the keys "
+                                    f"{written[text]!r} and {key!r} both as {text!r}: consumers disagree about which value wins "
+                                    "(the last one was checked)", at_key=True))
+        else:
+            written[text] = key
+        members[text] = converted(value)
+    return members, problems
+
+
+def _key_problems(data: Any, keys: dict[int, list[Problem]]) -> list[Problem]:
+    """The problems ``_as_json_types`` found with keys, at each place of the objects that have them (an object held in
+    two places is two findings, as in its text)."""
+    if not keys:
+        return []
+    problems: list[Problem] = []
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        pointer, node = stack.pop()
+        if type(node) is dict:
+            problems.extend(replace(problem, pointer=pointer + problem.pointer) for problem in keys.get(id(node), ()))
+            stack.extend((join_pointer(pointer, key), item) for key, item in node.items() if type(item) is dict or type(item) is list)
+        elif type(node) is list:
+            stack.extend((f"{pointer}/{index}", item) for index, item in enumerate(node) if type(item) is dict or type(item) is list)
+    return problems
 
 
 def _version(policy: Policy, data: Any, kind: str) -> tuple[str, str | None]:
