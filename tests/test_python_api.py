@@ -803,3 +803,23 @@ def test_keys_that_are_no_str_are_the_strings_json_dumps_writes_and_one_it_refus
     (finding,) = validator.lint_object({"events": [event({(1, 2): 3})]})
     assert (finding.pointer, finding.rule, finding.severity) == ("/events/0/cartStatus", "wrong-type", "error")
     assert "a tuple key, [1, 2], cannot be written as JSON" in finding.message
+
+
+def test_a_findings_extra_cannot_be_changed_through_another_finding(tmp_path):
+    """The findings of one input share one extra dict: setting a key on one finding's extra set it on all of them."""
+    import copy
+    import pickle
+
+    first, second, *_ = validator.lint_path(EXAMPLE)
+    with pytest.raises(TypeError, match="shared by the findings of its input"):
+        first.extra["reviewed"] = True
+    with pytest.raises(TypeError, match="shared by the findings of its input"):
+        first.extra.update(reviewed=True)
+    assert second.extra == first.extra == {"api_version": "v2"} and json.loads(json.dumps(first.as_dict()))["api_version"] == "v2"
+    assert first.with_(extra={**first.extra, "reviewed": True}).extra == {"api_version": "v2", "reviewed": True}
+    for made in (pickle.loads(pickle.dumps(first)), copy.deepcopy(first)):
+        assert made == first and made.extra == first.extra
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes())
+    (tmp_path / "b.json").write_bytes(EXAMPLE.read_bytes())
+    findings = validator.lint_paths([tmp_path], jobs=2)  # from worker processes, pickled back
+    assert {f.file for f in findings} == {str(tmp_path / "a.json"), str(tmp_path / "b.json")} and {f.extra["api_version"] for f in findings} == {"v2"}

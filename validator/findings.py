@@ -12,6 +12,22 @@ from typing import Any
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
 
+class SharedExtra(dict[str, Any]):
+    """A finding's ``extra`` as the linter makes it: one for all the findings of an input (a copy for each cost the
+    reports' speed), so read-only: a change to one finding's ``extra`` changed every other's."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("a Finding's extra is shared by the findings of its input and cannot be changed: "
+                        "change a copy, dict(finding.extra), or a copy of the finding, finding.with_(extra={...})")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled (from a worker), copied: rebuilt whole, not item by item
+        return type(self), (dict(self),)
+
+
 # not frozen: a frozen dataclass sets each field through object.__setattr__, three times slower to build, and a
 # report builds one per finding; hashed all the same (by the fields it is compared by), as it is treated as immutable
 @dataclass(slots=True, unsafe_hash=True)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from .findings import SEVERITY_RANK, Finding, Problem, bounded_value, split_pointer
+from .findings import SEVERITY_RANK, Finding, Problem, SharedExtra, bounded_value, split_pointer
 from .load import Document, locate
 from .load.positions import line_cols, problem_offsets
 from .policy import Policy
@@ -59,11 +59,11 @@ def finding_rows(kept: list[tuple[Problem, str]], text: str | None, locator: Loc
 
 
 def findings_of(name: str, rows: list[FindingRow], api_version: str | None, in_order: bool = False) -> list[Finding]:
-    """The findings of one input, in report order (line, column, pointer, rule); they share one ``extra``.
+    """The findings of one input, in report order (line, column, pointer, rule); they share one ``extra``, read-only.
 
     ``in_order``: the rows are in that order already, as a stable sort by ROW_ORDER leaves them.
     """
-    extra = {"api_version": api_version} if api_version else {}
+    extra = SharedExtra(api_version=api_version) if api_version else SharedExtra()
     findings = [Finding(name, line, column, pointer, rule, severity, message, extra, value) for line, column, pointer, rule, severity, message, value in rows]
     if not in_order:
         findings.sort(key=_FINDING_ORDER)
