@@ -823,3 +823,17 @@ def test_a_findings_extra_cannot_be_changed_through_another_finding(tmp_path):
     (tmp_path / "b.json").write_bytes(EXAMPLE.read_bytes())
     findings = validator.lint_paths([tmp_path], jobs=2)  # from worker processes, pickled back
     assert {f.file for f in findings} == {str(tmp_path / "a.json"), str(tmp_path / "b.json")} and {f.extra["api_version"] for f in findings} == {"v2"}
+
+
+def test_findings_of_several_inputs_sort_by_file_then_place():
+    """sorted() of findings raised TypeError ('<' not supported between instances of 'Finding' and 'Finding')."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    second, first = validator.lint_text(text, name="b.json"), validator.lint_text(text, name="a.json")
+    assert sorted(second + first) == first + second
+    assert sorted(second + first, reverse=True) == list(reversed(first + second))
+    events = [{"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "cartStatus": {"total": -1.0, "products": []}}] * 12
+    parsed = validator.lint_object({"events": events}, select="negative-amount")
+    assert [f.pointer for f in sorted(parsed)] == [f"/events/{i}/cartStatus/total" for i in range(12)]  # 2 before 10
+    assert min(first) == first[0] and first[0] < first[1] and not first[1] < first[0]
+    with pytest.raises(TypeError):
+        first[0] < "a.json"  # noqa: B015
