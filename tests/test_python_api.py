@@ -837,3 +837,26 @@ def test_findings_of_several_inputs_sort_by_file_then_place():
     assert min(first) == first[0] and first[0] < first[1] and not first[1] < first[0]
     with pytest.raises(TypeError):
         first[0] < "a.json"  # noqa: B015
+
+
+def test_an_open_file_bytes_or_a_path_given_as_a_parsed_payload_is_a_type_error_naming_the_function_to_use():
+    """lint(open(path)) and lint_object(b"...") were unrecognized-document errors ('found BufferedReader'), a
+    verdict on a file that was never read."""
+    import io
+
+    with open(EXAMPLE, "rb") as handle, pytest.raises(TypeError, match=r"not an open file \(BufferedReader\): give validator.lint_bytes what it reads"):
+        validator.lint(handle)
+    with pytest.raises(TypeError, match=r"not an open file \(StringIO\)"):
+        validator.lint_object(io.StringIO("{}"))
+    with pytest.raises(TypeError, match="not bytes: use validator.lint_bytes"):
+        validator.lint_object(EXAMPLE.read_bytes())
+    with pytest.raises(TypeError, match=r"not a path \(PosixPath\): use validator.lint_path"):
+        validator.lint_object(EXAMPLE)
+    assert validator.lint(EXAMPLE.read_bytes()) == validator.lint(EXAMPLE, name="<bytes>")  # lint itself reads these
+
+
+def test_select_and_ignore_take_none_for_none_as_the_other_options_do():
+    """select=None was a TypeError ('rule names are a str or a list of str, not NoneType'), where api_version=None,
+    config=None and the others mean their default."""
+    expected = validator.lint_path(EXAMPLE)
+    assert validator.lint_path(EXAMPLE, select=None, ignore=None) == validator.lint_text(EXAMPLE.read_text(encoding="utf-8"), select=None, name=str(EXAMPLE)) == expected
