@@ -1,7 +1,7 @@
 """The Python API: the same findings as ``sdelint check``, one explicit entry point per kind of input.
 
 ``lint_path``, ``lint_bytes``, ``lint_text`` and ``lint_object`` say what they are given;
-``lint`` picks one of them by type (a ``str`` is a path: JSON text goes to ``lint_text``).
+``lint`` picks one of them by type (a ``str`` is a path: JSON text in one is a TypeError pointing to ``lint_text``).
 ``profile`` is ``--profile``: auto (default), messaging, engagement-history or web.
 ``min_severity`` works as ``sdelint check --min-severity``: findings below it are not returned. Unlike
 the command line, whose default is warning, the API returns every finding unless ``min_severity`` or
