@@ -733,3 +733,130 @@ def test_an_absolute_path_is_linted_from_a_working_directory_that_was_removed(tm
 
 def _rules(findings: list[validator.Finding]) -> list[str]:
     return sorted({f.rule for f in findings})
+
+
+def test_lint_object_lists_findings_in_document_order_as_lint_text_does():
+    """lint_object (no lines to order by) listed findings by pointer text: /events/10 before /events/2, and a
+    member's findings by key name, not where the member stands; lint_text of the same document lists them by line."""
+
+    def event(i):  # "zeta" first: an object's members in their order, not their names'
+        return {"zeta": i, "sdeType": "CART_STATUS", "serverTimeStamp": str(1528628536879 - i),
+                "cartStatus": {"total": -1.0 if i % 2 else "x", "products": [], "numItems": 3, "currency": "XXQ"}}
+
+    doc = {"events": [event(i) for i in range(12)]}
+    listed = [(f.pointer, f.rule) for f in validator.lint_object(doc)]
+    assert len(listed) == 60 and listed[:2] == [("/events/0/zeta", "unknown-field"), ("/events/0/cartStatus", "missing-field")]
+    assert listed == [(f.pointer, f.rule) for f in validator.lint_text(json.dumps(doc, indent=1))]
+    assert listed == [(f.pointer, f.rule) for f in validator.lint_text(json.dumps(doc))]  # one line: by column
+    assert [f.pointer for f in validator.lint_object(doc, select="empty-cart")] == [f"/events/{i}/cartStatus/numItems" for i in range(12)]
+
+
+def test_an_object_that_holds_its_parts_in_exponentially_many_places_is_one_finding_not_a_hang():
+    """A DAG built in code (x = [x, x], sixty times) is 2**60 values written out, and the checks walked every one:
+    lint_object never returned. Past OBJECT_MAX_REPEATED values more than it holds it is one too-deep finding; a part
+    held in a few places (a record repeated) is checked at each, as its JSON text would be."""
+    script = textwrap.dedent("""
+        import json
+        import validator
+        node = {"leaf": 1}
+        for _ in range(60):
+            node = {"a": node, "b": node}
+        event = {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "extra": node,
+                 "cartStatus": {"serverTimeStamp": "1528628536879", "total": 1.0, "numItems": 0, "products": []}}
+        print(json.dumps([(f.rule, f.pointer, f.message) for f in validator.lint_object({"events": [event]})]))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=os.environ | {"PYTHONPATH": str(Path(validator.__file__).parents[1])})
+    assert done.returncode == 0, done.stderr
+    ((rule, pointer, message),) = json.loads(done.stdout)
+    assert (rule, pointer) == ("too-deep", "") and "the same dict or list in so many places" in message
+
+    def cart(i):
+        return {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "cartStatus": {"total": -1.0, "products": [], "numItems": i}}
+
+    event = cart(0)
+    shared = {"events": [event, cart(1), event, event]}  # held three times: checked three times, in document order
+    assert [(f.pointer, f.rule) for f in validator.lint_object(shared)] == [(f.pointer, f.rule) for f in validator.lint_text(json.dumps(shared))]
+    assert [f.pointer for f in validator.lint_object(shared, select="negative-amount")] == [f"/events/{i}/cartStatus/total" for i in range(4)]
+
+
+def test_keys_that_are_no_str_are_the_strings_json_dumps_writes_and_one_it_refuses_is_a_finding():
+    """lint_object showed True as /True and None as /None (json.dumps writes "true" and "null"), checked 1 and "1"
+    as two members (one object with a duplicate key, written out), and a tuple key as the member '(1, 2)'."""
+    import enum
+
+    class Code(enum.IntEnum):
+        SEVEN = 7
+
+    def event(extra):
+        return {"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879",
+                "cartStatus": {"serverTimeStamp": "1528628536879", "total": 1.0, "numItems": 0, "products": [], **extra}}
+
+    writable = event({True: 1, None: 2, 1.5: 3, float("nan"): 4, Code.SEVEN: 5, 8: "a", "8": "b"})
+    doc = {"events": [writable, writable]}  # held twice: each place is reported, as in the text
+    listed = [(f.pointer, f.rule) for f in validator.lint_object(doc)]
+    assert listed == [(f.pointer, f.rule) for f in validator.lint_text(json.dumps(doc))]
+    assert {pointer.rsplit("/", 1)[1] for pointer, rule in listed if rule == "unknown-field"} == {"true", "null", "1.5", "NaN", "7", "8"}
+    assert listed.count(("/events/1/cartStatus/8", "duplicate-key")) == 1
+
+    with pytest.raises(TypeError, match="keys must be str, int, float, bool or None, not tuple"):
+        json.dumps(event({(1, 2): 3}))
+    (finding,) = validator.lint_object({"events": [event({(1, 2): 3})]})
+    assert (finding.pointer, finding.rule, finding.severity) == ("/events/0/cartStatus", "wrong-type", "error")
+    assert "a tuple key, [1, 2], cannot be written as JSON" in finding.message
+
+
+def test_a_findings_extra_cannot_be_changed_through_another_finding(tmp_path):
+    """The findings of one input share one extra dict: setting a key on one finding's extra set it on all of them."""
+    import copy
+    import pickle
+
+    first, second, *_ = validator.lint_path(EXAMPLE)
+    with pytest.raises(TypeError, match="shared by the findings of its input"):
+        first.extra["reviewed"] = True
+    with pytest.raises(TypeError, match="shared by the findings of its input"):
+        first.extra.update(reviewed=True)
+    assert second.extra == first.extra == {"api_version": "v2"} and json.loads(json.dumps(first.as_dict()))["api_version"] == "v2"
+    assert first.with_(extra={**first.extra, "reviewed": True}).extra == {"api_version": "v2", "reviewed": True}
+    for made in (pickle.loads(pickle.dumps(first)), copy.deepcopy(first)):
+        assert made == first and made.extra == first.extra
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes())
+    (tmp_path / "b.json").write_bytes(EXAMPLE.read_bytes())
+    findings = validator.lint_paths([tmp_path], jobs=2)  # from worker processes, pickled back
+    assert {f.file for f in findings} == {str(tmp_path / "a.json"), str(tmp_path / "b.json")} and {f.extra["api_version"] for f in findings} == {"v2"}
+
+
+def test_findings_of_several_inputs_sort_by_file_then_place():
+    """sorted() of findings raised TypeError ('<' not supported between instances of 'Finding' and 'Finding')."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    second, first = validator.lint_text(text, name="b.json"), validator.lint_text(text, name="a.json")
+    assert sorted(second + first) == first + second
+    assert sorted(second + first, reverse=True) == list(reversed(first + second))
+    events = [{"sdeType": "CART_STATUS", "serverTimeStamp": "1528628536879", "cartStatus": {"total": -1.0, "products": []}}] * 12
+    parsed = validator.lint_object({"events": events}, select="negative-amount")
+    assert [f.pointer for f in sorted(parsed)] == [f"/events/{i}/cartStatus/total" for i in range(12)]  # 2 before 10
+    assert min(first) == first[0] and first[0] < first[1] and not first[1] < first[0]
+    with pytest.raises(TypeError):
+        first[0] < "a.json"  # noqa: B015
+
+
+def test_an_open_file_bytes_or_a_path_given_as_a_parsed_payload_is_a_type_error_naming_the_function_to_use():
+    """lint(open(path)) and lint_object(b"...") were unrecognized-document errors ('found BufferedReader'), a
+    verdict on a file that was never read."""
+    import io
+
+    with open(EXAMPLE, "rb") as handle, pytest.raises(TypeError, match=r"not an open file \(BufferedReader\): give validator.lint_bytes what it reads"):
+        validator.lint(handle)
+    with pytest.raises(TypeError, match=r"not an open file \(StringIO\)"):
+        validator.lint_object(io.StringIO("{}"))
+    with pytest.raises(TypeError, match="not bytes: use validator.lint_bytes"):
+        validator.lint_object(EXAMPLE.read_bytes())
+    with pytest.raises(TypeError, match=r"not a path \(PosixPath\): use validator.lint_path"):
+        validator.lint_object(EXAMPLE)
+    assert validator.lint(EXAMPLE.read_bytes()) == validator.lint(EXAMPLE, name="<bytes>")  # lint itself reads these
+
+
+def test_select_and_ignore_take_none_for_none_as_the_other_options_do():
+    """select=None was a TypeError ('rule names are a str or a list of str, not NoneType'), where api_version=None,
+    config=None and the others mean their default."""
+    expected = validator.lint_path(EXAMPLE)
+    assert validator.lint_path(EXAMPLE, select=None, ignore=None) == validator.lint_text(EXAMPLE.read_text(encoding="utf-8"), select=None, name=str(EXAMPLE)) == expected

@@ -1,7 +1,7 @@
 """The Python API: the same findings as ``sdelint check``, one explicit entry point per kind of input.
 
 ``lint_path``, ``lint_bytes``, ``lint_text`` and ``lint_object`` say what they are given;
-``lint`` picks one of them by type (a ``str`` is a path: JSON text goes to ``lint_text``).
+``lint`` picks one of them by type (a ``str`` is a path: JSON text in one is a TypeError pointing to ``lint_text``).
 ``profile`` is ``--profile``: auto (default), messaging, engagement-history or web.
 ``min_severity`` works as ``sdelint check --min-severity``: findings below it are not returned. Unlike
 the command line, whose default is warning, the API returns every finding unless ``min_severity`` or
@@ -14,6 +14,7 @@ depend on the working directory. An unusable configuration raises ``ConfigError`
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import warnings
@@ -28,11 +29,14 @@ from .load.reader import FORMATS
 
 __all__ = ["ConfigError", "ConfigWarning", "lint", "lint_bytes", "lint_object", "lint_path", "lint_paths", "lint_text"]
 
-RuleNames = str | Iterable[str]
+RuleNames = str | Iterable[str] | None
 
 
 def _rule_names(names: RuleNames) -> tuple[str, ...]:
-    """``"a,b"``, ``"a"`` or ``["a", "b"]``: the names, as the command line's --select/--ignore take them."""
+    """``"a,b"``, ``"a"`` or ``["a", "b"]``: the names, as the command line's --select/--ignore take them; None for none,
+    as every other option takes it (``select=None`` was a TypeError)."""
+    if names is None:
+        return ()
     if isinstance(names, bytes | bytearray) or not isinstance(names, str | Iterable):
         raise TypeError(f"rule names are a str or a list of str, not {type(names).__name__}")
     values = [names] if isinstance(names, str) else list(names)
@@ -245,9 +249,27 @@ def lint_object(
     profile: str | None = None,
     name: str | None = "<object>",
 ) -> list[Finding]:
-    """Lint an already parsed payload; it has no text, so its findings carry line and column 0."""
+    """Lint an already parsed payload; it has no text, so its findings carry line and column 0, in document order.
+
+    Bytes, a path or an open file is a TypeError pointing to the function that reads it: checked as a payload, each was
+    an unrecognized-document error about a file that was never read (``lint(open(path))``).
+    """
     _expect(name, (str, type(None)), "name")
+    if (misplaced := _not_a_payload(data)) is not None:
+        raise TypeError(f"a parsed payload was expected, not {misplaced}")
     return _linter(api_version, config, select, ignore, min_severity, profile).lint_object(data, name or "<object>").findings
+
+
+def _not_a_payload(data: Any) -> str | None:
+    """What ``data`` is and which function reads it, when it is an input to read rather than a parsed payload."""
+    kind = type(data).__name__
+    if isinstance(data, bytes | bytearray | memoryview):
+        return f"{kind}: use validator.lint_bytes"
+    if isinstance(data, os.PathLike):
+        return f"a path ({kind}): use validator.lint_path"
+    if isinstance(data, io.IOBase):
+        return f"an open file ({kind}): give validator.lint_bytes what it reads (f.read()), or validator.lint_path its path"
+    return None
 
 
 def lint(
@@ -261,7 +283,7 @@ def lint(
     profile: str | None = None,
     name: str | None = None,
 ) -> list[Finding]:
-    """Lint a path (``str`` or ``os.PathLike``), raw ``bytes`` or an already parsed object.
+    """Lint a path (``str`` or ``os.PathLike``), raw ``bytes`` or an already parsed object (not an open file: a TypeError).
 
     A ``str`` is always a path; a ``str`` that is not a file but reads like JSON or YAML text raises
     ``TypeError`` pointing to ``lint_text``, rather than reporting a file that does not exist.

@@ -12,12 +12,30 @@ from typing import Any
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 
 
+class SharedExtra(dict[str, Any]):
+    """A finding's ``extra`` as the linter makes it: one for all the findings of an input (a copy for each cost the
+    reports' speed), so read-only: a change to one finding's ``extra`` changed every other's."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("a Finding's extra is shared by the findings of its input and cannot be changed: "
+                        "change a copy, dict(finding.extra), or a copy of the finding, finding.with_(extra={...})")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled (from a worker), copied: rebuilt whole, not item by item
+        return type(self), (dict(self),)
+
+
 # not frozen: a frozen dataclass sets each field through object.__setattr__, three times slower to build, and a
 # report builds one per finding; hashed all the same (by the fields it is compared by), as it is treated as immutable
 @dataclass(slots=True, unsafe_hash=True)
 class Finding:
     """A problem at one place in one input (treated as immutable: change one with ``with_``); hashable, so a set of
-    findings (``set(lint_path(a)) - set(lint_path(b))``) works.
+    findings (``set(lint_path(a)) - set(lint_path(b))``) works, and ordered, so ``sorted()`` merges the findings of
+    several inputs: by file, line, column, pointer (array indices as numbers: ``/events/2`` before ``/events/10``),
+    rule, severity and message.
 
     ``line``/``column`` are 1-based and count characters; they are 0 when the
     input has no text position (a Python object given to ``lint``).
@@ -32,6 +50,21 @@ class Finding:
     message: str
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     value: Any = field(default=None, compare=False, repr=False)  # the offending value, for baselines
+
+    def _order(self) -> tuple[Any, ...]:
+        return self.file, self.line, self.column, pointer_order(self.pointer), self.rule, self.severity, self.message
+
+    def __lt__(self, other: object) -> bool:
+        return self._order() < other._order() if isinstance(other, Finding) else NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        return self._order() <= other._order() if isinstance(other, Finding) else NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        return self._order() > other._order() if isinstance(other, Finding) else NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        return self._order() >= other._order() if isinstance(other, Finding) else NotImplemented
 
     def fingerprint(self, file: str | None = None) -> str:
         """Identity that survives reformatting: file, rule, pointer and a hash of the value (not the line).
@@ -190,6 +223,11 @@ def path_pointer(path: Path) -> str:
         path, token = path
         tokens.append(token)
     return join_pointer("", *reversed(tokens))
+
+
+def pointer_order(pointer: str) -> tuple[tuple[int, int, str], ...]:
+    """A pointer as findings are sorted by it: a token of digits (an array index) by its number, before a key."""
+    return tuple((0, int(token), token) if token.isascii() and token.isdigit() else (1, 0, token) for token in split_pointer(pointer))
 
 
 def split_pointer(pointer: str) -> list[str]:

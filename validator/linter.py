@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,7 @@ from . import detect
 from .check import DocumentChecker
 from .collector import collector_paused, next_input, retire
 from .config import Configuration, Policy
-from .findings import Finding, Problem, split_pointer, too_long_to_print
+from .findings import Finding, Problem, join_pointer, non_finite_text, split_pointer, too_long_to_print, value_text
 from .load import Decoded, Document, locate, parse_input, read_input
 from .load.reader import format_of, read_file
 from .load.source import non_finite_numbers
@@ -32,6 +33,10 @@ INTERNAL_ERROR = "internal-error"
 # Deeper than this a Python object is not walked (a JSON text stops near 1,000 levels in the parser; no
 # engagement attribute nests more than a few). A list that holds itself is infinitely deep.
 OBJECT_MAX_DEPTH = 500
+# A Python object may hold one dict or list in many places, each written out (and walked by the checks) in full: a few
+# dozen levels of ``x = [x, x]`` never ended. Past this many values more than it holds (about a 300 MB JSON text's,
+# which takes a minute) it is not checked; a record repeated a few thousand times (35 MB written out) is.
+OBJECT_MAX_REPEATED = 10_000_000
 
 
 # serverTimeStamps outside these years are not charted by day (a typo'd or hostile value would stretch the axis).
@@ -266,8 +271,8 @@ class Linter:
                 return self._one_problem(name, None, problem)
             problems: list[Problem] = []
             if not plain:  # the checks test JSON's own types: an OrderedDict's members went unchecked, without a finding
-                data = _as_json_types(data)
-                problems = non_finite_numbers(data)
+                data, keys = _as_json_types(data)
+                problems = non_finite_numbers(data) + _key_problems(data, keys)
             return self.lint_document(Document(name=name, data=data, text=None, parsed=True, problems=problems))
 
 
@@ -279,8 +284,9 @@ _JSON_TYPES = frozenset({dict, list, str, int, float, bool, type(None)})
 
 
 def _unusable_object(data: Any) -> tuple[Problem | None, bool]:
-    """Why a Python object cannot be checked: nested past OBJECT_MAX_DEPTH (or holding itself), or an integer
-    too long to print (10**5000: no JSON text holds one, and every message about it would fail). Level by level.
+    """Why a Python object cannot be checked: nested past OBJECT_MAX_DEPTH (or holding itself), an integer too long
+    to print (10**5000: no JSON text holds one, and every message about it would fail), or parts held in so many places
+    that it has OBJECT_MAX_REPEATED values more written out than it holds (see ``_repeated_values``). Level by level.
 
     Also whether it holds only the types json.loads makes, str keys included, and no NaN or infinity (which json.loads
     refuses in a text: a finding there): if not, ``_as_json_types`` and ``non_finite_numbers`` are wanted."""
@@ -293,8 +299,10 @@ def _unusable_object(data: Any) -> tuple[Problem | None, bool]:
     if not isinstance(data, _PYTHON_CONTAINERS):
         return None, plain
     level = [data]
+    shared = False  # whether a container is held twice on one level: only then can the object be much more written out
     for _ in range(OBJECT_MAX_DEPTH + 1):
         below: dict[int, Any] = {}  # the containers of the next level, each once: an object shared or held twice is walked once per level
+        held = 0
         for node in level:
             children: Iterable[Any] = node
             if isinstance(node, dict):
@@ -305,6 +313,7 @@ def _unusable_object(data: Any) -> tuple[Problem | None, bool]:
                 kind = type(child)
                 if kind is dict or kind is list:
                     below[id(child)] = child
+                    held += 1
                 elif kind is str or kind is bool or child is None:
                     continue
                 elif kind is float:
@@ -313,14 +322,44 @@ def _unusable_object(data: Any) -> tuple[Problem | None, bool]:
                     plain = False
                     if isinstance(child, _PYTHON_CONTAINERS):
                         below[id(child)] = child
+                        held += 1
                     elif isinstance(child, int | Decimal) and _too_long(child):
                         return unprintable(int(child)), plain
                 elif too_long_to_print(child):
                     return unprintable(child), plain
+        shared = shared or held > len(below)
         if not below:
+            if shared and _repeated_values(data) > OBJECT_MAX_REPEATED:
+                return Problem("", "too-deep", (
+                    f"object holds the same dict or list in so many places that, written out, it has more than {OBJECT_MAX_REPEATED:,} "
+                    "values it does not hold itself: not checked (copy the parts it repeats, or lint its JSON text)"
+                )), plain
             return None, plain
         level = list(below.values())
     return Problem("", "too-deep", f"object nests more than {OBJECT_MAX_DEPTH} levels, or contains itself: not checked"), plain
+
+
+def _repeated_values(data: Any) -> int:
+    """How many values more ``data`` has written out (by json.dumps, and as the checks walk it) than it holds: each
+    container counts once per place that holds it. Level by level, each container once per level with the number of
+    its places; ``data`` is known to nest at most OBJECT_MAX_DEPTH levels. The count stops growing past the limit."""
+    cap = OBJECT_MAX_REPEATED + 1
+    level: dict[int, tuple[Any, int]] = {id(data): (data, 1)}
+    counted: set[int] = set()
+    written = own = 0
+    while level and written - own <= OBJECT_MAX_REPEATED:
+        below: dict[int, tuple[Any, int]] = {}
+        for node, places in level.values():
+            written += places * len(node)
+            if id(node) not in counted:
+                counted.add(id(node))
+                own += len(node)
+            for child in node.values() if isinstance(node, dict) else node:
+                if isinstance(child, _PYTHON_CONTAINERS):
+                    before = below.get(id(child))
+                    below[id(child)] = (child, min(cap, places + (before[1] if before else 0)))
+        level = below
+    return written - own
 
 
 def _integral(number: Decimal) -> bool:
@@ -343,9 +382,13 @@ def _as_json_types(data: Any) -> Any:
     subclass (an enum's member) as its value; and a Decimal (``json.load(f, parse_float=Decimal)``) as the number its
     text reads as: an int for ``Decimal("7")`` (``parse_int=Decimal``, DynamoDB), else a float (``Decimal("7.0")``).
     Anything else (a set, a date, bytes) is kept: it is no JSON value, and is reported as one of the wrong type.
-    Parts held twice are copied once; ``data`` is known not to hold itself (``_unusable_object``).
+    Keys are the strings json.dumps writes (``True`` is ``"true"``, ``1`` is ``"1"``, ``None`` is ``"null"``); one it
+    refuses (a tuple, a Decimal) is left out, and one written as a key before it in the object (``1`` and ``"1"``) keeps
+    the later value, as json.loads of the text does: each is said in the second value returned, by id of the copy
+    (see ``_key_problems``). Parts held twice are copied once; ``data`` is known not to hold itself (``_unusable_object``).
     """
     copies: dict[int, Any] = {}  # id of a container -> its copy (the containers outlive this: their ids are not reused)
+    keys: dict[int, list[Problem]] = {}  # id of an object's copy -> its keys' problems, each at a pointer from the object
 
     def container(value: Any) -> bool:
         return isinstance(value, dict | list | tuple)
@@ -376,10 +419,69 @@ def _as_json_types(data: Any) -> Any:
             stack.append((node, True))
             stack.extend((child, False) for child in (node.values() if isinstance(node, dict) else node) if container(child))
         elif isinstance(node, dict):
-            copies[id(node)] = {(str.__str__(key) if isinstance(key, str) else key): converted(value) for key, value in node.items()}
+            if all(type(key) is str for key in node):
+                copies[id(node)] = {key: converted(value) for key, value in node.items()}
+            else:
+                copies[id(node)], problems = _json_members(node, converted)
+                if problems:
+                    keys[id(copies[id(node)])] = problems
         else:
             copies[id(node)] = [converted(item) for item in node]
-    return converted(data)
+    return converted(data), keys
+
+
+def _json_key(key: Any) -> str | None:
+    """The key as json.dumps writes it (``sort_keys`` aside), None for one it refuses: only str, int, float, bool and None."""
+    if isinstance(key, str):
+        return str.__str__(key)
+    if key is True or key is False or key is None:
+        return "true" if key is True else "false" if key is False else "null"
+    if isinstance(key, int):  # an IntEnum's member as its number, as json.dumps writes it
+        return int.__repr__(key)
+    if isinstance(key, float):
+        return non_finite_text(key) if key - key != 0 else float.__repr__(key)
+    return None
+
+
+def _json_members(node: dict[Any, Any], converted: Any) -> tuple[dict[str, Any], list[Problem]]:
+    """An object whose keys are not all str, as json.loads reads what json.dumps writes of it, and its keys' problems
+    (pointers relative to the object)."""
+    members: dict[str, Any] = {}
+    written: dict[str, Any] = {}  # the key each text was written from first
+    problems = []
+    for key, value in node.items():
+        text = _json_key(key)
+        if text is None:
+            shown = value_text(key)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            problems.append(Problem("", "wrong-type", f"a {type(key).__name__} key, {shown}, cannot be written as JSON (json.dumps writes str, "
+                                    "int, float, bool and None keys as strings, and refuses others): its member is not checked", value=shown))
+            continue
+        if text in written:
+            problems.append(Problem(join_pointer("", text), "duplicate-key", f"duplicate key {text!r}: json.dumps writes the keys "
+                                    f"{written[text]!r} and {key!r} both as {text!r}: consumers disagree about which value wins "
+                                    "(the last one was checked)", at_key=True))
+        else:
+            written[text] = key
+        members[text] = converted(value)
+    return members, problems
+
+
+def _key_problems(data: Any, keys: dict[int, list[Problem]]) -> list[Problem]:
+    """The problems ``_as_json_types`` found with keys, at each place of the objects that have them (an object held in
+    two places is two findings, as in its text)."""
+    if not keys:
+        return []
+    problems: list[Problem] = []
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        pointer, node = stack.pop()
+        if type(node) is dict:
+            problems.extend(replace(problem, pointer=pointer + problem.pointer) for problem in keys.get(id(node), ()))
+            stack.extend((join_pointer(pointer, key), item) for key, item in node.items() if type(item) is dict or type(item) is list)
+        elif type(node) is list:
+            stack.extend((f"{pointer}/{index}", item) for index, item in enumerate(node) if type(item) is dict or type(item) is list)
+    return problems
 
 
 def _version(policy: Policy, data: Any, kind: str) -> tuple[str, str | None]:

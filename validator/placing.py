@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from .findings import SEVERITY_RANK, Finding, Problem, bounded_value
+from .findings import SEVERITY_RANK, Finding, Problem, SharedExtra, bounded_value, split_pointer
 from .load import Document, locate
 from .load.positions import line_cols, problem_offsets
 from .policy import Policy
@@ -59,11 +59,11 @@ def finding_rows(kept: list[tuple[Problem, str]], text: str | None, locator: Loc
 
 
 def findings_of(name: str, rows: list[FindingRow], api_version: str | None, in_order: bool = False) -> list[Finding]:
-    """The findings of one input, in report order (line, column, pointer, rule); they share one ``extra``.
+    """The findings of one input, in report order (line, column, pointer, rule); they share one ``extra``, read-only.
 
     ``in_order``: the rows are in that order already, as a stable sort by ROW_ORDER leaves them.
     """
-    extra = {"api_version": api_version} if api_version else {}
+    extra = SharedExtra(api_version=api_version) if api_version else SharedExtra()
     findings = [Finding(name, line, column, pointer, rule, severity, message, extra, value) for line, column, pointer, rule, severity, message, value in rows]
     if not in_order:
         findings.sort(key=_FINDING_ORDER)
@@ -75,4 +75,36 @@ def place(doc: Document, problems: list[Problem], policy: Policy, api_version: s
     kept, hidden = graded(problems, policy)
     text = doc.text
     locator = doc.locator or (lambda pointers: locate(text, pointers, doc.data, duplicates=doc.duplicate_keys)) if text is not None else None
-    return findings_of(doc.name, finding_rows(kept, text, locator, doc.line_base), api_version), dict(hidden)
+    findings = findings_of(doc.name, finding_rows(kept, text, locator, doc.line_base), api_version)
+    if text is None and doc.data is not None and len(findings) > 1:  # a parsed object: no line to order by
+        findings.sort(key=document_order(doc.data))
+    return findings, dict(hidden)
+
+
+def document_order(data: Any) -> Callable[[Finding], tuple[Any, ...]]:
+    """The order of findings in ``data`` as a text of it lists them: by the place of each member in its object and of
+    each item in its array (``/events/2`` before ``/events/10``, which pointers' text puts first), then as at one place
+    in a text (pointer, rule). A pointer's tail that ``data`` does not hold (a missing member) is placed at its parent,
+    as a text places it."""
+    members: dict[int, dict[Any, int]] = {}  # id of an object -> its keys' places; ``data`` outlives the sort
+
+    def places(pointer: str) -> tuple[int, ...]:
+        node, steps = data, []
+        for token in split_pointer(pointer):
+            if type(node) is dict:
+                index = members.get(id(node))
+                if index is None:
+                    index = members[id(node)] = {key: place for place, key in enumerate(node)}
+                step = index.get(token)
+                if step is None:
+                    break
+                node = node[token]
+            elif type(node) is list and token.isascii() and token.isdigit() and int(token) < len(node):
+                step = int(token)
+                node = node[step]
+            else:
+                break
+            steps.append(step)
+        return tuple(steps)
+
+    return lambda finding: (places(finding.pointer), finding.pointer, finding.rule)
