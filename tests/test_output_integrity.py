@@ -141,7 +141,8 @@ def hostile_input(tmp_path, monkeypatch) -> Path:
     """A key, a record value quoted in a message, and a file name that try to forge lines and drive the terminal."""
     monkeypatch.chdir(tmp_path)
     name = "file\x1b[2Jname\u202e.json"
-    record = {"info": {"conversationId": "c1", "status": HOSTILE, "startTimeL": 1472481024565, "endTimeL": -1}, "messageRecords": []}
+    # an end before the start: a finding in the file whatever its status
+    record = {"info": {"conversationId": "c1", "status": HOSTILE, "startTimeL": 1472481024565, "endTimeL": 1472481024000}, "messageRecords": []}
     (tmp_path / name).write_text(json.dumps({"conversationHistoryRecords": [record], "_metadata": {"count": 1}}), encoding="utf-8")
     write_cart(tmp_path / "key.json", {HOSTILE: "x", "currency": "USD"})
     return tmp_path
@@ -152,7 +153,9 @@ def test_human_formats_escape_what_the_input_holds(hostile_input, cli, fmt):
     names = sorted(p.name for p in hostile_input.iterdir())
     findings = json.loads(cli("check", *names, "--format", "json").stdout)["findings"]
     assert any("\n" in f["pointer"] for f in findings)  # the crafted key really is in a pointer
-    assert any("\x1b" in f["file"] and "\x1b" in f["message"] for f in findings)  # a file name and a record value
+    # the file name really is in a finding (messages quote record values escaped, as repr does, since conversation-end
+    # stopped quoting an unknown status: only names and pointers arrive raw)
+    assert any("\x1b" in f["file"] for f in findings)
     out = cli("check", *names, "--format", fmt, "-v").stdout
     lines = out.splitlines()
     assert not UNSAFE.search(out.replace("\n", ""))
