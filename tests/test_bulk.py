@@ -491,3 +491,31 @@ def test_a_baseline_a_merge_left_conflicted_says_so_and_how_to_mend_it(tmp_path,
     assert "base.json: cannot use baseline: a merge left conflict markers in it (line 6): take one side (git checkout --theirs -- base.json)" in result.output
     (tmp_path / "base.json").write_text("".join(lines)[:-3])  # broken, no markers: as before
     assert "cannot use baseline: not JSON: Expecting" in cli("check", "--baseline", "base.json", "a.json").output
+
+
+def test_entries_of_a_json_lines_line_left_broken_are_neither_fixed_nor_dropped(tmp_path, cli, monkeypatch):
+    """A sweep: one line of a JSON Lines capture left unparsable (or cut off by a broken gzip stream) had its accepted
+    findings counted as fixed, and the rewrite that advice asks for dropped them, so once the line was mended they came
+    back as new. Entries carry no line number: in such a file, what this run did not find is not fixed."""
+    monkeypatch.chdir(tmp_path)
+    lines = [json.dumps(line) for line in (EVENT, TYPO, TYPO, EVENT)]
+    good = "\n".join(lines) + "\n"
+    (tmp_path / "c.jsonl").write_text(good, encoding="utf-8")
+    assert "wrote 2 findings" in cli("check", "--write-baseline", "base.json", "c.jsonl").output
+    (tmp_path / "c.jsonl").write_text("\n".join([lines[0], lines[1][:-1], *lines[2:]]) + "\n", encoding="utf-8")
+    broken = _json_report(cli("check", "--format", "json", "--baseline", "base.json", "c.jsonl"))
+    assert [f["rule"] for f in broken["findings"]] == ["syntax-error"]
+    assert broken["summary"]["baseline"] == {"known": 1, "fixed": []}
+    rewritten = cli("check", "--write-baseline", "base.json", "c.jsonl")
+    assert rewritten.exit_code == 0 and "wrote 3 findings to the baseline base.json (1 of them kept" in rewritten.output
+    (tmp_path / "c.jsonl").write_text(good, encoding="utf-8")
+    mended = _json_report(cli("check", "--format", "json", "--fail-on", "warning", "--baseline", "base.json", "c.jsonl"))
+    assert mended["findings"] == [] and mended["summary"]["baseline"]["known"] == 2
+    assert [e["rule"] for e in mended["summary"]["baseline"]["fixed"]] == ["syntax-error"]
+    # lines past a break in a gzip stream were never read either
+    (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress(good.encode()))
+    assert "wrote 2 findings" in cli("check", "--write-baseline", "gz.json", "c.jsonl.gz").output
+    halves = "\n".join(lines[:2]) + "\n", "\n".join(lines[2:]) + "\n"  # two gzip members, the second one corrupt
+    (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress(halves[0].encode()) + gzip.compress(halves[1].encode())[:8])
+    cut = _json_report(cli("check", "--format", "json", "--baseline", "gz.json", "c.jsonl.gz"))
+    assert [f["rule"] for f in cut["findings"]] == ["encoding-error"] and cut["summary"]["baseline"] == {"known": 1, "fixed": []}

@@ -44,8 +44,11 @@ _LOADER_RULES = frozenset(rule.name for rule in INPUT_RULES)
 def _looked_for(results: list[FileResult], checks: Checks) -> Checks:
     """``checks``, where in an input the rules never saw (a result without a kind: a capture left broken mid-edit, a file
     that could not be read) only the loader's rules were checked: its other entries were not looked for. They counted as
-    fixed, and a rewrite dropped them, so once the file was mended its accepted findings came back as new."""
-    unchecked = {result.file for result in results if result.kind is None}
+    fixed, and a rewrite dropped them, so once the file was mended its accepted findings came back as new.
+
+    So in an input the rules saw only part of (``partial``: a JSON Lines line left broken): an entry holds no line
+    number, so which of its entries were the unseen lines' cannot be told."""
+    unchecked = {result.file for result in results if result.kind is None or result.partial}
     if not unchecked:
         return checks
 
@@ -111,11 +114,20 @@ def write_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
             checked.setdefault(file, finding.file)
             entries.append({"file": file, "rule": rule, "pointer": pointer, "value_hash": digest, "severity": finding.severity, "message": finding.message})
     earlier, unreadable = _earlier_entries(path)
-    kept = [
-        entry for entry in earlier
-        if (entry["file"] not in checked and not _file_gone(entry["file"], root))
-        or (entry["file"] in checked and not checks(checked[entry["file"]], entry["rule"], entry["pointer"]))
-    ]
+    # an entry not looked for in a checked file is kept unless a finding of this run replaces it: in a JSON Lines file
+    # with a broken line, the other lines' findings were found again, and only the broken line's entries wait for it
+    found = Counter((e["file"], e["rule"], e["pointer"], e["value_hash"]) for e in entries)
+    kept = []
+    for entry in earlier:
+        if entry["file"] not in checked:
+            if not _file_gone(entry["file"], root):
+                kept.append(entry)
+        elif not checks(checked[entry["file"]], entry["rule"], entry["pointer"]):
+            key = (entry["file"], entry["rule"], entry["pointer"], entry["value_hash"])
+            if found[key] > 0:
+                found[key] -= 1
+            else:
+                kept.append(entry)
     entries += kept
     entries.sort(key=lambda e: (e["file"], e["rule"], e["pointer"], e["value_hash"]))
     document = {"sdelint_baseline": FORMAT_VERSION, "tool_version": __version__, "findings": entries}
