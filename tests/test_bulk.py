@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import shutil
 import subprocess
@@ -519,3 +520,33 @@ def test_entries_of_a_json_lines_line_left_broken_are_neither_fixed_nor_dropped(
     (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress(halves[0].encode()) + gzip.compress(halves[1].encode())[:8])
     cut = _json_report(cli("check", "--format", "json", "--baseline", "gz.json", "c.jsonl.gz"))
     assert [f["rule"] for f in cut["findings"]] == ["encoding-error"] and cut["summary"]["baseline"] == {"known": 1, "fixed": []}
+
+
+def test_a_whole_number_saved_again_as_100_or_100_0_keeps_its_baseline_entry(tmp_path, cli, monkeypatch):
+    """A sweep: the value hash told 100 from 100.0 (json reads one as an int, the other as a float), so a capture saved
+    again by another tool (JavaScript writes -100.0 as -100) turned accepted findings into new ones. JSON Schema takes
+    them for one number; so does the fingerprint now. An entry written before (the hash of -100.0) still matches."""
+    monkeypatch.chdir(tmp_path)
+    cart = {"serverTimeStamp": "1528628536882", "total": -100.0, "currency": "USD", "numItems": 1,
+            "products": [{"product": {"name": "x", "price": -100.0}, "quantity": 1}]}
+    event = {"cartStatus": cart, "sdeType": "CART_STATUS", "serverTimeStamp": "1528628536882"}
+    (tmp_path / "c.json").write_text(json.dumps({"events": [event]}), encoding="utf-8")
+    assert "wrote 2 findings" in cli("check", "--write-baseline", "base.json", "c.json").output
+    for spelled in ("-100", "-1e2", "-100.000"):
+        (tmp_path / "c.json").write_text(json.dumps({"events": [event]}).replace("-100.0", spelled), encoding="utf-8")
+        report = _json_report(cli("check", "--format", "json", "--fail-on", "warning", "--baseline", "base.json", "c.json"))
+        assert report["findings"] == [] and report["summary"]["baseline"] == {"known": 2, "fixed": []}, spelled
+    sarif = [json.loads(cli("check", "--format", "sarif", "c.json").output)["runs"][0]["results"]]
+    (tmp_path / "c.json").write_text(json.dumps({"events": [event]}), encoding="utf-8")
+    sarif.append(json.loads(cli("check", "--format", "sarif", "c.json").output)["runs"][0]["results"])
+    assert [r["partialFingerprints"] for r in sarif[0]] == [r["partialFingerprints"] for r in sarif[1]]
+    # a baseline an earlier sdelint wrote holds the hash of -100.0 as written: still accepted, and a rewrite replaces it
+    legacy = hashlib.sha256(b"-100.0").hexdigest()[:16]
+    stored = json.loads((tmp_path / "base.json").read_text())
+    for entry in stored["findings"]:
+        entry["value_hash"] = legacy
+    (tmp_path / "base.json").write_text(json.dumps(stored), encoding="utf-8")
+    report = _json_report(cli("check", "--format", "json", "--fail-on", "warning", "--baseline", "base.json", "c.json"))
+    assert report["findings"] == [] and report["summary"]["baseline"] == {"known": 2, "fixed": []}
+    assert "wrote 2 findings to the baseline base.json\n" in cli("check", "--write-baseline", "base.json", "c.json").output
+    assert legacy not in (tmp_path / "base.json").read_text()
