@@ -550,3 +550,23 @@ def test_a_whole_number_saved_again_as_100_or_100_0_keeps_its_baseline_entry(tmp
     assert report["findings"] == [] and report["summary"]["baseline"] == {"known": 2, "fixed": []}
     assert "wrote 2 findings to the baseline base.json\n" in cli("check", "--write-baseline", "base.json", "c.json").output
     assert legacy not in (tmp_path / "base.json").read_text()
+
+
+def test_a_baseline_rewritten_by_another_version_of_sdelint_is_the_same_file(tmp_path, cli, monkeypatch):
+    """A sweep: the baseline held the tool_version that wrote it, so every sdelint upgrade changed it in every repository
+    (a diff to review, a merge conflict between branches on two versions, a failed pre-commit hook). A baseline written
+    with one is still read."""
+    import validator.baseline
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes())
+    assert cli("check", "--write-baseline", "base.json", "a.json").exit_code == 0
+    written = (tmp_path / "base.json").read_bytes()
+    monkeypatch.setattr(validator.baseline, "__version__", "99.0.0")
+    assert cli("check", "--write-baseline", "base.json", "a.json").exit_code == 0
+    assert (tmp_path / "base.json").read_bytes() == written
+    assert list(json.loads(written)) == ["sdelint_baseline", "findings"]
+    older = json.loads(written)
+    (tmp_path / "base.json").write_text(json.dumps({"sdelint_baseline": 1, "tool_version": "0.1.0", "findings": older["findings"]}, indent=2))
+    report = _json_report(cli("check", "--format", "json", "--baseline", "base.json", "a.json"))
+    assert report["findings"] == [] and report["summary"]["baseline"]["known"] == 15

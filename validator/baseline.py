@@ -139,7 +139,9 @@ def write_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
                 kept.append(entry)
     entries += kept
     entries.sort(key=lambda e: (e["file"], e["rule"], e["pointer"], e["value_hash"]))
-    document = {"sdelint_baseline": FORMAT_VERSION, "tool_version": __version__, "findings": entries}
+    # no tool_version (sdelint 0.1 wrote one; it is still read): it changed the file on every upgrade, a diff and a merge
+    # conflict in every repository, and under pre-commit a failed hook; the format is what a reader needs to know
+    document = {"sdelint_baseline": FORMAT_VERSION, "findings": entries}
     # strings and integers only (an earlier baseline's entries may hold anything: orjson declines what it would spell otherwise)
     text = indented_ascii_json_by_orjson(document) if not kept else None
     write_atomically(path, (text if text is not None else json.dumps(document, indent=2)) + "\n")
