@@ -257,7 +257,8 @@ def check(
     \b
     Exit codes:
       0  no finding at or above --fail-on (default: error)
-      1  findings at or above --fail-on
+      1  findings at or above --fail-on (with --baseline: new ones); under
+         pre-commit, --write-baseline created or changed the baseline
       2  usage error, bad configuration or internal error (an input sdelint
          failed on is reported as an internal-error finding; the others are checked)
       130, 143  interrupted (Ctrl-C) or terminated (SIGTERM)
