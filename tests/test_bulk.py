@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import shutil
 import subprocess
@@ -491,3 +492,81 @@ def test_a_baseline_a_merge_left_conflicted_says_so_and_how_to_mend_it(tmp_path,
     assert "base.json: cannot use baseline: a merge left conflict markers in it (line 6): take one side (git checkout --theirs -- base.json)" in result.output
     (tmp_path / "base.json").write_text("".join(lines)[:-3])  # broken, no markers: as before
     assert "cannot use baseline: not JSON: Expecting" in cli("check", "--baseline", "base.json", "a.json").output
+
+
+def test_entries_of_a_json_lines_line_left_broken_are_neither_fixed_nor_dropped(tmp_path, cli, monkeypatch):
+    """A sweep: one line of a JSON Lines capture left unparsable (or cut off by a broken gzip stream) had its accepted
+    findings counted as fixed, and the rewrite that advice asks for dropped them, so once the line was mended they came
+    back as new. Entries carry no line number: in such a file, what this run did not find is not fixed."""
+    monkeypatch.chdir(tmp_path)
+    lines = [json.dumps(line) for line in (EVENT, TYPO, TYPO, EVENT)]
+    good = "\n".join(lines) + "\n"
+    (tmp_path / "c.jsonl").write_text(good, encoding="utf-8")
+    assert "wrote 2 findings" in cli("check", "--write-baseline", "base.json", "c.jsonl").output
+    (tmp_path / "c.jsonl").write_text("\n".join([lines[0], lines[1][:-1], *lines[2:]]) + "\n", encoding="utf-8")
+    broken = _json_report(cli("check", "--format", "json", "--baseline", "base.json", "c.jsonl"))
+    assert [f["rule"] for f in broken["findings"]] == ["syntax-error"]
+    assert broken["summary"]["baseline"] == {"known": 1, "fixed": []}
+    rewritten = cli("check", "--write-baseline", "base.json", "c.jsonl")
+    assert rewritten.exit_code == 0 and "wrote 3 findings to the baseline base.json (1 of them kept" in rewritten.output
+    (tmp_path / "c.jsonl").write_text(good, encoding="utf-8")
+    mended = _json_report(cli("check", "--format", "json", "--fail-on", "warning", "--baseline", "base.json", "c.jsonl"))
+    assert mended["findings"] == [] and mended["summary"]["baseline"]["known"] == 2
+    assert [e["rule"] for e in mended["summary"]["baseline"]["fixed"]] == ["syntax-error"]
+    # lines past a break in a gzip stream were never read either
+    (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress(good.encode()))
+    assert "wrote 2 findings" in cli("check", "--write-baseline", "gz.json", "c.jsonl.gz").output
+    halves = "\n".join(lines[:2]) + "\n", "\n".join(lines[2:]) + "\n"  # two gzip members, the second one corrupt
+    (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress(halves[0].encode()) + gzip.compress(halves[1].encode())[:8])
+    cut = _json_report(cli("check", "--format", "json", "--baseline", "gz.json", "c.jsonl.gz"))
+    assert [f["rule"] for f in cut["findings"]] == ["encoding-error"] and cut["summary"]["baseline"] == {"known": 1, "fixed": []}
+
+
+def test_a_whole_number_saved_again_as_100_or_100_0_keeps_its_baseline_entry(tmp_path, cli, monkeypatch):
+    """A sweep: the value hash told 100 from 100.0 (json reads one as an int, the other as a float), so a capture saved
+    again by another tool (JavaScript writes -100.0 as -100) turned accepted findings into new ones. JSON Schema takes
+    them for one number; so does the fingerprint now. An entry written before (the hash of -100.0) still matches."""
+    monkeypatch.chdir(tmp_path)
+    cart = {"serverTimeStamp": "1528628536882", "total": -100.0, "currency": "USD", "numItems": 1,
+            "products": [{"product": {"name": "x", "price": -100.0}, "quantity": 1}]}
+    event = {"cartStatus": cart, "sdeType": "CART_STATUS", "serverTimeStamp": "1528628536882"}
+    (tmp_path / "c.json").write_text(json.dumps({"events": [event]}), encoding="utf-8")
+    assert "wrote 2 findings" in cli("check", "--write-baseline", "base.json", "c.json").output
+    for spelled in ("-100", "-1e2", "-100.000"):
+        (tmp_path / "c.json").write_text(json.dumps({"events": [event]}).replace("-100.0", spelled), encoding="utf-8")
+        report = _json_report(cli("check", "--format", "json", "--fail-on", "warning", "--baseline", "base.json", "c.json"))
+        assert report["findings"] == [] and report["summary"]["baseline"] == {"known": 2, "fixed": []}, spelled
+    sarif = [json.loads(cli("check", "--format", "sarif", "c.json").output)["runs"][0]["results"]]
+    (tmp_path / "c.json").write_text(json.dumps({"events": [event]}), encoding="utf-8")
+    sarif.append(json.loads(cli("check", "--format", "sarif", "c.json").output)["runs"][0]["results"])
+    assert [r["partialFingerprints"] for r in sarif[0]] == [r["partialFingerprints"] for r in sarif[1]]
+    # a baseline an earlier sdelint wrote holds the hash of -100.0 as written: still accepted, and a rewrite replaces it
+    legacy = hashlib.sha256(b"-100.0").hexdigest()[:16]
+    stored = json.loads((tmp_path / "base.json").read_text())
+    for entry in stored["findings"]:
+        entry["value_hash"] = legacy
+    (tmp_path / "base.json").write_text(json.dumps(stored), encoding="utf-8")
+    report = _json_report(cli("check", "--format", "json", "--fail-on", "warning", "--baseline", "base.json", "c.json"))
+    assert report["findings"] == [] and report["summary"]["baseline"] == {"known": 2, "fixed": []}
+    assert "wrote 2 findings to the baseline base.json\n" in cli("check", "--write-baseline", "base.json", "c.json").output
+    assert legacy not in (tmp_path / "base.json").read_text()
+
+
+def test_a_baseline_rewritten_by_another_version_of_sdelint_is_the_same_file(tmp_path, cli, monkeypatch):
+    """A sweep: the baseline held the tool_version that wrote it, so every sdelint upgrade changed it in every repository
+    (a diff to review, a merge conflict between branches on two versions, a failed pre-commit hook). A baseline written
+    with one is still read."""
+    import validator.baseline
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.json").write_bytes(EXAMPLE.read_bytes())
+    assert cli("check", "--write-baseline", "base.json", "a.json").exit_code == 0
+    written = (tmp_path / "base.json").read_bytes()
+    monkeypatch.setattr(validator.baseline, "__version__", "99.0.0")
+    assert cli("check", "--write-baseline", "base.json", "a.json").exit_code == 0
+    assert (tmp_path / "base.json").read_bytes() == written
+    assert list(json.loads(written)) == ["sdelint_baseline", "findings"]
+    older = json.loads(written)
+    (tmp_path / "base.json").write_text(json.dumps({"sdelint_baseline": 1, "tool_version": "0.1.0", "findings": older["findings"]}, indent=2))
+    report = _json_report(cli("check", "--format", "json", "--baseline", "base.json", "a.json"))
+    assert report["findings"] == [] and report["summary"]["baseline"]["known"] == 15

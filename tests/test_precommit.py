@@ -259,3 +259,33 @@ def test_strict_hook_passes_over_a_folders_configuration(hooked_repo):
         shutil.rmtree(project / "fixtures", ignore_errors=True)
         _configure(project, "      - id: sdelint\n")
         _git(project, "commit", "-q", "--no-verify", "-m", "the default hook again")
+
+
+def test_the_baseline_hook_fails_when_it_first_writes_the_baseline(hooked_repo):
+    """A sweep: the README's alias hook that writes the baseline reported Passed when it created it (pre-commit sees a
+    changed tracked file, not a new one), so the baseline stayed unstaged and the CI gate failed on every accepted
+    finding. Under pre-commit, a run that creates or changes the baseline fails and says to git add it."""
+    project, env = hooked_repo
+    try:
+        (project / "capture.jsonl").write_bytes(b'{"sdeType": "LEAD", "serverTimeStamp": "1528659491243", "lead": {"serverTimeStamp": "1528659491243", "lead": {"Topic": "x"}}}\n')
+        _git(project, "add", "capture.jsonl")
+        _configure(project, "      - id: sdelint\n        alias: sdelint-baseline\n        stages: [manual]\n"
+                            "        args: [--write-baseline, .sdelint-baseline.json]\n")
+        assert _git(project, "commit", "-q", "--no-verify", "-m", "a capture").returncode == 0
+        first = _run_hooks(project, env, "sdelint-baseline", "--hook-stage", "manual", "--all-files")
+        output = first.stdout + first.stderr
+        assert first.returncode == 1 and re.search(r"^sdelint\.+Failed$", output, re.M), output
+        assert "the baseline .sdelint-baseline.json was created: git add it" in output
+        _git(project, "add", ".sdelint-baseline.json")
+        again = _run_hooks(project, env, "sdelint-baseline", "--hook-stage", "manual", "--all-files")
+        assert again.returncode == 0 and re.search(r"^sdelint\.+Passed$", again.stdout, re.M), again.stdout + again.stderr
+        # outside pre-commit, writing a baseline is a success (the README's first step)
+        plain = subprocess.run([sys.executable, "-m", "validator", "check", "--write-baseline", "other-baseline.json", "capture.jsonl"],
+                               cwd=project, capture_output=True, text=True, timeout=300, env={k: v for k, v in os.environ.items() if k != "PRE_COMMIT"})
+        assert plain.returncode == 0, plain.stderr
+    finally:
+        _git(project, "rm", "-q", "--cached", "--ignore-unmatch", "capture.jsonl", ".sdelint-baseline.json")
+        for name in ("capture.jsonl", ".sdelint-baseline.json", "other-baseline.json"):
+            (project / name).unlink(missing_ok=True)
+        _configure(project, "      - id: sdelint\n")
+        _git(project, "commit", "-q", "--no-verify", "-m", "the default hook again")

@@ -44,8 +44,11 @@ _LOADER_RULES = frozenset(rule.name for rule in INPUT_RULES)
 def _looked_for(results: list[FileResult], checks: Checks) -> Checks:
     """``checks``, where in an input the rules never saw (a result without a kind: a capture left broken mid-edit, a file
     that could not be read) only the loader's rules were checked: its other entries were not looked for. They counted as
-    fixed, and a rewrite dropped them, so once the file was mended its accepted findings came back as new."""
-    unchecked = {result.file for result in results if result.kind is None}
+    fixed, and a rewrite dropped them, so once the file was mended its accepted findings came back as new.
+
+    So in an input the rules saw only part of (``partial``: a JSON Lines line left broken): an entry holds no line
+    number, so which of its entries were the unseen lines' cannot be told."""
+    unchecked = {result.file for result in results if result.kind is None or result.partial}
     if not unchecked:
         return checks
 
@@ -59,8 +62,9 @@ class BaselineError(Exception):
     """An unreadable baseline file (exit code 2)."""
 
 
-def _key(finding: Finding, root: Path, files: dict[str, str]) -> tuple[str, str, str, str]:
+def _key(finding: Finding, root: Path, files: dict[str, str], all_hashes: bool = False) -> tuple[str, ...]:
     """The baseline's identity of a finding; ``files`` remembers each file as the baseline names it (one per result).
+    ``all_hashes``: followed by the value hashes an earlier sdelint gave it, if other (``Finding.value_hashes``).
 
     Taken field by field, not split out of ``fingerprint()``: a pointer may hold the NUL that separates its fields
     (a key "a\\u0000b"), and --write-baseline ended in an internal error on it.
@@ -68,7 +72,12 @@ def _key(finding: Finding, root: Path, files: dict[str, str]) -> tuple[str, str,
     file = files.get(finding.file)
     if file is None:
         file = files[finding.file] = _relative_file(finding.file, root)
-    return file, finding.rule, finding.pointer, finding.value_hash()
+    return file, finding.rule, finding.pointer, *(finding.value_hashes() if all_hashes else (finding.value_hash(),))
+
+
+def _legacy_keys(finding: Finding, key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The keys an earlier sdelint gave ``finding`` besides ``key`` (a value holding 100.0 was not the value 100)."""
+    return [(*key[:3], digest) for digest in finding.value_hashes()[1:]]
 
 
 def _relative_file(file: str, root: Path) -> str:
@@ -104,21 +113,35 @@ def write_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
     entries = []
     checked: dict[str, str] = {}  # a checked file as the baseline names it -> as the results name it
     files: dict[str, str] = {}
+    replaced: Counter[tuple[str, ...]] = Counter()
     for result in results:
         checked.setdefault(_relative_file(result.file, root), result.file)
         for finding in result.findings:
-            file, rule, pointer, digest = _key(finding, root, files)
+            file, rule, pointer, digest, *legacy = _key(finding, root, files, all_hashes=True)
             checked.setdefault(file, finding.file)
             entries.append({"file": file, "rule": rule, "pointer": pointer, "value_hash": digest, "severity": finding.severity, "message": finding.message})
+            for old in legacy:  # it replaces an earlier entry written so too
+                replaced[file, rule, pointer, old] += 1
     earlier, unreadable = _earlier_entries(path)
-    kept = [
-        entry for entry in earlier
-        if (entry["file"] not in checked and not _file_gone(entry["file"], root))
-        or (entry["file"] in checked and not checks(checked[entry["file"]], entry["rule"], entry["pointer"]))
-    ]
+    # an entry not looked for in a checked file is kept unless a finding of this run replaces it: in a JSON Lines file
+    # with a broken line, the other lines' findings were found again, and only the broken line's entries wait for it
+    found = Counter((e["file"], e["rule"], e["pointer"], e["value_hash"]) for e in entries) + replaced
+    kept = []
+    for entry in earlier:
+        if entry["file"] not in checked:
+            if not _file_gone(entry["file"], root):
+                kept.append(entry)
+        elif not checks(checked[entry["file"]], entry["rule"], entry["pointer"]):
+            key = (entry["file"], entry["rule"], entry["pointer"], entry["value_hash"])
+            if found[key] > 0:
+                found[key] -= 1
+            else:
+                kept.append(entry)
     entries += kept
     entries.sort(key=lambda e: (e["file"], e["rule"], e["pointer"], e["value_hash"]))
-    document = {"sdelint_baseline": FORMAT_VERSION, "tool_version": __version__, "findings": entries}
+    # no tool_version (sdelint 0.1 wrote one; it is still read): it changed the file on every upgrade, a diff and a merge
+    # conflict in every repository, and under pre-commit a failed hook; the format is what a reader needs to know
+    document = {"sdelint_baseline": FORMAT_VERSION, "findings": entries}
     # strings and integers only (an earlier baseline's entries may hold anything: orjson declines what it would spell otherwise)
     text = indented_ascii_json_by_orjson(document) if not kept else None
     write_atomically(path, (text if text is not None else json.dumps(document, indent=2)) + "\n")
@@ -206,7 +229,7 @@ def apply_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
         if not _well_formed(entry):
             fields = ", ".join(_KEY_FIELDS)
             raise BaselineError(f"{path}: cannot use baseline: findings[{index}] is not an object with the strings {fields}")
-    remaining = Counter((e["file"], e["rule"], e["pointer"], e["value_hash"]) for e in entries)
+    remaining: Counter[tuple[str, ...]] = Counter((e["file"], e["rule"], e["pointer"], e["value_hash"]) for e in entries)
     root = Path(absolute_path(str(path))).parent
     checks = _looked_for(results, checks)
     outcome = BaselineOutcome()
@@ -219,6 +242,8 @@ def apply_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
         for finding in result.findings:
             key = _key(finding, root, files)
             checked_files.setdefault(key[0], finding.file)
+            if remaining[key] <= 0:  # perhaps an entry written before 100.0 and 100 were one value
+                key = next((k for k in _legacy_keys(finding, key) if remaining[k] > 0), key)
             if remaining[key] > 0:
                 remaining[key] -= 1
                 outcome.known += 1

@@ -19,14 +19,14 @@ from click.core import ParameterSource
 
 from . import __version__
 from .atomic import open_atomically
-from .baseline import BaselineError, apply_baseline, write_baseline
+from .baseline import MAX_BASELINE_BYTES, BaselineError, apply_baseline, write_baseline
 from .closed_pipe import SIGPIPE_STATUS, HelpCommand, emit, is_closed_pipe, printing_only, reader_gone, reader_may_leave, shown, stderr_kept_open, tell
 from .collector import collector_paused, ending_with_exit
 from .config import CommandLine, Configuration, discover, split_rule_names
 from .findings import SEVERITY_RANK
 from .globs import bad_file_patterns
 from .inputs import DEFAULT_INCLUDE, STDIN, STDIN_NAME, Input, InputError, collect, list_url, read_stdin
-from .load.reader import MAX_INPUT_BYTES
+from .load.reader import MAX_INPUT_BYTES, read_file
 from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_CHOICES, PROFILES, SDE_TYPES, VERSIONS, WEB
 from .own_files import Refused, may_hold_a_baseline, without_earlier_reports, without_own_files
 from .parallel import ClusterError, WorkerDied
@@ -257,7 +257,8 @@ def check(
     \b
     Exit codes:
       0  no finding at or above --fail-on (default: error)
-      1  findings at or above --fail-on
+      1  findings at or above --fail-on (with --baseline: new ones); under
+         pre-commit, --write-baseline created or changed the baseline
       2  usage error, bad configuration or internal error (an input sdelint
          failed on is reported as an internal-error finding; the others are checked)
       130, 143  interrupted (Ctrl-C) or terminated (SIGTERM)
@@ -315,6 +316,7 @@ def check(
         if broken:  # their accepted findings would drop out of the baseline, and come back as new ones later
             tell(f"sdelint: the baseline {write_baseline_path} was not written: sdelint failed on some inputs")
             sys.exit(_internal_errors(broken))
+        before = _file_bytes(write_baseline_path) if os.environ.get("PRE_COMMIT") else None
         count, kept, unreadable = write_baseline(write_baseline_path, results, _rule_checks(configs, inputs, stdin_filename))
         # one a merge left broken, or of another sdelint's format, is replaced whole: say that its entries for the files
         # and rules this run did not check are not kept (a rewrite for some files otherwise keeps them)
@@ -322,6 +324,11 @@ def check(
             tell(f"sdelint: note: the earlier baseline cannot be read, so none of its entries are kept ({unreadable})")
         earlier = f" ({kept} of them kept from the earlier baseline, for files or rules this run did not check)" if kept else ""
         tell(f"sdelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}{earlier}")
+        if os.environ.get("PRE_COMMIT") and _file_bytes(write_baseline_path) != before:
+            # pre-commit fails a hook that changed a tracked file, but sees no new one: the first baseline passed, unstaged
+            tell(f"sdelint: the baseline {write_baseline_path} was {'changed' if before is not None else 'created'}: git add it"
+                 " (under pre-commit, a hook that writes a file fails)")
+            sys.exit(EXIT_FINDINGS)
         sys.exit(EXIT_OK)
     outcome = None
     if baseline_path is not None:
@@ -362,6 +369,14 @@ def _rule_checks(configs: Configurations, inputs: list[Input], stdin_name: str) 
         return policy is None or policy.shown(rule, pointer)
 
     return checks
+
+
+def _file_bytes(path: Path) -> bytes | None:
+    """What a file holds, None when there is none (or it cannot be read)."""
+    try:
+        return read_file(path, MAX_BASELINE_BYTES)
+    except OSError:
+        return None
 
 
 def _read_stdin() -> bytes:

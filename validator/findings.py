@@ -74,8 +74,19 @@ class Finding:
         return f"{self.file if file is None else file}\0{self.rule}\0{self.pointer}\0{self.value_hash()}"
 
     def value_hash(self) -> str:
-        """The fingerprint's hash of the value (16 hex digits); of the message for an input error, which has neither."""
-        value = self.value
+        """The fingerprint's hash of the value (16 hex digits); of the message for an input error, which has neither.
+
+        A number is hashed as the number it is, as JSON Schema compares numbers: 100.0 as 100 (json reads one as a float,
+        the other as an int), so a capture another tool saved again (JavaScript writes 100.0 as 100) keeps its identity."""
+        return self._hash(_whole_numbers(self.value))
+
+    def value_hashes(self) -> tuple[str, ...]:
+        """``value_hash()``, then the hash sdelint 0.1 gave a value holding a whole float (100.0 as written), if other:
+        a baseline written before is still read."""
+        whole = _whole_numbers(self.value)
+        return (self._hash(whole),) if whole is self.value else (self._hash(whole), self._hash(self.value))
+
+    def _hash(self, value: Any) -> str:
         if value is None and not self.pointer:  # an input error: only its message tells one from another
             from .report.common import input_error_identity
 
@@ -134,6 +145,21 @@ def without_lone_surrogates(text: str) -> str:
 def unreadable_number(characters: int) -> str:
     """The message for a number literal longer than Python converts, the same for every format (no Python advice in it)."""
     return f"a number of {characters} characters is longer than can be read (at most {sys.get_int_max_str_digits()} digits)"
+
+
+def _whole_numbers(value: Any) -> Any:
+    """``value`` with each float that is a whole number as that int (100.0 as 100; true stays true): ``value`` itself when
+    it holds none, so that a value without one costs a walk and no copy."""
+    kind = type(value)
+    if kind is float:
+        return int(value) if value.is_integer() else value
+    if kind is dict or kind is list:
+        items = value.values() if kind is dict else value
+        whole = [_whole_numbers(item) for item in items]
+        if all(new is old for new, old in zip(whole, items, strict=True)):
+            return value
+        return dict(zip(value, whole, strict=True)) if kind is dict else whole
+    return value
 
 
 def json_default(value: Any) -> Any:

@@ -182,6 +182,7 @@ class Linter:
             profile_reason=profile_reasons.pop() if len(profile_reasons) == 1 else ("per line" if profile_reasons else None),
             context={key: value for r in results for key, value in r.context.items()},
             records=sum(r.records or 0 for r in results) if self.context else None,
+            partial=any(r.kind is None for r in results),
         )
 
     def lint_bytes(self, raw: bytes, name: str = "<bytes>", path: str | None = None, input_format: str | None = None, workers: int = 1) -> FileResult:
@@ -204,6 +205,7 @@ class Linter:
                 return result
         documents = parse_input(decoded)
         result = self.lint_documents(name, documents, path, workers)
+        result.partial = result.partial or decoded.cut
         retire(documents)
         return result
 

@@ -36,6 +36,9 @@ class FileResult:
     profile_reason: str | None = None  # why ("has interactionHistoryRecords", "lpTag type 'cart' at /type"); "given" when named
     failed: bool = False  # sdelint itself failed on this input (its internal-error finding says how): never filtered or baselined
     config: str | None = None  # the configuration file it was checked with (None: the defaults); -v shows it
+    # some of it no rule looked at (a JSON Lines line that did not parse or is no payload, the lines past a gzip stream's
+    # break): a baseline entry of it that this run did not find is not fixed (entries hold no line number)
+    partial: bool = False
 
 
 @dataclass

@@ -117,6 +117,7 @@ class Decoded:
     fatal: bool = False  # too broken to parse (bad gzip, invalid encoding of a whole-document format)
     # JSON Lines: the non-blank lines only, (0-based line number, text, problems of that line)
     lines: list[tuple[int, str, list[Problem]]] = field(default_factory=list)
+    cut: bool = False  # JSON Lines: its gzip stream broke, and the lines past the break were never read
 
 
 class _GzipError(Exception):
@@ -273,7 +274,7 @@ def read_input(raw: bytes, name: str, input_format: str | None = None) -> Decode
             if sniff_encoding(first.removeprefix(UTF8_BOM)[:8]) == "utf-8":
                 broken: list[Problem] = []
                 lines = _decoded_lines(_until_broken(itertools.chain((first,), chunks), broken))
-                return Decoded(name, kind, None, broken, lines=lines)
+                return Decoded(name, kind, None, broken, lines=lines, cut=bool(broken))
             return _wide_json_lines(name, (first + b"".join(chunks)).removeprefix(UTF8_BOM))
         elif gzipped:
             raw = b"".join(_gunzip_chunks(raw))
