@@ -552,6 +552,26 @@ def test_a_client_that_disconnects_mid_body_does_not_disturb_others(server):
     assert metric_samples(server).get(label, 0) - before.get(label, 0) == 5
 
 
+def test_a_client_that_disconnects_mid_lint_is_counted_499_not_200(server):
+    """uvicorn drops the answer to a client that has gone; it was counted as a 200 that nobody received."""
+    event = {"sdeType": "CART_STATUS", "serverTimeStamp": "1", "cartStatus": {"total": "x", "numItems": "y", "products": [{"product": {"price": "z"}}]}}
+    body = json.dumps({"events": [event] * 19_000}).encode()  # seconds of detailed schema errors, within the limits
+    gone = 'sdelint_http_requests_total{endpoint="/v1/lint",method="POST",status="499"}'
+    answered = 'sdelint_http_requests_total{endpoint="/v1/lint",method="POST",status="200"}'
+    verdicts = 'sdelint_lint_requests_total{verdict="fail"}'
+    before = metric_samples(server)
+    with socket.create_connection((server.host, server.port)) as sock:
+        sock.sendall(b"POST /v1/lint HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        time.sleep(0.5)  # the body is read; its lint runs
+    deadline = time.monotonic() + 30
+    while metric_samples(server).get(gone, 0) == before.get(gone, 0) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    after = metric_samples(server)
+    assert after.get(gone, 0) - before.get(gone, 0) == 1
+    assert after.get(answered, 0) == before.get(answered, 0)
+    assert after.get(verdicts, 0) == before.get(verdicts, 0)  # verdicts count the answers given
+
+
 def test_concurrent_requests_get_the_same_answers_as_serial_ones(server):
     example = EXAMPLE.read_bytes()
     record = json.dumps(json.loads(example)["conversationHistoryRecords"][0]).encode()

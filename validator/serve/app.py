@@ -136,6 +136,20 @@ async def read_body(request: Request, limit: int, timeout: float) -> bytes:
     return bytes(body)
 
 
+def watch_disconnect(request: Request) -> asyncio.Future:
+    """Done when the client goes, once its whole body has been read (an answer it could not get is a 499).
+
+    uvicorn stops reading a connection whose body passes its buffer, and only a receive reads it again: without a
+    receive waiting for it, a client's close is not seen until the answer is sent, and dropped, unseen.
+    """
+
+    async def disconnect() -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+
+    return asyncio.ensure_future(disconnect())
+
+
 # -- the application --------------------------------------------------------------------------------
 
 
@@ -223,6 +237,7 @@ def build_routes(state: State) -> list[Route]:
         except ClientDisconnect:
             return Response(status_code=DISCONNECTED)  # nobody to answer; counted as 499
         args = (body, kind, params.get("api_version"), params.get("fail_on"), params.get("format", "json"), params.get("min_severity"))
+        gone = watch_disconnect(request)
         try:
             # here on the loop when it proves cheap: the hand-off to a thread would cost more than the lint saves
             outcome = service.lint_if_cheap(*args)
@@ -231,6 +246,10 @@ def build_routes(state: State) -> list[Route]:
                 outcome, where = await state.run(service.lint, *args), "thread"
         except LimitExceeded as exc:
             return json_response(exc.as_dict(), 422)
+        finally:
+            gone.cancel()
+        if gone.done() and not gone.cancelled():  # gone while its body was linted: uvicorn would drop the answer unsent
+            return Response(status_code=DISCONNECTED)  # counted as 499, as one gone mid-body, not as the 200 nobody got
         metrics.observe_lint(outcome.findings, outcome.ok, where)
         headers = {"Sdelint-Ok": "true" if outcome.ok else "false"}
         if outcome.dropped:
