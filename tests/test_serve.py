@@ -641,6 +641,23 @@ def test_only_a_wrong_bearer_token_is_an_invalid_token(token_server):
         assert (status, headers["www-authenticate"]) == (401, challenge), authorization
 
 
+def test_two_authorization_headers_are_refused_whichever_comes_first(token_server):
+    """Authorization is a singleton field: of two (one a proxy added), the first used to win, so a wrong token followed
+    by the right one was refused and the right one followed by anything was let in."""
+    for first, second in ((TOKEN, "wrong"), ("wrong", TOKEN), (TOKEN, TOKEN)):
+        with socket.create_connection((token_server.host, token_server.port), timeout=30) as sock:
+            sock.sendall(f"GET /v1/rules HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {first}\r\nAuthorization: Bearer {second}\r\n"
+                         "Connection: close\r\n\r\n".encode())
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 400"), (first, second, head)
+        assert json.loads(body) == {"error": "more than one Authorization header: send one"}
+    status, _, _ = token_server.request("GET", "/healthz", headers={"Authorization": "Bearer a"})  # open: no credential is read
+    assert status == 200
+
+
 def test_the_right_token_is_accepted(token_server):
     for authorization in (f"Bearer {TOKEN}", f"bearer {TOKEN}", f"BEARER  {TOKEN}"):
         status, _, body = token_server.json("GET", "/v1/rules", headers={"Authorization": authorization})

@@ -368,6 +368,8 @@ class FrontDoor:
         header = next((value for name, value in scope["headers"] if name == b"authorization"), None)
         if header is None:
             return False, False
+        if sum(name == b"authorization" for name, _ in scope["headers"]) > 1:
+            raise ApiError(400, "more than one Authorization header: send one")
         scheme, _, credential = header.partition(b" ")
         if scheme.lower() != b"bearer":
             return False, False
@@ -411,7 +413,11 @@ class FrontDoor:
 
         try:
             if self.token is not None and scope["path"] not in self.open_paths:
-                allowed, presented = self.authorized(scope)
+                try:
+                    allowed, presented = self.authorized(scope)
+                except ApiError as exc:  # two credentials (a proxy's and a client's): which one is meant cannot be told
+                    await error_response(exc.status, exc.message)(scope, receive_wrapper, send_wrapper)
+                    return
                 if not allowed:
                     challenge = 'Bearer realm="sdelint"' + (', error="invalid_token"' if presented else "")
                     response = error_response(401, "unauthorized", {"WWW-Authenticate": challenge})
