@@ -498,6 +498,59 @@ def test_a_request_offering_an_upgrade_is_linted_with_its_body(server):
         assert read_answers(sock, 2) == [(200, {"status": "ok"}), (200, {"status": "ready"})]
 
 
+WEBSOCKET_OFFER = b"Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+
+
+def websocket_handshake(host: str, port: int, path: str, extra: bytes = b"") -> tuple[int, dict, bytes]:
+    with socket.create_connection((host, port)) as sock:
+        sock.sendall(b"GET %s HTTP/1.1\r\nHost: t\r\n%s%s\r\n" % (path.encode(), WEBSOCKET_OFFER, extra))
+        return read_response(sock)
+
+
+def test_a_websocket_handshake_is_answered_as_the_http_request_it_is(server, token_server):
+    """The service has no WebSocket endpoint. uvicorn took the handshake (a WebSocket library was installed) and the
+    application's refusal became a bare 403 without a body, on every path, with or without the token."""
+    assert websocket_handshake(server.host, server.port, "/healthz")[::2] == (200, b'{"status":"ok"}')
+    status, headers, body = websocket_handshake(server.host, server.port, "/v1/lint")
+    assert (status, headers["allow"], json.loads(body)) == (405, "POST", {"error": "method not allowed"})
+    assert websocket_handshake(server.host, server.port, "/no/such/path")[::2] == (404, b'{"error":"not found"}')
+    status, headers, body = websocket_handshake(token_server.host, token_server.port, "/v1/rules")
+    assert (status, json.loads(body)) == (401, {"error": "unauthorized"}) and headers["www-authenticate"].startswith("Bearer")
+    status, _, body = websocket_handshake(token_server.host, token_server.port, "/v1/rules", f"Authorization: Bearer {TOKEN}\r\n".encode())
+    assert status == 200 and json.loads(body)["rules"]
+
+
+def test_under_uvicorn_a_websocket_handshake_is_a_json_400(tmp_path):
+    """uvicorn run by hand takes WebSocket handshakes (with wsproto or websockets installed) and passes them on:
+    the refusal is a JSON 400 on every path, counted in /metrics, not uvicorn's bare 403."""
+    pytest.importorskip("wsproto")
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SDELINT_")}
+    environment.update({"PYTHONPATH": str(ROOT), "SDELINT_CACHE_DIR": str(tmp_path / "cache")})
+    with open(tmp_path / "server.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "validator.serve.app:create_app", "--factory", "--port", str(port), "--ws", "wsproto"],
+            stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path, env=environment,
+        )
+    server = Server(port, process, tmp_path / "server.log")
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if server.request("GET", "/readyz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        for path in ("/healthz", "/v1/lint", "/no/such/path"):
+            status, headers, body = websocket_handshake(server.host, server.port, path)
+            assert (status, headers["content-type"], headers["x-content-type-options"]) == (400, "application/json", "nosniff"), path
+            assert json.loads(body) == {"error": "this service does not speak WebSocket: send plain HTTP requests"}
+        label = 'sdelint_http_requests_total{endpoint="<unmatched>",method="GET",status="400"}'
+        assert metric_samples(server)[label] == 3
+    finally:
+        stop_server(server)
+
+
 def _read_rest(sock: socket.socket) -> bytes:
     sock.settimeout(10)
     data = b""

@@ -45,6 +45,7 @@ OPEN_PATHS = frozenset({"/healthz"})  # answered without the token, for liveness
 UNMATCHED = "<unmatched>"  # the endpoint label of requests no route matches
 CLOSE_AFTER_UNREAD_BODY = 64 * 1024  # an unread body bigger than this (or chunked) closes the connection
 DISCONNECTED = 499  # nginx's "client closed request": counted, never sent
+WEBSOCKET_REFUSED = "this service does not speak WebSocket: send plain HTTP requests"
 NOSNIFF = (b"x-content-type-options", b"nosniff")  # on every answer: a browser never reads a JSON error as HTML or script
 
 
@@ -351,6 +352,22 @@ class FrontDoor:
         """Count an answer the HTTP protocol sent itself (``bounded_head``): no request reached the application."""
         self.state.metrics.observe_refused(status)
 
+    async def refuse_websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A WebSocket handshake an ASGI server passed on (``sdelint serve`` answers it as HTTP): the service has no
+        WebSocket endpoint, so 400 in JSON, on every path alike, where the server lets an application answer one."""
+        started = time.perf_counter()
+        await receive()  # websocket.connect
+        status = 400
+        if "websocket.http.response" in scope.get("extensions", {}):
+            body = dumps({"error": WEBSOCKET_REFUSED})
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), NOSNIFF]
+            await send({"type": "websocket.http.response.start", "status": status, "headers": headers})
+            await send({"type": "websocket.http.response.body", "body": body})
+        else:  # the server answers for itself (uvicorn: 403 without a body)
+            status = 403
+            await send({"type": "websocket.close"})
+        self.state.metrics.observe_request(UNMATCHED, "GET", status, time.perf_counter() - started)
+
     def endpoint(self, scope: Scope) -> str:
         """The route template of the request (bounded label values), or UNMATCHED."""
         template = self.templates.get(scope.get("endpoint"))  # set by the router when a route matched
@@ -376,6 +393,9 @@ class FrontDoor:
         return hmac.compare_digest(credential.strip(), self.token), True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self.refuse_websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
