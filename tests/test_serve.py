@@ -789,6 +789,21 @@ def test_healthz_and_readyz(server):
     assert server.json("GET", "/readyz")[::2] == (200, {"status": "ready"})
 
 
+def test_probes_scrapes_and_pages_take_any_query_string_as_the_api_takes_none_it_does_not_know(server, token_server):
+    """Probes, scrapers and browsers add their own query strings (a cache buster, Prometheus' name[] filter): those
+    endpoints answer as without one. The API's endpoints refuse what they do not take (a typo is never ignored)."""
+    for path in ("/healthz", "/readyz", "/openapi.json", "/", "/static/playground.js"):
+        plain = server.request("GET", path)
+        with_query = server.request("GET", path + "?x=1&cache=2&name[]=sdelint_ready")
+        assert (with_query[0], with_query[2]) == (plain[0], plain[2]) == (200, plain[2]), path
+    assert server.request("GET", "/metrics?name[]=sdelint_ready")[0] == 200
+    assert token_server.request("GET", "/healthz?probe=1", auth=False)[0] == 200  # open with a query string too
+    assert token_server.request("GET", "/readyz?probe=1", auth=False)[0] == 401
+    for path in ("/v1/rules", "/v1/rules/cart-arithmetic", "/v1/schemas/v2", "/v1/schemas/v2/CART_STATUS"):
+        status, _, body = server.json("GET", path + "?x=1")
+        assert (status, body["error"]) == (422, f"unknown query parameter 'x' (this endpoint takes: {'bundle' if 'CART' in path else 'none'})"), path
+
+
 # -- metrics -----------------------------------------------------------------------------------------
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*",?)*\})? (-?[0-9.e+-]+|\+Inf|NaN)$')
