@@ -305,6 +305,20 @@ def test_json_is_the_default_content_type(server):
     assert status == 200 and report["ok"] is True
 
 
+def test_a_charset_parameter_is_not_used_the_bytes_are_linted_as_check_reads_a_file(server, cli, tmp_path):
+    """RFC 8259: JSON between systems is UTF-8. A capture in UTF-16 is what the service is there to report, so the
+    declared charset neither decodes nor refuses the body: the bytes are read as `sdelint check` reads the file."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for encoding, declared in (("utf-16", "utf-16"), ("utf-16-le", "utf-16le"), ("utf-8", "utf-16"), ("utf-8", "iso-8859-1")):
+        capture = tmp_path / f"capture-{encoding}.json"
+        capture.write_bytes(text.encode(encoding))
+        from_cli = json.loads(cli("check", "--format", "json", "--min-severity", "info", capture).output)
+        status, _, report = server.lint(capture.read_bytes(), headers={"Content-Type": f"application/json; charset={declared}"})
+        assert status == 200, (encoding, declared)
+        assert [key(f) for f in report["findings"]] == [key(f) for f in from_cli["findings"]], (encoding, declared)
+        assert ("encoding-error" in report["summary"]["by_rule"]) is (encoding != "utf-8"), (encoding, declared)
+
+
 def test_fail_on_decides_the_verdict(server):
     body = EXAMPLE.read_bytes()
     verdicts = {}
