@@ -599,6 +599,20 @@ def test_413_while_streaming_a_chunked_body(server):
     assert server.request("GET", "/healthz")[0] == 200
 
 
+def test_a_413_names_the_setting_that_raises_the_limit_as_a_422_does(token_server):
+    """A 422 for too many events said which setting raises it; the 413 for too many bytes said only the number."""
+    limit = {"name": "body-bytes", "maximum": SMALL_LIMIT, "option": "--max-body-bytes", "env": "SDELINT_SERVE_MAX_BODY_BYTES"}
+    setting = f"the limit of {SMALL_LIMIT} bytes (server setting --max-body-bytes or SDELINT_SERVE_MAX_BODY_BYTES)"
+    body = b"[" + b"{}," * SMALL_LIMIT + b"{}]"
+    status, _, answer = token_server.lint(body)
+    assert (status, answer) == (413, {"error": f"body of {len(body)} bytes is over {setting}", "limit": limit})
+    with socket.create_connection((token_server.host, token_server.port)) as sock:  # chunked: refused while read
+        sock.sendall(b"POST /v1/lint HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                     b"Authorization: Bearer %s\r\n\r\n%x\r\n%s\r\n" % (TOKEN.encode(), len(body), body))
+        status, _, answer = read_response(sock)
+    assert (status, json.loads(answer)) == (413, {"error": f"body is over {setting}", "limit": limit})
+
+
 def test_a_body_within_the_limit_is_linted(server):
     padding = b" " * (DEFAULT_LIMIT - 1024)
     status, _, report = server.lint(b'{"sdes": {"events": []}}' + padding)

@@ -36,7 +36,7 @@ from .metrics import Metrics
 from .openapi import NDJSON_TYPES, build_openapi
 from .pages import PAGE_HEADERS, assets, public_paths
 from .service import API_VERSIONS, FAIL_ON, JSON, MIN_SEVERITY, NDJSON, LimitExceeded, LintService, available_formats, dumps
-from .settings import STARTUP_FAILURE, Settings, SettingsError
+from .settings import BODY_LIMIT, STARTUP_FAILURE, Settings, SettingsError
 
 Outcome = TypeVar("Outcome")
 log = logging.getLogger("uvicorn.error")  # uvicorn configures it: messages appear with its own
@@ -50,15 +50,24 @@ NOSNIFF = (b"x-content-type-options", b"nosniff")  # on every answer: a browser 
 
 
 class ApiError(Exception):
-    """An error answer: status and message, as ``{"error": message}``."""
+    """An error answer: status and message, as ``{"error": message, **details}``."""
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
-        self.status, self.message, self.headers = status, message, headers or {}
+        self.status, self.message, self.headers, self.details = status, message, headers or {}, details or {}
 
 
-def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(dumps({"error": message}), status_code=status, media_type="application/json", headers=headers)
+def error_response(status: int, message: str, headers: dict[str, str] | None = None, details: dict[str, Any] | None = None) -> Response:
+    return Response(dumps({"error": message, **(details or {})}), status_code=status, media_type="application/json", headers=headers)
+
+
+def body_too_big(found: str, limit: int) -> ApiError:
+    """The 413, naming the setting that raises the limit as a 422 for a limit does (the client cannot know it)."""
+    setting = BODY_LIMIT
+    return ApiError(
+        413, f"{found} is over the limit of {limit} bytes (server setting {setting.option} or {setting.env})", {"Connection": "close"},
+        {"limit": {"name": setting.name, "maximum": limit, "option": setting.option, "env": setting.env}},
+    )
 
 
 def json_response(document: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -119,7 +128,7 @@ def check_declared_length(request: Request, limit: int) -> None:
         except ValueError:
             raise ApiError(400, "invalid Content-Length") from None
         if length > limit:
-            raise ApiError(413, f"body of {length} bytes is over the limit of {limit} bytes", {"Connection": "close"})
+            raise body_too_big(f"body of {length} bytes", limit)
 
 
 async def read_body(request: Request, limit: int, timeout: float) -> bytes:
@@ -131,7 +140,7 @@ async def read_body(request: Request, limit: int, timeout: float) -> bytes:
             async for chunk in request.stream():
                 body += chunk
                 if len(body) > limit:
-                    raise ApiError(413, f"body is over the limit of {limit} bytes", {"Connection": "close"})
+                    raise body_too_big("body", limit)
     except TimeoutError:
         raise ApiError(408, f"the body did not arrive within {timeout:g} seconds", {"Connection": "close"}) from None
     return bytes(body)
@@ -217,7 +226,7 @@ def _handled(endpoint: Callable[[Request], Awaitable[Response]]) -> Callable[[Re
         try:
             return await endpoint(request)
         except ApiError as exc:
-            return error_response(exc.status, exc.message, exc.headers)
+            return error_response(exc.status, exc.message, exc.headers, exc.details)
 
     handler.__name__ = endpoint.__name__
     return handler
