@@ -305,6 +305,20 @@ def test_json_is_the_default_content_type(server):
     assert status == 200 and report["ok"] is True
 
 
+def test_a_charset_parameter_is_not_used_the_bytes_are_linted_as_check_reads_a_file(server, cli, tmp_path):
+    """RFC 8259: JSON between systems is UTF-8. A capture in UTF-16 is what the service is there to report, so the
+    declared charset neither decodes nor refuses the body: the bytes are read as `sdelint check` reads the file."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for encoding, declared in (("utf-16", "utf-16"), ("utf-16-le", "utf-16le"), ("utf-8", "utf-16"), ("utf-8", "iso-8859-1")):
+        capture = tmp_path / f"capture-{encoding}.json"
+        capture.write_bytes(text.encode(encoding))
+        from_cli = json.loads(cli("check", "--format", "json", "--min-severity", "info", capture).output)
+        status, _, report = server.lint(capture.read_bytes(), headers={"Content-Type": f"application/json; charset={declared}"})
+        assert status == 200, (encoding, declared)
+        assert [key(f) for f in report["findings"]] == [key(f) for f in from_cli["findings"]], (encoding, declared)
+        assert ("encoding-error" in report["summary"]["by_rule"]) is (encoding != "utf-8"), (encoding, declared)
+
+
 def test_fail_on_decides_the_verdict(server):
     body = EXAMPLE.read_bytes()
     verdicts = {}
@@ -498,6 +512,59 @@ def test_a_request_offering_an_upgrade_is_linted_with_its_body(server):
         assert read_answers(sock, 2) == [(200, {"status": "ok"}), (200, {"status": "ready"})]
 
 
+WEBSOCKET_OFFER = b"Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+
+
+def websocket_handshake(host: str, port: int, path: str, extra: bytes = b"") -> tuple[int, dict, bytes]:
+    with socket.create_connection((host, port)) as sock:
+        sock.sendall(b"GET %s HTTP/1.1\r\nHost: t\r\n%s%s\r\n" % (path.encode(), WEBSOCKET_OFFER, extra))
+        return read_response(sock)
+
+
+def test_a_websocket_handshake_is_answered_as_the_http_request_it_is(server, token_server):
+    """The service has no WebSocket endpoint. uvicorn took the handshake (a WebSocket library was installed) and the
+    application's refusal became a bare 403 without a body, on every path, with or without the token."""
+    assert websocket_handshake(server.host, server.port, "/healthz")[::2] == (200, b'{"status":"ok"}')
+    status, headers, body = websocket_handshake(server.host, server.port, "/v1/lint")
+    assert (status, headers["allow"], json.loads(body)) == (405, "POST", {"error": "method not allowed"})
+    assert websocket_handshake(server.host, server.port, "/no/such/path")[::2] == (404, b'{"error":"not found"}')
+    status, headers, body = websocket_handshake(token_server.host, token_server.port, "/v1/rules")
+    assert (status, json.loads(body)) == (401, {"error": "unauthorized"}) and headers["www-authenticate"].startswith("Bearer")
+    status, _, body = websocket_handshake(token_server.host, token_server.port, "/v1/rules", f"Authorization: Bearer {TOKEN}\r\n".encode())
+    assert status == 200 and json.loads(body)["rules"]
+
+
+def test_under_uvicorn_a_websocket_handshake_is_a_json_400(tmp_path):
+    """uvicorn run by hand takes WebSocket handshakes (with wsproto or websockets installed) and passes them on:
+    the refusal is a JSON 400 on every path, counted in /metrics, not uvicorn's bare 403."""
+    pytest.importorskip("wsproto")
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SDELINT_")}
+    environment.update({"PYTHONPATH": str(ROOT), "SDELINT_CACHE_DIR": str(tmp_path / "cache")})
+    with open(tmp_path / "server.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "validator.serve.app:create_app", "--factory", "--port", str(port), "--ws", "wsproto"],
+            stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path, env=environment,
+        )
+    server = Server(port, process, tmp_path / "server.log")
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if server.request("GET", "/readyz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        for path in ("/healthz", "/v1/lint", "/no/such/path"):
+            status, headers, body = websocket_handshake(server.host, server.port, path)
+            assert (status, headers["content-type"], headers["x-content-type-options"]) == (400, "application/json", "nosniff"), path
+            assert json.loads(body) == {"error": "this service does not speak WebSocket: send plain HTTP requests"}
+        label = 'sdelint_http_requests_total{endpoint="<unmatched>",method="GET",status="400"}'
+        assert metric_samples(server)[label] == 3
+    finally:
+        stop_server(server)
+
+
 def _read_rest(sock: socket.socket) -> bytes:
     sock.settimeout(10)
     data = b""
@@ -532,6 +599,20 @@ def test_413_while_streaming_a_chunked_body(server):
     assert server.request("GET", "/healthz")[0] == 200
 
 
+def test_a_413_names_the_setting_that_raises_the_limit_as_a_422_does(token_server):
+    """A 422 for too many events said which setting raises it; the 413 for too many bytes said only the number."""
+    limit = {"name": "body-bytes", "maximum": SMALL_LIMIT, "option": "--max-body-bytes", "env": "SDELINT_SERVE_MAX_BODY_BYTES"}
+    setting = f"the limit of {SMALL_LIMIT} bytes (server setting --max-body-bytes or SDELINT_SERVE_MAX_BODY_BYTES)"
+    body = b"[" + b"{}," * SMALL_LIMIT + b"{}]"
+    status, _, answer = token_server.lint(body)
+    assert (status, answer) == (413, {"error": f"body of {len(body)} bytes is over {setting}", "limit": limit})
+    with socket.create_connection((token_server.host, token_server.port)) as sock:  # chunked: refused while read
+        sock.sendall(b"POST /v1/lint HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                     b"Authorization: Bearer %s\r\n\r\n%x\r\n%s\r\n" % (TOKEN.encode(), len(body), body))
+        status, _, answer = read_response(sock)
+    assert (status, json.loads(answer)) == (413, {"error": f"body is over {setting}", "limit": limit})
+
+
 def test_a_body_within_the_limit_is_linted(server):
     padding = b" " * (DEFAULT_LIMIT - 1024)
     status, _, report = server.lint(b'{"sdes": {"events": []}}' + padding)
@@ -550,6 +631,26 @@ def test_a_client_that_disconnects_mid_body_does_not_disturb_others(server):
     while metric_samples(server).get(label, 0) - before.get(label, 0) < 5 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert metric_samples(server).get(label, 0) - before.get(label, 0) == 5
+
+
+def test_a_client_that_disconnects_mid_lint_is_counted_499_not_200(server):
+    """uvicorn drops the answer to a client that has gone; it was counted as a 200 that nobody received."""
+    event = {"sdeType": "CART_STATUS", "serverTimeStamp": "1", "cartStatus": {"total": "x", "numItems": "y", "products": [{"product": {"price": "z"}}]}}
+    body = json.dumps({"events": [event] * 19_000}).encode()  # seconds of detailed schema errors, within the limits
+    gone = 'sdelint_http_requests_total{endpoint="/v1/lint",method="POST",status="499"}'
+    answered = 'sdelint_http_requests_total{endpoint="/v1/lint",method="POST",status="200"}'
+    verdicts = 'sdelint_lint_requests_total{verdict="fail"}'
+    before = metric_samples(server)
+    with socket.create_connection((server.host, server.port)) as sock:
+        sock.sendall(b"POST /v1/lint HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        time.sleep(0.5)  # the body is read; its lint runs
+    deadline = time.monotonic() + 30
+    while metric_samples(server).get(gone, 0) == before.get(gone, 0) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    after = metric_samples(server)
+    assert after.get(gone, 0) - before.get(gone, 0) == 1
+    assert after.get(answered, 0) == before.get(answered, 0)
+    assert after.get(verdicts, 0) == before.get(verdicts, 0)  # verdicts count the answers given
 
 
 def test_concurrent_requests_get_the_same_answers_as_serial_ones(server):
@@ -619,6 +720,23 @@ def test_only_a_wrong_bearer_token_is_an_invalid_token(token_server):
                                      (f"Basic {TOKEN}", 'Bearer realm="sdelint"'), (TOKEN, 'Bearer realm="sdelint"')):
         status, headers, _ = token_server.request("GET", "/v1/rules", headers={"Authorization": authorization})
         assert (status, headers["www-authenticate"]) == (401, challenge), authorization
+
+
+def test_two_authorization_headers_are_refused_whichever_comes_first(token_server):
+    """Authorization is a singleton field: of two (one a proxy added), the first used to win, so a wrong token followed
+    by the right one was refused and the right one followed by anything was let in."""
+    for first, second in ((TOKEN, "wrong"), ("wrong", TOKEN), (TOKEN, TOKEN)):
+        with socket.create_connection((token_server.host, token_server.port), timeout=30) as sock:
+            sock.sendall(f"GET /v1/rules HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {first}\r\nAuthorization: Bearer {second}\r\n"
+                         "Connection: close\r\n\r\n".encode())
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 400"), (first, second, head)
+        assert json.loads(body) == {"error": "more than one Authorization header: send one"}
+    status, _, _ = token_server.request("GET", "/healthz", headers={"Authorization": "Bearer a"})  # open: no credential is read
+    assert status == 200
 
 
 def test_the_right_token_is_accepted(token_server):
@@ -697,6 +815,21 @@ def test_schemas_endpoints(server):
 def test_healthz_and_readyz(server):
     assert server.json("GET", "/healthz")[::2] == (200, {"status": "ok"})
     assert server.json("GET", "/readyz")[::2] == (200, {"status": "ready"})
+
+
+def test_probes_scrapes_and_pages_take_any_query_string_as_the_api_takes_none_it_does_not_know(server, token_server):
+    """Probes, scrapers and browsers add their own query strings (a cache buster, Prometheus' name[] filter): those
+    endpoints answer as without one. The API's endpoints refuse what they do not take (a typo is never ignored)."""
+    for path in ("/healthz", "/readyz", "/openapi.json", "/", "/static/playground.js"):
+        plain = server.request("GET", path)
+        with_query = server.request("GET", path + "?x=1&cache=2&name[]=sdelint_ready")
+        assert (with_query[0], with_query[2]) == (plain[0], plain[2]) == (200, plain[2]), path
+    assert server.request("GET", "/metrics?name[]=sdelint_ready")[0] == 200
+    assert token_server.request("GET", "/healthz?probe=1", auth=False)[0] == 200  # open with a query string too
+    assert token_server.request("GET", "/readyz?probe=1", auth=False)[0] == 401
+    for path in ("/v1/rules", "/v1/rules/cart-arithmetic", "/v1/schemas/v2", "/v1/schemas/v2/CART_STATUS"):
+        status, _, body = server.json("GET", path + "?x=1")
+        assert (status, body["error"]) == (422, f"unknown query parameter 'x' (this endpoint takes: {'bundle' if 'CART' in path else 'none'})"), path
 
 
 # -- metrics -----------------------------------------------------------------------------------------

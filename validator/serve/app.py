@@ -36,7 +36,7 @@ from .metrics import Metrics
 from .openapi import NDJSON_TYPES, build_openapi
 from .pages import PAGE_HEADERS, assets, public_paths
 from .service import API_VERSIONS, FAIL_ON, JSON, MIN_SEVERITY, NDJSON, LimitExceeded, LintService, available_formats, dumps
-from .settings import STARTUP_FAILURE, Settings, SettingsError
+from .settings import BODY_LIMIT, STARTUP_FAILURE, Settings, SettingsError
 
 Outcome = TypeVar("Outcome")
 log = logging.getLogger("uvicorn.error")  # uvicorn configures it: messages appear with its own
@@ -45,19 +45,29 @@ OPEN_PATHS = frozenset({"/healthz"})  # answered without the token, for liveness
 UNMATCHED = "<unmatched>"  # the endpoint label of requests no route matches
 CLOSE_AFTER_UNREAD_BODY = 64 * 1024  # an unread body bigger than this (or chunked) closes the connection
 DISCONNECTED = 499  # nginx's "client closed request": counted, never sent
+WEBSOCKET_REFUSED = "this service does not speak WebSocket: send plain HTTP requests"
 NOSNIFF = (b"x-content-type-options", b"nosniff")  # on every answer: a browser never reads a JSON error as HTML or script
 
 
 class ApiError(Exception):
-    """An error answer: status and message, as ``{"error": message}``."""
+    """An error answer: status and message, as ``{"error": message, **details}``."""
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
-        self.status, self.message, self.headers = status, message, headers or {}
+        self.status, self.message, self.headers, self.details = status, message, headers or {}, details or {}
 
 
-def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(dumps({"error": message}), status_code=status, media_type="application/json", headers=headers)
+def error_response(status: int, message: str, headers: dict[str, str] | None = None, details: dict[str, Any] | None = None) -> Response:
+    return Response(dumps({"error": message, **(details or {})}), status_code=status, media_type="application/json", headers=headers)
+
+
+def body_too_big(found: str, limit: int) -> ApiError:
+    """The 413, naming the setting that raises the limit as a 422 for a limit does (the client cannot know it)."""
+    setting = BODY_LIMIT
+    return ApiError(
+        413, f"{found} is over the limit of {limit} bytes (server setting {setting.option} or {setting.env})", {"Connection": "close"},
+        {"limit": {"name": setting.name, "maximum": limit, "option": setting.option, "env": setting.env}},
+    )
 
 
 def json_response(document: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -118,7 +128,7 @@ def check_declared_length(request: Request, limit: int) -> None:
         except ValueError:
             raise ApiError(400, "invalid Content-Length") from None
         if length > limit:
-            raise ApiError(413, f"body of {length} bytes is over the limit of {limit} bytes", {"Connection": "close"})
+            raise body_too_big(f"body of {length} bytes", limit)
 
 
 async def read_body(request: Request, limit: int, timeout: float) -> bytes:
@@ -130,10 +140,24 @@ async def read_body(request: Request, limit: int, timeout: float) -> bytes:
             async for chunk in request.stream():
                 body += chunk
                 if len(body) > limit:
-                    raise ApiError(413, f"body is over the limit of {limit} bytes", {"Connection": "close"})
+                    raise body_too_big("body", limit)
     except TimeoutError:
         raise ApiError(408, f"the body did not arrive within {timeout:g} seconds", {"Connection": "close"}) from None
     return bytes(body)
+
+
+def watch_disconnect(request: Request) -> asyncio.Future:
+    """Done when the client goes, once its whole body has been read (an answer it could not get is a 499).
+
+    uvicorn stops reading a connection whose body passes its buffer, and only a receive reads it again: without a
+    receive waiting for it, a client's close is not seen until the answer is sent, and dropped, unseen.
+    """
+
+    async def disconnect() -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+
+    return asyncio.ensure_future(disconnect())
 
 
 # -- the application --------------------------------------------------------------------------------
@@ -202,7 +226,7 @@ def _handled(endpoint: Callable[[Request], Awaitable[Response]]) -> Callable[[Re
         try:
             return await endpoint(request)
         except ApiError as exc:
-            return error_response(exc.status, exc.message, exc.headers)
+            return error_response(exc.status, exc.message, exc.headers, exc.details)
 
     handler.__name__ = endpoint.__name__
     return handler
@@ -223,6 +247,7 @@ def build_routes(state: State) -> list[Route]:
         except ClientDisconnect:
             return Response(status_code=DISCONNECTED)  # nobody to answer; counted as 499
         args = (body, kind, params.get("api_version"), params.get("fail_on"), params.get("format", "json"), params.get("min_severity"))
+        gone = watch_disconnect(request)
         try:
             # here on the loop when it proves cheap: the hand-off to a thread would cost more than the lint saves
             outcome = service.lint_if_cheap(*args)
@@ -231,6 +256,10 @@ def build_routes(state: State) -> list[Route]:
                 outcome, where = await state.run(service.lint, *args), "thread"
         except LimitExceeded as exc:
             return json_response(exc.as_dict(), 422)
+        finally:
+            gone.cancel()
+        if gone.done() and not gone.cancelled():  # gone while its body was linted: uvicorn would drop the answer unsent
+            return Response(status_code=DISCONNECTED)  # counted as 499, as one gone mid-body, not as the 200 nobody got
         metrics.observe_lint(outcome.findings, outcome.ok, where)
         headers = {"Sdelint-Ok": "true" if outcome.ok else "false"}
         if outcome.dropped:
@@ -332,6 +361,22 @@ class FrontDoor:
         """Count an answer the HTTP protocol sent itself (``bounded_head``): no request reached the application."""
         self.state.metrics.observe_refused(status)
 
+    async def refuse_websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A WebSocket handshake an ASGI server passed on (``sdelint serve`` answers it as HTTP): the service has no
+        WebSocket endpoint, so 400 in JSON, on every path alike, where the server lets an application answer one."""
+        started = time.perf_counter()
+        await receive()  # websocket.connect
+        status = 400
+        if "websocket.http.response" in scope.get("extensions", {}):
+            body = dumps({"error": WEBSOCKET_REFUSED})
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), NOSNIFF]
+            await send({"type": "websocket.http.response.start", "status": status, "headers": headers})
+            await send({"type": "websocket.http.response.body", "body": body})
+        else:  # the server answers for itself (uvicorn: 403 without a body)
+            status = 403
+            await send({"type": "websocket.close"})
+        self.state.metrics.observe_request(UNMATCHED, "GET", status, time.perf_counter() - started)
+
     def endpoint(self, scope: Scope) -> str:
         """The route template of the request (bounded label values), or UNMATCHED."""
         template = self.templates.get(scope.get("endpoint"))  # set by the router when a route matched
@@ -349,12 +394,17 @@ class FrontDoor:
         header = next((value for name, value in scope["headers"] if name == b"authorization"), None)
         if header is None:
             return False, False
+        if sum(name == b"authorization" for name, _ in scope["headers"]) > 1:
+            raise ApiError(400, "more than one Authorization header: send one")
         scheme, _, credential = header.partition(b" ")
         if scheme.lower() != b"bearer":
             return False, False
         return hmac.compare_digest(credential.strip(), self.token), True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self.refuse_websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -392,7 +442,11 @@ class FrontDoor:
 
         try:
             if self.token is not None and scope["path"] not in self.open_paths:
-                allowed, presented = self.authorized(scope)
+                try:
+                    allowed, presented = self.authorized(scope)
+                except ApiError as exc:  # two credentials (a proxy's and a client's): which one is meant cannot be told
+                    await error_response(exc.status, exc.message)(scope, receive_wrapper, send_wrapper)
+                    return
                 if not allowed:
                     challenge = 'Bearer realm="sdelint"' + (', error="invalid_token"' if presented else "")
                     response = error_response(401, "unauthorized", {"WWW-Authenticate": challenge})

@@ -202,6 +202,7 @@ def serve(
         "timeout_keep_alive": keep_alive_timeout,
         "timeout_graceful_shutdown": 10,
         "lifespan": "on",
+        "ws": "none",  # no WebSocket endpoint: a handshake is answered as the HTTP request it is (JSON, token, metrics)
     }
     from .guard import GuardedServer
 

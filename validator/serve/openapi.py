@@ -328,7 +328,7 @@ def build_openapi(*, rule_names: list[str], schema_types: dict[str, list[str]], 
                         "error": {"type": "string"},
                         "limit": {
                             "type": "object",
-                            "description": "With a 422 for a body past a limit: which limit, and the server setting that raises it.",
+                            "description": "With a 413, or a 422, for a body past a limit: which limit, and the server setting that raises it.",
                             "required": ["name", "maximum", "option", "env"],
                             "properties": {
                                 "name": {"type": "string", "enum": [BODY_LIMIT.name, *(limit.name for limit in LIMITS.values())]},

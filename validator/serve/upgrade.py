@@ -6,7 +6,8 @@ it is (RFC 9110, 7.8), and h11 does. httptools instead ends such a request at it
 then parses the body as the next request: a lint of a valid payload was answered "input is empty", and the
 payload's bytes were read as HTTP (uvicorn issue 2722). Here the body is read by a new parser, given the request's
 own framing (its Content-Length or Transfer-Encoding) and nothing else, and the connection goes on with that parser.
-A WebSocket upgrade, which uvicorn takes when a WebSocket library is installed, is uvicorn's as before.
+``sdelint serve`` runs uvicorn without WebSocket support (``ws="none"``), so a WebSocket handshake is such a request
+too; under a server configured to take WebSockets, one is uvicorn's as before (and the application refuses it).
 """
 
 from __future__ import annotations
