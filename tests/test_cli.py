@@ -325,9 +325,9 @@ def test_statistics_with_another_format_says_it_is_not_used(sdelint, reference):
     is the usual one, and stderr says so (and where JSON counts by rule)."""
     result = sdelint("check", "--statistics", "--format", "json", EXAMPLE_REL)
     assert result.json()["summary"]["by_rule"] == reference("check", "--format", "json", EXAMPLE_REL).json()["summary"]["by_rule"]
-    assert "sdelint: --statistics is for --format text: the json report lists the findings (its summary counts findings by rule: by_rule)" in result.err
+    assert "sdelint: note: --statistics is for --format text: the json report lists the findings (its summary counts findings by rule: by_rule)" in result.err
     sarif = sdelint("check", "--statistics", "--format", "sarif", EXAMPLE_REL)
-    assert "sdelint: --statistics is for --format text: the sarif report lists the findings\n" in sarif.err
+    assert "sdelint: note: --statistics is for --format text: the sarif report lists the findings\n" in sarif.err
     assert "--statistics" not in sdelint("check", "--statistics", EXAMPLE_REL).err
 
 
@@ -587,12 +587,12 @@ def test_the_default_include_takes_an_extension_in_any_case_a_pattern_given_as_w
     assert [(Path(entry["file"]).relative_to(folder).as_posix(), entry["events"]) for entry in report["files"]] == [
         ("UP.JSON", 12), ("sub/Z.JSON.GZ", 12), ("x.NdJson", 0)]
     result = cli("check", "--include", "*.json", folder)  # as written: no .JSON
-    assert result.exit_code == 2 and f"sdelint: {folder}: no file matching *.json in this directory" in result.stderr
+    assert result.exit_code == 2 and f"sdelint: note: {folder}: no file matching *.json in this directory" in result.stderr
     (folder / "UP.JSON").unlink()
     (folder / "sub" / "Z.JSON.GZ").unlink()
     (folder / "x.NdJson").unlink()
     result = cli("check", folder)  # the note names the default as --help does
-    assert f"sdelint: {folder}: no file matching *.json, *.jsonl, *.ndjson, *.json.gz, *.jsonl.gz, *.ndjson.gz in this directory" in result.stderr
+    assert f"sdelint: note: {folder}: no file matching *.json, *.jsonl, *.ndjson, *.json.gz, *.jsonl.gz, *.ndjson.gz in this directory" in result.stderr
 
 
 def test_directory_without_json_files_prints_a_note(sdelint, tmp_path, reference):
@@ -952,7 +952,7 @@ def test_a_walk_leaves_out_the_reports_and_baseline_earlier_runs_wrote(sdelint, 
     assert walked.json()["summary"]["files"] == 1
     for name in [*written.values(), ".sdelint-baseline.json"]:
         kind = "baseline" if "baseline" in name else "report"
-        assert f"sdelint: {folder / name} holds an sdelint {kind}: not checked (name it to check it)" in walked.err
+        assert f"sdelint: note: {folder / name} holds an sdelint {kind}: not checked (name it to check it)" in walked.err
     named = sdelint("check", "--format", "json", str(folder / "report.json"))
     assert named.code == 1 and [f["rule"] for f in named.json()["findings"]] == ["unrecognized-document"]
 
@@ -990,7 +990,7 @@ def test_exit_zero(sdelint, reference):
     assert reference("check", "--exit-zero", "no-such-file.json").code == 2, "usage errors still exit 2"
     empty = reference("check", "")  # `sdelint check "$UNSET"` checked the whole working directory
     assert empty.code == 2 and "an empty path was given" in empty.err
-    for option in ("-o", "--write-baseline"):  # they read "sdelint: .: Is a directory"
+    for option in ("-o", "--write-baseline"):  # they read "sdelint: error: .: Is a directory"
         empty = reference("check", EXAMPLE_REL, option, "")
         assert empty.code == 2 and "an empty file name was given" in empty.err
 
@@ -1253,7 +1253,7 @@ def test_an_internal_error_keeps_exit_2_when_the_reader_stops_early(many_reports
     (many_reports / "boom.json").write_bytes(EXAMPLE.read_bytes())
     command = [sys.executable, "-c", _FAILING_INPUT, str(ROOT), "check", "--jobs", "1", str(many_reports)]
     code, _, stderr = _read_one_line_then_close(command, many_reports)
-    assert code == 2 and b"sdelint: internal error on 1 input" in stderr, stderr
+    assert code == 2 and b"sdelint: error: internal error on 1 input" in stderr, stderr
     code, first, _ = _read_one_line_then_close(command, many_reports, merged=True)
     assert code == 2 and b"Traceback" not in first
 
@@ -1352,7 +1352,7 @@ def test_stdout_closed_is_one_line_and_exit_2_not_a_traceback(output):
     assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr, done.stderr
     assert done.returncode == 2
     assert done.stderr.decode().splitlines() == [
-        "sdelint: /dev/stdout: Bad file descriptor" if output else "sdelint: cannot write the report: standard output is closed"
+        "sdelint: error: /dev/stdout: Bad file descriptor" if output else "sdelint: error: cannot write the report: standard output is closed"
     ]
 
 
@@ -1363,7 +1363,7 @@ def test_stdout_closed_fails_the_printing_commands_as_it_fails_check(args):
     done = _run_with_closed(">&-", *args)
     assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr, done.stderr
     assert done.returncode == 2
-    assert done.stderr.decode().splitlines() == ["sdelint: cannot write the output: standard output is closed"]
+    assert done.stderr.decode().splitlines() == ["sdelint: error: cannot write the output: standard output is closed"]
 
 
 @pytest.mark.parametrize("args", [
@@ -1511,7 +1511,7 @@ def test_a_report_into_a_folder_that_takes_no_new_file_says_why(tmp_path, cli):
     result = cli("check", str(EXAMPLE), "-o", "/proc/version")
     assert result.exit_code == 2
     said = result.stderr.strip().splitlines()[-1]
-    assert said.startswith("sdelint: /proc/version: cannot create a file beside it in /proc (No such file or directory)"), said
+    assert said.startswith("sdelint: error: /proc/version: cannot create a file beside it in /proc (No such file or directory)"), said
     assert ".tmp" not in said
 
 
@@ -1646,7 +1646,7 @@ def test_an_invalid_configuration_listing_escapes_the_name_and_keeps_its_lines(c
     assert result.exit_code == 2
     _no_forged_line(result.stderr)
     lines = result.stderr.splitlines()
-    assert lines[0] == "sdelint: invalid configuration:" and len(lines) == 3 and all(line.startswith("  ") for line in lines[1:]), lines
+    assert lines[0] == "sdelint: error: invalid configuration:" and len(lines) == 3 and all(line.startswith("  ") for line in lines[1:]), lines
 
 
 def test_a_usage_error_escapes_a_path_s_line_break(cli, tmp_path, monkeypatch):
@@ -1664,5 +1664,27 @@ def test_a_note_escapes_a_walked_file_s_name(cli, tmp_path, monkeypatch):
     report = cli("check", "--format", "json", "capture.json").stdout
     (tmp_path / "r\u202enosj.json").write_text(report, encoding="utf-8")
     result = cli("check", ".")
-    assert "sdelint: r\\u202enosj.json holds an sdelint report: not checked" in result.stderr, result.stderr
+    assert "sdelint: note: r\\u202enosj.json holds an sdelint report: not checked" in result.stderr, result.stderr
     assert "\u202e" not in result.stderr
+
+
+# --------------------------------------------------------------------------- what stderr says, labelled
+
+
+def test_every_stderr_line_is_labelled_error_warning_or_note(sdelint, tmp_path):
+    """Notes read "sdelint: ...", some "sdelint: note: ...", and errors "sdelint: ..." as well: an error could not be told
+    from a note, and a note about a folder named "error" read "sdelint: error: no file matching ..."."""
+    (tmp_path / "error").mkdir()
+    shutil.copy(EXAMPLE, tmp_path / "c.json")
+    noted = sdelint("check", "--statistics", "--format", "json", "--fail-on", "info", "error", "c.json", cwd=tmp_path)
+    assert noted.code == 1, noted.err  # warnings, at or above --fail-on info
+    assert noted.err.splitlines() == [
+        "sdelint: note: error: no file matching *.json, *.jsonl, *.ndjson, *.json.gz, *.jsonl.gz, *.ndjson.gz in this directory",
+        "sdelint: note: --statistics is for --format text: the json report lists the findings (its summary counts findings by rule: by_rule)",
+        "sdelint: warning: --fail-on info cannot fail on info findings: they are below the lowest severity shown (warning); add --min-severity info",
+    ]
+    wrong = sdelint("check", "--ignore", "message-ig", "c.json", cwd=tmp_path)
+    assert (wrong.code, wrong.out) == (2, "")
+    assert wrong.err == "sdelint: error: unknown rule 'message-ig' in --ignore (did you mean 'message-id'?) (see 'sdelint rules')\n"
+    written = sdelint("check", "--write-baseline", "base.json", "c.json", cwd=tmp_path)
+    assert (written.code, written.err) == (0, "sdelint: note: wrote 15 findings to the baseline base.json\n")

@@ -20,7 +20,22 @@ from click.core import ParameterSource
 from . import __version__
 from .atomic import open_atomically
 from .baseline import BaselineError, apply_baseline, write_baseline
-from .closed_pipe import SIGPIPE_STATUS, HelpCommand, emit, is_closed_pipe, printing_only, reader_gone, reader_may_leave, shown, stderr_kept_open, tell
+from .closed_pipe import (
+    ERROR,
+    NOTE,
+    SIGPIPE_STATUS,
+    WARNING,
+    HelpCommand,
+    emit,
+    is_closed_pipe,
+    labelled,
+    printing_only,
+    reader_gone,
+    reader_may_leave,
+    shown,
+    stderr_kept_open,
+    tell,
+)
 from .collector import collector_paused, ending_with_exit
 from .config import CommandLine, Configuration, discover, split_rule_names
 from .findings import SEVERITY_RANK
@@ -77,7 +92,7 @@ class SdelintGroup(click.Group):
         except (click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except (CatalogueError, WorkerDied, ClusterError) as exc:
-            tell(f"sdelint: {exc}")
+            tell(ERROR, str(exc))
             sys.exit(EXIT_USAGE)
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated)
             sys.exit(_interrupted(exc))
@@ -87,13 +102,13 @@ class SdelintGroup(click.Group):
                 reader_gone(sys.stderr)
                 sys.exit(SIGPIPE_STATUS)
             if isinstance(exc, FileNotFoundError) and exc.filename is None and not _working_directory_exists():
-                tell("sdelint: the working directory no longer exists (deleted or moved): change to a folder that does")
+                tell(ERROR, "the working directory no longer exists (deleted or moved): change to a folder that does")
                 sys.exit(EXIT_USAGE)
             where = f"{exc.filename}: " if exc.filename else ""
-            tell(f"sdelint: {where}{exc.strerror or exc}")
+            tell(ERROR, f"{where}{exc.strerror or exc}")
             sys.exit(EXIT_USAGE)
         except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-            tell(f"sdelint: internal error: {type(exc).__name__}: {exc}")
+            tell(ERROR, f"internal error: {type(exc).__name__}: {exc}")
             sys.exit(EXIT_USAGE)
 
 
@@ -267,7 +282,7 @@ def check(
         raise click.UsageError("--write-baseline writes the baseline and no report: leave out -o/--output, or run once for each")
     _text_for_people()  # a lone surrogate in a key must not stop the report
     if write_baseline_path is not None and baseline_path is not None:  # hides nothing: what is written is every finding
-        tell("sdelint: --baseline is not used with --write-baseline: the baseline written lists every finding of this run"
+        tell(NOTE, "--baseline is not used with --write-baseline: the baseline written lists every finding of this run"
              " (and keeps its own earlier entries for files and rules the run did not check)")
     cli = CommandLine(api_version, select, ignore, min_severity, profile=profile)
     configs = Configurations(config_path, cli, context=REPORTERS[output_format].needs_context)
@@ -280,12 +295,12 @@ def check(
         except InputError as exc:
             raise click.UsageError(str(exc)) from None
         for note in notes:
-            tell(f"sdelint: {note}")
+            tell(NOTE, note)
         if STDIN not in paths and click.get_current_context().get_parameter_source("stdin_filename") != ParameterSource.DEFAULT:
-            tell("sdelint: --stdin-filename names standard input ('-'), which is not among the paths: it is not used")
+            tell(NOTE, "--stdin-filename names standard input ('-'), which is not among the paths: it is not used")
         if statistics and output_format != "text":  # a count per rule was asked for, and the report would not hold one
             counted = " (its summary counts findings by rule: by_rule)" if output_format == "json" else ""
-            tell(f"sdelint: --statistics is for --format text: the {output_format} report lists the findings{counted}")
+            tell(NOTE, f"--statistics is for --format text: the {output_format} report lists the findings{counted}")
         try:
             inputs, named_baseline = without_own_files(inputs, paths, {"-o/--output": output, "--write-baseline": write_baseline_path}, baseline_path)
         except Refused as exc:
@@ -308,20 +323,20 @@ def check(
         if executor is not None:
             executor.shutdown()
     for warning in configs.warnings():
-        tell(f"sdelint: warning: {warning}")
+        tell(WARNING, warning)
     # inputs sdelint failed on (a bug): reported like any finding, and the run ends with the internal-error status
     broken = [result.file for result in results if result.failed]
     if write_baseline_path is not None:
         if broken:  # their accepted findings would drop out of the baseline, and come back as new ones later
-            tell(f"sdelint: the baseline {write_baseline_path} was not written: sdelint failed on some inputs")
+            tell(ERROR, f"the baseline {write_baseline_path} was not written: sdelint failed on some inputs")
             sys.exit(_internal_errors(broken))
         count, kept, unreadable = write_baseline(write_baseline_path, results, _rule_checks(configs, inputs, stdin_filename))
         # one a merge left broken, or of another sdelint's format, is replaced whole: say that its entries for the files
         # and rules this run did not check are not kept (a rewrite for some files otherwise keeps them)
         if unreadable is not None:
-            tell(f"sdelint: note: the earlier baseline cannot be read, so none of its entries are kept ({unreadable})")
+            tell(NOTE, f"the earlier baseline cannot be read, so none of its entries are kept ({unreadable})")
         earlier = f" ({kept} of them kept from the earlier baseline, for files or rules this run did not check)" if kept else ""
-        tell(f"sdelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}{earlier}")
+        tell(NOTE, f"wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}{earlier}")
         sys.exit(EXIT_OK)
     outcome = None
     if baseline_path is not None:
@@ -346,7 +361,7 @@ def check(
     shown = configs.lowest_shown()
     if SEVERITY_RANK[threshold] < SEVERITY_RANK[shown]:  # a gate that can never fire on what it names: say so
         named = f"--fail-on {threshold}" if fail_on else f"fail-on: {threshold} (configuration)"
-        tell(f"sdelint: {named} cannot fail on {threshold} findings: they are below the lowest severity shown ({shown});"
+        tell(WARNING, f"{named} cannot fail on {threshold} findings: they are below the lowest severity shown ({shown});"
              f" add --min-severity {threshold}")
     failed = worst(results) >= SEVERITY_RANK[threshold]
     sys.exit(_internal_errors(broken) or (EXIT_FINDINGS if failed and not exit_zero else EXIT_OK))
@@ -373,7 +388,7 @@ def _internal_errors(files: list[str]) -> int:
     if not files:
         return 0
     named = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
-    tell(f"sdelint: internal error on {len(files)} input{'s' if len(files) != 1 else ''} ({named}): see their internal-error findings")
+    tell(ERROR, f"internal error on {len(files)} input{'s' if len(files) != 1 else ''} ({named}): see their internal-error findings")
     return EXIT_USAGE
 
 
@@ -466,7 +481,7 @@ def schema(name: str | None, api_version: str, profile: str, bundled: bool, list
     name = name or _DEFAULT_SCHEMA[profile]
     if profile != MESSAGING:
         if click.get_current_context().get_parameter_source("api_version") != ParameterSource.DEFAULT:
-            tell(f"sdelint: --api-version is for Messaging Interactions schemas: the {profile} profile's are its own (not used)")
+            tell(NOTE, f"--api-version is for Messaging Interactions schemas: the {profile} profile's are its own (not used)")
         api_version = profile  # a profile's schemas are a store of their own, named like it
     if list_names:
         emit("\n".join(schema_names(api_version)))
@@ -492,7 +507,7 @@ class Terminated(KeyboardInterrupt):
 def _interrupted(exc: KeyboardInterrupt) -> int:
     """Say that the run was interrupted or terminated; its exit status (130, or 143 for SIGTERM)."""
     terminated = isinstance(exc, Terminated)
-    _say_on_stderr("sdelint: terminated" if terminated else "sdelint: interrupted")
+    _say_on_stderr(labelled(ERROR, "terminated" if terminated else "interrupted"))
     return 128 + signal.SIGTERM if terminated else 130
 
 
@@ -519,7 +534,7 @@ def _main_status(kept: list[BaseException]) -> str | int | None:
         if is_closed_pipe(exc):  # a usage error's message into a closed stderr (click writes it after the command): still 2
             reader_gone(sys.stderr)
             return EXIT_USAGE
-        _say_on_stderr(f"sdelint: cannot write output: {exc.strerror or exc}")
+        _say_on_stderr(labelled(ERROR, f"cannot write output: {exc.strerror or exc}"))
         return EXIT_USAGE
     return 0
 

@@ -70,10 +70,21 @@ def shown(message: str) -> str:
     return LISTED.join(map(escape_controls, message.split(LISTED)))
 
 
-def tell(message: str) -> None:
-    """One line on stderr (``2>&1 | head`` may have closed it: the run goes on)."""
+# What sdelint says on stderr, one label each (as argparse, mypy and gcc label theirs): an error ends the run with
+# exit 2, a warning is something likely wrong that the run went on with, a note tells what was done or left unused.
+# A label always follows "sdelint: ", so a folder named "error" cannot make a note read as an error.
+ERROR, WARNING, NOTE = "error", "warning", "note"
+
+
+def labelled(kind: str, message: str) -> str:
+    """``sdelint: KIND: message``, the one form of every line sdelint writes on stderr (click's usage block aside)."""
+    return f"sdelint: {kind}: {message}"
+
+
+def tell(kind: str, message: str) -> None:
+    """One labelled line on stderr (``2>&1 | head`` may have closed it: the run goes on)."""
     with reader_may_leave(sys.stderr):
-        click.echo(shown(message), err=True)
+        click.echo(shown(labelled(kind, message)), err=True)
 
 
 def emit(text: str) -> None:
