@@ -1688,3 +1688,24 @@ def test_every_stderr_line_is_labelled_error_warning_or_note(sdelint, tmp_path):
     assert wrong.err == "sdelint: error: unknown rule 'message-ig' in --ignore (did you mean 'message-id'?) (see 'sdelint rules')\n"
     written = sdelint("check", "--write-baseline", "base.json", "c.json", cwd=tmp_path)
     assert (written.code, written.err) == (0, "sdelint: note: wrote 15 findings to the baseline base.json\n")
+
+
+def test_api_version_on_inputs_without_versions_says_it_is_not_used(sdelint, tmp_path):
+    """--api-version on Engagement History or web-side inputs was dropped without a word, where every other option a
+    run does not use (--stdin-filename, --statistics, schema's --api-version) gets a note."""
+    (tmp_path / "eh.json").write_text(json.dumps({
+        "interactionHistoryRecords": [{"info": {"engagementId": "1"}, "sdes": {"events": []}}], "_metadata": {"count": 1},
+    }), encoding="utf-8")
+    (tmp_path / "page.html").write_text('<script>lpTag.sdes.push({"type": "cart", "total": 1, "numItems": 1});</script>\n', encoding="utf-8")
+    shutil.copy(EXAMPLE, tmp_path / "c.json")
+    unused = sdelint("check", "--api-version", "v1", "eh.json", "page.html", cwd=tmp_path)
+    assert unused.code == 0 and unused.err == (
+        "sdelint: note: --api-version is for Messaging Interactions payloads: the inputs were checked as engagement-history"
+        " and web, whose contracts are their own (not used)\n"
+    ), unused.err
+    web = sdelint("check", "--api-version", "v2", "--profile", "web", "page.html", cwd=tmp_path)
+    assert "checked as web, whose contracts are their own (not used)" in web.err
+    # used for one input: nothing to say; nor when no version is named
+    assert sdelint("check", "--api-version", "v2", "eh.json", "c.json", cwd=tmp_path).err == ""
+    assert sdelint("check", "--api-version", "auto", "eh.json", cwd=tmp_path).err == ""
+    assert sdelint("check", "eh.json", "page.html", cwd=tmp_path).err == ""

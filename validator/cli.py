@@ -48,7 +48,7 @@ from .parallel import ClusterError, WorkerDied
 from .report import REPORTERS
 from .report.ascii_out import report_stream
 from .report.common import COLOR_CHOICES, color_wanted, escape_controls
-from .result import worst
+from .result import FileResult, worst
 from .rules.catalogue import CatalogueError, did_you_mean
 from .rules.explain import explain_rule, rule_table
 from .runner import Configurations, ProgressBar, check_inputs, default_jobs, policy_of
@@ -324,6 +324,8 @@ def check(
             executor.shutdown()
     for warning in configs.warnings():
         tell(WARNING, warning)
+    if unused := _api_version_unused(api_version, results):
+        tell(NOTE, unused)
     # inputs sdelint failed on (a bug): reported like any finding, and the run ends with the internal-error status
     broken = [result.file for result in results if result.failed]
     if write_baseline_path is not None:
@@ -365,6 +367,18 @@ def check(
              f" add --min-severity {threshold}")
     failed = worst(results) >= SEVERITY_RANK[threshold]
     sys.exit(_internal_errors(broken) or (EXIT_FINDINGS if failed and not exit_zero else EXIT_OK))
+
+
+def _api_version_unused(api_version: str | None, results: list[FileResult]) -> str | None:
+    """A note when --api-version named a version and no input was checked as Messaging Interactions, the only API
+    with versions: Engagement History and web-side payloads have contracts of their own (as ``schema`` says)."""
+    if api_version in (None, "auto"):
+        return None
+    profiles = sorted({result.profile for result in results if result.profile})
+    if not profiles or MESSAGING in profiles:
+        return None
+    checked = " and ".join(profiles)
+    return f"--api-version is for Messaging Interactions payloads: the inputs were checked as {checked}, whose contracts are their own (not used)"
 
 
 def _rule_checks(configs: Configurations, inputs: list[Input], stdin_name: str) -> Callable[[str, str, str], bool]:
