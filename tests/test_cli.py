@@ -1709,3 +1709,27 @@ def test_api_version_on_inputs_without_versions_says_it_is_not_used(sdelint, tmp
     assert sdelint("check", "--api-version", "v2", "eh.json", "c.json", cwd=tmp_path).err == ""
     assert sdelint("check", "--api-version", "auto", "eh.json", cwd=tmp_path).err == ""
     assert sdelint("check", "eh.json", "page.html", cwd=tmp_path).err == ""
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "ascii:strict", "latin-1"])
+def test_stderr_names_a_file_as_the_report_does_in_the_streams_encoding(run_sdelint, tmp_path, encoding):
+    """With PYTHONIOENCODING=ascii the report wrote ``n\\xf6.json`` and click wrote the notes and usage errors about the
+    same file in UTF-8 (its fallback for an ASCII stream): two spellings of one name, bytes an ASCII log cannot read."""
+    (tmp_path / "dïr").mkdir()
+    shutil.copy(EXAMPLE, tmp_path / "ün.json")
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    codec = encoding.split(":")[0]
+
+    def run(*args: str) -> tuple[int, str, str]:
+        done = subprocess.run([*sdelint_command(), *args], capture_output=True, cwd=tmp_path, env=env, timeout=60)
+        return done.returncode, done.stdout.decode(codec), done.stderr.decode(codec)  # strict: bytes of no other encoding
+
+    named = "\\xfcn.json" if codec == "ascii" else "ün.json"
+    folder = "d\\xefr" if codec == "ascii" else "dïr"
+    code, out, err = run("check", "-q", "--select", "message-id", "ün.json", "dïr")
+    assert code == 0 and out.startswith(f"{named}:95:19: warning message-id ") and "Traceback" not in err
+    assert err == f"sdelint: note: {folder}: no file matching *.json, *.jsonl, *.ndjson, *.json.gz, *.jsonl.gz, *.ndjson.gz in this directory\n"
+    code, out, err = run("check", "nö.json")
+    assert (code, out) == (2, "") and err.endswith("Error: path does not exist: " + ("n\\xf6.json" if codec == "ascii" else "nö.json") + "\n"), err
+    code, out, err = run("explain", "rüle")
+    assert code == 2 and "Error: Invalid value for RULE: unknown rule " + ("'r\\xfcle'" if codec == "ascii" else "'rüle'") in err, err

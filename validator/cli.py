@@ -32,9 +32,9 @@ from .closed_pipe import (
     printing_only,
     reader_gone,
     reader_may_leave,
-    shown,
     stderr_kept_open,
     tell,
+    usage_error_shown,
 )
 from .collector import collector_paused, ending_with_exit
 from .config import CommandLine, Configuration, discover, split_rule_names
@@ -72,7 +72,12 @@ class SdelintGroup(click.Group):
     command_class = HelpCommand  # --help into a closed pipe exits 0
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any) -> click.Context:
-        return printing_only(partial(super().make_context, info_name, args, parent, **extra))  # --help, --version
+        try:
+            return printing_only(partial(super().make_context, info_name, args, parent, **extra))  # --help, --version
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException as exc:  # `sdelint --bogus`
+            usage_error_shown(exc)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
@@ -87,8 +92,7 @@ class SdelintGroup(click.Group):
         try:
             return super().invoke(ctx)
         except click.ClickException as exc:  # a usage error naming a path: its control characters escaped, as in tell
-            exc.message = shown(exc.message)  # type: ignore[misc]  # Final in click's stubs; set once, before it is shown
-            raise
+            usage_error_shown(exc)
         except (click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except (CatalogueError, WorkerDied, ClusterError) as exc:
@@ -562,6 +566,8 @@ def run() -> None:
     """
     signal.signal(signal.SIGTERM, partial(_terminate_here, main_pid=os.getpid()))
     stderr_kept_open()  # `2>&-`: click's messages would otherwise go to stdout
+    with contextlib.suppress(AttributeError, ValueError):  # PYTHONIOENCODING=ascii:strict: a file name is escaped, as on stdout
+        sys.stderr.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     ending_with_exit()
     status: str | int | None = 0
     ended_by: list[BaseException] = []  # alive until os._exit (see _main_status)
