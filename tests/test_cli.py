@@ -1733,3 +1733,28 @@ def test_stderr_names_a_file_as_the_report_does_in_the_streams_encoding(run_sdel
     assert (code, out) == (2, "") and err.endswith("Error: path does not exist: " + ("n\\xf6.json" if codec == "ascii" else "nö.json") + "\n"), err
     code, out, err = run("explain", "rüle")
     assert code == 2 and "Error: Invalid value for RULE: unknown rule " + ("'r\\xfcle'" if codec == "ascii" else "'rüle'") in err, err
+
+
+def test_a_broken_configuration_stops_only_the_runs_that_use_it(sdelint, tmp_path):
+    """`sdelint check ../other/x.json` from a folder whose configuration was half edited stopped with that file's error
+    (exit 2): it is read before the inputs are known, for its cluster: setting, though no input is under it."""
+    here, elsewhere = tmp_path / "here", tmp_path / "elsewhere"
+    (here / "sub").mkdir(parents=True)
+    elsewhere.mkdir()
+    (here / ".sdelint.yaml").write_text("rules: [\n", encoding="utf-8")
+    (here / "sub" / ".sdelint.yaml").write_text("rules: {message-id: 'off'}\n", encoding="utf-8")
+    for folder in (here, here / "sub", elsewhere):
+        shutil.copy(EXAMPLE, folder / "c.json")
+    error = f"{here / '.sdelint.yaml'}:2:1: invalid YAML: while parsing a flow node expected the node content, but found '<stream end>'"
+    for outside in ("../elsewhere/c.json", "sub/c.json"):  # the nearest configuration of each is another
+        run = sdelint("check", "-q", outside, cwd=here)
+        assert run.code == 0, run.err
+        assert run.err == (
+            "sdelint: warning: the current folder's configuration cannot be used, and no input is under it (its cluster:"
+            f" setting, if any, was not used): {error}\n"
+        )
+    assert sdelint("check", "-q", "--config", "sub/.sdelint.yaml", "c.json", cwd=here).err == ""
+    for uses_it in (("check", "c.json"), ("check", "c.json", "../elsewhere/c.json"), ("rules",), ("explain", "message-id")):
+        stopped = sdelint(*uses_it, cwd=here)
+        assert (stopped.code, stopped.out, stopped.err) == (2, "", f"sdelint: error: {error}\n"), uses_it
+    assert sdelint("--version", cwd=here).code == 0

@@ -37,7 +37,7 @@ from .closed_pipe import (
     usage_error_shown,
 )
 from .collector import collector_paused, ending_with_exit
-from .config import CommandLine, Configuration, discover, split_rule_names
+from .config import CommandLine, ConfigError, Configuration, discover, split_rule_names
 from .findings import SEVERITY_RANK
 from .globs import bad_file_patterns
 from .inputs import DEFAULT_INCLUDE, STDIN, STDIN_NAME, Input, InputError, collect, list_url, read_stdin
@@ -290,7 +290,7 @@ def check(
              " (and keeps its own earlier entries for files and rules the run did not check)")
     cli = CommandLine(api_version, select, ignore, min_severity, profile=profile)
     configs = Configurations(config_path, cli, context=REPORTERS[output_format].needs_context)
-    executor = _cluster_executor(cluster, configs)
+    executor, unused_config = _cluster_executor(cluster, configs)
     try:
         try:
             inputs, notes = collect(
@@ -328,6 +328,9 @@ def check(
             executor.shutdown()
     for warning in configs.warnings():
         tell(WARNING, warning)
+    if unused_config is not None:  # no input uses it (one that did stopped the run with this error)
+        said = "the current folder's configuration cannot be used, and no input is under it (its cluster: setting, if any, was not used)"
+        tell(WARNING, f"{said}: {unused_config}")
     if unused := _api_version_unused(api_version, results):
         tell(NOTE, unused)
     # inputs sdelint failed on (a bug): reported like any finding, and the run ends with the internal-error status
@@ -410,17 +413,28 @@ def _internal_errors(files: list[str]) -> int:
     return EXIT_USAGE
 
 
-def _cluster_executor(address: str | None, configs: Configurations) -> DaskExecutor | None:
-    """The Dask cluster named by --cluster, else by the configuration (--config, or the nearest above the current folder)."""
-    if address is None:
-        address = configs.linter_for(None).config.cluster() if configs.source_for(None) is not None else None
+def _cluster_executor(address: str | None, configs: Configurations) -> tuple[DaskExecutor | None, ConfigError | None]:
+    """The Dask cluster named by --cluster, else by the configuration (--config, or the nearest above the current folder);
+    and the error of a current folder's configuration that cannot be loaded.
+
+    That one is read before the inputs are known, for its ``cluster:`` only: ``sdelint check ../other/x.json`` from
+    a folder whose configuration is half edited stopped with its error (exit 2), a file the run does not use. The
+    error is kept: an input under it loads it again and stops the run with it; otherwise ``check`` warns.
+    """
+    if address is None and configs.source_for(None) is not None:
+        try:
+            address = configs.linter_for(None).config.cluster()
+        except ConfigError as exc:
+            if configs.explicit is not None:  # --config: the configuration of every input
+                raise
+            return None, exc
     if not address:
-        return None
+        return None, None
     try:
         from .parallel.dask import DaskExecutor
     except ImportError as exc:
         raise click.UsageError(str(exc)) from None  # --cluster or the configuration's cluster: alike
-    return DaskExecutor.connect(address)
+    return DaskExecutor.connect(address), None
 
 
 def _load_config(config_path: Path | None) -> Configuration:
