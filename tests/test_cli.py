@@ -325,9 +325,9 @@ def test_statistics_with_another_format_says_it_is_not_used(sdelint, reference):
     is the usual one, and stderr says so (and where JSON counts by rule)."""
     result = sdelint("check", "--statistics", "--format", "json", EXAMPLE_REL)
     assert result.json()["summary"]["by_rule"] == reference("check", "--format", "json", EXAMPLE_REL).json()["summary"]["by_rule"]
-    assert "sdelint: --statistics is for --format text: the json report lists the findings (its summary counts findings by rule: by_rule)" in result.err
+    assert "sdelint: note: --statistics is for --format text: the json report lists the findings (its summary counts findings by rule: by_rule)" in result.err
     sarif = sdelint("check", "--statistics", "--format", "sarif", EXAMPLE_REL)
-    assert "sdelint: --statistics is for --format text: the sarif report lists the findings\n" in sarif.err
+    assert "sdelint: note: --statistics is for --format text: the sarif report lists the findings\n" in sarif.err
     assert "--statistics" not in sdelint("check", "--statistics", EXAMPLE_REL).err
 
 
@@ -587,12 +587,12 @@ def test_the_default_include_takes_an_extension_in_any_case_a_pattern_given_as_w
     assert [(Path(entry["file"]).relative_to(folder).as_posix(), entry["events"]) for entry in report["files"]] == [
         ("UP.JSON", 12), ("sub/Z.JSON.GZ", 12), ("x.NdJson", 0)]
     result = cli("check", "--include", "*.json", folder)  # as written: no .JSON
-    assert result.exit_code == 2 and f"sdelint: {folder}: no file matching *.json in this directory" in result.stderr
+    assert result.exit_code == 2 and f"sdelint: note: {folder}: no file matching *.json in this directory" in result.stderr
     (folder / "UP.JSON").unlink()
     (folder / "sub" / "Z.JSON.GZ").unlink()
     (folder / "x.NdJson").unlink()
     result = cli("check", folder)  # the note names the default as --help does
-    assert f"sdelint: {folder}: no file matching *.json, *.jsonl, *.ndjson, *.json.gz, *.jsonl.gz, *.ndjson.gz in this directory" in result.stderr
+    assert f"sdelint: note: {folder}: no file matching *.json, *.jsonl, *.ndjson, *.json.gz, *.jsonl.gz, *.ndjson.gz in this directory" in result.stderr
 
 
 def test_directory_without_json_files_prints_a_note(sdelint, tmp_path, reference):
@@ -952,7 +952,7 @@ def test_a_walk_leaves_out_the_reports_and_baseline_earlier_runs_wrote(sdelint, 
     assert walked.json()["summary"]["files"] == 1
     for name in [*written.values(), ".sdelint-baseline.json"]:
         kind = "baseline" if "baseline" in name else "report"
-        assert f"sdelint: {folder / name} holds an sdelint {kind}: not checked (name it to check it)" in walked.err
+        assert f"sdelint: note: {folder / name} holds an sdelint {kind}: not checked (name it to check it)" in walked.err
     named = sdelint("check", "--format", "json", str(folder / "report.json"))
     assert named.code == 1 and [f["rule"] for f in named.json()["findings"]] == ["unrecognized-document"]
 
@@ -990,7 +990,7 @@ def test_exit_zero(sdelint, reference):
     assert reference("check", "--exit-zero", "no-such-file.json").code == 2, "usage errors still exit 2"
     empty = reference("check", "")  # `sdelint check "$UNSET"` checked the whole working directory
     assert empty.code == 2 and "an empty path was given" in empty.err
-    for option in ("-o", "--write-baseline"):  # they read "sdelint: .: Is a directory"
+    for option in ("-o", "--write-baseline"):  # they read "sdelint: error: .: Is a directory"
         empty = reference("check", EXAMPLE_REL, option, "")
         assert empty.code == 2 and "an empty file name was given" in empty.err
 
@@ -1253,7 +1253,7 @@ def test_an_internal_error_keeps_exit_2_when_the_reader_stops_early(many_reports
     (many_reports / "boom.json").write_bytes(EXAMPLE.read_bytes())
     command = [sys.executable, "-c", _FAILING_INPUT, str(ROOT), "check", "--jobs", "1", str(many_reports)]
     code, _, stderr = _read_one_line_then_close(command, many_reports)
-    assert code == 2 and b"sdelint: internal error on 1 input" in stderr, stderr
+    assert code == 2 and b"sdelint: error: internal error on 1 input" in stderr, stderr
     code, first, _ = _read_one_line_then_close(command, many_reports, merged=True)
     assert code == 2 and b"Traceback" not in first
 
@@ -1352,7 +1352,7 @@ def test_stdout_closed_is_one_line_and_exit_2_not_a_traceback(output):
     assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr, done.stderr
     assert done.returncode == 2
     assert done.stderr.decode().splitlines() == [
-        "sdelint: /dev/stdout: Bad file descriptor" if output else "sdelint: cannot write the report: standard output is closed"
+        "sdelint: error: /dev/stdout: Bad file descriptor" if output else "sdelint: error: cannot write the report: standard output is closed"
     ]
 
 
@@ -1363,7 +1363,7 @@ def test_stdout_closed_fails_the_printing_commands_as_it_fails_check(args):
     done = _run_with_closed(">&-", *args)
     assert b"Traceback" not in done.stderr and b"internal error" not in done.stderr, done.stderr
     assert done.returncode == 2
-    assert done.stderr.decode().splitlines() == ["sdelint: cannot write the output: standard output is closed"]
+    assert done.stderr.decode().splitlines() == ["sdelint: error: cannot write the output: standard output is closed"]
 
 
 @pytest.mark.parametrize("args", [
@@ -1511,7 +1511,7 @@ def test_a_report_into_a_folder_that_takes_no_new_file_says_why(tmp_path, cli):
     result = cli("check", str(EXAMPLE), "-o", "/proc/version")
     assert result.exit_code == 2
     said = result.stderr.strip().splitlines()[-1]
-    assert said.startswith("sdelint: /proc/version: cannot create a file beside it in /proc (No such file or directory)"), said
+    assert said.startswith("sdelint: error: /proc/version: cannot create a file beside it in /proc (No such file or directory)"), said
     assert ".tmp" not in said
 
 
@@ -1646,7 +1646,7 @@ def test_an_invalid_configuration_listing_escapes_the_name_and_keeps_its_lines(c
     assert result.exit_code == 2
     _no_forged_line(result.stderr)
     lines = result.stderr.splitlines()
-    assert lines[0] == "sdelint: invalid configuration:" and len(lines) == 3 and all(line.startswith("  ") for line in lines[1:]), lines
+    assert lines[0] == "sdelint: error: invalid configuration:" and len(lines) == 3 and all(line.startswith("  ") for line in lines[1:]), lines
 
 
 def test_a_usage_error_escapes_a_path_s_line_break(cli, tmp_path, monkeypatch):
@@ -1664,5 +1664,97 @@ def test_a_note_escapes_a_walked_file_s_name(cli, tmp_path, monkeypatch):
     report = cli("check", "--format", "json", "capture.json").stdout
     (tmp_path / "r\u202enosj.json").write_text(report, encoding="utf-8")
     result = cli("check", ".")
-    assert "sdelint: r\\u202enosj.json holds an sdelint report: not checked" in result.stderr, result.stderr
+    assert "sdelint: note: r\\u202enosj.json holds an sdelint report: not checked" in result.stderr, result.stderr
     assert "\u202e" not in result.stderr
+
+
+# --------------------------------------------------------------------------- what stderr says, labelled
+
+
+def test_every_stderr_line_is_labelled_error_warning_or_note(sdelint, tmp_path):
+    """Notes read "sdelint: ...", some "sdelint: note: ...", and errors "sdelint: ..." as well: an error could not be told
+    from a note, and a note about a folder named "error" read "sdelint: error: no file matching ..."."""
+    (tmp_path / "error").mkdir()
+    shutil.copy(EXAMPLE, tmp_path / "c.json")
+    noted = sdelint("check", "--statistics", "--format", "json", "--fail-on", "info", "error", "c.json", cwd=tmp_path)
+    assert noted.code == 1, noted.err  # warnings, at or above --fail-on info
+    assert noted.err.splitlines() == [
+        "sdelint: note: error: no file matching *.json, *.jsonl, *.ndjson, *.json.gz, *.jsonl.gz, *.ndjson.gz in this directory",
+        "sdelint: note: --statistics is for --format text: the json report lists the findings (its summary counts findings by rule: by_rule)",
+        "sdelint: warning: --fail-on info cannot fail on info findings: they are below the lowest severity shown (warning); add --min-severity info",
+    ]
+    wrong = sdelint("check", "--ignore", "message-ig", "c.json", cwd=tmp_path)
+    assert (wrong.code, wrong.out) == (2, "")
+    assert wrong.err == "sdelint: error: unknown rule 'message-ig' in --ignore (did you mean 'message-id'?) (see 'sdelint rules')\n"
+    written = sdelint("check", "--write-baseline", "base.json", "c.json", cwd=tmp_path)
+    assert (written.code, written.err) == (0, "sdelint: note: wrote 15 findings to the baseline base.json\n")
+
+
+def test_api_version_on_inputs_without_versions_says_it_is_not_used(sdelint, tmp_path):
+    """--api-version on Engagement History or web-side inputs was dropped without a word, where every other option a
+    run does not use (--stdin-filename, --statistics, schema's --api-version) gets a note."""
+    (tmp_path / "eh.json").write_text(json.dumps({
+        "interactionHistoryRecords": [{"info": {"engagementId": "1"}, "sdes": {"events": []}}], "_metadata": {"count": 1},
+    }), encoding="utf-8")
+    (tmp_path / "page.html").write_text('<script>lpTag.sdes.push({"type": "cart", "total": 1, "numItems": 1});</script>\n', encoding="utf-8")
+    shutil.copy(EXAMPLE, tmp_path / "c.json")
+    unused = sdelint("check", "--api-version", "v1", "eh.json", "page.html", cwd=tmp_path)
+    assert unused.code == 0 and unused.err == (
+        "sdelint: note: --api-version is for Messaging Interactions payloads: the inputs were checked as engagement-history"
+        " and web, whose contracts are their own (not used)\n"
+    ), unused.err
+    web = sdelint("check", "--api-version", "v2", "--profile", "web", "page.html", cwd=tmp_path)
+    assert "checked as web, whose contracts are their own (not used)" in web.err
+    # used for one input: nothing to say; nor when no version is named
+    assert sdelint("check", "--api-version", "v2", "eh.json", "c.json", cwd=tmp_path).err == ""
+    assert sdelint("check", "--api-version", "auto", "eh.json", cwd=tmp_path).err == ""
+    assert sdelint("check", "eh.json", "page.html", cwd=tmp_path).err == ""
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "ascii:strict", "latin-1"])
+def test_stderr_names_a_file_as_the_report_does_in_the_streams_encoding(run_sdelint, tmp_path, encoding):
+    """With PYTHONIOENCODING=ascii the report wrote ``n\\xf6.json`` and click wrote the notes and usage errors about the
+    same file in UTF-8 (its fallback for an ASCII stream): two spellings of one name, bytes an ASCII log cannot read."""
+    (tmp_path / "dïr").mkdir()
+    shutil.copy(EXAMPLE, tmp_path / "ün.json")
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    codec = encoding.split(":")[0]
+
+    def run(*args: str) -> tuple[int, str, str]:
+        done = subprocess.run([*sdelint_command(), *args], capture_output=True, cwd=tmp_path, env=env, timeout=60)
+        return done.returncode, done.stdout.decode(codec), done.stderr.decode(codec)  # strict: bytes of no other encoding
+
+    named = "\\xfcn.json" if codec == "ascii" else "ün.json"
+    folder = "d\\xefr" if codec == "ascii" else "dïr"
+    code, out, err = run("check", "-q", "--select", "message-id", "ün.json", "dïr")
+    assert code == 0 and out.startswith(f"{named}:95:19: warning message-id ") and "Traceback" not in err
+    assert err == f"sdelint: note: {folder}: no file matching *.json, *.jsonl, *.ndjson, *.json.gz, *.jsonl.gz, *.ndjson.gz in this directory\n"
+    code, out, err = run("check", "nö.json")
+    assert (code, out) == (2, "") and err.endswith("Error: path does not exist: " + ("n\\xf6.json" if codec == "ascii" else "nö.json") + "\n"), err
+    code, out, err = run("explain", "rüle")
+    assert code == 2 and "Error: Invalid value for RULE: unknown rule " + ("'r\\xfcle'" if codec == "ascii" else "'rüle'") in err, err
+
+
+def test_a_broken_configuration_stops_only_the_runs_that_use_it(sdelint, tmp_path):
+    """`sdelint check ../other/x.json` from a folder whose configuration was half edited stopped with that file's error
+    (exit 2): it is read before the inputs are known, for its cluster: setting, though no input is under it."""
+    here, elsewhere = tmp_path / "here", tmp_path / "elsewhere"
+    (here / "sub").mkdir(parents=True)
+    elsewhere.mkdir()
+    (here / ".sdelint.yaml").write_text("rules: [\n", encoding="utf-8")
+    (here / "sub" / ".sdelint.yaml").write_text("rules: {message-id: 'off'}\n", encoding="utf-8")
+    for folder in (here, here / "sub", elsewhere):
+        shutil.copy(EXAMPLE, folder / "c.json")
+    error = f"{here / '.sdelint.yaml'}:2:1: invalid YAML: while parsing a flow node expected the node content, but found '<stream end>'"
+    for outside in ("../elsewhere/c.json", "sub/c.json"):  # the nearest configuration of each is another
+        run = sdelint("check", "-q", outside, cwd=here)
+        assert run.code == 0, run.err
+        assert run.err == (
+            "sdelint: warning: the current folder's configuration cannot be used, and no input is under it (its cluster:"
+            f" setting, if any, was not used): {error}\n"
+        )
+    assert sdelint("check", "-q", "--config", "sub/.sdelint.yaml", "c.json", cwd=here).err == ""
+    for uses_it in (("check", "c.json"), ("check", "c.json", "../elsewhere/c.json"), ("rules",), ("explain", "message-id")):
+        stopped = sdelint(*uses_it, cwd=here)
+        assert (stopped.code, stopped.out, stopped.err) == (2, "", f"sdelint: error: {error}\n"), uses_it
+    assert sdelint("--version", cwd=here).code == 0

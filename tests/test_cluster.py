@@ -302,7 +302,7 @@ def test_an_unreachable_scheduler_is_exit_2_with_one_line(corpus):
     )
     assert run.returncode == 2 and run.stdout == b""
     lines = run.stderr.decode().strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("sdelint: cannot reach the Dask scheduler at tcp://127.0.0.1:"), lines
+    assert len(lines) == 1 and lines[0].startswith("sdelint: error: cannot reach the Dask scheduler at tcp://127.0.0.1:"), lines
     assert time.monotonic() - started < 30
 
 
@@ -331,7 +331,7 @@ def test_a_server_that_is_no_scheduler_is_exit_2_with_one_line(corpus, answer):
         started = time.monotonic()
         run = subprocess.run([sys.executable, "-m", "validator", "check", "--cluster", address, str(corpus)], capture_output=True, env=_env(), timeout=30)
         lines = run.stderr.decode().strip().splitlines()
-        assert run.returncode == 2 and len(lines) == 1 and lines[0].startswith(f"sdelint: cannot reach the Dask scheduler at {address}: "), lines
+        assert run.returncode == 2 and len(lines) == 1 and lines[0].startswith(f"sdelint: error: cannot reach the Dask scheduler at {address}: "), lines
         assert "Error" not in lines[0] and time.monotonic() - started < 20
     finally:
         server.close()
@@ -463,7 +463,7 @@ def test_workers_that_cannot_import_sdelint_are_exit_2_with_one_line_not_a_hang(
             run = subprocess.run([sys.executable, "-m", "validator", "check", "--cluster", address, target], capture_output=True, env=_env(), timeout=60)
             lines = run.stderr.decode().strip().splitlines()
             assert run.returncode == 2 and run.stdout == b"", lines
-            assert len(lines) == 1 and lines[0].startswith("sdelint: the Dask worker at tcp://127.0.0.1:"), lines
+            assert len(lines) == 1 and lines[0].startswith("sdelint: error: the Dask worker at tcp://127.0.0.1:"), lines
             assert "cannot import sdelint" in lines[0] and "No module named 'validator'" in lines[0]
         assert processes[1].poll() is None  # the worker was asked, not killed
     finally:
@@ -529,7 +529,7 @@ if __name__ == "__main__":
 
 def test_ctrl_c_while_waiting_for_the_client_logs_no_traceback(tmp_path):
     """Ctrl-C before the event loop started a call: distributed's clean-up failed with a NameError that tornado
-    logged with its traceback, after 'sdelint: interrupted' (about one Ctrl-C of a cluster run in sixteen)."""
+    logged with its traceback, after 'sdelint: error: interrupted' (about one Ctrl-C of a cluster run in sixteen)."""
     script = tmp_path / "interrupt.py"
     script.write_text(INTERRUPT_A_WAIT)
     run = subprocess.run([sys.executable, str(script)], capture_output=True, env=_env(), timeout=60)

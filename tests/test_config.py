@@ -101,7 +101,7 @@ def test_a_toml_error_is_placed_as_file_line_column(tmp_path, cli, example_path,
     3, column 14)", no file:line:col an editor or a CI annotation opens, unlike every other configuration error."""
     config = _write(tmp_path / "pyproject.toml", text)
     result = cli("check", "--config", str(config), str(example_path))
-    assert result.exit_code == 2 and f"sdelint: {config}:{place}: {said}" in result.output and "(at " not in result.output, result.output
+    assert result.exit_code == 2 and f"sdelint: error: {config}:{place}: {said}" in result.output and "(at " not in result.output, result.output
 
 
 @pytest.mark.parametrize("text, place, said", [
@@ -116,7 +116,7 @@ def test_a_yaml_syntax_error_says_invalid_yaml_as_toml_s_says_invalid_toml(tmp_p
     node ..."), where a TOML one says "invalid TOML:" and an input's YAML syntax-error "invalid YAML:"."""
     config = _write(tmp_path / ".sdelint.yaml", text)
     result = cli("check", "--config", str(config), str(example_path))
-    assert result.exit_code == 2 and result.stderr == f"sdelint: {config}:{place}: {said}\n", result.stderr
+    assert result.exit_code == 2 and result.stderr == f"sdelint: error: {config}:{place}: {said}\n", result.stderr
 
 
 def test_a_toml_configuration_nested_too_deep_names_the_deepest_place(tmp_path, cli, example_path):
@@ -125,7 +125,7 @@ def test_a_toml_configuration_nested_too_deep_names_the_deepest_place(tmp_path, 
     text = '[tool.sdelint]\n# [[[[[[[[\ns = "[[[[\\"[[[["\nt = """\n[[[[[[[[[[\n"""\nx = [1,\n  ' + "[" * 3000 + "1" + "]" * 3001 + "\n"
     config = _write(tmp_path / "pyproject.toml", text)
     result = cli("check", "--config", str(config), str(example_path))
-    assert result.exit_code == 2 and f"sdelint: {config}:8:3002: invalid TOML: nested too deeply to read" in result.output, result.output
+    assert result.exit_code == 2 and f"sdelint: error: {config}:8:3002: invalid TOML: nested too deeply to read" in result.output, result.output
 
 
 def test_a_setting_written_below_the_rules_table_is_said_to_belong_above_it(tmp_path, cli, example_path):
@@ -767,7 +767,7 @@ def test_select_of_a_name_no_configuration_in_use_defines_is_still_an_error(proj
     _write(project / ".sdelint.yaml", "rules: {timestamp-order: error}\n")
     _write(project / "fixtures" / ".sdelint.yaml", NESTED_CUSTOM)
     result = cli("check", "--select", "cart-needs-currency", "legacy/b.json")  # fixtures/ is not checked: its rule is not in use
-    assert result.exit_code == 2 and "unknown rule 'cart-needs-currency' in --select/--ignore" in result.output
+    assert result.exit_code == 2 and "unknown rule 'cart-needs-currency' in --select (see 'sdelint rules')" in result.stderr
     typo = cli("check", "--ignore", "cart-need-currency", "fixtures", "legacy/b.json")
     assert typo.exit_code == 2 and "(did you mean 'cart-needs-currency'?)" in typo.output
 
@@ -952,7 +952,7 @@ def test_a_yaml_configuration_nested_too_deep_names_the_place(tmp_path, cli, exa
     opens, then named the file alone; now the line and column where the nesting got too deep."""
     config = _write(tmp_path / ".sdelint.yaml", text)
     result = cli("check", "--config", str(config), str(example_path))
-    found = re.search(rf"sdelint: {re.escape(str(config))}:(\d+):(\d+): nested too deeply to read", result.output)
+    found = re.search(rf"sdelint: error: {re.escape(str(config))}:(\d+):(\d+): nested too deeply to read", result.output)
     assert result.exit_code == 2 and found and ":0:0:" not in result.output, result.output
     line, column = map(int, found.groups())
     assert 1 <= line <= text.count("\n") and 1 < column <= len(text.splitlines()[line - 1]) + 1
@@ -1118,5 +1118,5 @@ def test_a_configuration_not_utf8_is_refused_at_its_line_and_column(tmp_path, cl
     result = cli("check", "--config", str(config), str(example_path))
     assert result.exit_code == 2
     column = 17 if name.endswith(".yaml") else 18  # after 'api-version: "v2' or 'api-version = "v2'
-    assert f"sdelint: {config}:2:{column}: cannot read configuration: invalid UTF-8 byte b'\\xe9'" in result.output
+    assert f"sdelint: error: {config}:2:{column}: cannot read configuration: invalid UTF-8 byte b'\\xe9'" in result.output
     assert "Traceback" not in result.output

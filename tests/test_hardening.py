@@ -22,7 +22,7 @@ def test_help_and_version_into_a_full_device_are_one_line(option, tmp_path):
     with open("/dev/full", "w") as full:
         done = subprocess.run([*sdelint_command(), option], stdout=full, stderr=subprocess.PIPE, timeout=60)
     assert done.returncode == 2
-    assert done.stderr.decode().strip() == "sdelint: cannot write output: No space left on device"
+    assert done.stderr.decode().strip() == "sdelint: error: cannot write output: No space left on device"
 
 
 def test_output_under_a_file_is_one_line(run_sdelint, tmp_path):
@@ -30,7 +30,7 @@ def test_output_under_a_file_is_one_line(run_sdelint, tmp_path):
     blocker.write_text("x")
     done = run_sdelint("check", EXAMPLE, "-o", blocker / "report.txt")
     assert done.returncode == 2
-    assert done.stderr.decode().strip() == f"sdelint: {blocker / 'report.txt'}: Not a directory"
+    assert done.stderr.decode().strip() == f"sdelint: error: {blocker / 'report.txt'}: Not a directory"
 
 
 def test_a_path_longer_than_the_system_allows_is_a_read_error_and_the_run_goes_on(run_sdelint, tmp_path):

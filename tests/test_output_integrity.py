@@ -335,11 +335,11 @@ def test_a_report_that_cannot_be_written_names_its_own_path_not_a_temporary_one(
     result = cli("check", "--format", "json", "-o", str(report), str(EXAMPLE))
     assert result.exit_code == 2
     reason = "Read-only file system" if failure == "mkstemp" else "No space left on device"
-    assert result.stderr.strip().splitlines()[-1] == f"sdelint: {report}: {reason}"
+    assert result.stderr.strip().splitlines()[-1] == f"sdelint: error: {report}: {reason}"
     assert report.read_text(encoding="utf-8") == "previous\n" and sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
 
 
-@pytest.mark.parametrize("signum, code, said", [(2, 130, "sdelint: interrupted"), (15, 143, "sdelint: terminated")])
+@pytest.mark.parametrize("signum, code, said", [(2, 130, "sdelint: error: interrupted"), (15, 143, "sdelint: error: terminated")])
 def test_a_cancelled_run_says_so_and_leaves_nothing_behind(tmp_path, signum, code, said):
     """SIGTERM (a CI job cancelled or timed out) killed the process outright: exit 143 without a word, and the
     report's temporary file left beside its target (an audit). It now unwinds as Ctrl-C does."""
@@ -382,7 +382,7 @@ def test_github_annotation_keeps_a_line_break_in_a_file_name_for_the_runner(tmp_
     assert line.startswith("::warning file=two%0Alines\\x1b.json,line=1,")
 
 
-@pytest.mark.parametrize("signum, code, said", [(2, 130, "sdelint: interrupted"), (15, 143, "sdelint: terminated")])
+@pytest.mark.parametrize("signum, code, said", [(2, 130, "sdelint: error: interrupted"), (15, 143, "sdelint: error: terminated")])
 def test_a_signal_after_the_report_is_written_is_no_traceback(tmp_path, signum, code, said):
     """A sweep: a signal between the command's end and the exit printed a traceback (and SIGTERM exited 1)."""
     script = (
@@ -433,7 +433,7 @@ def test_ctrl_c_while_the_command_loads_is_no_traceback(tmp_path, ignored):
     if ignored:
         assert done.returncode == 0 and b"Checked 1 file" in done.stdout  # the run went on to its summary
     else:
-        assert (done.returncode, done.stderr, done.stdout) == (130, b"sdelint: interrupted\n", b"")
+        assert (done.returncode, done.stderr, done.stdout) == (130, b"sdelint: error: interrupted\n", b"")
 
 
 def test_the_console_command_enters_where_ctrl_c_is_taken_early():

@@ -181,7 +181,7 @@ def test_a_file_whose_worker_dies_twice_ends_the_run_with_one_line_naming_it(man
         time.sleep(0.002)
     out, err = process.communicate(timeout=10)
     assert process.returncode == 2, (out, err)
-    assert re.fullmatch(rb"sdelint: a worker process was killed by SIGKILL twice while checking \S+f\d{3}\.json\n", err), err
+    assert re.fullmatch(rb"sdelint: error: a worker process was killed by SIGKILL twice while checking \S+f\d{3}\.json\n", err), err
     assert out == b""
 
 
@@ -203,7 +203,7 @@ def test_children_do_not_outlive_a_terminated_parent_nor_hold_its_stdout(inputs,
     child = _first_child(process)
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=10)  # a `$(sdelint ...)` reader: EOF once the parent is gone
-    assert process.returncode == 128 + signal.SIGTERM and err.endswith(b"sdelint: terminated\n"), err  # unwound as Ctrl-C is
+    assert process.returncode == 128 + signal.SIGTERM and err.endswith(b"sdelint: error: terminated\n"), err  # unwound as Ctrl-C is
     deadline = time.monotonic() + 5
     while not _gone(child) and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -271,7 +271,7 @@ def test_a_bug_on_one_input_is_reported_on_it_and_the_run_goes_on(tmp_path, jobs
     done = run("--format", "json", "--exit-zero", folder)
     stderr = done.stderr.decode()
     assert done.returncode == 2, stderr
-    assert f"sdelint: internal error on 1 input ({folder / 'boom.json'}): see their internal-error findings" in stderr
+    assert f"sdelint: error: internal error on 1 input ({folder / 'boom.json'}): see their internal-error findings" in stderr
     assert "Traceback" not in stderr
     report = json.loads(done.stdout)
     assert report["summary"]["files"] == 17

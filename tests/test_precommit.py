@@ -219,7 +219,7 @@ def test_hook_rewrites_the_baseline_over_batches(hooked_repo):
         result = _run_hooks(project, env, "--all-files", "--verbose")
         output = result.stdout + result.stderr
         assert "exit code: 2" not in output and "it would be replaced" not in output, output
-        assert output.count("sdelint: wrote ") == 2, output  # two batches, the baseline rewritten by each
+        assert output.count("sdelint: note: wrote ") == 2, output  # two batches, the baseline rewritten by each
         assert "is the baseline written (--write-baseline): not checked as an input" in output
         written = json.loads((project / ".sdelint-baseline.json").read_text(encoding="utf-8"))["findings"]
         assert {entry["file"] for entry in written} >= {name.relative_to(project).as_posix() for name in names}

@@ -1476,14 +1476,14 @@ def test_serve_is_no_short_run_it_frees_documents_and_collects_cycles(monkeypatc
 
 @pytest.mark.parametrize("workers, stop", [("1", signal.SIGTERM), ("1", signal.SIGINT), ("2", signal.SIGINT)])
 def test_a_stopped_server_exits_0_with_one_worker_as_with_several(tmp_path, workers, stop):
-    """A stop by SIGTERM or Ctrl-C is how a server ends: `--workers N` exited 0, one worker 143 ("sdelint: terminated")
+    """A stop by SIGTERM or Ctrl-C is how a server ends: `--workers N` exited 0, one worker 143 ("sdelint: error: terminated")
     or 130, as uvicorn raised the signal again once it had shut down."""
     server = start_server(tmp_path, "--workers", workers, "--no-access-log")
     server.process.send_signal(stop)
     server.process.wait(timeout=30)
     log = server.log.read_text(errors="replace")
     assert server.process.returncode == 0, log
-    assert "sdelint: terminated" not in log and "sdelint: interrupted" not in log and "Traceback" not in log, log
+    assert "sdelint: error: terminated" not in log and "sdelint: error: interrupted" not in log and "Traceback" not in log, log
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
@@ -1549,4 +1549,4 @@ def test_serve_without_its_extra_says_which_to_install_and_why(tmp_path, blocked
     code = blocked + "from validator.cli import main\nmain(['serve', '--port', '0'], prog_name='sdelint')\n"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=checkout_env(), cwd=tmp_path, timeout=60)
     assert run.returncode == 2, run.stderr
-    assert run.stderr.strip() == f"sdelint: 'sdelint serve' needs the serve extra {says}: pip install 'sdelint[serve]'"
+    assert run.stderr.strip() == f"sdelint: error: 'sdelint serve' needs the serve extra {says}: pip install 'sdelint[serve]'"

@@ -1,7 +1,7 @@
 """The ``sdelint`` command (and ``python -m validator``).
 
 Ctrl-C while sdelint's modules load (the first tenth of a second or so) ends the run as it
-does later, with "sdelint: interrupted" and status 130, not a traceback from inside an import.
+does later, with "sdelint: error: interrupted" and status 130, not a traceback from inside an import.
 Nothing has been written by then.
 """
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def _interrupted_while_loading(signum: int, frame: FrameType | None) -> None:
-    os.write(2, b"sdelint: interrupted\n")
+    os.write(2, b"sdelint: error: interrupted\n")
     os._exit(130)
 
 

@@ -20,9 +20,24 @@ from click.core import ParameterSource
 from . import __version__
 from .atomic import open_atomically
 from .baseline import MAX_BASELINE_BYTES, BaselineError, apply_baseline, write_baseline
-from .closed_pipe import SIGPIPE_STATUS, HelpCommand, emit, is_closed_pipe, printing_only, reader_gone, reader_may_leave, shown, stderr_kept_open, tell
+from .closed_pipe import (
+    ERROR,
+    NOTE,
+    SIGPIPE_STATUS,
+    WARNING,
+    HelpCommand,
+    emit,
+    is_closed_pipe,
+    labelled,
+    printing_only,
+    reader_gone,
+    reader_may_leave,
+    stderr_kept_open,
+    tell,
+    usage_error_shown,
+)
 from .collector import collector_paused, ending_with_exit
-from .config import CommandLine, Configuration, discover, split_rule_names
+from .config import CommandLine, ConfigError, Configuration, discover, split_rule_names
 from .findings import SEVERITY_RANK
 from .globs import bad_file_patterns
 from .inputs import DEFAULT_INCLUDE, STDIN, STDIN_NAME, Input, InputError, collect, list_url, read_stdin
@@ -33,7 +48,7 @@ from .parallel import ClusterError, WorkerDied
 from .report import REPORTERS
 from .report.ascii_out import report_stream
 from .report.common import COLOR_CHOICES, color_wanted, escape_controls
-from .result import worst
+from .result import FileResult, worst
 from .rules.catalogue import CatalogueError, did_you_mean
 from .rules.explain import explain_rule, rule_table
 from .runner import Configurations, ProgressBar, check_inputs, default_jobs, policy_of
@@ -57,7 +72,12 @@ class SdelintGroup(click.Group):
     command_class = HelpCommand  # --help into a closed pipe exits 0
 
     def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any) -> click.Context:
-        return printing_only(partial(super().make_context, info_name, args, parent, **extra))  # --help, --version
+        try:
+            return printing_only(partial(super().make_context, info_name, args, parent, **extra))  # --help, --version
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException as exc:  # `sdelint --bogus`
+            usage_error_shown(exc)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
@@ -72,12 +92,11 @@ class SdelintGroup(click.Group):
         try:
             return super().invoke(ctx)
         except click.ClickException as exc:  # a usage error naming a path: its control characters escaped, as in tell
-            exc.message = shown(exc.message)  # type: ignore[misc]  # Final in click's stubs; set once, before it is shown
-            raise
+            usage_error_shown(exc)
         except (click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except (CatalogueError, WorkerDied, ClusterError) as exc:
-            tell(f"sdelint: {exc}")
+            tell(ERROR, str(exc))
             sys.exit(EXIT_USAGE)
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated)
             sys.exit(_interrupted(exc))
@@ -87,13 +106,13 @@ class SdelintGroup(click.Group):
                 reader_gone(sys.stderr)
                 sys.exit(SIGPIPE_STATUS)
             if isinstance(exc, FileNotFoundError) and exc.filename is None and not _working_directory_exists():
-                tell("sdelint: the working directory no longer exists (deleted or moved): change to a folder that does")
+                tell(ERROR, "the working directory no longer exists (deleted or moved): change to a folder that does")
                 sys.exit(EXIT_USAGE)
             where = f"{exc.filename}: " if exc.filename else ""
-            tell(f"sdelint: {where}{exc.strerror or exc}")
+            tell(ERROR, f"{where}{exc.strerror or exc}")
             sys.exit(EXIT_USAGE)
         except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-            tell(f"sdelint: internal error: {type(exc).__name__}: {exc}")
+            tell(ERROR, f"internal error: {type(exc).__name__}: {exc}")
             sys.exit(EXIT_USAGE)
 
 
@@ -268,11 +287,11 @@ def check(
         raise click.UsageError("--write-baseline writes the baseline and no report: leave out -o/--output, or run once for each")
     _text_for_people()  # a lone surrogate in a key must not stop the report
     if write_baseline_path is not None and baseline_path is not None:  # hides nothing: what is written is every finding
-        tell("sdelint: --baseline is not used with --write-baseline: the baseline written lists every finding of this run"
+        tell(NOTE, "--baseline is not used with --write-baseline: the baseline written lists every finding of this run"
              " (and keeps its own earlier entries for files and rules the run did not check)")
     cli = CommandLine(api_version, select, ignore, min_severity, profile=profile)
     configs = Configurations(config_path, cli, context=REPORTERS[output_format].needs_context)
-    executor = _cluster_executor(cluster, configs)
+    executor, unused_config = _cluster_executor(cluster, configs)
     try:
         try:
             inputs, notes = collect(
@@ -281,12 +300,12 @@ def check(
         except InputError as exc:
             raise click.UsageError(str(exc)) from None
         for note in notes:
-            tell(f"sdelint: {note}")
+            tell(NOTE, note)
         if STDIN not in paths and click.get_current_context().get_parameter_source("stdin_filename") != ParameterSource.DEFAULT:
-            tell("sdelint: --stdin-filename names standard input ('-'), which is not among the paths: it is not used")
+            tell(NOTE, "--stdin-filename names standard input ('-'), which is not among the paths: it is not used")
         if statistics and output_format != "text":  # a count per rule was asked for, and the report would not hold one
             counted = " (its summary counts findings by rule: by_rule)" if output_format == "json" else ""
-            tell(f"sdelint: --statistics is for --format text: the {output_format} report lists the findings{counted}")
+            tell(NOTE, f"--statistics is for --format text: the {output_format} report lists the findings{counted}")
         try:
             inputs, named_baseline = without_own_files(inputs, paths, {"-o/--output": output, "--write-baseline": write_baseline_path}, baseline_path)
         except Refused as exc:
@@ -309,24 +328,29 @@ def check(
         if executor is not None:
             executor.shutdown()
     for warning in configs.warnings():
-        tell(f"sdelint: warning: {warning}")
+        tell(WARNING, warning)
+    if unused_config is not None:  # no input uses it (one that did stopped the run with this error)
+        said = "the current folder's configuration cannot be used, and no input is under it (its cluster: setting, if any, was not used)"
+        tell(WARNING, f"{said}: {unused_config}")
+    if unused := _api_version_unused(api_version, results):
+        tell(NOTE, unused)
     # inputs sdelint failed on (a bug): reported like any finding, and the run ends with the internal-error status
     broken = [result.file for result in results if result.failed]
     if write_baseline_path is not None:
         if broken:  # their accepted findings would drop out of the baseline, and come back as new ones later
-            tell(f"sdelint: the baseline {write_baseline_path} was not written: sdelint failed on some inputs")
+            tell(ERROR, f"the baseline {write_baseline_path} was not written: sdelint failed on some inputs")
             sys.exit(_internal_errors(broken))
         before = _file_bytes(write_baseline_path) if os.environ.get("PRE_COMMIT") else None
         count, kept, unreadable = write_baseline(write_baseline_path, results, _rule_checks(configs, inputs, stdin_filename))
         # one a merge left broken, or of another sdelint's format, is replaced whole: say that its entries for the files
         # and rules this run did not check are not kept (a rewrite for some files otherwise keeps them)
         if unreadable is not None:
-            tell(f"sdelint: note: the earlier baseline cannot be read, so none of its entries are kept ({unreadable})")
+            tell(NOTE, f"the earlier baseline cannot be read, so none of its entries are kept ({unreadable})")
         earlier = f" ({kept} of them kept from the earlier baseline, for files or rules this run did not check)" if kept else ""
-        tell(f"sdelint: wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}{earlier}")
+        tell(NOTE, f"wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}{earlier}")
         if os.environ.get("PRE_COMMIT") and _file_bytes(write_baseline_path) != before:
             # pre-commit fails a hook that changed a tracked file, but sees no new one: the first baseline passed, unstaged
-            tell(f"sdelint: the baseline {write_baseline_path} was {'changed' if before is not None else 'created'}: git add it"
+            tell(NOTE, f"the baseline {write_baseline_path} was {'changed' if before is not None else 'created'}: git add it"
                  " (under pre-commit, a hook that writes a file fails)")
             sys.exit(EXIT_FINDINGS)
         sys.exit(EXIT_OK)
@@ -353,10 +377,22 @@ def check(
     shown = configs.lowest_shown()
     if SEVERITY_RANK[threshold] < SEVERITY_RANK[shown]:  # a gate that can never fire on what it names: say so
         named = f"--fail-on {threshold}" if fail_on else f"fail-on: {threshold} (configuration)"
-        tell(f"sdelint: {named} cannot fail on {threshold} findings: they are below the lowest severity shown ({shown});"
+        tell(WARNING, f"{named} cannot fail on {threshold} findings: they are below the lowest severity shown ({shown});"
              f" add --min-severity {threshold}")
     failed = worst(results) >= SEVERITY_RANK[threshold]
     sys.exit(_internal_errors(broken) or (EXIT_FINDINGS if failed and not exit_zero else EXIT_OK))
+
+
+def _api_version_unused(api_version: str | None, results: list[FileResult]) -> str | None:
+    """A note when --api-version named a version and no input was checked as Messaging Interactions, the only API
+    with versions: Engagement History and web-side payloads have contracts of their own (as ``schema`` says)."""
+    if api_version in (None, "auto"):
+        return None
+    profiles = sorted({result.profile for result in results if result.profile})
+    if not profiles or MESSAGING in profiles:
+        return None
+    checked = " and ".join(profiles)
+    return f"--api-version is for Messaging Interactions payloads: the inputs were checked as {checked}, whose contracts are their own (not used)"
 
 
 def _rule_checks(configs: Configurations, inputs: list[Input], stdin_name: str) -> Callable[[str, str, str], bool]:
@@ -388,21 +424,32 @@ def _internal_errors(files: list[str]) -> int:
     if not files:
         return 0
     named = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
-    tell(f"sdelint: internal error on {len(files)} input{'s' if len(files) != 1 else ''} ({named}): see their internal-error findings")
+    tell(ERROR, f"internal error on {len(files)} input{'s' if len(files) != 1 else ''} ({named}): see their internal-error findings")
     return EXIT_USAGE
 
 
-def _cluster_executor(address: str | None, configs: Configurations) -> DaskExecutor | None:
-    """The Dask cluster named by --cluster, else by the configuration (--config, or the nearest above the current folder)."""
-    if address is None:
-        address = configs.linter_for(None).config.cluster() if configs.source_for(None) is not None else None
+def _cluster_executor(address: str | None, configs: Configurations) -> tuple[DaskExecutor | None, ConfigError | None]:
+    """The Dask cluster named by --cluster, else by the configuration (--config, or the nearest above the current folder);
+    and the error of a current folder's configuration that cannot be loaded.
+
+    That one is read before the inputs are known, for its ``cluster:`` only: ``sdelint check ../other/x.json`` from
+    a folder whose configuration is half edited stopped with its error (exit 2), a file the run does not use. The
+    error is kept: an input under it loads it again and stops the run with it; otherwise ``check`` warns.
+    """
+    if address is None and configs.source_for(None) is not None:
+        try:
+            address = configs.linter_for(None).config.cluster()
+        except ConfigError as exc:
+            if configs.explicit is not None:  # --config: the configuration of every input
+                raise
+            return None, exc
     if not address:
-        return None
+        return None, None
     try:
         from .parallel.dask import DaskExecutor
     except ImportError as exc:
         raise click.UsageError(str(exc)) from None  # --cluster or the configuration's cluster: alike
-    return DaskExecutor.connect(address)
+    return DaskExecutor.connect(address), None
 
 
 def _load_config(config_path: Path | None) -> Configuration:
@@ -481,7 +528,7 @@ def schema(name: str | None, api_version: str, profile: str, bundled: bool, list
     name = name or _DEFAULT_SCHEMA[profile]
     if profile != MESSAGING:
         if click.get_current_context().get_parameter_source("api_version") != ParameterSource.DEFAULT:
-            tell(f"sdelint: --api-version is for Messaging Interactions schemas: the {profile} profile's are its own (not used)")
+            tell(NOTE, f"--api-version is for Messaging Interactions schemas: the {profile} profile's are its own (not used)")
         api_version = profile  # a profile's schemas are a store of their own, named like it
     if list_names:
         emit("\n".join(schema_names(api_version)))
@@ -507,7 +554,7 @@ class Terminated(KeyboardInterrupt):
 def _interrupted(exc: KeyboardInterrupt) -> int:
     """Say that the run was interrupted or terminated; its exit status (130, or 143 for SIGTERM)."""
     terminated = isinstance(exc, Terminated)
-    _say_on_stderr("sdelint: terminated" if terminated else "sdelint: interrupted")
+    _say_on_stderr(labelled(ERROR, "terminated" if terminated else "interrupted"))
     return 128 + signal.SIGTERM if terminated else 130
 
 
@@ -534,7 +581,7 @@ def _main_status(kept: list[BaseException]) -> str | int | None:
         if is_closed_pipe(exc):  # a usage error's message into a closed stderr (click writes it after the command): still 2
             reader_gone(sys.stderr)
             return EXIT_USAGE
-        _say_on_stderr(f"sdelint: cannot write output: {exc.strerror or exc}")
+        _say_on_stderr(labelled(ERROR, f"cannot write output: {exc.strerror or exc}"))
         return EXIT_USAGE
     return 0
 
@@ -548,6 +595,8 @@ def run() -> None:
     """
     signal.signal(signal.SIGTERM, partial(_terminate_here, main_pid=os.getpid()))
     stderr_kept_open()  # `2>&-`: click's messages would otherwise go to stdout
+    with contextlib.suppress(AttributeError, ValueError):  # PYTHONIOENCODING=ascii:strict: a file name is escaped, as on stdout
+        sys.stderr.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     ending_with_exit()
     status: str | int | None = 0
     ended_by: list[BaseException] = []  # alive until os._exit (see _main_status)

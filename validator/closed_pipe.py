@@ -17,7 +17,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 import click
 
@@ -70,10 +70,43 @@ def shown(message: str) -> str:
     return LISTED.join(map(escape_controls, message.split(LISTED)))
 
 
-def tell(message: str) -> None:
-    """One line on stderr (``2>&1 | head`` may have closed it: the run goes on)."""
+# What sdelint says on stderr, one label each (as argparse, mypy and gcc label theirs): an error ends the run with
+# exit 2, a warning is something likely wrong that the run went on with, a note tells what was done or left unused.
+# A label always follows "sdelint: ", so a folder named "error" cannot make a note read as an error.
+ERROR, WARNING, NOTE = "error", "warning", "note"
+
+
+def labelled(kind: str, message: str) -> str:
+    """``sdelint: KIND: message``, the one form of every line sdelint writes on stderr (click's usage block aside)."""
+    return f"sdelint: {kind}: {message}"
+
+
+def tell(kind: str, message: str) -> None:
+    """One labelled line on stderr (``2>&1 | head`` may have closed it: the run goes on).
+
+    Written to ``sys.stderr`` itself, in its encoding with backslash escapes (``\\xfc``), as the report is on stdout:
+    click's ``err=True`` writes UTF-8 to a stream whose encoding is ASCII (``PYTHONIOENCODING=ascii``), and a file
+    name then read one way in the report and another in the note about it."""
+    if sys.stderr is None:  # an embedding program's choice: nothing to write to
+        return
     with reader_may_leave(sys.stderr):
-        click.echo(shown(message), err=True)
+        click.echo(shown(labelled(kind, message)), file=sys.stderr)
+
+
+_HELP_AS_ERROR = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click 8.2 on
+
+
+def usage_error_shown(error: click.ClickException) -> NoReturn:
+    """Show click's usage error (``Usage: ...``, ``Error: ...``) as ``tell`` writes, then end with its status (2).
+
+    Its control characters escaped (a path's), and in stderr's own encoding: click's ``show`` writes UTF-8 where it is ASCII."""
+    if not isinstance(error, _HELP_AS_ERROR):  # plain `sdelint`: its message is the help, line breaks and all
+        error.message = shown(error.message)  # type: ignore[misc]  # Final in click's stubs; set once, before it is shown
+    if sys.stderr is None:
+        raise error
+    with reader_may_leave(sys.stderr):  # `2>&1 | true`: the message is dropped, the status is still 2
+        error.show(file=sys.stderr)
+    raise click.exceptions.Exit(error.exit_code)
 
 
 def emit(text: str) -> None:

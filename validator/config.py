@@ -93,6 +93,10 @@ class CommandLine:
     # rule of one folder's configuration): a configuration that does not define one selects or ignores nothing by it
     elsewhere: frozenset[str] = frozenset()
 
+    def rule_names(self) -> list[tuple[str, str]]:
+        """Each rule name given, with the option that gave it: an unknown one is reported against that option."""
+        return [("--select", name) for name in self.select] + [("--ignore", name) for name in self.ignore]
+
 
 def _normalise_severities(settings: Any) -> Any:
     """YAML 1.1 reads a bare ``off`` as false: take it to mean "off"."""
@@ -445,9 +449,9 @@ class Configuration:
     def _check_cli(self) -> None:
         """What the command line (or the Python API, which fills it in) gives: click checks the CLI's choices, nothing the API's."""
         known = set(self.specs())
-        for name in (*self.cli.select, *self.cli.ignore):
+        for option, name in self.cli.rule_names():
             if name not in known and name not in self.cli.elsewhere:
-                raise ConfigError(f"unknown rule {name!r} in --select/--ignore{did_you_mean(name, sorted(known))} (see 'sdelint rules')")
+                raise ConfigError(f"unknown rule {name!r} in {option}{did_you_mean(name, sorted(known))} (see 'sdelint rules')")
         for option, value, choices in (
             ("api_version", self.cli.api_version, API_VERSION_CHOICES),
             ("min_severity", self.cli.min_severity, tuple(SEVERITY_RANK)),

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import detect
 from .atomic import names_a_descriptor
 from .baseline import is_baseline
-from .closed_pipe import tell
+from .closed_pipe import NOTE, tell
 from .inputs import Input
 from .load import parse_input, read_input
 from .load.reader import read_file
@@ -142,7 +142,7 @@ def without_earlier_reports(inputs: list[Input], results: list[FileResult], name
             item.path is not None and result.findings and all(finding.rule == "unrecognized-document" for finding in result.findings)
             and (held := written_by_sdelint(item.path)) is not None and _regular(item.path) not in named_files
         ):
-            tell(f"sdelint: {item.name} holds an sdelint {held}: not checked (name it to check it)")
+            tell(NOTE, f"{item.name} holds an sdelint {held}: not checked (name it to check it)")
             continue
         kept.append(result)
     return kept
@@ -185,13 +185,13 @@ def without_own_files(
         target = options[option]
         if option == "--baseline":
             if identity in named_files:
-                tell(f"sdelint: {item.name} is the baseline read (--baseline): not checked as an input")
+                tell(NOTE, f"{item.name} is the baseline read (--baseline): not checked as an input")
                 named_baseline = True
                 left_out.add(identity)
             continue
         # the hook names every staged file: a baseline rewrite through it names the committed baseline too
         if option == "--write-baseline" and identity in named_files and target is not None and written_by_sdelint(target) == "baseline":
-            tell(f"sdelint: {item.name} is the baseline written (--write-baseline): not checked as an input")
+            tell(NOTE, f"{item.name} is the baseline written (--write-baseline): not checked as an input")
             named_baseline = True
             left_out.add(identity)
             continue

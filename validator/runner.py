@@ -85,10 +85,10 @@ class Configurations:
             if source not in self._used:
                 self._used[source] = None
         custom = {name for config in self._in_use() for name in config.custom_rules}
-        for name in (*self.cli.select, *self.cli.ignore):
+        for option, name in self.cli.rule_names():
             if name in self.cli.elsewhere and name not in custom:
                 known = sorted({*load_catalogue(), *custom})
-                raise ConfigError(f"unknown rule {name!r} in --select/--ignore{did_you_mean(name, known)} (see 'sdelint rules')")
+                raise ConfigError(f"unknown rule {name!r} in {option}{did_you_mean(name, known)} (see 'sdelint rules')")
 
     def warnings(self) -> list[str]:
         """The warnings of the configurations the inputs use (see ``Configuration.warnings``), each once."""

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from ..closed_pipe import HelpCommand
+from ..closed_pipe import ERROR, NOTE, WARNING, HelpCommand, tell
 from ..collector import ending_with_exit
 from ..config import Configuration, discover
 from ..extras import needs_extra
@@ -156,7 +156,7 @@ def serve(
         import starlette  # noqa: F401
         import uvicorn
     except ImportError as exc:
-        click.echo("sdelint: " + needs_extra("'sdelint serve'", "serve", exc), err=True)
+        tell(ERROR, needs_extra("'sdelint serve'", "serve", exc))
         sys.exit(EXIT_USAGE)
     ending_with_exit(False)  # cli.run said so of every command; a server frees each request's objects and collects cycles
     # SDELINT_TOKEN set but empty (a secret that did not reach the job) is refused as under any ASGI server, not served
@@ -172,7 +172,7 @@ def serve(
     configuration = Configuration.load(source)
     configuration.policy_for(None)
     for warning in configuration.warnings:  # a custom rule path no schema member matches: said once, at start
-        click.echo(f"sdelint: warning: {warning}", err=True)
+        tell(WARNING, warning)
     settings = Settings(
         config=source.resolve() if source is not None else None,
         max_body_bytes=max_body_bytes,
@@ -187,13 +187,12 @@ def serve(
     os.environ.update(settings.to_env())  # the workers (new processes) read their settings from here
     if not settings.token:
         os.environ.pop(ENV_TOKEN, None)
-    click.echo(
-        f"sdelint: serving on http://{host}:{port} with {workers} worker{'s' if workers != 1 else ''}; "
+    tell(
+        NOTE, f"serving on http://{host}:{port} with {workers} worker{'s' if workers != 1 else ''}; "
         f"configuration: {settings.config or 'none (defaults)'}; authentication: {'bearer token' if settings.token else 'none'}",
-        err=True,
     )
     if not settings.token and host not in ("127.0.0.1", "::1", "localhost"):
-        click.echo(f"sdelint: warning: listening on {host} without a token: anyone who can reach it can use it (--token or SDELINT_TOKEN)", err=True)
+        tell(WARNING, f"listening on {host} without a token: anyone who can reach it can use it (--token or SDELINT_TOKEN)")
     options: dict[str, Any] = {
         "log_level": log_level,
         "access_log": access_log,

@@ -26,8 +26,7 @@ import sys
 import time
 from typing import Any
 
-import click
-
+from ..closed_pipe import ERROR, NOTE, WARNING, labelled, tell
 from ..parallel import start_server_process
 from .metrics import mark_worker_dead
 from .settings import STARTUP_FAILURE
@@ -69,7 +68,7 @@ def _worker(app: str, host: str, port: int, options: dict[str, Any], header_time
     try:
         sock = bind(host, port)
     except OSError as exc:
-        print(f"sdelint: worker cannot listen on {host}:{port}: {exc}", file=sys.stderr)
+        print(labelled(ERROR, f"worker cannot listen on {host}:{port}: {exc}"), file=sys.stderr)
         sys.exit(STARTUP_FAILURE)
     server = GuardedServer(uvicorn.Config(app, factory=True, host=host, port=port, **options), header_timeout)
     server.run(sockets=[sock])
@@ -96,7 +95,7 @@ class Supervisor:
         try:
             probe = bind(self.host, self.port, listen=False)  # the port is free (or ours); port 0 picks one
         except OSError as exc:
-            click.echo(f"sdelint: cannot listen on {self.host}:{self.port}: {exc}", err=True)
+            tell(ERROR, f"cannot listen on {self.host}:{self.port}: {exc}")
             return STARTUP_FAILURE
         self.port = probe.getsockname()[1]
         previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -104,7 +103,7 @@ class Supervisor:
         try:
             self.processes = [self._start() for _ in range(self.workers)]
             probe.close()  # a bound socket that does not listen is never given connections; now let go
-            click.echo(f"sdelint: {self.workers} workers on http://{self.host}:{self.port} (one socket each, SO_REUSEPORT)", err=True)
+            tell(NOTE, f"{self.workers} workers on http://{self.host}:{self.port} (one socket each, SO_REUSEPORT)")
             while not self.stopping:
                 time.sleep(0.2)
                 status = self._keep_alive()
@@ -123,14 +122,14 @@ class Supervisor:
                 continue
             mark_worker_dead(process.pid)  # its counters stay in the totals; its readiness no longer counts
             if process.exitcode == STARTUP_FAILURE:
-                click.echo(f"sdelint: worker {process.pid} could not start; stopping", err=True)
+                tell(ERROR, f"worker {process.pid} could not start; stopping")
                 return STARTUP_FAILURE  # the status of a server that cannot start, as one worker's (README)
             now = time.monotonic()
             self.restarts = [t for t in self.restarts if now - t < RESTART_WINDOW] + [now]
             if len(self.restarts) > RESTART_LIMIT:
-                click.echo(f"sdelint: workers died {len(self.restarts)} times in {RESTART_WINDOW:.0f} s; stopping", err=True)
+                tell(ERROR, f"workers died {len(self.restarts)} times in {RESTART_WINDOW:.0f} s; stopping")
                 return 1
-            click.echo(f"sdelint: worker {process.pid} died (exit code {process.exitcode}); starting another", err=True)
+            tell(WARNING, f"worker {process.pid} died (exit code {process.exitcode}); starting another")
             self.processes[index] = self._start()
         return 0
 
