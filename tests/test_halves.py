@@ -12,7 +12,7 @@ import validator.validate.halves as halves_module
 from tests.conftest import EXAMPLE
 from validator.config import Configuration
 from validator.linter import Linter
-from validator.load.response_text import guess_boundary
+from validator.load.response_text import guess_split
 
 TYPO_EVENT = {"lead": {"serverTimeStamp": "1528628536882", "lead": {"Topic": "drive"}}, "sdeType": "LEAD", "serverTimeStamp": "1528628536882"}
 UNAUTH_EVENT = {"sdeType": "LEAD", "serverTimeStamp": 1528628536882, "isAuthenticated": False, "lead": {"serverTimeStamp": 1528628536882, "lead": {"topic": "x"}}}
@@ -138,12 +138,11 @@ def test_members_after_the_records_are_checked(halves_used):
 
 
 def test_a_wrong_guess_falls_back_to_the_ordinary_parse(halves_used):
-    records = _records(40)
-    for record in records:  # the separator between records recurs inside every record, one level down
-        record["zz"] = [{"a": 1}, {"info": 2}]
+    records = _records(41)  # an odd number: the middle of the text falls inside a record
+    for record in records:  # the separator between records recurs inside every record, one level down, most of its text
+        record["zz"] = [{"a": 1}, {"info": 2}] * 500
     text = json.dumps(_response(records), separators=(",", ":"))
-    first_end = text.index(',{"info"')
-    guess = guess_boundary(text, first_end, first_end + 1)
+    guess = guess_split(text, text.index("[{") + 1)
     assert guess is not None and text[:guess].endswith('{"a":1},')  # the guess is the decoy
     _assert_same_as_serial(text)
     assert halves_used[-1] is None
@@ -164,6 +163,26 @@ def test_a_syntax_error_in_the_second_half_gives_the_serial_finding(halves_used)
 def test_small_or_odd_documents_are_not_split(halves_used, text):
     assert _lint(text, 2) == _lint(text, 1)
     assert all(outcome is None for outcome in halves_used)
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_single_record_is_not_parsed_to_look_for_a_second(halves_used, monkeypatch, indent):
+    """The split is guessed from how the first record starts: a response of one huge record was parsed whole while
+    a second one was looked for (a second of eight with 100,000 events), then again the ordinary way."""
+    record = _records(1)[0]
+    record["unAuthSdes"]["events"] = record["unAuthSdes"]["events"] * 50
+    text = json.dumps(_response([record]), indent=indent)
+    records_at = text.index("{", text.index('"conversationHistoryRecords"'))
+    scanned: list[int] = []
+    real = halves_module._scanner
+
+    def counting(flags):
+        scan = real(flags)
+        return lambda text, at: scanned.append(at) or scan(text, at)
+
+    monkeypatch.setattr(halves_module, "_scanner", counting)
+    _assert_same_as_serial(text)
+    assert halves_used == [None] and records_at not in scanned and scanned  # the head was read, the record not
 
 
 def test_records_nested_near_the_recursion_limit_give_the_serial_findings(halves_used):

@@ -90,17 +90,6 @@ def read_head(text: str, scan: Scanner) -> ResponseHead | None:
     return None
 
 
-def first_boundary(text: str, i: int, scan: Scanner, items: list, spans: list[int] | None = None) -> tuple[int, int] | None:
-    """Parse the first item into ``items``: (where it ends, where the second starts), or None without a second."""
-    if text[i:i + 1] == "]":
-        return None
-    end = _item(scan, text, i, items, spans)
-    comma = skip_ws(text, end)
-    if text[comma:comma + 1] != ",":
-        return None
-    return end, skip_ws(text, comma + 1)
-
-
 def read_items(text: str, i: int, scan: Scanner, items: list, stop: int | None = None, spans: list[int] | None = None) -> int:
     """Parse array items from ``i`` (an item, or the closing bracket) into ``items``.
 
@@ -140,16 +129,24 @@ def read_tail(text: str, i: int, scan: Scanner, members: list[tuple[str, Any]]) 
         raise NotSplittable
 
 
-def guess_boundary(text: str, first_end: int, second_at: int) -> int | None:
-    """Where a record starts near the middle of the records, guessed from how the second one starts.
+def guess_split(text: str, records_at: int) -> int | None:
+    """Where a record starts near the middle of the records (the first starts at ``records_at``), guessed unparsed.
 
-    Records are written alike, so the separator and first key between records 0 and 1
-    recur at every boundary. A guess can be wrong (the same characters inside a
-    string); the caller proves it by parsing up to it.
+    Records are written alike: each starts as the first does (its brace and first key, with the blanks between
+    them), after a comma. A guess can be wrong (the same characters inside a record); the caller proves it by
+    parsing up to it. No record is parsed to guess: a response of one huge record was parsed whole here only
+    to find no second one, then again the ordinary way.
     """
-    start = _OBJECT_START.match(text, second_at)
+    start = _OBJECT_START.match(text, records_at)
     if start is None:
         return None
-    probe = text[first_end:start.end()]
-    found = text.find(probe, first_end + (len(text) - first_end) // 2)
-    return None if found < 0 else found + (second_at - first_end)
+    opening = text[records_at:start.end()]
+    at = text.find(opening, records_at + (len(text) - records_at) // 2)
+    while at >= 0:
+        before = at - 1
+        while text[before] in " \t\n\r":
+            before -= 1
+        if text[before] == ",":
+            return at
+        at = text.find(opening, at + 1)  # an object in an array, not after a comma: not a record
+    return None

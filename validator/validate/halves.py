@@ -20,7 +20,7 @@ from .. import detect
 from ..collector import retire
 from ..findings import Problem, join_pointer
 from ..load.positions import UNKNOWN, locate, skip_ws
-from ..load.response_text import RECORDS_KEY, NotSplittable, Scanner, first_boundary, guess_boundary, read_head, read_items, read_tail
+from ..load.response_text import RECORDS_KEY, NotSplittable, Scanner, guess_split, read_head, read_items, read_tail
 from ..load.source import Flags, make_decoder, structural_problems
 from ..model import RECORDS, RESPONSE
 from ..parallel import WorkerDied, can_fork
@@ -169,21 +169,20 @@ def check_in_halves(text: str, checker: DocumentChecker, policy: Policy) -> Halv
     scan = _scanner(flags)
     try:
         head = read_head(text, scan)
-        records: list = []
-        spans: list[int] = []  # the length of each record's text: no string in a record is longer
-        bounds = head and first_boundary(text, head.records_at, scan, records, spans)
-        split = bounds and guess_boundary(text, *bounds)
     except NotSplittable:
         return None
-    if not (head and bounds and split):
+    split = head and guess_split(text, head.records_at)
+    if not (head and split):
         return None
+    records: list = []
+    spans: list[int] = []  # the length of each record's text: no string in a record is longer
     try:
         worker = Conversation(_second_half, SecondHalf(text, split, checker, policy))
     except OSError:  # no process to be had (limits, memory): the ordinary way
         return None
     try:
         with worker:
-            read_items(text, bounds[1], scan, records, stop=split, spans=spans)
+            read_items(text, head.records_at, scan, records, stop=split, spans=spans)
             parsed: SecondHalfParsed = worker.recv()
             tail: list[tuple[str, Any]] = []
             read_tail(text, parsed.end, scan, tail)
