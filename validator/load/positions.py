@@ -35,7 +35,7 @@ def line_cols(text: str, offsets: list[int]) -> list[tuple[int, int]]:
     end = len(text)
     first_newline = text.find("\n")
     if first_newline < 0 or max(offsets, default=0) <= first_newline:  # minified, as the API sends it: all on line 1
-        return [(1, max(0, min(offset, end)) + 1) for offset in offsets]
+        return [(1, offset + 1) if 0 <= offset <= end else (1, max(0, min(offset, end)) + 1) for offset in offsets]
     order = sorted(range(len(offsets)), key=offsets.__getitem__)
     result: list[tuple[int, int]] = [(0, 0)] * len(offsets)
     line, position, line_start = 1, 0, 0
@@ -325,13 +325,15 @@ def problem_offsets(problems: list[Problem], locator: Callable[[list[str]], Mapp
             spots = locator(wanted)
         except RecursionError:  # parsed, but too deep for the locating walk: the findings keep no position
             spots = {}
-    offsets = []
+    offsets: list[int] = []
+    add, spot_of, nowhere = offsets.append, spots.get, (None, 0)
     for problem in problems:
         offset = problem.offset
         if offset is None:
-            key_offset, value_offset = spots.get(problem.pointer, (None, 0))
-            offset = key_offset if (problem.at_key and key_offset is not None) else value_offset
-        offsets.append(offset)
+            key_offset, offset = spot_of(problem.pointer, nowhere)
+            if problem.at_key and key_offset is not None:
+                offset = key_offset
+        add(offset)
     return offsets
 
 
