@@ -13,6 +13,7 @@ are searched; in scripts, pushes inside comments and strings are skipped.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -21,14 +22,22 @@ from typing import Any
 
 from ..findings import Problem, join_pointer, too_long_to_print
 from ..model import WEB_SOURCE
+from .js_code import code_ranges
 from .source import Document
 
 # lpTag.sdes.push( and the other ways JavaScript writes the same member accesses: window["lpTag"], lpTag["sdes"]["push"](,
 # lpTag?.sdes?.push?.(; and TypeScript's around them: lpTag!.sdes, (lpTag.sdes as Sde[]).push(, (lpTag as any).sdes.push(
 _TS_CAST = r"(?:!|\s+as\s+[^();]{1,80}?\))?"  # a non-null assertion, or a cast closing the parenthesis that opened before
-_PUSH = re.compile(
-    rf"""(?:(?<![\w$])lpTag|\[\s*(["'])lpTag\1\s*\]){_TS_CAST}\s*(?:\??\.\s*sdes|(?:\?\.)?\[\s*(["'])sdes\2\s*\]){_TS_CAST}"""
-    r"""\s*(?:\??\.\s*(?:push|send)|(?:\?\.)?\[\s*(["'])(?:push|send)\3\s*\])\s*(?:\?\.\s*)?\("""
+_SDES = rf"""(?:(?<![\w$])lpTag|\[\s*(?P<q1>["'])lpTag(?P=q1)\s*\]){_TS_CAST}\s*(?:\??\.\s*sdes|(?:\?\.)?\[\s*(?P<q2>["'])sdes(?P=q2)\s*\]){_TS_CAST}"""
+# .push( or .send(, also through Function.prototype: .push.call(lpTag.sdes, ...) and .push.apply(lpTag.sdes, [...])
+# (a comment may stand between the method and its '(': push /* why */ ( or push // ...)
+_GAP = r"(?:\s|/\*(?:[^*]|\*(?!/))*\*/|//[^\n]*\n)*"
+_CALL = rf"""\s*(?:\??\.\s*(?:push|send)|(?:\?\.)?\[\s*(?P<q3>["'])(?:push|send)(?P=q3)\s*\]){_GAP}(?:\.\s*(?P<via>call|apply){_GAP})?(?:\?\.{_GAP})?\("""
+_PUSH = re.compile(_SDES + _CALL)
+# var sdes = lpTag.sdes; (let, const, TypeScript's const sdes: Sde[] = ...): sdes.push(...) in the same block is a push too
+_ALIAS = re.compile(
+    rf"""(?<![\w$.])(?:var|let|const)\s+(?P<alias>[A-Za-z_$][\w$]*)\s*(?::[^=;]{{1,80}})?=\s*(?:window\s*(?:\??\.\s*)?)?{_SDES}"""
+    r"""\s*(?:\|\|\s*\[\s*\]\s*)?(?=[;,}\n]|\Z)"""
 )
 # Where markup that may hide a <script> begins: a comment, or an element whose content is text to the HTML parser
 # (raw text or RCDATA: a "<script>" in a <textarea>, a <style> or a <noscript> is no element, and never runs); and
@@ -45,6 +54,8 @@ _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction"})
 _JAVASCRIPT_URL = re.compile(r"\s*javascript:", re.I)
 # What may begin a character reference the HTML parser decodes in an attribute (&quot;, &#39;): an & alone (a && b) is text
 _CHARACTER_REFERENCE = re.compile(r"&[#A-Za-z]")
+_BRACE = re.compile(r"[{}]")
+_MAX_ALIASES = 20
 # One attribute of a tag: its name and its value, quoted or not (a "type=" inside another attribute's value is no attribute)
 _ATTRIBUTE = re.compile(r"""([^\s=>/"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 # What browsers run (the HTML standard's JavaScript MIME types, "module", none); Babel's in-browser types too
@@ -379,106 +390,6 @@ def _joined_pairs(text: str) -> str:
     return _SURROGATE_PAIR.sub(lambda pair: pair.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
 
 
-# After one of these characters (or at the start) a '/' begins a regular expression literal, not a division
-_REGEX_MAY_FOLLOW = frozenset("(,=:[!&|?{};+-*%<>~^")
-# ... and after one of these words: return /x/, typeof /x/
-_REGEX_AFTER_WORDS = frozenset({"return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "instanceof", "yield", "await"})
-_LONGEST_KEYWORD = max(map(len, _REGEX_AFTER_WORDS))
-
-
-def _regex_may_follow(text: str, start: int, i: int, before: bool) -> bool:
-    """Whether a '/' at ``i`` would open a regular expression literal, as JavaScript's grammar decides: after an
-    operator, '(' or a keyword such as return, yes; after a name, a number, ')', ']', x++ or a literal, no (a division).
-
-    ``start``: where this stretch of code began (after a string, comment or literal); ``before``: the answer for
-    what preceded the stretch, used when the stretch holds nothing but space.
-    """
-    j = i - 1
-    while j >= start and text[j].isspace():
-        j -= 1
-    if j < start:
-        return before
-    c = text[j]
-    if c in "+-" and j > start and text[j - 1] == c:
-        return False  # x++ / 2
-    if c in _REGEX_MAY_FOLLOW:
-        return True
-    k = j
-    while k >= start and j - k <= _LONGEST_KEYWORD and (text[k].isalnum() or text[k] in "_$"):
-        k -= 1
-    if k >= start and (text[k].isalnum() or text[k] in "_$"):
-        return False  # a name longer than any keyword
-    while k >= start and text[k].isspace():
-        k -= 1
-    return text[k + 1:j + 1].strip() in _REGEX_AFTER_WORDS and not (k >= start and text[k] == ".")  # a.return / 2: a member
-
-
-def _regex_end(text: str, i: int, end: int) -> int | None:
-    """Past the regular expression literal opening at ``i`` (and its flags), None when none closes on its line.
-
-    A '/' in a [class] does not close it.
-    """
-    j, in_class = i + 1, False
-    while j < end and text[j] != "\n":
-        ch = text[j]
-        if ch == "\\":
-            j += 2
-            continue
-        if ch == "[":
-            in_class = True
-        elif ch == "]":
-            in_class = False
-        elif ch == "/" and not in_class:
-            flags = _IDENTIFIER_PART.match(text, j + 1, end)
-            j += 1
-            while flags is not None:
-                j = flags.end()
-                flags = _IDENTIFIER_PART.match(text, j, end)
-            return j
-        j += 1
-    return None
-
-
-def _code_ranges(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Stretches of ``text[start:end]`` that are code, not comments, strings or regular expressions (so a push
-    written inside one is skipped, and a quote or ``//`` inside a regular expression opens nothing)."""
-    i, code_from = start, start
-    plain_until = start  # no '/' before this opens a regular expression (one that did not close on its line was met)
-    before = True  # whether a '/' may open a regular expression after what precedes ``code_from``: at the start, yes
-    while i < end:
-        ch = text[i]
-        if ch in "\"'`" or text.startswith("//", i) or text.startswith("/*", i):
-            yield code_from, i
-            if ch in "\"'`":
-                j = i + 1
-                while j < end and text[j] != ch and not (text[j] == "\n" and ch != "`"):
-                    j += 2 if text[j] == "\\" else 1
-                i = j + 1
-                before = False  # a string is a value: a '/' after it divides
-            else:
-                before = _regex_may_follow(text, code_from, i, before)  # a comment changes nothing
-                if text.startswith("//", i):
-                    newline = text.find("\n", i, end)
-                    i = end if newline < 0 else newline + 1
-                else:
-                    close = text.find("*/", i + 2, end)
-                    i = end if close < 0 else close + 2
-            code_from = i
-        elif ch == "/" and i >= plain_until and _regex_may_follow(text, code_from, i, before):
-            past = _regex_end(text, i, end)
-            if past is None:  # not a regular expression after all: read on as code, and look no more on this line
-                newline = text.find("\n", i, end)
-                plain_until = end if newline < 0 else newline
-                i += 1
-                continue
-            yield code_from, i
-            i = code_from = past
-            before = False  # a regular expression is a value too
-        else:
-            i += 1
-    yield code_from, end
-
-
 def _script_type(tag: str) -> str | None:
     """The ``type`` of a ``<script ...>`` tag's attributes, lower case and without parameters; "" when it has none.
     None when the element's text never runs: a ``src`` attribute makes browsers load that file instead."""
@@ -577,7 +488,7 @@ def _script_ranges(text: str, html: bool) -> list[tuple[int, int, bool]]:
             at = end + 1
             continue
         start = _tag_end(text, opening.end())
-        closing = re.compile(rf"</{name}\s*>", re.I).search(text, start + 1) if start >= 0 else None
+        closing = re.compile(rf"</{name}(?=[\s/>])[^>]*>", re.I).search(text, start + 1) if start >= 0 else None
         if closing is None:
             break
         ranges.extend(_script_attributes(text, opening.end(), start))  # <script onload=...>, <iframe onload=...>
@@ -587,17 +498,64 @@ def _script_ranges(text: str, html: bool) -> list[tuple[int, int, bool]]:
     return ranges
 
 
-def _push_starts(text: str, html: bool) -> Iterator[tuple[int, int, bool]]:
-    """(offset after its '(', end of its script, whether the script is an attribute's value) for each push or send whose
-    ``lpTag`` is code (``lpTag["sdes"]`` holds a string: the call is searched in the whole script, then kept only where
-    it starts in code)."""
+def _block_end(text: str, code: list[tuple[int, int]], starts: list[int], at: int, end: int) -> int:
+    """Where the block holding ``at`` closes (its '}' in code) before ``end``, else ``end``: the scope of a declaration there."""
+    depth = 0
+    for code_start, code_end in code[max(bisect.bisect_right(starts, at) - 1, 0):]:
+        if code_start >= end:
+            break
+        for brace in _BRACE.finditer(text, max(code_start, at), min(code_end, end)):
+            depth += 1 if brace.group() == "{" else -1
+            if depth < 0:
+                return brace.start()
+    return end
+
+
+def _aliased_pushes(text: str, code: list[tuple[int, int]], in_code: Callable[[int], bool], start: int, end: int) -> Iterator[re.Match[str]]:
+    """The pushes through a name given ``lpTag.sdes`` (``var sdes = lpTag.sdes; sdes.push({...})``): after the
+    declaration, up to the end of its block or the name's next assignment or declaration. Scopes are not analysed
+    further: a function parameter of the same name inside that block is read as the alias. Only the first
+    ``_MAX_ALIASES`` declarations of a script are followed (each is a search of the rest of it)."""
+    starts = [code_start for code_start, _ in code]
+    declarations = (declared for declared in _ALIAS.finditer(text, start, end) if in_code(declared.start()))
+    for declared in itertools.islice(declarations, _MAX_ALIASES):
+        name = re.escape(declared.group("alias"))
+        alone = rf"{name}(?<![\w$.]{name})"  # the name, not part of another or a member (led by itself: a fast search)
+        scope_end = end
+        assigned = re.compile(rf"{alone}\s*=(?!=)|(?:var|let|const)\s+{alone}(?![\w$])")
+        for again in assigned.finditer(text, declared.end(), end):
+            if in_code(again.start()):
+                scope_end = again.start()
+                break
+        scope_end = _block_end(text, code, starts, declared.end(), scope_end)
+        for match in re.compile(rf"{alone}{_TS_CAST}{_CALL}").finditer(text, declared.end(), scope_end):
+            if in_code(match.start()):
+                yield match
+
+
+def _membership(code: list[tuple[int, int]]) -> Callable[[int], bool]:
+    """Whether an offset is in one of the (ordered) ``code`` ranges."""
+    starts = [code_start for code_start, _ in code]
+
+    def in_code(offset: int) -> bool:
+        at = bisect.bisect_right(starts, offset) - 1
+        return at >= 0 and offset < code[at][1]
+
+    return in_code
+
+
+def _push_starts(text: str, html: bool, jsx: bool) -> Iterator[tuple[int, int, bool, str | None]]:
+    """(offset after its '(', end of its script, whether the script is an attribute's value, "call" or "apply" when
+    called through one) for each push or send whose ``lpTag`` is code (``lpTag["sdes"]`` holds a string: the call is
+    searched in the whole script, then kept only where it starts in code), directly or through an alias, in order."""
     for start, end, attribute in _script_ranges(text, html):
-        code = list(_code_ranges(text, start, end))
-        starts = [code_start for code_start, _ in code]
-        for match in _PUSH.finditer(text, start, end):
-            at = bisect.bisect_right(starts, match.start()) - 1
-            if at >= 0 and match.start() < code[at][1]:
-                yield match.end(), end, attribute
+        code = code_ranges(text, start, end, jsx)
+        in_code = _membership(code)
+        found = [match for match in _PUSH.finditer(text, start, end) if in_code(match.start())]
+        if "lpTag" in text[start:end] and _ALIAS.search(text, start, end):
+            found = sorted({match.start(): match for match in [*found, *_aliased_pushes(text, code, in_code, start, end)]}.values(), key=lambda m: m.start())
+        for match in found:
+            yield match.end(), end, attribute, match.group("via")
 
 
 def parse_source(name: str, text: str, html: bool) -> Document:
@@ -613,10 +571,15 @@ def parse_source(name: str, text: str, html: bool) -> Document:
     lower = name.lower()
     suffix = "" if html else PurePath(lower[:-3] if lower.endswith(".gz") else lower).suffix
     typescript = suffix in _TYPESCRIPT_SUFFIXES
-    for i, end, attribute in _push_starts(text, html):
+    for i, end, attribute, via in _push_starts(text, html, jsx=not typescript or suffix == ".tsx"):
         parser = _Parser(text, end, typescript, jsx=suffix == ".tsx")
         reading = True  # False between arguments: a syntax error there (push({...} x)) breaks the call, it adds no argument
         first = len(arguments)
+        if via is not None:  # lpTag.sdes.push.apply(lpTag.sdes, [...]): what it pushes is not read
+            arguments.append(None)
+            message = f"lpTag.sdes push called through .{via}(...): only the literal arguments of a direct call can be checked"
+            problems.append(Problem(f"/{len(arguments) - 1}", "not-checkable", message, offset=i))
+            continue
         found = _CHARACTER_REFERENCE.search(text, i, end) if attribute else None
         if found is not None:  # onclick="lpTag.sdes.push({type: &quot;cart&quot;})": the HTML parser decodes it first; never guessed
             reference = found.start()
