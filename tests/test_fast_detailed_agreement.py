@@ -317,7 +317,23 @@ TRICKY = [
     ("v2", "double", None, True),
     ("v2", "double", "", False),
     ("v2", "double", "1.", True),
-    ("v2", "double", "1e400", True),
+    # a double holds what Java's Double.parseDouble (as float()) reads as finite: "1e400" was a numeric-string info
+    # while the number 1e400 was an error (a sweep); the boundary is halfway from Double.MAX_VALUE to 2**1024
+    ("v2", "double", "1e400", False),
+    ("v2", "double", "-1E+400", False),
+    ("v2", "double", "1.7976931348623157e308", True),
+    ("v2", "double", "1.7976931348623159e308", False),
+    ("v2", "double", "9" * 308, True),
+    ("v2", "double", "9" * 309, False),
+    ("v2", "double", "1e-400", True),  # underflows to 0.0, as Java reads it: a double holds it
+    ("v2", "double", 10**308, True),
+    ("v2", "double", 2**1024 - 2**970 - 1, True),  # Java rounds it to Double.MAX_VALUE
+    ("v2", "double", 2**1024 - 2**970, False),
+    ("v2", "double", -(10**309), False),
+    ("v2", "double", "NaN", False),
+    ("v2", "double", "1_000", False),  # float() takes these three; Double.parseDouble does not
+    ("v2", "double", "\u0661\u0662", False),
+    ("v2", "double", " 12", False),
     ("v2", "int", 1.0, True),  # draft-07: an integral float is an integer
     ("v2", "int", 1.5, False),
     ("v2", "int", "1.0", False),

@@ -57,10 +57,13 @@ def test_age_consistency_does_not_date_an_event_by_a_timestamp_in_seconds(cli, t
     assert hit["message"] == "customerAgeInYears 34 contradicts the date of birth 1980-04-15: 38 years on the event's day (2018-06-10), tolerance 1"
 
 
-def test_age_consistency_quotes_an_age_past_a_float_as_written(cli, tmp_path):
-    age = {"customerAgeInYears": "1" + "0" * 400, "customerYearOfBirth": "1980"}
+def test_age_consistency_quotes_a_long_age_as_written(cli, tmp_path):
+    age = {"customerAgeInYears": "1" + "0" * 300, "customerYearOfBirth": "1980"}
     (hit,) = _rule(_findings(cli, tmp_path, _personal_age(age)), "age-consistency")
-    assert hit["message"].startswith("customerAgeInYears 10000000000000000000… (401 characters) contradicts the date of birth 1980:")
+    assert hit["message"].startswith("customerAgeInYears 10000000000000000000… (301 characters) contradicts the date of birth 1980:")
+    # past a double's range it is no number a Java consumer reads (Double.parseDouble gives infinity): no age to compare
+    past = {"customerAgeInYears": "1" + "0" * 400, "customerYearOfBirth": "1980"}
+    assert _rule(_findings(cli, tmp_path, _personal_age(past)), "age-consistency") == []
 
 
 # --- currency-code ---------------------------------------------------------------------------
@@ -167,14 +170,45 @@ def test_message_time_does_not_roll_an_impossible_date_over(cli, tmp_path):
 
 def test_cart_arithmetic_keeps_the_exponent_of_a_huge_sum(cli, tmp_path):
     """A sum of 2E+5000 read 'adds up to 2.000000000000000000… (1007 characters)': cut to 20 characters, the
-    exponent was lost and the sum read as 2. A mantissa cut short says "about"."""
-    huge = "1" + "0" * 5000
+    exponent was lost and the sum read as 2. Amounts past a double's range are no numbers to add any more
+    (test_values_no_double_holds_are_one_finding_in_v2_and_none_in_v1); the largest a double holds, 309 digits, are
+    written by their first digits and their length."""
+    huge = "1" + "0" * 300
+    cart = _cart(total=huge, numItems="1", products=[{"quantity": "1", "product": {"price": "2" + "0" * 300}}])
+    (hit,) = _rule(_findings(cli, tmp_path, cart), "cart-arithmetic")
+    assert hit["message"] == "total is 10000000000000000000… (301 characters) but price times quantity adds up to 20000000000000000000… (301 characters)"
     cart = _cart(total=huge, numItems="1", products=[{"quantity": "1", "product": {"price": "2" + "0" * 5000}}])
-    (hit,) = _rule(_findings(cli, tmp_path, cart), "cart-arithmetic")
-    assert hit["message"] == "total is 10000000000000000000… (5001 characters) but price times quantity adds up to 2E+5000"
-    cart = _cart(total=huge, numItems="1", products=[{"quantity": "1", "product": {"price": "3" + "1" * 30 + "0" * 4970}}])
-    (hit,) = _rule(_findings(cli, tmp_path, cart), "cart-arithmetic")
-    assert hit["message"].endswith(" but price times quantity adds up to about 3.11111111111111E+5000")
+    assert _rule(_findings(cli, tmp_path, cart), "cart-arithmetic") == []
+
+
+def test_values_no_double_holds_are_one_finding_in_v2_and_none_in_v1(cli, tmp_path):
+    """The string "1e400" in a v2 double was accepted (a numeric-string info) where the number 1e400 is an error, and
+    cart-arithmetic added it as 10**400 ("total is 1E+400"); Java's Double.parseDouble reads it as infinity. Now it is
+    the schema's bad-value in v2 (by the fast and the detailed path alike), and no rule reads it as a number, in v1
+    (any text, as "NaN" is) either. Python-only numbers ("1_000", Arabic-Indic digits, " 12") decide nothing."""
+    def cart(total: object, price: object = "3.5", quantity: object = "2") -> dict:
+        return _cart(total=total, numItems="2", products=[{"quantity": quantity, "product": {"price": price}}])
+
+    for text in ("1e400", "-1E+400", "9" * 309, "1.7976931348623159e308"):
+        for payload, at in ((cart(text), "/cartStatus/total"), (cart("7.0", price=text), "/cartStatus/products/0/product/price")):
+            v2 = [f for f in _findings(cli, tmp_path, payload, "--api-version", "v2") if f["rule"] != "numeric-string" or f["pointer"] == at]
+            assert [(f["rule"], f["pointer"]) for f in v2] == [("bad-value", at)], (text, v2)
+            assert "out of its range, no IEEE 754 double holds it" in v2[0]["message"]
+            assert _findings(cli, tmp_path, payload, "--api-version", "v1") == [], text
+    # the number itself: the parse's syntax-error only (negative-amount said "total is negative (-inf)" beside it)
+    path = tmp_path / "numbers.json"
+    price = "9" * 400
+    path.write_text(f'{{"cartStatus": {{"serverTimeStamp": "{STAMP}", "total": -1e400, "numItems": 1, "products": [{{"quantity": 1,'
+                    f' "product": {{"price": {price}}}}}]}}, "sdeType": "CART_STATUS", "serverTimeStamp": "{STAMP}"}}')
+    found = json.loads(cli("check", "--format", "json", "--api-version", "v2", "--exit-zero", path).output)["findings"]
+    assert [(f["rule"], f["pointer"]) for f in found] == [
+        ("syntax-error", "/cartStatus/total"), ("bad-value", "/cartStatus/products/0/product/price")]
+    # what a double holds is still read: the largest, and a value that underflows to 0 as Java reads it
+    (hit,) = _rule(_findings(cli, tmp_path, cart("1.7976931348623157e308"), "--api-version", "v2"), "cart-arithmetic")
+    assert hit["pointer"] == "/cartStatus/total"
+    for text in ("1_000", "\u0661\u0662", " 12", "0x1F", "NaN", "Infinity"):
+        assert _findings(cli, tmp_path, cart(text), "--api-version", "v1") == [], text
+        assert [f["rule"] for f in _findings(cli, tmp_path, cart(text), "--api-version", "v2") if f["pointer"].endswith("/total")] == ["bad-value"], text
 
 
 def test_timestamp_order_writes_a_tolerance_past_whole_seconds_exactly(cli, tmp_path):

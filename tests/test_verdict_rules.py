@@ -495,9 +495,9 @@ def test_a_timestamp_of_five_thousand_digits_is_reported_briefly():
 
 
 def test_a_huge_cart_amount_is_shown_by_its_first_digits():
-    cart = {"serverTimeStamp": STAMP, "total": 10**309, "numItems": 1, "products": [{"quantity": 1, "product": {"price": 1}}]}
+    cart = {"serverTimeStamp": STAMP, "total": 10**300, "numItems": 1, "products": [{"quantity": 1, "product": {"price": 1}}]}
     (hit,) = _hits({"cartStatus": cart, "sdeType": "CART_STATUS", "serverTimeStamp": STAMP}, "cart-arithmetic")
-    assert hit.pointer == "/cartStatus/total" and "310 characters" in hit.message
+    assert hit.pointer == "/cartStatus/total" and "301 characters" in hit.message
 
 
 def test_a_year_past_any_calendar_is_a_calendar_date_finding():

@@ -12,9 +12,10 @@ from typing import Any
 
 from ..findings import escape_token, join_pointer, too_long_to_print, value_text
 from ..model import WEB
+from ..validate.formats import DOUBLE_OVERFLOW, NUMBER, within_double
 
 _INT = re.compile(r"[+-]?[0-9]+\Z")
-_NUMBER = re.compile(r"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?\Z")
+_NUMBER = NUMBER
 
 
 # int() refuses longer digit strings (CPython's guard against quadratic conversion); no real value comes near it
@@ -22,32 +23,35 @@ MAX_INT_DIGITS = 4300
 
 
 def as_number(value: Any) -> float | None:
-    """A JSON number or a numeric string as a float (infinite past the float range, as float("1e400") is); None for anything else."""
+    """A JSON number or a numeric string as a float; None for anything else, and for what no double holds ("1e400",
+    which Java's Double.parseDouble reads as infinity, the number 1e400, NaN): API v2's schema reports those where
+    a double is typed, and a rule that reads one would report the same defect again, or a number nobody reads."""
     if type(value) is str:  # the common case first: a numeric-string check runs on every typed field
-        return float(value) if _NUMBER.match(value) else None
+        if not _NUMBER.match(value):
+            return None
+        number = float(value)
+        return number if number - number == 0 else None  # inf - inf and nan - nan are nan
     if isinstance(value, bool):
         return None
     if isinstance(value, float):
-        return value
+        return value if math.isfinite(value) else None
     if isinstance(value, int):
-        try:
-            return float(value)
-        except OverflowError:  # 309 digits or more
-            return math.inf if value > 0 else -math.inf
-    if isinstance(value, str) and _NUMBER.match(value):
-        return float(value)
+        return float(value) if -DOUBLE_OVERFLOW < value < DOUBLE_OVERFLOW else None
+    if isinstance(value, str):
+        return as_number(str(value))  # a str subclass
     return None
 
 
 def as_decimal(value: Any) -> Decimal | None:
-    """A JSON number or a numeric string as the decimal it is written as; None for anything else, or a non-finite float."""
+    """A JSON number or a numeric string as the decimal it is written as; None for anything else, and (as as_number)
+    for what no double holds."""
     if isinstance(value, bool):
         return None
     if isinstance(value, float):
         return Decimal(repr(value)) if math.isfinite(value) else None  # repr: the shortest text that reads back as the float
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, str) and _NUMBER.match(value):
+        return Decimal(value) if -DOUBLE_OVERFLOW < value < DOUBLE_OVERFLOW else None  # as as_number: no double holds it
+    if isinstance(value, str) and _NUMBER.match(value) and within_double(value):
         try:
             return Decimal(value)
         except InvalidOperation:  # an exponent past Decimal's (1e9999999999999999999)
@@ -71,8 +75,8 @@ def as_int(value: Any) -> int | None:
 
 
 def is_number_text(text: str) -> bool:
-    """Whether a string is a number as as_number reads one (without converting it)."""
-    return _NUMBER.match(text) is not None
+    """Whether a string is a number as as_number reads one (converting it only when it may be past a double's range)."""
+    return _NUMBER.match(text) is not None and within_double(text)
 
 
 def is_integer_text(value: Any) -> bool:

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..findings import Problem, join_pointer, value_text
 from ..model import EH_CONTAINER_KEYS, EH_FLAT_CONTAINER, WEB_NAMES
+from .formats import FORMATS
 from .schemas import resolve, schema_uri
 
 _JSON_TYPES = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"), (dict, "object"), (type(None), "null"))
@@ -85,7 +86,20 @@ def detailed_validator(version: str, name: str, stubs: frozenset[str] = frozense
 
     # every bundled schema is registered up front: retrieving on demand re-scanned them on each validation
     resources = [(uri, Resource.from_contents(_without_dialect(resolve(uri, stubs)), default_specification=DRAFT7)) for uri in all_uris()]
-    return _validator_class()(_without_dialect(resolve(schema_uri(version, name))), registry=Registry().with_resources(resources))
+    return _validator_class()(
+        _without_dialect(resolve(schema_uri(version, name))), registry=Registry().with_resources(resources), format_checker=_format_checker(),
+    )
+
+
+@lru_cache(maxsize=1)
+def _format_checker():
+    """sdelint's formats only, by the fast path's functions (jsonschema's own, such as email, are not asserted there)."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    for name, function in FORMATS.items():
+        checker.checks(name)(function)
+    return checker
 
 
 def _expected(schema: dict[str, Any]) -> str:
@@ -125,6 +139,7 @@ def _where(path: list) -> str:
     return f" in {names[-1]}" if names else ""
 
 
+_BOUNDS = frozenset(("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"))
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]+\Z")
 _CONTAINER_OWN = frozenset(("serverTimeStamp", "originalTimeStamp", "isAuthenticated"))
 
@@ -186,8 +201,12 @@ def _problems_for(error: Any, base: str, version: str, attributes: bool = True) 
     elif kind == "pattern":
         expected = schema.get("title") or f"a string matching {error.validator_value}"
         yield Problem(pointer, "bad-value", f"expected {expected}, found {_found(instance)}", value=instance)
-    elif kind in ("minimum", "maximum") and isinstance(instance, float) and not math.isfinite(instance):
+    elif kind in _BOUNDS and isinstance(instance, float) and not math.isfinite(instance):
         return  # 1e400: the parse reports the literal, the type check the number: a third finding would say nothing more
+    elif kind == "format" or kind in ("exclusiveMinimum", "exclusiveMaximum"):  # double: what no IEEE 754 double holds
+        expected = schema.get("title") or "a number"
+        yield Problem(pointer, "bad-value", f"expected {expected}, found {_found(instance)}: out of its range, no IEEE 754 double holds it"
+                      " (Java's Double.parseDouble reads it as infinity)", value=instance)
     elif kind in ("minimum", "maximum"):  # int and long: what a 32- or 64-bit integer cannot hold
         expected = schema.get("title") or "a number"
         low, high = schema.get("minimum"), schema.get("maximum")

@@ -13,7 +13,8 @@ def _is_negative(value: Any) -> bool:
     kind = type(value)
     if kind is str:
         return value[:1] == "-" and (as_number(value) or 0) < 0
-    return (kind is int or kind is float) and value < 0
+    # -1e400 (minus infinity) and an integer of 309 digits: no double holds them, and the parse or the schema says so
+    return (kind is int or kind is float) and value < 0 and as_number(value) is not None
 
 
 # the tables' int fields among the amounts: where they are typed (v2, web), one that is no int is the schema's bad-value
