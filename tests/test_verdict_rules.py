@@ -62,6 +62,16 @@ def test_a_timestamp_never_set_gets_the_same_one_warning_as_an_integer_or_as_tex
     assert verdicts[2] == verdicts[3] == verdicts[0]
 
 
+@pytest.mark.parametrize("api_version", ["v1", "v2"])
+def test_a_signed_timestamp_text_is_one_bad_value(api_version):
+    """"+12": the timestamp schema (digits, a minus at most) calls it a bad-value; timestamp-range read it as 12 ms
+    and warned at the same place too: one defect, two findings."""
+    lead = {"serverTimeStamp": "+12", "originalTimeStamp": "1528628536879", "lead": {"topic": "x"}}
+    event = {"lead": lead, "sdeType": "LEAD", "serverTimeStamp": STAMP}
+    found = [(f.rule, f.pointer) for f in validator.lint(event, api_version=api_version) if f.pointer == "/lead/serverTimeStamp"]
+    assert found == [("bad-value", "/lead/serverTimeStamp")]
+
+
 def test_timestamp_order_leaves_a_time_in_seconds_or_microseconds_to_timestamp_range():
     """A serverTimeStamp in seconds made the event "created 17674d after it was processed" beside timestamp-range's
     "looks like seconds": one defect, two warnings (the rules sweep). Both in milliseconds, the order is still judged."""

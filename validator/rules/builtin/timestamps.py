@@ -58,6 +58,8 @@ _LONG_MAX = 2**63 - 1
 
 
 def _range_hit(pointer: str, value: Any, low: int, high: int) -> Hit | None:
+    if type(value) is str and value.startswith("+"):
+        return None  # the timestamp schema takes digits with a minus only: its bad-value is the one finding of "+12"
     ms = as_int(value)
     if ms is None:
         if not is_integer_text(value):
