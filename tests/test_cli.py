@@ -175,6 +175,13 @@ def test_fail_on_help_names_the_configuration_default(cli):
     assert "[default: the configuration's, else error]" in " ".join(cli("check", "--help").output.split())
 
 
+def test_write_baseline_help_names_the_pre_commit_exit(cli):
+    """Under pre-commit a --write-baseline that creates or changes the baseline exits 1 (README: Exit codes);
+    the option's help said plainly "(then exit 0)"."""
+    helped = " ".join(cli("check", "--help").output.split())
+    assert "then exit 0 (under pre-commit, 1 when FILE was created or changed: git add it)" in helped
+
+
 def test_an_object_with_only_the_empty_key_is_not_called_empty(tmp_path, cli):
     (tmp_path / "e.json").write_text('{"": 1}', encoding="utf-8")
     out = cli("check", tmp_path / "e.json").output

@@ -212,7 +212,7 @@ def _file_patterns(ctx: click.Context, param: click.Parameter, patterns: tuple[s
 )
 @click.option(
     "--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False), callback=_file_to_write,
-    help="Record today's findings in FILE (then exit 0).",
+    help="Record today's findings in FILE, then exit 0 (under pre-commit, 1 when FILE was created or changed: git add it).",
 )
 @click.option(
     "--include", multiple=True, metavar="GLOB", callback=_file_patterns,
