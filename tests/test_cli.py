@@ -964,6 +964,21 @@ def test_a_walk_leaves_out_the_reports_and_baseline_earlier_runs_wrote(sdelint, 
     assert named.code == 1 and [f["rule"] for f in named.json()["findings"]] == ["unrecognized-document"]
 
 
+def test_a_walk_that_meets_only_earlier_reports_is_no_input_to_check(sdelint, tmp_path, example_path):
+    """A folder holding only what earlier runs wrote (a report, a baseline) was 'Checked 0 files', exit 0: a gate
+    pointed at the reports' folder instead of the fixtures passed, where an empty folder is a usage error (README:
+    "a run that finds no file at all")."""
+    capture, reports = tmp_path / "capture.json", tmp_path / "reports"
+    capture.write_bytes(example_path.read_bytes())
+    reports.mkdir()
+    assert sdelint("check", str(capture), "--format", "gitlab", "-o", str(reports / "gl-code-quality-report.json")).code == 0
+    assert sdelint("check", str(capture), "--write-baseline", str(reports / ".sdelint-baseline.json")).code == 0
+    walked = sdelint("check", str(reports))
+    assert walked.code == 2 and "no input to check" in walked.err and "holds an sdelint report: not checked" in walked.err, walked.err
+    beside = sdelint("check", "--format", "json", str(reports), str(capture))  # with a payload beside them, as before
+    assert beside.code == 0 and beside.json()["summary"]["files"] == 1
+
+
 def test_a_report_never_replaces_a_baseline(sdelint, tmp_path, example_path):
     """-o onto the --baseline read, or onto a baseline a walk meets (a typo of its name), replaced it silently."""
     capture, baseline = tmp_path / "capture.json", tmp_path / "base.json"

@@ -324,6 +324,8 @@ def check(
         finally:
             progress.close()
         results = without_earlier_reports(inputs, results, paths)
+        if inputs and not results:  # a walk met only earlier reports and baselines: no gate passes on nothing checked
+            raise click.UsageError("no input to check: the paths given hold only reports and baselines sdelint wrote (see the notes above)")
     finally:
         if executor is not None:
             executor.shutdown()
