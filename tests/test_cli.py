@@ -504,6 +504,19 @@ def test_a_directory_search_respects_the_repositorys_gitignore_unless_told_not_t
     assert empty.exit_code == 2 and "that git does not ignore (--no-respect-gitignore checks them)" in empty.output
 
 
+def test_a_folder_whose_every_match_exclude_drops_says_so(cli, tmp_path):
+    """`--exclude '*.json' fixtures/` said 'no file matching *.json, ... in this directory' of a folder full of them,
+    and then 'no file matching the include patterns': the user was sent to the wrong option."""
+    (tmp_path / "fixtures").mkdir()
+    shutil.copyfile(EXAMPLE, tmp_path / "fixtures" / "capture.json")
+    result = cli("check", "--exclude", "*.json", tmp_path / "fixtures")
+    assert result.exit_code == 2 and "that --exclude does not drop in this directory" in result.output, result.output
+    assert "include patterns" not in result.output
+    (tmp_path / "empty").mkdir()  # nothing there to drop: the note is as before
+    plain = cli("check", "--exclude", "*.json", tmp_path / "empty")
+    assert plain.exit_code == 2 and "--exclude" not in plain.output.split("no file matching")[1], plain.output
+
+
 def test_include_patterns_select_files_not_everything_in_a_folder_named_like_them(cli, tmp_path):
     """A folder fixtures.json/ made every file in it (its README.md, ...) an input of the default *.json: false
     syntax-errors. Include patterns match a file by its path, as ruff's include does; one ending in / takes a folder."""

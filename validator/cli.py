@@ -317,7 +317,7 @@ def check(
             )
         # a gate pointed at the wrong folder must not pass; the hook naming only the committed baseline may
         if not inputs and not named_baseline:
-            raise click.UsageError("no input to check: the paths given hold no file matching the include patterns")
+            raise click.UsageError("no input to check: the paths given hold no file to check (see the notes above)")
         progress = ProgressBar(len(inputs), _progress_wanted(output_format, output))
         try:
             results = check_inputs(configs, inputs, _read_stdin, stdin_filename, jobs or default_jobs(), progress, executor)
