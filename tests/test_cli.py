@@ -175,6 +175,13 @@ def test_fail_on_help_names_the_configuration_default(cli):
     assert "[default: the configuration's, else error]" in " ".join(cli("check", "--help").output.split())
 
 
+def test_write_baseline_help_names_the_pre_commit_exit(cli):
+    """Under pre-commit a --write-baseline that creates or changes the baseline exits 1 (README: Exit codes);
+    the option's help said plainly "(then exit 0)"."""
+    helped = " ".join(cli("check", "--help").output.split())
+    assert "then exit 0 (under pre-commit, 1 when FILE was created or changed: git add it)" in helped
+
+
 def test_an_object_with_only_the_empty_key_is_not_called_empty(tmp_path, cli):
     (tmp_path / "e.json").write_text('{"": 1}', encoding="utf-8")
     out = cli("check", tmp_path / "e.json").output
@@ -495,6 +502,19 @@ def test_a_directory_search_respects_the_repositorys_gitignore_unless_told_not_t
     (tmp_path / "capture.json").unlink()  # every match ignored: the note says so, not that nothing matched
     empty = cli("check", tmp_path)
     assert empty.exit_code == 2 and "that git does not ignore (--no-respect-gitignore checks them)" in empty.output
+
+
+def test_a_folder_whose_every_match_exclude_drops_says_so(cli, tmp_path):
+    """`--exclude '*.json' fixtures/` said 'no file matching *.json, ... in this directory' of a folder full of them,
+    and then 'no file matching the include patterns': the user was sent to the wrong option."""
+    (tmp_path / "fixtures").mkdir()
+    shutil.copyfile(EXAMPLE, tmp_path / "fixtures" / "capture.json")
+    result = cli("check", "--exclude", "*.json", tmp_path / "fixtures")
+    assert result.exit_code == 2 and "that --exclude does not drop in this directory" in result.output, result.output
+    assert "include patterns" not in result.output
+    (tmp_path / "empty").mkdir()  # nothing there to drop: the note is as before
+    plain = cli("check", "--exclude", "*.json", tmp_path / "empty")
+    assert plain.exit_code == 2 and "--exclude" not in plain.output.split("no file matching")[1], plain.output
 
 
 def test_include_patterns_select_files_not_everything_in_a_folder_named_like_them(cli, tmp_path):
@@ -955,6 +975,21 @@ def test_a_walk_leaves_out_the_reports_and_baseline_earlier_runs_wrote(sdelint, 
         assert f"sdelint: note: {folder / name} holds an sdelint {kind}: not checked (name it to check it)" in walked.err
     named = sdelint("check", "--format", "json", str(folder / "report.json"))
     assert named.code == 1 and [f["rule"] for f in named.json()["findings"]] == ["unrecognized-document"]
+
+
+def test_a_walk_that_meets_only_earlier_reports_is_no_input_to_check(sdelint, tmp_path, example_path):
+    """A folder holding only what earlier runs wrote (a report, a baseline) was 'Checked 0 files', exit 0: a gate
+    pointed at the reports' folder instead of the fixtures passed, where an empty folder is a usage error (README:
+    "a run that finds no file at all")."""
+    capture, reports = tmp_path / "capture.json", tmp_path / "reports"
+    capture.write_bytes(example_path.read_bytes())
+    reports.mkdir()
+    assert sdelint("check", str(capture), "--format", "gitlab", "-o", str(reports / "gl-code-quality-report.json")).code == 0
+    assert sdelint("check", str(capture), "--write-baseline", str(reports / ".sdelint-baseline.json")).code == 0
+    walked = sdelint("check", str(reports))
+    assert walked.code == 2 and "no input to check" in walked.err and "holds an sdelint report: not checked" in walked.err, walked.err
+    beside = sdelint("check", "--format", "json", str(reports), str(capture))  # with a payload beside them, as before
+    assert beside.code == 0 and beside.json()["summary"]["files"] == 1
 
 
 def test_a_report_never_replaces_a_baseline(sdelint, tmp_path, example_path):

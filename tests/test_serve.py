@@ -1488,7 +1488,8 @@ def test_a_stopped_server_exits_0_with_one_worker_as_with_several(tmp_path, work
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_a_port_in_use_is_exit_3_with_one_worker_or_several(tmp_path, workers):
-    """The start-up failure status is 3 either way (it was 1 with --workers N)."""
+    """The start-up failure status is 3 either way (it was 1 with --workers N), with a line labelled
+    'sdelint: error:' either way (one worker said only uvicorn's 'ERROR:    [Errno 98] ...')."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -1497,6 +1498,7 @@ def test_a_port_in_use_is_exit_3_with_one_worker_or_several(tmp_path, workers):
                               capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert done.returncode == 3, done.stderr
     assert "address already in use" in done.stderr.lower() and "Traceback" not in done.stderr, done.stderr
+    assert any(line.startswith("sdelint: error: ") and f":{port}" in line for line in done.stderr.splitlines()), done.stderr
 
 
 def test_a_worker_that_cannot_start_stops_the_supervisor_with_the_startup_status(monkeypatch):

@@ -212,7 +212,7 @@ def _file_patterns(ctx: click.Context, param: click.Parameter, patterns: tuple[s
 )
 @click.option(
     "--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False), callback=_file_to_write,
-    help="Record today's findings in FILE (then exit 0).",
+    help="Record today's findings in FILE, then exit 0 (under pre-commit, 1 when FILE was created or changed: git add it).",
 )
 @click.option(
     "--include", multiple=True, metavar="GLOB", callback=_file_patterns,
@@ -317,13 +317,15 @@ def check(
             )
         # a gate pointed at the wrong folder must not pass; the hook naming only the committed baseline may
         if not inputs and not named_baseline:
-            raise click.UsageError("no input to check: the paths given hold no file matching the include patterns")
+            raise click.UsageError("no input to check: the paths given hold no file to check (see the notes above)")
         progress = ProgressBar(len(inputs), _progress_wanted(output_format, output))
         try:
             results = check_inputs(configs, inputs, _read_stdin, stdin_filename, jobs or default_jobs(), progress, executor)
         finally:
             progress.close()
         results = without_earlier_reports(inputs, results, paths)
+        if inputs and not results:  # a walk met only earlier reports and baselines: no gate passes on nothing checked
+            raise click.UsageError("no input to check: the paths given hold only reports and baselines sdelint wrote (see the notes above)")
     finally:
         if executor is not None:
             executor.shutdown()

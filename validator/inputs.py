@@ -212,7 +212,10 @@ def collect(
             if not found:
                 # a second walk only here: say so when every match is one git ignores (they are not "missing")
                 ignored = respect_gitignore and search(path, include, exclude, respect_gitignore=False)
-                why = " that git does not ignore (--no-respect-gitignore checks them)" if ignored else ""
+                # and when --exclude dropped them: "no file matching" alone sends the user to the include patterns
+                excluded = not ignored and bool(exclude) and search(path, include, (), respect_gitignore)
+                why = (" that git does not ignore (--no-respect-gitignore checks them)" if ignored
+                       else " that --exclude does not drop" if excluded else "")
                 notes.append(f"{raw}: no file matching {shown}{why} in this directory")
             for item in found:
                 key = _identity(item.path, cwd, folders)

@@ -30,6 +30,7 @@ from .settings import (
     ENV_TOKEN,
     LIMITS,
     MAX_LINT_THREADS,
+    STARTUP_FAILURE,
     Settings,
     SettingsError,
     parse_size,
@@ -212,7 +213,6 @@ def serve(
     else:
         options["http"] = BoundedHeadProtocol
     from .metrics import multiprocess_directory
-    from .settings import STARTUP_FAILURE
     from .workers import reuse_port_supported, run_workers
 
     if workers == 1:
@@ -222,9 +222,9 @@ def serve(
         except SystemExit:  # uvicorn before 0.50 exits 1 when it cannot bind: 3 as from later ones, and as the README says
             if server.started:
                 raise
-            sys.exit(STARTUP_FAILURE)
+            _not_started(host, port)
         if not server.started:
-            sys.exit(STARTUP_FAILURE)
+            _not_started(host, port)
         return
     with multiprocess_directory():  # every worker's counts in one place, so that any worker can answer a scrape for all
         if reuse_port_supported():
@@ -232,3 +232,10 @@ def serve(
             sys.exit(run_workers(APP, host, port, workers, options, header_timeout))
         # elsewhere uvicorn's own workers: no header timeout (uvicorn builds their servers)
         uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, **options)
+
+
+def _not_started(host: str, port: int) -> None:
+    """Exit 3 with a labelled line, as several workers say theirs: uvicorn's own (``ERROR: ... address already in
+    use``) is not one that ``grep '^sdelint: error:'`` finds."""
+    tell(ERROR, f"the server could not start on {host}:{port} (the reason is above)")
+    sys.exit(STARTUP_FAILURE)
