@@ -289,7 +289,7 @@ def _compile(entry: dict[str, Any], source: str, locate: Locate, index: int) -> 
         if bound in options:
             value = options[bound]
             number = as_number(value) if isinstance(value, str) else value  # "5" and "1e3" (YAML 1.1 reads 1e3 as text) as before
-            problem = "must be a number" if number is None else bound_contract.problem(number)
+            problem = bound_contract.problem(value if number is None else number)  # "1e999", text no double holds: said as such
             if problem:
                 raise CustomRuleError(f"{at('options', bound)}: custom rule {name!r}: {bound} {problem}")
             options[bound] = number
