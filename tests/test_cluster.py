@@ -535,3 +535,26 @@ def test_ctrl_c_while_waiting_for_the_client_logs_no_traceback(tmp_path):
     run = subprocess.run([sys.executable, str(script)], capture_output=True, env=_env(), timeout=60)
     assert run.stdout.decode().strip() == "interrupted", run.stderr.decode()[-2000:]
     assert b"Traceback" not in run.stderr and b"NameError" not in run.stderr, run.stderr.decode()[-2000:]
+
+
+@pytest.mark.parametrize("where", ["option", "configuration"])
+def test_cluster_local_runs_here_whatever_the_configuration_names(tmp_path, monkeypatch, where):
+    """The only way to run locally under a configuration naming a cluster was the undocumented `--cluster ""`;
+    `local` was an address Dask could not use (exit 2)."""
+    (tmp_path / ".git").mkdir()
+    named = "tcp://127.0.0.1:1" if where == "option" else "local"
+    (tmp_path / ".sdelint.yaml").write_text(f"cluster: {named}\n", encoding="utf-8")
+    (tmp_path / "response.json").write_bytes(EXAMPLE.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    args = ("--cluster", "local") if where == "option" else ()
+    result = CliRunner().invoke(main, ["check", "--format", "json", *args, "response.json"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == CliRunner().invoke(main, ["check", "--format", "json", "--config", os.devnull, "response.json"]).stdout
+
+
+@pytest.mark.parametrize("address", ["", " "])
+def test_an_empty_cluster_address_is_a_usage_error(address):
+    """`--cluster "$DASK_SCHEDULER"` with the variable unset in CI silently ran locally: the cluster was never used."""
+    result = CliRunner().invoke(main, ["check", "--cluster", address, str(EXAMPLE)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "'--cluster'" in result.stderr and "--cluster local" in result.stderr

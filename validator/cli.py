@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from .parallel.dask import DaskExecutor
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+LOCAL = "local"  # --cluster local (or cluster: local): run here; no Dask address is a bare word (it needs a port)
 
 
 class SdelintGroup(click.Group):
@@ -166,6 +167,14 @@ def _stdin_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
+def _cluster_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--cluster: ``local`` runs here whatever the configuration names; an empty address (``--cluster "$DASK_SCHEDULER"``
+    with the variable unset in CI) is refused rather than taken as "run locally", which hid the mistake."""
+    if value is not None and not value.strip():
+        raise click.BadParameter(f"an empty address was given (an unset variable?): name the scheduler (tcp://host:8786), or --cluster {LOCAL} to run here")
+    return value
+
+
 def _progress_wanted(output_format: str, output: Path | None) -> bool:
     return not REPORTERS[output_format].machine_readable and output is None
 
@@ -225,8 +234,9 @@ def _file_patterns(ctx: click.Context, param: click.Parameter, patterns: tuple[s
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for many files. [default: the number of CPUs]")
 @click.option(
-    "--cluster", metavar="ADDRESS", default=None,
-    help="Run on a Dask cluster: the scheduler's address (tcp://host:8786); needs pip install 'sdelint[dask]'. [default: the configuration's cluster]",
+    "--cluster", metavar="ADDRESS", default=None, callback=_cluster_address,
+    help="Run on a Dask cluster: the scheduler's address (tcp://host:8786); needs pip install 'sdelint[dask]'."
+    " 'local' runs here, whatever the configuration names. [default: the configuration's cluster]",
 )
 @click.option(
     "--stdin-filename", default=STDIN_NAME, show_default=True, callback=_stdin_name,
@@ -443,7 +453,7 @@ def _cluster_executor(address: str | None, configs: Configurations) -> tuple[Das
             if configs.explicit is not None:  # --config: the configuration of every input
                 raise
             return None, exc
-    if not address:
+    if not address or address == LOCAL:
         return None, None
     try:
         from .parallel.dask import DaskExecutor
