@@ -558,3 +558,25 @@ def test_an_empty_cluster_address_is_a_usage_error(address):
     result = CliRunner().invoke(main, ["check", "--cluster", address, str(EXAMPLE)])
     assert result.exit_code == 2 and result.stdout == ""
     assert "'--cluster'" in result.stderr and "--cluster local" in result.stderr
+
+
+@pytest.mark.parametrize("case", ["subfolder configuration", "no input", "unknown rule"])
+def test_a_run_that_cannot_start_stops_before_the_cluster_is_contacted(tmp_path, monkeypatch, case):
+    """A broken subfolder configuration (or no input, or a --select no configuration defines) was found only after
+    connecting: with a scheduler not there, 5 seconds and its error instead of the configuration's, unlike a local run."""
+    (tmp_path / ".git").mkdir()
+    for folder in ("good", "bad"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "response.json").write_bytes(EXAMPLE.read_bytes())
+    (tmp_path / "bad" / ".sdelint.yaml").write_text("rules: {nope: 1}\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path)
+    args, said = {
+        "subfolder configuration": (["."], "invalid configuration"),
+        "no input": (["empty"], "no input to check"),
+        "unknown rule": (["--select", "not-a-rule", "good"], "unknown rule 'not-a-rule'"),
+    }[case]
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["check", "--cluster", f"tcp://127.0.0.1:{_free_port()}", *args])
+    assert result.exit_code == 2 and said in result.stderr and "Dask" not in result.stderr, result.stderr
+    assert time.monotonic() - started < 4  # CONNECT_TIMEOUT is 5 s

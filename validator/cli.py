@@ -51,11 +51,12 @@ from .report.common import COLOR_CHOICES, color_wanted, escape_controls
 from .result import FileResult, worst
 from .rules.catalogue import CatalogueError, did_you_mean
 from .rules.explain import explain_rule, rule_table
-from .runner import Configurations, ProgressBar, check_inputs, default_jobs, policy_of
+from .runner import Configurations, ProgressBar, check_inputs, default_jobs, load_configurations, policy_of
 from .validate import get_schema, schema_names
 from .validate.bundle import bundle
 
 if TYPE_CHECKING:
+    from .inputs import Listing, ListRequest
     from .parallel.dask import DaskExecutor
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -301,11 +302,11 @@ def check(
              " (and keeps its own earlier entries for files and rules the run did not check)")
     cli = CommandLine(api_version, select, ignore, min_severity, profile=profile)
     configs = Configurations(config_path, cli, context=REPORTERS[output_format].needs_context)
-    executor, unused_config = _cluster_executor(cluster, configs)
+    on_cluster, unused_config = _cluster(cluster, configs)
     try:
         try:
             inputs, notes = collect(
-                paths, include, exclude, stdin_name=stdin_filename, lister=executor.list_url if executor else list_url, respect_gitignore=respect_gitignore,
+                paths, include, exclude, stdin_name=stdin_filename, lister=on_cluster.list_url if on_cluster else list_url, respect_gitignore=respect_gitignore,
             )
         except InputError as exc:
             raise click.UsageError(str(exc)) from None
@@ -328,6 +329,8 @@ def check(
         # a gate pointed at the wrong folder must not pass; the hook naming only the committed baseline may
         if not inputs and not named_baseline:
             raise click.UsageError("no input to check: the paths given hold no file matching the include patterns")
+        load_configurations(configs, inputs, stdin_filename)  # a bad one stops the run before the cluster is contacted
+        executor = on_cluster.executor() if on_cluster else None
         progress = ProgressBar(len(inputs), _progress_wanted(output_format, output))
         try:
             results = check_inputs(configs, inputs, _read_stdin, stdin_filename, jobs or default_jobs(), progress, executor)
@@ -335,8 +338,8 @@ def check(
             progress.close()
         results = without_earlier_reports(inputs, results, paths)
     finally:
-        if executor is not None:
-            executor.shutdown()
+        if on_cluster:
+            on_cluster.shutdown()
     for warning in configs.warnings():
         tell(WARNING, warning)
     if unused_config is not None:  # no input uses it (one that did stopped the run with this error)
@@ -438,7 +441,33 @@ def _internal_errors(files: list[str]) -> int:
     return EXIT_USAGE
 
 
-def _cluster_executor(address: str | None, configs: Configurations) -> tuple[DaskExecutor | None, ConfigError | None]:
+class _LazyCluster:
+    """A Dask cluster connected to on first use: listing a URL, or checking once every configuration has loaded.
+
+    A run that stops before (a broken subfolder configuration, no input) is exit 2 at once, as locally, not after
+    a round trip to the scheduler (or 5 seconds waiting for one that is not there, and its error instead).
+    """
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self._executor: DaskExecutor | None = None
+
+    def executor(self) -> DaskExecutor:
+        if self._executor is None:
+            from .parallel.dask import DaskExecutor
+
+            self._executor = DaskExecutor.connect(self.address)
+        return self._executor
+
+    def list_url(self, request: ListRequest) -> Listing:
+        return self.executor().list_url(request)
+
+    def shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown()
+
+
+def _cluster(address: str | None, configs: Configurations) -> tuple[_LazyCluster | None, ConfigError | None]:
     """The Dask cluster named by --cluster, else by the configuration (--config, or the nearest above the current folder);
     and the error of a current folder's configuration that cannot be loaded.
 
@@ -456,10 +485,10 @@ def _cluster_executor(address: str | None, configs: Configurations) -> tuple[Das
     if not address or address == LOCAL:
         return None, None
     try:
-        from .parallel.dask import DaskExecutor
+        from .parallel import dask  # noqa: F401 - a missing extra is said at once, before the inputs are listed
     except ImportError as exc:
         raise click.UsageError(str(exc)) from None  # --cluster or the configuration's cluster: alike
-    return DaskExecutor.connect(address), None
+    return _LazyCluster(address), None
 
 
 def _load_config(config_path: Path | None) -> Configuration:
