@@ -440,16 +440,7 @@ def _dask_scheduler(port: int, **quiet) -> subprocess.Popen:
 def test_workers_that_cannot_import_sdelint_are_exit_2_with_one_line_not_a_hang(corpus, tmp_path):
     """A worker without sdelint cannot read a task off the wire: it dropped its connection and stopped, and the run
     waited for ever for workers. They are asked first (Client.run), which leaves them running."""
-    blocked = tmp_path / "no-sdelint"
-    blocked.mkdir()
-    (blocked / "sitecustomize.py").write_text(
-        "import sys\n"
-        "class _NoSdelint:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] == 'validator':\n"
-        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
-        "sys.meta_path.insert(0, _NoSdelint())\n"
-    )
+    blocked = _sdelint_blocked(tmp_path / "no-sdelint")
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": _env()}
@@ -580,3 +571,54 @@ def test_a_run_that_cannot_start_stops_before_the_cluster_is_contacted(tmp_path,
     result = CliRunner().invoke(main, ["check", "--cluster", f"tcp://127.0.0.1:{_free_port()}", *args])
     assert result.exit_code == 2 and said in result.stderr and "Dask" not in result.stderr, result.stderr
     assert time.monotonic() - started < 4  # CONNECT_TIMEOUT is 5 s
+
+
+def _sdelint_blocked(folder: Path) -> Path:
+    """A PYTHONPATH entry that makes `import validator` fail in the processes started with it."""
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(
+        "import sys\n"
+        "class _NoSdelint:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'validator':\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, _NoSdelint())\n"
+    )
+    return folder
+
+
+def test_a_worker_without_sdelint_that_joins_mid_run_is_exit_2_not_a_hang(corpus, tmp_path):
+    """A worker that joined after the workers were asked (an adaptive cluster's) could not unpickle its first task:
+    it dropped its connection and stopped, and the run waited for ever. Tasks now travel as bytes: the task fails.
+    The scheduler, which only passes them on, needs no sdelint (it needed it to unpickle them)."""
+    blocked = {**_env(), "PYTHONPATH": str(_sdelint_blocked(tmp_path / "no-sdelint"))}
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask = str(Path(sys.executable).with_name("dask"))
+    worker = [dask, "worker", address, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    processes = [_dask_scheduler(port, **quiet, env=blocked)]
+    try:
+        command = [sys.executable, "-m", "validator", "check", "--cluster", address, str(corpus / "plain")]
+        run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+        processes.append(run)
+        with distributed.Client(address, timeout=30) as client:  # the run's tasks wait: no worker was there to ask
+            deadline = time.monotonic() + 60
+            while not client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) and time.monotonic() < deadline:
+                time.sleep(0.2)
+        processes.append(subprocess.Popen(worker, **quiet, env=blocked))
+        out, err = run.communicate(timeout=60)
+        lines = err.decode().strip().splitlines()
+        assert run.returncode == 2 and out == b"", lines
+        assert len(lines) == 1 and lines[0].startswith("sdelint: error: a Dask worker that joined during the run cannot import sdelint"), lines
+        assert "No module named 'validator'" in lines[0]
+        assert processes[-1].poll() is None  # the worker lives: its task failed
+        processes[-1].kill()
+        processes[-1].wait()
+        processes.append(subprocess.Popen(worker, **quiet, env=_env()))  # with sdelint: the scheduler without it serves it
+        done = subprocess.run([*command[:-1], "--format", "json", command[-1]], capture_output=True, env=_env(), timeout=120)
+        assert (done.returncode, done.stdout.decode()) == _check("--format", "json", str(corpus / "plain")), done.stderr.decode()[-2000:]
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait()
