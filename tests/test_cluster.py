@@ -622,3 +622,28 @@ def test_a_worker_without_sdelint_that_joins_mid_run_is_exit_2_not_a_hang(corpus
         for process in processes:
             process.kill()
             process.wait()
+
+
+def test_a_server_that_closes_the_connection_is_one_line_without_distributed_s_connection_repr(corpus):
+    """A port that accepts and closes at once (a scheduler dying in the handshake) said
+    `cannot reach ...: in <TCP (closed)  local=tcp://... remote=tcp://...>: ConnectionResetError: ...`."""
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                server.accept()[0].close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        run = subprocess.run([sys.executable, "-m", "validator", "check", "--cluster", address, str(corpus)], capture_output=True, env=_env(), timeout=30)
+        lines = run.stderr.decode().strip().splitlines()
+        assert run.returncode == 2 and len(lines) == 1, lines
+        assert lines[0].startswith(f"sdelint: error: cannot reach the Dask scheduler at {address}: ") and "<TCP" not in lines[0], lines
+    finally:
+        server.close()

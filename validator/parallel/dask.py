@@ -24,6 +24,7 @@ import contextlib
 import functools
 import logging
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
@@ -190,7 +191,7 @@ class DaskExecutor:
         except KilledWorker:
             raise WorkerDied(f"Dask workers died too many times while checking {label}") from None
         except (OSError, TimeoutError) as exc:  # the scheduler went away (CommClosedError is an OSError)
-            raise ClusterError(f"lost the Dask cluster while checking {label}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+            raise ClusterError(f"lost the Dask cluster while checking {label}: {_first_line(exc)}") from None
         except Exception as exc:
             if getattr(exc, "reason", None) == "scheduler-connection-lost":  # the client cancels what it waits for
                 raise ClusterError(f"lost the Dask scheduler while checking {label}") from None
@@ -308,7 +309,14 @@ def _workers_import_sdelint(client: Client) -> None:
 
 
 def _first_line(exc: BaseException) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    """An exception's first line, without the connection distributed names before it (``in <TCP (closed) ...>: ``)."""
+    text = _COMM_PREFIX.sub("", str(exc).splitlines()[0] if str(exc) else "")
+    if not text:
+        return "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__
+    return text
+
+
+_COMM_PREFIX = re.compile(r"^in <[^>]*>: ")
 
 
 def _chunks(payloads: Iterable[P], size: int) -> Iterator[tuple[int, list[P]]]:
