@@ -647,3 +647,26 @@ def test_a_server_that_closes_the_connection_is_one_line_without_distributed_s_c
         assert lines[0].startswith(f"sdelint: error: cannot reach the Dask scheduler at {address}: ") and "<TCP" not in lines[0], lines
     finally:
         server.close()
+
+
+def test_ctrl_c_mid_run_is_exit_130_in_one_line_and_leaves_no_task_on_the_cluster(cluster, tmp_path):
+    local, client = cluster
+    example = EXAMPLE.read_bytes()
+    for number in range(1500):
+        (tmp_path / f"r{number:04}.json").write_bytes(example)
+    run = subprocess.Popen([sys.executable, "-m", "validator", "check", "-q", "--cluster", local.scheduler_address, str(tmp_path)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env())
+    try:
+        deadline = time.monotonic() + 60
+        while not client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        run.send_signal(signal.SIGINT)
+        _, err = run.communicate(timeout=30)
+    finally:
+        run.kill()
+        run.wait()
+    assert run.returncode == 130 and err.decode() == "sdelint: error: interrupted\n", err.decode()[-2000:]
+    deadline = time.monotonic() + 30
+    while client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) == 0
