@@ -440,16 +440,7 @@ def _dask_scheduler(port: int, **quiet) -> subprocess.Popen:
 def test_workers_that_cannot_import_sdelint_are_exit_2_with_one_line_not_a_hang(corpus, tmp_path):
     """A worker without sdelint cannot read a task off the wire: it dropped its connection and stopped, and the run
     waited for ever for workers. They are asked first (Client.run), which leaves them running."""
-    blocked = tmp_path / "no-sdelint"
-    blocked.mkdir()
-    (blocked / "sitecustomize.py").write_text(
-        "import sys\n"
-        "class _NoSdelint:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] == 'validator':\n"
-        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
-        "sys.meta_path.insert(0, _NoSdelint())\n"
-    )
+    blocked = _sdelint_blocked(tmp_path / "no-sdelint")
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": _env()}
@@ -535,3 +526,147 @@ def test_ctrl_c_while_waiting_for_the_client_logs_no_traceback(tmp_path):
     run = subprocess.run([sys.executable, str(script)], capture_output=True, env=_env(), timeout=60)
     assert run.stdout.decode().strip() == "interrupted", run.stderr.decode()[-2000:]
     assert b"Traceback" not in run.stderr and b"NameError" not in run.stderr, run.stderr.decode()[-2000:]
+
+
+@pytest.mark.parametrize("where", ["option", "configuration"])
+def test_cluster_local_runs_here_whatever_the_configuration_names(tmp_path, monkeypatch, where):
+    """The only way to run locally under a configuration naming a cluster was the undocumented `--cluster ""`;
+    `local` was an address Dask could not use (exit 2)."""
+    (tmp_path / ".git").mkdir()
+    named = "tcp://127.0.0.1:1" if where == "option" else "local"
+    (tmp_path / ".sdelint.yaml").write_text(f"cluster: {named}\n", encoding="utf-8")
+    (tmp_path / "response.json").write_bytes(EXAMPLE.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    args = ("--cluster", "local") if where == "option" else ()
+    result = CliRunner().invoke(main, ["check", "--format", "json", *args, "response.json"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == CliRunner().invoke(main, ["check", "--format", "json", "--config", os.devnull, "response.json"]).stdout
+
+
+@pytest.mark.parametrize("address", ["", " "])
+def test_an_empty_cluster_address_is_a_usage_error(address):
+    """`--cluster "$DASK_SCHEDULER"` with the variable unset in CI silently ran locally: the cluster was never used."""
+    result = CliRunner().invoke(main, ["check", "--cluster", address, str(EXAMPLE)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "'--cluster'" in result.stderr and "--cluster local" in result.stderr
+
+
+@pytest.mark.parametrize("case", ["subfolder configuration", "no input", "unknown rule"])
+def test_a_run_that_cannot_start_stops_before_the_cluster_is_contacted(tmp_path, monkeypatch, case):
+    """A broken subfolder configuration (or no input, or a --select no configuration defines) was found only after
+    connecting: with a scheduler not there, 5 seconds and its error instead of the configuration's, unlike a local run."""
+    (tmp_path / ".git").mkdir()
+    for folder in ("good", "bad"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "response.json").write_bytes(EXAMPLE.read_bytes())
+    (tmp_path / "bad" / ".sdelint.yaml").write_text("rules: {nope: 1}\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path)
+    args, said = {
+        "subfolder configuration": (["."], "invalid configuration"),
+        "no input": (["empty"], "no input to check"),
+        "unknown rule": (["--select", "not-a-rule", "good"], "unknown rule 'not-a-rule'"),
+    }[case]
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["check", "--cluster", f"tcp://127.0.0.1:{_free_port()}", *args])
+    assert result.exit_code == 2 and said in result.stderr and "Dask" not in result.stderr, result.stderr
+    assert time.monotonic() - started < 4  # CONNECT_TIMEOUT is 5 s
+
+
+def _sdelint_blocked(folder: Path) -> Path:
+    """A PYTHONPATH entry that makes `import validator` fail in the processes started with it."""
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(
+        "import sys\n"
+        "class _NoSdelint:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'validator':\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, _NoSdelint())\n"
+    )
+    return folder
+
+
+def test_a_worker_without_sdelint_that_joins_mid_run_is_exit_2_not_a_hang(corpus, tmp_path):
+    """A worker that joined after the workers were asked (an adaptive cluster's) could not unpickle its first task:
+    it dropped its connection and stopped, and the run waited for ever. Tasks now travel as bytes: the task fails.
+    The scheduler, which only passes them on, needs no sdelint (it needed it to unpickle them)."""
+    blocked = {**_env(), "PYTHONPATH": str(_sdelint_blocked(tmp_path / "no-sdelint"))}
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask = str(Path(sys.executable).with_name("dask"))
+    worker = [dask, "worker", address, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1", "--no-dashboard"]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    processes = [_dask_scheduler(port, **quiet, env=blocked)]
+    try:
+        command = [sys.executable, "-m", "validator", "check", "--cluster", address, str(corpus / "plain")]
+        run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env())
+        processes.append(run)
+        with distributed.Client(address, timeout=30) as client:  # the run's tasks wait: no worker was there to ask
+            deadline = time.monotonic() + 60
+            while not client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) and time.monotonic() < deadline:
+                time.sleep(0.2)
+        processes.append(subprocess.Popen(worker, **quiet, env=blocked))
+        out, err = run.communicate(timeout=60)
+        lines = err.decode().strip().splitlines()
+        assert run.returncode == 2 and out == b"", lines
+        assert len(lines) == 1 and lines[0].startswith("sdelint: error: a Dask worker that joined during the run cannot import sdelint"), lines
+        assert "No module named 'validator'" in lines[0]
+        assert processes[-1].poll() is None  # the worker lives: its task failed
+        processes[-1].kill()
+        processes[-1].wait()
+        processes.append(subprocess.Popen(worker, **quiet, env=_env()))  # with sdelint: the scheduler without it serves it
+        done = subprocess.run([*command[:-1], "--format", "json", command[-1]], capture_output=True, env=_env(), timeout=120)
+        assert (done.returncode, done.stdout.decode()) == _check("--format", "json", str(corpus / "plain")), done.stderr.decode()[-2000:]
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait()
+
+
+def test_a_server_that_closes_the_connection_is_one_line_without_distributed_s_connection_repr(corpus):
+    """A port that accepts and closes at once (a scheduler dying in the handshake) said
+    `cannot reach ...: in <TCP (closed)  local=tcp://... remote=tcp://...>: ConnectionResetError: ...`."""
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                server.accept()[0].close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        run = subprocess.run([sys.executable, "-m", "validator", "check", "--cluster", address, str(corpus)], capture_output=True, env=_env(), timeout=30)
+        lines = run.stderr.decode().strip().splitlines()
+        assert run.returncode == 2 and len(lines) == 1, lines
+        assert lines[0].startswith(f"sdelint: error: cannot reach the Dask scheduler at {address}: ") and "<TCP" not in lines[0], lines
+    finally:
+        server.close()
+
+
+def test_ctrl_c_mid_run_is_exit_130_in_one_line_and_leaves_no_task_on_the_cluster(cluster, tmp_path):
+    local, client = cluster
+    example = EXAMPLE.read_bytes()
+    for number in range(1500):
+        (tmp_path / f"r{number:04}.json").write_bytes(example)
+    run = subprocess.Popen([sys.executable, "-m", "validator", "check", "-q", "--cluster", local.scheduler_address, str(tmp_path)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env())
+    try:
+        deadline = time.monotonic() + 60
+        while not client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        run.send_signal(signal.SIGINT)
+        _, err = run.communicate(timeout=30)
+    finally:
+        run.kill()
+        run.wait()
+    assert run.returncode == 130 and err.decode() == "sdelint: error: interrupted\n", err.decode()[-2000:]
+    deadline = time.monotonic() + 30
+    while client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) == 0

@@ -51,14 +51,16 @@ from .report.common import COLOR_CHOICES, color_wanted, escape_controls
 from .result import FileResult, worst
 from .rules.catalogue import CatalogueError, did_you_mean
 from .rules.explain import explain_rule, rule_table
-from .runner import Configurations, ProgressBar, check_inputs, default_jobs, policy_of
+from .runner import Configurations, ProgressBar, check_inputs, default_jobs, load_configurations, policy_of
 from .validate import get_schema, schema_names
 from .validate.bundle import bundle
 
 if TYPE_CHECKING:
+    from .inputs import Listing, ListRequest
     from .parallel.dask import DaskExecutor
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+LOCAL = "local"  # --cluster local (or cluster: local): run here; no Dask address is a bare word (it needs a port)
 
 
 class SdelintGroup(click.Group):
@@ -166,6 +168,14 @@ def _stdin_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
+def _cluster_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--cluster: ``local`` runs here whatever the configuration names; an empty address (``--cluster "$DASK_SCHEDULER"``
+    with the variable unset in CI) is refused rather than taken as "run locally", which hid the mistake."""
+    if value is not None and not value.strip():
+        raise click.BadParameter(f"an empty address was given (an unset variable?): name the scheduler (tcp://host:8786), or --cluster {LOCAL} to run here")
+    return value
+
+
 def _progress_wanted(output_format: str, output: Path | None) -> bool:
     return not REPORTERS[output_format].machine_readable and output is None
 
@@ -225,8 +235,9 @@ def _file_patterns(ctx: click.Context, param: click.Parameter, patterns: tuple[s
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes for many files. [default: the number of CPUs]")
 @click.option(
-    "--cluster", metavar="ADDRESS", default=None,
-    help="Run on a Dask cluster: the scheduler's address (tcp://host:8786); needs pip install 'sdelint[dask]'. [default: the configuration's cluster]",
+    "--cluster", metavar="ADDRESS", default=None, callback=_cluster_address,
+    help="Run on a Dask cluster: the scheduler's address (tcp://host:8786); needs pip install 'sdelint[dask]'."
+    " 'local' runs here, whatever the configuration names. [default: the configuration's cluster]",
 )
 @click.option(
     "--stdin-filename", default=STDIN_NAME, show_default=True, callback=_stdin_name,
@@ -291,11 +302,11 @@ def check(
              " (and keeps its own earlier entries for files and rules the run did not check)")
     cli = CommandLine(api_version, select, ignore, min_severity, profile=profile)
     configs = Configurations(config_path, cli, context=REPORTERS[output_format].needs_context)
-    executor, unused_config = _cluster_executor(cluster, configs)
+    on_cluster, unused_config = _cluster(cluster, configs)
     try:
         try:
             inputs, notes = collect(
-                paths, include, exclude, stdin_name=stdin_filename, lister=executor.list_url if executor else list_url, respect_gitignore=respect_gitignore,
+                paths, include, exclude, stdin_name=stdin_filename, lister=on_cluster.list_url if on_cluster else list_url, respect_gitignore=respect_gitignore,
             )
         except InputError as exc:
             raise click.UsageError(str(exc)) from None
@@ -318,6 +329,8 @@ def check(
         # a gate pointed at the wrong folder must not pass; the hook naming only the committed baseline may
         if not inputs and not named_baseline:
             raise click.UsageError("no input to check: the paths given hold no file to check (see the notes above)")
+        load_configurations(configs, inputs, stdin_filename)  # a bad one stops the run before the cluster is contacted
+        executor = on_cluster.executor() if on_cluster else None
         progress = ProgressBar(len(inputs), _progress_wanted(output_format, output))
         try:
             results = check_inputs(configs, inputs, _read_stdin, stdin_filename, jobs or default_jobs(), progress, executor)
@@ -327,8 +340,8 @@ def check(
         if inputs and not results:  # a walk met only earlier reports and baselines: no gate passes on nothing checked
             raise click.UsageError("no input to check: the paths given hold only reports and baselines sdelint wrote (see the notes above)")
     finally:
-        if executor is not None:
-            executor.shutdown()
+        if on_cluster:
+            on_cluster.shutdown()
     for warning in configs.warnings():
         tell(WARNING, warning)
     if unused_config is not None:  # no input uses it (one that did stopped the run with this error)
@@ -430,7 +443,33 @@ def _internal_errors(files: list[str]) -> int:
     return EXIT_USAGE
 
 
-def _cluster_executor(address: str | None, configs: Configurations) -> tuple[DaskExecutor | None, ConfigError | None]:
+class _LazyCluster:
+    """A Dask cluster connected to on first use: listing a URL, or checking once every configuration has loaded.
+
+    A run that stops before (a broken subfolder configuration, no input) is exit 2 at once, as locally, not after
+    a round trip to the scheduler (or 5 seconds waiting for one that is not there, and its error instead).
+    """
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self._executor: DaskExecutor | None = None
+
+    def executor(self) -> DaskExecutor:
+        if self._executor is None:
+            from .parallel.dask import DaskExecutor
+
+            self._executor = DaskExecutor.connect(self.address)
+        return self._executor
+
+    def list_url(self, request: ListRequest) -> Listing:
+        return self.executor().list_url(request)
+
+    def shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown()
+
+
+def _cluster(address: str | None, configs: Configurations) -> tuple[_LazyCluster | None, ConfigError | None]:
     """The Dask cluster named by --cluster, else by the configuration (--config, or the nearest above the current folder);
     and the error of a current folder's configuration that cannot be loaded.
 
@@ -445,13 +484,13 @@ def _cluster_executor(address: str | None, configs: Configurations) -> tuple[Das
             if configs.explicit is not None:  # --config: the configuration of every input
                 raise
             return None, exc
-    if not address:
+    if not address or address == LOCAL:
         return None, None
     try:
-        from .parallel.dask import DaskExecutor
+        from .parallel import dask  # noqa: F401 - a missing extra is said at once, before the inputs are listed
     except ImportError as exc:
         raise click.UsageError(str(exc)) from None  # --cluster or the configuration's cluster: alike
-    return DaskExecutor.connect(address), None
+    return _LazyCluster(address), None
 
 
 def _load_config(config_path: Path | None) -> Configuration:

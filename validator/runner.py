@@ -209,6 +209,15 @@ def _config_path(item: Input, stdin_name: str = STDIN_NAME) -> Path | None:
     return item.path
 
 
+def load_configurations(configs: Configurations, inputs: list[Input], stdin_name: str) -> None:
+    """Every input's configuration, loaded (``Configurations.prepare``): a bad one raises ``ConfigError`` before any work.
+
+    ``check_inputs`` does it first; ``check`` does it before connecting to a cluster too, so that a broken
+    subfolder configuration stops a cluster run at once (exit 2), as a local one, not after a scheduler's round trip.
+    """
+    configs.prepare(_config_path(item, stdin_name) for item in inputs)
+
+
 def check_inputs(
     configs: Configurations,
     inputs: list[Input],
@@ -222,7 +231,7 @@ def check_inputs(
 
     Raises ``WorkerDied`` (a one-line message naming the file) when a worker process died twice on one file.
     """
-    configs.prepare(_config_path(item, stdin_name) for item in inputs)
+    load_configurations(configs, inputs, stdin_name)
     if cluster is not None:
         return _check_on_cluster(configs, inputs, read_stdin, stdin_name, cluster, progress)
     jobs = min(jobs, default_jobs())  # CPU-bound: more processes than CPUs only cost memory

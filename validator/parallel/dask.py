@@ -13,7 +13,8 @@ Imported only with ``--cluster`` (or ``cluster=`` in the Python API): a plain ru
   run fails with ``WorkerDied`` naming its first file. A scheduler that cannot be reached, or
   that goes away, is a ``ClusterError`` with a one-line message (the CLI exits 2).
 - The workers are asked to import sdelint on connecting (``Client.run``): one that cannot is a
-  ``ClusterError`` before any task goes out.
+  ``ClusterError`` before any task goes out. One that joins later fails the first task it gets
+  (tasks travel as bytes, unpickled by the task itself): a ``ClusterError`` too, never a hang.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import contextlib
 import functools
 import logging
 import os
+import re
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -102,7 +105,22 @@ class DaskExecutor:
             return 1
 
     def submit(self, fn: Callable[[P], R], payload: P) -> Future:
-        return self.client.submit(fn, payload, pure=False)
+        return self._call(fn, payload)
+
+    def _call(self, fn: Callable[..., Any], *args: Any) -> Future:
+        """``fn(*args)`` on a worker, sent as a ``pickle.loads`` of bytes: a worker without sdelint fails the task.
+
+        Sent as itself, the task must be unpickled to be received: a worker without sdelint (one that joined after
+        ``_workers_import_sdelint`` asked, as an adaptive cluster's do) dropped its connection and stopped on it, and
+        the run waited for ever for the workers that came in its place. Inside ``pickle.loads`` the import fails the
+        task, with an ImportError that ``_result`` reports in one line.
+        """
+        import pickle
+
+        import cloudpickle  # type: ignore[import-untyped]  # with distributed, on the client and the workers
+
+        blob = cloudpickle.dumps(_Call(fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+        return self.client.submit(pickle.loads, blob, key=f"{fn.__name__}-{uuid.uuid4().hex}", pure=False)
 
     def list_url(self, request: ListRequest) -> Listing:
         """A URL listed by a worker (``inputs.list_url``), so that the client needs no access to the store."""
@@ -146,7 +164,7 @@ class DaskExecutor:
             self._cancel(list(pending.futures))
 
     def _submit_chunk(self, fn: Callable[[P], R], start: int, chunk: list[P], starts: dict[Any, tuple[int, str]]) -> Future:
-        future = self.client.submit(run_chunk, fn, chunk, pure=False)
+        future = self._call(run_chunk, fn, chunk)
         starts[future.key] = (start, label_of(chunk[0]))
         return future
 
@@ -173,17 +191,15 @@ class DaskExecutor:
         except KilledWorker:
             raise WorkerDied(f"Dask workers died too many times while checking {label}") from None
         except (OSError, TimeoutError) as exc:  # the scheduler went away (CommClosedError is an OSError)
-            raise ClusterError(f"lost the Dask cluster while checking {label}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+            raise ClusterError(f"lost the Dask cluster while checking {label}: {_first_line(exc)}") from None
         except Exception as exc:
             if getattr(exc, "reason", None) == "scheduler-connection-lost":  # the client cancels what it waits for
                 raise ClusterError(f"lost the Dask scheduler while checking {label}") from None
             if type(exc).__name__ == "FutureCancelledError":  # the scheduler dropped the task (it restarted)
                 raise ClusterError(f"the Dask cluster cancelled the task checking {label}") from None
-            if str(exc).startswith("Error during deserialization"):  # the scheduler unpickles tasks: it needs sdelint too
-                install = f"install this sdelint ({_version()}) on the scheduler and the workers"
-                raise ClusterError(f"the Dask scheduler cannot load sdelint's tasks: {install}") from None
-            if isinstance(exc, ImportError) and "validator" in str(exc):
-                raise ClusterError(f"a Dask worker cannot import sdelint ({exc}): install this sdelint ({_version()}) on the workers") from None
+            if isinstance(exc, ImportError) and "validator" in str(exc):  # a worker not asked on connecting: it joined later
+                install = f"install this sdelint ({_version()}) on every worker (an adaptive cluster's new ones too)"
+                raise ClusterError(f"a Dask worker that joined during the run cannot import sdelint ({_first_line(exc)}): {install}") from None
             raise
 
     def _cancel(self, futures: list[Future]) -> None:
@@ -197,6 +213,16 @@ class DaskExecutor:
                 self.client.close()
             for name in _NOISY_LOGGERS:
                 logging.getLogger(name).removeFilter(_NOISE)
+
+
+class _Call:
+    """A call made as it is unpickled (``__reduce__``): the task ``DaskExecutor._call`` sends as bytes."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.fn, self.args = fn, args
+
+    def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        return self.fn, self.args
 
 
 @functools.cache
@@ -269,7 +295,8 @@ def _workers_import_sdelint(client: Client) -> None:
     A worker that cannot import it does not fail a task: it cannot read the task off the wire, so it
     drops its connection and stops (its nanny with it), and a run on such workers waited for ever for
     workers that would never come. ``Client.run`` unpickles the function inside a handler instead: the
-    error comes back as an answer, and the worker lives. Workers that join later are not asked.
+    error comes back as an answer, and the worker lives. Workers that join later are not asked: the tasks,
+    sent as bytes (``DaskExecutor._call``), fail on them instead.
     """
     try:
         answers = client.run(_version, on_error="return")
@@ -282,7 +309,14 @@ def _workers_import_sdelint(client: Client) -> None:
 
 
 def _first_line(exc: BaseException) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    """An exception's first line, without the connection distributed names before it (``in <TCP (closed) ...>: ``)."""
+    text = _COMM_PREFIX.sub("", str(exc).splitlines()[0] if str(exc) else "")
+    if not text:
+        return "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__
+    return text
+
+
+_COMM_PREFIX = re.compile(r"^in <[^>]*>: ")
 
 
 def _chunks(payloads: Iterable[P], size: int) -> Iterator[tuple[int, list[P]]]:
