@@ -12,7 +12,7 @@ from typing import Any
 
 from ..findings import escape_token, join_pointer, too_long_to_print, value_text
 from ..model import WEB
-from ..validate.formats import DOUBLE_OVERFLOW, NUMBER, within_double
+from ..validate.formats import DOUBLE_MAX, NUMBER, within_double
 
 _INT = re.compile(r"[+-]?[0-9]+\Z")
 _NUMBER = NUMBER
@@ -36,7 +36,7 @@ def as_number(value: Any) -> float | None:
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, int):
-        return float(value) if -DOUBLE_OVERFLOW < value < DOUBLE_OVERFLOW else None
+        return float(value) if -DOUBLE_MAX <= value <= DOUBLE_MAX else None
     if isinstance(value, str):
         return as_number(str(value))  # a str subclass
     return None
@@ -50,7 +50,7 @@ def as_decimal(value: Any) -> Decimal | None:
     if isinstance(value, float):
         return Decimal(repr(value)) if math.isfinite(value) else None  # repr: the shortest text that reads back as the float
     if isinstance(value, int):
-        return Decimal(value) if -DOUBLE_OVERFLOW < value < DOUBLE_OVERFLOW else None  # as as_number: no double holds it
+        return Decimal(value) if -DOUBLE_MAX <= value <= DOUBLE_MAX else None  # as as_number: no double holds it
     if isinstance(value, str) and _NUMBER.match(value) and within_double(value):
         try:
             return Decimal(value)

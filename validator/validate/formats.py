@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 
 # A number as the schemas' double pattern writes one (ASCII digits only: Python's float() also takes "1_000",
 # " 12" and Arabic-Indic digits, which no Java consumer reads as a number)
 NUMBER = re.compile(r"[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?\Z")
 
-# The least magnitude that reads as infinity: halfway from Double.MAX_VALUE to 2**1024, which rounds up (to even)
-DOUBLE_OVERFLOW = 2**1024 - 2**970
+# The largest double (Double.MAX_VALUE): the schema's bound for a number, and the rules'; an integer between it and
+# 2**1024 - 2**970 (which Java rounds down to it) is refused too, rather than a bound no JSON parser can read as a double
+DOUBLE_MAX = sys.float_info.max
 
 
 def within_double(text: object) -> bool:
