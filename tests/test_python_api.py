@@ -385,6 +385,16 @@ def test_an_empty_configuration_path_is_refused_not_taken_for_none():
         assert isinstance(call(None), list)
 
 
+@pytest.mark.parametrize("address", ["", "  "])
+def test_an_empty_cluster_address_is_a_value_error_as_on_the_command_line(address):
+    """cluster=os.environ.get("DASK_SCHEDULER", "") with the variable unset: the CLI says it is an empty address; the API
+    tried to reach a scheduler at "" and raised ClusterError "cannot reach the Dask scheduler at : missing port"."""
+    from validator.api import lint_paths
+
+    with pytest.raises(ValueError, match="cluster is an empty address: give None to run here"):
+        lint_paths([EXAMPLE], cluster=address)
+
+
 def test_an_integer_too_long_to_print_in_an_object_is_one_finding_not_a_value_error():
     """10**5000 reaches no rule from JSON text (its parser refuses it), but lint_object took it, and every message
     that named it raised ValueError (Python's 4,300-digit limit). It is refused as the JSON parser refuses it."""

@@ -169,6 +169,8 @@ def lint_paths(
     cli = _command_line(api_version, select, ignore, min_severity, profile)
     configs = Configurations(_config_path(config), cli, search=False)
     executor = None
+    if isinstance(cluster, str) and not cluster.strip():  # cluster=os.environ.get("DASK_SCHEDULER", "") went unset
+        raise ValueError("cluster is an empty address: give None to run here, or the scheduler's address")
     if cluster is not None:
         from .parallel.dask import DaskExecutor
 
