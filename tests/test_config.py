@@ -1056,6 +1056,19 @@ def test_an_enum_looks_a_scalar_up_by_hash_not_by_a_scan_of_its_values(tmp_path,
     assert calls == []
 
 
+def test_an_enum_checks_a_value_no_hash_takes_without_a_traceback(tmp_path):
+    """lint_object keeps what is no JSON value (a set, a bytearray) for its wrong-type finding; the enum's hash lookup
+    of it raised TypeError out of validator.lint. Such a value is in no enum; null still matches a null allowed."""
+    config = _write(tmp_path / ".sdelint.yaml", """custom-rules:
+  - {name: code, where: cartStatus.currency, check: enum, options: {values: [USD, null]}, message: m}
+""")
+    events = [{"sdeType": "CART_STATUS", "serverTimeStamp": 1528628536879,
+               "cartStatus": {"serverTimeStamp": 1528628536879, "currency": currency}}
+              for currency in ({"USD"}, bytearray(b"USD"), None, "USD")]
+    found = [f.pointer for f in validator.lint({"events": events}, config=config) if f.rule == "code"]
+    assert found == ["/events/0/cartStatus/currency", "/events/1/cartStatus/currency"]
+
+
 def test_the_python_api_issues_configuration_warnings(tmp_path, example_path):
     """The command line says a path no schema member matches on stderr; the API said nothing at all."""
     import warnings

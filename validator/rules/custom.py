@@ -156,11 +156,11 @@ class CustomRule(Rule):
             if o.get("case-insensitive") and isinstance(value, str):
                 return value.casefold() in o["_folded"]
             kind = type(value)
-            if kind is dict or kind is list:
-                if any(same_json(value, allowed) for allowed in o["_containers"]):
+            if kind in _SCALARS:  # hashable: looked up
+                if (kind is bool, value) in o["_scalars"]:
                     return True
-            elif (kind is bool, value) in o["_scalars"]:
-                return True
+            elif any(same_json(value, allowed) for allowed in o["_containers"]):  # null, a container, or no JSON value
+                return True  # (a set from lint_object is unhashable: it was a TypeError out of lint)
             # v1 sends every value as text: values [6] takes "6", as range does
             number = as_number(value) if type(value) is str else None
             return number is not None and number in o["_numbers"]
