@@ -7,6 +7,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field, replace
+from functools import total_ordering
 from typing import Any
 
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
@@ -30,6 +31,7 @@ class SharedExtra(dict[str, Any]):
 
 # not frozen: a frozen dataclass sets each field through object.__setattr__, three times slower to build, and a
 # report builds one per finding; hashed all the same (by the fields it is compared by), as it is treated as immutable
+@total_ordering  # <=, >, >= from __lt__ and the dataclass's __eq__ (the same fields)
 @dataclass(slots=True, unsafe_hash=True)
 class Finding:
     """A problem at one place in one input (treated as immutable: change one with ``with_``); hashable, so a set of
@@ -54,17 +56,17 @@ class Finding:
     def _order(self) -> tuple[Any, ...]:
         return self.file, self.line, self.column, pointer_order(self.pointer), self.rule, self.severity, self.message
 
+    def _orders(self, other: Finding) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        """Both sort keys, the pointers split only when file, line and column tie: a sort of 200,000 findings from a
+        text split two pointers at each comparison (11 s; the places decide almost every one)."""
+        mine, theirs = (self.file, self.line, self.column), (other.file, other.line, other.column)
+        return (mine, theirs) if mine != theirs else (self._order(), other._order())
+
     def __lt__(self, other: object) -> bool:
-        return self._order() < other._order() if isinstance(other, Finding) else NotImplemented
-
-    def __le__(self, other: object) -> bool:
-        return self._order() <= other._order() if isinstance(other, Finding) else NotImplemented
-
-    def __gt__(self, other: object) -> bool:
-        return self._order() > other._order() if isinstance(other, Finding) else NotImplemented
-
-    def __ge__(self, other: object) -> bool:
-        return self._order() >= other._order() if isinstance(other, Finding) else NotImplemented
+        if not isinstance(other, Finding):
+            return NotImplemented
+        mine, theirs = self._orders(other)
+        return mine < theirs
 
     def fingerprint(self, file: str | None = None) -> str:
         """Identity that survives reformatting: file, rule, pointer and a hash of the value (not the line).
