@@ -580,6 +580,8 @@ def test_legal_javascript_keys_and_values_are_read_or_not_checkable_never_a_synt
     method ({toJSON() {...}}, {get total() {...}}) are valid JavaScript, and each was a syntax-error."""
     read = parse_source("x.js", "lpTag.sdes.push({typ\\u0065: 'cart', \\u{74}otal: 1, prénom: 'Zoë', 名前: 2});", html=False)
     assert read.problems == [] and read.data == [{"type": "cart", "total": 1, "prénom": "Zoë", "名前": 2}]
+    # four hex digits end a \u escape: x\u00651 is xe1 (the escape took every hex digit after it: x + U+0651)
+    assert parse_source("x.js", "lpTag.sdes.push({type: 'cart', x\\u00651: 1});", html=False).data == [{"type": "cart", "xe1": 1}]
     for source, what in [
         ("lpTag.sdes.push({type: 'cart', total: 10n})", "a BigInt (10n)"),
         ("lpTag.sdes.push({type: 'cart', toJSON() { return {}; }})", "a method (toJSON...)"),

@@ -18,7 +18,7 @@ _REGEX_AFTER_WORDS = frozenset({"return", "typeof", "case", "do", "else", "in", 
 _LONGEST_KEYWORD = max(map(len, _REGEX_AFTER_WORDS))
 # A statement's head whose ')' ends no value: if (x) /re/.test(s) holds a regular expression, not a division
 _CONDITION_WORDS = frozenset({"if", "while", "for", "with"})
-_IDENTIFIER_PART = re.compile(r"[A-Za-z0-9_$]")
+IDENTIFIER_PART = re.compile(r"[A-Za-z0-9_$]")
 _WORD_BEFORE = re.compile(r"([A-Za-z_$][\w$]*)\s*\Z")
 # What each kind of stretch stops at: everything else in it is stepped over in one regular-expression search
 _CODE_STOP = re.compile(r"""["'`/{}()<]""")
@@ -91,11 +91,11 @@ def _regex_end(text: str, i: int, end: int) -> int | None:
         elif ch == "]":
             in_class = False
         elif ch == "/" and not in_class:
-            flags = _IDENTIFIER_PART.match(text, j + 1, end)
+            flags = IDENTIFIER_PART.match(text, j + 1, end)
             j += 1
             while flags is not None:
                 j = flags.end()
-                flags = _IDENTIFIER_PART.match(text, j, end)
+                flags = IDENTIFIER_PART.match(text, j, end)
             return j
         j += 1
     return None
@@ -105,7 +105,7 @@ def _opens_condition(text: str, start: int, i: int) -> bool:
     """Whether the '(' at ``i`` follows if, while, for or with (not a member such as ``a.if``)."""
     word = _WORD_BEFORE.search(text, max(start, i - 12), i)
     return word is not None and word.group(1) in _CONDITION_WORDS and not text.startswith(".", word.start() - 1) and (
-        word.start() == 0 or not _IDENTIFIER_PART.match(text, word.start() - 1))
+        word.start() == 0 or not IDENTIFIER_PART.match(text, word.start() - 1))
 
 
 def _jsx_may_start(text: str, start: int, i: int, before: bool, end: int) -> bool:

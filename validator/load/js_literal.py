@@ -22,7 +22,7 @@ from typing import Any
 
 from ..findings import Problem, join_pointer, too_long_to_print
 from ..model import WEB_SOURCE
-from .js_code import code_ranges
+from .js_code import IDENTIFIER_PART, code_ranges
 from .source import Document
 
 # lpTag.sdes.push( and the other ways JavaScript writes the same member accesses: window["lpTag"], lpTag["sdes"]["push"](,
@@ -67,8 +67,7 @@ _JAVASCRIPT_TYPES = frozenset({
 # A name as JavaScript spells one: any letter (prénom, 名前), $ and _, and \u escapes (typ\u0065 is type)
 _NAME_ESCAPE = r"\\u(?:[0-9a-fA-F]{4}|\{[0-9a-fA-F]{1,6}\})"
 _IDENTIFIER = re.compile(rf"(?:[^\W\d]|\$|{_NAME_ESCAPE})(?:[\w$\u200c\u200d]|{_NAME_ESCAPE})*")
-_NAME_ESCAPES = re.compile(r"\\u\{?([0-9a-fA-F]+)\}?")
-_IDENTIFIER_PART = re.compile(r"[A-Za-z0-9_$]")
+_NAME_ESCAPES = re.compile(r"\\u(?:([0-9a-fA-F]{4})|\{([0-9a-fA-F]+)\})")  # as _NAME_ESCAPE: four digits, or braced
 _EXPRESSION_HEAD = re.compile(r"[^,;}\]\n]{1,40}")  # an expression as far as its member or item goes, to name it in a message
 _NUMBER = re.compile(r"[+-]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9][0-9_]*)?)")
 _LEGACY_OCTAL = re.compile(r"[+-]?0[0-9]+")  # 017: octal (15) in sloppy mode when every digit is below 8, else decimal
@@ -199,10 +198,10 @@ class _Parser:
             return self._string(i)
         number = _NUMBER.match(text, i, self.end)
         if number and (ch.isdigit() or ch in "+-.") and not text.startswith("...", i):
-            if text.startswith("n", number.end()) and not _IDENTIFIER_PART.match(text, number.end() + 1, self.end):
+            if text.startswith("n", number.end()) and not IDENTIFIER_PART.match(text, number.end() + 1, self.end):
                 raise NotLiteral(f"a BigInt ({number.group()}n)", i)  # valid JavaScript, which no JSON holds
             return self._number(number.group(0), i), self._after_value(number.end(), i)
-        if ch == "!" and text[i:i + 2] in _NOT_DIGIT and not _IDENTIFIER_PART.match(text, i + 2, self.end):
+        if ch == "!" and text[i:i + 2] in _NOT_DIGIT and not IDENTIFIER_PART.match(text, i + 2, self.end):
             return _NOT_DIGIT[text[i:i + 2]], self._after_value(i + 2, i)
         if ch == "(":  # a parenthesised literal, (22.22); the value inside decides
             inner, j = self.value(i + 1, pointer, key_at, depth + 1)
@@ -377,9 +376,9 @@ def _unescaped_name(name: str, at: int) -> str:
     if "\\" not in name:
         return name
     for escape in _NAME_ESCAPES.finditer(name):
-        if int(escape.group(1), 16) > sys.maxunicode:
+        if int(escape.group(1) or escape.group(2), 16) > sys.maxunicode:
             raise JsSyntaxError("invalid \\u escape", at + escape.start())
-    return _NAME_ESCAPES.sub(lambda escape: chr(int(escape.group(1), 16)), name)
+    return _NAME_ESCAPES.sub(lambda escape: chr(int(escape.group(1) or escape.group(2), 16)), name)
 
 
 def _joined_pairs(text: str) -> str:
