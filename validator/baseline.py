@@ -75,11 +75,6 @@ def _key(finding: Finding, root: Path, files: dict[str, str], all_hashes: bool =
     return file, finding.rule, finding.pointer, *(finding.value_hashes() if all_hashes else (finding.value_hash(),))
 
 
-def _legacy_keys(finding: Finding, key: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """The keys an earlier sdelint gave ``finding`` besides ``key`` (a value holding 100.0 was not the value 100)."""
-    return [(*key[:3], digest) for digest in finding.value_hashes()[1:]]
-
-
 def _relative_file(file: str, root: Path) -> str:
     """A result's file as a baseline names it: relative to the baseline's folder (``<stdin>`` as it is).
 
@@ -240,10 +235,11 @@ def apply_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
             continue
         kept = []
         for finding in result.findings:
-            key = _key(finding, root, files)
-            checked_files.setdefault(key[0], finding.file)
+            file, rule, pointer, digest, *legacy = _key(finding, root, files, all_hashes=True)  # the value hashed once
+            key = (file, rule, pointer, digest)
+            checked_files.setdefault(file, finding.file)
             if remaining[key] <= 0:  # perhaps an entry written before 100.0 and 100 were one value
-                key = next((k for k in _legacy_keys(finding, key) if remaining[k] > 0), key)
+                key = next((k for k in ((file, rule, pointer, old) for old in legacy) if remaining[k] > 0), key)
             if remaining[key] > 0:
                 remaining[key] -= 1
                 outcome.known += 1

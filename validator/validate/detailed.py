@@ -139,7 +139,7 @@ def _where(path: list) -> str:
     return f" in {names[-1]}" if names else ""
 
 
-_BOUNDS = frozenset(("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"))
+_BOUNDS = frozenset(("minimum", "maximum"))
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]+\Z")
 _CONTAINER_OWN = frozenset(("serverTimeStamp", "originalTimeStamp", "isAuthenticated"))
 
@@ -203,7 +203,7 @@ def _problems_for(error: Any, base: str, version: str, attributes: bool = True) 
         yield Problem(pointer, "bad-value", f"expected {expected}, found {_found(instance)}", value=instance)
     elif kind in _BOUNDS and isinstance(instance, float) and not math.isfinite(instance):
         return  # 1e400: the parse reports the literal, the type check the number: a third finding would say nothing more
-    elif kind == "format" or kind in ("exclusiveMinimum", "exclusiveMaximum"):  # double: what no IEEE 754 double holds
+    elif kind == "format":  # double: a string no IEEE 754 double holds
         expected = schema.get("title") or "a number"
         yield Problem(pointer, "bad-value", f"expected {expected}, found {_found(instance)}: out of its range, no IEEE 754 double holds it"
                       " (Java's Double.parseDouble reads it as infinity)", value=instance)
