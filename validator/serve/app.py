@@ -247,18 +247,20 @@ def build_routes(state: State) -> list[Route]:
         except ClientDisconnect:
             return Response(status_code=DISCONNECTED)  # nobody to answer; counted as 499
         args = (body, kind, params.get("api_version"), params.get("fail_on"), params.get("format", "json"), params.get("min_severity"))
-        gone = watch_disconnect(request)
+        gone: asyncio.Future | None = None  # watched only while a thread lints: a lint on the loop lets no receive run
         try:
             # here on the loop when it proves cheap: the hand-off to a thread would cost more than the lint saves
             outcome = service.lint_if_cheap(*args)
             where = "event_loop"
             if outcome is None:
+                gone = watch_disconnect(request)
                 outcome, where = await state.run(service.lint, *args), "thread"
         except LimitExceeded as exc:
             return json_response(exc.as_dict(), 422)
         finally:
-            gone.cancel()
-        if gone.done() and not gone.cancelled():  # gone while its body was linted: uvicorn would drop the answer unsent
+            if gone is not None:
+                gone.cancel()
+        if gone is not None and gone.done() and not gone.cancelled():  # gone while its body was linted: uvicorn would drop the answer unsent
             return Response(status_code=DISCONNECTED)  # counted as 499, as one gone mid-body, not as the 200 nobody got
         metrics.observe_lint(outcome.findings, outcome.ok, where)
         headers = {"Sdelint-Ok": "true" if outcome.ok else "false"}
