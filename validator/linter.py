@@ -20,7 +20,7 @@ from .load import Decoded, Document, locate, parse_input, read_input
 from .load.reader import format_of, read_file
 from .load.source import non_finite_numbers
 from .model import EH_CONTAINER_KEYS, MESSAGING, RECORD_KINDS, RESPONSE, SDE_TYPES, WEB, WEB_TYPES
-from .placing import finding_rows, findings_of, graded, place
+from .placing import FINDING_ORDER, finding_rows, findings_of, graded, place
 from .profile_views import text_may_name_web_members
 from .result import FileResult
 from .rules.engine import RuleEngine
@@ -215,13 +215,17 @@ class Linter:
 
         text, name = decoded.text or "", decoded.name
         policy = self.config.policy_for(path)
-        halves = check_in_halves(text, self._checker(policy), policy)
+        halves = check_in_halves(text, self._checker(policy), policy, name)
         if halves is None:
             return None
         retire(halves.data, halves.rows, halves.checked)
         kept, hidden = graded([*decoded.problems, *halves.problems], policy)
         structural = finding_rows(kept, text, lambda pointers: locate(text, pointers, halves.data))
-        findings = findings_of(name, structural + halves.rows, halves.version, in_order=halves.in_order and not structural)
+        findings = halves.findings
+        if structural:
+            findings = findings_of(name, structural, halves.extra) + findings
+        if structural or not halves.in_order:
+            findings.sort(key=FINDING_ORDER)
         reason = halves.version_reason
         why = "given" if policy.profile == MESSAGING else "Messaging Interactions shapes (conversationHistoryRecords, sdes, events with sdeType)"
         return FileResult(name, findings, RESPONSE, halves.version, halves.events, reason, dict(hidden + halves.hidden), profile=MESSAGING, profile_reason=why)

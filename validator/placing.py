@@ -21,7 +21,7 @@ from .policy import Policy
 FindingRow = tuple[int, int, str, str, str, str, Any]
 Locator = Callable[[list[str]], Mapping[str, tuple[int | None, int]]]
 
-_FINDING_ORDER = attrgetter("line", "column", "pointer", "rule")
+FINDING_ORDER = attrgetter("line", "column", "pointer", "rule")  # the report order of one input's findings
 ROW_ORDER = itemgetter(0, 1, 2, 3)  # the same order, of rows
 
 
@@ -60,15 +60,19 @@ def finding_rows(kept: list[tuple[Problem, str]], text: str | None, locator: Loc
     ]
 
 
-def findings_of(name: str, rows: list[FindingRow], api_version: str | None, in_order: bool = False) -> list[Finding]:
-    """The findings of one input, in report order (line, column, pointer, rule); they share one ``extra``, read-only.
+def shared_extra(api_version: str | None) -> SharedExtra:
+    """The ``extra`` every finding of an input shares (read-only)."""
+    return SharedExtra(api_version=api_version) if api_version else SharedExtra()
+
+
+def findings_of(name: str, rows: Iterable[FindingRow], extra: SharedExtra, in_order: bool = False) -> list[Finding]:
+    """The findings of one input, in report order (line, column, pointer, rule), sharing ``extra``.
 
     ``in_order``: the rows are in that order already, as a stable sort by ROW_ORDER leaves them.
     """
-    extra = SharedExtra(api_version=api_version) if api_version else SharedExtra()
     findings = [Finding(name, line, column, pointer, rule, severity, message, extra, value) for line, column, pointer, rule, severity, message, value in rows]
     if not in_order:
-        findings.sort(key=_FINDING_ORDER)
+        findings.sort(key=FINDING_ORDER)
     return findings
 
 
@@ -77,7 +81,7 @@ def place(doc: Document, problems: list[Problem], policy: Policy, api_version: s
     kept, hidden = graded(problems, policy)
     text = doc.text
     locator = doc.locator or (lambda pointers: locate(text, pointers, doc.data, duplicates=doc.duplicate_keys)) if text is not None else None
-    findings = findings_of(doc.name, finding_rows(kept, text, locator, doc.line_base), api_version)
+    findings = findings_of(doc.name, finding_rows(kept, text, locator, doc.line_base), shared_extra(api_version))
     if text is None and doc.data is not None and len(findings) > 1:  # a parsed object: no line to order by
         findings.sort(key=document_order(doc.data))
     return findings, dict(hidden)

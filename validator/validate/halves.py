@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from .. import detect
 from ..collector import retire
-from ..findings import Problem, join_pointer
+from ..findings import Finding, Problem, SharedExtra, join_pointer
 from ..load.positions import UNKNOWN, locate, skip_ws
 from ..load.response_text import RECORDS_KEY, NotSplittable, Scanner, guess_split, read_head, read_items, read_tail
 from ..load.source import Flags, make_decoder, structural_problems
 from ..model import RECORDS, RESPONSE
 from ..parallel import WorkerDied, can_fork
 from ..parallel.local import Conversation, Peer
-from ..placing import ROW_ORDER, FindingRow, finding_rows, graded
+from ..placing import FINDING_ORDER, ROW_ORDER, FindingRow, finding_rows, findings_of, graded, shared_extra
 from ..policy import Policy
 
 if TYPE_CHECKING:
@@ -38,13 +38,15 @@ _RECORDS_POINTER = "/" + RECORDS_KEY
 class HalvesResult:
     data: dict[str, Any]  # the head, the tail and this process's half of the records
     problems: list[Problem]  # what the text itself showed (repeated keys, non-finite numbers): not placed yet
-    rows: list[FindingRow]  # the findings of both halves, placed, each half's in report order
-    in_order: bool  # the rows as a whole are in report order (no finding of this process's comes after the worker's first)
+    findings: list[Finding]  # the findings of both halves, each half's in report order
+    extra: SharedExtra  # the one they share
+    in_order: bool  # the findings as a whole are in report order (no finding of this process's comes after the worker's first)
     hidden: Counter[str]  # the problems below the minimum severity, by severity
     version: str
     events: int
     version_reason: str | None  # with "auto": what decided the version
-    checked: list[Problem]  # this process's problems of the records, placed in ``rows``: freed with the document (see retire)
+    checked: list[Problem]  # this process's problems of the records and their rows: freed with the document (see retire)
+    rows: list[FindingRow]
 
 
 @dataclass
@@ -157,8 +159,8 @@ def _version_of(data: dict[str, Any], theirs: tuple[int, str, str] | None, base:
     return detect.version_of_evidence(ours)
 
 
-def check_in_halves(text: str, checker: DocumentChecker, policy: Policy) -> HalvesResult | None:
-    """Problems of a response text checked in two processes, or None when it cannot be split.
+def check_in_halves(text: str, checker: DocumentChecker, policy: Policy, name: str) -> HalvesResult | None:
+    """Findings of a response text checked in two processes, or None when it cannot be split; ``name`` labels them.
 
     None also when the worker dies or finds the text not splittable: the caller then does
     the work the ordinary way (that is the retry). Any other exception in the worker is raised here.
@@ -197,10 +199,12 @@ def check_in_halves(text: str, checker: DocumentChecker, policy: Policy) -> Halv
             worker.send(CheckAs(version, len(records)))
             found, events = checker.check_document(data, RESPONSE, version, longest_string=max(spans, default=0))
             rows, hidden = _placed_rows(text, found, head.records_at, records, spans, 0, policy, data, flags.duplicates)
+            extra = shared_extra(version)
+            findings = findings_of(name, rows, extra, in_order=True)  # while the worker packs its rows and sends them
             packed, their_hidden, their_events = worker.result()
-            their_rows = _unpacked(packed)
+            theirs = findings_of(name, _unpacked(packed), extra, in_order=True)
     except (NotSplittable, WorkerDied, OSError, TypeError, ValueError):
         return None
-    in_order = not rows or not their_rows or ROW_ORDER(rows[-1]) <= ROW_ORDER(their_rows[0])  # else a member after the records
+    in_order = not findings or not theirs or FINDING_ORDER(findings[-1]) <= FINDING_ORDER(theirs[0])  # else a member after the records
     problems = structural_problems(text, flags)
-    return HalvesResult(data, problems, rows + their_rows, in_order, hidden + their_hidden, version, events + their_events, reason, found)
+    return HalvesResult(data, problems, findings + theirs, extra, in_order, hidden + their_hidden, version, events + their_events, reason, found, rows)
