@@ -689,7 +689,8 @@ _ODD_TEXT = "".join(map(chr, range(0x20))) + '"\\/\x7f\u2028\u2029é😀\U0010ff
 def test_json_writer_writes_json_dumps_text_through_orjson_and_without(stream_kind, quick, monkeypatch):
     """Batches orjson writes (in UTF-8 bytes straight to a UTF-8 file's buffer, or decoded for other streams) and
     batches it leaves to the hand-written text (a lone surrogate, a float or a huge integer among the extra members,
-    a bool for a line) join into exactly what json.dumps(indent=2) writes."""
+    a float for a line, a subclass of str) join into exactly what json.dumps(indent=2) writes; a bool for a line is
+    spelt alike by both."""
     import io
 
     from validator.linter import FileResult
@@ -706,9 +707,15 @@ def test_json_writer_writes_json_dumps_text_through_orjson_and_without(stream_ki
     odd = [Finding("s.json", 1, 1, "/\ud800", "r", "error", "lone surrogate", {})] + [Finding("s.json", 2, 1, "/x", "r", "error", "m", {})] * (size - 1)
     floats = [Finding("f.json", 1, 1, "/x", "r", "warning", "m", {"score": 1.5e-05, "big": 2**70})] * size
     bool_line = [Finding("b.json", True, 1, "/x", "r", "warning", "m", {})]
-    results = [FileResult(plain[0].file, plain), FileResult("s.json", odd), FileResult("f.json", floats), FileResult("b.json", bool_line)]
-    assert (json_report._quick_batch(plain) is not None) is quick
-    assert json_report._quick_batch(odd) is None and json_report._quick_batch(floats) is None and json_report._quick_batch(bool_line) is None
+    float_line = [Finding("g.json", 1e16, 1, "/x", "r", "warning", "m", {"api_version": "v2"})]  # 1e+16 to json.dumps
+    text_kind = type("Text", (str,), {"__str__": lambda self: "not what is written"})
+    subclass = [Finding("h.json", 1, 1, "/x", "r", "warning", text_kind("m"), {"api_version": "v1", "extra": 1})]
+    results = [FileResult(plain[0].file, plain), FileResult("s.json", odd), FileResult("f.json", floats), FileResult("b.json", bool_line),
+               FileResult("g.json", float_line), FileResult("h.json", subclass)]
+    for batch in (plain, bool_line):
+        assert (json_report._quick_batch(batch) is not None) is quick
+    for batch in (odd, floats, float_line, subclass):
+        assert json_report._quick_batch(batch) is None
     expected = json.dumps(report_object(results), indent=2, ensure_ascii=False) + "\n"
     stream: io.StringIO | io.TextIOWrapper
     if stream_kind == "text":
