@@ -1793,3 +1793,38 @@ def test_a_broken_configuration_stops_only_the_runs_that_use_it(sdelint, tmp_pat
         stopped = sdelint(*uses_it, cwd=here)
         assert (stopped.code, stopped.out, stopped.err) == (2, "", f"sdelint: error: {error}\n"), uses_it
     assert sdelint("--version", cwd=here).code == 0
+
+
+def test_write_baseline_under_pre_commit_reads_the_earlier_file_once_and_names_what_it_did(cli, tmp_path, monkeypatch):
+    """Under pre-commit a written baseline fails the hook when it is new or changed. The earlier file is read once (it
+    was read three times: before, for its entries, after), and one that exists but cannot be read (permissions) was
+    said to be "created"; it is "changed", and a rewrite to the same bytes passes."""
+    from validator import baseline as baseline_module
+
+    shutil.copy(EXAMPLE, tmp_path / "capture.json")
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "baseline.json"
+    reads: list[Path] = []
+    real_read = baseline_module.read_file
+    refused = {"now": False}
+
+    def counted(path, *args):
+        if Path(path).name == "baseline.json":
+            reads.append(Path(path))
+            if refused["now"]:
+                raise PermissionError(13, "Permission denied", str(path))
+        return real_read(path, *args)
+
+    monkeypatch.setattr(baseline_module, "read_file", counted)
+    monkeypatch.setattr(sys.modules["validator.cli"], "read_file", counted, raising=False)  # where it read them before
+    env = {"PRE_COMMIT": "1"}
+    first = cli("check", "--write-baseline", "baseline.json", "capture.json", env=env)
+    assert first.exit_code == 1 and "the baseline baseline.json was created: git add it" in first.output
+    written = target.read_bytes()
+    reads.clear()
+    again = cli("check", "--write-baseline", "baseline.json", "capture.json", env=env)
+    assert again.exit_code == 0 and "git add it" not in again.output
+    assert len(reads) == 1 and target.read_bytes() == written
+    refused["now"] = True
+    unreadable = cli("check", "--write-baseline", "baseline.json", "capture.json", env=env)
+    assert unreadable.exit_code == 1 and "the baseline baseline.json was changed: git add it" in unreadable.output

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__
 from .atomic import write_atomically
@@ -96,8 +97,19 @@ def _file_gone(file: str, root: Path) -> bool:
     return not file.startswith("<") and ":/" not in file and not os.path.lexists(root / file)
 
 
-def write_baseline(path: Path, results: list[FileResult], checks: Checks = _everything) -> tuple[int, int, str | None]:
-    """Write this run's findings as the baseline at ``path``: (entries written, of which kept from the earlier one).
+class Written(NamedTuple):
+    """What ``write_baseline`` did."""
+
+    entries: int  # written
+    kept: int  # of them, kept from the earlier baseline
+    unreadable: str | None  # why an earlier baseline could not be read (none of its entries kept)
+    created: bool  # there was no file at the path
+    changed: bool  # the file holds other bytes than before (a new one included)
+
+
+def write_baseline(path: Path, results: list[FileResult], checks: Checks = _everything) -> Written:
+    """Write this run's findings as the baseline at ``path``; the earlier one is read once, for its entries and to tell
+    whether it changed (under pre-commit a hook that writes a file must fail).
 
     Rewritten for some files only, an earlier baseline keeps its entries for the other files that still exist
     (an audit: a rewrite for one file dropped every other file's accepted findings, which came back as new), and
@@ -117,7 +129,12 @@ def write_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
             entries.append({"file": file, "rule": rule, "pointer": pointer, "value_hash": digest, "severity": finding.severity, "message": finding.message})
             for old in legacy:  # it replaces an earlier entry written so too
                 replaced[file, rule, pointer, old] += 1
-    earlier, unreadable = _earlier_entries(path)
+    created = not os.path.lexists(path)
+    try:
+        previous: bytes | None = read_file(path, MAX_BASELINE_BYTES)
+    except OSError:
+        previous = None
+    earlier, unreadable = _earlier_entries(path, previous)
     # an entry not looked for in a checked file is kept unless a finding of this run replaces it: in a JSON Lines file
     # with a broken line, the other lines' findings were found again, and only the broken line's entries wait for it
     found = Counter((e["file"], e["rule"], e["pointer"], e["value_hash"]) for e in entries) + replaced
@@ -139,15 +156,19 @@ def write_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
     document = {"sdelint_baseline": FORMAT_VERSION, "findings": entries}
     # strings and integers only (an earlier baseline's entries may hold anything: orjson declines what it would spell otherwise)
     text = indented_ascii_json_by_orjson(document) if not kept else None
-    write_atomically(path, (text if text is not None else json.dumps(document, indent=2)) + "\n")
-    return len(entries), len(kept), unreadable
+    text = (text if text is not None else json.dumps(document, indent=2)) + "\n"
+    write_atomically(path, text)
+    return Written(len(entries), len(kept), unreadable, created, previous != text.encode())
 
 
-def _earlier_entries(path: Path) -> tuple[list[dict], str | None]:
-    """The well-formed entries of the baseline being replaced, none when there is none; and why an earlier baseline
-    (as its head reads: one a merge left broken, one of another format) could not be read, so that none are kept."""
+def _earlier_entries(path: Path, raw: bytes | None) -> tuple[list[dict], str | None]:
+    """The well-formed entries of the baseline being replaced (its bytes ``raw``, None when it could not be read), none
+    when there is none; and why an earlier baseline (as its head reads: one a merge left broken, one of another format)
+    could not be read, so that none are kept."""
+    if raw is None:
+        return [], None
     try:
-        entries = _entries(path)
+        entries = _entries(path, raw)
     except BaselineError as exc:
         from .own_files import written_by_sdelint  # it imports this module: here only when no earlier baseline was read
 
@@ -163,14 +184,17 @@ def _well_formed(entry: object) -> bool:
     return isinstance(entry, dict) and all(isinstance(entry.get(key), str) for key in _KEY_FIELDS)
 
 
-def _entries(path: Path) -> list:
-    """The findings list of the baseline at ``path``; BaselineError when it is none (any JSON layout, a BOM, CRLF: as read)."""
+def _entries(path: Path, raw: bytes | None = None) -> list:
+    """The findings list of the baseline at ``path`` (whose bytes are ``raw`` when already read); BaselineError when it is
+    none (any JSON layout, a BOM, CRLF: as read)."""
     try:
-        document = json.loads(read_file(path, MAX_BASELINE_BYTES).decode("utf-8-sig"))  # an editor may have added a BOM
+        if raw is None:
+            raw = read_file(path, MAX_BASELINE_BYTES)
+        document = json.loads(raw.decode("utf-8-sig"))  # an editor may have added a BOM
     except OSError as exc:
         raise BaselineError(f"{path}: cannot use baseline: {exc.strerror or exc}") from None
     except (ValueError, RecursionError) as exc:  # not JSON (a JSONDecodeError says where), or not UTF-8
-        if conflict := _conflict_line(path):
+        if raw is not None and (conflict := _conflict_line(raw)):
             raise BaselineError(
                 f"{path}: cannot use baseline: a merge left conflict markers in it (line {conflict}): take one side"
                 f" (git checkout --theirs -- {path}) and rewrite it with --write-baseline for the files the other side"
@@ -192,15 +216,11 @@ def _entries(path: Path) -> list:
 _CONFLICT_MARKER = re.compile(rb"^(?:<{7}|>{7})(?: |\r?$)", re.MULTILINE)
 
 
-def _conflict_line(path: Path) -> int | None:
-    """The line of the first merge conflict marker (``<<<<<<< HEAD``, ``>>>>>>> branch``) in the file, if any.
+def _conflict_line(text: bytes) -> int | None:
+    """The line of the first merge conflict marker (``<<<<<<< HEAD``, ``>>>>>>> branch``) in a baseline's bytes, if any.
 
     "not JSON: Expecting property name enclosed in double quotes: line 270" did not say that a merge of two branches
     that each added entries was left unresolved."""
-    try:
-        text = read_file(path, MAX_BASELINE_BYTES)
-    except OSError:
-        return None
     found = _CONFLICT_MARKER.search(text)
     return text.count(b"\n", 0, found.start()) + 1 if found else None
 

@@ -19,7 +19,7 @@ from click.core import ParameterSource
 
 from . import __version__
 from .atomic import open_atomically
-from .baseline import MAX_BASELINE_BYTES, BaselineError, apply_baseline, write_baseline
+from .baseline import BaselineError, apply_baseline, write_baseline
 from .closed_pipe import (
     ERROR,
     NOTE,
@@ -41,7 +41,7 @@ from .config import CommandLine, ConfigError, Configuration, discover, split_rul
 from .findings import SEVERITY_RANK
 from .globs import bad_file_patterns
 from .inputs import DEFAULT_INCLUDE, STDIN, STDIN_NAME, Input, InputError, collect, list_url, read_stdin
-from .load.reader import MAX_INPUT_BYTES, read_file
+from .load.reader import MAX_INPUT_BYTES
 from .model import API_VERSION_CHOICES, ENGAGEMENT_HISTORY, MESSAGING, PROFILE_CHOICES, PROFILES, SDE_TYPES, VERSIONS, WEB
 from .own_files import Refused, may_hold_a_baseline, without_earlier_reports, without_own_files
 from .parallel import ClusterError, WorkerDied
@@ -355,17 +355,17 @@ def check(
         if broken:  # their accepted findings would drop out of the baseline, and come back as new ones later
             tell(ERROR, f"the baseline {write_baseline_path} was not written: sdelint failed on some inputs")
             sys.exit(_internal_errors(broken))
-        before = _file_bytes(write_baseline_path) if os.environ.get("PRE_COMMIT") else None
-        count, kept, unreadable = write_baseline(write_baseline_path, results, _rule_checks(configs, inputs, stdin_filename))
+        written = write_baseline(write_baseline_path, results, _rule_checks(configs, inputs, stdin_filename))
         # one a merge left broken, or of another sdelint's format, is replaced whole: say that its entries for the files
         # and rules this run did not check are not kept (a rewrite for some files otherwise keeps them)
-        if unreadable is not None:
-            tell(NOTE, f"the earlier baseline cannot be read, so none of its entries are kept ({unreadable})")
+        if written.unreadable is not None:
+            tell(NOTE, f"the earlier baseline cannot be read, so none of its entries are kept ({written.unreadable})")
+        count, kept = written.entries, written.kept
         earlier = f" ({kept} of them kept from the earlier baseline, for files or rules this run did not check)" if kept else ""
         tell(NOTE, f"wrote {count} finding{'s' if count != 1 else ''} to the baseline {write_baseline_path}{earlier}")
-        if os.environ.get("PRE_COMMIT") and _file_bytes(write_baseline_path) != before:
+        if os.environ.get("PRE_COMMIT") and written.changed:
             # pre-commit fails a hook that changed a tracked file, but sees no new one: the first baseline passed, unstaged
-            tell(NOTE, f"the baseline {write_baseline_path} was {'changed' if before is not None else 'created'}: git add it"
+            tell(NOTE, f"the baseline {write_baseline_path} was {'created' if written.created else 'changed'}: git add it"
                  " (under pre-commit, a hook that writes a file fails)")
             sys.exit(EXIT_FINDINGS)
         sys.exit(EXIT_OK)
@@ -420,14 +420,6 @@ def _rule_checks(configs: Configurations, inputs: list[Input], stdin_name: str) 
         return policy is None or policy.shown(rule, pointer)
 
     return checks
-
-
-def _file_bytes(path: Path) -> bytes | None:
-    """What a file holds, None when there is none (or it cannot be read)."""
-    try:
-        return read_file(path, MAX_BASELINE_BYTES)
-    except OSError:
-        return None
 
 
 def _read_stdin() -> bytes:
