@@ -1083,3 +1083,18 @@ def test_a_long_value_is_placed_without_memory_per_character(tmp_path, example_p
     assert sorted(findings) == sorted(expected)
     peak_kib = int(proc.stderr.decode().rsplit("VmHWM:", 1)[1].split()[0])
     assert peak_kib < 100 * 1024, f"{peak_kib // 1024} MiB"
+
+
+def test_member_names_searched_for_are_kept_per_style_up_to_a_bound():
+    """The escaped and searched-for form of each member name is kept per text style (names recur in every event), but
+    not without end: a document of 5,000 distinct names still places every member and keeps at most the bound."""
+    from validator.load import canonical, locate
+
+    style = canonical._style(",", ":", True)
+    style.keys.clear()
+    data = [{"id": i, f"name{i}": i} for i in range(5000)]
+    text = json.dumps(data, separators=(",", ":"))
+    pointers = [f"/{i}/name{i}" for i in range(5000)]
+    found = locate(text, pointers, data)
+    assert all(text[found[p][1]:].startswith(str(i)) and text[found[p][0]:].startswith(f'"name{i}"') for i, p in enumerate(pointers))
+    assert "name0" in style.keys and len(style.keys) == canonical._MOST_KEYS_KEPT

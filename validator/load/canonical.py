@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover - every CPython build has it
 class _Style:
     """How a text is written: its separators and whether non-ASCII characters are escaped."""
 
-    __slots__ = ("encode", "escape", "item_separator", "key_separator", "quick")
+    __slots__ = ("encode", "escape", "item_separator", "key_separator", "keys", "quick")
 
     def __init__(self, item_separator: str, key_separator: str, ascii_only: bool) -> None:
         self.item_separator = item_separator
@@ -36,6 +36,22 @@ class _Style:
         chunks = c_make_encoder(None, _refuse, self.escape, None, key_separator, item_separator, False, False, True)
         self.encode: Callable[[Any], str] = lambda value: "".join(chunks(value, 0))
         self.quick = _quick_encoder() if (item_separator, key_separator) == (",", ":") else None
+        # name -> (escaped, as searched for: item separator, escaped, key separator, whether a string's end may match it)
+        self.keys: dict[str, tuple[str, str, bool]] = {}
+
+    def key(self, name: str) -> tuple[str, str, bool]:
+        """A member name as ``_found_by_keys`` searches for it; the names of events recur in every record."""
+        known = self.keys.get(name)
+        if known is None:
+            escaped = self.escape(name)
+            known = escaped, self.item_separator + escaped + self.key_separator, escaped[1:2] in _MAY_FOLLOW_A_STRING
+            if len(self.keys) < _MOST_KEYS_KEPT:
+                self.keys[name] = known
+        return known
+
+
+# Names kept per style (a document of random keys must not grow the cache without end)
+_MOST_KEYS_KEPT = 4096
 
 
 def _quick_encoder() -> Callable[[Any], bytes] | None:
@@ -139,24 +155,22 @@ def _found_by_keys(text: str, at: int, end: int, value: Any, node: dict, found: 
     if kind is dict:
         if len(node) * (end - at) > MOST_SEARCHED:
             return _found_by_lengths(text, at, end, value, node, found, style)
-        escape, key_separator, item_separator = style.escape, style.key_separator, style.item_separator
+        key, separator_length = style.key, len(style.item_separator)
+        value_after = len(style.key_separator)
         find = text.find
         first = next(iter(value), None)
         for token, child in node.items():
             if token is None or token not in value:
                 continue  # the object's own target is its caller's; a token naming no member has no place
-            key_text = escape(token)
+            key_text, wanted, may_follow_a_string = key(token)
             if token == first:
                 key_at = at + 1
             else:
-                wanted = item_separator + key_text + key_separator
                 where = find(wanted, at, end)
-                if where < 0 or (
-                    find(wanted, where + 1, end) >= 0 and (key_text[1:2] in _MAY_FOLLOW_A_STRING or _container_before(value, token))
-                ):
+                if where < 0 or (find(wanted, where + 1, end) >= 0 and (may_follow_a_string or _container_before(value, token))):
                     return _found_by_lengths(text, at, end, value, node, found, style)  # what was found so far is found again
-                key_at = where + len(item_separator)
-            value_at = key_at + len(key_text) + len(key_separator)
+                key_at = where + separator_length
+            value_at = key_at + len(key_text) + value_after
             target = child.get(None)
             if target is not None:
                 found[target] = (key_at, value_at)
