@@ -1828,3 +1828,23 @@ def test_write_baseline_under_pre_commit_reads_the_earlier_file_once_and_names_w
     refused["now"] = True
     unreadable = cli("check", "--write-baseline", "baseline.json", "capture.json", env=env)
     assert unreadable.exit_code == 1 and "the baseline baseline.json was changed: git add it" in unreadable.output
+
+
+def test_write_baseline_keeps_saying_why_an_earlier_baseline_was_dropped_and_leaves_a_device_alone(cli, tmp_path, monkeypatch):
+    """Reading the earlier baseline once must not lose why it could not be read (one past the size read: its entries
+    for other files are dropped, and the run says so), and a device named as the baseline (/dev/null, which reads back
+    nothing) is no changed file: under pre-commit the hook passes."""
+    from validator import baseline as baseline_module
+
+    shutil.copy(EXAMPLE, tmp_path / "capture.json")
+    monkeypatch.chdir(tmp_path)
+    entries = [{"file": "other.json", "rule": "r", "pointer": f"/{i}", "value_hash": "0" * 16, "severity": "warning", "message": "m"}
+               for i in range(50)]
+    (tmp_path / "baseline.json").write_text(json.dumps({"sdelint_baseline": 1, "findings": entries}, indent=2) + "\n")
+    (tmp_path / "other.json").write_bytes(b"{}")
+    monkeypatch.setattr(baseline_module, "MAX_BASELINE_BYTES", 1000)
+    dropped = cli("check", "--write-baseline", "baseline.json", "capture.json")
+    assert dropped.exit_code == 0
+    assert "the earlier baseline cannot be read, so none of its entries are kept" in dropped.output and "larger than 1000 bytes" in dropped.output
+    device = cli("check", "--write-baseline", os.devnull, "capture.json", env={"PRE_COMMIT": "1"})
+    assert device.exit_code == 0 and "git add it" not in device.output

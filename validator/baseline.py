@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -129,11 +130,13 @@ def write_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
             entries.append({"file": file, "rule": rule, "pointer": pointer, "value_hash": digest, "severity": finding.severity, "message": finding.message})
             for old in legacy:  # it replaces an earlier entry written so too
                 replaced[file, rule, pointer, old] += 1
-    created = not os.path.lexists(path)
+    created = not os.path.exists(path)  # a dangling symlink too: its target is made
     try:
         previous: bytes | None = read_file(path, MAX_BASELINE_BYTES)
     except OSError:
         previous = None
+    # a device (/dev/null) reads back nothing whatever is written to it: only a file can change
+    regular = created or _is_regular(path)
     earlier, unreadable = _earlier_entries(path, previous)
     # an entry not looked for in a checked file is kept unless a finding of this run replaces it: in a JSON Lines file
     # with a broken line, the other lines' findings were found again, and only the broken line's entries wait for it
@@ -158,15 +161,20 @@ def write_baseline(path: Path, results: list[FileResult], checks: Checks = _ever
     text = indented_ascii_json_by_orjson(document) if not kept else None
     text = (text if text is not None else json.dumps(document, indent=2)) + "\n"
     write_atomically(path, text)
-    return Written(len(entries), len(kept), unreadable, created, previous != text.encode())
+    return Written(len(entries), len(kept), unreadable, created, regular and previous != text.encode())
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # as good as none: what is written there is a new file
 
 
 def _earlier_entries(path: Path, raw: bytes | None) -> tuple[list[dict], str | None]:
-    """The well-formed entries of the baseline being replaced (its bytes ``raw``, None when it could not be read), none
-    when there is none; and why an earlier baseline (as its head reads: one a merge left broken, one of another format)
-    could not be read, so that none are kept."""
-    if raw is None:
-        return [], None
+    """The well-formed entries of the baseline being replaced (its bytes ``raw``; None when they could not be read: it
+    is tried again, for the reason), none when there is none; and why an earlier baseline (as its head reads: one a
+    merge left broken, one of another format, one past the size read) could not be read, so that none are kept."""
     try:
         entries = _entries(path, raw)
     except BaselineError as exc:
