@@ -1087,7 +1087,8 @@ def test_a_long_value_is_placed_without_memory_per_character(tmp_path, example_p
 
 def test_member_names_searched_for_are_kept_per_style_up_to_a_bound():
     """The escaped and searched-for form of each member name is kept per text style (names recur in every event), but
-    not without end: a document of 5,000 distinct names still places every member and keeps at most the bound."""
+    not without end: a document of 5,000 distinct names still places every member, the cache starts again when full
+    (a service's next request brings other names), and a long name is not kept."""
     from validator.load import canonical, locate
 
     style = canonical._style(",", ":", True)
@@ -1097,4 +1098,9 @@ def test_member_names_searched_for_are_kept_per_style_up_to_a_bound():
     pointers = [f"/{i}/name{i}" for i in range(5000)]
     found = locate(text, pointers, data)
     assert all(text[found[p][1]:].startswith(str(i)) and text[found[p][0]:].startswith(f'"name{i}"') for i, p in enumerate(pointers))
-    assert "name0" in style.keys and len(style.keys) == canonical._MOST_KEYS_KEPT
+    assert "name4999" in style.keys and "name0" not in style.keys and len(style.keys) == 5000 - canonical._MOST_KEYS_KEPT
+    long_name = "n" * (canonical._LONGEST_KEY_KEPT + 1)
+    data = [{"id": 1, long_name: 2}]
+    text = json.dumps(data, separators=(",", ":"))
+    assert locate(text, [f"/0/{long_name}"], data)[f"/0/{long_name}"][1] == text.index(":2") + 1
+    assert long_name not in style.keys

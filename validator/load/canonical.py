@@ -45,13 +45,16 @@ class _Style:
         if known is None:
             escaped = self.escape(name)
             known = escaped, self.item_separator + escaped + self.key_separator, escaped[1:2] in _MAY_FOLLOW_A_STRING
-            if len(self.keys) < _MOST_KEYS_KEPT:
+            if len(name) <= _LONGEST_KEY_KEPT:
+                if len(self.keys) >= _MOST_KEYS_KEPT:
+                    self.keys.clear()  # a document of other names (a service's next request) fills it anew
                 self.keys[name] = known
         return known
 
 
-# Names kept per style (a document of random keys must not grow the cache without end)
+# Names kept per style, for as long as the process runs: not without end (a document of random keys), not long ones
 _MOST_KEYS_KEPT = 4096
+_LONGEST_KEY_KEPT = 64
 
 
 def _quick_encoder() -> Callable[[Any], bytes] | None:
