@@ -710,12 +710,16 @@ def test_json_writer_writes_json_dumps_text_through_orjson_and_without(stream_ki
     float_line = [Finding("g.json", 1e16, 1, "/x", "r", "warning", "m", {"api_version": "v2"})]  # 1e+16 to json.dumps
     text_kind = type("Text", (str,), {"__str__": lambda self: "not what is written"})
     subclass = [Finding("h.json", 1, 1, "/x", "r", "warning", text_kind("m"), {"api_version": "v1", "extra": 1})]
+    reading_otherwise = type("Extra", (dict,), {"__getitem__": lambda self, key: "not what ** reads"})  # as_dict reads as ** does
+    odd_extra = [Finding("i.json", 1, 1, "/x", "r", "warning", "m", reading_otherwise(api_version="v2"))]
     results = [FileResult(plain[0].file, plain), FileResult("s.json", odd), FileResult("f.json", floats), FileResult("b.json", bool_line),
-               FileResult("g.json", float_line), FileResult("h.json", subclass)]
+               FileResult("g.json", float_line), FileResult("h.json", subclass), FileResult("i.json", odd_extra)]
     for batch in (plain, bool_line):
         assert (json_report._quick_batch(batch) is not None) is quick
     for batch in (odd, floats, float_line, subclass):
         assert json_report._quick_batch(batch) is None
+    alone = [FileResult("i.json", odd_extra)]  # a batch of its own: the extra's fast path is tried
+    assert _json_written(alone) == json.dumps(report_object(alone), indent=2, ensure_ascii=False) + "\n"
     expected = json.dumps(report_object(results), indent=2, ensure_ascii=False) + "\n"
     stream: io.StringIO | io.TextIOWrapper
     if stream_kind == "text":

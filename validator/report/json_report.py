@@ -12,7 +12,7 @@ from operator import attrgetter
 from typing import IO, Any
 
 from ..fastjson import orjson_module
-from ..findings import Finding
+from ..findings import Finding, SharedExtra
 from ..result import BaselineOutcome, FileResult, Summary
 from .ascii_out import writes_utf8
 from .base import Reporter
@@ -92,6 +92,8 @@ def _members(findings: list[Finding]) -> list[dict[str, Any]]:
     than one with ``**extra``, so the linter's extras (none, or the API version, shared by a file's findings) get one."""
     extras = {id(extra): extra for extra in map(attrgetter("extra"), findings)}  # one per file, usually
     extra = next(iter(extras.values())) if len(extras) == 1 else None
+    if type(extra) is not dict and type(extra) is not SharedExtra:
+        extra = None  # a subclass may read its members otherwise than ** does
     if extra is not None and not extra:
         return [{"file": f.file, "line": f.line or 1, "column": f.column or 1, "pointer": f.pointer, "rule": f.rule, "severity": f.severity,
                  "message": f.message} for f in findings]
