@@ -255,7 +255,7 @@ def test_a_process_ending_with_exit_keeps_each_document_until_the_next_input(hal
     halves_used.clear()  # the spy's own reference to the split's result
     kept = collector._retired[0]  # the document, then what was built from it (rows, problems)
     assert isinstance(kept, dict) and len(kept["conversationHistoryRecords"]) >= 1
-    assert len(collector._retired) == 3 and all(isinstance(built, list) and built for built in collector._retired[1:])
+    assert len(collector._retired) == 3 and all(isinstance(built, list | tuple) and built for built in collector._retired[1:])
     probe = _Probe()
     kept["probe"] = probe
     alive = weakref.ref(probe)

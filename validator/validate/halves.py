@@ -45,8 +45,8 @@ class HalvesResult:
     version: str
     events: int
     version_reason: str | None  # with "auto": what decided the version
-    checked: list[Problem]  # this process's problems of the records and their rows: freed with the document (see retire)
-    rows: list[FindingRow]
+    checked: list[Problem]  # this process's problems of the records, and both halves' rows: freed with the document (see retire)
+    rows: tuple[list[FindingRow], list[FindingRow]]
 
 
 @dataclass
@@ -203,9 +203,11 @@ def check_in_halves(text: str, checker: DocumentChecker, policy: Policy, name: s
             extra = shared_extra(version)
             findings = findings_of(name, rows, extra, in_order=True)  # while the worker packs its rows and sends them
             packed, their_hidden, their_events = worker.result()
-            theirs = findings_of(name, _unpacked(packed), extra, in_order=True)
+            their_rows = _unpacked(packed)
+            theirs = findings_of(name, their_rows, extra, in_order=True)
     except (NotSplittable, WorkerDied, OSError, TypeError, ValueError):
         return None
     in_order = not findings or not theirs or FINDING_ORDER(findings[-1]) <= FINDING_ORDER(theirs[0])  # else a member after the records
     problems = structural_problems(text, flags)
-    return HalvesResult(data, problems, findings + theirs, extra, in_order, hidden + their_hidden, version, events + their_events, reason, found, rows)
+    return HalvesResult(data, problems, findings + theirs, extra, in_order, hidden + their_hidden, version, events + their_events, reason, found,
+                        (rows, their_rows))
