@@ -119,6 +119,12 @@ def _expects_text_only(types: str | list[str]) -> bool:
     return "string" in listed and not {"integer", "number"} & set(listed)
 
 
+def _takes_integers(types: str | list[str]) -> bool:
+    """Whether a field takes JSON integers (int, long, a timestamp, a date part): a number past its range there is the
+    bounds' defect, not the type's, so a non-finite one (1e400 read as infinity) is left to the parse's syntax-error."""
+    return "integer" in ([types] if isinstance(types, str) else types)
+
+
 # A payload that uses the other side's name for a field (web cstatus, API customerStatus: model.WEB_NAMES) is told this
 # side's.
 # A field's name on the other side (web cstatus, API customerStatus), and Engagement History's names of two containers
@@ -182,6 +188,8 @@ def _problems_for(error: Any, base: str, version: str, attributes: bool = True) 
         for key in error.validator_value:
             if isinstance(instance, dict) and key not in instance and f"{key!r} is a required" in error.message:
                 yield Problem(pointer, "missing-field", f"missing required field {key!r}{_where(path)}{_flat_hint(path, key, instance, version)}", value=key)
+    elif kind == "type" and isinstance(instance, float) and not math.isfinite(instance) and _takes_integers(error.validator_value):
+        return  # 1e400 in an int, long or timestamp: an integer past the type's range, which the parse's syntax-error says
     elif kind == "type" and version == "v1" and attributes and isinstance(instance, (int, float)) and _expects_text_only(error.validator_value):
         yield Problem(pointer, "v1-alphanumeric", f"API v1 values are alphanumeric: expected a string, found {_found(instance)}", value=instance)
     elif kind == "type":

@@ -1,0 +1,72 @@
+"""Single values in one field of an otherwise valid event, through the CLI: one defect, one finding, said plainly.
+
+Each case puts one value, written as raw JSON text, into a field of an event of the specification's example
+(examples/conversation-response.json) and checks the findings at that field with ``--min-severity info``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+STAMP = "1528628536880"
+ORIGINAL = "1528628536000"
+VALUE = '"__VALUE__"'
+
+
+def _record(event: dict[str, Any], section: str) -> str:
+    if section == "unAuthSdes":
+        event = {**event, "isAuthenticated": False}
+    return json.dumps({"conversationHistoryRecords": [{"info": {"conversationId": "c"}, section: {"events": [event]}}]}, indent=1)
+
+
+def _double(key: str, sde_type: str, inner: dict[str, Any], **outer: Any) -> dict[str, Any]:
+    container = {"serverTimeStamp": STAMP, "originalTimeStamp": ORIGINAL, key: inner, **outer}
+    return {key: container, "sdeType": sde_type, "serverTimeStamp": STAMP}
+
+
+# (field, the event holding "__VALUE__" there, the pointer of the value below the event)
+FIELDS = {
+    "int": (_double("customerInfo", "CUSTOMER_INFO", {"customerId": "c1", "companySize": "__VALUE__"}), "customerInfo/customerInfo/companySize"),
+    "long": (_double("visitorError", "VISITOR_ERROR", {"code": "c", "level": "__VALUE__"}), "visitorError/visitorError/level"),
+    "timestamp": (
+        {"lead": {"serverTimeStamp": STAMP, "originalTimeStamp": "__VALUE__", "lead": {"topic": "t"}}, "sdeType": "LEAD", "serverTimeStamp": STAMP},
+        "lead/originalTimeStamp",
+    ),
+    "date part": (
+        _double("customerInfo", "CUSTOMER_INFO", {"lastPaymentDate": {"year": "__VALUE__", "month": "10", "day": "15"}}),
+        "customerInfo/customerInfo/lastPaymentDate/year",
+    ),
+}
+
+
+def _findings(cli, tmp_path, field: str, raw: str, api_version: str, section: str = "sdes") -> list[dict[str, Any]]:
+    event, _ = FIELDS[field]
+    text = _record(event, section)
+    assert text.count(VALUE) == 1
+    path = tmp_path / "one.json"
+    path.write_text(text.replace(VALUE, raw), encoding="utf-8")
+    result = cli("check", "--format", "json", "--min-severity", "info", "--api-version", api_version, path)
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.output)["findings"]
+
+
+def _at(findings: list[dict[str, Any]], field: str, section: str = "sdes") -> list[str]:
+    pointer = f"/conversationHistoryRecords/0/{section}/events/0/{FIELDS[field][1]}"
+    return sorted(f["rule"] for f in findings if f["pointer"] == pointer)
+
+
+@pytest.mark.parametrize("api_version", ["v1", "v2", "auto"])
+@pytest.mark.parametrize("field", ["int", "long", "timestamp", "date part"])
+def test_a_number_no_double_holds_in_an_integer_field_is_one_syntax_error(cli, tmp_path, field, api_version):
+    """The number 1e400 in an int, long, timestamp or date part was a syntax-error (out of range) and a wrong-type
+    ("found number Infinity") at the same place: an integer past the type's range is one defect, which the parse
+    names as written; a finite one (2147483648) is the range's one bad-value. v1 types int and long as text, so
+    there the number is v1-alphanumeric as well (any number is), as in an alphanumeric field."""
+    found = _at(_findings(cli, tmp_path, field, "1e400", api_version), field)
+    if api_version == "v1" and field in ("int", "long"):
+        assert found == ["syntax-error", "v1-alphanumeric"]
+    else:
+        assert found == ["syntax-error"]
