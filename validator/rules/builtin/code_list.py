@@ -126,6 +126,8 @@ def _unlisted(value: Any, p: dict[str, Any], key: str, field: str | None = None)
     """
     if unset(value) or type(value) in (bool, dict, list):
         return None  # null and "" are "not set"; other types are the schema's to report
+    if type(value) is float and not math.isfinite(value):
+        return None  # 1e400 (read as infinity), NaN: the parse's syntax-error; "status inf" would repeat it, as nobody wrote it
     codes, (api_field, fold) = p[f"_{key}"], _LISTS[key]
     field = field or api_field
     if value in codes:
