@@ -87,3 +87,25 @@ def test_code_list_does_not_read_a_number_no_double_holds(cli, tmp_path, field, 
     found = _at(_findings(cli, tmp_path, field, "1e400", api_version), field)
     assert "code-list" not in found and "syntax-error" in found
     assert _at(_findings(cli, tmp_path, field, "99", api_version), field)[0] == "code-list"  # a finite code off the list still is
+
+
+@pytest.mark.parametrize("api_version", ["v1", "v2"])
+def test_a_signed_timestamp_text_is_one_bad_value_for_every_timestamp_rule(cli, tmp_path, api_version):
+    """"+12" is the timestamp schema's bad-value (digits, a minus at most), and timestamp-range leaves it alone; but
+    timestamp-mismatch read an event's "+12" as 12 ms ("event serverTimeStamp 12 differs ...") and timestamp-order a
+    container's "+1528638540000" as a creation after processing, each at the bad-value's own place."""
+    event = {"lead": {"serverTimeStamp": STAMP, "originalTimeStamp": ORIGINAL, "lead": {"topic": "t"}}, "sdeType": "LEAD", "serverTimeStamp": "+12"}
+    path = tmp_path / "signed.json"
+    path.write_text(_record(event, "sdes"), encoding="utf-8")
+    found = json.loads(cli("check", "--format", "json", "--api-version", api_version, path).output)["findings"]
+    assert [(f["rule"], f["pointer"]) for f in found] == [("bad-value", "/conversationHistoryRecords/0/sdes/events/0/serverTimeStamp")]
+    event = {"lead": {"serverTimeStamp": STAMP, "originalTimeStamp": "+1528638540000", "lead": {"topic": "t"}}, "sdeType": "LEAD", "serverTimeStamp": STAMP}
+    path.write_text(_record(event, "sdes"), encoding="utf-8")
+    found = json.loads(cli("check", "--format", "json", "--api-version", api_version, path).output)["findings"]
+    assert [(f["rule"], f["pointer"]) for f in found] == [("bad-value", "/conversationHistoryRecords/0/sdes/events/0/lead/originalTimeStamp")]
+    # attribution-window read it too, at the same place: an event of 2018 in a conversation of 2016
+    event = {"lead": {"serverTimeStamp": STAMP, "originalTimeStamp": ORIGINAL, "lead": {"topic": "t"}}, "sdeType": "LEAD", "serverTimeStamp": f"+{STAMP}"}
+    record = {"info": {"conversationId": "c", "startTimeL": 1472481024565, "endTimeL": 1472483759225}, "sdes": {"events": [event]}}
+    path.write_text(json.dumps({"conversationHistoryRecords": [record]}), encoding="utf-8")
+    found = json.loads(cli("check", "--format", "json", "--api-version", api_version, path).output)["findings"]
+    assert [(f["rule"], f["pointer"]) for f in found] == [("bad-value", "/conversationHistoryRecords/0/sdes/events/0/serverTimeStamp")]

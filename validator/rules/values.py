@@ -74,6 +74,14 @@ def as_int(value: Any) -> int | None:
     return None
 
 
+def as_timestamp(value: Any) -> int | None:
+    """A timestamp as the schema takes one (an integer, or digits with a minus at most) as an int, else None: "+12"
+    is the schema's bad-value, and a rule that read it as 12 ms would report the same place again."""
+    if type(value) is str and value.startswith("+"):
+        return None
+    return as_int(value)
+
+
 def is_number_text(text: str) -> bool:
     """Whether a string is a number as as_number reads one (converting it only when it may be past a double's range)."""
     return _NUMBER.match(text) is not None and within_double(text)

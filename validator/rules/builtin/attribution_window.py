@@ -8,7 +8,7 @@ from typing import Any
 from ...findings import join_pointer
 from ..base import Hit, RecordContext, Rule
 from ..params import Number
-from ..values import as_int, format_duration, format_ms
+from ..values import as_int, as_timestamp, format_duration, format_ms
 
 _HOUR_MS = 3_600_000
 
@@ -35,7 +35,7 @@ def attribution_window(ctx: RecordContext, p: dict[str, Any]) -> list[Hit] | Non
             elif type(raw) is str and len(raw) < 19 and raw.isdigit() and raw.isascii():
                 stamp = int(raw)  # the common case, without as_int's other branches
             else:
-                stamp = as_int(raw)
+                stamp = as_timestamp(raw)
             if stamp is None or low <= stamp <= high:
                 continue  # None: missing or not a timestamp, the schema's finding
             pointer = join_pointer(ctx.pointer, section, "events", str(i), "serverTimeStamp")

@@ -12,7 +12,7 @@ from ...findings import join_pointer
 from ...model import SDE_TYPES, TIMESTAMP_KEYS
 from ..base import EventContext, Hit, Rule
 from ..params import IsoDate, Number
-from ..values import MILLISECONDS_BY_SIZE, as_int, format_duration, format_ms, is_integer_text, shorten, show_int, utc_date
+from ..values import MILLISECONDS_BY_SIZE, as_int, as_timestamp, format_duration, format_ms, is_integer_text, shorten, show_int, utc_date
 
 # customerInfo's table describes both of its timestamps as "Event creation time stamp.": no order to check there
 ORDERED_TYPES = tuple(sde_type for sde_type in SDE_TYPES if sde_type != "CUSTOMER_INFO")
@@ -25,7 +25,7 @@ def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     raw_created, raw_processed = c.get("originalTimeStamp"), c.get("serverTimeStamp")
     if type(raw_created) is str and type(raw_processed) is str and len(raw_created) == len(raw_processed) and raw_created <= raw_processed:
         return None  # equal-length digit strings order like their numbers: created no later than processed
-    created, processed = as_int(raw_created), as_int(raw_processed)
+    created, processed = as_timestamp(raw_created), as_timestamp(raw_processed)
     tolerance = p["tolerance-ms"]
     if created is None or processed is None or created - processed <= tolerance:
         return None
@@ -134,7 +134,7 @@ def timestamp_mismatch(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None
     raw_outer, raw_inner = ctx.event.get("serverTimeStamp"), ctx.container.get("serverTimeStamp")
     if raw_outer == raw_inner:
         return None
-    outer, inner = as_int(raw_outer), as_int(raw_inner)
+    outer, inner = as_timestamp(raw_outer), as_timestamp(raw_inner)
     if outer is None or inner is None or outer == inner:
         return None
     return [Hit(
