@@ -109,3 +109,22 @@ def test_a_signed_timestamp_text_is_one_bad_value_for_every_timestamp_rule(cli, 
     path.write_text(json.dumps({"conversationHistoryRecords": [record]}), encoding="utf-8")
     found = json.loads(cli("check", "--format", "json", "--api-version", api_version, path).output)["findings"]
     assert [(f["rule"], f["pointer"]) for f in found] == [("bad-value", "/conversationHistoryRecords/0/sdes/events/0/serverTimeStamp")]
+
+
+@pytest.mark.parametrize("raw", ["2147483648", '"2147483648"', "9223372036854775808"])
+@pytest.mark.parametrize("part", ["lastPaymentDate/year", "lastPaymentDate/day", "customerAge/customerYearOfBirth"])
+def test_a_date_part_past_an_int_is_one_bad_value_in_v2(cli, tmp_path, part, raw, monkeypatch):
+    """v2 types a date part int: 2147483648 there is the schema's bad-value ("out of its range"), and calendar-date said
+    the same defect again one level up ("... is not a calendar date (a part is out of range)"). In v1, which takes any
+    integer there, it is calendar-date's alone."""
+    field, member = part.split("/")
+    inner = {"lastPaymentDate": {"year": "2014", "month": "10", "day": "15"}, "customerAge": {"customerYearOfBirth": "1980"}}[field]
+    key, sde_type = ("customerInfo", "CUSTOMER_INFO") if field == "lastPaymentDate" else ("personalInfo", "PERSONAL_INFO")
+    event = _double(key, sde_type, {field: {**inner, member: "__VALUE__"}})
+    monkeypatch.setitem(FIELDS, "part", (event, f"{key}/{key}/{part}"))
+    errors = {
+        version: [(f["rule"], f["pointer"].rsplit("/", 2)[-2:]) for f in _findings(cli, tmp_path, "part", raw, version) if f["severity"] == "error"]
+        for version in ("v1", "v2")
+    }
+    assert errors["v2"] == [("bad-value", part.split("/"))]
+    assert errors["v1"] == [("calendar-date", [key, field])] + ([("v1-alphanumeric", part.split("/"))] if field == "customerAge" and raw[0] != '"' else [])

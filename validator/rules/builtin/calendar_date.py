@@ -6,9 +6,14 @@ from datetime import date
 from typing import Any
 
 from ...findings import join_pointer
-from ...model import DATE_KEYS, PROFILES, WEB, WEB_NAMES
+from ...model import DATE_KEYS, ENGAGEMENT_HISTORY, PROFILES, WEB, WEB_NAMES
 from ..base import EventContext, Hit, Rule
-from ..values import as_int, show_int
+from ..values import TYPED_VERSIONS, as_int, is_typed_int, show_int
+
+# Where the schema holds a date part to an int (v2's date, which the web side and Engagement History use too): a part
+# past 32 bits there is its bad-value ("out of its range"), and "is not a calendar date" would say it again. v1 takes
+# any integer or text.
+_INT_PARTS = TYPED_VERSIONS | {ENGAGEMENT_HISTORY}
 
 
 def _part(number: int, width: int) -> str:
@@ -18,10 +23,14 @@ def _part(number: int, width: int) -> str:
 _PART_RANGES = ((1, 9999), (1, 12), (1, 31))  # year, month, day: what datetime.date takes
 
 
-def _date_hit(base: str, field_name: str, value: Any, parts: tuple[str, str, str]) -> Hit | None:
+def _part_number(value: Any, ints: bool) -> int | None:
+    return None if ints and value is not None and not is_typed_int(value) else as_int(value)
+
+
+def _date_hit(base: str, field_name: str, value: Any, parts: tuple[str, str, str], ints: bool) -> Hit | None:
     if not isinstance(value, dict):
         return None
-    year, month, day = numbers = [as_int(value.get(k)) for k in parts]
+    year, month, day = numbers = [_part_number(value.get(k), ints) for k in parts]
     if year is None or month is None or day is None:  # an incomplete date: each part it has must still be possible
         for name, number, (low, high) in zip(parts, numbers, _PART_RANGES, strict=True):
             if number is not None and not low <= number <= high:
@@ -54,7 +63,7 @@ def calendar_date(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     hits = []
     for field_name, parts in checks:
         if field_name in attrs:
-            hit = _date_hit(ctx.attrs_pointer, field_name, attrs[field_name], parts)
+            hit = _date_hit(ctx.attrs_pointer, field_name, attrs[field_name], parts, ctx.version in _INT_PARTS)
             if hit:
                 hits.append(hit)
     return hits
