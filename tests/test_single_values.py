@@ -128,3 +128,30 @@ def test_a_date_part_past_an_int_is_one_bad_value_in_v2(cli, tmp_path, part, raw
     }
     assert errors["v2"] == [("bad-value", part.split("/"))]
     assert errors["v1"] == [("calendar-date", [key, field])] + ([("v1-alphanumeric", part.split("/"))] if field == "customerAge" and raw[0] != '"' else [])
+
+
+QUOTED = {
+    "currency": (
+        {"lead": {"serverTimeStamp": STAMP, "originalTimeStamp": ORIGINAL, "lead": {"topic": "t", "currency": "__VALUE__"}}, "sdeType": "LEAD", "serverTimeStamp": STAMP},
+        "lead/lead/currency", "currency-code", "",
+    ),
+    "status": (*CODED["status"], "code-list", "status "),
+    "gender": (*CODED["gender"], "code-list", "gender "),
+    "language": (_double("personalInfo", "PERSONAL_INFO", {"language": "__VALUE__"}), "personalInfo/personalInfo/language", "code-list", "language "),
+    "email": (
+        _double("personalInfo", "PERSONAL_INFO", {"contacts": [{"personalContact": {"email": "__VALUE__"}}]}),
+        "personalInfo/personalInfo/contacts/0/personalContact/email", "contact-format", "",
+    ),
+}
+
+
+@pytest.mark.parametrize("field", list(QUOTED))
+def test_a_long_value_is_quoted_cut_short_with_its_own_length(cli, tmp_path, field, monkeypatch):
+    """A 60,000-character currency was quoted whole in currency-code's message (60,000 characters of report per
+    finding); code-list and contact-format cut the repr, which lost its closing quote and counted the quotes
+    ("(60002 characters)" for 60,000). Quoted now as custom rules quote a {value}: 40 characters, then the length."""
+    event, pointer, rule, before = QUOTED[field]
+    monkeypatch.setitem(FIELDS, field, (event, pointer))
+    found = [f for f in _findings(cli, tmp_path, field, json.dumps("a" * 60000), "v1") if f["rule"] == rule]
+    assert len(found) == 1
+    assert found[0]["message"].startswith(f"{before}'{'a' * 40}…' (60000 characters) ")

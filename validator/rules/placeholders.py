@@ -12,7 +12,7 @@ import difflib
 import re
 from typing import Any
 
-from .values import show_json
+from .values import quoted, show_json
 
 PLACEHOLDERS = ("value", "pointer")
 _PLACEHOLDER = re.compile(r"\{\{\s*(value|pointer)\s*\}\}|\{\s*(value|pointer)\s*\}")
@@ -42,7 +42,7 @@ def shown(value: Any, absent: bool = False) -> str:
     if absent:
         return "(missing)"
     if isinstance(value, str):
-        return repr(value) if len(value) <= _LONGEST else f"{value[:_LONGEST] + '…'!r} ({len(value)} characters)"
+        return quoted(value, _LONGEST)
     if isinstance(value, dict):
         return f"an object of {len(value)} member{'s' if len(value) != 1 else ''}"
     if isinstance(value, list):

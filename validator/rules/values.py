@@ -102,6 +102,12 @@ def shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
+def quoted(text: str, limit: int = 40) -> str:
+    """A string value quoted in a message, as Python's repr writes it, cut to ``limit`` characters with its length after
+    the closing quote: shorten(repr(text)) cut off the quote and counted the repr's characters (60002 for 60,000)."""
+    return repr(text) if len(text) <= limit else f"{text[:limit] + '…'!r} ({len(text)} characters)"
+
+
 def show_json(value: Any) -> str:
     """A scalar as JSON writes it (true, null, "x"), shortened; Python's repr for what JSON cannot write (YAML dates).
 

@@ -15,7 +15,7 @@ from ...model import PROFILES, WEB, WEB_NAMES
 from ..base import EventContext, Hit, Rule
 from ..datafiles import data_lines
 from ..params import CodeList, StringList
-from ..values import TYPED_VERSIONS, as_number, is_typed_int, shorten, unset
+from ..values import TYPED_VERSIONS, as_number, is_typed_int, quoted, show_json, unset
 
 # field reference §5, quoting LivePerson's documentation
 ORIGINATING_CHANNELS = list(range(7))  # "0-Direct, 1-Search, 2-Social, 3-Email, 4-Referral, 5-Paid Search, 6-Display"
@@ -138,14 +138,14 @@ def _unlisted(value: Any, p: dict[str, Any], key: str, field: str | None = None)
     shown = ", ".join(map(str, p[key])) + ("; any case" if fold else "")
     if key == "genders":
         shown += "; or the web Types table's codes 0, 1, 2"  # accepted too (see code_list)
-    return f"{field} {shorten(repr(value))} is not one of the documented codes ({shown})"
+    return f"{field} {quoted(value) if isinstance(value, str) else show_json(value)} is not one of the documented codes ({shown})"
 
 
 def _unknown_country(value: Any, extra: frozenset[str]) -> str | None:
     if not isinstance(value, str) or unset(value) or value in countries() or value in extra:
         return None
     hint = f" (did you mean {value.upper()!r}?)" if value.upper() in countries() else ""
-    return f"country {shorten(repr(value))} is not an ISO 3166-1 alpha-2 code{hint}"
+    return f"country {quoted(value)} is not an ISO 3166-1 alpha-2 code{hint}"
 
 
 def _contact_hits(contacts: list[Any], pointer: str, p: dict[str, Any], hits: list[Hit], nested: bool = True) -> None:
@@ -203,7 +203,7 @@ def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
         language = attrs.get("language")
         why = language_problem(language, p["_extra-languages"]) if type(language) is str and not unset(language) else None
         if why:
-            hits.append(Hit(f"{ctx.attrs_pointer}/language", f"language {shorten(repr(language))} {why}", language))
+            hits.append(Hit(f"{ctx.attrs_pointer}/language", f"language {quoted(str(language))} {why}", language))
         contacts = attrs.get("contacts")
         if type(contacts) is list:
             _contact_hits(contacts, f"{ctx.attrs_pointer}/contacts", p, hits, nested=not web)

@@ -13,7 +13,7 @@ from typing import Any
 
 from ...model import PROFILES, WEB
 from ..base import EventContext, Hit, Rule
-from ..values import shorten, unset
+from ..values import quoted, unset
 
 # A local part as written (internationalised, any characters but "@" and spaces; dots as they come: carriers have issued
 # "a..b") or quoted as RFC 5321 allows ("john doe"@example.com); a domain of two labels at least, none empty
@@ -57,9 +57,9 @@ def is_phone(text: str) -> bool:
 def _check(holder: dict[str, Any], pointer: str, hits: list[Hit]) -> None:
     email, phone = holder.get("email"), holder.get("phone")
     if type(email) is str and not unset(email) and not _EMAIL.match(email):
-        hits.append(Hit(f"{pointer}/email", f"{shorten(repr(email))} does not look like an email address", email))
+        hits.append(Hit(f"{pointer}/email", f"{quoted(email)} does not look like an email address", email))
     if type(phone) is str and not unset(phone) and not is_phone(phone):
-        hits.append(Hit(f"{pointer}/phone", f"{shorten(repr(phone))} does not look like a phone number", phone))
+        hits.append(Hit(f"{pointer}/phone", f"{quoted(phone)} does not look like a phone number", phone))
 
 
 def contact_format(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:

@@ -8,7 +8,7 @@ from typing import Any
 from ...model import ENGAGEMENT_HISTORY, PROFILES
 from ..base import EventContext, Hit, Rule
 from ..datafiles import data_lines
-from ..values import show_json
+from ..values import quoted, show_json
 
 
 @lru_cache(maxsize=1)
@@ -23,7 +23,7 @@ def _currency_hit(pointer: str, value: Any) -> Hit:
     else:
         hint = f" (did you mean {value.strip().upper()!r}?)" if isinstance(value, str) and value.strip().upper() in currency_codes() else ""
         why = f"is not an ISO 4217 currency code{hint}"
-    shown = repr(value) if isinstance(value, str) else show_json(value)
+    shown = quoted(value) if isinstance(value, str) else show_json(value)
     return Hit(f"{pointer}/currency", f"{shown} {why}", value)
 
 
