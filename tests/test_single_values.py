@@ -155,3 +155,14 @@ def test_a_long_value_is_quoted_cut_short_with_its_own_length(cli, tmp_path, fie
     found = [f for f in _findings(cli, tmp_path, field, json.dumps("a" * 60000), "v1") if f["rule"] == rule]
     assert len(found) == 1
     assert found[0]["message"].startswith(f"{before}'{'a' * 40}…' (60000 characters) ")
+
+
+@pytest.mark.parametrize(("raw", "numeric"), [('"840"', True), ('"12"', False), ('"2147483648"', False)])
+def test_only_three_digits_are_called_a_numeric_currency_code(cli, tmp_path, raw, numeric, monkeypatch):
+    """ISO 4217's numeric codes have three digits (840 is USD): '12' and '2147483648' were told "currency takes the
+    three letters (USD), not ISO 4217's numeric code", as if they were one."""
+    event, pointer, _, _ = QUOTED["currency"]
+    monkeypatch.setitem(FIELDS, "currency", (event, pointer))
+    [message] = [f["message"] for f in _findings(cli, tmp_path, "currency", raw, "v1") if f["rule"] == "currency-code"]
+    assert ("ISO 4217's numeric code" in message) is numeric
+    assert message.startswith(f"{raw.replace(chr(34), chr(39))} is not an ISO 4217 ")

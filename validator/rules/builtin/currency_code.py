@@ -18,7 +18,7 @@ def currency_codes() -> frozenset[str]:
 
 def _currency_hit(pointer: str, value: Any) -> Hit:
     text = str(value)
-    if text.isdigit() and text.isascii():  # 840: ISO 4217 has numeric codes too, but the field takes the letters
+    if len(text) == 3 and text.isdigit() and text.isascii():  # 840: ISO 4217 has numeric codes too (three digits), but the field takes the letters
         why = "is not an ISO 4217 alphabetic currency code: currency takes the three letters (USD), not ISO 4217's numeric code"
     else:
         hint = f" (did you mean {value.strip().upper()!r}?)" if isinstance(value, str) and value.strip().upper() in currency_codes() else ""
