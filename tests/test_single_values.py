@@ -166,3 +166,19 @@ def test_only_three_digits_are_called_a_numeric_currency_code(cli, tmp_path, raw
     [message] = [f["message"] for f in _findings(cli, tmp_path, "currency", raw, "v1") if f["rule"] == "currency-code"]
     assert ("ISO 4217's numeric code" in message) is numeric
     assert message.startswith(f"{raw.replace(chr(34), chr(39))} is not an ISO 4217 ")
+
+
+@pytest.mark.parametrize("outer", ["12", "0", "-1", "1528628536", "1528628536880000", 1528628536])
+def test_timestamp_mismatch_leaves_a_time_that_is_no_epoch_milliseconds_to_timestamp_range(cli, tmp_path, outer):
+    """An event serverTimeStamp of 12, 0, or in seconds, got timestamp-range's "implausible" and, at the same place,
+    timestamp-mismatch's "differs from its lead.serverTimeStamp 1528628536880 by 17692d": one defect, two warnings,
+    which timestamp-order already avoids. Both in milliseconds, a difference is still reported."""
+    event = {"lead": {"serverTimeStamp": STAMP, "originalTimeStamp": ORIGINAL, "lead": {"topic": "t"}}, "sdeType": "LEAD", "serverTimeStamp": outer}
+    path = tmp_path / "outer.json"
+    path.write_text(_record(event, "sdes"), encoding="utf-8")
+    found = json.loads(cli("check", "--format", "json", path).output)["findings"]
+    assert [(f["rule"], f["pointer"]) for f in found] == [("timestamp-range", "/conversationHistoryRecords/0/sdes/events/0/serverTimeStamp")]
+    event["serverTimeStamp"] = "1528628546880"
+    path.write_text(_record(event, "sdes"), encoding="utf-8")
+    found = json.loads(cli("check", "--format", "json", path).output)["findings"]
+    assert [f["rule"] for f in found] == ["timestamp-mismatch"]

@@ -137,6 +137,8 @@ def timestamp_mismatch(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None
     outer, inner = as_timestamp(raw_outer), as_timestamp(raw_inner)
     if outer is None or inner is None or outer == inner:
         return None
+    if outer not in MILLISECONDS_BY_SIZE or inner not in MILLISECONDS_BY_SIZE:
+        return None  # one is no epoch-milliseconds time (0, 12, seconds, microseconds): timestamp-range says so, as for timestamp-order
     return [Hit(
         join_pointer(ctx.pointer, "serverTimeStamp"),
         f"event serverTimeStamp {show_int(outer)} differs from its {ctx.key}.serverTimeStamp {show_int(inner)} by {format_duration(outer - inner)}",
