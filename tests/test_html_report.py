@@ -21,7 +21,7 @@ from validator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "conversation-response.json"
-HOSTILE_SCRIPT = "</script><script>window.__pwned=1</script>"
+HOSTILE_SCRIPT = "</script><script>__pwned=1</script>"  # within the 40 characters a message quotes whole
 HOSTILE_KEY = '<img src=x onerror="window.__pwned=2">'
 HOSTILE_VALUE = '"onmouseover=window.__pwned=3 x="'
 HOSTILE_FILE_NAME = "a<b>\"'&.json"
