@@ -170,12 +170,7 @@ class Metrics:
         self._ready.set(1 if value else 0)
 
     def observe_request(self, endpoint: str, method: str, status: int, seconds: float) -> None:
-        method = method if method in KNOWN_METHODS else "other"
-        key = (endpoint, method, status)
-        counter = self._request_children.get(key)
-        if counter is None:
-            counter = self._request_children[key] = self._requests.labels(endpoint, method, str(status))
-        counter.inc()
+        self._count_request(endpoint, method if method in KNOWN_METHODS else "other", status)
         latency = self._latency_children.get(endpoint)
         if latency is None:
             latency = self._latency_children[endpoint] = self._latency.labels(endpoint)
@@ -184,10 +179,13 @@ class Metrics:
     def observe_refused(self, status: int) -> None:
         """A request the HTTP protocol answered itself (400 for malformed HTTP, 431 for an endless head): counted,
         not timed, as it never reached the application."""
-        key = (MALFORMED, "other", status)
+        self._count_request(MALFORMED, "other", status)
+
+    def _count_request(self, endpoint: str, method: str, status: int) -> None:
+        key = (endpoint, method, status)
         counter = self._request_children.get(key)
         if counter is None:
-            counter = self._request_children[key] = self._requests.labels(MALFORMED, "other", str(status))
+            counter = self._request_children[key] = self._requests.labels(endpoint, method, str(status))
         counter.inc()
 
     def observe_lint(self, findings: list[tuple[str, str]], ok: bool, where: str) -> None:
