@@ -80,3 +80,34 @@ def test_a_number_in_a_web_text_field_with_a_code_list_is_one_wrong_type(cli, tm
     "phoneType 34 is not one of the documented codes" too, at the same place (the language check already left it)."""
     assert [rule for rule, _ in _found(cli, tmp_path, field, raw)] == ["wrong-type"]
     assert [rule for rule, _ in _found(cli, tmp_path, field, '"x"')] == ["code-list"]
+
+
+@pytest.mark.parametrize(
+    ("push", "pointer"),
+    [
+        ("{type: 'lead', lead: {topic: 't', value: 1e400}}", "/0/lead/value"),
+        ("{type: 'ctmrinfo', info: {companySize: -1e400}}", "/0/info/companySize"),
+        ("{type: 'error', error: {level: 1e400}}", "/0/error/level"),
+        ("[{type: 'personal', personal: {age: {age: (1e400)}}}]", "/0/0/personal/age/age"),
+    ],
+)
+def test_a_javascript_number_no_double_holds_is_one_finding_at_its_place(cli, tmp_path, push, pointer):
+    """1e400 is valid JavaScript, which reads it as Infinity; the schema leaves a non-finite number to the parse (in a
+    JSON file its syntax-error), and the JavaScript parse said nothing: a double, int or long of 1e400 pushed in a
+    .js file passed with no finding."""
+    path = tmp_path / "page.js"
+    path.write_text(f"lpTag.sdes = lpTag.sdes || [];\nlpTag.sdes.push({push});\n", encoding="utf-8")
+    result = cli("check", "--format", "json", "--min-severity", "info", path)
+    found = [(f["rule"], f["pointer"], f["line"], f["column"]) for f in json.loads(result.output)["findings"]]
+    literal = "-1e400" if "-1e400" in push else "1e400"
+    assert found == [("bad-value", pointer, 2, len("lpTag.sdes.push(") + push.index(literal) + 1)]
+    message = json.loads(result.output)["findings"][0]["message"]
+    assert message.startswith(f"number {literal} is out of range") and ("-Infinity" in message) is literal.startswith("-")
+
+
+def test_a_number_no_double_holds_in_a_broken_javascript_argument_is_not_reported_twice(cli, tmp_path):
+    """An argument that is not valid JavaScript is one syntax-error: its numbers are not read."""
+    path = tmp_path / "page.js"
+    path.write_text("lpTag.sdes.push({type: 'lead', lead: {value: 1e400 x}});\n", encoding="utf-8")
+    found = json.loads(cli("check", "--format", "json", "--min-severity", "info", path).output)["findings"]
+    assert [f["rule"] for f in found] == ["syntax-error"]
