@@ -129,6 +129,7 @@ class _Parser:
     def __init__(self, text: str, end: int, typescript: bool = False, jsx: bool = False) -> None:
         self.text, self.end, self.typescript, self.jsx = text, end, typescript, jsx
         self.spots: Spots = {}
+        self.problems: list[Problem] = []  # the current argument's number literals no double holds
 
     def value(self, i: int, pointer: str, key_at: int | None, depth: int = 0) -> tuple[Any, int]:
         """A value; in TypeScript also with its type assertions (``<const>{...}``, ``'cart' as const``,
@@ -200,7 +201,10 @@ class _Parser:
         if number and (ch.isdigit() or ch in "+-.") and not text.startswith("...", i):
             if text.startswith("n", number.end()) and not IDENTIFIER_PART.match(text, number.end() + 1, self.end):
                 raise NotLiteral(f"a BigInt ({number.group()}n)", i)  # valid JavaScript, which no JSON holds
-            return self._number(number.group(0), i), self._after_value(number.end(), i)
+            value = self._number(number.group(0), i)
+            if type(value) is float and value - value != 0:  # 1e400: valid JavaScript, which reads it as Infinity
+                self.problems.append(_out_of_range(number.group(0), pointer, i))
+            return value, self._after_value(number.end(), i)
         if ch == "!" and text[i:i + 2] in _NOT_DIGIT and not IDENTIFIER_PART.match(text, i + 2, self.end):
             return _NOT_DIGIT[text[i:i + 2]], self._after_value(i + 2, i)
         if ch == "(":  # a parenthesised literal, (22.22); the value inside decides
@@ -557,6 +561,15 @@ def _push_starts(text: str, html: bool, jsx: bool) -> Iterator[tuple[int, int, b
             yield match.end(), end, attribute, match.group("via")
 
 
+def _out_of_range(literal: str, pointer: str, offset: int) -> Problem:
+    """A number literal past a double's range: JavaScript reads it as Infinity, which JSON.stringify sends as null; the
+    schema leaves a non-finite number to this finding (as to a JSON file's syntax-error), which says what was written."""
+    shown = literal if len(literal) <= 40 else literal[:37] + "..."
+    infinity = "-Infinity" if literal.startswith("-") else "Infinity"
+    message = f"number {shown} is out of range: no IEEE 754 double holds it, so JavaScript reads it as {infinity} (JSON.stringify sends null)"
+    return Problem(pointer, "bad-value", message, offset=offset, value=literal)
+
+
 def parse_source(name: str, text: str, html: bool) -> Document:
     """A JavaScript/TypeScript file or HTML page as a document: its pushes' arguments, with their positions.
 
@@ -591,6 +604,7 @@ def parse_source(name: str, text: str, html: bool) -> Document:
             while i < end and text[i] != ")":
                 pointer = f"/{len(arguments)}"
                 reading = True
+                parser.problems.clear()
                 try:
                     value, i = parser.value(i, pointer, None)
                 except NotLiteral as exc:
@@ -599,6 +613,7 @@ def parse_source(name: str, text: str, html: bool) -> Document:
                     problems.append(Problem(pointer, "not-checkable", message, offset=exc.offset))
                     break
                 arguments.append(value)
+                problems.extend(parser.problems)
                 reading = False
                 i = _skip_space(text, i, end)
                 if i < end and text[i] == ",":

@@ -11,7 +11,7 @@ import re
 from functools import cache, lru_cache
 from typing import Any
 
-from ...model import PROFILES, WEB, WEB_NAMES
+from ...model import ENGAGEMENT_HISTORY, PROFILES, WEB, WEB_NAMES
 from ..base import EventContext, Hit, Rule
 from ..datafiles import data_lines
 from ..params import CodeList, StringList
@@ -148,7 +148,15 @@ def _unknown_country(value: Any, extra: frozenset[str]) -> str | None:
     return f"country {quoted(value)} is not an ISO 3166-1 alpha-2 code{hint}"
 
 
-def _contact_hits(contacts: list[Any], pointer: str, p: dict[str, Any], hits: list[Hit], nested: bool = True) -> None:
+def _text_judged(value: Any, numbers: bool) -> bool:
+    """Whether a text field's code list judges ``value``: text, and a finite number where the schema takes one for text
+    (Engagement History: socialId 4444), as currency-code does; elsewhere a number is the schema's wrong-type (v1-alphanumeric
+    in API v1), and "phoneType 34 is not one of the documented codes" beside it would say the same defect again."""
+    kind = type(value)
+    return kind is str or (numbers and (kind is int or (kind is float and math.isfinite(value))))
+
+
+def _contact_hits(contacts: list[Any], pointer: str, p: dict[str, Any], hits: list[Hit], nested: bool = True, numbers: bool = False) -> None:
     """Contacts as the API nests them (contacts[].personalContact), or as the web side writes them (contacts[])."""
     for i, item in enumerate(contacts):
         contact = (item.get("personalContact") if nested else item) if type(item) is dict else None
@@ -156,7 +164,7 @@ def _contact_hits(contacts: list[Any], pointer: str, p: dict[str, Any], hits: li
             continue
         at = f"{pointer}/{i}/personalContact" if nested else f"{pointer}/{i}"
         phone_type = contact.get("phoneType")
-        why = _unlisted(phone_type, p, "phone-types") if phone_type is not None else None
+        why = _unlisted(phone_type, p, "phone-types") if _text_judged(phone_type, numbers) else None
         if why:
             hits.append(Hit(f"{at}/phoneType", why, phone_type))
         # the country code list is the web table's; the API tables have no address, and its one example sends a name ("Israel")
@@ -201,12 +209,14 @@ def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
         hits.append(Hit(f"{ctx.attrs_pointer}/{field}", why, value))
     if ctx.key == "personalInfo":
         language = attrs.get("language")
-        why = language_problem(language, p["_extra-languages"]) if type(language) is str and not unset(language) else None
+        numbers = ctx.version == ENGAGEMENT_HISTORY
+        why = language_problem(_code(language), p["_extra-languages"]) if _text_judged(language, numbers) and not unset(language) else None
         if why:
-            hits.append(Hit(f"{ctx.attrs_pointer}/language", f"language {quoted(str(language))} {why}", language))
+            shown = quoted(language) if type(language) is str else show_json(language)
+            hits.append(Hit(f"{ctx.attrs_pointer}/language", f"language {shown} {why}", language))
         contacts = attrs.get("contacts")
         if type(contacts) is list:
-            _contact_hits(contacts, f"{ctx.attrs_pointer}/contacts", p, hits, nested=not web)
+            _contact_hits(contacts, f"{ctx.attrs_pointer}/contacts", p, hits, nested=not web, numbers=numbers)
     return hits
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import Any
 
@@ -29,11 +30,12 @@ def _currency_hit(pointer: str, value: Any) -> Hit:
 
 def _wrong(value: Any, codes: frozenset[str], numbers: bool) -> bool:
     """Whether a currency is set and no code. Only text is judged, and numbers where the schema takes them for text
-    (Engagement History: socialId 4444); another type is the schema's wrong-type (v1-alphanumeric in API v1)."""
+    (Engagement History: socialId 4444); another type is the schema's wrong-type (v1-alphanumeric in API v1), and
+    1e400 (read as infinity) the parse's syntax-error: "Infinity is not an ISO 4217 currency code" would repeat it."""
     kind = type(value)
     if kind is str:
         return value != "" and value not in codes
-    return numbers and (kind is int or kind is float)
+    return numbers and (kind is int or (kind is float and math.isfinite(value)))
 
 
 def currency_code(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
