@@ -111,3 +111,16 @@ def test_a_number_no_double_holds_in_a_broken_javascript_argument_is_not_reporte
     path.write_text("lpTag.sdes.push({type: 'lead', lead: {value: 1e400 x}});\n", encoding="utf-8")
     found = json.loads(cli("check", "--format", "json", "--min-severity", "info", path).output)["findings"]
     assert [f["rule"] for f in found] == ["syntax-error"]
+
+
+def test_an_unknown_type_in_lp_sdes_is_one_finding_and_a_known_one_outside_the_flow_its_own(cli, tmp_path):
+    """The authenticated flow (lp_sdes) takes ctmrinfo and personal only. A type no web page knows ("nope") was told
+    twice at its place, by the list of every type and by the flow's two; the flow's says only what the list does not:
+    a known type the flow does not take ("cart")."""
+    path = tmp_path / "claims.json"
+    path.write_text(json.dumps({"lp_sdes": [{"type": "nope", "info": {}}, {"type": "cart", "total": 1, "numItems": 1}]}))
+    found = json.loads(cli("check", "--profile", "web", "--format", "json", path).output)["findings"]
+    unknown = [f for f in found if f["pointer"] == "/lp_sdes/0/type"]
+    assert [f["rule"] for f in unknown] == ["bad-value"] and "'cart'" in unknown[0]["message"]
+    known = [f for f in found if f["pointer"] == "/lp_sdes/1/type"]
+    assert [f["rule"] for f in known] == ["bad-value"] and "authenticated flow supports no other type" in known[0]["message"]
