@@ -1848,3 +1848,18 @@ def test_write_baseline_keeps_saying_why_an_earlier_baseline_was_dropped_and_lea
     assert "the earlier baseline cannot be read, so none of its entries are kept" in dropped.output and "larger than 1000 bytes" in dropped.output
     device = cli("check", "--write-baseline", os.devnull, "capture.json", env={"PRE_COMMIT": "1"})
     assert device.exit_code == 0 and "git add it" not in device.output
+
+
+@pytest.mark.parametrize(("rule", "applies"), [
+    ("not-checkable", "every input, whatever its profile"),
+    ("syntax-error", "every input, whatever its profile"),
+    ("wrong-type", "API v1, v2; profiles messaging, engagement-history, web"),
+    ("unknown-sde-type", "API v1, v2; profiles messaging"),
+    ("v1-alphanumeric", "API v1; profiles messaging"),
+    ("numeric-string", "API v2; profiles messaging"),
+])
+def test_explain_says_where_a_rule_applies(cli, rule, applies):
+    """Input and schema rules said "API v1, v2", though not-checkable only arises in web sources and a syntax error or a
+    wrong type in any profile: an input rule applies to every input, a schema rule to the profiles whose schemas give it."""
+    explained = cli("explain", rule)
+    assert explained.exit_code == 0 and f"Applies to: {applies}\n" in explained.output

@@ -111,7 +111,9 @@ def explain_rule(config: ConfigurationView, name: str) -> str:
     applies = [f"API {', '.join(spec.api_versions)}"]
     if spec.sde_types:
         applies.append(", ".join(spec.sde_types))
-    if spec.rule is not None and spec.rule.stage in ("event", "record"):  # input and schema rules apply to every payload
+    if spec.category == "input":  # the loader's: whatever the input turns out to hold
+        applies = ["every input, whatever its profile"]
+    elif spec.rule is not None:
         applies.append(f"profiles {', '.join(spec.rule.profiles)}")
     lines.append(f"Applies to: {'; '.join(applies)}")
     if isinstance(spec.rule, CustomRule):  # its paths judged as the configuration's warnings judge them (Configuration.warnings)
