@@ -768,7 +768,7 @@ def test_json_writer_keeps_a_text_streams_own_newline_translation(newline):
 @pytest.mark.parametrize("count", [1, 4096, 4097])
 def test_json_lines_are_json_dumps_of_each_finding(count):
     """One encoder made for the run (json.dumps made one per finding): every line is still json.dumps(ensure_ascii=False)
-    of the finding, a lone surrogate escaped, floats, NaN, nested and non-string keys in extra members alike."""
+    of the finding, a lone surrogate and U+2028/U+2029 escaped, floats, NaN, nested and non-string keys in extra members alike."""
     import io
 
     from validator.linter import FileResult
@@ -781,7 +781,8 @@ def test_json_lines_are_json_dumps_of_each_finding(count):
     stream = io.StringIO()
     JsonLinesReporter(rules={}).write(results, stream)
     expected = "".join(json.dumps(f.as_dict(), ensure_ascii=False) + "\n" for f in findings)
-    expected = expected.replace("\ud800", "\\ud800").replace("\udfff", "\\udfff")
+    for char in "\ud800\udfff\u2028\u2029":  # a lone surrogate, and what Unicode counts as a line break, escaped
+        expected = expected.replace(char, f"\\u{ord(char):04x}")
     assert stream.getvalue() == expected
     stream = io.StringIO()
     JsonLinesReporter(rules={}).write([FileResult("empty.json", [])], stream)

@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
+import json
+import re
 from itertools import islice
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]  # the C accelerator, not in typeshed
 from typing import IO, Any
 
-from ..findings import LONE_SURROGATE, Finding
+from ..findings import Finding
 from ..result import FileResult
 from .base import Reporter
-from .common import dump_json
 
 # Findings encoded and written this many at a time, one line each
 _BATCH = 4096
+# What a line of the report must not hold raw: lone surrogates (a JSON key may hold \ud800; not UTF-8), and the
+# characters Unicode counts as line breaks that JSON leaves unescaped (NEL, LINE and PARAGRAPH SEPARATOR), on which
+# Python's str.splitlines(), editors and log viewers would split one finding's line in two
+_ESCAPED = re.compile("[\x85\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(text: str) -> str:
+    """``text`` (JSON, not ASCII) with each character of ``_ESCAPED`` as its JSON escape: the same strings, one line each."""
+    return _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _not_json(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")  # json.dumps' words
-
-
-def _has_lone_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def _encoder() -> Any:
@@ -38,8 +40,7 @@ def _write_each(findings: list[Finding], stream: IO[str]) -> None:
     """json.dumps of each finding, written one at a time: what a batch the encoder fails on is written with, so that
     the lines before the finding JSON cannot write are written, and the error is json.dumps' own."""
     for finding in findings:
-        dump_json(finding.as_dict(), stream, indent=None, ensure_ascii=False)
-        stream.write("\n")
+        stream.write(_escape(json.dumps(finding.as_dict(), ensure_ascii=False)) + "\n")
 
 
 class JsonLinesReporter(Reporter):
@@ -56,7 +57,7 @@ class JsonLinesReporter(Reporter):
 
     def write(self, results: list[FileResult], stream: IO[str]) -> None:
         # json.dumps(ensure_ascii=False)'s own C encoder, made once (json.dumps makes one per call), and the
-        # lone-surrogate escape once per batch, only where one can be (a JSON key may hold \ud800)
+        # escapes of _ESCAPED once per batch, only where one can be (a batch that is not ASCII)
         encode = _encoder()
         findings = (f for r in results for f in r.findings)
         while batch := list(islice(findings, _BATCH)):
@@ -71,6 +72,6 @@ class JsonLinesReporter(Reporter):
                 _write_each(batch, stream)  # the lines before the bad finding, then json.dumps' own error, as before
                 encode = _encoder()  # the C encoder leaves the containers it was in among its markers when it fails
                 continue
-            if not text.isascii() and _has_lone_surrogate(text):
-                text = LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+            if not text.isascii() and _ESCAPED.search(text):
+                text = _escape(text)
             stream.write(text)
