@@ -24,6 +24,8 @@ _PART_RANGES = ((1, 9999), (1, 12), (1, 31))  # year, month, day: what datetime.
 
 
 def _part_number(value: Any, ints: bool) -> int | None:
+    if type(value) is int and -(2**31) <= value < 2**31:  # what every version takes: a JSON integer of 32 bits
+        return value
     return None if ints and value is not None and not is_typed_int(value) else as_int(value)
 
 

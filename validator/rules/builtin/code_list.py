@@ -164,7 +164,8 @@ def _contact_hits(contacts: list[Any], pointer: str, p: dict[str, Any], hits: li
             continue
         at = f"{pointer}/{i}/personalContact" if nested else f"{pointer}/{i}"
         phone_type = contact.get("phoneType")
-        why = _unlisted(phone_type, p, "phone-types") if _text_judged(phone_type, numbers) else None
+        judged = type(phone_type) is str or phone_type is not None and _text_judged(phone_type, numbers)  # text: no call, most contacts
+        why = _unlisted(phone_type, p, "phone-types") if judged else None
         if why:
             hits.append(Hit(f"{at}/phoneType", why, phone_type))
         # the country code list is the web table's; the API tables have no address, and its one example sends a name ("Israel")
@@ -210,7 +211,9 @@ def code_list(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     if ctx.key == "personalInfo":
         language = attrs.get("language")
         numbers = ctx.version == ENGAGEMENT_HISTORY
-        why = language_problem(_code(language), p["_extra-languages"]) if _text_judged(language, numbers) and not unset(language) else None
+        judged = type(language) is str or language is not None and _text_judged(language, numbers)
+        checked = judged and not unset(language)  # a tag as written; a number (Engagement History's text takes one) by its digits
+        why = language_problem(language if type(language) is str else _code(language), p["_extra-languages"]) if checked else None
         if why:
             shown = quoted(language) if type(language) is str else show_json(language)
             hits.append(Hit(f"{ctx.attrs_pointer}/language", f"language {shown} {why}", language))

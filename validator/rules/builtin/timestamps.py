@@ -25,7 +25,9 @@ def timestamp_order(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None:
     raw_created, raw_processed = c.get("originalTimeStamp"), c.get("serverTimeStamp")
     if type(raw_created) is str and type(raw_processed) is str and len(raw_created) == len(raw_processed) and raw_created <= raw_processed:
         return None  # equal-length digit strings order like their numbers: created no later than processed
-    created, processed = as_timestamp(raw_created), as_timestamp(raw_processed)
+    # a JSON integer (every typed v2 capture's) without a call: this runs for every event
+    created = raw_created if type(raw_created) is int else as_timestamp(raw_created)
+    processed = raw_processed if type(raw_processed) is int else as_timestamp(raw_processed)
     tolerance = p["tolerance-ms"]
     if created is None or processed is None or created - processed <= tolerance:
         return None
@@ -134,7 +136,8 @@ def timestamp_mismatch(ctx: EventContext, p: dict[str, Any]) -> list[Hit] | None
     raw_outer, raw_inner = ctx.event.get("serverTimeStamp"), ctx.container.get("serverTimeStamp")
     if raw_outer == raw_inner:
         return None
-    outer, inner = as_timestamp(raw_outer), as_timestamp(raw_inner)
+    outer = raw_outer if type(raw_outer) is int else as_timestamp(raw_outer)
+    inner = raw_inner if type(raw_inner) is int else as_timestamp(raw_inner)
     if outer is None or inner is None or outer == inner:
         return None
     if outer not in MILLISECONDS_BY_SIZE or inner not in MILLISECONDS_BY_SIZE:
