@@ -1863,3 +1863,14 @@ def test_explain_says_where_a_rule_applies(cli, rule, applies):
     wrong type in any profile: an input rule applies to every input, a schema rule to the profiles whose schemas give it."""
     explained = cli("explain", rule)
     assert explained.exit_code == 0 and f"Applies to: {applies}\n" in explained.output
+
+
+@pytest.mark.parametrize("output_format", ["github", "json", "sarif"])
+def test_verbose_with_a_format_it_does_not_change_says_so(cli, output_format):
+    """-v only adds lines to the text format: with another it did nothing, silently, where --statistics gets a note."""
+    quiet = cli("check", "--format", output_format, EXAMPLE)
+    verbose = cli("check", "-v", "--format", output_format, EXAMPLE)
+    assert verbose.exit_code == quiet.exit_code == 0
+    assert f"sdelint: note: -v/--verbose is for --format text: the {output_format} report is written as without it" in verbose.stderr
+    assert ("files list" in verbose.stderr) is (output_format == "json")
+    assert "-v/--verbose" not in cli("check", "-v", EXAMPLE).stderr

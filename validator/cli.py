@@ -317,6 +317,9 @@ def check(
         if statistics and output_format != "text":  # a count per rule was asked for, and the report would not hold one
             counted = " (its summary counts findings by rule: by_rule)" if output_format == "json" else ""
             tell(NOTE, f"--statistics is for --format text: the {output_format} report lists the findings{counted}")
+        if verbose and output_format != "text":  # what each input was checked as: text's lines, or the report's own fields
+            held = " (its files list says what each input was checked as)" if output_format == "json" else ""
+            tell(NOTE, f"-v/--verbose is for --format text: the {output_format} report is written as without it{held}")
         try:
             inputs, named_baseline = without_own_files(inputs, paths, {"-o/--output": output, "--write-baseline": write_baseline_path}, baseline_path)
         except Refused as exc:
