@@ -1,0 +1,27 @@
+"""Configuration mistakes a user makes, through the real command: each is one `sdelint: error:` naming the file, exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+def _capture(folder: Path, example_path: Path) -> Path:
+    capture = folder / "c.json"
+    capture.write_bytes(example_path.read_bytes())
+    return capture
+
+
+@pytest.mark.parametrize("name", [".sdelint.yaml", ".sdelint.yml"])
+def test_a_directory_named_as_the_configuration_is_an_error_not_the_defaults(tmp_path, cli, example_path, monkeypatch, name):
+    """A sweep: a folder named .sdelint.yaml (what `docker run -v $PWD/.sdelint.yaml:...` makes of a missing file) was
+    passed over without a word, and the defaults ran; check, rules and explain read the same discovery."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / name).mkdir()
+    capture = _capture(tmp_path, example_path)
+    monkeypatch.chdir(tmp_path)
+    for args in (("check", str(capture)), ("rules",), ("explain", "timestamp-order")):
+        result = cli(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert f"sdelint: error: {tmp_path / name}: the configuration is a directory, not a file" in result.output
