@@ -25,3 +25,13 @@ def test_a_directory_named_as_the_configuration_is_an_error_not_the_defaults(tmp
         result = cli(*args)
         assert result.exit_code == 2, (args, result.output)
         assert f"sdelint: error: {tmp_path / name}: the configuration is a directory, not a file" in result.output
+
+
+def test_a_key_left_empty_is_said_in_yaml_words_not_python_ones(tmp_path, cli, example_path):
+    """A sweep: `rules:` with every line below it commented out said "rules: None is not of type 'object'"."""
+    config = tmp_path / ".sdelint.yaml"
+    config.write_text("rules:\n#  unknown-field: error\ncustom-rules:\n", encoding="utf-8")
+    result = cli("check", "--config", str(config), str(_capture(tmp_path, example_path)))
+    assert result.exit_code == 2 and "None" not in result.output
+    assert f"{config}:1:7: rules: has no value (an empty key is null) where a mapping is expected" in result.output
+    assert f"{config}:3:14: custom-rules: has no value (an empty key is null) where a list is expected" in result.output

@@ -112,6 +112,11 @@ def _described(error: Any) -> list[tuple[list[Any], str, bool]]:
         inner = [described for sub in error.context or [] if sub.relative_path for described in _described(sub)]
         if inner:
             return inner
+    if error.validator == "type" and instance is None:
+        # `rules:` with nothing after it (every line below commented out) said "None is not of type 'object'": Python's words
+        expected = {"object": "a mapping", "array": "a list", "string": "a string", "number": "a number", "integer": "an integer",
+                    "boolean": "true or false"}.get(str(error.validator_value), str(error.validator_value))
+        return [(path, f"{where}: has no value (an empty key is null) where {expected} is expected: give one, or remove the key", False)]
     if error.validator == "required":
         missing = [key for key in error.validator_value if isinstance(instance, dict) and key not in instance]
         return [(path, f"{where}: missing {key!r}", False) for key in missing] or [(path, f"{where}: {error.message}", False)]
