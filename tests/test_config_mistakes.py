@@ -35,3 +35,15 @@ def test_a_key_left_empty_is_said_in_yaml_words_not_python_ones(tmp_path, cli, e
     assert result.exit_code == 2 and "None" not in result.output
     assert f"{config}:1:7: rules: has no value (an empty key is null) where a mapping is expected" in result.output
     assert f"{config}:3:14: custom-rules: has no value (an empty key is null) where a list is expected" in result.output
+
+
+@pytest.mark.parametrize("message", ["sku {value!r} is wrong", "at {pointer:>30}", "{{ value!s }}"])
+def test_a_placeholder_with_a_python_conversion_or_format_is_an_error_not_printed_as_written(tmp_path, cli, example_path, message):
+    """A sweep: {value!r} (str.format's habit) was text, printed as written in every finding, the value never shown."""
+    config = tmp_path / ".sdelint.yaml"
+    config.write_text("custom-rules:\n  - name: x\n    where: cartStatus.currency\n    check: enum\n    options: {values: [EUR]}\n"
+                      f"    message: '{message}'\n", encoding="utf-8")
+    result = cli("check", "--config", str(config), str(_capture(tmp_path, example_path)))
+    assert result.exit_code == 2, result.output
+    assert f"sdelint: error: {config}:6:14: custom rule 'x': message: " in result.output
+    assert "takes no conversion or format" in result.output
