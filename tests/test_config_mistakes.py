@@ -47,3 +47,12 @@ def test_a_placeholder_with_a_python_conversion_or_format_is_an_error_not_printe
     assert result.exit_code == 2, result.output
     assert f"sdelint: error: {config}:6:14: custom rule 'x': message: " in result.output
     assert "takes no conversion or format" in result.output
+
+
+def test_a_bare_off_where_no_severity_off_is_taken_is_said_in_yaml_words(tmp_path, cli, example_path):
+    """A sweep: `fail-on: off` (meaning "never fail") said "found False", Python's word for YAML 1.1's reading."""
+    config = tmp_path / ".sdelint.yaml"
+    config.write_text("fail-on: off\n", encoding="utf-8")
+    result = cli("check", "--config", str(config), str(_capture(tmp_path, example_path)))
+    assert result.exit_code == 2 and "False" not in result.output
+    assert f"{config}:1:10: fail-on: must be one of error, warning, info, found false (YAML 1.1 reads a bare on, off, yes or no" in result.output

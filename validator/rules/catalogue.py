@@ -97,7 +97,9 @@ def _described(error: Any) -> list[tuple[list[Any], str, bool]]:
         return [([*path, key], f"{where}: unknown key {key!r}{did_you_mean(str(key), known)}", True) for key in instance if key not in known]
     if error.validator == "enum":
         shown = ", ".join(map(str, error.validator_value))
-        return [(path, f"{where}: must be one of {shown}, found {instance!r}{did_you_mean(str(instance), list(map(str, error.validator_value)))}", False)]
+        # `fail-on: off` said "found False": YAML 1.1's reading, in Python's words
+        found = f"{str(instance).lower()} (YAML 1.1 reads a bare on, off, yes or no as true or false)" if isinstance(instance, bool) else repr(instance)
+        return [(path, f"{where}: must be one of {shown}, found {found}{did_you_mean(str(instance), list(map(str, error.validator_value)))}", False)]
     if error.validator in ("oneOf", "anyOf") and not isinstance(instance, dict):
         # a severity where a severity or a table may stand: jsonschema says only "not valid under any of the given schemas"
         branches = error.context or []
