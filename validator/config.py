@@ -235,6 +235,9 @@ def discover(start: Path) -> Path | None:
                 return candidate
             if name != "pyproject.toml" and candidate.is_symlink():  # a link to nothing: not passed over in silence
                 raise ConfigError(f"{candidate}: the configuration is a link to a file that does not exist")
+            if name != "pyproject.toml" and candidate.exists():  # a folder (docker -v of a missing file makes one), a FIFO:
+                kind = "a directory" if candidate.is_dir() else "not a regular file"  # the defaults ran in silence
+                raise ConfigError(f"{candidate}: the configuration is {kind}, not a file: make it a file, or remove it")
         if (folder / ".git").exists():  # a directory, or a file in a worktree or submodule
             return None
     return None

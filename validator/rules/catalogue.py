@@ -97,7 +97,9 @@ def _described(error: Any) -> list[tuple[list[Any], str, bool]]:
         return [([*path, key], f"{where}: unknown key {key!r}{did_you_mean(str(key), known)}", True) for key in instance if key not in known]
     if error.validator == "enum":
         shown = ", ".join(map(str, error.validator_value))
-        return [(path, f"{where}: must be one of {shown}, found {instance!r}{did_you_mean(str(instance), list(map(str, error.validator_value)))}", False)]
+        # `fail-on: off` said "found False": YAML 1.1's reading, in Python's words
+        found = f"{str(instance).lower()} (YAML 1.1 reads a bare on, off, yes or no as true or false)" if isinstance(instance, bool) else repr(instance)
+        return [(path, f"{where}: must be one of {shown}, found {found}{did_you_mean(str(instance), list(map(str, error.validator_value)))}", False)]
     if error.validator in ("oneOf", "anyOf") and not isinstance(instance, dict):
         # a severity where a severity or a table may stand: jsonschema says only "not valid under any of the given schemas"
         branches = error.context or []
@@ -112,6 +114,11 @@ def _described(error: Any) -> list[tuple[list[Any], str, bool]]:
         inner = [described for sub in error.context or [] if sub.relative_path for described in _described(sub)]
         if inner:
             return inner
+    if error.validator == "type" and instance is None:
+        # `rules:` with nothing after it (every line below commented out) said "None is not of type 'object'": Python's words
+        expected = {"object": "a mapping", "array": "a list", "string": "a string", "number": "a number", "integer": "an integer",
+                    "boolean": "true or false"}.get(str(error.validator_value), str(error.validator_value))
+        return [(path, f"{where}: has no value (an empty key is null) where {expected} is expected: give one, or remove the key", False)]
     if error.validator == "required":
         missing = [key for key in error.validator_value if isinstance(instance, dict) and key not in instance]
         return [(path, f"{where}: missing {key!r}", False) for key in missing] or [(path, f"{where}: {error.message}", False)]

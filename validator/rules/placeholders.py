@@ -3,7 +3,8 @@
 Also accepted as other linters write them, ``{{value}}`` (Spectral, ESLint) and ``{ value }``, since a user
 who writes them means the substitution. A name in braces that is nearly one of them (``{Value}``,
 ``{values}``, Spectral's ``{{path}}``) is a configuration error: it would be printed as written in every
-finding. Any other braces (``{0}``, ``{value.x}``, a regex's ``{3}``) are text.
+finding; so is one with Python's conversion or format (``{value!r}``, ``{value:>10}``), which is not applied.
+Any other braces (``{0}``, ``{value.x}``, a regex's ``{3}``) are text.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from .values import quoted, show_json
 
 PLACEHOLDERS = ("value", "pointer")
 _PLACEHOLDER = re.compile(r"\{\{\s*(value|pointer)\s*\}\}|\{\s*(value|pointer)\s*\}")
+# Python's str.format conversion or spec after a placeholder ({value!r}, {value:>10}): no formatting is done, so printed as written
+_FORMATTED = re.compile(r"\{\{?\s*(value|pointer)\s*([!:][^{}]*)\}\}?")
 _NAMED = re.compile(r"\{\{?\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}?\}")  # what reads as a placeholder: a name in braces
 # Spectral's names for the place, and the short spellings; other near misses by their likeness (not {poster})
 _ALIASES = {"path": "pointer", "property": "pointer", "val": "value", "ptr": "pointer"}
@@ -24,6 +27,8 @@ _LONGEST = 40  # characters of a string value quoted in a message, as the built-
 
 def placeholder_problem(template: str) -> str | None:
     """Why ``template`` holds a placeholder that is no placeholder, with the one meant; None when it does not."""
+    if formatted := _FORMATTED.search(template):
+        return f"{formatted.group(0)} is no placeholder: {{{formatted.group(1)}}} takes no conversion or format, write {{{formatted.group(1)}}}"
     for match in _NAMED.finditer(template):
         name = match.group(1)
         if name in PLACEHOLDERS:

@@ -1,0 +1,58 @@
+"""Configuration mistakes a user makes, through the real command: each is one `sdelint: error:` naming the file, exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+def _capture(folder: Path, example_path: Path) -> Path:
+    capture = folder / "c.json"
+    capture.write_bytes(example_path.read_bytes())
+    return capture
+
+
+@pytest.mark.parametrize("name", [".sdelint.yaml", ".sdelint.yml"])
+def test_a_directory_named_as_the_configuration_is_an_error_not_the_defaults(tmp_path, cli, example_path, monkeypatch, name):
+    """A sweep: a folder named .sdelint.yaml (what `docker run -v $PWD/.sdelint.yaml:...` makes of a missing file) was
+    passed over without a word, and the defaults ran; check, rules and explain read the same discovery."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / name).mkdir()
+    capture = _capture(tmp_path, example_path)
+    monkeypatch.chdir(tmp_path)
+    for args in (("check", str(capture)), ("rules",), ("explain", "timestamp-order")):
+        result = cli(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert f"sdelint: error: {tmp_path / name}: the configuration is a directory, not a file" in result.output
+
+
+def test_a_key_left_empty_is_said_in_yaml_words_not_python_ones(tmp_path, cli, example_path):
+    """A sweep: `rules:` with every line below it commented out said "rules: None is not of type 'object'"."""
+    config = tmp_path / ".sdelint.yaml"
+    config.write_text("rules:\n#  unknown-field: error\ncustom-rules:\n", encoding="utf-8")
+    result = cli("check", "--config", str(config), str(_capture(tmp_path, example_path)))
+    assert result.exit_code == 2 and "None" not in result.output
+    assert f"{config}:1:7: rules: has no value (an empty key is null) where a mapping is expected" in result.output
+    assert f"{config}:3:14: custom-rules: has no value (an empty key is null) where a list is expected" in result.output
+
+
+@pytest.mark.parametrize("message", ["sku {value!r} is wrong", "at {pointer:>30}", "{{ value!s }}"])
+def test_a_placeholder_with_a_python_conversion_or_format_is_an_error_not_printed_as_written(tmp_path, cli, example_path, message):
+    """A sweep: {value!r} (str.format's habit) was text, printed as written in every finding, the value never shown."""
+    config = tmp_path / ".sdelint.yaml"
+    config.write_text("custom-rules:\n  - name: x\n    where: cartStatus.currency\n    check: enum\n    options: {values: [EUR]}\n"
+                      f"    message: '{message}'\n", encoding="utf-8")
+    result = cli("check", "--config", str(config), str(_capture(tmp_path, example_path)))
+    assert result.exit_code == 2, result.output
+    assert f"sdelint: error: {config}:6:14: custom rule 'x': message: " in result.output
+    assert "takes no conversion or format" in result.output
+
+
+def test_a_bare_off_where_no_severity_off_is_taken_is_said_in_yaml_words(tmp_path, cli, example_path):
+    """A sweep: `fail-on: off` (meaning "never fail") said "found False", Python's word for YAML 1.1's reading."""
+    config = tmp_path / ".sdelint.yaml"
+    config.write_text("fail-on: off\n", encoding="utf-8")
+    result = cli("check", "--config", str(config), str(_capture(tmp_path, example_path)))
+    assert result.exit_code == 2 and "False" not in result.output
+    assert f"{config}:1:10: fail-on: must be one of error, warning, info, found false (YAML 1.1 reads a bare on, off, yes or no" in result.output
