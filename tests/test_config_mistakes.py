@@ -56,3 +56,21 @@ def test_a_bare_off_where_no_severity_off_is_taken_is_said_in_yaml_words(tmp_pat
     result = cli("check", "--config", str(config), str(_capture(tmp_path, example_path)))
     assert result.exit_code == 2 and "False" not in result.output
     assert f"{config}:1:10: fail-on: must be one of error, warning, info, found false (YAML 1.1 reads a bare on, off, yes or no" in result.output
+
+
+@pytest.mark.parametrize("config_name", [".sdelint.yaml", "pyproject.toml"])
+def test_select_or_ignore_in_a_configuration_says_they_are_command_line_options(tmp_path, cli, example_path, config_name):
+    """ruff's configuration takes select and ignore; sdelint's only rules: severities. "unknown key 'select'" did not say
+    what to write instead."""
+    config = tmp_path / config_name
+    if config_name == "pyproject.toml":
+        config.write_text('[tool.sdelint]\nselect = ["numeric-string"]\nignore = ["timestamp-order"]\n', encoding="utf-8")
+    else:
+        config.write_text("select: [numeric-string]\nignore: [timestamp-order]\n", encoding="utf-8")
+    result = cli("check", "--config", str(config), str(_capture(tmp_path, example_path)))
+    assert result.exit_code == 2
+    for key, option in (("select", "--select"), ("ignore", "--ignore")):
+        assert f"unknown key '{key}' ({option} is a command-line option: in a configuration, give a rule its severity under rules:" in result.output
+    nested = tmp_path / "nested.yaml"
+    nested.write_text("rules:\n  numeric-string: {select: true}\n", encoding="utf-8")
+    assert "command-line option" not in cli("check", "--config", str(nested), str(_capture(tmp_path, example_path))).output

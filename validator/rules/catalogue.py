@@ -87,6 +87,17 @@ def schema_errors(
     return [message for _, message in sorted(found)]
 
 
+# ruff's and others' configuration keys that are sdelint's command-line options only
+_COMMAND_LINE_ONLY = {"select": "--select", "extend-select": "--select", "ignore": "--ignore", "extend-ignore": "--ignore"}
+
+
+def _command_line_only(key: Any) -> str:
+    option = _COMMAND_LINE_ONLY.get(key) if isinstance(key, str) else None
+    if option is None:
+        return ""
+    return f" ({option} is a command-line option: in a configuration, give a rule its severity under rules:, off to leave it out)"
+
+
 def _described(error: Any) -> list[tuple[list[Any], str, bool]]:
     """(path, message, at the key?) for one schema error, in words a user can act on: the valid values, a likely meant key."""
     path = list(error.absolute_path)
@@ -94,7 +105,8 @@ def _described(error: Any) -> list[tuple[list[Any], str, bool]]:
     instance, schema = error.instance, error.schema
     if error.validator == "additionalProperties" and isinstance(instance, dict):
         known = list(schema.get("properties", {}))
-        return [([*path, key], f"{where}: unknown key {key!r}{did_you_mean(str(key), known)}", True) for key in instance if key not in known]
+        return [([*path, key], f"{where}: unknown key {key!r}{_command_line_only(key) if not path else ''}{did_you_mean(str(key), known)}", True)
+                for key in instance if key not in known]
     if error.validator == "enum":
         shown = ", ".join(map(str, error.validator_value))
         # `fail-on: off` said "found False": YAML 1.1's reading, in Python's words
